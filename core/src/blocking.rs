@@ -1,0 +1,63 @@
+//! The blocking client: a facade that drives the async [`Client`] on the shared runtime
+//! (see [`crate::runtime`]). Same surface, same errors.
+
+use std::fmt;
+
+use crate::client::config::ClientBuilder;
+use crate::client::Client;
+use crate::error::Result;
+use crate::model::{DialTimeGroup, NewDialTimeGroup};
+use crate::runtime::block_on;
+
+/// The blocking client. Cheap to clone; safe to share between threads.
+#[derive(Clone)]
+pub struct BlockingClient {
+    inner: Client,
+}
+
+impl BlockingClient {
+    /// A client configured from `DIALTIME_TOKEN` and `DIALTIME_BASE_URL`.
+    pub fn new() -> Result<BlockingClient> {
+        ClientBuilder::new().build_blocking()
+    }
+
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::new()
+    }
+
+    pub fn dial_time_groups(&self) -> DialTimeGroups<'_> {
+        DialTimeGroups {
+            client: &self.inner,
+        }
+    }
+
+    /// The async client this one drives.
+    pub fn as_async(&self) -> &Client {
+        &self.inner
+    }
+}
+
+impl From<Client> for BlockingClient {
+    fn from(inner: Client) -> Self {
+        Self { inner }
+    }
+}
+
+impl fmt::Debug for BlockingClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("BlockingClient").field(&self.inner).finish()
+    }
+}
+
+/// The dial-time-group endpoints, blocking. Mirrors [`crate::DialTimeGroups`].
+#[derive(Debug, Clone, Copy)]
+pub struct DialTimeGroups<'c> {
+    client: &'c Client,
+}
+
+impl DialTimeGroups<'_> {
+    /// See [`crate::DialTimeGroups::create`].
+    pub fn create(&self, user_id: &str, group: &NewDialTimeGroup) -> Result<DialTimeGroup> {
+        block_on(self.client.dial_time_groups().create(user_id, group))?
+    }
+}

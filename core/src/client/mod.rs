@@ -1,0 +1,294 @@
+//! The async client: one connection pool, headers built once, bounded bodies, safe retries.
+
+pub mod config;
+pub mod response;
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::{Bytes, BytesMut};
+use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER};
+use reqwest::Method;
+use serde::de::DeserializeOwned;
+
+use crate::dial_time_groups::DialTimeGroups;
+use crate::error::{Error, Result};
+use config::{ClientBuilder, Token, MAX_RESPONSE_BYTES};
+use response::{RawResponse, Success};
+
+/// The async client. Cheap to clone (one shared connection pool); use one per process.
+///
+/// ```no_run
+/// # async fn run() -> Result<(), dialtime::Error> {
+/// let client = dialtime::Client::builder().token("…").build()?;
+/// let group = dialtime::NewDialTimeGroup::builder("weekdays")
+///     .windows(dialtime::Weekday::ALL[1..6].iter().copied(), "09:00", "18:00")
+///     .build()?;
+/// let saved = client
+///     .dial_time_groups()
+///     .create("5832d184-dd53-42a0-8ace-0bf8d660f4cc", &group)
+///     .await?;
+/// println!("saved as {}", saved.id);
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    http: reqwest::Client,
+    /// `{base_url}/agent-api/`
+    api_root: String,
+    base_url: String,
+    token: Token,
+    timeout: Duration,
+    connect_timeout: Duration,
+    max_retries: u32,
+}
+
+/// Whether a request may be sent again after it possibly reached the server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Idempotent {
+    Yes,
+    No,
+}
+
+impl Client {
+    /// A client configured from `DIALTIME_TOKEN` and `DIALTIME_BASE_URL`.
+    pub fn new() -> Result<Client> {
+        ClientBuilder::new().build()
+    }
+
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::new()
+    }
+
+    pub(crate) fn from_builder(b: ClientBuilder) -> Result<Client> {
+        let token = b.resolved_token()?;
+        let base_url = b.resolved_base_url()?;
+        let mut auth = HeaderValue::try_from(format!("Bearer {}", token.expose()))
+            .map_err(|_| Error::config("the token is not a valid header value"))?;
+        auth.set_sensitive(true);
+        let mut headers = HeaderMap::with_capacity(3);
+        headers.insert(AUTHORIZATION, auth);
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+
+        let mut http = reqwest::Client::builder()
+            .default_headers(headers)
+            .user_agent(b.user_agent())
+            .timeout(b.timeout)
+            .connect_timeout(b.connect_timeout)
+            .tcp_nodelay(true)
+            .pool_idle_timeout(Duration::from_secs(60));
+        for pem in &b.root_certificates {
+            let certs = reqwest::Certificate::from_pem_bundle(pem)
+                .map_err(|e| Error::config(format!("root certificate is not valid PEM: {e}")))?;
+            if certs.is_empty() {
+                return Err(Error::config("root certificate PEM holds no certificate"));
+            }
+            http = http.tls_certs_merge(certs);
+        }
+        let http = http
+            .build()
+            .map_err(|e| Error::config(format!("cannot build the HTTP client: {e}")))?;
+        Ok(Client {
+            inner: Arc::new(Inner {
+                http,
+                api_root: format!("{base_url}/agent-api/"),
+                base_url,
+                token,
+                timeout: b.timeout,
+                connect_timeout: b.connect_timeout,
+                max_retries: b.max_retries,
+            }),
+        })
+    }
+
+    /// The dial-time-group resource.
+    pub fn dial_time_groups(&self) -> DialTimeGroups<'_> {
+        DialTimeGroups::new(self)
+    }
+
+    pub fn base_url(&self) -> &str {
+        &self.inner.base_url
+    }
+
+    pub fn timeout(&self) -> Duration {
+        self.inner.timeout
+    }
+
+    pub fn connect_timeout(&self) -> Duration {
+        self.inner.connect_timeout
+    }
+
+    pub fn max_retries(&self) -> u32 {
+        self.inner.max_retries
+    }
+
+    /// `{base}/agent-api/{path}`. Path segments and query values are validated ids (UUIDs,
+    /// integers), so nothing here needs escaping.
+    pub(crate) fn url(&self, path: std::fmt::Arguments<'_>) -> String {
+        use std::fmt::Write as _;
+        let mut url = String::with_capacity(self.inner.api_root.len() + 64);
+        url.push_str(&self.inner.api_root);
+        let _ = url.write_fmt(path);
+        url
+    }
+
+    /// Sends one call (with retries where safe) and decodes `data` as `T`.
+    pub(crate) async fn call<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        url: String,
+        body: Option<Bytes>,
+        idempotent: Idempotent,
+        expected: &str,
+    ) -> Result<Success<T>> {
+        let mut attempt = 0;
+        loop {
+            let outcome = match self.send_once(&method, &url, body.clone()).await {
+                Ok(raw) => response::decode(&raw, expected, self.inner.token.expose()),
+                Err(failure) => Err(failure),
+            };
+            let err = match outcome {
+                Ok(success) => return Ok(success),
+                Err(err) => err,
+            };
+            let Some(delay) = self.retry_delay(&err, attempt, idempotent) else {
+                return Err(err);
+            };
+            tokio::time::sleep(delay).await;
+            attempt += 1;
+        }
+    }
+
+    /// How long to wait before retrying after `err`, or `None` not to retry.
+    fn retry_delay(&self, err: &Error, attempt: u32, idempotent: Idempotent) -> Option<Duration> {
+        if attempt >= self.inner.max_retries {
+            return None;
+        }
+        let backoff = || {
+            let base = 0.5 * 2f64.powi(attempt.min(4) as i32);
+            Duration::from_secs_f64(base * (0.75 + fastrand::f64() * 0.5))
+        };
+        match err {
+            Error::RateLimited { retry_after, .. } => match retry_after {
+                Some(d) if *d > Duration::from_secs(60) => None,
+                Some(d) => Some(*d),
+                None => Some(backoff()),
+            },
+            Error::Connection { message } if message.starts_with(CONNECT_FAILED) => Some(backoff()),
+            Error::Connection { .. } | Error::Timeout { .. } if idempotent == Idempotent::Yes => {
+                Some(backoff())
+            }
+            Error::Server(e)
+                if idempotent == Idempotent::Yes && matches!(e.http_status, 502..=504) =>
+            {
+                Some(backoff())
+            }
+            _ => None,
+        }
+    }
+
+    async fn send_once(
+        &self,
+        method: &Method,
+        url: &str,
+        body: Option<Bytes>,
+    ) -> Result<RawResponse> {
+        let mut req = self.inner.http.request(method.clone(), url);
+        if let Some(body) = body {
+            req = req.body(body);
+        }
+        let mut resp = req.send().await.map_err(transport_error)?;
+        let status = resp.status().as_u16();
+        let retry_after = resp
+            .headers()
+            .get(RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(response::parse_retry_after);
+        let body = read_capped(&mut resp, status).await?;
+        Ok(RawResponse {
+            status,
+            retry_after,
+            body,
+        })
+    }
+}
+
+/// Prefix of the message of a failure to connect (nothing was sent: always safe to retry).
+const CONNECT_FAILED: &str = "could not connect";
+
+fn transport_error(e: reqwest::Error) -> Error {
+    let mut message = String::new();
+    let mut source: Option<&dyn std::error::Error> = Some(&e);
+    // reqwest's own message names the URL; the causes say what happened.
+    while let Some(s) = source {
+        if !message.is_empty() {
+            message.push_str(": ");
+        }
+        message.push_str(&s.to_string());
+        source = s.source();
+    }
+    if e.is_timeout() {
+        Error::Timeout { message }
+    } else if e.is_connect() {
+        Error::Connection {
+            message: format!("{CONNECT_FAILED}: {message}"),
+        }
+    } else {
+        Error::Connection { message }
+    }
+}
+
+/// Reads the body, refusing more than [`MAX_RESPONSE_BYTES`].
+async fn read_capped(resp: &mut reqwest::Response, status: u16) -> Result<Bytes> {
+    let too_large = |n: u64| Error::Decode {
+        http_status: status,
+        expected: format!("a body of at most {MAX_RESPONSE_BYTES} bytes"),
+        detail: format!("the body has {n} bytes or more"),
+        body: String::new(),
+    };
+    if let Some(len) = resp.content_length() {
+        if len > MAX_RESPONSE_BYTES as u64 {
+            return Err(too_large(len));
+        }
+    }
+    let mut first: Option<Bytes> = None;
+    let mut rest = BytesMut::new();
+    while let Some(chunk) = resp.chunk().await.map_err(transport_error)? {
+        let have = first.as_ref().map_or(0, Bytes::len) + rest.len();
+        if have + chunk.len() > MAX_RESPONSE_BYTES {
+            return Err(too_large((have + chunk.len()) as u64));
+        }
+        match &first {
+            None => first = Some(chunk),
+            Some(f) => {
+                if rest.is_empty() {
+                    rest.extend_from_slice(f);
+                }
+                rest.extend_from_slice(&chunk);
+            }
+        }
+    }
+    Ok(if rest.is_empty() {
+        first.unwrap_or_default()
+    } else {
+        rest.freeze()
+    })
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("base_url", &self.inner.base_url)
+            .field("token", &self.inner.token)
+            .field("timeout", &self.inner.timeout)
+            .field("connect_timeout", &self.inner.connect_timeout)
+            .field("max_retries", &self.inner.max_retries)
+            .finish()
+    }
+}

@@ -1,0 +1,200 @@
+//! Reading the platform's answers: the success envelope, the error shapes, and the mapping of
+//! both onto [`Error`]. Pure functions of (status, headers, body), so they are tested on the
+//! shared response vectors without a server.
+
+use std::time::Duration;
+
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+use serde_json::value::RawValue;
+use serde_json::Value;
+
+use crate::error::{ApiError, Error, Problem};
+use crate::model::lenient;
+
+/// How much of a body an error keeps.
+pub const BODY_EXCERPT_BYTES: usize = 512;
+
+/// One HTTP answer, already read (and capped).
+#[derive(Debug, Clone)]
+pub struct RawResponse {
+    pub status: u16,
+    pub retry_after: Option<Duration>,
+    pub body: bytes::Bytes,
+}
+
+/// A successful answer's `data` (decoded) and `meta` (raw, for paginated reads).
+#[derive(Debug)]
+pub struct Success<T> {
+    pub data: T,
+    pub meta: Option<Box<RawValue>>,
+}
+
+#[derive(Deserialize)]
+struct Envelope<'a> {
+    #[serde(default, deserialize_with = "lenient::opt_int")]
+    code: Option<i64>,
+    #[serde(default)]
+    status: Option<&'a str>,
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    message: Option<String>,
+    #[serde(default, borrow)]
+    data: Option<&'a RawValue>,
+    #[serde(default, borrow)]
+    meta: Option<&'a RawValue>,
+    #[serde(default)]
+    errors: Option<Value>,
+}
+
+/// Interprets an answer whose `data` should be a `T` (`expected` names it for messages).
+/// `secret` is removed from any body excerpt kept in an error.
+pub fn decode<T: DeserializeOwned>(
+    raw: &RawResponse,
+    expected: &str,
+    secret: &str,
+) -> Result<Success<T>, Error> {
+    let env = serde_json::from_slice::<Envelope<'_>>(&raw.body);
+    if !(200..300).contains(&raw.status) {
+        return Err(api_error(raw, env.ok(), raw.status, secret));
+    }
+    let env =
+        env.map_err(|e| decode_error(raw, "a JSON envelope {code, status, data}", &e, secret))?;
+    let ok_code = env.code.is_none_or(|c| c == 200);
+    let ok_status = env.status.is_none_or(|s| s == "success");
+    if env.code.is_none() && env.status.is_none() {
+        return Err(decode_error(
+            raw,
+            "a JSON envelope {code, status, data}",
+            &"no `code` or `status`",
+            secret,
+        ));
+    }
+    if !(ok_code && ok_status) {
+        let kind_status = env
+            .code
+            .and_then(|c| u16::try_from(c).ok())
+            .filter(|c| (400..600).contains(c))
+            .unwrap_or(0);
+        return Err(api_error(raw, Some(env), kind_status, secret));
+    }
+    let data_json = env.data.map_or("null", RawValue::get);
+    let data = serde_json::from_str::<T>(data_json)
+        .map_err(|e| decode_error(raw, expected, &e, secret))?;
+    Ok(Success {
+        data,
+        meta: env.meta.map(RawValue::to_owned),
+    })
+}
+
+/// The error for a refusal: non-2xx, or an error envelope inside a 2xx. `kind_status` picks
+/// the kind (the HTTP status, or the envelope's code inside a 2xx; 0 for a generic API error).
+fn api_error(
+    raw: &RawResponse,
+    env: Option<Envelope<'_>>,
+    kind_status: u16,
+    secret: &str,
+) -> Error {
+    let (code, message, errors) = match env {
+        Some(e) => (
+            e.code,
+            e.message,
+            e.errors.map(field_errors).unwrap_or_default(),
+        ),
+        None => (None, None, Vec::new()),
+    };
+    let message = message
+        .filter(|m| !m.trim().is_empty())
+        .unwrap_or_else(|| reason(raw.status).to_owned());
+    let error = ApiError {
+        http_status: raw.status,
+        code,
+        message: redact(message, secret),
+        errors,
+        body: excerpt(&raw.body, secret),
+    };
+    match kind_status {
+        401 | 403 => Error::Authentication(error),
+        404 => Error::NotFound(error),
+        429 => Error::RateLimited {
+            error,
+            retry_after: raw.retry_after,
+        },
+        500..=599 => Error::Server(error),
+        _ => Error::Api(error),
+    }
+}
+
+/// Laravel's `errors`: `{"field": ["message", …]}`; a single string per field is read too.
+fn field_errors(errors: Value) -> Vec<Problem> {
+    let Value::Object(map) = errors else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (field, messages) in map {
+        match messages {
+            Value::Array(list) => {
+                out.extend(list.into_iter().map(|m| Problem::new(&field, text(m))))
+            }
+            other => out.push(Problem::new(&field, text(other))),
+        }
+    }
+    out
+}
+
+fn text(v: Value) -> String {
+    match v {
+        Value::String(s) => s,
+        other => other.to_string(),
+    }
+}
+
+fn decode_error(
+    raw: &RawResponse,
+    expected: &str,
+    detail: &dyn std::fmt::Display,
+    secret: &str,
+) -> Error {
+    Error::Decode {
+        http_status: raw.status,
+        expected: expected.to_owned(),
+        detail: redact(detail.to_string(), secret),
+        body: excerpt(&raw.body, secret),
+    }
+}
+
+/// The start of a body, cut on a character boundary, with the secret removed.
+pub fn excerpt(body: &[u8], secret: &str) -> String {
+    let cut = body.len().min(BODY_EXCERPT_BYTES);
+    let text = String::from_utf8_lossy(&body[..cut]);
+    let mut text = text.trim_end_matches('\u{FFFD}').to_owned();
+    if body.len() > cut {
+        text.push('…');
+    }
+    redact(text, secret)
+}
+
+pub(crate) fn redact(text: String, secret: &str) -> String {
+    if !secret.is_empty() && text.contains(secret) {
+        text.replace(secret, "[redacted]")
+    } else {
+        text
+    }
+}
+
+/// `Retry-After` in seconds (the HTTP-date form is rare for APIs and is ignored).
+pub fn parse_retry_after(value: &str) -> Option<Duration> {
+    let v = value.trim();
+    v.parse::<u64>().map(Duration::from_secs).ok().or_else(|| {
+        v.parse::<f64>()
+            .ok()
+            .filter(|s| s.is_finite() && *s >= 0.0)
+            .map(Duration::from_secs_f64)
+    })
+}
+
+fn reason(status: u16) -> &'static str {
+    reqwest::StatusCode::from_u16(status)
+        .ok()
+        .and_then(|s| s.canonical_reason())
+        .unwrap_or("error")
+}

@@ -1,0 +1,48 @@
+//! # dialtime
+//!
+//! A typed, validated, fast client for the agent-api *dial time group* API: on which weekdays
+//! and between which times an outbound dialer may call.
+//!
+//! - [`model`]: the resource as the platform sends it ([`NewDialTimeGroup`], [`DialTimeGroup`],
+//!   [`DaySchedule`], [`TimeRange`], [`TimeOfDay`], [`Weekday`]).
+//! - [`validate`]: the rules checked before anything is sent, all problems at once.
+//! - [`Client`] (async) and [`BlockingClient`], built with [`ClientBuilder`].
+//! - [`Error`]: one error type with a stable [`ErrorKind`].
+//!
+//! ```no_run
+//! use dialtime::{BlockingClient, NewDialTimeGroup, Weekday};
+//!
+//! let client = BlockingClient::builder().token("…").build_blocking()?;
+//! let group = NewDialTimeGroup::builder("周一周三拨打")
+//!     .window(Weekday::Monday, "08:00", "20:00")
+//!     .window(Weekday::Wednesday, "08:00", "12:00")
+//!     .skip_holiday(true)
+//!     .build()?;
+//! let saved = client
+//!     .dial_time_groups()
+//!     .create("5832d184-dd53-42a0-8ace-0bf8d660f4cc", &group)?;
+//! println!("{} saved with id {}", saved.name, saved.id);
+//! # Ok::<(), dialtime::Error>(())
+//! ```
+
+pub mod blocking;
+pub mod client;
+pub mod dial_time_groups;
+pub mod error;
+pub mod model;
+pub mod runtime;
+pub mod validate;
+
+pub use blocking::BlockingClient;
+pub use client::config::{ClientBuilder, Token};
+pub use client::Client;
+pub use dial_time_groups::DialTimeGroups;
+pub use error::{ApiError, Error, ErrorKind, Problem, Result};
+pub use model::lenient::platform_zone;
+pub use model::{
+    DaySchedule, DialTimeGroup, NewDialTimeGroup, NewDialTimeGroupBuilder, TimeOfDay,
+    TimeParseError, TimeRange, Weekday,
+};
+
+/// The crate version, as sent in the user agent.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

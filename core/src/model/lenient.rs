@@ -1,0 +1,162 @@
+//! Tolerant readers for what the platform may send: numbers as numeric strings, booleans as
+//! 0/1, timestamps with or without a zone. Writers stay canonical; these are only for reading.
+
+use std::fmt;
+
+use jiff::civil::DateTime;
+use serde::de::{self, Deserializer, Visitor};
+use serde::{Deserialize, Serializer};
+
+/// The platform's zone: timestamps without an offset are China local time.
+pub fn platform_zone() -> jiff::tz::TimeZone {
+    jiff::tz::TimeZone::get("Asia/Shanghai")
+        .unwrap_or_else(|_| jiff::tz::TimeZone::fixed(jiff::tz::offset(8)))
+}
+
+/// An integer, or a string holding one (`"15"`).
+pub fn int<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
+    struct V;
+    impl Visitor<'_> for V {
+        type Value = i64;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("an integer")
+        }
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<i64, E> {
+            Ok(v)
+        }
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<i64, E> {
+            i64::try_from(v).map_err(|_| E::custom(format_args!("integer {v} is too large")))
+        }
+        fn visit_f64<E: de::Error>(self, v: f64) -> Result<i64, E> {
+            if v.fract() == 0.0 && v.abs() < 9.0e15 {
+                Ok(v as i64)
+            } else {
+                Err(E::invalid_type(de::Unexpected::Float(v), &self))
+            }
+        }
+        fn visit_str<E: de::Error>(self, s: &str) -> Result<i64, E> {
+            s.trim()
+                .parse()
+                .map_err(|_| E::invalid_value(de::Unexpected::Str(s), &self))
+        }
+    }
+    d.deserialize_any(V)
+}
+
+pub fn opt_int<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+    #[derive(Deserialize)]
+    struct W(#[serde(deserialize_with = "int")] i64);
+    Ok(Option::<W>::deserialize(d)?.map(|W(v)| v))
+}
+
+/// A boolean, or `0`/`1`, `"0"`/`"1"`, `"true"`/`"false"` (Laravel returns tinyint columns).
+pub fn bool<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    struct V;
+    impl Visitor<'_> for V {
+        type Value = bool;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a boolean")
+        }
+        fn visit_bool<E: de::Error>(self, v: bool) -> Result<bool, E> {
+            Ok(v)
+        }
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<bool, E> {
+            match v {
+                0 => Ok(false),
+                1 => Ok(true),
+                _ => Err(E::invalid_value(de::Unexpected::Signed(v), &self)),
+            }
+        }
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<bool, E> {
+            match v {
+                0 => Ok(false),
+                1 => Ok(true),
+                _ => Err(E::invalid_value(de::Unexpected::Unsigned(v), &self)),
+            }
+        }
+        fn visit_str<E: de::Error>(self, s: &str) -> Result<bool, E> {
+            match s.trim() {
+                "1" | "true" => Ok(true),
+                "0" | "false" => Ok(false),
+                _ => Err(E::invalid_value(de::Unexpected::Str(s), &self)),
+            }
+        }
+    }
+    d.deserialize_any(V)
+}
+
+/// A boolean that may be missing or `null` (read as `false`).
+pub fn bool_or_false<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    #[derive(Deserialize)]
+    struct W(#[serde(deserialize_with = "bool")] bool);
+    Ok(Option::<W>::deserialize(d)?.is_some_and(|W(v)| v))
+}
+
+/// A string that may be `null`; a number is read as its decimal text.
+pub fn opt_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    fn text<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = String;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<String, E> {
+                Ok(s.to_owned())
+            }
+            fn visit_string<E: de::Error>(self, s: String) -> Result<String, E> {
+                Ok(s)
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<String, E> {
+                Ok(v.to_string())
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<String, E> {
+                Ok(v.to_string())
+            }
+        }
+        d.deserialize_any(V)
+    }
+    #[derive(Deserialize)]
+    struct W(#[serde(deserialize_with = "text")] String);
+    Ok(Option::<W>::deserialize(d)?.map(|W(v)| v))
+}
+
+/// A timestamp as the platform writes it, `"YYYY-MM-DD HH:MM:SS"` in China local time; also
+/// ISO 8601 with `T`, fractional seconds, or a zone (converted to China local time).
+pub fn parse_datetime(s: &str) -> Option<DateTime> {
+    let s = s.trim();
+    let has_zone = s.ends_with('Z')
+        || s.ends_with('z')
+        || s.len() > 19 && {
+            let tail = &s.as_bytes()[19..];
+            tail.contains(&b'+') || tail.contains(&b'-')
+        };
+    if has_zone {
+        let ts: jiff::Timestamp = s.parse().ok()?;
+        return Some(platform_zone().to_datetime(ts));
+    }
+    s.parse::<DateTime>().ok()
+}
+
+pub fn datetime<'de, D: Deserializer<'de>>(d: D) -> Result<DateTime, D::Error> {
+    struct V;
+    impl Visitor<'_> for V {
+        type Value = DateTime;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a timestamp \"YYYY-MM-DD HH:MM:SS\"")
+        }
+        fn visit_str<E: de::Error>(self, s: &str) -> Result<DateTime, E> {
+            parse_datetime(s).ok_or_else(|| E::invalid_value(de::Unexpected::Str(s), &self))
+        }
+    }
+    d.deserialize_str(V)
+}
+
+/// Writes `"YYYY-MM-DD HH:MM:SS"`, the platform's form.
+pub fn write_datetime<S: Serializer>(dt: &DateTime, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_str(&format_datetime(dt))
+}
+
+pub fn format_datetime(dt: &DateTime) -> impl fmt::Display {
+    dt.strftime("%Y-%m-%d %H:%M:%S")
+}

@@ -1,0 +1,236 @@
+//! The dial-time-group resource as the platform sends and receives it.
+//!
+//! Writing is canonical (times `HH:MM`, unset optional fields omitted); reading is tolerant
+//! (unknown fields ignored, numbers as numeric strings, unpadded times, missing `remark` and
+//! `skip_holiday`, any key order).
+
+pub(crate) mod lenient;
+mod time;
+
+pub use time::{TimeOfDay, TimeParseError, Weekday};
+
+use jiff::civil::DateTime;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Problem};
+use crate::validate::Checker;
+
+/// One calling window `[begin_time, end_time)` of a day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct TimeRange {
+    pub begin_time: TimeOfDay,
+    pub end_time: TimeOfDay,
+}
+
+impl TimeRange {
+    pub const fn new(begin_time: TimeOfDay, end_time: TimeOfDay) -> Self {
+        Self {
+            begin_time,
+            end_time,
+        }
+    }
+
+    /// From two `H:MM` / `HH:MM` strings. Only the format is checked here; the rules
+    /// (begin before end, no overlap) are checked by [`crate::validate`].
+    pub fn parse(begin_time: &str, end_time: &str) -> Result<Self, Error> {
+        let mut problems = Vec::new();
+        let mut parse = |field: &str, s: &str| {
+            TimeOfDay::parse(s)
+                .map_err(|e| {
+                    problems.push(Problem::new(
+                        field,
+                        crate::validate::time_message(field, e, s),
+                    ))
+                })
+                .ok()
+        };
+        let (b, e) = (parse("begin_time", begin_time), parse("end_time", end_time));
+        match (b, e) {
+            (Some(b), Some(e)) => Ok(Self::new(b, e)),
+            _ => Err(Error::Validation(problems)),
+        }
+    }
+}
+
+/// The ranges of one weekday.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct DaySchedule {
+    pub week: Weekday,
+    pub times: Vec<TimeRange>,
+}
+
+impl DaySchedule {
+    pub fn new(week: Weekday, times: impl Into<Vec<TimeRange>>) -> Self {
+        Self {
+            week,
+            times: times.into(),
+        }
+    }
+}
+
+/// A group to save (the body of `POST /agent-api/user/{user_id}/dial-time-group`).
+///
+/// Build it as a plain struct, from JSON with [`crate::validate::new_group_from_json`], or
+/// with [`NewDialTimeGroup::builder`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewDialTimeGroup {
+    pub name: String,
+    pub content: Vec<DaySchedule>,
+    pub is_default: bool,
+    pub skip_holiday: bool,
+    /// Act on this sub-account of the user.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sub_user_id: Option<String>,
+}
+
+impl NewDialTimeGroup {
+    /// A group with no days; add them with [`NewDialTimeGroupBuilder::window`].
+    pub fn builder(name: impl Into<String>) -> NewDialTimeGroupBuilder {
+        NewDialTimeGroupBuilder {
+            name: name.into(),
+            windows: Vec::new(),
+            is_default: false,
+            skip_holiday: false,
+            sub_user_id: None,
+        }
+    }
+
+    /// Checks every rule (see [`crate::validate`]).
+    pub fn validate(&self) -> Result<(), Error> {
+        crate::validate::new_group(self)
+    }
+}
+
+/// Collects windows by weekday; [`build`](Self::build) parses and validates them all at once.
+///
+/// ```
+/// use dialtime::{NewDialTimeGroup, Weekday};
+/// let group = NewDialTimeGroup::builder("周一周三拨打")
+///     .window(Weekday::Monday, "08:00", "20:00")
+///     .window(Weekday::Monday, "20:30", "22:00")
+///     .windows([Weekday::Wednesday], "9:00", "12:00")
+///     .skip_holiday(true)
+///     .build()
+///     .unwrap();
+/// assert_eq!(group.content.len(), 2);
+/// assert_eq!(group.content[1].times[0].begin_time.to_string(), "09:00");
+/// ```
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct NewDialTimeGroupBuilder {
+    name: String,
+    windows: Vec<(Weekday, String, String)>,
+    is_default: bool,
+    skip_holiday: bool,
+    sub_user_id: Option<String>,
+}
+
+impl NewDialTimeGroupBuilder {
+    /// Adds the window `[begin, end)` on `day`. Days appear in the order first mentioned.
+    pub fn window(
+        mut self,
+        day: Weekday,
+        begin: impl Into<String>,
+        end: impl Into<String>,
+    ) -> Self {
+        self.windows.push((day, begin.into(), end.into()));
+        self
+    }
+
+    /// Adds the same window on several days.
+    pub fn windows(
+        mut self,
+        days: impl IntoIterator<Item = Weekday>,
+        begin: &str,
+        end: &str,
+    ) -> Self {
+        for day in days {
+            self.windows.push((day, begin.to_owned(), end.to_owned()));
+        }
+        self
+    }
+
+    pub fn is_default(mut self, yes: bool) -> Self {
+        self.is_default = yes;
+        self
+    }
+
+    pub fn skip_holiday(mut self, yes: bool) -> Self {
+        self.skip_holiday = yes;
+        self
+    }
+
+    pub fn sub_user_id(mut self, id: impl Into<String>) -> Self {
+        self.sub_user_id = Some(id.into());
+        self
+    }
+
+    /// Parses every time and checks every rule; reports all problems at once, with the path
+    /// each window will have in `content`.
+    pub fn build(self) -> Result<NewDialTimeGroup, Error> {
+        let mut days: Vec<(Weekday, Vec<(&str, &str)>)> = Vec::new();
+        for (day, begin, end) in &self.windows {
+            match days.iter_mut().find(|(d, _)| d == day) {
+                Some((_, ranges)) => ranges.push((begin, end)),
+                None => days.push((*day, vec![(begin.as_str(), end.as_str())])),
+            }
+        }
+        let mut check = Checker::default();
+        check.name(&self.name);
+        check.content_len(days.len());
+        let mut content = Vec::with_capacity(days.len());
+        for (i, (week, ranges)) in days.iter().enumerate() {
+            check.week(i, *week);
+            let mut times = Vec::with_capacity(ranges.len());
+            for (j, (begin, end)) in ranges.iter().enumerate() {
+                let b = check.parse_time(i, j, "begin_time", begin);
+                let e = check.parse_time(i, j, "end_time", end);
+                check.range(i, j, b, e);
+                if let (Some(b), Some(e)) = (b, e) {
+                    times.push(TimeRange::new(b, e));
+                }
+            }
+            check.end_day(i);
+            content.push(DaySchedule::new(*week, times));
+        }
+        if let Some(id) = &self.sub_user_id {
+            check.uuid("sub_user_id", id);
+        }
+        check.finish()?;
+        Ok(NewDialTimeGroup {
+            name: self.name,
+            content,
+            is_default: self.is_default,
+            skip_holiday: self.skip_holiday,
+            sub_user_id: self.sub_user_id,
+        })
+    }
+}
+
+/// A saved group, as the platform returns it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DialTimeGroup {
+    #[serde(deserialize_with = "lenient::int")]
+    pub id: i64,
+    pub name: String,
+    pub user_id: String,
+    pub content: Vec<DaySchedule>,
+    #[serde(deserialize_with = "lenient::bool")]
+    pub is_default: bool,
+    /// `false` when the platform leaves it out.
+    #[serde(default, deserialize_with = "lenient::bool_or_false")]
+    pub skip_holiday: bool,
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    pub remark: Option<String>,
+    /// China local time (Asia/Shanghai), as the platform writes it.
+    #[serde(
+        deserialize_with = "lenient::datetime",
+        serialize_with = "lenient::write_datetime"
+    )]
+    pub created_at: DateTime,
+    #[serde(
+        deserialize_with = "lenient::datetime",
+        serialize_with = "lenient::write_datetime"
+    )]
+    pub updated_at: DateTime,
+}

@@ -1,0 +1,320 @@
+//! The API itself: routing, the bearer check, the store, and the platform's answer shapes.
+
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
+
+use dialtime::validate::{self, UnknownFields};
+use dialtime::{DaySchedule, NewDialTimeGroup, Problem};
+use jiff::civil::DateTime;
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use crate::fault::Fault;
+
+/// A request body larger than this is refused with 413.
+const MAX_REQUEST_BYTES: usize = 1024 * 1024;
+
+pub(crate) struct Shared {
+    pub token: String,
+    pub user_id: String,
+    pub requests: AtomicU64,
+    pub state: Mutex<State>,
+}
+
+#[derive(Default)]
+pub(crate) struct State {
+    next_id: i64,
+    groups: Vec<Stored>,
+    faults: VecDeque<Fault>,
+}
+
+// `id` and `remark` are read back by the list and update endpoints (next issue).
+#[allow(dead_code)]
+struct Stored {
+    id: i64,
+    user_id: String,
+    sub_user_id: Option<String>,
+    name: String,
+    content: Vec<DaySchedule>,
+    is_default: bool,
+    skip_holiday: bool,
+    remark: Option<String>,
+    created_at: DateTime,
+    updated_at: DateTime,
+}
+
+/// One answer: status, extra headers, JSON or raw body. `None` from the handler means
+/// "drop the connection".
+pub(crate) struct Answer {
+    pub status: u16,
+    pub headers: Vec<(&'static str, String)>,
+    pub body: Vec<u8>,
+}
+
+impl Answer {
+    fn json(status: u16, body: &impl Serialize) -> Answer {
+        Answer {
+            status,
+            headers: Vec::new(),
+            body: serde_json::to_vec(body).unwrap_or_default(),
+        }
+    }
+
+    fn error(status: u16, message: &str) -> Answer {
+        Answer::json(status, &ErrorEnvelope::new(i64::from(status), message))
+    }
+}
+
+#[derive(Serialize)]
+struct SuccessEnvelope<'a, T: Serialize> {
+    code: i64,
+    status: &'static str,
+    message: &'a str,
+    data: T,
+}
+
+#[derive(Serialize)]
+struct ErrorEnvelope<'a> {
+    code: i64,
+    status: &'static str,
+    message: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    errors: Option<Map<String, Value>>,
+}
+
+impl<'a> ErrorEnvelope<'a> {
+    fn new(code: i64, message: &'a str) -> Self {
+        Self {
+            code,
+            status: "error",
+            message,
+            errors: None,
+        }
+    }
+}
+
+/// The create answer, keys in the order of the platform's documented example (no `remark`).
+#[derive(Serialize)]
+struct CreatedRecord<'a> {
+    name: &'a str,
+    content: &'a [DaySchedule],
+    is_default: bool,
+    skip_holiday: bool,
+    user_id: &'a str,
+    updated_at: String,
+    created_at: String,
+    id: i64,
+}
+
+fn timestamp(dt: &DateTime) -> String {
+    dt.strftime("%Y-%m-%d %H:%M:%S").to_string()
+}
+
+fn now_in_china() -> DateTime {
+    dialtime::platform_zone().to_datetime(jiff::Timestamp::now())
+}
+
+impl Shared {
+    pub(crate) fn new(token: String, user_id: String) -> Shared {
+        Shared {
+            token,
+            user_id,
+            requests: AtomicU64::new(0),
+            state: Mutex::new(State {
+                next_id: 1,
+                ..State::default()
+            }),
+        }
+    }
+
+    pub(crate) fn state(&self) -> std::sync::MutexGuard<'_, State> {
+        // A panic while holding the lock cannot leave the store inconsistent in a way that
+        // matters for a test server; keep serving.
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub(crate) fn push_fault(&self, fault: Fault) {
+        if fault.times > 0 {
+            self.state().faults.push_back(fault);
+        }
+    }
+
+    pub(crate) fn clear_faults(&self) {
+        self.state().faults.clear();
+    }
+
+    /// Takes the fault for this request, if one is queued.
+    pub(crate) fn next_fault(&self) -> Option<Fault> {
+        let mut state = self.state();
+        let front = state.faults.front_mut()?;
+        front.times -= 1;
+        if front.times == 0 {
+            state.faults.pop_front()
+        } else {
+            Some(front.clone())
+        }
+    }
+
+    /// The answer a fault forces.
+    pub(crate) fn fault_answer(fault: &Fault) -> Answer {
+        let status = fault.status.unwrap_or(200);
+        let mut answer = match &fault.body {
+            Some(body) => Answer {
+                status,
+                headers: Vec::new(),
+                body: body.clone().into_bytes(),
+            },
+            None => {
+                let code = fault.code.unwrap_or(i64::from(status));
+                let message = fault.message.clone().unwrap_or_else(|| {
+                    status_message(u16::try_from(code).unwrap_or(500)).to_owned()
+                });
+                Answer::json(status, &ErrorEnvelope::new(code, &message))
+            }
+        };
+        if let Some(ra) = &fault.retry_after {
+            answer.headers.push(("retry-after", ra.clone()));
+        }
+        answer
+    }
+
+    /// Handles one API request (after faults). `auth` is the `Authorization` header.
+    pub(crate) fn handle(
+        &self,
+        method: &str,
+        path: &str,
+        auth: Option<&[u8]>,
+        body: &[u8],
+    ) -> Answer {
+        let expected = format!("Bearer {}", self.token);
+        if auth != Some(expected.as_bytes()) {
+            return Answer::error(401, status_message(401));
+        }
+        let segments: Vec<&str> = path.trim_end_matches('/').split('/').collect();
+        match (method, segments.as_slice()) {
+            ("POST", ["", "agent-api", "user", user, "dial-time-group"]) => {
+                if let Some(refused) = self.check_user(user) {
+                    return refused;
+                }
+                self.create(user, body)
+            }
+            _ => Answer::error(404, status_message(404)),
+        }
+    }
+
+    fn check_user(&self, user: &str) -> Option<Answer> {
+        if !validate::is_uuid(user) {
+            return Some(Answer::error(404, status_message(404)));
+        }
+        if !user.eq_ignore_ascii_case(&self.user_id) {
+            return Some(Answer::error(403, "无权操作该用户"));
+        }
+        None
+    }
+
+    fn create(&self, user: &str, body: &[u8]) -> Answer {
+        let group = match read_payload(body) {
+            Ok(g) => g,
+            Err(answer) => return answer,
+        };
+        let now = now_in_china();
+        let mut state = self.state();
+        let id = state.next_id;
+        state.next_id += 1;
+        if group.is_default {
+            for g in state.groups.iter_mut() {
+                if g.user_id == user && g.sub_user_id == group.sub_user_id {
+                    g.is_default = false;
+                }
+            }
+        }
+        let stored = Stored {
+            id,
+            user_id: user.to_owned(),
+            sub_user_id: group.sub_user_id,
+            name: group.name,
+            content: group.content,
+            is_default: group.is_default,
+            skip_holiday: group.skip_holiday,
+            remark: None,
+            created_at: now,
+            updated_at: now,
+        };
+        let answer = Answer::json(
+            200,
+            &SuccessEnvelope {
+                code: 200,
+                status: "success",
+                message: "创建呼叫时间组成功",
+                data: CreatedRecord {
+                    name: &stored.name,
+                    content: &stored.content,
+                    is_default: stored.is_default,
+                    skip_holiday: stored.skip_holiday,
+                    user_id: &stored.user_id,
+                    updated_at: timestamp(&stored.updated_at),
+                    created_at: timestamp(&stored.created_at),
+                    id,
+                },
+            },
+        );
+        state.groups.push(stored);
+        answer
+    }
+
+    pub(crate) fn count_request(&self) {
+        self.requests.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+pub(crate) fn too_large() -> Answer {
+    Answer::error(413, "请求体过大")
+}
+
+pub(crate) fn max_request_bytes() -> usize {
+    MAX_REQUEST_BYTES
+}
+
+/// Parses and validates a create body as a tolerant server would (unknown keys ignored).
+fn read_payload(body: &[u8]) -> Result<NewDialTimeGroup, Answer> {
+    let value: Value =
+        serde_json::from_slice(body).map_err(|_| Answer::error(400, "请求体不是合法的 JSON"))?;
+    validate::read_new_group(&value, UnknownFields::Ignore)
+        .map_err(|e| validation_answer(e.problems()))
+}
+
+/// 422 with Laravel's `errors`: dot paths (`content.1.times.0.end_time`) to messages.
+fn validation_answer(problems: &[Problem]) -> Answer {
+    let mut errors = Map::new();
+    for p in problems {
+        let key = laravel_key(&p.path);
+        if let Value::Array(list) = errors
+            .entry(key)
+            .or_insert_with(|| Value::Array(Vec::new()))
+        {
+            list.push(Value::String(p.message.clone()));
+        }
+    }
+    let mut env = ErrorEnvelope::new(422, "参数校验失败");
+    env.errors = Some(errors);
+    Answer::json(422, &env)
+}
+
+/// `content[1].times[0].end_time` → `content.1.times.0.end_time`
+fn laravel_key(path: &str) -> String {
+    path.replace('[', ".").replace(']', "")
+}
+
+fn status_message(status: u16) -> &'static str {
+    match status {
+        400 => "请求参数错误",
+        401 => "未授权：token 无效或已过期",
+        403 => "无权访问",
+        404 => "资源不存在",
+        422 => "参数校验失败",
+        429 => "请求过于频繁，请稍后再试",
+        500..=599 => "服务器内部错误",
+        _ => "请求失败",
+    }
+}

@@ -1,0 +1,317 @@
+//! # dialtime-emulator
+//!
+//! A local, in-memory implementation of the agent-api dial-time-group API, for tests and
+//! demos: the documented envelopes and messages, the bearer check, the same validation as the
+//! client (answered as 422 with Laravel's `errors`), increasing ids, timestamps in China local
+//! time. It binds 127.0.0.1 only.
+//!
+//! ```
+//! let emu = dialtime_emulator::Emulator::start().unwrap();
+//! let client = dialtime::BlockingClient::builder()
+//!     .base_url(emu.base_url())
+//!     .token(emu.token())
+//!     .build_blocking()
+//!     .unwrap();
+//! # let _ = client;
+//! // … stops when `emu` is dropped.
+//! ```
+//!
+//! Faults for exercising clients are described in [`fault`].
+
+mod api;
+pub mod fault;
+
+use std::net::{Ipv4Addr, SocketAddr, TcpListener};
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::Incoming;
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper::{Request, Response};
+use hyper_util::rt::TokioIo;
+use tokio::sync::oneshot;
+
+pub use fault::Fault;
+
+use api::{Answer, Shared};
+
+/// A running emulator. Stops (and frees its port) when dropped.
+pub struct Emulator {
+    base_url: String,
+    shared: Arc<Shared>,
+    stop: Option<oneshot::Sender<()>>,
+    thread: Option<JoinHandle<()>>,
+}
+
+/// Options for [`Emulator`]; every one has a default.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+pub struct EmulatorBuilder {
+    port: u16,
+    token: Option<String>,
+    user_id: Option<String>,
+}
+
+impl EmulatorBuilder {
+    /// 0 (the default) picks a free port.
+    pub fn port(mut self, port: u16) -> Self {
+        self.port = port;
+        self
+    }
+
+    /// The token clients must send. Default: a random one.
+    pub fn token(mut self, token: impl Into<String>) -> Self {
+        self.token = Some(token.into());
+        self
+    }
+
+    /// The user whose groups the emulator keeps. Default: a random UUID.
+    pub fn user_id(mut self, user_id: impl Into<String>) -> Self {
+        self.user_id = Some(user_id.into());
+        self
+    }
+
+    /// Binds 127.0.0.1 and serves on a thread of its own (with its own small runtime), so it
+    /// works the same from synchronous code, async code, and other languages' tests.
+    pub fn start(self) -> std::io::Result<Emulator> {
+        let listener = TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, self.port)))?;
+        listener.set_nonblocking(true)?;
+        let addr = listener.local_addr()?;
+        let shared = Arc::new(Shared::new(
+            self.token.unwrap_or_else(random_token),
+            self.user_id.unwrap_or_else(random_uuid),
+        ));
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?;
+        let (stop, stopped) = oneshot::channel();
+        let served = Arc::clone(&shared);
+        let thread = std::thread::Builder::new()
+            .name("dialtime-emulator".into())
+            .spawn(move || runtime.block_on(serve(listener, served, stopped)))?;
+        Ok(Emulator {
+            base_url: format!("http://{addr}"),
+            shared,
+            stop: Some(stop),
+            thread: Some(thread),
+        })
+    }
+}
+
+impl Emulator {
+    pub fn builder() -> EmulatorBuilder {
+        EmulatorBuilder::default()
+    }
+
+    /// Starts an emulator on a free port with a random token and user id.
+    pub fn start() -> std::io::Result<Emulator> {
+        Emulator::builder().start()
+    }
+
+    /// `http://127.0.0.1:PORT`, to pass as the client's base URL.
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// The token the emulator accepts.
+    pub fn token(&self) -> &str {
+        &self.shared.token
+    }
+
+    /// The user whose groups the emulator keeps (other user ids get 403).
+    pub fn user_id(&self) -> &str {
+        &self.shared.user_id
+    }
+
+    /// Queues a fault for the next API request(s); see [`fault`].
+    pub fn push_fault(&self, fault: Fault) {
+        self.shared.push_fault(fault);
+    }
+
+    pub fn clear_faults(&self) {
+        self.shared.clear_faults();
+    }
+
+    /// How many API requests (control requests excluded) have arrived so far.
+    pub fn request_count(&self) -> u64 {
+        self.shared.requests.load(Ordering::Relaxed)
+    }
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+impl std::fmt::Debug for Emulator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Emulator")
+            .field("base_url", &self.base_url)
+            .field("user_id", &self.shared.user_id)
+            .finish_non_exhaustive()
+    }
+}
+
+async fn serve(listener: TcpListener, shared: Arc<Shared>, mut stopped: oneshot::Receiver<()>) {
+    let Ok(listener) = tokio::net::TcpListener::from_std(listener) else {
+        return;
+    };
+    loop {
+        let accepted = tokio::select! {
+            _ = &mut stopped => return,
+            accepted = listener.accept() => accepted,
+        };
+        let Ok((stream, _)) = accepted else {
+            // Out of file descriptors and the like: back off instead of spinning.
+            tokio::time::sleep(Duration::from_millis(10)).await;
+            continue;
+        };
+        let _ = stream.set_nodelay(true);
+        let shared = Arc::clone(&shared);
+        tokio::spawn(async move {
+            let service = service_fn(move |req| respond(Arc::clone(&shared), req));
+            let _ = http1::Builder::new()
+                .serve_connection(TokioIo::new(stream), service)
+                .await;
+        });
+    }
+}
+
+/// Why a connection is closed without an answer (a `drop` fault).
+#[derive(Debug)]
+struct Dropped;
+
+impl std::fmt::Display for Dropped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("connection dropped by a fault")
+    }
+}
+
+impl std::error::Error for Dropped {}
+
+async fn respond(
+    shared: Arc<Shared>,
+    req: Request<Incoming>,
+) -> Result<Response<Full<Bytes>>, Dropped> {
+    let path = req.uri().path().to_owned();
+    let method = req.method().as_str().to_owned();
+    if let Some(control) = path.strip_prefix("/_emulator/") {
+        let body = read_body(req).await;
+        return Ok(to_response(control_answer(&shared, &method, control, body)));
+    }
+    shared.count_request();
+    let fault = shared.next_fault();
+    if let Some(f) = &fault {
+        if f.delay_ms > 0 {
+            tokio::time::sleep(Duration::from_millis(f.delay_ms)).await;
+        }
+        if f.drop {
+            return Err(Dropped);
+        }
+        if f.answers() {
+            return Ok(to_response(Shared::fault_answer(f)));
+        }
+    }
+    let auth = req.headers().get(hyper::header::AUTHORIZATION).cloned();
+    let answer = match read_body(req).await {
+        Some(body) => shared.handle(&method, &path, auth.as_ref().map(|v| v.as_bytes()), &body),
+        None => api::too_large(),
+    };
+    Ok(to_response(answer))
+}
+
+/// The body, or `None` when it is over the limit (or broken).
+async fn read_body(req: Request<Incoming>) -> Option<Bytes> {
+    Limited::new(req.into_body(), api::max_request_bytes())
+        .collect()
+        .await
+        .ok()
+        .map(|b| b.to_bytes())
+}
+
+fn control_answer(shared: &Shared, method: &str, path: &str, body: Option<Bytes>) -> Answer {
+    let ok = |what: &str| Answer {
+        status: 200,
+        headers: Vec::new(),
+        body: format!("{{\"ok\":true,\"did\":\"{what}\"}}").into_bytes(),
+    };
+    match (method, path) {
+        ("POST", "faults") => match body.as_deref().map(serde_json::from_slice::<Fault>) {
+            Some(Ok(fault)) => {
+                shared.push_fault(fault);
+                ok("queued")
+            }
+            Some(Err(e)) => Answer {
+                status: 400,
+                headers: Vec::new(),
+                body: serde_json::json!({"ok": false, "error": e.to_string()})
+                    .to_string()
+                    .into_bytes(),
+            },
+            None => api::too_large(),
+        },
+        ("DELETE", "faults") => {
+            shared.clear_faults();
+            ok("cleared")
+        }
+        ("GET", "health") => ok("health"),
+        _ => Answer {
+            status: 404,
+            headers: Vec::new(),
+            body: b"{\"ok\":false,\"error\":\"unknown control route\"}".to_vec(),
+        },
+    }
+}
+
+fn to_response(answer: Answer) -> Response<Full<Bytes>> {
+    let mut resp = Response::new(Full::new(Bytes::from(answer.body)));
+    *resp.status_mut() = hyper::StatusCode::from_u16(answer.status)
+        .unwrap_or(hyper::StatusCode::INTERNAL_SERVER_ERROR);
+    let headers = resp.headers_mut();
+    headers.insert(
+        hyper::header::CONTENT_TYPE,
+        hyper::header::HeaderValue::from_static("application/json"),
+    );
+    for (name, value) in answer.headers {
+        if let Ok(v) = hyper::header::HeaderValue::try_from(value) {
+            headers.insert(name, v);
+        }
+    }
+    resp
+}
+
+fn random_token() -> String {
+    let mut s = String::from("emu_");
+    for _ in 0..32 {
+        s.push(char::from_digit(fastrand::u32(0..16), 16).unwrap_or('0'));
+    }
+    s
+}
+
+fn random_uuid() -> String {
+    let hex = |n: usize| -> String {
+        (0..n)
+            .map(|_| char::from_digit(fastrand::u32(0..16), 16).unwrap_or('0'))
+            .collect()
+    };
+    format!(
+        "{}-{}-4{}-{}{}-{}",
+        hex(8),
+        hex(4),
+        hex(3),
+        ["8", "9", "a", "b"][fastrand::usize(0..4)],
+        hex(3),
+        hex(12)
+    )
+}
