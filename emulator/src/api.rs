@@ -8,7 +8,7 @@ use dialtime::validate::{self, UnknownFields};
 use dialtime::{DaySchedule, NewDialTimeGroup, Problem};
 use jiff::civil::DateTime;
 use serde::Serialize;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::fault::Fault;
 
@@ -80,7 +80,16 @@ struct ErrorEnvelope<'a> {
     status: &'static str,
     message: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
-    errors: Option<Map<String, Value>>,
+    errors: Option<FieldErrors>,
+}
+
+/// Laravel's `errors` object, in payload order: `{"content.1.week": ["…"], …}`.
+struct FieldErrors(Vec<(String, Vec<String>)>);
+
+impl Serialize for FieldErrors {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(self.0.iter().map(|(k, v)| (k, v)))
+    }
 }
 
 impl<'a> ErrorEnvelope<'a> {
@@ -286,18 +295,16 @@ fn read_payload(body: &[u8]) -> Result<NewDialTimeGroup, Answer> {
 
 /// 422 with Laravel's `errors`: dot paths (`content.1.times.0.end_time`) to messages.
 fn validation_answer(problems: &[Problem]) -> Answer {
-    let mut errors = Map::new();
+    let mut errors: Vec<(String, Vec<String>)> = Vec::new();
     for p in problems {
         let key = laravel_key(&p.path);
-        if let Value::Array(list) = errors
-            .entry(key)
-            .or_insert_with(|| Value::Array(Vec::new()))
-        {
-            list.push(Value::String(p.message.clone()));
+        match errors.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, messages)) => messages.push(p.message.clone()),
+            None => errors.push((key, vec![p.message.clone()])),
         }
     }
     let mut env = ErrorEnvelope::new(422, "参数校验失败");
-    env.errors = Some(errors);
+    env.errors = Some(FieldErrors(errors));
     Answer::json(422, &env)
 }
 

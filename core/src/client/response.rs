@@ -43,7 +43,51 @@ struct Envelope<'a> {
     #[serde(default, borrow)]
     meta: Option<&'a RawValue>,
     #[serde(default)]
-    errors: Option<Value>,
+    errors: Option<FieldErrors>,
+}
+
+/// Laravel's `errors`: `{"field": ["message", …]}` (a single string per field is read too),
+/// kept in the server's order, one [`Problem`] per message.
+#[derive(Default)]
+struct FieldErrors(Vec<Problem>);
+
+impl<'de> Deserialize<'de> for FieldErrors {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = FieldErrors;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object of field errors")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<FieldErrors, A::Error> {
+                let mut out = Vec::new();
+                while let Some((field, messages)) = map.next_entry::<String, Value>()? {
+                    match messages {
+                        Value::Array(list) => {
+                            out.extend(list.into_iter().map(|m| Problem::new(&field, text(m))))
+                        }
+                        other => out.push(Problem::new(&field, text(other))),
+                    }
+                }
+                Ok(FieldErrors(out))
+            }
+            // Anything else (a list, a string) carries no field errors.
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<FieldErrors, A::Error> {
+                while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+                Ok(FieldErrors::default())
+            }
+            fn visit_str<E: serde::de::Error>(self, _: &str) -> Result<FieldErrors, E> {
+                Ok(FieldErrors::default())
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 /// Interprets an answer whose `data` should be a `T` (`expected` names it for messages).
@@ -95,11 +139,7 @@ fn api_error(
     secret: &str,
 ) -> Error {
     let (code, message, errors) = match env {
-        Some(e) => (
-            e.code,
-            e.message,
-            e.errors.map(field_errors).unwrap_or_default(),
-        ),
+        Some(e) => (e.code, e.message, e.errors.unwrap_or_default().0),
         None => (None, None, Vec::new()),
     };
     let message = message
@@ -122,23 +162,6 @@ fn api_error(
         500..=599 => Error::Server(error),
         _ => Error::Api(error),
     }
-}
-
-/// Laravel's `errors`: `{"field": ["message", …]}`; a single string per field is read too.
-fn field_errors(errors: Value) -> Vec<Problem> {
-    let Value::Object(map) = errors else {
-        return Vec::new();
-    };
-    let mut out = Vec::new();
-    for (field, messages) in map {
-        match messages {
-            Value::Array(list) => {
-                out.extend(list.into_iter().map(|m| Problem::new(&field, text(m))))
-            }
-            other => out.push(Problem::new(&field, text(other))),
-        }
-    }
-    out
 }
 
 fn text(v: Value) -> String {

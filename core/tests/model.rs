@@ -1,0 +1,162 @@
+//! The typed model: times, weekdays, the builder, and the wording of problems.
+
+use dialtime::{ErrorKind, NewDialTimeGroup, TimeOfDay, TimeParseError, TimeRange, Weekday};
+
+#[test]
+fn times_parse_padded_or_not_and_print_padded() {
+    for (input, minutes) in [
+        ("0:00", 0),
+        ("9:05", 545),
+        ("09:05", 545),
+        ("23:59", 1439),
+        ("24:00", 1440),
+    ] {
+        let t = TimeOfDay::parse(input).unwrap();
+        assert_eq!(t.minutes(), minutes, "{input}");
+        assert_eq!(t.to_string().len(), 5, "{input}");
+        assert_eq!(serde_json::to_string(&t).unwrap(), format!("\"{t}\""));
+    }
+    for bad in [
+        "", "9", "900", "9:0", "09:000", "-1:00", " 9:00", "9:00 ", "a9:00", "09-00", "１:00",
+    ] {
+        assert_eq!(
+            TimeOfDay::parse(bad),
+            Err(TimeParseError::Format),
+            "{bad:?}"
+        );
+    }
+    for bad in ["24:01", "25:00", "99:99", "12:60"] {
+        assert_eq!(TimeOfDay::parse(bad), Err(TimeParseError::Range), "{bad:?}");
+    }
+    // Reading what the platform sends is more tolerant than what callers may write.
+    assert_eq!(
+        TimeOfDay::parse_lenient("08:30:00").unwrap().to_string(),
+        "08:30"
+    );
+    assert!(TimeOfDay::parse("08:30:00").is_err());
+    assert_eq!(TimeOfDay::new(24, 1), None);
+    assert_eq!(TimeOfDay::from_minutes(1441), None);
+}
+
+#[test]
+fn weekdays_round_trip_the_platforms_numbers() {
+    for (n, day) in Weekday::ALL.iter().enumerate() {
+        assert_eq!(usize::from(day.number()), n);
+        assert_eq!(serde_json::to_string(day).unwrap(), n.to_string());
+        assert_eq!(
+            serde_json::from_str::<Weekday>(&n.to_string()).unwrap(),
+            *day
+        );
+        assert_eq!(Weekday::from(jiff::civil::Weekday::from(*day)), *day);
+    }
+    assert_eq!(Weekday::from(jiff::civil::Weekday::Sunday), Weekday::Sunday);
+    assert_eq!(Weekday::from_number(7), None);
+    assert_eq!(Weekday::from_number(-1), None);
+    assert_eq!(
+        serde_json::from_str::<Weekday>("\"3\"").unwrap(),
+        Weekday::Wednesday
+    );
+    assert!(serde_json::from_str::<Weekday>("7").is_err());
+}
+
+#[test]
+fn builder_groups_windows_by_day_in_first_mention_order() {
+    let g = NewDialTimeGroup::builder("g")
+        .window(Weekday::Wednesday, "13:00", "18:00")
+        .windows([Weekday::Monday, Weekday::Wednesday], "9:00", "12:00")
+        .is_default(true)
+        .sub_user_id("dc53e7e7-3a68-40ae-adfe-63fc00e401d3")
+        .build()
+        .unwrap();
+    assert_eq!(
+        g.content.iter().map(|d| d.week).collect::<Vec<_>>(),
+        [Weekday::Wednesday, Weekday::Monday]
+    );
+    assert_eq!(g.content[0].times.len(), 2);
+    assert!(g.is_default && !g.skip_holiday);
+    let wire = serde_json::to_value(&g).unwrap();
+    assert_eq!(wire["content"][0]["times"][1]["begin_time"], "09:00");
+    assert_eq!(wire["sub_user_id"], "dc53e7e7-3a68-40ae-adfe-63fc00e401d3");
+}
+
+#[test]
+fn builder_reports_every_problem_with_the_path_it_would_have() {
+    let err = NewDialTimeGroup::builder("")
+        .window(Weekday::Monday, "08:00", "12:00")
+        .window(Weekday::Friday, "25:00", "12:00")
+        .window(Weekday::Monday, "11:00", "13:00")
+        .window(Weekday::Friday, "18:00", "17:00")
+        .sub_user_id("nope")
+        .build()
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Validation);
+    let paths: Vec<_> = err.problems().iter().map(|p| p.path.as_str()).collect();
+    assert_eq!(
+        paths,
+        [
+            "name",
+            "content[0].times[1]",
+            "content[1].times[0].begin_time",
+            "content[1].times[1].end_time",
+            "sub_user_id"
+        ]
+    );
+}
+
+#[test]
+fn messages_name_the_rule_and_the_offending_value() {
+    let err = NewDialTimeGroup::builder("长".repeat(300))
+        .window(Weekday::Monday, "8am", "24:30")
+        .window(Weekday::Tuesday, "22:00", "02:00")
+        .window(Weekday::Thursday, "09:00", "12:00")
+        .window(Weekday::Thursday, "10:00", "11:00")
+        .build()
+        .unwrap_err();
+    let text: Vec<String> = err.problems().iter().map(ToString::to_string).collect();
+    let expect = [
+        ("name: must be at most 255 characters", "got 300"),
+        (
+            "content[0].times[0].begin_time: must be a time H:MM or HH:MM",
+            "\"8am\"",
+        ),
+        (
+            "content[0].times[0].end_time: must be between 00:01 and 24:00",
+            "\"24:30\"",
+        ),
+        (
+            "content[1].times[0].end_time: must be later than begin_time 22:00",
+            "split it over two days",
+        ),
+        (
+            "content[2].times[1]: must not overlap",
+            "content[2].times[0] 09:00–12:00",
+        ),
+    ];
+    assert_eq!(text.len(), expect.len(), "{text:#?}");
+    for (t, (start, detail)) in text.iter().zip(expect) {
+        assert!(t.starts_with(start) && t.contains(detail), "{t}");
+    }
+    assert!(err
+        .to_string()
+        .starts_with("invalid request (5 problems): name: "));
+}
+
+#[test]
+fn time_range_parse_names_the_field() {
+    let err = TimeRange::parse("9:00", "x").unwrap_err();
+    assert_eq!(err.problems()[0].path, "end_time");
+    assert_eq!(
+        TimeRange::parse("9:00", "10:00")
+            .unwrap()
+            .begin_time
+            .to_string(),
+        "09:00"
+    );
+}
+
+#[test]
+fn json_text_that_is_not_json_is_a_problem_at_the_root() {
+    let err = dialtime::validate::new_group_from_json_str("{\"name\": ").unwrap_err();
+    assert_eq!(err.problems()[0].path, "$");
+    assert!(err.problems()[0].message.starts_with("must be valid JSON"));
+}

@@ -1,0 +1,251 @@
+//! The emulator over plain HTTP, as any language's client sees it.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+
+use dialtime_emulator::Emulator;
+use serde_json::{json, Value};
+
+const SEED: &str = r#"{"name":"周一周三拨打","content":[{"week":1,"times":[{"begin_time":"08:00","end_time":"20:00"},{"begin_time":"20:30","end_time":"22:00"}]},{"week":3,"times":[{"begin_time":"08:00","end_time":"12:00"},{"begin_time":"20:30","end_time":"22:00"}]}],"is_default":false,"skip_holiday":true}"#;
+
+struct Http {
+    rt: tokio::runtime::Runtime,
+    client: reqwest::Client,
+}
+
+impl Http {
+    fn new() -> Http {
+        Http {
+            rt: tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap(),
+            client: reqwest::Client::new(),
+        }
+    }
+
+    /// (status, headers' retry-after, body text)
+    fn send(
+        &self,
+        method: &str,
+        url: &str,
+        token: Option<&str>,
+        body: &str,
+    ) -> (u16, Option<String>, String) {
+        self.rt.block_on(async {
+            let mut req = self
+                .client
+                .request(method.parse().unwrap(), url)
+                .header("content-type", "application/json")
+                .body(body.to_owned());
+            if let Some(t) = token {
+                req = req.bearer_auth(t);
+            }
+            let resp = req.send().await.unwrap();
+            let status = resp.status().as_u16();
+            let ra = resp
+                .headers()
+                .get("retry-after")
+                .map(|v| v.to_str().unwrap().to_owned());
+            (status, ra, resp.text().await.unwrap())
+        })
+    }
+}
+
+fn groups_url(emu: &Emulator) -> String {
+    format!(
+        "{}/agent-api/user/{}/dial-time-group",
+        emu.base_url(),
+        emu.user_id()
+    )
+}
+
+#[test]
+fn create_answers_like_the_documented_example() {
+    let emu = Emulator::start().unwrap();
+    let http = Http::new();
+    let (status, _, body) = http.send("POST", &groups_url(&emu), Some(emu.token()), SEED);
+    assert_eq!(status, 200, "{body}");
+    let v: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(
+        (v["code"].clone(), v["status"].clone()),
+        (json!(200), json!("success"))
+    );
+    assert_eq!(v["message"], "创建呼叫时间组成功");
+    let seed: Value = serde_json::from_str(SEED).unwrap();
+    assert_eq!(v["data"]["content"], seed["content"]);
+    assert_eq!(v["data"]["user_id"], emu.user_id());
+    assert!(
+        v["data"].get("remark").is_none(),
+        "the create answer has no remark"
+    );
+    // Keys in the documented order: name, content, is_default, skip_holiday, user_id,
+    // updated_at, created_at, id.
+    let data = &body[body.find("\"data\"").unwrap()..];
+    let at = |k: &str| {
+        data.find(&format!("\"{k}\":"))
+            .unwrap_or_else(|| panic!("{k} missing"))
+    };
+    let order = [
+        "name",
+        "content",
+        "is_default",
+        "skip_holiday",
+        "user_id",
+        "updated_at",
+        "created_at",
+        "id",
+    ];
+    assert!(order.windows(2).all(|w| at(w[0]) < at(w[1])), "{data}");
+    let ts = v["data"]["created_at"].as_str().unwrap();
+    assert!(
+        jiff::civil::DateTime::strptime("%Y-%m-%d %H:%M:%S", ts).is_ok(),
+        "{ts}"
+    );
+
+    let (_, _, second) = http.send("POST", &groups_url(&emu), Some(emu.token()), SEED);
+    let second: Value = serde_json::from_str(&second).unwrap();
+    assert!(
+        second["data"]["id"].as_i64() > v["data"]["id"].as_i64(),
+        "ids increase"
+    );
+}
+
+#[test]
+fn the_server_checks_the_token_routes_and_payload() {
+    let emu = Emulator::start().unwrap();
+    let http = Http::new();
+    let url = groups_url(&emu);
+
+    let (status, _, body) = http.send("POST", &url, None, SEED);
+    assert_eq!(status, 401);
+    assert_eq!(serde_json::from_str::<Value>(&body).unwrap()["code"], 401);
+    assert_eq!(http.send("POST", &url, Some("wrong"), SEED).0, 401);
+
+    let (status, _, body) = http.send(
+        "POST",
+        &format!("{}/agent-api/nope", emu.base_url()),
+        Some(emu.token()),
+        "{}",
+    );
+    assert_eq!(status, 404);
+    assert_eq!(
+        serde_json::from_str::<Value>(&body).unwrap()["status"],
+        "error"
+    );
+
+    assert_eq!(
+        http.send("POST", &url, Some(emu.token()), "{not json").0,
+        400
+    );
+
+    // A tolerant server: unknown keys are ignored, rules are not.
+    let mut extra: Value = serde_json::from_str(SEED).unwrap();
+    extra["unknown"] = json!(1);
+    assert_eq!(
+        http.send("POST", &url, Some(emu.token()), &extra.to_string())
+            .0,
+        200
+    );
+    extra["content"][0]["times"][0]["end_time"] = json!("07:00");
+    let (status, _, body) = http.send("POST", &url, Some(emu.token()), &extra.to_string());
+    assert_eq!(status, 422);
+    let v: Value = serde_json::from_str(&body).unwrap();
+    assert!(v["errors"]["content.0.times.0.end_time"][0]
+        .as_str()
+        .unwrap()
+        .contains("later than"));
+}
+
+#[test]
+fn faults_are_queued_over_http_and_applied_in_order() {
+    let emu = Emulator::start().unwrap();
+    let http = Http::new();
+    let control = format!("{}/_emulator/faults", emu.base_url());
+    let (s, _, _) = http.send(
+        "POST",
+        &control,
+        None,
+        r#"{"status":429,"retry_after":"3"}"#,
+    );
+    assert_eq!(s, 200);
+    let (s, _, _) = http.send(
+        "POST",
+        &control,
+        None,
+        r#"{"status":200,"code":500,"message":"系统繁忙","times":2}"#,
+    );
+    assert_eq!(s, 200);
+    assert_eq!(
+        http.send("POST", &control, None, r#"{"stauts":1}"#).0,
+        400,
+        "typos are refused"
+    );
+
+    let url = groups_url(&emu);
+    let (s, ra, _) = http.send("POST", &url, Some(emu.token()), SEED);
+    assert_eq!((s, ra.as_deref()), (429, Some("3")));
+    for _ in 0..2 {
+        let (s, _, body) = http.send("POST", &url, Some(emu.token()), SEED);
+        let v: Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(
+            (s, v["code"].clone(), v["message"].clone()),
+            (200, json!(500), json!("系统繁忙"))
+        );
+    }
+    assert_eq!(
+        http.send("POST", &url, Some(emu.token()), SEED).0,
+        200,
+        "queue drained"
+    );
+
+    http.send("POST", &control, None, r#"{"status":503,"times":5}"#);
+    http.send("DELETE", &control, None, "");
+    assert_eq!(
+        http.send("POST", &url, Some(emu.token()), SEED).0,
+        200,
+        "queue cleared"
+    );
+    assert_eq!(emu.request_count(), 5, "control requests are not counted");
+}
+
+#[test]
+fn the_binary_prints_its_base_url_first_and_serves() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_dialtime-emulator"))
+        .args(["--port", "0", "--token", "cli-token"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let base_url = lines.next().unwrap().unwrap();
+    let token_line = lines.next().unwrap().unwrap();
+    let user_line = lines.next().unwrap().unwrap();
+    assert!(base_url.starts_with("http://127.0.0.1:"), "{base_url}");
+    assert_eq!(token_line, "token: cli-token");
+    let user_id = user_line.strip_prefix("user_id: ").unwrap();
+
+    let http = Http::new();
+    let url = format!("{base_url}/agent-api/user/{user_id}/dial-time-group");
+    let (status, _, body) = http.send("POST", &url, Some("cli-token"), SEED);
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert_eq!(status, 200, "{body}");
+}
+
+#[test]
+fn the_binary_rejects_bad_arguments() {
+    let out = Command::new(env!("CARGO_BIN_EXE_dialtime-emulator"))
+        .args(["--port", "99999"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--port"));
+}
+
+#[test]
+fn stopping_frees_the_port() {
+    let emu = Emulator::start().unwrap();
+    let addr = emu.base_url().trim_start_matches("http://").to_owned();
+    drop(emu);
+    std::net::TcpListener::bind(&addr).expect("port released on drop");
+}
