@@ -23,9 +23,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .window(Weekday::Wednesday, "20:30", "22:00")
         .skip_holiday(true)
         .build()?;
-    let url = format!("{}/agent-api/user/{}/dial-time-group", emu.base_url(), emu.user_id());
+    let url = format!(
+        "{}/agent-api/user/{}/dial-time-group",
+        emu.base_url(),
+        emu.user_id()
+    );
     let body = serde_json::to_vec(&group)?;
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
 
     let raw = reqwest::Client::new();
     let raw_call = || async {
@@ -49,14 +55,23 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         Ok::<_, reqwest::Error>(t.elapsed())
     })?;
 
-    let client = Client::builder().base_url(emu.base_url()).token(emu.token()).build()?;
+    let client = Client::builder()
+        .base_url(emu.base_url())
+        .token(emu.token())
+        .build()?;
     let async_time = rt.block_on(async {
         for _ in 0..WARMUP {
-            client.dial_time_groups().create(emu.user_id(), &group).await?;
+            client
+                .dial_time_groups()
+                .create(emu.user_id(), &group)
+                .await?;
         }
         let t = Instant::now();
         for _ in 0..CALLS {
-            client.dial_time_groups().create(emu.user_id(), &group).await?;
+            client
+                .dial_time_groups()
+                .create(emu.user_id(), &group)
+                .await?;
         }
         Ok::<_, dialtime::Error>(t.elapsed())
     })?;
@@ -75,7 +90,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let blocking_time = t.elapsed();
 
     println!("one create against the local emulator, {CALLS} sequential calls:");
-    println!("  raw reqwest (same bytes)   {:7.1} µs/call", per_call(raw_time));
+    println!(
+        "  raw reqwest (same bytes)   {:7.1} µs/call",
+        per_call(raw_time)
+    );
     println!(
         "  dialtime Client (async)    {:7.1} µs/call  ({:.2}× raw)",
         per_call(async_time),
