@@ -4,7 +4,7 @@
 
 use std::time::{Duration, Instant};
 
-use dialtime::{BlockingClient, Client, NewDialTimeGroup, Weekday};
+use dialtime::{BlockingClient, Client};
 use dialtime_emulator::Emulator;
 
 const WARMUP: usize = 300;
@@ -16,13 +16,10 @@ fn per_call(total: Duration) -> f64 {
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let emu = Emulator::start()?;
-    let group = NewDialTimeGroup::builder("周一周三拨打")
-        .window(Weekday::Monday, "08:00", "20:00")
-        .window(Weekday::Monday, "20:30", "22:00")
-        .window(Weekday::Wednesday, "08:00", "12:00")
-        .window(Weekday::Wednesday, "20:30", "22:00")
-        .skip_holiday(true)
-        .build()?;
+    // The platform's documented example, from the shared vectors.
+    let vectors: serde_json::Value =
+        serde_json::from_str(include_str!("../../tests/vectors/new_group.json"))?;
+    let group = dialtime::validate::new_group_from_json(&vectors["valid"][0]["payload"])?;
     let url = format!(
         "{}/agent-api/user/{}/dial-time-group",
         emu.base_url(),

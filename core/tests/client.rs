@@ -459,3 +459,40 @@ fn blocking_client_is_shared_across_threads() {
     unique.dedup();
     assert_eq!(unique.len(), 8);
 }
+
+#[test]
+fn a_create_is_retried_when_the_connection_was_never_made() {
+    // The first attempt is refused (nothing listens yet); the server comes up during the
+    // backoff, and the retry saves the group. Safe for a create: nothing was sent.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let user = "5832d184-dd53-42a0-8ace-0bf8d660f4cc";
+    let client = ClientBuilder::new()
+        .base_url(format!("http://127.0.0.1:{port}"))
+        .token("late-token")
+        .max_retries(3)
+        .build_blocking()
+        .unwrap();
+    let (ready_tx, ready_rx) = std::sync::mpsc::channel();
+    let (done_tx, done_rx) = std::sync::mpsc::channel::<()>();
+    let server = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(150));
+        let emu = Emulator::builder()
+            .port(port)
+            .token("late-token")
+            .user_id(user)
+            .start()
+            .unwrap();
+        ready_tx.send(()).unwrap();
+        let _ = done_rx.recv();
+        emu.request_count()
+    });
+    let saved = client.dial_time_groups().create(user, &seed_group());
+    ready_rx.recv().unwrap();
+    done_tx.send(()).unwrap();
+    assert_eq!(saved.unwrap().user_id, user);
+    assert_eq!(server.join().unwrap(), 1, "one request reached the server");
+}

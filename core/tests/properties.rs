@@ -60,6 +60,14 @@ proptest! {
     }
 
     #[test]
+    fn arbitrary_bytes_in_a_200_are_a_decode_error(body in prop::collection::vec(any::<u8>(), 0..300)) {
+        let raw = RawResponse { status: 200, retry_after: None, body: body.into() };
+        let err = response::decode::<DialTimeGroup>(&raw, "a group", "").unwrap_err();
+        prop_assert_eq!(err.kind(), dialtime::ErrorKind::Decode);
+        prop_assert_eq!(err.http_status(), Some(200));
+    }
+
+    #[test]
     fn decoding_arbitrary_success_envelopes_never_panics(data in payload_like()) {
         let body = json!({"code": 200, "status": "success", "data": data}).to_string();
         let raw = RawResponse { status: 200, retry_after: None, body: body.into() };

@@ -15,6 +15,19 @@ fn vectors(file: &str) -> Value {
     serde_json::from_str(&text).unwrap()
 }
 
+/// A JSON array of strings.
+fn strings(v: &Value) -> Vec<&str> {
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p.as_str().unwrap())
+        .collect()
+}
+
+fn paths_of(err: &dialtime::Error) -> Vec<&str> {
+    err.problems().iter().map(|p| p.path.as_str()).collect()
+}
+
 #[test]
 fn valid_payloads_are_accepted_and_sent_canonically() {
     let v = vectors("new_group.json");
@@ -52,13 +65,8 @@ fn invalid_payloads_report_every_problem_with_its_path() {
         let name = case["name"].as_str().unwrap();
         let err = validate::new_group_from_json(&case["payload"]).expect_err(name);
         assert_eq!(err.kind(), dialtime::ErrorKind::Validation, "{name}");
-        let paths: Vec<&str> = err.problems().iter().map(|p| p.path.as_str()).collect();
-        let expected: Vec<&str> = case["problems"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|p| p.as_str().unwrap())
-            .collect();
+        let paths = paths_of(&err);
+        let expected = strings(&case["problems"]);
         assert_eq!(paths, expected, "{name}: {err}");
         for p in err.problems() {
             assert!(p.message.len() > 8, "{name}: message too thin: {p}");
@@ -78,16 +86,11 @@ fn rule_breaks_are_caught_by_the_typed_path_too() {
             continue;
         };
         let name = case["name"].as_str().unwrap();
-        let expected: Vec<&str> = case["problems"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|p| p.as_str().unwrap())
-            .collect();
+        let expected = strings(&case["problems"]);
         let Err(err) = typed.validate() else {
             continue;
         };
-        let paths: Vec<&str> = err.problems().iter().map(|p| p.path.as_str()).collect();
+        let paths = paths_of(&err);
         let mut rest = expected.iter();
         for p in &paths {
             assert!(
@@ -147,13 +150,8 @@ fn responses_decode_or_fail_as_the_vectors_say() {
                     assert_eq!(api.code, e["code"].as_i64(), "{name}");
                     assert_eq!(Some(api.message.as_str()), e["message"].as_str(), "{name}");
                 }
-                let paths: Vec<&str> = err.problems().iter().map(|p| p.path.as_str()).collect();
-                let expected: Vec<&str> = e["problems"]
-                    .as_array()
-                    .unwrap()
-                    .iter()
-                    .map(|p| p.as_str().unwrap())
-                    .collect();
+                let paths = paths_of(&err);
+                let expected = strings(&e["problems"]);
                 assert_eq!(paths, expected, "{name}");
                 assert_eq!(
                     err.retry_after(),

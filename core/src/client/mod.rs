@@ -149,15 +149,14 @@ impl Client {
     ) -> Result<Success<T>> {
         let mut attempt = 0;
         loop {
-            let outcome = match self.send_once(&method, &url, body.clone()).await {
-                Ok(raw) => response::decode(&raw, expected, self.inner.token.expose()),
-                Err(failure) => Err(failure),
+            let (err, unsent) = match self.send_once(&method, &url, body.clone()).await {
+                Ok(raw) => match response::decode(&raw, expected, self.inner.token.expose()) {
+                    Ok(success) => return Ok(success),
+                    Err(err) => (err, false),
+                },
+                Err(failed) => (failed.error, failed.unsent),
             };
-            let err = match outcome {
-                Ok(success) => return Ok(success),
-                Err(err) => err,
-            };
-            let Some(delay) = self.retry_delay(&err, attempt, idempotent) else {
+            let Some(delay) = self.retry_delay(&err, unsent, attempt, idempotent) else {
                 return Err(err);
             };
             tokio::time::sleep(delay).await;
@@ -165,8 +164,15 @@ impl Client {
         }
     }
 
-    /// How long to wait before retrying after `err`, or `None` not to retry.
-    fn retry_delay(&self, err: &Error, attempt: u32, idempotent: Idempotent) -> Option<Duration> {
+    /// How long to wait before retrying after `err`, or `None` not to retry. `unsent`: the
+    /// request surely never reached the server (the connection was never made).
+    fn retry_delay(
+        &self,
+        err: &Error,
+        unsent: bool,
+        attempt: u32,
+        idempotent: Idempotent,
+    ) -> Option<Duration> {
         if attempt >= self.inner.max_retries {
             return None;
         }
@@ -180,7 +186,7 @@ impl Client {
                 Some(d) => Some(*d),
                 None => Some(backoff()),
             },
-            Error::Connection { message } if message.starts_with(CONNECT_FAILED) => Some(backoff()),
+            Error::Connection { .. } | Error::Timeout { .. } if unsent => Some(backoff()),
             Error::Connection { .. } | Error::Timeout { .. } if idempotent == Idempotent::Yes => {
                 Some(backoff())
             }
@@ -198,19 +204,24 @@ impl Client {
         method: &Method,
         url: &str,
         body: Option<Bytes>,
-    ) -> Result<RawResponse> {
+    ) -> Result<RawResponse, Failed> {
         let mut req = self.inner.http.request(method.clone(), url);
         if let Some(body) = body {
             req = req.body(body);
         }
-        let mut resp = req.send().await.map_err(transport_error)?;
+        let mut resp = req.send().await.map_err(Failed::from)?;
         let status = resp.status().as_u16();
         let retry_after = resp
             .headers()
             .get(RETRY_AFTER)
             .and_then(|v| v.to_str().ok())
             .and_then(response::parse_retry_after);
-        let body = read_capped(&mut resp, status).await?;
+        let body = read_capped(&mut resp, status)
+            .await
+            .map_err(|error| Failed {
+                error,
+                unsent: false,
+            })?;
         Ok(RawResponse {
             status,
             retry_after,
@@ -219,8 +230,20 @@ impl Client {
     }
 }
 
-/// Prefix of the message of a failure to connect (nothing was sent: always safe to retry).
-const CONNECT_FAILED: &str = "could not connect";
+/// An attempt that got no answer, and whether the request surely never reached the server.
+struct Failed {
+    error: Error,
+    unsent: bool,
+}
+
+impl From<reqwest::Error> for Failed {
+    fn from(e: reqwest::Error) -> Failed {
+        Failed {
+            unsent: e.is_connect(),
+            error: transport_error(e),
+        }
+    }
+}
 
 fn transport_error(e: reqwest::Error) -> Error {
     let mut message = String::new();
@@ -235,10 +258,6 @@ fn transport_error(e: reqwest::Error) -> Error {
     }
     if e.is_timeout() {
         Error::Timeout { message }
-    } else if e.is_connect() {
-        Error::Connection {
-            message: format!("{CONNECT_FAILED}: {message}"),
-        }
     } else {
         Error::Connection { message }
     }
