@@ -9,6 +9,17 @@ use dialtime::{
 };
 use dialtime_emulator::{Emulator, Fault};
 
+/// A port with nothing listening, below Linux's ephemeral range (32768–60999), so neither the
+/// `bind(0)` of other tests' emulators nor their outgoing connections can take it meanwhile.
+fn unused_port() -> u16 {
+    loop {
+        let port = fastrand::u16(20_000..30_000);
+        if std::net::TcpListener::bind(("127.0.0.1", port)).is_ok() {
+            return port;
+        }
+    }
+}
+
 fn seed_group() -> NewDialTimeGroup {
     NewDialTimeGroup::builder("周一周三拨打")
         .window(Weekday::Monday, "08:00", "20:00")
@@ -301,12 +312,7 @@ fn slow_server_times_out() {
 
 #[test]
 fn connection_refused() {
-    // A port that was free a moment ago and has nothing listening now.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = unused_port();
     let b = ClientBuilder::new()
         .base_url(format!("http://127.0.0.1:{port}"))
         .token("t")
@@ -464,11 +470,7 @@ fn blocking_client_is_shared_across_threads() {
 fn a_create_is_retried_when_the_connection_was_never_made() {
     // The first attempt is refused (nothing listens yet); the server comes up during the
     // backoff, and the retry saves the group. Safe for a create: nothing was sent.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = unused_port();
     let user = "5832d184-dd53-42a0-8ace-0bf8d660f4cc";
     let client = ClientBuilder::new()
         .base_url(format!("http://127.0.0.1:{port}"))

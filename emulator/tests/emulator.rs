@@ -243,9 +243,13 @@ fn the_binary_rejects_bad_arguments() {
 }
 
 #[test]
-fn stopping_frees_the_port() {
+fn dropping_the_emulator_stops_it() {
     let emu = Emulator::start().unwrap();
     let addr = emu.base_url().trim_start_matches("http://").to_owned();
+    std::net::TcpStream::connect(&addr).expect("serving while alive");
     drop(emu);
-    std::net::TcpListener::bind(&addr).expect("port released on drop");
+    // Drop joins the server thread, so nothing listens any more. (Re-binding the port would
+    // race with other tests' ephemeral client ports; a refused connection does not.)
+    let err = std::net::TcpStream::connect(&addr).expect_err("nothing listens after drop");
+    assert_eq!(err.kind(), std::io::ErrorKind::ConnectionRefused);
 }
