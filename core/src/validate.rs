@@ -96,6 +96,10 @@ pub fn is_uuid(s: &str) -> bool {
 }
 
 /// The message for a time string that does not parse, naming the field's own range.
+pub(crate) fn week_message(got: impl std::fmt::Display) -> String {
+    format!("must be an integer from 0 (Sunday) to 6 (Saturday), got {got}")
+}
+
 pub(crate) fn time_message(field: &str, e: TimeParseError, raw: &str) -> String {
     match e {
         TimeParseError::Format => format!("must be a time H:MM or HH:MM (24-hour), got {raw:?}"),
@@ -390,11 +394,8 @@ impl JsonReader<'_> {
                     Some(week)
                 }
                 None => {
-                    let msg = format!(
-                        "must be an integer from 0 (Sunday) to 6 (Saturday), got {}",
-                        excerpt(w)
-                    );
-                    self.check.push(format!("{at}.week"), msg);
+                    self.check
+                        .push(format!("{at}.week"), week_message(excerpt(w)));
                     None
                 }
             }

@@ -160,3 +160,33 @@ fn json_text_that_is_not_json_is_a_problem_at_the_root() {
     assert_eq!(err.problems()[0].path, "$");
     assert!(err.problems()[0].message.starts_with("must be valid JSON"));
 }
+
+#[test]
+fn a_day_from_a_raw_week_number_names_the_field() {
+    let day = dialtime::DaySchedule::from_number(6, vec![]).unwrap();
+    assert_eq!(day.week, Weekday::Saturday);
+    for bad in [-1, 7, i64::MAX] {
+        let err = dialtime::DaySchedule::from_number(bad, vec![]).unwrap_err();
+        assert_eq!(err.problems()[0].path, "week");
+        assert!(err.problems()[0].message.contains(&bad.to_string()));
+    }
+}
+
+#[test]
+fn binding_timeouts_must_be_positive_and_finite() {
+    use dialtime::client::config::{timeout_from_millis, timeout_from_secs};
+    use std::time::Duration;
+    assert_eq!(
+        timeout_from_secs("timeout", 1.5).unwrap(),
+        Duration::from_millis(1500)
+    );
+    assert_eq!(
+        timeout_from_millis("timeoutMs", 250.0).unwrap(),
+        Duration::from_millis(250)
+    );
+    for bad in [0.0, -1.0, f64::NAN, f64::INFINITY, 1e30] {
+        let err = timeout_from_secs("connect_timeout", bad).unwrap_err();
+        assert_eq!(err.kind(), dialtime::ErrorKind::Config);
+        assert!(err.to_string().contains("connect_timeout"), "{err}");
+    }
+}

@@ -18,6 +18,27 @@ pub const DEFAULT_MAX_RETRIES: u32 = 2;
 /// exhaust memory.
 pub const MAX_RESPONSE_BYTES: usize = 8 * 1024 * 1024;
 
+/// A timeout given by a binding as a number of seconds (Python's convention), checked:
+/// finite and greater than zero. `field` names the argument in the error.
+pub fn timeout_from_secs(field: &str, secs: f64) -> Result<Duration> {
+    timeout_from(field, secs, 1.0, "seconds")
+}
+
+/// A timeout given by a binding as a number of milliseconds (Node's and C's convention).
+pub fn timeout_from_millis(field: &str, millis: f64) -> Result<Duration> {
+    timeout_from(field, millis, 1e-3, "milliseconds")
+}
+
+fn timeout_from(field: &str, value: f64, to_secs: f64, unit: &str) -> Result<Duration> {
+    if !(value.is_finite() && value > 0.0) {
+        return Err(Error::config(format!(
+            "{field} must be a positive number of {unit}, got {value}"
+        )));
+    }
+    Duration::try_from_secs_f64(value * to_secs)
+        .map_err(|_| Error::config(format!("{field} is too large: {value} {unit}")))
+}
+
 /// The API token. Opaque: never parsed, never printed (`Debug` shows `[redacted]`).
 #[derive(Clone, PartialEq, Eq)]
 pub struct Token(Box<str>);

@@ -67,6 +67,11 @@ impl Client {
 
     pub(crate) fn from_builder(b: ClientBuilder) -> Result<Client> {
         let token = b.resolved_token()?;
+        if b.timeout.is_zero() || b.connect_timeout.is_zero() {
+            return Err(Error::config(
+                "timeout and connect_timeout must be greater than zero",
+            ));
+        }
         let base_url = b.resolved_base_url()?;
         let mut auth = HeaderValue::try_from(format!("Bearer {}", token.expose()))
             .map_err(|_| Error::config("the token is not a valid header value"))?;

@@ -7,6 +7,7 @@
 pub(crate) mod lenient;
 mod time;
 
+pub use lenient::format_datetime;
 pub use time::{TimeOfDay, TimeParseError, Weekday};
 
 use jiff::civil::DateTime;
@@ -64,6 +65,18 @@ impl DaySchedule {
         Self {
             week,
             times: times.into(),
+        }
+    }
+
+    /// From a binding's raw week number (0 = Sunday … 6 = Saturday); a number out of range is
+    /// a `Validation` error at path `week`. The ranges are checked by [`crate::validate`].
+    pub fn from_number(week: i64, times: impl Into<Vec<TimeRange>>) -> Result<Self, Error> {
+        match Weekday::from_number(week) {
+            Some(week) => Ok(Self::new(week, times)),
+            None => Err(Error::Validation(vec![Problem::new(
+                "week",
+                crate::validate::week_message(week),
+            )])),
         }
     }
 }

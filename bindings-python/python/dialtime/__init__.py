@@ -1,0 +1,78 @@
+"""dialtime: a typed, validated, fast client for the agent-api dial-time-group API.
+
+    import dialtime
+
+    with dialtime.Client() as client:          # DIALTIME_TOKEN, DIALTIME_BASE_URL
+        group = client.dial_time_groups.create(
+            "5832d184-dd53-42a0-8ace-0bf8d660f4cc",
+            name="周一周三拨打",
+            content=[dialtime.DaySchedule(week=1, times=[dialtime.TimeRange("08:00", "20:00")])],
+            is_default=True,
+            skip_holiday=False,
+        )
+"""
+
+from ._exceptions import (
+    APIConnectionError,
+    APIError,
+    APITimeoutError,
+    AuthenticationError,
+    ConfigError,
+    DecodeError,
+    DialtimeError,
+    NotFoundError,
+    RateLimitError,
+    ServerError,
+    ValidationError,
+)
+from ._native import (
+    AsyncClient,
+    AsyncDialTimeGroups,
+    Client,
+    DaySchedule,
+    DialTimeGroup,
+    DialTimeGroups,
+    TimeRange,
+    __version__,
+    validate,
+)
+
+# Exceptions show (and pickle) under their public home: `dialtime.ValidationError`.
+for _cls in (
+    DialtimeError,
+    ValidationError,
+    APIError,
+    AuthenticationError,
+    NotFoundError,
+    RateLimitError,
+    ServerError,
+    APIConnectionError,
+    APITimeoutError,
+    DecodeError,
+    ConfigError,
+):
+    _cls.__module__ = __name__
+del _cls
+
+__all__ = [
+    "Client",
+    "AsyncClient",
+    "DialTimeGroups",
+    "AsyncDialTimeGroups",
+    "DialTimeGroup",
+    "DaySchedule",
+    "TimeRange",
+    "validate",
+    "DialtimeError",
+    "ValidationError",
+    "APIError",
+    "AuthenticationError",
+    "NotFoundError",
+    "RateLimitError",
+    "ServerError",
+    "APIConnectionError",
+    "APITimeoutError",
+    "DecodeError",
+    "ConfigError",
+    "__version__",
+]

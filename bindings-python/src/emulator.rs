@@ -1,0 +1,135 @@
+//! `dialtime.testing.Emulator`: the core emulator, in-process, for offline tests.
+
+use std::sync::Mutex;
+
+use dialtime_emulator::{Emulator, Fault};
+use pyo3::prelude::*;
+use pyo3::types::{PyString, PyTuple};
+
+use crate::error;
+
+/// A local, in-memory agent-api on 127.0.0.1, started on construction and stopped by
+/// `stop()` or at the end of a `with` block.
+#[pyclass(name = "Emulator", module = "dialtime.testing", frozen)]
+pub struct PyEmulator {
+    running: Mutex<Option<Emulator>>,
+    base_url: String,
+    token: String,
+    user_id: String,
+}
+
+impl PyEmulator {
+    fn with<R>(&self, py: Python<'_>, f: impl FnOnce(&Emulator) -> R) -> PyResult<R> {
+        let guard = self.running.lock().unwrap_or_else(|e| e.into_inner());
+        match guard.as_ref() {
+            Some(emulator) => Ok(f(emulator)),
+            None => Err(error::config(py, "the emulator is stopped")),
+        }
+    }
+}
+
+#[pymethods]
+impl PyEmulator {
+    #[new]
+    #[pyo3(signature = (*, port=0, token=None, user_id=None))]
+    fn new(
+        py: Python<'_>,
+        port: u16,
+        token: Option<String>,
+        user_id: Option<String>,
+    ) -> PyResult<Self> {
+        let mut builder = Emulator::builder().port(port);
+        if let Some(token) = token {
+            builder = builder.token(token);
+        }
+        if let Some(user_id) = user_id {
+            builder = builder.user_id(user_id);
+        }
+        let emulator = py.detach(|| builder.start())?;
+        Ok(PyEmulator {
+            base_url: emulator.base_url().to_owned(),
+            token: emulator.token().to_owned(),
+            user_id: emulator.user_id().to_owned(),
+            running: Mutex::new(Some(emulator)),
+        })
+    }
+
+    #[getter]
+    fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    #[getter]
+    fn token(&self) -> &str {
+        &self.token
+    }
+
+    #[getter]
+    fn user_id(&self) -> &str {
+        &self.user_id
+    }
+
+    /// API requests received so far (control routes are not counted).
+    #[getter]
+    fn request_count(&self, py: Python<'_>) -> PyResult<u64> {
+        self.with(py, Emulator::request_count)
+    }
+
+    /// Queues a fault for the next API request(s): answer `status` (with an error envelope of
+    /// `code`/`message`, or the raw `body`), add `Retry-After: retry_after`, wait `delay_ms`
+    /// first, or `drop` the connection; for `times` requests.
+    #[pyo3(signature = (*, status=None, code=None, message=None, body=None, retry_after=None, delay_ms=0, drop=false, times=1))]
+    fn push_fault(
+        &self,
+        py: Python<'_>,
+        status: Option<u16>,
+        code: Option<i64>,
+        message: Option<String>,
+        body: Option<String>,
+        retry_after: Option<String>,
+        delay_ms: u64,
+        drop: bool,
+        times: u32,
+    ) -> PyResult<()> {
+        let fault = Fault {
+            delay_ms,
+            status,
+            code,
+            message,
+            retry_after,
+            body,
+            drop,
+            times,
+        };
+        self.with(py, |emulator| emulator.push_fault(fault))
+    }
+
+    fn clear_faults(&self, py: Python<'_>) -> PyResult<()> {
+        self.with(py, Emulator::clear_faults)
+    }
+
+    /// Stops the server; idempotent.
+    fn stop(&self, py: Python<'_>) {
+        let stopped = self
+            .running
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take();
+        py.detach(|| drop(stopped));
+    }
+
+    fn __enter__(slf: Py<Self>) -> Py<Self> {
+        slf
+    }
+
+    #[pyo3(signature = (*_exc))]
+    fn __exit__(&self, py: Python<'_>, _exc: &Bound<'_, PyTuple>) -> bool {
+        self.stop(py);
+        false
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        let url = PyString::new(py, &self.base_url).repr()?;
+        Ok(format!("<dialtime.testing.Emulator base_url={url}>"))
+    }
+}

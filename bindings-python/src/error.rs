@@ -1,0 +1,105 @@
+//! The one place where a core [`dialtime::Error`] becomes a Python exception. The classes are
+//! defined in Python (`dialtime/_exceptions.py`) so they carry real attributes and pickle.
+
+use dialtime::{Error, ErrorKind};
+use pyo3::exceptions::PyRuntimeError;
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::PyDict;
+
+static EXCEPTIONS: PyOnceLock<Py<PyModule>> = PyOnceLock::new();
+
+/// `result.or_raise(py)?`: the suffix every fallible core call ends in.
+pub(crate) trait OrRaise<T> {
+    fn or_raise(self, py: Python<'_>) -> PyResult<T>;
+}
+
+impl<T> OrRaise<T> for dialtime::Result<T> {
+    fn or_raise(self, py: Python<'_>) -> PyResult<T> {
+        self.map_err(|e| to_py(py, &e))
+    }
+}
+
+/// For futures completing on the runtime: attaches to the interpreter only on failure.
+pub(crate) fn raise_later<T>(result: dialtime::Result<T>) -> PyResult<T> {
+    result.map_err(|e| Python::attach(|py| to_py(py, &e)))
+}
+
+pub(crate) fn to_py(py: Python<'_>, err: &Error) -> PyErr {
+    build(py, err).unwrap_or_else(|e| e)
+}
+
+/// A misuse found by the binding itself (a closed client, no running event loop).
+pub(crate) fn config(py: Python<'_>, message: &str) -> PyErr {
+    instance(py, "ConfigError", message, None).unwrap_or_else(|e| e)
+}
+
+fn class_name(kind: ErrorKind) -> &'static str {
+    match kind {
+        ErrorKind::Validation => "ValidationError",
+        ErrorKind::Authentication => "AuthenticationError",
+        ErrorKind::NotFound => "NotFoundError",
+        ErrorKind::RateLimited => "RateLimitError",
+        ErrorKind::Api => "APIError",
+        ErrorKind::Server => "ServerError",
+        ErrorKind::Timeout => "APITimeoutError",
+        ErrorKind::Connection => "APIConnectionError",
+        ErrorKind::Decode => "DecodeError",
+        ErrorKind::Config => "ConfigError",
+    }
+}
+
+fn build(py: Python<'_>, err: &Error) -> PyResult<PyErr> {
+    let kwargs = PyDict::new(py);
+    let problems: Vec<(&str, &str)> = err
+        .problems()
+        .iter()
+        .map(|p| (p.path.as_str(), p.message.as_str()))
+        .collect();
+    if let Some(api) = err.api_error() {
+        kwargs.set_item("status_code", api.http_status)?;
+        kwargs.set_item("code", api.code)?;
+        kwargs.set_item("message", &api.message)?;
+        kwargs.set_item("body", &api.body)?;
+        kwargs.set_item("errors", problems)?;
+        if err.kind() == ErrorKind::RateLimited {
+            kwargs.set_item("retry_after", err.retry_after().map(|d| d.as_secs_f64()))?;
+        }
+    } else {
+        match err {
+            Error::Validation(_) => kwargs.set_item("errors", problems)?,
+            Error::Decode { .. } => {
+                kwargs.set_item("status_code", err.http_status())?;
+                kwargs.set_item("body", err.body())?;
+            }
+            _ => {}
+        }
+    }
+    instance(py, class_name(err.kind()), &err.to_string(), Some(&kwargs))
+}
+
+fn instance(
+    py: Python<'_>,
+    class: &str,
+    text: &str,
+    kwargs: Option<&Bound<'_, PyDict>>,
+) -> PyResult<PyErr> {
+    let module =
+        EXCEPTIONS.get_or_try_init(py, || py.import("dialtime._exceptions").map(Bound::unbind))?;
+    let value = module.bind(py).getattr(class)?.call((text,), kwargs)?;
+    Ok(PyErr::from_value(value))
+}
+
+/// pyo3-async-runtimes reports a call made outside a running event loop as a bare
+/// `RuntimeError`; callers see a `ConfigError` that says what to do instead.
+pub(crate) fn outside_event_loop(py: Python<'_>, e: PyErr) -> PyErr {
+    if e.is_instance_of::<PyRuntimeError>(py) {
+        config(
+            py,
+            "AsyncClient methods must be awaited inside a running asyncio event loop; \
+             use dialtime.Client from synchronous code",
+        )
+    } else {
+        e
+    }
+}

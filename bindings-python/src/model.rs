@@ -1,0 +1,260 @@
+//! Mirrors `dialtime::model`: read-only, comparable, picklable wrappers of the core structs.
+
+use dialtime::{DaySchedule, DialTimeGroup, Error, Problem, TimeRange};
+use jiff::civil::DateTime;
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyDateTime, PyString, PyType, PyTzInfo};
+
+use crate::error::OrRaise;
+
+/// What `__reduce__` returns: the class and its constructor arguments.
+type Reduced<'py, Args> = PyResult<(Bound<'py, PyType>, Args)>;
+
+/// One calling window, `TimeRange("08:00", "20:00")`.
+#[pyclass(
+    name = "TimeRange",
+    module = "dialtime",
+    frozen,
+    eq,
+    hash,
+    skip_from_py_object
+)]
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct PyTimeRange(pub TimeRange);
+
+#[pymethods]
+impl PyTimeRange {
+    #[new]
+    fn new(py: Python<'_>, begin_time: &str, end_time: &str) -> PyResult<Self> {
+        TimeRange::parse(begin_time, end_time)
+            .or_raise(py)
+            .map(Self)
+    }
+
+    #[getter]
+    fn begin_time(&self) -> String {
+        self.0.begin_time.to_string()
+    }
+
+    #[getter]
+    fn end_time(&self) -> String {
+        self.0.end_time.to_string()
+    }
+
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_python(py, &self.0)
+    }
+
+    fn __repr__(&self) -> String {
+        format!("TimeRange('{}', '{}')", self.0.begin_time, self.0.end_time)
+    }
+
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> Reduced<'py, (String, String)> {
+        let me = slf.get();
+        Ok((slf.get_type(), (me.begin_time(), me.end_time())))
+    }
+}
+
+/// The ranges of one weekday: `DaySchedule(week=1, times=[TimeRange("08:00", "20:00")])`,
+/// `week` 0 = Sunday … 6 = Saturday.
+#[pyclass(
+    name = "DaySchedule",
+    module = "dialtime",
+    frozen,
+    eq,
+    hash,
+    skip_from_py_object
+)]
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct PyDaySchedule(pub DaySchedule);
+
+#[pymethods]
+impl PyDaySchedule {
+    #[new]
+    fn new(py: Python<'_>, week: i64, times: Vec<PyRef<'_, PyTimeRange>>) -> PyResult<Self> {
+        let times: Vec<TimeRange> = times.iter().map(|t| t.0).collect();
+        DaySchedule::from_number(week, times).or_raise(py).map(Self)
+    }
+
+    #[getter]
+    fn week(&self) -> u8 {
+        self.0.week.number()
+    }
+
+    #[getter]
+    fn times(&self) -> Vec<PyTimeRange> {
+        self.0.times.iter().copied().map(PyTimeRange).collect()
+    }
+
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_python(py, &self.0)
+    }
+
+    fn __repr__(&self) -> String {
+        day_repr(&self.0)
+    }
+
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> Reduced<'py, (u8, Vec<PyTimeRange>)> {
+        let me = slf.get();
+        Ok((slf.get_type(), (me.week(), me.times())))
+    }
+}
+
+/// A saved group, as the platform returns it.
+#[pyclass(
+    name = "DialTimeGroup",
+    module = "dialtime",
+    frozen,
+    eq,
+    skip_from_py_object
+)]
+#[derive(Clone, PartialEq)]
+pub struct PyDialTimeGroup(pub DialTimeGroup);
+
+#[pymethods]
+impl PyDialTimeGroup {
+    /// Reads a group from the platform's JSON shape (as `to_dict()` writes it), tolerantly.
+    #[classmethod]
+    fn from_dict(_cls: &Bound<'_, PyType>, data: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let py = data.py();
+        let value = crate::payload::json(data).or_raise(py)?;
+        serde_json::from_value(value)
+            .map(Self)
+            .map_err(|e| Error::Validation(vec![Problem::new("$", e.to_string())]))
+            .or_raise(py)
+    }
+
+    #[getter]
+    fn id(&self) -> i64 {
+        self.0.id
+    }
+
+    #[getter]
+    fn user_id(&self) -> &str {
+        &self.0.user_id
+    }
+
+    #[getter]
+    fn name(&self) -> &str {
+        &self.0.name
+    }
+
+    #[getter]
+    fn content(&self) -> Vec<PyDaySchedule> {
+        self.0.content.iter().cloned().map(PyDaySchedule).collect()
+    }
+
+    #[getter]
+    fn is_default(&self) -> bool {
+        self.0.is_default
+    }
+
+    #[getter]
+    fn skip_holiday(&self) -> bool {
+        self.0.skip_holiday
+    }
+
+    #[getter]
+    fn remark(&self) -> Option<&str> {
+        self.0.remark.as_deref()
+    }
+
+    /// Timezone-aware, in Asia/Shanghai.
+    #[getter]
+    fn created_at<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDateTime>> {
+        china_datetime(py, self.0.created_at)
+    }
+
+    #[getter]
+    fn updated_at<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDateTime>> {
+        china_datetime(py, self.0.updated_at)
+    }
+
+    /// The platform's JSON shape (timestamps as `YYYY-MM-DD HH:MM:SS`, China time).
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_python(py, &self.0)
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        let g = &self.0;
+        let content: Vec<String> = g.content.iter().map(day_repr).collect();
+        Ok(format!(
+            "DialTimeGroup(id={}, name={}, user_id={}, content=[{}], is_default={}, \
+             skip_holiday={}, remark={}, created_at='{}', updated_at='{}')",
+            g.id,
+            py_repr(py, &g.name)?,
+            py_repr(py, &g.user_id)?,
+            content.join(", "),
+            py_bool(g.is_default),
+            py_bool(g.skip_holiday),
+            match &g.remark {
+                Some(r) => py_repr(py, r)?,
+                None => "None".to_owned(),
+            },
+            dialtime::model::format_datetime(&g.created_at),
+            dialtime::model::format_datetime(&g.updated_at),
+        ))
+    }
+
+    fn __reduce__<'py>(
+        slf: &Bound<'py, Self>,
+    ) -> PyResult<(Bound<'py, PyAny>, (Bound<'py, PyAny>,))> {
+        let py = slf.py();
+        let from_dict = slf.get_type().getattr("from_dict")?;
+        Ok((from_dict, (slf.get().to_dict(py)?,)))
+    }
+}
+
+fn day_repr(day: &DaySchedule) -> String {
+    let times: Vec<String> = day
+        .times
+        .iter()
+        .map(|t| format!("TimeRange('{}', '{}')", t.begin_time, t.end_time))
+        .collect();
+    format!(
+        "DaySchedule(week={}, times=[{}])",
+        day.week.number(),
+        times.join(", ")
+    )
+}
+
+fn py_bool(b: bool) -> &'static str {
+    if b {
+        "True"
+    } else {
+        "False"
+    }
+}
+
+fn py_repr(py: Python<'_>, s: &str) -> PyResult<String> {
+    Ok(PyString::new(py, s).repr()?.to_cow()?.into_owned())
+}
+
+fn to_python<'py, T: serde::Serialize>(py: Python<'py>, value: &T) -> PyResult<Bound<'py, PyAny>> {
+    pythonize::pythonize(py, value).map_err(PyErr::from)
+}
+
+static CHINA: PyOnceLock<Py<PyTzInfo>> = PyOnceLock::new();
+
+/// The platform's civil time as an aware `datetime` in Asia/Shanghai (`zoneinfo`, or a fixed
+/// +08:00 zone where the tz database is missing: China has had no DST since 1991).
+fn china_datetime(py: Python<'_>, dt: DateTime) -> PyResult<Bound<'_, PyDateTime>> {
+    let tz = CHINA.get_or_try_init(py, || {
+        PyTzInfo::timezone(py, "Asia/Shanghai")
+            .or_else(|_| PyTzInfo::fixed_offset(py, std::time::Duration::from_secs(8 * 3600)))
+            .map(Bound::unbind)
+    })?;
+    let micros = u32::try_from(dt.subsec_nanosecond() / 1000).unwrap_or(0);
+    PyDateTime::new(
+        py,
+        i32::from(dt.year()),
+        dt.month().unsigned_abs(),
+        dt.day().unsigned_abs(),
+        dt.hour().unsigned_abs(),
+        dt.minute().unsigned_abs(),
+        dt.second().unsigned_abs(),
+        micros,
+        Some(tz.bind(py)),
+    )
+}

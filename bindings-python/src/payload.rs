@@ -1,0 +1,122 @@
+//! Python arguments → the JSON shape the core validates. Only conversion happens here: every
+//! rule (types of fields, times, weekdays, overlaps) is checked by `dialtime::validate`, so a
+//! payload passed as dicts and one built from `DaySchedule` objects get the same errors.
+
+use dialtime::{Error, NewDialTimeGroup, Problem};
+use pyo3::prelude::*;
+use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
+use serde_json::{Map, Number, Value};
+
+use crate::model::{PyDaySchedule, PyTimeRange};
+
+/// The arguments of `create`, read by the core's JSON reader (all problems at once, with
+/// paths such as `content[1].times[0].end_time`).
+pub(crate) fn new_group(
+    name: &Bound<'_, PyAny>,
+    content: &Bound<'_, PyAny>,
+    is_default: &Bound<'_, PyAny>,
+    skip_holiday: &Bound<'_, PyAny>,
+    sub_user_id: Option<&Bound<'_, PyAny>>,
+) -> dialtime::Result<NewDialTimeGroup> {
+    let mut fields = vec![
+        ("name", name),
+        ("content", content),
+        ("is_default", is_default),
+        ("skip_holiday", skip_holiday),
+    ];
+    if let Some(sub) = sub_user_id.filter(|s| !s.is_none()) {
+        fields.push(("sub_user_id", sub));
+    }
+    let mut map = Map::with_capacity(fields.len());
+    let mut problems = Vec::new();
+    for (key, value) in fields {
+        match to_value(value, key) {
+            Ok(v) => {
+                map.insert(key.to_owned(), v);
+            }
+            Err(p) => problems.push(p),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(Error::Validation(problems));
+    }
+    dialtime::validate::new_group_from_json(&Value::Object(map))
+}
+
+/// A whole payload (a dict as in the platform's docs).
+pub(crate) fn json(payload: &Bound<'_, PyAny>) -> dialtime::Result<Value> {
+    to_value(payload, "$").map_err(|p| Error::Validation(vec![p]))
+}
+
+/// JSON data, or dialtime's own model objects, as a JSON value.
+fn to_value(obj: &Bound<'_, PyAny>, path: &str) -> Result<Value, Problem> {
+    if obj.is_none() {
+        Ok(Value::Null)
+    } else if let Ok(s) = obj.cast::<PyString>() {
+        Ok(Value::String(
+            s.to_cow().map_err(|_| not_json(obj, path))?.into_owned(),
+        ))
+    } else if let Ok(b) = obj.cast::<PyBool>() {
+        Ok(Value::Bool(b.is_true()))
+    } else if obj.is_instance_of::<PyInt>() {
+        if let Ok(i) = obj.extract::<i64>() {
+            Ok(Value::from(i))
+        } else if let Ok(u) = obj.extract::<u64>() {
+            Ok(Value::from(u))
+        } else {
+            // Out of every integer range: kept as a float so the rule reports it.
+            let f: f64 = obj.extract().map_err(|_| not_json(obj, path))?;
+            Ok(Number::from_f64(f).map_or(Value::Null, Value::Number))
+        }
+    } else if let Ok(f) = obj.cast::<PyFloat>() {
+        Number::from_f64(f.value())
+            .map(Value::Number)
+            .ok_or_else(|| {
+                Problem::new(path, format!("must be a finite number, got {}", f.value()))
+            })
+    } else if let Ok(d) = obj.cast::<PyDict>() {
+        let mut map = Map::with_capacity(d.len());
+        for (k, v) in d.iter() {
+            let key = k
+                .cast::<PyString>()
+                .ok()
+                .and_then(|k| k.to_cow().ok().map(|k| k.into_owned()))
+                .ok_or_else(|| Problem::new(path, "must have string keys"))?;
+            let value = to_value(&v, &join(path, &key))?;
+            map.insert(key, value);
+        }
+        Ok(Value::Object(map))
+    } else if obj.is_instance_of::<PyList>() || obj.is_instance_of::<PyTuple>() {
+        let mut items = Vec::with_capacity(obj.len().unwrap_or(0));
+        for (i, item) in obj.try_iter().map_err(|_| not_json(obj, path))?.enumerate() {
+            let item = item.map_err(|_| not_json(obj, path))?;
+            items.push(to_value(&item, &format!("{path}[{i}]"))?);
+        }
+        Ok(Value::Array(items))
+    } else if let Ok(day) = obj.cast::<PyDaySchedule>() {
+        serde_json::to_value(&day.get().0).map_err(|_| not_json(obj, path))
+    } else if let Ok(range) = obj.cast::<PyTimeRange>() {
+        serde_json::to_value(range.get().0).map_err(|_| not_json(obj, path))
+    } else {
+        Err(not_json(obj, path))
+    }
+}
+
+fn join(path: &str, key: &str) -> String {
+    if path == "$" {
+        key.to_owned()
+    } else {
+        format!("{path}.{key}")
+    }
+}
+
+fn not_json(obj: &Bound<'_, PyAny>, path: &str) -> Problem {
+    let type_name = obj
+        .get_type()
+        .name()
+        .map_or_else(|_| "object".to_owned(), |n| n.to_string());
+    Problem::new(
+        path,
+        format!("must be JSON data (str, int, float, bool, None, list, dict) or a dialtime model, got {type_name}"),
+    )
+}

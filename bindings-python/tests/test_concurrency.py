@@ -1,0 +1,82 @@
+"""The GIL is released and the event loop stays free during network calls."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+
+import dialtime
+from conftest import DOCUMENTED
+
+
+def test_100_concurrent_async_creates_get_distinct_ids(emulator):
+    async def run():
+        async with dialtime.AsyncClient(emulator.token, base_url=emulator.base_url) as client:
+            calls = [
+                client.dial_time_groups.create(emulator.user_id, **{**DOCUMENTED, "name": f"组 {i}", "is_default": False})
+                for i in range(100)
+            ]
+            return await asyncio.gather(*calls)
+
+    groups = asyncio.run(run())
+    assert len({g.id for g in groups}) == 100
+    assert sorted(g.name for g in groups) == sorted(f"组 {i}" for i in range(100))
+
+
+def test_two_threads_on_one_sync_client_overlap(emulator):
+    client = dialtime.Client(emulator.token, base_url=emulator.base_url)
+    emulator.push_fault(delay_ms=400, times=2)
+    spans = []
+
+    def call():
+        start = time.monotonic()
+        client.dial_time_groups.create(emulator.user_id, **DOCUMENTED)
+        spans.append((start, time.monotonic()))
+
+    threads = [threading.Thread(target=call) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(spans) == 2
+    # Each call waited 400 ms at the server; they ran at the same time, not one after the other.
+    assert max(s for s, _ in spans) < min(e for _, e in spans)
+
+
+def test_python_keeps_running_while_a_sync_call_waits(emulator):
+    client = dialtime.Client(emulator.token, base_url=emulator.base_url)
+    emulator.push_fault(delay_ms=300)
+    worker = threading.Thread(target=client.dial_time_groups.create, args=(emulator.user_id,), kwargs=DOCUMENTED)
+    worker.start()
+    time.sleep(0.05)  # let the call start
+    ticks = 0
+    while worker.is_alive():
+        ticks += 1
+        time.sleep(0.001)
+    worker.join()
+    # With the GIL held during the call this loop could not run until it ended.
+    assert ticks >= 20
+
+
+def test_event_loop_keeps_running_during_an_async_call(emulator):
+    emulator.push_fault(delay_ms=300)
+
+    async def run():
+        ticks = 0
+        done = False
+
+        async def ticker():
+            nonlocal ticks
+            while not done:
+                ticks += 1
+                await asyncio.sleep(0.005)
+
+        task = asyncio.ensure_future(ticker())
+        async with dialtime.AsyncClient(emulator.token, base_url=emulator.base_url) as client:
+            await client.dial_time_groups.create(emulator.user_id, **DOCUMENTED)
+        done = True
+        await task
+        return ticks
+
+    assert asyncio.run(run()) >= 20

@@ -1,0 +1,233 @@
+"""Every exception class, produced by the matching emulator behaviour, sync and async."""
+
+from __future__ import annotations
+
+import asyncio
+import pickle
+import traceback
+
+import pytest
+
+import dialtime
+from conftest import Api
+from dialtime.testing import Emulator
+
+SECRET = "sk-live-0123456789abcdef"
+
+LARAVEL_422 = (
+    '{"message":"The given data was invalid.","errors":{'
+    '"content.0.week":["week 必须在 0-6 之间"],"name":["name 不能为空"]}}'
+)
+
+
+def test_hierarchy():
+    assert issubclass(dialtime.ValidationError, ValueError)
+    for cls in (
+        dialtime.AuthenticationError,
+        dialtime.NotFoundError,
+        dialtime.RateLimitError,
+        dialtime.ServerError,
+    ):
+        assert issubclass(cls, dialtime.APIError)
+    assert issubclass(dialtime.APIConnectionError, ConnectionError)
+    assert issubclass(dialtime.APITimeoutError, dialtime.APIConnectionError)
+    assert issubclass(dialtime.APITimeoutError, TimeoutError)
+    for name in dialtime.__all__:
+        obj = getattr(dialtime, name)
+        if isinstance(obj, type) and issubclass(obj, BaseException):
+            assert issubclass(obj, dialtime.DialtimeError), name
+            assert obj.__module__ == "dialtime"
+
+
+def test_401_authentication_error_never_shows_the_token(api: Api):
+    with pytest.raises(dialtime.AuthenticationError) as info:
+        api.create(token=SECRET)
+    err = info.value
+    assert err.status_code == 401
+    assert err.code == 401
+    assert err.message
+    shown = "".join(traceback.format_exception(type(err), err, err.__traceback__))
+    for text in (str(err), repr(err), err.body, shown):
+        assert SECRET not in text
+
+
+def test_403_for_another_users_id(api: Api):
+    with pytest.raises(dialtime.AuthenticationError) as info:
+        api.create("0c4c3a67-2d4f-4a0c-9b1e-6f1f1d2b9c11")
+    assert info.value.status_code == 403
+
+
+def test_422_lists_the_servers_field_errors(api: Api):
+    api.emu.push_fault(status=422, body=LARAVEL_422)
+    with pytest.raises(dialtime.APIError) as info:
+        api.create()
+    err = info.value
+    assert type(err) is dialtime.APIError
+    assert err.status_code == 422
+    assert err.errors == [("content.0.week", "week 必须在 0-6 之间"), ("name", "name 不能为空")]
+
+
+def test_error_envelope_inside_a_200(api: Api):
+    api.emu.push_fault(status=200, code=404, message="用户不存在")
+    with pytest.raises(dialtime.NotFoundError) as info:
+        api.create()
+    assert (info.value.status_code, info.value.code, info.value.message) == (200, 404, "用户不存在")
+
+
+def test_404_for_an_unknown_route(api: Api):
+    with pytest.raises(dialtime.NotFoundError) as info:
+        api.create(base_url=api.emu.base_url + "/not-here")
+    assert info.value.status_code == 404
+
+
+def test_429_rate_limit_with_retry_after(api: Api):
+    api.emu.push_fault(status=429, retry_after="7")
+    with pytest.raises(dialtime.RateLimitError) as info:
+        api.create()
+    assert info.value.status_code == 429
+    assert info.value.retry_after == 7.0
+
+
+def test_429_is_retried_then_succeeds(api: Api):
+    api.emu.push_fault(status=429, retry_after="0")
+    group = api.create(max_retries=1)
+    assert group.id >= 1
+
+
+@pytest.mark.parametrize("status", [500, 502, 503])
+def test_5xx_server_error_and_a_create_is_not_repeated(api: Api, status: int):
+    api.emu.push_fault(status=status)
+    before = api.emu.request_count
+    with pytest.raises(dialtime.ServerError) as info:
+        api.create(max_retries=2)
+    assert info.value.status_code == status
+    assert api.emu.request_count == before + 1
+
+
+def test_malformed_body_is_a_decode_error(api: Api):
+    api.emu.push_fault(status=200, body="<html>gateway</html>")
+    with pytest.raises(dialtime.DecodeError) as info:
+        api.create()
+    assert info.value.status_code == 200
+    assert info.value.body == "<html>gateway</html>"
+
+
+def test_timeout(api: Api):
+    api.emu.push_fault(delay_ms=3000)
+    with pytest.raises(dialtime.APITimeoutError) as info:
+        api.create(timeout=0.2)
+    assert isinstance(info.value, TimeoutError)
+    assert isinstance(info.value, dialtime.APIConnectionError)
+
+
+def test_connection_refused(api: Api):
+    with Emulator() as gone:
+        url = gone.base_url
+    with pytest.raises(dialtime.APIConnectionError) as info:
+        api.create(base_url=url)
+    assert not isinstance(info.value, dialtime.APITimeoutError)
+    assert isinstance(info.value, ConnectionError)
+
+
+def test_dropped_connection(api: Api):
+    api.emu.push_fault(drop=True)
+    with pytest.raises(dialtime.APIConnectionError):
+        api.create()
+
+
+@pytest.mark.parametrize(
+    "options, words",
+    [
+        ({"base_url": "ftp://example.com"}, "http"),
+        ({"base_url": "not a url"}, "URL"),
+        ({"timeout": -1.0}, "timeout"),
+        ({"timeout": float("nan")}, "timeout"),
+        ({"connect_timeout": 0.0}, "connect_timeout"),
+    ],
+)
+@pytest.mark.parametrize("cls", [dialtime.Client, dialtime.AsyncClient])
+def test_bad_configuration_is_a_config_error(cls, options, words):
+    with pytest.raises(dialtime.ConfigError) as info:
+        cls(SECRET, **options)
+    assert words in str(info.value)
+    assert SECRET not in str(info.value)
+
+
+@pytest.mark.parametrize("cls", [dialtime.Client, dialtime.AsyncClient])
+def test_missing_token_is_a_config_error(cls, monkeypatch):
+    monkeypatch.delenv("DIALTIME_TOKEN", raising=False)
+    with pytest.raises(dialtime.ConfigError, match="DIALTIME_TOKEN"):
+        cls()
+
+
+def test_closed_client_is_a_config_error(emulator):
+    client = dialtime.Client(emulator.token, base_url=emulator.base_url)
+    client.close()
+    with pytest.raises(dialtime.ConfigError, match="closed"):
+        client.dial_time_groups.create(emulator.user_id, **_payload())
+
+    async def run():
+        async with dialtime.AsyncClient(emulator.token, base_url=emulator.base_url) as aclient:
+            pass
+        await aclient.dial_time_groups.create(emulator.user_id, **_payload())
+
+    with pytest.raises(dialtime.ConfigError, match="closed"):
+        asyncio.run(run())
+
+
+def test_async_call_outside_an_event_loop_is_a_config_error(emulator):
+    client = dialtime.AsyncClient(emulator.token, base_url=emulator.base_url)
+    with pytest.raises(dialtime.ConfigError, match="event loop"):
+        client.dial_time_groups.create(emulator.user_id, **_payload())
+
+
+def test_async_validation_errors_raise_when_awaited(emulator):
+    client = dialtime.AsyncClient(emulator.token, base_url=emulator.base_url)
+
+    async def run():
+        pending = client.dial_time_groups.create("not-a-uuid", **_payload())
+        with pytest.raises(dialtime.ValidationError) as info:
+            await pending
+        return info.value
+
+    err = asyncio.run(run())
+    assert [p for p, _ in err.errors] == ["user_id"]
+
+
+EXAMPLES = [
+    dialtime.ValidationError("bad", errors=[("name", "must not be empty")]),
+    dialtime.APIError("x", status_code=422, code=422, message="m", body="{}", errors=[("a", "b")]),
+    dialtime.AuthenticationError("x", status_code=401, code=401, message="m", body="{}"),
+    dialtime.NotFoundError("x", status_code=404, message="m"),
+    dialtime.RateLimitError("x", status_code=429, retry_after=1.5),
+    dialtime.ServerError("x", status_code=503),
+    dialtime.APIConnectionError("refused"),
+    dialtime.APITimeoutError("slow"),
+    dialtime.DecodeError("x", status_code=200, body="<html>"),
+    dialtime.ConfigError("no token"),
+]
+
+
+@pytest.mark.parametrize("err", EXAMPLES, ids=lambda e: type(e).__name__)
+def test_exceptions_pickle_with_their_attributes(err):
+    back = pickle.loads(pickle.dumps(err))
+    assert type(back) is type(err)
+    assert str(back) == str(err)
+    assert back.__dict__ == err.__dict__
+
+
+def test_raised_exceptions_pickle(api: Api):
+    api.emu.push_fault(status=429, retry_after="3")
+    with pytest.raises(dialtime.RateLimitError) as info:
+        api.create()
+    back = pickle.loads(pickle.dumps(info.value))
+    assert (back.status_code, back.retry_after, back.body) == (429, 3.0, info.value.body)
+
+
+def _payload():
+    return {
+        "name": "x",
+        "content": [{"week": 1, "times": [{"begin_time": "08:00", "end_time": "20:00"}]}],
+        "is_default": False,
+        "skip_holiday": False,
+    }

@@ -1,0 +1,107 @@
+"""TimeRange, DaySchedule and DialTimeGroup: read-only, comparable, readable, picklable."""
+
+from __future__ import annotations
+
+import copy
+import datetime
+import pickle
+
+import pytest
+
+import dialtime
+from conftest import DOCUMENTED, Api
+
+
+def test_time_range():
+    r = dialtime.TimeRange("8:00", "20:30")
+    assert (r.begin_time, r.end_time) == ("08:00", "20:30")
+    assert r.to_dict() == {"begin_time": "08:00", "end_time": "20:30"}
+    assert r == dialtime.TimeRange("08:00", "20:30")
+    assert r != dialtime.TimeRange("08:00", "21:00")
+    assert hash(r) == hash(dialtime.TimeRange("08:00", "20:30"))
+    assert repr(r) == "TimeRange('08:00', '20:30')"
+    assert dialtime.TimeRange("00:00", "24:00").end_time == "24:00"
+
+
+def test_time_range_rejects_bad_times_naming_both_fields():
+    with pytest.raises(dialtime.ValidationError) as info:
+        dialtime.TimeRange("25:00", "8h")
+    assert [p for p, _ in info.value.errors] == ["begin_time", "end_time"]
+
+
+def test_models_are_read_only():
+    r = dialtime.TimeRange("08:00", "09:00")
+    with pytest.raises(AttributeError):
+        r.begin_time = "07:00"  # type: ignore[misc]
+
+
+def test_day_schedule():
+    day = dialtime.DaySchedule(week=1, times=[dialtime.TimeRange("08:00", "20:00")])
+    assert day.week == 1
+    assert day.times == [dialtime.TimeRange("08:00", "20:00")]
+    assert day.to_dict() == {"week": 1, "times": [{"begin_time": "08:00", "end_time": "20:00"}]}
+    assert repr(day) == "DaySchedule(week=1, times=[TimeRange('08:00', '20:00')])"
+    assert {day, copy.copy(day)} == {day}
+
+
+@pytest.mark.parametrize("week", [-1, 7, 99])
+def test_day_schedule_rejects_a_weekday_out_of_range(week):
+    with pytest.raises(dialtime.ValidationError) as info:
+        dialtime.DaySchedule(week=week, times=[])
+    assert info.value.errors[0][0] == "week"
+    assert str(week) in info.value.errors[0][1]
+
+
+@pytest.mark.parametrize(
+    "obj",
+    [
+        dialtime.TimeRange("08:00", "20:00"),
+        dialtime.DaySchedule(week=0, times=[dialtime.TimeRange("08:00", "20:00")]),
+    ],
+)
+def test_small_models_pickle(obj):
+    assert pickle.loads(pickle.dumps(obj)) == obj
+
+
+def test_saved_group(api: Api):
+    g = api.create(sub_user_id=None)
+    assert g.id >= 1
+    assert g.user_id == api.emu.user_id
+    assert g.name == DOCUMENTED["name"]
+    assert [d.to_dict() for d in g.content] == DOCUMENTED["content"]
+    assert g.is_default is True and g.skip_holiday is True
+    assert g.remark is None
+    for stamp in (g.created_at, g.updated_at):
+        assert isinstance(stamp, datetime.datetime)
+        assert stamp.utcoffset() == datetime.timedelta(hours=8)
+        assert "Shanghai" in str(stamp.tzinfo) or str(stamp.tzinfo) == "UTC+08:00"
+        now = datetime.datetime.now(datetime.timezone.utc)
+        assert abs(now - stamp) < datetime.timedelta(minutes=5)
+    assert g.to_dict()["created_at"] == g.created_at.strftime("%Y-%m-%d %H:%M:%S")
+    assert pickle.loads(pickle.dumps(g)) == g
+    assert dialtime.DialTimeGroup.from_dict(g.to_dict()) == g
+    text = repr(g)
+    assert text.startswith(f"DialTimeGroup(id={g.id}, name='周一周三拨打'")
+    assert "DaySchedule(week=3" in text
+
+
+def test_groups_compare_by_value(api: Api):
+    a = api.create()
+    b = api.create()
+    assert a != b
+    assert a == dialtime.DialTimeGroup.from_dict(a.to_dict())
+
+
+def test_from_dict_reports_the_shape_problem():
+    with pytest.raises(dialtime.ValidationError):
+        dialtime.DialTimeGroup.from_dict({"id": 1})
+
+
+def test_typed_content_is_saved(api: Api):
+    content = [
+        dialtime.DaySchedule(week=6, times=[dialtime.TimeRange("10:00", "11:00")]),
+        {"week": 0, "times": [{"begin_time": "10:00", "end_time": "11:00"}]},
+    ]
+    g = api.create(content=content)
+    assert g.content[0] == content[0]
+    assert g.content[1].to_dict() == content[1]
