@@ -31,9 +31,12 @@ test-python: python
 	cd bindings-python && ../$(PY_VENV)/bin/python -m pytest -q -p no:cacheprovider
 	$(PY_VENV)/bin/python bindings-python/examples/quickstart.py
 
-## bench: latency of one create, dialtime vs raw reqwest, against the local emulator
-bench:
+## bench: latency of one create against the local emulator: Rust (dialtime vs raw reqwest),
+## then Python (dialtime sync/async vs http.client and requests, from the freshly built wheel)
+bench: python
 	$(CARGO) run --quiet --locked --release -p dialtime --example bench
+	$(PY_VENV)/bin/pip install --quiet requests
+	$(PY_VENV)/bin/python bindings-python/benches/bench.py
 
 ## emulator: run the emulator as a process on port 8787
 emulator:

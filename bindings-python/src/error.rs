@@ -22,7 +22,10 @@ impl<T> OrRaise<T> for dialtime::Result<T> {
 
 /// For futures completing on the runtime: attaches to the interpreter only on failure.
 pub(crate) fn raise_later<T>(result: dialtime::Result<T>) -> PyResult<T> {
-    result.map_err(|e| Python::attach(|py| to_py(py, &e)))
+    result.map_err(|e| {
+        Python::try_attach(|py| to_py(py, &e))
+            .unwrap_or_else(|| PyRuntimeError::new_err("the interpreter is shutting down"))
+    })
 }
 
 pub(crate) fn to_py(py: Python<'_>, err: &Error) -> PyErr {
@@ -90,16 +93,22 @@ fn instance(
     Ok(PyErr::from_value(value))
 }
 
-/// pyo3-async-runtimes reports a call made outside a running event loop as a bare
-/// `RuntimeError`; callers see a `ConfigError` that says what to do instead.
-pub(crate) fn outside_event_loop(py: Python<'_>, e: PyErr) -> PyErr {
-    if e.is_instance_of::<PyRuntimeError>(py) {
-        config(
-            py,
-            "AsyncClient methods must be awaited inside a running asyncio event loop; \
-             use dialtime.Client from synchronous code",
-        )
-    } else {
-        e
-    }
+/// An awaitable created outside a running event loop.
+pub(crate) fn outside_event_loop(py: Python<'_>) -> PyErr {
+    config(
+        py,
+        "AsyncClient methods must be awaited inside a running asyncio event loop; \
+         use dialtime.Client from synchronous code",
+    )
+}
+
+/// A panic caught at the boundary (a bug in dialtime): reported, never propagated.
+pub(crate) fn panicked(py: Python<'_>) -> PyErr {
+    instance(
+        py,
+        "DialtimeError",
+        "internal error in dialtime (a bug: please report it)",
+        None,
+    )
+    .unwrap_or_else(|e| e)
 }

@@ -1,25 +1,88 @@
 //! The asyncio bridge, on the core's one shared runtime (`dialtime::runtime::shared`).
+//!
+//! Per call: one `loop.create_future()`, one task on the runtime, and one
+//! `loop.call_soon_threadsafe` when it finishes. Cancelling the asyncio future aborts the
+//! task (and with it the HTTP request). A panic in the task becomes a `DialtimeError`, never a
+//! future that never resolves.
 
 use std::future::Future;
-use std::sync::Once;
+use std::panic::AssertUnwindSafe;
 
+use futures_util::FutureExt;
 use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::PyTuple;
+use pyo3::IntoPyObjectExt;
+use tokio::task::AbortHandle;
 
 use crate::error::{self, OrRaise};
 
-static BRIDGE: Once = Once::new();
+static GET_RUNNING_LOOP: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 
-/// An asyncio awaitable resolving to `fut`'s output; must be called inside a running loop.
+/// An asyncio future resolving to `fut`'s output; must be called inside a running loop.
 pub(crate) fn future<'py, F, T>(py: Python<'py>, fut: F) -> PyResult<Bound<'py, PyAny>>
 where
     F: Future<Output = PyResult<T>> + Send + 'static,
     T: for<'a> IntoPyObject<'a> + Send + 'static,
 {
     let runtime = dialtime::runtime::shared().or_raise(py)?;
-    BRIDGE.call_once(|| {
-        // Fails only if already set, which `Once` rules out.
-        let _ = pyo3_async_runtimes::tokio::init_with_runtime(runtime);
+    let event_loop = GET_RUNNING_LOOP
+        .import(py, "asyncio", "get_running_loop")?
+        .call0()
+        .map_err(|_| error::outside_event_loop(py))?;
+    let py_future = event_loop.call_method0("create_future")?;
+    let (loop_ref, future_ref) = (event_loop.unbind(), py_future.clone().unbind());
+    let task = runtime.spawn(async move {
+        let outcome = AssertUnwindSafe(fut).catch_unwind().await;
+        // Not at all while the interpreter shuts down: nobody is waiting any more.
+        let _ = Python::try_attach(|py| {
+            let (ok, value) = match outcome {
+                Ok(Ok(value)) => match value.into_py_any(py) {
+                    Ok(v) => (true, v),
+                    Err(e) => (false, e.into_value(py).into_any()),
+                },
+                Ok(Err(e)) => (false, e.into_value(py).into_any()),
+                Err(_) => (false, error::panicked(py).into_value(py).into_any()),
+            };
+            let complete = wrap_pyfunction!(complete, py)?;
+            // Fails only when the loop is closed: nobody is waiting any more.
+            let _ = loop_ref
+                .bind(py)
+                .call_method1("call_soon_threadsafe", (complete, future_ref, ok, value));
+            PyResult::Ok(())
+        });
     });
-    pyo3_async_runtimes::tokio::future_into_py(py, fut)
-        .map_err(|e| error::outside_event_loop(py, e))
+    let on_done = AbortOnCancel {
+        task: task.abort_handle(),
+    };
+    py_future.call_method1("add_done_callback", (on_done,))?;
+    Ok(py_future)
+}
+
+/// Runs on the event loop's thread: resolves the future unless it was cancelled meanwhile.
+#[pyfunction]
+fn complete(future: &Bound<'_, PyAny>, ok: bool, value: &Bound<'_, PyAny>) -> PyResult<()> {
+    if future.call_method0("done")?.is_truthy()? {
+        return Ok(());
+    }
+    let method = if ok { "set_result" } else { "set_exception" };
+    future.call_method1(method, (value,))?;
+    Ok(())
+}
+
+/// The asyncio future's done-callback: a cancelled future aborts its task.
+#[pyclass(frozen)]
+struct AbortOnCancel {
+    task: AbortHandle,
+}
+
+#[pymethods]
+impl AbortOnCancel {
+    #[pyo3(signature = (*args))]
+    fn __call__(&self, args: &Bound<'_, PyTuple>) -> PyResult<()> {
+        if args.get_item(0)?.call_method0("cancelled")?.is_truthy()? {
+            self.task.abort();
+        }
+        Ok(())
+    }
 }

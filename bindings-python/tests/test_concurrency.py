@@ -80,3 +80,24 @@ def test_event_loop_keeps_running_during_an_async_call(emulator):
         return ticks
 
     assert asyncio.run(run()) >= 20
+
+
+def test_cancelling_an_async_call_cancels_it_and_the_client_keeps_working(emulator):
+    emulator.push_fault(delay_ms=2000)
+
+    async def run():
+        async with dialtime.AsyncClient(emulator.token, base_url=emulator.base_url) as client:
+            started = time.monotonic()
+            try:
+                await asyncio.wait_for(client.dial_time_groups.create(emulator.user_id, **DOCUMENTED), 0.1)
+            except asyncio.TimeoutError:
+                pass
+            else:
+                raise AssertionError("the call was not cancelled")
+            waited = time.monotonic() - started
+            group = await client.dial_time_groups.create(emulator.user_id, **DOCUMENTED)
+            return waited, group
+
+    waited, group = asyncio.run(run())
+    assert waited < 1.5
+    assert group.id >= 1
