@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use dialtime::client::config::timeout_from_secs;
 use pyo3::prelude::*;
-use pyo3::types::PyString;
+use pyo3::types::{PyString, PyTuple};
 
 use crate::dial_time_groups::{PyAsyncDialTimeGroups, PyDialTimeGroups};
 use crate::error::{self, OrRaise};
@@ -78,8 +78,62 @@ impl Shared {
     }
 }
 
+/// What both clients show: their settings (never the token).
+#[pyclass(name = "_BaseClient", module = "dialtime", frozen, subclass)]
+pub struct PyBaseClient {
+    shared: Arc<Shared>,
+}
+
+impl PyBaseClient {
+    /// The base part of a new client, and the state its subclass keeps too.
+    fn init(
+        py: Python<'_>,
+        token: Option<&str>,
+        base_url: Option<&str>,
+        timeout: f64,
+        connect_timeout: f64,
+        max_retries: u32,
+    ) -> PyResult<(PyClassInitializer<Self>, Arc<Shared>)> {
+        let shared = Arc::new(
+            Shared::new(token, base_url, timeout, connect_timeout, max_retries).or_raise(py)?,
+        );
+        let base = PyBaseClient {
+            shared: shared.clone(),
+        };
+        Ok((PyClassInitializer::from(base), shared))
+    }
+}
+
+#[pymethods]
+impl PyBaseClient {
+    #[getter]
+    fn base_url(&self) -> &str {
+        &self.shared.base_url
+    }
+
+    #[getter]
+    fn timeout(&self) -> f64 {
+        self.shared.timeout.as_secs_f64()
+    }
+
+    #[getter]
+    fn connect_timeout(&self) -> f64 {
+        self.shared.connect_timeout.as_secs_f64()
+    }
+
+    #[getter]
+    fn max_retries(&self) -> u32 {
+        self.shared.max_retries
+    }
+
+    fn __repr__(slf: &Bound<'_, Self>) -> PyResult<String> {
+        let class = slf.get_type().name()?;
+        slf.get().shared.repr(slf.py(), &class.to_cow()?)
+    }
+}
+
 /// The synchronous client. Thread-safe: share one across threads.
-#[pyclass(name = "Client", module = "dialtime", frozen)]
+#[pyclass(name = "Client", module = "dialtime", frozen, extends = PyBaseClient)]
 pub struct PyClient {
     shared: Arc<Shared>,
     groups: Py<PyDialTimeGroups>,
@@ -96,37 +150,16 @@ impl PyClient {
         timeout: f64,
         connect_timeout: f64,
         max_retries: u32,
-    ) -> PyResult<Self> {
-        let shared = Arc::new(
-            Shared::new(token, base_url, timeout, connect_timeout, max_retries).or_raise(py)?,
-        );
+    ) -> PyResult<PyClassInitializer<Self>> {
+        let (base, shared) =
+            PyBaseClient::init(py, token, base_url, timeout, connect_timeout, max_retries)?;
         let groups = Py::new(py, PyDialTimeGroups::new(shared.clone()))?;
-        Ok(PyClient { shared, groups })
+        Ok(base.add_subclass(PyClient { shared, groups }))
     }
 
     #[getter]
     fn dial_time_groups(&self, py: Python<'_>) -> Py<PyDialTimeGroups> {
         self.groups.clone_ref(py)
-    }
-
-    #[getter]
-    fn base_url(&self) -> &str {
-        &self.shared.base_url
-    }
-
-    #[getter]
-    fn timeout(&self) -> f64 {
-        self.shared.timeout.as_secs_f64()
-    }
-
-    #[getter]
-    fn connect_timeout(&self) -> f64 {
-        self.shared.connect_timeout.as_secs_f64()
-    }
-
-    #[getter]
-    fn max_retries(&self) -> u32 {
-        self.shared.max_retries
     }
 
     /// Releases the connection pool; later calls raise `ConfigError`.
@@ -139,19 +172,15 @@ impl PyClient {
     }
 
     #[pyo3(signature = (*_exc))]
-    fn __exit__(&self, py: Python<'_>, _exc: &Bound<'_, pyo3::types::PyTuple>) -> bool {
+    fn __exit__(&self, py: Python<'_>, _exc: &Bound<'_, PyTuple>) -> bool {
         self.close(py);
         false
-    }
-
-    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
-        self.shared.repr(py, "Client")
     }
 }
 
 /// The asyncio client: every call returns an awaitable, run on dialtime's runtime (no thread
 /// per call, the event loop stays free).
-#[pyclass(name = "AsyncClient", module = "dialtime", frozen)]
+#[pyclass(name = "AsyncClient", module = "dialtime", frozen, extends = PyBaseClient)]
 pub struct PyAsyncClient {
     shared: Arc<Shared>,
     groups: Py<PyAsyncDialTimeGroups>,
@@ -168,37 +197,16 @@ impl PyAsyncClient {
         timeout: f64,
         connect_timeout: f64,
         max_retries: u32,
-    ) -> PyResult<Self> {
-        let shared = Arc::new(
-            Shared::new(token, base_url, timeout, connect_timeout, max_retries).or_raise(py)?,
-        );
+    ) -> PyResult<PyClassInitializer<Self>> {
+        let (base, shared) =
+            PyBaseClient::init(py, token, base_url, timeout, connect_timeout, max_retries)?;
         let groups = Py::new(py, PyAsyncDialTimeGroups::new(shared.clone()))?;
-        Ok(PyAsyncClient { shared, groups })
+        Ok(base.add_subclass(PyAsyncClient { shared, groups }))
     }
 
     #[getter]
     fn dial_time_groups(&self, py: Python<'_>) -> Py<PyAsyncDialTimeGroups> {
         self.groups.clone_ref(py)
-    }
-
-    #[getter]
-    fn base_url(&self) -> &str {
-        &self.shared.base_url
-    }
-
-    #[getter]
-    fn timeout(&self) -> f64 {
-        self.shared.timeout.as_secs_f64()
-    }
-
-    #[getter]
-    fn connect_timeout(&self) -> f64 {
-        self.shared.connect_timeout.as_secs_f64()
-    }
-
-    #[getter]
-    fn max_retries(&self) -> u32 {
-        self.shared.max_retries
     }
 
     /// Releases the connection pool (awaitable); later calls raise `ConfigError`.
@@ -218,16 +226,12 @@ impl PyAsyncClient {
     fn __aexit__<'py>(
         &self,
         py: Python<'py>,
-        _exc: &Bound<'_, pyo3::types::PyTuple>,
+        _exc: &Bound<'_, PyTuple>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let shared = self.shared.clone();
         crate::runtime::future(py, async move {
             shared.close();
             Ok(false)
         })
-    }
-
-    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
-        self.shared.repr(py, "AsyncClient")
     }
 }

@@ -20,6 +20,7 @@ mod validate;
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", dialtime::VERSION)?;
+    m.add_class::<client::PyBaseClient>()?;
     m.add_class::<client::PyClient>()?;
     m.add_class::<client::PyAsyncClient>()?;
     m.add_class::<dial_time_groups::PyDialTimeGroups>()?;

@@ -32,7 +32,8 @@ def stub_items(body):
 
 
 STUB_TOP = stub_items(TREE.body)
-CLASSES = sorted(n for n, node in STUB_TOP.items() if isinstance(node, ast.ClassDef))
+STUB_CLASSES = {node.name: node for node in TREE.body if isinstance(node, ast.ClassDef)}
+CLASSES = sorted(STUB_CLASSES)
 FUNCTIONS = sorted(n for n, node in STUB_TOP.items() if isinstance(node, ast.FunctionDef))
 
 
@@ -54,11 +55,15 @@ def runtime_members(cls):
 
 
 @pytest.mark.parametrize("name", CLASSES)
-def test_class_members_match(name):
+def test_class_members_and_bases_match(name):
     cls = getattr(_native, name)
-    stub = {n for n in stub_members(STUB_TOP[name]) if not n.startswith("_") or n in KEPT_DUNDERS}
+    node = STUB_CLASSES[name]
+    stub_bases = [b.id for b in node.bases if isinstance(b, ast.Name)]
+    runtime_bases = [b.__name__ for b in cls.__bases__ if b is not object]
+    assert stub_bases == runtime_bases
+    stub = {n for n in stub_members(node) if not n.startswith("_") or n in KEPT_DUNDERS}
     assert stub == runtime_members(cls)
-    for member, node in stub_members(STUB_TOP[name]).items():
+    for member, node in stub_members(node).items():
         is_property = any(isinstance(d, ast.Name) and d.id == "property" for d in node.decorator_list)
         if member in vars(cls):
             assert is_property == inspect.isdatadescriptor(vars(cls)[member]), f"{name}.{member}"
@@ -96,7 +101,7 @@ def cases():
         yield name, getattr(_native, name), STUB_TOP[name], False
     for name in CLASSES:
         cls = getattr(_native, name)
-        for member, node in stub_members(STUB_TOP[name]).items():
+        for member, node in stub_members(STUB_CLASSES[name]).items():
             decorators = {d.id for d in node.decorator_list if isinstance(d, ast.Name)}
             if "property" in decorators or member in ("__eq__", "__hash__"):
                 continue

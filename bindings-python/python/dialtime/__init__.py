@@ -38,21 +38,11 @@ from ._native import (
 )
 
 # Exceptions show (and pickle) under their public home: `dialtime.ValidationError`.
-for _cls in (
-    DialtimeError,
-    ValidationError,
-    APIError,
-    AuthenticationError,
-    NotFoundError,
-    RateLimitError,
-    ServerError,
-    APIConnectionError,
-    APITimeoutError,
-    DecodeError,
-    ConfigError,
-):
-    _cls.__module__ = __name__
-del _cls
+from . import _exceptions
+
+for _name in _exceptions.__all__:
+    getattr(_exceptions, _name).__module__ = __name__
+del _name
 
 __all__ = [
     "Client",
