@@ -1,0 +1,181 @@
+/* dialtime: the error classes (errors.js) — the header of the generated index.d.ts */
+
+/** One problem of a payload: `{ path: 'content[1].times[0].end_time', message }`. */
+export interface Problem {
+  path: string
+  message: string
+}
+
+/** Base class of every dialtime error; `code` is stable. */
+export declare class DialtimeError extends Error {
+  readonly code: 'dialtime_error' | 'validation' | 'api' | 'authentication' | 'not_found' | 'rate_limited' | 'server' | 'connection' | 'timeout' | 'decode' | 'config'
+}
+/** The payload breaks the platform's rules; nothing was sent. */
+export declare class ValidationError extends DialtimeError {
+  readonly code: 'validation'
+  /** Every problem, in payload order. */
+  readonly errors: Problem[]
+}
+/** The platform answered with an error. */
+export declare class APIError extends DialtimeError {
+  readonly code: 'api' | 'authentication' | 'not_found' | 'rate_limited' | 'server'
+  /** The HTTP status. */
+  readonly status: number
+  /** The envelope's `code`, when present. */
+  readonly apiCode: number | null
+  /** The platform's own message. */
+  readonly apiMessage: string
+  /** The start of the raw answer. */
+  readonly body: string
+  /** The field errors the platform listed. */
+  readonly errors: Problem[]
+}
+/** 401 or 403. */
+export declare class AuthenticationError extends APIError {
+  readonly code: 'authentication'
+}
+/** 404. */
+export declare class NotFoundError extends APIError {
+  readonly code: 'not_found'
+}
+/** 429, after the client's own retries. */
+export declare class RateLimitError extends APIError {
+  readonly code: 'rate_limited'
+  /** Seconds, from the `Retry-After` header, or null. */
+  readonly retryAfter: number | null
+}
+/** 5xx. */
+export declare class ServerError extends APIError {
+  readonly code: 'server'
+}
+/** The connection could not be made or broke before an answer arrived. */
+export declare class APIConnectionError extends DialtimeError {
+  readonly code: 'connection' | 'timeout'
+}
+/** No complete answer within `timeoutMs`. */
+export declare class APITimeoutError extends APIConnectionError {
+  readonly code: 'timeout'
+}
+/** The answer was not the documented shape. */
+export declare class DecodeError extends DialtimeError {
+  readonly code: 'decode'
+  readonly status: number
+  readonly body: string
+}
+/** The client is misconfigured: no token, bad base URL or timeout. */
+export declare class ConfigError extends DialtimeError {
+  readonly code: 'config'
+}
+
+/**
+ * The client. Safe to share: calls run concurrently on one connection pool, off the
+ * JavaScript thread. Never shows its token.
+ */
+export declare class Client {
+  constructor(options?: ClientOptions | undefined | null)
+  get dialTimeGroups(): DialTimeGroups
+  get baseUrl(): string
+  get timeoutMs(): number
+  get connectTimeoutMs(): number
+  get maxRetries(): number
+}
+
+/** `client.dialTimeGroups`. */
+export declare class DialTimeGroups {
+  /**
+   * Saves a dial time group for `userId`. The payload is validated first (the promise
+   * rejects with `ValidationError` and nothing is sent); the call runs off the JS thread.
+   */
+  create(userId: string, group: NewDialTimeGroup): Promise<DialTimeGroup>
+}
+
+/** A local, in-memory agent-api: `const emu = await Emulator.start()`. */
+export declare class Emulator {
+  /** Starts an emulator on a free port of 127.0.0.1 with a random token and user id. */
+  static start(): Promise<Emulator>
+  get baseUrl(): string
+  get token(): string
+  get userId(): string
+  /** API requests received so far (control routes are not counted); 0 once stopped. */
+  get requestCount(): number
+  pushFault(fault: FaultOptions): void
+  clearFaults(): void
+  /** Stops the server (idempotent); resolves once the port is closed. */
+  stop(): Promise<void>
+}
+
+/** `new Client(options)`; every option defaults from the environment or the core. */
+export interface ClientOptions {
+  /** Default: `DIALTIME_TOKEN`. */
+  token?: string
+  /** Default: `DIALTIME_BASE_URL`, else the platform's public URL. */
+  baseUrl?: string
+  /** Per attempt, in milliseconds. Default 30000. */
+  timeoutMs?: number
+  /** Default 10000. */
+  connectTimeoutMs?: number
+  /** Retries of failures that are safe to retry (connection refused, 429). Default 2. */
+  maxRetries?: number
+}
+
+/** The ranges of one weekday; `week` 0 = Sunday … 6 = Saturday. */
+export interface DaySchedule {
+  week: number
+  times: Array<TimeRange>
+}
+
+/**
+ * A saved group, as the platform returns it. Timestamps are China time (Asia/Shanghai),
+ * `YYYY-MM-DD HH:MM:SS`, as on the wire.
+ */
+export interface DialTimeGroup {
+  id: number
+  name: string
+  user_id: string
+  content: Array<DaySchedule>
+  is_default: boolean
+  skip_holiday: boolean
+  remark: string | null
+  created_at: string
+  updated_at: string
+}
+
+/** A fault for the next API request(s), as in the emulator's README. */
+export interface FaultOptions {
+  /** Answer with this HTTP status (and the platform's error envelope). */
+  status?: number
+  /** The envelope's `code` (default: `status`); with status 200, an error envelope in a 200. */
+  code?: number
+  message?: string
+  /** Answer with this raw body instead. */
+  body?: string
+  /** Send this `Retry-After` header. */
+  retryAfter?: string
+  /** Wait this long first. */
+  delayMs?: number
+  /** Close the connection without answering. */
+  drop?: boolean
+  /** How many requests it applies to (default 1). */
+  times?: number
+}
+
+/** A group to save, exactly as in the platform's docs. */
+export interface NewDialTimeGroup {
+  name: string
+  content: Array<DaySchedule>
+  is_default: boolean
+  skip_holiday: boolean
+  sub_user_id?: string
+}
+
+/** One calling window `[begin_time, end_time)`, times `HH:MM` (`24:00` = end of day). */
+export interface TimeRange {
+  begin_time: string
+  end_time: string
+}
+
+/** Checks a payload against every rule; throws `ValidationError` listing every problem. */
+export declare function validate(payload: NewDialTimeGroup): void
+
+/** The crate version, as sent in the user agent. */
+export declare const VERSION: string

@@ -1,0 +1,22 @@
+// ESM entry: the same objects as the CommonJS entry (one native module per process).
+import dialtime from './index.js'
+
+export const {
+  Client,
+  DialTimeGroups,
+  Emulator,
+  validate,
+  VERSION,
+  DialtimeError,
+  ValidationError,
+  APIError,
+  AuthenticationError,
+  NotFoundError,
+  RateLimitError,
+  ServerError,
+  APIConnectionError,
+  APITimeoutError,
+  DecodeError,
+  ConfigError,
+} = dialtime
+export default dialtime

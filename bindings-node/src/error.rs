@@ -1,0 +1,82 @@
+//! The one place where a core [`dialtime::Error`] becomes a JavaScript error. The classes live in
+//! `errors.js`; at load time `index.js` hands this module their factory (`registerErrors`), so
+//! every rejection and throw is a real `ValidationError`, `RateLimitError`, … with attributes.
+
+use dialtime::{Error, ErrorKind};
+use napi::bindgen_prelude::*;
+use napi_derive::napi;
+use serde_json::{json, Value};
+
+/// `(className, message, details) => Error`, kept per Node environment (worker threads each
+/// load their own).
+type Factory = FunctionRef<Args, Unknown<'static>>;
+type Args = FnArgs<(&'static str, String, Value)>;
+
+/// Called once by `index.js` with `errors.fromNative`.
+#[napi(skip_typescript)]
+pub fn register_errors(env: Env, factory: Function<Args, Unknown<'static>>) -> Result<()> {
+    env.set_instance_data(factory.create_ref()?, (), |_| {})
+}
+
+/// `result.or_throw(env)?`: the suffix every fallible core call ends in.
+pub(crate) trait OrThrow<T> {
+    fn or_throw(self, env: &Env) -> Result<T>;
+}
+
+impl<T> OrThrow<T> for dialtime::Result<T> {
+    fn or_throw(self, env: &Env) -> Result<T> {
+        self.map_err(|e| to_js(env, &e))
+    }
+}
+
+pub(crate) fn to_js(env: &Env, err: &Error) -> napi::Error {
+    let build = || -> Result<napi::Error> {
+        let factory = env
+            .get_instance_data::<Factory>()?
+            .ok_or_else(|| napi::Error::from_reason("dialtime: error classes not registered"))?;
+        let error = factory
+            .borrow_back(env)?
+            .call((class_name(err.kind()), err.to_string(), details(err)).into())?;
+        Ok(napi::Error::from(error))
+    };
+    build().unwrap_or_else(|e| e)
+}
+
+fn class_name(kind: ErrorKind) -> &'static str {
+    match kind {
+        ErrorKind::Validation => "ValidationError",
+        ErrorKind::Authentication => "AuthenticationError",
+        ErrorKind::NotFound => "NotFoundError",
+        ErrorKind::RateLimited => "RateLimitError",
+        ErrorKind::Api => "APIError",
+        ErrorKind::Server => "ServerError",
+        ErrorKind::Timeout => "APITimeoutError",
+        ErrorKind::Connection => "APIConnectionError",
+        ErrorKind::Decode => "DecodeError",
+        ErrorKind::Config => "ConfigError",
+    }
+}
+
+/// The attributes the class constructors take (see `errors.js`).
+fn details(err: &Error) -> Value {
+    let problems: Vec<Value> = err
+        .problems()
+        .iter()
+        .map(|p| json!({ "path": p.path, "message": p.message }))
+        .collect();
+    match err.api_error() {
+        Some(api) => json!({
+            "status": api.http_status,
+            "apiCode": api.code,
+            "message": api.message,
+            "body": api.body,
+            "errors": problems,
+            "retryAfter": err.retry_after().map(|d| d.as_secs_f64()),
+        }),
+        None => json!({
+            "status": err.http_status(),
+            "body": err.body(),
+            "errors": problems,
+        }),
+    }
+}

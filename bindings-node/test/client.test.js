@@ -1,0 +1,72 @@
+'use strict'
+// Options, environment variables, concurrency and the event loop.
+const test = require('node:test')
+const assert = require('node:assert/strict')
+const { Client } = require('..')
+const { withEmulator, DOCUMENTED } = require('./helpers')
+
+test('defaults and options', () => {
+  const saved = process.env.DIALTIME_BASE_URL
+  delete process.env.DIALTIME_BASE_URL
+  try {
+    const c = new Client({ token: 't' })
+    assert.deepEqual([c.baseUrl, c.timeoutMs, c.connectTimeoutMs, c.maxRetries], ['https://ai.api.longlonglong.cn', 30000, 10000, 2])
+    const d = new Client({ token: 't', baseUrl: 'http://10.0.0.1:8080/api/', timeoutMs: 1500, connectTimeoutMs: 250, maxRetries: 0 })
+    assert.deepEqual([d.baseUrl, d.timeoutMs, d.connectTimeoutMs, d.maxRetries], ['http://10.0.0.1:8080/api', 1500, 250, 0])
+  } finally {
+    if (saved !== undefined) process.env.DIALTIME_BASE_URL = saved
+  }
+})
+
+test('DIALTIME_TOKEN and DIALTIME_BASE_URL configure a client', async () => {
+  await withEmulator(async (emu) => {
+    process.env.DIALTIME_TOKEN = emu.token
+    process.env.DIALTIME_BASE_URL = emu.baseUrl
+    try {
+      const client = new Client()
+      assert.equal(client.baseUrl, emu.baseUrl)
+      assert.ok((await client.dialTimeGroups.create(emu.userId, DOCUMENTED)).id >= 1)
+    } finally {
+      delete process.env.DIALTIME_TOKEN
+      delete process.env.DIALTIME_BASE_URL
+    }
+  })
+})
+
+test('the saved group is a plain object with the wire field names', async () => {
+  await withEmulator(async (emu, client) => {
+    const g = await client.dialTimeGroups.create(emu.userId, { ...DOCUMENTED, sub_user_id: undefined })
+    assert.deepEqual(Object.keys(g), ['id', 'name', 'user_id', 'content', 'is_default', 'skip_holiday', 'remark', 'created_at', 'updated_at'])
+    assert.equal(Object.getPrototypeOf(g), Object.prototype)
+    assert.equal(g.user_id, emu.userId)
+    assert.deepEqual(g.content, DOCUMENTED.content)
+    assert.equal(g.remark, null)
+    assert.match(g.created_at, /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/)
+    assert.deepEqual(JSON.parse(JSON.stringify(g)), g)
+  })
+})
+
+test('100 concurrent creates with Promise.all get distinct ids', async () => {
+  await withEmulator(async (emu, client) => {
+    const groups = await Promise.all(
+      Array.from({ length: 100 }, (_, i) => client.dialTimeGroups.create(emu.userId, { ...DOCUMENTED, name: `组 ${i}`, is_default: false })),
+    )
+    assert.equal(new Set(groups.map((g) => g.id)).size, 100)
+    assert.deepEqual(groups.map((g) => g.name).sort(), Array.from({ length: 100 }, (_, i) => `组 ${i}`).sort())
+  })
+})
+
+test('timers keep firing while a call waits for the server', async () => {
+  await withEmulator(async (emu, client) => {
+    emu.pushFault({ delayMs: 300 })
+    let ticks = 0
+    const timer = setInterval(() => ticks++, 5)
+    try {
+      await client.dialTimeGroups.create(emu.userId, DOCUMENTED)
+    } finally {
+      clearInterval(timer)
+    }
+    // A call blocking the JavaScript thread would let no interval run until it returned.
+    assert.ok(ticks >= 20, `only ${ticks} ticks`)
+  })
+})

@@ -1,0 +1,26 @@
+'use strict'
+// Emulator: the in-process emulator users test their own code against.
+const test = require('node:test')
+const assert = require('node:assert/strict')
+const { Client, Emulator, ServerError } = require('..')
+const { DOCUMENTED } = require('./helpers')
+
+test('serves the API on loopback until stopped', async () => {
+  const emu = await Emulator.start()
+  assert.match(emu.baseUrl, /^http:\/\/127\.0\.0\.1:\d+$/)
+  assert.match(emu.userId, /^[0-9a-f-]{36}$/)
+  const health = await fetch(emu.baseUrl + '/_emulator/health')
+  assert.equal(health.status, 200)
+  const client = new Client({ token: emu.token, baseUrl: emu.baseUrl, maxRetries: 0 })
+  emu.pushFault({ status: 500, times: 2 })
+  for (let i = 0; i < 2; i++) await assert.rejects(client.dialTimeGroups.create(emu.userId, DOCUMENTED), ServerError)
+  assert.equal((await client.dialTimeGroups.create(emu.userId, DOCUMENTED)).id, 1)
+  emu.pushFault({ status: 500 })
+  emu.clearFaults()
+  assert.equal((await client.dialTimeGroups.create(emu.userId, DOCUMENTED)).id, 2)
+  assert.equal(emu.requestCount, 4)
+  await emu.stop()
+  await emu.stop()
+  assert.throws(() => emu.pushFault({ status: 500 }), /stopped/)
+  await assert.rejects(fetch(emu.baseUrl + '/_emulator/health'))
+})

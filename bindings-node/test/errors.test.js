@@ -1,0 +1,155 @@
+'use strict'
+// Every error class, produced by the matching emulator behaviour.
+const test = require('node:test')
+const assert = require('node:assert/strict')
+const util = require('node:util')
+const dialtime = require('..')
+const { Client, Emulator } = dialtime
+const { withEmulator, DOCUMENTED } = require('./helpers')
+
+const SECRET = 'sk-live-0123456789abcdef'
+
+function expectReject(promise, Class, check = () => {}) {
+  return assert.rejects(promise, (e) => {
+    assert.equal(e.constructor, Class, `${e.constructor.name}: ${e.message}`)
+    assert.ok(e instanceof dialtime.DialtimeError && e instanceof Error)
+    assert.equal(e.name, Class.name)
+    assert.ok(typeof e.stack === 'string')
+    check(e)
+    return true
+  })
+}
+
+test('the hierarchy and stable codes', () => {
+  for (const C of [dialtime.AuthenticationError, dialtime.NotFoundError, dialtime.RateLimitError, dialtime.ServerError]) {
+    assert.ok(C.prototype instanceof dialtime.APIError)
+  }
+  assert.ok(dialtime.APITimeoutError.prototype instanceof dialtime.APIConnectionError)
+  const codes = Object.values(dialtime)
+    .filter((v) => typeof v === 'function' && v.prototype instanceof Error)
+    .map((C) => C.prototype.code)
+  assert.equal(new Set(codes).size, codes.length)
+})
+
+test('401: AuthenticationError, without the token anywhere', async () => {
+  await withEmulator(async (emu) => {
+    const client = new Client({ token: SECRET, baseUrl: emu.baseUrl })
+    await expectReject(client.dialTimeGroups.create(emu.userId, DOCUMENTED), dialtime.AuthenticationError, (e) => {
+      assert.equal(e.status, 401)
+      assert.equal(e.apiCode, 401)
+      for (const text of [e.message, e.stack, e.body, util.inspect(e)]) assert.ok(!text.includes(SECRET))
+    })
+    assert.ok(!util.inspect(client, { showHidden: true, depth: 5 }).includes(SECRET))
+  })
+})
+
+test('403 for another user: AuthenticationError', async () => {
+  await withEmulator(async (_emu, client) => {
+    await expectReject(client.dialTimeGroups.create('0c4c3a67-2d4f-4a0c-9b1e-6f1f1d2b9c11', DOCUMENTED), dialtime.AuthenticationError, (e) =>
+      assert.equal(e.status, 403),
+    )
+  })
+})
+
+test('422: APIError with the field errors', async () => {
+  await withEmulator(async (emu, client) => {
+    emu.pushFault({ status: 422, body: '{"message":"The given data was invalid.","errors":{"name":["name 不能为空"]}}' })
+    await expectReject(client.dialTimeGroups.create(emu.userId, DOCUMENTED), dialtime.APIError, (e) => {
+      assert.equal(e.status, 422)
+      assert.deepEqual(e.errors, [{ path: 'name', message: 'name 不能为空' }])
+    })
+  })
+})
+
+test('an error envelope inside a 200', async () => {
+  await withEmulator(async (emu, client) => {
+    emu.pushFault({ status: 200, code: 404, message: '用户不存在' })
+    await expectReject(client.dialTimeGroups.create(emu.userId, DOCUMENTED), dialtime.NotFoundError, (e) => {
+      assert.deepEqual([e.status, e.apiCode, e.apiMessage], [200, 404, '用户不存在'])
+    })
+  })
+})
+
+test('404 for an unknown route', async () => {
+  await withEmulator(async (emu) => {
+    const client = new Client({ token: emu.token, baseUrl: emu.baseUrl + '/not-here' })
+    await expectReject(client.dialTimeGroups.create(emu.userId, DOCUMENTED), dialtime.NotFoundError, (e) => assert.equal(e.status, 404))
+  })
+})
+
+test('429: RateLimitError with retryAfter in seconds', async () => {
+  await withEmulator(async (emu, client) => {
+    emu.pushFault({ status: 429, retryAfter: '7' })
+    await expectReject(client.dialTimeGroups.create(emu.userId, DOCUMENTED), dialtime.RateLimitError, (e) => assert.equal(e.retryAfter, 7))
+  })
+})
+
+test('5xx: ServerError, and a create is not repeated', async () => {
+  await withEmulator(
+    async (emu, client) => {
+      emu.pushFault({ status: 503 })
+      await expectReject(client.dialTimeGroups.create(emu.userId, DOCUMENTED), dialtime.ServerError, (e) => assert.equal(e.status, 503))
+      assert.equal(emu.requestCount, 1)
+    },
+    { maxRetries: 2 },
+  )
+})
+
+test('a malformed body: DecodeError', async () => {
+  await withEmulator(async (emu, client) => {
+    emu.pushFault({ status: 200, body: '<html>gateway</html>' })
+    await expectReject(client.dialTimeGroups.create(emu.userId, DOCUMENTED), dialtime.DecodeError, (e) => {
+      assert.equal(e.status, 200)
+      assert.equal(e.body, '<html>gateway</html>')
+    })
+  })
+})
+
+test('a slow answer: APITimeoutError', async () => {
+  await withEmulator(
+    async (emu, client) => {
+      emu.pushFault({ delayMs: 3000 })
+      await expectReject(client.dialTimeGroups.create(emu.userId, DOCUMENTED), dialtime.APITimeoutError, (e) => {
+        assert.ok(e instanceof dialtime.APIConnectionError)
+        assert.equal(e.code, 'timeout')
+      })
+    },
+    { timeoutMs: 200 },
+  )
+})
+
+test('connection refused: APIConnectionError', async () => {
+  const gone = await Emulator.start()
+  const url = gone.baseUrl
+  await gone.stop()
+  const client = new Client({ token: 't', baseUrl: url, maxRetries: 0 })
+  await expectReject(client.dialTimeGroups.create('5832d184-dd53-42a0-8ace-0bf8d660f4cc', DOCUMENTED), dialtime.APIConnectionError, (e) =>
+    assert.equal(e.code, 'connection'),
+  )
+})
+
+test('bad configuration: ConfigError, thrown by the constructor', () => {
+  const cases = [
+    [{ token: SECRET, baseUrl: 'ftp://example.com' }, /http/],
+    [{ token: SECRET, baseUrl: 'not a url' }, /URL/],
+    [{ token: SECRET, timeoutMs: -1 }, /timeoutMs/],
+    [{ token: SECRET, connectTimeoutMs: 0 }, /connectTimeoutMs/],
+    [{ token: SECRET, timeoutMs: NaN }, /timeoutMs/],
+  ]
+  for (const [options, words] of cases) {
+    assert.throws(
+      () => new Client(options),
+      (e) => e instanceof dialtime.ConfigError && e.code === 'config' && words.test(e.message) && !e.message.includes(SECRET),
+    )
+  }
+})
+
+test('no token anywhere: ConfigError naming DIALTIME_TOKEN', () => {
+  const saved = process.env.DIALTIME_TOKEN
+  delete process.env.DIALTIME_TOKEN
+  try {
+    assert.throws(() => new Client(), (e) => e instanceof dialtime.ConfigError && /DIALTIME_TOKEN/.test(e.message))
+  } finally {
+    if (saved !== undefined) process.env.DIALTIME_TOKEN = saved
+  }
+})

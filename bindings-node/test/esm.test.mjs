@@ -1,0 +1,29 @@
+// The ESM entry gives the same objects as the CommonJS one.
+import test from 'node:test'
+import assert from 'node:assert/strict'
+import { createRequire } from 'node:module'
+import dialtime, { Client, Emulator, ValidationError, validate, VERSION } from 'dialtime'
+
+const require = createRequire(import.meta.url)
+
+test('import and require see one module', async () => {
+  const cjs = require('dialtime')
+  assert.equal(Client, cjs.Client)
+  assert.equal(ValidationError, cjs.ValidationError)
+  assert.equal(dialtime, cjs)
+  assert.match(VERSION, /^\d+\.\d+\.\d+$/)
+  assert.throws(() => validate({}), ValidationError)
+  const emu = await Emulator.start()
+  try {
+    const client = new Client({ token: emu.token, baseUrl: emu.baseUrl })
+    const g = await client.dialTimeGroups.create(emu.userId, {
+      name: 'esm',
+      content: [{ week: 0, times: [{ begin_time: '00:00', end_time: '24:00' }] }],
+      is_default: false,
+      skip_holiday: false,
+    })
+    assert.equal(g.content[0].times[0].end_time, '24:00')
+  } finally {
+    await emu.stop()
+  }
+})

@@ -1,0 +1,58 @@
+'use strict'
+// The shared response vectors (tests/vectors/group_responses.json), served by the emulator.
+const test = require('node:test')
+const assert = require('node:assert/strict')
+const dialtime = require('..')
+const { vectors, withEmulator, DOCUMENTED } = require('./helpers')
+
+const CLASSES = {
+  validation: dialtime.ValidationError,
+  authentication: dialtime.AuthenticationError,
+  not_found: dialtime.NotFoundError,
+  rate_limited: dialtime.RateLimitError,
+  api: dialtime.APIError,
+  server: dialtime.ServerError,
+  decode: dialtime.DecodeError,
+}
+
+const { responses } = vectors('group_responses.json')
+
+function serve(emu, c) {
+  emu.pushFault({ status: c.status, body: c.body, retryAfter: c.headers['retry-after'] })
+}
+
+test('groups are read tolerantly and written canonically', async () => {
+  await withEmulator(async (emu, client) => {
+    for (const c of responses.filter((r) => r.group)) {
+      serve(emu, c)
+      const group = await client.dialTimeGroups.create(emu.userId, DOCUMENTED)
+      assert.deepEqual(group, c.group, c.name)
+      assert.deepEqual(Object.keys(group), Object.keys(c.group), `${c.name}: key order`)
+    }
+  })
+})
+
+test('error answers reject with their class', async () => {
+  await withEmulator(async (emu, client) => {
+    for (const c of responses.filter((r) => r.error)) {
+      serve(emu, c)
+      const expected = c.error
+      await assert.rejects(client.dialTimeGroups.create(emu.userId, DOCUMENTED), (e) => {
+        assert.equal(e.constructor, CLASSES[expected.kind], `${c.name}: ${e.message}`)
+        assert.equal(e.code, expected.kind)
+        assert.equal(e.status, expected.http_status, c.name)
+        assert.ok(c.body.startsWith(e.body.replace(/…$/, '')), c.name)
+        if (e instanceof dialtime.APIError) {
+          assert.equal(e.apiCode, expected.code, c.name)
+          assert.equal(e.apiMessage, expected.message, c.name)
+          assert.deepEqual(e.errors.map((p) => p.path), expected.problems, c.name)
+        }
+        if (e instanceof dialtime.RateLimitError) {
+          const ms = expected.retry_after_ms
+          assert.equal(e.retryAfter, ms === null ? null : ms / 1000, c.name)
+        }
+        return true
+      })
+    }
+  })
+})
