@@ -57,11 +57,13 @@ test-node: node
 	  cp ../../../bindings-node/scripts/consumer.cjs . && node consumer.cjs
 
 ## bench: latency of one create against the local emulator: Rust (dialtime vs raw reqwest),
-## then Python (dialtime sync/async vs http.client and requests, from the freshly built wheel)
-bench: python
+## Python (dialtime sync/async vs http.client and requests, from the freshly built wheel) and
+## Node (dialtime vs fetch/undici and http.request)
+bench: python node
 	$(CARGO) run --quiet --locked --release -p dialtime --example bench
 	$(PY_VENV)/bin/pip install --quiet requests
 	$(PY_VENV)/bin/python bindings-python/benches/bench.py
+	cd bindings-node && node benches/bench.mjs
 
 ## emulator: run the emulator as a process on port 8787
 emulator:
