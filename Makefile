@@ -5,15 +5,23 @@ PYTHON ?= python3
 PY_VENV := build/python-venv
 
 NODE_PACK := build/node-pack
+C_BUILD := build/c
+CC ?= cc
+CXX ?= c++
+C_WARNINGS := -Wall -Wextra -Werror
+# Any leak or invalid access fails the run (the shared runtime's threads outlive main: "still
+# reachable" and "possibly lost" are expected, definite and indirect leaks are not).
+VALGRIND := valgrind --quiet --error-exitcode=99 --leak-check=full \
+  --errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect
 
-.PHONY: demo test lint test-rust test-python python test-node node bench emulator clean
+.PHONY: demo test lint test-rust test-python python test-node node test-c header bench emulator clean
 
 ## demo: build and run the quickstart (embedded emulator, saves the documented example group)
 demo:
 	$(CARGO) run --quiet --locked -p dialtime --example quickstart
 
 ## test: every suite in the repository, with formatting and lint gates
-test: lint test-rust test-python test-node
+test: lint test-rust test-c test-python test-node
 
 lint:
 	$(CARGO) fmt --all -- --check
@@ -21,6 +29,23 @@ lint:
 
 test-rust:
 	$(CARGO) test --locked --workspace
+
+## header: regenerate include/dialtime.h with the pinned cbindgen (commit the result)
+header:
+	DIALTIME_BLESS=1 $(CARGO) test --locked -p dialtime-c --test header
+
+## test-c: the C tests, -Wall -Wextra -Werror, against the static and the shared library,
+## under valgrind (the header's staleness is checked by cargo test)
+test-c:
+	$(CARGO) build --locked -p dialtime-c
+	mkdir -p $(C_BUILD)
+	python3 bindings-c/tests/c/vectors_to_text.py tests/vectors > $(C_BUILD)/vectors.txt
+	$(CC) -std=c11 $(C_WARNINGS) -g -Iinclude bindings-c/tests/c/test_dialtime.c \
+	  target/debug/libdialtime.a -lpthread -ldl -lm -o $(C_BUILD)/test_static
+	$(CC) -std=c11 $(C_WARNINGS) -g -Iinclude bindings-c/tests/c/test_dialtime.c \
+	  -Ltarget/debug -Wl,-rpath,$(CURDIR)/target/debug -ldialtime -o $(C_BUILD)/test_shared
+	$(VALGRIND) $(C_BUILD)/test_static $(C_BUILD)/vectors.txt
+	$(VALGRIND) $(C_BUILD)/test_shared $(C_BUILD)/vectors.txt
 
 ## python: build the wheel (pip → maturin → cargo) and install it into a fresh venv
 python:

@@ -1,0 +1,170 @@
+//! The one place where a core error (or a bad argument, or a panic) becomes a C status and a
+//! `dialtime_error` handle.
+
+use std::ffi::{c_char, CString};
+use std::ptr;
+
+use dialtime::ErrorKind;
+
+use crate::ffi::{c_string, free_box, Failure};
+
+/// The result of every fallible function. The numbering is stable: 1–10 are the core's error
+/// kinds, in the core's order.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum dialtime_status {
+    /// Success; the outputs were written.
+    Ok = 0,
+    /// The input breaks a rule; nothing was sent. See the problems.
+    Validation = 1,
+    /// HTTP 401 / 403.
+    Authentication = 2,
+    /// HTTP 404.
+    NotFound = 3,
+    /// HTTP 429 (see dialtime_error_retry_after_ms).
+    RateLimited = 4,
+    /// Any other refusal: 422, other 4xx, an error envelope inside HTTP 200.
+    Api = 5,
+    /// HTTP 5xx.
+    Server = 6,
+    /// No complete answer within the timeout.
+    Timeout = 7,
+    /// Refused, reset, DNS, TLS.
+    Connection = 8,
+    /// The answer was not the documented shape.
+    Decode = 9,
+    /// Bad configuration: no token, bad base URL, bad timeout.
+    Config = 10,
+    /// A NULL, non-UTF-8 or out-of-range argument.
+    InvalidArgument = 11,
+    /// A bug in dialtime was caught at the boundary (please report it).
+    Panic = 12,
+}
+
+/// The details of a failure. Owned by the caller: free with dialtime_error_free.
+pub struct dialtime_error {
+    pub(crate) kind: dialtime_status,
+    message: CString,
+    http_status: u16,
+    retry_after_ms: i64,
+    problems: Vec<(CString, CString)>,
+}
+
+impl dialtime_error {
+    pub(crate) fn from_failure(failure: Failure) -> Self {
+        match failure {
+            Failure::Core(e) => Self::from_core(&e),
+            Failure::InvalidArgument(message) => {
+                Self::plain(dialtime_status::InvalidArgument, message)
+            }
+        }
+    }
+
+    pub(crate) fn panicked() -> Self {
+        Self::plain(
+            dialtime_status::Panic,
+            "internal error in dialtime (a bug: please report it)".to_owned(),
+        )
+    }
+
+    fn plain(kind: dialtime_status, message: String) -> Self {
+        dialtime_error {
+            kind,
+            message: c_string(message),
+            http_status: 0,
+            retry_after_ms: -1,
+            problems: Vec::new(),
+        }
+    }
+
+    fn from_core(e: &dialtime::Error) -> Self {
+        dialtime_error {
+            kind: status_of(e.kind()),
+            message: c_string(e.to_string()),
+            http_status: e.http_status().unwrap_or(0),
+            retry_after_ms: e
+                .retry_after()
+                .map_or(-1, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX)),
+            problems: e
+                .problems()
+                .iter()
+                .map(|p| (c_string(p.path.as_str()), c_string(p.message.as_str())))
+                .collect(),
+        }
+    }
+}
+
+fn status_of(kind: ErrorKind) -> dialtime_status {
+    match kind {
+        ErrorKind::Validation => dialtime_status::Validation,
+        ErrorKind::Authentication => dialtime_status::Authentication,
+        ErrorKind::NotFound => dialtime_status::NotFound,
+        ErrorKind::RateLimited => dialtime_status::RateLimited,
+        ErrorKind::Api => dialtime_status::Api,
+        ErrorKind::Server => dialtime_status::Server,
+        ErrorKind::Timeout => dialtime_status::Timeout,
+        ErrorKind::Connection => dialtime_status::Connection,
+        ErrorKind::Decode => dialtime_status::Decode,
+        ErrorKind::Config => dialtime_status::Config,
+    }
+}
+
+/// The status this error was returned with; DIALTIME_STATUS_INVALID_ARGUMENT for NULL.
+#[no_mangle]
+pub extern "C" fn dialtime_error_kind(err: *const dialtime_error) -> dialtime_status {
+    // SAFETY: NULL or a live handle (header contract).
+    unsafe { err.as_ref() }.map_or(dialtime_status::InvalidArgument, |e| e.kind)
+}
+
+/// The message (never contains the token). Borrowed from `err`; NULL for NULL.
+#[no_mangle]
+pub extern "C" fn dialtime_error_message(err: *const dialtime_error) -> *const c_char {
+    unsafe { err.as_ref() }.map_or(ptr::null(), |e| e.message.as_ptr())
+}
+
+/// The HTTP status of the answer, or 0 when there was none.
+#[no_mangle]
+pub extern "C" fn dialtime_error_http_status(err: *const dialtime_error) -> u16 {
+    unsafe { err.as_ref() }.map_or(0, |e| e.http_status)
+}
+
+/// For DIALTIME_STATUS_RATE_LIMITED: the server's Retry-After in milliseconds; -1 when absent.
+#[no_mangle]
+pub extern "C" fn dialtime_error_retry_after_ms(err: *const dialtime_error) -> i64 {
+    unsafe { err.as_ref() }.map_or(-1, |e| e.retry_after_ms)
+}
+
+/// How many problems (validation problems, or the server's field errors) there are.
+#[no_mangle]
+pub extern "C" fn dialtime_error_problem_count(err: *const dialtime_error) -> usize {
+    unsafe { err.as_ref() }.map_or(0, |e| e.problems.len())
+}
+
+/// The path of problem `i`, e.g. "content[1].times[0].end_time". Borrowed from `err`; NULL
+/// when `i` is out of range.
+#[no_mangle]
+pub extern "C" fn dialtime_error_problem_path(
+    err: *const dialtime_error,
+    i: usize,
+) -> *const c_char {
+    problem(err, i).map_or(ptr::null(), |p| p.0.as_ptr())
+}
+
+/// The message of problem `i`. Borrowed from `err`; NULL when `i` is out of range.
+#[no_mangle]
+pub extern "C" fn dialtime_error_problem_message(
+    err: *const dialtime_error,
+    i: usize,
+) -> *const c_char {
+    problem(err, i).map_or(ptr::null(), |p| p.1.as_ptr())
+}
+
+fn problem<'a>(err: *const dialtime_error, i: usize) -> Option<&'a (CString, CString)> {
+    unsafe { err.as_ref() }.and_then(|e| e.problems.get(i))
+}
+
+/// Frees an error. Accepts NULL.
+#[no_mangle]
+pub unsafe extern "C" fn dialtime_error_free(err: *mut dialtime_error) {
+    unsafe { free_box(err) }
+}

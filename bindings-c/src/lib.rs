@@ -1,0 +1,41 @@
+//! The C ABI of dialtime (`libdialtime`), after rustls-ffi: one `dialtime_` prefix, status
+//! codes, opaque handles, one `_free` per allocation (accepting NULL), a panic boundary and
+//! NULL/UTF-8 checks on every export. Each module mirrors a core module; `error.rs` is the only
+//! place errors are mapped. `include/dialtime.h` is generated from these doc comments.
+
+#![allow(non_camel_case_types)]
+// Every pointer is checked (NULL, UTF-8) before use; the safety contract is the header's.
+#![allow(clippy::missing_safety_doc, clippy::not_unsafe_ptr_arg_deref)]
+
+mod client;
+mod dial_time_groups;
+mod emulator;
+mod error;
+mod ffi;
+mod model;
+mod validate;
+
+pub use client::*;
+pub use dial_time_groups::*;
+pub use emulator::*;
+pub use error::*;
+pub use model::*;
+pub use validate::*;
+
+use std::ffi::{c_char, CString};
+
+/// The library version, e.g. "0.1.0". A static string: never free it.
+#[no_mangle]
+pub extern "C" fn dialtime_version() -> *const c_char {
+    static VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "\0");
+    VERSION.as_ptr().cast()
+}
+
+/// Frees a string that dialtime returned through a `char **` out-parameter. Accepts NULL.
+#[no_mangle]
+pub unsafe extern "C" fn dialtime_string_free(s: *mut c_char) {
+    if !s.is_null() {
+        // SAFETY: every `char **` output is made by `CString::into_raw` (ffi::owned_string).
+        drop(unsafe { CString::from_raw(s) });
+    }
+}

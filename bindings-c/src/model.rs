@@ -1,0 +1,277 @@
+//! Mirrors `dialtime::model`: a builder for a group to save, and a saved-group handle.
+
+use std::ffi::{c_char, CString};
+use std::ptr;
+
+use dialtime::{DaySchedule, DialTimeGroup, NewDialTimeGroup, TimeRange};
+
+use crate::error::{dialtime_error, dialtime_status};
+use crate::ffi::{
+    c_string, free_box, guard, handle, handle_mut, invalid, out_arg, str_arg, write_out,
+    write_string,
+};
+
+/// A group being built for dialtime_dial_time_groups_create. Not thread-safe while being
+/// modified. Free with dialtime_new_group_free.
+pub struct dialtime_new_group {
+    pub(crate) group: NewDialTimeGroup,
+}
+
+/// Starts a group named `name` (copied), with no days, is_default and skip_holiday false.
+#[no_mangle]
+pub unsafe extern "C" fn dialtime_new_group_new(
+    name: *const c_char,
+    out: *mut *mut dialtime_new_group,
+    err: *mut *mut dialtime_error,
+) -> dialtime_status {
+    guard(err, || {
+        out_arg("out", out)?;
+        let name = unsafe { str_arg("name", name) }?;
+        let group = NewDialTimeGroup {
+            name: name.to_owned(),
+            content: Vec::new(),
+            is_default: false,
+            skip_holiday: false,
+            sub_user_id: None,
+        };
+        write_out(out, dialtime_new_group { group });
+        Ok(())
+    })
+}
+
+/// Adds the range [begin, end) ("HH:MM", "24:00" = end of day) to weekday `week` (0 = Sunday …
+/// 6 = Saturday), after that day's earlier ranges. The format and the weekday are checked here
+/// (DIALTIME_STATUS_VALIDATION); order and overlaps when the group is saved or validated.
+#[no_mangle]
+pub unsafe extern "C" fn dialtime_new_group_add_time(
+    group: *mut dialtime_new_group,
+    week: u8,
+    begin: *const c_char,
+    end: *const c_char,
+    err: *mut *mut dialtime_error,
+) -> dialtime_status {
+    guard(err, || {
+        let g = unsafe { handle_mut("group", group) }?;
+        let range = TimeRange::parse(unsafe { str_arg("begin", begin) }?, unsafe {
+            str_arg("end", end)
+        }?)?;
+        let day = DaySchedule::from_number(i64::from(week), vec![range])?;
+        match g.group.content.iter_mut().find(|d| d.week == day.week) {
+            Some(existing) => existing.times.push(range),
+            None => g.group.content.push(day),
+        }
+        Ok(())
+    })
+}
+
+/// Whether the group becomes the user's default. NULL `group` is ignored.
+#[no_mangle]
+pub unsafe extern "C" fn dialtime_new_group_set_is_default(
+    group: *mut dialtime_new_group,
+    yes: bool,
+) {
+    if let Some(g) = unsafe { group.as_mut() } {
+        g.group.is_default = yes;
+    }
+}
+
+/// Whether China's public holidays are skipped. NULL `group` is ignored.
+#[no_mangle]
+pub unsafe extern "C" fn dialtime_new_group_set_skip_holiday(
+    group: *mut dialtime_new_group,
+    yes: bool,
+) {
+    if let Some(g) = unsafe { group.as_mut() } {
+        g.group.skip_holiday = yes;
+    }
+}
+
+/// Saves the group for a sub-account (a UUID, copied; checked when saved). NULL `sub_user_id`
+/// clears it.
+#[no_mangle]
+pub unsafe extern "C" fn dialtime_new_group_set_sub_user_id(
+    group: *mut dialtime_new_group,
+    sub_user_id: *const c_char,
+    err: *mut *mut dialtime_error,
+) -> dialtime_status {
+    guard(err, || {
+        let g = unsafe { handle_mut("group", group) }?;
+        g.group.sub_user_id = if sub_user_id.is_null() {
+            None
+        } else {
+            Some(unsafe { str_arg("sub_user_id", sub_user_id) }?.to_owned())
+        };
+        Ok(())
+    })
+}
+
+/// Frees a group being built. Accepts NULL.
+#[no_mangle]
+pub unsafe extern "C" fn dialtime_new_group_free(group: *mut dialtime_new_group) {
+    unsafe { free_box(group) }
+}
+
+/// A saved group, as the platform returned it. Immutable, so safe to read from many threads.
+/// Strings from its accessors are borrowed from it: valid until dialtime_group_free.
+pub struct dialtime_group {
+    group: DialTimeGroup,
+    user_id: CString,
+    name: CString,
+    remark: Option<CString>,
+    created_at: CString,
+    updated_at: CString,
+    days: Vec<(u8, Vec<(CString, CString)>)>,
+}
+
+impl From<DialTimeGroup> for dialtime_group {
+    fn from(group: DialTimeGroup) -> Self {
+        let days = group
+            .content
+            .iter()
+            .map(|d| {
+                let times = d
+                    .times
+                    .iter()
+                    .map(|t| {
+                        (
+                            c_string(t.begin_time.to_string()),
+                            c_string(t.end_time.to_string()),
+                        )
+                    })
+                    .collect();
+                (d.week.number(), times)
+            })
+            .collect();
+        dialtime_group {
+            user_id: c_string(group.user_id.as_str()),
+            name: c_string(group.name.as_str()),
+            remark: group.remark.as_deref().map(c_string),
+            created_at: c_string(dialtime::model::format_datetime(&group.created_at).to_string()),
+            updated_at: c_string(dialtime::model::format_datetime(&group.updated_at).to_string()),
+            days,
+            group,
+        }
+    }
+}
+
+fn with<'a, R>(g: *const dialtime_group, default: R, f: impl FnOnce(&'a dialtime_group) -> R) -> R {
+    // SAFETY: NULL or a live handle (header contract).
+    unsafe { g.as_ref() }.map_or(default, f)
+}
+
+/// The group's id; 0 for NULL.
+#[no_mangle]
+pub extern "C" fn dialtime_group_id(g: *const dialtime_group) -> i64 {
+    with(g, 0, |g| g.group.id)
+}
+
+/// The owner's user id. Borrowed; NULL for NULL.
+#[no_mangle]
+pub extern "C" fn dialtime_group_user_id(g: *const dialtime_group) -> *const c_char {
+    with(g, ptr::null(), |g| g.user_id.as_ptr())
+}
+
+/// The name. Borrowed; NULL for NULL.
+#[no_mangle]
+pub extern "C" fn dialtime_group_name(g: *const dialtime_group) -> *const c_char {
+    with(g, ptr::null(), |g| g.name.as_ptr())
+}
+
+#[no_mangle]
+pub extern "C" fn dialtime_group_is_default(g: *const dialtime_group) -> bool {
+    with(g, false, |g| g.group.is_default)
+}
+
+#[no_mangle]
+pub extern "C" fn dialtime_group_skip_holiday(g: *const dialtime_group) -> bool {
+    with(g, false, |g| g.group.skip_holiday)
+}
+
+/// The remark. Borrowed; NULL when the platform sent none (or for NULL).
+#[no_mangle]
+pub extern "C" fn dialtime_group_remark(g: *const dialtime_group) -> *const c_char {
+    with(g, ptr::null(), |g| {
+        g.remark.as_ref().map_or(ptr::null(), |r| r.as_ptr())
+    })
+}
+
+/// Creation time, China time (Asia/Shanghai), "YYYY-MM-DD HH:MM:SS". Borrowed.
+#[no_mangle]
+pub extern "C" fn dialtime_group_created_at(g: *const dialtime_group) -> *const c_char {
+    with(g, ptr::null(), |g| g.created_at.as_ptr())
+}
+
+/// Last update time, as dialtime_group_created_at. Borrowed.
+#[no_mangle]
+pub extern "C" fn dialtime_group_updated_at(g: *const dialtime_group) -> *const c_char {
+    with(g, ptr::null(), |g| g.updated_at.as_ptr())
+}
+
+/// How many weekdays the group lists.
+#[no_mangle]
+pub extern "C" fn dialtime_group_day_count(g: *const dialtime_group) -> usize {
+    with(g, 0, |g| g.days.len())
+}
+
+/// The weekday (0 = Sunday … 6 = Saturday) of day `i`; 255 when `i` is out of range.
+#[no_mangle]
+pub extern "C" fn dialtime_group_day_week(g: *const dialtime_group, i: usize) -> u8 {
+    with(g, u8::MAX, |g| g.days.get(i).map_or(u8::MAX, |d| d.0))
+}
+
+/// How many ranges day `i` has; 0 when `i` is out of range.
+#[no_mangle]
+pub extern "C" fn dialtime_group_day_range_count(g: *const dialtime_group, i: usize) -> usize {
+    with(g, 0, |g| g.days.get(i).map_or(0, |d| d.1.len()))
+}
+
+/// The begin ("HH:MM") of range `j` of day `i`. Borrowed; NULL when out of range.
+#[no_mangle]
+pub extern "C" fn dialtime_group_day_range_begin(
+    g: *const dialtime_group,
+    i: usize,
+    j: usize,
+) -> *const c_char {
+    with(g, ptr::null(), |g| {
+        range(g, i, j).map_or(ptr::null(), |r| r.0.as_ptr())
+    })
+}
+
+/// The end ("HH:MM") of range `j` of day `i`. Borrowed; NULL when out of range.
+#[no_mangle]
+pub extern "C" fn dialtime_group_day_range_end(
+    g: *const dialtime_group,
+    i: usize,
+    j: usize,
+) -> *const c_char {
+    with(g, ptr::null(), |g| {
+        range(g, i, j).map_or(ptr::null(), |r| r.1.as_ptr())
+    })
+}
+
+fn range(g: &dialtime_group, i: usize, j: usize) -> Option<&(CString, CString)> {
+    g.days.get(i).and_then(|d| d.1.get(j))
+}
+
+/// The group as canonical JSON (the platform's shape). On success `*out_json` is owned by the
+/// caller: free with dialtime_string_free.
+#[no_mangle]
+pub unsafe extern "C" fn dialtime_group_to_json(
+    g: *const dialtime_group,
+    out_json: *mut *mut c_char,
+    err: *mut *mut dialtime_error,
+) -> dialtime_status {
+    guard(err, || {
+        out_arg("out_json", out_json)?;
+        let g = unsafe { handle("g", g) }?;
+        let json = serde_json::to_string(&g.group).map_err(|e| invalid(e.to_string()))?;
+        write_string(out_json, json);
+        Ok(())
+    })
+}
+
+/// Frees a saved group. Accepts NULL.
+#[no_mangle]
+pub unsafe extern "C" fn dialtime_group_free(g: *mut dialtime_group) {
+    unsafe { free_box(g) }
+}

@@ -1,0 +1,446 @@
+/*
+ * C tests of libdialtime against the in-process emulator: the shared vectors, every status,
+ * NULL and non-UTF-8 arguments, ownership of every output, 8 threads on one client.
+ * Built with -Wall -Wextra -Werror and run under valgrind by `make test-c`.
+ *
+ * usage: test_dialtime VECTORS_TXT   (made by vectors_to_text.py)
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dialtime.h"
+
+static int failures = 0;
+
+#define CHECK(cond)                                                                 \
+  do {                                                                              \
+    if (!(cond)) {                                                                  \
+      fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond);     \
+      failures++;                                                                   \
+    }                                                                               \
+  } while (0)
+
+#define CHECK_STATUS(got, want)                                                     \
+  do {                                                                              \
+    dialtime_status got_ = (got);                                                   \
+    if (got_ != (want)) {                                                           \
+      fprintf(stderr, "%s:%d: status %d, expected %d (%s)\n", __FILE__, __LINE__,   \
+              (int)got_, (int)(want), #want);                                       \
+      failures++;                                                                   \
+    }                                                                               \
+  } while (0)
+
+static const char *DOCUMENTED =
+    "{\"name\":\"周一周三拨打\",\"content\":["
+    "{\"week\":1,\"times\":[{\"begin_time\":\"08:00\",\"end_time\":\"20:00\"},"
+    "{\"begin_time\":\"20:30\",\"end_time\":\"22:00\"}]},"
+    "{\"week\":3,\"times\":[{\"begin_time\":\"08:00\",\"end_time\":\"12:00\"}]}],"
+    "\"is_default\":true,\"skip_holiday\":true}";
+
+static dialtime_client *client_for(const dialtime_emulator *emu, const char *token,
+                                   uint64_t timeout_ms) {
+  dialtime_client_options opts = {dialtime_emulator_base_url(emu), token, timeout_ms, 0, true};
+  dialtime_client *client = NULL;
+  CHECK_STATUS(dialtime_client_new(&opts, &client, NULL), DIALTIME_STATUS_OK);
+  return client;
+}
+
+/* ---- the shared vectors ---------------------------------------------------------------- */
+
+static dialtime_status status_named(const char *name) {
+  static const struct { const char *name; dialtime_status status; } names[] = {
+      {"OK", DIALTIME_STATUS_OK},         {"VALIDATION", DIALTIME_STATUS_VALIDATION},
+      {"AUTHENTICATION", DIALTIME_STATUS_AUTHENTICATION},
+      {"NOT_FOUND", DIALTIME_STATUS_NOT_FOUND}, {"RATE_LIMITED", DIALTIME_STATUS_RATE_LIMITED},
+      {"API", DIALTIME_STATUS_API},       {"SERVER", DIALTIME_STATUS_SERVER},
+      {"DECODE", DIALTIME_STATUS_DECODE},
+  };
+  for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+    if (strcmp(names[i].name, name) == 0) return names[i].status;
+  }
+  return DIALTIME_STATUS_PANIC;
+}
+
+/* Splits `line` in place at tabs; returns the number of fields. */
+static size_t split(char *line, char **fields, size_t max) {
+  size_t n = 0;
+  char *p = line;
+  while (n < max) {
+    fields[n++] = p;
+    char *tab = strchr(p, '\t');
+    if (!tab) break;
+    *tab = '\0';
+    p = tab + 1;
+  }
+  return n;
+}
+
+static void check_problem_paths(const dialtime_error *err, char *expected) {
+  size_t i = 0;
+  char *rest = expected;
+  while (rest && *rest) {
+    char *sep = strchr(rest, '\x1f');
+    if (sep) *sep = '\0';
+    const char *path = dialtime_error_problem_path(err, i);
+    if (!path || strcmp(path, rest) != 0) {
+      fprintf(stderr, "problem %zu: got %s, expected %s\n", i, path ? path : "(none)", rest);
+      failures++;
+    }
+    CHECK(dialtime_error_problem_message(err, i) != NULL);
+    i++;
+    rest = sep ? sep + 1 : NULL;
+  }
+  CHECK(dialtime_error_problem_count(err) == i);
+  CHECK(dialtime_error_problem_path(err, i) == NULL);
+}
+
+static void test_vectors(const char *file) {
+  FILE *f = fopen(file, "r");
+  CHECK(f != NULL);
+  if (!f) return;
+  dialtime_emulator *emu = NULL;
+  CHECK_STATUS(dialtime_emulator_start(&emu, NULL), DIALTIME_STATUS_OK);
+  dialtime_client_options opts = {dialtime_emulator_base_url(emu), dialtime_emulator_token(emu), 0, 0, true};
+  dialtime_client *client = NULL;
+  CHECK_STATUS(dialtime_client_new(&opts, &client, NULL), DIALTIME_STATUS_OK);
+  const char *user = dialtime_emulator_user_id(emu);
+
+  char *line = NULL;
+  size_t cap = 0;
+  ssize_t len;
+  int counts[3] = {0, 0, 0};
+  while ((len = getline(&line, &cap, f)) > 0) {
+    if (line[len - 1] == '\n') line[len - 1] = '\0';
+    char *fields[5] = {0};
+    size_t n = split(line, fields, 5);
+    dialtime_error *err = NULL;
+    if (strcmp(fields[0], "V") == 0 && n == 2) {
+      counts[0]++;
+      CHECK_STATUS(dialtime_validate_json(fields[1], &err), DIALTIME_STATUS_OK);
+      char *saved = NULL;
+      CHECK_STATUS(dialtime_dial_time_groups_create_json(client, user, fields[1], &saved, &err),
+                   DIALTIME_STATUS_OK);
+      CHECK(saved != NULL && strstr(saved, "\"id\":") != NULL);
+      dialtime_string_free(saved);
+    } else if (strcmp(fields[0], "I") == 0 && n >= 2) {
+      counts[1]++;
+      CHECK_STATUS(dialtime_validate_json(fields[1], &err), DIALTIME_STATUS_VALIDATION);
+      CHECK(dialtime_error_kind(err) == DIALTIME_STATUS_VALIDATION);
+      check_problem_paths(err, n > 2 ? fields[2] : "");
+    } else if (strcmp(fields[0], "R") == 0 && n == 5) {
+      counts[2]++;
+      CHECK_STATUS(dialtime_emulator_push_fault_json(emu, fields[1], NULL), DIALTIME_STATUS_OK);
+      char *saved = NULL;
+      dialtime_status want = status_named(fields[2]);
+      dialtime_status got = dialtime_dial_time_groups_create_json(client, user, DOCUMENTED, &saved, &err);
+      if (got != want) fprintf(stderr, "response %s: status %d\n", fields[1], (int)got);
+      CHECK(got == want);
+      if (want == DIALTIME_STATUS_OK) {
+        CHECK(saved != NULL && strcmp(saved, fields[4]) == 0);
+      } else {
+        CHECK(saved == NULL); /* outputs are written only on success */
+        CHECK(dialtime_error_http_status(err) == (uint16_t)atoi(fields[3]));
+      }
+      dialtime_string_free(saved);
+    } else {
+      fprintf(stderr, "bad vector line: %s\n", fields[0]);
+      failures++;
+    }
+    dialtime_error_free(err);
+  }
+  free(line);
+  fclose(f);
+  CHECK(counts[0] >= 5 && counts[1] >= 20 && counts[2] >= 20);
+  dialtime_client_free(client);
+  dialtime_emulator_free(emu);
+}
+
+/* ---- typed create and the group handle --------------------------------------------------- */
+
+static void test_typed_create(void) {
+  dialtime_emulator *emu = NULL;
+  CHECK_STATUS(dialtime_emulator_start(&emu, NULL), DIALTIME_STATUS_OK);
+  dialtime_client *client = client_for(emu, dialtime_emulator_token(emu), 0);
+
+  dialtime_new_group *g = NULL;
+  CHECK_STATUS(dialtime_new_group_new("周一周三拨打", &g, NULL), DIALTIME_STATUS_OK);
+  CHECK_STATUS(dialtime_new_group_add_time(g, 1, "08:00", "20:00", NULL), DIALTIME_STATUS_OK);
+  CHECK_STATUS(dialtime_new_group_add_time(g, 3, "8:00", "12:00", NULL), DIALTIME_STATUS_OK);
+  CHECK_STATUS(dialtime_new_group_add_time(g, 1, "20:30", "22:00", NULL), DIALTIME_STATUS_OK);
+  dialtime_new_group_set_is_default(g, true);
+  dialtime_new_group_set_skip_holiday(g, true);
+
+  dialtime_error *err = NULL;
+  CHECK_STATUS(dialtime_new_group_add_time(g, 7, "08:00", "09:00", &err), DIALTIME_STATUS_VALIDATION);
+  CHECK(strcmp(dialtime_error_problem_path(err, 0), "week") == 0);
+  dialtime_error_free(err);
+  err = NULL;
+  CHECK_STATUS(dialtime_new_group_add_time(g, 2, "25:00", "8h", &err), DIALTIME_STATUS_VALIDATION);
+  CHECK(dialtime_error_problem_count(err) == 2);
+  dialtime_error_free(err);
+
+  dialtime_group *saved = NULL;
+  CHECK_STATUS(dialtime_dial_time_groups_create(client, dialtime_emulator_user_id(emu), g, &saved, NULL),
+               DIALTIME_STATUS_OK);
+  CHECK(dialtime_group_id(saved) == 1);
+  CHECK(strcmp(dialtime_group_name(saved), "周一周三拨打") == 0);
+  CHECK(strcmp(dialtime_group_user_id(saved), dialtime_emulator_user_id(emu)) == 0);
+  CHECK(dialtime_group_is_default(saved) && dialtime_group_skip_holiday(saved));
+  CHECK(dialtime_group_remark(saved) == NULL);
+  CHECK(strlen(dialtime_group_created_at(saved)) == 19 && strlen(dialtime_group_updated_at(saved)) == 19);
+  CHECK(dialtime_group_day_count(saved) == 2);
+  CHECK(dialtime_group_day_week(saved, 0) == 1 && dialtime_group_day_week(saved, 1) == 3);
+  CHECK(dialtime_group_day_week(saved, 2) == 255);
+  CHECK(dialtime_group_day_range_count(saved, 0) == 2);
+  CHECK(strcmp(dialtime_group_day_range_begin(saved, 0, 1), "20:30") == 0);
+  CHECK(strcmp(dialtime_group_day_range_end(saved, 1, 0), "12:00") == 0);
+  CHECK(dialtime_group_day_range_begin(saved, 1, 5) == NULL);
+  char *json = NULL;
+  CHECK_STATUS(dialtime_group_to_json(saved, &json, NULL), DIALTIME_STATUS_OK);
+  CHECK(json && strstr(json, "\"begin_time\":\"08:00\"") && strstr(json, "\"remark\":null"));
+  dialtime_string_free(json);
+  dialtime_group_free(saved);
+
+  /* A sub-account id is checked when saving; overlapping ranges too, all problems at once. */
+  CHECK_STATUS(dialtime_new_group_set_sub_user_id(g, "not-a-uuid", NULL), DIALTIME_STATUS_OK);
+  CHECK_STATUS(dialtime_new_group_add_time(g, 1, "19:00", "21:00", NULL), DIALTIME_STATUS_OK);
+  err = NULL;
+  saved = NULL;
+  CHECK_STATUS(dialtime_dial_time_groups_create(client, dialtime_emulator_user_id(emu), g, &saved, &err),
+               DIALTIME_STATUS_VALIDATION);
+  CHECK(saved == NULL && dialtime_error_problem_count(err) >= 2);
+  dialtime_error_free(err);
+  CHECK(dialtime_emulator_request_count(emu) == 1);
+
+  dialtime_new_group_free(g);
+  dialtime_client_free(client);
+  dialtime_emulator_free(emu);
+}
+
+/* ---- every status from the emulator -------------------------------------------------------- */
+
+static void expect_create(dialtime_client *client, const char *user, dialtime_status want,
+                          uint16_t http_status) {
+  char *out = NULL;
+  dialtime_error *err = NULL;
+  dialtime_status got = dialtime_dial_time_groups_create_json(client, user, DOCUMENTED, &out, &err);
+  if (got != want) fprintf(stderr, "got %d (%s), expected %d\n", (int)got, dialtime_error_message(err), (int)want);
+  CHECK(got == want);
+  CHECK(out == NULL);
+  CHECK(dialtime_error_kind(err) == want);
+  CHECK(dialtime_error_http_status(err) == http_status);
+  CHECK(dialtime_error_message(err) != NULL && strlen(dialtime_error_message(err)) > 0);
+  dialtime_error_free(err);
+}
+
+static void test_statuses(void) {
+  dialtime_emulator *emu = NULL;
+  CHECK_STATUS(dialtime_emulator_start(&emu, NULL), DIALTIME_STATUS_OK);
+  const char *user = dialtime_emulator_user_id(emu);
+  const char *secret = "sk-live-0123456789abcdef";
+
+  dialtime_client *bad = client_for(emu, secret, 0);
+  char *out = NULL;
+  dialtime_error *err = NULL;
+  CHECK_STATUS(dialtime_dial_time_groups_create_json(bad, user, DOCUMENTED, &out, &err),
+               DIALTIME_STATUS_AUTHENTICATION);
+  CHECK(dialtime_error_http_status(err) == 401);
+  CHECK(strstr(dialtime_error_message(err), secret) == NULL);
+  dialtime_error_free(err);
+  dialtime_client_free(bad);
+
+  dialtime_client *client = client_for(emu, dialtime_emulator_token(emu), 0);
+  expect_create(client, "0c4c3a67-2d4f-4a0c-9b1e-6f1f1d2b9c11", DIALTIME_STATUS_AUTHENTICATION, 403);
+
+  CHECK_STATUS(dialtime_emulator_push_fault_json(emu,
+      "{\"status\":422,\"body\":\"{\\\"message\\\":\\\"invalid\\\",\\\"errors\\\":{\\\"name\\\":[\\\"required\\\"]}}\"}", NULL),
+      DIALTIME_STATUS_OK);
+  err = NULL;
+  CHECK_STATUS(dialtime_dial_time_groups_create_json(client, user, DOCUMENTED, &out, &err), DIALTIME_STATUS_API);
+  CHECK(dialtime_error_problem_count(err) == 1 && strcmp(dialtime_error_problem_path(err, 0), "name") == 0);
+  dialtime_error_free(err);
+
+  CHECK_STATUS(dialtime_emulator_push_fault_json(emu, "{\"status\":200,\"code\":404,\"message\":\"x\"}", NULL), DIALTIME_STATUS_OK);
+  expect_create(client, user, DIALTIME_STATUS_NOT_FOUND, 200);
+
+  CHECK_STATUS(dialtime_emulator_push_fault_json(emu, "{\"status\":429,\"retry_after\":\"7\"}", NULL), DIALTIME_STATUS_OK);
+  err = NULL;
+  CHECK_STATUS(dialtime_dial_time_groups_create_json(client, user, DOCUMENTED, &out, &err), DIALTIME_STATUS_RATE_LIMITED);
+  CHECK(dialtime_error_retry_after_ms(err) == 7000 && dialtime_error_http_status(err) == 429);
+  dialtime_error_free(err);
+
+  CHECK_STATUS(dialtime_emulator_push_fault_json(emu, "{\"status\":503}", NULL), DIALTIME_STATUS_OK);
+  expect_create(client, user, DIALTIME_STATUS_SERVER, 503);
+
+  CHECK_STATUS(dialtime_emulator_push_fault_json(emu, "{\"status\":200,\"body\":\"<html>\"}", NULL), DIALTIME_STATUS_OK);
+  expect_create(client, user, DIALTIME_STATUS_DECODE, 200);
+
+  dialtime_client *slow = client_for(emu, dialtime_emulator_token(emu), 200);
+  CHECK_STATUS(dialtime_emulator_push_fault_json(emu, "{\"delay_ms\":3000}", NULL), DIALTIME_STATUS_OK);
+  expect_create(slow, user, DIALTIME_STATUS_TIMEOUT, 0);
+  dialtime_client_free(slow);
+
+  dialtime_client_free(client);
+
+  /* An unknown route: 404. */
+  char url[256];
+  snprintf(url, sizeof url, "%s/not-here", dialtime_emulator_base_url(emu));
+  dialtime_client_options wrong = {url, dialtime_emulator_token(emu), 0, 0, true};
+  dialtime_client *c404 = NULL;
+  CHECK_STATUS(dialtime_client_new(&wrong, &c404, NULL), DIALTIME_STATUS_OK);
+  expect_create(c404, user, DIALTIME_STATUS_NOT_FOUND, 404);
+  dialtime_client_free(c404);
+
+  /* Connection refused: the port of an emulator that has stopped. */
+  snprintf(url, sizeof url, "%s", dialtime_emulator_base_url(emu));
+  dialtime_emulator_free(emu);
+  dialtime_client_options gone = {url, "t", 0, 0, true};
+  dialtime_client *refused = NULL;
+  CHECK_STATUS(dialtime_client_new(&gone, &refused, NULL), DIALTIME_STATUS_OK);
+  expect_create(refused, "5832d184-dd53-42a0-8ace-0bf8d660f4cc", DIALTIME_STATUS_CONNECTION, 0);
+  dialtime_client_free(refused);
+
+  /* Configuration. */
+  dialtime_client_options ftp = {"ftp://example.com", secret, 0, 0, false};
+  dialtime_client *none = NULL;
+  err = NULL;
+  CHECK_STATUS(dialtime_client_new(&ftp, &none, &err), DIALTIME_STATUS_CONFIG);
+  CHECK(none == NULL && strstr(dialtime_error_message(err), secret) == NULL);
+  dialtime_error_free(err);
+}
+
+/* ---- NULL and invalid UTF-8 ---------------------------------------------------------------- */
+
+static void test_bad_arguments(void) {
+  const char not_utf8[] = {(char)0xff, (char)0xfe, 0};
+  dialtime_error *err = NULL;
+  CHECK_STATUS(dialtime_validate_json(NULL, &err), DIALTIME_STATUS_INVALID_ARGUMENT);
+  CHECK(strstr(dialtime_error_message(err), "json") != NULL);
+  dialtime_error_free(err);
+  CHECK_STATUS(dialtime_validate_json(not_utf8, NULL), DIALTIME_STATUS_INVALID_ARGUMENT);
+  CHECK_STATUS(dialtime_client_new(NULL, NULL, NULL), DIALTIME_STATUS_INVALID_ARGUMENT);
+  dialtime_client_options utf = {not_utf8, "t", 0, 0, false};
+  dialtime_client *client = NULL;
+  CHECK_STATUS(dialtime_client_new(&utf, &client, NULL), DIALTIME_STATUS_INVALID_ARGUMENT);
+  CHECK(client == NULL);
+
+  dialtime_client_options ok = {"http://127.0.0.1:1", "t", 0, 0, false};
+  CHECK_STATUS(dialtime_client_new(&ok, &client, NULL), DIALTIME_STATUS_OK);
+  char *out = NULL;
+  CHECK_STATUS(dialtime_dial_time_groups_create_json(NULL, "u", "{}", &out, NULL), DIALTIME_STATUS_INVALID_ARGUMENT);
+  CHECK_STATUS(dialtime_dial_time_groups_create_json(client, NULL, "{}", &out, NULL), DIALTIME_STATUS_INVALID_ARGUMENT);
+  CHECK_STATUS(dialtime_dial_time_groups_create_json(client, not_utf8, "{}", &out, NULL), DIALTIME_STATUS_INVALID_ARGUMENT);
+  CHECK_STATUS(dialtime_dial_time_groups_create_json(client, "u", NULL, &out, NULL), DIALTIME_STATUS_INVALID_ARGUMENT);
+  CHECK_STATUS(dialtime_dial_time_groups_create_json(client, "u", "{}", NULL, NULL), DIALTIME_STATUS_INVALID_ARGUMENT);
+  CHECK(out == NULL);
+  dialtime_group *saved = NULL;
+  CHECK_STATUS(dialtime_dial_time_groups_create(client, "u", NULL, &saved, NULL), DIALTIME_STATUS_INVALID_ARGUMENT);
+  CHECK(saved == NULL);
+
+  dialtime_new_group *g = NULL;
+  CHECK_STATUS(dialtime_new_group_new(NULL, &g, NULL), DIALTIME_STATUS_INVALID_ARGUMENT);
+  CHECK_STATUS(dialtime_new_group_new("x", NULL, NULL), DIALTIME_STATUS_INVALID_ARGUMENT);
+  CHECK_STATUS(dialtime_new_group_new(not_utf8, &g, NULL), DIALTIME_STATUS_INVALID_ARGUMENT);
+  CHECK(g == NULL);
+  CHECK_STATUS(dialtime_new_group_add_time(NULL, 1, "08:00", "09:00", NULL), DIALTIME_STATUS_INVALID_ARGUMENT);
+  CHECK_STATUS(dialtime_new_group_new("x", &g, NULL), DIALTIME_STATUS_OK);
+  CHECK_STATUS(dialtime_new_group_add_time(g, 1, NULL, "09:00", NULL), DIALTIME_STATUS_INVALID_ARGUMENT);
+  CHECK_STATUS(dialtime_new_group_set_sub_user_id(NULL, "x", NULL), DIALTIME_STATUS_INVALID_ARGUMENT);
+  CHECK_STATUS(dialtime_new_group_set_sub_user_id(g, not_utf8, NULL), DIALTIME_STATUS_INVALID_ARGUMENT);
+  dialtime_new_group_set_is_default(NULL, true);
+  dialtime_new_group_set_skip_holiday(NULL, true);
+  CHECK_STATUS(dialtime_dial_time_groups_create(client, "not-a-uuid", g, &saved, NULL), DIALTIME_STATUS_VALIDATION);
+  CHECK_STATUS(dialtime_group_to_json(NULL, &out, NULL), DIALTIME_STATUS_INVALID_ARGUMENT);
+  CHECK_STATUS(dialtime_emulator_push_fault_json(NULL, "{}", NULL), DIALTIME_STATUS_INVALID_ARGUMENT);
+  CHECK_STATUS(dialtime_emulator_start(NULL, NULL), DIALTIME_STATUS_INVALID_ARGUMENT);
+
+  /* Accessors on NULL answer NULL / 0; every _free accepts NULL. */
+  CHECK(dialtime_group_id(NULL) == 0 && dialtime_group_name(NULL) == NULL && dialtime_group_day_count(NULL) == 0);
+  CHECK(dialtime_error_message(NULL) == NULL && dialtime_error_kind(NULL) == DIALTIME_STATUS_INVALID_ARGUMENT);
+  CHECK(dialtime_error_retry_after_ms(NULL) == -1 && dialtime_error_problem_path(NULL, 0) == NULL);
+  CHECK(dialtime_emulator_base_url(NULL) == NULL && dialtime_emulator_request_count(NULL) == 0);
+  dialtime_client_free(NULL);
+  dialtime_group_free(NULL);
+  dialtime_new_group_free(NULL);
+  dialtime_error_free(NULL);
+  dialtime_emulator_free(NULL);
+  dialtime_string_free(NULL);
+
+  dialtime_new_group_free(g);
+  dialtime_client_free(client);
+}
+
+/* ---- 8 threads, one client ---------------------------------------------------------------- */
+
+struct worker {
+  dialtime_client *client;
+  const char *user;
+  int64_t ids[5];
+  int ok;
+};
+
+static void *work(void *arg) {
+  struct worker *w = arg;
+  for (int i = 0; i < 5; i++) {
+    dialtime_new_group *g = NULL;
+    dialtime_group *saved = NULL;
+    if (dialtime_new_group_new("thread", &g, NULL) == DIALTIME_STATUS_OK &&
+        dialtime_new_group_add_time(g, (uint8_t)(i % 7), "09:00", "17:00", NULL) == DIALTIME_STATUS_OK &&
+        dialtime_dial_time_groups_create(w->client, w->user, g, &saved, NULL) == DIALTIME_STATUS_OK) {
+      w->ids[i] = dialtime_group_id(saved);
+      w->ok++;
+    }
+    dialtime_group_free(saved);
+    dialtime_new_group_free(g);
+  }
+  return NULL;
+}
+
+static void test_threads(void) {
+  dialtime_emulator *emu = NULL;
+  CHECK_STATUS(dialtime_emulator_start(&emu, NULL), DIALTIME_STATUS_OK);
+  dialtime_client *client = client_for(emu, dialtime_emulator_token(emu), 0);
+  pthread_t threads[8];
+  struct worker workers[8];
+  for (int t = 0; t < 8; t++) {
+    workers[t] = (struct worker){client, dialtime_emulator_user_id(emu), {0}, 0};
+    CHECK(pthread_create(&threads[t], NULL, work, &workers[t]) == 0);
+  }
+  int64_t seen[41] = {0};
+  for (int t = 0; t < 8; t++) {
+    pthread_join(threads[t], NULL);
+    CHECK(workers[t].ok == 5);
+    for (int i = 0; i < 5; i++) {
+      int64_t id = workers[t].ids[i];
+      CHECK(id >= 1 && id <= 40);
+      if (id >= 1 && id <= 40) {
+        CHECK(seen[id] == 0);
+        seen[id] = 1;
+      }
+    }
+  }
+  dialtime_client_free(client);
+  dialtime_emulator_free(emu);
+}
+
+int main(int argc, char **argv) {
+  if (argc != 2) {
+    fprintf(stderr, "usage: %s VECTORS_TXT\n", argv[0]);
+    return 2;
+  }
+  CHECK(strlen(dialtime_version()) >= 5);
+  test_vectors(argv[1]);
+  test_typed_create();
+  test_statuses();
+  test_bad_arguments();
+  test_threads();
+  if (failures) {
+    fprintf(stderr, "%d check(s) failed\n", failures);
+    return 1;
+  }
+  printf("C tests passed (dialtime %s)\n", dialtime_version());
+  return 0;
+}

@@ -1,0 +1,52 @@
+"""Turns tests/vectors/*.json into a line format the C tests read without a JSON parser:
+
+    V <TAB> payload-json
+    I <TAB> payload-json <TAB> path <US> path ...
+    R <TAB> fault-json <TAB> status-name <TAB> http-status <TAB> group-json or "-"
+
+JSON is written compactly (serde_json's form), so a saved group compares as a string.
+Usage: python3 vectors_to_text.py VECTORS_DIR > vectors.txt
+"""
+
+import json
+import pathlib
+import sys
+
+STATUS = {
+    "validation": "VALIDATION",
+    "authentication": "AUTHENTICATION",
+    "not_found": "NOT_FOUND",
+    "rate_limited": "RATE_LIMITED",
+    "api": "API",
+    "server": "SERVER",
+    "decode": "DECODE",
+}
+
+
+def compact(value):
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    assert "\t" not in text and "\n" not in text
+    return text
+
+
+def main() -> None:
+    root = pathlib.Path(sys.argv[1])
+    new_group = json.loads((root / "new_group.json").read_text(encoding="utf-8"))
+    for case in new_group["valid"]:
+        print(f"V\t{compact(case['payload'])}")
+    for case in new_group["invalid"]:
+        print(f"I\t{compact(case['payload'])}\t" + "\x1f".join(case["problems"]))
+    responses = json.loads((root / "group_responses.json").read_text(encoding="utf-8"))
+    for case in responses["responses"]:
+        fault = {"status": case["status"], "body": case["body"]}
+        if "retry-after" in case["headers"]:
+            fault["retry_after"] = case["headers"]["retry-after"]
+        if "group" in case:
+            print(f"R\t{compact(fault)}\tOK\t{case['status']}\t{compact(case['group'])}")
+        else:
+            err = case["error"]
+            print(f"R\t{compact(fault)}\t{STATUS[err['kind']]}\t{err['http_status']}\t-")
+
+
+if __name__ == "__main__":
+    main()
