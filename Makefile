@@ -34,8 +34,8 @@ test-rust:
 header:
 	DIALTIME_BLESS=1 $(CARGO) test --locked -p dialtime-c --test header
 
-## test-c: the C tests, -Wall -Wextra -Werror, against the static and the shared library,
-## under valgrind (the header's staleness is checked by cargo test)
+## test-c: the C and C++ tests, -Wall -Wextra -Werror, against the static and the shared
+## library, under valgrind (the header's staleness is checked by cargo test)
 test-c:
 	$(CARGO) build --locked -p dialtime-c
 	mkdir -p $(C_BUILD)
@@ -44,8 +44,11 @@ test-c:
 	  target/debug/libdialtime.a -lpthread -ldl -lm -o $(C_BUILD)/test_static
 	$(CC) -std=c11 $(C_WARNINGS) -g -Iinclude bindings-c/tests/c/test_dialtime.c \
 	  -Ltarget/debug -Wl,-rpath,$(CURDIR)/target/debug -ldialtime -o $(C_BUILD)/test_shared
+	$(CXX) -std=c++17 $(C_WARNINGS) -g -Iinclude bindings-c/tests/cpp/test_dialtime.cpp \
+	  target/debug/libdialtime.a -lpthread -ldl -lm -o $(C_BUILD)/test_cpp
 	$(VALGRIND) $(C_BUILD)/test_static $(C_BUILD)/vectors.txt
 	$(VALGRIND) $(C_BUILD)/test_shared $(C_BUILD)/vectors.txt
+	$(VALGRIND) $(C_BUILD)/test_cpp
 
 ## python: build the wheel (pip → maturin → cargo) and install it into a fresh venv
 python:

@@ -1,0 +1,194 @@
+// C++ tests of dialtime.hpp against the in-process emulator: values, every exception class,
+// RAII and moves, 8 threads on one client. -std=c++17 -Wall -Wextra -Werror, under valgrind.
+#include <atomic>
+#include <cstdio>
+#include <fstream>
+#include <set>
+#include <string>
+#include <thread>
+#include <type_traits>
+#include <vector>
+
+#include "dialtime.hpp"
+
+static int failures = 0;
+#define CHECK(cond)                                                             \
+  do {                                                                          \
+    if (!(cond)) {                                                              \
+      std::fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
+      failures++;                                                               \
+    }                                                                           \
+  } while (0)
+
+// Runs `f`, which must throw exactly E (not merely a base of it); returns the exception.
+template <typename E, typename F>
+static std::optional<E> expect_throw(F &&f, const char *what) {
+  try {
+    f();
+  } catch (const E &e) {
+    return e;
+  } catch (const std::exception &e) {
+    std::fprintf(stderr, "%s: unexpected exception: %s\n", what, e.what());
+  }
+  std::fprintf(stderr, "%s: no exception\n", what);
+  failures++;
+  return std::nullopt;
+}
+
+static const dialtime::NewDialTimeGroup DOCUMENTED{
+    "周一周三拨打",
+    {{1, {{"08:00", "20:00"}, {"20:30", "22:00"}}}, {3, {{"08:00", "12:00"}, {"20:30", "22:00"}}}},
+    true,
+    true,
+    std::nullopt};
+
+static dialtime::ClientOptions options_for(const dialtime::Emulator &emu) {
+  dialtime::ClientOptions o = emu.client_options();
+  o.no_retries = true;
+  return o;
+}
+
+static void test_create_and_values() {
+  dialtime::Emulator emu;
+  dialtime::Client client(options_for(emu));
+  const dialtime::DialTimeGroup g = client.dial_time_groups().create(emu.user_id(), DOCUMENTED);
+  CHECK(g.id == 1);
+  CHECK(g.name == "周一周三拨打");
+  CHECK(g.user_id == emu.user_id());
+  CHECK(g.is_default && g.skip_holiday);
+  CHECK(!g.remark.has_value());
+  CHECK(g.created_at.size() == 19);
+  CHECK(g.content.size() == 2 && g.content[1].week == 3);
+  CHECK(g.content[0].times.size() == 2 && g.content[0].times[1].begin_time == "20:30");
+
+  const std::string json = client.dial_time_groups().create_json(
+      emu.user_id(), R"({"name":"json","content":[{"week":0,"times":[{"begin_time":"0:00","end_time":"24:00"}]}],"is_default":false,"skip_holiday":false})");
+  CHECK(json.find("\"begin_time\":\"00:00\"") != std::string::npos);
+  CHECK(json.find("\"id\":2") != std::string::npos);
+
+  dialtime::validate_json(R"({"name":"x","content":[{"week":1,"times":[{"begin_time":"08:00","end_time":"09:00"}]}],"is_default":true,"skip_holiday":false})");
+  auto v = expect_throw<dialtime::ValidationError>([] { dialtime::validate_json(R"({"name":"","content":[]})"); }, "validate");
+  if (v) {
+    CHECK(v->kind() == DIALTIME_STATUS_VALIDATION);
+    CHECK(v->problems().size() == 4);
+    CHECK(!v->problems().empty() && v->problems()[0].path == "name" && !v->problems()[0].message.empty());
+  }
+  auto bad = DOCUMENTED;
+  bad.content.push_back({9, {{"08:00", "09:00"}}});
+  expect_throw<dialtime::ValidationError>([&] { client.dial_time_groups().create(emu.user_id(), bad); }, "week 9");
+  bad.content.back().week = -1;
+  expect_throw<dialtime::ValidationError>([&] { client.dial_time_groups().create(emu.user_id(), bad); }, "week -1");
+  auto overlapping = DOCUMENTED;
+  overlapping.content[0].times.push_back({"19:00", "21:00"});
+  overlapping.sub_user_id = "not-a-uuid";
+  auto o = expect_throw<dialtime::ValidationError>([&] { client.dial_time_groups().create(emu.user_id(), overlapping); }, "overlap");
+  if (o) CHECK(o->problems().size() >= 2);
+  CHECK(emu.request_count() == 2);
+
+  static_assert(!std::is_copy_constructible_v<dialtime::Client>, "Client is move-only");
+  static_assert(std::is_nothrow_move_constructible_v<dialtime::Client>, "Client moves");
+  static_assert(!std::is_copy_constructible_v<dialtime::Emulator>, "Emulator is move-only");
+  dialtime::Client moved = std::move(client);
+  CHECK(moved.dial_time_groups().create(emu.user_id(), DOCUMENTED).id == 3);
+}
+
+static void test_exceptions() {
+  dialtime::Emulator emu;
+  const std::string user = emu.user_id();
+  const std::string secret = "sk-live-0123456789abcdef";
+  {
+    dialtime::ClientOptions o = options_for(emu);
+    o.token = secret;
+    dialtime::Client bad(o);
+    auto e = expect_throw<dialtime::AuthenticationError>([&] { bad.dial_time_groups().create(user, DOCUMENTED); }, "401");
+    if (e) {
+      CHECK(e->http_status() == 401 && e->kind() == DIALTIME_STATUS_AUTHENTICATION);
+      CHECK(std::string(e->what()).find(secret) == std::string::npos);
+    }
+  }
+  dialtime::Client client(options_for(emu));
+  auto groups = client.dial_time_groups();
+
+  emu.push_fault_json(R"({"status":422,"body":"{\"message\":\"invalid\",\"errors\":{\"name\":[\"required\"]}}"})");
+  auto api = expect_throw<dialtime::APIError>([&] { groups.create(user, DOCUMENTED); }, "422");
+  if (api) CHECK(api->http_status() == 422 && api->problems().size() == 1 && api->problems().at(0).path == "name");
+
+  emu.push_fault_json(R"({"status":200,"code":404,"message":"用户不存在"})");
+  auto nf = expect_throw<dialtime::NotFoundError>([&] { groups.create(user, DOCUMENTED); }, "envelope 404");
+  if (nf) CHECK(nf->http_status() == 200);
+
+  {
+    dialtime::ClientOptions o = options_for(emu);
+    o.base_url += "/not-here";
+    dialtime::Client wrong(o);
+    expect_throw<dialtime::NotFoundError>([&] { wrong.dial_time_groups().create(user, DOCUMENTED); }, "404");
+  }
+
+  emu.push_fault_json(R"({"status":429,"retry_after":"7"})");
+  auto rl = expect_throw<dialtime::RateLimitError>([&] { groups.create(user, DOCUMENTED); }, "429");
+  if (rl) CHECK(rl->retry_after() == std::chrono::milliseconds(7000));
+
+  emu.push_fault_json(R"({"status":503})");
+  expect_throw<dialtime::ServerError>([&] { groups.create(user, DOCUMENTED); }, "503");
+
+  emu.push_fault_json(R"({"status":200,"body":"<html>"})");
+  expect_throw<dialtime::DecodeError>([&] { groups.create(user, DOCUMENTED); }, "malformed");
+
+  {
+    dialtime::ClientOptions o = options_for(emu);
+    o.timeout = std::chrono::milliseconds(200);
+    dialtime::Client slow(o);
+    emu.push_fault_json(R"({"delay_ms":3000})");
+    auto t = expect_throw<dialtime::TimeoutError>([&] { slow.dial_time_groups().create(user, DOCUMENTED); }, "timeout");
+    if (t) CHECK(t->kind() == DIALTIME_STATUS_TIMEOUT);
+  }
+
+  std::string url;
+  {
+    dialtime::Emulator gone;
+    url = gone.base_url();
+  }
+  dialtime::Client refused({url, "t", {}, {}, true});
+  expect_throw<dialtime::ConnectionError>([&] { refused.dial_time_groups().create(user, DOCUMENTED); }, "refused");
+
+  expect_throw<dialtime::ConfigError>([&] { dialtime::Client c({"ftp://example.com", "t", {}, {}, false}); }, "config");
+  auto inv = expect_throw<dialtime::Error>([&] { dialtime::validate_json(std::string("\xff\xfe")); }, "utf-8");
+  if (inv) CHECK(inv->kind() == DIALTIME_STATUS_VALIDATION || inv->kind() == DIALTIME_STATUS_INVALID_ARGUMENT);
+}
+
+static void test_threads() {
+  dialtime::Emulator emu;
+  const dialtime::Client client(options_for(emu));
+  std::vector<std::thread> threads;
+  std::vector<std::vector<std::int64_t>> ids(8);
+  std::atomic<int> errors{0};
+  for (int t = 0; t < 8; t++) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 5; i++) {
+        try {
+          ids[t].push_back(client.dial_time_groups().create(emu.user_id(), {"thread", {{i % 7, {{"09:00", "17:00"}}}}, false, false, std::nullopt}).id);
+        } catch (const dialtime::Error &) {
+          errors++;
+        }
+      }
+    });
+  }
+  for (auto &th : threads) th.join();
+  std::set<std::int64_t> all;
+  for (auto &v : ids) all.insert(v.begin(), v.end());
+  CHECK(errors == 0);
+  CHECK(all.size() == 40 && *all.begin() == 1 && *all.rbegin() == 40);
+}
+
+int main() {
+  CHECK(dialtime::version().size() >= 5);
+  test_create_and_values();
+  test_exceptions();
+  test_threads();
+  if (failures) {
+    std::fprintf(stderr, "%d check(s) failed\n", failures);
+    return 1;
+  }
+  std::printf("C++ tests passed (dialtime %s)\n", dialtime::version().c_str());
+  return 0;
+}

@@ -1,0 +1,352 @@
+// dialtime.hpp: the C++17 wrapper of libdialtime (header-only, over dialtime.h).
+//
+//   dialtime::Client client({/*base_url*/ "", /*token*/ ""});   // DIALTIME_* env vars
+//   dialtime::DialTimeGroup saved = client.dial_time_groups().create(user_id, {
+//       "周一周三拨打", {{1, {{"08:00", "20:00"}, {"20:30", "22:00"}}}}, true, true});
+//
+// Value types are plain aggregates; Client and Emulator are move-only RAII owners of their C
+// handles. Every failure throws a dialtime::Error subclass matching the dialtime_status.
+// A Client may be used from many threads at once.
+#ifndef DIALTIME_HPP
+#define DIALTIME_HPP
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "dialtime.h"
+
+namespace dialtime {
+
+// ---- values --------------------------------------------------------------------------------
+
+struct TimeRange {
+  std::string begin_time, end_time;  // "HH:MM"; "24:00" is the end of the day
+};
+
+struct DaySchedule {
+  int week;  // 0 = Sunday … 6 = Saturday
+  std::vector<TimeRange> times;
+};
+
+struct NewDialTimeGroup {
+  std::string name;
+  std::vector<DaySchedule> content;
+  bool is_default = false;
+  bool skip_holiday = false;
+  std::optional<std::string> sub_user_id;
+};
+
+struct DialTimeGroup {
+  std::int64_t id;
+  std::string user_id, name;
+  std::vector<DaySchedule> content;
+  bool is_default, skip_holiday;
+  std::optional<std::string> remark;
+  std::string created_at, updated_at;  // China time, "YYYY-MM-DD HH:MM:SS"
+};
+
+struct ClientOptions {
+  std::string base_url, token;  // empty: DIALTIME_BASE_URL / DIALTIME_TOKEN
+  std::chrono::milliseconds timeout{0}, connect_timeout{0};  // zero: 30 s / 10 s
+  bool no_retries = false;
+};
+
+struct Problem {
+  std::string path, message;
+};
+
+// ---- errors --------------------------------------------------------------------------------
+
+class Error : public std::runtime_error {
+ public:
+  Error(dialtime_status kind, const std::string &message, std::uint16_t http_status)
+      : std::runtime_error(message), kind_(kind), http_status_(http_status) {}
+  dialtime_status kind() const noexcept { return kind_; }
+  // The HTTP status of the answer, 0 when there was none.
+  std::uint16_t http_status() const noexcept { return http_status_; }
+
+ private:
+  dialtime_status kind_;
+  std::uint16_t http_status_;
+};
+
+// The input breaks a rule; nothing was sent.
+class ValidationError : public Error {
+ public:
+  ValidationError(const std::string &message, std::vector<Problem> problems)
+      : Error(DIALTIME_STATUS_VALIDATION, message, 0), problems_(std::move(problems)) {}
+  const std::vector<Problem> &problems() const noexcept { return problems_; }
+
+ private:
+  std::vector<Problem> problems_;
+};
+
+// The platform refused; problems() are its field errors, if it listed any.
+class APIError : public Error {
+ public:
+  APIError(dialtime_status kind, const std::string &message, std::uint16_t http_status,
+           std::vector<Problem> problems)
+      : Error(kind, message, http_status), problems_(std::move(problems)) {}
+  const std::vector<Problem> &problems() const noexcept { return problems_; }
+
+ private:
+  std::vector<Problem> problems_;
+};
+
+class AuthenticationError : public APIError {
+  using APIError::APIError;
+};
+class NotFoundError : public APIError {
+  using APIError::APIError;
+};
+class ServerError : public APIError {
+  using APIError::APIError;
+};
+class RateLimitError : public APIError {
+ public:
+  RateLimitError(const std::string &message, std::uint16_t http_status, std::vector<Problem> problems,
+                 std::optional<std::chrono::milliseconds> retry_after)
+      : APIError(DIALTIME_STATUS_RATE_LIMITED, message, http_status, std::move(problems)),
+        retry_after_(retry_after) {}
+  // The server's Retry-After, when it sent one.
+  std::optional<std::chrono::milliseconds> retry_after() const noexcept { return retry_after_; }
+
+ private:
+  std::optional<std::chrono::milliseconds> retry_after_;
+};
+
+class ConnectionError : public Error {
+  using Error::Error;
+};
+class TimeoutError : public ConnectionError {
+  using ConnectionError::ConnectionError;
+};
+class DecodeError : public Error {
+  using Error::Error;
+};
+class ConfigError : public Error {
+  using Error::Error;
+};
+
+namespace detail {
+
+struct ErrorFree {
+  void operator()(dialtime_error *e) const noexcept { dialtime_error_free(e); }
+};
+using ErrorPtr = std::unique_ptr<dialtime_error, ErrorFree>;
+
+inline std::string str(const char *s) { return s ? std::string(s) : std::string(); }
+
+// The one place a dialtime_status becomes an exception.
+[[noreturn]] inline void raise(dialtime_status status, dialtime_error *raw) {
+  ErrorPtr err(raw);
+  const std::string message = str(dialtime_error_message(err.get()));
+  const std::uint16_t http = dialtime_error_http_status(err.get());
+  std::vector<Problem> problems;
+  for (std::size_t i = 0, n = dialtime_error_problem_count(err.get()); i < n; i++) {
+    problems.push_back({str(dialtime_error_problem_path(err.get(), i)),
+                        str(dialtime_error_problem_message(err.get(), i))});
+  }
+  switch (status) {
+    case DIALTIME_STATUS_VALIDATION: throw ValidationError(message, std::move(problems));
+    case DIALTIME_STATUS_AUTHENTICATION: throw AuthenticationError(status, message, http, std::move(problems));
+    case DIALTIME_STATUS_NOT_FOUND: throw NotFoundError(status, message, http, std::move(problems));
+    case DIALTIME_STATUS_RATE_LIMITED: {
+      const std::int64_t ms = dialtime_error_retry_after_ms(err.get());
+      std::optional<std::chrono::milliseconds> after;
+      if (ms >= 0) after = std::chrono::milliseconds(ms);
+      throw RateLimitError(message, http, std::move(problems), after);
+    }
+    case DIALTIME_STATUS_API: throw APIError(status, message, http, std::move(problems));
+    case DIALTIME_STATUS_SERVER: throw ServerError(status, message, http, std::move(problems));
+    case DIALTIME_STATUS_TIMEOUT: throw TimeoutError(status, message, http);
+    case DIALTIME_STATUS_CONNECTION: throw ConnectionError(status, message, http);
+    case DIALTIME_STATUS_DECODE: throw DecodeError(status, message, http);
+    case DIALTIME_STATUS_CONFIG: throw ConfigError(status, message, http);
+    default: throw Error(status, message, http);
+  }
+}
+
+// Runs `f(&err)`, a C call ending in `dialtime_error **err`, and throws on failure. (The
+// status must be known before `err` is read: never pass both as arguments of one call.)
+template <typename F>
+inline void call(F &&f) {
+  dialtime_error *err = nullptr;
+  const dialtime_status status = f(&err);
+  if (status != DIALTIME_STATUS_OK) raise(status, err);
+}
+
+// Takes ownership of a string the library returned through `char **`.
+inline std::string take(char *s) {
+  std::string out = str(s);
+  dialtime_string_free(s);
+  return out;
+}
+
+template <typename T, void (*Free)(T *)>
+struct Deleter {
+  void operator()(T *p) const noexcept { Free(p); }
+};
+template <typename T, void (*Free)(T *)>
+using Handle = std::unique_ptr<T, Deleter<T, Free>>;
+
+using ClientHandle = Handle<dialtime_client, dialtime_client_free>;
+using NewGroupHandle = Handle<dialtime_new_group, dialtime_new_group_free>;
+using GroupHandle = Handle<dialtime_group, dialtime_group_free>;
+using EmulatorHandle = Handle<dialtime_emulator, dialtime_emulator_free>;
+
+inline DialTimeGroup from_handle(const dialtime_group *g) {
+  DialTimeGroup out{dialtime_group_id(g),
+                    str(dialtime_group_user_id(g)),
+                    str(dialtime_group_name(g)),
+                    {},
+                    dialtime_group_is_default(g),
+                    dialtime_group_skip_holiday(g),
+                    std::nullopt,
+                    str(dialtime_group_created_at(g)),
+                    str(dialtime_group_updated_at(g))};
+  if (const char *remark = dialtime_group_remark(g)) out.remark = remark;
+  for (std::size_t i = 0, days = dialtime_group_day_count(g); i < days; i++) {
+    DaySchedule day{dialtime_group_day_week(g, i), {}};
+    for (std::size_t j = 0, n = dialtime_group_day_range_count(g, i); j < n; j++) {
+      day.times.push_back({str(dialtime_group_day_range_begin(g, i, j)),
+                           str(dialtime_group_day_range_end(g, i, j))});
+    }
+    out.content.push_back(std::move(day));
+  }
+  return out;
+}
+
+}  // namespace detail
+
+// ---- functions and classes -----------------------------------------------------------------
+
+// The library version.
+inline std::string version() { return dialtime_version(); }
+
+// Checks a create payload (JSON text as in the platform's docs); throws ValidationError listing
+// every problem.
+inline void validate_json(const std::string &json) {
+  detail::call([&](dialtime_error **e) { return dialtime_validate_json(json.c_str(), e); });
+}
+
+class Client;
+
+// client.dial_time_groups(): the dial-time-group resource. Valid while its Client lives.
+class DialTimeGroups {
+ public:
+  // Saves a group for `user_id`; validated first (ValidationError: nothing was sent).
+  DialTimeGroup create(const std::string &user_id, const NewDialTimeGroup &group) const {
+    dialtime_new_group *raw = nullptr;
+    detail::call([&](dialtime_error **e) { return dialtime_new_group_new(group.name.c_str(), &raw, e); });
+    detail::NewGroupHandle g(raw);
+    for (const DaySchedule &day : group.content) {
+      if (day.week < 0 || day.week > 255) {
+        const std::string got = std::to_string(day.week);
+        throw ValidationError("invalid request (1 problem): week: must be an integer from 0 (Sunday) to 6 (Saturday), got " + got,
+                              {{"week", "must be an integer from 0 (Sunday) to 6 (Saturday), got " + got}});
+      }
+      for (const TimeRange &t : day.times) {
+        const auto week = static_cast<std::uint8_t>(day.week);
+        detail::call([&](dialtime_error **e) {
+          return dialtime_new_group_add_time(g.get(), week, t.begin_time.c_str(), t.end_time.c_str(), e);
+        });
+      }
+    }
+    dialtime_new_group_set_is_default(g.get(), group.is_default);
+    dialtime_new_group_set_skip_holiday(g.get(), group.skip_holiday);
+    if (group.sub_user_id) {
+      detail::call([&](dialtime_error **e) {
+        return dialtime_new_group_set_sub_user_id(g.get(), group.sub_user_id->c_str(), e);
+      });
+    }
+    dialtime_group *saved = nullptr;
+    detail::call([&](dialtime_error **e) {
+      return dialtime_dial_time_groups_create(client_, user_id.c_str(), g.get(), &saved, e);
+    });
+    detail::GroupHandle owned(saved);
+    return detail::from_handle(owned.get());
+  }
+
+  // Saves a group given as JSON text; returns the saved group as canonical JSON.
+  std::string create_json(const std::string &user_id, const std::string &json) const {
+    char *out = nullptr;
+    detail::call([&](dialtime_error **e) {
+      return dialtime_dial_time_groups_create_json(client_, user_id.c_str(), json.c_str(), &out, e);
+    });
+    return detail::take(out);
+  }
+
+ private:
+  friend class Client;
+  explicit DialTimeGroups(const dialtime_client *client) : client_(client) {}
+  const dialtime_client *client_;
+};
+
+// The client: one connection pool; share it between threads. Move-only.
+class Client {
+ public:
+  explicit Client(const ClientOptions &options = {}) {
+    const dialtime_client_options opts{
+        options.base_url.empty() ? nullptr : options.base_url.c_str(),
+        options.token.empty() ? nullptr : options.token.c_str(),
+        static_cast<std::uint64_t>(options.timeout.count()),
+        static_cast<std::uint64_t>(options.connect_timeout.count()),
+        options.no_retries};
+    dialtime_client *raw = nullptr;
+    detail::call([&](dialtime_error **e) { return dialtime_client_new(&opts, &raw, e); });
+    handle_.reset(raw);
+  }
+
+  DialTimeGroups dial_time_groups() const { return DialTimeGroups(handle_.get()); }
+
+  // The C handle, for calls not wrapped here. Owned by this Client.
+  const dialtime_client *get() const noexcept { return handle_.get(); }
+
+ private:
+  detail::ClientHandle handle_;
+};
+
+// The dialtime emulator on 127.0.0.1, for tests: started by the constructor, stopped by the
+// destructor. Move-only.
+class Emulator {
+ public:
+  Emulator() {
+    dialtime_emulator *raw = nullptr;
+    detail::call([&](dialtime_error **e) { return dialtime_emulator_start(&raw, e); });
+    handle_.reset(raw);
+  }
+
+  std::string base_url() const { return detail::str(dialtime_emulator_base_url(handle_.get())); }
+  std::string token() const { return detail::str(dialtime_emulator_token(handle_.get())); }
+  std::string user_id() const { return detail::str(dialtime_emulator_user_id(handle_.get())); }
+  std::uint64_t request_count() const { return dialtime_emulator_request_count(handle_.get()); }
+
+  // Queues a fault for the next request(s): {"status":429,"retry_after":"1"}, {"delay_ms":500}…
+  void push_fault_json(const std::string &json) {
+    detail::call([&](dialtime_error **e) {
+      return dialtime_emulator_push_fault_json(handle_.get(), json.c_str(), e);
+    });
+  }
+
+  // Options for a Client talking to this emulator.
+  ClientOptions client_options() const {
+    ClientOptions options;
+    options.base_url = base_url();
+    options.token = token();
+    return options;
+  }
+
+ private:
+  detail::EmulatorHandle handle_;
+};
+
+}  // namespace dialtime
+
+#endif  // DIALTIME_HPP
