@@ -6,6 +6,11 @@ PY_VENV := build/python-venv
 
 NODE_PACK := build/node-pack
 C_BUILD := build/c
+PREFIX ?= $(CURDIR)/build/prefix
+VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
+# cmake from the machine, else from PyPI into build/cmake-venv (only the package tests need it)
+CMAKE_VENV := $(CURDIR)/build/cmake-venv
+CMAKE ?= $(shell command -v cmake 2>/dev/null || echo $(CMAKE_VENV)/bin/cmake)
 CC ?= cc
 CXX ?= c++
 C_WARNINGS := -Wall -Wextra -Werror
@@ -14,14 +19,14 @@ C_WARNINGS := -Wall -Wextra -Werror
 VALGRIND := valgrind --quiet --error-exitcode=99 --leak-check=full \
   --errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect
 
-.PHONY: demo test lint test-rust test-python python test-node node test-c header bench emulator clean
+.PHONY: demo test lint test-rust test-python python test-node node test-c test-c-packages install-c header bench emulator clean
 
 ## demo: build and run the quickstart (embedded emulator, saves the documented example group)
 demo:
 	$(CARGO) run --quiet --locked -p dialtime --example quickstart
 
 ## test: every suite in the repository, with formatting and lint gates
-test: lint test-rust test-c test-python test-node
+test: lint test-rust test-c test-c-packages test-python test-node
 
 lint:
 	$(CARGO) fmt --all -- --check
@@ -49,6 +54,39 @@ test-c:
 	$(VALGRIND) $(C_BUILD)/test_static $(C_BUILD)/vectors.txt
 	$(VALGRIND) $(C_BUILD)/test_shared $(C_BUILD)/vectors.txt
 	$(VALGRIND) $(C_BUILD)/test_cpp
+
+## install-c: libdialtime (shared and static), both headers, a CMake package and a pkg-config
+## file under PREFIX (default build/prefix): make install-c PREFIX=/usr/local
+install-c:
+	$(CARGO) build --locked --release -p dialtime-c
+	install -d $(PREFIX)/include $(PREFIX)/lib/cmake/dialtime $(PREFIX)/lib/pkgconfig
+	install -m 644 include/dialtime.h include/dialtime.hpp $(PREFIX)/include/
+	install -m 755 target/release/libdialtime.so $(PREFIX)/lib/
+	install -m 644 target/release/libdialtime.a $(PREFIX)/lib/
+	install -m 644 bindings-c/packaging/dialtimeConfig.cmake $(PREFIX)/lib/cmake/dialtime/
+	sed 's/@VERSION@/$(VERSION)/' bindings-c/packaging/dialtimeConfigVersion.cmake.in \
+	  > $(PREFIX)/lib/cmake/dialtime/dialtimeConfigVersion.cmake
+	sed -e 's|@PREFIX@|$(abspath $(PREFIX))|' -e 's/@VERSION@/$(VERSION)/' \
+	  bindings-c/packaging/dialtime.pc.in > $(PREFIX)/lib/pkgconfig/dialtime.pc
+
+$(CMAKE_VENV)/bin/cmake:
+	$(PYTHON) -m venv $(CMAKE_VENV)
+	$(CMAKE_VENV)/bin/pip install --quiet cmake
+
+## test-c-packages: consumer projects outside the repository build against an installed
+## prefix, one with find_package(dialtime), one with pkg-config, and run
+test-c-packages: $(CMAKE)
+	rm -rf build/prefix
+	$(MAKE) --no-print-directory install-c PREFIX=$(CURDIR)/build/prefix
+	set -e; out=$$(mktemp -d); trap 'rm -rf "$$out"' EXIT; \
+	  cp -r bindings-c/examples/cmake-consumer bindings-c/examples/pkg-config-consumer "$$out/"; \
+	  $(CMAKE) -S "$$out/cmake-consumer" -B "$$out/cmake-build" -DCMAKE_PREFIX_PATH=$(CURDIR)/build/prefix > /dev/null; \
+	  $(CMAKE) --build "$$out/cmake-build" > /dev/null; \
+	  "$$out/cmake-build/save-group"; "$$out/cmake-build/save-group-static"; \
+	  export PKG_CONFIG_PATH=$(CURDIR)/build/prefix/lib/pkgconfig; \
+	  $(CC) -std=c11 $(C_WARNINGS) "$$out/pkg-config-consumer/main.c" $$(pkg-config --cflags --libs dialtime) \
+	    -Wl,-rpath,$$(pkg-config --variable=libdir dialtime) -o "$$out/save-group-c"; \
+	  "$$out/save-group-c"
 
 ## python: build the wheel (pip → maturin → cargo) and install it into a fresh venv
 python:
