@@ -2,7 +2,7 @@
 //! `errors.js`; at load time `index.js` hands this module their factory (`registerErrors`), so
 //! every rejection and throw is a real `ValidationError`, `RateLimitError`, … with attributes.
 
-use dialtime::{Error, ErrorKind};
+use dialtime::Error;
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 use serde_json::{json, Value};
@@ -36,25 +36,10 @@ pub(crate) fn to_js(env: &Env, err: &Error) -> napi::Error {
             .ok_or_else(|| napi::Error::from_reason("dialtime: error classes not registered"))?;
         let error = factory
             .borrow_back(env)?
-            .call((class_name(err.kind()), err.to_string(), details(err)).into())?;
+            .call((err.kind().class_name(), err.to_string(), details(err)).into())?;
         Ok(napi::Error::from(error))
     };
     build().unwrap_or_else(|e| e)
-}
-
-fn class_name(kind: ErrorKind) -> &'static str {
-    match kind {
-        ErrorKind::Validation => "ValidationError",
-        ErrorKind::Authentication => "AuthenticationError",
-        ErrorKind::NotFound => "NotFoundError",
-        ErrorKind::RateLimited => "RateLimitError",
-        ErrorKind::Api => "APIError",
-        ErrorKind::Server => "ServerError",
-        ErrorKind::Timeout => "APITimeoutError",
-        ErrorKind::Connection => "APIConnectionError",
-        ErrorKind::Decode => "DecodeError",
-        ErrorKind::Config => "ConfigError",
-    }
 }
 
 /// The attributes the class constructors take (see `errors.js`).

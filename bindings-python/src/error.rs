@@ -37,21 +37,6 @@ pub(crate) fn config(py: Python<'_>, message: &str) -> PyErr {
     instance(py, "ConfigError", message, None).unwrap_or_else(|e| e)
 }
 
-fn class_name(kind: ErrorKind) -> &'static str {
-    match kind {
-        ErrorKind::Validation => "ValidationError",
-        ErrorKind::Authentication => "AuthenticationError",
-        ErrorKind::NotFound => "NotFoundError",
-        ErrorKind::RateLimited => "RateLimitError",
-        ErrorKind::Api => "APIError",
-        ErrorKind::Server => "ServerError",
-        ErrorKind::Timeout => "APITimeoutError",
-        ErrorKind::Connection => "APIConnectionError",
-        ErrorKind::Decode => "DecodeError",
-        ErrorKind::Config => "ConfigError",
-    }
-}
-
 fn build(py: Python<'_>, err: &Error) -> PyResult<PyErr> {
     let kwargs = PyDict::new(py);
     let problems: Vec<(&str, &str)> = err
@@ -78,7 +63,7 @@ fn build(py: Python<'_>, err: &Error) -> PyResult<PyErr> {
             _ => {}
         }
     }
-    instance(py, class_name(err.kind()), &err.to_string(), Some(&kwargs))
+    instance(py, err.kind().class_name(), &err.to_string(), Some(&kwargs))
 }
 
 fn instance(

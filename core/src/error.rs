@@ -80,6 +80,23 @@ impl ErrorKind {
             ErrorKind::Config => "config",
         }
     }
+
+    /// The error class the Python and Node bindings raise for this kind (`ValidationError`,
+    /// `RateLimitError`, …): one list, so the two cannot drift apart.
+    pub fn class_name(self) -> &'static str {
+        match self {
+            ErrorKind::Validation => "ValidationError",
+            ErrorKind::Authentication => "AuthenticationError",
+            ErrorKind::NotFound => "NotFoundError",
+            ErrorKind::RateLimited => "RateLimitError",
+            ErrorKind::Api => "APIError",
+            ErrorKind::Server => "ServerError",
+            ErrorKind::Timeout => "APITimeoutError",
+            ErrorKind::Connection => "APIConnectionError",
+            ErrorKind::Decode => "DecodeError",
+            ErrorKind::Config => "ConfigError",
+        }
+    }
 }
 
 impl fmt::Display for ErrorKind {
