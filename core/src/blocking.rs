@@ -6,7 +6,7 @@ use std::fmt;
 use crate::client::config::ClientBuilder;
 use crate::client::Client;
 use crate::error::Result;
-use crate::model::{DialTimeGroup, NewDialTimeGroup};
+use crate::model::{DialTimeGroup, DialTimeGroupUpdate, NewDialTimeGroup};
 use crate::runtime::block_on;
 
 /// The blocking client. Cheap to clone; safe to share between threads.
@@ -59,5 +59,28 @@ impl DialTimeGroups<'_> {
     /// See [`crate::DialTimeGroups::create`].
     pub fn create(&self, user_id: &str, group: &NewDialTimeGroup) -> Result<DialTimeGroup> {
         block_on(self.client.dial_time_groups().create(user_id, group))?
+    }
+
+    /// See [`crate::DialTimeGroups::update`].
+    pub fn update(
+        &self,
+        user_id: &str,
+        group_id: i64,
+        changes: &DialTimeGroupUpdate,
+    ) -> Result<DialTimeGroup> {
+        block_on(
+            self.client
+                .dial_time_groups()
+                .update(user_id, group_id, changes),
+        )?
+    }
+
+    /// See [`crate::DialTimeGroups::delete`].
+    pub fn delete(&self, user_id: &str, group_id: i64, sub_user_id: Option<&str>) -> Result<()> {
+        block_on(
+            self.client
+                .dial_time_groups()
+                .delete(user_id, group_id, sub_user_id),
+        )?
     }
 }

@@ -24,7 +24,10 @@ use std::fmt::Write as _;
 use serde_json::{Map, Value};
 
 use crate::error::{Error, Problem};
-use crate::model::{DaySchedule, NewDialTimeGroup, TimeOfDay, TimeParseError, TimeRange, Weekday};
+use crate::model::{
+    DaySchedule, DialTimeGroupUpdate, NewDialTimeGroup, TimeOfDay, TimeParseError, TimeRange,
+    Weekday,
+};
 
 /// The longest `name` the platform stores (Laravel's `max:255`, in characters).
 pub const NAME_MAX_CHARS: usize = 255;
@@ -142,6 +145,16 @@ impl Checker {
         self.name(&g.name);
         self.content(&g.content);
         if let Some(id) = &g.sub_user_id {
+            self.uuid("sub_user_id", id);
+        }
+    }
+
+    pub(crate) fn update(&mut self, u: &DialTimeGroupUpdate) {
+        self.name(&u.name);
+        if let Some(content) = &u.content {
+            self.content(content);
+        }
+        if let Some(id) = &u.sub_user_id {
             self.uuid("sub_user_id", id);
         }
     }

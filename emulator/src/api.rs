@@ -5,7 +5,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 
 use dialtime::validate::{self, UnknownFields};
-use dialtime::{DaySchedule, NewDialTimeGroup, Problem};
+use dialtime::{DaySchedule, DialTimeGroupUpdate, NewDialTimeGroup, Problem};
 use jiff::civil::DateTime;
 use serde::Serialize;
 use serde_json::Value;
@@ -29,8 +29,6 @@ pub(crate) struct State {
     faults: VecDeque<Fault>,
 }
 
-// `id` and `remark` are read back by the list and update endpoints (next issue).
-#[allow(dead_code)]
 struct Stored {
     id: i64,
     user_id: String,
@@ -116,6 +114,36 @@ struct CreatedRecord<'a> {
     id: i64,
 }
 
+/// A stored group as the update (and list) answers show it, in the documented key order.
+#[derive(Serialize)]
+struct Record<'a> {
+    id: i64,
+    name: &'a str,
+    user_id: &'a str,
+    content: &'a [DaySchedule],
+    is_default: bool,
+    skip_holiday: bool,
+    remark: Option<&'a str>,
+    created_at: String,
+    updated_at: String,
+}
+
+impl Stored {
+    fn record(&self) -> Record<'_> {
+        Record {
+            id: self.id,
+            name: &self.name,
+            user_id: &self.user_id,
+            content: &self.content,
+            is_default: self.is_default,
+            skip_holiday: self.skip_holiday,
+            remark: self.remark.as_deref(),
+            created_at: timestamp(&self.created_at),
+            updated_at: timestamp(&self.updated_at),
+        }
+    }
+}
+
 fn timestamp(dt: &DateTime) -> String {
     dt.strftime("%Y-%m-%d %H:%M:%S").to_string()
 }
@@ -193,6 +221,7 @@ impl Shared {
         &self,
         method: &str,
         path: &str,
+        query: &str,
         auth: Option<&[u8]>,
         body: &[u8],
     ) -> Answer {
@@ -207,6 +236,18 @@ impl Shared {
                     return refused;
                 }
                 self.create(user, body)
+            }
+            ("PUT", ["", "agent-api", "user", user, "dial-time-group", id]) => {
+                if let Some(refused) = self.check_user(user) {
+                    return refused;
+                }
+                self.update(user, id, body)
+            }
+            ("DELETE", ["", "agent-api", "user", user, "dial-time-group", id]) => {
+                if let Some(refused) = self.check_user(user) {
+                    return refused;
+                }
+                self.delete(user, id, query_param(query, "sub_user_id").as_deref())
             }
             _ => Answer::error(404, status_message(404)),
         }
@@ -272,6 +313,66 @@ impl Shared {
         answer
     }
 
+    /// Partial update: omitted fields keep their values; 404 for an id that is not this
+    /// user's (and sub-user's) group.
+    fn update(&self, user: &str, id: &str, body: &[u8]) -> Answer {
+        let changes: DialTimeGroupUpdate = match read_update(body) {
+            Ok(c) => c,
+            Err(answer) => return answer,
+        };
+        let now = now_in_china();
+        let mut state = self.state();
+        let Some(index) = find(&state.groups, user, id, changes.sub_user_id.as_deref()) else {
+            return Answer::error(404, "呼叫时间组不存在");
+        };
+        if changes.is_default == Some(true) {
+            let scope = state.groups[index].sub_user_id.clone();
+            for g in state.groups.iter_mut() {
+                if g.user_id == user && g.sub_user_id == scope {
+                    g.is_default = false;
+                }
+            }
+        }
+        let g = &mut state.groups[index];
+        g.name = changes.name;
+        if let Some(content) = changes.content {
+            g.content = content;
+        }
+        if let Some(yes) = changes.is_default {
+            g.is_default = yes;
+        }
+        if let Some(yes) = changes.skip_holiday {
+            g.skip_holiday = yes;
+        }
+        g.updated_at = now;
+        Answer::json(
+            200,
+            &SuccessEnvelope {
+                code: 200,
+                status: "success",
+                message: "修改成功",
+                data: g.record(),
+            },
+        )
+    }
+
+    fn delete(&self, user: &str, id: &str, sub_user_id: Option<&str>) -> Answer {
+        let mut state = self.state();
+        let Some(index) = find(&state.groups, user, id, sub_user_id) else {
+            return Answer::error(404, "呼叫时间组不存在");
+        };
+        state.groups.remove(index);
+        Answer::json(
+            200,
+            &SuccessEnvelope {
+                code: 200,
+                status: "success",
+                message: "删除成功",
+                data: Value::Null,
+            },
+        )
+    }
+
     pub(crate) fn count_request(&self) {
         self.requests.fetch_add(1, Ordering::Relaxed);
     }
@@ -283,6 +384,34 @@ pub(crate) fn too_large() -> Answer {
 
 pub(crate) fn max_request_bytes() -> usize {
     MAX_REQUEST_BYTES
+}
+
+/// The group `id` of `user` in the scope of `sub_user_id` (a sub-account's groups are apart
+/// from the main account's).
+fn find(groups: &[Stored], user: &str, id: &str, sub_user_id: Option<&str>) -> Option<usize> {
+    let id: i64 = id.parse().ok()?;
+    groups
+        .iter()
+        .position(|g| g.id == id && g.user_id == user && g.sub_user_id.as_deref() == sub_user_id)
+}
+
+/// One query parameter (the values dialtime sends need no percent-decoding: UUIDs, numbers).
+fn query_param(query: &str, name: &str) -> Option<String> {
+    query
+        .split('&')
+        .filter_map(|kv| kv.split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_owned())
+}
+
+/// Parses and validates an update body (name required, the rest optional).
+fn read_update(body: &[u8]) -> Result<DialTimeGroupUpdate, Answer> {
+    let changes: DialTimeGroupUpdate = serde_json::from_slice(body)
+        .map_err(|e| validation_answer(&[Problem::new("$", e.to_string())]))?;
+    changes
+        .validate()
+        .map_err(|e| validation_answer(e.problems()))?;
+    Ok(changes)
 }
 
 /// Parses and validates a create body as a tolerant server would (unknown keys ignored).

@@ -205,6 +205,7 @@ async fn respond(
     req: Request<Incoming>,
 ) -> Result<Response<Full<Bytes>>, Dropped> {
     let path = req.uri().path().to_owned();
+    let query = req.uri().query().unwrap_or_default().to_owned();
     let method = req.method().as_str().to_owned();
     if let Some(control) = path.strip_prefix("/_emulator/") {
         let body = read_body(req).await;
@@ -225,7 +226,13 @@ async fn respond(
     }
     let auth = req.headers().get(hyper::header::AUTHORIZATION).cloned();
     let answer = match read_body(req).await {
-        Some(body) => shared.handle(&method, &path, auth.as_ref().map(|v| v.as_bytes()), &body),
+        Some(body) => shared.handle(
+            &method,
+            &path,
+            &query,
+            auth.as_ref().map(|v| v.as_bytes()),
+            &body,
+        ),
         None => api::too_large(),
     };
     Ok(to_response(answer))

@@ -220,6 +220,67 @@ impl NewDialTimeGroupBuilder {
     }
 }
 
+/// Changes to a saved group (the body of
+/// `PUT /agent-api/user/{user_id}/dial-time-group/{group_id}`): `name` is required, every other
+/// field is sent only when set, and the platform keeps the value of an omitted one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DialTimeGroupUpdate {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content: Option<Vec<DaySchedule>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_default: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub skip_holiday: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sub_user_id: Option<String>,
+}
+
+impl DialTimeGroupUpdate {
+    /// Renames (or keeps the name of) a group; nothing else changes unless set.
+    pub fn new(name: impl Into<String>) -> Self {
+        DialTimeGroupUpdate {
+            name: name.into(),
+            content: None,
+            is_default: None,
+            skip_holiday: None,
+            sub_user_id: None,
+        }
+    }
+
+    #[must_use]
+    pub fn content(mut self, content: impl Into<Vec<DaySchedule>>) -> Self {
+        self.content = Some(content.into());
+        self
+    }
+
+    #[must_use]
+    pub fn is_default(mut self, yes: bool) -> Self {
+        self.is_default = Some(yes);
+        self
+    }
+
+    #[must_use]
+    pub fn skip_holiday(mut self, yes: bool) -> Self {
+        self.skip_holiday = Some(yes);
+        self
+    }
+
+    /// Acts on this sub-account's group.
+    #[must_use]
+    pub fn sub_user_id(mut self, id: impl Into<String>) -> Self {
+        self.sub_user_id = Some(id.into());
+        self
+    }
+
+    /// Checks every rule (as for a new group, for the fields that are set).
+    pub fn validate(&self) -> Result<(), Error> {
+        let mut check = Checker::default();
+        check.update(self);
+        check.finish()
+    }
+}
+
 /// A saved group, as the platform returns it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DialTimeGroup {

@@ -1,0 +1,156 @@
+//! update and delete against the emulator, blocking and async: partial updates, the default
+//! flag moving between groups, sub-user scoping, and not-found for unknown ids.
+
+use dialtime::{
+    BlockingClient, DaySchedule, DialTimeGroupUpdate, ErrorKind, NewDialTimeGroup, TimeRange,
+    Weekday,
+};
+use dialtime_emulator::Emulator;
+
+const SUB: &str = "0d1b7c2e-4f5a-4b6c-8d7e-9f0a1b2c3d4e";
+
+fn group(name: &str, is_default: bool) -> NewDialTimeGroup {
+    NewDialTimeGroup::builder(name)
+        .window(Weekday::Monday, "08:00", "20:00")
+        .is_default(is_default)
+        .build()
+        .unwrap()
+}
+
+fn client(emu: &Emulator) -> BlockingClient {
+    BlockingClient::builder()
+        .base_url(emu.base_url())
+        .token(emu.token())
+        .max_retries(0)
+        .build_blocking()
+        .unwrap()
+}
+
+#[test]
+fn update_changes_only_what_is_set() {
+    let emu = Emulator::start().unwrap();
+    let c = client(&emu);
+    let groups = c.dial_time_groups();
+    let saved = groups.create(emu.user_id(), &group("原名", false)).unwrap();
+
+    let renamed = groups
+        .update(emu.user_id(), saved.id, &DialTimeGroupUpdate::new("新名"))
+        .unwrap();
+    assert_eq!(renamed.id, saved.id);
+    assert_eq!(renamed.name, "新名");
+    assert_eq!(renamed.content, saved.content, "content kept when not sent");
+    assert!(!renamed.is_default);
+
+    let friday = vec![DaySchedule::new(
+        Weekday::Friday,
+        vec![TimeRange::parse("9:00", "12:00").unwrap()],
+    )];
+    let changed = DialTimeGroupUpdate::new("新名")
+        .content(friday.clone())
+        .skip_holiday(true);
+    // The same update through the async client.
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let updated = rt
+        .block_on(
+            c.as_async()
+                .dial_time_groups()
+                .update(emu.user_id(), saved.id, &changed),
+        )
+        .unwrap();
+    assert_eq!(updated.content, friday);
+    assert!(updated.skip_holiday);
+    assert_eq!(updated.remark, None);
+}
+
+#[test]
+fn the_default_flag_moves_between_groups() {
+    let emu = Emulator::start().unwrap();
+    let c = client(&emu);
+    let groups = c.dial_time_groups();
+    let a = groups.create(emu.user_id(), &group("A", true)).unwrap();
+    let b = groups.create(emu.user_id(), &group("B", false)).unwrap();
+    assert!(a.is_default && !b.is_default);
+    let b = groups
+        .update(
+            emu.user_id(),
+            b.id,
+            &DialTimeGroupUpdate::new("B").is_default(true),
+        )
+        .unwrap();
+    assert!(b.is_default);
+    // A lost its flag: renaming it shows the stored value.
+    let a = groups
+        .update(emu.user_id(), a.id, &DialTimeGroupUpdate::new("A"))
+        .unwrap();
+    assert!(!a.is_default);
+}
+
+#[test]
+fn unknown_ids_and_other_scopes_are_not_found() {
+    let emu = Emulator::start().unwrap();
+    let c = client(&emu);
+    let groups = c.dial_time_groups();
+    let main = groups.create(emu.user_id(), &group("main", false)).unwrap();
+    let mut sub_group = group("sub", false);
+    sub_group.sub_user_id = Some(SUB.to_owned());
+    let sub = groups.create(emu.user_id(), &sub_group).unwrap();
+
+    let kind = |r: dialtime::Result<()>| r.unwrap_err().kind();
+    assert_eq!(
+        kind(groups.delete(emu.user_id(), 999, None)),
+        ErrorKind::NotFound
+    );
+    // A sub-account's group is not the main account's, and the other way round.
+    assert_eq!(
+        kind(groups.delete(emu.user_id(), sub.id, None)),
+        ErrorKind::NotFound
+    );
+    assert_eq!(
+        kind(groups.delete(emu.user_id(), main.id, Some(SUB))),
+        ErrorKind::NotFound
+    );
+    let err = groups
+        .update(emu.user_id(), 999, &DialTimeGroupUpdate::new("x"))
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::NotFound);
+    assert_eq!(err.http_status(), Some(404));
+
+    groups.delete(emu.user_id(), sub.id, Some(SUB)).unwrap();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(
+        c.as_async()
+            .dial_time_groups()
+            .delete(emu.user_id(), main.id, None),
+    )
+    .unwrap();
+    assert_eq!(
+        kind(groups.delete(emu.user_id(), main.id, None)),
+        ErrorKind::NotFound
+    );
+}
+
+#[test]
+fn invalid_updates_and_ids_are_refused_before_sending() {
+    let emu = Emulator::start().unwrap();
+    let c = client(&emu);
+    let groups = c.dial_time_groups();
+    let bad = DialTimeGroupUpdate::new(" ")
+        .content(Vec::new())
+        .sub_user_id("nope");
+    let err = groups.update("not-a-uuid", 0, &bad).unwrap_err();
+    let paths: Vec<&str> = err.problems().iter().map(|p| p.path.as_str()).collect();
+    assert_eq!(
+        paths,
+        ["user_id", "group_id", "name", "content", "sub_user_id"]
+    );
+    let err = groups.delete(emu.user_id(), -3, Some("x")).unwrap_err();
+    let paths: Vec<&str> = err.problems().iter().map(|p| p.path.as_str()).collect();
+    assert_eq!(paths, ["group_id", "sub_user_id"]);
+    assert_eq!(emu.request_count(), 0);
+}
+
+#[test]
+fn an_update_sends_only_the_fields_that_are_set() {
+    let body = serde_json::to_value(DialTimeGroupUpdate::new("n").is_default(false)).unwrap();
+    assert_eq!(body, serde_json::json!({"name": "n", "is_default": false}));
+}
