@@ -6,7 +6,8 @@ use std::fmt;
 use crate::client::config::ClientBuilder;
 use crate::client::Client;
 use crate::error::Result;
-use crate::model::{DialTimeGroup, DialTimeGroupUpdate, NewDialTimeGroup};
+use crate::model::page::Pager;
+use crate::model::{DialTimeGroup, DialTimeGroupUpdate, ListParams, NewDialTimeGroup, Page};
 use crate::runtime::block_on;
 
 /// The blocking client. Cheap to clone; safe to share between threads.
@@ -55,7 +56,7 @@ pub struct DialTimeGroups<'c> {
     client: &'c Client,
 }
 
-impl DialTimeGroups<'_> {
+impl<'c> DialTimeGroups<'c> {
     /// See [`crate::DialTimeGroups::create`].
     pub fn create(&self, user_id: &str, group: &NewDialTimeGroup) -> Result<DialTimeGroup> {
         block_on(self.client.dial_time_groups().create(user_id, group))?
@@ -75,6 +76,22 @@ impl DialTimeGroups<'_> {
         )?
     }
 
+    /// See [`crate::DialTimeGroups::list`].
+    pub fn list(&self, user_id: &str, params: &ListParams) -> Result<Page<DialTimeGroup>> {
+        block_on(self.client.dial_time_groups().list(user_id, params))?
+    }
+
+    /// Every group, page after page, as an iterator (see [`crate::DialTimeGroups::list_all`]):
+    /// the next page is fetched only when the previous one is used up.
+    pub fn list_all(&self, user_id: &str, sub_user_id: Option<&str>) -> ListAll<'c> {
+        ListAll {
+            client: self.client,
+            user_id: user_id.to_owned(),
+            sub_user_id: sub_user_id.map(str::to_owned),
+            pager: Pager::new(),
+        }
+    }
+
     /// See [`crate::DialTimeGroups::delete`].
     pub fn delete(&self, user_id: &str, group_id: i64, sub_user_id: Option<&str>) -> Result<()> {
         block_on(
@@ -82,5 +99,39 @@ impl DialTimeGroups<'_> {
                 .dial_time_groups()
                 .delete(user_id, group_id, sub_user_id),
         )?
+    }
+}
+
+/// The iterator of [`DialTimeGroups::list_all`]: `Result<DialTimeGroup>` items; after an error
+/// it ends.
+pub struct ListAll<'c> {
+    client: &'c Client,
+    user_id: String,
+    sub_user_id: Option<String>,
+    pager: Pager<DialTimeGroup>,
+}
+
+impl Iterator for ListAll<'_> {
+    type Item = Result<DialTimeGroup>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            if let Some(group) = self.pager.pop() {
+                return Some(Ok(group));
+            }
+            let params = ListParams {
+                page: self.pager.next_page()?,
+                sub_user_id: self.sub_user_id.clone(),
+            };
+            let page = block_on(self.client.dial_time_groups().list(&self.user_id, &params))
+                .and_then(|r| r);
+            match page {
+                Ok(p) => self.pager.accept(p, |g| g.id),
+                Err(e) => {
+                    self.pager.stop();
+                    return Some(Err(e));
+                }
+            }
+        }
     }
 }

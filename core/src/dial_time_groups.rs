@@ -6,7 +6,10 @@ use reqwest::Method;
 
 use crate::client::{Client, Idempotent};
 use crate::error::Result;
-use crate::model::{DialTimeGroup, DialTimeGroupUpdate, NewDialTimeGroup};
+use futures_util::Stream;
+
+use crate::model::page::{decode_error, Pager};
+use crate::model::{DialTimeGroup, DialTimeGroupUpdate, ListParams, NewDialTimeGroup, Page};
 use crate::validate::Checker;
 
 /// What `data` holds in the answers of this resource, for error messages.
@@ -103,6 +106,74 @@ impl<'c> DialTimeGroups<'c> {
         Ok(())
     }
 }
+
+impl<'c> DialTimeGroups<'c> {
+    /// One page of the user's groups (`GET /agent-api/user/{user_id}/dial-time-group?page=N`),
+    /// of the sub-account `params.sub_user_id` when given. Read from every list shape the
+    /// platform uses (with or without `meta`).
+    pub async fn list(&self, user_id: &str, params: &ListParams) -> Result<Page<DialTimeGroup>> {
+        let mut check = Checker::default();
+        check.uuid("user_id", user_id);
+        if params.page == 0 {
+            check.push("page", "must be 1 or more, got 0");
+        }
+        if let Some(id) = &params.sub_user_id {
+            check.uuid("sub_user_id", id);
+        }
+        check.finish()?;
+        let page = params.page;
+        // Checked UUIDs and a number: safe in a URL without escaping.
+        let url = match &params.sub_user_id {
+            Some(sub) => self.client.url(format_args!(
+                "user/{user_id}/dial-time-group?page={page}&sub_user_id={sub}"
+            )),
+            None => self
+                .client
+                .url(format_args!("user/{user_id}/dial-time-group?page={page}")),
+        };
+        let answer = self
+            .client
+            .call::<Vec<DialTimeGroup>>(Method::GET, url, None, Idempotent::Yes, GROUPS)
+            .await?;
+        let meta = answer.meta.as_deref();
+        Page::read(answer.data, meta, page)
+            .map_err(|detail| decode_error(detail, meta.map_or("", |m| m.get())))
+    }
+
+    /// Every group of the user (or of `sub_user_id`), page after page, fetching the next page
+    /// only when the previous one is used up. Never yields a group twice; a platform that
+    /// repeats a page or answers another page than asked ends the stream (the latter with a
+    /// `Decode` error) instead of looping.
+    pub fn list_all(
+        &self,
+        user_id: &'c str,
+        sub_user_id: Option<&'c str>,
+    ) -> impl Stream<Item = Result<DialTimeGroup>> + 'c {
+        let groups = *self;
+        futures_util::stream::unfold(Pager::new(), move |mut pager| async move {
+            loop {
+                if let Some(group) = pager.pop() {
+                    return Some((Ok(group), pager));
+                }
+                let page = pager.next_page()?;
+                let params = ListParams {
+                    page,
+                    sub_user_id: sub_user_id.map(str::to_owned),
+                };
+                match groups.list(user_id, &params).await {
+                    Ok(p) => pager.accept(p, |g| g.id),
+                    Err(e) => {
+                        pager.stop();
+                        return Some((Err(e), pager));
+                    }
+                }
+            }
+        })
+    }
+}
+
+/// What `data` holds in a list answer, for error messages.
+const GROUPS: &str = "a list of dial time groups in `data`";
 
 fn encode<T: serde::Serialize>(body: &T) -> Result<Vec<u8>> {
     serde_json::to_vec(body).map_err(|e| crate::Error::Config {

@@ -40,8 +40,8 @@ pub use dial_time_groups::DialTimeGroups;
 pub use error::{ApiError, Error, ErrorKind, Problem, Result};
 pub use model::lenient::platform_zone;
 pub use model::{
-    DaySchedule, DialTimeGroup, DialTimeGroupUpdate, NewDialTimeGroup, NewDialTimeGroupBuilder,
-    TimeOfDay, TimeParseError, TimeRange, Weekday,
+    DaySchedule, DialTimeGroup, DialTimeGroupUpdate, ListParams, NewDialTimeGroup,
+    NewDialTimeGroupBuilder, Page, TimeOfDay, TimeParseError, TimeRange, Weekday,
 };
 
 /// The crate version, as sent in the user agent.

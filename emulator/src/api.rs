@@ -237,6 +237,12 @@ impl Shared {
                 }
                 self.create(user, body)
             }
+            ("GET", ["", "agent-api", "user", user, "dial-time-group"]) => {
+                if let Some(refused) = self.check_user(user) {
+                    return refused;
+                }
+                self.list(user, query)
+            }
             ("PUT", ["", "agent-api", "user", user, "dial-time-group", id]) => {
                 if let Some(refused) = self.check_user(user) {
                     return refused;
@@ -356,6 +362,47 @@ impl Shared {
         )
     }
 
+    /// A page of 15, oldest first, with the platform's `meta` (`per_page` as a string, as the
+    /// platform echoes it); a page past the end is empty.
+    fn list(&self, user: &str, query: &str) -> Answer {
+        let page = match query_param(query, "page").map(|p| p.parse::<u32>()) {
+            Some(Ok(page)) if page >= 1 => page,
+            _ => return validation_answer(&[Problem::new("page", "page 必须是大于 0 的整数")]),
+        };
+        let sub_user_id = query_param(query, "sub_user_id");
+        let state = self.state();
+        let scope: Vec<&Stored> = state
+            .groups
+            .iter()
+            .filter(|g| g.user_id == user && g.sub_user_id == sub_user_id)
+            .collect();
+        let total = scope.len();
+        let last_page = total.div_ceil(PAGE_SIZE).max(1);
+        let start = (page as usize - 1).saturating_mul(PAGE_SIZE);
+        let data: Vec<Record<'_>> = scope
+            .iter()
+            .skip(start)
+            .take(PAGE_SIZE)
+            .map(|g| g.record())
+            .collect();
+        Answer::json(
+            200,
+            &serde_json::json!({
+                "code": 200,
+                "status": "success",
+                "message": "获取成功",
+                "meta": {
+                    "has_pages": total > PAGE_SIZE,
+                    "total": total,
+                    "last_page": last_page,
+                    "current_page": page,
+                    "per_page": PAGE_SIZE.to_string(),
+                },
+                "data": data,
+            }),
+        )
+    }
+
     fn delete(&self, user: &str, id: &str, sub_user_id: Option<&str>) -> Answer {
         let mut state = self.state();
         let Some(index) = find(&state.groups, user, id, sub_user_id) else {
@@ -385,6 +432,9 @@ pub(crate) fn too_large() -> Answer {
 pub(crate) fn max_request_bytes() -> usize {
     MAX_REQUEST_BYTES
 }
+
+/// The emulator's page size (the platform's is unknown).
+const PAGE_SIZE: usize = 15;
 
 /// The group `id` of `user` in the scope of `sub_user_id` (a sub-account's groups are apart
 /// from the main account's).

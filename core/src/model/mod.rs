@@ -5,9 +5,11 @@
 //! `skip_holiday`, any key order).
 
 pub(crate) mod lenient;
+pub(crate) mod page;
 mod time;
 
 pub use lenient::format_datetime;
+pub use page::{ListParams, Page};
 pub use time::{TimeOfDay, TimeParseError, Weekday};
 
 use jiff::civil::DateTime;

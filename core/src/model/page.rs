@@ -1,0 +1,160 @@
+//! Lists: one page of results, and the bookkeeping that walks every page safely.
+
+use std::collections::{HashSet, VecDeque};
+
+use serde::Deserialize;
+
+use super::lenient;
+use crate::error::Error;
+
+/// Which page of a list to read, and for which sub-account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListParams {
+    /// 1-based. Default 1.
+    pub page: u32,
+    pub sub_user_id: Option<String>,
+}
+
+impl Default for ListParams {
+    fn default() -> Self {
+        ListParams {
+            page: 1,
+            sub_user_id: None,
+        }
+    }
+}
+
+/// One page of a list, with the platform's pagination when it sent any (some list shapes
+/// have no `meta`: then only `current_page` and `has_more` are known).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Page<T> {
+    pub data: Vec<T>,
+    pub current_page: u32,
+    pub last_page: Option<u32>,
+    pub per_page: Option<u32>,
+    pub total: Option<u64>,
+    /// Whether a later page may hold more: `current_page < last_page` with `meta`, else
+    /// "this page was not empty".
+    pub has_more: bool,
+}
+
+/// Every `meta` shape the platform uses: its own (`per_page` as a string or a number,
+/// `has_pages`) and Laravel's resource meta (`from`, `to`, `path`); unknown keys ignored.
+#[derive(Deserialize)]
+struct Meta {
+    #[serde(default, deserialize_with = "lenient::opt_int")]
+    current_page: Option<i64>,
+    #[serde(default, deserialize_with = "lenient::opt_int")]
+    last_page: Option<i64>,
+    #[serde(default, deserialize_with = "lenient::opt_int")]
+    per_page: Option<i64>,
+    #[serde(default, deserialize_with = "lenient::opt_int")]
+    total: Option<i64>,
+}
+
+impl<T> Page<T> {
+    /// Builds the page answered to a request for page `asked`. A `meta` that names another
+    /// page is an error: following it could loop or skip.
+    pub(crate) fn read(
+        data: Vec<T>,
+        meta: Option<&serde_json::value::RawValue>,
+        asked: u32,
+    ) -> Result<Page<T>, String> {
+        let meta = match meta.map(|m| serde_json::from_str::<Option<Meta>>(m.get())) {
+            Some(Ok(meta)) => meta,
+            Some(Err(e)) => return Err(format!("unreadable pagination `meta`: {e}")),
+            None => None,
+        };
+        let Some(meta) = meta else {
+            let has_more = !data.is_empty();
+            return Ok(Page {
+                data,
+                current_page: asked,
+                last_page: None,
+                per_page: None,
+                total: None,
+                has_more,
+            });
+        };
+        let number = |v: Option<i64>| v.and_then(|n| u32::try_from(n).ok());
+        let current_page = number(meta.current_page).unwrap_or(asked);
+        if current_page != asked {
+            return Err(format!(
+                "asked for page {asked}, the platform answered page {current_page}"
+            ));
+        }
+        let last_page = number(meta.last_page);
+        let has_more = match last_page {
+            Some(last) => current_page < last,
+            None => !data.is_empty(),
+        };
+        Ok(Page {
+            data,
+            current_page,
+            last_page,
+            per_page: number(meta.per_page),
+            total: meta.total.and_then(|n| u64::try_from(n).ok()),
+            has_more,
+        })
+    }
+}
+
+/// Walks pages for `list_all`: asks for the next page only when the buffer is empty, never
+/// yields an id twice, and stops when the platform repeats itself.
+pub(crate) struct Pager<T> {
+    next_page: Option<u32>,
+    buffer: VecDeque<T>,
+    seen: HashSet<i64>,
+}
+
+impl<T> Pager<T> {
+    pub(crate) fn new() -> Self {
+        Pager {
+            next_page: Some(1),
+            buffer: VecDeque::new(),
+            seen: HashSet::new(),
+        }
+    }
+
+    /// The next item already fetched.
+    pub(crate) fn pop(&mut self) -> Option<T> {
+        self.buffer.pop_front()
+    }
+
+    /// The page to fetch next, or `None` when the list is exhausted.
+    pub(crate) fn next_page(&self) -> Option<u32> {
+        self.next_page
+    }
+
+    /// Takes a fetched page; `id` identifies items. A page of nothing new (the platform
+    /// ignoring `page` and repeating one) ends the walk.
+    pub(crate) fn accept(&mut self, page: Page<T>, id: impl Fn(&T) -> i64) {
+        let asked = page.current_page;
+        let before = self.buffer.len();
+        for item in page.data {
+            if self.seen.insert(id(&item)) {
+                self.buffer.push_back(item);
+            }
+        }
+        let fresh = self.buffer.len() > before;
+        self.next_page = match (page.has_more && fresh, asked.checked_add(1)) {
+            (true, Some(next)) => Some(next),
+            _ => None,
+        };
+    }
+
+    /// Ends the walk (after an error).
+    pub(crate) fn stop(&mut self) {
+        self.next_page = None;
+        self.buffer.clear();
+    }
+}
+
+pub(crate) fn decode_error(detail: String, body: &str) -> Error {
+    Error::Decode {
+        http_status: 200,
+        expected: "a list page".to_owned(),
+        detail,
+        body: body.to_owned(),
+    }
+}

@@ -1,0 +1,227 @@
+//! list and list_all against the emulator and the shared list vectors: paging, scoping, and
+//! platforms that misbehave (no meta, repeated pages, another page than asked).
+
+use dialtime::{BlockingClient, ErrorKind, ListParams, NewDialTimeGroup, Weekday};
+use dialtime_emulator::{Emulator, Fault};
+use futures_util::StreamExt;
+
+const SUB: &str = "0d1b7c2e-4f5a-4b6c-8d7e-9f0a1b2c3d4e";
+
+fn client(emu: &Emulator) -> BlockingClient {
+    BlockingClient::builder()
+        .base_url(emu.base_url())
+        .token(emu.token())
+        .max_retries(0)
+        .build_blocking()
+        .unwrap()
+}
+
+fn group(name: &str, sub: Option<&str>) -> NewDialTimeGroup {
+    let mut b = NewDialTimeGroup::builder(name).window(Weekday::Monday, "08:00", "20:00");
+    if let Some(sub) = sub {
+        b = b.sub_user_id(sub);
+    }
+    b.build().unwrap()
+}
+
+#[test]
+fn forty_groups_come_back_once_each_over_three_pages() {
+    let emu = Emulator::start().unwrap();
+    let c = client(&emu);
+    let groups = c.dial_time_groups();
+    for i in 0..40 {
+        groups
+            .create(emu.user_id(), &group(&format!("g{i}"), None))
+            .unwrap();
+    }
+    groups
+        .create(emu.user_id(), &group("sub only", Some(SUB)))
+        .unwrap();
+
+    let first = groups.list(emu.user_id(), &ListParams::default()).unwrap();
+    assert_eq!(first.data.len(), 15);
+    assert_eq!(
+        (
+            first.current_page,
+            first.last_page,
+            first.per_page,
+            first.total
+        ),
+        (1, Some(3), Some(15), Some(40))
+    );
+    assert!(first.has_more);
+    let third = groups
+        .list(
+            emu.user_id(),
+            &ListParams {
+                page: 3,
+                sub_user_id: None,
+            },
+        )
+        .unwrap();
+    assert_eq!(third.data.len(), 10);
+    assert!(!third.has_more);
+    let past = groups
+        .list(
+            emu.user_id(),
+            &ListParams {
+                page: 4,
+                sub_user_id: None,
+            },
+        )
+        .unwrap();
+    assert!(past.data.is_empty() && !past.has_more);
+
+    let before = emu.request_count();
+    let names: Vec<String> = groups
+        .list_all(emu.user_id(), None)
+        .map(|g| g.unwrap().name)
+        .collect();
+    assert_eq!(names, (0..40).map(|i| format!("g{i}")).collect::<Vec<_>>());
+    assert_eq!(emu.request_count() - before, 3, "one request per page");
+
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let ids: Vec<i64> = rt.block_on(async {
+        let all = c.as_async().dial_time_groups();
+        let stream = all.list_all(emu.user_id(), None);
+        stream.map(|g| g.unwrap().id).collect().await
+    });
+    assert_eq!(ids, (1..=40).collect::<Vec<_>>());
+
+    let sub: Vec<String> = groups
+        .list_all(emu.user_id(), Some(SUB))
+        .map(|g| g.unwrap().name)
+        .collect();
+    assert_eq!(sub, ["sub only"]);
+}
+
+#[test]
+fn the_next_page_is_fetched_only_when_needed() {
+    let emu = Emulator::start().unwrap();
+    let c = client(&emu);
+    for i in 0..20 {
+        c.dial_time_groups()
+            .create(emu.user_id(), &group(&format!("g{i}"), None))
+            .unwrap();
+    }
+    let before = emu.request_count();
+    let first: Vec<_> = c
+        .dial_time_groups()
+        .list_all(emu.user_id(), None)
+        .take(15)
+        .collect();
+    assert_eq!(first.len(), 15);
+    assert_eq!(emu.request_count() - before, 1);
+}
+
+fn vectors() -> serde_json::Value {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../tests/vectors/list_responses.json"
+    );
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+#[test]
+fn list_vectors_are_read_as_they_say() {
+    let emu = Emulator::start().unwrap();
+    let c = client(&emu);
+    let cases = vectors();
+    for case in cases["responses"].as_array().unwrap() {
+        let name = case["name"].as_str().unwrap();
+        emu.push_fault(Fault::body(case["body"].as_str().unwrap()));
+        let page = case["page"].as_u64().unwrap() as u32;
+        let result = c.dial_time_groups().list(
+            emu.user_id(),
+            &ListParams {
+                page,
+                sub_user_id: None,
+            },
+        );
+        match (case.get("result"), result) {
+            (Some(want), Ok(got)) => {
+                let ids: Vec<i64> = got.data.iter().map(|g| g.id).collect();
+                let want_ids: Vec<i64> = want["ids"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|v| v.as_i64().unwrap())
+                    .collect();
+                assert_eq!(ids, want_ids, "{name}");
+                assert_eq!(
+                    u64::from(got.current_page),
+                    want["current_page"].as_u64().unwrap(),
+                    "{name}"
+                );
+                assert_eq!(
+                    got.last_page.map(u64::from),
+                    want["last_page"].as_u64(),
+                    "{name}"
+                );
+                assert_eq!(
+                    got.per_page.map(u64::from),
+                    want["per_page"].as_u64(),
+                    "{name}"
+                );
+                assert_eq!(got.total, want["total"].as_u64(), "{name}");
+                assert_eq!(got.has_more, want["has_more"].as_bool().unwrap(), "{name}");
+            }
+            (None, Err(e)) => assert_eq!(
+                e.kind().as_str(),
+                case["error"]["kind"].as_str().unwrap(),
+                "{name}"
+            ),
+            (_, other) => panic!("{name}: unexpected {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn a_platform_that_repeats_a_page_does_not_loop() {
+    let emu = Emulator::start().unwrap();
+    let c = client(&emu);
+    // No meta, the same two groups whatever the page: two groups, then the end.
+    let body = r#"{"code":200,"status":"success","data":[
+        {"id":1,"name":"a","user_id":"u","content":[],"is_default":false,"created_at":"2022-01-01 00:00:00","updated_at":"2022-01-01 00:00:00"},
+        {"id":2,"name":"b","user_id":"u","content":[],"is_default":false,"created_at":"2022-01-01 00:00:00","updated_at":"2022-01-01 00:00:00"}]}"#;
+    emu.push_fault(Fault::body(body).times(10));
+    let ids: Vec<i64> = c
+        .dial_time_groups()
+        .list_all(emu.user_id(), None)
+        .map(|g| g.unwrap().id)
+        .collect();
+    assert_eq!(ids, [1, 2]);
+    assert_eq!(emu.request_count(), 2);
+}
+
+#[test]
+fn a_platform_that_answers_another_page_ends_with_an_error() {
+    let emu = Emulator::start().unwrap();
+    let c = client(&emu);
+    let body = r#"{"code":200,"status":"success","meta":{"current_page":1,"last_page":3},"data":[
+        {"id":1,"name":"a","user_id":"u","content":[],"is_default":false,"created_at":"2022-01-01 00:00:00","updated_at":"2022-01-01 00:00:00"}]}"#;
+    emu.push_fault(Fault::body(body).times(10));
+    let items: Vec<_> = c.dial_time_groups().list_all(emu.user_id(), None).collect();
+    assert_eq!(items.len(), 2);
+    assert_eq!(items[0].as_ref().unwrap().id, 1);
+    assert_eq!(items[1].as_ref().unwrap_err().kind(), ErrorKind::Decode);
+}
+
+#[test]
+fn list_arguments_are_checked_before_sending() {
+    let emu = Emulator::start().unwrap();
+    let c = client(&emu);
+    let err = c
+        .dial_time_groups()
+        .list(
+            "nope",
+            &ListParams {
+                page: 0,
+                sub_user_id: Some("x".into()),
+            },
+        )
+        .unwrap_err();
+    let paths: Vec<&str> = err.problems().iter().map(|p| p.path.as_str()).collect();
+    assert_eq!(paths, ["user_id", "page", "sub_user_id"]);
+    assert_eq!(emu.request_count(), 0);
+}
