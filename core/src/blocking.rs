@@ -7,7 +7,9 @@ use crate::client::config::ClientBuilder;
 use crate::client::Client;
 use crate::error::Result;
 use crate::model::page::Pager;
-use crate::model::{DialTimeGroup, DialTimeGroupUpdate, ListParams, NewDialTimeGroup, Page};
+use crate::model::{
+    DialTimeGroup, DialTimeGroupUpdate, ListParams, NewDialTimeGroup, Outcome, Page,
+};
 use crate::runtime::block_on;
 
 /// The blocking client. Cheap to clone; safe to share between threads.
@@ -90,6 +92,15 @@ impl<'c> DialTimeGroups<'c> {
             sub_user_id: sub_user_id.map(str::to_owned),
             pager: Pager::new(),
         }
+    }
+
+    /// See [`crate::DialTimeGroups::ensure`].
+    pub fn ensure(
+        &self,
+        user_id: &str,
+        group: &NewDialTimeGroup,
+    ) -> Result<(DialTimeGroup, Outcome)> {
+        block_on(self.client.dial_time_groups().ensure(user_id, group))?
     }
 
     /// See [`crate::DialTimeGroups::delete`].

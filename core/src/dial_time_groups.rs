@@ -9,7 +9,9 @@ use crate::error::Result;
 use futures_util::Stream;
 
 use crate::model::page::{decode_error, Pager};
-use crate::model::{DialTimeGroup, DialTimeGroupUpdate, ListParams, NewDialTimeGroup, Page};
+use crate::model::{
+    DialTimeGroup, DialTimeGroupUpdate, ListParams, NewDialTimeGroup, Outcome, Page,
+};
 use crate::validate::Checker;
 
 /// What `data` holds in the answers of this resource, for error messages.
@@ -169,6 +171,62 @@ impl<'c> DialTimeGroups<'c> {
                 }
             }
         })
+    }
+}
+
+impl DialTimeGroups<'_> {
+    /// Makes it so: the group named `group.name` in the (user, sub-user) scope becomes
+    /// `group`. Creates it when absent, updates it when it differs (flags, or the schedule —
+    /// the order of days and ranges does not count), and sends nothing when it already
+    /// matches. Running it twice never creates a second group. Two groups already sharing the
+    /// name is a `Validation` error naming both ids.
+    pub async fn ensure(
+        &self,
+        user_id: &str,
+        group: &NewDialTimeGroup,
+    ) -> Result<(DialTimeGroup, Outcome)> {
+        let mut check = Checker::default();
+        check.uuid("user_id", user_id);
+        check.new_group(group);
+        check.finish()?;
+        let mut found = Vec::new();
+        let all = self.list_all(user_id, group.sub_user_id.as_deref());
+        futures_util::pin_mut!(all);
+        while let Some(saved) = futures_util::StreamExt::next(&mut all).await {
+            let saved = saved?;
+            if saved.name == group.name {
+                found.push(saved);
+            }
+        }
+        match found.len() {
+            0 => Ok((self.create(user_id, group).await?, Outcome::Created)),
+            1 => {
+                let saved = found.remove(0);
+                if group.matches(&saved) {
+                    return Ok((saved, Outcome::Unchanged));
+                }
+                let changes = DialTimeGroupUpdate {
+                    name: group.name.clone(),
+                    content: Some(group.content.clone()),
+                    is_default: Some(group.is_default),
+                    skip_holiday: Some(group.skip_holiday),
+                    sub_user_id: group.sub_user_id.clone(),
+                };
+                let updated = self.update(user_id, saved.id, &changes).await?;
+                Ok((updated, Outcome::Updated))
+            }
+            n => {
+                let ids: Vec<String> = found.iter().map(|g| g.id.to_string()).collect();
+                Err(crate::Error::Validation(vec![crate::Problem::new(
+                    "name",
+                    format!(
+                        "{n} groups are already named {:?} (ids {}): ensure needs the name to be unique",
+                        group.name,
+                        ids.join(", ")
+                    ),
+                )]))
+            }
+        }
     }
 }
 

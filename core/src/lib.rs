@@ -41,7 +41,7 @@ pub use error::{ApiError, Error, ErrorKind, Problem, Result};
 pub use model::lenient::platform_zone;
 pub use model::{
     DaySchedule, DialTimeGroup, DialTimeGroupUpdate, ListParams, NewDialTimeGroup,
-    NewDialTimeGroupBuilder, Page, TimeOfDay, TimeParseError, TimeRange, Weekday,
+    NewDialTimeGroupBuilder, Outcome, Page, TimeOfDay, TimeParseError, TimeRange, Weekday,
 };
 
 /// The crate version, as sent in the user agent.

@@ -222,6 +222,56 @@ impl NewDialTimeGroupBuilder {
     }
 }
 
+/// What [`crate::DialTimeGroups::ensure`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Outcome {
+    /// No group had the name: it was created.
+    Created,
+    /// The group with the name differed: it was updated.
+    Updated,
+    /// The group with the name was already as wanted: nothing was sent.
+    Unchanged,
+}
+
+impl Outcome {
+    /// `"created"`, `"updated"` or `"unchanged"`, as the bindings show it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Created => "created",
+            Outcome::Updated => "updated",
+            Outcome::Unchanged => "unchanged",
+        }
+    }
+}
+
+impl NewDialTimeGroup {
+    /// Whether `saved` already is this group: same flags and the same schedule, whatever the
+    /// order of its days and ranges (times are compared as times, so `9:00` is `09:00`).
+    pub fn matches(&self, saved: &DialTimeGroup) -> bool {
+        self.name == saved.name
+            && self.is_default == saved.is_default
+            && self.skip_holiday == saved.skip_holiday
+            && same_schedule(&self.content, &saved.content)
+    }
+}
+
+/// Two schedules call at the same times: the order of days and of ranges does not count.
+pub fn same_schedule(a: &[DaySchedule], b: &[DaySchedule]) -> bool {
+    fn normal(days: &[DaySchedule]) -> Vec<(Weekday, Vec<TimeRange>)> {
+        let mut out: Vec<(Weekday, Vec<TimeRange>)> = days
+            .iter()
+            .map(|d| {
+                let mut times = d.times.clone();
+                times.sort_by_key(|t| (t.begin_time, t.end_time));
+                (d.week, times)
+            })
+            .collect();
+        out.sort_by_key(|(week, _)| week.number());
+        out
+    }
+    normal(a) == normal(b)
+}
+
 /// Changes to a saved group (the body of
 /// `PUT /agent-api/user/{user_id}/dial-time-group/{group_id}`): `name` is required, every other
 /// field is sent only when set, and the platform keeps the value of an omitted one.

@@ -1,0 +1,120 @@
+//! ensure: created, then unchanged; updated when it differs; order and padding do not count;
+//! scoped by sub-user; a duplicated name is an error naming both ids.
+
+use dialtime::{BlockingClient, ErrorKind, NewDialTimeGroup, Outcome, Weekday};
+use dialtime_emulator::Emulator;
+
+const SUB: &str = "0d1b7c2e-4f5a-4b6c-8d7e-9f0a1b2c3d4e";
+
+fn client(emu: &Emulator) -> BlockingClient {
+    BlockingClient::builder()
+        .base_url(emu.base_url())
+        .token(emu.token())
+        .max_retries(0)
+        .build_blocking()
+        .unwrap()
+}
+
+fn wanted() -> NewDialTimeGroup {
+    NewDialTimeGroup::builder("工作日")
+        .window(Weekday::Monday, "08:00", "12:00")
+        .window(Weekday::Monday, "13:00", "18:00")
+        .window(Weekday::Tuesday, "08:00", "18:00")
+        .skip_holiday(true)
+        .build()
+        .unwrap()
+}
+
+#[test]
+fn twice_is_created_then_unchanged() {
+    let emu = Emulator::start().unwrap();
+    let c = client(&emu);
+    let (first, outcome) = c
+        .dial_time_groups()
+        .ensure(emu.user_id(), &wanted())
+        .unwrap();
+    assert_eq!(outcome, Outcome::Created);
+    let before = emu.request_count();
+    let (again, outcome) = c
+        .dial_time_groups()
+        .ensure(emu.user_id(), &wanted())
+        .unwrap();
+    assert_eq!(outcome, Outcome::Unchanged);
+    assert_eq!(again.id, first.id);
+    assert_eq!(emu.request_count() - before, 1, "one list call, no write");
+    assert_eq!(
+        c.dial_time_groups().list_all(emu.user_id(), None).count(),
+        1
+    );
+}
+
+#[test]
+fn order_of_days_and_ranges_and_padding_do_not_count() {
+    let emu = Emulator::start().unwrap();
+    let c = client(&emu);
+    c.dial_time_groups()
+        .ensure(emu.user_id(), &wanted())
+        .unwrap();
+    let same = NewDialTimeGroup::builder("工作日")
+        .window(Weekday::Tuesday, "8:00", "18:00")
+        .window(Weekday::Monday, "13:00", "18:00")
+        .window(Weekday::Monday, "8:00", "12:00")
+        .skip_holiday(true)
+        .build()
+        .unwrap();
+    let (_, outcome) = c.dial_time_groups().ensure(emu.user_id(), &same).unwrap();
+    assert_eq!(outcome, Outcome::Unchanged);
+}
+
+#[test]
+fn a_different_schedule_or_flag_is_updated_in_place() {
+    let emu = Emulator::start().unwrap();
+    let c = client(&emu);
+    let (first, _) = c
+        .dial_time_groups()
+        .ensure(emu.user_id(), &wanted())
+        .unwrap();
+    let mut changed = wanted();
+    changed.content.pop();
+    let (updated, outcome) = c
+        .dial_time_groups()
+        .ensure(emu.user_id(), &changed)
+        .unwrap();
+    assert_eq!(outcome, Outcome::Updated);
+    assert_eq!(updated.id, first.id);
+    assert_eq!(updated.content.len(), 1);
+    let mut flag = changed.clone();
+    flag.is_default = true;
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let (updated, outcome) = rt
+        .block_on(c.as_async().dial_time_groups().ensure(emu.user_id(), &flag))
+        .unwrap();
+    assert_eq!(outcome, Outcome::Updated);
+    assert!(updated.is_default);
+    assert_eq!(
+        c.dial_time_groups().list_all(emu.user_id(), None).count(),
+        1
+    );
+}
+
+#[test]
+fn scopes_are_apart_and_duplicates_are_an_error() {
+    let emu = Emulator::start().unwrap();
+    let c = client(&emu);
+    let groups = c.dial_time_groups();
+    let (main, _) = groups.ensure(emu.user_id(), &wanted()).unwrap();
+    let mut sub = wanted();
+    sub.sub_user_id = Some(SUB.to_owned());
+    let (in_sub, outcome) = groups.ensure(emu.user_id(), &sub).unwrap();
+    assert_eq!(outcome, Outcome::Created);
+    assert_ne!(in_sub.id, main.id);
+
+    let twin = groups.create(emu.user_id(), &wanted()).unwrap();
+    let err = groups.ensure(emu.user_id(), &wanted()).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Validation);
+    let message = &err.problems()[0].message;
+    assert!(
+        message.contains(&main.id.to_string()) && message.contains(&twin.id.to_string()),
+        "{message}"
+    );
+}
