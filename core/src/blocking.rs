@@ -6,7 +6,6 @@ use std::fmt;
 use crate::client::config::ClientBuilder;
 use crate::client::Client;
 use crate::error::Result;
-use crate::model::page::Pager;
 use crate::model::{
     DialTimeGroup, DialTimeGroupUpdate, ListParams, NewDialTimeGroup, Outcome, Page,
 };
@@ -58,7 +57,7 @@ pub struct DialTimeGroups<'c> {
     client: &'c Client,
 }
 
-impl<'c> DialTimeGroups<'c> {
+impl DialTimeGroups<'_> {
     /// See [`crate::DialTimeGroups::create`].
     pub fn create(&self, user_id: &str, group: &NewDialTimeGroup) -> Result<DialTimeGroup> {
         block_on(self.client.dial_time_groups().create(user_id, group))?
@@ -85,13 +84,8 @@ impl<'c> DialTimeGroups<'c> {
 
     /// Every group, page after page, as an iterator (see [`crate::DialTimeGroups::list_all`]):
     /// the next page is fetched only when the previous one is used up.
-    pub fn list_all(&self, user_id: &str, sub_user_id: Option<&str>) -> ListAll<'c> {
-        ListAll {
-            client: self.client,
-            user_id: user_id.to_owned(),
-            sub_user_id: sub_user_id.map(str::to_owned),
-            pager: Pager::new(),
-        }
+    pub fn list_all(&self, user_id: &str, sub_user_id: Option<&str>) -> ListAll {
+        ListAll(self.client.dial_time_groups().pages(user_id, sub_user_id))
     }
 
     /// See [`crate::DialTimeGroups::ensure`].
@@ -114,35 +108,16 @@ impl<'c> DialTimeGroups<'c> {
 }
 
 /// The iterator of [`DialTimeGroups::list_all`]: `Result<DialTimeGroup>` items; after an error
-/// it ends.
-pub struct ListAll<'c> {
-    client: &'c Client,
-    user_id: String,
-    sub_user_id: Option<String>,
-    pager: Pager<DialTimeGroup>,
-}
+/// it ends. Owns a handle on the client.
+pub struct ListAll(crate::dial_time_groups::ListAll);
 
-impl Iterator for ListAll<'_> {
+impl Iterator for ListAll {
     type Item = Result<DialTimeGroup>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        loop {
-            if let Some(group) = self.pager.pop() {
-                return Some(Ok(group));
-            }
-            let params = ListParams {
-                page: self.pager.next_page()?,
-                sub_user_id: self.sub_user_id.clone(),
-            };
-            let page = block_on(self.client.dial_time_groups().list(&self.user_id, &params))
-                .and_then(|r| r);
-            match page {
-                Ok(p) => self.pager.accept(p, |g| g.id),
-                Err(e) => {
-                    self.pager.stop();
-                    return Some(Err(e));
-                }
-            }
+        match block_on(self.0.next()) {
+            Ok(item) => item,
+            Err(e) => Some(Err(e)),
         }
     }
 }

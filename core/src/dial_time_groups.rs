@@ -145,32 +145,63 @@ impl<'c> DialTimeGroups<'c> {
     /// Every group of the user (or of `sub_user_id`), page after page, fetching the next page
     /// only when the previous one is used up. Never yields a group twice; a platform that
     /// repeats a page or answers another page than asked ends the stream (the latter with a
-    /// `Decode` error) instead of looping.
+    /// `Decode` error) instead of looping. The stream owns what it needs (`'static`).
     pub fn list_all(
         &self,
-        user_id: &'c str,
-        sub_user_id: Option<&'c str>,
-    ) -> impl Stream<Item = Result<DialTimeGroup>> + 'c {
-        let groups = *self;
-        futures_util::stream::unfold(Pager::new(), move |mut pager| async move {
-            loop {
-                if let Some(group) = pager.pop() {
-                    return Some((Ok(group), pager));
-                }
-                let page = pager.next_page()?;
-                let params = ListParams {
-                    page,
-                    sub_user_id: sub_user_id.map(str::to_owned),
-                };
-                match groups.list(user_id, &params).await {
-                    Ok(p) => pager.accept(p, |g| g.id),
-                    Err(e) => {
-                        pager.stop();
-                        return Some((Err(e), pager));
-                    }
+        user_id: &str,
+        sub_user_id: Option<&str>,
+    ) -> impl Stream<Item = Result<DialTimeGroup>> + Send + 'static {
+        futures_util::stream::unfold(self.pages(user_id, sub_user_id), |mut pages| async move {
+            pages.next().await.map(|item| (item, pages))
+        })
+    }
+
+    /// The same walk as [`Self::list_all`] as an owned cursor with `next().await`, for code
+    /// (and bindings) that drive it by hand.
+    pub fn pages(&self, user_id: &str, sub_user_id: Option<&str>) -> ListAll {
+        ListAll {
+            client: self.client.clone(),
+            user_id: user_id.to_owned(),
+            sub_user_id: sub_user_id.map(str::to_owned),
+            pager: Pager::new(),
+        }
+    }
+}
+
+/// Every group of a user, page by page: see [`DialTimeGroups::list_all`]. Owns a handle on
+/// the client (cheap: the pool is shared).
+pub struct ListAll {
+    client: Client,
+    user_id: String,
+    sub_user_id: Option<String>,
+    pager: Pager<DialTimeGroup>,
+}
+
+impl ListAll {
+    /// The next group, fetching a page when needed; `None` at the end. After an error the
+    /// walk ends.
+    pub async fn next(&mut self) -> Option<Result<DialTimeGroup>> {
+        loop {
+            if let Some(group) = self.pager.pop() {
+                return Some(Ok(group));
+            }
+            let params = ListParams {
+                page: self.pager.next_page()?,
+                sub_user_id: self.sub_user_id.clone(),
+            };
+            match self
+                .client
+                .dial_time_groups()
+                .list(&self.user_id, &params)
+                .await
+            {
+                Ok(page) => self.pager.accept(page, |g| g.id),
+                Err(e) => {
+                    self.pager.stop();
+                    return Some(Err(e));
                 }
             }
-        })
+        }
     }
 }
 
