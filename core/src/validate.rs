@@ -53,6 +53,24 @@ pub fn new_group_from_json_str(payload: &str) -> Result<NewDialTimeGroup, Error>
     new_group_from_json(&value)
 }
 
+/// Checks an update payload (`name` required; `content`, `is_default`, `skip_holiday`,
+/// `sub_user_id` optional, `null` meaning "not sent") and returns the typed update.
+pub fn update_from_json(payload: &Value) -> Result<DialTimeGroupUpdate, Error> {
+    read_update(payload, UnknownFields::Reject)
+}
+
+/// Reads and checks an update payload. The emulator uses it with [`UnknownFields::Ignore`].
+pub fn read_update(payload: &Value, unknown: UnknownFields) -> Result<DialTimeGroupUpdate, Error> {
+    let mut check = Checker::default();
+    let update = JsonReader {
+        check: &mut check,
+        unknown,
+    }
+    .update(payload);
+    check.finish()?;
+    update.ok_or_else(|| Error::Validation(vec![Problem::new("$", "is not a valid payload")]))
+}
+
 /// What to do with keys that are not fields of the payload.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum UnknownFields {
@@ -377,6 +395,50 @@ impl JsonReader<'_> {
             skip_holiday: skip_holiday?,
             sub_user_id: sub_user_id?,
         })
+    }
+
+    fn update(&mut self, v: &Value) -> Option<DialTimeGroupUpdate> {
+        let Some(obj) = v.as_object() else {
+            self.check
+                .push("$", format!("must be a JSON object, got {}", excerpt(v)));
+            return None;
+        };
+        let name = self.required(obj, "", "name").and_then(|v| match v {
+            Value::String(s) => {
+                self.check.name(s);
+                Some(s.clone())
+            }
+            other => self.wrong_type("name", "a string", other),
+        });
+        let content = match obj.get("content") {
+            None | Some(Value::Null) => Some(None),
+            Some(v) => self.content(v).map(Some),
+        };
+        let is_default = self.optional_boolean(obj, "is_default");
+        let skip_holiday = self.optional_boolean(obj, "skip_holiday");
+        let sub_user_id = match obj.get("sub_user_id") {
+            None | Some(Value::Null) => Some(None),
+            Some(Value::String(s)) => {
+                self.check.uuid("sub_user_id", s);
+                Some(Some(s.clone()))
+            }
+            Some(other) => self.wrong_type("sub_user_id", "a string", other),
+        };
+        self.unknown_keys(obj, "", GROUP_FIELDS);
+        Some(DialTimeGroupUpdate {
+            name: name?,
+            content: content?,
+            is_default: is_default?,
+            skip_holiday: skip_holiday?,
+            sub_user_id: sub_user_id?,
+        })
+    }
+
+    fn optional_boolean(&mut self, obj: &Map<String, Value>, key: &str) -> Option<Option<bool>> {
+        match obj.get(key) {
+            None | Some(Value::Null) => Some(None),
+            Some(_) => self.boolean(obj, key).map(Some),
+        }
     }
 
     fn content(&mut self, v: &Value) -> Option<Vec<DaySchedule>> {

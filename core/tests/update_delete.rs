@@ -154,3 +154,27 @@ fn an_update_sends_only_the_fields_that_are_set() {
     let body = serde_json::to_value(DialTimeGroupUpdate::new("n").is_default(false)).unwrap();
     assert_eq!(body, serde_json::json!({"name": "n", "is_default": false}));
 }
+
+#[test]
+fn update_json_is_read_with_paths_and_nulls_mean_not_sent() {
+    let ok = dialtime::validate::update_from_json(&serde_json::json!({
+        "name": "n", "content": null, "is_default": true, "skip_holiday": null
+    }))
+    .unwrap();
+    assert_eq!(ok, DialTimeGroupUpdate::new("n").is_default(true));
+    let err = dialtime::validate::update_from_json(&serde_json::json!({
+        "content": [{"week": 9, "times": []}], "is_default": "yes", "skipHoliday": true
+    }))
+    .unwrap_err();
+    let paths: Vec<&str> = err.problems().iter().map(|p| p.path.as_str()).collect();
+    assert_eq!(
+        paths,
+        [
+            "name",
+            "content[0].week",
+            "content[0].times",
+            "is_default",
+            "skipHoliday"
+        ]
+    );
+}

@@ -454,14 +454,12 @@ fn query_param(query: &str, name: &str) -> Option<String> {
         .map(|(_, v)| v.to_owned())
 }
 
-/// Parses and validates an update body (name required, the rest optional).
+/// Parses and validates an update body (name required, the rest optional), tolerantly.
 fn read_update(body: &[u8]) -> Result<DialTimeGroupUpdate, Answer> {
-    let changes: DialTimeGroupUpdate = serde_json::from_slice(body)
-        .map_err(|e| validation_answer(&[Problem::new("$", e.to_string())]))?;
-    changes
-        .validate()
-        .map_err(|e| validation_answer(e.problems()))?;
-    Ok(changes)
+    let value: Value =
+        serde_json::from_slice(body).map_err(|_| Answer::error(400, "请求体不是合法的 JSON"))?;
+    validate::read_update(&value, UnknownFields::Ignore)
+        .map_err(|e| validation_answer(e.problems()))
 }
 
 /// Parses and validates a create body as a tolerant server would (unknown keys ignored).
