@@ -1,12 +1,14 @@
 //! Mirrors `dialtime::dial_time_groups`: `client.dial_time_groups.create(...)`.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
+use dialtime::ListParams;
+use pyo3::exceptions::PyStopAsyncIteration;
 use pyo3::prelude::*;
 
 use crate::client::Shared;
 use crate::error::{raise_later, OrRaise};
-use crate::model::PyDialTimeGroup;
+use crate::model::{PyDialTimeGroup, PyPage};
 use crate::payload;
 
 /// `Client.dial_time_groups`.
@@ -18,6 +20,10 @@ pub struct PyDialTimeGroups {
 impl PyDialTimeGroups {
     pub(crate) fn new(shared: Arc<Shared>) -> Self {
         Self { shared }
+    }
+
+    fn blocking(&self, py: Python<'_>) -> PyResult<dialtime::BlockingClient> {
+        self.shared.client(py).map(dialtime::BlockingClient::from)
     }
 }
 
@@ -37,9 +43,102 @@ impl PyDialTimeGroups {
     ) -> PyResult<PyDialTimeGroup> {
         let group = payload::new_group(name, content, is_default, skip_holiday, sub_user_id)
             .or_raise(py)?;
-        let client = dialtime::BlockingClient::from(self.shared.client(py)?);
+        let client = self.blocking(py)?;
         py.detach(|| client.dial_time_groups().create(user_id, &group))
             .map(PyDialTimeGroup)
+            .or_raise(py)
+    }
+
+    /// One page of the user's groups (15 per page on the platform).
+    #[pyo3(signature = (user_id, *, page=1, sub_user_id=None))]
+    fn list(
+        &self,
+        py: Python<'_>,
+        user_id: &str,
+        page: u32,
+        sub_user_id: Option<String>,
+    ) -> PyResult<PyPage> {
+        let client = self.blocking(py)?;
+        let params = ListParams { page, sub_user_id };
+        py.detach(|| client.dial_time_groups().list(user_id, &params))
+            .map(PyPage)
+            .or_raise(py)
+    }
+
+    /// Every group of the user, fetching page after page as the iteration needs them.
+    #[pyo3(signature = (user_id, *, sub_user_id=None))]
+    fn list_all(
+        &self,
+        py: Python<'_>,
+        user_id: &str,
+        sub_user_id: Option<&str>,
+    ) -> PyResult<PyGroupIterator> {
+        let client = self.blocking(py)?;
+        let walk = client.dial_time_groups().list_all(user_id, sub_user_id);
+        Ok(PyGroupIterator(Mutex::new(walk)))
+    }
+
+    /// Changes a group: `name` always, every other field only when given (not None).
+    #[pyo3(signature = (user_id, group_id, *, name, content=None, is_default=None, skip_holiday=None, sub_user_id=None))]
+    fn update(
+        &self,
+        py: Python<'_>,
+        user_id: &str,
+        group_id: i64,
+        name: &Bound<'_, PyAny>,
+        content: Option<&Bound<'_, PyAny>>,
+        is_default: Option<&Bound<'_, PyAny>>,
+        skip_holiday: Option<&Bound<'_, PyAny>>,
+        sub_user_id: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<PyDialTimeGroup> {
+        let changes =
+            payload::update(name, content, is_default, skip_holiday, sub_user_id).or_raise(py)?;
+        let client = self.blocking(py)?;
+        py.detach(|| {
+            client
+                .dial_time_groups()
+                .update(user_id, group_id, &changes)
+        })
+        .map(PyDialTimeGroup)
+        .or_raise(py)
+    }
+
+    /// Deletes a group; `NotFoundError` when it does not exist (in that scope).
+    #[pyo3(signature = (user_id, group_id, *, sub_user_id=None))]
+    fn delete(
+        &self,
+        py: Python<'_>,
+        user_id: &str,
+        group_id: i64,
+        sub_user_id: Option<&str>,
+    ) -> PyResult<()> {
+        let client = self.blocking(py)?;
+        py.detach(|| {
+            client
+                .dial_time_groups()
+                .delete(user_id, group_id, sub_user_id)
+        })
+        .or_raise(py)
+    }
+
+    /// Makes the group named `name` be exactly this: created, updated, or left unchanged.
+    /// Returns `(group, "created" | "updated" | "unchanged")`.
+    #[pyo3(signature = (user_id, *, name, content, is_default, skip_holiday, sub_user_id=None))]
+    fn ensure(
+        &self,
+        py: Python<'_>,
+        user_id: &str,
+        name: &Bound<'_, PyAny>,
+        content: &Bound<'_, PyAny>,
+        is_default: &Bound<'_, PyAny>,
+        skip_holiday: &Bound<'_, PyAny>,
+        sub_user_id: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<(PyDialTimeGroup, &'static str)> {
+        let group = payload::new_group(name, content, is_default, skip_holiday, sub_user_id)
+            .or_raise(py)?;
+        let client = self.blocking(py)?;
+        py.detach(|| client.dial_time_groups().ensure(user_id, &group))
+            .map(|(g, outcome)| (PyDialTimeGroup(g), outcome.as_str()))
             .or_raise(py)
     }
 
@@ -83,7 +182,149 @@ impl PyAsyncDialTimeGroups {
         })
     }
 
+    /// One page of the user's groups (awaitable).
+    #[pyo3(signature = (user_id, *, page=1, sub_user_id=None))]
+    fn list<'py>(
+        &self,
+        py: Python<'py>,
+        user_id: String,
+        page: u32,
+        sub_user_id: Option<String>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let client = self.shared.client(py);
+        crate::runtime::future(py, async move {
+            let params = ListParams { page, sub_user_id };
+            let page = client?.dial_time_groups().list(&user_id, &params).await;
+            raise_later(page).map(PyPage)
+        })
+    }
+
+    /// Every group of the user, as an async iterator (`async for`), page by page.
+    #[pyo3(signature = (user_id, *, sub_user_id=None))]
+    fn list_all(
+        &self,
+        py: Python<'_>,
+        user_id: &str,
+        sub_user_id: Option<&str>,
+    ) -> PyResult<PyAsyncGroupIterator> {
+        let walk = self
+            .shared
+            .client(py)?
+            .dial_time_groups()
+            .pages(user_id, sub_user_id);
+        Ok(PyAsyncGroupIterator(Arc::new(tokio::sync::Mutex::new(
+            walk,
+        ))))
+    }
+
+    /// Changes a group (awaitable): `name` always, every other field only when given.
+    #[pyo3(signature = (user_id, group_id, *, name, content=None, is_default=None, skip_holiday=None, sub_user_id=None))]
+    fn update<'py>(
+        &self,
+        py: Python<'py>,
+        user_id: String,
+        group_id: i64,
+        name: &Bound<'_, PyAny>,
+        content: Option<&Bound<'_, PyAny>>,
+        is_default: Option<&Bound<'_, PyAny>>,
+        skip_holiday: Option<&Bound<'_, PyAny>>,
+        sub_user_id: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let changes = payload::update(name, content, is_default, skip_holiday, sub_user_id);
+        let client = self.shared.client(py);
+        crate::runtime::future(py, async move {
+            let (client, changes) = (client?, raise_later(changes)?);
+            let saved = client
+                .dial_time_groups()
+                .update(&user_id, group_id, &changes)
+                .await;
+            raise_later(saved).map(PyDialTimeGroup)
+        })
+    }
+
+    /// Deletes a group (awaitable, resolves to None).
+    #[pyo3(signature = (user_id, group_id, *, sub_user_id=None))]
+    fn delete<'py>(
+        &self,
+        py: Python<'py>,
+        user_id: String,
+        group_id: i64,
+        sub_user_id: Option<String>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let client = self.shared.client(py);
+        crate::runtime::future(py, async move {
+            let done = client?
+                .dial_time_groups()
+                .delete(&user_id, group_id, sub_user_id.as_deref())
+                .await;
+            // `None` in Python (a bare `()` would become an empty tuple).
+            raise_later(done).map(|()| None::<()>)
+        })
+    }
+
+    /// Makes the group named `name` be exactly this (awaitable):
+    /// `(group, "created" | "updated" | "unchanged")`.
+    #[pyo3(signature = (user_id, *, name, content, is_default, skip_holiday, sub_user_id=None))]
+    fn ensure<'py>(
+        &self,
+        py: Python<'py>,
+        user_id: String,
+        name: &Bound<'_, PyAny>,
+        content: &Bound<'_, PyAny>,
+        is_default: &Bound<'_, PyAny>,
+        skip_holiday: &Bound<'_, PyAny>,
+        sub_user_id: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let group = payload::new_group(name, content, is_default, skip_holiday, sub_user_id);
+        let client = self.shared.client(py);
+        crate::runtime::future(py, async move {
+            let (client, group) = (client?, raise_later(group)?);
+            let result = client.dial_time_groups().ensure(&user_id, &group).await;
+            raise_later(result).map(|(g, outcome)| (PyDialTimeGroup(g), outcome.as_str()))
+        })
+    }
+
     fn __repr__(&self) -> &'static str {
         "<dialtime.AsyncDialTimeGroups>"
+    }
+}
+
+/// The iterator `Client.dial_time_groups.list_all(...)` returns: fetches a page (with the GIL
+/// released) only when the previous one is used up.
+#[pyclass(name = "GroupIterator", module = "dialtime", frozen)]
+pub struct PyGroupIterator(Mutex<dialtime::blocking::ListAll>);
+
+#[pymethods]
+impl PyGroupIterator {
+    fn __iter__(slf: Py<Self>) -> Py<Self> {
+        slf
+    }
+
+    fn __next__(&self, py: Python<'_>) -> PyResult<Option<PyDialTimeGroup>> {
+        let next = py.detach(|| self.0.lock().unwrap_or_else(|e| e.into_inner()).next());
+        next.transpose()
+            .map(|g| g.map(PyDialTimeGroup))
+            .or_raise(py)
+    }
+}
+
+/// The async iterator `AsyncClient.dial_time_groups.list_all(...)` returns (`async for`).
+#[pyclass(name = "AsyncGroupIterator", module = "dialtime", frozen)]
+pub struct PyAsyncGroupIterator(Arc<tokio::sync::Mutex<dialtime::dial_time_groups::ListAll>>);
+
+#[pymethods]
+impl PyAsyncGroupIterator {
+    fn __aiter__(slf: Py<Self>) -> Py<Self> {
+        slf
+    }
+
+    fn __anext__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let walk = self.0.clone();
+        crate::runtime::future(py, async move {
+            match walk.lock().await.next().await {
+                Some(group) => raise_later(group).map(PyDialTimeGroup),
+                None => Err(PyStopAsyncIteration::new_err(())),
+            }
+        })
     }
 }

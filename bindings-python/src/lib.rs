@@ -25,6 +25,9 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<client::PyAsyncClient>()?;
     m.add_class::<dial_time_groups::PyDialTimeGroups>()?;
     m.add_class::<dial_time_groups::PyAsyncDialTimeGroups>()?;
+    m.add_class::<dial_time_groups::PyGroupIterator>()?;
+    m.add_class::<dial_time_groups::PyAsyncGroupIterator>()?;
+    m.add_class::<model::PyPage>()?;
     m.add_class::<model::PyTimeRange>()?;
     m.add_class::<model::PyDaySchedule>()?;
     m.add_class::<model::PyDialTimeGroup>()?;

@@ -206,6 +206,61 @@ impl PyDialTimeGroup {
     }
 }
 
+/// One page of a list: `data` plus the platform's pagination (`None` where it sent none).
+#[pyclass(name = "Page", module = "dialtime", frozen, skip_from_py_object)]
+pub struct PyPage(pub dialtime::Page<DialTimeGroup>);
+
+#[pymethods]
+impl PyPage {
+    #[getter]
+    fn data(&self) -> Vec<PyDialTimeGroup> {
+        self.0.data.iter().cloned().map(PyDialTimeGroup).collect()
+    }
+
+    #[getter]
+    fn current_page(&self) -> u32 {
+        self.0.current_page
+    }
+
+    #[getter]
+    fn last_page(&self) -> Option<u32> {
+        self.0.last_page
+    }
+
+    #[getter]
+    fn per_page(&self) -> Option<u32> {
+        self.0.per_page
+    }
+
+    #[getter]
+    fn total(&self) -> Option<u64> {
+        self.0.total
+    }
+
+    /// Whether a later page may hold more groups.
+    #[getter]
+    fn has_more(&self) -> bool {
+        self.0.has_more
+    }
+
+    fn __len__(&self) -> usize {
+        self.0.data.len()
+    }
+
+    fn __repr__(&self) -> String {
+        let opt = |v: Option<u64>| v.map_or("None".to_owned(), |n| n.to_string());
+        format!(
+            "Page(current_page={}, last_page={}, per_page={}, total={}, has_more={}, data=[{} groups])",
+            self.0.current_page,
+            opt(self.0.last_page.map(u64::from)),
+            opt(self.0.per_page.map(u64::from)),
+            opt(self.0.total),
+            py_bool(self.0.has_more),
+            self.0.data.len()
+        )
+    }
+}
+
 fn day_repr(day: &DaySchedule) -> String {
     let times: Vec<String> = day
         .times

@@ -2,7 +2,7 @@
 //! rule (types of fields, times, weekdays, overlaps) is checked by `dialtime::validate`, so a
 //! payload passed as dicts and one built from `DaySchedule` objects get the same errors.
 
-use dialtime::{Error, NewDialTimeGroup, Problem};
+use dialtime::{DialTimeGroupUpdate, Error, NewDialTimeGroup, Problem};
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
 use serde_json::{Map, Number, Value};
@@ -27,20 +27,51 @@ pub(crate) fn new_group(
     if let Some(sub) = sub_user_id.filter(|s| !s.is_none()) {
         fields.push(("sub_user_id", sub));
     }
+    let map = object(&fields)?;
+    dialtime::validate::new_group_from_json(&Value::Object(map))
+}
+
+/// The arguments of `update`: only the fields that are set are sent.
+pub(crate) fn update(
+    name: &Bound<'_, PyAny>,
+    content: Option<&Bound<'_, PyAny>>,
+    is_default: Option<&Bound<'_, PyAny>>,
+    skip_holiday: Option<&Bound<'_, PyAny>>,
+    sub_user_id: Option<&Bound<'_, PyAny>>,
+) -> dialtime::Result<DialTimeGroupUpdate> {
+    let optional = [
+        ("content", content),
+        ("is_default", is_default),
+        ("skip_holiday", skip_holiday),
+        ("sub_user_id", sub_user_id),
+    ];
+    let mut fields = vec![("name", name)];
+    fields.extend(
+        optional
+            .into_iter()
+            .filter_map(|(k, v)| v.filter(|v| !v.is_none()).map(|v| (k, v))),
+    );
+    let map = object(&fields)?;
+    dialtime::validate::update_from_json(&Value::Object(map))
+}
+
+/// Named arguments as one JSON object, every conversion problem reported.
+fn object(fields: &[(&str, &Bound<'_, PyAny>)]) -> dialtime::Result<Map<String, Value>> {
     let mut map = Map::with_capacity(fields.len());
     let mut problems = Vec::new();
     for (key, value) in fields {
         match to_value(value, key) {
             Ok(v) => {
-                map.insert(key.to_owned(), v);
+                map.insert((*key).to_owned(), v);
             }
             Err(p) => problems.push(p),
         }
     }
-    if !problems.is_empty() {
-        return Err(Error::Validation(problems));
+    if problems.is_empty() {
+        Ok(map)
+    } else {
+        Err(Error::Validation(problems))
     }
-    dialtime::validate::new_group_from_json(&Value::Object(map))
 }
 
 /// A whole payload (a dict as in the platform's docs).

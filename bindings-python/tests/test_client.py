@@ -61,7 +61,7 @@ def test_async_context_manager_and_close(emulator):
             first = await client.dial_time_groups.create(emulator.user_id, **DOCUMENTED)
         other = dialtime.AsyncClient(emulator.token, base_url=emulator.base_url)
         second = await other.dial_time_groups.create(emulator.user_id, **DOCUMENTED)
-        await other.close()
+        assert await other.close() is None
         return first, second
 
     first, second = asyncio.run(run())

@@ -2,7 +2,21 @@
 # public name or a signature here disagrees with the compiled module.
 import datetime
 from types import TracebackType
-from typing import Any, Awaitable, Dict, List, Literal, Mapping, Optional, Sequence, Type, Union
+from typing import (
+    Any,
+    AsyncIterator,
+    Awaitable,
+    Dict,
+    Iterator,
+    List,
+    Literal,
+    Mapping,
+    Optional,
+    Sequence,
+    Tuple,
+    Type,
+    Union,
+)
 
 from typing_extensions import Self
 
@@ -55,6 +69,31 @@ class DialTimeGroup:
     def to_dict(self) -> Dict[str, _JSON]: ...
     def __eq__(self, other: object) -> bool: ...
 
+_Outcome = Literal["created", "updated", "unchanged"]
+
+class Page:
+    @property
+    def data(self) -> List[DialTimeGroup]: ...
+    @property
+    def current_page(self) -> int: ...
+    @property
+    def last_page(self) -> Optional[int]: ...
+    @property
+    def per_page(self) -> Optional[int]: ...
+    @property
+    def total(self) -> Optional[int]: ...
+    @property
+    def has_more(self) -> bool: ...
+    def __len__(self) -> int: ...
+
+class GroupIterator(Iterator[DialTimeGroup]):
+    def __iter__(self) -> GroupIterator: ...
+    def __next__(self) -> DialTimeGroup: ...
+
+class AsyncGroupIterator(AsyncIterator[DialTimeGroup]):
+    def __aiter__(self) -> AsyncGroupIterator: ...
+    def __anext__(self) -> Awaitable[DialTimeGroup]: ...
+
 class DialTimeGroups:
     def create(
         self,
@@ -66,6 +105,30 @@ class DialTimeGroups:
         skip_holiday: bool,
         sub_user_id: Optional[str] = None,
     ) -> DialTimeGroup: ...
+    def list(self, user_id: str, *, page: int = 1, sub_user_id: Optional[str] = None) -> Page: ...
+    def list_all(self, user_id: str, *, sub_user_id: Optional[str] = None) -> GroupIterator: ...
+    def update(
+        self,
+        user_id: str,
+        group_id: int,
+        *,
+        name: str,
+        content: Optional[Sequence[_DayLike]] = None,
+        is_default: Optional[bool] = None,
+        skip_holiday: Optional[bool] = None,
+        sub_user_id: Optional[str] = None,
+    ) -> DialTimeGroup: ...
+    def delete(self, user_id: str, group_id: int, *, sub_user_id: Optional[str] = None) -> None: ...
+    def ensure(
+        self,
+        user_id: str,
+        *,
+        name: str,
+        content: Sequence[_DayLike],
+        is_default: bool,
+        skip_holiday: bool,
+        sub_user_id: Optional[str] = None,
+    ) -> Tuple[DialTimeGroup, _Outcome]: ...
 
 class AsyncDialTimeGroups:
     def create(
@@ -78,6 +141,30 @@ class AsyncDialTimeGroups:
         skip_holiday: bool,
         sub_user_id: Optional[str] = None,
     ) -> Awaitable[DialTimeGroup]: ...
+    def list(self, user_id: str, *, page: int = 1, sub_user_id: Optional[str] = None) -> Awaitable[Page]: ...
+    def list_all(self, user_id: str, *, sub_user_id: Optional[str] = None) -> AsyncGroupIterator: ...
+    def update(
+        self,
+        user_id: str,
+        group_id: int,
+        *,
+        name: str,
+        content: Optional[Sequence[_DayLike]] = None,
+        is_default: Optional[bool] = None,
+        skip_holiday: Optional[bool] = None,
+        sub_user_id: Optional[str] = None,
+    ) -> Awaitable[DialTimeGroup]: ...
+    def delete(self, user_id: str, group_id: int, *, sub_user_id: Optional[str] = None) -> Awaitable[None]: ...
+    def ensure(
+        self,
+        user_id: str,
+        *,
+        name: str,
+        content: Sequence[_DayLike],
+        is_default: bool,
+        skip_holiday: bool,
+        sub_user_id: Optional[str] = None,
+    ) -> Awaitable[Tuple[DialTimeGroup, _Outcome]]: ...
 
 class _BaseClient:
     """Settings shared by Client and AsyncClient."""
