@@ -87,6 +87,19 @@ export declare class DialTimeGroups {
    * rejects with `ValidationError` and nothing is sent); the call runs off the JS thread.
    */
   create(userId: string, group: NewDialTimeGroup): Promise<DialTimeGroup>
+  /** One page of the user's groups (15 per page on the platform). */
+  list(userId: string, options?: ListOptions | undefined | null): Promise<Page>
+  /**
+   * Every group of the user, page by page as the iteration needs them:
+   * `for await (const group of client.dialTimeGroups.listAll(userId)) …`.
+   */
+  listAll(userId: string, options?: ScopeOptions | undefined | null): AsyncIterable<DialTimeGroup> & GroupCursor
+  /** Changes a group: `name` always, every other field only when set. */
+  update(userId: string, groupId: number, changes: DialTimeGroupUpdate): Promise<DialTimeGroup>
+  /** Deletes a group; rejects with `NotFoundError` when it does not exist (in that scope). */
+  delete(userId: string, groupId: number, options?: ScopeOptions | undefined | null): Promise<void>
+  /** Makes the group named `group.name` be exactly `group`: created, updated, or unchanged. */
+  ensure(userId: string, group: NewDialTimeGroup): Promise<EnsureResult>
 }
 
 /** A local, in-memory agent-api: `const emu = await Emulator.start()`. */
@@ -102,6 +115,14 @@ export declare class Emulator {
   clearFaults(): void
   /** Stops the server (idempotent); resolves once the port is closed. */
   stop(): Promise<void>
+}
+
+/**
+ * The walk `listAll` returns; async-iterable (`for await`). `nextGroup()` resolves to the
+ * next group, or `null` at the end.
+ */
+export declare class GroupCursor {
+  nextGroup(): Promise<DialTimeGroup | null>
 }
 
 /** `new Client(options)`; every option defaults from the environment or the core. */
@@ -140,6 +161,21 @@ export interface DialTimeGroup {
   updated_at: string
 }
 
+/** Changes to a saved group: `name` always, every other field only when set. */
+export interface DialTimeGroupUpdate {
+  name: string
+  content?: Array<DaySchedule>
+  is_default?: boolean
+  skip_holiday?: boolean
+  sub_user_id?: string
+}
+
+/** What `ensure` did, and the group as it now is. */
+export interface EnsureResult {
+  group: DialTimeGroup
+  outcome: 'created' | 'updated' | 'unchanged'
+}
+
 /** A fault for the next API request(s), as in the emulator's README. */
 export interface FaultOptions {
   /** Answer with this HTTP status (and the platform's error envelope). */
@@ -159,12 +195,34 @@ export interface FaultOptions {
   times?: number
 }
 
+/** Which page to read (`page` default 1) and for which sub-account. */
+export interface ListOptions {
+  page?: number
+  sub_user_id?: string
+}
+
 /** A group to save, exactly as in the platform's docs. */
 export interface NewDialTimeGroup {
   name: string
   content: Array<DaySchedule>
   is_default: boolean
   skip_holiday: boolean
+  sub_user_id?: string
+}
+
+/** One page of a list, with the platform's pagination (`null` where it sent none). */
+export interface Page {
+  data: Array<DialTimeGroup>
+  current_page: number
+  last_page: number | null
+  per_page: number | null
+  total: number | null
+  /** Whether a later page may hold more groups. */
+  has_more: boolean
+}
+
+/** Which sub-account a call acts on. */
+export interface ScopeOptions {
   sub_user_id?: string
 }
 

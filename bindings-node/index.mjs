@@ -4,6 +4,7 @@ import dialtime from './index.js'
 export const {
   Client,
   DialTimeGroups,
+  GroupCursor,
   Emulator,
   validate,
   VERSION,

@@ -34,6 +34,79 @@ pub struct NewDialTimeGroup {
     pub sub_user_id: Option<String>,
 }
 
+/// Changes to a saved group: `name` always, every other field only when set.
+#[napi(object)]
+// Declares the TypeScript type of `update`'s argument; the argument itself is read as JSON.
+#[allow(dead_code)]
+pub struct DialTimeGroupUpdate {
+    pub name: String,
+    pub content: Option<Vec<DaySchedule>>,
+    #[napi(js_name = "is_default")]
+    pub is_default: Option<bool>,
+    #[napi(js_name = "skip_holiday")]
+    pub skip_holiday: Option<bool>,
+    #[napi(js_name = "sub_user_id")]
+    pub sub_user_id: Option<String>,
+}
+
+/// Which page to read (`page` default 1) and for which sub-account.
+#[napi(object)]
+#[derive(Default)]
+pub struct ListOptions {
+    pub page: Option<u32>,
+    #[napi(js_name = "sub_user_id")]
+    pub sub_user_id: Option<String>,
+}
+
+/// Which sub-account a call acts on.
+#[napi(object)]
+#[derive(Default)]
+pub struct ScopeOptions {
+    #[napi(js_name = "sub_user_id")]
+    pub sub_user_id: Option<String>,
+}
+
+/// One page of a list, with the platform's pagination (`null` where it sent none).
+#[napi(object)]
+pub struct Page {
+    pub data: Vec<DialTimeGroup>,
+    #[napi(js_name = "current_page")]
+    pub current_page: u32,
+    #[napi(js_name = "last_page", ts_type = "number | null")]
+    pub last_page: Either<u32, Null>,
+    #[napi(js_name = "per_page", ts_type = "number | null")]
+    pub per_page: Either<u32, Null>,
+    #[napi(ts_type = "number | null")]
+    pub total: Either<i64, Null>,
+    /// Whether a later page may hold more groups.
+    #[napi(js_name = "has_more")]
+    pub has_more: bool,
+}
+
+impl From<dialtime::Page<dialtime::DialTimeGroup>> for Page {
+    fn from(p: dialtime::Page<dialtime::DialTimeGroup>) -> Self {
+        fn or_null<T>(v: Option<T>) -> Either<T, Null> {
+            v.map_or(Either::B(Null), Either::A)
+        }
+        Page {
+            current_page: p.current_page,
+            last_page: or_null(p.last_page),
+            per_page: or_null(p.per_page),
+            total: or_null(p.total.and_then(|t| i64::try_from(t).ok())),
+            has_more: p.has_more,
+            data: p.data.into_iter().map(DialTimeGroup::from).collect(),
+        }
+    }
+}
+
+/// What `ensure` did, and the group as it now is.
+#[napi(object)]
+pub struct EnsureResult {
+    pub group: DialTimeGroup,
+    #[napi(ts_type = "'created' | 'updated' | 'unchanged'")]
+    pub outcome: String,
+}
+
 /// A saved group, as the platform returns it. Timestamps are China time (Asia/Shanghai),
 /// `YYYY-MM-DD HH:MM:SS`, as on the wire.
 #[napi(object)]

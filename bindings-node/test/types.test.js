@@ -20,7 +20,7 @@ test('every runtime export is declared, and every declared value exists', () => 
 })
 
 test('every class member is declared', () => {
-  for (const name of ['Client', 'DialTimeGroups', 'Emulator']) {
+  for (const name of ['Client', 'DialTimeGroups', 'Emulator', 'GroupCursor']) {
     const body = dts.match(new RegExp(`export declare class ${name} \\{([\\s\\S]*?)\\n\\}`))[1]
     const declared = new Set([...body.matchAll(/^\s+(?:static |get )?(\w+)\(/gm)].map((m) => m[1]))
     declared.delete('constructor')
