@@ -50,6 +50,16 @@ typedef enum dialtime_status {
   DIALTIME_STATUS_PANIC = 12,
 } dialtime_status;
 
+// What dialtime_dial_time_groups_ensure did.
+typedef enum dialtime_outcome {
+  // No group had the name: it was created.
+  DIALTIME_OUTCOME_CREATED = 1,
+  // The group with the name differed: it was updated.
+  DIALTIME_OUTCOME_UPDATED = 2,
+  // The group already was as wanted: nothing was sent.
+  DIALTIME_OUTCOME_UNCHANGED = 3,
+} dialtime_outcome;
+
 // A client. Thread-safe: one client may be used from many threads at once, and should be
 // (it holds the connection pool). Calls block the calling thread.
 typedef struct dialtime_client dialtime_client;
@@ -68,6 +78,9 @@ typedef struct dialtime_group dialtime_group;
 // A group being built for dialtime_dial_time_groups_create. Not thread-safe while being
 // modified. Free with dialtime_new_group_free.
 typedef struct dialtime_new_group dialtime_new_group;
+
+// One page of a list. Immutable; its groups and strings are borrowed from it.
+typedef struct dialtime_page dialtime_page;
 
 // Options of dialtime_client_new. NULL strings and 0 durations take the defaults: the
 // DIALTIME_BASE_URL / DIALTIME_TOKEN environment variables, 30 s, 10 s.
@@ -122,6 +135,54 @@ enum dialtime_status dialtime_dial_time_groups_create_json(const struct dialtime
                                                            const char *json,
                                                            char **out_json,
                                                            struct dialtime_error **err);
+
+// Reads page `page` (1-based) of the user's groups, of the sub-account `sub_user_id` when
+// not NULL. On success `*out` is a page owned by the caller (free with dialtime_page_free).
+// Loop while dialtime_page_has_more, asking for dialtime_page_current_page + 1.
+enum dialtime_status dialtime_dial_time_groups_list(const struct dialtime_client *client,
+                                                    const char *user_id,
+                                                    uint32_t page,
+                                                    const char *sub_user_id,
+                                                    struct dialtime_page **out,
+                                                    struct dialtime_error **err);
+
+// Changes group `group_id` to `group`: its name, flags and sub-account, and its content when
+// it has days (a group with no days keeps its content). On success `*out` is the updated
+// group, owned by the caller.
+enum dialtime_status dialtime_dial_time_groups_update(const struct dialtime_client *client,
+                                                      const char *user_id,
+                                                      int64_t group_id,
+                                                      const struct dialtime_new_group *group,
+                                                      struct dialtime_group **out,
+                                                      struct dialtime_error **err);
+
+// Changes group `group_id` from JSON text (`name` required; `content`, `is_default`,
+// `skip_holiday`, `sub_user_id` only when present). On success `*out_json` is the updated
+// group as canonical JSON, owned by the caller (free with dialtime_string_free).
+enum dialtime_status dialtime_dial_time_groups_update_json(const struct dialtime_client *client,
+                                                           const char *user_id,
+                                                           int64_t group_id,
+                                                           const char *json,
+                                                           char **out_json,
+                                                           struct dialtime_error **err);
+
+// Deletes group `group_id` (of the sub-account `sub_user_id` when not NULL).
+// DIALTIME_STATUS_NOT_FOUND when it does not exist in that scope.
+enum dialtime_status dialtime_dial_time_groups_delete(const struct dialtime_client *client,
+                                                      const char *user_id,
+                                                      int64_t group_id,
+                                                      const char *sub_user_id,
+                                                      struct dialtime_error **err);
+
+// Makes the group named like `group` be exactly `group` in its (user, sub-user) scope:
+// created, updated, or left unchanged (`*outcome`). Running it twice never creates a second
+// group. On success `*out` is the group as it now is, owned by the caller.
+enum dialtime_status dialtime_dial_time_groups_ensure(const struct dialtime_client *client,
+                                                      const char *user_id,
+                                                      const struct dialtime_new_group *group,
+                                                      struct dialtime_group **out,
+                                                      enum dialtime_outcome *outcome,
+                                                      struct dialtime_error **err);
 
 // Starts an emulator on a free port of 127.0.0.1, with a random token and user id. On
 // success `*out` is owned by the caller: dialtime_emulator_free stops and frees it.
@@ -246,6 +307,30 @@ const char *dialtime_group_day_range_end(const struct dialtime_group *g, size_t 
 enum dialtime_status dialtime_group_to_json(const struct dialtime_group *g,
                                             char **out_json,
                                             struct dialtime_error **err);
+
+// How many groups the page holds; 0 for NULL.
+size_t dialtime_page_count(const struct dialtime_page *p);
+
+// Group `i` of the page, borrowed from it (do not free it); NULL when out of range.
+const struct dialtime_group *dialtime_page_group(const struct dialtime_page *p, size_t i);
+
+// The page number (1-based).
+uint32_t dialtime_page_current_page(const struct dialtime_page *p);
+
+// The last page number; 0 when the platform did not say.
+uint32_t dialtime_page_last_page(const struct dialtime_page *p);
+
+// The page size; 0 when the platform did not say.
+uint32_t dialtime_page_per_page(const struct dialtime_page *p);
+
+// How many groups there are in all; -1 when the platform did not say.
+int64_t dialtime_page_total(const struct dialtime_page *p);
+
+// Whether a later page may hold more groups: ask for `current_page + 1` while true.
+bool dialtime_page_has_more(const struct dialtime_page *p);
+
+// Frees a page (and the groups borrowed from it). Accepts NULL.
+void dialtime_page_free(struct dialtime_page *p);
 
 // Frees a saved group. Accepts NULL.
 void dialtime_group_free(struct dialtime_group *g);

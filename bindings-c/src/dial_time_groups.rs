@@ -4,8 +4,10 @@ use std::ffi::c_char;
 
 use crate::client::dialtime_client;
 use crate::error::{dialtime_error, dialtime_status};
-use crate::ffi::{guard, handle, invalid, out_arg, str_arg, write_out, write_string};
-use crate::model::{dialtime_group, dialtime_new_group};
+use dialtime::{DialTimeGroupUpdate, ListParams, Outcome};
+
+use crate::ffi::{guard, handle, invalid, opt_str_arg, out_arg, str_arg, write_out, write_string};
+use crate::model::{dialtime_group, dialtime_new_group, dialtime_page};
 
 /// Saves `group` for `user_id` (a UUID). Validated first: DIALTIME_STATUS_VALIDATION means
 /// nothing was sent. On success `*out` receives the saved group, owned by the caller (free
@@ -52,6 +54,167 @@ pub unsafe extern "C" fn dialtime_dial_time_groups_create_json(
         let saved = client.inner.dial_time_groups().create(user_id, &group)?;
         let text = serde_json::to_string(&saved).map_err(|e| invalid(e.to_string()))?;
         write_string(out_json, text);
+        Ok(())
+    })
+}
+
+/// What dialtime_dial_time_groups_ensure did.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum dialtime_outcome {
+    /// No group had the name: it was created.
+    Created = 1,
+    /// The group with the name differed: it was updated.
+    Updated = 2,
+    /// The group already was as wanted: nothing was sent.
+    Unchanged = 3,
+}
+
+/// Reads page `page` (1-based) of the user's groups, of the sub-account `sub_user_id` when
+/// not NULL. On success `*out` is a page owned by the caller (free with dialtime_page_free).
+/// Loop while dialtime_page_has_more, asking for dialtime_page_current_page + 1.
+#[no_mangle]
+pub unsafe extern "C" fn dialtime_dial_time_groups_list(
+    client: *const dialtime_client,
+    user_id: *const c_char,
+    page: u32,
+    sub_user_id: *const c_char,
+    out: *mut *mut dialtime_page,
+    err: *mut *mut dialtime_error,
+) -> dialtime_status {
+    guard(err, || {
+        out_arg("out", out)?;
+        let client = unsafe { handle("client", client) }?;
+        let user_id = unsafe { str_arg("user_id", user_id) }?;
+        let sub_user_id = unsafe { opt_str_arg("sub_user_id", sub_user_id) }?.map(str::to_owned);
+        let params = ListParams { page, sub_user_id };
+        let listed = client.inner.dial_time_groups().list(user_id, &params)?;
+        write_out(out, dialtime_page::from(listed));
+        Ok(())
+    })
+}
+
+/// Changes group `group_id` to `group`: its name, flags and sub-account, and its content when
+/// it has days (a group with no days keeps its content). On success `*out` is the updated
+/// group, owned by the caller.
+#[no_mangle]
+pub unsafe extern "C" fn dialtime_dial_time_groups_update(
+    client: *const dialtime_client,
+    user_id: *const c_char,
+    group_id: i64,
+    group: *const dialtime_new_group,
+    out: *mut *mut dialtime_group,
+    err: *mut *mut dialtime_error,
+) -> dialtime_status {
+    guard(err, || {
+        out_arg("out", out)?;
+        let client = unsafe { handle("client", client) }?;
+        let user_id = unsafe { str_arg("user_id", user_id) }?;
+        let g = &unsafe { handle("group", group) }?.group;
+        let changes = DialTimeGroupUpdate {
+            name: g.name.clone(),
+            content: (!g.content.is_empty()).then(|| g.content.clone()),
+            is_default: Some(g.is_default),
+            skip_holiday: Some(g.skip_holiday),
+            sub_user_id: g.sub_user_id.clone(),
+        };
+        let saved = client
+            .inner
+            .dial_time_groups()
+            .update(user_id, group_id, &changes)?;
+        write_out(out, dialtime_group::from(saved));
+        Ok(())
+    })
+}
+
+/// Changes group `group_id` from JSON text (`name` required; `content`, `is_default`,
+/// `skip_holiday`, `sub_user_id` only when present). On success `*out_json` is the updated
+/// group as canonical JSON, owned by the caller (free with dialtime_string_free).
+#[no_mangle]
+pub unsafe extern "C" fn dialtime_dial_time_groups_update_json(
+    client: *const dialtime_client,
+    user_id: *const c_char,
+    group_id: i64,
+    json: *const c_char,
+    out_json: *mut *mut c_char,
+    err: *mut *mut dialtime_error,
+) -> dialtime_status {
+    guard(err, || {
+        out_arg("out_json", out_json)?;
+        let client = unsafe { handle("client", client) }?;
+        let user_id = unsafe { str_arg("user_id", user_id) }?;
+        let text = unsafe { str_arg("json", json) }?;
+        let value: serde_json::Value = serde_json::from_str(text).map_err(|e| {
+            dialtime::Error::Validation(vec![dialtime::Problem::new(
+                "$",
+                format!("must be valid JSON: {e}"),
+            )])
+        })?;
+        let changes = dialtime::validate::update_from_json(&value)?;
+        let saved = client
+            .inner
+            .dial_time_groups()
+            .update(user_id, group_id, &changes)?;
+        let text = serde_json::to_string(&saved).map_err(|e| invalid(e.to_string()))?;
+        write_string(out_json, text);
+        Ok(())
+    })
+}
+
+/// Deletes group `group_id` (of the sub-account `sub_user_id` when not NULL).
+/// DIALTIME_STATUS_NOT_FOUND when it does not exist in that scope.
+#[no_mangle]
+pub unsafe extern "C" fn dialtime_dial_time_groups_delete(
+    client: *const dialtime_client,
+    user_id: *const c_char,
+    group_id: i64,
+    sub_user_id: *const c_char,
+    err: *mut *mut dialtime_error,
+) -> dialtime_status {
+    guard(err, || {
+        let client = unsafe { handle("client", client) }?;
+        let user_id = unsafe { str_arg("user_id", user_id) }?;
+        let sub_user_id = unsafe { opt_str_arg("sub_user_id", sub_user_id) }?;
+        client
+            .inner
+            .dial_time_groups()
+            .delete(user_id, group_id, sub_user_id)?;
+        Ok(())
+    })
+}
+
+/// Makes the group named like `group` be exactly `group` in its (user, sub-user) scope:
+/// created, updated, or left unchanged (`*outcome`). Running it twice never creates a second
+/// group. On success `*out` is the group as it now is, owned by the caller.
+#[no_mangle]
+pub unsafe extern "C" fn dialtime_dial_time_groups_ensure(
+    client: *const dialtime_client,
+    user_id: *const c_char,
+    group: *const dialtime_new_group,
+    out: *mut *mut dialtime_group,
+    outcome: *mut dialtime_outcome,
+    err: *mut *mut dialtime_error,
+) -> dialtime_status {
+    guard(err, || {
+        out_arg("out", out)?;
+        if outcome.is_null() {
+            return Err(invalid("outcome must not be NULL".to_owned()));
+        }
+        let client = unsafe { handle("client", client) }?;
+        let user_id = unsafe { str_arg("user_id", user_id) }?;
+        let group = unsafe { handle("group", group) }?;
+        let (saved, what) = client
+            .inner
+            .dial_time_groups()
+            .ensure(user_id, &group.group)?;
+        write_out(out, dialtime_group::from(saved));
+        let what = match what {
+            Outcome::Created => dialtime_outcome::Created,
+            Outcome::Updated => dialtime_outcome::Updated,
+            Outcome::Unchanged => dialtime_outcome::Unchanged,
+        };
+        // SAFETY: checked non-NULL above.
+        unsafe { *outcome = what };
         Ok(())
     })
 }

@@ -270,6 +270,84 @@ pub unsafe extern "C" fn dialtime_group_to_json(
     })
 }
 
+/// One page of a list. Immutable; its groups and strings are borrowed from it.
+pub struct dialtime_page {
+    groups: Vec<dialtime_group>,
+    current_page: u32,
+    last_page: u32,
+    per_page: u32,
+    total: i64,
+    has_more: bool,
+}
+
+impl From<dialtime::Page<DialTimeGroup>> for dialtime_page {
+    fn from(p: dialtime::Page<DialTimeGroup>) -> Self {
+        dialtime_page {
+            current_page: p.current_page,
+            last_page: p.last_page.unwrap_or(0),
+            per_page: p.per_page.unwrap_or(0),
+            total: p.total.and_then(|t| i64::try_from(t).ok()).unwrap_or(-1),
+            has_more: p.has_more,
+            groups: p.data.into_iter().map(dialtime_group::from).collect(),
+        }
+    }
+}
+
+fn with_page<R>(p: *const dialtime_page, default: R, f: impl FnOnce(&dialtime_page) -> R) -> R {
+    // SAFETY: NULL or a live handle (header contract).
+    unsafe { p.as_ref() }.map_or(default, f)
+}
+
+/// How many groups the page holds; 0 for NULL.
+#[no_mangle]
+pub extern "C" fn dialtime_page_count(p: *const dialtime_page) -> usize {
+    with_page(p, 0, |p| p.groups.len())
+}
+
+/// Group `i` of the page, borrowed from it (do not free it); NULL when out of range.
+#[no_mangle]
+pub extern "C" fn dialtime_page_group(p: *const dialtime_page, i: usize) -> *const dialtime_group {
+    with_page(p, ptr::null(), |p| {
+        p.groups.get(i).map_or(ptr::null(), |g| g as *const _)
+    })
+}
+
+/// The page number (1-based).
+#[no_mangle]
+pub extern "C" fn dialtime_page_current_page(p: *const dialtime_page) -> u32 {
+    with_page(p, 0, |p| p.current_page)
+}
+
+/// The last page number; 0 when the platform did not say.
+#[no_mangle]
+pub extern "C" fn dialtime_page_last_page(p: *const dialtime_page) -> u32 {
+    with_page(p, 0, |p| p.last_page)
+}
+
+/// The page size; 0 when the platform did not say.
+#[no_mangle]
+pub extern "C" fn dialtime_page_per_page(p: *const dialtime_page) -> u32 {
+    with_page(p, 0, |p| p.per_page)
+}
+
+/// How many groups there are in all; -1 when the platform did not say.
+#[no_mangle]
+pub extern "C" fn dialtime_page_total(p: *const dialtime_page) -> i64 {
+    with_page(p, -1, |p| p.total)
+}
+
+/// Whether a later page may hold more groups: ask for `current_page + 1` while true.
+#[no_mangle]
+pub extern "C" fn dialtime_page_has_more(p: *const dialtime_page) -> bool {
+    with_page(p, false, |p| p.has_more)
+}
+
+/// Frees a page (and the groups borrowed from it). Accepts NULL.
+#[no_mangle]
+pub unsafe extern "C" fn dialtime_page_free(p: *mut dialtime_page) {
+    unsafe { free_box(p) }
+}
+
 /// Frees a saved group. Accepts NULL.
 #[no_mangle]
 pub unsafe extern "C" fn dialtime_group_free(g: *mut dialtime_group) {

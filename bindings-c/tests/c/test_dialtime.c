@@ -373,6 +373,116 @@ static void test_bad_arguments(void) {
   dialtime_client_free(client);
 }
 
+/* ---- list, update, delete, ensure ---------------------------------------------------------- */
+
+static dialtime_new_group *named(const char *name, uint8_t week) {
+  dialtime_new_group *g = NULL;
+  CHECK_STATUS(dialtime_new_group_new(name, &g, NULL), DIALTIME_STATUS_OK);
+  CHECK_STATUS(dialtime_new_group_add_time(g, week, "08:00", "20:00", NULL), DIALTIME_STATUS_OK);
+  return g;
+}
+
+static void test_list_update_delete_ensure(void) {
+  dialtime_emulator *emu = NULL;
+  CHECK_STATUS(dialtime_emulator_start(&emu, NULL), DIALTIME_STATUS_OK);
+  dialtime_client *client = client_for(emu, dialtime_emulator_token(emu), 0);
+  const char *user = dialtime_emulator_user_id(emu);
+
+  for (int i = 0; i < 40; i++) {
+    char name[16];
+    snprintf(name, sizeof name, "g%d", i);
+    dialtime_new_group *g = named(name, (uint8_t)(i % 7));
+    dialtime_group *saved = NULL;
+    CHECK_STATUS(dialtime_dial_time_groups_create(client, user, g, &saved, NULL), DIALTIME_STATUS_OK);
+    dialtime_group_free(saved);
+    dialtime_new_group_free(g);
+  }
+  /* The page-by-page loop of the README. */
+  int seen[41] = {0};
+  size_t total = 0;
+  uint32_t page_no = 1;
+  for (;;) {
+    dialtime_page *page = NULL;
+    CHECK_STATUS(dialtime_dial_time_groups_list(client, user, page_no, NULL, &page, NULL), DIALTIME_STATUS_OK);
+    if (!page) break;
+    if (page_no == 1) {
+      CHECK(dialtime_page_count(page) == 15 && dialtime_page_last_page(page) == 3);
+      CHECK(dialtime_page_per_page(page) == 15 && dialtime_page_total(page) == 40);
+    }
+    for (size_t i = 0; i < dialtime_page_count(page); i++) {
+      int64_t id = dialtime_group_id(dialtime_page_group(page, i));
+      CHECK(id >= 1 && id <= 40 && !seen[id]);
+      if (id >= 1 && id <= 40) seen[id] = 1;
+      total++;
+    }
+    CHECK(dialtime_page_group(page, dialtime_page_count(page)) == NULL);
+    bool more = dialtime_page_has_more(page);
+    page_no = dialtime_page_current_page(page) + 1;
+    dialtime_page_free(page);
+    if (!more) break;
+  }
+  CHECK(total == 40 && page_no == 4);
+
+  /* update: typed and JSON; the default flag moves. */
+  dialtime_new_group *changes = named("renamed", 5);
+  dialtime_new_group_set_is_default(changes, true);
+  dialtime_group *updated = NULL;
+  CHECK_STATUS(dialtime_dial_time_groups_update(client, user, 1, changes, &updated, NULL), DIALTIME_STATUS_OK);
+  CHECK(strcmp(dialtime_group_name(updated), "renamed") == 0 && dialtime_group_is_default(updated));
+  CHECK(dialtime_group_day_week(updated, 0) == 5);
+  dialtime_group_free(updated);
+  char *json = NULL;
+  CHECK_STATUS(dialtime_dial_time_groups_update_json(client, user, 2, "{\"name\":\"two\",\"is_default\":true}", &json, NULL),
+               DIALTIME_STATUS_OK);
+  CHECK(json && strstr(json, "\"is_default\":true") && strstr(json, "\"name\":\"two\""));
+  dialtime_string_free(json);
+  json = NULL;
+  CHECK_STATUS(dialtime_dial_time_groups_update_json(client, user, 1, "{\"name\":\"renamed\"}", &json, NULL),
+               DIALTIME_STATUS_OK);
+  CHECK(json && strstr(json, "\"is_default\":false"));
+  dialtime_string_free(json);
+  dialtime_error *err = NULL;
+  CHECK_STATUS(dialtime_dial_time_groups_update_json(client, user, 999, "{\"name\":\"x\"}", &json, &err),
+               DIALTIME_STATUS_NOT_FOUND);
+  dialtime_error_free(err);
+  err = NULL;
+  CHECK_STATUS(dialtime_dial_time_groups_update_json(client, user, 1, "{\"is_default\":1}", &json, &err),
+               DIALTIME_STATUS_VALIDATION);
+  CHECK(dialtime_error_problem_count(err) == 2);
+  dialtime_error_free(err);
+  dialtime_new_group_free(changes);
+
+  /* delete, and not found in another scope. */
+  const char *sub = "0d1b7c2e-4f5a-4b6c-8d7e-9f0a1b2c3d4e";
+  CHECK_STATUS(dialtime_dial_time_groups_delete(client, user, 3, sub, NULL), DIALTIME_STATUS_NOT_FOUND);
+  CHECK_STATUS(dialtime_dial_time_groups_delete(client, user, 3, NULL, NULL), DIALTIME_STATUS_OK);
+  CHECK_STATUS(dialtime_dial_time_groups_delete(client, user, 3, NULL, NULL), DIALTIME_STATUS_NOT_FOUND);
+  CHECK_STATUS(dialtime_dial_time_groups_delete(client, NULL, 3, NULL, NULL), DIALTIME_STATUS_INVALID_ARGUMENT);
+
+  /* ensure: created, then unchanged, then updated. */
+  dialtime_new_group *wanted = named("工作日", 1);
+  dialtime_outcome outcome = 0;
+  dialtime_group *g = NULL;
+  CHECK_STATUS(dialtime_dial_time_groups_ensure(client, user, wanted, &g, &outcome, NULL), DIALTIME_STATUS_OK);
+  CHECK(outcome == DIALTIME_OUTCOME_CREATED);
+  int64_t id = dialtime_group_id(g);
+  dialtime_group_free(g);
+  CHECK_STATUS(dialtime_dial_time_groups_ensure(client, user, wanted, &g, &outcome, NULL), DIALTIME_STATUS_OK);
+  CHECK(outcome == DIALTIME_OUTCOME_UNCHANGED && dialtime_group_id(g) == id);
+  dialtime_group_free(g);
+  dialtime_new_group_set_skip_holiday(wanted, true);
+  CHECK_STATUS(dialtime_dial_time_groups_ensure(client, user, wanted, &g, &outcome, NULL), DIALTIME_STATUS_OK);
+  CHECK(outcome == DIALTIME_OUTCOME_UPDATED && dialtime_group_skip_holiday(g));
+  dialtime_group_free(g);
+  CHECK_STATUS(dialtime_dial_time_groups_ensure(client, user, wanted, &g, NULL, NULL), DIALTIME_STATUS_INVALID_ARGUMENT);
+  dialtime_new_group_free(wanted);
+
+  dialtime_page_free(NULL);
+  CHECK(dialtime_page_count(NULL) == 0 && dialtime_page_total(NULL) == -1);
+  dialtime_client_free(client);
+  dialtime_emulator_free(emu);
+}
+
 /* ---- 8 threads, one client ---------------------------------------------------------------- */
 
 struct worker {
@@ -436,6 +546,7 @@ int main(int argc, char **argv) {
   test_typed_create();
   test_statuses();
   test_bad_arguments();
+  test_list_update_delete_ensure();
   test_threads();
   if (failures) {
     fprintf(stderr, "%d check(s) failed\n", failures);
