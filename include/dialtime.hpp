@@ -11,7 +11,9 @@
 #define DIALTIME_HPP
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
+#include <iterator>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -50,6 +52,18 @@ struct DialTimeGroup {
   std::optional<std::string> remark;
   std::string created_at, updated_at;  // China time, "YYYY-MM-DD HH:MM:SS"
 };
+
+// One page of a list; the pagination the platform did not send is empty.
+struct Page {
+  std::vector<DialTimeGroup> data;
+  std::uint32_t current_page;
+  std::optional<std::uint32_t> last_page, per_page;
+  std::optional<std::int64_t> total;
+  bool has_more;
+};
+
+// What DialTimeGroups::ensure did.
+enum class Outcome { created = DIALTIME_OUTCOME_CREATED, updated = DIALTIME_OUTCOME_UPDATED, unchanged = DIALTIME_OUTCOME_UNCHANGED };
 
 struct ClientOptions {
   std::string base_url, token;  // empty: DIALTIME_BASE_URL / DIALTIME_TOKEN
@@ -200,6 +214,7 @@ using ClientHandle = Handle<dialtime_client, dialtime_client_free>;
 using NewGroupHandle = Handle<dialtime_new_group, dialtime_new_group_free>;
 using GroupHandle = Handle<dialtime_group, dialtime_group_free>;
 using EmulatorHandle = Handle<dialtime_emulator, dialtime_emulator_free>;
+using PageHandle = Handle<dialtime_page, dialtime_page_free>;
 
 inline DialTimeGroup from_handle(const dialtime_group *g) {
   DialTimeGroup out{dialtime_group_id(g),
@@ -243,6 +258,86 @@ class DialTimeGroups {
  public:
   // Saves a group for `user_id`; validated first (ValidationError: nothing was sent).
   DialTimeGroup create(const std::string &user_id, const NewDialTimeGroup &group) const {
+    const detail::NewGroupHandle g = build(group);
+    dialtime_group *saved = nullptr;
+    detail::call([&](dialtime_error **e) {
+      return dialtime_dial_time_groups_create(client_, user_id.c_str(), g.get(), &saved, e);
+    });
+    detail::GroupHandle owned(saved);
+    return detail::from_handle(owned.get());
+  }
+
+  // Page `page` (1-based) of the user's groups, of `sub_user_id` when given.
+  Page list(const std::string &user_id, std::uint32_t page = 1,
+            const std::optional<std::string> &sub_user_id = std::nullopt) const {
+    dialtime_page *raw = nullptr;
+    detail::call([&](dialtime_error **e) {
+      return dialtime_dial_time_groups_list(client_, user_id.c_str(), page,
+                                            sub_user_id ? sub_user_id->c_str() : nullptr, &raw, e);
+    });
+    detail::PageHandle owned(raw);
+    Page out{{}, dialtime_page_current_page(raw), std::nullopt, std::nullopt, std::nullopt,
+             dialtime_page_has_more(raw)};
+    if (const auto last = dialtime_page_last_page(raw)) out.last_page = last;
+    if (const auto per = dialtime_page_per_page(raw)) out.per_page = per;
+    if (const auto total = dialtime_page_total(raw); total >= 0) out.total = total;
+    for (std::size_t i = 0, n = dialtime_page_count(raw); i < n; i++) {
+      out.data.push_back(detail::from_handle(dialtime_page_group(raw, i)));
+    }
+    return out;
+  }
+
+  class GroupRange;
+
+  // Every group of the user, page by page as the loop needs them:
+  // `for (const dialtime::DialTimeGroup &g : client.dial_time_groups().list_all(user_id))`.
+  // Errors are thrown from the loop. Valid while the Client lives.
+  GroupRange list_all(const std::string &user_id,
+                      const std::optional<std::string> &sub_user_id = std::nullopt) const;
+
+  // Changes group `group_id` to `group` (its content only when it has days).
+  DialTimeGroup update(const std::string &user_id, std::int64_t group_id, const NewDialTimeGroup &group) const {
+    const detail::NewGroupHandle g = build(group);
+    dialtime_group *saved = nullptr;
+    detail::call([&](dialtime_error **e) {
+      return dialtime_dial_time_groups_update(client_, user_id.c_str(), group_id, g.get(), &saved, e);
+    });
+    detail::GroupHandle owned(saved);
+    return detail::from_handle(owned.get());
+  }
+
+  // Changes group `group_id` from JSON text (name required, the rest only when present).
+  std::string update_json(const std::string &user_id, std::int64_t group_id, const std::string &json) const {
+    char *out = nullptr;
+    detail::call([&](dialtime_error **e) {
+      return dialtime_dial_time_groups_update_json(client_, user_id.c_str(), group_id, json.c_str(), &out, e);
+    });
+    return detail::take(out);
+  }
+
+  // Deletes group `group_id` (`delete` in the other languages; a C++ keyword).
+  void remove(const std::string &user_id, std::int64_t group_id,
+              const std::optional<std::string> &sub_user_id = std::nullopt) const {
+    detail::call([&](dialtime_error **e) {
+      return dialtime_dial_time_groups_delete(client_, user_id.c_str(), group_id,
+                                              sub_user_id ? sub_user_id->c_str() : nullptr, e);
+    });
+  }
+
+  // Makes the group named `group.name` be exactly `group`: created, updated or unchanged.
+  std::pair<DialTimeGroup, Outcome> ensure(const std::string &user_id, const NewDialTimeGroup &group) const {
+    const detail::NewGroupHandle g = build(group);
+    dialtime_group *saved = nullptr;
+    dialtime_outcome outcome = DIALTIME_OUTCOME_UNCHANGED;
+    detail::call([&](dialtime_error **e) {
+      return dialtime_dial_time_groups_ensure(client_, user_id.c_str(), g.get(), &saved, &outcome, e);
+    });
+    detail::GroupHandle owned(saved);
+    return {detail::from_handle(owned.get()), static_cast<Outcome>(outcome)};
+  }
+
+ private:
+  static detail::NewGroupHandle build(const NewDialTimeGroup &group) {
     dialtime_new_group *raw = nullptr;
     detail::call([&](dialtime_error **e) { return dialtime_new_group_new(group.name.c_str(), &raw, e); });
     detail::NewGroupHandle g(raw);
@@ -266,14 +361,10 @@ class DialTimeGroups {
         return dialtime_new_group_set_sub_user_id(g.get(), group.sub_user_id->c_str(), e);
       });
     }
-    dialtime_group *saved = nullptr;
-    detail::call([&](dialtime_error **e) {
-      return dialtime_dial_time_groups_create(client_, user_id.c_str(), g.get(), &saved, e);
-    });
-    detail::GroupHandle owned(saved);
-    return detail::from_handle(owned.get());
+    return g;
   }
 
+ public:
   // Saves a group given as JSON text; returns the saved group as canonical JSON.
   std::string create_json(const std::string &user_id, const std::string &json) const {
     char *out = nullptr;
@@ -288,6 +379,77 @@ class DialTimeGroups {
   explicit DialTimeGroups(const dialtime_client *client) : client_(client) {}
   const dialtime_client *client_;
 };
+
+// The range list_all returns: an input range whose iterator fetches the next page when the
+// previous one is used up.
+class DialTimeGroups::GroupRange {
+ public:
+  class iterator {
+   public:
+    using iterator_category = std::input_iterator_tag;
+    using value_type = DialTimeGroup;
+    using difference_type = std::ptrdiff_t;
+    using pointer = const DialTimeGroup *;
+    using reference = const DialTimeGroup &;
+
+    iterator() = default;
+    reference operator*() const { return range_->page_.data[index_]; }
+    pointer operator->() const { return &range_->page_.data[index_]; }
+    iterator &operator++() {
+      if (++index_ >= range_->page_.data.size()) {
+        index_ = 0;
+        if (!range_->fetch_next()) range_ = nullptr;
+      }
+      return *this;
+    }
+    bool operator==(const iterator &o) const { return range_ == o.range_ && index_ == o.index_; }
+    bool operator!=(const iterator &o) const { return !(*this == o); }
+
+   private:
+    friend class GroupRange;
+    explicit iterator(GroupRange *range) : range_(range) {}
+    GroupRange *range_ = nullptr;
+    std::size_t index_ = 0;
+  };
+
+  iterator begin() {
+    if (!started_) {
+      started_ = true;
+      page_ = groups_.list(user_id_, 1, sub_user_id_);
+      if (page_.data.empty() && !fetch_next()) return end();
+    }
+    return page_.data.empty() ? end() : iterator(this);
+  }
+  iterator end() { return iterator(); }
+
+ private:
+  friend class DialTimeGroups;
+  GroupRange(DialTimeGroups groups, std::string user_id, std::optional<std::string> sub_user_id)
+      : groups_(groups), user_id_(std::move(user_id)), sub_user_id_(std::move(sub_user_id)) {}
+
+  // Loads the next non-empty page; false at the end (or when a page repeats itself).
+  bool fetch_next() {
+    while (page_.has_more) {
+      const std::int64_t last_id = page_.data.empty() ? 0 : page_.data.back().id;
+      Page next = groups_.list(user_id_, page_.current_page + 1, sub_user_id_);
+      if (!next.data.empty() && next.data.back().id == last_id) return false;
+      page_ = std::move(next);
+      if (!page_.data.empty()) return true;
+    }
+    return false;
+  }
+
+  DialTimeGroups groups_;
+  std::string user_id_;
+  std::optional<std::string> sub_user_id_;
+  Page page_{{}, 0, std::nullopt, std::nullopt, std::nullopt, false};
+  bool started_ = false;
+};
+
+inline DialTimeGroups::GroupRange DialTimeGroups::list_all(const std::string &user_id,
+                                                           const std::optional<std::string> &sub_user_id) const {
+  return GroupRange(*this, user_id, sub_user_id);
+}
 
 // The client: one connection pool; share it between threads. Move-only.
 class Client {

@@ -156,6 +156,54 @@ static void test_exceptions() {
   if (inv) CHECK(inv->kind() == DIALTIME_STATUS_VALIDATION || inv->kind() == DIALTIME_STATUS_INVALID_ARGUMENT);
 }
 
+static void test_list_update_remove_ensure() {
+  dialtime::Emulator emu;
+  const dialtime::Client client(options_for(emu));
+  const auto groups = client.dial_time_groups();
+  const std::string user = emu.user_id();
+  for (int i = 0; i < 40; i++) {
+    groups.create(user, {"g" + std::to_string(i), {{i % 7, {{"09:00", "17:00"}}}}, false, false, std::nullopt});
+  }
+  const dialtime::Page first = groups.list(user);
+  CHECK(first.data.size() == 15 && first.last_page == 3u && first.per_page == 15u && first.total == 40 && first.has_more);
+  std::vector<std::string> names;
+  for (const dialtime::DialTimeGroup &g : groups.list_all(user)) names.push_back(g.name);
+  CHECK(names.size() == 40 && names.front() == "g0" && names.back() == "g39");
+  const std::uint64_t before = emu.request_count();
+  std::size_t n = 0;
+  for (const auto &g : groups.list_all(user)) {
+    (void)g;
+    if (++n == 10) break;
+  }
+  CHECK(emu.request_count() - before == 1);
+
+  const auto updated = groups.update(user, 1, {"renamed", {}, true, false, std::nullopt});
+  CHECK(updated.name == "renamed" && updated.is_default && updated.content.size() == 1);
+  CHECK(groups.update_json(user, 2, R"({"name":"two"})").find("\"name\":\"two\"") != std::string::npos);
+  groups.remove(user, 3);
+  expect_throw<dialtime::NotFoundError>([&] { groups.remove(user, 3); }, "remove twice");
+  expect_throw<dialtime::NotFoundError>([&] { groups.update(user, 999, {"x", {}, false, false, std::nullopt}); }, "update 999");
+
+  const dialtime::NewDialTimeGroup wanted{"工作日", {{1, {{"08:00", "12:00"}}}}, false, true, std::nullopt};
+  auto [g1, o1] = groups.ensure(user, wanted);
+  CHECK(o1 == dialtime::Outcome::created);
+  auto [g2, o2] = groups.ensure(user, wanted);
+  CHECK(o2 == dialtime::Outcome::unchanged && g2.id == g1.id);
+  auto changed = wanted;
+  changed.skip_holiday = false;
+  auto [g3, o3] = groups.ensure(user, changed);
+  CHECK(o3 == dialtime::Outcome::updated && g3.id == g1.id && !g3.skip_holiday);
+
+  dialtime::Emulator empty;
+  const dialtime::Client other(options_for(empty));
+  std::size_t none = 0;
+  for (const auto &g : other.dial_time_groups().list_all(empty.user_id())) {
+    (void)g;
+    none++;
+  }
+  CHECK(none == 0);
+}
+
 static void test_threads() {
   dialtime::Emulator emu;
   const dialtime::Client client(options_for(emu));
@@ -184,6 +232,7 @@ int main() {
   CHECK(dialtime::version().size() >= 5);
   test_create_and_values();
   test_exceptions();
+  test_list_update_remove_ensure();
   test_threads();
   if (failures) {
     std::fprintf(stderr, "%d check(s) failed\n", failures);
