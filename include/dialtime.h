@@ -241,6 +241,12 @@ enum dialtime_status dialtime_new_group_new(const char *name,
                                             struct dialtime_new_group **out,
                                             struct dialtime_error **err);
 
+// Starts a group from JSON text exactly as in the platform's docs (all of it checked:
+// DIALTIME_STATUS_VALIDATION lists every problem). Add to it or send it as any other group.
+enum dialtime_status dialtime_new_group_from_json(const char *json,
+                                                  struct dialtime_new_group **out,
+                                                  struct dialtime_error **err);
+
 // Adds the range [begin, end) ("HH:MM", "24:00" = end of day) to weekday `week` (0 = Sunday …
 // 6 = Saturday), after that day's earlier ranges. The format and the weekday are checked here
 // (DIALTIME_STATUS_VALIDATION); order and overlaps when the group is saved or validated.

@@ -39,6 +39,22 @@ pub unsafe extern "C" fn dialtime_new_group_new(
     })
 }
 
+/// Starts a group from JSON text exactly as in the platform's docs (all of it checked:
+/// DIALTIME_STATUS_VALIDATION lists every problem). Add to it or send it as any other group.
+#[no_mangle]
+pub unsafe extern "C" fn dialtime_new_group_from_json(
+    json: *const c_char,
+    out: *mut *mut dialtime_new_group,
+    err: *mut *mut dialtime_error,
+) -> dialtime_status {
+    guard(err, || {
+        out_arg("out", out)?;
+        let group = dialtime::validate::new_group_from_json_str(unsafe { str_arg("json", json) }?)?;
+        write_out(out, dialtime_new_group { group });
+        Ok(())
+    })
+}
+
 /// Adds the range [begin, end) ("HH:MM", "24:00" = end of day) to weekday `week` (0 = Sunday …
 /// 6 = Saturday), after that day's earlier ranges. The format and the weekday are checked here
 /// (DIALTIME_STATUS_VALIDATION); order and overlaps when the group is saved or validated.

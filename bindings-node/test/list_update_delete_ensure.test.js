@@ -97,3 +97,30 @@ test('ensure: created, unchanged, updated, and duplicates refused', async () => 
     await assert.rejects(groups.ensure(emu.userId, wanted), (e) => e instanceof ValidationError && e.message.includes(String(first.group.id)))
   })
 })
+
+test('the update and ensure vectors', async () => {
+  await withEmulator(async (emu, client) => {
+    const groups = client.dialTimeGroups
+    const updates = vectors('update_payloads.json')
+    for (const c of updates.valid) {
+      const saved = await groups.create(emu.userId, DOCUMENTED)
+      const updated = await groups.update(emu.userId, saved.id, c.payload)
+      for (const [key, value] of Object.entries(c.wire)) assert.deepEqual(updated[key], value, `${c.name}: ${key}`)
+      if (!('content' in c.wire)) assert.deepEqual(updated.content, saved.content, `${c.name}: content kept`)
+    }
+    for (const c of updates.invalid) {
+      await assert.rejects(groups.update(emu.userId, 1, c.payload), (e) => {
+        assert.ok(e instanceof ValidationError, c.name)
+        assert.deepEqual(e.errors.map((p) => p.path), c.problems, c.name)
+        return true
+      })
+    }
+  })
+  for (const c of vectors('ensure_comparisons.json').cases) {
+    await withEmulator(async (emu, client) => {
+      await client.dialTimeGroups.create(emu.userId, c.saved)
+      const { outcome } = await client.dialTimeGroups.ensure(emu.userId, c.wanted)
+      assert.equal(outcome, c.equal ? 'unchanged' : 'updated', c.name)
+    })
+  }
+})

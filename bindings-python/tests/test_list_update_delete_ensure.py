@@ -118,3 +118,36 @@ def test_ensure_created_unchanged_updated(client, emulator):
     with pytest.raises(dialtime.ValidationError) as info:
         groups.ensure(emulator.user_id, **wanted)
     assert str(g1.id) in info.value.errors[0][1]
+
+
+UPDATES = vectors("update_payloads.json")
+ENSURE = vectors("ensure_comparisons.json")["cases"]
+UPDATE_KEYS = {"name", "content", "is_default", "skip_holiday", "sub_user_id"}
+
+
+@pytest.mark.parametrize("case", UPDATES["valid"], ids=lambda c: c["name"])
+def test_update_vectors_valid(case, client, emulator):
+    saved = client.dial_time_groups.create(emulator.user_id, **DOCUMENTED)
+    updated = client.dial_time_groups.update(emulator.user_id, saved.id, **case["payload"])
+    got = updated.to_dict()
+    for key, value in case["wire"].items():
+        assert got[key] == value, key
+    for key in UPDATE_KEYS - set(case["wire"]) - {"sub_user_id"}:
+        assert got[key] == saved.to_dict()[key], f"{key} kept"
+
+
+@pytest.mark.parametrize(
+    "case", [c for c in UPDATES["invalid"] if "name" in c["payload"]], ids=lambda c: c["name"]
+)
+def test_update_vectors_invalid(case, client, emulator):
+    with pytest.raises(dialtime.ValidationError) as info:
+        client.dial_time_groups.update(emulator.user_id, 1, **case["payload"])
+    assert [p for p, _ in info.value.errors] == case["problems"]
+    assert emulator.request_count == 0
+
+
+@pytest.mark.parametrize("case", ENSURE, ids=lambda c: c["name"])
+def test_ensure_vectors(case, client, emulator):
+    client.dial_time_groups.create(emulator.user_id, **case["saved"])
+    _, outcome = client.dial_time_groups.ensure(emulator.user_id, **case["wanted"])
+    assert outcome == ("unchanged" if case["equal"] else "updated")

@@ -164,3 +164,49 @@ fn responses_decode_or_fail_as_the_vectors_say() {
         }
     }
 }
+
+#[test]
+fn update_payloads_are_read_as_the_vectors_say() {
+    let v = vectors("update_payloads.json");
+    for case in v["valid"].as_array().unwrap() {
+        let name = case["name"].as_str().unwrap();
+        let update = dialtime::validate::update_from_json(&case["payload"])
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(
+            serde_json::to_value(&update).unwrap(),
+            case["wire"],
+            "{name}"
+        );
+    }
+    for case in v["invalid"].as_array().unwrap() {
+        let name = case["name"].as_str().unwrap();
+        let err = dialtime::validate::update_from_json(&case["payload"]).unwrap_err();
+        assert_eq!(paths_of(&err), strings(&case["problems"]), "{name}");
+    }
+}
+
+#[test]
+fn ensure_comparisons_are_semantic() {
+    let v = vectors("ensure_comparisons.json");
+    for case in v["cases"].as_array().unwrap() {
+        let name = case["name"].as_str().unwrap();
+        let saved = dialtime::validate::new_group_from_json(&case["saved"]).unwrap();
+        let wanted = dialtime::validate::new_group_from_json(&case["wanted"]).unwrap();
+        let as_saved = dialtime::DialTimeGroup {
+            id: 1,
+            name: saved.name,
+            user_id: "u".into(),
+            content: saved.content,
+            is_default: saved.is_default,
+            skip_holiday: saved.skip_holiday,
+            remark: None,
+            created_at: "2022-01-01T00:00:00".parse().unwrap(),
+            updated_at: "2022-01-01T00:00:00".parse().unwrap(),
+        };
+        assert_eq!(
+            wanted.matches(&as_saved),
+            case["equal"].as_bool().unwrap(),
+            "{name}"
+        );
+    }
+}

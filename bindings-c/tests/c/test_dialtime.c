@@ -111,7 +111,7 @@ static void test_vectors(const char *file) {
   char *line = NULL;
   size_t cap = 0;
   ssize_t len;
-  int counts[3] = {0, 0, 0};
+  int counts[5] = {0, 0, 0, 0, 0};
   while ((len = getline(&line, &cap, f)) > 0) {
     if (line[len - 1] == '\n') line[len - 1] = '\0';
     char *fields[5] = {0};
@@ -145,6 +145,43 @@ static void test_vectors(const char *file) {
         CHECK(dialtime_error_http_status(err) == (uint16_t)atoi(fields[3]));
       }
       dialtime_string_free(saved);
+    } else if (strcmp(fields[0], "U") == 0 && n == 3) {
+      counts[3]++;
+      char *saved = NULL;
+      CHECK_STATUS(dialtime_dial_time_groups_create_json(client, user, DOCUMENTED, &saved, NULL), DIALTIME_STATUS_OK);
+      const char *id_at = saved ? strstr(saved, "\"id\":") : NULL;
+      int64_t id = id_at ? strtoll(id_at + 5, NULL, 10) : 0;
+      dialtime_string_free(saved);
+      char *updated = NULL;
+      dialtime_status got = dialtime_dial_time_groups_update_json(client, user, id, fields[1], &updated, &err);
+      if (strcmp(fields[2], "OK") == 0) {
+        if (got != DIALTIME_STATUS_OK) fprintf(stderr, "update %s: %s\n", fields[1], dialtime_error_message(err));
+        CHECK(got == DIALTIME_STATUS_OK && updated != NULL);
+      } else {
+        CHECK(got == DIALTIME_STATUS_VALIDATION && updated == NULL);
+        check_problem_paths(err, fields[2]);
+      }
+      dialtime_string_free(updated);
+    } else if (strcmp(fields[0], "E") == 0 && n == 4) {
+      counts[4]++;
+      dialtime_emulator *fresh = NULL;
+      CHECK_STATUS(dialtime_emulator_start(&fresh, NULL), DIALTIME_STATUS_OK);
+      dialtime_client *c = client_for(fresh, dialtime_emulator_token(fresh), 0);
+      char *saved = NULL;
+      CHECK_STATUS(dialtime_dial_time_groups_create_json(c, dialtime_emulator_user_id(fresh), fields[1], &saved, NULL),
+                   DIALTIME_STATUS_OK);
+      dialtime_string_free(saved);
+      dialtime_new_group *wanted = NULL;
+      CHECK_STATUS(dialtime_new_group_from_json(fields[2], &wanted, NULL), DIALTIME_STATUS_OK);
+      dialtime_group *g = NULL;
+      dialtime_outcome outcome = DIALTIME_OUTCOME_CREATED;
+      CHECK_STATUS(dialtime_dial_time_groups_ensure(c, dialtime_emulator_user_id(fresh), wanted, &g, &outcome, NULL),
+                   DIALTIME_STATUS_OK);
+      CHECK(outcome == (strcmp(fields[3], "1") == 0 ? DIALTIME_OUTCOME_UNCHANGED : DIALTIME_OUTCOME_UPDATED));
+      dialtime_group_free(g);
+      dialtime_new_group_free(wanted);
+      dialtime_client_free(c);
+      dialtime_emulator_free(fresh);
     } else {
       fprintf(stderr, "bad vector line: %s\n", fields[0]);
       failures++;
@@ -153,7 +190,7 @@ static void test_vectors(const char *file) {
   }
   free(line);
   fclose(f);
-  CHECK(counts[0] >= 5 && counts[1] >= 20 && counts[2] >= 20);
+  CHECK(counts[0] >= 5 && counts[1] >= 20 && counts[2] >= 20 && counts[3] >= 5 && counts[4] >= 5);
   dialtime_client_free(client);
   dialtime_emulator_free(emu);
 }

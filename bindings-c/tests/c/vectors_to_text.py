@@ -3,6 +3,8 @@
     V <TAB> payload-json
     I <TAB> payload-json <TAB> path <US> path ...
     R <TAB> fault-json <TAB> status-name <TAB> http-status <TAB> group-json or "-"
+    U <TAB> update-json <TAB> "OK" or path <US> path ...
+    E <TAB> saved-json <TAB> wanted-json <TAB> 1 (equal) or 0
 
 JSON is written compactly (serde_json's form), so a saved group compares as a string.
 Usage: python3 vectors_to_text.py VECTORS_DIR > vectors.txt
@@ -46,6 +48,15 @@ def main() -> None:
         else:
             err = case["error"]
             print(f"R\t{compact(fault)}\t{STATUS[err['kind']]}\t{err['http_status']}\t-")
+
+    updates = json.loads((root / "update_payloads.json").read_text(encoding="utf-8"))
+    for case in updates["valid"]:
+        print(f"U\t{compact(case['payload'])}\tOK")
+    for case in updates["invalid"]:
+        print(f"U\t{compact(case['payload'])}\t" + "\x1f".join(case["problems"]))
+    ensure = json.loads((root / "ensure_comparisons.json").read_text(encoding="utf-8"))
+    for case in ensure["cases"]:
+        print(f"E\t{compact(case['saved'])}\t{compact(case['wanted'])}\t{1 if case['equal'] else 0}")
 
 
 if __name__ == "__main__":
