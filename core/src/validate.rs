@@ -367,26 +367,13 @@ impl JsonReader<'_> {
                 .push("$", format!("must be a JSON object, got {}", excerpt(v)));
             return None;
         };
-        let name = self.required(obj, "", "name").and_then(|v| match v {
-            Value::String(s) => {
-                self.check.name(s);
-                Some(s.clone())
-            }
-            other => self.wrong_type("name", "a string", other),
-        });
+        let name = self.name(obj);
         let content = self
             .required(obj, "", "content")
             .and_then(|v| self.content(v));
         let is_default = self.boolean(obj, "is_default");
         let skip_holiday = self.boolean(obj, "skip_holiday");
-        let sub_user_id = match obj.get("sub_user_id") {
-            None | Some(Value::Null) => Some(None),
-            Some(Value::String(s)) => {
-                self.check.uuid("sub_user_id", s);
-                Some(Some(s.clone()))
-            }
-            Some(other) => self.wrong_type("sub_user_id", "a string", other),
-        };
+        let sub_user_id = self.sub_user_id(obj);
         self.unknown_keys(obj, "", GROUP_FIELDS);
         Some(NewDialTimeGroup {
             name: name?,
@@ -403,27 +390,14 @@ impl JsonReader<'_> {
                 .push("$", format!("must be a JSON object, got {}", excerpt(v)));
             return None;
         };
-        let name = self.required(obj, "", "name").and_then(|v| match v {
-            Value::String(s) => {
-                self.check.name(s);
-                Some(s.clone())
-            }
-            other => self.wrong_type("name", "a string", other),
-        });
+        let name = self.name(obj);
         let content = match obj.get("content") {
             None | Some(Value::Null) => Some(None),
             Some(v) => self.content(v).map(Some),
         };
         let is_default = self.optional_boolean(obj, "is_default");
         let skip_holiday = self.optional_boolean(obj, "skip_holiday");
-        let sub_user_id = match obj.get("sub_user_id") {
-            None | Some(Value::Null) => Some(None),
-            Some(Value::String(s)) => {
-                self.check.uuid("sub_user_id", s);
-                Some(Some(s.clone()))
-            }
-            Some(other) => self.wrong_type("sub_user_id", "a string", other),
-        };
+        let sub_user_id = self.sub_user_id(obj);
         self.unknown_keys(obj, "", GROUP_FIELDS);
         Some(DialTimeGroupUpdate {
             name: name?,
@@ -432,6 +406,27 @@ impl JsonReader<'_> {
             skip_holiday: skip_holiday?,
             sub_user_id: sub_user_id?,
         })
+    }
+
+    fn name(&mut self, obj: &Map<String, Value>) -> Option<String> {
+        self.required(obj, "", "name").and_then(|v| match v {
+            Value::String(s) => {
+                self.check.name(s);
+                Some(s.clone())
+            }
+            other => self.wrong_type("name", "a string", other),
+        })
+    }
+
+    fn sub_user_id(&mut self, obj: &Map<String, Value>) -> Option<Option<String>> {
+        match obj.get("sub_user_id") {
+            None | Some(Value::Null) => Some(None),
+            Some(Value::String(s)) => {
+                self.check.uuid("sub_user_id", s);
+                Some(Some(s.clone()))
+            }
+            Some(other) => self.wrong_type("sub_user_id", "a string", other),
+        }
     }
 
     fn optional_boolean(&mut self, obj: &Map<String, Value>, key: &str) -> Option<Option<bool>> {

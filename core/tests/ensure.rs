@@ -1,19 +1,11 @@
 //! ensure: created, then unchanged; updated when it differs; order and padding do not count;
 //! scoped by sub-user; a duplicated name is an error naming both ids.
 
-use dialtime::{BlockingClient, ErrorKind, NewDialTimeGroup, Outcome, Weekday};
+mod common;
+
+use common::{client, SUB};
+use dialtime::{ErrorKind, NewDialTimeGroup, Outcome, Weekday};
 use dialtime_emulator::Emulator;
-
-const SUB: &str = "0d1b7c2e-4f5a-4b6c-8d7e-9f0a1b2c3d4e";
-
-fn client(emu: &Emulator) -> BlockingClient {
-    BlockingClient::builder()
-        .base_url(emu.base_url())
-        .token(emu.token())
-        .max_retries(0)
-        .build_blocking()
-        .unwrap()
-}
 
 fn wanted() -> NewDialTimeGroup {
     NewDialTimeGroup::builder("工作日")

@@ -1,20 +1,12 @@
 //! list and list_all against the emulator and the shared list vectors: paging, scoping, and
 //! platforms that misbehave (no meta, repeated pages, another page than asked).
 
-use dialtime::{BlockingClient, ErrorKind, ListParams, NewDialTimeGroup, Weekday};
+mod common;
+
+use common::{client, SUB};
+use dialtime::{ErrorKind, ListParams, NewDialTimeGroup, Weekday};
 use dialtime_emulator::{Emulator, Fault};
 use futures_util::StreamExt;
-
-const SUB: &str = "0d1b7c2e-4f5a-4b6c-8d7e-9f0a1b2c3d4e";
-
-fn client(emu: &Emulator) -> BlockingClient {
-    BlockingClient::builder()
-        .base_url(emu.base_url())
-        .token(emu.token())
-        .max_retries(0)
-        .build_blocking()
-        .unwrap()
-}
 
 fn group(name: &str, sub: Option<&str>) -> NewDialTimeGroup {
     let mut b = NewDialTimeGroup::builder(name).window(Weekday::Monday, "08:00", "20:00");

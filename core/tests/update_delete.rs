@@ -1,28 +1,17 @@
 //! update and delete against the emulator, blocking and async: partial updates, the default
 //! flag moving between groups, sub-user scoping, and not-found for unknown ids.
 
-use dialtime::{
-    BlockingClient, DaySchedule, DialTimeGroupUpdate, ErrorKind, NewDialTimeGroup, TimeRange,
-    Weekday,
-};
-use dialtime_emulator::Emulator;
+mod common;
 
-const SUB: &str = "0d1b7c2e-4f5a-4b6c-8d7e-9f0a1b2c3d4e";
+use common::{client, SUB};
+use dialtime::{DaySchedule, DialTimeGroupUpdate, ErrorKind, NewDialTimeGroup, TimeRange, Weekday};
+use dialtime_emulator::Emulator;
 
 fn group(name: &str, is_default: bool) -> NewDialTimeGroup {
     NewDialTimeGroup::builder(name)
         .window(Weekday::Monday, "08:00", "20:00")
         .is_default(is_default)
         .build()
-        .unwrap()
-}
-
-fn client(emu: &Emulator) -> BlockingClient {
-    BlockingClient::builder()
-        .base_url(emu.base_url())
-        .token(emu.token())
-        .max_retries(0)
-        .build_blocking()
         .unwrap()
 }
 
