@@ -75,6 +75,9 @@ typedef struct dialtime_error dialtime_error;
 // Strings from its accessors are borrowed from it: valid until dialtime_group_free.
 typedef struct dialtime_group dialtime_group;
 
+// A walk over every group of a user: see dialtime_dial_time_groups_list_all.
+typedef struct dialtime_group_cursor dialtime_group_cursor;
+
 // A group being built for dialtime_dial_time_groups_create. Not thread-safe while being
 // modified. Free with dialtime_new_group_free.
 typedef struct dialtime_new_group dialtime_new_group;
@@ -145,6 +148,26 @@ enum dialtime_status dialtime_dial_time_groups_list(const struct dialtime_client
                                                     const char *sub_user_id,
                                                     struct dialtime_page **out,
                                                     struct dialtime_error **err);
+
+// Every group of the user (of `sub_user_id` when not NULL), as a cursor: each
+// dialtime_group_cursor_next fetches a page only when the previous one is used up, never
+// yields a group twice, and ends when the platform repeats a page. On success `*out` is owned
+// by the caller (free with dialtime_group_cursor_free); it holds its own handle on the
+// client's pool, so it may outlive `client`. Not thread-safe: use one cursor per thread.
+enum dialtime_status dialtime_dial_time_groups_list_all(const struct dialtime_client *client,
+                                                        const char *user_id,
+                                                        const char *sub_user_id,
+                                                        struct dialtime_group_cursor **out,
+                                                        struct dialtime_error **err);
+
+// Advances the cursor. On success `*out` is the next group, owned by the caller (free with
+// dialtime_group_free), or NULL at the end. After a failure the walk is over.
+enum dialtime_status dialtime_group_cursor_next(struct dialtime_group_cursor *cursor,
+                                                struct dialtime_group **out,
+                                                struct dialtime_error **err);
+
+// Frees a cursor. Accepts NULL.
+void dialtime_group_cursor_free(struct dialtime_group_cursor *cursor);
 
 // Changes group `group_id` to `group`: its name, flags and sub-account, and its content when
 // it has days (a group with no days keeps its content). On success `*out` is the updated

@@ -291,7 +291,7 @@ class DialTimeGroups {
 
   // Every group of the user, page by page as the loop needs them:
   // `for (const dialtime::DialTimeGroup &g : client.dial_time_groups().list_all(user_id))`.
-  // Errors are thrown from the loop. Valid while the Client lives.
+  // Errors are thrown from the loop.
   GroupRange list_all(const std::string &user_id,
                       const std::optional<std::string> &sub_user_id = std::nullopt) const;
 
@@ -380,8 +380,8 @@ class DialTimeGroups {
   const dialtime_client *client_;
 };
 
-// The range list_all returns: an input range whose iterator fetches the next page when the
-// previous one is used up.
+// The range list_all returns: an input range over the library's cursor, which fetches the
+// next page only when the previous one is used up and never yields a group twice.
 class DialTimeGroups::GroupRange {
  public:
   class iterator {
@@ -393,62 +393,53 @@ class DialTimeGroups::GroupRange {
     using reference = const DialTimeGroup &;
 
     iterator() = default;
-    reference operator*() const { return range_->page_.data[index_]; }
-    pointer operator->() const { return &range_->page_.data[index_]; }
+    reference operator*() const { return *range_->current_; }
+    pointer operator->() const { return &*range_->current_; }
     iterator &operator++() {
-      if (++index_ >= range_->page_.data.size()) {
-        index_ = 0;
-        if (!range_->fetch_next()) range_ = nullptr;
-      }
+      if (!range_->advance()) range_ = nullptr;
       return *this;
     }
-    bool operator==(const iterator &o) const { return range_ == o.range_ && index_ == o.index_; }
-    bool operator!=(const iterator &o) const { return !(*this == o); }
+    bool operator==(const iterator &o) const { return range_ == o.range_; }
+    bool operator!=(const iterator &o) const { return range_ != o.range_; }
 
    private:
     friend class GroupRange;
     explicit iterator(GroupRange *range) : range_(range) {}
     GroupRange *range_ = nullptr;
-    std::size_t index_ = 0;
   };
 
-  iterator begin() {
-    if (!started_) {
-      started_ = true;
-      page_ = groups_.list(user_id_, 1, sub_user_id_);
-      if (page_.data.empty() && !fetch_next()) return end();
-    }
-    return page_.data.empty() ? end() : iterator(this);
-  }
+  iterator begin() { return advance() ? iterator(this) : end(); }
   iterator end() { return iterator(); }
 
  private:
   friend class DialTimeGroups;
-  GroupRange(DialTimeGroups groups, std::string user_id, std::optional<std::string> sub_user_id)
-      : groups_(groups), user_id_(std::move(user_id)), sub_user_id_(std::move(sub_user_id)) {}
+  explicit GroupRange(dialtime_group_cursor *cursor) : cursor_(cursor) {}
 
-  // Loads the next non-empty page; false at the end (or when a page repeats itself).
-  bool fetch_next() {
-    while (page_.has_more) {
-      const std::int64_t last_id = page_.data.empty() ? 0 : page_.data.back().id;
-      Page next = groups_.list(user_id_, page_.current_page + 1, sub_user_id_);
-      if (!next.data.empty() && next.data.back().id == last_id) return false;
-      page_ = std::move(next);
-      if (!page_.data.empty()) return true;
+  // Loads the next group into current_; false at the end.
+  bool advance() {
+    dialtime_group *next = nullptr;
+    detail::call([&](dialtime_error **e) { return dialtime_group_cursor_next(cursor_.get(), &next, e); });
+    if (!next) {
+      current_.reset();
+      return false;
     }
-    return false;
+    detail::GroupHandle owned(next);
+    current_ = detail::from_handle(owned.get());
+    return true;
   }
 
-  DialTimeGroups groups_;
-  std::string user_id_;
-  std::optional<std::string> sub_user_id_;
-  Page page_{{}, 0, std::nullopt, std::nullopt, std::nullopt, false};
-  bool started_ = false;
+  detail::Handle<dialtime_group_cursor, dialtime_group_cursor_free> cursor_;
+  std::optional<DialTimeGroup> current_;
 };
 
 inline DialTimeGroups::GroupRange DialTimeGroups::list_all(const std::string &user_id,
                                                            const std::optional<std::string> &sub_user_id) const {
-  return GroupRange(*this, user_id, sub_user_id);
+  dialtime_group_cursor *cursor = nullptr;
+  detail::call([&](dialtime_error **e) {
+    return dialtime_dial_time_groups_list_all(client_, user_id.c_str(),
+                                              sub_user_id ? sub_user_id->c_str() : nullptr, &cursor, e);
+  });
+  return GroupRange(cursor);
 }
 
 // The client: one connection pool; share it between threads. Move-only.

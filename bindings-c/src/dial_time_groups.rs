@@ -6,7 +6,10 @@ use crate::client::dialtime_client;
 use crate::error::{dialtime_error, dialtime_status};
 use dialtime::{DialTimeGroupUpdate, ListParams, Outcome};
 
-use crate::ffi::{guard, handle, invalid, opt_str_arg, out_arg, str_arg, write_out, write_string};
+use crate::ffi::{
+    free_box, guard, handle, handle_mut, invalid, opt_str_arg, out_arg, str_arg, write_out,
+    write_string,
+};
 use crate::model::{dialtime_group, dialtime_new_group, dialtime_page};
 
 /// Saves `group` for `user_id` (a UUID). Validated first: DIALTIME_STATUS_VALIDATION means
@@ -94,6 +97,64 @@ pub unsafe extern "C" fn dialtime_dial_time_groups_list(
     })
 }
 
+/// Every group of the user (of `sub_user_id` when not NULL), as a cursor: each
+/// dialtime_group_cursor_next fetches a page only when the previous one is used up, never
+/// yields a group twice, and ends when the platform repeats a page. On success `*out` is owned
+/// by the caller (free with dialtime_group_cursor_free); it holds its own handle on the
+/// client's pool, so it may outlive `client`. Not thread-safe: use one cursor per thread.
+#[no_mangle]
+pub unsafe extern "C" fn dialtime_dial_time_groups_list_all(
+    client: *const dialtime_client,
+    user_id: *const c_char,
+    sub_user_id: *const c_char,
+    out: *mut *mut dialtime_group_cursor,
+    err: *mut *mut dialtime_error,
+) -> dialtime_status {
+    guard(err, || {
+        out_arg("out", out)?;
+        let client = unsafe { handle("client", client) }?;
+        let user_id = unsafe { str_arg("user_id", user_id) }?;
+        let sub_user_id = unsafe { opt_str_arg("sub_user_id", sub_user_id) }?;
+        let walk = client
+            .inner
+            .dial_time_groups()
+            .list_all(user_id, sub_user_id);
+        write_out(out, dialtime_group_cursor { walk });
+        Ok(())
+    })
+}
+
+/// A walk over every group of a user: see dialtime_dial_time_groups_list_all.
+pub struct dialtime_group_cursor {
+    walk: dialtime::blocking::ListAll,
+}
+
+/// Advances the cursor. On success `*out` is the next group, owned by the caller (free with
+/// dialtime_group_free), or NULL at the end. After a failure the walk is over.
+#[no_mangle]
+pub unsafe extern "C" fn dialtime_group_cursor_next(
+    cursor: *mut dialtime_group_cursor,
+    out: *mut *mut dialtime_group,
+    err: *mut *mut dialtime_error,
+) -> dialtime_status {
+    guard(err, || {
+        out_arg("out", out)?;
+        let cursor = unsafe { handle_mut("cursor", cursor) }?;
+        match cursor.walk.next().transpose()? {
+            Some(group) => write_out(out, dialtime_group::from(group)),
+            // SAFETY: checked non-NULL by `out_arg`.
+            None => unsafe { *out = std::ptr::null_mut() },
+        }
+        Ok(())
+    })
+}
+
+/// Frees a cursor. Accepts NULL.
+#[no_mangle]
+pub unsafe extern "C" fn dialtime_group_cursor_free(cursor: *mut dialtime_group_cursor) {
+    unsafe { free_box(cursor) }
+}
+
 /// Changes group `group_id` to `group`: its name, flags and sub-account, and its content when
 /// it has days (a group with no days keeps its content). On success `*out` is the updated
 /// group, owned by the caller.
@@ -143,14 +204,7 @@ pub unsafe extern "C" fn dialtime_dial_time_groups_update_json(
         out_arg("out_json", out_json)?;
         let client = unsafe { handle("client", client) }?;
         let user_id = unsafe { str_arg("user_id", user_id) }?;
-        let text = unsafe { str_arg("json", json) }?;
-        let value: serde_json::Value = serde_json::from_str(text).map_err(|e| {
-            dialtime::Error::Validation(vec![dialtime::Problem::new(
-                "$",
-                format!("must be valid JSON: {e}"),
-            )])
-        })?;
-        let changes = dialtime::validate::update_from_json(&value)?;
+        let changes = dialtime::validate::update_from_json_str(unsafe { str_arg("json", json) }?)?;
         let saved = client
             .inner
             .dial_time_groups()

@@ -47,10 +47,17 @@ pub fn new_group_from_json(payload: &Value) -> Result<NewDialTimeGroup, Error> {
 
 /// [`new_group_from_json`] on JSON text; text that is not JSON is a problem at path `$`.
 pub fn new_group_from_json_str(payload: &str) -> Result<NewDialTimeGroup, Error> {
-    let value: Value = serde_json::from_str(payload).map_err(|e| {
-        Error::Validation(vec![Problem::new("$", format!("must be valid JSON: {e}"))])
-    })?;
-    new_group_from_json(&value)
+    new_group_from_json(&parse_json(payload)?)
+}
+
+/// [`update_from_json`] on JSON text; text that is not JSON is a problem at path `$`.
+pub fn update_from_json_str(payload: &str) -> Result<DialTimeGroupUpdate, Error> {
+    update_from_json(&parse_json(payload)?)
+}
+
+fn parse_json(payload: &str) -> Result<Value, Error> {
+    serde_json::from_str(payload)
+        .map_err(|e| Error::Validation(vec![Problem::new("$", format!("must be valid JSON: {e}"))]))
 }
 
 /// Checks an update payload (`name` required; `content`, `is_default`, `skip_holiday`,

@@ -460,6 +460,27 @@ static void test_list_update_delete_ensure(void) {
   }
   CHECK(total == 40 && page_no == 4);
 
+  /* The same walk through a cursor: each group once, in order, then NULL. */
+  dialtime_group_cursor *cursor = NULL;
+  CHECK_STATUS(dialtime_dial_time_groups_list_all(client, user, NULL, &cursor, NULL), DIALTIME_STATUS_OK);
+  int64_t expect = 1;
+  for (;;) {
+    dialtime_group *g = NULL;
+    CHECK_STATUS(dialtime_group_cursor_next(cursor, &g, NULL), DIALTIME_STATUS_OK);
+    if (!g) break;
+    CHECK(dialtime_group_id(g) == expect++);
+    dialtime_group_free(g);
+  }
+  CHECK(expect == 41);
+  dialtime_group *after_end = NULL;
+  CHECK_STATUS(dialtime_group_cursor_next(cursor, &after_end, NULL), DIALTIME_STATUS_OK);
+  CHECK(after_end == NULL);
+  CHECK_STATUS(dialtime_group_cursor_next(cursor, NULL, NULL), DIALTIME_STATUS_INVALID_ARGUMENT);
+  CHECK_STATUS(dialtime_group_cursor_next(NULL, &after_end, NULL), DIALTIME_STATUS_INVALID_ARGUMENT);
+  dialtime_group_cursor_free(cursor);
+  dialtime_group_cursor_free(NULL);
+  CHECK_STATUS(dialtime_dial_time_groups_list_all(client, NULL, NULL, &cursor, NULL), DIALTIME_STATUS_INVALID_ARGUMENT);
+
   /* update: typed and JSON; the default flag moves. */
   dialtime_new_group *changes = named("renamed", 5);
   dialtime_new_group_set_is_default(changes, true);
