@@ -85,7 +85,10 @@ impl DialTimeGroups<'_> {
     /// Every group, page after page, as an iterator (see [`crate::DialTimeGroups::list_all`]):
     /// the next page is fetched only when the previous one is used up.
     pub fn list_all(&self, user_id: &str, sub_user_id: Option<&str>) -> ListAll {
-        ListAll(self.client.dial_time_groups().pages(user_id, sub_user_id))
+        ListAll {
+            walk: self.client.dial_time_groups().pages(user_id, sub_user_id),
+            done: false,
+        }
     }
 
     /// See [`crate::DialTimeGroups::ensure`].
@@ -109,15 +112,26 @@ impl DialTimeGroups<'_> {
 
 /// The iterator of [`DialTimeGroups::list_all`]: `Result<DialTimeGroup>` items; after an error
 /// it ends. Owns a handle on the client.
-pub struct ListAll(crate::dial_time_groups::ListAll);
+pub struct ListAll {
+    walk: crate::dial_time_groups::ListAll,
+    done: bool,
+}
 
 impl Iterator for ListAll {
     type Item = Result<DialTimeGroup>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        match block_on(self.0.next()) {
-            Ok(item) => item,
-            Err(e) => Some(Err(e)),
+        if self.done {
+            return None;
         }
+        let item = match block_on(self.walk.next()) {
+            Ok(item) => item,
+            // Refused to block (inside a runtime): reported once, then the walk is over.
+            Err(e) => Some(Err(e)),
+        };
+        self.done = !matches!(item, Some(Ok(_)));
+        item
     }
 }
+
+impl std::iter::FusedIterator for ListAll {}

@@ -116,9 +116,7 @@ impl<'c> DialTimeGroups<'c> {
     pub async fn list(&self, user_id: &str, params: &ListParams) -> Result<Page<DialTimeGroup>> {
         let mut check = Checker::default();
         check.uuid("user_id", user_id);
-        if params.page == 0 {
-            check.push("page", "must be 1 or more, got 0");
-        }
+        check.page(params.page);
         if let Some(id) = &params.sub_user_id {
             check.uuid("sub_user_id", id);
         }
@@ -168,6 +166,11 @@ impl<'c> DialTimeGroups<'c> {
     }
 }
 
+/// The most pages `list_all` (and so `ensure`) walks: 15,000 groups at the platform's 15 per
+/// page, far more dial time groups than one account has. A server that keeps inventing new
+/// groups page after page ends the walk with a `Decode` error here instead of looping forever.
+pub const MAX_LIST_PAGES: u32 = 1_000;
+
 /// Every group of a user, page by page: see [`DialTimeGroups::list_all`]. Owns a handle on
 /// the client (cheap: the pool is shared).
 pub struct ListAll {
@@ -185,8 +188,19 @@ impl ListAll {
             if let Some(group) = self.pager.pop() {
                 return Some(Ok(group));
             }
+            let page = self.pager.next_page()?;
+            if page > MAX_LIST_PAGES {
+                self.pager.stop();
+                return Some(Err(decode_error(
+                    format!(
+                        "the list went on past {MAX_LIST_PAGES} pages of new groups; \
+                         stopped rather than walk a list that never ends"
+                    ),
+                    "",
+                )));
+            }
             let params = ListParams {
-                page: self.pager.next_page()?,
+                page,
                 sub_user_id: self.sub_user_id.clone(),
             };
             match self
@@ -225,7 +239,7 @@ impl DialTimeGroups<'_> {
         futures_util::pin_mut!(all);
         while let Some(saved) = futures_util::StreamExt::next(&mut all).await {
             let saved = saved?;
-            if saved.name == group.name {
+            if group.has_name_of(&saved) {
                 found.push(saved);
             }
         }

@@ -26,6 +26,46 @@ impl Problem {
     }
 }
 
+/// How many problems an error lists at most. A payload with more (a million broken ranges, a
+/// server answering a million field errors) keeps the first ones and ends with one summary
+/// problem at path `$`: "and N more problems".
+pub const MAX_PROBLEMS: usize = 100;
+
+/// Collects problems up to [`MAX_PROBLEMS`], counting the rest.
+#[derive(Debug, Default)]
+pub(crate) struct ProblemList {
+    list: Vec<Problem>,
+    omitted: usize,
+}
+
+impl ProblemList {
+    pub(crate) fn push(&mut self, problem: Problem) {
+        if self.list.len() < MAX_PROBLEMS {
+            self.list.push(problem);
+        } else {
+            self.omitted += 1;
+        }
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.list.is_empty() && self.omitted == 0
+    }
+
+    pub(crate) fn into_vec(mut self) -> Vec<Problem> {
+        if self.omitted > 0 {
+            let s = if self.omitted == 1 { "" } else { "s" };
+            self.list.push(Problem::new(
+                "$",
+                format!(
+                    "and {} more problem{s} (only the first {MAX_PROBLEMS} are listed)",
+                    self.omitted
+                ),
+            ));
+        }
+        self.list
+    }
+}
+
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: {}", self.path, self.message)

@@ -25,6 +25,18 @@
 //! # Ok::<(), dialtime::Error>(())
 //! ```
 
+// No panic reaches a caller: nothing outside tests unwraps, expects, panics or indexes
+// unchecked (a justified local `allow` says why when it must).
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::indexing_slicing,
+        clippy::panic
+    )
+)]
+
 pub mod blocking;
 pub mod client;
 pub mod dial_time_groups;
@@ -40,8 +52,9 @@ pub use dial_time_groups::DialTimeGroups;
 pub use error::{ApiError, Error, ErrorKind, Problem, Result};
 pub use model::lenient::platform_zone;
 pub use model::{
-    DaySchedule, DialTimeGroup, DialTimeGroupUpdate, ListParams, NewDialTimeGroup,
-    NewDialTimeGroupBuilder, Outcome, Page, TimeOfDay, TimeParseError, TimeRange, Weekday,
+    DaySchedule, DialTimeGroup, DialTimeGroupUpdate, DialTimeGroupUpdateBuilder, ListParams,
+    NewDialTimeGroup, NewDialTimeGroupBuilder, Outcome, Page, TimeOfDay, TimeParseError, TimeRange,
+    Weekday,
 };
 
 /// The crate version, as sent in the user agent.

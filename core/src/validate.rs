@@ -23,7 +23,7 @@ use std::fmt::Write as _;
 
 use serde_json::{Map, Value};
 
-use crate::error::{Error, Problem};
+use crate::error::{Error, Problem, ProblemList};
 use crate::model::{
     DaySchedule, DialTimeGroupUpdate, NewDialTimeGroup, TimeOfDay, TimeParseError, TimeRange,
     Weekday,
@@ -113,6 +113,104 @@ pub fn group_id(group_id: i64) -> Result<(), Error> {
     check.finish()
 }
 
+/// How deep a payload given as a host language's objects (Python dicts and lists, JavaScript
+/// objects and arrays) may nest before a binding stops converting it. The deepest real
+/// payload nests 4 levels (`content[i].times[j].begin_time`); a cyclic structure (a list that
+/// contains itself) or a runaway one (100,000 nested lists) is refused here, as `json.dumps`
+/// and `JSON.stringify` refuse it, instead of exhausting the stack.
+pub const MAX_NESTING: usize = 32;
+
+/// The problem a binding reports at `path` when a payload nests deeper than [`MAX_NESTING`].
+pub fn too_deep(path: &str) -> Problem {
+    Problem::new(
+        path,
+        format!("nests deeper than {MAX_NESTING} levels (is the structure cyclic?)"),
+    )
+}
+
+/// The problem a binding reports at `path` for a number JSON cannot hold (NaN, ±infinity).
+pub fn not_finite(path: &str, value: f64) -> Problem {
+    Problem::new(path, format!("must be a finite number, got {value}"))
+}
+
+/// The problem a binding reports at `path` for a value that is not JSON data; `what` names
+/// what it got in the host language (`a function`, `datetime.date`, …).
+pub fn not_json(path: &str, what: &str) -> Problem {
+    Problem::new(
+        path,
+        format!("must be JSON data (a string, number, boolean, null, array or object), got {what}"),
+    )
+}
+
+/// The problem a binding reports at `path` for text that is not valid Unicode (a lone
+/// surrogate in a Python or JavaScript string).
+pub fn not_unicode(path: &str) -> Problem {
+    Problem::new(
+        path,
+        "must be valid Unicode text (it holds a lone surrogate)",
+    )
+}
+
+/// A number from a host language whose numbers are doubles (JavaScript), as an integer:
+/// `0.5`, NaN, ±infinity and anything beyond ±(2^53 − 1) are a `Validation` problem at
+/// `path` rather than silently truncated, wrapped or saturated.
+pub fn whole_number(path: &str, value: f64) -> Result<i64, Error> {
+    const SAFE: f64 = 9_007_199_254_740_991.0;
+    if value.is_finite() && value.fract() == 0.0 && value.abs() <= SAFE {
+        Ok(value as i64)
+    } else {
+        Err(Error::Validation(vec![Problem::new(
+            path,
+            format!("must be an integer (a safe integer in JavaScript), got {value}"),
+        )]))
+    }
+}
+
+/// A page number: 1 or more (and at most `u32::MAX`).
+pub fn page_number(page: i64) -> Result<u32, Error> {
+    match u32::try_from(page) {
+        Ok(p) if p >= 1 => Ok(p),
+        _ => Err(Error::Validation(vec![Problem::new(
+            "page",
+            page_message(page),
+        )])),
+    }
+}
+
+pub(crate) fn page_message(page: impl std::fmt::Display) -> String {
+    format!("must be an integer from 1 to {}, got {page}", u32::MAX)
+}
+
+/// For bindings converting host objects: runs `f` with `path` extended by `.key` (just `key`
+/// at the top, `$`), then restores `path`. Paths so built match the core's own.
+pub fn with_key<R>(path: &mut String, key: &str, f: impl FnOnce(&mut String) -> R) -> R {
+    let top = path == "$";
+    let mark = path.len();
+    if top {
+        path.clear();
+    } else {
+        path.push('.');
+    }
+    path.push_str(key);
+    let out = f(path);
+    if top {
+        path.clear();
+        path.push('$');
+    } else {
+        path.truncate(mark);
+    }
+    out
+}
+
+/// Like [`with_key`], for item `i` of an array: `path[i]`.
+pub fn with_index<R>(path: &mut String, i: usize, f: impl FnOnce(&mut String) -> R) -> R {
+    let mark = path.len();
+    let _ = write!(path, "[{i}]");
+    let out = f(path);
+    path.truncate(mark);
+    out
+}
+
 /// Whether `s` is a UUID in its 8-4-4-4-12 hex form.
 pub fn is_uuid(s: &str) -> bool {
     let b = s.as_bytes();
@@ -146,7 +244,7 @@ fn time_bounds(field: &str) -> &'static str {
 /// Collects problems; its methods are the rules, called in payload order.
 #[derive(Default)]
 pub(crate) struct Checker {
-    problems: Vec<Problem>,
+    problems: ProblemList,
     /// For each weekday, the index of the day that first listed it.
     seen_weeks: [Option<usize>; 7],
     /// The well-formed ranges of the day being checked: (index, begin, end).
@@ -162,7 +260,7 @@ impl Checker {
         if self.problems.is_empty() {
             Ok(())
         } else {
-            Err(Error::Validation(self.problems))
+            Err(Error::Validation(self.problems.into_vec()))
         }
     }
 
@@ -203,7 +301,7 @@ impl Checker {
                 format!("must not be empty or only whitespace, got {name:?}"),
             );
         } else {
-            let n = name.chars().count();
+            let n = name.trim().chars().count();
             if n > NAME_MAX_CHARS {
                 self.push(
                     "name",
@@ -220,7 +318,9 @@ impl Checker {
     }
 
     pub(crate) fn week(&mut self, i: usize, week: Weekday) {
-        let slot = &mut self.seen_weeks[usize::from(week.number())];
+        let Some(slot) = self.seen_weeks.get_mut(usize::from(week.number())) else {
+            return;
+        };
         match slot {
             Some(first) => {
                 let first = *first;
@@ -233,6 +333,20 @@ impl Checker {
                 );
             }
             None => *slot = Some(i),
+        }
+    }
+
+    /// A caller's bare weekday number at `content[i].week`: the weekday, or a problem.
+    pub(crate) fn week_number(&mut self, i: usize, number: i64) -> Option<Weekday> {
+        match Weekday::from_number(number) {
+            Some(week) => {
+                self.week(i, week);
+                Some(week)
+            }
+            None => {
+                self.push(format!("content[{i}].week"), week_message(number));
+                None
+            }
         }
     }
 
@@ -341,6 +455,12 @@ impl Checker {
                     excerpt(&Value::String(s.to_owned()))
                 ),
             );
+        }
+    }
+
+    pub(crate) fn page(&mut self, page: u32) {
+        if page == 0 {
+            self.push("page", page_message(page));
         }
     }
 
@@ -567,17 +687,42 @@ fn join(at: &str, key: &str) -> String {
     }
 }
 
-/// A short rendering of a JSON value for messages: at most 40 characters.
+/// A short rendering of a JSON value for messages: at most 40 characters. Serialization
+/// stops as soon as the excerpt is full, so a 10 MB string or a deeply nested value costs no
+/// more than a short one.
 fn excerpt(v: &Value) -> String {
     const MAX: usize = 40;
-    let full = v.to_string();
-    if full.chars().count() <= MAX {
-        return full;
+    /// Keeps the first `MAX` characters, then refuses more (which ends serialization).
+    struct Capped {
+        out: String,
+        chars: usize,
+        cut: bool,
     }
-    let mut out = String::with_capacity(MAX + 3);
-    for c in full.chars().take(MAX) {
-        out.push(c);
+    impl std::io::Write for Capped {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            // serde_json writes whole UTF-8 sequences per call.
+            for c in String::from_utf8_lossy(buf).chars() {
+                if self.chars == MAX {
+                    self.cut = true;
+                    return Err(std::io::Error::other("full"));
+                }
+                self.out.push(c);
+                self.chars += 1;
+            }
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
     }
-    let _ = write!(out, "…");
-    out
+    let mut w = Capped {
+        out: String::with_capacity(MAX + 3),
+        chars: 0,
+        cut: false,
+    };
+    let _ = serde_json::to_writer(&mut w, v);
+    if w.cut {
+        let _ = write!(w.out, "…");
+    }
+    w.out
 }

@@ -42,21 +42,47 @@ struct Stored {
     updated_at: DateTime,
 }
 
+/// The API routes (after the user segment is read).
+enum Route<'p> {
+    Create,
+    List,
+    Update(&'p str),
+    Delete(&'p str),
+}
+
+/// Whether two sub-account scopes are the same (UUIDs: case does not count).
+fn same_scope(a: Option<&str>, b: Option<&str>) -> bool {
+    match (a, b) {
+        (None, None) => true,
+        (Some(a), Some(b)) => a.eq_ignore_ascii_case(b),
+        _ => false,
+    }
+}
+
 /// One answer: status, extra headers, JSON or raw body. `None` from the handler means
 /// "drop the connection".
 pub(crate) struct Answer {
     pub status: u16,
     pub headers: Vec<(&'static str, String)>,
     pub body: Vec<u8>,
+    pub content_type: String,
+    /// Send half of the body, then close the connection (a `truncate` fault).
+    pub truncate: bool,
 }
 
 impl Answer {
-    fn json(status: u16, body: &impl Serialize) -> Answer {
+    pub(crate) fn raw(status: u16, body: Vec<u8>) -> Answer {
         Answer {
             status,
             headers: Vec::new(),
-            body: serde_json::to_vec(body).unwrap_or_default(),
+            body,
+            content_type: "application/json".to_owned(),
+            truncate: false,
         }
+    }
+
+    fn json(status: u16, body: &impl Serialize) -> Answer {
+        Answer::raw(status, serde_json::to_vec(body).unwrap_or_default())
     }
 
     fn error(status: u16, message: &str) -> Answer {
@@ -197,11 +223,7 @@ impl Shared {
     pub(crate) fn fault_answer(fault: &Fault) -> Answer {
         let status = fault.status.unwrap_or(200);
         let mut answer = match &fault.body {
-            Some(body) => Answer {
-                status,
-                headers: Vec::new(),
-                body: body.clone().into_bytes(),
-            },
+            Some(body) => Answer::raw(status, body.clone().into_bytes()),
             None => {
                 let code = fault.code.unwrap_or(i64::from(status));
                 let message = fault.message.clone().unwrap_or_else(|| {
@@ -230,43 +252,34 @@ impl Shared {
             return Answer::error(401, status_message(401));
         }
         let segments: Vec<&str> = path.trim_end_matches('/').split('/').collect();
-        match (method, segments.as_slice()) {
-            ("POST", ["", "agent-api", "user", user, "dial-time-group"]) => {
-                if let Some(refused) = self.check_user(user) {
-                    return refused;
-                }
-                self.create(user, body)
-            }
-            ("GET", ["", "agent-api", "user", user, "dial-time-group"]) => {
-                if let Some(refused) = self.check_user(user) {
-                    return refused;
-                }
-                self.list(user, query)
-            }
+        let (route, user) = match (method, segments.as_slice()) {
+            ("POST", ["", "agent-api", "user", user, "dial-time-group"]) => (Route::Create, *user),
+            ("GET", ["", "agent-api", "user", user, "dial-time-group"]) => (Route::List, *user),
             ("PUT", ["", "agent-api", "user", user, "dial-time-group", id]) => {
-                if let Some(refused) = self.check_user(user) {
-                    return refused;
-                }
-                self.update(user, id, body)
+                (Route::Update(id), *user)
             }
             ("DELETE", ["", "agent-api", "user", user, "dial-time-group", id]) => {
-                if let Some(refused) = self.check_user(user) {
-                    return refused;
-                }
-                self.delete(user, id, query_param(query, "sub_user_id").as_deref())
+                (Route::Delete(id), *user)
             }
-            _ => Answer::error(404, status_message(404)),
-        }
-    }
-
-    fn check_user(&self, user: &str) -> Option<Answer> {
+            _ => return Answer::error(404, status_message(404)),
+        };
+        // User ids are UUIDs, compared without regard to case; the store keys on the
+        // emulator's own spelling, so every route sees the same groups.
         if !validate::is_uuid(user) {
-            return Some(Answer::error(404, status_message(404)));
+            return Answer::error(404, status_message(404));
         }
         if !user.eq_ignore_ascii_case(&self.user_id) {
-            return Some(Answer::error(403, "无权操作该用户"));
+            return Answer::error(403, "无权操作该用户");
         }
-        None
+        let user = self.user_id.as_str();
+        match route {
+            Route::Create => self.create(user, body),
+            Route::List => self.list(user, query),
+            Route::Update(id) => self.update(user, id, body),
+            Route::Delete(id) => {
+                self.delete(user, id, query_param(query, "sub_user_id").as_deref())
+            }
+        }
     }
 
     fn create(&self, user: &str, body: &[u8]) -> Answer {
@@ -280,7 +293,9 @@ impl Shared {
         state.next_id += 1;
         if group.is_default {
             for g in state.groups.iter_mut() {
-                if g.user_id == user && g.sub_user_id == group.sub_user_id {
+                if g.user_id == user
+                    && same_scope(g.sub_user_id.as_deref(), group.sub_user_id.as_deref())
+                {
                     g.is_default = false;
                 }
             }
@@ -332,14 +347,16 @@ impl Shared {
             return Answer::error(404, "呼叫时间组不存在");
         };
         if changes.is_default == Some(true) {
-            let scope = state.groups[index].sub_user_id.clone();
+            let scope = changes.sub_user_id.clone();
             for g in state.groups.iter_mut() {
-                if g.user_id == user && g.sub_user_id == scope {
+                if g.user_id == user && same_scope(g.sub_user_id.as_deref(), scope.as_deref()) {
                     g.is_default = false;
                 }
             }
         }
-        let g = &mut state.groups[index];
+        let Some(g) = state.groups.get_mut(index) else {
+            return Answer::error(404, "呼叫时间组不存在");
+        };
         g.name = changes.name;
         if let Some(content) = changes.content {
             g.content = content;
@@ -374,7 +391,9 @@ impl Shared {
         let scope: Vec<&Stored> = state
             .groups
             .iter()
-            .filter(|g| g.user_id == user && g.sub_user_id == sub_user_id)
+            .filter(|g| {
+                g.user_id == user && same_scope(g.sub_user_id.as_deref(), sub_user_id.as_deref())
+            })
             .collect();
         let total = scope.len();
         let last_page = total.div_ceil(PAGE_SIZE).max(1);
@@ -440,9 +459,9 @@ const PAGE_SIZE: usize = 15;
 /// from the main account's).
 fn find(groups: &[Stored], user: &str, id: &str, sub_user_id: Option<&str>) -> Option<usize> {
     let id: i64 = id.parse().ok()?;
-    groups
-        .iter()
-        .position(|g| g.id == id && g.user_id == user && g.sub_user_id.as_deref() == sub_user_id)
+    groups.iter().position(|g| {
+        g.id == id && g.user_id == user && same_scope(g.sub_user_id.as_deref(), sub_user_id)
+    })
 }
 
 /// One query parameter (the values dialtime sends need no percent-decoding: UUIDs, numbers).
@@ -473,11 +492,20 @@ fn read_payload(body: &[u8]) -> Result<NewDialTimeGroup, Answer> {
 /// 422 with Laravel's `errors`: dot paths (`content.1.times.0.end_time`) to messages.
 fn validation_answer(problems: &[Problem]) -> Answer {
     let mut errors: Vec<(String, Vec<String>)> = Vec::new();
+    // Where each key is in `errors`: one pass, whatever the number of problems.
+    let mut index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for p in problems {
         let key = laravel_key(&p.path);
-        match errors.iter_mut().find(|(k, _)| *k == key) {
-            Some((_, messages)) => messages.push(p.message.clone()),
-            None => errors.push((key, vec![p.message.clone()])),
+        match index.get(&key) {
+            Some(&i) => {
+                if let Some((_, messages)) = errors.get_mut(i) {
+                    messages.push(p.message.clone());
+                }
+            }
+            None => {
+                index.insert(key.clone(), errors.len());
+                errors.push((key, vec![p.message.clone()]));
+            }
         }
     }
     let mut env = ErrorEnvelope::new(422, "参数校验失败");

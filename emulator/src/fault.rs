@@ -13,8 +13,13 @@ use serde::{Deserialize, Serialize};
 /// - `status` and/or `body`: answer with them instead of handling the request. Without `body`
 ///   the answer is the platform's error envelope with `code` (default: `status`), `message`
 ///   (default: a Chinese text for the status) and `Retry-After: retry_after` when given.
-/// - `drop`: close the connection without answering.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// - `drop`: close the connection without answering (after the request arrived).
+/// - `content_type`: the answer's `Content-Type` instead of `application/json`.
+/// - `pad_to_bytes`: pad the answer's body with trailing spaces (still the same JSON) to this
+///   many bytes, e.g. past a client's body limit.
+/// - `truncate`: announce the whole body (`Content-Length`), send its first half, then close
+///   the connection.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Fault {
     #[serde(default, skip_serializing_if = "is_zero")]
@@ -31,6 +36,12 @@ pub struct Fault {
     pub body: Option<String>,
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub drop: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content_type: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pad_to_bytes: Option<usize>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub truncate: bool,
     /// How many requests this fault applies to (default 1).
     #[serde(default = "one")]
     pub times: u32,
@@ -40,11 +51,38 @@ fn one() -> u32 {
     1
 }
 
+/// Does nothing but count, once (`times` 1, as in the JSON form).
+impl Default for Fault {
+    fn default() -> Self {
+        Fault {
+            delay_ms: 0,
+            status: None,
+            code: None,
+            message: None,
+            retry_after: None,
+            body: None,
+            drop: false,
+            content_type: None,
+            pad_to_bytes: None,
+            truncate: false,
+            times: 1,
+        }
+    }
+}
+
 fn is_zero(n: &u64) -> bool {
     *n == 0
 }
 
 impl Fault {
+    /// A fault from its JSON form (the body of `POST /_emulator/faults`); an unknown field or
+    /// a wrong type is a `Validation` error naming it.
+    pub fn from_json(value: serde_json::Value) -> Result<Fault, dialtime::Error> {
+        serde_json::from_value(value).map_err(|e| {
+            dialtime::Error::Validation(vec![dialtime::Problem::new("fault", e.to_string())])
+        })
+    }
+
     /// Answer with `status` and the platform's error envelope.
     pub fn status(status: u16) -> Fault {
         Fault {
@@ -92,6 +130,12 @@ impl Fault {
         }
     }
 
+    /// Answer with this HTTP status.
+    pub fn with_status(mut self, status: u16) -> Fault {
+        self.status = Some(status);
+        self
+    }
+
     pub fn with_retry_after(mut self, value: impl Into<String>) -> Fault {
         self.retry_after = Some(value.into());
         self
@@ -107,8 +151,44 @@ impl Fault {
         self
     }
 
+    /// Answer with this `Content-Type`.
+    pub fn with_content_type(mut self, value: impl Into<String>) -> Fault {
+        self.content_type = Some(value.into());
+        self
+    }
+
+    /// Pad the body to `n` bytes with trailing whitespace.
+    pub fn padded_to(mut self, n: usize) -> Fault {
+        self.pad_to_bytes = Some(n);
+        self
+    }
+
+    /// Send only the first half of the announced body, then close the connection.
+    pub fn truncated(mut self) -> Fault {
+        self.truncate = true;
+        self
+    }
+
     /// Whether the fault replaces the normal answer.
     pub(crate) fn answers(&self) -> bool {
         self.status.is_some() || self.body.is_some()
+    }
+
+    /// Whether the fault changes how an answer (its own or the normal one) is sent.
+    pub(crate) fn shapes(&self) -> bool {
+        self.content_type.is_some() || self.pad_to_bytes.is_some() || self.truncate
+    }
+
+    /// Applies `content_type`, `pad_to_bytes` and `truncate` to an answer.
+    pub(crate) fn shape(&self, answer: &mut crate::api::Answer) {
+        if let Some(ct) = &self.content_type {
+            answer.content_type = ct.clone();
+        }
+        if let Some(n) = self.pad_to_bytes {
+            if answer.body.len() < n {
+                answer.body.resize(n, b' ');
+            }
+        }
+        answer.truncate = self.truncate;
     }
 }

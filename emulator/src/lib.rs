@@ -18,6 +18,18 @@
 //!
 //! Faults for exercising clients are described in [`fault`].
 
+// No panic reaches a caller: nothing outside tests unwraps, expects, panics or indexes
+// unchecked (a justified local `allow` says why when it must).
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::indexing_slicing,
+        clippy::panic
+    )
+)]
+
 mod api;
 pub mod fault;
 
@@ -200,10 +212,7 @@ impl std::fmt::Display for Dropped {
 
 impl std::error::Error for Dropped {}
 
-async fn respond(
-    shared: Arc<Shared>,
-    req: Request<Incoming>,
-) -> Result<Response<Full<Bytes>>, Dropped> {
+async fn respond(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Response<Body>, Dropped> {
     let path = req.uri().path().to_owned();
     let query = req.uri().query().unwrap_or_default().to_owned();
     let method = req.method().as_str().to_owned();
@@ -221,7 +230,9 @@ async fn respond(
             return Err(Dropped);
         }
         if f.answers() {
-            return Ok(to_response(Shared::fault_answer(f)));
+            let mut answer = Shared::fault_answer(f);
+            f.shape(&mut answer);
+            return Ok(to_response(answer));
         }
     }
     let auth = req.headers().get(hyper::header::AUTHORIZATION).cloned();
@@ -235,6 +246,10 @@ async fn respond(
         ),
         None => api::too_large(),
     };
+    let mut answer = answer;
+    if let Some(f) = fault.as_ref().filter(|f| f.shapes()) {
+        f.shape(&mut answer);
+    }
     Ok(to_response(answer))
 }
 
@@ -248,10 +263,11 @@ async fn read_body(req: Request<Incoming>) -> Option<Bytes> {
 }
 
 fn control_answer(shared: &Shared, method: &str, path: &str, body: Option<Bytes>) -> Answer {
-    let ok = |what: &str| Answer {
-        status: 200,
-        headers: Vec::new(),
-        body: format!("{{\"ok\":true,\"did\":\"{what}\"}}").into_bytes(),
+    let ok = |what: &str| {
+        Answer::raw(
+            200,
+            format!("{{\"ok\":true,\"did\":\"{what}\"}}").into_bytes(),
+        )
     };
     match (method, path) {
         ("POST", "faults") => match body.as_deref().map(serde_json::from_slice::<Fault>) {
@@ -259,13 +275,12 @@ fn control_answer(shared: &Shared, method: &str, path: &str, body: Option<Bytes>
                 shared.push_fault(fault);
                 ok("queued")
             }
-            Some(Err(e)) => Answer {
-                status: 400,
-                headers: Vec::new(),
-                body: serde_json::json!({"ok": false, "error": e.to_string()})
+            Some(Err(e)) => Answer::raw(
+                400,
+                serde_json::json!({"ok": false, "error": e.to_string()})
                     .to_string()
                     .into_bytes(),
-            },
+            ),
             None => api::too_large(),
         },
         ("DELETE", "faults") => {
@@ -273,23 +288,48 @@ fn control_answer(shared: &Shared, method: &str, path: &str, body: Option<Bytes>
             ok("cleared")
         }
         ("GET", "health") => ok("health"),
-        _ => Answer {
-            status: 404,
-            headers: Vec::new(),
-            body: b"{\"ok\":false,\"error\":\"unknown control route\"}".to_vec(),
-        },
+        _ => Answer::raw(
+            404,
+            b"{\"ok\":false,\"error\":\"unknown control route\"}".to_vec(),
+        ),
     }
 }
 
-fn to_response(answer: Answer) -> Response<Full<Bytes>> {
-    let mut resp = Response::new(Full::new(Bytes::from(answer.body)));
+/// The body of every answer: whole, or (a `truncate` fault) half of it, then an error that
+/// makes hyper close the connection short of the announced length.
+type Body = http_body_util::combinators::BoxBody<Bytes, Dropped>;
+
+fn to_response(answer: Answer) -> Response<Body> {
+    let announced = answer.body.len();
+    let body: Body = if answer.truncate {
+        let half = Bytes::from(answer.body).slice(..announced / 2);
+        // The half is flushed before the connection is cut: the client sees the status, the
+        // headers and part of the body, then the end of the stream.
+        let frames = futures_util::stream::unfold(Some(half), |half| async move {
+            match half {
+                Some(half) => Some((Ok(hyper::body::Frame::data(half)), None)),
+                None => {
+                    tokio::time::sleep(Duration::from_millis(20)).await;
+                    Some((Err(Dropped), None))
+                }
+            }
+        });
+        http_body_util::StreamBody::new(frames).boxed()
+    } else {
+        Full::new(Bytes::from(answer.body))
+            .map_err(|never| match never {})
+            .boxed()
+    };
+    let mut resp = Response::new(body);
     *resp.status_mut() = hyper::StatusCode::from_u16(answer.status)
         .unwrap_or(hyper::StatusCode::INTERNAL_SERVER_ERROR);
     let headers = resp.headers_mut();
-    headers.insert(
-        hyper::header::CONTENT_TYPE,
-        hyper::header::HeaderValue::from_static("application/json"),
-    );
+    if let Ok(ct) = hyper::header::HeaderValue::try_from(answer.content_type) {
+        headers.insert(hyper::header::CONTENT_TYPE, ct);
+    }
+    if answer.truncate {
+        headers.insert(hyper::header::CONTENT_LENGTH, announced.into());
+    }
     for (name, value) in answer.headers {
         if let Ok(v) = hyper::header::HeaderValue::try_from(value) {
             headers.insert(name, v);
@@ -317,7 +357,7 @@ fn random_uuid() -> String {
         hex(8),
         hex(4),
         hex(3),
-        ["8", "9", "a", "b"][fastrand::usize(0..4)],
+        fastrand::choice(['8', '9', 'a', 'b']).unwrap_or('8'),
         hex(3),
         hex(12)
     )

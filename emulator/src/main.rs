@@ -2,6 +2,18 @@
 //!
 //! Prints its base URL on the first line, then the token and user id, and serves until killed.
 
+// No panic reaches a caller: nothing outside tests unwraps, expects, panics or indexes
+// unchecked (a justified local `allow` says why when it must).
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::indexing_slicing,
+        clippy::panic
+    )
+)]
+
 use std::process::ExitCode;
 
 const USAGE: &str = "usage: dialtime-emulator [--port N] [--token TOKEN] [--user-id UUID]";

@@ -3,7 +3,7 @@
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 
-use dialtime_emulator::Emulator;
+use dialtime_emulator::{Emulator, Fault};
 use serde_json::{json, Value};
 
 const SEED: &str = r#"{"name":"周一周三拨打","content":[{"week":1,"times":[{"begin_time":"08:00","end_time":"20:00"},{"begin_time":"20:30","end_time":"22:00"}]},{"week":3,"times":[{"begin_time":"08:00","end_time":"12:00"},{"begin_time":"20:30","end_time":"22:00"}]}],"is_default":false,"skip_holiday":true}"#;
@@ -252,4 +252,66 @@ fn dropping_the_emulator_stops_it() {
     // race with other tests' ephemeral client ports; a refused connection does not.)
     let err = std::net::TcpStream::connect(&addr).expect_err("nothing listens after drop");
     assert_eq!(err.kind(), std::io::ErrorKind::ConnectionRefused);
+}
+
+#[test]
+fn a_payload_with_thousands_of_problems_gets_one_grouped_422() {
+    let emu = Emulator::start().unwrap();
+    let http = Http::new();
+    // 20,000 ranges of one day, each overlapping the first: one problem per range.
+    let ranges: Vec<String> = (0..20_000)
+        .map(|_| r#"{"begin_time":"08:00","end_time":"09:00"}"#.to_owned())
+        .collect();
+    let body = format!(
+        r#"{{"name":"x","content":[{{"week":1,"times":[{}]}}],"is_default":false,"skip_holiday":false}}"#,
+        ranges.join(",")
+    );
+    let (status, _, answer) = http.send("POST", &groups_url(&emu), Some(emu.token()), &body);
+    assert_eq!(status, 422);
+    let v: Value = serde_json::from_str(&answer).unwrap();
+    let errors = v["errors"].as_object().unwrap();
+    // The core caps problems at 100 (plus one summary at `$`), each key listed once.
+    assert_eq!(errors.len(), 101, "{:.300}", answer);
+    assert!(errors.contains_key("content.1.times.0") || errors.contains_key("content.0.times.1"));
+}
+
+#[test]
+fn shaping_faults_change_how_an_answer_is_sent() {
+    let emu = Emulator::start().unwrap();
+    let http = Http::new();
+    let url = groups_url(&emu);
+    emu.push_fault(Fault::default().with_content_type("text/html"));
+    let content_type = http.rt.block_on(async {
+        let resp = http
+            .client
+            .get(format!("{url}?page=1"))
+            .bearer_auth(emu.token())
+            .send()
+            .await
+            .unwrap();
+        let ct = resp.headers()["content-type"].to_str().unwrap().to_owned();
+        assert!(resp.text().await.unwrap().contains("\"success\""));
+        ct
+    });
+    assert_eq!(content_type, "text/html");
+
+    emu.push_fault(Fault::status(200).padded_to(10_000));
+    let (_, _, body) = http.send("GET", &format!("{url}?page=1"), Some(emu.token()), "");
+    assert_eq!(body.len(), 10_000);
+    assert!(serde_json::from_str::<Value>(&body).is_ok(), "still JSON");
+
+    // Truncated: the client sees the connection end short of Content-Length.
+    emu.push_fault(Fault::status(200).truncated());
+    let failed = http.rt.block_on(async {
+        let resp = http
+            .client
+            .get(format!("{url}?page=1"))
+            .bearer_auth(emu.token())
+            .send()
+            .await
+            .unwrap();
+        let announced = resp.content_length().unwrap();
+        (announced, resp.bytes().await.is_err())
+    });
+    assert!(failed.0 > 0 && failed.1, "{failed:?}");
 }

@@ -39,6 +39,45 @@ fn timeout_from(field: &str, value: f64, to_secs: f64, unit: &str) -> Result<Dur
         .map_err(|_| Error::config(format!("{field} is too large: {value} {unit}")))
 }
 
+/// A checked base URL.
+pub(crate) struct BaseUrl {
+    /// Without a trailing slash.
+    pub(crate) url: String,
+    /// The host is this machine (`127.0.0.0/8`, `::1`, `localhost`): proxies are bypassed.
+    pub(crate) loopback: bool,
+}
+
+/// A base URL as messages may show it: without user info, query or fragment.
+fn shown_url(raw: &str) -> String {
+    let raw = raw.trim();
+    let end = raw.find(['?', '#']).unwrap_or(raw.len());
+    let raw = &raw[..end];
+    let (scheme, rest) = match raw.find("://") {
+        Some(i) => raw.split_at(i + 3),
+        None => ("", raw),
+    };
+    let authority_end = rest.find('/').unwrap_or(rest.len());
+    let (authority, path) = rest.split_at(authority_end);
+    match authority.rfind('@') {
+        Some(at) => format!("{scheme}***@{}{path}", &authority[at + 1..]),
+        None => format!("{scheme}{rest}"),
+    }
+}
+
+/// A retry count given by a binding as a plain integer, checked: 0 or more, at most
+/// [`MAX_RETRIES_LIMIT`]. `field` names the argument in the error.
+pub fn retries_from(field: &str, n: i64) -> Result<u32> {
+    match u32::try_from(n) {
+        Ok(n) if n <= MAX_RETRIES_LIMIT => Ok(n),
+        _ => Err(Error::config(format!(
+            "{field} must be an integer from 0 to {MAX_RETRIES_LIMIT}, got {n}"
+        ))),
+    }
+}
+
+/// The most retries a client may be configured with (each one waits at least a backoff).
+pub const MAX_RETRIES_LIMIT: u32 = 100;
+
 /// The API token. Opaque: never parsed, never printed (`Debug` shows `[redacted]`).
 #[derive(Clone, PartialEq, Eq)]
 pub struct Token(Box<str>);
@@ -192,13 +231,15 @@ impl ClientBuilder {
         }
     }
 
-    /// The base URL without a trailing slash, checked: http(s), a host, no query or fragment.
-    pub(crate) fn resolved_base_url(&self) -> Result<String> {
+    /// The base URL without a trailing slash, checked: http(s), a host, no query, fragment or
+    /// credentials. Messages show the URL without its credentials and query, which may hold
+    /// secrets.
+    pub(crate) fn resolved_base_url(&self) -> Result<BaseUrl> {
         let raw = match &self.base_url {
             Some(u) => u.clone(),
             None => std::env::var(ENV_BASE_URL).unwrap_or_else(|_| DEFAULT_BASE_URL.to_owned()),
         };
-        let bad = |why: &str| Error::config(format!("base URL {raw:?} {why}"));
+        let bad = |why: &str| Error::config(format!("base URL {:?} {why}", shown_url(&raw)));
         let url =
             reqwest::Url::parse(raw.trim()).map_err(|e| bad(&format!("is not a URL: {e}")))?;
         if !matches!(url.scheme(), "http" | "https") {
@@ -207,15 +248,30 @@ impl ClientBuilder {
         if url.host_str().is_none_or(str::is_empty) {
             return Err(bad("has no host"));
         }
+        if !url.username().is_empty() || url.password().is_some() {
+            return Err(bad(
+                "must not contain credentials; pass the token separately",
+            ));
+        }
         if url.query().is_some() || url.fragment().is_some() {
             return Err(bad("must not have a query or fragment"));
         }
-        if !url.username().is_empty() || url.password().is_some() {
-            return Err(Error::config(
-                "the base URL must not contain credentials; pass the token separately",
-            ));
-        }
-        Ok(url.as_str().trim_end_matches('/').to_owned())
+        let host = url.host_str().unwrap_or_default();
+        let loopback = match host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse::<std::net::IpAddr>()
+        {
+            Ok(ip) => ip.is_loopback(),
+            Err(_) => {
+                let d = host.trim_end_matches('.').to_ascii_lowercase();
+                d == "localhost" || d.ends_with(".localhost")
+            }
+        };
+        Ok(BaseUrl {
+            url: url.as_str().trim_end_matches('/').to_owned(),
+            loopback,
+        })
     }
 
     pub(crate) fn user_agent(&self) -> String {

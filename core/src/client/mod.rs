@@ -3,8 +3,10 @@
 pub mod config;
 pub mod response;
 
+use std::borrow::Cow;
 use std::fmt;
-use std::sync::Arc;
+use std::mem::ManuallyDrop;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
@@ -14,7 +16,8 @@ use serde::de::DeserializeOwned;
 
 use crate::dial_time_groups::DialTimeGroups;
 use crate::error::{Error, Result};
-use config::{ClientBuilder, Token, MAX_RESPONSE_BYTES};
+use crate::runtime::fork;
+use config::{retries_from, ClientBuilder, Token, MAX_RESPONSE_BYTES};
 use response::{RawResponse, Success};
 
 /// The async client. Cheap to clone (one shared connection pool); use one per process.
@@ -38,7 +41,15 @@ pub struct Client {
 }
 
 struct Inner {
-    http: reqwest::Client,
+    /// Made in fork generation `generation`; never dropped in another one (see [`Drop`]).
+    http: ManuallyDrop<reqwest::Client>,
+    generation: u64,
+    /// The pool of a forked child (whose copy of `http` belongs to the parent), made on the
+    /// child's first call.
+    forked: Mutex<Option<(u64, reqwest::Client)>>,
+    /// What `http` was made from, to make the child's.
+    builder: ClientBuilder,
+    loopback: bool,
     /// `{base_url}/agent-api/`
     api_root: String,
     base_url: String,
@@ -46,6 +57,23 @@ struct Inner {
     timeout: Duration,
     connect_timeout: Duration,
     max_retries: u32,
+}
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        if self.generation == fork::generation() {
+            // SAFETY: dropped once, here, and never used again.
+            unsafe { ManuallyDrop::drop(&mut self.http) };
+        }
+        // In a forked child the parent's pool is leaked on purpose: dropping its connections
+        // would deregister their sockets from an epoll instance the parent still uses.
+        let forked = self.forked.get_mut().unwrap_or_else(|e| e.into_inner());
+        if let Some((generation, http)) = forked.take() {
+            if generation != fork::generation() {
+                std::mem::forget(http);
+            }
+        }
+    }
 }
 
 /// Whether a request may be sent again after it possibly reached the server.
@@ -72,44 +100,45 @@ impl Client {
                 "timeout and connect_timeout must be greater than zero",
             ));
         }
-        let base_url = b.resolved_base_url()?;
-        let mut auth = HeaderValue::try_from(format!("Bearer {}", token.expose()))
-            .map_err(|_| Error::config("the token is not a valid header value"))?;
-        auth.set_sensitive(true);
-        let mut headers = HeaderMap::with_capacity(3);
-        headers.insert(AUTHORIZATION, auth);
-        headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
-
-        let mut http = reqwest::Client::builder()
-            .default_headers(headers)
-            .user_agent(b.user_agent())
-            .timeout(b.timeout)
-            .connect_timeout(b.connect_timeout)
-            .tcp_nodelay(true)
-            .pool_idle_timeout(Duration::from_secs(60));
-        for pem in &b.root_certificates {
-            let certs = reqwest::Certificate::from_pem_bundle(pem)
-                .map_err(|e| Error::config(format!("root certificate is not valid PEM: {e}")))?;
-            if certs.is_empty() {
-                return Err(Error::config("root certificate PEM holds no certificate"));
-            }
-            http = http.tls_certs_merge(certs);
-        }
-        let http = http
-            .build()
-            .map_err(|e| Error::config(format!("cannot build the HTTP client: {e}")))?;
+        retries_from("max_retries", i64::from(b.max_retries))?;
+        let base = b.resolved_base_url()?;
+        let http = http_client(&b, &token, base.loopback)?;
         Ok(Client {
             inner: Arc::new(Inner {
-                http,
-                api_root: format!("{base_url}/agent-api/"),
-                base_url,
+                http: ManuallyDrop::new(http),
+                generation: fork::generation(),
+                forked: Mutex::new(None),
+                api_root: format!("{}/agent-api/", base.url),
+                base_url: base.url,
+                loopback: base.loopback,
                 token,
                 timeout: b.timeout,
                 connect_timeout: b.connect_timeout,
                 max_retries: b.max_retries,
+                builder: b,
             }),
         })
+    }
+
+    /// The connection pool of this process: the client's own, or in a forked child a new one
+    /// (the parent's connections are driven by threads the child does not have).
+    fn http(&self) -> Result<Cow<'_, reqwest::Client>> {
+        let generation = fork::generation();
+        if generation == self.inner.generation {
+            return Ok(Cow::Borrowed(&self.inner.http));
+        }
+        let mut slot = self.inner.forked.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((g, http)) = slot.as_ref() {
+            if *g == generation {
+                return Ok(Cow::Owned(http.clone()));
+            }
+        }
+        let http = http_client(&self.inner.builder, &self.inner.token, self.inner.loopback)?;
+        if let Some((_, stale)) = slot.replace((generation, http.clone())) {
+            // Made in an earlier generation (a grandchild's parent): never dropped here.
+            std::mem::forget(stale);
+        }
+        Ok(Cow::Owned(http))
     }
 
     /// The dial-time-group resource.
@@ -210,7 +239,11 @@ impl Client {
         url: &str,
         body: Option<Bytes>,
     ) -> Result<RawResponse, Failed> {
-        let mut req = self.inner.http.request(method.clone(), url);
+        let http = self.http().map_err(|error| Failed {
+            error,
+            unsent: true,
+        })?;
+        let mut req = http.request(method.clone(), url);
         if let Some(body) = body {
             req = req.body(body);
         }
@@ -233,6 +266,40 @@ impl Client {
             body,
         })
     }
+}
+
+/// The reqwest client (pool, headers, timeouts, roots, proxy) a [`Client`] sends through.
+fn http_client(b: &ClientBuilder, token: &Token, loopback: bool) -> Result<reqwest::Client> {
+    let mut auth = HeaderValue::try_from(format!("Bearer {}", token.expose()))
+        .map_err(|_| Error::config("the token is not a valid header value"))?;
+    auth.set_sensitive(true);
+    let mut headers = HeaderMap::with_capacity(3);
+    headers.insert(AUTHORIZATION, auth);
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+
+    let mut http = reqwest::Client::builder()
+        .default_headers(headers)
+        .user_agent(b.user_agent())
+        .timeout(b.timeout)
+        .connect_timeout(b.connect_timeout)
+        .tcp_nodelay(true)
+        .pool_idle_timeout(Duration::from_secs(60));
+    if loopback {
+        // A local server (the emulator, a sidecar) is never reached through a proxy, even
+        // when HTTP_PROXY is set without NO_PROXY: the token would travel to the proxy.
+        http = http.no_proxy();
+    }
+    for pem in &b.root_certificates {
+        let certs = reqwest::Certificate::from_pem_bundle(pem)
+            .map_err(|e| Error::config(format!("root certificate is not valid PEM: {e}")))?;
+        if certs.is_empty() {
+            return Err(Error::config("root certificate PEM holds no certificate"));
+        }
+        http = http.tls_certs_merge(certs);
+    }
+    http.build()
+        .map_err(|e| Error::config(format!("cannot build the HTTP client: {e}")))
 }
 
 /// An attempt that got no answer, and whether the request surely never reached the server.

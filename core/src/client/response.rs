@@ -9,7 +9,7 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 use serde_json::Value;
 
-use crate::error::{ApiError, Error, Problem};
+use crate::error::{ApiError, Error, Problem, ProblemList};
 use crate::model::lenient;
 
 /// How much of a body an error keeps.
@@ -63,16 +63,18 @@ impl<'de> Deserialize<'de> for FieldErrors {
                 self,
                 mut map: A,
             ) -> Result<FieldErrors, A::Error> {
-                let mut out = Vec::new();
+                let mut out = ProblemList::default();
                 while let Some((field, messages)) = map.next_entry::<String, Value>()? {
                     match messages {
                         Value::Array(list) => {
-                            out.extend(list.into_iter().map(|m| Problem::new(&field, text(m))))
+                            for m in list {
+                                out.push(Problem::new(&field, text(m)));
+                            }
                         }
                         other => out.push(Problem::new(&field, text(other))),
                     }
                 }
-                Ok(FieldErrors(out))
+                Ok(FieldErrors(out.into_vec()))
             }
             // Anything else (a list, a string) carries no field errors.
             fn visit_seq<A: serde::de::SeqAccess<'de>>(
@@ -149,7 +151,10 @@ fn api_error(
         http_status: raw.status,
         code,
         message: redact(message, secret),
-        errors,
+        errors: errors
+            .into_iter()
+            .map(|p| Problem::new(redact(p.path, secret), redact(p.message, secret)))
+            .collect(),
         body: excerpt(&raw.body, secret),
     };
     match kind_status {
@@ -185,34 +190,68 @@ fn decode_error(
     }
 }
 
-/// The start of a body, cut on a character boundary, with the secret removed.
+/// The start of a body, cut on a character boundary, with the secret removed. The whole body
+/// is redacted before it is cut, so a secret longer than the excerpt (or one straddling the
+/// cut) never shows in part.
 pub fn excerpt(body: &[u8], secret: &str) -> String {
-    let cut = body.len().min(BODY_EXCERPT_BYTES);
-    let text = String::from_utf8_lossy(&body[..cut]);
-    let mut text = text.trim_end_matches('\u{FFFD}').to_owned();
-    if body.len() > cut {
-        text.push('…');
+    let text = redact(String::from_utf8_lossy(body).into_owned(), secret);
+    if text.len() <= BODY_EXCERPT_BYTES {
+        return text;
     }
-    redact(text, secret)
+    let mut cut = BODY_EXCERPT_BYTES;
+    while !text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let mut out = text[..cut].trim_end_matches('\u{FFFD}').to_owned();
+    out.push('…');
+    out
 }
 
+/// Removes every form of `secret` a server may echo: as sent, and JSON-escaped (`/` as `\/`,
+/// as PHP's `json_encode` writes it).
 pub(crate) fn redact(text: String, secret: &str) -> String {
-    if !secret.is_empty() && text.contains(secret) {
+    if secret.is_empty() {
+        return text;
+    }
+    let mut text = if text.contains(secret) {
         text.replace(secret, "[redacted]")
     } else {
         text
+    };
+    if secret.contains('/') {
+        let escaped = secret.replace('/', "\\/");
+        if text.contains(&escaped) {
+            text = text.replace(&escaped, "[redacted]");
+        }
     }
+    text
 }
 
-/// `Retry-After` in seconds (the HTTP-date form is rare for APIs and is ignored).
+/// The longest `Retry-After` kept; a longer one is reported as this (and never waited for).
+pub const RETRY_AFTER_MAX: Duration = Duration::from_secs(365 * 24 * 3600);
+
+/// `Retry-After` in seconds (integer or decimal) or as an HTTP-date (the wait until then; a
+/// date in the past is no wait), capped at [`RETRY_AFTER_MAX`]; anything else (negative,
+/// NaN, text) is ignored. Never panics, whatever the server sends.
 pub fn parse_retry_after(value: &str) -> Option<Duration> {
     let v = value.trim();
-    v.parse::<u64>().map(Duration::from_secs).ok().or_else(|| {
-        v.parse::<f64>()
-            .ok()
-            .filter(|s| s.is_finite() && *s >= 0.0)
-            .map(Duration::from_secs_f64)
-    })
+    if let Ok(secs) = v.parse::<u64>() {
+        return Some(Duration::from_secs(secs).min(RETRY_AFTER_MAX));
+    }
+    if let Ok(secs) = v.parse::<f64>() {
+        // NaN and negative mean nothing; beyond f64's range (1e400) is "very long".
+        if secs.is_nan() || secs < 0.0 {
+            return None;
+        }
+        return Some(
+            Duration::try_from_secs_f64(secs).map_or(RETRY_AFTER_MAX, |d| d.min(RETRY_AFTER_MAX)),
+        );
+    }
+    let at = jiff::fmt::rfc2822::DateTimeParser::new()
+        .parse_timestamp(v)
+        .ok()?;
+    let wait = jiff::Timestamp::now().duration_until(at);
+    Some(Duration::try_from(wait).map_or(Duration::ZERO, |d| d.min(RETRY_AFTER_MAX)))
 }
 
 fn reason(status: u16) -> &'static str {

@@ -127,10 +127,9 @@ pub fn parse_datetime(s: &str) -> Option<DateTime> {
     let s = s.trim();
     let has_zone = s.ends_with('Z')
         || s.ends_with('z')
-        || s.len() > 19 && {
-            let tail = &s.as_bytes()[19..];
-            tail.contains(&b'+') || tail.contains(&b'-')
-        };
+        || s.as_bytes()
+            .get(19..)
+            .is_some_and(|tail| tail.contains(&b'+') || tail.contains(&b'-'));
     if has_zone {
         let ts: jiff::Timestamp = s.parse().ok()?;
         return Some(platform_zone().to_datetime(ts));
@@ -159,4 +158,10 @@ pub fn write_datetime<S: Serializer>(dt: &DateTime, s: S) -> Result<S::Ok, S::Er
 
 pub fn format_datetime(dt: &DateTime) -> impl fmt::Display {
     dt.strftime("%Y-%m-%d %H:%M:%S")
+}
+
+/// Writes a name without leading and trailing whitespace: the platform trims input strings
+/// (Laravel's `TrimStrings`), so sending the trimmed form keeps `ensure` exact.
+pub fn write_trimmed<S: Serializer>(name: &str, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(name.trim())
 }

@@ -89,6 +89,8 @@ impl DaySchedule {
 /// with [`NewDialTimeGroup::builder`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewDialTimeGroup {
+    /// Sent without leading and trailing whitespace (as the platform stores it).
+    #[serde(serialize_with = "lenient::write_trimmed")]
     pub name: String,
     pub content: Vec<DaySchedule>,
     pub is_default: bool,
@@ -103,7 +105,7 @@ impl NewDialTimeGroup {
     pub fn builder(name: impl Into<String>) -> NewDialTimeGroupBuilder {
         NewDialTimeGroupBuilder {
             name: name.into(),
-            windows: Vec::new(),
+            windows: Windows::default(),
             is_default: false,
             skip_holiday: false,
             sub_user_id: None,
@@ -113,6 +115,53 @@ impl NewDialTimeGroup {
     /// Checks every rule (see [`crate::validate`]).
     pub fn validate(&self) -> Result<(), Error> {
         crate::validate::new_group(self)
+    }
+}
+
+/// Windows as a caller lists them (weekday number, begin, end), unchecked until built: the
+/// one conversion from "a window on a weekday" to `content` that every builder (Rust, and the
+/// C and C++ typed paths) goes through, so all of them report every problem with its path.
+#[derive(Debug, Clone, Default)]
+struct Windows(Vec<(i64, String, String)>);
+
+impl Windows {
+    fn push(&mut self, week: i64, begin: String, end: String) {
+        self.0.push((week, begin, end));
+    }
+
+    fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Days in the order first mentioned, ranges in the order added; every problem reported
+    /// with the path it has in the resulting `content`.
+    fn check(&self, check: &mut Checker) -> Vec<DaySchedule> {
+        let mut days: Vec<(i64, Vec<(&str, &str)>)> = Vec::new();
+        for (week, begin, end) in &self.0 {
+            match days.iter_mut().find(|(w, _)| w == week) {
+                Some((_, ranges)) => ranges.push((begin, end)),
+                None => days.push((*week, vec![(begin.as_str(), end.as_str())])),
+            }
+        }
+        check.content_len(days.len());
+        let mut content = Vec::with_capacity(days.len());
+        for (i, (number, ranges)) in days.iter().enumerate() {
+            let week = check.week_number(i, *number);
+            let mut times = Vec::with_capacity(ranges.len());
+            for (j, (begin, end)) in ranges.iter().enumerate() {
+                let b = check.parse_time(i, j, "begin_time", begin);
+                let e = check.parse_time(i, j, "end_time", end);
+                check.range(i, j, b, e);
+                if let (Some(b), Some(e)) = (b, e) {
+                    times.push(TimeRange::new(b, e));
+                }
+            }
+            check.end_day(i);
+            if let Some(week) = week {
+                content.push(DaySchedule::new(week, times));
+            }
+        }
+        content
     }
 }
 
@@ -134,7 +183,7 @@ impl NewDialTimeGroup {
 #[must_use]
 pub struct NewDialTimeGroupBuilder {
     name: String,
-    windows: Vec<(Weekday, String, String)>,
+    windows: Windows,
     is_default: bool,
     skip_holiday: bool,
     sub_user_id: Option<String>,
@@ -142,13 +191,20 @@ pub struct NewDialTimeGroupBuilder {
 
 impl NewDialTimeGroupBuilder {
     /// Adds the window `[begin, end)` on `day`. Days appear in the order first mentioned.
-    pub fn window(
+    pub fn window(self, day: Weekday, begin: impl Into<String>, end: impl Into<String>) -> Self {
+        self.window_number(i64::from(day.number()), begin, end)
+    }
+
+    /// [`window`](Self::window) with the platform's weekday number (0 = Sunday … 6 =
+    /// Saturday), for callers holding a bare integer: a number out of range is reported by
+    /// [`build`](Self::build) at `content[i].week`, with every other problem.
+    pub fn window_number(
         mut self,
-        day: Weekday,
+        week: i64,
         begin: impl Into<String>,
         end: impl Into<String>,
     ) -> Self {
-        self.windows.push((day, begin.into(), end.into()));
+        self.windows.push(week, begin.into(), end.into());
         self
     }
 
@@ -160,7 +216,8 @@ impl NewDialTimeGroupBuilder {
         end: &str,
     ) -> Self {
         for day in days {
-            self.windows.push((day, begin.to_owned(), end.to_owned()));
+            self.windows
+                .push(i64::from(day.number()), begin.to_owned(), end.to_owned());
         }
         self
     }
@@ -180,39 +237,115 @@ impl NewDialTimeGroupBuilder {
         self
     }
 
+    /// Sets or (with `None`) clears the sub-account.
+    pub fn with_sub_user_id(mut self, id: Option<String>) -> Self {
+        self.sub_user_id = id;
+        self
+    }
+
     /// Parses every time and checks every rule; reports all problems at once, with the path
     /// each window will have in `content`.
     pub fn build(self) -> Result<NewDialTimeGroup, Error> {
-        let mut days: Vec<(Weekday, Vec<(&str, &str)>)> = Vec::new();
-        for (day, begin, end) in &self.windows {
-            match days.iter_mut().find(|(d, _)| d == day) {
-                Some((_, ranges)) => ranges.push((begin, end)),
-                None => days.push((*day, vec![(begin.as_str(), end.as_str())])),
-            }
-        }
         let mut check = Checker::default();
         check.name(&self.name);
-        check.content_len(days.len());
-        let mut content = Vec::with_capacity(days.len());
-        for (i, (week, ranges)) in days.iter().enumerate() {
-            check.week(i, *week);
-            let mut times = Vec::with_capacity(ranges.len());
-            for (j, (begin, end)) in ranges.iter().enumerate() {
-                let b = check.parse_time(i, j, "begin_time", begin);
-                let e = check.parse_time(i, j, "end_time", end);
-                check.range(i, j, b, e);
-                if let (Some(b), Some(e)) = (b, e) {
-                    times.push(TimeRange::new(b, e));
-                }
-            }
-            check.end_day(i);
-            content.push(DaySchedule::new(*week, times));
-        }
+        let content = self.windows.check(&mut check);
         if let Some(id) = &self.sub_user_id {
             check.uuid("sub_user_id", id);
         }
         check.finish()?;
         Ok(NewDialTimeGroup {
+            name: self.name,
+            content,
+            is_default: self.is_default,
+            skip_holiday: self.skip_holiday,
+            sub_user_id: self.sub_user_id,
+        })
+    }
+}
+
+/// A builder holding `group` (to add windows to it), in its days' and ranges' order.
+impl From<NewDialTimeGroup> for NewDialTimeGroupBuilder {
+    fn from(g: NewDialTimeGroup) -> Self {
+        let mut windows = Windows::default();
+        for day in &g.content {
+            for t in &day.times {
+                windows.push(
+                    i64::from(day.week.number()),
+                    t.begin_time.to_string(),
+                    t.end_time.to_string(),
+                );
+            }
+        }
+        NewDialTimeGroupBuilder {
+            name: g.name,
+            windows,
+            is_default: g.is_default,
+            skip_holiday: g.skip_holiday,
+            sub_user_id: g.sub_user_id,
+        }
+    }
+}
+
+/// Builds a [`DialTimeGroupUpdate`] window by window, like [`NewDialTimeGroupBuilder`]: the
+/// content is sent only when at least one window was added, each flag only when set.
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct DialTimeGroupUpdateBuilder {
+    name: String,
+    windows: Windows,
+    is_default: Option<bool>,
+    skip_holiday: Option<bool>,
+    sub_user_id: Option<String>,
+}
+
+impl DialTimeGroupUpdateBuilder {
+    /// Replaces the content with the windows added (the first one starts a new content).
+    pub fn window(self, day: Weekday, begin: impl Into<String>, end: impl Into<String>) -> Self {
+        self.window_number(i64::from(day.number()), begin, end)
+    }
+
+    /// [`window`](Self::window) with a bare weekday number, checked by [`build`](Self::build).
+    pub fn window_number(
+        mut self,
+        week: i64,
+        begin: impl Into<String>,
+        end: impl Into<String>,
+    ) -> Self {
+        self.windows.push(week, begin.into(), end.into());
+        self
+    }
+
+    pub fn is_default(mut self, yes: bool) -> Self {
+        self.is_default = Some(yes);
+        self
+    }
+
+    pub fn skip_holiday(mut self, yes: bool) -> Self {
+        self.skip_holiday = Some(yes);
+        self
+    }
+
+    pub fn sub_user_id(mut self, id: impl Into<String>) -> Self {
+        self.sub_user_id = Some(id.into());
+        self
+    }
+
+    /// Sets or (with `None`) clears the sub-account.
+    pub fn with_sub_user_id(mut self, id: Option<String>) -> Self {
+        self.sub_user_id = id;
+        self
+    }
+
+    /// Checks every rule; all problems at once, with their `content[i]…` paths.
+    pub fn build(self) -> Result<DialTimeGroupUpdate, Error> {
+        let mut check = Checker::default();
+        check.name(&self.name);
+        let content = (!self.windows.is_empty()).then(|| self.windows.check(&mut check));
+        if let Some(id) = &self.sub_user_id {
+            check.uuid("sub_user_id", id);
+        }
+        check.finish()?;
+        Ok(DialTimeGroupUpdate {
             name: self.name,
             content,
             is_default: self.is_default,
@@ -248,10 +381,18 @@ impl NewDialTimeGroup {
     /// Whether `saved` already is this group: same flags and the same schedule, whatever the
     /// order of its days and ranges (times are compared as times, so `9:00` is `09:00`).
     pub fn matches(&self, saved: &DialTimeGroup) -> bool {
-        self.name == saved.name
+        self.has_name_of(saved)
             && self.is_default == saved.is_default
             && self.skip_holiday == saved.skip_holiday
             && same_schedule(&self.content, &saved.content)
+    }
+}
+
+impl NewDialTimeGroup {
+    /// Whether `saved` carries this group's name, as the platform compares names: without
+    /// leading and trailing whitespace (which is never sent).
+    pub fn has_name_of(&self, saved: &DialTimeGroup) -> bool {
+        self.name.trim() == saved.name.trim()
     }
 }
 
@@ -277,6 +418,8 @@ pub fn same_schedule(a: &[DaySchedule], b: &[DaySchedule]) -> bool {
 /// field is sent only when set, and the platform keeps the value of an omitted one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DialTimeGroupUpdate {
+    /// Sent without leading and trailing whitespace (as the platform stores it).
+    #[serde(serialize_with = "lenient::write_trimmed")]
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content: Option<Vec<DaySchedule>>,
@@ -289,6 +432,17 @@ pub struct DialTimeGroupUpdate {
 }
 
 impl DialTimeGroupUpdate {
+    /// Builds an update window by window (see [`DialTimeGroupUpdateBuilder`]).
+    pub fn builder(name: impl Into<String>) -> DialTimeGroupUpdateBuilder {
+        DialTimeGroupUpdateBuilder {
+            name: name.into(),
+            windows: Windows::default(),
+            is_default: None,
+            skip_holiday: None,
+            sub_user_id: None,
+        }
+    }
+
     /// Renames (or keeps the name of) a group; nothing else changes unless set.
     pub fn new(name: impl Into<String>) -> Self {
         DialTimeGroupUpdate {

@@ -211,7 +211,15 @@ impl fmt::Display for Weekday {
 
 impl From<jiff::civil::Weekday> for Weekday {
     fn from(w: jiff::civil::Weekday) -> Self {
-        Weekday::ALL[usize::from(w.to_sunday_zero_offset() as u8)]
+        match w {
+            jiff::civil::Weekday::Sunday => Weekday::Sunday,
+            jiff::civil::Weekday::Monday => Weekday::Monday,
+            jiff::civil::Weekday::Tuesday => Weekday::Tuesday,
+            jiff::civil::Weekday::Wednesday => Weekday::Wednesday,
+            jiff::civil::Weekday::Thursday => Weekday::Thursday,
+            jiff::civil::Weekday::Friday => Weekday::Friday,
+            jiff::civil::Weekday::Saturday => Weekday::Saturday,
+        }
     }
 }
 

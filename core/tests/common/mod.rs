@@ -1,4 +1,5 @@
 //! Helpers shared by the integration tests that talk to the emulator.
+#![allow(dead_code)]
 
 use dialtime::BlockingClient;
 use dialtime_emulator::Emulator;

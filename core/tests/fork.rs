@@ -1,0 +1,100 @@
+//! A process forked after dialtime made calls (multiprocessing's `fork`, gunicorn `--preload`,
+//! celery prefork) has none of the runtime's threads: its first call used to hang forever.
+#![cfg(unix)]
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use dialtime::{NewDialTimeGroup, Weekday};
+use dialtime_emulator::Emulator;
+
+fn group(name: &str) -> NewDialTimeGroup {
+    NewDialTimeGroup::builder(name)
+        .window(Weekday::Monday, "08:00", "20:00")
+        .build()
+        .unwrap()
+}
+
+/// Forks; the child runs `child` and exits with its result (0 = passed). The parent waits at
+/// most 20 s, killing a child that hangs.
+fn in_child(child: impl FnOnce() -> bool) -> Result<(), String> {
+    // SAFETY: the child only runs `child` and `_exit`s; the parent waits for it.
+    let pid = unsafe { libc::fork() };
+    assert!(pid >= 0, "fork failed");
+    if pid == 0 {
+        let passed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(child)).unwrap_or(false);
+        // SAFETY: ends the child without running the parent's destructors or test harness.
+        unsafe { libc::_exit(if passed { 0 } else { 1 }) };
+    }
+    let started = Instant::now();
+    loop {
+        let mut status = 0;
+        // SAFETY: waits for our own child without blocking.
+        let done = unsafe { libc::waitpid(pid, &mut status, libc::WNOHANG) };
+        if done == pid {
+            return if libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0 {
+                Ok(())
+            } else {
+                Err(format!("the child failed (status {status})"))
+            };
+        }
+        if started.elapsed() > Duration::from_secs(20) {
+            // SAFETY: our own child.
+            unsafe { libc::kill(pid, libc::SIGKILL) };
+            return Err("the child hung".to_owned());
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn a_forked_child_calls_with_the_parents_clients() {
+    let emu = Emulator::start().unwrap();
+    let blocking = common::client(&emu);
+    blocking
+        .dial_time_groups()
+        .create(emu.user_id(), &group("parent"))
+        .unwrap();
+    let asynchronous = blocking.as_async().clone();
+
+    in_child(|| {
+        // The blocking client made (and used) before the fork.
+        let created = blocking
+            .dial_time_groups()
+            .create(emu.user_id(), &group("child"))
+            .is_ok();
+        // The async client, on the child's own runtime.
+        let listed = tokio::runtime::Runtime::new().is_ok_and(|rt| {
+            rt.block_on(async {
+                asynchronous
+                    .dial_time_groups()
+                    .list(emu.user_id(), &Default::default())
+                    .await
+                    .is_ok_and(|p| p.data.len() == 2)
+            })
+        });
+        created && listed
+    })
+    .unwrap();
+
+    // The parent's clients are unharmed by what the child did.
+    let page = blocking
+        .dial_time_groups()
+        .list(emu.user_id(), &Default::default())
+        .unwrap();
+    assert_eq!(page.data.len(), 2);
+
+    // A grandchild too.
+    in_child(|| {
+        in_child(|| {
+            blocking
+                .dial_time_groups()
+                .create(emu.user_id(), &group("grandchild"))
+                .is_ok()
+        })
+        .is_ok()
+    })
+    .unwrap();
+    assert_eq!(emu.request_count(), 5);
+}

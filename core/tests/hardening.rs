@@ -1,0 +1,335 @@
+//! Every crash, hang and leak found by trying dialtime as a user would, as a test that failed
+//! before its fix (issue "Hardening"): hostile server answers, hostile input, misuse.
+
+mod common;
+
+use std::io::{Read, Write};
+use std::net::TcpListener;
+use std::time::Duration;
+
+use dialtime::{BlockingClient, Client, ErrorKind, NewDialTimeGroup, Weekday};
+use dialtime_emulator::{Emulator, Fault};
+
+fn group(name: &str) -> NewDialTimeGroup {
+    NewDialTimeGroup::builder(name)
+        .window(Weekday::Monday, "08:00", "20:00")
+        .build()
+        .unwrap()
+}
+
+#[test]
+fn absurd_retry_after_values_never_panic_and_are_not_waited_for() {
+    let emu = Emulator::start().unwrap();
+    let client = BlockingClient::builder()
+        .base_url(emu.base_url())
+        .token(emu.token())
+        .max_retries(1)
+        .build_blocking()
+        .unwrap();
+    for value in [
+        "1e20",
+        "1e400",
+        "-1",
+        "NaN",
+        "inf",
+        "18446744073709551616",
+        "soon",
+    ] {
+        emu.push_fault(Fault::status(429).with_retry_after(value).times(10));
+        let before = emu.request_count();
+        let err = client
+            .dial_time_groups()
+            .create(emu.user_id(), &group("x"))
+            .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::RateLimited, "{value}: {err}");
+        let waited = err.retry_after();
+        match value {
+            // Huge: kept (capped), and far beyond what a retry waits for: one request.
+            "1e20" | "1e400" | "inf" | "18446744073709551616" => {
+                assert!(waited.unwrap() >= Duration::from_secs(3600), "{value}");
+                assert_eq!(emu.request_count() - before, 1, "{value}");
+            }
+            // Unreadable: ignored, so the retry waits a backoff instead.
+            _ => {
+                assert_eq!(waited, None, "{value}");
+                assert_eq!(emu.request_count() - before, 2, "{value}");
+            }
+        }
+        emu.clear_faults();
+    }
+    // "-0" is zero seconds: honoured, and the retry succeeds.
+    emu.push_fault(Fault::status(429).with_retry_after("-0"));
+    client
+        .dial_time_groups()
+        .create(emu.user_id(), &group("x"))
+        .unwrap();
+}
+
+#[test]
+fn retry_after_as_an_http_date_is_honoured() {
+    let emu = Emulator::start().unwrap();
+    let client = BlockingClient::builder()
+        .base_url(emu.base_url())
+        .token(emu.token())
+        .max_retries(1)
+        .build_blocking()
+        .unwrap();
+    // A date in the past: no wait, retried at once; the retry succeeds.
+    emu.push_fault(Fault::status(429).with_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"));
+    client
+        .dial_time_groups()
+        .create(emu.user_id(), &group("dated"))
+        .unwrap();
+    assert_eq!(emu.request_count(), 2);
+    // A date years ahead: reported, not waited for.
+    emu.push_fault(Fault::status(429).with_retry_after("Fri, 01 Jan 2100 00:00:00 GMT"));
+    let err = client
+        .dial_time_groups()
+        .create(emu.user_id(), &group("later"))
+        .unwrap_err();
+    assert!(err.retry_after().unwrap() > Duration::from_secs(3600 * 24 * 300));
+    assert_eq!(emu.request_count(), 3);
+}
+
+#[test]
+fn a_token_echoed_back_never_shows_whatever_its_length_or_escaping() {
+    let emu = Emulator::start().unwrap();
+    // Real tokens are ~1 KB JWTs, longer than the kept excerpt; base64 may hold '/'.
+    let token: String = (0..1500)
+        .map(|i| ["A", "b", "/", "9"][i % 4])
+        .collect::<String>();
+    let escaped = token.replace('/', "\\/");
+    let client = BlockingClient::builder()
+        .base_url(emu.base_url())
+        .token(&token)
+        .max_retries(0)
+        .build_blocking()
+        .unwrap();
+    for body in [
+        format!("{{\"message\":\"bad token {token}\"}}"),
+        format!("{{\"message\":\"bad token {escaped}\"}}"),
+        format!("{{\"message\":\"x\",\"errors\":{{\"{token}\":[\"{escaped}\"]}}}}"),
+        format!("not json {token}"),
+        format!("{{\"code\":200,\"status\":\"success\",\"data\":\"{token}\"}}"),
+    ] {
+        for status in [401, 422, 500, 200] {
+            emu.push_fault(Fault::body(body.clone()).with_status(status));
+            let err = client
+                .dial_time_groups()
+                .create(emu.user_id(), &group("x"))
+                .unwrap_err();
+            let shown = format!("{err} {err:?} {:?}", err.body());
+            let problems = format!("{:?}", err.problems());
+            for secret in [&token, &escaped] {
+                // Any 40-character window of the secret would be a leak.
+                let probe = &secret[..40];
+                assert!(!shown.contains(probe), "status {status}: {shown:.200}");
+                assert!(
+                    !problems.contains(probe),
+                    "status {status}: {problems:.200}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn a_base_url_with_credentials_or_a_query_is_refused_without_echoing_them() {
+    for url in [
+        "https://user:s3cret@example.com/",
+        "https://example.com/?token=s3cret",
+        "https://example.com/#s3cret",
+        "htps://user:s3cret@example.com",
+        "https://user:s3cret@",
+    ] {
+        let err = Client::builder()
+            .base_url(url)
+            .token("t")
+            .build()
+            .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Config, "{url}");
+        assert!(!err.to_string().contains("s3cret"), "{url}: {err}");
+    }
+}
+
+#[test]
+fn a_million_ranges_give_a_capped_problem_list() {
+    let mut b = NewDialTimeGroup::builder("big");
+    for _ in 0..1_000_000 {
+        b = b.window(Weekday::Monday, "10:00", "09:00");
+    }
+    let err = b.build().unwrap_err();
+    let problems = err.problems();
+    assert_eq!(problems.len(), dialtime::error::MAX_PROBLEMS + 1);
+    let last = problems.last().unwrap();
+    assert_eq!(last.path, "$");
+    assert!(last.message.contains("999900 more"), "{}", last.message);
+    assert!(err.to_string().len() < 40_000);
+}
+
+#[test]
+fn hostile_json_values_are_problems_not_crashes() {
+    use dialtime::validate::new_group_from_json_str;
+    let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+    let huge = format!(
+        "{{\"name\":\"{}\",\"content\":[],\"is_default\":true,\"skip_holiday\":false}}",
+        "x".repeat(10 << 20)
+    );
+    for text in [
+        deep.as_str(),
+        huge.as_str(),
+        r#"{"name":"x","content":[{"week":1e400,"times":[]}],"is_default":1,"skip_holiday":-0}"#,
+        r#"{"name":"x","content":[{"week":9223372036854775808,"times":[{"begin_time":"\u0000","end_time":"\ud800"}]}]}"#,
+        "\u{0}",
+    ] {
+        let err = new_group_from_json_str(text).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Validation);
+        // Messages quote at most a short excerpt of what they got.
+        assert!(err.to_string().len() < 4_000, "{:.200}", err.to_string());
+    }
+}
+
+#[test]
+fn the_blocking_iterator_ends_after_an_error() {
+    let emu = Emulator::start().unwrap();
+    let client = common::client(&emu);
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    // Inside a runtime the blocking client refuses: once, then the walk is over.
+    let items: Vec<_> = rt.block_on(async {
+        client
+            .dial_time_groups()
+            .list_all(emu.user_id(), None)
+            .take(5)
+            .collect()
+    });
+    assert_eq!(items.len(), 1);
+    assert_eq!(items[0].as_ref().unwrap_err().kind(), ErrorKind::Config);
+    // A server error: reported once, then None.
+    emu.push_fault(Fault::status(500).times(10));
+    let mut walk = client.dial_time_groups().list_all(emu.user_id(), None);
+    assert_eq!(walk.next().unwrap().unwrap_err().kind(), ErrorKind::Server);
+    assert!(walk.next().is_none());
+    assert!(walk.next().is_none());
+}
+
+/// A server that answers every list request with a page of one new group and "more follow",
+/// one thread per connection (the test process ends them).
+fn endless_lister() -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let next_id = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(1));
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { return };
+            let next_id = next_id.clone();
+            std::thread::spawn(move || {
+                let mut buf = vec![0u8; 16 * 1024];
+                let mut pending = Vec::new();
+                loop {
+                    // One whole request head (a GET has no body) before answering.
+                    let Some(end) = pending.windows(4).position(|w| w == b"\r\n\r\n") else {
+                        match stream.read(&mut buf) {
+                            Ok(0) | Err(_) => break,
+                            Ok(n) => pending.extend_from_slice(&buf[..n]),
+                        }
+                        continue;
+                    };
+                    let head: Vec<u8> = pending.drain(..end + 4).collect();
+                    let text = String::from_utf8_lossy(&head);
+                    let page: u64 = text
+                        .split("page=")
+                        .nth(1)
+                        .and_then(|r| r.split(|c: char| !c.is_ascii_digit()).next())
+                        .and_then(|p| p.parse().ok())
+                        .unwrap_or(1);
+                    let id = next_id.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let body = format!(
+                        r#"{{"code":200,"status":"success","message":"ok","meta":{{"current_page":{page},"last_page":{}}},"data":[{{"id":{id},"name":"g","user_id":"u","content":[],"is_default":false,"created_at":"2026-01-01 00:00:00","updated_at":"2026-01-01 00:00:00"}}]}}"#,
+                        page + 1
+                    );
+                    let answer = format!(
+                        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
+                        body.len()
+                    );
+                    if stream.write_all(answer.as_bytes()).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+    });
+    url
+}
+
+#[test]
+fn a_list_that_never_ends_is_cut_at_the_page_bound() {
+    let url = endless_lister();
+    let client = BlockingClient::builder()
+        .base_url(&url)
+        .token("t")
+        .max_retries(0)
+        .build_blocking()
+        .unwrap();
+    let user = "5832d184-dd53-42a0-8ace-0bf8d660f4cc";
+    let mut count = 0u32;
+    let mut last = None;
+    for item in client.dial_time_groups().list_all(user, None) {
+        match item {
+            Ok(_) => count += 1,
+            Err(e) => last = Some(e),
+        }
+    }
+    assert_eq!(count, dialtime::dial_time_groups::MAX_LIST_PAGES);
+    assert_eq!(last.unwrap().kind(), ErrorKind::Decode);
+    // ensure walks the same bounded list: it ends with the error instead of looping.
+    let err = client
+        .dial_time_groups()
+        .ensure(user, &group("g"))
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Decode);
+}
+
+#[test]
+fn ensure_trims_names_as_the_platform_does() {
+    let emu = Emulator::start().unwrap();
+    let client = common::client(&emu);
+    let (saved, outcome) = client
+        .dial_time_groups()
+        .ensure(emu.user_id(), &group("  周末  "))
+        .unwrap();
+    assert_eq!(outcome, dialtime::Outcome::Created);
+    assert_eq!(saved.name, "周末", "the name is sent trimmed");
+    for name in ["周末", " 周末", "周末\t"] {
+        let (again, outcome) = client
+            .dial_time_groups()
+            .ensure(emu.user_id(), &group(name))
+            .unwrap();
+        assert_eq!(outcome, dialtime::Outcome::Unchanged, "{name:?}");
+        assert_eq!(again.id, saved.id);
+    }
+    let page = client
+        .dial_time_groups()
+        .list(emu.user_id(), &Default::default())
+        .unwrap();
+    assert_eq!(page.data.len(), 1);
+}
+
+#[test]
+fn user_ids_match_whatever_their_case() {
+    let emu = Emulator::start().unwrap();
+    let client = common::client(&emu);
+    let upper = emu.user_id().to_uppercase();
+    let saved = client
+        .dial_time_groups()
+        .create(&upper, &group("x"))
+        .unwrap();
+    let lower = client
+        .dial_time_groups()
+        .list(emu.user_id(), &Default::default())
+        .unwrap();
+    assert_eq!(lower.data.len(), 1);
+    client
+        .dial_time_groups()
+        .delete(&upper, saved.id, None)
+        .unwrap();
+}
