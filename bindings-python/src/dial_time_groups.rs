@@ -7,7 +7,7 @@ use pyo3::exceptions::PyStopAsyncIteration;
 use pyo3::prelude::*;
 
 use crate::client::Shared;
-use crate::error::{raise_later, OrRaise};
+use crate::error::{guard, raise_later, OrRaise};
 use crate::model::{PyDialTimeGroup, PyPage};
 use crate::payload;
 
@@ -23,7 +23,9 @@ impl PyDialTimeGroups {
     }
 
     fn blocking(&self, py: Python<'_>) -> PyResult<dialtime::BlockingClient> {
-        self.shared.client(py).map(dialtime::BlockingClient::from)
+        guard(py, || {
+            self.shared.client(py).map(dialtime::BlockingClient::from)
+        })
     }
 }
 
@@ -41,12 +43,14 @@ impl PyDialTimeGroups {
         skip_holiday: &Bound<'_, PyAny>,
         sub_user_id: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<PyDialTimeGroup> {
-        let group = payload::new_group(name, content, is_default, skip_holiday, sub_user_id)
-            .or_raise(py)?;
-        let client = self.blocking(py)?;
-        py.detach(|| client.dial_time_groups().create(user_id, &group))
-            .map(PyDialTimeGroup)
-            .or_raise(py)
+        guard(py, || {
+            let group = payload::new_group(name, content, is_default, skip_holiday, sub_user_id)
+                .or_raise(py)?;
+            let client = self.blocking(py)?;
+            py.detach(|| client.dial_time_groups().create(user_id, &group))
+                .map(PyDialTimeGroup)
+                .or_raise(py)
+        })
     }
 
     /// One page of the user's groups (15 per page on the platform).
@@ -55,14 +59,17 @@ impl PyDialTimeGroups {
         &self,
         py: Python<'_>,
         user_id: &str,
-        page: u32,
+        page: i64,
         sub_user_id: Option<String>,
     ) -> PyResult<PyPage> {
-        let client = self.blocking(py)?;
-        let params = ListParams { page, sub_user_id };
-        py.detach(|| client.dial_time_groups().list(user_id, &params))
-            .map(PyPage)
-            .or_raise(py)
+        guard(py, || {
+            let client = self.blocking(py)?;
+            let page = dialtime::validate::page_number(page).or_raise(py)?;
+            let params = ListParams { page, sub_user_id };
+            py.detach(|| client.dial_time_groups().list(user_id, &params))
+                .map(PyPage)
+                .or_raise(py)
+        })
     }
 
     /// Every group of the user, fetching page after page as the iteration needs them.
@@ -73,9 +80,11 @@ impl PyDialTimeGroups {
         user_id: &str,
         sub_user_id: Option<&str>,
     ) -> PyResult<PyGroupIterator> {
-        let client = self.blocking(py)?;
-        let walk = client.dial_time_groups().list_all(user_id, sub_user_id);
-        Ok(PyGroupIterator(Mutex::new(walk)))
+        guard(py, || {
+            let client = self.blocking(py)?;
+            let walk = client.dial_time_groups().list_all(user_id, sub_user_id);
+            Ok(PyGroupIterator(Mutex::new(walk)))
+        })
     }
 
     /// Changes a group: `name` always, every other field only when given (not None).
@@ -91,16 +100,18 @@ impl PyDialTimeGroups {
         skip_holiday: Option<&Bound<'_, PyAny>>,
         sub_user_id: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<PyDialTimeGroup> {
-        let changes =
-            payload::update(name, content, is_default, skip_holiday, sub_user_id).or_raise(py)?;
-        let client = self.blocking(py)?;
-        py.detach(|| {
-            client
-                .dial_time_groups()
-                .update(user_id, group_id, &changes)
+        guard(py, || {
+            let changes = payload::update(name, content, is_default, skip_holiday, sub_user_id)
+                .or_raise(py)?;
+            let client = self.blocking(py)?;
+            py.detach(|| {
+                client
+                    .dial_time_groups()
+                    .update(user_id, group_id, &changes)
+            })
+            .map(PyDialTimeGroup)
+            .or_raise(py)
         })
-        .map(PyDialTimeGroup)
-        .or_raise(py)
     }
 
     /// Deletes a group; `NotFoundError` when it does not exist (in that scope).
@@ -112,13 +123,15 @@ impl PyDialTimeGroups {
         group_id: i64,
         sub_user_id: Option<&str>,
     ) -> PyResult<()> {
-        let client = self.blocking(py)?;
-        py.detach(|| {
-            client
-                .dial_time_groups()
-                .delete(user_id, group_id, sub_user_id)
+        guard(py, || {
+            let client = self.blocking(py)?;
+            py.detach(|| {
+                client
+                    .dial_time_groups()
+                    .delete(user_id, group_id, sub_user_id)
+            })
+            .or_raise(py)
         })
-        .or_raise(py)
     }
 
     /// Makes the group named `name` be exactly this: created, updated, or left unchanged.
@@ -134,12 +147,14 @@ impl PyDialTimeGroups {
         skip_holiday: &Bound<'_, PyAny>,
         sub_user_id: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<(PyDialTimeGroup, &'static str)> {
-        let group = payload::new_group(name, content, is_default, skip_holiday, sub_user_id)
-            .or_raise(py)?;
-        let client = self.blocking(py)?;
-        py.detach(|| client.dial_time_groups().ensure(user_id, &group))
-            .map(|(g, outcome)| (PyDialTimeGroup(g), outcome.as_str()))
-            .or_raise(py)
+        guard(py, || {
+            let group = payload::new_group(name, content, is_default, skip_holiday, sub_user_id)
+                .or_raise(py)?;
+            let client = self.blocking(py)?;
+            py.detach(|| client.dial_time_groups().ensure(user_id, &group))
+                .map(|(g, outcome)| (PyDialTimeGroup(g), outcome.as_str()))
+                .or_raise(py)
+        })
     }
 
     fn __repr__(&self) -> &'static str {
@@ -173,12 +188,14 @@ impl PyAsyncDialTimeGroups {
         skip_holiday: &Bound<'_, PyAny>,
         sub_user_id: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let group = payload::new_group(name, content, is_default, skip_holiday, sub_user_id);
-        let client = self.shared.client(py);
-        crate::runtime::future(py, async move {
-            let (client, group) = (client?, raise_later(group)?);
-            let saved = client.dial_time_groups().create(&user_id, &group).await;
-            raise_later(saved).map(PyDialTimeGroup)
+        guard(py, || {
+            let group = payload::new_group(name, content, is_default, skip_holiday, sub_user_id);
+            let client = self.shared.client(py);
+            crate::runtime::future(py, async move {
+                let (client, group) = (client?, raise_later(group)?);
+                let saved = client.dial_time_groups().create(&user_id, &group).await;
+                raise_later(saved).map(PyDialTimeGroup)
+            })
         })
     }
 
@@ -188,14 +205,17 @@ impl PyAsyncDialTimeGroups {
         &self,
         py: Python<'py>,
         user_id: String,
-        page: u32,
+        page: i64,
         sub_user_id: Option<String>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let client = self.shared.client(py);
-        crate::runtime::future(py, async move {
-            let params = ListParams { page, sub_user_id };
-            let page = client?.dial_time_groups().list(&user_id, &params).await;
-            raise_later(page).map(PyPage)
+        guard(py, || {
+            let client = self.shared.client(py);
+            crate::runtime::future(py, async move {
+                let page = raise_later(dialtime::validate::page_number(page))?;
+                let params = ListParams { page, sub_user_id };
+                let page = client?.dial_time_groups().list(&user_id, &params).await;
+                raise_later(page).map(PyPage)
+            })
         })
     }
 
@@ -207,14 +227,16 @@ impl PyAsyncDialTimeGroups {
         user_id: &str,
         sub_user_id: Option<&str>,
     ) -> PyResult<PyAsyncGroupIterator> {
-        let walk = self
-            .shared
-            .client(py)?
-            .dial_time_groups()
-            .pages(user_id, sub_user_id);
-        Ok(PyAsyncGroupIterator(Arc::new(tokio::sync::Mutex::new(
-            walk,
-        ))))
+        guard(py, || {
+            let walk = self
+                .shared
+                .client(py)?
+                .dial_time_groups()
+                .pages(user_id, sub_user_id);
+            Ok(PyAsyncGroupIterator(Arc::new(tokio::sync::Mutex::new(
+                walk,
+            ))))
+        })
     }
 
     /// Changes a group (awaitable): `name` always, every other field only when given.
@@ -230,15 +252,17 @@ impl PyAsyncDialTimeGroups {
         skip_holiday: Option<&Bound<'_, PyAny>>,
         sub_user_id: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let changes = payload::update(name, content, is_default, skip_holiday, sub_user_id);
-        let client = self.shared.client(py);
-        crate::runtime::future(py, async move {
-            let (client, changes) = (client?, raise_later(changes)?);
-            let saved = client
-                .dial_time_groups()
-                .update(&user_id, group_id, &changes)
-                .await;
-            raise_later(saved).map(PyDialTimeGroup)
+        guard(py, || {
+            let changes = payload::update(name, content, is_default, skip_holiday, sub_user_id);
+            let client = self.shared.client(py);
+            crate::runtime::future(py, async move {
+                let (client, changes) = (client?, raise_later(changes)?);
+                let saved = client
+                    .dial_time_groups()
+                    .update(&user_id, group_id, &changes)
+                    .await;
+                raise_later(saved).map(PyDialTimeGroup)
+            })
         })
     }
 
@@ -251,14 +275,16 @@ impl PyAsyncDialTimeGroups {
         group_id: i64,
         sub_user_id: Option<String>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let client = self.shared.client(py);
-        crate::runtime::future(py, async move {
-            let done = client?
-                .dial_time_groups()
-                .delete(&user_id, group_id, sub_user_id.as_deref())
-                .await;
-            // `None` in Python (a bare `()` would become an empty tuple).
-            raise_later(done).map(|()| None::<()>)
+        guard(py, || {
+            let client = self.shared.client(py);
+            crate::runtime::future(py, async move {
+                let done = client?
+                    .dial_time_groups()
+                    .delete(&user_id, group_id, sub_user_id.as_deref())
+                    .await;
+                // `None` in Python (a bare `()` would become an empty tuple).
+                raise_later(done).map(|()| None::<()>)
+            })
         })
     }
 
@@ -275,12 +301,14 @@ impl PyAsyncDialTimeGroups {
         skip_holiday: &Bound<'_, PyAny>,
         sub_user_id: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let group = payload::new_group(name, content, is_default, skip_holiday, sub_user_id);
-        let client = self.shared.client(py);
-        crate::runtime::future(py, async move {
-            let (client, group) = (client?, raise_later(group)?);
-            let result = client.dial_time_groups().ensure(&user_id, &group).await;
-            raise_later(result).map(|(g, outcome)| (PyDialTimeGroup(g), outcome.as_str()))
+        guard(py, || {
+            let group = payload::new_group(name, content, is_default, skip_holiday, sub_user_id);
+            let client = self.shared.client(py);
+            crate::runtime::future(py, async move {
+                let (client, group) = (client?, raise_later(group)?);
+                let result = client.dial_time_groups().ensure(&user_id, &group).await;
+                raise_later(result).map(|(g, outcome)| (PyDialTimeGroup(g), outcome.as_str()))
+            })
         })
     }
 
@@ -301,10 +329,12 @@ impl PyGroupIterator {
     }
 
     fn __next__(&self, py: Python<'_>) -> PyResult<Option<PyDialTimeGroup>> {
-        let next = py.detach(|| self.0.lock().unwrap_or_else(|e| e.into_inner()).next());
-        next.transpose()
-            .map(|g| g.map(PyDialTimeGroup))
-            .or_raise(py)
+        guard(py, || {
+            let next = py.detach(|| self.0.lock().unwrap_or_else(|e| e.into_inner()).next());
+            next.transpose()
+                .map(|g| g.map(PyDialTimeGroup))
+                .or_raise(py)
+        })
     }
 }
 
@@ -319,12 +349,14 @@ impl PyAsyncGroupIterator {
     }
 
     fn __anext__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let walk = self.0.clone();
-        crate::runtime::future(py, async move {
-            match walk.lock().await.next().await {
-                Some(group) => raise_later(group).map(PyDialTimeGroup),
-                None => Err(PyStopAsyncIteration::new_err(())),
-            }
+        guard(py, || {
+            let walk = self.0.clone();
+            crate::runtime::future(py, async move {
+                match walk.lock().await.next().await {
+                    Some(group) => raise_later(group).map(PyDialTimeGroup),
+                    None => Err(PyStopAsyncIteration::new_err(())),
+                }
+            })
         })
     }
 }

@@ -3,10 +3,11 @@
 use std::sync::Mutex;
 
 use dialtime_emulator::{Emulator, Fault};
+use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
-use pyo3::types::{PyString, PyTuple};
+use pyo3::types::{PyDict, PyString, PyTuple};
 
-use crate::error;
+use crate::error::{self, OrRaise};
 
 /// A local, in-memory agent-api on 127.0.0.1, started on construction and stopped by
 /// `stop()` or at the end of a `with` block.
@@ -75,32 +76,18 @@ impl PyEmulator {
         self.with(py, Emulator::request_count)
     }
 
-    /// Queues a fault for the next API request(s): answer `status` (with an error envelope of
-    /// `code`/`message`, or the raw `body`), add `Retry-After: retry_after`, wait `delay_ms`
-    /// first, or `drop` the connection; for `times` requests.
-    #[pyo3(signature = (*, status=None, code=None, message=None, body=None, retry_after=None, delay_ms=0, drop=false, times=1))]
-    fn push_fault(
-        &self,
-        py: Python<'_>,
-        status: Option<u16>,
-        code: Option<i64>,
-        message: Option<String>,
-        body: Option<String>,
-        retry_after: Option<String>,
-        delay_ms: u64,
-        drop: bool,
-        times: u32,
-    ) -> PyResult<()> {
-        let fault = Fault {
-            delay_ms,
-            status,
-            code,
-            message,
-            retry_after,
-            body,
-            drop,
-            times,
+    /// Queues a fault for the next API request(s), given as keyword arguments with the
+    /// emulator's fault fields (`status`, `code`, `message`, `body`, `retry_after`,
+    /// `delay_ms`, `drop`, `content_type`, `pad_to_bytes`, `truncate`, `times`); an unknown
+    /// field is a `ValidationError` naming it.
+    #[pyo3(signature = (**fault))]
+    fn push_fault(&self, py: Python<'_>, fault: Option<&Bound<'_, PyDict>>) -> PyResult<()> {
+        let fault = match fault {
+            Some(kwargs) => crate::payload::json(kwargs.as_any()).or_raise(py)?,
+            None => serde_json::Value::Object(serde_json::Map::new()),
         };
+        // An unknown or mistyped keyword is a TypeError, as for any Python function.
+        let fault = Fault::from_json(fault).map_err(|e| PyTypeError::new_err(problems_text(&e)))?;
         self.with(py, |emulator| emulator.push_fault(fault))
     }
 
@@ -132,4 +119,10 @@ impl PyEmulator {
         let url = PyString::new(py, &self.base_url).repr()?;
         Ok(format!("<dialtime.testing.Emulator base_url={url}>"))
     }
+}
+
+fn problems_text(e: &dialtime::Error) -> String {
+    let p = e.problems();
+    p.first()
+        .map_or_else(|| e.to_string(), |p| format!("push_fault(): {}", p.message))
 }

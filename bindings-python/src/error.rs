@@ -23,7 +23,7 @@ impl<T> OrRaise<T> for dialtime::Result<T> {
 /// For futures completing on the runtime: attaches to the interpreter only on failure.
 pub(crate) fn raise_later<T>(result: dialtime::Result<T>) -> PyResult<T> {
     result.map_err(|e| {
-        Python::try_attach(|py| to_py(py, &e))
+        crate::runtime::attach(|py| to_py(py, &e))
             .unwrap_or_else(|| PyRuntimeError::new_err("the interpreter is shutting down"))
     })
 }
@@ -96,4 +96,33 @@ pub(crate) fn panicked(py: Python<'_>) -> PyErr {
         None,
     )
     .unwrap_or_else(|e| e)
+}
+
+/// Runs a method's body behind the panic boundary: a panic (a bug in dialtime) becomes a
+/// `DialtimeError`, never pyo3's `PanicException` (a `BaseException` that `except Exception`
+/// misses).
+pub(crate) fn guard<T>(py: Python<'_>, f: impl FnOnce() -> PyResult<T>) -> PyResult<T> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or_else(|_| Err(panicked(py)))
+}
+
+/// For the panic-boundary tests only: panics behind [`guard`] (`"sync"`), or inside the async
+/// work of an awaitable (`"async"`, which needs a running event loop).
+#[doc(hidden)]
+#[pyfunction]
+#[pyo3(name = "_panic_for_tests")]
+pub(crate) fn panic_for_tests<'py>(py: Python<'py>, place: &str) -> PyResult<Bound<'py, PyAny>> {
+    guard(py, || {
+        #[allow(clippy::panic)]
+        if place == "sync" {
+            py.detach(|| panic!("dialtime: test panic with the GIL released"));
+        }
+        let place = place.to_owned();
+        crate::runtime::future(py, async move {
+            #[allow(clippy::panic)]
+            if place == "async" {
+                panic!("dialtime: test panic in the async work");
+            }
+            Ok(None::<()>)
+        })
+    })
 }

@@ -3,6 +3,17 @@
 //! Each module mirrors a core module and only converts arguments; the exception classes are
 //! Python classes in `dialtime/_exceptions.py`, raised from `error.rs` only.
 
+// No panic reaches a caller: nothing outside tests unwraps, expects, panics or indexes
+// unchecked (a justified local `allow` says why when it must).
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::indexing_slicing,
+        clippy::panic
+    )
+)]
 // Python signatures mirror the API's keyword arguments one to one.
 #![allow(clippy::too_many_arguments)]
 
@@ -33,5 +44,11 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<model::PyDialTimeGroup>()?;
     m.add_class::<emulator::PyEmulator>()?;
     m.add_function(wrap_pyfunction!(validate::validate, m)?)?;
+    m.add_function(wrap_pyfunction!(error::panic_for_tests, m)?)?;
+    // Before the interpreter finalizes, no runtime thread may enter Python any more.
+    let shutdown = wrap_pyfunction!(runtime::shutdown, m)?;
+    m.py()
+        .import("atexit")?
+        .call_method1("register", (shutdown,))?;
     Ok(())
 }

@@ -2,6 +2,9 @@
 //! rule (types of fields, times, weekdays, overlaps) is checked by `dialtime::validate`, so a
 //! payload passed as dicts and one built from `DaySchedule` objects get the same errors.
 
+use dialtime::validate::{
+    not_finite, not_json, not_unicode, too_deep, with_index, with_key, MAX_NESTING,
+};
 use dialtime::{DialTimeGroupUpdate, Error, NewDialTimeGroup, Problem};
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
@@ -81,11 +84,21 @@ pub(crate) fn json(payload: &Bound<'_, PyAny>) -> dialtime::Result<Value> {
 
 /// JSON data, or dialtime's own model objects, as a JSON value.
 fn to_value(obj: &Bound<'_, PyAny>, path: &str) -> Result<Value, Problem> {
+    convert(obj, &mut path.to_owned(), 0)
+}
+
+/// The conversion itself, `depth` levels down: a cyclic or runaway structure stops at
+/// [`MAX_NESTING`] with a problem (as `json.dumps` raises `ValueError`), never exhausting the
+/// stack.
+fn convert(obj: &Bound<'_, PyAny>, path: &mut String, depth: usize) -> Result<Value, Problem> {
+    if depth > MAX_NESTING {
+        return Err(too_deep(path));
+    }
     if obj.is_none() {
         Ok(Value::Null)
     } else if let Ok(s) = obj.cast::<PyString>() {
         Ok(Value::String(
-            s.to_cow().map_err(|_| not_json(obj, path))?.into_owned(),
+            s.to_cow().map_err(|_| not_unicode(path))?.into_owned(),
         ))
     } else if let Ok(b) = obj.cast::<PyBool>() {
         Ok(Value::Bool(b.is_true()))
@@ -96,15 +109,17 @@ fn to_value(obj: &Bound<'_, PyAny>, path: &str) -> Result<Value, Problem> {
             Ok(Value::from(u))
         } else {
             // Out of every integer range: kept as a float so the rule reports it.
-            let f: f64 = obj.extract().map_err(|_| not_json(obj, path))?;
-            Ok(Number::from_f64(f).map_or(Value::Null, Value::Number))
+            let f: f64 = obj
+                .extract()
+                .map_err(|_| not_json(path, "an integer too large"))?;
+            Number::from_f64(f)
+                .map(Value::Number)
+                .ok_or_else(|| not_finite(path, f))
         }
     } else if let Ok(f) = obj.cast::<PyFloat>() {
         Number::from_f64(f.value())
             .map(Value::Number)
-            .ok_or_else(|| {
-                Problem::new(path, format!("must be a finite number, got {}", f.value()))
-            })
+            .ok_or_else(|| not_finite(path, f.value()))
     } else if let Ok(d) = obj.cast::<PyDict>() {
         let mut map = Map::with_capacity(d.len());
         for (k, v) in d.iter() {
@@ -112,42 +127,30 @@ fn to_value(obj: &Bound<'_, PyAny>, path: &str) -> Result<Value, Problem> {
                 .cast::<PyString>()
                 .ok()
                 .and_then(|k| k.to_cow().ok().map(|k| k.into_owned()))
-                .ok_or_else(|| Problem::new(path, "must have string keys"))?;
-            let value = to_value(&v, &join(path, &key))?;
-            map.insert(key, value);
+                .ok_or_else(|| Problem::new(path.as_str(), "must have string keys"))?;
+            let value = with_key(path, &key, |path| convert(&v, path, depth + 1));
+            map.insert(key, value?);
         }
         Ok(Value::Object(map))
     } else if obj.is_instance_of::<PyList>() || obj.is_instance_of::<PyTuple>() {
         let mut items = Vec::with_capacity(obj.len().unwrap_or(0));
-        for (i, item) in obj.try_iter().map_err(|_| not_json(obj, path))?.enumerate() {
-            let item = item.map_err(|_| not_json(obj, path))?;
-            items.push(to_value(&item, &format!("{path}[{i}]"))?);
+        let unreadable = |path: &str| not_json(path, &type_name(obj));
+        for (i, item) in obj.try_iter().map_err(|_| unreadable(path))?.enumerate() {
+            let item = item.map_err(|_| unreadable(path))?;
+            items.push(with_index(path, i, |path| convert(&item, path, depth + 1))?);
         }
         Ok(Value::Array(items))
     } else if let Ok(day) = obj.cast::<PyDaySchedule>() {
-        serde_json::to_value(&day.get().0).map_err(|_| not_json(obj, path))
+        serde_json::to_value(&day.get().0).map_err(|_| not_json(path, "DaySchedule"))
     } else if let Ok(range) = obj.cast::<PyTimeRange>() {
-        serde_json::to_value(range.get().0).map_err(|_| not_json(obj, path))
+        serde_json::to_value(range.get().0).map_err(|_| not_json(path, "TimeRange"))
     } else {
-        Err(not_json(obj, path))
+        Err(not_json(path, &type_name(obj)))
     }
 }
 
-fn join(path: &str, key: &str) -> String {
-    if path == "$" {
-        key.to_owned()
-    } else {
-        format!("{path}.{key}")
-    }
-}
-
-fn not_json(obj: &Bound<'_, PyAny>, path: &str) -> Problem {
-    let type_name = obj
-        .get_type()
+fn type_name(obj: &Bound<'_, PyAny>) -> String {
+    obj.get_type()
         .name()
-        .map_or_else(|_| "object".to_owned(), |n| n.to_string());
-    Problem::new(
-        path,
-        format!("must be JSON data (str, int, float, bool, None, list, dict) or a dialtime model, got {type_name}"),
-    )
+        .map_or_else(|_| "object".to_owned(), |n| n.to_string())
 }

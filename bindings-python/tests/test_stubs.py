@@ -32,7 +32,12 @@ def stub_items(body):
 
 
 STUB_TOP = stub_items(TREE.body)
-STUB_CLASSES = {node.name: node for node in TREE.body if isinstance(node, ast.ClassDef)}
+# Private stub-only types (TypedDicts describing keyword arguments) have no runtime class.
+STUB_CLASSES = {
+    node.name: node
+    for node in TREE.body
+    if isinstance(node, ast.ClassDef) and (not node.name.startswith("_") or hasattr(_native, node.name))
+}
 CLASSES = sorted(STUB_CLASSES)
 FUNCTIONS = sorted(n for n, node in STUB_TOP.items() if isinstance(node, ast.FunctionDef))
 

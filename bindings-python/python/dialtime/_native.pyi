@@ -15,10 +15,11 @@ from typing import (
     Sequence,
     Tuple,
     Type,
+    TypedDict,
     Union,
 )
 
-from typing_extensions import Self
+from typing_extensions import Self, Unpack
 
 __version__: str
 
@@ -216,6 +217,20 @@ class AsyncClient(_BaseClient):
         *_exc: Union[Optional[Type[BaseException]], Optional[BaseException], Optional[TracebackType]],
     ) -> Awaitable[Literal[False]]: ...
 
+class _Fault(TypedDict, total=False):
+    # The emulator's fault fields (its wire format, as in tests/vectors/faults.json).
+    status: int
+    code: int
+    message: str
+    body: str
+    retry_after: str
+    delay_ms: int
+    drop: bool
+    content_type: str
+    pad_to_bytes: int
+    truncate: bool
+    times: int
+
 class Emulator:
     def __new__(
         cls, *, port: int = 0, token: Optional[str] = None, user_id: Optional[str] = None
@@ -228,18 +243,7 @@ class Emulator:
     def user_id(self) -> str: ...
     @property
     def request_count(self) -> int: ...
-    def push_fault(
-        self,
-        *,
-        status: Optional[int] = None,
-        code: Optional[int] = None,
-        message: Optional[str] = None,
-        body: Optional[str] = None,
-        retry_after: Optional[str] = None,
-        delay_ms: int = 0,
-        drop: bool = False,
-        times: int = 1,
-    ) -> None: ...
+    def push_fault(self, **fault: Unpack[_Fault]) -> None: ...
     def clear_faults(self) -> None: ...
     def stop(self) -> None: ...
     def __enter__(self) -> Self: ...

@@ -1,0 +1,199 @@
+"""No input, server answer or process event may crash, hang or leak: every reproduction of
+the hardening issue, as a test that failed before its fix."""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import multiprocessing
+import os
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+import dialtime
+from dialtime import _native
+from conftest import DOCUMENTED
+
+# A fresh interpreter that makes many asyncio calls and then simply ends: the exit used to
+# abort (SIGABRT, status 134) when a runtime thread touched Python during finalization.
+EXIT_SCRIPT = textwrap.dedent(
+    """
+    import asyncio, os, dialtime
+
+    URL, TOKEN, USER = os.environ["EMU_URL"], os.environ["EMU_TOKEN"], os.environ["EMU_USER"]
+    GROUP = {"name": "x", "content": [{"week": 1, "times": [{"begin_time": "08:00", "end_time": "20:00"}]}],
+             "is_default": False, "skip_holiday": False}
+
+    async def concurrent():
+        client = dialtime.AsyncClient(TOKEN, base_url=URL)
+        await asyncio.gather(*(client.dial_time_groups.create(USER, **GROUP) for _ in range(200)))
+
+    async def sequential():
+        async with dialtime.AsyncClient(TOKEN, base_url=URL) as client:
+            for _ in range(50):
+                await client.dial_time_groups.create(USER, **GROUP)
+
+    asyncio.run(concurrent() if os.environ["MODE"] == "concurrent" else sequential())
+    """
+)
+
+
+def one_cpu() -> None:
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+
+
+@pytest.mark.parametrize("mode", ["concurrent", "sequential"])
+def test_an_asyncio_program_exits_cleanly_every_time(emulator, mode):
+    env = {**os.environ, "EMU_URL": emulator.base_url, "EMU_TOKEN": emulator.token,
+           "EMU_USER": emulator.user_id, "MODE": mode}
+    runs = 15
+    for i in range(runs):
+        done = subprocess.run([sys.executable, "-c", EXIT_SCRIPT], env=env, preexec_fn=one_cpu,
+                              capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0, f"run {i}: exit {done.returncode}\n{done.stderr[-2000:]}"
+
+
+def test_an_absurd_retry_after_is_a_rate_limit_error_not_a_panic(api):
+    for value in ["1e20", "1e400", "-1", "NaN", "18446744073709551616"]:
+        api.emu.push_fault(status=429, retry_after=value, times=5)
+        with pytest.raises(dialtime.RateLimitError) as caught:
+            api.create(max_retries=1)
+        assert isinstance(caught.value, Exception)
+        api.emu.clear_faults()
+
+
+def test_cyclic_and_deep_structures_are_value_errors():
+    cyclic: list = []
+    cyclic.append(cyclic)
+    deep: list = []
+    for _ in range(100_000):
+        deep = [deep]
+    d: dict = {}
+    d["x"] = d
+    for content in (cyclic, deep, [d]):
+        payload = {"name": "x", "content": content, "is_default": True, "skip_holiday": False}
+        with pytest.raises(ValueError) as caught:
+            dialtime.validate(payload)
+        assert isinstance(caught.value, dialtime.ValidationError)
+        assert "deeper than" in str(caught.value)
+
+
+def test_deep_structures_are_refused_by_create_too(api):
+    deep: list = []
+    for _ in range(100_000):
+        deep = [deep]
+    with pytest.raises(dialtime.ValidationError):
+        api.create(content=deep)
+    assert api.emu.request_count == 0
+
+
+def test_hostile_values_get_clear_errors_quickly(api):
+    hostile = [
+        {"name": "x" * (10 << 20)},
+        {"name": "\ud800"},
+        {"name": "a\x00b", "content": [{"week": float("nan"), "times": []}]},
+        {"content": [{"week": float("inf"), "times": [{"begin_time": -0.0, "end_time": 2**63}]}]},
+        {"content": [{"week": 2**64, "times": [{"begin_time": b"08:00", "end_time": object()}]}]},
+        {"is_default": "yes", "skip_holiday": None, "sub_user_id": 5},
+        {"content": [{"week": 1, "times": [{"begin_time": "10:00", "end_time": "09:00"}] * 1_000_000}]},
+    ]
+    for payload in hostile:
+        with pytest.raises(dialtime.ValidationError) as caught:
+            api.create(**payload)
+        assert len(caught.value.errors) <= 101
+        assert len(str(caught.value)) < 40_000
+    assert api.emu.request_count == 0
+
+
+def test_a_million_problems_are_capped_with_a_summary():
+    payload = {**DOCUMENTED, "content": [{"week": 1, "times": [{"begin_time": "10:00", "end_time": "09:00"}] * 1_000_000}]}
+    with pytest.raises(dialtime.ValidationError) as caught:
+        dialtime.validate(payload)
+    errors = caught.value.errors
+    assert len(errors) == 101
+    assert errors[-1][0] == "$" and "999900 more" in errors[-1][1]
+
+
+def test_a_long_echoed_token_never_shows(emulator):
+    token = ("Ab/9" * 400)[:1500]
+    escaped = token.replace("/", "\\/")
+    for body in (f'{{"message":"bad {token}"}}', f'{{"message":"bad {escaped}"}}', f"plain {token}"):
+        emulator.push_fault(status=401, body=body)
+        client = dialtime.Client(token, base_url=emulator.base_url, max_retries=0)
+        with pytest.raises(dialtime.AuthenticationError) as caught:
+            client.dial_time_groups.create(emulator.user_id, **DOCUMENTED)
+        e = caught.value
+        shown = " ".join([str(e), repr(e), e.body, e.message, repr(client), repr(e.__dict__)])
+        for secret in (token, escaped):
+            assert secret[:40] not in shown
+
+
+def test_the_panic_boundary_raises_a_dialtime_error():
+    with pytest.raises(dialtime.DialtimeError) as caught:
+        _native._panic_for_tests("sync")
+    assert type(caught.value) is dialtime.DialtimeError
+    assert "internal error" in str(caught.value)
+
+    async def run() -> None:
+        await _native._panic_for_tests("async")
+
+    with pytest.raises(dialtime.DialtimeError):
+        asyncio.run(run())
+
+
+def _create_in_child(url: str, token: str, user: str, client: dialtime.Client | None) -> int:
+    c = client if client is not None else dialtime.Client(token, base_url=url)
+    return c.dial_time_groups.create(user, **{**DOCUMENTED, "is_default": False}).id
+
+
+_CLIENT: dialtime.Client | None = None
+
+
+def _create_with_inherited_client(user: str) -> int:
+    assert _CLIENT is not None
+    return _CLIENT.dial_time_groups.create(user, **{**DOCUMENTED, "is_default": False}).id
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="fork is POSIX only")
+def test_a_forked_child_calls_and_returns(emulator):
+    global _CLIENT
+    _CLIENT = dialtime.Client(emulator.token, base_url=emulator.base_url)
+    _CLIENT.dial_time_groups.create(emulator.user_id, **DOCUMENTED)  # runtime and pool warm
+    ctx = multiprocessing.get_context("fork")
+    with ctx.Pool(2) as pool:
+        ids = pool.map(_create_with_inherited_client, [emulator.user_id] * 4, chunksize=1)
+    assert len(set(ids)) == 4
+    with concurrent.futures.ProcessPoolExecutor(2, mp_context=ctx) as executor:
+        futures = [executor.submit(_create_in_child, emulator.base_url, emulator.token, emulator.user_id, None)
+                   for _ in range(3)]
+        more = [f.result(timeout=30) for f in futures]
+    assert len(set(ids) | set(more)) == 7
+    # The parent's client still works after its children used their copies.
+    assert _CLIENT.dial_time_groups.list(emulator.user_id).total == 8
+
+    async def in_parent() -> None:
+        async with dialtime.AsyncClient(emulator.token, base_url=emulator.base_url) as client:
+            await client.dial_time_groups.create(emulator.user_id, **{**DOCUMENTED, "is_default": False})
+
+    asyncio.run(in_parent())
+
+    def child_async() -> None:
+        asyncio.run(in_parent())
+
+    p = ctx.Process(target=child_async)
+    p.start()
+    p.join(30)
+    assert p.exitcode == 0
+    _CLIENT = None
+
+
+def test_page_numbers_are_checked_not_wrapped(api):
+    client = dialtime.Client(api.emu.token, base_url=api.emu.base_url)
+    for page in (0, -1, 2**32, 2**40):
+        with pytest.raises(dialtime.ValidationError) as caught:
+            client.dial_time_groups.list(api.emu.user_id, page=page)
+        assert caught.value.errors[0][0] == "page"
