@@ -176,7 +176,10 @@ export interface EnsureResult {
   outcome: 'created' | 'updated' | 'unchanged'
 }
 
-/** A fault for the next API request(s), as in the emulator's README. */
+/**
+ * A fault for the next API request(s), in the emulator's wire format (the body of
+ * `POST /_emulator/faults`, snake_case as in every language and in the shared vectors).
+ */
 export interface FaultOptions {
   /** Answer with this HTTP status (and the platform's error envelope). */
   status?: number
@@ -186,17 +189,24 @@ export interface FaultOptions {
   /** Answer with this raw body instead. */
   body?: string
   /** Send this `Retry-After` header. */
-  retryAfter?: string
+  retry_after?: string
   /** Wait this long first. */
-  delayMs?: number
+  delay_ms?: number
   /** Close the connection without answering. */
   drop?: boolean
+  /** Answer with this `Content-Type`. */
+  content_type?: string
+  /** Pad the body with trailing spaces to this many bytes. */
+  pad_to_bytes?: number
+  /** Send half of the announced body, then close the connection. */
+  truncate?: boolean
   /** How many requests it applies to (default 1). */
   times?: number
 }
 
 /** Which page to read (`page` default 1) and for which sub-account. */
 export interface ListOptions {
+  /** 1-based; an integer (checked, never truncated). */
   page?: number
   sub_user_id?: string
 }

@@ -20,7 +20,7 @@ pub struct ClientOptions {
     /// Default 10000.
     pub connect_timeout_ms: Option<f64>,
     /// Retries of failures that are safe to retry (connection refused, 429). Default 2.
-    pub max_retries: Option<u32>,
+    pub max_retries: Option<f64>,
 }
 
 /// The client. Safe to share: calls run concurrently on one connection pool, off the
@@ -32,34 +32,34 @@ pub struct Client {
 
 #[napi]
 impl Client {
-    #[napi(constructor)]
+    #[napi(constructor, catch_unwind)]
     pub fn new(env: Env, options: Option<ClientOptions>) -> Result<Self> {
         build(options.unwrap_or_default())
             .map(|inner| Client { inner })
             .or_throw(&env)
     }
 
-    #[napi(getter)]
+    #[napi(getter, catch_unwind)]
     pub fn dial_time_groups(&self) -> DialTimeGroups {
         DialTimeGroups::new(self.inner.clone())
     }
 
-    #[napi(getter)]
+    #[napi(getter, catch_unwind)]
     pub fn base_url(&self) -> String {
         self.inner.base_url().to_owned()
     }
 
-    #[napi(getter)]
+    #[napi(getter, catch_unwind)]
     pub fn timeout_ms(&self) -> f64 {
         self.inner.timeout().as_secs_f64() * 1000.0
     }
 
-    #[napi(getter)]
+    #[napi(getter, catch_unwind)]
     pub fn connect_timeout_ms(&self) -> f64 {
         self.inner.connect_timeout().as_secs_f64() * 1000.0
     }
 
-    #[napi(getter)]
+    #[napi(getter, catch_unwind)]
     pub fn max_retries(&self) -> u32 {
         self.inner.max_retries()
     }
@@ -80,7 +80,10 @@ fn build(o: ClientOptions) -> dialtime::Result<dialtime::Client> {
         builder = builder.connect_timeout(timeout_from_millis("connectTimeoutMs", ms)?);
     }
     if let Some(n) = o.max_retries {
-        builder = builder.max_retries(n);
+        builder = builder.max_retries(dialtime::client::config::retries_from(
+            "maxRetries",
+            dialtime::validate::whole_number("maxRetries", n)?,
+        )?);
     }
     builder.build()
 }

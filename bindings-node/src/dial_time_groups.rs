@@ -3,11 +3,12 @@
 
 use std::sync::Arc;
 
+use dialtime::validate::{page_number, whole_number};
 use dialtime::ListParams;
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
-use crate::error;
+use crate::call::promise;
 use crate::model::{DialTimeGroup, EnsureResult, ListOptions, Page, ScopeOptions};
 use crate::validate::payload_json;
 
@@ -23,40 +24,33 @@ impl DialTimeGroups {
     }
 }
 
+/// A JavaScript number as a group id (an integer, checked by the core's rules).
+fn group_id(id: f64) -> dialtime::Result<i64> {
+    whole_number("group_id", id)
+}
+
 #[napi]
 impl DialTimeGroups {
     /// Saves a dial time group for `userId`. The payload is validated first (the promise
     /// rejects with `ValidationError` and nothing is sent); the call runs off the JS thread.
-    #[napi(ts_args_type = "userId: string, group: NewDialTimeGroup")]
+    #[napi(catch_unwind, ts_args_type = "userId: string, group: NewDialTimeGroup")]
     pub fn create<'env>(
         &self,
         env: &'env Env,
         user_id: String,
         group: Unknown<'_>,
     ) -> Result<PromiseRaw<'env, DialTimeGroup>> {
-        let payload = payload_json(env, group);
+        let group = payload_json(group).and_then(|p| dialtime::validate::new_group_from_json(&p));
         let client = self.client.clone();
-        // The future never fails as a napi call: the core's outcome is turned into a value or
-        // an error class instance on the JS thread, where the classes live.
-        env.spawn_future_with_callback(
-            async move {
-                let outcome =
-                    match payload.and_then(|p| dialtime::validate::new_group_from_json(&p)) {
-                        Ok(group) => client.dial_time_groups().create(&user_id, &group).await,
-                        Err(e) => Err(e),
-                    };
-                Ok(outcome)
-            },
-            |env, outcome| {
-                outcome
-                    .map(DialTimeGroup::from)
-                    .map_err(|e| error::to_js(env, &e))
-            },
+        promise(
+            env,
+            async move { client.dial_time_groups().create(&user_id, &group?).await },
+            DialTimeGroup::from,
         )
     }
 
     /// One page of the user's groups (15 per page on the platform).
-    #[napi(ts_return_type = "Promise<Page>")]
+    #[napi(catch_unwind, ts_return_type = "Promise<Page>")]
     pub fn list<'env>(
         &self,
         env: &'env Env,
@@ -64,20 +58,29 @@ impl DialTimeGroups {
         options: Option<ListOptions>,
     ) -> Result<PromiseRaw<'env, Page>> {
         let o = options.unwrap_or_default();
-        let params = ListParams {
-            page: o.page.unwrap_or(1),
-            sub_user_id: o.sub_user_id,
-        };
+        let page = o
+            .page
+            .map_or(Ok(1), |p| whole_number("page", p).and_then(page_number));
         let client = self.client.clone();
-        env.spawn_future_with_callback(
-            async move { Ok(client.dial_time_groups().list(&user_id, &params).await) },
-            |env, outcome| outcome.map(Page::from).map_err(|e| error::to_js(env, &e)),
+        promise(
+            env,
+            async move {
+                let params = ListParams {
+                    page: page?,
+                    sub_user_id: o.sub_user_id,
+                };
+                client.dial_time_groups().list(&user_id, &params).await
+            },
+            Page::from,
         )
     }
 
     /// Every group of the user, page by page as the iteration needs them:
     /// `for await (const group of client.dialTimeGroups.listAll(userId)) …`.
-    #[napi(ts_return_type = "AsyncIterable<DialTimeGroup> & GroupCursor")]
+    #[napi(
+        catch_unwind,
+        ts_return_type = "AsyncIterable<DialTimeGroup> & GroupCursor"
+    )]
     pub fn list_all(&self, user_id: String, options: Option<ScopeOptions>) -> GroupCursor {
         let sub = options.unwrap_or_default().sub_user_id;
         let walk = self
@@ -88,61 +91,64 @@ impl DialTimeGroups {
     }
 
     /// Changes a group: `name` always, every other field only when set.
-    #[napi(ts_args_type = "userId: string, groupId: number, changes: DialTimeGroupUpdate")]
+    #[napi(
+        catch_unwind,
+        ts_args_type = "userId: string, groupId: number, changes: DialTimeGroupUpdate"
+    )]
     pub fn update<'env>(
         &self,
         env: &'env Env,
         user_id: String,
-        group_id: i64,
+        group_id_arg: f64,
         changes: Unknown<'_>,
     ) -> Result<PromiseRaw<'env, DialTimeGroup>> {
-        let payload = payload_json(env, changes);
+        let id = group_id(group_id_arg);
+        let changes = payload_json(changes).and_then(|p| dialtime::validate::update_from_json(&p));
         let client = self.client.clone();
-        env.spawn_future_with_callback(
+        promise(
+            env,
             async move {
-                let outcome = match payload.and_then(|p| dialtime::validate::update_from_json(&p)) {
-                    Ok(changes) => {
-                        client
-                            .dial_time_groups()
-                            .update(&user_id, group_id, &changes)
-                            .await
-                    }
-                    Err(e) => Err(e),
-                };
-                Ok(outcome)
+                let (id, changes) = (id?, changes?);
+                client
+                    .dial_time_groups()
+                    .update(&user_id, id, &changes)
+                    .await
             },
-            |env, outcome| {
-                outcome
-                    .map(DialTimeGroup::from)
-                    .map_err(|e| error::to_js(env, &e))
-            },
+            DialTimeGroup::from,
         )
     }
 
     /// Deletes a group; rejects with `NotFoundError` when it does not exist (in that scope).
-    #[napi(ts_return_type = "Promise<void>")]
+    #[napi(
+        catch_unwind,
+        ts_args_type = "userId: string, groupId: number, options?: ScopeOptions | undefined | null",
+        ts_return_type = "Promise<void>"
+    )]
     pub fn delete<'env>(
         &self,
         env: &'env Env,
         user_id: String,
-        group_id: i64,
+        group_id_arg: f64,
         options: Option<ScopeOptions>,
     ) -> Result<PromiseRaw<'env, ()>> {
+        let id = group_id(group_id_arg);
         let sub = options.unwrap_or_default().sub_user_id;
         let client = self.client.clone();
-        env.spawn_future_with_callback(
+        promise(
+            env,
             async move {
-                Ok(client
+                client
                     .dial_time_groups()
-                    .delete(&user_id, group_id, sub.as_deref())
-                    .await)
+                    .delete(&user_id, id?, sub.as_deref())
+                    .await
             },
-            |env, outcome| outcome.map_err(|e| error::to_js(env, &e)),
+            |()| (),
         )
     }
 
     /// Makes the group named `group.name` be exactly `group`: created, updated, or unchanged.
     #[napi(
+        catch_unwind,
         ts_args_type = "userId: string, group: NewDialTimeGroup",
         ts_return_type = "Promise<EnsureResult>"
     )]
@@ -152,24 +158,14 @@ impl DialTimeGroups {
         user_id: String,
         group: Unknown<'_>,
     ) -> Result<PromiseRaw<'env, EnsureResult>> {
-        let payload = payload_json(env, group);
+        let group = payload_json(group).and_then(|p| dialtime::validate::new_group_from_json(&p));
         let client = self.client.clone();
-        env.spawn_future_with_callback(
-            async move {
-                let outcome =
-                    match payload.and_then(|p| dialtime::validate::new_group_from_json(&p)) {
-                        Ok(group) => client.dial_time_groups().ensure(&user_id, &group).await,
-                        Err(e) => Err(e),
-                    };
-                Ok(outcome)
-            },
-            |env, outcome| {
-                outcome
-                    .map(|(group, outcome)| EnsureResult {
-                        group: DialTimeGroup::from(group),
-                        outcome: outcome.as_str().to_owned(),
-                    })
-                    .map_err(|e| error::to_js(env, &e))
+        promise(
+            env,
+            async move { client.dial_time_groups().ensure(&user_id, &group?).await },
+            |(group, outcome)| EnsureResult {
+                group: DialTimeGroup::from(group),
+                outcome: outcome.as_str().to_owned(),
             },
         )
     }
@@ -182,19 +178,42 @@ pub struct GroupCursor(Arc<tokio::sync::Mutex<dialtime::dial_time_groups::ListAl
 
 #[napi]
 impl GroupCursor {
-    #[napi(ts_return_type = "Promise<DialTimeGroup | null>")]
+    #[napi(catch_unwind, ts_return_type = "Promise<DialTimeGroup | null>")]
     pub fn next_group<'env>(
         &self,
         env: &'env Env,
     ) -> Result<PromiseRaw<'env, Option<DialTimeGroup>>> {
         let walk = self.0.clone();
-        env.spawn_future_with_callback(
-            async move { Ok(walk.lock().await.next().await) },
-            |env, next| match next {
-                Some(Ok(group)) => Ok(Some(DialTimeGroup::from(group))),
-                Some(Err(e)) => Err(error::to_js(env, &e)),
-                None => Ok(None),
-            },
+        promise(
+            env,
+            async move { walk.lock().await.next().await.transpose() },
+            |next| next.map(DialTimeGroup::from),
         )
     }
+}
+
+/// For the panic-boundary tests only: panics on the JS thread (`where = "sync"`) or inside
+/// the async work (`"async"`), so a test can show a panic becomes a `DialtimeError`.
+#[doc(hidden)]
+#[napi(catch_unwind, js_name = "__panicForTests", skip_typescript)]
+pub fn panic_for_tests<'env>(env: &'env Env, place: String) -> Result<PromiseRaw<'env, ()>> {
+    crate::call::guard(env, || {
+        #[allow(clippy::panic)]
+        if place == "sync" {
+            panic!("dialtime: test panic on the JS thread");
+        }
+        Ok(())
+    })?;
+    promise(
+        env,
+        async move {
+            #[allow(clippy::panic)]
+            if place == "async" {
+                panic!("dialtime: test panic in the async work");
+            }
+            Ok(())
+        },
+        #[allow(clippy::panic)]
+        |()| panic!("dialtime: test panic while converting the result"),
+    )
 }

@@ -6,9 +6,14 @@ use dialtime_emulator::Fault;
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
-/// A fault for the next API request(s), as in the emulator's README.
+use crate::error::OrThrow;
+
+/// A fault for the next API request(s), in the emulator's wire format (the body of
+/// `POST /_emulator/faults`, snake_case as in every language and in the shared vectors).
 #[napi(object)]
-#[derive(Default)]
+// Declares the TypeScript type of `pushFault`'s argument; the argument is read as JSON (so an
+// unknown key is an error naming it).
+#[allow(dead_code)]
 pub struct FaultOptions {
     /// Answer with this HTTP status (and the platform's error envelope).
     pub status: Option<u16>,
@@ -18,11 +23,21 @@ pub struct FaultOptions {
     /// Answer with this raw body instead.
     pub body: Option<String>,
     /// Send this `Retry-After` header.
+    #[napi(js_name = "retry_after")]
     pub retry_after: Option<String>,
     /// Wait this long first.
+    #[napi(js_name = "delay_ms")]
     pub delay_ms: Option<u32>,
     /// Close the connection without answering.
     pub drop: Option<bool>,
+    /// Answer with this `Content-Type`.
+    #[napi(js_name = "content_type")]
+    pub content_type: Option<String>,
+    /// Pad the body with trailing spaces to this many bytes.
+    #[napi(js_name = "pad_to_bytes")]
+    pub pad_to_bytes: Option<u32>,
+    /// Send half of the announced body, then close the connection.
+    pub truncate: Option<bool>,
     /// How many requests it applies to (default 1).
     pub times: Option<u32>,
 }
@@ -39,7 +54,7 @@ pub struct Emulator {
 #[napi]
 impl Emulator {
     /// Starts an emulator on a free port of 127.0.0.1 with a random token and user id.
-    #[napi]
+    #[napi(catch_unwind)]
     pub async fn start() -> Result<Emulator> {
         let emulator = tokio::task::spawn_blocking(dialtime_emulator::Emulator::start)
             .await
@@ -53,50 +68,43 @@ impl Emulator {
         })
     }
 
-    #[napi(getter)]
+    #[napi(getter, catch_unwind)]
     pub fn base_url(&self) -> String {
         self.base_url.clone()
     }
 
-    #[napi(getter)]
+    #[napi(getter, catch_unwind)]
     pub fn token(&self) -> String {
         self.token.clone()
     }
 
-    #[napi(getter)]
+    #[napi(getter, catch_unwind)]
     pub fn user_id(&self) -> String {
         self.user_id.clone()
     }
 
     /// API requests received so far (control routes are not counted); 0 once stopped.
-    #[napi(getter)]
+    #[napi(getter, catch_unwind)]
     pub fn request_count(&self) -> f64 {
         self.with(|e| e.request_count() as f64).unwrap_or(0.0)
     }
 
-    #[napi]
-    pub fn push_fault(&self, fault: FaultOptions) -> Result<()> {
-        let fault = Fault {
-            delay_ms: u64::from(fault.delay_ms.unwrap_or(0)),
-            status: fault.status,
-            code: fault.code,
-            message: fault.message,
-            retry_after: fault.retry_after,
-            body: fault.body,
-            drop: fault.drop.unwrap_or(false),
-            times: fault.times.unwrap_or(1),
-        };
+    #[napi(catch_unwind, ts_args_type = "fault: FaultOptions")]
+    pub fn push_fault(&self, env: Env, fault: Unknown<'_>) -> Result<()> {
+        let fault = crate::validate::payload_json(fault)
+            .and_then(Fault::from_json)
+            .or_throw(&env)?;
         self.with(|e| e.push_fault(fault))
             .ok_or_else(|| napi::Error::from_reason("the emulator is stopped"))
     }
 
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn clear_faults(&self) {
         self.with(dialtime_emulator::Emulator::clear_faults);
     }
 
     /// Stops the server (idempotent); resolves once the port is closed.
-    #[napi]
+    #[napi(catch_unwind)]
     pub async fn stop(&self) -> Result<()> {
         let running = self
             .running

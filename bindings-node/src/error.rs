@@ -13,7 +13,7 @@ type Factory = FunctionRef<Args, Unknown<'static>>;
 type Args = FnArgs<(&'static str, String, Value)>;
 
 /// Called once by `index.js` with `errors.fromNative`.
-#[napi(skip_typescript)]
+#[napi(skip_typescript, catch_unwind)]
 pub fn register_errors(env: Env, factory: Function<Args, Unknown<'static>>) -> Result<()> {
     env.set_instance_data(factory.create_ref()?, (), |_| {})
 }
@@ -30,13 +30,28 @@ impl<T> OrThrow<T> for dialtime::Result<T> {
 }
 
 pub(crate) fn to_js(env: &Env, err: &Error) -> napi::Error {
+    make(env, err.kind().class_name(), err.to_string(), details(err))
+}
+
+/// A panic caught at the boundary (a bug in dialtime): a `DialtimeError`, never an abort.
+pub(crate) fn panicked(env: &Env) -> napi::Error {
+    make(
+        env,
+        "DialtimeError",
+        "internal error in dialtime (a bug: please report it)".to_owned(),
+        Value::Null,
+    )
+}
+
+/// An instance of the class `class` of `errors.js`, as a napi error to throw or reject with.
+fn make(env: &Env, class: &'static str, message: String, details: Value) -> napi::Error {
     let build = || -> Result<napi::Error> {
         let factory = env
             .get_instance_data::<Factory>()?
             .ok_or_else(|| napi::Error::from_reason("dialtime: error classes not registered"))?;
         let error = factory
             .borrow_back(env)?
-            .call((err.kind().class_name(), err.to_string(), details(err)).into())?;
+            .call((class, message, details).into())?;
         Ok(napi::Error::from(error))
     };
     build().unwrap_or_else(|e| e)

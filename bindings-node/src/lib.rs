@@ -2,9 +2,21 @@
 //! only converts arguments; the error classes are JavaScript classes (`errors.js`), created from
 //! `error.rs` only.
 
+// No panic reaches a caller: nothing outside tests unwraps, expects, panics or indexes
+// unchecked (a justified local `allow` says why when it must).
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::indexing_slicing,
+        clippy::panic
+    )
+)]
 // napi registers the exports only outside `cfg(test)`.
 #![cfg_attr(test, allow(dead_code))]
 
+mod call;
 mod client;
 mod dial_time_groups;
 mod emulator;

@@ -53,7 +53,8 @@ pub struct DialTimeGroupUpdate {
 #[napi(object)]
 #[derive(Default)]
 pub struct ListOptions {
-    pub page: Option<u32>,
+    /// 1-based; an integer (checked, never truncated).
+    pub page: Option<f64>,
     #[napi(js_name = "sub_user_id")]
     pub sub_user_id: Option<String>,
 }

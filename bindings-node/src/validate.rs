@@ -1,30 +1,104 @@
-//! Mirrors `dialtime::validate`.
+//! Mirrors `dialtime::validate`, and turns JavaScript values into the JSON the core reads.
 
+use dialtime::validate::{not_finite, not_json, too_deep, with_index, with_key, MAX_NESTING};
+use dialtime::Problem;
 use napi::bindgen_prelude::*;
+use napi::{JsValue, KeyCollectionMode, KeyConversion, KeyFilter};
 use napi_derive::napi;
-use serde_json::Value;
+use serde_json::{Map, Number, Value};
 
 use crate::error::OrThrow;
 
 /// Checks a payload against every rule; throws `ValidationError` listing every problem.
-#[napi(ts_args_type = "payload: NewDialTimeGroup")]
+#[napi(catch_unwind, ts_args_type = "payload: NewDialTimeGroup")]
 pub fn validate(env: Env, payload: Unknown<'_>) -> Result<()> {
-    payload_json(&env, payload)
+    payload_json(payload)
         .and_then(|v| dialtime::validate::new_group_from_json(&v))
         .map(drop)
         .or_throw(&env)
 }
 
-/// Any JavaScript value as the JSON the core validates (so a wrong type is reported by the
-/// core's rules, with its path, like any other problem).
-pub(crate) fn payload_json(env: &Env, payload: Unknown<'_>) -> dialtime::Result<Value> {
-    env.from_js_value::<Value, _>(payload).map_err(|e| {
-        dialtime::Error::Validation(vec![dialtime::Problem::new(
-            "$",
-            format!(
-                "must be a JSON object as in the platform's docs ({})",
-                e.reason
-            ),
-        )])
+/// Any JavaScript value as the JSON the core validates, as `JSON.stringify` would see it
+/// (own enumerable keys; `undefined` members left out), so a wrong type is reported by the
+/// core's rules with its path. A cyclic or runaway structure, a non-finite number, a BigInt,
+/// a function or a symbol is a problem at its path, never a crash.
+pub(crate) fn payload_json(payload: Unknown<'_>) -> dialtime::Result<Value> {
+    to_json(payload, &mut String::from("$"), 0).map_err(|p| dialtime::Error::Validation(vec![p]))
+}
+
+fn to_json(v: Unknown<'_>, path: &mut String, depth: usize) -> std::result::Result<Value, Problem> {
+    let broken =
+        |path: &str, e: napi::Error| not_json(path, &format!("an unreadable value ({})", e.reason));
+    if depth > MAX_NESTING {
+        return Err(too_deep(path));
+    }
+    let kind = v.get_type().map_err(|e| broken(path, e))?;
+    Ok(match kind {
+        ValueType::Undefined | ValueType::Null => Value::Null,
+        // SAFETY (all casts): the value's type was just checked.
+        ValueType::Boolean => {
+            Value::Bool(unsafe { v.cast::<bool>() }.map_err(|e| broken(path, e))?)
+        }
+        ValueType::String => {
+            Value::String(unsafe { v.cast::<String>() }.map_err(|e| broken(path, e))?)
+        }
+        ValueType::Number => {
+            let n: f64 = unsafe { v.cast() }.map_err(|e| broken(path, e))?;
+            if n.fract() == 0.0 && n.abs() <= 9_007_199_254_740_991.0 {
+                Value::from(n as i64)
+            } else {
+                Number::from_f64(n)
+                    .map(Value::Number)
+                    .ok_or_else(|| not_finite(path, n))?
+            }
+        }
+        ValueType::Object => {
+            let obj: Object<'_> = unsafe { v.cast() }.map_err(|e| broken(path, e))?;
+            if obj.is_array().map_err(|e| broken(path, e))? {
+                let len = obj
+                    .get_array_length_unchecked()
+                    .map_err(|e| broken(path, e))?;
+                let mut out = Vec::with_capacity(len.min(1 << 16) as usize);
+                for i in 0..len {
+                    let item: Unknown<'_> = obj.get_element(i).map_err(|e| broken(path, e))?;
+                    out.push(with_index(path, i as usize, |path| {
+                        to_json(item, path, depth + 1)
+                    })?);
+                }
+                Value::Array(out)
+            } else if obj.is_date().map_err(|e| broken(path, e))? {
+                return Err(not_json(path, "a Date"));
+            } else {
+                let keys = obj
+                    .get_all_property_names(
+                        KeyCollectionMode::OwnOnly,
+                        KeyFilter::Enumerable,
+                        KeyConversion::NumbersToStrings,
+                    )
+                    .map_err(|e| broken(path, e))?;
+                let n = keys
+                    .get_array_length_unchecked()
+                    .map_err(|e| broken(path, e))?;
+                let mut map = Map::new();
+                for i in 0..n {
+                    let key: Unknown<'_> = keys.get_element(i).map_err(|e| broken(path, e))?;
+                    if key.get_type().map_err(|e| broken(path, e))? != ValueType::String {
+                        continue; // a symbol key: not JSON, skipped as JSON.stringify does
+                    }
+                    let name: String = unsafe { key.cast() }.map_err(|e| broken(path, e))?;
+                    let value: Unknown<'_> = obj.get_property(key).map_err(|e| broken(path, e))?;
+                    if value.get_type().map_err(|e| broken(path, e))? == ValueType::Undefined {
+                        continue;
+                    }
+                    let converted = with_key(path, &name, |path| to_json(value, path, depth + 1));
+                    map.insert(name, converted?);
+                }
+                Value::Object(map)
+            }
+        }
+        ValueType::BigInt => return Err(not_json(path, "a BigInt (pass a number)")),
+        ValueType::Function => return Err(not_json(path, "a function")),
+        ValueType::Symbol => return Err(not_json(path, "a symbol")),
+        _ => return Err(not_json(path, "a native object")),
     })
 }

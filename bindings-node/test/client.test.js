@@ -58,7 +58,7 @@ test('100 concurrent creates with Promise.all get distinct ids', async () => {
 
 test('timers keep firing while a call waits for the server', async () => {
   await withEmulator(async (emu, client) => {
-    emu.pushFault({ delayMs: 300 })
+    emu.pushFault({ delay_ms: 300 })
     let ticks = 0
     const timer = setInterval(() => ticks++, 5)
     try {

@@ -79,7 +79,7 @@ test('404 for an unknown route', async () => {
 
 test('429: RateLimitError with retryAfter in seconds', async () => {
   await withEmulator(async (emu, client) => {
-    emu.pushFault({ status: 429, retryAfter: '7' })
+    emu.pushFault({ status: 429, retry_after: '7' })
     await expectReject(client.dialTimeGroups.create(emu.userId, DOCUMENTED), dialtime.RateLimitError, (e) => assert.equal(e.retryAfter, 7))
   })
 })
@@ -108,7 +108,7 @@ test('a malformed body: DecodeError', async () => {
 test('a slow answer: APITimeoutError', async () => {
   await withEmulator(
     async (emu, client) => {
-      emu.pushFault({ delayMs: 3000 })
+      emu.pushFault({ delay_ms: 3000 })
       await expectReject(client.dialTimeGroups.create(emu.userId, DOCUMENTED), dialtime.APITimeoutError, (e) => {
         assert.ok(e instanceof dialtime.APIConnectionError)
         assert.equal(e.code, 'timeout')

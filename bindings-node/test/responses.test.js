@@ -18,7 +18,7 @@ const CLASSES = {
 const { responses } = vectors('group_responses.json')
 
 function serve(emu, c) {
-  emu.pushFault({ status: c.status, body: c.body, retryAfter: c.headers['retry-after'] })
+  emu.pushFault({ status: c.status, body: c.body, retry_after: c.headers['retry-after'] })
 }
 
 test('groups are read tolerantly and written canonically', async () => {

@@ -1,0 +1,140 @@
+'use strict'
+// No input, server answer or misuse may crash, hang or leak: every reproduction of the
+// hardening issue, as a test that failed before its fix.
+const test = require('node:test')
+const assert = require('node:assert/strict')
+const util = require('node:util')
+const dialtime = require('..')
+const native = require('../dialtime.node')
+const { Client } = dialtime
+const { withEmulator, DOCUMENTED } = require('./helpers')
+
+function isValidation(path) {
+  return (e) => {
+    assert.ok(e instanceof dialtime.ValidationError, `${e.constructor.name}: ${e.message}`)
+    if (path) assert.ok(e.errors.some((p) => p.path === path), JSON.stringify(e.errors))
+    return true
+  }
+}
+
+test('an absurd Retry-After is a RateLimitError, not a panic', async () => {
+  await withEmulator(async (emu) => {
+    const client = new Client({ token: emu.token, baseUrl: emu.baseUrl, maxRetries: 1 })
+    for (const value of ['1e20', '1e400', '-1', 'NaN', '18446744073709551616']) {
+      emu.pushFault({ status: 429, retry_after: value, times: 5 })
+      await assert.rejects(client.dialTimeGroups.create(emu.userId, DOCUMENTED), (e) => {
+        assert.ok(e instanceof dialtime.RateLimitError, `${value}: ${e.constructor.name} ${e.message}`)
+        return true
+      })
+      emu.clearFaults()
+    }
+  })
+})
+
+test('cyclic and deep structures are ValidationErrors, never a crash', async () => {
+  const cyclic = []
+  cyclic.push(cyclic)
+  let deep = []
+  for (let i = 0; i < 100_000; i++) deep = [deep]
+  const self = {}
+  self.x = self
+  for (const content of [cyclic, deep, [self]]) {
+    const payload = { ...DOCUMENTED, content }
+    assert.throws(() => dialtime.validate(payload), (e) => isValidation()(e) && /deeper than/.test(e.message))
+  }
+  await withEmulator(async (emu, client) => {
+    await assert.rejects(client.dialTimeGroups.create(emu.userId, { ...DOCUMENTED, content: deep }), isValidation())
+    await assert.rejects(client.dialTimeGroups.ensure(emu.userId, { ...DOCUMENTED, content: cyclic }), isValidation())
+    assert.equal(emu.requestCount, 0)
+  })
+})
+
+test('numbers are safe integers in range, never truncated or wrapped', async () => {
+  await withEmulator(async (emu, client) => {
+    const saved = await client.dialTimeGroups.create(emu.userId, DOCUMENTED)
+    const before = emu.requestCount
+    for (const id of [saved.id + 0.5, -1, NaN, Infinity, 2 ** 53, 0]) {
+      await assert.rejects(client.dialTimeGroups.delete(emu.userId, id), isValidation('group_id'))
+      await assert.rejects(client.dialTimeGroups.update(emu.userId, id, { name: 'x' }), isValidation('group_id'))
+    }
+    for (const page of [0, -1, 0.5, 2 ** 32, NaN]) {
+      await assert.rejects(client.dialTimeGroups.list(emu.userId, { page }), isValidation('page'))
+    }
+    assert.equal(emu.requestCount, before, 'nothing was sent')
+    await client.dialTimeGroups.delete(emu.userId, saved.id)
+    for (const maxRetries of [-1, 0.5, 2 ** 32, NaN]) {
+      assert.throws(() => new Client({ token: emu.token, baseUrl: emu.baseUrl, maxRetries }), (e) => {
+        assert.ok(e instanceof dialtime.DialtimeError, e.message)
+        assert.match(e.message, /maxRetries/)
+        return true
+      })
+    }
+  })
+})
+
+test('values that are not JSON get a clear error at their path', async () => {
+  const bad = [
+    [{ name: 1n }, 'name'],
+    [{ name: () => 'x' }, 'name'],
+    [{ name: Symbol('x') }, 'name'],
+    [{ name: new Date() }, 'name'],
+    [{ content: [{ week: NaN, times: [] }] }, 'content[0].week'],
+    [{ content: [{ week: Infinity, times: [] }] }, 'content[0].week'],
+    [{ content: [{ week: 1e20, times: [{ begin_time: '08:00', end_time: '09:00' }] }] }, 'content[0].week'],
+    [{ content: [{ week: -0, times: [{ begin_time: -0, end_time: 2 ** 63 }] }] }, 'content[0].times[0].begin_time'],
+    [{ is_default: 'yes' }, 'is_default'],
+  ]
+  for (const [change, path] of bad) {
+    assert.throws(() => dialtime.validate({ ...DOCUMENTED, ...change }), isValidation(path), path)
+  }
+  // Large and odd inputs: a clear, capped answer.
+  assert.throws(() => dialtime.validate({ ...DOCUMENTED, name: 'x'.repeat(10 << 20) }), isValidation('name'))
+  assert.throws(() => dialtime.validate({ ...DOCUMENTED, name: 'a\u0000b\ud800', content: [] }), isValidation('content'))
+  const million = Array.from({ length: 1_000_000 }, () => ({ begin_time: '10:00', end_time: '09:00' }))
+  assert.throws(
+    () => dialtime.validate({ ...DOCUMENTED, content: [{ week: 1, times: million }] }),
+    (e) => {
+      assert.equal(e.errors.length, 101)
+      assert.equal(e.errors[100].path, '$')
+      assert.match(e.errors[100].message, /999900 more/)
+      assert.ok(e.message.length < 40_000)
+      return true
+    },
+  )
+})
+
+test('a panic becomes a DialtimeError, sync and async', async () => {
+  assert.throws(() => native.__panicForTests('sync'), (e) => {
+    assert.equal(e.constructor, dialtime.DialtimeError, e.message)
+    assert.match(e.message, /internal error/)
+    return true
+  })
+  for (const where of ['async', 'convert']) {
+    await assert.rejects(native.__panicForTests(where), (e) => {
+      assert.equal(e.constructor, dialtime.DialtimeError, `${where}: ${e.message}`)
+      return true
+    })
+  }
+})
+
+test('a long echoed token never shows', async () => {
+  const token = 'Ab/9'.repeat(400).slice(0, 1500)
+  const escaped = token.replaceAll('/', '\\/')
+  await withEmulator(async (emu) => {
+    const client = new Client({ token, baseUrl: emu.baseUrl, maxRetries: 0 })
+    for (const body of [`{"message":"bad ${token}"}`, `{"message":"bad ${escaped}"}`, `plain ${token}`]) {
+      emu.pushFault({ status: 401, body })
+      await assert.rejects(client.dialTimeGroups.create(emu.userId, DOCUMENTED), (e) => {
+        const shown = [e.message, e.stack, e.body, e.apiMessage, util.inspect(e, { depth: 5 }), util.inspect(client)].join(' ')
+        for (const secret of [token, escaped]) assert.ok(!shown.includes(secret.slice(0, 40)))
+        return true
+      })
+    }
+  })
+})
+
+test('the emulator refuses unknown fault keys, naming them', async () => {
+  await withEmulator(async (emu) => {
+    assert.throws(() => emu.pushFault({ stauts: 500 }), /stauts/)
+  })
+})
