@@ -78,23 +78,32 @@ typedef struct dialtime_group dialtime_group;
 // A walk over every group of a user: see dialtime_dial_time_groups_list_all.
 typedef struct dialtime_group_cursor dialtime_group_cursor;
 
-// A group being built for dialtime_dial_time_groups_create. Not thread-safe while being
-// modified. Free with dialtime_new_group_free.
+// Changes to a saved group, for dialtime_dial_time_groups_update: `name` always; the content
+// only when at least one range was added; each flag and the sub-account only when set. Like
+// dialtime_new_group, checked (all problems at once) when sent. Free with
+// dialtime_group_update_free.
+typedef struct dialtime_group_update dialtime_group_update;
+
+// A group being built for dialtime_dial_time_groups_create (and _ensure). Nothing is checked
+// while it is built: every problem (with its path, e.g. "content[1].times[0].end_time") is
+// reported at once when it is validated or sent, by the core's builder. Not thread-safe while
+// being modified. Free with dialtime_new_group_free.
 typedef struct dialtime_new_group dialtime_new_group;
 
 // One page of a list. Immutable; its groups and strings are borrowed from it.
 typedef struct dialtime_page dialtime_page;
 
 // Options of dialtime_client_new. NULL strings and 0 durations take the defaults: the
-// DIALTIME_BASE_URL / DIALTIME_TOKEN environment variables, 30 s, 10 s.
+// DIALTIME_BASE_URL / DIALTIME_TOKEN environment variables, 30 s, 10 s. An empty string is
+// not "unset": it is refused (DIALTIME_STATUS_CONFIG), as is a negative duration.
 typedef struct dialtime_client_options {
   // e.g. "https://ai.api.longlonglong.cn"; borrowed for the call only.
   const char *base_url;
   // The bearer token; borrowed for the call only, never printed.
   const char *token;
   // Per attempt, in milliseconds.
-  uint64_t timeout_ms;
-  uint64_t connect_timeout_ms;
+  int64_t timeout_ms;
+  int64_t connect_timeout_ms;
   // true: never retry. false (the default): retry a refused connection or a 429 up to 2
   // times, with backoff (a create is never repeated once it may have reached the server).
   bool no_retries;
@@ -169,13 +178,13 @@ enum dialtime_status dialtime_group_cursor_next(struct dialtime_group_cursor *cu
 // Frees a cursor. Accepts NULL.
 void dialtime_group_cursor_free(struct dialtime_group_cursor *cursor);
 
-// Changes group `group_id` to `group`: its name, flags and sub-account, and its content when
-// it has days (a group with no days keeps its content). On success `*out` is the updated
-// group, owned by the caller.
+// Changes group `group_id` as `update` says: its name, and whatever else the update sets (an
+// update with no ranges keeps the saved content; an unset flag keeps its value). On success
+// `*out` is the updated group, owned by the caller.
 enum dialtime_status dialtime_dial_time_groups_update(const struct dialtime_client *client,
                                                       const char *user_id,
                                                       int64_t group_id,
-                                                      const struct dialtime_new_group *group,
+                                                      const struct dialtime_group_update *update,
                                                       struct dialtime_group **out,
                                                       struct dialtime_error **err);
 
@@ -271,10 +280,11 @@ enum dialtime_status dialtime_new_group_from_json(const char *json,
                                                   struct dialtime_error **err);
 
 // Adds the range [begin, end) ("HH:MM", "24:00" = end of day) to weekday `week` (0 = Sunday …
-// 6 = Saturday), after that day's earlier ranges. The format and the weekday are checked here
-// (DIALTIME_STATUS_VALIDATION); order and overlaps when the group is saved or validated.
+// 6 = Saturday), after that day's earlier ranges; days keep the order first added. Only
+// NULL and UTF-8 are checked here; the week, the times, their order and overlaps are checked
+// (all at once, with paths) when the group is validated or sent.
 enum dialtime_status dialtime_new_group_add_time(struct dialtime_new_group *group,
-                                                 uint8_t week,
+                                                 int32_t week,
                                                  const char *begin,
                                                  const char *end,
                                                  struct dialtime_error **err);
@@ -285,14 +295,46 @@ void dialtime_new_group_set_is_default(struct dialtime_new_group *group, bool ye
 // Whether China's public holidays are skipped. NULL `group` is ignored.
 void dialtime_new_group_set_skip_holiday(struct dialtime_new_group *group, bool yes);
 
-// Saves the group for a sub-account (a UUID, copied; checked when saved). NULL `sub_user_id`
-// clears it.
+// Saves the group for a sub-account (a UUID, copied; checked when validated or sent).
+// NULL `sub_user_id` clears it.
 enum dialtime_status dialtime_new_group_set_sub_user_id(struct dialtime_new_group *group,
                                                         const char *sub_user_id,
                                                         struct dialtime_error **err);
 
+// Checks the group against every rule without sending it: DIALTIME_STATUS_VALIDATION lists
+// every problem, each with its path.
+enum dialtime_status dialtime_new_group_validate(const struct dialtime_new_group *group,
+                                                 struct dialtime_error **err);
+
 // Frees a group being built. Accepts NULL.
 void dialtime_new_group_free(struct dialtime_new_group *group);
+
+// Starts an update that renames the group to `name` (or keeps it: pass its current name).
+enum dialtime_status dialtime_group_update_new(const char *name,
+                                               struct dialtime_group_update **out,
+                                               struct dialtime_error **err);
+
+// Adds a range to the new content (the first one replaces the saved content), as
+// dialtime_new_group_add_time.
+enum dialtime_status dialtime_group_update_add_time(struct dialtime_group_update *update,
+                                                    int32_t week,
+                                                    const char *begin,
+                                                    const char *end,
+                                                    struct dialtime_error **err);
+
+// Sets is_default (sent only when set). NULL `update` is ignored.
+void dialtime_group_update_set_is_default(struct dialtime_group_update *update, bool yes);
+
+// Sets skip_holiday (sent only when set). NULL `update` is ignored.
+void dialtime_group_update_set_skip_holiday(struct dialtime_group_update *update, bool yes);
+
+// Acts on this sub-account's group (a UUID, copied; checked when sent). NULL clears it.
+enum dialtime_status dialtime_group_update_set_sub_user_id(struct dialtime_group_update *update,
+                                                           const char *sub_user_id,
+                                                           struct dialtime_error **err);
+
+// Frees an update. Accepts NULL.
+void dialtime_group_update_free(struct dialtime_group_update *update);
 
 // The group's id; 0 for NULL.
 int64_t dialtime_group_id(const struct dialtime_group *g);

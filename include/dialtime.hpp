@@ -4,9 +4,10 @@
 //   dialtime::DialTimeGroup saved = client.dial_time_groups().create(user_id, {
 //       "周一周三拨打", {{1, {{"08:00", "20:00"}, {"20:30", "22:00"}}}}, true, true});
 //
-// Value types are plain aggregates; Client and Emulator are move-only RAII owners of their C
-// handles. Every failure throws a dialtime::Error subclass matching the dialtime_status.
-// A Client may be used from many threads at once.
+// Value types are plain aggregates. Client shares ownership of its C handle with every
+// DialTimeGroups and list_all range made from it, so none of them can dangle; Emulator is a
+// move-only RAII owner. Every failure throws a dialtime::Error subclass matching the
+// dialtime_status. A Client may be used from many threads at once.
 #ifndef DIALTIME_HPP
 #define DIALTIME_HPP
 
@@ -44,6 +45,16 @@ struct NewDialTimeGroup {
   std::optional<std::string> sub_user_id;
 };
 
+// Changes to a saved group: the name always; every other field only when set, so an unset
+// field keeps its saved value (a partial update is partial).
+struct DialTimeGroupUpdate {
+  std::string name;
+  std::optional<std::vector<DaySchedule>> content{};
+  std::optional<bool> is_default{};
+  std::optional<bool> skip_holiday{};
+  std::optional<std::string> sub_user_id{};
+};
+
 struct DialTimeGroup {
   std::int64_t id;
   std::string user_id, name;
@@ -66,8 +77,10 @@ struct Page {
 enum class Outcome { created = DIALTIME_OUTCOME_CREATED, updated = DIALTIME_OUTCOME_UPDATED, unchanged = DIALTIME_OUTCOME_UNCHANGED };
 
 struct ClientOptions {
-  std::string base_url, token;  // empty: DIALTIME_BASE_URL / DIALTIME_TOKEN
-  std::chrono::milliseconds timeout{0}, connect_timeout{0};  // zero: 30 s / 10 s
+  // Unset: DIALTIME_BASE_URL / DIALTIME_TOKEN (an empty string is refused, not "unset").
+  std::optional<std::string> base_url, token;
+  // Zero: 30 s / 10 s; negative is refused (ConfigError).
+  std::chrono::milliseconds timeout{0}, connect_timeout{0};
   bool no_retries = false;
 };
 
@@ -210,8 +223,8 @@ struct Deleter {
 template <typename T, void (*Free)(T *)>
 using Handle = std::unique_ptr<T, Deleter<T, Free>>;
 
-using ClientHandle = Handle<dialtime_client, dialtime_client_free>;
 using NewGroupHandle = Handle<dialtime_new_group, dialtime_new_group_free>;
+using UpdateHandle = Handle<dialtime_group_update, dialtime_group_update_free>;
 using GroupHandle = Handle<dialtime_group, dialtime_group_free>;
 using EmulatorHandle = Handle<dialtime_emulator, dialtime_emulator_free>;
 using PageHandle = Handle<dialtime_page, dialtime_page_free>;
@@ -238,6 +251,52 @@ inline DialTimeGroup from_handle(const dialtime_group *g) {
   return out;
 }
 
+// A client handle shared by the Client and everything made from it.
+using SharedClient = std::shared_ptr<const dialtime_client>;
+
+// Adds every range of `content` through `add` (a C add_time function). Nothing is checked
+// here: the library's builder reports every problem, with its path, when the group is sent.
+template <typename T, typename Add>
+inline void add_content(T *handle, const std::vector<DaySchedule> &content, Add add) {
+  for (const DaySchedule &day : content) {
+    for (const TimeRange &t : day.times) {
+      call([&](dialtime_error **e) {
+        return add(handle, static_cast<std::int32_t>(day.week), t.begin_time.c_str(), t.end_time.c_str(), e);
+      });
+    }
+  }
+}
+
+inline NewGroupHandle build(const NewDialTimeGroup &group) {
+  dialtime_new_group *raw = nullptr;
+  call([&](dialtime_error **e) { return dialtime_new_group_new(group.name.c_str(), &raw, e); });
+  NewGroupHandle g(raw);
+  add_content(g.get(), group.content, dialtime_new_group_add_time);
+  dialtime_new_group_set_is_default(g.get(), group.is_default);
+  dialtime_new_group_set_skip_holiday(g.get(), group.skip_holiday);
+  if (group.sub_user_id) {
+    call([&](dialtime_error **e) {
+      return dialtime_new_group_set_sub_user_id(g.get(), group.sub_user_id->c_str(), e);
+    });
+  }
+  return g;
+}
+
+inline UpdateHandle build(const DialTimeGroupUpdate &update) {
+  dialtime_group_update *raw = nullptr;
+  call([&](dialtime_error **e) { return dialtime_group_update_new(update.name.c_str(), &raw, e); });
+  UpdateHandle u(raw);
+  if (update.content) add_content(u.get(), *update.content, dialtime_group_update_add_time);
+  if (update.is_default) dialtime_group_update_set_is_default(u.get(), *update.is_default);
+  if (update.skip_holiday) dialtime_group_update_set_skip_holiday(u.get(), *update.skip_holiday);
+  if (update.sub_user_id) {
+    call([&](dialtime_error **e) {
+      return dialtime_group_update_set_sub_user_id(u.get(), update.sub_user_id->c_str(), e);
+    });
+  }
+  return u;
+}
+
 }  // namespace detail
 
 // ---- functions and classes -----------------------------------------------------------------
@@ -253,15 +312,16 @@ inline void validate_json(const std::string &json) {
 
 class Client;
 
-// client.dial_time_groups(): the dial-time-group resource. Valid while its Client lives.
+// client.dial_time_groups(): the dial-time-group resource. Shares the client's handle, so it
+// stays valid after the Client that made it is gone.
 class DialTimeGroups {
  public:
   // Saves a group for `user_id`; validated first (ValidationError: nothing was sent).
   DialTimeGroup create(const std::string &user_id, const NewDialTimeGroup &group) const {
-    const detail::NewGroupHandle g = build(group);
+    const detail::NewGroupHandle g = detail::build(group);
     dialtime_group *saved = nullptr;
     detail::call([&](dialtime_error **e) {
-      return dialtime_dial_time_groups_create(client_, user_id.c_str(), g.get(), &saved, e);
+      return dialtime_dial_time_groups_create(client_.get(), user_id.c_str(), g.get(), &saved, e);
     });
     detail::GroupHandle owned(saved);
     return detail::from_handle(owned.get());
@@ -272,7 +332,7 @@ class DialTimeGroups {
             const std::optional<std::string> &sub_user_id = std::nullopt) const {
     dialtime_page *raw = nullptr;
     detail::call([&](dialtime_error **e) {
-      return dialtime_dial_time_groups_list(client_, user_id.c_str(), page,
+      return dialtime_dial_time_groups_list(client_.get(), user_id.c_str(), page,
                                             sub_user_id ? sub_user_id->c_str() : nullptr, &raw, e);
     });
     detail::PageHandle owned(raw);
@@ -295,12 +355,12 @@ class DialTimeGroups {
   GroupRange list_all(const std::string &user_id,
                       const std::optional<std::string> &sub_user_id = std::nullopt) const;
 
-  // Changes group `group_id` to `group` (its content only when it has days).
-  DialTimeGroup update(const std::string &user_id, std::int64_t group_id, const NewDialTimeGroup &group) const {
-    const detail::NewGroupHandle g = build(group);
+  // Changes group `group_id`: its name, and each field of `changes` that is set.
+  DialTimeGroup update(const std::string &user_id, std::int64_t group_id, const DialTimeGroupUpdate &changes) const {
+    const detail::UpdateHandle u = detail::build(changes);
     dialtime_group *saved = nullptr;
     detail::call([&](dialtime_error **e) {
-      return dialtime_dial_time_groups_update(client_, user_id.c_str(), group_id, g.get(), &saved, e);
+      return dialtime_dial_time_groups_update(client_.get(), user_id.c_str(), group_id, u.get(), &saved, e);
     });
     detail::GroupHandle owned(saved);
     return detail::from_handle(owned.get());
@@ -310,7 +370,7 @@ class DialTimeGroups {
   std::string update_json(const std::string &user_id, std::int64_t group_id, const std::string &json) const {
     char *out = nullptr;
     detail::call([&](dialtime_error **e) {
-      return dialtime_dial_time_groups_update_json(client_, user_id.c_str(), group_id, json.c_str(), &out, e);
+      return dialtime_dial_time_groups_update_json(client_.get(), user_id.c_str(), group_id, json.c_str(), &out, e);
     });
     return detail::take(out);
   }
@@ -319,49 +379,21 @@ class DialTimeGroups {
   void remove(const std::string &user_id, std::int64_t group_id,
               const std::optional<std::string> &sub_user_id = std::nullopt) const {
     detail::call([&](dialtime_error **e) {
-      return dialtime_dial_time_groups_delete(client_, user_id.c_str(), group_id,
+      return dialtime_dial_time_groups_delete(client_.get(), user_id.c_str(), group_id,
                                               sub_user_id ? sub_user_id->c_str() : nullptr, e);
     });
   }
 
   // Makes the group named `group.name` be exactly `group`: created, updated or unchanged.
   std::pair<DialTimeGroup, Outcome> ensure(const std::string &user_id, const NewDialTimeGroup &group) const {
-    const detail::NewGroupHandle g = build(group);
+    const detail::NewGroupHandle g = detail::build(group);
     dialtime_group *saved = nullptr;
     dialtime_outcome outcome = DIALTIME_OUTCOME_UNCHANGED;
     detail::call([&](dialtime_error **e) {
-      return dialtime_dial_time_groups_ensure(client_, user_id.c_str(), g.get(), &saved, &outcome, e);
+      return dialtime_dial_time_groups_ensure(client_.get(), user_id.c_str(), g.get(), &saved, &outcome, e);
     });
     detail::GroupHandle owned(saved);
     return {detail::from_handle(owned.get()), static_cast<Outcome>(outcome)};
-  }
-
- private:
-  static detail::NewGroupHandle build(const NewDialTimeGroup &group) {
-    dialtime_new_group *raw = nullptr;
-    detail::call([&](dialtime_error **e) { return dialtime_new_group_new(group.name.c_str(), &raw, e); });
-    detail::NewGroupHandle g(raw);
-    for (const DaySchedule &day : group.content) {
-      if (day.week < 0 || day.week > 255) {
-        const std::string got = std::to_string(day.week);
-        throw ValidationError("invalid request (1 problem): week: must be an integer from 0 (Sunday) to 6 (Saturday), got " + got,
-                              {{"week", "must be an integer from 0 (Sunday) to 6 (Saturday), got " + got}});
-      }
-      for (const TimeRange &t : day.times) {
-        const auto week = static_cast<std::uint8_t>(day.week);
-        detail::call([&](dialtime_error **e) {
-          return dialtime_new_group_add_time(g.get(), week, t.begin_time.c_str(), t.end_time.c_str(), e);
-        });
-      }
-    }
-    dialtime_new_group_set_is_default(g.get(), group.is_default);
-    dialtime_new_group_set_skip_holiday(g.get(), group.skip_holiday);
-    if (group.sub_user_id) {
-      detail::call([&](dialtime_error **e) {
-        return dialtime_new_group_set_sub_user_id(g.get(), group.sub_user_id->c_str(), e);
-      });
-    }
-    return g;
   }
 
  public:
@@ -369,20 +401,40 @@ class DialTimeGroups {
   std::string create_json(const std::string &user_id, const std::string &json) const {
     char *out = nullptr;
     detail::call([&](dialtime_error **e) {
-      return dialtime_dial_time_groups_create_json(client_, user_id.c_str(), json.c_str(), &out, e);
+      return dialtime_dial_time_groups_create_json(client_.get(), user_id.c_str(), json.c_str(), &out, e);
     });
     return detail::take(out);
   }
 
  private:
   friend class Client;
-  explicit DialTimeGroups(const dialtime_client *client) : client_(client) {}
-  const dialtime_client *client_;
+  explicit DialTimeGroups(detail::SharedClient client) : client_(std::move(client)) {}
+  detail::SharedClient client_;
 };
 
 // The range list_all returns: an input range over the library's cursor, which fetches the
-// next page only when the previous one is used up and never yields a group twice.
+// next page only when the previous one is used up and never yields a group twice. Iterators
+// share the range's state, so they stay valid when the range (a temporary) is gone; begin()
+// called again continues where the walk is, it never skips a group.
 class DialTimeGroups::GroupRange {
+  struct State {
+    detail::Handle<dialtime_group_cursor, dialtime_group_cursor_free> cursor;
+    std::optional<DialTimeGroup> current;
+    bool started = false;
+
+    // Loads the next group into current; false at the end (and after an error, rethrown).
+    bool advance() {
+      started = true;
+      current.reset();
+      dialtime_group *next = nullptr;
+      detail::call([&](dialtime_error **e) { return dialtime_group_cursor_next(cursor.get(), &next, e); });
+      if (!next) return false;
+      detail::GroupHandle owned(next);
+      current = detail::from_handle(owned.get());
+      return true;
+    }
+  };
+
  public:
   class iterator {
    public:
@@ -393,77 +445,69 @@ class DialTimeGroups::GroupRange {
     using reference = const DialTimeGroup &;
 
     iterator() = default;
-    reference operator*() const { return *range_->current_; }
-    pointer operator->() const { return &*range_->current_; }
+    reference operator*() const { return *state_->current; }
+    pointer operator->() const { return &*state_->current; }
     iterator &operator++() {
-      if (!range_->advance()) range_ = nullptr;
+      if (!state_->advance()) state_.reset();
       return *this;
     }
-    bool operator==(const iterator &o) const { return range_ == o.range_; }
-    bool operator!=(const iterator &o) const { return range_ != o.range_; }
+    bool operator==(const iterator &o) const { return state_ == o.state_; }
+    bool operator!=(const iterator &o) const { return state_ != o.state_; }
 
    private:
     friend class GroupRange;
-    explicit iterator(GroupRange *range) : range_(range) {}
-    GroupRange *range_ = nullptr;
+    explicit iterator(std::shared_ptr<State> state) : state_(std::move(state)) {}
+    std::shared_ptr<State> state_;
   };
 
-  iterator begin() { return advance() ? iterator(this) : end(); }
+  iterator begin() {
+    if (!state_->started) state_->advance();
+    return state_->current ? iterator(state_) : end();
+  }
   iterator end() { return iterator(); }
 
  private:
   friend class DialTimeGroups;
-  explicit GroupRange(dialtime_group_cursor *cursor) : cursor_(cursor) {}
-
-  // Loads the next group into current_; false at the end.
-  bool advance() {
-    dialtime_group *next = nullptr;
-    detail::call([&](dialtime_error **e) { return dialtime_group_cursor_next(cursor_.get(), &next, e); });
-    if (!next) {
-      current_.reset();
-      return false;
-    }
-    detail::GroupHandle owned(next);
-    current_ = detail::from_handle(owned.get());
-    return true;
+  explicit GroupRange(dialtime_group_cursor *cursor) : state_(std::make_shared<State>()) {
+    state_->cursor.reset(cursor);
   }
 
-  detail::Handle<dialtime_group_cursor, dialtime_group_cursor_free> cursor_;
-  std::optional<DialTimeGroup> current_;
+  std::shared_ptr<State> state_;
 };
 
 inline DialTimeGroups::GroupRange DialTimeGroups::list_all(const std::string &user_id,
                                                            const std::optional<std::string> &sub_user_id) const {
   dialtime_group_cursor *cursor = nullptr;
   detail::call([&](dialtime_error **e) {
-    return dialtime_dial_time_groups_list_all(client_, user_id.c_str(),
+    return dialtime_dial_time_groups_list_all(client_.get(), user_id.c_str(),
                                               sub_user_id ? sub_user_id->c_str() : nullptr, &cursor, e);
   });
   return GroupRange(cursor);
 }
 
-// The client: one connection pool; share it between threads. Move-only.
+// The client: one connection pool; share it between threads. Copies share the same pool.
 class Client {
  public:
   explicit Client(const ClientOptions &options = {}) {
     const dialtime_client_options opts{
-        options.base_url.empty() ? nullptr : options.base_url.c_str(),
-        options.token.empty() ? nullptr : options.token.c_str(),
-        static_cast<std::uint64_t>(options.timeout.count()),
-        static_cast<std::uint64_t>(options.connect_timeout.count()),
+        options.base_url ? options.base_url->c_str() : nullptr,
+        options.token ? options.token->c_str() : nullptr,
+        static_cast<std::int64_t>(options.timeout.count()),
+        static_cast<std::int64_t>(options.connect_timeout.count()),
         options.no_retries};
     dialtime_client *raw = nullptr;
     detail::call([&](dialtime_error **e) { return dialtime_client_new(&opts, &raw, e); });
-    handle_.reset(raw);
+    handle_.reset(raw, dialtime_client_free);
   }
 
-  DialTimeGroups dial_time_groups() const { return DialTimeGroups(handle_.get()); }
+  // The resource; it shares this client's handle (valid even after this Client is gone).
+  DialTimeGroups dial_time_groups() const { return DialTimeGroups(handle_); }
 
-  // The C handle, for calls not wrapped here. Owned by this Client.
+  // The C handle, for calls not wrapped here. Owned by this Client (and its copies).
   const dialtime_client *get() const noexcept { return handle_.get(); }
 
  private:
-  detail::ClientHandle handle_;
+  std::shared_ptr<dialtime_client> handle_;
 };
 
 // The dialtime emulator on 127.0.0.1, for tests: started by the constructor, stopped by the

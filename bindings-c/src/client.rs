@@ -8,7 +8,8 @@ use crate::error::{dialtime_error, dialtime_status};
 use crate::ffi::{free_box, guard, opt_str_arg, out_arg, write_out};
 
 /// Options of dialtime_client_new. NULL strings and 0 durations take the defaults: the
-/// DIALTIME_BASE_URL / DIALTIME_TOKEN environment variables, 30 s, 10 s.
+/// DIALTIME_BASE_URL / DIALTIME_TOKEN environment variables, 30 s, 10 s. An empty string is
+/// not "unset": it is refused (DIALTIME_STATUS_CONFIG), as is a negative duration.
 #[repr(C)]
 pub struct dialtime_client_options {
     /// e.g. "https://ai.api.longlonglong.cn"; borrowed for the call only.
@@ -16,8 +17,8 @@ pub struct dialtime_client_options {
     /// The bearer token; borrowed for the call only, never printed.
     pub token: *const c_char,
     /// Per attempt, in milliseconds.
-    pub timeout_ms: u64,
-    pub connect_timeout_ms: u64,
+    pub timeout_ms: i64,
+    pub connect_timeout_ms: i64,
     /// true: never retry. false (the default): retry a refused connection or a 429 up to 2
     /// times, with backoff (a create is never repeated once it may have reached the server).
     pub no_retries: bool,
@@ -52,10 +53,10 @@ pub unsafe extern "C" fn dialtime_client_new(
             if o.no_retries {
                 builder = builder.max_retries(0);
             }
-            if o.timeout_ms > 0 {
+            if o.timeout_ms != 0 {
                 builder = builder.timeout(timeout_from_millis("timeout_ms", o.timeout_ms as f64)?);
             }
-            if o.connect_timeout_ms > 0 {
+            if o.connect_timeout_ms != 0 {
                 builder = builder.connect_timeout(timeout_from_millis(
                     "connect_timeout_ms",
                     o.connect_timeout_ms as f64,
@@ -72,4 +73,19 @@ pub unsafe extern "C" fn dialtime_client_new(
 #[no_mangle]
 pub unsafe extern "C" fn dialtime_client_free(client: *mut dialtime_client) {
     unsafe { free_box(client) }
+}
+
+/// For the panic-boundary tests only (not in the header): panics behind the boundary, which
+/// must return DIALTIME_STATUS_PANIC with an error, never unwind into C.
+#[doc(hidden)]
+#[no_mangle]
+pub unsafe extern "C" fn dialtime__panic_for_tests(
+    err: *mut *mut dialtime_error,
+) -> dialtime_status {
+    guard(err, || {
+        #[allow(clippy::panic)]
+        {
+            panic!("dialtime: test panic at the C boundary")
+        }
+    })
 }

@@ -4,13 +4,13 @@ use std::ffi::c_char;
 
 use crate::client::dialtime_client;
 use crate::error::{dialtime_error, dialtime_status};
-use dialtime::{DialTimeGroupUpdate, ListParams, Outcome};
+use dialtime::{ListParams, Outcome};
 
 use crate::ffi::{
     free_box, guard, handle, handle_mut, invalid, opt_str_arg, out_arg, str_arg, write_out,
     write_string,
 };
-use crate::model::{dialtime_group, dialtime_new_group, dialtime_page};
+use crate::model::{dialtime_group, dialtime_group_update, dialtime_new_group, dialtime_page};
 
 /// Saves `group` for `user_id` (a UUID). Validated first: DIALTIME_STATUS_VALIDATION means
 /// nothing was sent. On success `*out` receives the saved group, owned by the caller (free
@@ -27,11 +27,8 @@ pub unsafe extern "C" fn dialtime_dial_time_groups_create(
         out_arg("out", out)?;
         let client = unsafe { handle("client", client) }?;
         let user_id = unsafe { str_arg("user_id", user_id) }?;
-        let group = unsafe { handle("group", group) }?;
-        let saved = client
-            .inner
-            .dial_time_groups()
-            .create(user_id, &group.group)?;
+        let group = unsafe { handle("group", group) }?.build()?;
+        let saved = client.inner.dial_time_groups().create(user_id, &group)?;
         write_out(out, dialtime_group::from(saved));
         Ok(())
     })
@@ -155,15 +152,15 @@ pub unsafe extern "C" fn dialtime_group_cursor_free(cursor: *mut dialtime_group_
     unsafe { free_box(cursor) }
 }
 
-/// Changes group `group_id` to `group`: its name, flags and sub-account, and its content when
-/// it has days (a group with no days keeps its content). On success `*out` is the updated
-/// group, owned by the caller.
+/// Changes group `group_id` as `update` says: its name, and whatever else the update sets (an
+/// update with no ranges keeps the saved content; an unset flag keeps its value). On success
+/// `*out` is the updated group, owned by the caller.
 #[no_mangle]
 pub unsafe extern "C" fn dialtime_dial_time_groups_update(
     client: *const dialtime_client,
     user_id: *const c_char,
     group_id: i64,
-    group: *const dialtime_new_group,
+    update: *const dialtime_group_update,
     out: *mut *mut dialtime_group,
     err: *mut *mut dialtime_error,
 ) -> dialtime_status {
@@ -171,14 +168,10 @@ pub unsafe extern "C" fn dialtime_dial_time_groups_update(
         out_arg("out", out)?;
         let client = unsafe { handle("client", client) }?;
         let user_id = unsafe { str_arg("user_id", user_id) }?;
-        let g = &unsafe { handle("group", group) }?.group;
-        let changes = DialTimeGroupUpdate {
-            name: g.name.clone(),
-            content: (!g.content.is_empty()).then(|| g.content.clone()),
-            is_default: Some(g.is_default),
-            skip_holiday: Some(g.skip_holiday),
-            sub_user_id: g.sub_user_id.clone(),
-        };
+        let changes = unsafe { handle("update", update) }?
+            .builder
+            .clone()
+            .build()?;
         let saved = client
             .inner
             .dial_time_groups()
@@ -256,11 +249,8 @@ pub unsafe extern "C" fn dialtime_dial_time_groups_ensure(
         }
         let client = unsafe { handle("client", client) }?;
         let user_id = unsafe { str_arg("user_id", user_id) }?;
-        let group = unsafe { handle("group", group) }?;
-        let (saved, what) = client
-            .inner
-            .dial_time_groups()
-            .ensure(user_id, &group.group)?;
+        let group = unsafe { handle("group", group) }?.build()?;
+        let (saved, what) = client.inner.dial_time_groups().ensure(user_id, &group)?;
         write_out(out, dialtime_group::from(saved));
         let what = match what {
             Outcome::Created => dialtime_outcome::Created,

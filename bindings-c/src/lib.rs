@@ -3,6 +3,17 @@
 //! NULL/UTF-8 checks on every export. Each module mirrors a core module; `error.rs` is the only
 //! place errors are mapped. `include/dialtime.h` is generated from these doc comments.
 
+// No panic reaches a caller: nothing outside tests unwraps, expects, panics or indexes
+// unchecked (a justified local `allow` says why when it must).
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::indexing_slicing,
+        clippy::panic
+    )
+)]
 #![allow(non_camel_case_types)]
 // Every pointer is checked (NULL, UTF-8) before use; the safety contract is the header's.
 #![allow(clippy::missing_safety_doc, clippy::not_unsafe_ptr_arg_deref)]

@@ -3,18 +3,35 @@
 use std::ffi::{c_char, CString};
 use std::ptr;
 
-use dialtime::{DaySchedule, DialTimeGroup, NewDialTimeGroup, TimeRange};
+use dialtime::{
+    DialTimeGroup, DialTimeGroupUpdate, DialTimeGroupUpdateBuilder, NewDialTimeGroup,
+    NewDialTimeGroupBuilder,
+};
 
 use crate::error::{dialtime_error, dialtime_status};
 use crate::ffi::{
-    c_string, free_box, guard, handle, handle_mut, invalid, out_arg, str_arg, write_out,
-    write_string,
+    c_string, free_box, guard, handle, handle_mut, invalid, opt_str_arg, out_arg, str_arg,
+    write_out, write_string,
 };
 
-/// A group being built for dialtime_dial_time_groups_create. Not thread-safe while being
-/// modified. Free with dialtime_new_group_free.
+/// A group being built for dialtime_dial_time_groups_create (and _ensure). Nothing is checked
+/// while it is built: every problem (with its path, e.g. "content[1].times[0].end_time") is
+/// reported at once when it is validated or sent, by the core's builder. Not thread-safe while
+/// being modified. Free with dialtime_new_group_free.
 pub struct dialtime_new_group {
-    pub(crate) group: NewDialTimeGroup,
+    pub(crate) builder: NewDialTimeGroupBuilder,
+}
+
+impl dialtime_new_group {
+    /// The group, every rule checked by the core's builder.
+    pub(crate) fn build(&self) -> dialtime::Result<NewDialTimeGroup> {
+        self.builder.clone().build()
+    }
+}
+
+/// Applies a consuming builder step to a builder held in place.
+fn edit<B: Clone>(slot: &mut B, step: impl FnOnce(B) -> B) {
+    *slot = step(slot.clone());
 }
 
 /// Starts a group named `name` (copied), with no days, is_default and skip_holiday false.
@@ -27,14 +44,8 @@ pub unsafe extern "C" fn dialtime_new_group_new(
     guard(err, || {
         out_arg("out", out)?;
         let name = unsafe { str_arg("name", name) }?;
-        let group = NewDialTimeGroup {
-            name: name.to_owned(),
-            content: Vec::new(),
-            is_default: false,
-            skip_holiday: false,
-            sub_user_id: None,
-        };
-        write_out(out, dialtime_new_group { group });
+        let builder = NewDialTimeGroup::builder(name);
+        write_out(out, dialtime_new_group { builder });
         Ok(())
     })
 }
@@ -50,32 +61,31 @@ pub unsafe extern "C" fn dialtime_new_group_from_json(
     guard(err, || {
         out_arg("out", out)?;
         let group = dialtime::validate::new_group_from_json_str(unsafe { str_arg("json", json) }?)?;
-        write_out(out, dialtime_new_group { group });
+        let builder = NewDialTimeGroupBuilder::from(group);
+        write_out(out, dialtime_new_group { builder });
         Ok(())
     })
 }
 
 /// Adds the range [begin, end) ("HH:MM", "24:00" = end of day) to weekday `week` (0 = Sunday …
-/// 6 = Saturday), after that day's earlier ranges. The format and the weekday are checked here
-/// (DIALTIME_STATUS_VALIDATION); order and overlaps when the group is saved or validated.
+/// 6 = Saturday), after that day's earlier ranges; days keep the order first added. Only
+/// NULL and UTF-8 are checked here; the week, the times, their order and overlaps are checked
+/// (all at once, with paths) when the group is validated or sent.
 #[no_mangle]
 pub unsafe extern "C" fn dialtime_new_group_add_time(
     group: *mut dialtime_new_group,
-    week: u8,
+    week: i32,
     begin: *const c_char,
     end: *const c_char,
     err: *mut *mut dialtime_error,
 ) -> dialtime_status {
     guard(err, || {
         let g = unsafe { handle_mut("group", group) }?;
-        let range = TimeRange::parse(unsafe { str_arg("begin", begin) }?, unsafe {
-            str_arg("end", end)
-        }?)?;
-        let day = DaySchedule::from_number(i64::from(week), vec![range])?;
-        match g.group.content.iter_mut().find(|d| d.week == day.week) {
-            Some(existing) => existing.times.push(range),
-            None => g.group.content.push(day),
-        }
+        let begin = unsafe { str_arg("begin", begin) }?.to_owned();
+        let end = unsafe { str_arg("end", end) }?.to_owned();
+        edit(&mut g.builder, |b| {
+            b.window_number(i64::from(week), begin, end)
+        });
         Ok(())
     })
 }
@@ -87,7 +97,7 @@ pub unsafe extern "C" fn dialtime_new_group_set_is_default(
     yes: bool,
 ) {
     if let Some(g) = unsafe { group.as_mut() } {
-        g.group.is_default = yes;
+        edit(&mut g.builder, |b| b.is_default(yes));
     }
 }
 
@@ -98,12 +108,12 @@ pub unsafe extern "C" fn dialtime_new_group_set_skip_holiday(
     yes: bool,
 ) {
     if let Some(g) = unsafe { group.as_mut() } {
-        g.group.skip_holiday = yes;
+        edit(&mut g.builder, |b| b.skip_holiday(yes));
     }
 }
 
-/// Saves the group for a sub-account (a UUID, copied; checked when saved). NULL `sub_user_id`
-/// clears it.
+/// Saves the group for a sub-account (a UUID, copied; checked when validated or sent).
+/// NULL `sub_user_id` clears it.
 #[no_mangle]
 pub unsafe extern "C" fn dialtime_new_group_set_sub_user_id(
     group: *mut dialtime_new_group,
@@ -112,11 +122,21 @@ pub unsafe extern "C" fn dialtime_new_group_set_sub_user_id(
 ) -> dialtime_status {
     guard(err, || {
         let g = unsafe { handle_mut("group", group) }?;
-        g.group.sub_user_id = if sub_user_id.is_null() {
-            None
-        } else {
-            Some(unsafe { str_arg("sub_user_id", sub_user_id) }?.to_owned())
-        };
+        let sub = unsafe { opt_str_arg("sub_user_id", sub_user_id) }?.map(str::to_owned);
+        edit(&mut g.builder, |b| b.with_sub_user_id(sub));
+        Ok(())
+    })
+}
+
+/// Checks the group against every rule without sending it: DIALTIME_STATUS_VALIDATION lists
+/// every problem, each with its path.
+#[no_mangle]
+pub unsafe extern "C" fn dialtime_new_group_validate(
+    group: *const dialtime_new_group,
+    err: *mut *mut dialtime_error,
+) -> dialtime_status {
+    guard(err, || {
+        unsafe { handle("group", group) }?.build()?;
         Ok(())
     })
 }
@@ -125,6 +145,94 @@ pub unsafe extern "C" fn dialtime_new_group_set_sub_user_id(
 #[no_mangle]
 pub unsafe extern "C" fn dialtime_new_group_free(group: *mut dialtime_new_group) {
     unsafe { free_box(group) }
+}
+
+/// Changes to a saved group, for dialtime_dial_time_groups_update: `name` always; the content
+/// only when at least one range was added; each flag and the sub-account only when set. Like
+/// dialtime_new_group, checked (all problems at once) when sent. Free with
+/// dialtime_group_update_free.
+pub struct dialtime_group_update {
+    pub(crate) builder: DialTimeGroupUpdateBuilder,
+}
+
+/// Starts an update that renames the group to `name` (or keeps it: pass its current name).
+#[no_mangle]
+pub unsafe extern "C" fn dialtime_group_update_new(
+    name: *const c_char,
+    out: *mut *mut dialtime_group_update,
+    err: *mut *mut dialtime_error,
+) -> dialtime_status {
+    guard(err, || {
+        out_arg("out", out)?;
+        let name = unsafe { str_arg("name", name) }?;
+        let builder = DialTimeGroupUpdate::builder(name);
+        write_out(out, dialtime_group_update { builder });
+        Ok(())
+    })
+}
+
+/// Adds a range to the new content (the first one replaces the saved content), as
+/// dialtime_new_group_add_time.
+#[no_mangle]
+pub unsafe extern "C" fn dialtime_group_update_add_time(
+    update: *mut dialtime_group_update,
+    week: i32,
+    begin: *const c_char,
+    end: *const c_char,
+    err: *mut *mut dialtime_error,
+) -> dialtime_status {
+    guard(err, || {
+        let u = unsafe { handle_mut("update", update) }?;
+        let begin = unsafe { str_arg("begin", begin) }?.to_owned();
+        let end = unsafe { str_arg("end", end) }?.to_owned();
+        edit(&mut u.builder, |b| {
+            b.window_number(i64::from(week), begin, end)
+        });
+        Ok(())
+    })
+}
+
+/// Sets is_default (sent only when set). NULL `update` is ignored.
+#[no_mangle]
+pub unsafe extern "C" fn dialtime_group_update_set_is_default(
+    update: *mut dialtime_group_update,
+    yes: bool,
+) {
+    if let Some(u) = unsafe { update.as_mut() } {
+        edit(&mut u.builder, |b| b.is_default(yes));
+    }
+}
+
+/// Sets skip_holiday (sent only when set). NULL `update` is ignored.
+#[no_mangle]
+pub unsafe extern "C" fn dialtime_group_update_set_skip_holiday(
+    update: *mut dialtime_group_update,
+    yes: bool,
+) {
+    if let Some(u) = unsafe { update.as_mut() } {
+        edit(&mut u.builder, |b| b.skip_holiday(yes));
+    }
+}
+
+/// Acts on this sub-account's group (a UUID, copied; checked when sent). NULL clears it.
+#[no_mangle]
+pub unsafe extern "C" fn dialtime_group_update_set_sub_user_id(
+    update: *mut dialtime_group_update,
+    sub_user_id: *const c_char,
+    err: *mut *mut dialtime_error,
+) -> dialtime_status {
+    guard(err, || {
+        let u = unsafe { handle_mut("update", update) }?;
+        let sub = unsafe { opt_str_arg("sub_user_id", sub_user_id) }?.map(str::to_owned);
+        edit(&mut u.builder, |b| b.with_sub_user_id(sub));
+        Ok(())
+    })
+}
+
+/// Frees an update. Accepts NULL.
+#[no_mangle]
+pub unsafe extern "C" fn dialtime_group_update_free(update: *mut dialtime_group_update) {
+    unsafe { free_box(update) }
 }
 
 /// A saved group, as the platform returned it. Immutable, so safe to read from many threads.

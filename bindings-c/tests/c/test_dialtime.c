@@ -41,7 +41,7 @@ static const char *DOCUMENTED =
     "\"is_default\":true,\"skip_holiday\":true}";
 
 static dialtime_client *client_for(const dialtime_emulator *emu, const char *token,
-                                   uint64_t timeout_ms) {
+                                   int64_t timeout_ms) {
   dialtime_client_options opts = {dialtime_emulator_base_url(emu), token, timeout_ms, 0, true};
   dialtime_client *client = NULL;
   CHECK_STATUS(dialtime_client_new(&opts, &client, NULL), DIALTIME_STATUS_OK);
@@ -210,14 +210,7 @@ static void test_typed_create(void) {
   dialtime_new_group_set_is_default(g, true);
   dialtime_new_group_set_skip_holiday(g, true);
 
-  dialtime_error *err = NULL;
-  CHECK_STATUS(dialtime_new_group_add_time(g, 7, "08:00", "09:00", &err), DIALTIME_STATUS_VALIDATION);
-  CHECK(strcmp(dialtime_error_problem_path(err, 0), "week") == 0);
-  dialtime_error_free(err);
-  err = NULL;
-  CHECK_STATUS(dialtime_new_group_add_time(g, 2, "25:00", "8h", &err), DIALTIME_STATUS_VALIDATION);
-  CHECK(dialtime_error_problem_count(err) == 2);
-  dialtime_error_free(err);
+  CHECK_STATUS(dialtime_new_group_validate(g, NULL), DIALTIME_STATUS_OK);
 
   dialtime_group *saved = NULL;
   CHECK_STATUS(dialtime_dial_time_groups_create(client, dialtime_emulator_user_id(emu), g, &saved, NULL),
@@ -244,7 +237,7 @@ static void test_typed_create(void) {
   /* A sub-account id is checked when saving; overlapping ranges too, all problems at once. */
   CHECK_STATUS(dialtime_new_group_set_sub_user_id(g, "not-a-uuid", NULL), DIALTIME_STATUS_OK);
   CHECK_STATUS(dialtime_new_group_add_time(g, 1, "19:00", "21:00", NULL), DIALTIME_STATUS_OK);
-  err = NULL;
+  dialtime_error *err = NULL;
   saved = NULL;
   CHECK_STATUS(dialtime_dial_time_groups_create(client, dialtime_emulator_user_id(emu), g, &saved, &err),
                DIALTIME_STATUS_VALIDATION);
@@ -253,8 +246,53 @@ static void test_typed_create(void) {
   CHECK(dialtime_emulator_request_count(emu) == 1);
 
   dialtime_new_group_free(g);
+
+  /* Every problem at once, with its path, through the core's builder: an empty name, a
+   * reversed range in content[0], week 9 in content[1], an unparsable time in content[2]. */
+  g = NULL;
+  CHECK_STATUS(dialtime_new_group_new(" ", &g, NULL), DIALTIME_STATUS_OK);
+  CHECK_STATUS(dialtime_new_group_add_time(g, 1, "20:00", "08:00", NULL), DIALTIME_STATUS_OK);
+  CHECK_STATUS(dialtime_new_group_add_time(g, 9, "08:00", "09:00", NULL), DIALTIME_STATUS_OK);
+  CHECK_STATUS(dialtime_new_group_add_time(g, 2, "25:00", "8h", NULL), DIALTIME_STATUS_OK);
+  CHECK_STATUS(dialtime_new_group_add_time(g, -1, "08:00", "09:00", NULL), DIALTIME_STATUS_OK);
+  err = NULL;
+  CHECK_STATUS(dialtime_new_group_validate(g, &err), DIALTIME_STATUS_VALIDATION);
+  const char *want[] = {"name", "content[0].times[0].end_time", "content[1].week",
+                        "content[2].times[0].begin_time", "content[2].times[0].end_time", "content[3].week"};
+  CHECK(dialtime_error_problem_count(err) == sizeof want / sizeof want[0]);
+  for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+    const char *path = dialtime_error_problem_path(err, i);
+    if (!path || strcmp(path, want[i]) != 0) {
+      fprintf(stderr, "problem %zu: got %s, expected %s\n", i, path ? path : "(none)", want[i]);
+      failures++;
+    }
+  }
+  dialtime_error_free(err);
+  err = NULL;
+  saved = NULL;
+  CHECK_STATUS(dialtime_dial_time_groups_create(client, dialtime_emulator_user_id(emu), g, &saved, &err),
+               DIALTIME_STATUS_VALIDATION);
+  CHECK(saved == NULL && dialtime_error_problem_count(err) == sizeof want / sizeof want[0]);
+  dialtime_error_free(err);
+  CHECK(dialtime_emulator_request_count(emu) == 1);
+  dialtime_new_group_free(g);
+
   dialtime_client_free(client);
   dialtime_emulator_free(emu);
+}
+
+/* ---- the panic boundary ------------------------------------------------------------------ */
+
+/* A test-only export, not in the header. */
+dialtime_status dialtime__panic_for_tests(dialtime_error **err);
+
+static void test_panic_boundary(void) {
+  dialtime_error *err = NULL;
+  CHECK_STATUS(dialtime__panic_for_tests(&err), DIALTIME_STATUS_PANIC);
+  CHECK(dialtime_error_kind(err) == DIALTIME_STATUS_PANIC);
+  CHECK(strstr(dialtime_error_message(err), "internal error") != NULL);
+  dialtime_error_free(err);
+  CHECK_STATUS(dialtime__panic_for_tests(NULL), DIALTIME_STATUS_PANIC);
 }
 
 /* ---- every status from the emulator -------------------------------------------------------- */
@@ -482,13 +520,40 @@ static void test_list_update_delete_ensure(void) {
   CHECK_STATUS(dialtime_dial_time_groups_list_all(client, NULL, NULL, &cursor, NULL), DIALTIME_STATUS_INVALID_ARGUMENT);
 
   /* update: typed and JSON; the default flag moves. */
-  dialtime_new_group *changes = named("renamed", 5);
-  dialtime_new_group_set_is_default(changes, true);
+  dialtime_group_update *changes = NULL;
+  CHECK_STATUS(dialtime_group_update_new("renamed", &changes, NULL), DIALTIME_STATUS_OK);
+  CHECK_STATUS(dialtime_group_update_add_time(changes, 5, "08:00", "20:00", NULL), DIALTIME_STATUS_OK);
+  dialtime_group_update_set_is_default(changes, true);
+  dialtime_group_update_set_skip_holiday(changes, true);
   dialtime_group *updated = NULL;
   CHECK_STATUS(dialtime_dial_time_groups_update(client, user, 1, changes, &updated, NULL), DIALTIME_STATUS_OK);
   CHECK(strcmp(dialtime_group_name(updated), "renamed") == 0 && dialtime_group_is_default(updated));
+  CHECK(dialtime_group_skip_holiday(updated) && dialtime_group_day_week(updated, 0) == 5);
+  dialtime_group_free(updated);
+  dialtime_group_update_free(changes);
+  /* A partial update is partial: only the name changes, the flags and content stay. */
+  changes = NULL;
+  CHECK_STATUS(dialtime_group_update_new("改名", &changes, NULL), DIALTIME_STATUS_OK);
+  updated = NULL;
+  CHECK_STATUS(dialtime_dial_time_groups_update(client, user, 1, changes, &updated, NULL), DIALTIME_STATUS_OK);
+  CHECK(strcmp(dialtime_group_name(updated), "改名") == 0);
+  CHECK(dialtime_group_is_default(updated) && dialtime_group_skip_holiday(updated));
   CHECK(dialtime_group_day_week(updated, 0) == 5);
   dialtime_group_free(updated);
+  dialtime_group_update_free(changes);
+  /* Every problem of an update at once, with paths. */
+  changes = NULL;
+  CHECK_STATUS(dialtime_group_update_new("", &changes, NULL), DIALTIME_STATUS_OK);
+  CHECK_STATUS(dialtime_group_update_add_time(changes, 8, "09:00", "08:00", NULL), DIALTIME_STATUS_OK);
+  CHECK_STATUS(dialtime_group_update_set_sub_user_id(changes, "nope", NULL), DIALTIME_STATUS_OK);
+  dialtime_error *uerr = NULL;
+  CHECK_STATUS(dialtime_dial_time_groups_update(client, user, 1, changes, &updated, &uerr), DIALTIME_STATUS_VALIDATION);
+  CHECK(dialtime_error_problem_count(uerr) == 4);
+  CHECK(strcmp(dialtime_error_problem_path(uerr, 1), "content[0].week") == 0);
+  CHECK(strcmp(dialtime_error_problem_path(uerr, 3), "sub_user_id") == 0);
+  dialtime_error_free(uerr);
+  dialtime_group_update_free(changes);
+  dialtime_group_update_free(NULL);
   char *json = NULL;
   CHECK_STATUS(dialtime_dial_time_groups_update_json(client, user, 2, "{\"name\":\"two\",\"is_default\":true}", &json, NULL),
                DIALTIME_STATUS_OK);
@@ -508,7 +573,6 @@ static void test_list_update_delete_ensure(void) {
                DIALTIME_STATUS_VALIDATION);
   CHECK(dialtime_error_problem_count(err) == 2);
   dialtime_error_free(err);
-  dialtime_new_group_free(changes);
 
   /* delete, and not found in another scope. */
   const char *sub = "0d1b7c2e-4f5a-4b6c-8d7e-9f0a1b2c3d4e";
@@ -602,6 +666,7 @@ int main(int argc, char **argv) {
   CHECK(strlen(dialtime_version()) >= 5);
   test_vectors(argv[1]);
   test_typed_create();
+  test_panic_boundary();
   test_statuses();
   test_bad_arguments();
   test_list_update_delete_ensure();

@@ -73,11 +73,21 @@ static void test_create_and_values() {
     CHECK(v->problems().size() == 4);
     CHECK(!v->problems().empty() && v->problems()[0].path == "name" && !v->problems()[0].message.empty());
   }
+  // The acceptance case: every problem at once, with its path, as in every other language.
+  const dialtime::NewDialTimeGroup three{"", {{1, {{"20:00", "08:00"}}}, {9, {{"08:00", "09:00"}}}}, false, false, std::nullopt};
+  auto all = expect_throw<dialtime::ValidationError>([&] { client.dial_time_groups().create(emu.user_id(), three); }, "three problems");
+  if (all) {
+    CHECK(all->problems().size() == 3);
+    if (all->problems().size() == 3) {
+      CHECK(all->problems()[0].path == "name");
+      CHECK(all->problems()[1].path == "content[0].times[0].end_time");
+      CHECK(all->problems()[2].path == "content[1].week");
+    }
+  }
   auto bad = DOCUMENTED;
-  bad.content.push_back({9, {{"08:00", "09:00"}}});
-  expect_throw<dialtime::ValidationError>([&] { client.dial_time_groups().create(emu.user_id(), bad); }, "week 9");
-  bad.content.back().week = -1;
-  expect_throw<dialtime::ValidationError>([&] { client.dial_time_groups().create(emu.user_id(), bad); }, "week -1");
+  bad.content.push_back({-1, {{"08:00", "09:00"}}});
+  auto neg = expect_throw<dialtime::ValidationError>([&] { client.dial_time_groups().create(emu.user_id(), bad); }, "week -1");
+  if (neg) CHECK(neg->problems().size() == 1 && neg->problems()[0].path == "content[2].week");
   auto overlapping = DOCUMENTED;
   overlapping.content[0].times.push_back({"19:00", "21:00"});
   overlapping.sub_user_id = "not-a-uuid";
@@ -85,11 +95,85 @@ static void test_create_and_values() {
   if (o) CHECK(o->problems().size() >= 2);
   CHECK(emu.request_count() == 2);
 
-  static_assert(!std::is_copy_constructible_v<dialtime::Client>, "Client is move-only");
+  static_assert(std::is_copy_constructible_v<dialtime::Client>, "Client copies share the pool");
   static_assert(std::is_nothrow_move_constructible_v<dialtime::Client>, "Client moves");
   static_assert(!std::is_copy_constructible_v<dialtime::Emulator>, "Emulator is move-only");
   dialtime::Client moved = std::move(client);
   CHECK(moved.dial_time_groups().create(emu.user_id(), DOCUMENTED).id == 3);
+}
+
+// The resource and the list_all range outlive the Client and range that made them (these were
+// use-after-frees under ASan before they shared ownership).
+static dialtime::DialTimeGroups groups_of(const dialtime::Emulator &emu) {
+  dialtime::Client c(options_for(emu));
+  return c.dial_time_groups();
+}
+
+static void test_lifetimes() {
+  dialtime::Emulator emu;
+  const dialtime::DialTimeGroups groups = groups_of(emu);
+  for (int i = 0; i < 20; i++) groups.create(emu.user_id(), {"g" + std::to_string(i), {{1, {{"09:00", "10:00"}}}}, false, false, std::nullopt});
+  CHECK(groups.list(emu.user_id()).total == 20);
+
+  auto it = groups.list_all(emu.user_id()).begin();  // the range is a temporary
+  CHECK(it->name == "g0");
+  ++it;
+  CHECK(it->name == "g1");
+
+  auto range = groups.list_all(emu.user_id());
+  std::vector<std::string> names;
+  for (auto i = range.begin(); i != range.end() && names.size() < 2; ++i) names.push_back(i->name);
+  for (auto i = range.begin(); i != range.end(); ++i) names.push_back(i->name);  // continues, no skip
+  // The first loop stopped after ++ had loaded g2: begin() resumes there, nothing is skipped
+  // or seen twice.
+  CHECK(names.size() == 20);
+  if (names.size() == 20) CHECK(names[0] == "g0" && names[1] == "g1" && names[2] == "g2" && names[19] == "g19");
+}
+
+// A partial update keeps the fields it does not set.
+static void test_partial_update() {
+  dialtime::Emulator emu;
+  const dialtime::Client client(options_for(emu));
+  const auto groups = client.dial_time_groups();
+  const auto saved = groups.create(emu.user_id(), DOCUMENTED);
+  CHECK(saved.is_default && saved.skip_holiday);
+  const auto renamed = groups.update(emu.user_id(), saved.id, {"改名"});
+  CHECK(renamed.name == "改名" && renamed.is_default && renamed.skip_holiday);
+  CHECK(renamed.content.size() == 2);
+  dialtime::DialTimeGroupUpdate off{"改名"};
+  off.skip_holiday = false;
+  const auto changed = groups.update(emu.user_id(), saved.id, off);
+  CHECK(changed.is_default && !changed.skip_holiday && changed.content.size() == 2);
+  dialtime::DialTimeGroupUpdate content{"改名"};
+  content.content = std::vector<dialtime::DaySchedule>{{5, {{"08:00", "09:00"}}}};
+  const auto moved = groups.update(emu.user_id(), saved.id, content);
+  CHECK(moved.content.size() == 1 && moved.content[0].week == 5 && moved.is_default);
+  dialtime::DialTimeGroupUpdate wrong{""};
+  wrong.content = std::vector<dialtime::DaySchedule>{{7, {{"10:00", "09:00"}}}};
+  auto e = expect_throw<dialtime::ValidationError>([&] { groups.update(emu.user_id(), saved.id, wrong); }, "bad update");
+  if (e) CHECK(e->problems().size() == 3);
+}
+
+// Options that used to fall back silently: an empty URL or token, a negative timeout.
+static void test_options() {
+  dialtime::Emulator emu;
+  dialtime::ClientOptions o = options_for(emu);
+  o.base_url = "";
+  expect_throw<dialtime::ConfigError>([&] { dialtime::Client c(o); }, "empty base_url");
+  o = options_for(emu);
+  o.token = "";
+  expect_throw<dialtime::ConfigError>([&] { dialtime::Client c(o); }, "empty token");
+  o = options_for(emu);
+  o.timeout = std::chrono::milliseconds(-5);
+  auto neg = expect_throw<dialtime::ConfigError>([&] { dialtime::Client c(o); }, "negative timeout");
+  if (neg) CHECK(std::string(neg->what()).find("timeout_ms") != std::string::npos);
+  o = options_for(emu);
+  o.base_url = "https://user:s3cret@example.com/?token=T0KEN";
+  auto cred = expect_throw<dialtime::ConfigError>([&] { dialtime::Client c(o); }, "credentials");
+  if (cred) {
+    CHECK(std::string(cred->what()).find("s3cret") == std::string::npos);
+    CHECK(std::string(cred->what()).find("T0KEN") == std::string::npos);
+  }
 }
 
 static void test_exceptions() {
@@ -119,7 +203,7 @@ static void test_exceptions() {
 
   {
     dialtime::ClientOptions o = options_for(emu);
-    o.base_url += "/not-here";
+    o.base_url = *o.base_url + "/not-here";
     dialtime::Client wrong(o);
     expect_throw<dialtime::NotFoundError>([&] { wrong.dial_time_groups().create(user, DOCUMENTED); }, "404");
   }
@@ -177,12 +261,12 @@ static void test_list_update_remove_ensure() {
   }
   CHECK(emu.request_count() - before == 1);
 
-  const auto updated = groups.update(user, 1, {"renamed", {}, true, false, std::nullopt});
+  const auto updated = groups.update(user, 1, {"renamed", std::nullopt, true, false, std::nullopt});
   CHECK(updated.name == "renamed" && updated.is_default && updated.content.size() == 1);
   CHECK(groups.update_json(user, 2, R"({"name":"two"})").find("\"name\":\"two\"") != std::string::npos);
   groups.remove(user, 3);
   expect_throw<dialtime::NotFoundError>([&] { groups.remove(user, 3); }, "remove twice");
-  expect_throw<dialtime::NotFoundError>([&] { groups.update(user, 999, {"x", {}, false, false, std::nullopt}); }, "update 999");
+  expect_throw<dialtime::NotFoundError>([&] { groups.update(user, 999, {"x"}); }, "update 999");
 
   const dialtime::NewDialTimeGroup wanted{"工作日", {{1, {{"08:00", "12:00"}}}}, false, true, std::nullopt};
   auto [g1, o1] = groups.ensure(user, wanted);
@@ -232,6 +316,9 @@ int main() {
   CHECK(dialtime::version().size() >= 5);
   test_create_and_values();
   test_exceptions();
+  test_lifetimes();
+  test_partial_update();
+  test_options();
   test_list_update_remove_ensure();
   test_threads();
   if (failures) {
