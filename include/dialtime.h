@@ -64,6 +64,12 @@ typedef enum dialtime_outcome {
 // (it holds the connection pool). Calls block the calling thread.
 typedef struct dialtime_client dialtime_client;
 
+// The settings of a client, set one by one; every one has a default (the DIALTIME_TOKEN and
+// DIALTIME_BASE_URL environment variables, the core's timeouts and retries). Values are
+// checked when the client is built. Not thread-safe while being modified. Free with
+// dialtime_client_builder_free.
+typedef struct dialtime_client_builder dialtime_client_builder;
+
 // A running emulator. Thread-safe. Strings from its accessors are borrowed: valid until
 // dialtime_emulator_free.
 typedef struct dialtime_emulator dialtime_emulator;
@@ -93,22 +99,6 @@ typedef struct dialtime_new_group dialtime_new_group;
 // One page of a list. Immutable; its groups and strings are borrowed from it.
 typedef struct dialtime_page dialtime_page;
 
-// Options of dialtime_client_new. NULL strings and 0 durations take the defaults: the
-// DIALTIME_BASE_URL / DIALTIME_TOKEN environment variables, 30 s, 10 s. An empty string is
-// not "unset": it is refused (DIALTIME_STATUS_CONFIG), as is a negative duration.
-typedef struct dialtime_client_options {
-  // e.g. "https://ai.api.longlonglong.cn"; borrowed for the call only.
-  const char *base_url;
-  // The bearer token; borrowed for the call only, never printed.
-  const char *token;
-  // Per attempt, in milliseconds.
-  int64_t timeout_ms;
-  int64_t connect_timeout_ms;
-  // true: never retry. false (the default): retry a refused connection or a 429 up to 2
-  // times, with backoff (a create is never repeated once it may have reached the server).
-  bool no_retries;
-} dialtime_client_options;
-
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -119,12 +109,53 @@ const char *dialtime_version(void);
 // Frees a string that dialtime returned through a `char **` out-parameter. Accepts NULL.
 void dialtime_string_free(char *s);
 
-// Creates a client; `opts` may be NULL (all defaults). On success `*out` receives a client
-// the caller owns (free with dialtime_client_free). Fails with DIALTIME_STATUS_CONFIG when no
-// token is given or set, or the base URL is not http(s).
-enum dialtime_status dialtime_client_new(const struct dialtime_client_options *opts,
-                                         struct dialtime_client **out,
-                                         struct dialtime_error **err);
+// Starts a builder with every setting at its default. On success `*out` is owned by the
+// caller (free with dialtime_client_builder_free).
+enum dialtime_status dialtime_client_builder_new(struct dialtime_client_builder **out,
+                                                 struct dialtime_error **err);
+
+// Where the API lives, e.g. "https://ai.api.longlonglong.cn" (copied). Default:
+// DIALTIME_BASE_URL, else the platform's public URL. Checked by build: http(s), no
+// credentials, no query.
+enum dialtime_status dialtime_client_builder_set_base_url(struct dialtime_client_builder *builder,
+                                                          const char *base_url,
+                                                          struct dialtime_error **err);
+
+// The bearer token (copied, never printed). Default: DIALTIME_TOKEN. Checked by build: not
+// empty, no whitespace or control characters.
+enum dialtime_status dialtime_client_builder_set_token(struct dialtime_client_builder *builder,
+                                                       const char *token,
+                                                       struct dialtime_error **err);
+
+// The longest one attempt may take, in milliseconds (> 0). Default 30000.
+enum dialtime_status dialtime_client_builder_set_timeout_ms(struct dialtime_client_builder *builder,
+                                                            int64_t timeout_ms,
+                                                            struct dialtime_error **err);
+
+// The longest establishing a connection may take, in milliseconds (> 0). Default 10000.
+enum dialtime_status dialtime_client_builder_set_connect_timeout_ms(struct dialtime_client_builder *builder,
+                                                                    int64_t connect_timeout_ms,
+                                                                    struct dialtime_error **err);
+
+// How often a call is retried after a failure that is safe to retry (0 = never). Default 2.
+enum dialtime_status dialtime_client_builder_set_max_retries(struct dialtime_client_builder *builder,
+                                                             int64_t max_retries,
+                                                             struct dialtime_error **err);
+
+// Builds a client from `builder` (which stays usable, e.g. for a second client). Fails with
+// DIALTIME_STATUS_CONFIG when a setting is refused, no token is given or set, or the base
+// URL is not http(s). On success `*out` is owned by the caller (free with
+// dialtime_client_free).
+enum dialtime_status dialtime_client_builder_build(const struct dialtime_client_builder *builder,
+                                                   struct dialtime_client **out,
+                                                   struct dialtime_error **err);
+
+// Frees a builder. Accepts NULL.
+void dialtime_client_builder_free(struct dialtime_client_builder *builder);
+
+// A client with every setting at its default (DIALTIME_TOKEN, DIALTIME_BASE_URL). On success
+// `*out` is owned by the caller (free with dialtime_client_free).
+enum dialtime_status dialtime_client_new(struct dialtime_client **out, struct dialtime_error **err);
 
 // Frees a client (and its connection pool). Accepts NULL. No call on it may be running.
 void dialtime_client_free(struct dialtime_client *client);
@@ -239,6 +270,9 @@ uint64_t dialtime_emulator_request_count(const struct dialtime_emulator *emu);
 enum dialtime_status dialtime_emulator_push_fault_json(const struct dialtime_emulator *emu,
                                                        const char *json,
                                                        struct dialtime_error **err);
+
+// Drops every queued fault. NULL is ignored.
+void dialtime_emulator_clear_faults(const struct dialtime_emulator *emu);
 
 // Stops the emulator (waiting for its thread) and frees it. Accepts NULL.
 void dialtime_emulator_free(struct dialtime_emulator *emu);

@@ -1,6 +1,6 @@
 // dialtime.hpp: the C++17 wrapper of libdialtime (header-only, over dialtime.h).
 //
-//   dialtime::Client client({/*base_url*/ "", /*token*/ ""});   // DIALTIME_* env vars
+//   dialtime::Client client;   // DIALTIME_TOKEN, DIALTIME_BASE_URL (or a ClientOptions)
 //   dialtime::DialTimeGroup saved = client.dial_time_groups().create(user_id, {
 //       "周一周三拨打", {{1, {{"08:00", "20:00"}, {"20:30", "22:00"}}}}, true, true});
 //
@@ -79,9 +79,9 @@ enum class Outcome { created = DIALTIME_OUTCOME_CREATED, updated = DIALTIME_OUTC
 struct ClientOptions {
   // Unset: DIALTIME_BASE_URL / DIALTIME_TOKEN (an empty string is refused, not "unset").
   std::optional<std::string> base_url, token;
-  // Zero: 30 s / 10 s; negative is refused (ConfigError).
-  std::chrono::milliseconds timeout{0}, connect_timeout{0};
-  bool no_retries = false;
+  // Unset: the library's defaults (30 s, 10 s, 2 retries); negative values are refused.
+  std::optional<std::chrono::milliseconds> timeout, connect_timeout;
+  std::optional<std::int64_t> max_retries;
 };
 
 struct Problem {
@@ -489,14 +489,34 @@ inline DialTimeGroups::GroupRange DialTimeGroups::list_all(const std::string &us
 class Client {
  public:
   explicit Client(const ClientOptions &options = {}) {
-    const dialtime_client_options opts{
-        options.base_url ? options.base_url->c_str() : nullptr,
-        options.token ? options.token->c_str() : nullptr,
-        static_cast<std::int64_t>(options.timeout.count()),
-        static_cast<std::int64_t>(options.connect_timeout.count()),
-        options.no_retries};
+    dialtime_client_builder *raw_builder = nullptr;
+    detail::call([&](dialtime_error **e) { return dialtime_client_builder_new(&raw_builder, e); });
+    const detail::Handle<dialtime_client_builder, dialtime_client_builder_free> b(raw_builder);
+    if (options.base_url) {
+      detail::call([&](dialtime_error **e) {
+        return dialtime_client_builder_set_base_url(b.get(), options.base_url->c_str(), e);
+      });
+    }
+    if (options.token) {
+      detail::call([&](dialtime_error **e) { return dialtime_client_builder_set_token(b.get(), options.token->c_str(), e); });
+    }
+    if (options.timeout) {
+      detail::call([&](dialtime_error **e) {
+        return dialtime_client_builder_set_timeout_ms(b.get(), options.timeout->count(), e);
+      });
+    }
+    if (options.connect_timeout) {
+      detail::call([&](dialtime_error **e) {
+        return dialtime_client_builder_set_connect_timeout_ms(b.get(), options.connect_timeout->count(), e);
+      });
+    }
+    if (options.max_retries) {
+      detail::call([&](dialtime_error **e) {
+        return dialtime_client_builder_set_max_retries(b.get(), *options.max_retries, e);
+      });
+    }
     dialtime_client *raw = nullptr;
-    detail::call([&](dialtime_error **e) { return dialtime_client_new(&opts, &raw, e); });
+    detail::call([&](dialtime_error **e) { return dialtime_client_builder_build(b.get(), &raw, e); });
     handle_.reset(raw, dialtime_client_free);
   }
 

@@ -1,27 +1,134 @@
-//! Mirrors `dialtime::client`: one blocking client (one connection pool) per handle.
+//! Mirrors `dialtime::client`: a client builder (the core's `ClientBuilder`), and one
+//! blocking client (one connection pool) per handle.
 
 use std::ffi::c_char;
 
-use dialtime::client::config::timeout_from_millis;
+use dialtime::client::config::{retries_from, timeout_from_millis};
+use dialtime::ClientBuilder;
 
-use crate::error::{dialtime_error, dialtime_status};
-use crate::ffi::{free_box, guard, opt_str_arg, out_arg, write_out};
+use super::error::{dialtime_error, dialtime_status};
+use super::ffi::{free_box, guard, handle, handle_mut, out_arg, str_arg, write_out};
 
-/// Options of dialtime_client_new. NULL strings and 0 durations take the defaults: the
-/// DIALTIME_BASE_URL / DIALTIME_TOKEN environment variables, 30 s, 10 s. An empty string is
-/// not "unset": it is refused (DIALTIME_STATUS_CONFIG), as is a negative duration.
-#[repr(C)]
-pub struct dialtime_client_options {
-    /// e.g. "https://ai.api.longlonglong.cn"; borrowed for the call only.
-    pub base_url: *const c_char,
-    /// The bearer token; borrowed for the call only, never printed.
-    pub token: *const c_char,
-    /// Per attempt, in milliseconds.
-    pub timeout_ms: i64,
-    pub connect_timeout_ms: i64,
-    /// true: never retry. false (the default): retry a refused connection or a 429 up to 2
-    /// times, with backoff (a create is never repeated once it may have reached the server).
-    pub no_retries: bool,
+/// The settings of a client, set one by one; every one has a default (the DIALTIME_TOKEN and
+/// DIALTIME_BASE_URL environment variables, the core's timeouts and retries). Values are
+/// checked when the client is built. Not thread-safe while being modified. Free with
+/// dialtime_client_builder_free.
+pub struct dialtime_client_builder {
+    builder: ClientBuilder,
+    /// The first value refused by a setter, reported by build (so setters chain unchecked).
+    refused: Option<dialtime::Error>,
+}
+
+impl dialtime_client_builder {
+    fn set(&mut self, step: impl FnOnce(ClientBuilder) -> dialtime::Result<ClientBuilder>) {
+        match step(std::mem::take(&mut self.builder)) {
+            Ok(b) => self.builder = b,
+            Err(e) => {
+                self.refused.get_or_insert(e);
+            }
+        }
+    }
+}
+
+/// Starts a builder with every setting at its default. On success `*out` is owned by the
+/// caller (free with dialtime_client_builder_free).
+#[no_mangle]
+pub unsafe extern "C" fn dialtime_client_builder_new(
+    out: *mut *mut dialtime_client_builder,
+    err: *mut *mut dialtime_error,
+) -> dialtime_status {
+    guard(err, || {
+        out_arg("out", out)?;
+        let builder = dialtime::Client::builder().binding("c");
+        write_out(
+            out,
+            dialtime_client_builder {
+                builder,
+                refused: None,
+            },
+        );
+        Ok(())
+    })
+}
+
+/// Where the API lives, e.g. "https://ai.api.longlonglong.cn" (copied). Default:
+/// DIALTIME_BASE_URL, else the platform's public URL. Checked by build: http(s), no
+/// credentials, no query.
+#[no_mangle]
+pub unsafe extern "C" fn dialtime_client_builder_set_base_url(
+    builder: *mut dialtime_client_builder,
+    base_url: *const c_char,
+    err: *mut *mut dialtime_error,
+) -> dialtime_status {
+    guard(err, || {
+        let b = unsafe { handle_mut("builder", builder) }?;
+        let url = unsafe { str_arg("base_url", base_url) }?.to_owned();
+        b.set(|c| Ok(c.base_url(url)));
+        Ok(())
+    })
+}
+
+/// The bearer token (copied, never printed). Default: DIALTIME_TOKEN. Checked by build: not
+/// empty, no whitespace or control characters.
+#[no_mangle]
+pub unsafe extern "C" fn dialtime_client_builder_set_token(
+    builder: *mut dialtime_client_builder,
+    token: *const c_char,
+    err: *mut *mut dialtime_error,
+) -> dialtime_status {
+    guard(err, || {
+        let b = unsafe { handle_mut("builder", builder) }?;
+        let token = unsafe { str_arg("token", token) }?.to_owned();
+        b.set(|c| Ok(c.token(token)));
+        Ok(())
+    })
+}
+
+/// The longest one attempt may take, in milliseconds (> 0). Default 30000.
+#[no_mangle]
+pub unsafe extern "C" fn dialtime_client_builder_set_timeout_ms(
+    builder: *mut dialtime_client_builder,
+    timeout_ms: i64,
+    err: *mut *mut dialtime_error,
+) -> dialtime_status {
+    guard(err, || {
+        let b = unsafe { handle_mut("builder", builder) }?;
+        b.set(|c| Ok(c.timeout(timeout_from_millis("timeout_ms", timeout_ms as f64)?)));
+        Ok(())
+    })
+}
+
+/// The longest establishing a connection may take, in milliseconds (> 0). Default 10000.
+#[no_mangle]
+pub unsafe extern "C" fn dialtime_client_builder_set_connect_timeout_ms(
+    builder: *mut dialtime_client_builder,
+    connect_timeout_ms: i64,
+    err: *mut *mut dialtime_error,
+) -> dialtime_status {
+    guard(err, || {
+        let b = unsafe { handle_mut("builder", builder) }?;
+        b.set(|c| {
+            Ok(c.connect_timeout(timeout_from_millis(
+                "connect_timeout_ms",
+                connect_timeout_ms as f64,
+            )?))
+        });
+        Ok(())
+    })
+}
+
+/// How often a call is retried after a failure that is safe to retry (0 = never). Default 2.
+#[no_mangle]
+pub unsafe extern "C" fn dialtime_client_builder_set_max_retries(
+    builder: *mut dialtime_client_builder,
+    max_retries: i64,
+    err: *mut *mut dialtime_error,
+) -> dialtime_status {
+    guard(err, || {
+        let b = unsafe { handle_mut("builder", builder) }?;
+        b.set(|c| Ok(c.max_retries(retries_from("max_retries", max_retries)?)));
+        Ok(())
+    })
 }
 
 /// A client. Thread-safe: one client may be used from many threads at once, and should be
@@ -30,40 +137,44 @@ pub struct dialtime_client {
     pub(crate) inner: dialtime::BlockingClient,
 }
 
-/// Creates a client; `opts` may be NULL (all defaults). On success `*out` receives a client
-/// the caller owns (free with dialtime_client_free). Fails with DIALTIME_STATUS_CONFIG when no
-/// token is given or set, or the base URL is not http(s).
+/// Builds a client from `builder` (which stays usable, e.g. for a second client). Fails with
+/// DIALTIME_STATUS_CONFIG when a setting is refused, no token is given or set, or the base
+/// URL is not http(s). On success `*out` is owned by the caller (free with
+/// dialtime_client_free).
 #[no_mangle]
-pub unsafe extern "C" fn dialtime_client_new(
-    opts: *const dialtime_client_options,
+pub unsafe extern "C" fn dialtime_client_builder_build(
+    builder: *const dialtime_client_builder,
     out: *mut *mut dialtime_client,
     err: *mut *mut dialtime_error,
 ) -> dialtime_status {
     guard(err, || {
         out_arg("out", out)?;
-        let mut builder = dialtime::Client::builder().binding("c");
-        // SAFETY: NULL or a readable options struct (header contract).
-        if let Some(o) = unsafe { opts.as_ref() } {
-            if let Some(url) = unsafe { opt_str_arg("opts->base_url", o.base_url) }? {
-                builder = builder.base_url(url);
-            }
-            if let Some(token) = unsafe { opt_str_arg("opts->token", o.token) }? {
-                builder = builder.token(token);
-            }
-            if o.no_retries {
-                builder = builder.max_retries(0);
-            }
-            if o.timeout_ms != 0 {
-                builder = builder.timeout(timeout_from_millis("timeout_ms", o.timeout_ms as f64)?);
-            }
-            if o.connect_timeout_ms != 0 {
-                builder = builder.connect_timeout(timeout_from_millis(
-                    "connect_timeout_ms",
-                    o.connect_timeout_ms as f64,
-                )?);
-            }
+        let b = unsafe { handle("builder", builder) }?;
+        if let Some(refused) = &b.refused {
+            return Err(refused.clone().into());
         }
-        let inner = builder.build_blocking()?;
+        let inner = b.builder.clone().build_blocking()?;
+        write_out(out, dialtime_client { inner });
+        Ok(())
+    })
+}
+
+/// Frees a builder. Accepts NULL.
+#[no_mangle]
+pub unsafe extern "C" fn dialtime_client_builder_free(builder: *mut dialtime_client_builder) {
+    unsafe { free_box(builder) }
+}
+
+/// A client with every setting at its default (DIALTIME_TOKEN, DIALTIME_BASE_URL). On success
+/// `*out` is owned by the caller (free with dialtime_client_free).
+#[no_mangle]
+pub unsafe extern "C" fn dialtime_client_new(
+    out: *mut *mut dialtime_client,
+    err: *mut *mut dialtime_error,
+) -> dialtime_status {
+    guard(err, || {
+        out_arg("out", out)?;
+        let inner = dialtime::Client::builder().binding("c").build_blocking()?;
         write_out(out, dialtime_client { inner });
         Ok(())
     })

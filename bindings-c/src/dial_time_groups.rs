@@ -2,15 +2,15 @@
 
 use std::ffi::c_char;
 
-use crate::client::dialtime_client;
-use crate::error::{dialtime_error, dialtime_status};
+use super::client::dialtime_client;
+use super::error::{dialtime_error, dialtime_status};
 use dialtime::{ListParams, Outcome};
 
-use crate::ffi::{
+use super::ffi::{
     free_box, guard, handle, handle_mut, invalid, opt_str_arg, out_arg, str_arg, write_out,
     write_string,
 };
-use crate::model::{dialtime_group, dialtime_group_update, dialtime_new_group, dialtime_page};
+use super::model::{dialtime_group, dialtime_group_update, dialtime_new_group, dialtime_page};
 
 /// Saves `group` for `user_id` (a UUID). Validated first: DIALTIME_STATUS_VALIDATION means
 /// nothing was sent. On success `*out` receives the saved group, owned by the caller (free

@@ -4,8 +4,8 @@ use std::ffi::{c_char, CString};
 
 use ::dialtime_emulator::{Emulator, Fault};
 
-use crate::error::{dialtime_error, dialtime_status};
-use crate::ffi::{c_string, free_box, guard, handle, invalid, out_arg, str_arg, write_out};
+use super::error::{dialtime_error, dialtime_status};
+use super::ffi::{c_string, free_box, guard, handle, invalid, out_arg, str_arg, write_out};
 
 /// A running emulator. Thread-safe. Strings from its accessors are borrowed: valid until
 /// dialtime_emulator_free.
@@ -80,6 +80,14 @@ pub unsafe extern "C" fn dialtime_emulator_push_fault_json(
         emu.inner.push_fault(fault);
         Ok(())
     })
+}
+
+/// Drops every queued fault. NULL is ignored.
+#[no_mangle]
+pub extern "C" fn dialtime_emulator_clear_faults(emu: *const dialtime_emulator) {
+    if let Some(e) = unsafe { emu.as_ref() } {
+        e.inner.clear_faults();
+    }
 }
 
 /// Stops the emulator (waiting for its thread) and frees it. Accepts NULL.

@@ -6,7 +6,7 @@ use std::ptr;
 
 use dialtime::ErrorKind;
 
-use crate::ffi::{c_string, free_box, Failure};
+use super::ffi::{c_string, free_box, Failure};
 
 /// The result of every fallible function. The numbering is stable: 1–10 are the core's error
 /// kinds, in the core's order.

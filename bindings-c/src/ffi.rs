@@ -3,7 +3,7 @@
 use std::ffi::{c_char, CStr, CString};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use crate::error::{dialtime_error, dialtime_status};
+use super::error::{dialtime_error, dialtime_status};
 
 /// Why an export failed.
 pub(crate) enum Failure {

@@ -15,6 +15,8 @@
     )
 )]
 #![allow(non_camel_case_types)]
+// Modules name each other through `super::` (not `crate::`), so the fuzzers can compile
+// this crate as a module of theirs, instrumented.
 // Every pointer is checked (NULL, UTF-8) before use; the safety contract is the header's.
 #![allow(clippy::missing_safety_doc, clippy::not_unsafe_ptr_arg_deref)]
 

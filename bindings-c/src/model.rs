@@ -8,8 +8,8 @@ use dialtime::{
     NewDialTimeGroupBuilder,
 };
 
-use crate::error::{dialtime_error, dialtime_status};
-use crate::ffi::{
+use super::error::{dialtime_error, dialtime_status};
+use super::ffi::{
     c_string, free_box, guard, handle, handle_mut, invalid, opt_str_arg, out_arg, str_arg,
     write_out, write_string,
 };
@@ -29,9 +29,10 @@ impl dialtime_new_group {
     }
 }
 
-/// Applies a consuming builder step to a builder held in place.
-fn edit<B: Clone>(slot: &mut B, step: impl FnOnce(B) -> B) {
-    *slot = step(slot.clone());
+/// Applies a consuming builder step to a builder held in place (without copying it: a
+/// million add_time calls stay linear).
+fn edit<B: Default>(slot: &mut B, step: impl FnOnce(B) -> B) {
+    *slot = step(std::mem::take(slot));
 }
 
 /// Starts a group named `name` (copied), with no days, is_default and skip_holiday false.

@@ -2,8 +2,8 @@
 
 use std::ffi::c_char;
 
-use crate::error::{dialtime_error, dialtime_status};
-use crate::ffi::{guard, str_arg};
+use super::error::{dialtime_error, dialtime_status};
+use super::ffi::{guard, str_arg};
 
 /// Checks a create payload (JSON text, as in the platform's docs) against every rule.
 /// DIALTIME_STATUS_VALIDATION lists every problem in `err`. Thread-safe.

@@ -39,6 +39,7 @@ pub fn shared() -> Result<&'static Runtime> {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .thread_name("dialtime-rt")
+            .on_thread_start(block_sigpipe_on_this_thread)
             .enable_all()
             .build()
             .map_err(|e| Error::config(format!("cannot start the dialtime runtime: {e}")))?;
@@ -57,6 +58,24 @@ pub fn shared() -> Result<&'static Runtime> {
                 let ours = unsafe { Box::from_raw(fresh) };
                 ours.runtime.shutdown_background();
             }
+        }
+    }
+}
+
+/// Makes a write to a closed socket on this thread fail with `EPIPE` instead of raising
+/// `SIGPIPE`, which kills a C or C++ host by default (Rust, Python and Node ignore it, C does
+/// not). Every thread dialtime starts calls it; the signal is blocked, never handled, so the
+/// host's own disposition of SIGPIPE is untouched.
+#[doc(hidden)]
+pub fn block_sigpipe_on_this_thread() {
+    #[cfg(unix)]
+    // SAFETY: only this thread's signal mask changes, through a fully initialized set.
+    unsafe {
+        let mut set = std::mem::MaybeUninit::<libc::sigset_t>::uninit();
+        if libc::sigemptyset(set.as_mut_ptr()) == 0
+            && libc::sigaddset(set.as_mut_ptr(), libc::SIGPIPE) == 0
+        {
+            libc::pthread_sigmask(libc::SIG_BLOCK, set.as_ptr(), std::ptr::null_mut());
         }
     }
 }

@@ -23,9 +23,14 @@ int main(void) {
   dialtime_status st = dialtime_emulator_start(&emu, &err);
   if (st != DIALTIME_STATUS_OK) return fail(st, err);
 
-  dialtime_client_options opts = {dialtime_emulator_base_url(emu), dialtime_emulator_token(emu), 5000, 0, false};
+  dialtime_client_builder *builder = NULL;
   dialtime_client *client = NULL;
-  st = dialtime_client_new(&opts, &client, &err);
+  st = dialtime_client_builder_new(&builder, &err);
+  if (st == DIALTIME_STATUS_OK) st = dialtime_client_builder_set_base_url(builder, dialtime_emulator_base_url(emu), &err);
+  if (st == DIALTIME_STATUS_OK) st = dialtime_client_builder_set_token(builder, dialtime_emulator_token(emu), &err);
+  if (st == DIALTIME_STATUS_OK) st = dialtime_client_builder_set_timeout_ms(builder, 5000, &err);
+  if (st == DIALTIME_STATUS_OK) st = dialtime_client_builder_build(builder, &client, &err);
+  dialtime_client_builder_free(builder);
   if (st != DIALTIME_STATUS_OK) return fail(st, err);
 
   dialtime_new_group *group = NULL;

@@ -40,11 +40,25 @@ static const char *DOCUMENTED =
     "{\"week\":3,\"times\":[{\"begin_time\":\"08:00\",\"end_time\":\"12:00\"}]}],"
     "\"is_default\":true,\"skip_holiday\":true}";
 
+/* Builds a client for `base_url` with `token`; timeout_ms 0 keeps the default. Returns the
+ * build status; `*client` is written only on success. */
+static dialtime_status build_client(const char *base_url, const char *token, int64_t timeout_ms,
+                                    int64_t max_retries, dialtime_client **client, dialtime_error **err) {
+  dialtime_client_builder *b = NULL;
+  CHECK_STATUS(dialtime_client_builder_new(&b, NULL), DIALTIME_STATUS_OK);
+  dialtime_status st = dialtime_client_builder_set_base_url(b, base_url, err);
+  if (st == DIALTIME_STATUS_OK) st = dialtime_client_builder_set_token(b, token, err);
+  if (st == DIALTIME_STATUS_OK && timeout_ms != 0) st = dialtime_client_builder_set_timeout_ms(b, timeout_ms, err);
+  if (st == DIALTIME_STATUS_OK) st = dialtime_client_builder_set_max_retries(b, max_retries, err);
+  if (st == DIALTIME_STATUS_OK) st = dialtime_client_builder_build(b, client, err);
+  dialtime_client_builder_free(b);
+  return st;
+}
+
 static dialtime_client *client_for(const dialtime_emulator *emu, const char *token,
                                    int64_t timeout_ms) {
-  dialtime_client_options opts = {dialtime_emulator_base_url(emu), token, timeout_ms, 0, true};
   dialtime_client *client = NULL;
-  CHECK_STATUS(dialtime_client_new(&opts, &client, NULL), DIALTIME_STATUS_OK);
+  CHECK_STATUS(build_client(dialtime_emulator_base_url(emu), token, timeout_ms, 0, &client, NULL), DIALTIME_STATUS_OK);
   return client;
 }
 
@@ -56,7 +70,8 @@ static dialtime_status status_named(const char *name) {
       {"AUTHENTICATION", DIALTIME_STATUS_AUTHENTICATION},
       {"NOT_FOUND", DIALTIME_STATUS_NOT_FOUND}, {"RATE_LIMITED", DIALTIME_STATUS_RATE_LIMITED},
       {"API", DIALTIME_STATUS_API},       {"SERVER", DIALTIME_STATUS_SERVER},
-      {"DECODE", DIALTIME_STATUS_DECODE},
+      {"DECODE", DIALTIME_STATUS_DECODE},  {"TIMEOUT", DIALTIME_STATUS_TIMEOUT},
+      {"CONNECTION", DIALTIME_STATUS_CONNECTION},
   };
   for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
     if (strcmp(names[i].name, name) == 0) return names[i].status;
@@ -97,15 +112,174 @@ static void check_problem_paths(const dialtime_error *err, char *expected) {
   CHECK(dialtime_error_problem_path(err, i) == NULL);
 }
 
+/* ---- the fault matrix (faults.json): every fault x every operation ---------------------- */
+
+struct matrix {
+  char *seed, *create, *update;
+  int64_t max_retries, timeout_ms;
+};
+
+struct cell {
+  char *fault, *spec, *op;
+  dialtime_status want;
+  unsigned long requests;
+};
+
+static struct matrix the_matrix;
+static struct cell *cells;
+static size_t cell_count;
+
+static int64_t id_in(const char *json) {
+  const char *at = json ? strstr(json, "\"id\":") : NULL;
+  return at ? strtoll(at + 5, NULL, 10) : 0;
+}
+
+/* Runs one cell on a fresh emulator; returns the number of failed checks. */
+static int run_cell(const struct cell *c) {
+  int bad = 0;
+  dialtime_emulator *emu = NULL;
+  if (dialtime_emulator_start(&emu, NULL) != DIALTIME_STATUS_OK) return 1;
+  const char *user = dialtime_emulator_user_id(emu);
+  dialtime_client *clean = NULL;
+  build_client(dialtime_emulator_base_url(emu), dialtime_emulator_token(emu), 0, 0, &clean, NULL);
+  char *seeded = NULL;
+  dialtime_dial_time_groups_create_json(clean, user, the_matrix.seed, &seeded, NULL);
+  const int64_t id = id_in(seeded);
+  dialtime_string_free(seeded);
+
+  char url[256];
+  if (strcmp(c->spec, "refused") == 0) {
+    dialtime_emulator *gone = NULL;
+    dialtime_emulator_start(&gone, NULL);
+    snprintf(url, sizeof url, "%s", dialtime_emulator_base_url(gone));
+    dialtime_emulator_free(gone);
+  } else {
+    snprintf(url, sizeof url, "%s", dialtime_emulator_base_url(emu));
+    if (dialtime_emulator_push_fault_json(emu, c->spec, NULL) != DIALTIME_STATUS_OK) bad++;
+  }
+  dialtime_client *client = NULL;
+  build_client(url, dialtime_emulator_token(emu), the_matrix.timeout_ms, the_matrix.max_retries, &client, NULL);
+  const uint64_t before = dialtime_emulator_request_count(emu);
+  dialtime_error *err = NULL;
+  dialtime_status got = DIALTIME_STATUS_PANIC;
+  if (strcmp(c->op, "create") == 0) {
+    char *out = NULL;
+    got = dialtime_dial_time_groups_create_json(client, user, the_matrix.create, &out, &err);
+    dialtime_string_free(out);
+  } else if (strcmp(c->op, "list") == 0) {
+    dialtime_page *page = NULL;
+    got = dialtime_dial_time_groups_list(client, user, 1, NULL, &page, &err);
+    dialtime_page_free(page);
+  } else if (strcmp(c->op, "list_all") == 0) {
+    dialtime_group_cursor *cursor = NULL;
+    got = dialtime_dial_time_groups_list_all(client, user, NULL, &cursor, &err);
+    while (got == DIALTIME_STATUS_OK) {
+      dialtime_group *g = NULL;
+      got = dialtime_group_cursor_next(cursor, &g, &err);
+      if (!g) break;
+      dialtime_group_free(g);
+    }
+    dialtime_group_cursor_free(cursor);
+  } else if (strcmp(c->op, "update") == 0) {
+    char *out = NULL;
+    got = dialtime_dial_time_groups_update_json(client, user, id, the_matrix.update, &out, &err);
+    dialtime_string_free(out);
+  } else if (strcmp(c->op, "delete") == 0) {
+    got = dialtime_dial_time_groups_delete(client, user, id, NULL, &err);
+  } else if (strcmp(c->op, "ensure") == 0) {
+    dialtime_new_group *wanted = NULL;
+    dialtime_new_group_from_json(the_matrix.seed, &wanted, NULL);
+    dialtime_group *g = NULL;
+    dialtime_outcome outcome = DIALTIME_OUTCOME_CREATED;
+    got = dialtime_dial_time_groups_ensure(client, user, wanted, &g, &outcome, &err);
+    dialtime_group_free(g);
+    dialtime_new_group_free(wanted);
+  }
+  dialtime_emulator_clear_faults(emu);
+  const uint64_t requests = dialtime_emulator_request_count(emu) - before;
+  if (got != c->want || requests != c->requests) {
+    fprintf(stderr, "fault matrix: %s x %s: status %d (%s), %llu requests; expected status %d, %lu requests\n",
+            c->fault, c->op, (int)got, err ? dialtime_error_message(err) : "ok", (unsigned long long)requests,
+            (int)c->want, c->requests);
+    bad++;
+  }
+  dialtime_error_free(err);
+  if (strcmp(c->op, "create") == 0) {
+    int named = 0;
+    dialtime_group_cursor *cursor = NULL;
+    dialtime_dial_time_groups_list_all(clean, user, NULL, &cursor, NULL);
+    for (;;) {
+      dialtime_group *g = NULL;
+      if (dialtime_group_cursor_next(cursor, &g, NULL) != DIALTIME_STATUS_OK || !g) break;
+      if (strcmp(dialtime_group_name(g), "matrix") == 0) named++;
+      dialtime_group_free(g);
+    }
+    dialtime_group_cursor_free(cursor);
+    if (named > 1) {
+      fprintf(stderr, "fault matrix: %s x create: %d groups were created\n", c->fault, named);
+      bad++;
+    }
+  }
+  dialtime_client_free(client);
+  dialtime_client_free(clean);
+  dialtime_emulator_free(emu);
+  return bad;
+}
+
+struct matrix_worker {
+  size_t first, end;
+  int bad;
+};
+
+static void *matrix_work(void *arg) {
+  struct matrix_worker *w = arg;
+  for (size_t i = w->first; i < w->end; i++) w->bad += run_cell(&cells[i]);
+  return NULL;
+}
+
+/* The cells of each fault run on a thread of their own (one emulator per cell). */
+static void test_fault_matrix(void) {
+  CHECK(cell_count >= 90 && the_matrix.seed != NULL);
+  struct matrix_worker workers[32];
+  pthread_t threads[32];
+  size_t n = 0;
+  for (size_t i = 0; i < cell_count && n < 32;) {
+    size_t j = i;
+    while (j < cell_count && strcmp(cells[j].fault, cells[i].fault) == 0) j++;
+    workers[n] = (struct matrix_worker){i, j, 0};
+    CHECK(pthread_create(&threads[n], NULL, matrix_work, &workers[n]) == 0);
+    n++;
+    i = j;
+  }
+  for (size_t t = 0; t < n; t++) {
+    pthread_join(threads[t], NULL);
+    failures += workers[t].bad;
+  }
+  for (size_t i = 0; i < cell_count; i++) {
+    free(cells[i].fault);
+    free(cells[i].spec);
+    free(cells[i].op);
+  }
+  free(cells);
+  free(the_matrix.seed);
+  free(the_matrix.create);
+  free(the_matrix.update);
+}
+
+static char *copy(const char *s) {
+  size_t n = strlen(s) + 1;
+  char *out = malloc(n);
+  if (out) memcpy(out, s, n);
+  return out;
+}
+
 static void test_vectors(const char *file) {
   FILE *f = fopen(file, "r");
   CHECK(f != NULL);
   if (!f) return;
   dialtime_emulator *emu = NULL;
   CHECK_STATUS(dialtime_emulator_start(&emu, NULL), DIALTIME_STATUS_OK);
-  dialtime_client_options opts = {dialtime_emulator_base_url(emu), dialtime_emulator_token(emu), 0, 0, true};
-  dialtime_client *client = NULL;
-  CHECK_STATUS(dialtime_client_new(&opts, &client, NULL), DIALTIME_STATUS_OK);
+  dialtime_client *client = client_for(emu, dialtime_emulator_token(emu), 0);
   const char *user = dialtime_emulator_user_id(emu);
 
   char *line = NULL;
@@ -114,8 +288,8 @@ static void test_vectors(const char *file) {
   int counts[5] = {0, 0, 0, 0, 0};
   while ((len = getline(&line, &cap, f)) > 0) {
     if (line[len - 1] == '\n') line[len - 1] = '\0';
-    char *fields[5] = {0};
-    size_t n = split(line, fields, 5);
+    char *fields[6] = {0};
+    size_t n = split(line, fields, 6);
     dialtime_error *err = NULL;
     if (strcmp(fields[0], "V") == 0 && n == 2) {
       counts[0]++;
@@ -182,6 +356,17 @@ static void test_vectors(const char *file) {
       dialtime_new_group_free(wanted);
       dialtime_client_free(c);
       dialtime_emulator_free(fresh);
+    } else if (strcmp(fields[0], "M") == 0 && n == 6) {
+      the_matrix = (struct matrix){copy(fields[1]), copy(fields[2]), copy(fields[3]),
+                                   strtoll(fields[4], NULL, 10), strtoll(fields[5], NULL, 10)};
+    } else if (strcmp(fields[0], "F") == 0 && n == 6) {
+      struct cell *grown = realloc(cells, (cell_count + 1) * sizeof *cells);
+      CHECK(grown != NULL);
+      if (grown) {
+        cells = grown;
+        cells[cell_count++] = (struct cell){copy(fields[1]), copy(fields[2]), copy(fields[3]),
+                                            status_named(fields[4]), strtoul(fields[5], NULL, 10)};
+      }
     } else {
       fprintf(stderr, "bad vector line: %s\n", fields[0]);
       failures++;
@@ -363,28 +548,41 @@ static void test_statuses(void) {
   /* An unknown route: 404. */
   char url[256];
   snprintf(url, sizeof url, "%s/not-here", dialtime_emulator_base_url(emu));
-  dialtime_client_options wrong = {url, dialtime_emulator_token(emu), 0, 0, true};
   dialtime_client *c404 = NULL;
-  CHECK_STATUS(dialtime_client_new(&wrong, &c404, NULL), DIALTIME_STATUS_OK);
+  CHECK_STATUS(build_client(url, dialtime_emulator_token(emu), 0, 0, &c404, NULL), DIALTIME_STATUS_OK);
   expect_create(c404, user, DIALTIME_STATUS_NOT_FOUND, 404);
   dialtime_client_free(c404);
 
   /* Connection refused: the port of an emulator that has stopped. */
   snprintf(url, sizeof url, "%s", dialtime_emulator_base_url(emu));
   dialtime_emulator_free(emu);
-  dialtime_client_options gone = {url, "t", 0, 0, true};
   dialtime_client *refused = NULL;
-  CHECK_STATUS(dialtime_client_new(&gone, &refused, NULL), DIALTIME_STATUS_OK);
+  CHECK_STATUS(build_client(url, "t", 0, 0, &refused, NULL), DIALTIME_STATUS_OK);
   expect_create(refused, "5832d184-dd53-42a0-8ace-0bf8d660f4cc", DIALTIME_STATUS_CONNECTION, 0);
   dialtime_client_free(refused);
 
   /* Configuration. */
-  dialtime_client_options ftp = {"ftp://example.com", secret, 0, 0, false};
   dialtime_client *none = NULL;
   err = NULL;
-  CHECK_STATUS(dialtime_client_new(&ftp, &none, &err), DIALTIME_STATUS_CONFIG);
+  CHECK_STATUS(build_client("ftp://example.com", secret, 0, 2, &none, &err), DIALTIME_STATUS_CONFIG);
   CHECK(none == NULL && strstr(dialtime_error_message(err), secret) == NULL);
   dialtime_error_free(err);
+  /* Refused values are reported by build, naming the setting; credentials never echoed. */
+  const struct { const char *url; int64_t timeout_ms; int64_t retries; const char *named; } refusals[] = {
+      {"http://127.0.0.1:1", -5, 0, "timeout_ms"},
+      {"http://127.0.0.1:1", 0, -1, "max_retries"},
+      {"http://127.0.0.1:1", 0, 1000000, "max_retries"},
+      {"", 0, 0, "base URL"},
+      {"https://user:s3cret@example.com/", 0, 0, "credentials"},
+  };
+  for (size_t i = 0; i < sizeof refusals / sizeof refusals[0]; i++) {
+    err = NULL;
+    none = NULL;
+    CHECK_STATUS(build_client(refusals[i].url, "t", refusals[i].timeout_ms, refusals[i].retries, &none, &err), DIALTIME_STATUS_CONFIG);
+    CHECK(none == NULL && strstr(dialtime_error_message(err), refusals[i].named) != NULL);
+    CHECK(strstr(dialtime_error_message(err), "s3cret") == NULL);
+    dialtime_error_free(err);
+  }
 }
 
 /* ---- NULL and invalid UTF-8 ---------------------------------------------------------------- */
@@ -396,14 +594,18 @@ static void test_bad_arguments(void) {
   CHECK(strstr(dialtime_error_message(err), "json") != NULL);
   dialtime_error_free(err);
   CHECK_STATUS(dialtime_validate_json(not_utf8, NULL), DIALTIME_STATUS_INVALID_ARGUMENT);
-  CHECK_STATUS(dialtime_client_new(NULL, NULL, NULL), DIALTIME_STATUS_INVALID_ARGUMENT);
-  dialtime_client_options utf = {not_utf8, "t", 0, 0, false};
+  CHECK_STATUS(dialtime_client_new(NULL, NULL), DIALTIME_STATUS_INVALID_ARGUMENT);
+  CHECK_STATUS(dialtime_client_builder_new(NULL, NULL), DIALTIME_STATUS_INVALID_ARGUMENT);
+  CHECK_STATUS(dialtime_client_builder_set_token(NULL, "t", NULL), DIALTIME_STATUS_INVALID_ARGUMENT);
+  CHECK_STATUS(dialtime_client_builder_build(NULL, NULL, NULL), DIALTIME_STATUS_INVALID_ARGUMENT);
+  dialtime_client_builder_free(NULL);
   dialtime_client *client = NULL;
-  CHECK_STATUS(dialtime_client_new(&utf, &client, NULL), DIALTIME_STATUS_INVALID_ARGUMENT);
+  CHECK_STATUS(build_client(not_utf8, "t", 0, 0, &client, NULL), DIALTIME_STATUS_INVALID_ARGUMENT);
+  CHECK(client == NULL);
+  CHECK_STATUS(build_client("http://127.0.0.1:1", NULL, 0, 0, &client, NULL), DIALTIME_STATUS_INVALID_ARGUMENT);
   CHECK(client == NULL);
 
-  dialtime_client_options ok = {"http://127.0.0.1:1", "t", 0, 0, false};
-  CHECK_STATUS(dialtime_client_new(&ok, &client, NULL), DIALTIME_STATUS_OK);
+  CHECK_STATUS(build_client("http://127.0.0.1:1", "t", 0, 0, &client, NULL), DIALTIME_STATUS_OK);
   char *out = NULL;
   CHECK_STATUS(dialtime_dial_time_groups_create_json(NULL, "u", "{}", &out, NULL), DIALTIME_STATUS_INVALID_ARGUMENT);
   CHECK_STATUS(dialtime_dial_time_groups_create_json(client, NULL, "{}", &out, NULL), DIALTIME_STATUS_INVALID_ARGUMENT);
@@ -446,6 +648,67 @@ static void test_bad_arguments(void) {
 
   dialtime_new_group_free(g);
   dialtime_client_free(client);
+}
+
+/* ---- hostile input: a clear, bounded error, never a crash ---------------------------------- */
+
+static char *repeat(const char *head, const char *unit, size_t n, const char *tail) {
+  size_t hl = strlen(head), ul = strlen(unit), tl = strlen(tail);
+  char *s = malloc(hl + ul * n + tl + 1);
+  if (!s) return NULL;
+  memcpy(s, head, hl);
+  for (size_t i = 0; i < n; i++) memcpy(s + hl + i * ul, unit, ul);
+  memcpy(s + hl + ul * n, tail, tl + 1);
+  return s;
+}
+
+static void expect_bounded_validation(const char *json) {
+  dialtime_error *err = NULL;
+  CHECK_STATUS(dialtime_validate_json(json, &err), DIALTIME_STATUS_VALIDATION);
+  CHECK(dialtime_error_problem_count(err) >= 1 && dialtime_error_problem_count(err) <= 101);
+  CHECK(strlen(dialtime_error_message(err)) < 40000);
+  dialtime_error_free(err);
+  dialtime_new_group *g = NULL;
+  err = NULL;
+  CHECK_STATUS(dialtime_new_group_from_json(json, &g, &err), DIALTIME_STATUS_VALIDATION);
+  CHECK(g == NULL);
+  dialtime_error_free(err);
+}
+
+static void test_hostile_input(void) {
+  /* Full size under the sanitizers; DIALTIME_TEST_SMALL (set for the valgrind runs, which are
+   * ~50x slower) divides the sizes by 100. */
+  const size_t div = getenv("DIALTIME_TEST_SMALL") ? 100 : 1;
+  char *deep = repeat("", "[", 100000, "");
+  char *name = repeat("{\"name\":\"", "x", (10u << 20) / div, "\",\"content\":[],\"is_default\":true,\"skip_holiday\":false}");
+  char *ranges = repeat("{\"name\":\"x\",\"content\":[{\"week\":1,\"times\":[", "{\"begin_time\":\"10:00\",\"end_time\":\"09:00\"},",
+                        200000 / div, "{}]}],\"is_default\":true,\"skip_holiday\":false}");
+  CHECK(deep && name && ranges);
+  if (deep && name && ranges) {
+    expect_bounded_validation(deep);
+    expect_bounded_validation(name);
+    expect_bounded_validation(ranges);
+    expect_bounded_validation("{\"name\":\"x\",\"content\":[{\"week\":1e400,\"times\":[]}],\"is_default\":1}");
+    expect_bounded_validation("{\"name\":\"\\ud800\",\"content\":[{\"week\":9223372036854775808}]}");
+    expect_bounded_validation("");
+  }
+  free(deep);
+  free(name);
+  free(ranges);
+  /* A builder with a million bad ranges: a capped list with a summary at "$". */
+  dialtime_new_group *g = NULL;
+  CHECK_STATUS(dialtime_new_group_new("x", &g, NULL), DIALTIME_STATUS_OK);
+  const int n = (int)(1000000 / div);
+  for (int i = 0; i < n; i++) dialtime_new_group_add_time(g, 1, "10:00", "09:00", NULL);
+  dialtime_error *err = NULL;
+  CHECK_STATUS(dialtime_new_group_validate(g, &err), DIALTIME_STATUS_VALIDATION);
+  CHECK(dialtime_error_problem_count(err) == 101);
+  CHECK(strcmp(dialtime_error_problem_path(err, 100), "$") == 0);
+  char more[64];
+  snprintf(more, sizeof more, "and %d more", n - 100);
+  CHECK(strstr(dialtime_error_problem_message(err, 100), more) != NULL);
+  dialtime_error_free(err);
+  dialtime_new_group_free(g);
 }
 
 /* ---- list, update, delete, ensure ---------------------------------------------------------- */
@@ -665,10 +928,14 @@ int main(int argc, char **argv) {
   }
   CHECK(strlen(dialtime_version()) >= 5);
   test_vectors(argv[1]);
+  /* The matrix waits on timeouts and backoffs: run under the sanitizers, skipped under
+   * valgrind (DIALTIME_TEST_SMALL), where its threads would serialize. */
+  if (!getenv("DIALTIME_TEST_SMALL")) test_fault_matrix();
   test_typed_create();
   test_panic_boundary();
   test_statuses();
   test_bad_arguments();
+  test_hostile_input();
   test_list_update_delete_ensure();
   test_threads();
   if (failures) {

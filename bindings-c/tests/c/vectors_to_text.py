@@ -5,6 +5,10 @@
     R <TAB> fault-json <TAB> status-name <TAB> http-status <TAB> group-json or "-"
     U <TAB> update-json <TAB> "OK" or path <US> path ...
     E <TAB> saved-json <TAB> wanted-json <TAB> 1 (equal) or 0
+    M <TAB> seed-json <TAB> create-json <TAB> update-json <TAB> max-retries <TAB> timeout-ms
+    F <TAB> fault-name <TAB> fault-json or "refused" <TAB> operation <TAB> status-name <TAB> requests
+
+(M comes once, before the F lines: the settings of faults.json, the fault matrix.)
 
 JSON is written compactly (serde_json's form), so a saved group compares as a string.
 Usage: python3 vectors_to_text.py VECTORS_DIR > vectors.txt
@@ -22,6 +26,9 @@ STATUS = {
     "api": "API",
     "server": "SERVER",
     "decode": "DECODE",
+    "timeout": "TIMEOUT",
+    "connection": "CONNECTION",
+    "ok": "OK",
 }
 
 
@@ -57,6 +64,15 @@ def main() -> None:
     ensure = json.loads((root / "ensure_comparisons.json").read_text(encoding="utf-8"))
     for case in ensure["cases"]:
         print(f"E\t{compact(case['saved'])}\t{compact(case['wanted'])}\t{1 if case['equal'] else 0}")
+    matrix = json.loads((root / "faults.json").read_text(encoding="utf-8"))
+    client = matrix["client"]
+    print(f"M\t{compact(matrix['seed'])}\t{compact(matrix['create'])}\t{compact(matrix['update'])}"
+          f"\t{client['max_retries']}\t{client['timeout_ms']}")
+    for fault in matrix["faults"]:
+        spec = "refused" if fault.get("refused") else compact({**fault["fault"], "times": 99})
+        for op in matrix["operations"]:
+            want = fault["expect"][op]
+            print(f"F\t{fault['name']}\t{spec}\t{op}\t{STATUS[want['kind']]}\t{want['requests']}")
 
 
 if __name__ == "__main__":

@@ -44,7 +44,7 @@ static const dialtime::NewDialTimeGroup DOCUMENTED{
 
 static dialtime::ClientOptions options_for(const dialtime::Emulator &emu) {
   dialtime::ClientOptions o = emu.client_options();
-  o.no_retries = true;
+  o.max_retries = 0;
   return o;
 }
 
@@ -232,10 +232,17 @@ static void test_exceptions() {
     dialtime::Emulator gone;
     url = gone.base_url();
   }
-  dialtime::Client refused({url, "t", {}, {}, true});
+  dialtime::ClientOptions gone;
+  gone.base_url = url;
+  gone.token = "t";
+  gone.max_retries = 0;
+  dialtime::Client refused(gone);
   expect_throw<dialtime::ConnectionError>([&] { refused.dial_time_groups().create(user, DOCUMENTED); }, "refused");
 
-  expect_throw<dialtime::ConfigError>([&] { dialtime::Client c({"ftp://example.com", "t", {}, {}, false}); }, "config");
+  dialtime::ClientOptions ftp;
+  ftp.base_url = "ftp://example.com";
+  ftp.token = "t";
+  expect_throw<dialtime::ConfigError>([&] { dialtime::Client c(ftp); }, "config");
   auto inv = expect_throw<dialtime::Error>([&] { dialtime::validate_json(std::string("\xff\xfe")); }, "utf-8");
   if (inv) CHECK(inv->kind() == DIALTIME_STATUS_VALIDATION || inv->kind() == DIALTIME_STATUS_INVALID_ARGUMENT);
 }

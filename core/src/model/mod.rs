@@ -179,7 +179,7 @@ impl Windows {
 /// assert_eq!(group.content.len(), 2);
 /// assert_eq!(group.content[1].times[0].begin_time.to_string(), "09:00");
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 #[must_use]
 pub struct NewDialTimeGroupBuilder {
     name: String,
@@ -288,7 +288,7 @@ impl From<NewDialTimeGroup> for NewDialTimeGroupBuilder {
 
 /// Builds a [`DialTimeGroupUpdate`] window by window, like [`NewDialTimeGroupBuilder`]: the
 /// content is sent only when at least one window was added, each flag only when set.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 #[must_use]
 pub struct DialTimeGroupUpdateBuilder {
     name: String,
