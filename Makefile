@@ -1,4 +1,6 @@
 # dialtime: the two commands that matter are `make demo` and `make test`.
+SHELL := bash
+.SHELLFLAGS := -o pipefail -ec
 CARGO ?= cargo
 PYTHON ?= python3
 # A fresh virtualenv per run: the Python suite tests the wheel exactly as `pip install` builds it.
@@ -18,15 +20,44 @@ C_WARNINGS := -Wall -Wextra -Werror
 # reachable" and "possibly lost" are expected, definite and indirect leaks are not).
 VALGRIND := valgrind --quiet --error-exitcode=99 --leak-check=full \
   --errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect
+# The C and C++ tests also run under AddressSanitizer (with leak detection) and UBSan.
+SANITIZE := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+# Seconds per fuzz target in `make test` (two targets run at a time, one per core).
+FUZZ_SECONDS ?= 60
+# One known token for every emulator of the run; `make test` fails if it shows up in any
+# output (test-token-scan).
+DIALTIME_EMULATOR_TOKEN ?= dialtime-canary-$(shell od -An -N8 -tx8 /dev/urandom | tr -d ' ')
+export DIALTIME_EMULATOR_TOKEN
+LOGS := build/logs
 
-.PHONY: demo test lint test-rust test-python python test-node node test-c test-c-packages install-c header bench emulator clean
+.PHONY: demo test test-suites test-token-scan lint test-rust test-fuzz test-python python test-node node test-c test-c-packages install-c header bench emulator clean
 
 ## demo: build and run the quickstart (embedded emulator, saves the documented example group)
 demo:
 	$(CARGO) run --quiet --locked -p dialtime --example quickstart
 
-## test: every suite in the repository, with formatting and lint gates
-test: lint test-rust test-c test-c-packages test-python test-node
+## test: every suite in the repository, with formatting and lint gates; everything they print
+## is kept in build/logs/test.log and scanned for the run's token
+test:
+	mkdir -p $(LOGS)
+	$(MAKE) --no-print-directory test-suites 2>&1 | tee $(LOGS)/test.log
+	$(MAKE) --no-print-directory test-token-scan
+
+test-suites: lint test-rust test-fuzz test-c test-c-packages test-python test-node
+
+## test-token-scan: the emulators' token (the same for the whole run) never reached any
+## output of any suite: not an error message, a repr, a log line or a crash report
+test-token-scan:
+	@test -s $(LOGS)/test.log
+	@if grep -F -n -- "$(DIALTIME_EMULATOR_TOKEN)" $(LOGS)/test.log; then \
+	  echo "the test token appears in the output above (build/logs/test.log)"; exit 1; fi
+	@echo "token scan: the run's token appears nowhere in $$(wc -l < $(LOGS)/test.log) lines of output"
+
+## test-fuzz: the libFuzzer targets (stable toolchain, see fuzz/run.sh), FUZZ_SECONDS each,
+## replaying the committed corpora first
+test-fuzz:
+	fuzz/run.sh $(FUZZ_SECONDS) response payload
+	fuzz/run.sh $(FUZZ_SECONDS) retry_after c_json
 
 lint:
 	$(CARGO) fmt --all -- --check
@@ -39,21 +70,27 @@ test-rust:
 header:
 	DIALTIME_BLESS=1 $(CARGO) test --locked -p dialtime-c --test header
 
-## test-c: the C and C++ tests, -Wall -Wextra -Werror, against the static and the shared
-## library, under valgrind (the header's staleness is checked by cargo test)
+## test-c: the C and C++ tests, -Wall -Wextra -Werror: against the shared library under
+## valgrind, and against the static library under AddressSanitizer + UBSan (the header's
+## staleness is checked by cargo test)
 test-c:
 	$(CARGO) build --locked -p dialtime-c
 	mkdir -p $(C_BUILD)
 	python3 bindings-c/tests/c/vectors_to_text.py tests/vectors > $(C_BUILD)/vectors.txt
 	$(CC) -std=c11 $(C_WARNINGS) -g -Iinclude bindings-c/tests/c/test_dialtime.c \
-	  target/debug/libdialtime.a -lpthread -ldl -lm -o $(C_BUILD)/test_static
-	$(CC) -std=c11 $(C_WARNINGS) -g -Iinclude bindings-c/tests/c/test_dialtime.c \
 	  -Ltarget/debug -Wl,-rpath,$(CURDIR)/target/debug -ldialtime -o $(C_BUILD)/test_shared
 	$(CXX) -std=c++17 $(C_WARNINGS) -g -Iinclude bindings-c/tests/cpp/test_dialtime.cpp \
 	  target/debug/libdialtime.a -lpthread -ldl -lm -o $(C_BUILD)/test_cpp
-	$(VALGRIND) $(C_BUILD)/test_static $(C_BUILD)/vectors.txt
-	$(VALGRIND) $(C_BUILD)/test_shared $(C_BUILD)/vectors.txt
+	$(CC) -std=c11 $(C_WARNINGS) -g $(SANITIZE) -Iinclude bindings-c/tests/c/test_dialtime.c \
+	  target/debug/libdialtime.a -lpthread -ldl -lm -o $(C_BUILD)/test_static_asan
+	$(CXX) -std=c++17 $(C_WARNINGS) -g $(SANITIZE) -Iinclude bindings-c/tests/cpp/test_dialtime.cpp \
+	  target/debug/libdialtime.a -lpthread -ldl -lm -o $(C_BUILD)/test_cpp_asan
+	DIALTIME_TEST_SMALL=1 $(VALGRIND) $(C_BUILD)/test_shared $(C_BUILD)/vectors.txt
 	$(VALGRIND) $(C_BUILD)/test_cpp
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  $(C_BUILD)/test_static_asan $(C_BUILD)/vectors.txt
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  $(C_BUILD)/test_cpp_asan
 
 ## install-c: libdialtime (shared and static), both headers, a CMake package and a pkg-config
 ## file under PREFIX (default build/prefix): make install-c PREFIX=/usr/local
