@@ -61,7 +61,9 @@ test-fuzz:
 
 lint:
 	$(CARGO) fmt --all -- --check
+	$(CARGO) fmt --manifest-path fuzz/Cargo.toml -- --check
 	$(CARGO) clippy --locked --workspace --all-targets -- -D warnings
+	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --locked --no-deps -p dialtime -p dialtime-emulator
 
 test-rust:
 	$(CARGO) test --locked --workspace

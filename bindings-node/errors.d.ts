@@ -6,63 +6,77 @@ export interface Problem {
   message: string
 }
 
-/** Base class of every dialtime error; `code` is stable. */
+/** The core's error kinds (`dialtime.ERROR_KINDS`), plus 'internal' for a bug caught at the boundary. */
+export type ErrorKind =
+  | 'validation'
+  | 'authentication'
+  | 'not_found'
+  | 'rate_limited'
+  | 'api'
+  | 'server'
+  | 'timeout'
+  | 'connection'
+  | 'decode'
+  | 'config'
+  | 'internal'
+
+/**
+ * Base class of every dialtime error. The attributes are those of README "Names across
+ * languages"; `message` is the full text, `apiMessage` the platform's own.
+ */
 export declare class DialtimeError extends Error {
-  readonly code: 'dialtime_error' | 'validation' | 'api' | 'authentication' | 'not_found' | 'rate_limited' | 'server' | 'connection' | 'timeout' | 'decode' | 'config'
+  static readonly kind: ErrorKind
+  readonly kind: ErrorKind
+  /** Every problem, in payload order (client-side rules, or the server's field errors). */
+  readonly problems: Problem[]
+  /** The HTTP status of the answer, or null. */
+  readonly httpStatus: number | null
+  /** The envelope's `code`, or null. */
+  readonly envelopeCode: number | null
+  /** The platform's own message, or null. */
+  readonly apiMessage: string | null
+  /** The start of the raw answer (never with the token), or null. */
+  readonly bodyExcerpt: string | null
+  /** Milliseconds the server asked to wait (`Retry-After`), or null. */
+  readonly retryAfterMs: number | null
 }
 /** The payload breaks the platform's rules; nothing was sent. */
 export declare class ValidationError extends DialtimeError {
-  readonly code: 'validation'
-  /** Every problem, in payload order. */
-  readonly errors: Problem[]
+  readonly kind: 'validation'
 }
 /** The platform answered with an error. */
 export declare class APIError extends DialtimeError {
-  readonly code: 'api' | 'authentication' | 'not_found' | 'rate_limited' | 'server'
-  /** The HTTP status. */
-  readonly status: number
-  /** The envelope's `code`, when present. */
-  readonly apiCode: number | null
-  /** The platform's own message. */
-  readonly apiMessage: string
-  /** The start of the raw answer. */
-  readonly body: string
-  /** The field errors the platform listed. */
-  readonly errors: Problem[]
+  readonly kind: 'api' | 'authentication' | 'not_found' | 'rate_limited' | 'server'
 }
 /** 401 or 403. */
 export declare class AuthenticationError extends APIError {
-  readonly code: 'authentication'
+  readonly kind: 'authentication'
 }
 /** 404. */
 export declare class NotFoundError extends APIError {
-  readonly code: 'not_found'
+  readonly kind: 'not_found'
 }
 /** 429, after the client's own retries. */
 export declare class RateLimitError extends APIError {
-  readonly code: 'rate_limited'
-  /** Seconds, from the `Retry-After` header, or null. */
-  readonly retryAfter: number | null
+  readonly kind: 'rate_limited'
 }
 /** 5xx. */
 export declare class ServerError extends APIError {
-  readonly code: 'server'
+  readonly kind: 'server'
 }
 /** The connection could not be made or broke before an answer arrived. */
 export declare class APIConnectionError extends DialtimeError {
-  readonly code: 'connection' | 'timeout'
+  readonly kind: 'connection' | 'timeout'
 }
 /** No complete answer within `timeoutMs`. */
 export declare class APITimeoutError extends APIConnectionError {
-  readonly code: 'timeout'
+  readonly kind: 'timeout'
 }
 /** The answer was not the documented shape. */
 export declare class DecodeError extends DialtimeError {
-  readonly code: 'decode'
-  readonly status: number
-  readonly body: string
+  readonly kind: 'decode'
 }
 /** The client is misconfigured: no token, bad base URL or timeout. */
 export declare class ConfigError extends DialtimeError {
-  readonly code: 'config'
+  readonly kind: 'config'
 }

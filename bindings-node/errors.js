@@ -1,78 +1,72 @@
 'use strict'
-// The errors dialtime throws and rejects with. Every one is a DialtimeError with a stable
-// `code`; the native module creates them through `fromNative` (src/error.rs), so the mapping
-// from the core's error kinds happens in one place. Messages never contain the token.
+// The errors dialtime throws and rejects with. Every one is a DialtimeError whose `kind` is
+// the core's error kind ('validation', 'rate_limited', …); the native module creates them
+// through `fromNative` (src/error.rs), choosing the class by that kind, so no list of kinds
+// is typed here (test/names.test.js checks every core kind has its class). Attribute names
+// are README's "Names across languages": kind, httpStatus, envelopeCode, message, apiMessage,
+// problems, bodyExcerpt, retryAfterMs. Messages never contain the token.
 
 class DialtimeError extends Error {
-  constructor(message, options) {
-    super(message, options)
+  constructor(message, details = {}) {
+    super(message)
     this.name = new.target.name
+    const d = details ?? {}
+    /** Every problem, in payload order: `{ path: 'content[1].times[0].end_time', message }`. */
+    this.problems = d.problems ?? []
+    /** The HTTP status of the answer, or null. */
+    this.httpStatus = d.httpStatus ?? null
+    /** The envelope's `code`, or null. */
+    this.envelopeCode = d.envelopeCode ?? null
+    /** The platform's own message, or null. */
+    this.apiMessage = d.apiMessage ?? null
+    /** The start of the raw answer (never with the token), or null. */
+    this.bodyExcerpt = d.bodyExcerpt ?? null
+    /** Milliseconds the server asked to wait (`Retry-After`), or null. */
+    this.retryAfterMs = d.retryAfterMs ?? null
   }
 }
-DialtimeError.prototype.code = 'dialtime_error'
+/** A bug in dialtime caught at the boundary. */
+DialtimeError.kind = 'internal'
 
 /** The payload breaks the platform's rules; nothing was sent. */
-class ValidationError extends DialtimeError {
-  constructor(message, { errors = [] } = {}) {
-    super(message)
-    /** Every problem, in payload order: `{ path: 'content[1].times[0].end_time', message }`. */
-    this.errors = errors
-  }
-}
-ValidationError.prototype.code = 'validation'
+class ValidationError extends DialtimeError {}
+ValidationError.kind = 'validation'
 
 /** The platform answered with an error. */
-class APIError extends DialtimeError {
-  constructor(message, { status = 0, apiCode = null, message: apiMessage = '', body = '', errors = [] } = {}) {
-    super(message)
-    this.status = status
-    this.apiCode = apiCode
-    this.apiMessage = apiMessage
-    this.body = body
-    this.errors = errors
-  }
-}
-APIError.prototype.code = 'api'
+class APIError extends DialtimeError {}
+APIError.kind = 'api'
 
+/** 401 or 403. */
 class AuthenticationError extends APIError {}
-AuthenticationError.prototype.code = 'authentication'
+AuthenticationError.kind = 'authentication'
 
+/** 404. */
 class NotFoundError extends APIError {}
-NotFoundError.prototype.code = 'not_found'
+NotFoundError.kind = 'not_found'
 
-class RateLimitError extends APIError {
-  constructor(message, details = {}) {
-    super(message, details)
-    /** Seconds, from the `Retry-After` header, or null. */
-    this.retryAfter = details.retryAfter ?? null
-  }
-}
-RateLimitError.prototype.code = 'rate_limited'
+/** 429, after the client's own retries. */
+class RateLimitError extends APIError {}
+RateLimitError.kind = 'rate_limited'
 
+/** 5xx. */
 class ServerError extends APIError {}
-ServerError.prototype.code = 'server'
+ServerError.kind = 'server'
 
 /** The connection could not be made or broke before an answer arrived. */
 class APIConnectionError extends DialtimeError {}
-APIConnectionError.prototype.code = 'connection'
+APIConnectionError.kind = 'connection'
 
 /** No complete answer within `timeoutMs`. */
 class APITimeoutError extends APIConnectionError {}
-APITimeoutError.prototype.code = 'timeout'
+APITimeoutError.kind = 'timeout'
 
 /** The answer was not the documented shape. */
-class DecodeError extends DialtimeError {
-  constructor(message, { status = 0, body = '' } = {}) {
-    super(message)
-    this.status = status
-    this.body = body
-  }
-}
-DecodeError.prototype.code = 'decode'
+class DecodeError extends DialtimeError {}
+DecodeError.kind = 'decode'
 
 /** The client is misconfigured (no token, bad base URL or timeout). */
 class ConfigError extends DialtimeError {}
-ConfigError.prototype.code = 'config'
+ConfigError.kind = 'config'
 
 const classes = {
   DialtimeError,
@@ -87,10 +81,15 @@ const classes = {
   DecodeError,
   ConfigError,
 }
+// `kind` as an instance property too (e.kind), read-only, from the class.
+for (const C of Object.values(classes)) {
+  Object.defineProperty(C.prototype, 'kind', { get() { return this.constructor.kind }, enumerable: true })
+}
+const byKind = new Map(Object.values(classes).map((C) => [C.kind, C]))
 
-/** Called by the native module only. */
-function fromNative(className, message, details) {
-  const Class = classes[className] ?? DialtimeError
+/** Called by the native module only: the instance of the class standing for `kind`. */
+function fromNative(kind, message, details) {
+  const Class = byKind.get(kind) ?? DialtimeError
   return new Class(message, details)
 }
 

@@ -6,65 +6,79 @@ export interface Problem {
   message: string
 }
 
-/** Base class of every dialtime error; `code` is stable. */
+/** The core's error kinds (`dialtime.ERROR_KINDS`), plus 'internal' for a bug caught at the boundary. */
+export type ErrorKind =
+  | 'validation'
+  | 'authentication'
+  | 'not_found'
+  | 'rate_limited'
+  | 'api'
+  | 'server'
+  | 'timeout'
+  | 'connection'
+  | 'decode'
+  | 'config'
+  | 'internal'
+
+/**
+ * Base class of every dialtime error. The attributes are those of README "Names across
+ * languages"; `message` is the full text, `apiMessage` the platform's own.
+ */
 export declare class DialtimeError extends Error {
-  readonly code: 'dialtime_error' | 'validation' | 'api' | 'authentication' | 'not_found' | 'rate_limited' | 'server' | 'connection' | 'timeout' | 'decode' | 'config'
+  static readonly kind: ErrorKind
+  readonly kind: ErrorKind
+  /** Every problem, in payload order (client-side rules, or the server's field errors). */
+  readonly problems: Problem[]
+  /** The HTTP status of the answer, or null. */
+  readonly httpStatus: number | null
+  /** The envelope's `code`, or null. */
+  readonly envelopeCode: number | null
+  /** The platform's own message, or null. */
+  readonly apiMessage: string | null
+  /** The start of the raw answer (never with the token), or null. */
+  readonly bodyExcerpt: string | null
+  /** Milliseconds the server asked to wait (`Retry-After`), or null. */
+  readonly retryAfterMs: number | null
 }
 /** The payload breaks the platform's rules; nothing was sent. */
 export declare class ValidationError extends DialtimeError {
-  readonly code: 'validation'
-  /** Every problem, in payload order. */
-  readonly errors: Problem[]
+  readonly kind: 'validation'
 }
 /** The platform answered with an error. */
 export declare class APIError extends DialtimeError {
-  readonly code: 'api' | 'authentication' | 'not_found' | 'rate_limited' | 'server'
-  /** The HTTP status. */
-  readonly status: number
-  /** The envelope's `code`, when present. */
-  readonly apiCode: number | null
-  /** The platform's own message. */
-  readonly apiMessage: string
-  /** The start of the raw answer. */
-  readonly body: string
-  /** The field errors the platform listed. */
-  readonly errors: Problem[]
+  readonly kind: 'api' | 'authentication' | 'not_found' | 'rate_limited' | 'server'
 }
 /** 401 or 403. */
 export declare class AuthenticationError extends APIError {
-  readonly code: 'authentication'
+  readonly kind: 'authentication'
 }
 /** 404. */
 export declare class NotFoundError extends APIError {
-  readonly code: 'not_found'
+  readonly kind: 'not_found'
 }
 /** 429, after the client's own retries. */
 export declare class RateLimitError extends APIError {
-  readonly code: 'rate_limited'
-  /** Seconds, from the `Retry-After` header, or null. */
-  readonly retryAfter: number | null
+  readonly kind: 'rate_limited'
 }
 /** 5xx. */
 export declare class ServerError extends APIError {
-  readonly code: 'server'
+  readonly kind: 'server'
 }
 /** The connection could not be made or broke before an answer arrived. */
 export declare class APIConnectionError extends DialtimeError {
-  readonly code: 'connection' | 'timeout'
+  readonly kind: 'connection' | 'timeout'
 }
 /** No complete answer within `timeoutMs`. */
 export declare class APITimeoutError extends APIConnectionError {
-  readonly code: 'timeout'
+  readonly kind: 'timeout'
 }
 /** The answer was not the documented shape. */
 export declare class DecodeError extends DialtimeError {
-  readonly code: 'decode'
-  readonly status: number
-  readonly body: string
+  readonly kind: 'decode'
 }
 /** The client is misconfigured: no token, bad base URL or timeout. */
 export declare class ConfigError extends DialtimeError {
-  readonly code: 'config'
+  readonly kind: 'config'
 }
 
 /**
@@ -139,15 +153,16 @@ export interface ClientOptions {
   maxRetries?: number
 }
 
-/** The ranges of one weekday; `week` 0 = Sunday … 6 = Saturday. */
+/** The ranges of one weekday; `week` 0 = Sunday … 6 = Saturday (a `Weekday`). */
 export interface DaySchedule {
-  week: number
+  week: Weekday | number
   times: Array<TimeRange>
 }
 
 /**
- * A saved group, as the platform returns it. Timestamps are China time (Asia/Shanghai),
- * `YYYY-MM-DD HH:MM:SS`, as on the wire.
+ * A saved group, as the platform returns it. `created_at`/`updated_at` are `Date`s (the
+ * instants the platform means: China time); `created_at_text`/`updated_at_text` are the same
+ * as ISO 8601 with the +08:00 offset.
  */
 export interface DialTimeGroup {
   id: number
@@ -157,8 +172,12 @@ export interface DialTimeGroup {
   is_default: boolean
   skip_holiday: boolean
   remark: string | null
-  created_at: string
-  updated_at: string
+  created_at: Date
+  updated_at: Date
+  /** `created_at` as ISO 8601 with its offset, `2026-12-01T14:54:23+08:00`. */
+  created_at_text: string
+  /** `updated_at` as ISO 8601 with its offset. */
+  updated_at_text: string
 }
 
 /** Changes to a saved group: `name` always, every other field only when set. */
@@ -175,6 +194,15 @@ export interface EnsureResult {
   group: DialTimeGroup
   outcome: 'created' | 'updated' | 'unchanged'
 }
+
+/** One of the core's error kinds: its name (an error's `kind`) and its stable number. */
+export interface ErrorKindInfo {
+  name: string
+  number: number
+}
+
+/** The core's error kinds, in number order: what `errors.js` must have a class for. */
+export declare function errorKinds(): Array<ErrorKindInfo>
 
 /**
  * A fault for the next API request(s), in the emulator's wire format (the body of
@@ -208,7 +236,8 @@ export interface FaultOptions {
 export interface ListOptions {
   /** 1-based; an integer (checked, never truncated). */
   page?: number
-  sub_user_id?: string
+  /** The sub-account whose groups to read (a UUID). */
+  subUserId?: string
 }
 
 /** A group to save, exactly as in the platform's docs. */
@@ -223,17 +252,22 @@ export interface NewDialTimeGroup {
 /** One page of a list, with the platform's pagination (`null` where it sent none). */
 export interface Page {
   data: Array<DialTimeGroup>
-  current_page: number
-  last_page: number | null
-  per_page: number | null
+  /** The page number (1-based). */
+  currentPage: number
+  /** The last page number, or null when the platform did not say. */
+  lastPage: number | null
+  /** The page size, or null. */
+  perPage: number | null
+  /** How many groups in all, or null. */
   total: number | null
   /** Whether a later page may hold more groups. */
-  has_more: boolean
+  hasMore: boolean
 }
 
 /** Which sub-account a call acts on. */
 export interface ScopeOptions {
-  sub_user_id?: string
+  /** The sub-account (a UUID). */
+  subUserId?: string
 }
 
 /** One calling window `[begin_time, end_time)`, times `HH:MM` (`24:00` = end of day). */
@@ -247,3 +281,17 @@ export declare function validate(payload: NewDialTimeGroup): void
 
 /** The crate version, as sent in the user agent. */
 export declare const VERSION: string
+
+/**
+ * A day of the week as the platform numbers it (`Weekday.Sunday === 0` … `Saturday === 6`,
+ * unlike `Date.getDay()`… which happens to agree); plain numbers are accepted too.
+ */
+export declare enum Weekday {
+  Sunday = 0,
+  Monday = 1,
+  Tuesday = 2,
+  Wednesday = 3,
+  Thursday = 4,
+  Friday = 5,
+  Saturday = 6,
+}

@@ -22,7 +22,9 @@ module.exports = {
   DialTimeGroups: native.DialTimeGroups,
   GroupCursor: native.GroupCursor,
   Emulator: native.Emulator,
+  Weekday: native.Weekday,
   validate: native.validate,
+  errorKinds: native.errorKinds,
   VERSION: native.VERSION,
   ...errorClasses,
 }

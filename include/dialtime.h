@@ -60,6 +60,18 @@ typedef enum dialtime_outcome {
   DIALTIME_OUTCOME_UNCHANGED = 3,
 } dialtime_outcome;
 
+// A day of the week as the platform numbers it. The `week` parameters take an `int32_t`, so
+// these values and plain numbers are both accepted.
+typedef enum dialtime_weekday {
+  DIALTIME_WEEKDAY_SUNDAY = 0,
+  DIALTIME_WEEKDAY_MONDAY = 1,
+  DIALTIME_WEEKDAY_TUESDAY = 2,
+  DIALTIME_WEEKDAY_WEDNESDAY = 3,
+  DIALTIME_WEEKDAY_THURSDAY = 4,
+  DIALTIME_WEEKDAY_FRIDAY = 5,
+  DIALTIME_WEEKDAY_SATURDAY = 6,
+} dialtime_weekday;
+
 // A client. Thread-safe: one client may be used from many threads at once, and should be
 // (it holds the connection pool). Calls block the calling thread.
 typedef struct dialtime_client dialtime_client;
@@ -74,7 +86,9 @@ typedef struct dialtime_client_builder dialtime_client_builder;
 // dialtime_emulator_free.
 typedef struct dialtime_emulator dialtime_emulator;
 
-// The details of a failure. Owned by the caller: free with dialtime_error_free.
+// The details of a failure. Owned by the caller: free with dialtime_error_free. Its
+// accessors are README's "Names across languages": kind, message, http_status,
+// envelope_code, api_message, problems, body_excerpt, retry_after_ms.
 typedef struct dialtime_error dialtime_error;
 
 // A saved group, as the platform returned it. Immutable, so safe to read from many threads.
@@ -286,6 +300,18 @@ const char *dialtime_error_message(const struct dialtime_error *err);
 // The HTTP status of the answer, or 0 when there was none.
 uint16_t dialtime_error_http_status(const struct dialtime_error *err);
 
+// The envelope's `code` of the platform's answer: true and `*out` written when it had one;
+// false (and `*out` untouched) otherwise, or for NULL arguments.
+bool dialtime_error_envelope_code(const struct dialtime_error *err, int64_t *out);
+
+// The platform's own message (the envelope's `message`); NULL when there was no answer.
+// Borrowed from `err`.
+const char *dialtime_error_api_message(const struct dialtime_error *err);
+
+// The start of the raw answer (never with the token); NULL when there was none. Borrowed
+// from `err`.
+const char *dialtime_error_body_excerpt(const struct dialtime_error *err);
+
 // For DIALTIME_STATUS_RATE_LIMITED: the server's Retry-After in milliseconds; -1 when absent.
 int64_t dialtime_error_retry_after_ms(const struct dialtime_error *err);
 
@@ -386,11 +412,19 @@ bool dialtime_group_skip_holiday(const struct dialtime_group *g);
 // The remark. Borrowed; NULL when the platform sent none (or for NULL).
 const char *dialtime_group_remark(const struct dialtime_group *g);
 
-// Creation time, China time (Asia/Shanghai), "YYYY-MM-DD HH:MM:SS". Borrowed.
-const char *dialtime_group_created_at(const struct dialtime_group *g);
+// When the group was saved, as Unix seconds (the instant the platform means: its timestamps
+// are China time); 0 for NULL.
+int64_t dialtime_group_created_at(const struct dialtime_group *g);
 
-// Last update time, as dialtime_group_created_at. Borrowed.
-const char *dialtime_group_updated_at(const struct dialtime_group *g);
+// `created_at` as ISO 8601 with its offset, "2026-12-01T14:54:23+08:00". Borrowed; NULL
+// for NULL.
+const char *dialtime_group_created_at_text(const struct dialtime_group *g);
+
+// When the group last changed, as Unix seconds; 0 for NULL.
+int64_t dialtime_group_updated_at(const struct dialtime_group *g);
+
+// `updated_at` as ISO 8601 with its offset. Borrowed; NULL for NULL.
+const char *dialtime_group_updated_at_text(const struct dialtime_group *g);
 
 // How many weekdays the group lists.
 size_t dialtime_group_day_count(const struct dialtime_group *g);

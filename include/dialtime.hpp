@@ -32,10 +32,32 @@ struct TimeRange {
   std::string begin_time, end_time;  // "HH:MM"; "24:00" is the end of the day
 };
 
+// A day of the week as the platform numbers it; plain ints are accepted wherever a week is.
+enum Weekday : int {
+  Sunday = DIALTIME_WEEKDAY_SUNDAY,
+  Monday = DIALTIME_WEEKDAY_MONDAY,
+  Tuesday = DIALTIME_WEEKDAY_TUESDAY,
+  Wednesday = DIALTIME_WEEKDAY_WEDNESDAY,
+  Thursday = DIALTIME_WEEKDAY_THURSDAY,
+  Friday = DIALTIME_WEEKDAY_FRIDAY,
+  Saturday = DIALTIME_WEEKDAY_SATURDAY,
+};
+
 struct DaySchedule {
-  int week;  // 0 = Sunday … 6 = Saturday
+  int week;  // a Weekday: 0 = Sunday … 6 = Saturday
   std::vector<TimeRange> times;
 };
+
+// "HH:MM" from a time of day since midnight (std::chrono::minutes or hours, whole minutes);
+// the library checks the range (00:00–24:00) when the group is sent.
+inline std::string time_of_day(std::chrono::minutes since_midnight) {
+  const long long m = since_midnight.count();
+  const long long minute = m % 60 < 0 ? -(m % 60) : m % 60;
+  return std::to_string(m / 60) + (minute < 10 ? ":0" : ":") + std::to_string(minute);
+}
+
+// std::chrono::sys_seconds of C++20, in C++17.
+using sys_seconds = std::chrono::time_point<std::chrono::system_clock, std::chrono::seconds>;
 
 struct NewDialTimeGroup {
   std::string name;
@@ -61,7 +83,8 @@ struct DialTimeGroup {
   std::vector<DaySchedule> content;
   bool is_default, skip_holiday;
   std::optional<std::string> remark;
-  std::string created_at, updated_at;  // China time, "YYYY-MM-DD HH:MM:SS"
+  sys_seconds created_at, updated_at;               // the instants (the platform's are China time)
+  std::string created_at_text, updated_at_text;         // ISO 8601 with +08:00
 };
 
 // One page of a list; the pagination the platform did not send is empty.
@@ -90,42 +113,42 @@ struct Problem {
 
 // ---- errors --------------------------------------------------------------------------------
 
+// What every error carries, under README's "Names across languages".
+struct ErrorDetails {
+  dialtime_status kind = DIALTIME_STATUS_PANIC;
+  std::string message;                          // the full text (also what())
+  std::optional<std::uint16_t> http_status;     // the answer's HTTP status
+  std::optional<std::int64_t> envelope_code;    // the envelope's code
+  std::optional<std::string> api_message;       // the platform's own message
+  std::vector<Problem> problems;                // every problem, in payload order
+  std::optional<std::string> body_excerpt;      // the start of the raw answer (never the token)
+  std::optional<std::chrono::milliseconds> retry_after;  // the server's Retry-After
+};
+
+// Base of every exception; one subclass per dialtime_status.
 class Error : public std::runtime_error {
  public:
-  Error(dialtime_status kind, const std::string &message, std::uint16_t http_status)
-      : std::runtime_error(message), kind_(kind), http_status_(http_status) {}
-  dialtime_status kind() const noexcept { return kind_; }
-  // The HTTP status of the answer, 0 when there was none.
-  std::uint16_t http_status() const noexcept { return http_status_; }
+  explicit Error(ErrorDetails details) : std::runtime_error(details.message), d_(std::move(details)) {}
+  dialtime_status kind() const noexcept { return d_.kind; }
+  std::optional<std::uint16_t> http_status() const noexcept { return d_.http_status; }
+  std::optional<std::int64_t> envelope_code() const noexcept { return d_.envelope_code; }
+  const std::optional<std::string> &api_message() const noexcept { return d_.api_message; }
+  const std::vector<Problem> &problems() const noexcept { return d_.problems; }
+  const std::optional<std::string> &body_excerpt() const noexcept { return d_.body_excerpt; }
+  std::optional<std::chrono::milliseconds> retry_after() const noexcept { return d_.retry_after; }
 
  private:
-  dialtime_status kind_;
-  std::uint16_t http_status_;
+  ErrorDetails d_;
 };
 
-// The input breaks a rule; nothing was sent.
+// The input breaks a rule; nothing was sent (problems() lists every one).
 class ValidationError : public Error {
- public:
-  ValidationError(const std::string &message, std::vector<Problem> problems)
-      : Error(DIALTIME_STATUS_VALIDATION, message, 0), problems_(std::move(problems)) {}
-  const std::vector<Problem> &problems() const noexcept { return problems_; }
-
- private:
-  std::vector<Problem> problems_;
+  using Error::Error;
 };
-
 // The platform refused; problems() are its field errors, if it listed any.
 class APIError : public Error {
- public:
-  APIError(dialtime_status kind, const std::string &message, std::uint16_t http_status,
-           std::vector<Problem> problems)
-      : Error(kind, message, http_status), problems_(std::move(problems)) {}
-  const std::vector<Problem> &problems() const noexcept { return problems_; }
-
- private:
-  std::vector<Problem> problems_;
+  using Error::Error;
 };
-
 class AuthenticationError : public APIError {
   using APIError::APIError;
 };
@@ -135,19 +158,10 @@ class NotFoundError : public APIError {
 class ServerError : public APIError {
   using APIError::APIError;
 };
+// 429; retry_after() is the server's Retry-After, when it sent one.
 class RateLimitError : public APIError {
- public:
-  RateLimitError(const std::string &message, std::uint16_t http_status, std::vector<Problem> problems,
-                 std::optional<std::chrono::milliseconds> retry_after)
-      : APIError(DIALTIME_STATUS_RATE_LIMITED, message, http_status, std::move(problems)),
-        retry_after_(retry_after) {}
-  // The server's Retry-After, when it sent one.
-  std::optional<std::chrono::milliseconds> retry_after() const noexcept { return retry_after_; }
-
- private:
-  std::optional<std::chrono::milliseconds> retry_after_;
+  using APIError::APIError;
 };
-
 class ConnectionError : public Error {
   using Error::Error;
 };
@@ -170,33 +184,40 @@ using ErrorPtr = std::unique_ptr<dialtime_error, ErrorFree>;
 
 inline std::string str(const char *s) { return s ? std::string(s) : std::string(); }
 
+inline std::optional<std::string> opt_str(const char *s) {
+  return s ? std::optional<std::string>(s) : std::nullopt;
+}
+
 // The one place a dialtime_status becomes an exception.
 [[noreturn]] inline void raise(dialtime_status status, dialtime_error *raw) {
   ErrorPtr err(raw);
-  const std::string message = str(dialtime_error_message(err.get()));
-  const std::uint16_t http = dialtime_error_http_status(err.get());
-  std::vector<Problem> problems;
+  ErrorDetails d;
+  d.kind = status;
+  d.message = str(dialtime_error_message(err.get()));
+  if (const std::uint16_t http = dialtime_error_http_status(err.get())) d.http_status = http;
+  std::int64_t code = 0;
+  if (dialtime_error_envelope_code(err.get(), &code)) d.envelope_code = code;
+  d.api_message = opt_str(dialtime_error_api_message(err.get()));
+  d.body_excerpt = opt_str(dialtime_error_body_excerpt(err.get()));
+  if (const std::int64_t ms = dialtime_error_retry_after_ms(err.get()); ms >= 0) {
+    d.retry_after = std::chrono::milliseconds(ms);
+  }
   for (std::size_t i = 0, n = dialtime_error_problem_count(err.get()); i < n; i++) {
-    problems.push_back({str(dialtime_error_problem_path(err.get(), i)),
-                        str(dialtime_error_problem_message(err.get(), i))});
+    d.problems.push_back({str(dialtime_error_problem_path(err.get(), i)),
+                          str(dialtime_error_problem_message(err.get(), i))});
   }
   switch (status) {
-    case DIALTIME_STATUS_VALIDATION: throw ValidationError(message, std::move(problems));
-    case DIALTIME_STATUS_AUTHENTICATION: throw AuthenticationError(status, message, http, std::move(problems));
-    case DIALTIME_STATUS_NOT_FOUND: throw NotFoundError(status, message, http, std::move(problems));
-    case DIALTIME_STATUS_RATE_LIMITED: {
-      const std::int64_t ms = dialtime_error_retry_after_ms(err.get());
-      std::optional<std::chrono::milliseconds> after;
-      if (ms >= 0) after = std::chrono::milliseconds(ms);
-      throw RateLimitError(message, http, std::move(problems), after);
-    }
-    case DIALTIME_STATUS_API: throw APIError(status, message, http, std::move(problems));
-    case DIALTIME_STATUS_SERVER: throw ServerError(status, message, http, std::move(problems));
-    case DIALTIME_STATUS_TIMEOUT: throw TimeoutError(status, message, http);
-    case DIALTIME_STATUS_CONNECTION: throw ConnectionError(status, message, http);
-    case DIALTIME_STATUS_DECODE: throw DecodeError(status, message, http);
-    case DIALTIME_STATUS_CONFIG: throw ConfigError(status, message, http);
-    default: throw Error(status, message, http);
+    case DIALTIME_STATUS_VALIDATION: throw ValidationError(std::move(d));
+    case DIALTIME_STATUS_AUTHENTICATION: throw AuthenticationError(std::move(d));
+    case DIALTIME_STATUS_NOT_FOUND: throw NotFoundError(std::move(d));
+    case DIALTIME_STATUS_RATE_LIMITED: throw RateLimitError(std::move(d));
+    case DIALTIME_STATUS_API: throw APIError(std::move(d));
+    case DIALTIME_STATUS_SERVER: throw ServerError(std::move(d));
+    case DIALTIME_STATUS_TIMEOUT: throw TimeoutError(std::move(d));
+    case DIALTIME_STATUS_CONNECTION: throw ConnectionError(std::move(d));
+    case DIALTIME_STATUS_DECODE: throw DecodeError(std::move(d));
+    case DIALTIME_STATUS_CONFIG: throw ConfigError(std::move(d));
+    default: throw Error(std::move(d));
   }
 }
 
@@ -237,8 +258,10 @@ inline DialTimeGroup from_handle(const dialtime_group *g) {
                     dialtime_group_is_default(g),
                     dialtime_group_skip_holiday(g),
                     std::nullopt,
-                    str(dialtime_group_created_at(g)),
-                    str(dialtime_group_updated_at(g))};
+                    sys_seconds(std::chrono::seconds(dialtime_group_created_at(g))),
+                    sys_seconds(std::chrono::seconds(dialtime_group_updated_at(g))),
+                    str(dialtime_group_created_at_text(g)),
+                    str(dialtime_group_updated_at_text(g))};
   if (const char *remark = dialtime_group_remark(g)) out.remark = remark;
   for (std::size_t i = 0, days = dialtime_group_day_count(g); i < days; i++) {
     DaySchedule day{dialtime_group_day_week(g, i), {}};
@@ -347,12 +370,12 @@ class DialTimeGroups {
     return out;
   }
 
-  class GroupRange;
+  class GroupCursor;
 
   // Every group of the user, page by page as the loop needs them:
   // `for (const dialtime::DialTimeGroup &g : client.dial_time_groups().list_all(user_id))`.
   // Errors are thrown from the loop.
-  GroupRange list_all(const std::string &user_id,
+  GroupCursor list_all(const std::string &user_id,
                       const std::optional<std::string> &sub_user_id = std::nullopt) const;
 
   // Changes group `group_id`: its name, and each field of `changes` that is set.
@@ -416,7 +439,7 @@ class DialTimeGroups {
 // next page only when the previous one is used up and never yields a group twice. Iterators
 // share the range's state, so they stay valid when the range (a temporary) is gone; begin()
 // called again continues where the walk is, it never skips a group.
-class DialTimeGroups::GroupRange {
+class DialTimeGroups::GroupCursor {
   struct State {
     detail::Handle<dialtime_group_cursor, dialtime_group_cursor_free> cursor;
     std::optional<DialTimeGroup> current;
@@ -455,7 +478,7 @@ class DialTimeGroups::GroupRange {
     bool operator!=(const iterator &o) const { return state_ != o.state_; }
 
    private:
-    friend class GroupRange;
+    friend class GroupCursor;
     explicit iterator(std::shared_ptr<State> state) : state_(std::move(state)) {}
     std::shared_ptr<State> state_;
   };
@@ -468,21 +491,21 @@ class DialTimeGroups::GroupRange {
 
  private:
   friend class DialTimeGroups;
-  explicit GroupRange(dialtime_group_cursor *cursor) : state_(std::make_shared<State>()) {
+  explicit GroupCursor(dialtime_group_cursor *cursor) : state_(std::make_shared<State>()) {
     state_->cursor.reset(cursor);
   }
 
   std::shared_ptr<State> state_;
 };
 
-inline DialTimeGroups::GroupRange DialTimeGroups::list_all(const std::string &user_id,
+inline DialTimeGroups::GroupCursor DialTimeGroups::list_all(const std::string &user_id,
                                                            const std::optional<std::string> &sub_user_id) const {
   dialtime_group_cursor *cursor = nullptr;
   detail::call([&](dialtime_error **e) {
     return dialtime_dial_time_groups_list_all(client_.get(), user_id.c_str(),
                                               sub_user_id ? sub_user_id->c_str() : nullptr, &cursor, e);
   });
-  return GroupRange(cursor);
+  return GroupCursor(cursor);
 }
 
 // The client: one connection pool; share it between threads. Copies share the same pool.

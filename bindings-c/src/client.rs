@@ -3,7 +3,7 @@
 
 use std::ffi::c_char;
 
-use dialtime::client::config::{retries_from, timeout_from_millis};
+use dialtime::__private::{retries_from, timeout_from_millis};
 use dialtime::ClientBuilder;
 
 use super::error::{dialtime_error, dialtime_status};
@@ -39,7 +39,7 @@ pub unsafe extern "C" fn dialtime_client_builder_new(
 ) -> dialtime_status {
     guard(err, || {
         out_arg("out", out)?;
-        let builder = dialtime::Client::builder().binding("c");
+        let builder = dialtime::__private::with_binding(dialtime::Client::builder(), "c");
         write_out(
             out,
             dialtime_client_builder {
@@ -174,7 +174,8 @@ pub unsafe extern "C" fn dialtime_client_new(
 ) -> dialtime_status {
     guard(err, || {
         out_arg("out", out)?;
-        let inner = dialtime::Client::builder().binding("c").build_blocking()?;
+        let inner =
+            dialtime::__private::with_binding(dialtime::Client::builder(), "c").build_blocking()?;
         write_out(out, dialtime_client { inner });
         Ok(())
     })

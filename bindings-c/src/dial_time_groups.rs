@@ -123,7 +123,7 @@ pub unsafe extern "C" fn dialtime_dial_time_groups_list_all(
 
 /// A walk over every group of a user: see dialtime_dial_time_groups_list_all.
 pub struct dialtime_group_cursor {
-    walk: dialtime::blocking::ListAll,
+    walk: dialtime::blocking::GroupCursor,
 }
 
 /// Advances the cursor. On success `*out` is the next group, owned by the caller (free with

@@ -14,6 +14,20 @@ use super::ffi::{
     write_out, write_string,
 };
 
+/// A day of the week as the platform numbers it. The `week` parameters take an `int32_t`, so
+/// these values and plain numbers are both accepted.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum dialtime_weekday {
+    Sunday = 0,
+    Monday = 1,
+    Tuesday = 2,
+    Wednesday = 3,
+    Thursday = 4,
+    Friday = 5,
+    Saturday = 6,
+}
+
 /// A group being built for dialtime_dial_time_groups_create (and _ensure). Nothing is checked
 /// while it is built: every problem (with its path, e.g. "content[1].times[0].end_time") is
 /// reported at once when it is validated or sent, by the core's builder. Not thread-safe while
@@ -243,8 +257,8 @@ pub struct dialtime_group {
     user_id: CString,
     name: CString,
     remark: Option<CString>,
-    created_at: CString,
-    updated_at: CString,
+    created_at_text: CString,
+    updated_at_text: CString,
     days: Vec<(u8, Vec<(CString, CString)>)>,
 }
 
@@ -271,8 +285,8 @@ impl From<DialTimeGroup> for dialtime_group {
             user_id: c_string(group.user_id.as_str()),
             name: c_string(group.name.as_str()),
             remark: group.remark.as_deref().map(c_string),
-            created_at: c_string(dialtime::model::format_datetime(&group.created_at).to_string()),
-            updated_at: c_string(dialtime::model::format_datetime(&group.updated_at).to_string()),
+            created_at_text: c_string(dialtime::model::iso_timestamp(&group.created_at)),
+            updated_at_text: c_string(dialtime::model::iso_timestamp(&group.updated_at)),
             days,
             group,
         }
@@ -320,16 +334,30 @@ pub extern "C" fn dialtime_group_remark(g: *const dialtime_group) -> *const c_ch
     })
 }
 
-/// Creation time, China time (Asia/Shanghai), "YYYY-MM-DD HH:MM:SS". Borrowed.
+/// When the group was saved, as Unix seconds (the instant the platform means: its timestamps
+/// are China time); 0 for NULL.
 #[no_mangle]
-pub extern "C" fn dialtime_group_created_at(g: *const dialtime_group) -> *const c_char {
-    with(g, ptr::null(), |g| g.created_at.as_ptr())
+pub extern "C" fn dialtime_group_created_at(g: *const dialtime_group) -> i64 {
+    with(g, 0, |g| g.group.created_at.timestamp().as_second())
 }
 
-/// Last update time, as dialtime_group_created_at. Borrowed.
+/// `created_at` as ISO 8601 with its offset, "2026-12-01T14:54:23+08:00". Borrowed; NULL
+/// for NULL.
 #[no_mangle]
-pub extern "C" fn dialtime_group_updated_at(g: *const dialtime_group) -> *const c_char {
-    with(g, ptr::null(), |g| g.updated_at.as_ptr())
+pub extern "C" fn dialtime_group_created_at_text(g: *const dialtime_group) -> *const c_char {
+    with(g, ptr::null(), |g| g.created_at_text.as_ptr())
+}
+
+/// When the group last changed, as Unix seconds; 0 for NULL.
+#[no_mangle]
+pub extern "C" fn dialtime_group_updated_at(g: *const dialtime_group) -> i64 {
+    with(g, 0, |g| g.group.updated_at.timestamp().as_second())
+}
+
+/// `updated_at` as ISO 8601 with its offset. Borrowed; NULL for NULL.
+#[no_mangle]
+pub extern "C" fn dialtime_group_updated_at_text(g: *const dialtime_group) -> *const c_char {
+    with(g, ptr::null(), |g| g.updated_at_text.as_ptr())
 }
 
 /// How many weekdays the group lists.

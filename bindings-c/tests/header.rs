@@ -24,3 +24,23 @@ fn the_committed_header_is_current() {
         "include/dialtime.h is stale: run `make header` and commit it"
     );
 }
+
+/// Every kind of the core has the C status of the same number and name
+/// (`DIALTIME_STATUS_RATE_LIMITED = 4`), read from the committed header, so the C enum cannot
+/// drift from `ErrorKind`.
+#[test]
+fn the_status_numbers_are_the_cores_error_kinds() {
+    let header = std::fs::read_to_string(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../include/dialtime.h"),
+    )
+    .unwrap();
+    for kind in dialtime::ErrorKind::ALL {
+        let line = format!(
+            "DIALTIME_STATUS_{} = {},",
+            kind.as_str().to_ascii_uppercase(),
+            kind.number()
+        );
+        assert!(header.contains(&line), "the header lacks `{line}`");
+    }
+    assert!(header.contains("DIALTIME_STATUS_OK = 0,"));
+}

@@ -15,7 +15,7 @@ async function main() {
     await client.dialTimeGroups.create(emu.userId, { name: '', content: [], is_default: true, skip_holiday: false })
   } catch (e) {
     if (!(e instanceof ValidationError)) throw e
-    console.log(e.errors)
+    console.log(e.problems)
   }
   await emu.stop()
 }

@@ -17,14 +17,14 @@ async function main(): Promise<void> {
   try {
     const client = new Client({ token: emu.token, baseUrl: emu.baseUrl, timeoutMs: 5000 })
     const saved: DialTimeGroup = await client.dialTimeGroups.create(emu.userId, group)
-    console.log(`saved ${saved.name} with id ${saved.id} at ${saved.created_at}`)
+    console.log(`saved ${saved.name} with id ${saved.id} at ${saved.created_at_text}`)
     try {
       await client.dialTimeGroups.create(emu.userId, { ...group, name: '' })
     } catch (e) {
       if (e instanceof ValidationError) {
-        for (const p of e.errors) console.log(`refused before sending: ${p.path}: ${p.message}`)
+        for (const p of e.problems) console.log(`refused before sending: ${p.path}: ${p.message}`)
       } else if (e instanceof RateLimitError) {
-        console.log(`retry after ${e.retryAfter ?? 1} s`)
+        console.log(`retry after ${e.retryAfterMs ?? 1000} ms`)
       } else {
         throw e
       }

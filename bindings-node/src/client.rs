@@ -1,6 +1,6 @@
 //! Mirrors `dialtime::client`: one core client (one connection pool) per `Client`.
 
-use dialtime::client::config::timeout_from_millis;
+use dialtime::__private::timeout_from_millis;
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
@@ -66,7 +66,7 @@ impl Client {
 }
 
 fn build(o: ClientOptions) -> dialtime::Result<dialtime::Client> {
-    let mut builder = dialtime::Client::builder().binding("node");
+    let mut builder = dialtime::__private::with_binding(dialtime::Client::builder(), "node");
     if let Some(token) = o.token {
         builder = builder.token(token);
     }
@@ -80,9 +80,9 @@ fn build(o: ClientOptions) -> dialtime::Result<dialtime::Client> {
         builder = builder.connect_timeout(timeout_from_millis("connectTimeoutMs", ms)?);
     }
     if let Some(n) = o.max_retries {
-        builder = builder.max_retries(dialtime::client::config::retries_from(
+        builder = builder.max_retries(dialtime::__private::retries_from(
             "maxRetries",
-            dialtime::validate::whole_number("maxRetries", n)?,
+            dialtime::__private::whole_number("maxRetries", n)?,
         )?);
     }
     builder.build()

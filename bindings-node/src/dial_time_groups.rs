@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use dialtime::validate::{page_number, whole_number};
+use dialtime::__private::{page_number, whole_number};
 use dialtime::ListParams;
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
@@ -86,7 +86,7 @@ impl DialTimeGroups {
         let walk = self
             .client
             .dial_time_groups()
-            .pages(&user_id, sub.as_deref());
+            .cursor(&user_id, sub.as_deref());
         GroupCursor(Arc::new(tokio::sync::Mutex::new(walk)))
     }
 
@@ -174,7 +174,7 @@ impl DialTimeGroups {
 /// The walk `listAll` returns; async-iterable (`for await`). `nextGroup()` resolves to the
 /// next group, or `null` at the end.
 #[napi]
-pub struct GroupCursor(Arc<tokio::sync::Mutex<dialtime::dial_time_groups::ListAll>>);
+pub struct GroupCursor(Arc<tokio::sync::Mutex<dialtime::GroupCursor>>);
 
 #[napi]
 impl GroupCursor {

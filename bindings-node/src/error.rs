@@ -30,53 +30,66 @@ impl<T> OrThrow<T> for dialtime::Result<T> {
 }
 
 pub(crate) fn to_js(env: &Env, err: &Error) -> napi::Error {
-    make(env, err.kind().class_name(), err.to_string(), details(err))
+    make(env, err.kind().as_str(), err.to_string(), details(err))
 }
 
 /// A panic caught at the boundary (a bug in dialtime): a `DialtimeError`, never an abort.
 pub(crate) fn panicked(env: &Env) -> napi::Error {
     make(
         env,
-        "DialtimeError",
+        "internal",
         "internal error in dialtime (a bug: please report it)".to_owned(),
         Value::Null,
     )
 }
 
-/// An instance of the class `class` of `errors.js`, as a napi error to throw or reject with.
-fn make(env: &Env, class: &'static str, message: String, details: Value) -> napi::Error {
+/// An instance of the class of `errors.js` standing for `kind`, as a napi error to throw or
+/// reject with.
+fn make(env: &Env, kind: &'static str, message: String, details: Value) -> napi::Error {
     let build = || -> Result<napi::Error> {
         let factory = env
             .get_instance_data::<Factory>()?
             .ok_or_else(|| napi::Error::from_reason("dialtime: error classes not registered"))?;
         let error = factory
             .borrow_back(env)?
-            .call((class, message, details).into())?;
+            .call((kind, message, details).into())?;
         Ok(napi::Error::from(error))
     };
     build().unwrap_or_else(|e| e)
 }
 
-/// The attributes the class constructors take (see `errors.js`).
+/// The attributes the class constructors take (see `errors.js`), README's names.
 fn details(err: &Error) -> Value {
     let problems: Vec<Value> = err
         .problems()
         .iter()
         .map(|p| json!({ "path": p.path, "message": p.message }))
         .collect();
-    match err.api_error() {
-        Some(api) => json!({
-            "status": api.http_status,
-            "apiCode": api.code,
-            "message": api.message,
-            "body": api.body,
-            "errors": problems,
-            "retryAfter": err.retry_after().map(|d| d.as_secs_f64()),
-        }),
-        None => json!({
-            "status": err.http_status(),
-            "body": err.body(),
-            "errors": problems,
-        }),
-    }
+    json!({
+        "problems": problems,
+        "httpStatus": err.http_status(),
+        "envelopeCode": err.envelope_code(),
+        "apiMessage": err.api_message(),
+        "bodyExcerpt": err.body_excerpt(),
+        "retryAfterMs": err.retry_after().map(|d| d.as_secs_f64() * 1000.0),
+    })
+}
+
+/// One of the core's error kinds: its name (an error's `kind`) and its stable number.
+#[napi(object)]
+pub struct ErrorKindInfo {
+    pub name: String,
+    pub number: u32,
+}
+
+/// The core's error kinds, in number order: what `errors.js` must have a class for.
+#[napi(catch_unwind)]
+pub fn error_kinds() -> Vec<ErrorKindInfo> {
+    dialtime::ErrorKind::ALL
+        .iter()
+        .map(|k| ErrorKindInfo {
+            name: k.as_str().to_owned(),
+            number: u32::from(k.number()),
+        })
+        .collect()
 }

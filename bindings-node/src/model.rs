@@ -1,6 +1,7 @@
-//! Mirrors `dialtime::model`: plain objects with the platform's (snake_case) field names.
+//! Mirrors `dialtime::model`: plain objects. Wire records (groups, days, ranges) keep the
+//! platform's snake_case field names; what dialtime adds (options, pages) is camelCase.
 
-use napi::bindgen_prelude::{Either, Null};
+use napi::bindgen_prelude::{Either, Null, ToNapiValue, TypeName, ValueType};
 use napi_derive::napi;
 
 /// One calling window `[begin_time, end_time)`, times `HH:MM` (`24:00` = end of day).
@@ -12,9 +13,23 @@ pub struct TimeRange {
     pub end_time: String,
 }
 
-/// The ranges of one weekday; `week` 0 = Sunday … 6 = Saturday.
+/// A day of the week as the platform numbers it (`Weekday.Sunday === 0` … `Saturday === 6`,
+/// unlike `Date.getDay()`… which happens to agree); plain numbers are accepted too.
+#[napi]
+pub enum Weekday {
+    Sunday = 0,
+    Monday = 1,
+    Tuesday = 2,
+    Wednesday = 3,
+    Thursday = 4,
+    Friday = 5,
+    Saturday = 6,
+}
+
+/// The ranges of one weekday; `week` 0 = Sunday … 6 = Saturday (a `Weekday`).
 #[napi(object)]
 pub struct DaySchedule {
+    #[napi(ts_type = "Weekday | number")]
     pub week: u8,
     pub times: Vec<TimeRange>,
 }
@@ -55,7 +70,7 @@ pub struct DialTimeGroupUpdate {
 pub struct ListOptions {
     /// 1-based; an integer (checked, never truncated).
     pub page: Option<f64>,
-    #[napi(js_name = "sub_user_id")]
+    /// The sub-account whose groups to read (a UUID).
     pub sub_user_id: Option<String>,
 }
 
@@ -63,24 +78,26 @@ pub struct ListOptions {
 #[napi(object)]
 #[derive(Default)]
 pub struct ScopeOptions {
-    #[napi(js_name = "sub_user_id")]
+    /// The sub-account (a UUID).
     pub sub_user_id: Option<String>,
 }
 
 /// One page of a list, with the platform's pagination (`null` where it sent none).
-#[napi(object)]
+#[napi(object, object_from_js = false)]
 pub struct Page {
     pub data: Vec<DialTimeGroup>,
-    #[napi(js_name = "current_page")]
+    /// The page number (1-based).
     pub current_page: u32,
-    #[napi(js_name = "last_page", ts_type = "number | null")]
+    /// The last page number, or null when the platform did not say.
+    #[napi(ts_type = "number | null")]
     pub last_page: Either<u32, Null>,
-    #[napi(js_name = "per_page", ts_type = "number | null")]
+    /// The page size, or null.
+    #[napi(ts_type = "number | null")]
     pub per_page: Either<u32, Null>,
+    /// How many groups in all, or null.
     #[napi(ts_type = "number | null")]
     pub total: Either<i64, Null>,
     /// Whether a later page may hold more groups.
-    #[napi(js_name = "has_more")]
     pub has_more: bool,
 }
 
@@ -101,16 +118,17 @@ impl From<dialtime::Page<dialtime::DialTimeGroup>> for Page {
 }
 
 /// What `ensure` did, and the group as it now is.
-#[napi(object)]
+#[napi(object, object_from_js = false)]
 pub struct EnsureResult {
     pub group: DialTimeGroup,
     #[napi(ts_type = "'created' | 'updated' | 'unchanged'")]
     pub outcome: String,
 }
 
-/// A saved group, as the platform returns it. Timestamps are China time (Asia/Shanghai),
-/// `YYYY-MM-DD HH:MM:SS`, as on the wire.
-#[napi(object)]
+/// A saved group, as the platform returns it. `created_at`/`updated_at` are `Date`s (the
+/// instants the platform means: China time); `created_at_text`/`updated_at_text` are the same
+/// as ISO 8601 with the +08:00 offset.
+#[napi(object, object_from_js = false)]
 pub struct DialTimeGroup {
     pub id: i64,
     pub name: String,
@@ -124,17 +142,58 @@ pub struct DialTimeGroup {
     #[napi(ts_type = "string | null")]
     pub remark: Either<String, Null>,
     #[napi(js_name = "created_at")]
-    pub created_at: String,
+    pub created_at: Date,
     #[napi(js_name = "updated_at")]
-    pub updated_at: String,
+    pub updated_at: Date,
+    /// `created_at` as ISO 8601 with its offset, `2026-12-01T14:54:23+08:00`.
+    #[napi(js_name = "created_at_text")]
+    pub created_at_text: String,
+    /// `updated_at` as ISO 8601 with its offset.
+    #[napi(js_name = "updated_at_text")]
+    pub updated_at_text: String,
+}
+
+/// A `Date`: milliseconds since the epoch, made into a JavaScript `Date` when converted.
+pub struct Date(f64);
+
+impl From<&jiff::ZonedDateTime> for Date {
+    fn from(t: &jiff::ZonedDateTime) -> Self {
+        Date(t.timestamp().as_millisecond() as f64)
+    }
+}
+
+impl TypeName for Date {
+    fn type_name() -> &'static str {
+        "Date"
+    }
+    fn value_type() -> ValueType {
+        ValueType::Object
+    }
+}
+
+impl ToNapiValue for Date {
+    unsafe fn to_napi_value(
+        env: napi::sys::napi_env,
+        value: Self,
+    ) -> napi::Result<napi::sys::napi_value> {
+        let mut out = std::ptr::null_mut();
+        // SAFETY: a valid env from napi; napi_create_date writes a new value to `out`.
+        napi::check_status!(
+            unsafe { napi::sys::napi_create_date(env, value.0, &mut out) },
+            "cannot make a Date"
+        )?;
+        Ok(out)
+    }
 }
 
 impl From<dialtime::DialTimeGroup> for DialTimeGroup {
     fn from(g: dialtime::DialTimeGroup) -> Self {
         DialTimeGroup {
             id: g.id,
-            created_at: dialtime::model::format_datetime(&g.created_at).to_string(),
-            updated_at: dialtime::model::format_datetime(&g.updated_at).to_string(),
+            created_at: Date::from(&g.created_at),
+            updated_at: Date::from(&g.updated_at),
+            created_at_text: dialtime::model::iso_timestamp(&g.created_at),
+            updated_at_text: dialtime::model::iso_timestamp(&g.updated_at),
             name: g.name,
             user_id: g.user_id,
             content: g.content.into_iter().map(DaySchedule::from).collect(),

@@ -1,6 +1,6 @@
 //! Mirrors `dialtime::validate`, and turns JavaScript values into the JSON the core reads.
 
-use dialtime::validate::{not_finite, not_json, too_deep, with_index, with_key, MAX_NESTING};
+use dialtime::__private::{not_finite, not_json, too_deep, with_index, with_key, MAX_NESTING};
 use dialtime::Problem;
 use napi::bindgen_prelude::*;
 use napi::{JsValue, KeyCollectionMode, KeyConversion, KeyFilter};

@@ -36,13 +36,19 @@ test('DIALTIME_TOKEN and DIALTIME_BASE_URL configure a client', async () => {
 test('the saved group is a plain object with the wire field names', async () => {
   await withEmulator(async (emu, client) => {
     const g = await client.dialTimeGroups.create(emu.userId, { ...DOCUMENTED, sub_user_id: undefined })
-    assert.deepEqual(Object.keys(g), ['id', 'name', 'user_id', 'content', 'is_default', 'skip_holiday', 'remark', 'created_at', 'updated_at'])
+    assert.deepEqual(Object.keys(g), [
+      'id', 'name', 'user_id', 'content', 'is_default', 'skip_holiday', 'remark',
+      'created_at', 'updated_at', 'created_at_text', 'updated_at_text',
+    ])
     assert.equal(Object.getPrototypeOf(g), Object.prototype)
     assert.equal(g.user_id, emu.userId)
     assert.deepEqual(g.content, DOCUMENTED.content)
     assert.equal(g.remark, null)
-    assert.match(g.created_at, /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/)
-    assert.deepEqual(JSON.parse(JSON.stringify(g)), g)
+    // A Date is the instant the platform means (China time); the text keeps the offset.
+    assert.ok(g.created_at instanceof Date)
+    assert.ok(Math.abs(Date.now() - g.created_at.getTime()) < 60_000)
+    assert.match(g.created_at_text, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+08:00$/)
+    assert.equal(new Date(g.created_at_text).getTime(), g.created_at.getTime())
   })
 })
 

@@ -20,14 +20,14 @@ function expectReject(promise, Class, check = () => {}) {
   })
 }
 
-test('the hierarchy and stable codes', () => {
+test('the hierarchy and one kind per class', () => {
   for (const C of [dialtime.AuthenticationError, dialtime.NotFoundError, dialtime.RateLimitError, dialtime.ServerError]) {
     assert.ok(C.prototype instanceof dialtime.APIError)
   }
   assert.ok(dialtime.APITimeoutError.prototype instanceof dialtime.APIConnectionError)
   const codes = Object.values(dialtime)
     .filter((v) => typeof v === 'function' && v.prototype instanceof Error)
-    .map((C) => C.prototype.code)
+    .map((C) => C.kind)
   assert.equal(new Set(codes).size, codes.length)
 })
 
@@ -35,9 +35,9 @@ test('401: AuthenticationError, without the token anywhere', async () => {
   await withEmulator(async (emu) => {
     const client = new Client({ token: SECRET, baseUrl: emu.baseUrl })
     await expectReject(client.dialTimeGroups.create(emu.userId, DOCUMENTED), dialtime.AuthenticationError, (e) => {
-      assert.equal(e.status, 401)
-      assert.equal(e.apiCode, 401)
-      for (const text of [e.message, e.stack, e.body, util.inspect(e)]) assert.ok(!text.includes(SECRET))
+      assert.equal(e.httpStatus, 401)
+      assert.equal(e.envelopeCode, 401)
+      for (const text of [e.message, e.stack, e.bodyExcerpt, util.inspect(e)]) assert.ok(!text.includes(SECRET))
     })
     assert.ok(!util.inspect(client, { showHidden: true, depth: 5 }).includes(SECRET))
   })
@@ -46,7 +46,7 @@ test('401: AuthenticationError, without the token anywhere', async () => {
 test('403 for another user: AuthenticationError', async () => {
   await withEmulator(async (_emu, client) => {
     await expectReject(client.dialTimeGroups.create('0c4c3a67-2d4f-4a0c-9b1e-6f1f1d2b9c11', DOCUMENTED), dialtime.AuthenticationError, (e) =>
-      assert.equal(e.status, 403),
+      assert.equal(e.httpStatus, 403),
     )
   })
 })
@@ -55,8 +55,8 @@ test('422: APIError with the field errors', async () => {
   await withEmulator(async (emu, client) => {
     emu.pushFault({ status: 422, body: '{"message":"The given data was invalid.","errors":{"name":["name 不能为空"]}}' })
     await expectReject(client.dialTimeGroups.create(emu.userId, DOCUMENTED), dialtime.APIError, (e) => {
-      assert.equal(e.status, 422)
-      assert.deepEqual(e.errors, [{ path: 'name', message: 'name 不能为空' }])
+      assert.equal(e.httpStatus, 422)
+      assert.deepEqual(e.problems, [{ path: 'name', message: 'name 不能为空' }])
     })
   })
 })
@@ -65,7 +65,7 @@ test('an error envelope inside a 200', async () => {
   await withEmulator(async (emu, client) => {
     emu.pushFault({ status: 200, code: 404, message: '用户不存在' })
     await expectReject(client.dialTimeGroups.create(emu.userId, DOCUMENTED), dialtime.NotFoundError, (e) => {
-      assert.deepEqual([e.status, e.apiCode, e.apiMessage], [200, 404, '用户不存在'])
+      assert.deepEqual([e.httpStatus, e.envelopeCode, e.apiMessage], [200, 404, '用户不存在'])
     })
   })
 })
@@ -73,14 +73,14 @@ test('an error envelope inside a 200', async () => {
 test('404 for an unknown route', async () => {
   await withEmulator(async (emu) => {
     const client = new Client({ token: emu.token, baseUrl: emu.baseUrl + '/not-here' })
-    await expectReject(client.dialTimeGroups.create(emu.userId, DOCUMENTED), dialtime.NotFoundError, (e) => assert.equal(e.status, 404))
+    await expectReject(client.dialTimeGroups.create(emu.userId, DOCUMENTED), dialtime.NotFoundError, (e) => assert.equal(e.httpStatus, 404))
   })
 })
 
 test('429: RateLimitError with retryAfter in seconds', async () => {
   await withEmulator(async (emu, client) => {
     emu.pushFault({ status: 429, retry_after: '7' })
-    await expectReject(client.dialTimeGroups.create(emu.userId, DOCUMENTED), dialtime.RateLimitError, (e) => assert.equal(e.retryAfter, 7))
+    await expectReject(client.dialTimeGroups.create(emu.userId, DOCUMENTED), dialtime.RateLimitError, (e) => assert.equal(e.retryAfterMs, 7000))
   })
 })
 
@@ -88,7 +88,7 @@ test('5xx: ServerError, and a create is not repeated', async () => {
   await withEmulator(
     async (emu, client) => {
       emu.pushFault({ status: 503 })
-      await expectReject(client.dialTimeGroups.create(emu.userId, DOCUMENTED), dialtime.ServerError, (e) => assert.equal(e.status, 503))
+      await expectReject(client.dialTimeGroups.create(emu.userId, DOCUMENTED), dialtime.ServerError, (e) => assert.equal(e.httpStatus, 503))
       assert.equal(emu.requestCount, 1)
     },
     { maxRetries: 2 },
@@ -99,8 +99,8 @@ test('a malformed body: DecodeError', async () => {
   await withEmulator(async (emu, client) => {
     emu.pushFault({ status: 200, body: '<html>gateway</html>' })
     await expectReject(client.dialTimeGroups.create(emu.userId, DOCUMENTED), dialtime.DecodeError, (e) => {
-      assert.equal(e.status, 200)
-      assert.equal(e.body, '<html>gateway</html>')
+      assert.equal(e.httpStatus, 200)
+      assert.equal(e.bodyExcerpt, '<html>gateway</html>')
     })
   })
 })
@@ -111,7 +111,7 @@ test('a slow answer: APITimeoutError', async () => {
       emu.pushFault({ delay_ms: 3000 })
       await expectReject(client.dialTimeGroups.create(emu.userId, DOCUMENTED), dialtime.APITimeoutError, (e) => {
         assert.ok(e instanceof dialtime.APIConnectionError)
-        assert.equal(e.code, 'timeout')
+        assert.equal(e.kind, 'timeout')
       })
     },
     { timeoutMs: 200 },
@@ -124,7 +124,7 @@ test('connection refused: APIConnectionError', async () => {
   await gone.stop()
   const client = new Client({ token: 't', baseUrl: url, maxRetries: 0 })
   await expectReject(client.dialTimeGroups.create('5832d184-dd53-42a0-8ace-0bf8d660f4cc', DOCUMENTED), dialtime.APIConnectionError, (e) =>
-    assert.equal(e.code, 'connection'),
+    assert.equal(e.kind, 'connection'),
   )
 })
 
@@ -139,7 +139,7 @@ test('bad configuration: ConfigError, thrown by the constructor', () => {
   for (const [options, words] of cases) {
     assert.throws(
       () => new Client(options),
-      (e) => e instanceof dialtime.ConfigError && e.code === 'config' && words.test(e.message) && !e.message.includes(SECRET),
+      (e) => e instanceof dialtime.ConfigError && e.kind === 'config' && words.test(e.message) && !e.message.includes(SECRET),
     )
   }
 })

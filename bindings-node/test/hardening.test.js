@@ -12,7 +12,7 @@ const { withEmulator, DOCUMENTED } = require('./helpers')
 function isValidation(path) {
   return (e) => {
     assert.ok(e instanceof dialtime.ValidationError, `${e.constructor.name}: ${e.message}`)
-    if (path) assert.ok(e.errors.some((p) => p.path === path), JSON.stringify(e.errors))
+    if (path) assert.ok(e.problems.some((p) => p.path === path), JSON.stringify(e.problems))
     return true
   }
 }
@@ -94,9 +94,9 @@ test('values that are not JSON get a clear error at their path', async () => {
   assert.throws(
     () => dialtime.validate({ ...DOCUMENTED, content: [{ week: 1, times: million }] }),
     (e) => {
-      assert.equal(e.errors.length, 101)
-      assert.equal(e.errors[100].path, '$')
-      assert.match(e.errors[100].message, /999900 more/)
+      assert.equal(e.problems.length, 101)
+      assert.equal(e.problems[100].path, '$')
+      assert.match(e.problems[100].message, /999900 more/)
       assert.ok(e.message.length < 40_000)
       return true
     },
@@ -125,7 +125,7 @@ test('a long echoed token never shows', async () => {
     for (const body of [`{"message":"bad ${token}"}`, `{"message":"bad ${escaped}"}`, `plain ${token}`]) {
       emu.pushFault({ status: 401, body })
       await assert.rejects(client.dialTimeGroups.create(emu.userId, DOCUMENTED), (e) => {
-        const shown = [e.message, e.stack, e.body, e.apiMessage, util.inspect(e, { depth: 5 }), util.inspect(client)].join(' ')
+        const shown = [e.message, e.stack, e.bodyExcerpt, e.apiMessage, util.inspect(e, { depth: 5 }), util.inspect(client)].join(' ')
         for (const secret of [token, escaped]) assert.ok(!shown.includes(secret.slice(0, 40)))
         return true
       })

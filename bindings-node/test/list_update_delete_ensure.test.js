@@ -13,12 +13,12 @@ test('40 groups over 3 pages, each exactly once', async () => {
     for (let i = 0; i < 40; i++) await groups.create(emu.userId, { ...DOCUMENTED, name: `g${i}`, is_default: false })
     const first = await groups.list(emu.userId)
     assert.deepEqual(
-      [first.data.length, first.current_page, first.last_page, first.per_page, first.total, first.has_more],
+      [first.data.length, first.currentPage, first.lastPage, first.perPage, first.total, first.hasMore],
       [15, 1, 3, 15, 40, true],
     )
     const third = await groups.list(emu.userId, { page: 3 })
     assert.equal(third.data.length, 10)
-    assert.equal(third.has_more, false)
+    assert.equal(third.hasMore, false)
     const before = emu.requestCount
     const names = []
     for await (const g of groups.listAll(emu.userId)) names.push(g.name)
@@ -39,7 +39,7 @@ test('the list vectors', async () => {
       const want = c.result
       assert.deepEqual(page.data.map((g) => g.id), want.ids, c.name)
       assert.deepEqual(
-        [page.current_page, page.last_page, page.per_page, page.total, page.has_more],
+        [page.currentPage, page.lastPage, page.perPage, page.total, page.hasMore],
         [want.current_page, want.last_page, want.per_page, want.total, want.has_more],
         c.name,
       )
@@ -60,7 +60,7 @@ test('update is partial, the default moves, bad changes are refused', async () =
     assert.equal((await groups.update(emu.userId, a.id, { name: 'A' })).is_default, false)
     await assert.rejects(groups.update(emu.userId, a.id, { name: '', is_default: 'yes' }), (e) => {
       assert.ok(e instanceof ValidationError)
-      assert.deepEqual(e.errors.map((p) => p.path), ['name', 'is_default'])
+      assert.deepEqual(e.problems.map((p) => p.path), ['name', 'is_default'])
       return true
     })
   })
@@ -72,12 +72,12 @@ test('delete, and not found in every scope', async () => {
     const main = await groups.create(emu.userId, DOCUMENTED)
     const sub = await groups.create(emu.userId, { ...DOCUMENTED, sub_user_id: SUB })
     await assert.rejects(groups.delete(emu.userId, sub.id), NotFoundError)
-    await assert.rejects(groups.delete(emu.userId, main.id, { sub_user_id: SUB }), NotFoundError)
+    await assert.rejects(groups.delete(emu.userId, main.id, { subUserId: SUB }), NotFoundError)
     await assert.rejects(groups.update(emu.userId, 999, { name: 'x' }), NotFoundError)
     const inSub = []
-    for await (const g of groups.listAll(emu.userId, { sub_user_id: SUB })) inSub.push(g.id)
+    for await (const g of groups.listAll(emu.userId, { subUserId: SUB })) inSub.push(g.id)
     assert.deepEqual(inSub, [sub.id])
-    assert.equal(await groups.delete(emu.userId, sub.id, { sub_user_id: SUB }), undefined)
+    assert.equal(await groups.delete(emu.userId, sub.id, { subUserId: SUB }), undefined)
     await groups.delete(emu.userId, main.id)
     assert.deepEqual((await groups.list(emu.userId)).data, [])
   })
@@ -111,7 +111,7 @@ test('the update and ensure vectors', async () => {
     for (const c of updates.invalid) {
       await assert.rejects(groups.update(emu.userId, 1, c.payload), (e) => {
         assert.ok(e instanceof ValidationError, c.name)
-        assert.deepEqual(e.errors.map((p) => p.path), c.problems, c.name)
+        assert.deepEqual(e.problems.map((p) => p.path), c.problems, c.name)
         return true
       })
     }

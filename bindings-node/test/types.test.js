@@ -15,7 +15,7 @@ test('no any in the public types', () => {
 })
 
 test('every runtime export is declared, and every declared value exists', () => {
-  const declared = new Set([...dts.matchAll(/^export declare (?:class|function|const) (\w+)/gm)].map((m) => m[1]))
+  const declared = new Set([...dts.matchAll(/^export declare (?:class|function|const|enum) (\w+)/gm)].map((m) => m[1]))
   assert.deepEqual([...declared].sort(), Object.keys(dialtime).sort())
 })
 

@@ -26,9 +26,9 @@ test('invalid payloads list every problem path, in order', () => {
       () => validate(c.payload),
       (e) => {
         assert.ok(e instanceof ValidationError && e instanceof DialtimeError && e instanceof Error, c.name)
-        assert.equal(e.code, 'validation')
-        assert.deepEqual(e.errors.map((p) => p.path), c.problems, c.name)
-        assert.ok(e.errors.every((p) => p.message.length > 0))
+        assert.equal(e.kind, 'validation')
+        assert.deepEqual(e.problems.map((p) => p.path), c.problems, c.name)
+        assert.ok(e.problems.every((p) => p.message.length > 0))
         return true
       },
     )
@@ -40,7 +40,7 @@ test('invalid payloads are refused before anything is sent', async () => {
     for (const c of invalid) {
       await assert.rejects(client.dialTimeGroups.create(emu.userId, c.payload), (e) => {
         assert.ok(e instanceof ValidationError, c.name)
-        assert.deepEqual(e.errors.map((p) => p.path), c.problems, c.name)
+        assert.deepEqual(e.problems.map((p) => p.path), c.problems, c.name)
         return true
       })
     }

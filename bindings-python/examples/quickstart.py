@@ -55,7 +55,7 @@ def main() -> None:
         try:
             dialtime.validate({"name": "", "content": [], "is_default": True, "skip_holiday": False})
         except dialtime.ValidationError as e:
-            for path, message in e.errors:
+            for path, message in e.problems:
                 print(f"refused before sending: {path}: {message}")
 
 

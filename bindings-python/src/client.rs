@@ -5,7 +5,7 @@
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
-use dialtime::client::config::timeout_from_secs;
+use dialtime::__private::timeout_from_secs;
 use pyo3::prelude::*;
 use pyo3::types::{PyString, PyTuple};
 
@@ -29,8 +29,7 @@ impl Shared {
         connect_timeout: f64,
         max_retries: u32,
     ) -> dialtime::Result<Self> {
-        let mut builder = dialtime::Client::builder()
-            .binding("python")
+        let mut builder = dialtime::__private::with_binding(dialtime::Client::builder(), "python")
             .timeout(timeout_from_secs("timeout", timeout)?)
             .connect_timeout(timeout_from_secs("connect_timeout", connect_timeout)?)
             .max_retries(max_retries);
@@ -178,9 +177,10 @@ impl PyClient {
     }
 }
 
-/// The asyncio client: every call returns an awaitable, run on dialtime's runtime (no thread
-/// per call, the event loop stays free).
-#[pyclass(name = "AsyncClient", module = "dialtime", frozen, extends = PyBaseClient)]
+/// The asyncio client's native part: every call returns an asyncio future, run on dialtime's
+/// runtime (no thread per call, the event loop stays free). `dialtime.AsyncClient`
+/// (`_async.py`) wraps it with `async def` methods.
+#[pyclass(name = "_AsyncClient", module = "dialtime", frozen, extends = PyBaseClient)]
 pub struct PyAsyncClient {
     shared: Arc<Shared>,
     groups: Py<PyAsyncDialTimeGroups>,
@@ -215,23 +215,6 @@ impl PyAsyncClient {
         crate::runtime::future(py, async move {
             shared.close();
             Ok(None::<()>)
-        })
-    }
-
-    fn __aenter__<'py>(slf: Py<Self>, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        crate::runtime::future(py, async move { Ok(slf) })
-    }
-
-    #[pyo3(signature = (*_exc))]
-    fn __aexit__<'py>(
-        &self,
-        py: Python<'py>,
-        _exc: &Bound<'_, PyTuple>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        let shared = self.shared.clone();
-        crate::runtime::future(py, async move {
-            shared.close();
-            Ok(false)
         })
     }
 }

@@ -64,7 +64,7 @@ impl PyDialTimeGroups {
     ) -> PyResult<PyPage> {
         guard(py, || {
             let client = self.blocking(py)?;
-            let page = dialtime::validate::page_number(page).or_raise(py)?;
+            let page = dialtime::__private::page_number(page).or_raise(py)?;
             let params = ListParams { page, sub_user_id };
             py.detach(|| client.dial_time_groups().list(user_id, &params))
                 .map(PyPage)
@@ -79,11 +79,11 @@ impl PyDialTimeGroups {
         py: Python<'_>,
         user_id: &str,
         sub_user_id: Option<&str>,
-    ) -> PyResult<PyGroupIterator> {
+    ) -> PyResult<PyGroupCursor> {
         guard(py, || {
             let client = self.blocking(py)?;
             let walk = client.dial_time_groups().list_all(user_id, sub_user_id);
-            Ok(PyGroupIterator(Mutex::new(walk)))
+            Ok(PyGroupCursor(Mutex::new(walk)))
         })
     }
 
@@ -162,8 +162,9 @@ impl PyDialTimeGroups {
     }
 }
 
-/// `AsyncClient.dial_time_groups`: the same methods, returning awaitables.
-#[pyclass(name = "AsyncDialTimeGroups", module = "dialtime", frozen)]
+/// `_AsyncClient.dial_time_groups`: the same methods, returning asyncio futures;
+/// `dialtime.AsyncDialTimeGroups` (`_async.py`) wraps each in an `async def`.
+#[pyclass(name = "_AsyncDialTimeGroups", module = "dialtime", frozen)]
 pub struct PyAsyncDialTimeGroups {
     shared: Arc<Shared>,
 }
@@ -211,7 +212,7 @@ impl PyAsyncDialTimeGroups {
         guard(py, || {
             let client = self.shared.client(py);
             crate::runtime::future(py, async move {
-                let page = raise_later(dialtime::validate::page_number(page))?;
+                let page = raise_later(dialtime::__private::page_number(page))?;
                 let params = ListParams { page, sub_user_id };
                 let page = client?.dial_time_groups().list(&user_id, &params).await;
                 raise_later(page).map(PyPage)
@@ -226,16 +227,14 @@ impl PyAsyncDialTimeGroups {
         py: Python<'_>,
         user_id: &str,
         sub_user_id: Option<&str>,
-    ) -> PyResult<PyAsyncGroupIterator> {
+    ) -> PyResult<PyAsyncGroupCursor> {
         guard(py, || {
             let walk = self
                 .shared
                 .client(py)?
                 .dial_time_groups()
-                .pages(user_id, sub_user_id);
-            Ok(PyAsyncGroupIterator(Arc::new(tokio::sync::Mutex::new(
-                walk,
-            ))))
+                .cursor(user_id, sub_user_id);
+            Ok(PyAsyncGroupCursor(Arc::new(tokio::sync::Mutex::new(walk))))
         })
     }
 
@@ -313,17 +312,17 @@ impl PyAsyncDialTimeGroups {
     }
 
     fn __repr__(&self) -> &'static str {
-        "<dialtime.AsyncDialTimeGroups>"
+        "<dialtime._AsyncDialTimeGroups>"
     }
 }
 
 /// The iterator `Client.dial_time_groups.list_all(...)` returns: fetches a page (with the GIL
 /// released) only when the previous one is used up.
-#[pyclass(name = "GroupIterator", module = "dialtime", frozen)]
-pub struct PyGroupIterator(Mutex<dialtime::blocking::ListAll>);
+#[pyclass(name = "GroupCursor", module = "dialtime", frozen)]
+pub struct PyGroupCursor(Mutex<dialtime::blocking::GroupCursor>);
 
 #[pymethods]
-impl PyGroupIterator {
+impl PyGroupCursor {
     fn __iter__(slf: Py<Self>) -> Py<Self> {
         slf
     }
@@ -339,11 +338,11 @@ impl PyGroupIterator {
 }
 
 /// The async iterator `AsyncClient.dial_time_groups.list_all(...)` returns (`async for`).
-#[pyclass(name = "AsyncGroupIterator", module = "dialtime", frozen)]
-pub struct PyAsyncGroupIterator(Arc<tokio::sync::Mutex<dialtime::dial_time_groups::ListAll>>);
+#[pyclass(name = "AsyncGroupCursor", module = "dialtime", frozen)]
+pub struct PyAsyncGroupCursor(Arc<tokio::sync::Mutex<dialtime::GroupCursor>>);
 
 #[pymethods]
-impl PyAsyncGroupIterator {
+impl PyAsyncGroupCursor {
     fn __aiter__(slf: Py<Self>) -> Py<Self> {
         slf
     }

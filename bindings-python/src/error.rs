@@ -1,11 +1,13 @@
 //! The one place where a core [`dialtime::Error`] becomes a Python exception. The classes are
-//! defined in Python (`dialtime/_exceptions.py`) so they carry real attributes and pickle.
+//! defined in Python (`dialtime/_exceptions.py`), each naming the core kind it stands for;
+//! this module picks the class by the kind's core name (`ErrorKind::as_str`), so no list of
+//! kinds is typed here.
 
 use dialtime::{Error, ErrorKind};
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::PyDict;
+use pyo3::types::{PyDict, PyTuple};
 
 static EXCEPTIONS: PyOnceLock<Py<PyModule>> = PyOnceLock::new();
 
@@ -34,9 +36,10 @@ pub(crate) fn to_py(py: Python<'_>, err: &Error) -> PyErr {
 
 /// A misuse found by the binding itself (a closed client, no running event loop).
 pub(crate) fn config(py: Python<'_>, message: &str) -> PyErr {
-    instance(py, "ConfigError", message, None).unwrap_or_else(|e| e)
+    instance(py, ErrorKind::Config.as_str(), message, None).unwrap_or_else(|e| e)
 }
 
+/// The attributes every class takes, under the names of README "Names across languages".
 fn build(py: Python<'_>, err: &Error) -> PyResult<PyErr> {
     let kwargs = PyDict::new(py);
     let problems: Vec<(&str, &str)> = err
@@ -44,38 +47,37 @@ fn build(py: Python<'_>, err: &Error) -> PyResult<PyErr> {
         .iter()
         .map(|p| (p.path.as_str(), p.message.as_str()))
         .collect();
-    if let Some(api) = err.api_error() {
-        kwargs.set_item("status_code", api.http_status)?;
-        kwargs.set_item("code", api.code)?;
-        kwargs.set_item("message", &api.message)?;
-        kwargs.set_item("body", &api.body)?;
-        kwargs.set_item("errors", problems)?;
-        if err.kind() == ErrorKind::RateLimited {
-            kwargs.set_item("retry_after", err.retry_after().map(|d| d.as_secs_f64()))?;
-        }
-    } else {
-        match err {
-            Error::Validation(_) => kwargs.set_item("errors", problems)?,
-            Error::Decode { .. } => {
-                kwargs.set_item("status_code", err.http_status())?;
-                kwargs.set_item("body", err.body())?;
-            }
-            _ => {}
-        }
-    }
-    instance(py, err.kind().class_name(), &err.to_string(), Some(&kwargs))
+    kwargs.set_item("problems", problems)?;
+    kwargs.set_item("http_status", err.http_status())?;
+    kwargs.set_item("envelope_code", err.envelope_code())?;
+    kwargs.set_item("api_message", err.api_message())?;
+    kwargs.set_item("body_excerpt", err.body_excerpt())?;
+    kwargs.set_item("retry_after", err.retry_after().map(|d| d.as_secs_f64()))?;
+    instance(py, err.kind().as_str(), &err.to_string(), Some(&kwargs))
 }
 
+/// An instance of the class standing for `kind` (`"internal"` for the binding's own).
 fn instance(
     py: Python<'_>,
-    class: &str,
+    kind: &str,
     text: &str,
     kwargs: Option<&Bound<'_, PyDict>>,
 ) -> PyResult<PyErr> {
     let module =
         EXCEPTIONS.get_or_try_init(py, || py.import("dialtime._exceptions").map(Bound::unbind))?;
-    let value = module.bind(py).getattr(class)?.call((text,), kwargs)?;
+    let class = module.bind(py).call_method1("_class_of", (kind,))?;
+    let value = class.call((text,), kwargs)?;
     Ok(PyErr::from_value(value))
+}
+
+/// The core's kinds as `(name, number)`, in number order: `dialtime._native.ERROR_KINDS`,
+/// which the tests check every exception class against.
+pub(crate) fn kinds(py: Python<'_>) -> PyResult<Bound<'_, PyTuple>> {
+    let kinds: Vec<(&str, u8)> = ErrorKind::ALL
+        .iter()
+        .map(|k| (k.as_str(), k.number()))
+        .collect();
+    PyTuple::new(py, kinds)
 }
 
 /// An awaitable created outside a running event loop.
@@ -91,7 +93,7 @@ pub(crate) fn outside_event_loop(py: Python<'_>) -> PyErr {
 pub(crate) fn panicked(py: Python<'_>) -> PyErr {
     instance(
         py,
-        "DialtimeError",
+        "internal",
         "internal error in dialtime (a bug: please report it)",
         None,
     )

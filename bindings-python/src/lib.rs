@@ -36,14 +36,15 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<client::PyAsyncClient>()?;
     m.add_class::<dial_time_groups::PyDialTimeGroups>()?;
     m.add_class::<dial_time_groups::PyAsyncDialTimeGroups>()?;
-    m.add_class::<dial_time_groups::PyGroupIterator>()?;
-    m.add_class::<dial_time_groups::PyAsyncGroupIterator>()?;
+    m.add_class::<dial_time_groups::PyGroupCursor>()?;
+    m.add_class::<dial_time_groups::PyAsyncGroupCursor>()?;
     m.add_class::<model::PyPage>()?;
     m.add_class::<model::PyTimeRange>()?;
     m.add_class::<model::PyDaySchedule>()?;
     m.add_class::<model::PyDialTimeGroup>()?;
     m.add_class::<emulator::PyEmulator>()?;
     m.add_function(wrap_pyfunction!(validate::validate, m)?)?;
+    m.add("ERROR_KINDS", error::kinds(m.py())?)?;
     m.add_function(wrap_pyfunction!(error::panic_for_tests, m)?)?;
     // Before the interpreter finalizes, no runtime thread may enter Python any more.
     let shutdown = wrap_pyfunction!(runtime::shutdown, m)?;

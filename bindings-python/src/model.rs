@@ -1,7 +1,7 @@
 //! Mirrors `dialtime::model`: read-only, comparable, picklable wrappers of the core structs.
 
 use dialtime::{DaySchedule, DialTimeGroup, Error, Problem, TimeRange};
-use jiff::civil::DateTime;
+use jiff::ZonedDateTime;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDateTime, PyString, PyType, PyTzInfo};
@@ -25,11 +25,32 @@ pub struct PyTimeRange(pub TimeRange);
 
 #[pymethods]
 impl PyTimeRange {
+    /// `begin_time`/`end_time`: `"HH:MM"` strings or `datetime.time` values (whole minutes).
     #[new]
-    fn new(py: Python<'_>, begin_time: &str, end_time: &str) -> PyResult<Self> {
-        TimeRange::parse(begin_time, end_time)
-            .or_raise(py)
-            .map(Self)
+    fn new(
+        py: Python<'_>,
+        begin_time: &Bound<'_, PyAny>,
+        end_time: &Bound<'_, PyAny>,
+    ) -> PyResult<Self> {
+        let begin = crate::payload::time_text(begin_time, "begin_time");
+        let end = crate::payload::time_text(end_time, "end_time");
+        // The core parses what converted (a placeholder stands in for what did not), so every
+        // problem of both fields is reported, in order.
+        let parsed = TimeRange::parse(
+            begin.as_deref().unwrap_or("00:00"),
+            end.as_deref().unwrap_or("24:00"),
+        );
+        if let (Ok(_), Ok(_)) = (&begin, &end) {
+            return parsed.or_raise(py).map(Self);
+        }
+        let mut problems: Vec<Problem> = parsed
+            .err()
+            .map(|e| e.problems().to_vec())
+            .unwrap_or_default();
+        problems.extend(begin.err());
+        problems.extend(end.err());
+        problems.sort_by_key(|p| p.path != "begin_time");
+        Err(Error::Validation(problems)).or_raise(py)
     }
 
     #[getter]
@@ -77,9 +98,10 @@ impl PyDaySchedule {
         DaySchedule::from_number(week, times).or_raise(py).map(Self)
     }
 
+    /// A `dialtime.Weekday` (an int: 0 = Sunday … 6 = Saturday).
     #[getter]
-    fn week(&self) -> u8 {
-        self.0.week.number()
+    fn week<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        weekday(py, self.0.week.number())
     }
 
     #[getter]
@@ -97,7 +119,7 @@ impl PyDaySchedule {
 
     fn __reduce__<'py>(slf: &Bound<'py, Self>) -> Reduced<'py, (u8, Vec<PyTimeRange>)> {
         let me = slf.get();
-        Ok((slf.get_type(), (me.week(), me.times())))
+        Ok((slf.get_type(), (me.0.week.number(), me.times())))
     }
 }
 
@@ -163,12 +185,12 @@ impl PyDialTimeGroup {
     /// Timezone-aware, in Asia/Shanghai.
     #[getter]
     fn created_at<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDateTime>> {
-        china_datetime(py, self.0.created_at)
+        china_datetime(py, &self.0.created_at)
     }
 
     #[getter]
     fn updated_at<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDateTime>> {
-        china_datetime(py, self.0.updated_at)
+        china_datetime(py, &self.0.updated_at)
     }
 
     /// The platform's JSON shape (timestamps as `YYYY-MM-DD HH:MM:SS`, China time).
@@ -192,8 +214,8 @@ impl PyDialTimeGroup {
                 Some(r) => py_repr(py, r)?,
                 None => "None".to_owned(),
             },
-            dialtime::model::format_datetime(&g.created_at),
-            dialtime::model::format_datetime(&g.updated_at),
+            dialtime::model::iso_timestamp(&g.created_at),
+            dialtime::model::iso_timestamp(&g.updated_at),
         ))
     }
 
@@ -291,10 +313,19 @@ fn to_python<'py, T: serde::Serialize>(py: Python<'py>, value: &T) -> PyResult<B
 }
 
 static CHINA: PyOnceLock<Py<PyTzInfo>> = PyOnceLock::new();
+static WEEKDAY: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 
-/// The platform's civil time as an aware `datetime` in Asia/Shanghai (`zoneinfo`, or a fixed
+/// `dialtime.Weekday(n)`.
+fn weekday(py: Python<'_>, n: u8) -> PyResult<Bound<'_, PyAny>> {
+    WEEKDAY
+        .import(py, "dialtime._weekday", "Weekday")?
+        .call1((n,))
+}
+
+/// The platform's time as an aware `datetime` in Asia/Shanghai (`zoneinfo`, or a fixed
 /// +08:00 zone where the tz database is missing: China has had no DST since 1991).
-fn china_datetime(py: Python<'_>, dt: DateTime) -> PyResult<Bound<'_, PyDateTime>> {
+fn china_datetime<'py>(py: Python<'py>, t: &ZonedDateTime) -> PyResult<Bound<'py, PyDateTime>> {
+    let dt = t.with_time_zone(dialtime::platform_zone()).datetime();
     let tz = CHINA.get_or_try_init(py, || {
         PyTzInfo::timezone(py, "Asia/Shanghai")
             .or_else(|_| PyTzInfo::fixed_offset(py, std::time::Duration::from_secs(8 * 3600)))

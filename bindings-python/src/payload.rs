@@ -2,12 +2,12 @@
 //! rule (types of fields, times, weekdays, overlaps) is checked by `dialtime::validate`, so a
 //! payload passed as dicts and one built from `DaySchedule` objects get the same errors.
 
-use dialtime::validate::{
+use dialtime::__private::{
     not_finite, not_json, not_unicode, too_deep, with_index, with_key, MAX_NESTING,
 };
 use dialtime::{DialTimeGroupUpdate, Error, NewDialTimeGroup, Problem};
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
+use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTime, PyTuple};
 use serde_json::{Map, Number, Value};
 
 use crate::model::{PyDaySchedule, PyTimeRange};
@@ -140,6 +140,8 @@ fn convert(obj: &Bound<'_, PyAny>, path: &mut String, depth: usize) -> Result<Va
             items.push(with_index(path, i, |path| convert(&item, path, depth + 1))?);
         }
         Ok(Value::Array(items))
+    } else if obj.is_instance_of::<PyTime>() {
+        time_text(obj, path).map(Value::String)
     } else if let Ok(day) = obj.cast::<PyDaySchedule>() {
         serde_json::to_value(&day.get().0).map_err(|_| not_json(path, "DaySchedule"))
     } else if let Ok(range) = obj.cast::<PyTimeRange>() {
@@ -147,6 +149,50 @@ fn convert(obj: &Bound<'_, PyAny>, path: &mut String, depth: usize) -> Result<Va
     } else {
         Err(not_json(path, &type_name(obj)))
     }
+}
+
+/// A time of day as the text the core reads: a `str` as it is, a `datetime.time` as
+/// `HH:MM:SS[.ffffff]` (the core accepts whole minutes only, and says so). An aware time is
+/// refused: a window's times are wall-clock times of the schedule's zone.
+pub(crate) fn time_text(obj: &Bound<'_, PyAny>, path: &str) -> Result<String, Problem> {
+    if let Ok(s) = obj.cast::<PyString>() {
+        return s
+            .to_cow()
+            .map(|s| s.into_owned())
+            .map_err(|_| not_unicode(path));
+    }
+    if !obj.is_instance_of::<PyTime>() {
+        return Err(Problem::new(
+            path,
+            format!(
+                "must be a time \"HH:MM\" or a datetime.time, got {}",
+                type_name(obj)
+            ),
+        ));
+    }
+    // The limited API has no accessors for `time`: read its attributes.
+    let field = |name: &str| -> Result<u32, Problem> {
+        obj.getattr(name)
+            .and_then(|v| v.extract::<u32>())
+            .map_err(|_| not_json(path, "an unreadable datetime.time"))
+    };
+    if !obj.getattr("tzinfo").is_ok_and(|tz| tz.is_none()) {
+        return Err(Problem::new(
+            path,
+            "must be a naive datetime.time (a wall-clock time of the schedule's zone), got an aware one",
+        ));
+    }
+    let (h, m, sec, us) = (
+        field("hour")?,
+        field("minute")?,
+        field("second")?,
+        field("microsecond")?,
+    );
+    Ok(if us == 0 {
+        format!("{h:02}:{m:02}:{sec:02}")
+    } else {
+        format!("{h:02}:{m:02}:{sec:02}.{us:06}")
+    })
 }
 
 fn type_name(obj: &Bound<'_, PyAny>) -> String {

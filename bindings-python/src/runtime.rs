@@ -33,7 +33,7 @@ where
     F: Future<Output = PyResult<T>> + Send + 'static,
     T: for<'a> IntoPyObject<'a> + Send + 'static,
 {
-    let runtime = dialtime::runtime::shared().or_raise(py)?;
+    let runtime = dialtime::__private::runtime::shared().or_raise(py)?;
     let event_loop = GET_RUNNING_LOOP
         .import(py, "asyncio", "get_running_loop")?
         .call0()

@@ -43,18 +43,18 @@ def test_401_authentication_error_never_shows_the_token(api: Api):
     with pytest.raises(dialtime.AuthenticationError) as info:
         api.create(token=SECRET)
     err = info.value
-    assert err.status_code == 401
-    assert err.code == 401
-    assert err.message
+    assert err.http_status == 401
+    assert err.envelope_code == 401
+    assert err.api_message
     shown = "".join(traceback.format_exception(type(err), err, err.__traceback__))
-    for text in (str(err), repr(err), err.body, shown):
+    for text in (str(err), repr(err), err.body_excerpt, shown):
         assert SECRET not in text
 
 
 def test_403_for_another_users_id(api: Api):
     with pytest.raises(dialtime.AuthenticationError) as info:
         api.create("0c4c3a67-2d4f-4a0c-9b1e-6f1f1d2b9c11")
-    assert info.value.status_code == 403
+    assert info.value.http_status == 403
 
 
 def test_422_lists_the_servers_field_errors(api: Api):
@@ -63,28 +63,28 @@ def test_422_lists_the_servers_field_errors(api: Api):
         api.create()
     err = info.value
     assert type(err) is dialtime.APIError
-    assert err.status_code == 422
-    assert err.errors == [("content.0.week", "week 必须在 0-6 之间"), ("name", "name 不能为空")]
+    assert err.http_status == 422
+    assert err.problems == [("content.0.week", "week 必须在 0-6 之间"), ("name", "name 不能为空")]
 
 
 def test_error_envelope_inside_a_200(api: Api):
     api.emu.push_fault(status=200, code=404, message="用户不存在")
     with pytest.raises(dialtime.NotFoundError) as info:
         api.create()
-    assert (info.value.status_code, info.value.code, info.value.message) == (200, 404, "用户不存在")
+    assert (info.value.http_status, info.value.envelope_code, info.value.api_message) == (200, 404, "用户不存在")
 
 
 def test_404_for_an_unknown_route(api: Api):
     with pytest.raises(dialtime.NotFoundError) as info:
         api.create(base_url=api.emu.base_url + "/not-here")
-    assert info.value.status_code == 404
+    assert info.value.http_status == 404
 
 
 def test_429_rate_limit_with_retry_after(api: Api):
     api.emu.push_fault(status=429, retry_after="7")
     with pytest.raises(dialtime.RateLimitError) as info:
         api.create()
-    assert info.value.status_code == 429
+    assert info.value.http_status == 429
     assert info.value.retry_after == 7.0
 
 
@@ -100,7 +100,7 @@ def test_5xx_server_error_and_a_create_is_not_repeated(api: Api, status: int):
     before = api.emu.request_count
     with pytest.raises(dialtime.ServerError) as info:
         api.create(max_retries=2)
-    assert info.value.status_code == status
+    assert info.value.http_status == status
     assert api.emu.request_count == before + 1
 
 
@@ -108,8 +108,8 @@ def test_malformed_body_is_a_decode_error(api: Api):
     api.emu.push_fault(status=200, body="<html>gateway</html>")
     with pytest.raises(dialtime.DecodeError) as info:
         api.create()
-    assert info.value.status_code == 200
-    assert info.value.body == "<html>gateway</html>"
+    assert info.value.http_status == 200
+    assert info.value.body_excerpt == "<html>gateway</html>"
 
 
 def test_timeout(api: Api):
@@ -175,10 +175,23 @@ def test_closed_client_is_a_config_error(emulator):
         asyncio.run(run())
 
 
-def test_async_call_outside_an_event_loop_is_a_config_error(emulator):
+def test_a_forgotten_await_sends_nothing_and_warns(emulator):
     client = dialtime.AsyncClient(emulator.token, base_url=emulator.base_url)
+    pending = client.dial_time_groups.create(emulator.user_id, **_payload())
+    assert asyncio.iscoroutine(pending)
+    with pytest.warns(RuntimeWarning, match="never awaited"):
+        del pending
+        import gc
+
+        gc.collect()
+    assert emulator.request_count == 0
+
+
+def test_a_native_awaitable_outside_asyncio_is_a_config_error(emulator):
+    client = dialtime.AsyncClient(emulator.token, base_url=emulator.base_url)
+    native = client.dial_time_groups._native
     with pytest.raises(dialtime.ConfigError, match="event loop"):
-        client.dial_time_groups.create(emulator.user_id, **_payload())
+        native.create(emulator.user_id, **_payload())
 
 
 def test_async_validation_errors_raise_when_awaited(emulator):
@@ -191,19 +204,19 @@ def test_async_validation_errors_raise_when_awaited(emulator):
         return info.value
 
     err = asyncio.run(run())
-    assert [p for p, _ in err.errors] == ["user_id"]
+    assert [p for p, _ in err.problems] == ["user_id"]
 
 
 EXAMPLES = [
-    dialtime.ValidationError("bad", errors=[("name", "must not be empty")]),
-    dialtime.APIError("x", status_code=422, code=422, message="m", body="{}", errors=[("a", "b")]),
-    dialtime.AuthenticationError("x", status_code=401, code=401, message="m", body="{}"),
-    dialtime.NotFoundError("x", status_code=404, message="m"),
-    dialtime.RateLimitError("x", status_code=429, retry_after=1.5),
-    dialtime.ServerError("x", status_code=503),
+    dialtime.ValidationError("bad", problems=[("name", "must not be empty")]),
+    dialtime.APIError("x", http_status=422, envelope_code=422, api_message="m", body_excerpt="{}", problems=[("a", "b")]),
+    dialtime.AuthenticationError("x", http_status=401, envelope_code=401, api_message="m", body_excerpt="{}"),
+    dialtime.NotFoundError("x", http_status=404, api_message="m"),
+    dialtime.RateLimitError("x", http_status=429, retry_after=1.5),
+    dialtime.ServerError("x", http_status=503),
     dialtime.APIConnectionError("refused"),
     dialtime.APITimeoutError("slow"),
-    dialtime.DecodeError("x", status_code=200, body="<html>"),
+    dialtime.DecodeError("x", http_status=200, body_excerpt="<html>"),
     dialtime.ConfigError("no token"),
 ]
 
@@ -221,7 +234,7 @@ def test_raised_exceptions_pickle(api: Api):
     with pytest.raises(dialtime.RateLimitError) as info:
         api.create()
     back = pickle.loads(pickle.dumps(info.value))
-    assert (back.status_code, back.retry_after, back.body) == (429, 3.0, info.value.body)
+    assert (back.http_status, back.retry_after, back.body_excerpt) == (429, 3.0, info.value.body_excerpt)
 
 
 def _payload():

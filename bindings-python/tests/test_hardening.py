@@ -104,7 +104,7 @@ def test_hostile_values_get_clear_errors_quickly(api):
     for payload in hostile:
         with pytest.raises(dialtime.ValidationError) as caught:
             api.create(**payload)
-        assert len(caught.value.errors) <= 101
+        assert len(caught.value.problems) <= 101
         assert len(str(caught.value)) < 40_000
     assert api.emu.request_count == 0
 
@@ -113,7 +113,7 @@ def test_a_million_problems_are_capped_with_a_summary():
     payload = {**DOCUMENTED, "content": [{"week": 1, "times": [{"begin_time": "10:00", "end_time": "09:00"}] * 1_000_000}]}
     with pytest.raises(dialtime.ValidationError) as caught:
         dialtime.validate(payload)
-    errors = caught.value.errors
+    errors = caught.value.problems
     assert len(errors) == 101
     assert errors[-1][0] == "$" and "999900 more" in errors[-1][1]
 
@@ -127,7 +127,7 @@ def test_a_long_echoed_token_never_shows(emulator):
         with pytest.raises(dialtime.AuthenticationError) as caught:
             client.dial_time_groups.create(emulator.user_id, **DOCUMENTED)
         e = caught.value
-        shown = " ".join([str(e), repr(e), e.body, e.message, repr(client), repr(e.__dict__)])
+        shown = " ".join([str(e), repr(e), e.body_excerpt, e.api_message or "", repr(client), repr(e.__dict__)])
         for secret in (token, escaped):
             assert secret[:40] not in shown
 
@@ -196,4 +196,4 @@ def test_page_numbers_are_checked_not_wrapped(api):
     for page in (0, -1, 2**32, 2**40):
         with pytest.raises(dialtime.ValidationError) as caught:
             client.dial_time_groups.list(api.emu.user_id, page=page)
-        assert caught.value.errors[0][0] == "page"
+        assert caught.value.problems[0][0] == "page"

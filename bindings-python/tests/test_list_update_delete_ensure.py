@@ -78,7 +78,7 @@ def test_update_is_partial_and_moves_the_default(client, emulator):
     assert not groups.update(emulator.user_id, a.id, name="A").is_default
     with pytest.raises(dialtime.ValidationError) as info:
         groups.update(emulator.user_id, a.id, name="", content=[day(9)], is_default="yes")
-    assert [p for p, _ in info.value.errors] == ["name", "content[0].week", "is_default"]
+    assert [p for p, _ in info.value.problems] == ["name", "content[0].week", "is_default"]
 
 
 def test_delete_and_not_found_in_every_scope(client, emulator):
@@ -117,7 +117,7 @@ def test_ensure_created_unchanged_updated(client, emulator):
     groups.create(emulator.user_id, **wanted)
     with pytest.raises(dialtime.ValidationError) as info:
         groups.ensure(emulator.user_id, **wanted)
-    assert str(g1.id) in info.value.errors[0][1]
+    assert str(g1.id) in info.value.problems[0][1]
 
 
 UPDATES = vectors("update_payloads.json")
@@ -142,7 +142,7 @@ def test_update_vectors_valid(case, client, emulator):
 def test_update_vectors_invalid(case, client, emulator):
     with pytest.raises(dialtime.ValidationError) as info:
         client.dial_time_groups.update(emulator.user_id, 1, **case["payload"])
-    assert [p for p, _ in info.value.errors] == case["problems"]
+    assert [p for p, _ in info.value.problems] == case["problems"]
     assert emulator.request_count == 0
 
 

@@ -26,7 +26,7 @@ def test_time_range():
 def test_time_range_rejects_bad_times_naming_both_fields():
     with pytest.raises(dialtime.ValidationError) as info:
         dialtime.TimeRange("25:00", "8h")
-    assert [p for p, _ in info.value.errors] == ["begin_time", "end_time"]
+    assert [p for p, _ in info.value.problems] == ["begin_time", "end_time"]
 
 
 def test_models_are_read_only():
@@ -48,8 +48,8 @@ def test_day_schedule():
 def test_day_schedule_rejects_a_weekday_out_of_range(week):
     with pytest.raises(dialtime.ValidationError) as info:
         dialtime.DaySchedule(week=week, times=[])
-    assert info.value.errors[0][0] == "week"
-    assert str(week) in info.value.errors[0][1]
+    assert info.value.problems[0][0] == "week"
+    assert str(week) in info.value.problems[0][1]
 
 
 @pytest.mark.parametrize(

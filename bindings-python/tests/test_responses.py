@@ -49,14 +49,14 @@ def test_errors_map_to_their_exception_class(case, api: Api):
         api.create()
     err = info.value
     assert type(err) is CLASSES[expected["kind"]], str(err)
-    assert err.status_code == expected["http_status"]
+    assert err.http_status == expected["http_status"]
     # The start of the raw body, kept for diagnosis.
-    assert case["body"].startswith(err.body.rstrip("…"))
-    assert len(err.body) >= min(len(case["body"].encode()), 512) // 4
+    assert case["body"].startswith(err.body_excerpt.rstrip("…"))
+    assert len(err.body_excerpt) >= min(len(case["body"].encode()), 512) // 4
     if isinstance(err, dialtime.APIError):
-        assert err.code == expected["code"]
-        assert err.message == expected["message"]
-        assert [path for path, _ in err.errors] == expected["problems"]
+        assert err.envelope_code == expected["code"]
+        assert err.api_message == expected["message"]
+        assert [path for path, _ in err.problems] == expected["problems"]
     if isinstance(err, dialtime.RateLimitError):
         ms = expected["retry_after_ms"]
         assert err.retry_after == (None if ms is None else ms / 1000)

@@ -29,8 +29,8 @@ def test_valid_payloads_are_saved_in_canonical_form(case, api: Api):
 def test_invalid_payloads_list_every_problem_path(case):
     with pytest.raises(dialtime.ValidationError) as info:
         dialtime.validate(case["payload"])
-    assert [path for path, _ in info.value.errors] == case["problems"]
-    assert all(message for _, message in info.value.errors)
+    assert [path for path, _ in info.value.problems] == case["problems"]
+    assert all(message for _, message in info.value.problems)
     assert isinstance(info.value, ValueError)
 
 
@@ -46,7 +46,7 @@ def test_invalid_payloads_are_refused_before_sending(case, api: Api):
     before = api.emu.request_count
     with pytest.raises(dialtime.ValidationError) as info:
         api.create(**case["payload"])
-    assert [path for path, _ in info.value.errors] == case["problems"]
+    assert [path for path, _ in info.value.problems] == case["problems"]
     assert api.emu.request_count == before
 
 
@@ -61,20 +61,20 @@ def test_typed_and_dict_content_are_checked_alike():
     payload["content"] = [day.to_dict() for day in typed]
     with pytest.raises(dialtime.ValidationError) as dict_error:
         dialtime.validate(payload)
-    assert typed_error.value.errors == dict_error.value.errors
-    assert [p for p, _ in typed_error.value.errors] == ["content[1].week", "content[1].times[0].end_time"]
+    assert typed_error.value.problems == dict_error.value.problems
+    assert [p for p, _ in typed_error.value.problems] == ["content[1].week", "content[1].times[0].end_time"]
 
 
 def test_values_that_are_not_json_name_their_path():
     payload = {"name": object(), "content": [], "is_default": False, "skip_holiday": False}
     with pytest.raises(dialtime.ValidationError) as info:
         dialtime.validate(payload)
-    assert info.value.errors[0][0] == "name"
-    assert "object" in info.value.errors[0][1]
+    assert info.value.problems[0][0] == "name"
+    assert "object" in info.value.problems[0][1]
 
 
 def test_non_finite_numbers_are_refused():
     payload = {"name": "x", "content": [{"week": float("nan"), "times": []}], "is_default": False, "skip_holiday": False}
     with pytest.raises(dialtime.ValidationError) as info:
         dialtime.validate(payload)
-    assert info.value.errors[0][0] == "content[0].week"
+    assert info.value.problems[0][0] == "content[0].week"

@@ -1,5 +1,5 @@
 //! The blocking client: a facade that drives the async [`Client`] on the shared runtime
-//! (see [`crate::runtime`]). Same surface, same errors.
+//! that dialtime starts lazily (one per process, fork-safe). Same surface, same errors.
 
 use std::fmt;
 
@@ -23,10 +23,12 @@ impl BlockingClient {
         ClientBuilder::new().build_blocking()
     }
 
+    /// A [`ClientBuilder`]; finish it with [`ClientBuilder::build_blocking`].
     pub fn builder() -> ClientBuilder {
         ClientBuilder::new()
     }
 
+    /// The dial-time-group resource.
     pub fn dial_time_groups(&self) -> DialTimeGroups<'_> {
         DialTimeGroups {
             client: &self.inner,
@@ -84,9 +86,9 @@ impl DialTimeGroups<'_> {
 
     /// Every group, page after page, as an iterator (see [`crate::DialTimeGroups::list_all`]):
     /// the next page is fetched only when the previous one is used up.
-    pub fn list_all(&self, user_id: &str, sub_user_id: Option<&str>) -> ListAll {
-        ListAll {
-            walk: self.client.dial_time_groups().pages(user_id, sub_user_id),
+    pub fn list_all(&self, user_id: &str, sub_user_id: Option<&str>) -> GroupCursor {
+        GroupCursor {
+            walk: self.client.dial_time_groups().cursor(user_id, sub_user_id),
             done: false,
         }
     }
@@ -112,12 +114,12 @@ impl DialTimeGroups<'_> {
 
 /// The iterator of [`DialTimeGroups::list_all`]: `Result<DialTimeGroup>` items; after an error
 /// it ends. Owns a handle on the client.
-pub struct ListAll {
-    walk: crate::dial_time_groups::ListAll,
+pub struct GroupCursor {
+    walk: crate::dial_time_groups::GroupCursor,
     done: bool,
 }
 
-impl Iterator for ListAll {
+impl Iterator for GroupCursor {
     type Item = Result<DialTimeGroup>;
 
     fn next(&mut self) -> Option<Self::Item> {
@@ -134,4 +136,4 @@ impl Iterator for ListAll {
     }
 }
 
-impl std::iter::FusedIterator for ListAll {}
+impl std::iter::FusedIterator for GroupCursor {}

@@ -149,15 +149,15 @@ impl<'c> DialTimeGroups<'c> {
         user_id: &str,
         sub_user_id: Option<&str>,
     ) -> impl Stream<Item = Result<DialTimeGroup>> + Send + 'static {
-        futures_util::stream::unfold(self.pages(user_id, sub_user_id), |mut pages| async move {
+        futures_util::stream::unfold(self.cursor(user_id, sub_user_id), |mut pages| async move {
             pages.next().await.map(|item| (item, pages))
         })
     }
 
     /// The same walk as [`Self::list_all`] as an owned cursor with `next().await`, for code
     /// (and bindings) that drive it by hand.
-    pub fn pages(&self, user_id: &str, sub_user_id: Option<&str>) -> ListAll {
-        ListAll {
+    pub fn cursor(&self, user_id: &str, sub_user_id: Option<&str>) -> GroupCursor {
+        GroupCursor {
             client: self.client.clone(),
             user_id: user_id.to_owned(),
             sub_user_id: sub_user_id.map(str::to_owned),
@@ -173,14 +173,14 @@ pub const MAX_LIST_PAGES: u32 = 1_000;
 
 /// Every group of a user, page by page: see [`DialTimeGroups::list_all`]. Owns a handle on
 /// the client (cheap: the pool is shared).
-pub struct ListAll {
+pub struct GroupCursor {
     client: Client,
     user_id: String,
     sub_user_id: Option<String>,
     pager: Pager<DialTimeGroup>,
 }
 
-impl ListAll {
+impl GroupCursor {
     /// The next group, fetching a page when needed; `None` at the end. After an error the
     /// walk ends.
     pub async fn next(&mut self) -> Option<Result<DialTimeGroup>> {
@@ -243,35 +243,24 @@ impl DialTimeGroups<'_> {
                 found.push(saved);
             }
         }
-        match found.len() {
-            0 => Ok((self.create(user_id, group).await?, Outcome::Created)),
-            1 => {
-                let saved = found.remove(0);
-                if group.matches(&saved) {
-                    return Ok((saved, Outcome::Unchanged));
-                }
-                let changes = DialTimeGroupUpdate {
-                    name: group.name.clone(),
-                    content: Some(group.content.clone()),
-                    is_default: Some(group.is_default),
-                    skip_holiday: Some(group.skip_holiday),
-                    sub_user_id: group.sub_user_id.clone(),
-                };
-                let updated = self.update(user_id, saved.id, &changes).await?;
-                Ok((updated, Outcome::Updated))
-            }
-            n => {
-                let ids: Vec<String> = found.iter().map(|g| g.id.to_string()).collect();
-                Err(crate::Error::Validation(vec![crate::Problem::new(
-                    "name",
-                    format!(
-                        "{n} groups are already named {:?} (ids {}): ensure needs the name to be unique",
-                        group.name,
-                        ids.join(", ")
-                    ),
-                )]))
-            }
+        let mut check = Checker::default();
+        check.unique_name(&group.name, &found.iter().map(|g| g.id).collect::<Vec<_>>());
+        check.finish()?;
+        let Some(saved) = found.pop() else {
+            return Ok((self.create(user_id, group).await?, Outcome::Created));
+        };
+        if group.matches(&saved) {
+            return Ok((saved, Outcome::Unchanged));
         }
+        let changes = DialTimeGroupUpdate {
+            name: group.name.clone(),
+            content: Some(group.content.clone()),
+            is_default: Some(group.is_default),
+            skip_holiday: Some(group.skip_holiday),
+            sub_user_id: group.sub_user_id.clone(),
+        };
+        let updated = self.update(user_id, saved.id, &changes).await?;
+        Ok((updated, Outcome::Updated))
     }
 }
 

@@ -1,8 +1,13 @@
 //! The one error type of dialtime.
 //!
 //! Every fallible function in the crate returns [`Error`]. Its [`ErrorKind`] is stable: each
-//! binding maps it exactly once (Python exception classes, Node error codes, C status values).
-//! No variant ever holds the API token.
+//! binding maps it exactly once (Python exception classes, Node error classes, C status
+//! values), taking the kind's name from [`ErrorKind::as_str`] and its number from
+//! [`ErrorKind::number`]. No variant ever holds the API token.
+//!
+//! The concepts an error carries, by their names in every language (README, "Names across
+//! languages"): `kind`, `http_status`, `envelope_code`, `message` (the full text: `Display`),
+//! `api_message` (the platform's own message), `problems`, `body_excerpt`, `retry_after`.
 
 use std::fmt;
 use std::time::Duration;
@@ -13,11 +18,14 @@ use std::time::Duration;
 /// `user_id`. `message` names the rule and the offending value.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Problem {
+    /// Where: `name`, `content[1].times[0].end_time`, `$` for the payload itself.
     pub path: String,
+    /// Which rule, and what was given.
     pub message: String,
 }
 
 impl Problem {
+    /// A problem at `path`.
     pub fn new(path: impl Into<String>, message: impl Into<String>) -> Self {
         Self {
             path: path.into(),
@@ -74,38 +82,65 @@ impl fmt::Display for Problem {
 
 /// What the platform answered when it refused a request.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ApiError {
     /// The HTTP status of the response (200 for an error envelope inside a 200).
     pub http_status: u16,
     /// The envelope's `code`, when the body had one.
-    pub code: Option<i64>,
+    pub envelope_code: Option<i64>,
     /// The envelope's `message`, or the HTTP reason when the body had none.
-    pub message: String,
+    pub api_message: String,
     /// Field errors (`errors` of a 422), one entry per message.
-    pub errors: Vec<Problem>,
-    /// The start of the raw response body, for diagnostics.
-    pub body: String,
+    pub problems: Vec<Problem>,
+    /// The start of the raw response body, for diagnostics (never with the token).
+    pub body_excerpt: String,
 }
 
 /// The kind of an [`Error`], without its details. Stable: bindings map it one to one, and the
 /// numbers are the C ABI's `dialtime_status` values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[repr(u8)]
+#[non_exhaustive]
 pub enum ErrorKind {
+    /// The input breaks a rule; nothing was sent.
     Validation = 1,
+    /// HTTP 401 or 403.
     Authentication = 2,
+    /// HTTP 404.
     NotFound = 3,
+    /// HTTP 429.
     RateLimited = 4,
+    /// Any other refusal: 422, another 4xx, an error envelope inside a 2xx.
     Api = 5,
+    /// HTTP 5xx.
     Server = 6,
+    /// No complete answer within the timeout.
     Timeout = 7,
+    /// The connection could not be made or broke before an answer arrived.
     Connection = 8,
+    /// The answer was not the documented shape.
     Decode = 9,
+    /// The client is misconfigured or misused.
     Config = 10,
 }
 
 impl ErrorKind {
-    /// A stable lower-case name (`"rate_limited"`), used as the error code in bindings.
+    /// Every kind, in number order: bindings and their tests enumerate it, so no language
+    /// keeps its own copy of the list.
+    pub const ALL: [ErrorKind; 10] = [
+        ErrorKind::Validation,
+        ErrorKind::Authentication,
+        ErrorKind::NotFound,
+        ErrorKind::RateLimited,
+        ErrorKind::Api,
+        ErrorKind::Server,
+        ErrorKind::Timeout,
+        ErrorKind::Connection,
+        ErrorKind::Decode,
+        ErrorKind::Config,
+    ];
+
+    /// A stable lower-case name (`"rate_limited"`): the `kind` attribute in every binding.
     pub fn as_str(self) -> &'static str {
         match self {
             ErrorKind::Validation => "validation",
@@ -121,21 +156,9 @@ impl ErrorKind {
         }
     }
 
-    /// The error class the Python and Node bindings raise for this kind (`ValidationError`,
-    /// `RateLimitError`, …): one list, so the two cannot drift apart.
-    pub fn class_name(self) -> &'static str {
-        match self {
-            ErrorKind::Validation => "ValidationError",
-            ErrorKind::Authentication => "AuthenticationError",
-            ErrorKind::NotFound => "NotFoundError",
-            ErrorKind::RateLimited => "RateLimitError",
-            ErrorKind::Api => "APIError",
-            ErrorKind::Server => "ServerError",
-            ErrorKind::Timeout => "APITimeoutError",
-            ErrorKind::Connection => "APIConnectionError",
-            ErrorKind::Decode => "DecodeError",
-            ErrorKind::Config => "ConfigError",
-        }
+    /// The stable number (1–10): the C ABI's `dialtime_status` value.
+    pub fn number(self) -> u8 {
+        self as u8
     }
 }
 
@@ -150,7 +173,7 @@ impl fmt::Display for ErrorKind {
 #[non_exhaustive]
 pub enum Error {
     /// The payload or an argument breaks dialtime's rules; nothing was sent.
-    /// Holds every problem found, in payload order.
+    /// Holds every problem found, in payload order (at most [`MAX_PROBLEMS`] and a summary).
     Validation(Vec<Problem>),
     /// 401 or 403: the token is missing, wrong, expired, or lacks access.
     Authentication(ApiError),
@@ -158,7 +181,9 @@ pub enum Error {
     NotFound(ApiError),
     /// 429: too many requests. `retry_after` is the server's `Retry-After`, when given.
     RateLimited {
+        /// The answer.
         error: ApiError,
+        /// The server's `Retry-After`, when given (capped at a year).
         retry_after: Option<Duration>,
     },
     /// Any other error answer (a 422, another 4xx, an error envelope inside a 200).
@@ -166,22 +191,36 @@ pub enum Error {
     /// 5xx.
     Server(ApiError),
     /// No complete answer within the configured timeout.
-    Timeout { message: String },
+    Timeout {
+        /// What timed out.
+        message: String,
+    },
     /// The connection could not be made or broke before an answer arrived.
-    Connection { message: String },
+    Connection {
+        /// What happened, with the transport's causes.
+        message: String,
+    },
     /// The answer was not the documented shape.
     Decode {
+        /// The HTTP status of the answer.
         http_status: u16,
+        /// What was expected.
         expected: String,
+        /// Why the answer is not that.
         detail: String,
-        body: String,
+        /// The start of the raw body (never with the token).
+        body_excerpt: String,
     },
     /// The client is misconfigured or misused: bad base URL, bad token, bad certificate,
     /// the blocking client called inside an async runtime.
-    Config { message: String },
+    Config {
+        /// What is wrong, naming the setting.
+        message: String,
+    },
 }
 
 impl Error {
+    /// The kind, for matching without the details.
     pub fn kind(&self) -> ErrorKind {
         match self {
             Error::Validation(_) => ErrorKind::Validation,
@@ -217,14 +256,25 @@ impl Error {
         }
     }
 
+    /// The envelope's `code`, when the platform's answer had one.
+    pub fn envelope_code(&self) -> Option<i64> {
+        self.api_error().and_then(|e| e.envelope_code)
+    }
+
+    /// The platform's own message (the envelope's `message`), when it answered.
+    pub fn api_message(&self) -> Option<&str> {
+        self.api_error().map(|e| e.api_message.as_str())
+    }
+
     /// The validation problems (client side), or the field errors the server returned.
     pub fn problems(&self) -> &[Problem] {
         match self {
             Error::Validation(problems) => problems,
-            _ => self.api_error().map_or(&[], |e| &e.errors),
+            _ => self.api_error().map_or(&[], |e| &e.problems),
         }
     }
 
+    /// The server's `Retry-After`, for a 429 that sent one.
     pub fn retry_after(&self) -> Option<Duration> {
         match self {
             Error::RateLimited { retry_after, .. } => *retry_after,
@@ -233,10 +283,10 @@ impl Error {
     }
 
     /// The start of the raw response body, when there was one.
-    pub fn body(&self) -> Option<&str> {
+    pub fn body_excerpt(&self) -> Option<&str> {
         match self {
-            Error::Decode { body, .. } => Some(body),
-            _ => self.api_error().map(|e| e.body.as_str()),
+            Error::Decode { body_excerpt, .. } => Some(body_excerpt),
+            _ => self.api_error().map(|e| e.body_excerpt.as_str()),
         }
     }
 
@@ -265,7 +315,11 @@ impl fmt::Display for Error {
                 Ok(())
             }
             Error::RateLimited { error, retry_after } => {
-                write!(f, "rate limited (HTTP {}): {}", error.http_status, error.message)?;
+                write!(
+                    f,
+                    "rate limited (HTTP {}): {}",
+                    error.http_status, error.api_message
+                )?;
                 if let Some(d) = retry_after {
                     write!(f, " (retry after {} s)", d.as_secs_f64())?;
                 }
@@ -279,11 +333,11 @@ impl fmt::Display for Error {
                     _ => "API error",
                 };
                 write!(f, "{what} (HTTP {}", e.http_status)?;
-                if let Some(code) = e.code.filter(|c| *c != i64::from(e.http_status)) {
+                if let Some(code) = e.envelope_code.filter(|c| *c != i64::from(e.http_status)) {
                     write!(f, ", code {code}")?;
                 }
-                write!(f, "): {}", e.message)?;
-                for p in &e.errors {
+                write!(f, "): {}", e.api_message)?;
+                for p in &e.problems {
                     write!(f, "; {p}")?;
                 }
                 Ok(())
@@ -294,10 +348,10 @@ impl fmt::Display for Error {
                 http_status,
                 expected,
                 detail,
-                body,
+                body_excerpt,
             } => write!(
                 f,
-                "unexpected response (HTTP {http_status}): expected {expected}: {detail}; body starts: {body:?}"
+                "unexpected response (HTTP {http_status}): expected {expected}: {detail}; body starts: {body_excerpt:?}"
             ),
             Error::Config { message } => write!(f, "configuration error: {message}"),
         }
@@ -306,4 +360,5 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
+/// `Result` with [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -9,10 +9,16 @@
 //! - [`Client`] (async) and [`BlockingClient`], built with [`ClientBuilder`].
 //! - [`Error`]: one error type with a stable [`ErrorKind`].
 //!
-//! ```no_run
+//! ```
 //! use dialtime::{BlockingClient, NewDialTimeGroup, Weekday};
+//! # let emu = dialtime_emulator::Emulator::builder()
+//! #     .user_id("5832d184-dd53-42a0-8ace-0bf8d660f4cc")
+//! #     .start()
+//! #     .unwrap();
+//! # let (url, token) = (emu.base_url(), emu.token());
 //!
-//! let client = BlockingClient::builder().token("…").build_blocking()?;
+//! // Without a base URL: DIALTIME_BASE_URL, else the platform's public URL.
+//! let client = BlockingClient::builder().base_url(url).token(token).build_blocking()?;
 //! let group = NewDialTimeGroup::builder("周一周三拨打")
 //!     .window(Weekday::Monday, "08:00", "20:00")
 //!     .window(Weekday::Wednesday, "08:00", "12:00")
@@ -21,7 +27,8 @@
 //! let saved = client
 //!     .dial_time_groups()
 //!     .create("5832d184-dd53-42a0-8ace-0bf8d660f4cc", &group)?;
-//! println!("{} saved with id {}", saved.name, saved.id);
+//! assert_eq!(saved.name, "周一周三拨打");
+//! println!("{} saved with id {} at {}", saved.name, saved.id, saved.created_at);
 //! # Ok::<(), dialtime::Error>(())
 //! ```
 
@@ -36,19 +43,23 @@
         clippy::panic
     )
 )]
+#![warn(missing_docs)]
 
 pub mod blocking;
 pub mod client;
 pub mod dial_time_groups;
 pub mod error;
 pub mod model;
-pub mod runtime;
+mod runtime;
 pub mod validate;
+
+#[doc(hidden)]
+pub mod __private;
 
 pub use blocking::BlockingClient;
 pub use client::config::{ClientBuilder, Token};
 pub use client::Client;
-pub use dial_time_groups::DialTimeGroups;
+pub use dial_time_groups::{DialTimeGroups, GroupCursor};
 pub use error::{ApiError, Error, ErrorKind, Problem, Result};
 pub use model::lenient::platform_zone;
 pub use model::{

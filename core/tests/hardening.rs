@@ -118,7 +118,7 @@ fn a_token_echoed_back_never_shows_whatever_its_length_or_escaping() {
                 .dial_time_groups()
                 .create(emu.user_id(), &group("x"))
                 .unwrap_err();
-            let shown = format!("{err} {err:?} {:?}", err.body());
+            let shown = format!("{err} {err:?} {:?}", err.body_excerpt());
             let problems = format!("{:?}", err.problems());
             for secret in [&token, &escaped] {
                 // Any 40-character window of the secret would be a leak.

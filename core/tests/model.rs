@@ -28,12 +28,17 @@ fn times_parse_padded_or_not_and_print_padded() {
     for bad in ["24:01", "25:00", "99:99", "12:60"] {
         assert_eq!(TimeOfDay::parse(bad), Err(TimeParseError::Range), "{bad:?}");
     }
-    // Reading what the platform sends is more tolerant than what callers may write.
-    assert_eq!(
-        TimeOfDay::parse_lenient("08:30:00").unwrap().to_string(),
-        "08:30"
-    );
-    assert!(TimeOfDay::parse("08:30:00").is_err());
+    // Whole-minute seconds (a time-of-day type's form, a database TIME) are read as HH:MM;
+    // other seconds are not minute precision.
+    assert_eq!(TimeOfDay::parse("08:30:00").unwrap().to_string(), "08:30");
+    assert_eq!(TimeOfDay::parse("8:30:00").unwrap().to_string(), "08:30");
+    assert_eq!(TimeOfDay::parse("08:30:15"), Err(TimeParseError::Format));
+    // jiff's civil time: whole minutes convert, 24:00 has no civil time.
+    let t = jiff::civil::time(9, 5, 0, 0);
+    assert_eq!(TimeOfDay::try_from(t).unwrap().to_string(), "09:05");
+    assert!(TimeOfDay::try_from(jiff::civil::time(9, 5, 1, 0)).is_err());
+    assert_eq!(TimeOfDay::parse("09:05").unwrap().to_civil(), Some(t));
+    assert_eq!(TimeOfDay::END_OF_DAY.to_civil(), None);
     assert_eq!(TimeOfDay::new(24, 1), None);
     assert_eq!(TimeOfDay::from_minutes(1441), None);
 }
@@ -174,7 +179,7 @@ fn a_day_from_a_raw_week_number_names_the_field() {
 
 #[test]
 fn binding_timeouts_must_be_positive_and_finite() {
-    use dialtime::client::config::{timeout_from_millis, timeout_from_secs};
+    use dialtime::__private::{timeout_from_millis, timeout_from_secs};
     use std::time::Duration;
     assert_eq!(
         timeout_from_secs("timeout", 1.5).unwrap(),

@@ -1,7 +1,7 @@
 //! No input makes dialtime panic: random payloads go through validation, random bytes through
 //! response decoding, random strings through the time parser.
 
-use dialtime::client::response::{self, RawResponse};
+use dialtime::__private::RawResponse;
 use dialtime::{validate, DialTimeGroup, TimeOfDay};
 use proptest::prelude::*;
 use serde_json::{json, Value};
@@ -56,13 +56,13 @@ proptest! {
     #[test]
     fn decoding_arbitrary_bytes_never_panics(status in 100u16..600, body in prop::collection::vec(any::<u8>(), 0..300)) {
         let raw = RawResponse { status, retry_after: None, body: body.into() };
-        let _ = response::decode::<DialTimeGroup>(&raw, "a group", "secret");
+        let _ = dialtime::__private::decode::<DialTimeGroup>(&raw, "a group", "secret");
     }
 
     #[test]
     fn arbitrary_bytes_in_a_200_are_a_decode_error(body in prop::collection::vec(any::<u8>(), 0..300)) {
         let raw = RawResponse { status: 200, retry_after: None, body: body.into() };
-        let err = response::decode::<DialTimeGroup>(&raw, "a group", "").unwrap_err();
+        let err = dialtime::__private::decode::<DialTimeGroup>(&raw, "a group", "").unwrap_err();
         prop_assert_eq!(err.kind(), dialtime::ErrorKind::Decode);
         prop_assert_eq!(err.http_status(), Some(200));
     }
@@ -71,7 +71,7 @@ proptest! {
     fn decoding_arbitrary_success_envelopes_never_panics(data in payload_like()) {
         let body = json!({"code": 200, "status": "success", "data": data}).to_string();
         let raw = RawResponse { status: 200, retry_after: None, body: body.into() };
-        if let Err(e) = response::decode::<DialTimeGroup>(&raw, "a group", "") {
+        if let Err(e) = dialtime::__private::decode::<DialTimeGroup>(&raw, "a group", "") {
             prop_assert_eq!(e.kind(), dialtime::ErrorKind::Decode);
         }
     }

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use dialtime::client::response::{self, RawResponse};
+use dialtime::__private::RawResponse;
 use dialtime::{validate, DialTimeGroup, NewDialTimeGroup};
 use serde_json::Value;
 
@@ -110,7 +110,7 @@ fn raw(case: &Value) -> RawResponse {
     let retry_after = case["headers"]
         .get("retry-after")
         .and_then(Value::as_str)
-        .and_then(response::parse_retry_after);
+        .and_then(dialtime::__private::parse_retry_after);
     RawResponse {
         status: case["status"].as_u64().unwrap() as u16,
         retry_after,
@@ -125,7 +125,8 @@ fn responses_decode_or_fail_as_the_vectors_say() {
     assert!(cases.len() >= 20);
     for case in cases {
         let name = case["name"].as_str().unwrap();
-        let result = response::decode::<DialTimeGroup>(&raw(case), "a dial time group", "");
+        let result =
+            dialtime::__private::decode::<DialTimeGroup>(&raw(case), "a dial time group", "");
         match (&case.get("group"), result) {
             (Some(expected), Ok(ok)) => {
                 assert_eq!(
@@ -147,8 +148,12 @@ fn responses_decode_or_fail_as_the_vectors_say() {
                     "{name}"
                 );
                 if let Some(api) = err.api_error() {
-                    assert_eq!(api.code, e["code"].as_i64(), "{name}");
-                    assert_eq!(Some(api.message.as_str()), e["message"].as_str(), "{name}");
+                    assert_eq!(api.envelope_code, e["code"].as_i64(), "{name}");
+                    assert_eq!(
+                        Some(api.api_message.as_str()),
+                        e["message"].as_str(),
+                        "{name}"
+                    );
                 }
                 let paths = paths_of(&err);
                 let expected = strings(&e["problems"]);
@@ -158,7 +163,10 @@ fn responses_decode_or_fail_as_the_vectors_say() {
                     e["retry_after_ms"].as_u64().map(Duration::from_millis),
                     "{name}"
                 );
-                assert!(err.body().is_some(), "{name}: the error keeps the body");
+                assert!(
+                    err.body_excerpt().is_some(),
+                    "{name}: the error keeps the body"
+                );
             }
             (_, other) => panic!("{name}: unexpected {other:?}"),
         }
@@ -200,8 +208,8 @@ fn ensure_comparisons_are_semantic() {
             is_default: saved.is_default,
             skip_holiday: saved.skip_holiday,
             remark: None,
-            created_at: "2022-01-01T00:00:00".parse().unwrap(),
-            updated_at: "2022-01-01T00:00:00".parse().unwrap(),
+            created_at: "2022-01-01T00:00:00+08:00[Asia/Shanghai]".parse().unwrap(),
+            updated_at: "2022-01-01T00:00:00+08:00[Asia/Shanghai]".parse().unwrap(),
         };
         assert_eq!(
             wanted.matches(&as_saved),

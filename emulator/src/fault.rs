@@ -180,7 +180,7 @@ impl Fault {
     }
 
     /// Applies `content_type`, `pad_to_bytes` and `truncate` to an answer.
-    pub(crate) fn shape(&self, answer: &mut crate::api::Answer) {
+    pub(crate) fn shape(&self, answer: &mut crate::envelopes::Answer) {
         if let Some(ct) = &self.content_type {
             answer.content_type = ct.clone();
         }

@@ -30,8 +30,10 @@
     )
 )]
 
-mod api;
+mod envelopes;
 pub mod fault;
+mod routes;
+mod store;
 
 use std::net::{Ipv4Addr, SocketAddr, TcpListener};
 use std::sync::atomic::Ordering;
@@ -50,7 +52,8 @@ use tokio::sync::oneshot;
 
 pub use fault::Fault;
 
-use api::{Answer, Shared};
+use envelopes::Answer;
+use routes::Shared;
 
 /// The token every emulator accepts when none is set explicitly (else a random one): `make
 /// test` sets it to one known canary so a final scan can prove it never reached any output.
@@ -113,7 +116,7 @@ impl EmulatorBuilder {
             .name("dialtime-emulator".into())
             .spawn(move || {
                 // A client hanging up mid-answer must not kill a C host with SIGPIPE.
-                dialtime::runtime::block_sigpipe_on_this_thread();
+                dialtime::__private::runtime::block_sigpipe_on_this_thread();
                 runtime.block_on(serve(listener, served, stopped))
             })?;
         Ok(Emulator {
@@ -254,7 +257,7 @@ async fn respond(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Response
             auth.as_ref().map(|v| v.as_bytes()),
             &body,
         ),
-        None => api::too_large(),
+        None => envelopes::too_large(),
     };
     let mut answer = answer;
     if let Some(f) = fault.as_ref().filter(|f| f.shapes()) {
@@ -265,7 +268,7 @@ async fn respond(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Response
 
 /// The body, or `None` when it is over the limit (or broken).
 async fn read_body(req: Request<Incoming>) -> Option<Bytes> {
-    Limited::new(req.into_body(), api::max_request_bytes())
+    Limited::new(req.into_body(), routes::MAX_REQUEST_BYTES)
         .collect()
         .await
         .ok()
@@ -291,7 +294,7 @@ fn control_answer(shared: &Shared, method: &str, path: &str, body: Option<Bytes>
                     .to_string()
                     .into_bytes(),
             ),
-            None => api::too_large(),
+            None => envelopes::too_large(),
         },
         ("DELETE", "faults") => {
             shared.clear_faults();

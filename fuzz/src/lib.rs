@@ -2,7 +2,7 @@
 //! outside data, and checks the properties that must hold whatever the input (no panic is
 //! checked by libFuzzer itself).
 
-use dialtime::client::response::{decode, excerpt, parse_retry_after, RawResponse};
+use dialtime::__private::{decode, excerpt, parse_retry_after, RawResponse};
 use dialtime::{DialTimeGroup, ErrorKind};
 
 /// The C ABI, compiled from its sources into the fuzzer (so it is instrumented too).
@@ -42,7 +42,7 @@ pub fn response(data: &[u8]) {
             }
         }
     }
-    assert!(excerpt(body, SECRET).len() <= dialtime::client::response::BODY_EXCERPT_BYTES + 3);
+    assert!(excerpt(body, SECRET).len() <= dialtime::__private::BODY_EXCERPT_BYTES + 3);
 }
 
 /// JSON text as a caller writes a create or update payload: all problems, never a panic.
@@ -72,7 +72,7 @@ pub fn payload(data: &[u8]) {
 /// The Retry-After parser on any text.
 pub fn retry_after(data: &[u8]) {
     if let Some(d) = parse_retry_after(&String::from_utf8_lossy(data)) {
-        assert!(d <= dialtime::client::response::RETRY_AFTER_MAX);
+        assert!(d <= dialtime::__private::RETRY_AFTER_MAX);
     }
 }
 

@@ -46,7 +46,7 @@ int main(void) {
   if (st != DIALTIME_STATUS_OK) return fail(st, err);
 
   printf("saved \"%s\" with id %lld at %s\n", dialtime_group_name(saved),
-         (long long)dialtime_group_id(saved), dialtime_group_created_at(saved));
+         (long long)dialtime_group_id(saved), dialtime_group_created_at_text(saved));
   for (size_t i = 0; i < dialtime_group_day_count(saved); i++) {
     for (size_t j = 0; j < dialtime_group_day_range_count(saved, i); j++) {
       printf("  weekday %u: %s-%s\n", dialtime_group_day_week(saved, i),

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "dialtime.h"
 
@@ -405,7 +406,12 @@ static void test_typed_create(void) {
   CHECK(strcmp(dialtime_group_user_id(saved), dialtime_emulator_user_id(emu)) == 0);
   CHECK(dialtime_group_is_default(saved) && dialtime_group_skip_holiday(saved));
   CHECK(dialtime_group_remark(saved) == NULL);
-  CHECK(strlen(dialtime_group_created_at(saved)) == 19 && strlen(dialtime_group_updated_at(saved)) == 19);
+  /* Unix seconds (the instant), and the ISO text with the +08:00 offset. */
+  CHECK(llabs(dialtime_group_created_at(saved) - (long long)time(NULL)) < 60);
+  CHECK(dialtime_group_updated_at(saved) == dialtime_group_created_at(saved));
+  CHECK(strlen(dialtime_group_created_at_text(saved)) == 25 && strstr(dialtime_group_created_at_text(saved), "+08:00") != NULL);
+  CHECK(strcmp(dialtime_group_updated_at_text(saved), dialtime_group_created_at_text(saved)) == 0);
+  CHECK(dialtime_group_created_at(NULL) == 0 && dialtime_group_created_at_text(NULL) == NULL);
   CHECK(dialtime_group_day_count(saved) == 2);
   CHECK(dialtime_group_day_week(saved, 0) == 1 && dialtime_group_day_week(saved, 1) == 3);
   CHECK(dialtime_group_day_week(saved, 2) == 255);
@@ -530,6 +536,12 @@ static void test_statuses(void) {
   err = NULL;
   CHECK_STATUS(dialtime_dial_time_groups_create_json(client, user, DOCUMENTED, &out, &err), DIALTIME_STATUS_RATE_LIMITED);
   CHECK(dialtime_error_retry_after_ms(err) == 7000 && dialtime_error_http_status(err) == 429);
+  /* Every concept of README "Names across languages" on a real answer. */
+  int64_t code = 0;
+  CHECK(dialtime_error_envelope_code(err, &code) && code == 429);
+  CHECK(dialtime_error_api_message(err) != NULL && strlen(dialtime_error_api_message(err)) > 0);
+  CHECK(dialtime_error_body_excerpt(err) != NULL && strstr(dialtime_error_body_excerpt(err), "\"code\":429") != NULL);
+  CHECK(!dialtime_error_envelope_code(err, NULL) && !dialtime_error_envelope_code(NULL, &code));
   dialtime_error_free(err);
 
   CHECK_STATUS(dialtime_emulator_push_fault_json(emu, "{\"status\":503}", NULL), DIALTIME_STATUS_OK);
@@ -638,6 +650,16 @@ static void test_bad_arguments(void) {
   CHECK(dialtime_group_id(NULL) == 0 && dialtime_group_name(NULL) == NULL && dialtime_group_day_count(NULL) == 0);
   CHECK(dialtime_error_message(NULL) == NULL && dialtime_error_kind(NULL) == DIALTIME_STATUS_INVALID_ARGUMENT);
   CHECK(dialtime_error_retry_after_ms(NULL) == -1 && dialtime_error_problem_path(NULL, 0) == NULL);
+  CHECK(dialtime_error_api_message(NULL) == NULL && dialtime_error_body_excerpt(NULL) == NULL);
+  /* A validation error has no answer: no envelope code, API message or body. */
+  dialtime_error *verr = NULL;
+  CHECK_STATUS(dialtime_validate_json("{}", &verr), DIALTIME_STATUS_VALIDATION);
+  int64_t no_code = 7;
+  CHECK(!dialtime_error_envelope_code(verr, &no_code) && no_code == 7);
+  CHECK(dialtime_error_api_message(verr) == NULL && dialtime_error_body_excerpt(verr) == NULL);
+  dialtime_error_free(verr);
+  /* dialtime_weekday values are the platform's numbers; add_time takes them or ints. */
+  CHECK(DIALTIME_WEEKDAY_SUNDAY == 0 && DIALTIME_WEEKDAY_SATURDAY == 6);
   CHECK(dialtime_emulator_base_url(NULL) == NULL && dialtime_emulator_request_count(NULL) == 0);
   dialtime_client_free(NULL);
   dialtime_group_free(NULL);

@@ -57,7 +57,9 @@ static void test_create_and_values() {
   CHECK(g.user_id == emu.user_id());
   CHECK(g.is_default && g.skip_holiday);
   CHECK(!g.remark.has_value());
-  CHECK(g.created_at.size() == 19);
+  CHECK(g.created_at_text.size() == 25 && g.created_at_text.find("+08:00") == 19);
+  const auto now = std::chrono::system_clock::now();
+  CHECK(std::chrono::abs(now - g.created_at) < std::chrono::seconds(60));
   CHECK(g.content.size() == 2 && g.content[1].week == 3);
   CHECK(g.content[0].times.size() == 2 && g.content[0].times[1].begin_time == "20:30");
 
@@ -187,6 +189,7 @@ static void test_exceptions() {
     auto e = expect_throw<dialtime::AuthenticationError>([&] { bad.dial_time_groups().create(user, DOCUMENTED); }, "401");
     if (e) {
       CHECK(e->http_status() == 401 && e->kind() == DIALTIME_STATUS_AUTHENTICATION);
+      CHECK(e->envelope_code() == 401 && e->api_message().has_value() && e->body_excerpt().has_value());
       CHECK(std::string(e->what()).find(secret) == std::string::npos);
     }
   }
@@ -211,6 +214,15 @@ static void test_exceptions() {
   emu.push_fault_json(R"({"status":429,"retry_after":"7"})");
   auto rl = expect_throw<dialtime::RateLimitError>([&] { groups.create(user, DOCUMENTED); }, "429");
   if (rl) CHECK(rl->retry_after() == std::chrono::milliseconds(7000));
+  // Weekday names the platform's numbers; a time of day from std::chrono.
+  CHECK(dialtime::Sunday == 0 && dialtime::Saturday == 6);
+  CHECK(dialtime::time_of_day(std::chrono::hours(8)) == "8:00");
+  CHECK(dialtime::time_of_day(std::chrono::minutes(20 * 60 + 5)) == "20:05");
+  const auto typed = groups.create(user, {"typed", {{dialtime::Friday, {{dialtime::time_of_day(std::chrono::hours(9)), "17:30"}}}},
+                                          false, false, std::nullopt});
+  CHECK(typed.content.at(0).week == dialtime::Friday && typed.content.at(0).times.at(0).begin_time == "09:00");
+  auto verr = expect_throw<dialtime::ValidationError>([] { dialtime::validate_json("{}"); }, "no answer");
+  if (verr) CHECK(!verr->http_status() && !verr->envelope_code() && !verr->api_message() && !verr->body_excerpt());
 
   emu.push_fault_json(R"({"status":503})");
   expect_throw<dialtime::ServerError>([&] { groups.create(user, DOCUMENTED); }, "503");

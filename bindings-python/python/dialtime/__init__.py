@@ -21,24 +21,25 @@ from ._exceptions import (
     DecodeError,
     DialtimeError,
     NotFoundError,
+    Problem,
     RateLimitError,
     ServerError,
     ValidationError,
 )
 from ._native import (
-    AsyncClient,
-    AsyncDialTimeGroups,
-    AsyncGroupIterator,
+    AsyncGroupCursor,
     Client,
     DaySchedule,
     DialTimeGroup,
     DialTimeGroups,
-    GroupIterator,
+    GroupCursor,
     Page,
     TimeRange,
     __version__,
     validate,
 )
+from ._async import AsyncClient, AsyncDialTimeGroups
+from ._weekday import Weekday
 
 # Exceptions show (and pickle) under their public home: `dialtime.ValidationError`.
 from . import _exceptions
@@ -54,11 +55,13 @@ __all__ = [
     "AsyncDialTimeGroups",
     "DialTimeGroup",
     "Page",
-    "GroupIterator",
-    "AsyncGroupIterator",
+    "GroupCursor",
+    "AsyncGroupCursor",
     "DaySchedule",
     "TimeRange",
+    "Weekday",
     "validate",
+    "Problem",
     "DialtimeError",
     "ValidationError",
     "APIError",

@@ -1,14 +1,23 @@
 """The exceptions dialtime raises. Every one is a :class:`DialtimeError` and pickles.
 
-The native module maps the core's error kinds onto these classes in one place
-(``bindings-python/src/error.rs``); ``str(exc)`` is the core's message, never with the token.
+Each class names the core error kind it stands for (``kind``, e.g. ``"rate_limited"``); the
+native module picks the class by that name (``bindings-python/src/error.rs``), and
+``tests/test_errors.py`` checks that every kind of the core (``_native.ERROR_KINDS``) has one.
+``str(exc)`` is the core's message, never with the token. The attribute names are those of
+README "Names across languages": ``kind``, ``http_status``, ``envelope_code``, ``api_message``,
+``problems``, ``body_excerpt``, ``retry_after``.
 """
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+import collections
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # typing is not imported at run time (import cost)
+    from typing import Any, ClassVar, Dict, List, NamedTuple, Optional, Sequence, Tuple, Type
 
 __all__ = [
+    "Problem",
     "DialtimeError",
     "ValidationError",
     "APIError",
@@ -22,14 +31,55 @@ __all__ = [
     "ConfigError",
 ]
 
-Problems = List[Tuple[str, str]]
+
+if TYPE_CHECKING:
+
+    class Problem(NamedTuple):
+        """One problem: where (``content[1].times[0].end_time``), and which rule it breaks."""
+
+        path: str
+        message: str
+
+else:
+    Problem = collections.namedtuple("Problem", ["path", "message"])
+    Problem.__doc__ = "One problem: where (``content[1].times[0].end_time``), and which rule it breaks."
 
 
 class DialtimeError(Exception):
-    """Base class of every dialtime error."""
+    """Base class of every dialtime error (and, alone, of a bug caught at the boundary:
+    ``kind == "internal"``)."""
 
-    def __init__(self, text: str = "") -> None:
+    kind: ClassVar[str] = "internal"
+
+    def __init__(
+        self,
+        text: str = "",
+        *,
+        problems: Sequence[Tuple[str, str]] = (),
+        http_status: Optional[int] = None,
+        envelope_code: Optional[int] = None,
+        api_message: Optional[str] = None,
+        body_excerpt: Optional[str] = None,
+        retry_after: Optional[float] = None,
+    ) -> None:
         super().__init__(text)
+        #: Every problem, in payload order (client-side rules, or the server's field errors).
+        self.problems: List[Problem] = [Problem(str(p), str(m)) for p, m in problems]
+        #: The HTTP status of the answer, when there was one.
+        self.http_status = http_status
+        #: The envelope's ``code``, when the answer had one.
+        self.envelope_code = envelope_code
+        #: The platform's own message, when it answered.
+        self.api_message = api_message
+        #: The start of the raw answer (never with the token), when there was one.
+        self.body_excerpt = body_excerpt
+        #: Seconds the server asked to wait (``Retry-After``), for a 429 that said.
+        self.retry_after = retry_after
+
+    @property
+    def message(self) -> str:
+        """The full text (as ``str(exc)``)."""
+        return str(self.args[0]) if self.args else ""
 
     def __reduce__(self) -> Tuple[Any, Tuple[Any, ...], Dict[str, Any]]:
         # (class, (text,), attributes): the keyword-only attributes survive pickling.
@@ -37,91 +87,80 @@ class DialtimeError(Exception):
 
 
 class ValidationError(DialtimeError, ValueError):
-    """The payload breaks the platform's rules; nothing was sent.
+    """The payload breaks the platform's rules; nothing was sent. ``problems`` lists every
+    problem as ``Problem(path, message)``, e.g.
+    ``Problem("content[1].times[0].end_time", "must be later than begin_time …")``."""
 
-    ``errors`` lists every problem as ``(path, message)``, e.g.
-    ``("content[1].times[0].end_time", "must be after begin_time …")``.
-    """
-
-    def __init__(self, text: str = "", *, errors: Sequence[Tuple[str, str]] = ()) -> None:
-        super().__init__(text)
-        self.errors: Problems = [(str(p), str(m)) for p, m in errors]
+    kind = "validation"
 
 
 class APIError(DialtimeError):
-    """The platform answered with an error.
+    """The platform answered with an error (a 422, another 4xx, an error envelope in a 200)."""
 
-    ``status_code`` is the HTTP status, ``code`` the envelope's code (when present),
-    ``message`` the platform's own message, ``body`` the start of the raw answer and
-    ``errors`` the field errors it listed, as ``(path, message)``.
-    """
-
-    def __init__(
-        self,
-        text: str = "",
-        *,
-        status_code: int = 0,
-        code: Optional[int] = None,
-        message: str = "",
-        body: str = "",
-        errors: Sequence[Tuple[str, str]] = (),
-    ) -> None:
-        super().__init__(text)
-        self.status_code = status_code
-        self.code = code
-        self.message = message
-        self.body = body
-        self.errors: Problems = [(str(p), str(m)) for p, m in errors]
+    kind = "api"
 
 
 class AuthenticationError(APIError):
     """401 or 403: the token is missing, wrong, expired or lacks access to the user."""
 
+    kind = "authentication"
+
 
 class NotFoundError(APIError):
     """404: the route, user or group does not exist."""
+
+    kind = "not_found"
 
 
 class RateLimitError(APIError):
     """429, after the client's own retries. ``retry_after`` is in seconds, when sent."""
 
-    def __init__(
-        self,
-        text: str = "",
-        *,
-        retry_after: Optional[float] = None,
-        status_code: int = 429,
-        code: Optional[int] = None,
-        message: str = "",
-        body: str = "",
-        errors: Sequence[Tuple[str, str]] = (),
-    ) -> None:
-        super().__init__(
-            text, status_code=status_code, code=code, message=message, body=body, errors=errors
-        )
-        self.retry_after = retry_after
+    kind = "rate_limited"
 
 
 class ServerError(APIError):
     """5xx: the platform failed."""
 
+    kind = "server"
+
 
 class APIConnectionError(DialtimeError, ConnectionError):
     """The connection could not be made, or broke before an answer arrived."""
+
+    kind = "connection"
 
 
 class APITimeoutError(APIConnectionError, TimeoutError):
     """No complete answer within the client's timeout."""
 
+    kind = "timeout"
+
 
 class DecodeError(DialtimeError):
-    """The answer was not the documented shape. ``body`` is its start."""
+    """The answer was not the documented shape. ``body_excerpt`` is its start."""
 
-    def __init__(self, text: str = "", *, status_code: int = 0, body: str = "") -> None:
-        super().__init__(text)
-        self.status_code = status_code
-        self.body = body
+    kind = "decode"
 
 
 class ConfigError(DialtimeError):
     """The client is misconfigured or misused (no token, bad base URL, closed client, …)."""
+
+    kind = "config"
+
+
+def _classes() -> List[Type[DialtimeError]]:
+    out: List[Type[DialtimeError]] = []
+    todo: List[Type[DialtimeError]] = [DialtimeError]
+    while todo:
+        cls = todo.pop()
+        out.append(cls)
+        todo.extend(cls.__subclasses__())
+    return out
+
+
+_BY_KIND: Dict[str, Type[DialtimeError]] = {cls.kind: cls for cls in _classes()}
+
+
+def _class_of(kind: str) -> Type[DialtimeError]:
+    """The class standing for a core kind (called by the native module)."""
+    return _BY_KIND.get(kind, DialtimeError)

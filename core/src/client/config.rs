@@ -11,8 +11,11 @@ pub const DEFAULT_BASE_URL: &str = "https://ai.api.longlonglong.cn";
 pub const ENV_BASE_URL: &str = "DIALTIME_BASE_URL";
 /// Environment variable read for the token when none is set.
 pub const ENV_TOKEN: &str = "DIALTIME_TOKEN";
+/// The default `timeout`: the longest one attempt may take.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+/// The default `connect_timeout`.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// The default `max_retries`.
 pub const DEFAULT_MAX_RETRIES: u32 = 2;
 /// Responses larger than this are refused (a `Decode` error), so a broken server cannot
 /// exhaust memory.
@@ -159,6 +162,7 @@ impl fmt::Debug for ClientBuilder {
 }
 
 impl ClientBuilder {
+    /// Every setting at its default (token and base URL from the environment when not set).
     pub fn new() -> Self {
         Self::default()
     }
@@ -199,7 +203,7 @@ impl ClientBuilder {
     }
 
     /// The binding's name, appended to the user agent (`dialtime/0.1.0 (python)`).
-    pub fn binding(mut self, name: impl Into<String>) -> Self {
+    pub(crate) fn binding(mut self, name: impl Into<String>) -> Self {
         self.binding = Some(name.into());
         self
     }
@@ -211,10 +215,12 @@ impl ClientBuilder {
         self
     }
 
+    /// Checks every setting and builds the async client (no runtime is started).
     pub fn build(self) -> Result<crate::Client> {
         crate::Client::from_builder(self)
     }
 
+    /// Checks every setting and builds the blocking client.
     pub fn build_blocking(self) -> Result<crate::BlockingClient> {
         self.build().map(crate::BlockingClient::from)
     }

@@ -1,7 +1,7 @@
 //! The async client: one connection pool, headers built once, bounded bodies, safe retries.
 
 pub mod config;
-pub mod response;
+pub(crate) mod response;
 
 use std::borrow::Cow;
 use std::fmt;
@@ -22,17 +22,17 @@ use response::{RawResponse, Success};
 
 /// The async client. Cheap to clone (one shared connection pool); use one per process.
 ///
-/// ```no_run
-/// # async fn run() -> Result<(), dialtime::Error> {
-/// let client = dialtime::Client::builder().token("…").build()?;
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), dialtime::Error> {
+/// # let emu = dialtime_emulator::Emulator::start().unwrap();
+/// # let (url, token, user_id) = (emu.base_url(), emu.token(), emu.user_id());
+/// let client = dialtime::Client::builder().base_url(url).token(token).build()?;
 /// let group = dialtime::NewDialTimeGroup::builder("weekdays")
 ///     .windows(dialtime::Weekday::ALL[1..6].iter().copied(), "09:00", "18:00")
 ///     .build()?;
-/// let saved = client
-///     .dial_time_groups()
-///     .create("5832d184-dd53-42a0-8ace-0bf8d660f4cc", &group)
-///     .await?;
-/// println!("saved as {}", saved.id);
+/// let saved = client.dial_time_groups().create(user_id, &group).await?;
+/// assert_eq!(saved.content.len(), 5);
 /// # Ok(()) }
 /// ```
 #[derive(Clone)]
@@ -89,6 +89,7 @@ impl Client {
         ClientBuilder::new().build()
     }
 
+    /// A [`ClientBuilder`]; finish it with [`ClientBuilder::build`].
     pub fn builder() -> ClientBuilder {
         ClientBuilder::new()
     }
@@ -146,18 +147,22 @@ impl Client {
         DialTimeGroups::new(self)
     }
 
+    /// The base URL, without a trailing slash.
     pub fn base_url(&self) -> &str {
         &self.inner.base_url
     }
 
+    /// The longest one attempt may take.
     pub fn timeout(&self) -> Duration {
         self.inner.timeout
     }
 
+    /// The longest establishing a connection may take.
     pub fn connect_timeout(&self) -> Duration {
         self.inner.connect_timeout
     }
 
+    /// How often a call that is safe to retry is retried.
     pub fn max_retries(&self) -> u32 {
         self.inner.max_retries
     }
@@ -341,7 +346,7 @@ async fn read_capped(resp: &mut reqwest::Response, status: u16) -> Result<Bytes>
         http_status: status,
         expected: format!("a body of at most {MAX_RESPONSE_BYTES} bytes"),
         detail: format!("the body has {n} bytes or more"),
-        body: String::new(),
+        body_excerpt: String::new(),
     };
     if let Some(len) = resp.content_length() {
         if len > MAX_RESPONSE_BYTES as u64 {

@@ -18,15 +18,20 @@ pub const BODY_EXCERPT_BYTES: usize = 512;
 /// One HTTP answer, already read (and capped).
 #[derive(Debug, Clone)]
 pub struct RawResponse {
+    /// The HTTP status.
     pub status: u16,
+    /// The parsed `Retry-After` header.
     pub retry_after: Option<Duration>,
+    /// The whole body (capped).
     pub body: bytes::Bytes,
 }
 
 /// A successful answer's `data` (decoded) and `meta` (raw, for paginated reads).
 #[derive(Debug)]
 pub struct Success<T> {
+    /// The decoded `data`.
     pub data: T,
+    /// The raw `meta`, for paginated reads.
     pub meta: Option<Box<RawValue>>,
 }
 
@@ -149,13 +154,13 @@ fn api_error(
         .unwrap_or_else(|| reason(raw.status).to_owned());
     let error = ApiError {
         http_status: raw.status,
-        code,
-        message: redact(message, secret),
-        errors: errors
+        envelope_code: code,
+        api_message: redact(message, secret),
+        problems: errors
             .into_iter()
             .map(|p| Problem::new(redact(p.path, secret), redact(p.message, secret)))
             .collect(),
-        body: excerpt(&raw.body, secret),
+        body_excerpt: excerpt(&raw.body, secret),
     };
     match kind_status {
         401 | 403 => Error::Authentication(error),
@@ -186,7 +191,7 @@ fn decode_error(
         http_status: raw.status,
         expected: expected.to_owned(),
         detail: redact(detail.to_string(), secret),
-        body: excerpt(&raw.body, secret),
+        body_excerpt: excerpt(&raw.body, secret),
     }
 }
 

@@ -4,13 +4,18 @@
 use std::fmt;
 
 use jiff::civil::DateTime;
+use jiff::ZonedDateTime;
 use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serializer};
 
-/// The platform's zone: timestamps without an offset are China local time.
+/// The platform's zone, Asia/Shanghai: timestamps without an offset are China local time.
 pub fn platform_zone() -> jiff::tz::TimeZone {
-    jiff::tz::TimeZone::get("Asia/Shanghai")
-        .unwrap_or_else(|_| jiff::tz::TimeZone::fixed(jiff::tz::offset(8)))
+    static ZONE: std::sync::OnceLock<jiff::tz::TimeZone> = std::sync::OnceLock::new();
+    ZONE.get_or_init(|| {
+        jiff::tz::TimeZone::get("Asia/Shanghai")
+            .unwrap_or_else(|_| jiff::tz::TimeZone::fixed(jiff::tz::offset(8)))
+    })
+    .clone()
 }
 
 /// An integer, or a string holding one (`"15"`).
@@ -122,8 +127,9 @@ pub fn opt_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::
 }
 
 /// A timestamp as the platform writes it, `"YYYY-MM-DD HH:MM:SS"` in China local time; also
-/// ISO 8601 with `T`, fractional seconds, or a zone (converted to China local time).
-pub fn parse_datetime(s: &str) -> Option<DateTime> {
+/// ISO 8601 with `T`, fractional seconds, or an offset/zone. Always returned in the platform's
+/// zone (Asia/Shanghai), so it carries its offset.
+pub fn parse_datetime(s: &str) -> Option<ZonedDateTime> {
     let s = s.trim();
     let has_zone = s.ends_with('Z')
         || s.ends_with('z')
@@ -132,32 +138,48 @@ pub fn parse_datetime(s: &str) -> Option<DateTime> {
             .is_some_and(|tail| tail.contains(&b'+') || tail.contains(&b'-'));
     if has_zone {
         let ts: jiff::Timestamp = s.parse().ok()?;
-        return Some(platform_zone().to_datetime(ts));
+        return Some(ts.to_zoned_datetime(platform_zone()));
     }
-    s.parse::<DateTime>().ok()
+    let civil = s.parse::<DateTime>().ok()?;
+    platform_zone()
+        .to_ambiguous_zoned_datetime(civil)
+        .compatible()
+        .ok()
 }
 
-pub fn datetime<'de, D: Deserializer<'de>>(d: D) -> Result<DateTime, D::Error> {
+/// Reads a timestamp (see [`parse_datetime`]).
+pub fn datetime<'de, D: Deserializer<'de>>(d: D) -> Result<ZonedDateTime, D::Error> {
     struct V;
     impl Visitor<'_> for V {
-        type Value = DateTime;
+        type Value = ZonedDateTime;
         fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
             f.write_str("a timestamp \"YYYY-MM-DD HH:MM:SS\"")
         }
-        fn visit_str<E: de::Error>(self, s: &str) -> Result<DateTime, E> {
+        fn visit_str<E: de::Error>(self, s: &str) -> Result<ZonedDateTime, E> {
             parse_datetime(s).ok_or_else(|| E::invalid_value(de::Unexpected::Str(s), &self))
         }
     }
     d.deserialize_str(V)
 }
 
-/// Writes `"YYYY-MM-DD HH:MM:SS"`, the platform's form.
-pub fn write_datetime<S: Serializer>(dt: &DateTime, s: S) -> Result<S::Ok, S::Error> {
-    s.collect_str(&format_datetime(dt))
+/// Writes `"YYYY-MM-DD HH:MM:SS"` in China local time, the platform's form.
+pub fn write_datetime<S: Serializer>(t: &ZonedDateTime, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&wire_timestamp(t))
 }
 
-pub fn format_datetime(dt: &DateTime) -> impl fmt::Display {
-    dt.strftime("%Y-%m-%d %H:%M:%S")
+/// A timestamp in the platform's wire form: `"YYYY-MM-DD HH:MM:SS"`, China local time.
+pub fn wire_timestamp(t: &ZonedDateTime) -> String {
+    t.with_time_zone(platform_zone())
+        .strftime("%Y-%m-%d %H:%M:%S")
+        .to_string()
+}
+
+/// A timestamp as ISO 8601 with its offset, `"2026-12-01T14:54:23+08:00"`: what bindings
+/// whose time type loses the zone (JavaScript's `Date`, C's Unix seconds) show beside it.
+pub fn iso_timestamp(t: &ZonedDateTime) -> String {
+    t.with_time_zone(platform_zone())
+        .strftime("%Y-%m-%dT%H:%M:%S%:z")
+        .to_string()
 }
 
 /// Writes a name without leading and trailing whitespace: the platform trims input strings

@@ -8,11 +8,11 @@ pub(crate) mod lenient;
 pub(crate) mod page;
 mod time;
 
-pub use lenient::format_datetime;
+pub use lenient::{iso_timestamp, wire_timestamp};
 pub use page::{ListParams, Page};
 pub use time::{TimeOfDay, TimeParseError, Weekday};
 
-use jiff::civil::DateTime;
+use jiff::ZonedDateTime;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Problem};
@@ -21,11 +21,14 @@ use crate::validate::Checker;
 /// One calling window `[begin_time, end_time)` of a day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct TimeRange {
+    /// The first minute of the window.
     pub begin_time: TimeOfDay,
+    /// The end of the window (excluded); `24:00` is the end of the day.
     pub end_time: TimeOfDay,
 }
 
 impl TimeRange {
+    /// A window; the rules (begin before end) are checked by [`crate::validate`].
     pub const fn new(begin_time: TimeOfDay, end_time: TimeOfDay) -> Self {
         Self {
             begin_time,
@@ -58,11 +61,14 @@ impl TimeRange {
 /// The ranges of one weekday.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct DaySchedule {
+    /// The weekday (0 = Sunday on the wire).
     pub week: Weekday,
+    /// Its windows, which may touch but not overlap.
     pub times: Vec<TimeRange>,
 }
 
 impl DaySchedule {
+    /// The windows `times` on `week`.
     pub fn new(week: Weekday, times: impl Into<Vec<TimeRange>>) -> Self {
         Self {
             week,
@@ -92,8 +98,11 @@ pub struct NewDialTimeGroup {
     /// Sent without leading and trailing whitespace (as the platform stores it).
     #[serde(serialize_with = "lenient::write_trimmed")]
     pub name: String,
+    /// The weekdays and their windows; days not listed are not dialed.
     pub content: Vec<DaySchedule>,
+    /// Whether this becomes the user's default group (one per user and sub-user).
     pub is_default: bool,
+    /// Whether China's announced public holidays are skipped.
     pub skip_holiday: bool,
     /// Act on this sub-account of the user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -222,16 +231,19 @@ impl NewDialTimeGroupBuilder {
         self
     }
 
+    /// Whether the group becomes the default.
     pub fn is_default(mut self, yes: bool) -> Self {
         self.is_default = yes;
         self
     }
 
+    /// Whether China's public holidays are skipped.
     pub fn skip_holiday(mut self, yes: bool) -> Self {
         self.skip_holiday = yes;
         self
     }
 
+    /// Saves the group for this sub-account (a UUID, checked by `build`).
     pub fn sub_user_id(mut self, id: impl Into<String>) -> Self {
         self.sub_user_id = Some(id.into());
         self
@@ -315,16 +327,19 @@ impl DialTimeGroupUpdateBuilder {
         self
     }
 
+    /// Sets `is_default` (sent only when set).
     pub fn is_default(mut self, yes: bool) -> Self {
         self.is_default = Some(yes);
         self
     }
 
+    /// Sets `skip_holiday` (sent only when set).
     pub fn skip_holiday(mut self, yes: bool) -> Self {
         self.skip_holiday = Some(yes);
         self
     }
 
+    /// Acts on this sub-account's group.
     pub fn sub_user_id(mut self, id: impl Into<String>) -> Self {
         self.sub_user_id = Some(id.into());
         self
@@ -421,12 +436,16 @@ pub struct DialTimeGroupUpdate {
     /// Sent without leading and trailing whitespace (as the platform stores it).
     #[serde(serialize_with = "lenient::write_trimmed")]
     pub name: String,
+    /// The new content, or `None` to keep it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content: Option<Vec<DaySchedule>>,
+    /// The new default flag, or `None` to keep it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_default: Option<bool>,
+    /// The new holiday flag, or `None` to keep it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skip_holiday: Option<bool>,
+    /// The sub-account whose group this is.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub_user_id: Option<String>,
 }
@@ -454,18 +473,21 @@ impl DialTimeGroupUpdate {
         }
     }
 
+    /// Replaces the content.
     #[must_use]
     pub fn content(mut self, content: impl Into<Vec<DaySchedule>>) -> Self {
         self.content = Some(content.into());
         self
     }
 
+    /// Sets the default flag.
     #[must_use]
     pub fn is_default(mut self, yes: bool) -> Self {
         self.is_default = Some(yes);
         self
     }
 
+    /// Sets the holiday flag.
     #[must_use]
     pub fn skip_holiday(mut self, yes: bool) -> Self {
         self.skip_holiday = Some(yes);
@@ -490,27 +512,35 @@ impl DialTimeGroupUpdate {
 /// A saved group, as the platform returns it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DialTimeGroup {
+    /// The platform's id.
     #[serde(deserialize_with = "lenient::int")]
     pub id: i64,
+    /// The name.
     pub name: String,
+    /// The owner (a UUID).
     pub user_id: String,
+    /// The weekdays and their windows.
     pub content: Vec<DaySchedule>,
+    /// Whether it is the user's default group.
     #[serde(deserialize_with = "lenient::bool")]
     pub is_default: bool,
     /// `false` when the platform leaves it out.
     #[serde(default, deserialize_with = "lenient::bool_or_false")]
     pub skip_holiday: bool,
+    /// A remark, when the platform has one.
     #[serde(default, deserialize_with = "lenient::opt_string")]
     pub remark: Option<String>,
-    /// China local time (Asia/Shanghai), as the platform writes it.
+    /// When it was saved, in China time (Asia/Shanghai), as the platform means it; written
+    /// back in the wire form `"YYYY-MM-DD HH:MM:SS"`.
     #[serde(
         deserialize_with = "lenient::datetime",
         serialize_with = "lenient::write_datetime"
     )]
-    pub created_at: DateTime,
+    pub created_at: ZonedDateTime,
+    /// When it last changed, as `created_at`.
     #[serde(
         deserialize_with = "lenient::datetime",
         serialize_with = "lenient::write_datetime"
     )]
-    pub updated_at: DateTime,
+    pub updated_at: ZonedDateTime,
 }

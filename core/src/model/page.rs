@@ -12,6 +12,7 @@ use crate::error::Error;
 pub struct ListParams {
     /// 1-based. Default 1.
     pub page: u32,
+    /// The sub-account whose groups to read.
     pub sub_user_id: Option<String>,
 }
 
@@ -28,10 +29,15 @@ impl Default for ListParams {
 /// have no `meta`: then only `current_page` and `has_more` are known).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Page<T> {
+    /// The groups of this page.
     pub data: Vec<T>,
+    /// The page number (1-based).
     pub current_page: u32,
+    /// The last page number, when the platform says.
     pub last_page: Option<u32>,
+    /// The page size, when the platform says.
     pub per_page: Option<u32>,
+    /// How many there are in all, when the platform says.
     pub total: Option<u64>,
     /// Whether a later page may hold more: `current_page < last_page` with `meta`, else
     /// "this page was not empty".
@@ -155,6 +161,6 @@ pub(crate) fn decode_error(detail: String, body: &str) -> Error {
         http_status: 200,
         expected: "a list page".to_owned(),
         detail,
-        body: body.to_owned(),
+        body_excerpt: body.to_owned(),
     }
 }

@@ -25,7 +25,7 @@ pub enum TimeParseError {
 impl fmt::Display for TimeParseError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            TimeParseError::Format => f.write_str("must be a time HH:MM (24-hour)"),
+            TimeParseError::Format => f.write_str("must be a time HH:MM (24-hour, whole minutes)"),
             TimeParseError::Range => f.write_str("must be a time between 00:00 and 24:00"),
         }
     }
@@ -34,6 +34,7 @@ impl fmt::Display for TimeParseError {
 impl std::error::Error for TimeParseError {}
 
 impl TimeOfDay {
+    /// `00:00`.
     pub const MIDNIGHT: TimeOfDay = TimeOfDay(0);
     /// `24:00`, the end of the day.
     pub const END_OF_DAY: TimeOfDay = TimeOfDay(24 * 60);
@@ -55,21 +56,29 @@ impl TimeOfDay {
         }
     }
 
+    /// Minutes since midnight, 0–1440.
     pub const fn minutes(self) -> u16 {
         self.0
     }
 
+    /// The hour, 0–24.
     pub const fn hour(self) -> u8 {
         (self.0 / 60) as u8
     }
 
+    /// The minute, 0–59.
     pub const fn minute(self) -> u8 {
         (self.0 % 60) as u8
     }
 
-    /// Parses `H:MM` or `HH:MM`, the form dialtime accepts from callers.
+    /// Parses `H:MM` or `HH:MM` (24-hour), or either with `:00` seconds (the form of a
+    /// time-of-day type such as Python's `datetime.time` or a database `TIME`).
     pub fn parse(s: &str) -> Result<TimeOfDay, TimeParseError> {
-        let b = s.as_bytes();
+        let hm = match s.strip_suffix(":00") {
+            Some(hm) if s.len() >= 7 => hm,
+            _ => s,
+        };
+        let b = hm.as_bytes();
         let (h, m) = match b {
             [h, b':', m1, m2] => (digits(&[*h])?, digits(&[*m1, *m2])?),
             [h1, h2, b':', m1, m2] => (digits(&[*h1, *h2])?, digits(&[*m1, *m2])?),
@@ -78,13 +87,10 @@ impl TimeOfDay {
         TimeOfDay::new(h, m).ok_or(TimeParseError::Range)
     }
 
-    /// Parses what the platform may send: also `HH:MM:00` (a database `TIME`).
-    pub fn parse_lenient(s: &str) -> Result<TimeOfDay, TimeParseError> {
-        let s = s.trim();
-        match s.strip_suffix(":00") {
-            Some(hm) if s.len() >= 7 => TimeOfDay::parse(hm),
-            _ => TimeOfDay::parse(s),
-        }
+    /// The same wall-clock time as a `jiff::civil::Time`; `None` for `24:00`, which a
+    /// civil time cannot hold.
+    pub fn to_civil(self) -> Option<jiff::civil::Time> {
+        jiff::civil::Time::new(self.hour() as i8, self.minute() as i8, 0, 0).ok()
     }
 }
 
@@ -117,6 +123,17 @@ impl FromStr for TimeOfDay {
     }
 }
 
+/// A whole minute of a civil time (seconds and fractions must be zero).
+impl TryFrom<jiff::civil::Time> for TimeOfDay {
+    type Error = TimeParseError;
+    fn try_from(t: jiff::civil::Time) -> Result<Self, Self::Error> {
+        if t.second() != 0 || t.subsec_nanosecond() != 0 {
+            return Err(TimeParseError::Format);
+        }
+        TimeOfDay::new(t.hour() as u8, t.minute() as u8).ok_or(TimeParseError::Range)
+    }
+}
+
 impl TryFrom<&str> for TimeOfDay {
     type Error = TimeParseError;
     fn try_from(s: &str) -> Result<Self, Self::Error> {
@@ -146,7 +163,7 @@ impl<'de> Deserialize<'de> for TimeOfDay {
                 f.write_str("a time of day \"HH:MM\"")
             }
             fn visit_str<E: de::Error>(self, s: &str) -> Result<TimeOfDay, E> {
-                TimeOfDay::parse_lenient(s).map_err(|e| E::custom(format_args!("{e}, got {s:?}")))
+                TimeOfDay::parse(s.trim()).map_err(|e| E::custom(format_args!("{e}, got {s:?}")))
             }
         }
         d.deserialize_str(V)
@@ -157,12 +174,19 @@ impl<'de> Deserialize<'de> for TimeOfDay {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[repr(u8)]
 pub enum Weekday {
+    /// 0 on the wire.
     Sunday = 0,
+    /// 1 on the wire.
     Monday = 1,
+    /// 2 on the wire.
     Tuesday = 2,
+    /// 3 on the wire.
     Wednesday = 3,
+    /// 4 on the wire.
     Thursday = 4,
+    /// 5 on the wire.
     Friday = 5,
+    /// 6 on the wire.
     Saturday = 6,
 }
 
@@ -183,6 +207,7 @@ impl Weekday {
         self as u8
     }
 
+    /// The weekday numbered `n` (0 = Sunday … 6 = Saturday), or `None`.
     pub fn from_number(n: i64) -> Option<Weekday> {
         usize::try_from(n)
             .ok()
@@ -190,6 +215,7 @@ impl Weekday {
             .copied()
     }
 
+    /// `"Monday"`, …
     pub const fn name(self) -> &'static str {
         match self {
             Weekday::Sunday => "Sunday",

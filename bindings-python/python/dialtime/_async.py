@@ -1,0 +1,178 @@
+"""The asyncio client: the sync client's surface with ``async def`` methods.
+
+Each method is a real coroutine: nothing is sent until it is awaited, a forgotten ``await``
+warns "coroutine … was never awaited" (and mypy's ``unused-coroutine`` flags it), and
+``inspect.iscoroutinefunction`` holds. Underneath, ``_native._AsyncClient`` runs the call on
+dialtime's runtime and resolves an asyncio future (one wake-up of the loop per call).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from . import _native
+
+if TYPE_CHECKING:  # typing is not imported at run time (import cost)
+    from types import TracebackType
+    from typing import Literal, Optional, Sequence, Tuple, Type
+
+    from ._native import AsyncGroupCursor, DialTimeGroup, Page, _DayLike, _Outcome
+
+__all__ = ["AsyncClient", "AsyncDialTimeGroups"]
+
+
+class AsyncDialTimeGroups:
+    """``AsyncClient.dial_time_groups``: the same methods as ``Client.dial_time_groups``,
+    as coroutines."""
+
+    __slots__ = ("_native",)
+
+    def __init__(self, native: _native._AsyncDialTimeGroups) -> None:
+        self._native = native
+
+    async def create(
+        self,
+        user_id: str,
+        *,
+        name: str,
+        content: Sequence[_DayLike],
+        is_default: bool,
+        skip_holiday: bool,
+        sub_user_id: Optional[str] = None,
+    ) -> DialTimeGroup:
+        """Saves a dial time group for ``user_id``; validated before anything is sent."""
+        return await self._native.create(
+            user_id,
+            name=name,
+            content=content,
+            is_default=is_default,
+            skip_holiday=skip_holiday,
+            sub_user_id=sub_user_id,
+        )
+
+    async def list(self, user_id: str, *, page: int = 1, sub_user_id: Optional[str] = None) -> Page:
+        """One page of the user's groups (15 per page on the platform)."""
+        return await self._native.list(user_id, page=page, sub_user_id=sub_user_id)
+
+    def list_all(self, user_id: str, *, sub_user_id: Optional[str] = None) -> AsyncGroupCursor:
+        """Every group of the user, as an async iterator (``async for``), page by page."""
+        return self._native.list_all(user_id, sub_user_id=sub_user_id)
+
+    async def update(
+        self,
+        user_id: str,
+        group_id: int,
+        *,
+        name: str,
+        content: Optional[Sequence[_DayLike]] = None,
+        is_default: Optional[bool] = None,
+        skip_holiday: Optional[bool] = None,
+        sub_user_id: Optional[str] = None,
+    ) -> DialTimeGroup:
+        """Changes a group: ``name`` always, every other field only when given (not None)."""
+        return await self._native.update(
+            user_id,
+            group_id,
+            name=name,
+            content=content,
+            is_default=is_default,
+            skip_holiday=skip_holiday,
+            sub_user_id=sub_user_id,
+        )
+
+    async def delete(self, user_id: str, group_id: int, *, sub_user_id: Optional[str] = None) -> None:
+        """Deletes a group; ``NotFoundError`` when it does not exist (in that scope)."""
+        await self._native.delete(user_id, group_id, sub_user_id=sub_user_id)
+
+    async def ensure(
+        self,
+        user_id: str,
+        *,
+        name: str,
+        content: Sequence[_DayLike],
+        is_default: bool,
+        skip_holiday: bool,
+        sub_user_id: Optional[str] = None,
+    ) -> Tuple[DialTimeGroup, _Outcome]:
+        """Makes the group named ``name`` be exactly this: ``(group, "created" | "updated" |
+        "unchanged")``."""
+        return await self._native.ensure(
+            user_id,
+            name=name,
+            content=content,
+            is_default=is_default,
+            skip_holiday=skip_holiday,
+            sub_user_id=sub_user_id,
+        )
+
+    def __repr__(self) -> str:
+        return "<dialtime.AsyncDialTimeGroups>"
+
+
+class AsyncClient:
+    """The asyncio client: one connection pool for its whole life; use it inside a running
+    event loop (``async with dialtime.AsyncClient() as client: …``)."""
+
+    __slots__ = ("_native", "_groups")
+
+    def __init__(
+        self,
+        token: Optional[str] = None,
+        *,
+        base_url: Optional[str] = None,
+        timeout: float = 30.0,
+        connect_timeout: float = 10.0,
+        max_retries: int = 2,
+    ) -> None:
+        self._native = _native._AsyncClient(
+            token,
+            base_url=base_url,
+            timeout=timeout,
+            connect_timeout=connect_timeout,
+            max_retries=max_retries,
+        )
+        self._groups = AsyncDialTimeGroups(self._native.dial_time_groups)
+
+    @property
+    def dial_time_groups(self) -> AsyncDialTimeGroups:
+        """The dial-time-group resource."""
+        return self._groups
+
+    @property
+    def base_url(self) -> str:
+        """The base URL, without a trailing slash."""
+        return self._native.base_url
+
+    @property
+    def timeout(self) -> float:
+        """Seconds one attempt may take."""
+        return self._native.timeout
+
+    @property
+    def connect_timeout(self) -> float:
+        """Seconds establishing a connection may take."""
+        return self._native.connect_timeout
+
+    @property
+    def max_retries(self) -> int:
+        """How often a call that is safe to retry is retried."""
+        return self._native.max_retries
+
+    async def close(self) -> None:
+        """Releases the connection pool; later calls raise ``ConfigError``."""
+        await self._native.close()
+
+    async def __aenter__(self) -> AsyncClient:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: Optional[Type[BaseException]],
+        exc: Optional[BaseException],
+        tb: Optional[TracebackType],
+    ) -> Literal[False]:
+        await self.close()
+        return False
+
+    def __repr__(self) -> str:
+        return repr(self._native).replace("dialtime._AsyncClient", "dialtime.AsyncClient")

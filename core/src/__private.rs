@@ -1,0 +1,24 @@
+//! Not part of the API: what only the bindings, the emulator, the fuzzers and the tests use.
+//! It may change in any release; Rust users never need it.
+
+use crate::client::config::ClientBuilder;
+
+pub use crate::client::config::{retries_from, timeout_from_millis, timeout_from_secs};
+pub use crate::client::response::{
+    decode, excerpt, parse_retry_after, RawResponse, Success, BODY_EXCERPT_BYTES, RETRY_AFTER_MAX,
+};
+pub use crate::validate::host::{
+    not_finite, not_json, not_unicode, page_number, too_deep, whole_number, with_index, with_key,
+    MAX_NESTING,
+};
+pub use crate::validate::json::{read_new_group, read_update, UnknownFields};
+
+/// The one runtime dialtime creates, for callers that are not async (see `runtime.rs`).
+pub mod runtime {
+    pub use crate::runtime::{block_on, block_sigpipe_on_this_thread, shared};
+}
+
+/// Names the binding in the user agent: `dialtime/0.1.0 (python)`.
+pub fn with_binding(builder: ClientBuilder, name: &str) -> ClientBuilder {
+    builder.binding(name)
+}

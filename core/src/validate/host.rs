@@ -1,0 +1,103 @@
+//! For bindings turning host-language objects (Python dicts, JavaScript values) and numbers
+//! into what the core reads: the nesting limit, path building, the problems they report,
+//! integer and page checks. Reached through `dialtime::__private`.
+
+use std::fmt::Write as _;
+
+use crate::error::{Error, Problem};
+
+use super::rules::page_message;
+
+/// How deep a payload given as a host language's objects (Python dicts and lists, JavaScript
+/// objects and arrays) may nest before a binding stops converting it. The deepest real
+/// payload nests 4 levels (`content[i].times[j].begin_time`); a cyclic structure (a list that
+/// contains itself) or a runaway one (100,000 nested lists) is refused here, as `json.dumps`
+/// and `JSON.stringify` refuse it, instead of exhausting the stack.
+pub const MAX_NESTING: usize = 32;
+
+/// The problem a binding reports at `path` when a payload nests deeper than [`MAX_NESTING`].
+pub fn too_deep(path: &str) -> Problem {
+    Problem::new(
+        path,
+        format!("nests deeper than {MAX_NESTING} levels (is the structure cyclic?)"),
+    )
+}
+
+/// The problem a binding reports at `path` for a number JSON cannot hold (NaN, ±infinity).
+pub fn not_finite(path: &str, value: f64) -> Problem {
+    Problem::new(path, format!("must be a finite number, got {value}"))
+}
+
+/// The problem a binding reports at `path` for a value that is not JSON data; `what` names
+/// what it got in the host language (`a function`, `datetime.date`, …).
+pub fn not_json(path: &str, what: &str) -> Problem {
+    Problem::new(
+        path,
+        format!("must be JSON data (a string, number, boolean, null, array or object), got {what}"),
+    )
+}
+
+/// The problem a binding reports at `path` for text that is not valid Unicode (a lone
+/// surrogate in a Python or JavaScript string).
+pub fn not_unicode(path: &str) -> Problem {
+    Problem::new(
+        path,
+        "must be valid Unicode text (it holds a lone surrogate)",
+    )
+}
+
+/// A number from a host language whose numbers are doubles (JavaScript), as an integer:
+/// `0.5`, NaN, ±infinity and anything beyond ±(2^53 − 1) are a `Validation` problem at
+/// `path` rather than silently truncated, wrapped or saturated.
+pub fn whole_number(path: &str, value: f64) -> Result<i64, Error> {
+    const SAFE: f64 = 9_007_199_254_740_991.0;
+    if value.is_finite() && value.fract() == 0.0 && value.abs() <= SAFE {
+        Ok(value as i64)
+    } else {
+        Err(Error::Validation(vec![Problem::new(
+            path,
+            format!("must be an integer (a safe integer in JavaScript), got {value}"),
+        )]))
+    }
+}
+
+/// A page number: 1 or more (and at most `u32::MAX`).
+pub fn page_number(page: i64) -> Result<u32, Error> {
+    match u32::try_from(page) {
+        Ok(p) if p >= 1 => Ok(p),
+        _ => Err(Error::Validation(vec![Problem::new(
+            "page",
+            page_message(page),
+        )])),
+    }
+}
+
+/// For bindings converting host objects: runs `f` with `path` extended by `.key` (just `key`
+/// at the top, `$`), then restores `path`. Paths so built match the core's own.
+pub fn with_key<R>(path: &mut String, key: &str, f: impl FnOnce(&mut String) -> R) -> R {
+    let top = path == "$";
+    let mark = path.len();
+    if top {
+        path.clear();
+    } else {
+        path.push('.');
+    }
+    path.push_str(key);
+    let out = f(path);
+    if top {
+        path.clear();
+        path.push('$');
+    } else {
+        path.truncate(mark);
+    }
+    out
+}
+
+/// Like [`with_key`], for item `i` of an array: `path[i]`.
+pub fn with_index<R>(path: &mut String, i: usize, f: impl FnOnce(&mut String) -> R) -> R {
+    let mark = path.len();
+    let _ = write!(path, "[{i}]");
+    let out = f(path);
+    path.truncate(mark);
+    out
+}

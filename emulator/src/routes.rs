@@ -1,0 +1,237 @@
+//! Routing: the bearer check, the user check, the four endpoints, reading payloads as a
+//! tolerant server would (with the core's rules), and answering with the platform's shapes.
+
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, MutexGuard};
+
+use dialtime::__private::{read_new_group, read_update, UnknownFields};
+use dialtime::{DialTimeGroupUpdate, NewDialTimeGroup, Problem};
+use serde_json::Value;
+
+use crate::envelopes::{status_message, validation_answer, Answer, CreatedRecord, ErrorEnvelope};
+use crate::fault::Fault;
+use crate::store::{Store, PAGE_SIZE};
+
+/// A request body larger than this is refused with 413.
+pub(crate) const MAX_REQUEST_BYTES: usize = 1024 * 1024;
+
+/// What the server threads share: the account, the counters, the store and the faults.
+pub(crate) struct Shared {
+    pub token: String,
+    pub user_id: String,
+    pub requests: AtomicU64,
+    state: Mutex<State>,
+}
+
+#[derive(Default)]
+struct State {
+    store: Store,
+    faults: VecDeque<Fault>,
+}
+
+/// The API routes (after the user segment is read).
+enum Route<'p> {
+    Create,
+    List,
+    Update(&'p str),
+    Delete(&'p str),
+}
+
+fn now_in_china() -> jiff::ZonedDateTime {
+    jiff::Timestamp::now().to_zoned_datetime(dialtime::platform_zone())
+}
+
+impl Shared {
+    pub(crate) fn new(token: String, user_id: String) -> Shared {
+        Shared {
+            token,
+            user_id,
+            requests: AtomicU64::new(0),
+            state: Mutex::new(State::default()),
+        }
+    }
+
+    fn state(&self) -> MutexGuard<'_, State> {
+        // A panic while holding the lock cannot leave the store inconsistent in a way that
+        // matters for a test server; keep serving.
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub(crate) fn push_fault(&self, fault: Fault) {
+        if fault.times > 0 {
+            self.state().faults.push_back(fault);
+        }
+    }
+
+    pub(crate) fn clear_faults(&self) {
+        self.state().faults.clear();
+    }
+
+    /// Takes the fault for this request, if one is queued.
+    pub(crate) fn next_fault(&self) -> Option<Fault> {
+        let mut state = self.state();
+        let front = state.faults.front_mut()?;
+        front.times -= 1;
+        if front.times == 0 {
+            state.faults.pop_front()
+        } else {
+            Some(front.clone())
+        }
+    }
+
+    pub(crate) fn count_request(&self) {
+        self.requests.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// The answer a fault forces.
+    pub(crate) fn fault_answer(fault: &Fault) -> Answer {
+        let status = fault.status.unwrap_or(200);
+        let mut answer = match &fault.body {
+            Some(body) => Answer::raw(status, body.clone().into_bytes()),
+            None => {
+                let code = fault.code.unwrap_or(i64::from(status));
+                let message = fault.message.clone().unwrap_or_else(|| {
+                    status_message(u16::try_from(code).unwrap_or(500)).to_owned()
+                });
+                Answer::json(status, &ErrorEnvelope::new(code, &message))
+            }
+        };
+        if let Some(ra) = &fault.retry_after {
+            answer.headers.push(("retry-after", ra.clone()));
+        }
+        answer
+    }
+
+    /// Handles one API request (after faults). `auth` is the `Authorization` header.
+    pub(crate) fn handle(
+        &self,
+        method: &str,
+        path: &str,
+        query: &str,
+        auth: Option<&[u8]>,
+        body: &[u8],
+    ) -> Answer {
+        let expected = format!("Bearer {}", self.token);
+        if auth != Some(expected.as_bytes()) {
+            return Answer::error(401, status_message(401));
+        }
+        let segments: Vec<&str> = path.trim_end_matches('/').split('/').collect();
+        let (route, user) = match (method, segments.as_slice()) {
+            ("POST", ["", "agent-api", "user", user, "dial-time-group"]) => (Route::Create, *user),
+            ("GET", ["", "agent-api", "user", user, "dial-time-group"]) => (Route::List, *user),
+            ("PUT", ["", "agent-api", "user", user, "dial-time-group", id]) => {
+                (Route::Update(id), *user)
+            }
+            ("DELETE", ["", "agent-api", "user", user, "dial-time-group", id]) => {
+                (Route::Delete(id), *user)
+            }
+            _ => return Answer::error(404, status_message(404)),
+        };
+        // User ids are UUIDs, compared without regard to case; the store keys on the
+        // emulator's own spelling, so every route sees the same groups.
+        if !dialtime::validate::is_uuid(user) {
+            return Answer::error(404, status_message(404));
+        }
+        if !user.eq_ignore_ascii_case(&self.user_id) {
+            return Answer::error(403, "无权操作该用户");
+        }
+        let user = self.user_id.as_str();
+        match route {
+            Route::Create => self.create(user, body),
+            Route::List => self.list(user, query),
+            Route::Update(id) => self.update(user, id, body),
+            Route::Delete(id) => {
+                self.delete(user, id, query_param(query, "sub_user_id").as_deref())
+            }
+        }
+    }
+
+    fn create(&self, user: &str, body: &[u8]) -> Answer {
+        let group = match read_payload(body) {
+            Ok(g) => g,
+            Err(answer) => return answer,
+        };
+        let saved = self.state().store.create(user, group, now_in_china());
+        Answer::success("创建呼叫时间组成功", CreatedRecord::from(&saved))
+    }
+
+    /// Partial update: omitted fields keep their values; 404 for an id that is not this
+    /// user's (and sub-user's) group.
+    fn update(&self, user: &str, id: &str, body: &[u8]) -> Answer {
+        let changes = match read_changes(body) {
+            Ok(c) => c,
+            Err(answer) => return answer,
+        };
+        let mut state = self.state();
+        match id.parse() {
+            Ok(id) => match state.store.update(user, id, changes, now_in_china()) {
+                Some(g) => Answer::success("修改成功", g),
+                None => Answer::error(404, "呼叫时间组不存在"),
+            },
+            Err(_) => Answer::error(404, "呼叫时间组不存在"),
+        }
+    }
+
+    /// A page of 15, oldest first, with the platform's `meta` (`per_page` as a string, as the
+    /// platform echoes it); a page past the end is empty.
+    fn list(&self, user: &str, query: &str) -> Answer {
+        let page = match query_param(query, "page").map(|p| p.parse::<u32>()) {
+            Some(Ok(page)) if page >= 1 => page,
+            _ => return validation_answer(&[Problem::new("page", "page 必须是大于 0 的整数")]),
+        };
+        let sub_user_id = query_param(query, "sub_user_id");
+        let state = self.state();
+        let (data, total) = state.store.page(user, sub_user_id.as_deref(), page);
+        Answer::json(
+            200,
+            &serde_json::json!({
+                "code": 200,
+                "status": "success",
+                "message": "获取成功",
+                "meta": {
+                    "has_pages": total > PAGE_SIZE,
+                    "total": total,
+                    "last_page": total.div_ceil(PAGE_SIZE).max(1),
+                    "current_page": page,
+                    "per_page": PAGE_SIZE.to_string(),
+                },
+                "data": data,
+            }),
+        )
+    }
+
+    fn delete(&self, user: &str, id: &str, sub_user_id: Option<&str>) -> Answer {
+        let deleted = id
+            .parse()
+            .is_ok_and(|id| self.state().store.delete(user, id, sub_user_id));
+        if deleted {
+            Answer::success("删除成功", Value::Null)
+        } else {
+            Answer::error(404, "呼叫时间组不存在")
+        }
+    }
+}
+
+/// One query parameter (the values dialtime sends need no percent-decoding: UUIDs, numbers).
+fn query_param(query: &str, name: &str) -> Option<String> {
+    query
+        .split('&')
+        .filter_map(|kv| kv.split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_owned())
+}
+
+/// Parses and validates an update body (name required, the rest optional), tolerantly.
+fn read_changes(body: &[u8]) -> Result<DialTimeGroupUpdate, Answer> {
+    let value: Value =
+        serde_json::from_slice(body).map_err(|_| Answer::error(400, "请求体不是合法的 JSON"))?;
+    read_update(&value, UnknownFields::Ignore).map_err(|e| validation_answer(e.problems()))
+}
+
+/// Parses and validates a create body as a tolerant server would (unknown keys ignored).
+fn read_payload(body: &[u8]) -> Result<NewDialTimeGroup, Answer> {
+    let value: Value =
+        serde_json::from_slice(body).map_err(|_| Answer::error(400, "请求体不是合法的 JSON"))?;
+    read_new_group(&value, UnknownFields::Ignore).map_err(|e| validation_answer(e.problems()))
+}
