@@ -1,15 +1,34 @@
-//! Mirrors `dialtime::dial_time_groups`: `client.dial_time_groups.create(...)`.
+//! Mirrors `dialtime::dial_time_groups`: `client.dial_time_groups.create(...)`. Each method
+//! converts its arguments and hands the core call to one of two helpers: [`PyDialTimeGroups::run`]
+//! (blocking, GIL released) or [`PyAsyncDialTimeGroups::spawn`] (an asyncio future on the
+//! core's runtime). Both run behind the panic guard and map errors through `error.rs`.
 
+use std::future::Future;
 use std::sync::{Arc, Mutex};
 
-use dialtime::ListParams;
+use dialtime::{BlockingClient, ListParams};
 use pyo3::exceptions::PyStopAsyncIteration;
 use pyo3::prelude::*;
+use pyo3::IntoPyObject;
 
 use crate::client::Shared;
 use crate::error::{guard, raise_later, OrRaise};
 use crate::model::{PyDialTimeGroup, PyPage};
 use crate::payload;
+
+/// What `ensure` returns to Python: the group and `"created" | "updated" | "unchanged"`.
+type Ensured = (PyDialTimeGroup, &'static str);
+
+fn ensured((group, outcome): (dialtime::DialTimeGroup, dialtime::Outcome)) -> Ensured {
+    (PyDialTimeGroup(group), outcome.as_str())
+}
+
+fn list_params(page: i64, sub_user_id: Option<String>) -> dialtime::Result<ListParams> {
+    Ok(ListParams {
+        page: dialtime::__private::page_number(page)?,
+        sub_user_id,
+    })
+}
 
 /// `Client.dial_time_groups`.
 #[pyclass(name = "DialTimeGroups", module = "dialtime", frozen)]
@@ -22,9 +41,22 @@ impl PyDialTimeGroups {
         Self { shared }
     }
 
-    fn blocking(&self, py: Python<'_>) -> PyResult<dialtime::BlockingClient> {
+    /// Converts the arguments (`args`, with the GIL), then runs `call` on the blocking client
+    /// with the GIL released.
+    fn run<A, T>(
+        &self,
+        py: Python<'_>,
+        args: impl FnOnce() -> dialtime::Result<A>,
+        call: impl FnOnce(&BlockingClient, A) -> dialtime::Result<T> + Send,
+    ) -> PyResult<T>
+    where
+        A: Send,
+        T: Send,
+    {
         guard(py, || {
-            self.shared.client(py).map(dialtime::BlockingClient::from)
+            let args = args().or_raise(py)?;
+            let client = BlockingClient::from(self.shared.client(py)?);
+            py.detach(|| call(&client, args)).or_raise(py)
         })
     }
 }
@@ -43,14 +75,12 @@ impl PyDialTimeGroups {
         skip_holiday: &Bound<'_, PyAny>,
         sub_user_id: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<PyDialTimeGroup> {
-        guard(py, || {
-            let group = payload::new_group(name, content, is_default, skip_holiday, sub_user_id)
-                .or_raise(py)?;
-            let client = self.blocking(py)?;
-            py.detach(|| client.dial_time_groups().create(user_id, &group))
-                .map(PyDialTimeGroup)
-                .or_raise(py)
-        })
+        self.run(
+            py,
+            || payload::new_group(name, content, is_default, skip_holiday, sub_user_id),
+            |c, group| c.dial_time_groups().create(user_id, &group),
+        )
+        .map(PyDialTimeGroup)
     }
 
     /// One page of the user's groups (15 per page on the platform).
@@ -62,14 +92,12 @@ impl PyDialTimeGroups {
         page: i64,
         sub_user_id: Option<String>,
     ) -> PyResult<PyPage> {
-        guard(py, || {
-            let client = self.blocking(py)?;
-            let page = dialtime::__private::page_number(page).or_raise(py)?;
-            let params = ListParams { page, sub_user_id };
-            py.detach(|| client.dial_time_groups().list(user_id, &params))
-                .map(PyPage)
-                .or_raise(py)
-        })
+        self.run(
+            py,
+            || list_params(page, sub_user_id),
+            |c, params| c.dial_time_groups().list(user_id, &params),
+        )
+        .map(PyPage)
     }
 
     /// Every group of the user, fetching page after page as the iteration needs them.
@@ -81,7 +109,7 @@ impl PyDialTimeGroups {
         sub_user_id: Option<&str>,
     ) -> PyResult<PyGroupCursor> {
         guard(py, || {
-            let client = self.blocking(py)?;
+            let client = BlockingClient::from(self.shared.client(py)?);
             let walk = client.dial_time_groups().list_all(user_id, sub_user_id);
             Ok(PyGroupCursor(Mutex::new(walk)))
         })
@@ -100,18 +128,12 @@ impl PyDialTimeGroups {
         skip_holiday: Option<&Bound<'_, PyAny>>,
         sub_user_id: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<PyDialTimeGroup> {
-        guard(py, || {
-            let changes = payload::update(name, content, is_default, skip_holiday, sub_user_id)
-                .or_raise(py)?;
-            let client = self.blocking(py)?;
-            py.detach(|| {
-                client
-                    .dial_time_groups()
-                    .update(user_id, group_id, &changes)
-            })
-            .map(PyDialTimeGroup)
-            .or_raise(py)
-        })
+        self.run(
+            py,
+            || payload::update(name, content, is_default, skip_holiday, sub_user_id),
+            |c, changes| c.dial_time_groups().update(user_id, group_id, &changes),
+        )
+        .map(PyDialTimeGroup)
     }
 
     /// Deletes a group; `NotFoundError` when it does not exist (in that scope).
@@ -123,15 +145,11 @@ impl PyDialTimeGroups {
         group_id: i64,
         sub_user_id: Option<&str>,
     ) -> PyResult<()> {
-        guard(py, || {
-            let client = self.blocking(py)?;
-            py.detach(|| {
-                client
-                    .dial_time_groups()
-                    .delete(user_id, group_id, sub_user_id)
-            })
-            .or_raise(py)
-        })
+        self.run(
+            py,
+            || Ok(()),
+            |c, ()| c.dial_time_groups().delete(user_id, group_id, sub_user_id),
+        )
     }
 
     /// Makes the group named `name` be exactly this: created, updated, or left unchanged.
@@ -146,15 +164,13 @@ impl PyDialTimeGroups {
         is_default: &Bound<'_, PyAny>,
         skip_holiday: &Bound<'_, PyAny>,
         sub_user_id: Option<&Bound<'_, PyAny>>,
-    ) -> PyResult<(PyDialTimeGroup, &'static str)> {
-        guard(py, || {
-            let group = payload::new_group(name, content, is_default, skip_holiday, sub_user_id)
-                .or_raise(py)?;
-            let client = self.blocking(py)?;
-            py.detach(|| client.dial_time_groups().ensure(user_id, &group))
-                .map(|(g, outcome)| (PyDialTimeGroup(g), outcome.as_str()))
-                .or_raise(py)
-        })
+    ) -> PyResult<Ensured> {
+        self.run(
+            py,
+            || payload::new_group(name, content, is_default, skip_holiday, sub_user_id),
+            |c, group| c.dial_time_groups().ensure(user_id, &group),
+        )
+        .map(ensured)
     }
 
     fn __repr__(&self) -> &'static str {
@@ -173,6 +189,32 @@ impl PyAsyncDialTimeGroups {
     pub(crate) fn new(shared: Arc<Shared>) -> Self {
         Self { shared }
     }
+
+    /// Converts the arguments (`args`, with the GIL), then an asyncio future of `call` on the
+    /// core's runtime, its result converted by `convert`. Argument and client errors are
+    /// raised when the future is awaited, like the call's own.
+    fn spawn<'py, A, T, R, F>(
+        &self,
+        py: Python<'py>,
+        args: impl FnOnce() -> dialtime::Result<A>,
+        call: impl FnOnce(dialtime::Client, A) -> F + Send + 'static,
+        convert: fn(T) -> R,
+    ) -> PyResult<Bound<'py, PyAny>>
+    where
+        A: Send + 'static,
+        T: Send + 'static,
+        F: Future<Output = dialtime::Result<T>> + Send + 'static,
+        R: for<'a> IntoPyObject<'a> + Send + 'static,
+    {
+        guard(py, || {
+            let args = args();
+            let client = self.shared.client(py);
+            crate::runtime::future(py, async move {
+                let (client, args) = (client?, raise_later(args)?);
+                raise_later(call(client, args).await).map(convert)
+            })
+        })
+    }
 }
 
 #[pymethods]
@@ -189,15 +231,12 @@ impl PyAsyncDialTimeGroups {
         skip_holiday: &Bound<'_, PyAny>,
         sub_user_id: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        guard(py, || {
-            let group = payload::new_group(name, content, is_default, skip_holiday, sub_user_id);
-            let client = self.shared.client(py);
-            crate::runtime::future(py, async move {
-                let (client, group) = (client?, raise_later(group)?);
-                let saved = client.dial_time_groups().create(&user_id, &group).await;
-                raise_later(saved).map(PyDialTimeGroup)
-            })
-        })
+        self.spawn(
+            py,
+            || payload::new_group(name, content, is_default, skip_holiday, sub_user_id),
+            move |c, group| async move { c.dial_time_groups().create(&user_id, &group).await },
+            PyDialTimeGroup,
+        )
     }
 
     /// One page of the user's groups (awaitable).
@@ -209,15 +248,12 @@ impl PyAsyncDialTimeGroups {
         page: i64,
         sub_user_id: Option<String>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        guard(py, || {
-            let client = self.shared.client(py);
-            crate::runtime::future(py, async move {
-                let page = raise_later(dialtime::__private::page_number(page))?;
-                let params = ListParams { page, sub_user_id };
-                let page = client?.dial_time_groups().list(&user_id, &params).await;
-                raise_later(page).map(PyPage)
-            })
-        })
+        self.spawn(
+            py,
+            || list_params(page, sub_user_id),
+            move |c, params| async move { c.dial_time_groups().list(&user_id, &params).await },
+            PyPage,
+        )
     }
 
     /// Every group of the user, as an async iterator (`async for`), page by page.
@@ -251,18 +287,16 @@ impl PyAsyncDialTimeGroups {
         skip_holiday: Option<&Bound<'_, PyAny>>,
         sub_user_id: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        guard(py, || {
-            let changes = payload::update(name, content, is_default, skip_holiday, sub_user_id);
-            let client = self.shared.client(py);
-            crate::runtime::future(py, async move {
-                let (client, changes) = (client?, raise_later(changes)?);
-                let saved = client
-                    .dial_time_groups()
+        self.spawn(
+            py,
+            || payload::update(name, content, is_default, skip_holiday, sub_user_id),
+            move |c, changes| async move {
+                c.dial_time_groups()
                     .update(&user_id, group_id, &changes)
-                    .await;
-                raise_later(saved).map(PyDialTimeGroup)
-            })
-        })
+                    .await
+            },
+            PyDialTimeGroup,
+        )
     }
 
     /// Deletes a group (awaitable, resolves to None).
@@ -274,17 +308,17 @@ impl PyAsyncDialTimeGroups {
         group_id: i64,
         sub_user_id: Option<String>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        guard(py, || {
-            let client = self.shared.client(py);
-            crate::runtime::future(py, async move {
-                let done = client?
-                    .dial_time_groups()
+        self.spawn(
+            py,
+            || Ok(()),
+            move |c, ()| async move {
+                c.dial_time_groups()
                     .delete(&user_id, group_id, sub_user_id.as_deref())
-                    .await;
-                // `None` in Python (a bare `()` would become an empty tuple).
-                raise_later(done).map(|()| None::<()>)
-            })
-        })
+                    .await
+            },
+            // `None` in Python (a bare `()` would become an empty tuple).
+            |()| None::<()>,
+        )
     }
 
     /// Makes the group named `name` be exactly this (awaitable):
@@ -300,15 +334,12 @@ impl PyAsyncDialTimeGroups {
         skip_holiday: &Bound<'_, PyAny>,
         sub_user_id: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        guard(py, || {
-            let group = payload::new_group(name, content, is_default, skip_holiday, sub_user_id);
-            let client = self.shared.client(py);
-            crate::runtime::future(py, async move {
-                let (client, group) = (client?, raise_later(group)?);
-                let result = client.dial_time_groups().ensure(&user_id, &group).await;
-                raise_later(result).map(|(g, outcome)| (PyDialTimeGroup(g), outcome.as_str()))
-            })
-        })
+        self.spawn(
+            py,
+            || payload::new_group(name, content, is_default, skip_holiday, sub_user_id),
+            move |c, group| async move { c.dial_time_groups().ensure(&user_id, &group).await },
+            ensured,
+        )
     }
 
     fn __repr__(&self) -> &'static str {
