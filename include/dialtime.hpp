@@ -105,6 +105,8 @@ struct ClientOptions {
   // Unset: the library's defaults (30 s, 10 s, 2 retries); negative values are refused.
   std::optional<std::chrono::milliseconds> timeout, connect_timeout;
   std::optional<std::int64_t> max_retries;
+  // Deprecated spelling of max_retries = 0 (kept for existing callers).
+  bool no_retries = false;
 };
 
 struct Problem {
@@ -533,10 +535,9 @@ class Client {
         return dialtime_client_builder_set_connect_timeout_ms(b.get(), options.connect_timeout->count(), e);
       });
     }
-    if (options.max_retries) {
-      detail::call([&](dialtime_error **e) {
-        return dialtime_client_builder_set_max_retries(b.get(), *options.max_retries, e);
-      });
+    if (options.max_retries || options.no_retries) {
+      const std::int64_t retries = options.no_retries ? 0 : *options.max_retries;
+      detail::call([&](dialtime_error **e) { return dialtime_client_builder_set_max_retries(b.get(), retries, e); });
     }
     dialtime_client *raw = nullptr;
     detail::call([&](dialtime_error **e) { return dialtime_client_builder_build(b.get(), &raw, e); });

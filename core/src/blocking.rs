@@ -53,16 +53,22 @@ impl fmt::Debug for BlockingClient {
     }
 }
 
-/// The dial-time-group endpoints, blocking. Mirrors [`crate::DialTimeGroups`].
+/// The dial-time-group endpoints, blocking. Mirrors [`crate::DialTimeGroups`]: each call
+/// checks its arguments on the caller's thread, then runs the owned exchange on dialtime's
+/// runtime and waits for it.
 #[derive(Debug, Clone, Copy)]
 pub struct DialTimeGroups<'c> {
     client: &'c Client,
 }
 
 impl DialTimeGroups<'_> {
+    fn groups(&self) -> crate::DialTimeGroups<'_> {
+        self.client.dial_time_groups()
+    }
+
     /// See [`crate::DialTimeGroups::create`].
     pub fn create(&self, user_id: &str, group: &NewDialTimeGroup) -> Result<DialTimeGroup> {
-        block_on(self.client.dial_time_groups().create(user_id, group))?
+        block_on(self.groups().create_exchange(user_id, group)?)?
     }
 
     /// See [`crate::DialTimeGroups::update`].
@@ -72,24 +78,19 @@ impl DialTimeGroups<'_> {
         group_id: i64,
         changes: &DialTimeGroupUpdate,
     ) -> Result<DialTimeGroup> {
-        block_on(
-            self.client
-                .dial_time_groups()
-                .update(user_id, group_id, changes),
-        )?
+        block_on(self.groups().update_exchange(user_id, group_id, changes)?)?
     }
 
     /// See [`crate::DialTimeGroups::list`].
     pub fn list(&self, user_id: &str, params: &ListParams) -> Result<Page<DialTimeGroup>> {
-        block_on(self.client.dial_time_groups().list(user_id, params))?
+        block_on(self.groups().list_exchange(user_id, params)?)?
     }
 
     /// Every group, page after page, as an iterator (see [`crate::DialTimeGroups::list_all`]):
     /// the next page is fetched only when the previous one is used up.
     pub fn list_all(&self, user_id: &str, sub_user_id: Option<&str>) -> GroupCursor {
         GroupCursor {
-            walk: self.client.dial_time_groups().cursor(user_id, sub_user_id),
-            done: false,
+            walk: Some(self.groups().cursor(user_id, sub_user_id)),
         }
     }
 
@@ -99,15 +100,14 @@ impl DialTimeGroups<'_> {
         user_id: &str,
         group: &NewDialTimeGroup,
     ) -> Result<(DialTimeGroup, Outcome)> {
-        block_on(self.client.dial_time_groups().ensure(user_id, group))?
+        block_on(self.groups().ensure_exchange(user_id, group)?)?
     }
 
     /// See [`crate::DialTimeGroups::delete`].
     pub fn delete(&self, user_id: &str, group_id: i64, sub_user_id: Option<&str>) -> Result<()> {
         block_on(
-            self.client
-                .dial_time_groups()
-                .delete(user_id, group_id, sub_user_id),
+            self.groups()
+                .delete_exchange(user_id, group_id, sub_user_id)?,
         )?
     }
 }
@@ -115,23 +115,28 @@ impl DialTimeGroups<'_> {
 /// The iterator of [`DialTimeGroups::list_all`]: `Result<DialTimeGroup>` items; after an error
 /// it ends. Owns a handle on the client.
 pub struct GroupCursor {
-    walk: crate::dial_time_groups::GroupCursor,
-    done: bool,
+    /// The walk, away on the runtime while a page is fetched; `None` once it is over.
+    walk: Option<crate::GroupCursor>,
 }
 
 impl Iterator for GroupCursor {
     type Item = Result<DialTimeGroup>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        if self.done {
-            return None;
-        }
-        let item = match block_on(self.walk.next()) {
-            Ok(item) => item,
+        let mut walk = self.walk.take()?;
+        let item = match block_on(async move {
+            let item = walk.next().await;
+            (walk, item)
+        }) {
+            Ok((walk, item)) => {
+                if matches!(item, Some(Ok(_))) {
+                    self.walk = Some(walk);
+                }
+                item
+            }
             // Refused to block (inside a runtime): reported once, then the walk is over.
             Err(e) => Some(Err(e)),
         };
-        self.done = !matches!(item, Some(Ok(_)));
         item
     }
 }

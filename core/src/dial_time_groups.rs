@@ -1,13 +1,16 @@
 //! The dial-time-group resource: `client.dial_time_groups().create(…)`.
 //!
-//! Each method validates its arguments (all problems at once) before anything is sent.
+//! Each method validates its arguments (all problems at once) before anything is sent, then
+//! runs an owned exchange (a `'static` future holding a handle on the client): awaited here,
+//! or run on dialtime's runtime by the blocking client.
 
+use std::future::Future;
+
+use futures_util::Stream;
 use reqwest::Method;
 
 use crate::client::{Client, Idempotent};
 use crate::error::Result;
-use futures_util::Stream;
-
 use crate::model::page::{decode_error, Pager};
 use crate::model::{
     DialTimeGroup, DialTimeGroupUpdate, ListParams, NewDialTimeGroup, Outcome, Page,
@@ -16,6 +19,8 @@ use crate::validate::Checker;
 
 /// What `data` holds in the answers of this resource, for error messages.
 const GROUP: &str = "a dial time group in `data`";
+/// What `data` holds in a list answer, for error messages.
+const GROUPS: &str = "a list of dial time groups in `data`";
 
 /// The dial-time-group endpoints of one [`Client`].
 #[derive(Debug, Clone, Copy)]
@@ -33,6 +38,14 @@ impl<'c> DialTimeGroups<'c> {
     /// Never retried once the request may have reached the server (the platform has no
     /// idempotency key, so a retry could save the group twice).
     pub async fn create(&self, user_id: &str, group: &NewDialTimeGroup) -> Result<DialTimeGroup> {
+        self.create_exchange(user_id, group)?.await
+    }
+
+    pub(crate) fn create_exchange(
+        &self,
+        user_id: &str,
+        group: &NewDialTimeGroup,
+    ) -> Result<impl Future<Output = Result<DialTimeGroup>> + Send + 'static> {
         let mut check = Checker::default();
         check.uuid("user_id", user_id);
         check.new_group(group);
@@ -41,11 +54,13 @@ impl<'c> DialTimeGroups<'c> {
         let url = self
             .client
             .url(format_args!("user/{user_id}/dial-time-group"));
-        let saved = self
-            .client
-            .call(Method::POST, url, Some(body.into()), Idempotent::No, GROUP)
-            .await?;
-        Ok(saved.data)
+        let client = self.client.clone();
+        Ok(async move {
+            let saved = client
+                .call(Method::POST, url, Some(body.into()), Idempotent::No, GROUP)
+                .await?;
+            Ok(saved.data)
+        })
     }
 
     /// Changes a saved group (`PUT /agent-api/user/{user_id}/dial-time-group/{group_id}`);
@@ -57,25 +72,31 @@ impl<'c> DialTimeGroups<'c> {
         group_id: i64,
         changes: &DialTimeGroupUpdate,
     ) -> Result<DialTimeGroup> {
+        self.update_exchange(user_id, group_id, changes)?.await
+    }
+
+    pub(crate) fn update_exchange(
+        &self,
+        user_id: &str,
+        group_id: i64,
+        changes: &DialTimeGroupUpdate,
+    ) -> Result<impl Future<Output = Result<DialTimeGroup>> + Send + 'static> {
         let mut check = Checker::default();
         check.uuid("user_id", user_id);
         check.group_id(group_id);
         check.update(changes);
         check.finish()?;
+        let body = encode(changes)?;
         let url = self
             .client
             .url(format_args!("user/{user_id}/dial-time-group/{group_id}"));
-        let saved = self
-            .client
-            .call(
-                Method::PUT,
-                url,
-                Some(encode(changes)?.into()),
-                Idempotent::Yes,
-                GROUP,
-            )
-            .await?;
-        Ok(saved.data)
+        let client = self.client.clone();
+        Ok(async move {
+            let saved = client
+                .call(Method::PUT, url, Some(body.into()), Idempotent::Yes, GROUP)
+                .await?;
+            Ok(saved.data)
+        })
     }
 
     /// Deletes a group (`DELETE /agent-api/user/{user_id}/dial-time-group/{group_id}`), of the
@@ -86,6 +107,15 @@ impl<'c> DialTimeGroups<'c> {
         group_id: i64,
         sub_user_id: Option<&str>,
     ) -> Result<()> {
+        self.delete_exchange(user_id, group_id, sub_user_id)?.await
+    }
+
+    pub(crate) fn delete_exchange(
+        &self,
+        user_id: &str,
+        group_id: i64,
+        sub_user_id: Option<&str>,
+    ) -> Result<impl Future<Output = Result<()>> + Send + 'static> {
         let mut check = Checker::default();
         check.uuid("user_id", user_id);
         check.group_id(group_id);
@@ -102,18 +132,33 @@ impl<'c> DialTimeGroups<'c> {
                 .client
                 .url(format_args!("user/{user_id}/dial-time-group/{group_id}")),
         };
-        self.client
-            .call::<serde::de::IgnoredAny>(Method::DELETE, url, None, Idempotent::Yes, "any `data`")
-            .await?;
-        Ok(())
+        let client = self.client.clone();
+        Ok(async move {
+            client
+                .call::<serde::de::IgnoredAny>(
+                    Method::DELETE,
+                    url,
+                    None,
+                    Idempotent::Yes,
+                    "any `data`",
+                )
+                .await?;
+            Ok(())
+        })
     }
-}
 
-impl<'c> DialTimeGroups<'c> {
     /// One page of the user's groups (`GET /agent-api/user/{user_id}/dial-time-group?page=N`),
     /// of the sub-account `params.sub_user_id` when given. Read from every list shape the
     /// platform uses (with or without `meta`).
     pub async fn list(&self, user_id: &str, params: &ListParams) -> Result<Page<DialTimeGroup>> {
+        self.list_exchange(user_id, params)?.await
+    }
+
+    pub(crate) fn list_exchange(
+        &self,
+        user_id: &str,
+        params: &ListParams,
+    ) -> Result<impl Future<Output = Result<Page<DialTimeGroup>>> + Send + 'static> {
         let mut check = Checker::default();
         check.uuid("user_id", user_id);
         check.page(params.page);
@@ -131,13 +176,15 @@ impl<'c> DialTimeGroups<'c> {
                 .client
                 .url(format_args!("user/{user_id}/dial-time-group?page={page}")),
         };
-        let answer = self
-            .client
-            .call::<Vec<DialTimeGroup>>(Method::GET, url, None, Idempotent::Yes, GROUPS)
-            .await?;
-        let meta = answer.meta.as_deref();
-        Page::read(answer.data, meta, page)
-            .map_err(|detail| decode_error(detail, meta.map_or("", |m| m.get())))
+        let client = self.client.clone();
+        Ok(async move {
+            let answer = client
+                .call::<Vec<DialTimeGroup>>(Method::GET, url, None, Idempotent::Yes, GROUPS)
+                .await?;
+            let meta = answer.meta.as_deref();
+            Page::read(answer.data, meta, page)
+                .map_err(|detail| decode_error(detail, meta.map_or("", |m| m.get())))
+        })
     }
 
     /// Every group of the user (or of `sub_user_id`), page after page, fetching the next page
@@ -163,6 +210,60 @@ impl<'c> DialTimeGroups<'c> {
             sub_user_id: sub_user_id.map(str::to_owned),
             pager: Pager::new(),
         }
+    }
+
+    /// Makes it so: the group named `group.name` in the (user, sub-user) scope becomes
+    /// `group`. Creates it when absent, updates it when it differs (flags, or the schedule —
+    /// the order of days and ranges does not count), and sends nothing when it already
+    /// matches. Running it twice never creates a second group. Two groups already sharing the
+    /// name is a `Validation` error naming both ids.
+    pub async fn ensure(
+        &self,
+        user_id: &str,
+        group: &NewDialTimeGroup,
+    ) -> Result<(DialTimeGroup, Outcome)> {
+        self.ensure_exchange(user_id, group)?.await
+    }
+
+    pub(crate) fn ensure_exchange(
+        &self,
+        user_id: &str,
+        group: &NewDialTimeGroup,
+    ) -> Result<impl Future<Output = Result<(DialTimeGroup, Outcome)>> + Send + 'static> {
+        let mut check = Checker::default();
+        check.uuid("user_id", user_id);
+        check.new_group(group);
+        check.finish()?;
+        let (client, user_id, group) = (self.client.clone(), user_id.to_owned(), group.clone());
+        Ok(async move {
+            let groups = client.dial_time_groups();
+            let mut found = Vec::new();
+            let mut all = groups.cursor(&user_id, group.sub_user_id.as_deref());
+            while let Some(saved) = all.next().await {
+                let saved = saved?;
+                if group.has_name_of(&saved) {
+                    found.push(saved);
+                }
+            }
+            let mut check = Checker::default();
+            check.unique_name(&group.name, &found.iter().map(|g| g.id).collect::<Vec<_>>());
+            check.finish()?;
+            let Some(saved) = found.pop() else {
+                return Ok((groups.create(&user_id, &group).await?, Outcome::Created));
+            };
+            if group.matches(&saved) {
+                return Ok((saved, Outcome::Unchanged));
+            }
+            let changes = DialTimeGroupUpdate {
+                name: group.name.clone(),
+                content: Some(group.content.clone()),
+                is_default: Some(group.is_default),
+                skip_holiday: Some(group.skip_holiday),
+                sub_user_id: group.sub_user_id.clone(),
+            };
+            let updated = groups.update(&user_id, saved.id, &changes).await?;
+            Ok((updated, Outcome::Updated))
+        })
     }
 }
 
@@ -193,7 +294,7 @@ impl GroupCursor {
                 self.pager.stop();
                 return Some(Err(decode_error(
                     format!(
-                        "the list went on past {MAX_LIST_PAGES} pages of new groups; \
+                        "the list went on past {MAX_LIST_PAGES} pages of new groups; \\
                          stopped rather than walk a list that never ends"
                     ),
                     "",
@@ -218,54 +319,6 @@ impl GroupCursor {
         }
     }
 }
-
-impl DialTimeGroups<'_> {
-    /// Makes it so: the group named `group.name` in the (user, sub-user) scope becomes
-    /// `group`. Creates it when absent, updates it when it differs (flags, or the schedule —
-    /// the order of days and ranges does not count), and sends nothing when it already
-    /// matches. Running it twice never creates a second group. Two groups already sharing the
-    /// name is a `Validation` error naming both ids.
-    pub async fn ensure(
-        &self,
-        user_id: &str,
-        group: &NewDialTimeGroup,
-    ) -> Result<(DialTimeGroup, Outcome)> {
-        let mut check = Checker::default();
-        check.uuid("user_id", user_id);
-        check.new_group(group);
-        check.finish()?;
-        let mut found = Vec::new();
-        let all = self.list_all(user_id, group.sub_user_id.as_deref());
-        futures_util::pin_mut!(all);
-        while let Some(saved) = futures_util::StreamExt::next(&mut all).await {
-            let saved = saved?;
-            if group.has_name_of(&saved) {
-                found.push(saved);
-            }
-        }
-        let mut check = Checker::default();
-        check.unique_name(&group.name, &found.iter().map(|g| g.id).collect::<Vec<_>>());
-        check.finish()?;
-        let Some(saved) = found.pop() else {
-            return Ok((self.create(user_id, group).await?, Outcome::Created));
-        };
-        if group.matches(&saved) {
-            return Ok((saved, Outcome::Unchanged));
-        }
-        let changes = DialTimeGroupUpdate {
-            name: group.name.clone(),
-            content: Some(group.content.clone()),
-            is_default: Some(group.is_default),
-            skip_holiday: Some(group.skip_holiday),
-            sub_user_id: group.sub_user_id.clone(),
-        };
-        let updated = self.update(user_id, saved.id, &changes).await?;
-        Ok((updated, Outcome::Updated))
-    }
-}
-
-/// What `data` holds in a list answer, for error messages.
-const GROUPS: &str = "a list of dial time groups in `data`";
 
 fn encode<T: serde::Serialize>(body: &T) -> Result<Vec<u8>> {
     serde_json::to_vec(body).map_err(|e| crate::Error::Config {

@@ -2,22 +2,31 @@
 //! themselves: the blocking client, and bindings bridging to their own event loops.
 //! The async [`crate::Client`] never creates a runtime: it runs on the caller's.
 //!
+//! Its shape is reqwest's blocking client's: a current-thread runtime driven by one
+//! dedicated thread. A blocking call spawns its whole exchange (request, connection task,
+//! I/O, retries, decoding) onto that thread and waits for the answer, so a call costs two
+//! thread hand-offs (there and back) and the connection is back in the pool before the next
+//! call starts. Many callers at once share the thread; the exchange is I/O-bound.
+//!
 //! Fork-safe: a process forked after the runtime started (multiprocessing's `fork`, gunicorn
-//! `--preload`, celery prefork) has none of its worker threads, so the child gets a fresh
-//! runtime on first use. The parent's copy is never dropped in the child (its threads do not
-//! exist there, and its I/O registrations live in an epoll instance shared with the parent).
+//! `--preload`, celery prefork) has no driver thread, so the child gets a fresh runtime on
+//! first use. The parent's is never dropped in the child (its thread does not exist there,
+//! and its I/O registrations live in an epoll instance shared with the parent).
 
 use std::future::Future;
+use std::panic::{resume_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicPtr, Ordering};
 
-use tokio::runtime::{Handle, Runtime};
+use futures_util::FutureExt;
+use tokio::runtime::Handle;
+use tokio::sync::oneshot;
 
 use crate::error::{Error, Result};
 
-/// A runtime and the fork generation it was made in.
+/// The runtime of one fork generation: its handle (the runtime itself lives on its thread).
 struct Slot {
     generation: u64,
-    runtime: Runtime,
+    handle: Handle,
 }
 
 /// The current slot: NULL, or leaked from a `Box` and never freed.
@@ -28,37 +37,83 @@ fn current() -> Option<&'static Slot> {
     unsafe { CURRENT.load(Ordering::Acquire).as_ref() }
 }
 
-/// The shared multi-threaded runtime, created on first use (and again in a forked child).
-pub fn shared() -> Result<&'static Runtime> {
+/// Starts a runtime on a thread of its own; `stop` ends the thread (and the runtime).
+fn start() -> Result<(Handle, oneshot::Sender<()>)> {
+    let unavailable =
+        |e: std::io::Error| Error::config(format!("cannot start the dialtime runtime: {e}"));
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .thread_name("dialtime-rt-blocking")
+        .on_thread_start(block_sigpipe_on_this_thread)
+        .enable_all()
+        .build()
+        .map_err(unavailable)?;
+    let handle = runtime.handle().clone();
+    let (stop, stopped) = oneshot::channel::<()>();
+    std::thread::Builder::new()
+        .name("dialtime-rt".into())
+        .spawn(move || {
+            block_sigpipe_on_this_thread();
+            // Runs every spawned task until stopped (never, for the winning runtime).
+            let _ = runtime.block_on(stopped);
+        })
+        .map_err(unavailable)?;
+    Ok((handle, stop))
+}
+
+/// The handle of the shared runtime, started on first use (and again in a forked child).
+pub fn handle() -> Result<&'static Handle> {
     let generation = fork::generation();
     loop {
         let seen = current();
         if let Some(slot) = seen.filter(|s| s.generation == generation) {
-            return Ok(&slot.runtime);
+            return Ok(&slot.handle);
         }
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .thread_name("dialtime-rt")
-            .on_thread_start(block_sigpipe_on_this_thread)
-            .enable_all()
-            .build()
-            .map_err(|e| Error::config(format!("cannot start the dialtime runtime: {e}")))?;
-        let fresh = Box::into_raw(Box::new(Slot {
-            generation,
-            runtime,
-        }));
+        let (handle, stop) = start()?;
+        let fresh = Box::into_raw(Box::new(Slot { generation, handle }));
         let expected = seen.map_or(std::ptr::null_mut(), |s| std::ptr::from_ref(s).cast_mut());
         match CURRENT.compare_exchange(expected, fresh, Ordering::AcqRel, Ordering::Acquire) {
-            // The slot replaced (a parent's, in a forked child) stays leaked on purpose.
-            // SAFETY: `fresh` came from Box::into_raw just above and is never freed.
-            Ok(_) => return Ok(unsafe { &(*fresh).runtime }),
+            Ok(_) => {
+                // Runs for the life of the process: its stop signal is never sent.
+                std::mem::forget(stop);
+                // The slot replaced (a parent's, in a forked child) stays leaked on purpose.
+                // SAFETY: `fresh` came from Box::into_raw just above and is never freed.
+                return Ok(unsafe { &(*fresh).handle });
+            }
             Err(_) => {
-                // Another thread won the race: use its runtime, stop ours without waiting.
+                // Another thread won the race: use its runtime, stop ours.
                 // SAFETY: `fresh` was never shared.
-                let ours = unsafe { Box::from_raw(fresh) };
-                ours.runtime.shutdown_background();
+                drop(unsafe { Box::from_raw(fresh) });
+                let _ = stop.send(());
             }
         }
+    }
+}
+
+/// Runs `fut` on the shared runtime and waits for its output, from synchronous code. Refuses
+/// (with a `Config` error, never a panic or deadlock) when called from inside an async
+/// runtime. A panic in `fut` is resumed here, on the caller's thread, where the bindings'
+/// panic boundaries catch it.
+pub fn block_on<F>(fut: F) -> Result<F::Output>
+where
+    F: Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    if Handle::try_current().is_ok() {
+        return Err(Error::config(
+            "the blocking client cannot be used inside an async runtime \
+             (it would block the runtime's thread); use dialtime::Client and .await instead",
+        ));
+    }
+    let (done, answer) = oneshot::channel();
+    handle()?.spawn(async move {
+        let _ = done.send(AssertUnwindSafe(fut).catch_unwind().await);
+    });
+    match answer.blocking_recv() {
+        Ok(Ok(output)) => Ok(output),
+        Ok(Err(panic)) => resume_unwind(panic),
+        Err(_) => Err(Error::config(
+            "the dialtime runtime stopped before answering",
+        )),
     }
 }
 
@@ -78,18 +133,6 @@ pub fn block_sigpipe_on_this_thread() {
             libc::pthread_sigmask(libc::SIG_BLOCK, set.as_ptr(), std::ptr::null_mut());
         }
     }
-}
-
-/// Runs `fut` to completion on the shared runtime, from synchronous code. Refuses (with a
-/// `Config` error, never a panic or deadlock) when called from inside an async runtime.
-pub fn block_on<F: Future>(fut: F) -> Result<F::Output> {
-    if Handle::try_current().is_ok() {
-        return Err(Error::config(
-            "the blocking client cannot be used inside an async runtime \
-             (it would block the runtime's thread); use dialtime::Client and .await instead",
-        ));
-    }
-    Ok(shared()?.block_on(fut))
 }
 
 /// Which process (in a chain of forks) this is: 0 in the process that loaded dialtime, one

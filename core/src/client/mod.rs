@@ -50,8 +50,9 @@ struct Inner {
     /// What `http` was made from, to make the child's.
     builder: ClientBuilder,
     loopback: bool,
-    /// `{base_url}/agent-api/`
-    api_root: String,
+    /// `{base_url}/agent-api/`, parsed once (a call's URL is a copy with its path and query
+    /// set: no host parsing per call).
+    api_root: reqwest::Url,
     base_url: String,
     token: Token,
     timeout: Duration,
@@ -109,7 +110,8 @@ impl Client {
                 http: ManuallyDrop::new(http),
                 generation: fork::generation(),
                 forked: Mutex::new(None),
-                api_root: format!("{}/agent-api/", base.url),
+                api_root: reqwest::Url::parse(&format!("{}/agent-api/", base.url))
+                    .map_err(|e| Error::config(format!("the base URL is not usable: {e}")))?,
                 base_url: base.url,
                 loopback: base.loopback,
                 token,
@@ -167,13 +169,22 @@ impl Client {
         self.inner.max_retries
     }
 
-    /// `{base}/agent-api/{path}`. Path segments and query values are validated ids (UUIDs,
-    /// integers), so nothing here needs escaping.
-    pub(crate) fn url(&self, path: std::fmt::Arguments<'_>) -> String {
+    /// `{base}/agent-api/{path}`, where `path` may end in `?query`. Path segments and query
+    /// values are validated ids (UUIDs, integers), so nothing here needs escaping.
+    pub(crate) fn url(&self, path: std::fmt::Arguments<'_>) -> reqwest::Url {
         use std::fmt::Write as _;
-        let mut url = String::with_capacity(self.inner.api_root.len() + 64);
-        url.push_str(&self.inner.api_root);
-        let _ = url.write_fmt(path);
+        let root = &self.inner.api_root;
+        let mut full = String::with_capacity(root.path().len() + 96);
+        full.push_str(root.path());
+        let _ = full.write_fmt(path);
+        let mut url = root.clone();
+        match full.split_once('?') {
+            Some((p, q)) => {
+                url.set_path(p);
+                url.set_query(Some(q));
+            }
+            None => url.set_path(&full),
+        }
         url
     }
 
@@ -181,14 +192,14 @@ impl Client {
     pub(crate) async fn call<T: DeserializeOwned>(
         &self,
         method: Method,
-        url: String,
+        url: reqwest::Url,
         body: Option<Bytes>,
         idempotent: Idempotent,
         expected: &str,
     ) -> Result<Success<T>> {
         let mut attempt = 0;
         loop {
-            let (err, unsent) = match self.send_once(&method, &url, body.clone()).await {
+            let (err, unsent) = match self.send_once(&method, url.clone(), body.clone()).await {
                 Ok(raw) => match response::decode(&raw, expected, self.inner.token.expose()) {
                     Ok(success) => return Ok(success),
                     Err(err) => (err, false),
@@ -241,7 +252,7 @@ impl Client {
     async fn send_once(
         &self,
         method: &Method,
-        url: &str,
+        url: reqwest::Url,
         body: Option<Bytes>,
     ) -> Result<RawResponse, Failed> {
         let http = self.http().map_err(|error| Failed {

@@ -51,6 +51,18 @@ struct Envelope<'a> {
     errors: Option<FieldErrors>,
 }
 
+/// A success envelope read in one pass (see [`decode`]).
+#[derive(Deserialize)]
+struct Fast<'a, T> {
+    #[serde(default, deserialize_with = "lenient::opt_int")]
+    code: Option<i64>,
+    #[serde(default, borrow)]
+    status: Option<std::borrow::Cow<'a, str>>,
+    data: T,
+    #[serde(default, borrow)]
+    meta: Option<&'a RawValue>,
+}
+
 /// Laravel's `errors`: `{"field": ["message", …]}` (a single string per field is read too),
 /// kept in the server's order, one [`Problem`] per message.
 #[derive(Default)]
@@ -104,6 +116,21 @@ pub fn decode<T: DeserializeOwned>(
     expected: &str,
     secret: &str,
 ) -> Result<Success<T>, Error> {
+    // The common case in one pass: a 2xx success envelope whose `data` is a `T`. Anything
+    // else (an error envelope, a wrong shape, no `data`) takes the careful path below, which
+    // says exactly what is wrong.
+    if (200..300).contains(&raw.status) {
+        if let Ok(fast) = serde_json::from_slice::<Fast<'_, T>>(&raw.body) {
+            let ok_code = fast.code.is_none_or(|c| c == 200);
+            let ok_status = fast.status.as_deref().is_none_or(|s| s == "success");
+            if ok_code && ok_status && (fast.code.is_some() || fast.status.is_some()) {
+                return Ok(Success {
+                    data: fast.data,
+                    meta: fast.meta.map(RawValue::to_owned),
+                });
+            }
+        }
+    }
     let env = serde_json::from_slice::<Envelope<'_>>(&raw.body);
     if !(200..300).contains(&raw.status) {
         return Err(api_error(raw, env.ok(), raw.status, secret));
