@@ -214,7 +214,7 @@ impl PyAsyncClient {
         let shared = self.shared.clone();
         crate::runtime::future(py, async move {
             shared.close();
-            Ok(None::<()>)
+            Ok::<_, crate::error::Failure>(None::<()>)
         })
     }
 }

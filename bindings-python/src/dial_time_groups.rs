@@ -12,7 +12,7 @@ use pyo3::prelude::*;
 use pyo3::IntoPyObject;
 
 use crate::client::Shared;
-use crate::error::{guard, raise_later, OrRaise};
+use crate::error::{guard, Failure, OrRaise};
 use crate::model::{PyDialTimeGroup, PyPage};
 use crate::payload;
 
@@ -210,8 +210,8 @@ impl PyAsyncDialTimeGroups {
             let args = args();
             let client = self.shared.client(py);
             crate::runtime::future(py, async move {
-                let (client, args) = (client?, raise_later(args)?);
-                raise_later(call(client, args).await).map(convert)
+                let (client, args) = (client?, args?);
+                Ok::<_, Failure>(convert(call(client, args).await?))
             })
         })
     }
@@ -383,8 +383,8 @@ impl PyAsyncGroupCursor {
             let walk = self.0.clone();
             crate::runtime::future(py, async move {
                 match walk.lock().await.next().await {
-                    Some(group) => raise_later(group).map(PyDialTimeGroup),
-                    None => Err(PyStopAsyncIteration::new_err(())),
+                    Some(group) => Ok(PyDialTimeGroup(group?)),
+                    None => Err(Failure::Py(PyStopAsyncIteration::new_err(()))),
                 }
             })
         })

@@ -4,7 +4,6 @@
 //! kinds is typed here.
 
 use dialtime::{Error, ErrorKind};
-use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyTuple};
@@ -22,12 +21,33 @@ impl<T> OrRaise<T> for dialtime::Result<T> {
     }
 }
 
-/// For futures completing on the runtime: attaches to the interpreter only on failure.
-pub(crate) fn raise_later<T>(result: dialtime::Result<T>) -> PyResult<T> {
-    result.map_err(|e| {
-        crate::runtime::attach(|py| to_py(py, &e))
-            .unwrap_or_else(|| PyRuntimeError::new_err("the interpreter is shutting down"))
-    })
+/// How a task on the runtime failed, kept as Rust data until it reaches the event loop's
+/// thread: no runtime thread builds a Python exception.
+pub(crate) enum Failure {
+    Core(Error),
+    Py(PyErr),
+}
+
+impl From<Error> for Failure {
+    fn from(e: Error) -> Self {
+        Failure::Core(e)
+    }
+}
+
+impl From<PyErr> for Failure {
+    fn from(e: PyErr) -> Self {
+        Failure::Py(e)
+    }
+}
+
+impl Failure {
+    /// The exception, made on the thread that holds the GIL.
+    pub(crate) fn into_py(self, py: Python<'_>) -> PyErr {
+        match self {
+            Failure::Core(e) => to_py(py, &e),
+            Failure::Py(e) => e,
+        }
+    }
 }
 
 pub(crate) fn to_py(py: Python<'_>, err: &Error) -> PyErr {
@@ -124,7 +144,7 @@ pub(crate) fn panic_for_tests<'py>(py: Python<'py>, place: &str) -> PyResult<Bou
             if place == "async" {
                 panic!("dialtime: test panic in the async work");
             }
-            Ok(None::<()>)
+            Ok::<_, Failure>(None::<()>)
         })
     })
 }

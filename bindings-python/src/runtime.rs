@@ -1,70 +1,240 @@
-//! The asyncio bridge, on the core's one shared runtime (`dialtime::runtime::shared`).
+//! The asyncio bridge, on the core's one shared runtime.
 //!
-//! Per call: one `loop.create_future()`, one task on the runtime, and one
-//! `loop.call_soon_threadsafe` when it finishes. Cancelling the asyncio future aborts the
-//! task (and with it the HTTP request). A panic in the task becomes a `DialtimeError`, never a
-//! future that never resolves.
+//! Per call: one `loop.create_future()`, one task on the runtime, and when it finishes, one
+//! byte written to a socket the event loop watches (`loop.add_reader`) — no runtime thread
+//! touches Python. The loop's reader callback drains every completion queued since it last
+//! ran (one wake-up per batch), turning each outcome into Python objects on the loop's own
+//! thread, with the GIL it already holds. Cancelling the asyncio future aborts the task (and
+//! with it the HTTP request). A panic in the task becomes a `DialtimeError`, never a future
+//! that never resolves.
+//!
+//! Where a loop cannot watch a socket (Windows' proactor loop, an event loop that refuses
+//! attributes), completions fall back to `loop.call_soon_threadsafe` from the runtime thread.
+//! That path, and only it, enters Python from a runtime thread, through [`attach`].
 //!
 //! Interpreter exit: no runtime thread may touch Python once finalization starts (a thread
 //! taking the GIL then is ended with `pthread_exit`, which cannot unwind through Rust frames:
-//! the process aborts). Every entry of a runtime thread into Python goes through [`attach`],
+//! the process aborts). The socket path never does; the fallback goes through [`attach`],
 //! and an `atexit` hook ([`shutdown`]) closes that door, waiting (with the GIL released) for
 //! the threads already inside to leave, before finalization begins.
 
 use std::future::Future;
+#[cfg(unix)]
+use std::io::{Read, Write};
 use std::panic::AssertUnwindSafe;
-use std::sync::{Condvar, Mutex, MutexGuard};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use futures_util::FutureExt;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::PyTuple;
 use pyo3::IntoPyObjectExt;
 use tokio::task::AbortHandle;
 
-use crate::error::{self, OrRaise};
+use crate::error::{self, Failure, OrRaise};
 
 static GET_RUNNING_LOOP: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+static CALL: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 
-/// An asyncio future resolving to `fut`'s output; must be called inside a running loop.
-pub(crate) fn future<'py, F, T>(py: Python<'py>, fut: F) -> PyResult<Bound<'py, PyAny>>
-where
-    F: Future<Output = PyResult<T>> + Send + 'static,
-    T: for<'a> IntoPyObject<'a> + Send + 'static,
-{
-    let runtime = dialtime::__private::runtime::shared().or_raise(py)?;
-    let event_loop = GET_RUNNING_LOOP
-        .import(py, "asyncio", "get_running_loop")?
-        .call0()
-        .map_err(|_| error::outside_event_loop(py))?;
-    let py_future = event_loop.call_method0("create_future")?;
-    let (loop_ref, future_ref) = (event_loop.unbind(), py_future.clone().unbind());
-    let task = runtime.spawn(async move {
-        let outcome = AssertUnwindSafe(fut).catch_unwind().await;
-        // Not at all once the interpreter shuts down: nobody is waiting any more.
-        let _ = attach(|py| {
-            let (ok, value) = match outcome {
+/// Makes a task's result (`true`) or exception (`false`) on the loop's thread.
+type Outcome = Box<dyn FnOnce(Python<'_>) -> (bool, Py<PyAny>) + Send>;
+
+/// What a finished task hands to the loop: its asyncio future and how to resolve it.
+struct Completion {
+    future: Py<PyAny>,
+    outcome: Outcome,
+}
+
+impl Completion {
+    fn new<T>(future: Py<PyAny>, outcome: std::thread::Result<Result<T, Failure>>) -> Self
+    where
+        T: for<'a> IntoPyObject<'a> + Send + 'static,
+    {
+        Completion {
+            future,
+            outcome: Box::new(move |py| match outcome {
                 Ok(Ok(value)) => match value.into_py_any(py) {
                     Ok(v) => (true, v),
                     Err(e) => (false, e.into_value(py).into_any()),
                 },
-                Ok(Err(e)) => (false, e.into_value(py).into_any()),
+                Ok(Err(failure)) => (false, failure.into_py(py).into_value(py).into_any()),
                 Err(_) => (false, error::panicked(py).into_value(py).into_any()),
-            };
-            let complete = wrap_pyfunction!(complete, py)?;
-            // Fails only when the loop is closed: nobody is waiting any more.
-            let _ = loop_ref
-                .bind(py)
-                .call_method1("call_soon_threadsafe", (complete, future_ref, ok, value));
-            PyResult::Ok(())
-        });
+            }),
+        }
+    }
+
+    /// Resolves the future (on the loop's thread), unless it was cancelled meanwhile.
+    fn resolve(self, py: Python<'_>) {
+        let future = self.future.bind(py);
+        if future
+            .call_method0("done")
+            .and_then(|d| d.is_truthy())
+            .unwrap_or(true)
+        {
+            return;
+        }
+        let (ok, value) = (self.outcome)(py);
+        let method = if ok { "set_result" } else { "set_exception" };
+        let _ = future.call_method1(method, (value,));
+    }
+}
+
+/// The runtime's side of a loop's socket: completions waiting, and the end to write to.
+struct Inbox {
+    queue: Mutex<Vec<Completion>>,
+    #[cfg(unix)]
+    wake: Mutex<std::os::unix::net::UnixStream>,
+}
+
+impl Inbox {
+    /// Queues a completion; wakes the loop when the queue was empty (one byte per batch).
+    fn post(&self, completion: Completion) {
+        let was_empty = {
+            let mut queue = self.queue.lock().unwrap_or_else(|e| e.into_inner());
+            queue.push(completion);
+            queue.len() == 1
+        };
+        #[cfg(unix)]
+        if was_empty {
+            // A full socket means a wake-up is already pending; a closed one, that the loop
+            // is gone (the completions are then dropped, with pyo3 deferring their decrefs).
+            let _ = self
+                .wake
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .write(&[1]);
+        }
+        #[cfg(not(unix))]
+        let _ = was_empty;
+    }
+}
+
+/// The loop's side: the reader callback `loop.add_reader` calls (on the loop's thread).
+#[pyclass(frozen)]
+struct Bridge {
+    inbox: Arc<Inbox>,
+    #[cfg(unix)]
+    read: Mutex<std::os::unix::net::UnixStream>,
+}
+
+#[pymethods]
+impl Bridge {
+    fn __call__(&self, py: Python<'_>) {
+        #[cfg(unix)]
+        {
+            // One byte per batch: a single read empties the socket.
+            let mut drain = [0u8; 4096];
+            let _ = self
+                .read
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .read(&mut drain);
+        }
+        let batch =
+            std::mem::take(&mut *self.inbox.queue.lock().unwrap_or_else(|e| e.into_inner()));
+        for completion in batch {
+            completion.resolve(py);
+        }
+    }
+}
+
+/// The inbox of `event_loop`, made and registered (`add_reader`) on first use; `None` when
+/// the loop cannot watch a socket.
+#[cfg(not(unix))]
+fn inbox_of(_py: Python<'_>, _event_loop: &Bound<'_, PyAny>) -> Option<Arc<Inbox>> {
+    None
+}
+
+#[cfg(unix)]
+fn inbox_of(py: Python<'_>, event_loop: &Bound<'_, PyAny>) -> Option<Arc<Inbox>> {
+    const ATTR: &str = "_dialtime_bridge";
+    if let Ok(bridge) = event_loop.getattr(ATTR) {
+        return bridge.cast::<Bridge>().ok().map(|b| b.get().inbox.clone());
+    }
+    let (read, write) = std::os::unix::net::UnixStream::pair().ok()?;
+    read.set_nonblocking(true).ok()?;
+    write.set_nonblocking(true).ok()?;
+    let fd = std::os::fd::AsRawFd::as_raw_fd(&read);
+    let inbox = Arc::new(Inbox {
+        queue: Mutex::new(Vec::new()),
+        wake: Mutex::new(write),
     });
-    let on_done = AbortOnCancel {
-        task: task.abort_handle(),
+    let bridge = Bound::new(
+        py,
+        Bridge {
+            inbox: inbox.clone(),
+            read: Mutex::new(read),
+        },
+    )
+    .ok()?;
+    event_loop.setattr(ATTR, &bridge).ok()?;
+    if event_loop
+        .call_method1("add_reader", (fd, &bridge))
+        .is_err()
+    {
+        // Not a selector loop: remember that, and use the fallback.
+        let _ = event_loop.setattr(ATTR, py.None());
+        return None;
+    }
+    Some(inbox)
+}
+
+/// An asyncio future resolving to `fut`'s output; must be called inside a running loop.
+pub(crate) fn future<'py, F, T>(py: Python<'py>, fut: F) -> PyResult<Bound<'py, PyAny>>
+where
+    F: Future<Output = Result<T, Failure>> + Send + 'static,
+    T: for<'a> IntoPyObject<'a> + Send + 'static,
+{
+    let runtime = dialtime::__private::runtime::handle().or_raise(py)?;
+    let event_loop = GET_RUNNING_LOOP
+        .import(py, "asyncio", "get_running_loop")?
+        .call0()
+        .map_err(|_| error::outside_event_loop(py))?;
+    let kwargs = pyo3::types::PyDict::new(py);
+    kwargs.set_item("loop", &event_loop)?;
+    let py_future = CALL
+        .import(py, "dialtime._call", "Call")?
+        .call((), Some(&kwargs))?;
+    let future_ref = py_future.clone().unbind();
+    let task = match inbox_of(py, &event_loop) {
+        Some(inbox) => runtime.spawn(async move {
+            let outcome = AssertUnwindSafe(fut).catch_unwind().await;
+            inbox.post(Completion::new(future_ref, outcome));
+        }),
+        None => {
+            let loop_ref = event_loop.unbind();
+            runtime.spawn(async move {
+                let outcome = AssertUnwindSafe(fut).catch_unwind().await;
+                let completion = Completion::new(future_ref, outcome);
+                // Not at all once the interpreter shuts down: nobody is waiting any more.
+                let _ = attach(|py| {
+                    let resolve = Bound::new(py, Resolve(Mutex::new(Some(completion))))?;
+                    // Fails only when the loop is closed: nobody is waiting any more.
+                    let _ = loop_ref
+                        .bind(py)
+                        .call_method1("call_soon_threadsafe", (resolve,));
+                    PyResult::Ok(())
+                });
+            })
+        }
     };
-    py_future.call_method1("add_done_callback", (on_done,))?;
+    let abort = AbortTask(task.abort_handle());
+    py_future.setattr("_abort", abort)?;
     Ok(py_future)
+}
+
+/// The fallback's callback (`call_soon_threadsafe`): resolves one completion on the loop.
+#[pyclass(frozen)]
+struct Resolve(Mutex<Option<Completion>>);
+
+#[pymethods]
+impl Resolve {
+    fn __call__(&self, py: Python<'_>) {
+        let completion = self.0.lock().unwrap_or_else(|e| e.into_inner()).take();
+        if let Some(c) = completion {
+            c.resolve(py);
+        }
+    }
 }
 
 /// Whether the door is closed (`closed`) and how many runtime threads are inside Python.
@@ -126,30 +296,13 @@ pub(crate) fn shutdown(py: Python<'_>) {
     });
 }
 
-/// Runs on the event loop's thread: resolves the future unless it was cancelled meanwhile.
-#[pyfunction]
-fn complete(future: &Bound<'_, PyAny>, ok: bool, value: &Bound<'_, PyAny>) -> PyResult<()> {
-    if future.call_method0("done")?.is_truthy()? {
-        return Ok(());
-    }
-    let method = if ok { "set_result" } else { "set_exception" };
-    future.call_method1(method, (value,))?;
-    Ok(())
-}
-
-/// The asyncio future's done-callback: a cancelled future aborts its task.
+/// `Call._abort`: aborts the call's task (and its HTTP request) when the future is cancelled.
 #[pyclass(frozen)]
-struct AbortOnCancel {
-    task: AbortHandle,
-}
+struct AbortTask(AbortHandle);
 
 #[pymethods]
-impl AbortOnCancel {
-    #[pyo3(signature = (*args))]
-    fn __call__(&self, args: &Bound<'_, PyTuple>) -> PyResult<()> {
-        if args.get_item(0)?.call_method0("cancelled")?.is_truthy()? {
-            self.task.abort();
-        }
-        Ok(())
+impl AbortTask {
+    fn __call__(&self) {
+        self.0.abort();
     }
 }

@@ -39,7 +39,10 @@ from ._native import (
     validate,
 )
 from ._async import AsyncClient, AsyncDialTimeGroups
-from ._weekday import Weekday
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from ._weekday import Weekday
 
 # Exceptions show (and pickle) under their public home: `dialtime.ValidationError`.
 from . import _exceptions
@@ -47,6 +50,18 @@ from . import _exceptions
 for _name in _exceptions.__all__:
     getattr(_exceptions, _name).__module__ = __name__
 del _name
+
+
+
+def __getattr__(name: str) -> object:
+    # `dialtime.Weekday` loads `enum` on first use, not at `import dialtime`.
+    if name == "Weekday":
+        from ._weekday import Weekday
+
+        globals()["Weekday"] = Weekday
+        return Weekday
+    raise AttributeError(f"module 'dialtime' has no attribute {name!r}")
+
 
 __all__ = [
     "Client",

@@ -10,10 +10,10 @@ README "Names across languages": ``kind``, ``http_status``, ``envelope_code``, `
 
 from __future__ import annotations
 
-import collections
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:  # typing is not imported at run time (import cost)
+# `typing` is not imported at run time (import cost): annotations are strings, and mypy
+# treats any `TYPE_CHECKING` as true.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
     from typing import Any, ClassVar, Dict, List, NamedTuple, Optional, Sequence, Tuple, Type
 
 __all__ = [
@@ -41,8 +41,24 @@ if TYPE_CHECKING:
         message: str
 
 else:
-    Problem = collections.namedtuple("Problem", ["path", "message"])
-    Problem.__doc__ = "One problem: where (``content[1].times[0].end_time``), and which rule it breaks."
+
+    class Problem(tuple):
+        """One problem: where (``content[1].times[0].end_time``), and which rule it breaks.
+        A ``(path, message)`` tuple with those two names."""
+
+        __slots__ = ()
+
+        def __new__(cls, path, message):
+            return tuple.__new__(cls, (path, message))
+
+        path = property(lambda self: self[0], doc="Where: the payload path.")
+        message = property(lambda self: self[1], doc="Which rule, and what was given.")
+
+        def __repr__(self):
+            return f"Problem(path={self[0]!r}, message={self[1]!r})"
+
+        def __getnewargs__(self):
+            return tuple(self)
 
 
 class DialtimeError(Exception):
