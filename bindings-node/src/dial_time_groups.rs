@@ -40,7 +40,8 @@ impl DialTimeGroups {
         user_id: String,
         group: Unknown<'_>,
     ) -> Result<PromiseRaw<'env, DialTimeGroup>> {
-        let group = payload_json(group).and_then(|p| dialtime::validate::new_group_from_json(&p));
+        let group =
+            payload_json(env, group).and_then(|p| dialtime::validate::new_group_from_json(&p));
         let client = self.client.clone();
         promise(
             env,
@@ -103,7 +104,8 @@ impl DialTimeGroups {
         changes: Unknown<'_>,
     ) -> Result<PromiseRaw<'env, DialTimeGroup>> {
         let id = group_id(group_id_arg);
-        let changes = payload_json(changes).and_then(|p| dialtime::validate::update_from_json(&p));
+        let changes =
+            payload_json(env, changes).and_then(|p| dialtime::validate::update_from_json(&p));
         let client = self.client.clone();
         promise(
             env,
@@ -158,7 +160,8 @@ impl DialTimeGroups {
         user_id: String,
         group: Unknown<'_>,
     ) -> Result<PromiseRaw<'env, EnsureResult>> {
-        let group = payload_json(group).and_then(|p| dialtime::validate::new_group_from_json(&p));
+        let group =
+            payload_json(env, group).and_then(|p| dialtime::validate::new_group_from_json(&p));
         let client = self.client.clone();
         promise(
             env,

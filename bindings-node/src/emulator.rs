@@ -91,7 +91,7 @@ impl Emulator {
 
     #[napi(catch_unwind, ts_args_type = "fault: FaultOptions")]
     pub fn push_fault(&self, env: Env, fault: Unknown<'_>) -> Result<()> {
-        let fault = crate::validate::payload_json(fault)
+        let fault = crate::validate::payload_json(&env, fault)
             .and_then(Fault::from_json)
             .or_throw(&env)?;
         self.with(|e| e.push_fault(fault))

@@ -77,7 +77,7 @@ test('values that are not JSON get a clear error at their path', async () => {
     [{ name: 1n }, 'name'],
     [{ name: () => 'x' }, 'name'],
     [{ name: Symbol('x') }, 'name'],
-    [{ name: new Date() }, 'name'],
+    [{ content: [{ week: new Date(), times: [] }] }, 'content[0].week'],
     [{ content: [{ week: NaN, times: [] }] }, 'content[0].week'],
     [{ content: [{ week: Infinity, times: [] }] }, 'content[0].week'],
     [{ content: [{ week: 1e20, times: [{ begin_time: '08:00', end_time: '09:00' }] }] }, 'content[0].week'],
@@ -87,6 +87,13 @@ test('values that are not JSON get a clear error at their path', async () => {
   for (const [change, path] of bad) {
     assert.throws(() => dialtime.validate({ ...DOCUMENTED, ...change }), isValidation(path), path)
   }
+  // The payload is what JSON.stringify makes of it, as with fetch or axios: toJSON is honoured.
+  assert.doesNotThrow(() => dialtime.validate({ ...DOCUMENTED, name: { toJSON: () => 'from toJSON' } }))
+  assert.throws(() => dialtime.validate({ ...DOCUMENTED, name: { toJSON: () => 7 } }), isValidation('name'))
+  assert.throws(
+    () => dialtime.validate({ ...DOCUMENTED, name: { toJSON() { throw new Error('boom') } } }),
+    isValidation('name.toJSON'),
+  )
   // Large and odd inputs: a clear, capped answer.
   assert.throws(() => dialtime.validate({ ...DOCUMENTED, name: 'x'.repeat(10 << 20) }), isValidation('name'))
   assert.throws(() => dialtime.validate({ ...DOCUMENTED, name: 'a\u0000b\ud800', content: [] }), isValidation('content'))
