@@ -1,17 +1,263 @@
-//! The one way an async method runs: the core future on napi's runtime, its outcome turned
-//! into a value or an error class instance on the JavaScript thread. A panic anywhere (in the
-//! future, or in the conversion on the JS thread) rejects the promise with a `DialtimeError`
-//! instead of aborting the process or surfacing as napi's bare "Panic in async function".
+//! The one way an async method runs: the core future on dialtime's runtime (the process's one
+//! tokio runtime, core's: a current-thread runtime on its own thread), its outcome settled on
+//! the JavaScript thread through one threadsafe function per Node environment.
+//!
+//! A call creates a promise, spawns its exchange and returns; the JS thread is free until the
+//! answer. The runtime thread queues the outcome and wakes the JS thread only when the queue
+//! was empty; the JS thread then settles every queued promise in one turn. That is one
+//! hand-off each way and no per-call threadsafe function (napi-rs's `spawn_future` makes and
+//! tears down one per promise, and runs its own multi-thread runtime beside core's).
+//!
+//! A panic anywhere (in the future, or in the conversion on the JS thread) rejects the promise
+//! with a `DialtimeError` instead of aborting the process. While a call is pending the
+//! environment's event loop stays alive (as for any I/O); idle, dialtime keeps nothing alive.
+//! When an environment is torn down (process exit, a worker thread ending) with calls in
+//! flight, their outcomes are dropped on the runtime thread: no napi call ever reaches a
+//! finalized threadsafe function.
 
+use std::cell::RefCell;
+use std::ffi::c_void;
 use std::future::Future;
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::ptr;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use futures_util::FutureExt;
 use napi::bindgen_prelude::*;
+use napi::sys;
 
 use crate::error;
 
-/// A promise of `convert(outcome)`, where `work` yields the core's `Result`.
+/// Settles one promise on the JS thread: the value to resolve with, or the error to reject
+/// with.
+type Settle = Box<dyn FnOnce(&Env) -> Result<sys::napi_value> + Send>;
+
+/// A promise's resolver, moved to the runtime thread and back; only used on the JS thread.
+struct Deferred(sys::napi_deferred);
+// SAFETY: the pointer is only dereferenced by napi on the JS thread that created it; other
+// threads merely carry it.
+unsafe impl Send for Deferred {}
+
+struct Done {
+    deferred: Deferred,
+    settle: Settle,
+}
+
+/// A threadsafe function handle, callable from any thread while the environment lives.
+#[derive(Clone, Copy)]
+struct Tsfn(sys::napi_threadsafe_function);
+// SAFETY: napi's threadsafe functions are made to be called from any thread; `Shared` only
+// calls it while the slot holds it (see `wake`).
+unsafe impl Send for Tsfn {}
+
+/// What the runtime thread and the JS thread of one environment share.
+struct Shared {
+    /// Outcomes waiting for the JS thread.
+    queue: Mutex<Vec<Done>>,
+    /// The environment's threadsafe function; `None` once the environment is torn down.
+    tsfn: Mutex<Option<Tsfn>>,
+    /// Calls in flight (touched on the JS thread only); the threadsafe function is ref'd
+    /// while it is not zero.
+    pending: AtomicUsize,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+impl Shared {
+    /// From the runtime thread: queue an outcome and wake the JS thread if the queue was
+    /// empty (otherwise a wake-up is already on its way and will settle this one too).
+    fn deliver(&self, done: Done) {
+        let first = {
+            let mut queue = lock(&self.queue);
+            queue.push(done);
+            queue.len() == 1
+        };
+        if !first {
+            return;
+        }
+        let tsfn = lock(&self.tsfn);
+        let delivered = tsfn.is_some_and(|t| {
+            // SAFETY: the slot still holds the function, so the environment has not been torn
+            // down; the slot's lock keeps the teardown hook from clearing it meanwhile.
+            let status = unsafe {
+                sys::napi_call_threadsafe_function(
+                    t.0,
+                    ptr::null_mut(),
+                    sys::ThreadsafeFunctionCallMode::nonblocking,
+                )
+            };
+            status == sys::Status::napi_ok
+        });
+        drop(tsfn);
+        if !delivered {
+            // The environment is gone: nobody will settle these; drop them here.
+            drop(std::mem::take(&mut *lock(&self.queue)));
+        }
+    }
+}
+
+thread_local! {
+    /// The bridge of the environment running on this thread (one environment per thread).
+    static BRIDGE: RefCell<Option<(usize, Arc<Shared>)>> = const { RefCell::new(None) };
+}
+
+/// This environment's bridge, made on first use.
+fn bridge(env: &Env) -> Result<Arc<Shared>> {
+    let key = env.raw() as usize;
+    if let Some(shared) = BRIDGE.with_borrow(|b| {
+        b.as_ref()
+            .filter(|(k, _)| *k == key)
+            .map(|(_, s)| s.clone())
+    }) {
+        return Ok(shared);
+    }
+    let shared = Arc::new(Shared {
+        queue: Mutex::new(Vec::new()),
+        tsfn: Mutex::new(None),
+        pending: AtomicUsize::new(0),
+    });
+    let name = env.create_string("dialtime")?;
+    let context = Arc::into_raw(shared.clone()).cast_mut().cast::<c_void>();
+    let mut tsfn = ptr::null_mut();
+    // SAFETY: a valid env on its thread; `context` is an Arc reference owned by the function
+    // from here on and released by `finalize`.
+    let status = unsafe {
+        sys::napi_create_threadsafe_function(
+            env.raw(),
+            ptr::null_mut(),
+            ptr::null_mut(),
+            name.raw(),
+            0,
+            1,
+            context,
+            Some(finalize),
+            context,
+            Some(settle_queued),
+            &mut tsfn,
+        )
+    };
+    if status != sys::Status::napi_ok {
+        // SAFETY: the function was not created, so the reference is still ours.
+        drop(unsafe { Arc::from_raw(context.cast::<Shared>()) });
+        return Err(napi::Error::from_reason(
+            "dialtime: cannot create the completion queue",
+        ));
+    }
+    *lock(&shared.tsfn) = Some(Tsfn(tsfn));
+    // Idle, the bridge keeps nothing alive.
+    // SAFETY: a valid env and the function just made on its thread.
+    unsafe { sys::napi_unref_threadsafe_function(env.raw(), tsfn) };
+    // Registered after the function, so it runs before the function's own cleanup (cleanup
+    // hooks run last-in, first-out): from then on no thread calls it.
+    let hook_arg = Arc::into_raw(shared.clone()).cast_mut().cast::<c_void>();
+    // SAFETY: a valid env; the hook owns `hook_arg`'s reference.
+    let hooked = unsafe { sys::napi_add_env_cleanup_hook(env.raw(), Some(torn_down), hook_arg) };
+    if hooked != sys::Status::napi_ok {
+        // SAFETY: the hook was not registered; the reference is still ours.
+        drop(unsafe { Arc::from_raw(hook_arg.cast::<Shared>()) });
+    }
+    BRIDGE.with_borrow_mut(|b| *b = Some((key, shared.clone())));
+    Ok(shared)
+}
+
+/// Environment teardown: nobody calls the threadsafe function any more.
+unsafe extern "C" fn torn_down(arg: *mut c_void) {
+    let _ = catch_unwind(|| {
+        // SAFETY: `arg` is the hook's own Arc reference (see `bridge`), released here once.
+        let shared = unsafe { Arc::from_raw(arg.cast::<Shared>()) };
+        *lock(&shared.tsfn) = None;
+    });
+}
+
+/// The threadsafe function is finalized: release its reference.
+unsafe extern "C" fn finalize(_env: sys::napi_env, data: *mut c_void, _hint: *mut c_void) {
+    let _ = catch_unwind(|| {
+        // SAFETY: `data` is the function's Arc reference (see `bridge`), released here once.
+        let shared = unsafe { Arc::from_raw(data.cast::<Shared>()) };
+        *lock(&shared.tsfn) = None;
+    });
+}
+
+/// On the JS thread, woken by the runtime thread: settles every queued promise.
+unsafe extern "C" fn settle_queued(
+    env: sys::napi_env,
+    _js_callback: sys::napi_value,
+    context: *mut c_void,
+    _data: *mut c_void,
+) {
+    if env.is_null() || context.is_null() {
+        return; // the environment is being torn down
+    }
+    let _ = catch_unwind(AssertUnwindSafe(|| {
+        // SAFETY: `context` is the function's Arc reference, alive until `finalize`.
+        let shared = unsafe { &*context.cast::<Shared>() };
+        let queued = std::mem::take(&mut *lock(&shared.queue));
+        let env = Env::from_raw(env);
+        let settled = queued.len();
+        for done in queued {
+            settle_one(&env, done);
+        }
+        if shared.pending.fetch_sub(settled, Ordering::Relaxed) == settled {
+            if let Some(t) = *lock(&shared.tsfn) {
+                // SAFETY: a valid env on its thread and its live function.
+                unsafe { sys::napi_unref_threadsafe_function(env.raw(), t.0) };
+            }
+        }
+    }));
+}
+
+/// Resolves or rejects one promise, in a handle scope of its own; an exception raised on the
+/// way (by a JS error constructor, say) rejects the promise instead of escaping.
+fn settle_one(env: &Env, done: Done) {
+    let raw = env.raw();
+    let mut scope = ptr::null_mut();
+    // SAFETY: a valid env on its thread; the scope is closed below.
+    unsafe { sys::napi_open_handle_scope(raw, &mut scope) };
+    let Done { deferred, settle } = done;
+    let outcome = catch_unwind(AssertUnwindSafe(|| settle(env)))
+        .unwrap_or_else(|_| Err(error::panicked(env)));
+    let mut thrown = ptr::null_mut();
+    let mut pending = false;
+    // SAFETY: a valid env; takes the exception the conversion left pending, if any (with
+    // none pending, napi would hand back `undefined`).
+    unsafe {
+        sys::napi_is_exception_pending(raw, &mut pending);
+        if pending {
+            sys::napi_get_and_clear_last_exception(raw, &mut thrown);
+        }
+    }
+    // SAFETY: `deferred` came from napi_create_promise in this env and is settled once.
+    unsafe {
+        match outcome {
+            Ok(value) if thrown.is_null() => {
+                sys::napi_resolve_deferred(raw, deferred.0, value);
+            }
+            outcome => {
+                let reason = if thrown.is_null() {
+                    outcome
+                        .err()
+                        .and_then(|e| ToNapiValue::to_napi_value(raw, e).ok())
+                        .unwrap_or(ptr::null_mut())
+                } else {
+                    thrown
+                };
+                let reason = if reason.is_null() {
+                    ToNapiValue::to_napi_value(raw, error::panicked(env)).unwrap_or(ptr::null_mut())
+                } else {
+                    reason
+                };
+                sys::napi_reject_deferred(raw, deferred.0, reason);
+            }
+        }
+        sys::napi_close_handle_scope(raw, scope);
+    }
+}
+
+/// A promise of `convert(outcome)`, where `work` yields the core's `Result`; `work` runs on
+/// the runtime thread, `convert` on the JS thread.
 pub(crate) fn promise<'env, T, V, F, C>(
     env: &'env Env,
     work: F,
@@ -21,23 +267,39 @@ where
     T: Send + 'static,
     V: ToNapiValue,
     F: Future<Output = dialtime::Result<T>> + Send + 'static,
-    C: FnOnce(T) -> V + 'static,
+    C: FnOnce(T) -> V + Send + 'static,
 {
-    env.spawn_future_with_callback(
-        // Never an Err for napi: the outcome is carried as a value to the JS thread.
-        async move { Ok(AssertUnwindSafe(work).catch_unwind().await) },
-        move |env, caught| {
-            let outcome = match caught {
-                Ok(outcome) => outcome,
-                Err(_) => return Err(error::panicked(env)),
-            };
-            match outcome {
-                Ok(value) => catch_unwind(AssertUnwindSafe(|| convert(value)))
-                    .map_err(|_| error::panicked(env)),
-                Err(e) => Err(error::to_js(env, &e)),
+    let runtime = dialtime::__private::runtime::handle().map_err(|e| error::to_js(env, &e))?;
+    let shared = bridge(env)?;
+    let mut deferred = ptr::null_mut();
+    let mut promise = ptr::null_mut();
+    // SAFETY: a valid env on its thread.
+    let status = unsafe { sys::napi_create_promise(env.raw(), &mut deferred, &mut promise) };
+    if status != sys::Status::napi_ok {
+        return Err(napi::Error::from_reason(
+            "dialtime: cannot create a promise",
+        ));
+    }
+    if shared.pending.fetch_add(1, Ordering::Relaxed) == 0 {
+        if let Some(t) = *lock(&shared.tsfn) {
+            // SAFETY: a valid env on its thread and its live function.
+            unsafe { sys::napi_ref_threadsafe_function(env.raw(), t.0) };
+        }
+    }
+    let deferred = Deferred(deferred);
+    runtime.spawn(async move {
+        let caught = AssertUnwindSafe(work).catch_unwind().await;
+        let settle: Settle = Box::new(move |env: &Env| match caught {
+            Err(_) => Err(error::panicked(env)),
+            Ok(Err(e)) => Err(error::to_js(env, &e)),
+            Ok(Ok(value)) => {
+                // SAFETY: a valid env on its thread.
+                unsafe { V::to_napi_value(env.raw(), convert(value)) }
             }
-        },
-    )
+        });
+        shared.deliver(Done { deferred, settle });
+    });
+    Ok(PromiseRaw::new(env.raw(), promise))
 }
 
 /// Runs the synchronous part of an export behind the panic boundary: a panic becomes a thrown

@@ -6,6 +6,7 @@ use dialtime_emulator::Fault;
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
+use crate::call::promise;
 use crate::error::OrThrow;
 
 /// A fault for the next API request(s), in the emulator's wire format (the body of
@@ -54,18 +55,27 @@ pub struct Emulator {
 #[napi]
 impl Emulator {
     /// Starts an emulator on a free port of 127.0.0.1 with a random token and user id.
-    #[napi(catch_unwind)]
-    pub async fn start() -> Result<Emulator> {
-        let emulator = tokio::task::spawn_blocking(dialtime_emulator::Emulator::start)
-            .await
-            .map_err(|e| napi::Error::from_reason(e.to_string()))?
-            .map_err(|e| napi::Error::from_reason(format!("cannot start the emulator: {e}")))?;
-        Ok(Emulator {
-            base_url: emulator.base_url().to_owned(),
-            token: emulator.token().to_owned(),
-            user_id: emulator.user_id().to_owned(),
-            running: Mutex::new(Some(emulator)),
-        })
+    #[napi(catch_unwind, ts_return_type = "Promise<Emulator>")]
+    pub fn start(env: &Env) -> Result<PromiseRaw<'_, Emulator>> {
+        promise(
+            env,
+            async {
+                tokio::task::spawn_blocking(dialtime_emulator::Emulator::start)
+                    .await
+                    .map_err(|e| dialtime::Error::Config {
+                        message: e.to_string(),
+                    })?
+                    .map_err(|e| dialtime::Error::Config {
+                        message: format!("cannot start the emulator: {e}"),
+                    })
+            },
+            |emulator| Emulator {
+                base_url: emulator.base_url().to_owned(),
+                token: emulator.token().to_owned(),
+                user_id: emulator.user_id().to_owned(),
+                running: Mutex::new(Some(emulator)),
+            },
+        )
     }
 
     #[napi(getter, catch_unwind)]
@@ -104,16 +114,24 @@ impl Emulator {
     }
 
     /// Stops the server (idempotent); resolves once the port is closed.
-    #[napi(catch_unwind)]
-    pub async fn stop(&self) -> Result<()> {
+    #[napi(catch_unwind, ts_return_type = "Promise<void>")]
+    pub fn stop<'env>(&self, env: &'env Env) -> Result<PromiseRaw<'env, ()>> {
         let running = self
             .running
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .take();
-        tokio::task::spawn_blocking(move || drop(running))
-            .await
-            .map_err(|e| napi::Error::from_reason(e.to_string()))
+        promise(
+            env,
+            async move {
+                tokio::task::spawn_blocking(move || drop(running))
+                    .await
+                    .map_err(|e| dialtime::Error::Config {
+                        message: e.to_string(),
+                    })
+            },
+            |()| (),
+        )
     }
 }
 

@@ -1,0 +1,115 @@
+'use strict'
+// Calls settle on the JS thread through one queue per Node environment: a pending call keeps
+// the process alive, an idle client does not, and an environment torn down with calls in
+// flight (process.exit, a terminated worker) neither crashes nor strands the others.
+const test = require('node:test')
+const assert = require('node:assert/strict')
+const { spawn } = require('node:child_process')
+const path = require('node:path')
+const { Worker } = require('node:worker_threads')
+const { withEmulator, DOCUMENTED } = require('./helpers')
+
+const PACKAGE = path.join(__dirname, '..')
+
+/** Runs `source` in a fresh `node`, with the emulator's coordinates in its environment. */
+function run(source, emu) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['-e', source], {
+      env: { ...process.env, DT_PKG: PACKAGE, DT_URL: emu.baseUrl, DT_TOKEN: emu.token, DT_USER: emu.userId },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let out = ''
+    let err = ''
+    child.stdout.on('data', (d) => (out += d))
+    child.stderr.on('data', (d) => (err += d))
+    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000)
+    child.on('error', reject)
+    child.on('close', (code, signal) => {
+      clearTimeout(timer)
+      resolve({ code, signal, out, err })
+    })
+  })
+}
+
+const PRELUDE = `
+  const { Client } = require(process.env.DT_PKG)
+  const client = new Client({ token: process.env.DT_TOKEN, baseUrl: process.env.DT_URL, maxRetries: 0 })
+  const groups = client.dialTimeGroups
+  const user = process.env.DT_USER
+  const group = ${JSON.stringify(DOCUMENTED)}
+`
+
+test('a pending call keeps the process alive; an idle client lets it exit', async () => {
+  await withEmulator(async (emu) => {
+    emu.pushFault({ delay_ms: 300 })
+    // Nothing but the call holds the loop: the answer still arrives, then the process ends.
+    const r = await run(`${PRELUDE} groups.create(user, group).then((g) => console.log('saved', g.id))`, emu)
+    assert.deepEqual([r.code, r.signal], [0, null], r.err)
+    assert.match(r.out, /^saved \d+$/m)
+  })
+})
+
+test('a script ending after many calls exits 0, every time', async () => {
+  await withEmulator(async (emu) => {
+    for (let round = 0; round < 5; round++) {
+      const r = await run(
+        `${PRELUDE}
+        ;(async () => {
+          const saved = await Promise.all(Array.from({ length: 64 }, () => groups.create(user, group)))
+          for (let i = 0; i < 20; i++) await groups.create(user, group)
+          console.log('done', saved.length)
+        })()`,
+        emu,
+      )
+      assert.deepEqual([r.code, r.signal], [0, null], r.err)
+      assert.match(r.out, /done 64/)
+    }
+  })
+})
+
+test('process.exit with calls in flight exits cleanly', async () => {
+  await withEmulator(async (emu) => {
+    for (let round = 0; round < 5; round++) {
+      emu.pushFault({ delay_ms: 200, times: 64 })
+      const r = await run(
+        `${PRELUDE}
+        for (let i = 0; i < 64; i++) groups.create(user, group).catch(() => {})
+        setTimeout(() => process.exit(3), 20 + ${round} * 40)`,
+        emu,
+      )
+      assert.deepEqual([r.code, r.signal], [3, null], r.err)
+      emu.clearFaults()
+    }
+  })
+})
+
+test('workers terminated with calls in flight do not disturb the main thread', async () => {
+  await withEmulator(async (emu, client) => {
+    const source = `
+      const { workerData, parentPort } = require('node:worker_threads')
+      const { Client } = require(workerData.pkg)
+      const client = new Client({ token: workerData.token, baseUrl: workerData.url, maxRetries: 0 })
+      for (let i = 0; i < 32; i++) client.dialTimeGroups.create(workerData.user, workerData.group).catch(() => {})
+      client.dialTimeGroups.create(workerData.user, workerData.group).then((g) => parentPort.postMessage(g.id))
+    `
+    const data = { pkg: PACKAGE, url: emu.baseUrl, token: emu.token, user: emu.userId, group: DOCUMENTED }
+    for (let round = 0; round < 8; round++) {
+      emu.pushFault({ delay_ms: 100, times: 16 })
+      const worker = new Worker(source, { eval: true, workerData: data })
+      await new Promise((resolve) => setTimeout(resolve, 10 + round * 15))
+      await worker.terminate()
+      emu.clearFaults()
+      // The main thread's queue is its own: its calls still settle.
+      const saved = await client.dialTimeGroups.create(emu.userId, DOCUMENTED)
+      assert.ok(saved.id > 0)
+    }
+    // A worker that finishes its calls reports back and ends by itself.
+    const worker = new Worker(source, { eval: true, workerData: data })
+    const id = await new Promise((resolve, reject) => {
+      worker.once('message', resolve)
+      worker.once('error', reject)
+    })
+    assert.ok(id > 0)
+    await worker.terminate()
+  })
+})
