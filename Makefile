@@ -161,14 +161,14 @@ test-node: node
 	  npm install --no-audit --no-fund --loglevel=error ../../../bindings-node && \
 	  cp ../../../bindings-node/scripts/consumer.cjs . && node consumer.cjs
 
-## bench: latency of one create against the local emulator: Rust (dialtime vs raw reqwest),
-## Python (dialtime sync/async vs http.client and requests, from the freshly built wheel) and
-## Node (dialtime vs fetch/undici and http.request)
+## bench: dialtime next to the clients users would pick instead (Rust: raw reqwest; C++:
+## libcurl; Python: requests, httpx, aiohttp, http.client; Node: undici, fetch, axios,
+## http.request), all against one emulator process; prints a table of ratios and writes
+## build/bench/results.md (see bench/run.py)
 bench: python node
-	$(CARGO) run --quiet --locked --release -p dialtime --example bench
-	$(PY_VENV)/bin/pip install --quiet requests
-	$(PY_VENV)/bin/python bindings-python/benches/bench.py
-	cd bindings-node && node benches/bench.mjs
+	$(CARGO) build --quiet --locked --release -p dialtime-emulator -p dialtime-c
+	$(CARGO) build --quiet --locked --release -p dialtime --example bench
+	$(PYTHON) bench/run.py
 
 ## emulator: run the emulator as a process on port 8787
 emulator:

@@ -20,7 +20,7 @@ use std::ffi::c_void;
 use std::future::Future;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::ptr;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicPtr, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use futures_util::FutureExt;
@@ -55,8 +55,13 @@ unsafe impl Send for Tsfn {}
 struct Shared {
     /// Outcomes waiting for the JS thread.
     queue: Mutex<Vec<Done>>,
-    /// The environment's threadsafe function; `None` once the environment is torn down.
+    /// The environment's threadsafe function, for the runtime thread; `None` once the
+    /// environment is torn down.
     tsfn: Mutex<Option<Tsfn>>,
+    /// The same function for the JS thread's ref/unref, read without a lock (the JS thread
+    /// must never wait on the runtime thread, which holds `tsfn` while it wakes the JS
+    /// thread); null once torn down. Written and read on the JS thread only.
+    js_tsfn: AtomicPtr<sys::napi_threadsafe_function__>,
     /// Calls in flight (touched on the JS thread only); the threadsafe function is ref'd
     /// while it is not zero.
     pending: AtomicUsize,
@@ -67,6 +72,24 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl Shared {
+    /// On the JS thread: keeps the event loop alive while calls are pending (`true`), or lets
+    /// it end (`false`).
+    fn set_ref(&self, env: &Env, alive: bool) {
+        let tsfn = self.js_tsfn.load(Ordering::Relaxed);
+        if tsfn.is_null() {
+            return;
+        }
+        // SAFETY: a valid env on its thread and its function, not torn down (teardown runs on
+        // this same thread and nulls the pointer first).
+        unsafe {
+            if alive {
+                sys::napi_ref_threadsafe_function(env.raw(), tsfn);
+            } else {
+                sys::napi_unref_threadsafe_function(env.raw(), tsfn);
+            }
+        }
+    }
+
     /// From the runtime thread: queue an outcome and wake the JS thread if the queue was
     /// empty (otherwise a wake-up is already on its way and will settle this one too).
     fn deliver(&self, done: Done) {
@@ -117,6 +140,7 @@ fn bridge(env: &Env) -> Result<Arc<Shared>> {
     let shared = Arc::new(Shared {
         queue: Mutex::new(Vec::new()),
         tsfn: Mutex::new(None),
+        js_tsfn: AtomicPtr::new(ptr::null_mut()),
         pending: AtomicUsize::new(0),
     });
     let name = env.create_string("dialtime")?;
@@ -147,6 +171,7 @@ fn bridge(env: &Env) -> Result<Arc<Shared>> {
         ));
     }
     *lock(&shared.tsfn) = Some(Tsfn(tsfn));
+    shared.js_tsfn.store(tsfn, Ordering::Relaxed);
     // Idle, the bridge keeps nothing alive.
     // SAFETY: a valid env and the function just made on its thread.
     unsafe { sys::napi_unref_threadsafe_function(env.raw(), tsfn) };
@@ -169,6 +194,7 @@ unsafe extern "C" fn torn_down(arg: *mut c_void) {
         // SAFETY: `arg` is the hook's own Arc reference (see `bridge`), released here once.
         let shared = unsafe { Arc::from_raw(arg.cast::<Shared>()) };
         *lock(&shared.tsfn) = None;
+        shared.js_tsfn.store(ptr::null_mut(), Ordering::Relaxed);
     });
 }
 
@@ -178,6 +204,7 @@ unsafe extern "C" fn finalize(_env: sys::napi_env, data: *mut c_void, _hint: *mu
         // SAFETY: `data` is the function's Arc reference (see `bridge`), released here once.
         let shared = unsafe { Arc::from_raw(data.cast::<Shared>()) };
         *lock(&shared.tsfn) = None;
+        shared.js_tsfn.store(ptr::null_mut(), Ordering::Relaxed);
     });
 }
 
@@ -201,10 +228,7 @@ unsafe extern "C" fn settle_queued(
             settle_one(&env, done);
         }
         if shared.pending.fetch_sub(settled, Ordering::Relaxed) == settled {
-            if let Some(t) = *lock(&shared.tsfn) {
-                // SAFETY: a valid env on its thread and its live function.
-                unsafe { sys::napi_unref_threadsafe_function(env.raw(), t.0) };
-            }
+            shared.set_ref(&env, false);
         }
     }));
 }
@@ -281,10 +305,7 @@ where
         ));
     }
     if shared.pending.fetch_add(1, Ordering::Relaxed) == 0 {
-        if let Some(t) = *lock(&shared.tsfn) {
-            // SAFETY: a valid env on its thread and its live function.
-            unsafe { sys::napi_ref_threadsafe_function(env.raw(), t.0) };
-        }
+        shared.set_ref(env, true);
     }
     let deferred = Deferred(deferred);
     runtime.spawn(async move {

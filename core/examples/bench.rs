@@ -1,105 +1,160 @@
-//! `make bench`: the cost of one `create` against the local emulator — dialtime's async and
-//! blocking clients next to raw reqwest sending the same bytes (the floor for any HTTP client
-//! here). Validation, encoding and decoding are included in dialtime's numbers.
+//! One Rust client for `bench/run.py`: `bench CLIENT MODE`.
+//!
+//! CLIENT is `dialtime-blocking`, `dialtime-async` or `reqwest` (raw reqwest async, the floor
+//! for any client built on it); MODE is `seq` (one call at a time) or `conc` (`BENCH_CONC` in
+//! flight; async clients only). Each call builds the payload, serializes it, POSTs it over a
+//! kept-alive connection, checks the answer, parses it and reads the id. Prints
+//! `RESULT <client> <mode> <µs per call>`. Server and sizes come from `BENCH_URL`,
+//! `BENCH_TOKEN`, `BENCH_USER`, `BENCH_N`, `BENCH_CONC`.
 
-use std::time::{Duration, Instant};
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::Arc;
+use std::time::Instant;
 
-use dialtime::{BlockingClient, Client};
-use dialtime_emulator::Emulator;
+use dialtime::{BlockingClient, Client, NewDialTimeGroup};
 
-const WARMUP: usize = 300;
-const CALLS: usize = 3_000;
+type Failure = Box<dyn std::error::Error + Send + Sync>;
 
-fn per_call(total: Duration) -> f64 {
-    total.as_secs_f64() * 1e6 / CALLS as f64
+fn var(name: &str, default: &str) -> String {
+    std::env::var(name).unwrap_or_else(|_| default.to_owned())
 }
 
-fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let emu = Emulator::start()?;
-    // The platform's documented example, from the shared vectors.
-    let vectors: serde_json::Value =
-        serde_json::from_str(include_str!("../../tests/vectors/new_group.json"))?;
-    let group = dialtime::validate::new_group_from_json(&vectors["valid"][0]["payload"])?;
-    let url = format!(
-        "{}/agent-api/user/{}/dial-time-group",
-        emu.base_url(),
-        emu.user_id()
-    );
-    let body = serde_json::to_vec(&group)?;
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
+fn group() -> Result<NewDialTimeGroup, dialtime::Error> {
+    dialtime::validate::new_group_from_json(&serde_json::json!({
+        "name": "周一周三拨打",
+        "content": [
+            {"week": 1, "times": [{"begin_time": "08:00", "end_time": "20:00"}, {"begin_time": "20:30", "end_time": "22:00"}]},
+            {"week": 3, "times": [{"begin_time": "08:00", "end_time": "12:00"}, {"begin_time": "20:30", "end_time": "22:00"}]}
+        ],
+        "is_default": false,
+        "skip_holiday": true
+    }))
+}
 
-    let raw = reqwest::Client::new();
-    let raw_call = || async {
-        let resp = raw
-            .post(&url)
-            .bearer_auth(emu.token())
-            .header("content-type", "application/json")
-            .body(body.clone())
-            .send()
-            .await?;
-        resp.bytes().await
+#[derive(serde::Deserialize)]
+struct Envelope {
+    code: i64,
+    data: Saved,
+}
+
+#[derive(serde::Deserialize)]
+struct Saved {
+    id: i64,
+}
+
+fn main() -> Result<(), Failure> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let [client, mode] = args.as_slice() else {
+        return Err("usage: bench dialtime-blocking|dialtime-async|reqwest seq|conc".into());
     };
-    let raw_time = rt.block_on(async {
-        for _ in 0..WARMUP {
-            raw_call().await?;
-        }
-        let t = Instant::now();
-        for _ in 0..CALLS {
-            raw_call().await?;
-        }
-        Ok::<_, reqwest::Error>(t.elapsed())
-    })?;
+    let base = var("BENCH_URL", "");
+    let token = var("BENCH_TOKEN", "");
+    let user = var("BENCH_USER", "");
+    let n: i64 = var("BENCH_N", "5000").parse()?;
+    let conc: i64 = if mode == "conc" {
+        var("BENCH_CONC", "64").parse()?
+    } else {
+        1
+    };
+    let warmup = (n / 10).clamp(1, 500);
 
-    let client = Client::builder()
-        .base_url(emu.base_url())
-        .token(emu.token())
-        .build()?;
-    let async_time = rt.block_on(async {
-        for _ in 0..WARMUP {
-            client
-                .dial_time_groups()
-                .create(emu.user_id(), &group)
-                .await?;
+    let seconds = match client.as_str() {
+        "dialtime-blocking" => {
+            let groups = BlockingClient::builder()
+                .base_url(&base)
+                .token(&token)
+                .max_retries(0)
+                .build_blocking()?;
+            let call = || -> Result<(), Failure> {
+                let saved = groups.dial_time_groups().create(&user, &group()?)?;
+                if saved.id <= 0 {
+                    return Err("bad id".into());
+                }
+                Ok(())
+            };
+            for _ in 0..warmup {
+                call()?;
+            }
+            let start = Instant::now();
+            for _ in 0..n {
+                call()?;
+            }
+            start.elapsed().as_secs_f64()
         }
-        let t = Instant::now();
-        for _ in 0..CALLS {
-            client
-                .dial_time_groups()
-                .create(emu.user_id(), &group)
-                .await?;
+        "dialtime-async" | "reqwest" => {
+            let runtime = tokio::runtime::Runtime::new()?;
+            let dialtime = Client::builder()
+                .base_url(&base)
+                .token(&token)
+                .max_retries(0)
+                .build()?;
+            let raw = reqwest::Client::new();
+            let url = format!("{base}/agent-api/user/{user}/dial-time-group");
+            let bearer = format!("Bearer {token}");
+            let is_raw = client == "reqwest";
+            let call = move || {
+                let (dialtime, raw, url, bearer, user) = (
+                    dialtime.clone(),
+                    raw.clone(),
+                    url.clone(),
+                    bearer.clone(),
+                    user.clone(),
+                );
+                async move {
+                    if is_raw {
+                        let body = serde_json::to_vec(&group()?)?;
+                        let answer = raw
+                            .post(&url)
+                            .header("authorization", &bearer)
+                            .header("content-type", "application/json")
+                            .header("accept", "application/json")
+                            .body(body)
+                            .send()
+                            .await?;
+                        if answer.status() != 200 {
+                            return Err(format!("HTTP {}", answer.status()).into());
+                        }
+                        let envelope: Envelope = serde_json::from_slice(&answer.bytes().await?)?;
+                        if envelope.code != 200 || envelope.data.id <= 0 {
+                            return Err("bad answer".into());
+                        }
+                    } else if dialtime
+                        .dial_time_groups()
+                        .create(&user, &group()?)
+                        .await?
+                        .id
+                        <= 0
+                    {
+                        return Err("bad id".into());
+                    }
+                    Ok::<(), Failure>(())
+                }
+            };
+            runtime.block_on(async move {
+                for _ in 0..warmup {
+                    call().await?;
+                }
+                let left = Arc::new(AtomicI64::new(n));
+                let start = Instant::now();
+                let workers: Vec<_> = (0..conc)
+                    .map(|_| {
+                        let (left, call) = (left.clone(), call.clone());
+                        tokio::spawn(async move {
+                            while left.fetch_sub(1, Ordering::Relaxed) > 0 {
+                                call().await?;
+                            }
+                            Ok::<(), Failure>(())
+                        })
+                    })
+                    .collect();
+                for worker in workers {
+                    worker.await??;
+                }
+                Ok::<f64, Failure>(start.elapsed().as_secs_f64())
+            })?
         }
-        Ok::<_, dialtime::Error>(t.elapsed())
-    })?;
-
-    let blocking = BlockingClient::builder()
-        .base_url(emu.base_url())
-        .token(emu.token())
-        .build_blocking()?;
-    for _ in 0..WARMUP {
-        blocking.dial_time_groups().create(emu.user_id(), &group)?;
-    }
-    let t = Instant::now();
-    for _ in 0..CALLS {
-        blocking.dial_time_groups().create(emu.user_id(), &group)?;
-    }
-    let blocking_time = t.elapsed();
-
-    println!("one create against the local emulator, {CALLS} sequential calls:");
-    println!(
-        "  raw reqwest (same bytes)   {:7.1} µs/call",
-        per_call(raw_time)
-    );
-    println!(
-        "  dialtime Client (async)    {:7.1} µs/call  ({:.2}× raw)",
-        per_call(async_time),
-        async_time.as_secs_f64() / raw_time.as_secs_f64()
-    );
-    println!(
-        "  dialtime BlockingClient    {:7.1} µs/call  ({:.2}× raw)",
-        per_call(blocking_time),
-        blocking_time.as_secs_f64() / raw_time.as_secs_f64()
-    );
+        other => return Err(format!("unknown client {other:?}").into()),
+    };
+    println!("RESULT {client} {mode} {:.2}", seconds / n as f64 * 1e6);
     Ok(())
 }

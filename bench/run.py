@@ -1,0 +1,189 @@
+"""`make bench`: dialtime next to the clients a user would pick instead, in every language, on
+one local server (the emulator, started once as a process), in one run.
+
+Each client (python_clients.py, node_clients.mjs, cpp/bench.cpp, core/examples/bench.rs)
+does the same work per call — build the payload, serialize it, POST it over kept-alive
+connections, check the answer, parse the JSON, read the id — sequentially and with 64 calls
+in flight. Rounds are interleaved; the table shows medians, and for every client its µs/call
+divided by dialtime's in the same language and mode (above 1: dialtime is that much faster).
+With two or more CPUs the server is pinned to CPU 1 and every client to CPU 0.
+
+    python3 bench/run.py        # after `make python node` and the release builds (make bench)
+    BENCH_N=2000 BENCH_ROUNDS=1 BENCH_ONLY='python|node' python3 bench/run.py
+
+Writes build/bench/results.md. Read ratios from one run; absolute µs drift between runs.
+"""
+
+import datetime
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+OUT = os.path.join(ROOT, "build", "bench")
+PYTHON = os.path.join(ROOT, "build", "python-venv", "bin", "python")
+NODE_PEERS = os.path.join(OUT, "node")
+CPP_BENCH = os.path.join(OUT, "cpp-bench")
+RUST_BENCH = os.path.join(ROOT, "target", "release", "examples", "bench")
+EMULATOR = os.path.join(ROOT, "target", "release", "dialtime-emulator")
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
+ONLY = re.compile(os.environ.get("BENCH_ONLY", "."))
+PINNED = shutil.which("taskset") is not None and (os.cpu_count() or 1) >= 2
+
+# (language, family, client, modes, command); the first client of a family is dialtime's,
+# the reference of the family's ratios.
+PY = [PYTHON, os.path.join(ROOT, "bench", "python_clients.py")]
+NODE = ["node", os.path.join(ROOT, "bench", "node_clients.mjs")]
+CLIENTS = [
+    ("Rust", "Rust", "dialtime Client (async)", ("seq", "conc"), [RUST_BENCH, "dialtime-async"]),
+    ("Rust", "Rust", "dialtime BlockingClient", ("seq",), [RUST_BENCH, "dialtime-blocking"]),
+    ("Rust", "Rust", "raw reqwest (async)", ("seq", "conc"), [RUST_BENCH, "reqwest"]),
+    ("C++", "C++", "dialtime C++", ("seq", "conc"), [CPP_BENCH, "dialtime"]),
+    ("C++", "C++", "libcurl + nlohmann::json", ("seq", "conc"), [CPP_BENCH, "libcurl"]),
+    ("Python", "Python sync", "dialtime Client", ("seq",), PY + ["dialtime-sync"]),
+    ("Python", "Python sync", "requests", ("seq",), PY + ["requests"]),
+    ("Python", "Python sync", "httpx", ("seq",), PY + ["httpx"]),
+    ("Python", "Python sync", "http.client", ("seq",), PY + ["http.client"]),
+    ("Python", "Python asyncio", "dialtime AsyncClient", ("seq", "conc"), PY + ["dialtime-async"]),
+    ("Python", "Python asyncio", "aiohttp", ("seq", "conc"), PY + ["aiohttp"]),
+    ("Python", "Python asyncio", "httpx.AsyncClient", ("conc",), PY + ["httpx"]),
+    ("Node", "Node", "dialtime", ("seq", "conc"), NODE + ["dialtime"]),
+    ("Node", "Node", "undici.request", ("seq", "conc"), NODE + ["undici"]),
+    ("Node", "Node", "fetch (built-in)", ("seq", "conc"), NODE + ["fetch"]),
+    ("Node", "Node", "axios", ("seq", "conc"), NODE + ["axios"]),
+    ("Node", "Node", "http.request", ("seq", "conc"), NODE + ["http"]),
+]
+
+
+def quiet(cmd, **kw):
+    return subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, **kw)
+
+
+def install_peers():
+    """The peers into the build folders (the registries are reachable; a peer that cannot be
+    installed is left out of the table, with a note)."""
+    notes = []
+    r = quiet([PYTHON, "-m", "pip", "install", "--quiet", "requests", "httpx", "aiohttp"])
+    if r.returncode != 0:
+        notes.append("Python peers not installed: " + r.stderr.strip()[-200:])
+    os.makedirs(NODE_PEERS, exist_ok=True)
+    if not os.path.exists(os.path.join(NODE_PEERS, "package.json")):
+        with open(os.path.join(NODE_PEERS, "package.json"), "w") as f:
+            f.write('{"name": "dialtime-bench-peers", "private": true}\n')
+    r = quiet(["npm", "install", "--no-audit", "--no-fund", "--loglevel=error", "undici@7", "axios@1"], cwd=NODE_PEERS)
+    if r.returncode != 0:
+        notes.append("Node peers not installed: " + r.stderr.strip()[-200:])
+    cxx = os.environ.get("CXX", "g++")
+    r = quiet(
+        [cxx, "-std=c++17", "-O2", "-I", os.path.join(ROOT, "include"), os.path.join(ROOT, "bench", "cpp", "bench.cpp"),
+         os.path.join(ROOT, "target", "release", "libdialtime.a"), "-lcurl", "-lpthread", "-ldl", "-lm", "-o", CPP_BENCH]
+    )
+    if r.returncode != 0:
+        notes.append("C++ bench not built (needs libcurl and nlohmann-json headers): " + r.stderr.strip()[-300:])
+    return notes
+
+
+def start_server():
+    cmd = ([ "taskset", "-c", "1"] if PINNED else []) + [EMULATOR, "--port", "0"]
+    server = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
+    base = server.stdout.readline().strip()
+    token = server.stdout.readline().split(":", 1)[1].strip()
+    user = server.stdout.readline().split(":", 1)[1].strip()
+    return server, {"BENCH_URL": base, "BENCH_TOKEN": token, "BENCH_USER": user}
+
+
+def run_client(cmd, mode, env):
+    cmd = (["taskset", "-c", "0"] if PINNED else []) + cmd + [mode]
+    r = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=900)
+    line = next((l for l in r.stdout.splitlines() if l.startswith("RESULT ")), None)
+    if r.returncode != 0 or line is None:
+        return None, (r.stderr.strip() or r.stdout.strip())[-300:]
+    return float(line.split()[3]), None
+
+
+def machine():
+    cpu = platform.processor() or "unknown CPU"
+    try:
+        with open("/proc/cpuinfo") as f:
+            cpu = next(l.split(":", 1)[1].strip() for l in f if l.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    versions = []
+    for name, cmd in [("python", [PYTHON, "-V"]), ("node", ["node", "-v"]), ("rustc", ["rustc", "-V"])]:
+        try:
+            versions.append(subprocess.run(cmd, capture_output=True, text=True).stdout.strip() or name)
+        except OSError:
+            pass
+    return f"{cpu}, {os.cpu_count()} CPUs, Linux {platform.release()}; " + ", ".join(versions)
+
+
+def main():
+    os.makedirs(OUT, exist_ok=True)
+    notes = install_peers()
+    server, coords = start_server()
+    env = dict(os.environ, **coords, BENCH_NODE_MODULES=os.path.join(NODE_PEERS, "node_modules"),
+               BENCH_DIALTIME_NODE=os.path.join(ROOT, "bindings-node"))
+    runs = [(lang, fam, name, mode, cmd) for lang, fam, name, modes, cmd in CLIENTS for mode in modes
+            if ONLY.search(f"{lang} {name}")]
+    times = {}
+    failed = {}
+    try:
+        for round_ in range(ROUNDS):
+            for lang, fam, name, mode, cmd in runs:
+                if (fam, name, mode) in failed:
+                    continue
+                us, error = run_client(cmd, mode, env)
+                if us is None:
+                    failed[(fam, name, mode)] = error
+                    print(f"  {name} ({mode}) failed: {error}", file=sys.stderr)
+                    continue
+                times.setdefault((fam, name, mode), []).append(us)
+                print(f"  round {round_ + 1}: {fam:<15} {name:<26} {mode:<4} {us:9.1f} µs/call", file=sys.stderr)
+    finally:
+        server.terminate()
+        server.wait()
+
+    median = {k: statistics.median(v) for k, v in times.items()}
+    reference = {}
+    for lang, fam, name, modes, cmd in CLIENTS:
+        for mode in modes:
+            reference.setdefault((fam, mode), (fam, name, mode))
+    n = os.environ.get("BENCH_N", "5000")
+    conc = os.environ.get("BENCH_CONC", "64")
+    lines = [
+        f"Measured {datetime.date.today().isoformat()} by `make bench` on {machine()}.",
+        f"Server: the emulator (one process{', pinned to CPU 1; clients on CPU 0' if PINNED else ''}). "
+        f"{n} calls per client and mode, median of {ROUNDS} interleaved rounds. "
+        "**÷ dialtime**: the client's µs/call divided by dialtime's in the same language and mode "
+        "(above 1: dialtime is that much faster).",
+        "",
+        f"| language | client | sequential µs/call | ÷ dialtime | {conc} in flight µs/call | ÷ dialtime |",
+        "| --- | --- | ---: | ---: | ---: | ---: |",
+    ]
+    for lang, fam, name, modes, cmd in CLIENTS:
+        cells = []
+        for mode in ("seq", "conc"):
+            us = median.get((fam, name, mode))
+            ref = median.get(reference.get((fam, mode), ()))
+            if us is None:
+                cells += ["–", "–"]
+            else:
+                bold = "**" if reference.get((fam, mode)) == (fam, name, mode) else ""
+                cells += [f"{bold}{us:,.1f}{bold}", f"{us / ref:.2f}" if ref else "–"]
+        if any(c != "–" for c in cells):
+            lines.append(f"| {fam} | {name} | " + " | ".join(cells) + " |")
+    for (fam, name, mode), error in failed.items():
+        notes.append(f"{fam} {name} ({mode}) failed: {error}")
+    lines += [""] + [f"Note: {n}" for n in notes]
+    table = "\n".join(lines).rstrip() + "\n"
+    with open(os.path.join(OUT, "results.md"), "w") as f:
+        f.write(table)
+    print(table)
+
+
+if __name__ == "__main__":
+    main()
