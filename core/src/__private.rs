@@ -22,3 +22,11 @@ pub mod runtime {
 pub fn with_binding(builder: ClientBuilder, name: &str) -> ClientBuilder {
     builder.binding(name)
 }
+
+/// The stderr logger `DIALTIME_LOG` (`debug`, `info`) asks for, when it is set.
+pub fn env_logger() -> Option<std::sync::Arc<dyn crate::client::log::Logger>> {
+    let level = crate::client::log::Level::from_env()?;
+    Some(std::sync::Arc::new(crate::client::log::StderrLogger {
+        level,
+    }))
+}

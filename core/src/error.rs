@@ -94,6 +94,70 @@ pub struct ApiError {
     pub problems: Vec<Problem>,
     /// The start of the raw response body, for diagnostics (never with the token).
     pub body_excerpt: String,
+    /// The response's headers, names in lower case, in the order received (values that are
+    /// not UTF-8 are shown lossily).
+    pub headers: Vec<(String, String)>,
+    /// What the call did; `None` for an answer decoded without a call (tests, fuzzing).
+    pub call: Option<Box<CallInfo>>,
+}
+
+/// What a failed call did: the endpoint, how many attempts, how long, and why it stopped.
+/// Never holds the token or the query string.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct CallInfo {
+    /// `GET`, `POST`, `PUT` or `DELETE`.
+    pub method: &'static str,
+    /// The URL path called, ids included (`/agent-api/user/…/dial-time-group/7`); never the
+    /// query.
+    pub path: String,
+    /// How many attempts were made (1 when the first one failed for good).
+    pub attempts: u32,
+    /// From the start of the call to the error, waits included.
+    pub elapsed: Duration,
+    /// The call's deadline, when it had one.
+    pub deadline: Option<Duration>,
+    /// The deadline ended the call: an attempt was cut short by it, or a retry was not
+    /// started because its wait would have ended after it.
+    pub deadline_passed: bool,
+    /// The last answer's request id (`x-request-id`, `x-trace-id`, `x-b3-traceid`, …), when
+    /// the platform sent one: quote it to the platform's support.
+    pub request_id: Option<String>,
+}
+
+impl fmt::Display for CallInfo {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let s = if self.attempts == 1 { "" } else { "s" };
+        write!(
+            f,
+            "{} {}: {} attempt{s} in {}",
+            self.method,
+            self.path,
+            self.attempts,
+            ShowDuration(self.elapsed)
+        )?;
+        if let (true, Some(d)) = (self.deadline_passed, self.deadline) {
+            write!(f, "; the deadline of {} passed", ShowDuration(d))?;
+        }
+        if let Some(id) = &self.request_id {
+            write!(f, "; request id {id}")?;
+        }
+        Ok(())
+    }
+}
+
+/// A duration as people read it: `850 ms`, `2.5 s`.
+pub(crate) struct ShowDuration(pub(crate) Duration);
+
+impl fmt::Display for ShowDuration {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let ms = self.0.as_secs_f64() * 1000.0;
+        if ms < 1000.0 {
+            write!(f, "{} ms", ms.round())
+        } else {
+            write!(f, "{} s", (ms / 10.0).round() / 100.0)
+        }
+    }
 }
 
 /// The kind of an [`Error`], without its details. Stable: bindings map it one to one, and the
@@ -176,29 +240,33 @@ pub enum Error {
     /// Holds every problem found, in payload order (at most [`MAX_PROBLEMS`] and a summary).
     Validation(Vec<Problem>),
     /// 401 or 403: the token is missing, wrong, expired, or lacks access.
-    Authentication(ApiError),
+    Authentication(Box<ApiError>),
     /// 404: the route, user or group does not exist.
-    NotFound(ApiError),
+    NotFound(Box<ApiError>),
     /// 429: too many requests. `retry_after` is the server's `Retry-After`, when given.
     RateLimited {
         /// The answer.
-        error: ApiError,
+        error: Box<ApiError>,
         /// The server's `Retry-After`, when given (capped at a year).
         retry_after: Option<Duration>,
     },
     /// Any other error answer (a 422, another 4xx, an error envelope inside a 200).
-    Api(ApiError),
+    Api(Box<ApiError>),
     /// 5xx.
-    Server(ApiError),
-    /// No complete answer within the configured timeout.
+    Server(Box<ApiError>),
+    /// No complete answer within the configured timeout (or what was left of the deadline).
     Timeout {
         /// What timed out.
         message: String,
+        /// What the call did.
+        call: Option<Box<CallInfo>>,
     },
     /// The connection could not be made or broke before an answer arrived.
     Connection {
         /// What happened, with the transport's causes.
         message: String,
+        /// What the call did.
+        call: Option<Box<CallInfo>>,
     },
     /// The answer was not the documented shape.
     Decode {
@@ -210,6 +278,8 @@ pub enum Error {
         detail: String,
         /// The start of the raw body (never with the token).
         body_excerpt: String,
+        /// What the call did.
+        call: Option<Box<CallInfo>>,
     },
     /// The client is misconfigured or misused: bad base URL, bad token, bad certificate,
     /// the blocking client called inside an async runtime.
@@ -290,6 +360,57 @@ impl Error {
         }
     }
 
+    /// What the call did (endpoint, attempts, time, request id), for errors of a call.
+    pub fn call(&self) -> Option<&CallInfo> {
+        match self {
+            Error::Timeout { call, .. }
+            | Error::Connection { call, .. }
+            | Error::Decode { call, .. } => call.as_deref(),
+            _ => self.api_error().and_then(|e| e.call.as_deref()),
+        }
+    }
+
+    /// The request id of the platform's last answer, when it sent one.
+    pub fn request_id(&self) -> Option<&str> {
+        self.call().and_then(|c| c.request_id.as_deref())
+    }
+
+    /// The response headers of an error answer (empty for the kinds without one).
+    pub fn headers(&self) -> &[(String, String)] {
+        self.api_error().map_or(&[], |e| &e.headers)
+    }
+
+    /// Attaches what the call did.
+    pub(crate) fn with_call(mut self, info: CallInfo) -> Self {
+        let slot = match &mut self {
+            Error::Timeout { call, .. }
+            | Error::Connection { call, .. }
+            | Error::Decode { call, .. } => call,
+            Error::Authentication(e)
+            | Error::NotFound(e)
+            | Error::Api(e)
+            | Error::Server(e)
+            | Error::RateLimited { error: e, .. } => &mut e.call,
+            Error::Validation(_) | Error::Config { .. } => return self,
+        };
+        *slot = Some(Box::new(info));
+        self
+    }
+
+    pub(crate) fn timeout(message: impl Into<String>) -> Self {
+        Error::Timeout {
+            message: message.into(),
+            call: None,
+        }
+    }
+
+    pub(crate) fn connection(message: impl Into<String>) -> Self {
+        Error::Connection {
+            message: message.into(),
+            call: None,
+        }
+    }
+
     pub(crate) fn config(message: impl Into<String>) -> Self {
         Error::Config {
             message: message.into(),
@@ -299,6 +420,17 @@ impl Error {
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.fmt_own(f)?;
+        match self.call() {
+            Some(call) => write!(f, " ({call})"),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Error {
+    /// The message without the call's details.
+    fn fmt_own(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::Validation(problems) => {
                 write!(f, "invalid request ({} problem", problems.len())?;
@@ -342,13 +474,14 @@ impl fmt::Display for Error {
                 }
                 Ok(())
             }
-            Error::Timeout { message } => write!(f, "timed out: {message}"),
-            Error::Connection { message } => write!(f, "connection failed: {message}"),
+            Error::Timeout { message, .. } => write!(f, "timed out: {message}"),
+            Error::Connection { message, .. } => write!(f, "connection failed: {message}"),
             Error::Decode {
                 http_status,
                 expected,
                 detail,
                 body_excerpt,
+                ..
             } => write!(
                 f,
                 "unexpected response (HTTP {http_status}): expected {expected}: {detail}; body starts: {body_excerpt:?}"

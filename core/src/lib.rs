@@ -57,10 +57,10 @@ pub mod validate;
 pub mod __private;
 
 pub use blocking::BlockingClient;
-pub use client::config::{ClientBuilder, Token};
+pub use client::config::{ClientBuilder, RequestOptions, Token};
 pub use client::Client;
 pub use dial_time_groups::{DialTimeGroups, GroupCursor};
-pub use error::{ApiError, Error, ErrorKind, Problem, Result};
+pub use error::{ApiError, CallInfo, Error, ErrorKind, Problem, Result};
 pub use model::lenient::platform_zone;
 pub use model::{
     DaySchedule, DialTimeGroup, DialTimeGroupUpdate, DialTimeGroupUpdateBuilder, ListParams,

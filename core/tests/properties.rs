@@ -55,13 +55,13 @@ proptest! {
 
     #[test]
     fn decoding_arbitrary_bytes_never_panics(status in 100u16..600, body in prop::collection::vec(any::<u8>(), 0..300)) {
-        let raw = RawResponse { status, retry_after: None, body: body.into() };
+        let raw = RawResponse { status, retry_after: None, headers: Default::default(), body: body.into() };
         let _ = dialtime::__private::decode::<DialTimeGroup>(&raw, "a group", "secret");
     }
 
     #[test]
     fn arbitrary_bytes_in_a_200_are_a_decode_error(body in prop::collection::vec(any::<u8>(), 0..300)) {
-        let raw = RawResponse { status: 200, retry_after: None, body: body.into() };
+        let raw = RawResponse { status: 200, retry_after: None, headers: Default::default(), body: body.into() };
         let err = dialtime::__private::decode::<DialTimeGroup>(&raw, "a group", "").unwrap_err();
         prop_assert_eq!(err.kind(), dialtime::ErrorKind::Decode);
         prop_assert_eq!(err.http_status(), Some(200));
@@ -70,7 +70,7 @@ proptest! {
     #[test]
     fn decoding_arbitrary_success_envelopes_never_panics(data in payload_like()) {
         let body = json!({"code": 200, "status": "success", "data": data}).to_string();
-        let raw = RawResponse { status: 200, retry_after: None, body: body.into() };
+        let raw = RawResponse { status: 200, retry_after: None, headers: Default::default(), body: body.into() };
         if let Err(e) = dialtime::__private::decode::<DialTimeGroup>(&raw, "a group", "") {
             prop_assert_eq!(e.kind(), dialtime::ErrorKind::Decode);
         }

@@ -114,6 +114,7 @@ fn raw(case: &Value) -> RawResponse {
     RawResponse {
         status: case["status"].as_u64().unwrap() as u16,
         retry_after,
+        headers: Default::default(),
         body: case["body"].as_str().unwrap().to_owned().into(),
     }
 }

@@ -8,7 +8,7 @@ use serde::Serialize;
 /// One answer: status, extra headers, body, and how it is sent.
 pub(crate) struct Answer {
     pub status: u16,
-    pub headers: Vec<(&'static str, String)>,
+    pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
     pub content_type: String,
     /// Send half of the body, then close the connection (a `truncate` fault).

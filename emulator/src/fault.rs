@@ -19,6 +19,8 @@ use serde::{Deserialize, Serialize};
 ///   many bytes, e.g. past a client's body limit.
 /// - `truncate`: announce the whole body (`Content-Length`), send its first half, then close
 ///   the connection.
+/// - `headers`: extra response headers (`{"retry-after-ms": "250", "x-request-id": "r-1"}`),
+///   on the fault's own answer or the normal one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Fault {
@@ -42,6 +44,8 @@ pub struct Fault {
     pub pad_to_bytes: Option<usize>,
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub truncate: bool,
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub headers: std::collections::BTreeMap<String, String>,
     /// How many requests this fault applies to (default 1).
     #[serde(default = "one")]
     pub times: u32,
@@ -65,6 +69,7 @@ impl Default for Fault {
             content_type: None,
             pad_to_bytes: None,
             truncate: false,
+            headers: Default::default(),
             times: 1,
         }
     }
@@ -176,7 +181,10 @@ impl Fault {
 
     /// Whether the fault changes how an answer (its own or the normal one) is sent.
     pub(crate) fn shapes(&self) -> bool {
-        self.content_type.is_some() || self.pad_to_bytes.is_some() || self.truncate
+        self.content_type.is_some()
+            || self.pad_to_bytes.is_some()
+            || self.truncate
+            || !self.headers.is_empty()
     }
 
     /// Applies `content_type`, `pad_to_bytes` and `truncate` to an answer.
@@ -190,5 +198,19 @@ impl Fault {
             }
         }
         answer.truncate = self.truncate;
+        for (name, value) in &self.headers {
+            answer
+                .headers
+                .retain(|(n, _)| !n.eq_ignore_ascii_case(name));
+            answer
+                .headers
+                .push((name.to_ascii_lowercase(), value.clone()));
+        }
+    }
+
+    /// Adds a response header (see `headers`).
+    pub fn with_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Fault {
+        self.headers.insert(name.into(), value.into());
+        self
     }
 }

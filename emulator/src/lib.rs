@@ -34,6 +34,7 @@ mod envelopes;
 pub mod fault;
 mod routes;
 mod store;
+mod tls;
 
 use std::net::{Ipv4Addr, SocketAddr, TcpListener};
 use std::sync::atomic::Ordering;
@@ -62,6 +63,7 @@ pub const ENV_TOKEN: &str = "DIALTIME_EMULATOR_TOKEN";
 /// A running emulator. Stops (and frees its port) when dropped.
 pub struct Emulator {
     base_url: String,
+    ca_pem: Option<String>,
     shared: Arc<Shared>,
     stop: Option<oneshot::Sender<()>>,
     thread: Option<JoinHandle<()>>,
@@ -74,6 +76,7 @@ pub struct EmulatorBuilder {
     port: u16,
     token: Option<String>,
     user_id: Option<String>,
+    tls: bool,
 }
 
 impl EmulatorBuilder {
@@ -95,12 +98,27 @@ impl EmulatorBuilder {
         self
     }
 
+    /// Serves HTTPS with a certificate for `127.0.0.1` and `localhost`, issued by a test CA
+    /// made for this emulator ([`Emulator::ca_pem`]): for exercising a client's root
+    /// certificate options. Default: plain HTTP.
+    pub fn tls(mut self, tls: bool) -> Self {
+        self.tls = tls;
+        self
+    }
+
     /// Binds 127.0.0.1 and serves on a thread of its own (with its own small runtime), so it
     /// works the same from synchronous code, async code, and other languages' tests.
     pub fn start(self) -> std::io::Result<Emulator> {
         let listener = TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, self.port)))?;
         listener.set_nonblocking(true)?;
         let addr = listener.local_addr()?;
+        let (tls, ca_pem) = match self.tls {
+            true => {
+                let (acceptor, ca) = tls::acceptor().map_err(std::io::Error::other)?;
+                (Some(acceptor), Some(ca))
+            }
+            false => (None, None),
+        };
         let shared = Arc::new(Shared::new(
             self.token
                 .or_else(|| std::env::var(ENV_TOKEN).ok().filter(|t| !t.is_empty()))
@@ -117,10 +135,12 @@ impl EmulatorBuilder {
             .spawn(move || {
                 // A client hanging up mid-answer must not kill a C host with SIGPIPE.
                 dialtime::__private::runtime::block_sigpipe_on_this_thread();
-                runtime.block_on(serve(listener, served, stopped))
+                runtime.block_on(serve(listener, served, tls, stopped))
             })?;
+        let scheme = if ca_pem.is_some() { "https" } else { "http" };
         Ok(Emulator {
-            base_url: format!("http://{addr}"),
+            base_url: format!("{scheme}://{addr}"),
+            ca_pem,
             shared,
             stop: Some(stop),
             thread: Some(thread),
@@ -141,6 +161,12 @@ impl Emulator {
     /// `http://127.0.0.1:PORT`, to pass as the client's base URL.
     pub fn base_url(&self) -> &str {
         &self.base_url
+    }
+
+    /// The test CA's certificate (PEM) of an emulator started with
+    /// [`EmulatorBuilder::tls`]; `None` for plain HTTP.
+    pub fn ca_pem(&self) -> Option<&str> {
+        self.ca_pem.as_deref()
     }
 
     /// The token the emulator accepts.
@@ -188,7 +214,12 @@ impl std::fmt::Debug for Emulator {
     }
 }
 
-async fn serve(listener: TcpListener, shared: Arc<Shared>, mut stopped: oneshot::Receiver<()>) {
+async fn serve(
+    listener: TcpListener,
+    shared: Arc<Shared>,
+    tls: Option<tokio_rustls::TlsAcceptor>,
+    mut stopped: oneshot::Receiver<()>,
+) {
     let Ok(listener) = tokio::net::TcpListener::from_std(listener) else {
         return;
     };
@@ -204,11 +235,24 @@ async fn serve(listener: TcpListener, shared: Arc<Shared>, mut stopped: oneshot:
         };
         let _ = stream.set_nodelay(true);
         let shared = Arc::clone(&shared);
+        let tls = tls.clone();
         tokio::spawn(async move {
             let service = service_fn(move |req| respond(Arc::clone(&shared), req));
-            let _ = http1::Builder::new()
-                .serve_connection(TokioIo::new(stream), service)
-                .await;
+            match tls {
+                Some(tls) => {
+                    // A client refusing the certificate ends the handshake: nothing to serve.
+                    if let Ok(stream) = tls.accept(stream).await {
+                        let _ = http1::Builder::new()
+                            .serve_connection(TokioIo::new(stream), service)
+                            .await;
+                    }
+                }
+                None => {
+                    let _ = http1::Builder::new()
+                        .serve_connection(TokioIo::new(stream), service)
+                        .await;
+                }
+            }
         });
     }
 }
@@ -233,7 +277,8 @@ async fn respond(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Response
         let body = read_body(req).await;
         return Ok(to_response(control_answer(&shared, &method, control, body)));
     }
-    shared.count_request();
+    let request_id = format!("emu-{}", shared.count_request());
+    record(&shared, &method, &path, req.headers());
     let fault = shared.next_fault();
     if let Some(f) = &fault {
         if f.delay_ms > 0 {
@@ -244,6 +289,7 @@ async fn respond(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Response
         }
         if f.answers() {
             let mut answer = Shared::fault_answer(f);
+            answer.headers.push(("x-request-id".to_owned(), request_id));
             f.shape(&mut answer);
             return Ok(to_response(answer));
         }
@@ -260,10 +306,30 @@ async fn respond(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Response
         None => envelopes::too_large(),
     };
     let mut answer = answer;
+    answer.headers.push(("x-request-id".to_owned(), request_id));
     if let Some(f) = fault.as_ref().filter(|f| f.shapes()) {
         f.shape(&mut answer);
     }
     Ok(to_response(answer))
+}
+
+/// Keeps the request's method, path and headers for `GET /_emulator/last-request`; the
+/// token is never kept.
+fn record(shared: &Shared, method: &str, path: &str, headers: &hyper::HeaderMap) {
+    let mut shown = serde_json::Map::new();
+    for (name, value) in headers {
+        let value = if name == hyper::header::AUTHORIZATION {
+            "[present]".to_owned()
+        } else {
+            String::from_utf8_lossy(value.as_bytes()).into_owned()
+        };
+        shown.insert(name.as_str().to_owned(), value.into());
+    }
+    let request = serde_json::json!({"method": method, "path": path, "headers": shown});
+    *shared
+        .last_request
+        .lock()
+        .unwrap_or_else(|e| e.into_inner()) = Some(request);
 }
 
 /// The body, or `None` when it is over the limit (or broken).
@@ -301,6 +367,14 @@ fn control_answer(shared: &Shared, method: &str, path: &str, body: Option<Bytes>
             ok("cleared")
         }
         ("GET", "health") => ok("health"),
+        ("GET", "last-request") => {
+            let last = shared
+                .last_request
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .clone();
+            Answer::json(200, &last.unwrap_or(serde_json::Value::Null))
+        }
         _ => Answer::raw(
             404,
             b"{\"ok\":false,\"error\":\"unknown control route\"}".to_vec(),
@@ -345,7 +419,9 @@ fn to_response(answer: Answer) -> Response<Body> {
     }
     for (name, value) in answer.headers {
         if let Ok(v) = hyper::header::HeaderValue::try_from(value) {
-            headers.insert(name, v);
+            if let Ok(name) = hyper::header::HeaderName::try_from(name) {
+                headers.insert(name, v);
+            }
         }
     }
     resp

@@ -21,6 +21,9 @@ pub(crate) struct Shared {
     pub token: String,
     pub user_id: String,
     pub requests: AtomicU64,
+    /// The last API request's method, path and headers (`authorization` shown as
+    /// `[present]`): `GET /_emulator/last-request`.
+    pub last_request: Mutex<Option<Value>>,
     state: Mutex<State>,
 }
 
@@ -48,6 +51,7 @@ impl Shared {
             token,
             user_id,
             requests: AtomicU64::new(0),
+            last_request: Mutex::new(None),
             state: Mutex::new(State::default()),
         }
     }
@@ -80,8 +84,9 @@ impl Shared {
         }
     }
 
-    pub(crate) fn count_request(&self) {
-        self.requests.fetch_add(1, Ordering::Relaxed);
+    /// Counts an API request; returns its number (1 for the first), used as its request id.
+    pub(crate) fn count_request(&self) -> u64 {
+        self.requests.fetch_add(1, Ordering::Relaxed) + 1
     }
 
     /// The answer a fault forces.
@@ -98,7 +103,7 @@ impl Shared {
             }
         };
         if let Some(ra) = &fault.retry_after {
-            answer.headers.push(("retry-after", ra.clone()));
+            answer.headers.push(("retry-after".to_owned(), ra.clone()));
         }
         answer
     }

@@ -27,6 +27,7 @@ pub fn response(data: &[u8]) {
     let raw = RawResponse {
         status,
         retry_after,
+        headers: Default::default(),
         body: bytes::Bytes::copy_from_slice(body),
     };
     for outcome in [

@@ -17,6 +17,12 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// The default `max_retries`.
 pub const DEFAULT_MAX_RETRIES: u32 = 2;
+/// The default `deadline`: none (a call is bounded by its attempts' timeouts, its backoff and
+/// Retry-After waits of at most [`MAX_RETRY_AFTER_WAIT`] each).
+pub const DEFAULT_DEADLINE: Option<Duration> = None;
+/// The longest `Retry-After` a call waits for; a 429 asking for longer is returned at once
+/// (its `retry_after` carries the value).
+pub const MAX_RETRY_AFTER_WAIT: Duration = Duration::from_secs(60);
 /// Responses larger than this are refused (a `Decode` error), so a broken server cannot
 /// exhaust memory.
 pub const MAX_RESPONSE_BYTES: usize = 8 * 1024 * 1024;
@@ -51,7 +57,7 @@ pub(crate) struct BaseUrl {
 }
 
 /// A base URL as messages may show it: without user info, query or fragment.
-fn shown_url(raw: &str) -> String {
+pub(crate) fn shown_url(raw: &str) -> String {
     let raw = raw.trim();
     let end = raw.find(['?', '#']).unwrap_or(raw.len());
     let raw = &raw[..end];
@@ -121,6 +127,8 @@ impl fmt::Debug for Token {
 /// Builds a [`crate::Client`] or [`crate::BlockingClient`]; everything is checked in
 /// [`build`](Self::build). Unset `token` and `base_url` come from `DIALTIME_TOKEN` and
 /// `DIALTIME_BASE_URL`.
+///
+/// Every option, with its name in each language, is in the README's "Configuration" table.
 #[derive(Clone)]
 #[must_use]
 pub struct ClientBuilder {
@@ -128,9 +136,16 @@ pub struct ClientBuilder {
     pub(crate) token: Option<String>,
     pub(crate) timeout: Duration,
     pub(crate) connect_timeout: Duration,
+    pub(crate) deadline: Option<Duration>,
     pub(crate) max_retries: u32,
     pub(crate) binding: Option<String>,
     pub(crate) root_certificates: Vec<Vec<u8>>,
+    pub(crate) trust_only_root_certificates: bool,
+    pub(crate) proxy: Option<String>,
+    pub(crate) ignore_env_proxy: bool,
+    pub(crate) default_headers: Vec<(String, String)>,
+    pub(crate) user_agent_suffix: Option<String>,
+    pub(crate) logger: Option<std::sync::Arc<dyn super::log::Logger>>,
 }
 
 impl Default for ClientBuilder {
@@ -140,9 +155,16 @@ impl Default for ClientBuilder {
             token: None,
             timeout: DEFAULT_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            deadline: DEFAULT_DEADLINE,
             max_retries: DEFAULT_MAX_RETRIES,
             binding: None,
             root_certificates: Vec::new(),
+            trust_only_root_certificates: false,
+            proxy: None,
+            ignore_env_proxy: false,
+            default_headers: Vec::new(),
+            user_agent_suffix: None,
+            logger: None,
         }
     }
 }
@@ -154,9 +176,26 @@ impl fmt::Debug for ClientBuilder {
             .field("token", &self.token.as_ref().map(|_| "[redacted]"))
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
+            .field("deadline", &self.deadline)
             .field("max_retries", &self.max_retries)
             .field("binding", &self.binding)
             .field("root_certificates", &self.root_certificates.len())
+            .field(
+                "trust_only_root_certificates",
+                &self.trust_only_root_certificates,
+            )
+            .field("proxy", &self.proxy.as_deref().map(shown_url))
+            .field("ignore_env_proxy", &self.ignore_env_proxy)
+            .field(
+                "default_headers",
+                &self
+                    .default_headers
+                    .iter()
+                    .map(|(name, _)| name.as_str())
+                    .collect::<Vec<_>>(),
+            )
+            .field("user_agent_suffix", &self.user_agent_suffix)
+            .field("logger", &self.logger.is_some())
             .finish()
     }
 }
@@ -180,8 +219,8 @@ impl ClientBuilder {
         self
     }
 
-    /// The longest a whole call may take, connection and retries' single attempts included
-    /// (each attempt gets this much). Default 30 s.
+    /// The longest one attempt may take, connecting included (each retry gets as much again;
+    /// bound the whole call with [`deadline`](Self::deadline)). Default 30 s.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
@@ -190,6 +229,15 @@ impl ClientBuilder {
     /// The longest establishing a connection may take. Default 10 s.
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = timeout;
+        self
+    }
+
+    /// The longest a whole call may take: every attempt, backoff and Retry-After wait. An
+    /// attempt gets at most what is left; a retry whose wait would end after the deadline is
+    /// not started, and the error's [`CallInfo`](crate::error::CallInfo) says the deadline
+    /// passed and how many attempts were made. Default: none.
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = Some(deadline);
         self
     }
 
@@ -212,6 +260,56 @@ impl ClientBuilder {
     /// with a private CA.
     pub fn root_certificate_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
         self.root_certificates.push(pem.into());
+        self
+    }
+
+    /// Trusts only the certificates given with
+    /// [`root_certificate_pem`](Self::root_certificate_pem), not the built-in roots (an
+    /// on-premises install whose server must present its own CA's certificate). Default false.
+    pub fn trust_only_root_certificates(mut self, only: bool) -> Self {
+        self.trust_only_root_certificates = only;
+        self
+    }
+
+    /// Sends every request through this proxy (`http://host:port`, `https://…`,
+    /// `socks5://…`; credentials in the URL are used and never shown), whatever the
+    /// environment says, loopback hosts included. Default: none; `HTTPS_PROXY`, `HTTP_PROXY`,
+    /// `ALL_PROXY` and `NO_PROXY` are honoured unless [`ignore_env_proxy`](Self::ignore_env_proxy)
+    /// (a loopback base URL never goes through an environment proxy).
+    pub fn proxy(mut self, url: impl Into<String>) -> Self {
+        self.proxy = Some(url.into());
+        self
+    }
+
+    /// Ignores `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY` and `NO_PROXY`. Default false.
+    pub fn ignore_env_proxy(mut self, ignore: bool) -> Self {
+        self.ignore_env_proxy = ignore;
+        self
+    }
+
+    /// Sends this header with every request (e.g. a tenant header an on-premises install
+    /// needs). Checked by `build`: a valid header name and value, and not one dialtime sets
+    /// itself (`Authorization`, `Content-Type`, `Accept`, `User-Agent`, `Host`,
+    /// `Content-Length`). A header given twice keeps the last value.
+    pub fn default_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        let name = name.into();
+        self.default_headers
+            .retain(|(n, _)| !n.eq_ignore_ascii_case(&name));
+        self.default_headers.push((name, value.into()));
+        self
+    }
+
+    /// Appended to the user agent: `dialtime/0.1.0 (python) <suffix>`. Checked by `build`:
+    /// printable ASCII.
+    pub fn user_agent_suffix(mut self, suffix: impl Into<String>) -> Self {
+        self.user_agent_suffix = Some(suffix.into());
+        self
+    }
+
+    /// Receives one record per attempt (besides the `tracing` events of target `dialtime`,
+    /// which go to the application's subscriber). Default: none.
+    pub fn logger(mut self, logger: std::sync::Arc<dyn super::log::Logger>) -> Self {
+        self.logger = Some(logger);
         self
     }
 
@@ -280,11 +378,56 @@ impl ClientBuilder {
         })
     }
 
+    /// `dialtime/<version> (<binding>)`, then the suffix when one is set.
     pub(crate) fn user_agent(&self) -> String {
         let version = env!("CARGO_PKG_VERSION");
-        match &self.binding {
-            Some(b) => format!("dialtime/{version} ({b})"),
-            None => format!("dialtime/{version} (rust)"),
+        let binding = self.binding.as_deref().unwrap_or("rust");
+        match &self.user_agent_suffix {
+            Some(suffix) => format!("dialtime/{version} ({binding}) {suffix}"),
+            None => format!("dialtime/{version} ({binding})"),
         }
+    }
+}
+
+/// Per-call overrides of a client's `timeout`, `deadline` and `max_retries`: see
+/// [`crate::Client::with_options`]. Unset fields keep the client's values.
+///
+/// ```
+/// # use std::time::Duration;
+/// let quick = dialtime::RequestOptions::new()
+///     .timeout(Duration::from_secs(2))
+///     .max_retries(0);
+/// # let _ = quick;
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[must_use]
+pub struct RequestOptions {
+    pub(crate) timeout: Option<Duration>,
+    pub(crate) deadline: Option<Duration>,
+    pub(crate) max_retries: Option<u32>,
+}
+
+impl RequestOptions {
+    /// No override: every setting is the client's.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The longest one attempt of this call may take (see [`ClientBuilder::timeout`]).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// The longest this whole call may take (see [`ClientBuilder::deadline`]).
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = Some(deadline);
+        self
+    }
+
+    /// How often this call may be retried (see [`ClientBuilder::max_retries`]).
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.max_retries = Some(retries);
+        self
     }
 }

@@ -1,23 +1,27 @@
 //! The async client: one connection pool, headers built once, bounded bodies, safe retries.
 
 pub mod config;
+pub mod log;
 pub(crate) mod response;
 
 use std::borrow::Cow;
 use std::fmt;
 use std::mem::ManuallyDrop;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use bytes::{Bytes, BytesMut};
-use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE};
 use reqwest::Method;
 use serde::de::DeserializeOwned;
 
 use crate::dial_time_groups::DialTimeGroups;
-use crate::error::{Error, Result};
+use crate::error::{CallInfo, Error, Result};
 use crate::runtime::fork;
-use config::{retries_from, ClientBuilder, Token, MAX_RESPONSE_BYTES};
+use config::{
+    retries_from, ClientBuilder, RequestOptions, Token, MAX_RESPONSE_BYTES, MAX_RETRY_AFTER_WAIT,
+};
+use log::{Attempt, Level};
 use response::{RawResponse, Success};
 
 /// The async client. Cheap to clone (one shared connection pool); use one per process.
@@ -38,6 +42,16 @@ use response::{RawResponse, Success};
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,
+    /// This handle's timeout, deadline and retries (see [`Client::with_options`]).
+    settings: Settings,
+}
+
+/// What a call may spend: the client's settings, or a per-call copy's.
+#[derive(Debug, Clone, Copy)]
+struct Settings {
+    timeout: Duration,
+    deadline: Option<Duration>,
+    max_retries: u32,
 }
 
 struct Inner {
@@ -55,9 +69,8 @@ struct Inner {
     api_root: reqwest::Url,
     base_url: String,
     token: Token,
-    timeout: Duration,
     connect_timeout: Duration,
-    max_retries: u32,
+    logger: Option<Arc<dyn log::Logger>>,
 }
 
 impl Drop for Inner {
@@ -97,15 +110,19 @@ impl Client {
 
     pub(crate) fn from_builder(b: ClientBuilder) -> Result<Client> {
         let token = b.resolved_token()?;
-        if b.timeout.is_zero() || b.connect_timeout.is_zero() {
-            return Err(Error::config(
-                "timeout and connect_timeout must be greater than zero",
-            ));
+        let settings = Settings {
+            timeout: b.timeout,
+            deadline: b.deadline,
+            max_retries: b.max_retries,
         }
-        retries_from("max_retries", i64::from(b.max_retries))?;
+        .checked()?;
+        if b.connect_timeout.is_zero() {
+            return Err(Error::config("connect_timeout must be greater than zero"));
+        }
         let base = b.resolved_base_url()?;
         let http = http_client(&b, &token, base.loopback)?;
         Ok(Client {
+            settings,
             inner: Arc::new(Inner {
                 http: ManuallyDrop::new(http),
                 generation: fork::generation(),
@@ -115,11 +132,38 @@ impl Client {
                 base_url: base.url,
                 loopback: base.loopback,
                 token,
-                timeout: b.timeout,
                 connect_timeout: b.connect_timeout,
-                max_retries: b.max_retries,
+                logger: b.logger.clone(),
                 builder: b,
             }),
+        })
+    }
+
+    /// A copy of this client whose calls use `options` where set (the rest stays this
+    /// client's). Cheap: it shares the connection pool. Refused (`Config`) when a value is
+    /// out of range (a zero timeout or deadline, more than 100 retries).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), dialtime::Error> {
+    /// # let emu = dialtime_emulator::Emulator::start().unwrap();
+    /// # let client = dialtime::Client::builder().base_url(emu.base_url()).token(emu.token()).build()?;
+    /// use std::time::Duration;
+    /// let quick = client.with_options(&dialtime::RequestOptions::new().deadline(Duration::from_secs(3)))?;
+    /// let page = quick.dial_time_groups().list(emu.user_id(), &Default::default()).await?;
+    /// # let _ = page;
+    /// # Ok(()) }
+    /// ```
+    pub fn with_options(&self, options: &RequestOptions) -> Result<Client> {
+        let settings = Settings {
+            timeout: options.timeout.unwrap_or(self.settings.timeout),
+            deadline: options.deadline.or(self.settings.deadline),
+            max_retries: options.max_retries.unwrap_or(self.settings.max_retries),
+        }
+        .checked()?;
+        Ok(Client {
+            inner: self.inner.clone(),
+            settings,
         })
     }
 
@@ -156,7 +200,12 @@ impl Client {
 
     /// The longest one attempt may take.
     pub fn timeout(&self) -> Duration {
-        self.inner.timeout
+        self.settings.timeout
+    }
+
+    /// The longest a whole call may take, when set.
+    pub fn deadline(&self) -> Option<Duration> {
+        self.settings.deadline
     }
 
     /// The longest establishing a connection may take.
@@ -166,7 +215,7 @@ impl Client {
 
     /// How often a call that is safe to retry is retried.
     pub fn max_retries(&self) -> u32 {
-        self.inner.max_retries
+        self.settings.max_retries
     }
 
     /// `{base}/agent-api/{path}`, where `path` may end in `?query`. Path segments and query
@@ -188,7 +237,8 @@ impl Client {
         url
     }
 
-    /// Sends one call (with retries where safe) and decodes `data` as `T`.
+    /// Sends one call (with retries where safe, within the deadline) and decodes `data` as
+    /// `T`. Errors carry what the call did ([`CallInfo`]); every attempt is logged.
     pub(crate) async fn call<T: DeserializeOwned>(
         &self,
         method: Method,
@@ -197,42 +247,117 @@ impl Client {
         idempotent: Idempotent,
         expected: &str,
     ) -> Result<Success<T>> {
+        let settings = self.settings;
+        let started = Instant::now();
+        let deadline_at = settings.deadline.map(|d| started + d);
         let mut attempt = 0;
         loop {
-            let (err, unsent) = match self.send_once(&method, url.clone(), body.clone()).await {
-                Ok(raw) => match response::decode(&raw, expected, self.inner.token.expose()) {
-                    Ok(success) => return Ok(success),
-                    Err(err) => (err, false),
-                },
-                Err(failed) => (failed.error, failed.unsent),
+            attempt += 1;
+            let attempt_started = Instant::now();
+            // An attempt gets its timeout, or what is left of the deadline when that is less.
+            let (timeout, cut_by_deadline) = match deadline_at {
+                Some(at) => {
+                    let left = at.saturating_duration_since(attempt_started);
+                    (left.min(settings.timeout), left < settings.timeout)
+                }
+                None => (settings.timeout, false),
             };
-            let Some(delay) = self.retry_delay(&err, unsent, attempt, idempotent) else {
-                return Err(err);
+            let sent = self
+                .send_once(&method, url.clone(), body.clone(), timeout)
+                .await;
+            let (err, unsent, request_id) = match sent {
+                Ok(raw) => {
+                    let request_id = response::request_id_of(&raw.headers);
+                    match response::decode(&raw, expected, self.inner.token.expose()) {
+                        Ok(success) => {
+                            self.log(|| Attempt {
+                                level: Level::Debug,
+                                method: method.as_str(),
+                                path: url.path(),
+                                attempt,
+                                status: Some(raw.status),
+                                error: None,
+                                elapsed: attempt_started.elapsed(),
+                                request_id: request_id.as_deref(),
+                                retry_in: None,
+                            });
+                            return Ok(success);
+                        }
+                        Err(err) => (err, false, request_id),
+                    }
+                }
+                Err(failed) => (failed.error, failed.unsent, None),
+            };
+            let deadline_cut = cut_by_deadline && err.kind() == crate::ErrorKind::Timeout;
+            let mut delay = if deadline_cut {
+                None
+            } else {
+                self.retry_delay(&err, unsent, attempt - 1, idempotent)
+            };
+            // A retry that could not finish before the deadline is not started.
+            let mut deadline_passed = deadline_cut;
+            if let (Some(wait), Some(at)) = (delay, deadline_at) {
+                if Instant::now() + wait >= at {
+                    delay = None;
+                    deadline_passed = true;
+                }
+            }
+            self.log(|| Attempt {
+                level: if delay.is_some() {
+                    Level::Info
+                } else {
+                    Level::Debug
+                },
+                method: method.as_str(),
+                path: url.path(),
+                attempt,
+                status: err.http_status(),
+                error: Some(&err),
+                elapsed: attempt_started.elapsed(),
+                request_id: request_id.as_deref(),
+                retry_in: delay,
+            });
+            let Some(delay) = delay else {
+                return Err(err.with_call(CallInfo {
+                    method: static_method(&method),
+                    path: url.path().to_owned(),
+                    attempts: attempt,
+                    elapsed: started.elapsed(),
+                    deadline: settings.deadline,
+                    deadline_passed,
+                    request_id,
+                }));
             };
             tokio::time::sleep(delay).await;
-            attempt += 1;
         }
     }
 
+    /// Hands one attempt to the tracing subscriber and the client's logger, if either wants
+    /// it (building the record only then).
+    fn log<'a>(&self, record: impl FnOnce() -> Attempt<'a>) {
+        log::emit(self.inner.logger.as_deref(), record);
+    }
+
     /// How long to wait before retrying after `err`, or `None` not to retry. `unsent`: the
-    /// request surely never reached the server (the connection was never made).
+    /// request surely never reached the server (the connection was never made). `retries`:
+    /// how many were made already.
     fn retry_delay(
         &self,
         err: &Error,
         unsent: bool,
-        attempt: u32,
+        retries: u32,
         idempotent: Idempotent,
     ) -> Option<Duration> {
-        if attempt >= self.inner.max_retries {
+        if retries >= self.settings.max_retries {
             return None;
         }
         let backoff = || {
-            let base = 0.5 * 2f64.powi(attempt.min(4) as i32);
+            let base = 0.5 * 2f64.powi(retries.min(4) as i32);
             Duration::from_secs_f64(base * (0.75 + fastrand::f64() * 0.5))
         };
         match err {
             Error::RateLimited { retry_after, .. } => match retry_after {
-                Some(d) if *d > Duration::from_secs(60) => None,
+                Some(d) if *d > MAX_RETRY_AFTER_WAIT => None,
                 Some(d) => Some(*d),
                 None => Some(backoff()),
             },
@@ -254,22 +379,26 @@ impl Client {
         method: &Method,
         url: reqwest::Url,
         body: Option<Bytes>,
+        timeout: Duration,
     ) -> Result<RawResponse, Failed> {
+        if timeout.is_zero() {
+            return Err(Failed {
+                error: Error::timeout("no time was left before the deadline"),
+                unsent: true,
+            });
+        }
         let http = self.http().map_err(|error| Failed {
             error,
             unsent: true,
         })?;
-        let mut req = http.request(method.clone(), url);
+        let mut req = http.request(method.clone(), url).timeout(timeout);
         if let Some(body) = body {
             req = req.body(body);
         }
         let mut resp = req.send().await.map_err(Failed::from)?;
         let status = resp.status().as_u16();
-        let retry_after = resp
-            .headers()
-            .get(RETRY_AFTER)
-            .and_then(|v| v.to_str().ok())
-            .and_then(response::parse_retry_after);
+        let headers = std::mem::take(resp.headers_mut());
+        let retry_after = response::retry_after_of(&headers);
         let body = read_capped(&mut resp, status)
             .await
             .map_err(|error| Failed {
@@ -279,6 +408,7 @@ impl Client {
         Ok(RawResponse {
             status,
             retry_after,
+            headers,
             body,
         })
     }
@@ -289,22 +419,48 @@ fn http_client(b: &ClientBuilder, token: &Token, loopback: bool) -> Result<reqwe
     let mut auth = HeaderValue::try_from(format!("Bearer {}", token.expose()))
         .map_err(|_| Error::config("the token is not a valid header value"))?;
     auth.set_sensitive(true);
-    let mut headers = HeaderMap::with_capacity(3);
+    let mut headers = HeaderMap::with_capacity(3 + b.default_headers.len());
     headers.insert(AUTHORIZATION, auth);
     headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
     headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+    for (name, value) in &b.default_headers {
+        let (name, value) = default_header(name, value)?;
+        headers.insert(name, value);
+    }
+    let user_agent = b.user_agent();
+    if let Some(suffix) = &b.user_agent_suffix {
+        if suffix.is_empty() || !suffix.bytes().all(|c| (0x20..0x7f).contains(&c)) {
+            return Err(Error::config(format!(
+                "user_agent_suffix must be printable ASCII, got {suffix:?}"
+            )));
+        }
+    }
 
     let mut http = reqwest::Client::builder()
         .default_headers(headers)
-        .user_agent(b.user_agent())
+        .user_agent(user_agent)
         .timeout(b.timeout)
         .connect_timeout(b.connect_timeout)
         .tcp_nodelay(true)
         .pool_idle_timeout(Duration::from_secs(60));
-    if loopback {
-        // A local server (the emulator, a sidecar) is never reached through a proxy, even
-        // when HTTP_PROXY is set without NO_PROXY: the token would travel to the proxy.
+    if b.ignore_env_proxy || loopback {
+        // A local server (the emulator, a sidecar) is never reached through an environment
+        // proxy, even when HTTP_PROXY is set without NO_PROXY: the token would travel to it.
         http = http.no_proxy();
+    }
+    if let Some(proxy) = &b.proxy {
+        let shown = config::shown_url(proxy);
+        let proxy = reqwest::Proxy::all(proxy.as_str())
+            .map_err(|e| Error::config(format!("proxy {shown:?} is not usable: {e}")))?;
+        http = http.proxy(proxy);
+    }
+    if b.trust_only_root_certificates {
+        if b.root_certificates.is_empty() {
+            return Err(Error::config(
+                "trust_only_root_certificates needs at least one root certificate",
+            ));
+        }
+        http = http.tls_certs_only(Vec::new());
     }
     for pem in &b.root_certificates {
         let certs = reqwest::Certificate::from_pem_bundle(pem)
@@ -316,6 +472,47 @@ fn http_client(b: &ClientBuilder, token: &Token, loopback: bool) -> Result<reqwe
     }
     http.build()
         .map_err(|e| Error::config(format!("cannot build the HTTP client: {e}")))
+}
+
+/// A default header, checked: a valid name and value, not one dialtime sets itself.
+fn default_header(name: &str, value: &str) -> Result<(HeaderName, HeaderValue)> {
+    const OWN: [&str; 6] = [
+        "authorization",
+        "content-type",
+        "accept",
+        "user-agent",
+        "host",
+        "content-length",
+    ];
+    let header = HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
+        Error::config(format!(
+            "default header name {name:?} is not a valid header name"
+        ))
+    })?;
+    if OWN.contains(&header.as_str()) {
+        return Err(Error::config(format!(
+            "default header {name:?} is set by dialtime itself (pass the token with `token`)"
+        )));
+    }
+    let mut value = HeaderValue::from_str(value).map_err(|_| {
+        Error::config(format!(
+            "default header {name:?} has a value that is not a valid header value"
+        ))
+    })?;
+    value.set_sensitive(true);
+    Ok((header, value))
+}
+
+/// The method as a `&'static str`, for [`CallInfo`].
+fn static_method(method: &Method) -> &'static str {
+    match *method {
+        Method::GET => "GET",
+        Method::POST => "POST",
+        Method::PUT => "PUT",
+        Method::DELETE => "DELETE",
+        Method::PATCH => "PATCH",
+        _ => "HTTP",
+    }
 }
 
 /// An attempt that got no answer, and whether the request surely never reached the server.
@@ -345,9 +542,9 @@ fn transport_error(e: reqwest::Error) -> Error {
         source = s.source();
     }
     if e.is_timeout() {
-        Error::Timeout { message }
+        Error::timeout(message)
     } else {
-        Error::Connection { message }
+        Error::connection(message)
     }
 }
 
@@ -358,6 +555,7 @@ async fn read_capped(resp: &mut reqwest::Response, status: u16) -> Result<Bytes>
         expected: format!("a body of at most {MAX_RESPONSE_BYTES} bytes"),
         detail: format!("the body has {n} bytes or more"),
         body_excerpt: String::new(),
+        call: None,
     };
     if let Some(len) = resp.content_length() {
         if len > MAX_RESPONSE_BYTES as u64 {
@@ -393,9 +591,24 @@ impl fmt::Debug for Client {
         f.debug_struct("Client")
             .field("base_url", &self.inner.base_url)
             .field("token", &self.inner.token)
-            .field("timeout", &self.inner.timeout)
+            .field("timeout", &self.settings.timeout)
             .field("connect_timeout", &self.inner.connect_timeout)
-            .field("max_retries", &self.inner.max_retries)
+            .field("deadline", &self.settings.deadline)
+            .field("max_retries", &self.settings.max_retries)
             .finish()
+    }
+}
+
+impl Settings {
+    /// Refuses a zero timeout or deadline and too many retries, naming the setting.
+    fn checked(self) -> Result<Settings> {
+        if self.timeout.is_zero() {
+            return Err(Error::config("timeout must be greater than zero"));
+        }
+        if self.deadline.is_some_and(|d| d.is_zero()) {
+            return Err(Error::config("deadline must be greater than zero"));
+        }
+        retries_from("max_retries", i64::from(self.max_retries))?;
+        Ok(self)
     }
 }

@@ -20,8 +20,10 @@ pub const BODY_EXCERPT_BYTES: usize = 512;
 pub struct RawResponse {
     /// The HTTP status.
     pub status: u16,
-    /// The parsed `Retry-After` header.
+    /// The parsed `retry-after-ms` or `Retry-After` header.
     pub retry_after: Option<Duration>,
+    /// The response's headers (kept in an error answer).
+    pub headers: reqwest::header::HeaderMap,
     /// The whole body (capped).
     pub body: bytes::Bytes,
 }
@@ -179,7 +181,7 @@ fn api_error(
     let message = message
         .filter(|m| !m.trim().is_empty())
         .unwrap_or_else(|| reason(raw.status).to_owned());
-    let error = ApiError {
+    let error = Box::new(ApiError {
         http_status: raw.status,
         envelope_code: code,
         api_message: redact(message, secret),
@@ -188,7 +190,16 @@ fn api_error(
             .map(|p| Problem::new(redact(p.path, secret), redact(p.message, secret)))
             .collect(),
         body_excerpt: excerpt(&raw.body, secret),
-    };
+        headers: raw
+            .headers
+            .iter()
+            .map(|(name, value)| {
+                let value = String::from_utf8_lossy(value.as_bytes()).into_owned();
+                (name.as_str().to_owned(), redact(value, secret))
+            })
+            .collect(),
+        call: None,
+    });
     match kind_status {
         401 | 403 => Error::Authentication(error),
         404 => Error::NotFound(error),
@@ -219,6 +230,7 @@ fn decode_error(
         expected: expected.to_owned(),
         detail: redact(detail.to_string(), secret),
         body_excerpt: excerpt(&raw.body, secret),
+        call: None,
     }
 }
 
@@ -284,6 +296,44 @@ pub fn parse_retry_after(value: &str) -> Option<Duration> {
         .ok()?;
     let wait = jiff::Timestamp::now().duration_until(at);
     Some(Duration::try_from(wait).map_or(Duration::ZERO, |d| d.min(RETRY_AFTER_MAX)))
+}
+
+/// The wait a response asks for: `retry-after-ms` (milliseconds, as OpenAI's and some
+/// gateways' servers send), else `Retry-After` (see [`parse_retry_after`]).
+pub(crate) fn retry_after_of(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
+    let ms = headers
+        .get("retry-after-ms")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<f64>().ok())
+        .filter(|ms| ms.is_finite() && *ms >= 0.0);
+    if let Some(ms) = ms {
+        return Some(
+            Duration::try_from_secs_f64(ms / 1000.0)
+                .map_or(RETRY_AFTER_MAX, |d| d.min(RETRY_AFTER_MAX)),
+        );
+    }
+    headers
+        .get(reqwest::header::RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(parse_retry_after)
+}
+
+/// Header names that carry a request id, in the order they are looked for.
+const REQUEST_ID_HEADERS: [&str; 6] = [
+    "x-request-id",
+    "x-trace-id",
+    "x-b3-traceid",
+    "request-id",
+    "x-amzn-requestid",
+    "traceparent",
+];
+
+/// The response's request id, when it has one (see [`REQUEST_ID_HEADERS`]).
+pub(crate) fn request_id_of(headers: &reqwest::header::HeaderMap) -> Option<String> {
+    REQUEST_ID_HEADERS.iter().find_map(|name| {
+        let v = headers.get(*name)?.to_str().ok()?.trim();
+        (!v.is_empty()).then(|| v.chars().take(200).collect())
+    })
 }
 
 fn reason(status: u16) -> &'static str {

@@ -162,5 +162,6 @@ pub(crate) fn decode_error(detail: String, body: &str) -> Error {
         expected: "a list page".to_owned(),
         detail,
         body_excerpt: body.to_owned(),
+        call: None,
     }
 }

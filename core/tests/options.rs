@@ -1,0 +1,348 @@
+//! Every client option and per-call override against the emulator: deadline, timeouts,
+//! Retry-After in each form, request ids and call details in errors, default headers, the
+//! user agent suffix, extra root certificates (an HTTPS emulator), and per-attempt logging.
+
+use std::io::{Read, Write};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use dialtime::client::log::{Attempt, Level, Logger};
+use dialtime::{BlockingClient, ClientBuilder, ErrorKind, ListParams, RequestOptions};
+use dialtime_emulator::{Emulator, Fault};
+
+fn builder(emu: &Emulator) -> ClientBuilder {
+    ClientBuilder::new()
+        .base_url(emu.base_url())
+        .token(emu.token())
+}
+
+fn list(client: &BlockingClient, emu: &Emulator) -> dialtime::Result<()> {
+    client
+        .dial_time_groups()
+        .list(emu.user_id(), &ListParams::default())
+        .map(drop)
+}
+
+/// `GET /_emulator/last-request` over a plain socket: what the emulator saw last.
+fn last_request(emu: &Emulator) -> serde_json::Value {
+    let addr = emu.base_url().trim_start_matches("http://");
+    let mut s = std::net::TcpStream::connect(addr).unwrap();
+    write!(
+        s,
+        "GET /_emulator/last-request HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut text = String::new();
+    s.read_to_string(&mut text).unwrap();
+    let body = text.split_once("\r\n\r\n").unwrap().1;
+    serde_json::from_str(body).unwrap()
+}
+
+#[test]
+fn a_deadline_shorter_than_the_backoff_ends_the_call_without_the_retry() {
+    let emu = Emulator::start().unwrap();
+    let client = builder(&emu)
+        .max_retries(5)
+        .deadline(Duration::from_millis(300))
+        .build_blocking()
+        .unwrap();
+    emu.push_fault(Fault::status(503).times(10));
+    let started = Instant::now();
+    let err = list(&client, &emu).unwrap_err();
+    let took = started.elapsed();
+    // The first backoff (0.375 s or more) would end after the deadline: no second attempt.
+    assert!(took < Duration::from_millis(300), "took {took:?}");
+    assert_eq!(err.kind(), ErrorKind::Server);
+    let call = err.call().expect("the error says what the call did");
+    assert_eq!(call.attempts, 1);
+    assert!(call.deadline_passed);
+    assert_eq!(call.deadline, Some(Duration::from_millis(300)));
+    assert_eq!(emu.request_count(), 1);
+    let text = err.to_string();
+    assert!(text.contains("the deadline of 300 ms passed"), "{text}");
+    assert!(text.contains("1 attempt in"), "{text}");
+}
+
+#[test]
+fn a_deadline_cuts_a_slow_attempt_short() {
+    let emu = Emulator::start().unwrap();
+    let client = builder(&emu)
+        .timeout(Duration::from_secs(20))
+        .deadline(Duration::from_millis(250))
+        .build_blocking()
+        .unwrap();
+    emu.push_fault(Fault::delay(3000));
+    let started = Instant::now();
+    let err = list(&client, &emu).unwrap_err();
+    let took = started.elapsed();
+    assert!(took >= Duration::from_millis(250), "took {took:?}");
+    assert!(took < Duration::from_millis(2500), "took {took:?}");
+    assert_eq!(err.kind(), ErrorKind::Timeout);
+    let call = err.call().unwrap();
+    assert!(call.deadline_passed, "{err}");
+    assert_eq!(call.method, "GET");
+    assert!(call.path.ends_with("/dial-time-group"), "{}", call.path);
+}
+
+#[test]
+fn a_per_call_timeout_applies_to_that_call_only() {
+    let emu = Emulator::start().unwrap();
+    let client = builder(&emu)
+        .timeout(Duration::from_secs(10))
+        .max_retries(0)
+        .build_blocking()
+        .unwrap();
+    let quick = client
+        .as_async()
+        .with_options(&RequestOptions::new().timeout(Duration::from_millis(150)))
+        .map(BlockingClient::from)
+        .unwrap();
+    assert_eq!(quick.as_async().timeout(), Duration::from_millis(150));
+    assert_eq!(client.as_async().timeout(), Duration::from_secs(10));
+
+    emu.push_fault(Fault::delay(800));
+    let started = Instant::now();
+    let err = list(&quick, &emu).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Timeout, "{err}");
+    assert!(started.elapsed() < Duration::from_millis(700));
+    assert!(!err.call().unwrap().deadline_passed);
+
+    emu.push_fault(Fault::delay(400));
+    list(&client, &emu).expect("the client's own timeout is unchanged");
+}
+
+#[test]
+fn request_options_are_checked() {
+    let emu = Emulator::start().unwrap();
+    let client = builder(&emu).build().unwrap();
+    for (options, field) in [
+        (RequestOptions::new().timeout(Duration::ZERO), "timeout"),
+        (RequestOptions::new().deadline(Duration::ZERO), "deadline"),
+        (RequestOptions::new().max_retries(101), "max_retries"),
+    ] {
+        let err = client.with_options(&options).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Config);
+        assert!(err.to_string().contains(field), "{err}");
+    }
+    let copy = client
+        .with_options(
+            &RequestOptions::new()
+                .max_retries(0)
+                .deadline(Duration::from_secs(5)),
+        )
+        .unwrap();
+    assert_eq!(copy.max_retries(), 0);
+    assert_eq!(copy.deadline(), Some(Duration::from_secs(5)));
+    assert_eq!(copy.timeout(), client.timeout());
+    assert_eq!(client.deadline(), None);
+}
+
+/// A 429 asking for `header: value`, then the normal answer: how long the retry waited.
+fn retried_after(header: &str, value: &str) -> (dialtime::Result<()>, Duration) {
+    let emu = Emulator::start().unwrap();
+    let client = builder(&emu).max_retries(1).build_blocking().unwrap();
+    emu.push_fault(Fault::status(429).with_header(header, value));
+    let started = Instant::now();
+    let outcome = list(&client, &emu);
+    (outcome, started.elapsed())
+}
+
+#[test]
+fn retry_after_in_seconds_is_waited_for() {
+    let (outcome, took) = retried_after("retry-after", "1");
+    outcome.unwrap();
+    assert!(took >= Duration::from_millis(990), "took {took:?}");
+}
+
+#[test]
+fn retry_after_ms_is_waited_for() {
+    let (outcome, took) = retried_after("retry-after-ms", "300");
+    outcome.unwrap();
+    assert!(took >= Duration::from_millis(295), "took {took:?}");
+    assert!(took < Duration::from_millis(900), "took {took:?}");
+}
+
+#[test]
+fn retry_after_as_an_http_date_is_waited_for() {
+    let at = jiff::Timestamp::now() + jiff::SignedDuration::from_secs(2);
+    let date =
+        jiff::fmt::rfc2822::to_string(&at.to_zoned_datetime(jiff::tz::TimeZone::UTC)).unwrap();
+    let (outcome, took) = retried_after("retry-after", &date);
+    outcome.unwrap();
+    // The date has whole seconds: the wait is between 1 and 2 s.
+    assert!(
+        took >= Duration::from_millis(900),
+        "took {took:?} for {date}"
+    );
+}
+
+#[test]
+fn retry_after_beyond_a_minute_is_not_waited_for() {
+    let (outcome, took) = retried_after("retry-after", "120");
+    let err = outcome.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::RateLimited);
+    assert_eq!(err.retry_after(), Some(Duration::from_secs(120)));
+    assert_eq!(err.call().unwrap().attempts, 1);
+    assert!(took < Duration::from_secs(5), "took {took:?}");
+}
+
+#[test]
+fn errors_name_the_call_and_carry_the_request_id_and_headers() {
+    let emu = Emulator::start().unwrap();
+    let client = builder(&emu).max_retries(2).build_blocking().unwrap();
+    let err = client
+        .dial_time_groups()
+        .delete(emu.user_id(), 987_654, None)
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::NotFound);
+    let call = err.call().unwrap();
+    assert_eq!(call.method, "DELETE");
+    assert_eq!(
+        call.path,
+        format!("/agent-api/user/{}/dial-time-group/987654", emu.user_id())
+    );
+    assert_eq!(call.attempts, 1);
+    assert_eq!(err.request_id(), Some("emu-1"));
+    assert!(err
+        .headers()
+        .iter()
+        .any(|(n, v)| n == "x-request-id" && v == "emu-1"));
+    let text = err.to_string();
+    assert!(
+        text.contains(&format!("DELETE {}", call.path)) && text.contains("request id emu-1"),
+        "{text}"
+    );
+
+    // After retries: every attempt counted.
+    emu.push_fault(Fault::status(503).times(3));
+    let client = builder(&emu).max_retries(2).build_blocking().unwrap();
+    let err = list(&client, &emu).unwrap_err();
+    assert_eq!(err.call().unwrap().attempts, 3, "{err}");
+    assert!(err.to_string().contains("3 attempts"), "{err}");
+}
+
+#[test]
+fn default_headers_and_the_user_agent_suffix_are_sent() {
+    let emu = Emulator::start().unwrap();
+    let client = builder(&emu)
+        .default_header("X-Tenant", "acme-7")
+        .default_header("x-tenant", "acme-8")
+        .user_agent_suffix("cron-sync/2.1")
+        .build_blocking()
+        .unwrap();
+    list(&client, &emu).unwrap();
+    let seen = last_request(&emu);
+    assert_eq!(seen["headers"]["x-tenant"], "acme-8");
+    let ua = seen["headers"]["user-agent"].as_str().unwrap();
+    assert_eq!(
+        ua,
+        format!("dialtime/{} (rust) cron-sync/2.1", dialtime::VERSION)
+    );
+    // Values are not shown by Debug (a tenant header may be a secret too).
+    let shown = format!("{:?}", builder(&emu).default_header("X-Secret", "s3cr3t"));
+    assert!(
+        !shown.contains("s3cr3t") && shown.contains("X-Secret"),
+        "{shown}"
+    );
+}
+
+#[test]
+fn default_headers_and_suffixes_are_checked() {
+    let emu = Emulator::start().unwrap();
+    for (b, needle) in [
+        (
+            builder(&emu).default_header("Authorization", "Bearer x"),
+            "Authorization",
+        ),
+        (builder(&emu).default_header("bad name", "x"), "bad name"),
+        (builder(&emu).default_header("X-Ok", "line\nbreak"), "X-Ok"),
+        (builder(&emu).user_agent_suffix("über"), "user_agent_suffix"),
+        (builder(&emu).proxy("::not a url"), "proxy"),
+        (
+            builder(&emu).trust_only_root_certificates(true),
+            "trust_only_root_certificates",
+        ),
+    ] {
+        let err = b.build().unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Config);
+        assert!(err.to_string().contains(needle), "{err}");
+    }
+}
+
+#[test]
+fn an_extra_root_certificate_lets_the_client_reach_an_https_server() {
+    let emu = Emulator::builder().tls(true).start().unwrap();
+    assert!(emu.base_url().starts_with("https://127.0.0.1:"));
+    let ca = emu.ca_pem().unwrap().to_owned();
+
+    let without = builder(&emu).max_retries(0).build_blocking().unwrap();
+    let err = list(&without, &emu).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Connection, "{err}");
+    assert!(
+        err.to_string().to_lowercase().contains("certificate"),
+        "{err}"
+    );
+
+    let with = builder(&emu)
+        .root_certificate_pem(ca.clone())
+        .build_blocking()
+        .unwrap();
+    list(&with, &emu).unwrap();
+
+    let only = builder(&emu)
+        .root_certificate_pem(ca)
+        .trust_only_root_certificates(true)
+        .build_blocking()
+        .unwrap();
+    list(&only, &emu).unwrap();
+}
+
+/// Keeps every record's text.
+#[derive(Default)]
+struct Capture(Mutex<Vec<(Level, String)>>);
+
+impl Logger for Capture {
+    fn enabled(&self, _: Level) -> bool {
+        true
+    }
+    fn log(&self, record: &Attempt<'_>) {
+        self.0
+            .lock()
+            .unwrap()
+            .push((record.level, record.to_string()));
+    }
+}
+
+#[test]
+fn every_attempt_is_logged_without_the_token() {
+    let emu = Emulator::start().unwrap();
+    let capture = Arc::new(Capture::default());
+    let client = builder(&emu)
+        .max_retries(1)
+        .logger(capture.clone())
+        .build_blocking()
+        .unwrap();
+    emu.push_fault(Fault::status(429).with_header("retry-after-ms", "10"));
+    list(&client, &emu).unwrap();
+    let lines = capture.0.lock().unwrap().clone();
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    let path = format!("/agent-api/user/{}/dial-time-group", emu.user_id());
+    assert_eq!(lines[0].0, Level::Info);
+    assert!(
+        lines[0]
+            .1
+            .starts_with(&format!("GET {path} -> 429 rate_limited (attempt 1, ")),
+        "{lines:?}"
+    );
+    assert!(lines[0].1.contains("request id emu-1") && lines[0].1.contains("retrying in 10 ms"));
+    assert_eq!(lines[1].0, Level::Debug);
+    assert!(
+        lines[1]
+            .1
+            .starts_with(&format!("GET {path} -> 200 (attempt 2, ")),
+        "{lines:?}"
+    );
+    for (_, line) in &lines {
+        assert!(!line.contains(emu.token()), "{line}");
+    }
+}
