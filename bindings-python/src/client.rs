@@ -5,12 +5,141 @@
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
-use dialtime::__private::timeout_from_secs;
+use dialtime::__private::{retries_from, timeout_from_secs};
 use pyo3::prelude::*;
 use pyo3::types::{PyString, PyTuple};
 
 use crate::dial_time_groups::{PyAsyncDialTimeGroups, PyDialTimeGroups};
 use crate::error::{self, OrRaise};
+
+/// The client options of `Client(...)` and `AsyncClient(...)`, as Python passes them;
+/// unset ones are left to the core's defaults.
+pub(crate) struct Options {
+    token: Option<String>,
+    base_url: Option<String>,
+    timeout: Option<f64>,
+    connect_timeout: Option<f64>,
+    deadline: Option<f64>,
+    max_retries: Option<i64>,
+    root_certificates: Option<Certificates>,
+    trust_only_root_certificates: Option<bool>,
+    proxy: Option<String>,
+    ignore_env_proxy: Option<bool>,
+    default_headers: Option<std::collections::BTreeMap<String, String>>,
+    user_agent_suffix: Option<String>,
+}
+
+/// `root_certificates`: one PEM (`str` or `bytes`, one or more certificates) or a list.
+#[derive(FromPyObject)]
+pub(crate) enum Certificates {
+    Text(String),
+    Bytes(Vec<u8>),
+    List(Vec<Certificate>),
+}
+
+#[derive(FromPyObject)]
+pub(crate) enum Certificate {
+    Text(String),
+    Bytes(Vec<u8>),
+}
+
+impl Options {
+    fn builder(self) -> dialtime::Result<dialtime::ClientBuilder> {
+        let mut b = dialtime::__private::with_binding(dialtime::Client::builder(), "python")
+            .logger(crate::log::logger());
+        if let Some(v) = self.token {
+            b = b.token(v);
+        }
+        if let Some(v) = self.base_url {
+            b = b.base_url(v);
+        }
+        if let Some(v) = self.timeout {
+            b = b.timeout(timeout_from_secs("timeout", v)?);
+        }
+        if let Some(v) = self.connect_timeout {
+            b = b.connect_timeout(timeout_from_secs("connect_timeout", v)?);
+        }
+        if let Some(v) = self.deadline {
+            b = b.deadline(timeout_from_secs("deadline", v)?);
+        }
+        if let Some(v) = self.max_retries {
+            b = b.max_retries(retries_from("max_retries", v)?);
+        }
+        let pems = match self.root_certificates {
+            None => Vec::new(),
+            Some(Certificates::Text(t)) => vec![t.into_bytes()],
+            Some(Certificates::Bytes(b)) => vec![b],
+            Some(Certificates::List(list)) => list
+                .into_iter()
+                .map(|c| match c {
+                    Certificate::Text(t) => t.into_bytes(),
+                    Certificate::Bytes(b) => b,
+                })
+                .collect(),
+        };
+        for pem in pems {
+            b = b.root_certificate_pem(pem);
+        }
+        if let Some(v) = self.trust_only_root_certificates {
+            b = b.trust_only_root_certificates(v);
+        }
+        if let Some(v) = self.proxy {
+            b = b.proxy(v);
+        }
+        if let Some(v) = self.ignore_env_proxy {
+            b = b.ignore_env_proxy(v);
+        }
+        for (name, value) in self.default_headers.unwrap_or_default() {
+            b = b.default_header(name, value);
+        }
+        if let Some(v) = self.user_agent_suffix {
+            b = b.user_agent_suffix(v);
+        }
+        Ok(b)
+    }
+}
+
+/// Per-call overrides (`timeout=`, `deadline=`, `max_retries=` on every method, and
+/// `with_options`), in seconds.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct CallOptions {
+    timeout: Option<f64>,
+    deadline: Option<f64>,
+    max_retries: Option<i64>,
+}
+
+impl CallOptions {
+    pub(crate) fn new(
+        timeout: Option<f64>,
+        deadline: Option<f64>,
+        max_retries: Option<i64>,
+    ) -> Self {
+        CallOptions {
+            timeout,
+            deadline,
+            max_retries,
+        }
+    }
+
+    /// `client` itself when nothing is overridden (the common case costs nothing), else a
+    /// copy sharing its pool.
+    pub(crate) fn apply(self, client: dialtime::Client) -> dialtime::Result<dialtime::Client> {
+        if self.timeout.is_none() && self.deadline.is_none() && self.max_retries.is_none() {
+            return Ok(client);
+        }
+        let mut o = dialtime::RequestOptions::new();
+        if let Some(v) = self.timeout {
+            o = o.timeout(timeout_from_secs("timeout", v)?);
+        }
+        if let Some(v) = self.deadline {
+            o = o.deadline(timeout_from_secs("deadline", v)?);
+        }
+        if let Some(v) = self.max_retries {
+            o = o.max_retries(retries_from("max_retries", v)?);
+        }
+        client.with_options(&o)
+    }
+}
 
 /// What both clients share with their resource objects: the core client until `close()`.
 pub(crate) struct Shared {
@@ -18,35 +147,30 @@ pub(crate) struct Shared {
     base_url: String,
     timeout: Duration,
     connect_timeout: Duration,
+    deadline: Option<Duration>,
     max_retries: u32,
 }
 
 impl Shared {
-    fn new(
-        token: Option<&str>,
-        base_url: Option<&str>,
-        timeout: f64,
-        connect_timeout: f64,
-        max_retries: u32,
-    ) -> dialtime::Result<Self> {
-        let mut builder = dialtime::__private::with_binding(dialtime::Client::builder(), "python")
-            .timeout(timeout_from_secs("timeout", timeout)?)
-            .connect_timeout(timeout_from_secs("connect_timeout", connect_timeout)?)
-            .max_retries(max_retries);
-        if let Some(token) = token {
-            builder = builder.token(token);
-        }
-        if let Some(url) = base_url {
-            builder = builder.base_url(url);
-        }
-        let client = builder.build()?;
-        Ok(Shared {
+    fn new(options: Options) -> dialtime::Result<Self> {
+        Ok(Shared::of(options.builder()?.build()?))
+    }
+
+    fn of(client: dialtime::Client) -> Self {
+        Shared {
             base_url: client.base_url().to_owned(),
             timeout: client.timeout(),
             connect_timeout: client.connect_timeout(),
+            deadline: client.deadline(),
             max_retries: client.max_retries(),
             client: RwLock::new(Some(client)),
-        })
+        }
+    }
+
+    /// A copy with per-call overrides, sharing the pool (`with_options`).
+    fn with_options(&self, py: Python<'_>, options: CallOptions) -> PyResult<Self> {
+        let client = options.apply(self.client(py)?).or_raise(py)?;
+        Ok(Shared::of(client))
     }
 
     /// The core client (a cheap handle on the shared pool), or `ConfigError` once closed.
@@ -68,8 +192,12 @@ impl Shared {
 
     fn repr(&self, py: Python<'_>, class: &str) -> PyResult<String> {
         let url = PyString::new(py, &self.base_url).repr()?;
+        let deadline = match self.deadline {
+            Some(d) => format!("{:?}", d.as_secs_f64()),
+            None => "None".to_owned(),
+        };
         Ok(format!(
-            "<dialtime.{class} base_url={url} timeout={:?} connect_timeout={:?} max_retries={}>",
+            "<dialtime.{class} base_url={url} timeout={:?} connect_timeout={:?} deadline={deadline} max_retries={}>",
             self.timeout.as_secs_f64(),
             self.connect_timeout.as_secs_f64(),
             self.max_retries,
@@ -85,17 +213,8 @@ pub struct PyBaseClient {
 
 impl PyBaseClient {
     /// The base part of a new client, and the state its subclass keeps too.
-    fn init(
-        py: Python<'_>,
-        token: Option<&str>,
-        base_url: Option<&str>,
-        timeout: f64,
-        connect_timeout: f64,
-        max_retries: u32,
-    ) -> PyResult<(PyClassInitializer<Self>, Arc<Shared>)> {
-        let shared = Arc::new(
-            Shared::new(token, base_url, timeout, connect_timeout, max_retries).or_raise(py)?,
-        );
+    fn init(py: Python<'_>, options: Options) -> PyResult<(PyClassInitializer<Self>, Arc<Shared>)> {
+        let shared = Arc::new(Shared::new(options).or_raise(py)?);
         let base = PyBaseClient {
             shared: shared.clone(),
         };
@@ -121,6 +240,11 @@ impl PyBaseClient {
     }
 
     #[getter]
+    fn deadline(&self) -> Option<f64> {
+        self.shared.deadline.map(|d| d.as_secs_f64())
+    }
+
+    #[getter]
     fn max_retries(&self) -> u32 {
         self.shared.max_retries
     }
@@ -141,19 +265,64 @@ pub struct PyClient {
 #[pymethods]
 impl PyClient {
     #[new]
-    #[pyo3(signature = (token=None, *, base_url=None, timeout=30.0, connect_timeout=10.0, max_retries=2))]
+    #[pyo3(signature = (token=None, *, base_url=None, timeout=None, connect_timeout=None, deadline=None, max_retries=None, root_certificates=None, trust_only_root_certificates=None, proxy=None, ignore_env_proxy=None, default_headers=None, user_agent_suffix=None))]
+    #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
-        token: Option<&str>,
-        base_url: Option<&str>,
-        timeout: f64,
-        connect_timeout: f64,
-        max_retries: u32,
+        token: Option<String>,
+        base_url: Option<String>,
+        timeout: Option<f64>,
+        connect_timeout: Option<f64>,
+        deadline: Option<f64>,
+        max_retries: Option<i64>,
+        root_certificates: Option<Certificates>,
+        trust_only_root_certificates: Option<bool>,
+        proxy: Option<String>,
+        ignore_env_proxy: Option<bool>,
+        default_headers: Option<std::collections::BTreeMap<String, String>>,
+        user_agent_suffix: Option<String>,
     ) -> PyResult<PyClassInitializer<Self>> {
-        let (base, shared) =
-            PyBaseClient::init(py, token, base_url, timeout, connect_timeout, max_retries)?;
+        let options = Options {
+            token,
+            base_url,
+            timeout,
+            connect_timeout,
+            deadline,
+            max_retries,
+            root_certificates,
+            trust_only_root_certificates,
+            proxy,
+            ignore_env_proxy,
+            default_headers,
+            user_agent_suffix,
+        };
+        let (base, shared) = PyBaseClient::init(py, options)?;
         let groups = Py::new(py, PyDialTimeGroups::new(shared.clone()))?;
         Ok(base.add_subclass(PyClient { shared, groups }))
+    }
+
+    /// A copy whose calls use these settings where given (seconds); cheap: it shares the
+    /// connection pool, and closing either closes only that one.
+    #[pyo3(signature = (*, timeout=None, deadline=None, max_retries=None))]
+    fn with_options(
+        &self,
+        py: Python<'_>,
+        timeout: Option<f64>,
+        deadline: Option<f64>,
+        max_retries: Option<i64>,
+    ) -> PyResult<Py<Self>> {
+        let shared = Arc::new(
+            self.shared
+                .with_options(py, CallOptions::new(timeout, deadline, max_retries))?,
+        );
+        let base = PyBaseClient {
+            shared: shared.clone(),
+        };
+        let groups = Py::new(py, PyDialTimeGroups::new(shared.clone()))?;
+        Py::new(
+            py,
+            PyClassInitializer::from(base).add_subclass(PyClient { shared, groups }),
+        )
     }
 
     #[getter]
@@ -189,19 +358,64 @@ pub struct PyAsyncClient {
 #[pymethods]
 impl PyAsyncClient {
     #[new]
-    #[pyo3(signature = (token=None, *, base_url=None, timeout=30.0, connect_timeout=10.0, max_retries=2))]
+    #[pyo3(signature = (token=None, *, base_url=None, timeout=None, connect_timeout=None, deadline=None, max_retries=None, root_certificates=None, trust_only_root_certificates=None, proxy=None, ignore_env_proxy=None, default_headers=None, user_agent_suffix=None))]
+    #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
-        token: Option<&str>,
-        base_url: Option<&str>,
-        timeout: f64,
-        connect_timeout: f64,
-        max_retries: u32,
+        token: Option<String>,
+        base_url: Option<String>,
+        timeout: Option<f64>,
+        connect_timeout: Option<f64>,
+        deadline: Option<f64>,
+        max_retries: Option<i64>,
+        root_certificates: Option<Certificates>,
+        trust_only_root_certificates: Option<bool>,
+        proxy: Option<String>,
+        ignore_env_proxy: Option<bool>,
+        default_headers: Option<std::collections::BTreeMap<String, String>>,
+        user_agent_suffix: Option<String>,
     ) -> PyResult<PyClassInitializer<Self>> {
-        let (base, shared) =
-            PyBaseClient::init(py, token, base_url, timeout, connect_timeout, max_retries)?;
+        let options = Options {
+            token,
+            base_url,
+            timeout,
+            connect_timeout,
+            deadline,
+            max_retries,
+            root_certificates,
+            trust_only_root_certificates,
+            proxy,
+            ignore_env_proxy,
+            default_headers,
+            user_agent_suffix,
+        };
+        let (base, shared) = PyBaseClient::init(py, options)?;
         let groups = Py::new(py, PyAsyncDialTimeGroups::new(shared.clone()))?;
         Ok(base.add_subclass(PyAsyncClient { shared, groups }))
+    }
+
+    /// A copy whose calls use these settings where given (seconds); cheap: it shares the
+    /// connection pool, and closing either closes only that one.
+    #[pyo3(signature = (*, timeout=None, deadline=None, max_retries=None))]
+    fn with_options(
+        &self,
+        py: Python<'_>,
+        timeout: Option<f64>,
+        deadline: Option<f64>,
+        max_retries: Option<i64>,
+    ) -> PyResult<Py<Self>> {
+        let shared = Arc::new(
+            self.shared
+                .with_options(py, CallOptions::new(timeout, deadline, max_retries))?,
+        );
+        let base = PyBaseClient {
+            shared: shared.clone(),
+        };
+        let groups = Py::new(py, PyAsyncDialTimeGroups::new(shared.clone()))?;
+        Py::new(
+            py,
+            PyClassInitializer::from(base).add_subclass(PyAsyncClient { shared, groups }),
+        )
     }
 
     #[getter]

@@ -11,7 +11,7 @@ use pyo3::exceptions::PyStopAsyncIteration;
 use pyo3::prelude::*;
 use pyo3::IntoPyObject;
 
-use crate::client::Shared;
+use crate::client::{CallOptions, Shared};
 use crate::error::{guard, Failure, OrRaise};
 use crate::model::{PyDialTimeGroup, PyPage};
 use crate::payload;
@@ -46,6 +46,7 @@ impl PyDialTimeGroups {
     fn run<A, T>(
         &self,
         py: Python<'_>,
+        options: CallOptions,
         args: impl FnOnce() -> dialtime::Result<A>,
         call: impl FnOnce(&BlockingClient, A) -> dialtime::Result<T> + Send,
     ) -> PyResult<T>
@@ -55,8 +56,11 @@ impl PyDialTimeGroups {
     {
         guard(py, || {
             let args = args().or_raise(py)?;
-            let client = BlockingClient::from(self.shared.client(py)?);
-            py.detach(|| call(&client, args)).or_raise(py)
+            let client = BlockingClient::from(options.apply(self.shared.client(py)?).or_raise(py)?);
+            crate::log::refresh(py);
+            let outcome = py.detach(|| call(&client, args));
+            crate::log::flush(py);
+            outcome.or_raise(py)
         })
     }
 }
@@ -64,7 +68,7 @@ impl PyDialTimeGroups {
 #[pymethods]
 impl PyDialTimeGroups {
     /// Saves a dial time group for `user_id`; validated before anything is sent.
-    #[pyo3(signature = (user_id, *, name, content, is_default, skip_holiday, sub_user_id=None))]
+    #[pyo3(signature = (user_id, *, name, content, is_default, skip_holiday, sub_user_id=None, timeout=None, deadline=None, max_retries=None))]
     fn create(
         &self,
         py: Python<'_>,
@@ -74,9 +78,13 @@ impl PyDialTimeGroups {
         is_default: &Bound<'_, PyAny>,
         skip_holiday: &Bound<'_, PyAny>,
         sub_user_id: Option<&Bound<'_, PyAny>>,
+        timeout: Option<f64>,
+        deadline: Option<f64>,
+        max_retries: Option<i64>,
     ) -> PyResult<PyDialTimeGroup> {
         self.run(
             py,
+            CallOptions::new(timeout, deadline, max_retries),
             || payload::new_group(name, content, is_default, skip_holiday, sub_user_id),
             |c, group| c.dial_time_groups().create(user_id, &group),
         )
@@ -84,16 +92,20 @@ impl PyDialTimeGroups {
     }
 
     /// One page of the user's groups (15 per page on the platform).
-    #[pyo3(signature = (user_id, *, page=1, sub_user_id=None))]
+    #[pyo3(signature = (user_id, *, page=1, sub_user_id=None, timeout=None, deadline=None, max_retries=None))]
     fn list(
         &self,
         py: Python<'_>,
         user_id: &str,
         page: i64,
         sub_user_id: Option<String>,
+        timeout: Option<f64>,
+        deadline: Option<f64>,
+        max_retries: Option<i64>,
     ) -> PyResult<PyPage> {
         self.run(
             py,
+            CallOptions::new(timeout, deadline, max_retries),
             || list_params(page, sub_user_id),
             |c, params| c.dial_time_groups().list(user_id, &params),
         )
@@ -101,22 +113,26 @@ impl PyDialTimeGroups {
     }
 
     /// Every group of the user, fetching page after page as the iteration needs them.
-    #[pyo3(signature = (user_id, *, sub_user_id=None))]
+    #[pyo3(signature = (user_id, *, sub_user_id=None, timeout=None, deadline=None, max_retries=None))]
     fn list_all(
         &self,
         py: Python<'_>,
         user_id: &str,
         sub_user_id: Option<&str>,
+        timeout: Option<f64>,
+        deadline: Option<f64>,
+        max_retries: Option<i64>,
     ) -> PyResult<PyGroupCursor> {
         guard(py, || {
-            let client = BlockingClient::from(self.shared.client(py)?);
+            let options = CallOptions::new(timeout, deadline, max_retries);
+            let client = BlockingClient::from(options.apply(self.shared.client(py)?).or_raise(py)?);
             let walk = client.dial_time_groups().list_all(user_id, sub_user_id);
             Ok(PyGroupCursor(Mutex::new(walk)))
         })
     }
 
     /// Changes a group: `name` always, every other field only when given (not None).
-    #[pyo3(signature = (user_id, group_id, *, name, content=None, is_default=None, skip_holiday=None, sub_user_id=None))]
+    #[pyo3(signature = (user_id, group_id, *, name, content=None, is_default=None, skip_holiday=None, sub_user_id=None, timeout=None, deadline=None, max_retries=None))]
     fn update(
         &self,
         py: Python<'_>,
@@ -127,9 +143,13 @@ impl PyDialTimeGroups {
         is_default: Option<&Bound<'_, PyAny>>,
         skip_holiday: Option<&Bound<'_, PyAny>>,
         sub_user_id: Option<&Bound<'_, PyAny>>,
+        timeout: Option<f64>,
+        deadline: Option<f64>,
+        max_retries: Option<i64>,
     ) -> PyResult<PyDialTimeGroup> {
         self.run(
             py,
+            CallOptions::new(timeout, deadline, max_retries),
             || payload::update(name, content, is_default, skip_holiday, sub_user_id),
             |c, changes| c.dial_time_groups().update(user_id, group_id, &changes),
         )
@@ -137,16 +157,20 @@ impl PyDialTimeGroups {
     }
 
     /// Deletes a group; `NotFoundError` when it does not exist (in that scope).
-    #[pyo3(signature = (user_id, group_id, *, sub_user_id=None))]
+    #[pyo3(signature = (user_id, group_id, *, sub_user_id=None, timeout=None, deadline=None, max_retries=None))]
     fn delete(
         &self,
         py: Python<'_>,
         user_id: &str,
         group_id: i64,
         sub_user_id: Option<&str>,
+        timeout: Option<f64>,
+        deadline: Option<f64>,
+        max_retries: Option<i64>,
     ) -> PyResult<()> {
         self.run(
             py,
+            CallOptions::new(timeout, deadline, max_retries),
             || Ok(()),
             |c, ()| c.dial_time_groups().delete(user_id, group_id, sub_user_id),
         )
@@ -154,7 +178,7 @@ impl PyDialTimeGroups {
 
     /// Makes the group named `name` be exactly this: created, updated, or left unchanged.
     /// Returns `(group, "created" | "updated" | "unchanged")`.
-    #[pyo3(signature = (user_id, *, name, content, is_default, skip_holiday, sub_user_id=None))]
+    #[pyo3(signature = (user_id, *, name, content, is_default, skip_holiday, sub_user_id=None, timeout=None, deadline=None, max_retries=None))]
     fn ensure(
         &self,
         py: Python<'_>,
@@ -164,9 +188,13 @@ impl PyDialTimeGroups {
         is_default: &Bound<'_, PyAny>,
         skip_holiday: &Bound<'_, PyAny>,
         sub_user_id: Option<&Bound<'_, PyAny>>,
+        timeout: Option<f64>,
+        deadline: Option<f64>,
+        max_retries: Option<i64>,
     ) -> PyResult<Ensured> {
         self.run(
             py,
+            CallOptions::new(timeout, deadline, max_retries),
             || payload::new_group(name, content, is_default, skip_holiday, sub_user_id),
             |c, group| c.dial_time_groups().ensure(user_id, &group),
         )
@@ -196,6 +224,7 @@ impl PyAsyncDialTimeGroups {
     fn spawn<'py, A, T, R, F>(
         &self,
         py: Python<'py>,
+        options: CallOptions,
         args: impl FnOnce() -> dialtime::Result<A>,
         call: impl FnOnce(dialtime::Client, A) -> F + Send + 'static,
         convert: fn(T) -> R,
@@ -209,8 +238,9 @@ impl PyAsyncDialTimeGroups {
         guard(py, || {
             let args = args();
             let client = self.shared.client(py);
+            crate::log::refresh(py);
             crate::runtime::future(py, async move {
-                let (client, args) = (client?, args?);
+                let (client, args) = (options.apply(client?)?, args?);
                 Ok::<_, Failure>(convert(call(client, args).await?))
             })
         })
@@ -220,7 +250,7 @@ impl PyAsyncDialTimeGroups {
 #[pymethods]
 impl PyAsyncDialTimeGroups {
     /// Saves a dial time group for `user_id`; invalid input raises when awaited.
-    #[pyo3(signature = (user_id, *, name, content, is_default, skip_holiday, sub_user_id=None))]
+    #[pyo3(signature = (user_id, *, name, content, is_default, skip_holiday, sub_user_id=None, timeout=None, deadline=None, max_retries=None))]
     fn create<'py>(
         &self,
         py: Python<'py>,
@@ -230,9 +260,13 @@ impl PyAsyncDialTimeGroups {
         is_default: &Bound<'_, PyAny>,
         skip_holiday: &Bound<'_, PyAny>,
         sub_user_id: Option<&Bound<'_, PyAny>>,
+        timeout: Option<f64>,
+        deadline: Option<f64>,
+        max_retries: Option<i64>,
     ) -> PyResult<Bound<'py, PyAny>> {
         self.spawn(
             py,
+            CallOptions::new(timeout, deadline, max_retries),
             || payload::new_group(name, content, is_default, skip_holiday, sub_user_id),
             move |c, group| async move { c.dial_time_groups().create(&user_id, &group).await },
             PyDialTimeGroup,
@@ -240,16 +274,20 @@ impl PyAsyncDialTimeGroups {
     }
 
     /// One page of the user's groups (awaitable).
-    #[pyo3(signature = (user_id, *, page=1, sub_user_id=None))]
+    #[pyo3(signature = (user_id, *, page=1, sub_user_id=None, timeout=None, deadline=None, max_retries=None))]
     fn list<'py>(
         &self,
         py: Python<'py>,
         user_id: String,
         page: i64,
         sub_user_id: Option<String>,
+        timeout: Option<f64>,
+        deadline: Option<f64>,
+        max_retries: Option<i64>,
     ) -> PyResult<Bound<'py, PyAny>> {
         self.spawn(
             py,
+            CallOptions::new(timeout, deadline, max_retries),
             || list_params(page, sub_user_id),
             move |c, params| async move { c.dial_time_groups().list(&user_id, &params).await },
             PyPage,
@@ -257,17 +295,21 @@ impl PyAsyncDialTimeGroups {
     }
 
     /// Every group of the user, as an async iterator (`async for`), page by page.
-    #[pyo3(signature = (user_id, *, sub_user_id=None))]
+    #[pyo3(signature = (user_id, *, sub_user_id=None, timeout=None, deadline=None, max_retries=None))]
     fn list_all(
         &self,
         py: Python<'_>,
         user_id: &str,
         sub_user_id: Option<&str>,
+        timeout: Option<f64>,
+        deadline: Option<f64>,
+        max_retries: Option<i64>,
     ) -> PyResult<PyAsyncGroupCursor> {
         guard(py, || {
-            let walk = self
-                .shared
-                .client(py)?
+            let options = CallOptions::new(timeout, deadline, max_retries);
+            let walk = options
+                .apply(self.shared.client(py)?)
+                .or_raise(py)?
                 .dial_time_groups()
                 .cursor(user_id, sub_user_id);
             Ok(PyAsyncGroupCursor(Arc::new(tokio::sync::Mutex::new(walk))))
@@ -275,7 +317,7 @@ impl PyAsyncDialTimeGroups {
     }
 
     /// Changes a group (awaitable): `name` always, every other field only when given.
-    #[pyo3(signature = (user_id, group_id, *, name, content=None, is_default=None, skip_holiday=None, sub_user_id=None))]
+    #[pyo3(signature = (user_id, group_id, *, name, content=None, is_default=None, skip_holiday=None, sub_user_id=None, timeout=None, deadline=None, max_retries=None))]
     fn update<'py>(
         &self,
         py: Python<'py>,
@@ -286,9 +328,13 @@ impl PyAsyncDialTimeGroups {
         is_default: Option<&Bound<'_, PyAny>>,
         skip_holiday: Option<&Bound<'_, PyAny>>,
         sub_user_id: Option<&Bound<'_, PyAny>>,
+        timeout: Option<f64>,
+        deadline: Option<f64>,
+        max_retries: Option<i64>,
     ) -> PyResult<Bound<'py, PyAny>> {
         self.spawn(
             py,
+            CallOptions::new(timeout, deadline, max_retries),
             || payload::update(name, content, is_default, skip_holiday, sub_user_id),
             move |c, changes| async move {
                 c.dial_time_groups()
@@ -300,16 +346,20 @@ impl PyAsyncDialTimeGroups {
     }
 
     /// Deletes a group (awaitable, resolves to None).
-    #[pyo3(signature = (user_id, group_id, *, sub_user_id=None))]
+    #[pyo3(signature = (user_id, group_id, *, sub_user_id=None, timeout=None, deadline=None, max_retries=None))]
     fn delete<'py>(
         &self,
         py: Python<'py>,
         user_id: String,
         group_id: i64,
         sub_user_id: Option<String>,
+        timeout: Option<f64>,
+        deadline: Option<f64>,
+        max_retries: Option<i64>,
     ) -> PyResult<Bound<'py, PyAny>> {
         self.spawn(
             py,
+            CallOptions::new(timeout, deadline, max_retries),
             || Ok(()),
             move |c, ()| async move {
                 c.dial_time_groups()
@@ -323,7 +373,7 @@ impl PyAsyncDialTimeGroups {
 
     /// Makes the group named `name` be exactly this (awaitable):
     /// `(group, "created" | "updated" | "unchanged")`.
-    #[pyo3(signature = (user_id, *, name, content, is_default, skip_holiday, sub_user_id=None))]
+    #[pyo3(signature = (user_id, *, name, content, is_default, skip_holiday, sub_user_id=None, timeout=None, deadline=None, max_retries=None))]
     fn ensure<'py>(
         &self,
         py: Python<'py>,
@@ -333,9 +383,13 @@ impl PyAsyncDialTimeGroups {
         is_default: &Bound<'_, PyAny>,
         skip_holiday: &Bound<'_, PyAny>,
         sub_user_id: Option<&Bound<'_, PyAny>>,
+        timeout: Option<f64>,
+        deadline: Option<f64>,
+        max_retries: Option<i64>,
     ) -> PyResult<Bound<'py, PyAny>> {
         self.spawn(
             py,
+            CallOptions::new(timeout, deadline, max_retries),
             || payload::new_group(name, content, is_default, skip_holiday, sub_user_id),
             move |c, group| async move { c.dial_time_groups().ensure(&user_id, &group).await },
             ensured,

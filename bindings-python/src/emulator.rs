@@ -17,6 +17,7 @@ pub struct PyEmulator {
     base_url: String,
     token: String,
     user_id: String,
+    ca_pem: Option<String>,
 }
 
 impl PyEmulator {
@@ -32,14 +33,15 @@ impl PyEmulator {
 #[pymethods]
 impl PyEmulator {
     #[new]
-    #[pyo3(signature = (*, port=0, token=None, user_id=None))]
+    #[pyo3(signature = (*, port=0, token=None, user_id=None, tls=false))]
     fn new(
         py: Python<'_>,
         port: u16,
         token: Option<String>,
         user_id: Option<String>,
+        tls: bool,
     ) -> PyResult<Self> {
-        let mut builder = Emulator::builder().port(port);
+        let mut builder = Emulator::builder().port(port).tls(tls);
         if let Some(token) = token {
             builder = builder.token(token);
         }
@@ -51,6 +53,7 @@ impl PyEmulator {
             base_url: emulator.base_url().to_owned(),
             token: emulator.token().to_owned(),
             user_id: emulator.user_id().to_owned(),
+            ca_pem: emulator.ca_pem().map(str::to_owned),
             running: Mutex::new(Some(emulator)),
         })
     }
@@ -68,6 +71,12 @@ impl PyEmulator {
     #[getter]
     fn user_id(&self) -> &str {
         &self.user_id
+    }
+
+    /// The test CA's certificate (PEM) of an emulator started with `tls=True`, else None.
+    #[getter]
+    fn ca_pem(&self) -> Option<&str> {
+        self.ca_pem.as_deref()
     }
 
     /// API requests received so far (control routes are not counted).

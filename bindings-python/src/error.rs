@@ -73,6 +73,19 @@ fn build(py: Python<'_>, err: &Error) -> PyResult<PyErr> {
     kwargs.set_item("api_message", err.api_message())?;
     kwargs.set_item("body_excerpt", err.body_excerpt())?;
     kwargs.set_item("retry_after", err.retry_after().map(|d| d.as_secs_f64()))?;
+    if let Some(call) = err.call() {
+        kwargs.set_item("method", call.method)?;
+        kwargs.set_item("path", &call.path)?;
+        kwargs.set_item("attempts", call.attempts)?;
+        kwargs.set_item("elapsed", call.elapsed.as_secs_f64())?;
+        kwargs.set_item("deadline_passed", call.deadline_passed)?;
+        kwargs.set_item("request_id", call.request_id.as_deref())?;
+    }
+    let headers = PyDict::new(py);
+    for (name, value) in err.headers() {
+        headers.set_item(name, value)?;
+    }
+    kwargs.set_item("headers", headers)?;
     instance(py, err.kind().as_str(), &err.to_string(), Some(&kwargs))
 }
 

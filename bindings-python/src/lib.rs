@@ -23,6 +23,7 @@ mod client;
 mod dial_time_groups;
 mod emulator;
 mod error;
+mod log;
 mod model;
 mod payload;
 mod runtime;

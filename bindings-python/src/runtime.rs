@@ -135,6 +135,7 @@ impl Bridge {
         for completion in batch {
             completion.resolve(py);
         }
+        crate::log::flush(py);
     }
 }
 

@@ -53,6 +53,27 @@ del _name
 
 
 
+def _log_from_env() -> None:
+    # DIALTIME_LOG=debug|info: the `dialtime` logger writes to stderr without any code. `os`
+    # is imported by Python's startup already; `logging` only when the variable is set.
+    import os
+
+    level = os.environ.get("DIALTIME_LOG", "").strip().lower()
+    if level not in ("debug", "trace", "info"):
+        return
+    import logging
+
+    logger = logging.getLogger("dialtime")
+    logger.setLevel(logging.INFO if level == "info" else logging.DEBUG)
+    if not logger.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(name)s %(levelname)s: %(message)s"))
+        logger.addHandler(handler)
+
+
+_log_from_env()
+
+
 def __getattr__(name: str) -> object:
     # `dialtime.Weekday` loads `enum` on first use, not at `import dialtime`.
     if name == "Weekday":

@@ -14,7 +14,7 @@ from . import _native
 
 if TYPE_CHECKING:  # typing is not imported at run time (import cost)
     from types import TracebackType
-    from typing import Literal, Optional, Sequence, Tuple, Type
+    from typing import Literal, Mapping, Optional, Sequence, Tuple, Type, Union
 
     from ._native import AsyncGroupCursor, DialTimeGroup, Page, _DayLike, _Outcome
 
@@ -39,6 +39,9 @@ class AsyncDialTimeGroups:
         is_default: bool,
         skip_holiday: bool,
         sub_user_id: Optional[str] = None,
+        timeout: Optional[float] = None,
+        deadline: Optional[float] = None,
+        max_retries: Optional[int] = None,
     ) -> DialTimeGroup:
         """Saves a dial time group for ``user_id``; validated before anything is sent."""
         return await self._native.create(
@@ -48,15 +51,48 @@ class AsyncDialTimeGroups:
             is_default=is_default,
             skip_holiday=skip_holiday,
             sub_user_id=sub_user_id,
+            timeout=timeout,
+            deadline=deadline,
+            max_retries=max_retries,
         )
 
-    async def list(self, user_id: str, *, page: int = 1, sub_user_id: Optional[str] = None) -> Page:
+    async def list(
+        self,
+        user_id: str,
+        *,
+        page: int = 1,
+        sub_user_id: Optional[str] = None,
+        timeout: Optional[float] = None,
+        deadline: Optional[float] = None,
+        max_retries: Optional[int] = None,
+    ) -> Page:
         """One page of the user's groups (15 per page on the platform)."""
-        return await self._native.list(user_id, page=page, sub_user_id=sub_user_id)
+        return await self._native.list(
+            user_id,
+            page=page,
+            sub_user_id=sub_user_id,
+            timeout=timeout,
+            deadline=deadline,
+            max_retries=max_retries,
+        )
 
-    def list_all(self, user_id: str, *, sub_user_id: Optional[str] = None) -> AsyncGroupCursor:
+    def list_all(
+        self,
+        user_id: str,
+        *,
+        sub_user_id: Optional[str] = None,
+        timeout: Optional[float] = None,
+        deadline: Optional[float] = None,
+        max_retries: Optional[int] = None,
+    ) -> AsyncGroupCursor:
         """Every group of the user, as an async iterator (``async for``), page by page."""
-        return self._native.list_all(user_id, sub_user_id=sub_user_id)
+        return self._native.list_all(
+            user_id,
+            sub_user_id=sub_user_id,
+            timeout=timeout,
+            deadline=deadline,
+            max_retries=max_retries,
+        )
 
     async def update(
         self,
@@ -68,6 +104,9 @@ class AsyncDialTimeGroups:
         is_default: Optional[bool] = None,
         skip_holiday: Optional[bool] = None,
         sub_user_id: Optional[str] = None,
+        timeout: Optional[float] = None,
+        deadline: Optional[float] = None,
+        max_retries: Optional[int] = None,
     ) -> DialTimeGroup:
         """Changes a group: ``name`` always, every other field only when given (not None)."""
         return await self._native.update(
@@ -78,11 +117,30 @@ class AsyncDialTimeGroups:
             is_default=is_default,
             skip_holiday=skip_holiday,
             sub_user_id=sub_user_id,
+            timeout=timeout,
+            deadline=deadline,
+            max_retries=max_retries,
         )
 
-    async def delete(self, user_id: str, group_id: int, *, sub_user_id: Optional[str] = None) -> None:
+    async def delete(
+        self,
+        user_id: str,
+        group_id: int,
+        *,
+        sub_user_id: Optional[str] = None,
+        timeout: Optional[float] = None,
+        deadline: Optional[float] = None,
+        max_retries: Optional[int] = None,
+    ) -> None:
         """Deletes a group; ``NotFoundError`` when it does not exist (in that scope)."""
-        await self._native.delete(user_id, group_id, sub_user_id=sub_user_id)
+        await self._native.delete(
+            user_id,
+            group_id,
+            sub_user_id=sub_user_id,
+            timeout=timeout,
+            deadline=deadline,
+            max_retries=max_retries,
+        )
 
     async def ensure(
         self,
@@ -93,6 +151,9 @@ class AsyncDialTimeGroups:
         is_default: bool,
         skip_holiday: bool,
         sub_user_id: Optional[str] = None,
+        timeout: Optional[float] = None,
+        deadline: Optional[float] = None,
+        max_retries: Optional[int] = None,
     ) -> Tuple[DialTimeGroup, _Outcome]:
         """Makes the group named ``name`` be exactly this: ``(group, "created" | "updated" |
         "unchanged")``."""
@@ -103,6 +164,9 @@ class AsyncDialTimeGroups:
             is_default=is_default,
             skip_holiday=skip_holiday,
             sub_user_id=sub_user_id,
+            timeout=timeout,
+            deadline=deadline,
+            max_retries=max_retries,
         )
 
     def __repr__(self) -> str:
@@ -120,18 +184,48 @@ class AsyncClient:
         token: Optional[str] = None,
         *,
         base_url: Optional[str] = None,
-        timeout: float = 30.0,
-        connect_timeout: float = 10.0,
-        max_retries: int = 2,
+        timeout: Optional[float] = None,
+        connect_timeout: Optional[float] = None,
+        deadline: Optional[float] = None,
+        max_retries: Optional[int] = None,
+        root_certificates: Union[str, bytes, Sequence[Union[str, bytes]], None] = None,
+        trust_only_root_certificates: Optional[bool] = None,
+        proxy: Optional[str] = None,
+        ignore_env_proxy: Optional[bool] = None,
+        default_headers: Optional[Mapping[str, str]] = None,
+        user_agent_suffix: Optional[str] = None,
     ) -> None:
         self._native = _native._AsyncClient(
             token,
             base_url=base_url,
             timeout=timeout,
             connect_timeout=connect_timeout,
+            deadline=deadline,
             max_retries=max_retries,
+            root_certificates=root_certificates,
+            trust_only_root_certificates=trust_only_root_certificates,
+            proxy=proxy,
+            ignore_env_proxy=ignore_env_proxy,
+            default_headers=None if default_headers is None else dict(default_headers),
+            user_agent_suffix=user_agent_suffix,
         )
         self._groups = AsyncDialTimeGroups(self._native.dial_time_groups)
+
+    def with_options(
+        self,
+        *,
+        timeout: Optional[float] = None,
+        deadline: Optional[float] = None,
+        max_retries: Optional[int] = None,
+    ) -> AsyncClient:
+        """A copy whose calls use these settings where given (seconds); cheap: it shares
+        the connection pool."""
+        copy = AsyncClient.__new__(AsyncClient)
+        copy._native = self._native.with_options(
+            timeout=timeout, deadline=deadline, max_retries=max_retries
+        )
+        copy._groups = AsyncDialTimeGroups(copy._native.dial_time_groups)
+        return copy
 
     @property
     def dial_time_groups(self) -> AsyncDialTimeGroups:
@@ -152,6 +246,11 @@ class AsyncClient:
     def connect_timeout(self) -> float:
         """Seconds establishing a connection may take."""
         return self._native.connect_timeout
+
+    @property
+    def deadline(self) -> Optional[float]:
+        """Seconds a whole call may take (attempts, backoff, waits), when set."""
+        return self._native.deadline
 
     @property
     def max_retries(self) -> int:

@@ -5,7 +5,8 @@ native module picks the class by that name (``bindings-python/src/error.rs``), a
 ``tests/test_errors.py`` checks that every kind of the core (``_native.ERROR_KINDS``) has one.
 ``str(exc)`` is the core's message, never with the token. The attribute names are those of
 README "Names across languages": ``kind``, ``http_status``, ``envelope_code``, ``api_message``,
-``problems``, ``body_excerpt``, ``retry_after``.
+``problems``, ``body_excerpt``, ``retry_after``; and what the call did: ``method``, ``path``,
+``attempts``, ``elapsed``, ``deadline_passed``, ``request_id``, ``headers``.
 """
 
 from __future__ import annotations
@@ -77,6 +78,13 @@ class DialtimeError(Exception):
         api_message: Optional[str] = None,
         body_excerpt: Optional[str] = None,
         retry_after: Optional[float] = None,
+        method: Optional[str] = None,
+        path: Optional[str] = None,
+        attempts: Optional[int] = None,
+        elapsed: Optional[float] = None,
+        deadline_passed: bool = False,
+        request_id: Optional[str] = None,
+        headers: Optional[Dict[str, str]] = None,
     ) -> None:
         super().__init__(text)
         #: Every problem, in payload order (client-side rules, or the server's field errors).
@@ -91,6 +99,20 @@ class DialtimeError(Exception):
         self.body_excerpt = body_excerpt
         #: Seconds the server asked to wait (``Retry-After``), for a 429 that said.
         self.retry_after = retry_after
+        #: The HTTP method of the call (``"GET"``, …), for errors of a call.
+        self.method = method
+        #: The URL path called, ids included, never the query.
+        self.path = path
+        #: How many attempts were made (1 without retries).
+        self.attempts = attempts
+        #: Seconds from the start of the call to the error, waits included.
+        self.elapsed = elapsed
+        #: The deadline ended the call (an attempt cut short, or a retry not started).
+        self.deadline_passed = deadline_passed
+        #: The request id of the platform's last answer, when it sent one.
+        self.request_id = request_id
+        #: The error answer's headers (lower-case names), when there was one.
+        self.headers: Dict[str, str] = dict(headers or {})
 
     @property
     def message(self) -> str:

@@ -110,9 +110,29 @@ class DialTimeGroups:
         is_default: bool,
         skip_holiday: bool,
         sub_user_id: Optional[str] = None,
+        timeout: Optional[float] = None,
+        deadline: Optional[float] = None,
+        max_retries: Optional[int] = None,
     ) -> DialTimeGroup: ...
-    def list(self, user_id: str, *, page: int = 1, sub_user_id: Optional[str] = None) -> Page: ...
-    def list_all(self, user_id: str, *, sub_user_id: Optional[str] = None) -> GroupCursor: ...
+    def list(
+        self,
+        user_id: str,
+        *,
+        page: int = 1,
+        sub_user_id: Optional[str] = None,
+        timeout: Optional[float] = None,
+        deadline: Optional[float] = None,
+        max_retries: Optional[int] = None,
+    ) -> Page: ...
+    def list_all(
+        self,
+        user_id: str,
+        *,
+        sub_user_id: Optional[str] = None,
+        timeout: Optional[float] = None,
+        deadline: Optional[float] = None,
+        max_retries: Optional[int] = None,
+    ) -> GroupCursor: ...
     def update(
         self,
         user_id: str,
@@ -123,8 +143,20 @@ class DialTimeGroups:
         is_default: Optional[bool] = None,
         skip_holiday: Optional[bool] = None,
         sub_user_id: Optional[str] = None,
+        timeout: Optional[float] = None,
+        deadline: Optional[float] = None,
+        max_retries: Optional[int] = None,
     ) -> DialTimeGroup: ...
-    def delete(self, user_id: str, group_id: int, *, sub_user_id: Optional[str] = None) -> None: ...
+    def delete(
+        self,
+        user_id: str,
+        group_id: int,
+        *,
+        sub_user_id: Optional[str] = None,
+        timeout: Optional[float] = None,
+        deadline: Optional[float] = None,
+        max_retries: Optional[int] = None,
+    ) -> None: ...
     def ensure(
         self,
         user_id: str,
@@ -134,6 +166,9 @@ class DialTimeGroups:
         is_default: bool,
         skip_holiday: bool,
         sub_user_id: Optional[str] = None,
+        timeout: Optional[float] = None,
+        deadline: Optional[float] = None,
+        max_retries: Optional[int] = None,
     ) -> Tuple[DialTimeGroup, _Outcome]: ...
 
 class _AsyncDialTimeGroups:
@@ -146,9 +181,29 @@ class _AsyncDialTimeGroups:
         is_default: bool,
         skip_holiday: bool,
         sub_user_id: Optional[str] = None,
+        timeout: Optional[float] = None,
+        deadline: Optional[float] = None,
+        max_retries: Optional[int] = None,
     ) -> Awaitable[DialTimeGroup]: ...
-    def list(self, user_id: str, *, page: int = 1, sub_user_id: Optional[str] = None) -> Awaitable[Page]: ...
-    def list_all(self, user_id: str, *, sub_user_id: Optional[str] = None) -> AsyncGroupCursor: ...
+    def list(
+        self,
+        user_id: str,
+        *,
+        page: int = 1,
+        sub_user_id: Optional[str] = None,
+        timeout: Optional[float] = None,
+        deadline: Optional[float] = None,
+        max_retries: Optional[int] = None,
+    ) -> Awaitable[Page]: ...
+    def list_all(
+        self,
+        user_id: str,
+        *,
+        sub_user_id: Optional[str] = None,
+        timeout: Optional[float] = None,
+        deadline: Optional[float] = None,
+        max_retries: Optional[int] = None,
+    ) -> AsyncGroupCursor: ...
     def update(
         self,
         user_id: str,
@@ -159,8 +214,20 @@ class _AsyncDialTimeGroups:
         is_default: Optional[bool] = None,
         skip_holiday: Optional[bool] = None,
         sub_user_id: Optional[str] = None,
+        timeout: Optional[float] = None,
+        deadline: Optional[float] = None,
+        max_retries: Optional[int] = None,
     ) -> Awaitable[DialTimeGroup]: ...
-    def delete(self, user_id: str, group_id: int, *, sub_user_id: Optional[str] = None) -> Awaitable[None]: ...
+    def delete(
+        self,
+        user_id: str,
+        group_id: int,
+        *,
+        sub_user_id: Optional[str] = None,
+        timeout: Optional[float] = None,
+        deadline: Optional[float] = None,
+        max_retries: Optional[int] = None,
+    ) -> Awaitable[None]: ...
     def ensure(
         self,
         user_id: str,
@@ -170,6 +237,9 @@ class _AsyncDialTimeGroups:
         is_default: bool,
         skip_holiday: bool,
         sub_user_id: Optional[str] = None,
+        timeout: Optional[float] = None,
+        deadline: Optional[float] = None,
+        max_retries: Optional[int] = None,
     ) -> Awaitable[Tuple[DialTimeGroup, _Outcome]]: ...
 
 class _BaseClient:
@@ -182,6 +252,8 @@ class _BaseClient:
     @property
     def connect_timeout(self) -> float: ...
     @property
+    def deadline(self) -> Optional[float]: ...
+    @property
     def max_retries(self) -> int: ...
 
 class Client(_BaseClient):
@@ -190,9 +262,23 @@ class Client(_BaseClient):
         token: Optional[str] = None,
         *,
         base_url: Optional[str] = None,
-        timeout: float = 30.0,
-        connect_timeout: float = 10.0,
-        max_retries: int = 2,
+        timeout: Optional[float] = None,
+        connect_timeout: Optional[float] = None,
+        deadline: Optional[float] = None,
+        max_retries: Optional[int] = None,
+        root_certificates: Union[str, bytes, Sequence[Union[str, bytes]], None] = None,
+        trust_only_root_certificates: Optional[bool] = None,
+        proxy: Optional[str] = None,
+        ignore_env_proxy: Optional[bool] = None,
+        default_headers: Optional[Mapping[str, str]] = None,
+        user_agent_suffix: Optional[str] = None,
+    ) -> Client: ...
+    def with_options(
+        self,
+        *,
+        timeout: Optional[float] = None,
+        deadline: Optional[float] = None,
+        max_retries: Optional[int] = None,
     ) -> Client: ...
     @property
     def dial_time_groups(self) -> DialTimeGroups: ...
@@ -209,9 +295,23 @@ class _AsyncClient(_BaseClient):
         token: Optional[str] = None,
         *,
         base_url: Optional[str] = None,
-        timeout: float = 30.0,
-        connect_timeout: float = 10.0,
-        max_retries: int = 2,
+        timeout: Optional[float] = None,
+        connect_timeout: Optional[float] = None,
+        deadline: Optional[float] = None,
+        max_retries: Optional[int] = None,
+        root_certificates: Union[str, bytes, Sequence[Union[str, bytes]], None] = None,
+        trust_only_root_certificates: Optional[bool] = None,
+        proxy: Optional[str] = None,
+        ignore_env_proxy: Optional[bool] = None,
+        default_headers: Optional[Mapping[str, str]] = None,
+        user_agent_suffix: Optional[str] = None,
+    ) -> _AsyncClient: ...
+    def with_options(
+        self,
+        *,
+        timeout: Optional[float] = None,
+        deadline: Optional[float] = None,
+        max_retries: Optional[int] = None,
     ) -> _AsyncClient: ...
     @property
     def dial_time_groups(self) -> _AsyncDialTimeGroups: ...
@@ -229,11 +329,17 @@ class _Fault(TypedDict, total=False):
     content_type: str
     pad_to_bytes: int
     truncate: bool
+    headers: Dict[str, str]
     times: int
 
 class Emulator:
     def __new__(
-        cls, *, port: int = 0, token: Optional[str] = None, user_id: Optional[str] = None
+        cls,
+        *,
+        port: int = 0,
+        token: Optional[str] = None,
+        user_id: Optional[str] = None,
+        tls: bool = False,
     ) -> Emulator: ...
     @property
     def base_url(self) -> str: ...
@@ -241,6 +347,8 @@ class Emulator:
     def token(self) -> str: ...
     @property
     def user_id(self) -> str: ...
+    @property
+    def ca_pem(self) -> Optional[str]: ...
     @property
     def request_count(self) -> int: ...
     def push_fault(self, **fault: Unpack[_Fault]) -> None: ...

@@ -1,0 +1,106 @@
+//! Per-attempt records to the standard `logging` module, logger `dialtime`.
+//!
+//! The core hands records to [`PyLogger`] on its runtime thread, which must never touch
+//! Python (see `runtime.rs`): they are queued as text and written by [`flush`] on a thread
+//! that holds the GIL: after a blocking call returns, and when the event loop resolves
+//! async calls. Which levels are wanted is read from the logger (`isEnabledFor`) before each
+//! call, so `logging.basicConfig(level=logging.DEBUG)` works at any time; with logging off a
+//! call costs one check. `logging` is never imported by dialtime itself (unless
+//! `DIALTIME_LOG` asks for it): while the application has not imported it, nothing is logged.
+
+use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::{Arc, Mutex};
+
+use dialtime::client::log::{Attempt, Level, Logger};
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::PyDict;
+
+/// 0: off, 1: info and up, 2: debug and up.
+static WANTED: AtomicU8 = AtomicU8::new(0);
+/// Records waiting for a thread with the GIL; bounded (a program that never calls again
+/// after enabling logging must not grow it forever).
+static QUEUE: Mutex<Vec<(Level, String)>> = Mutex::new(Vec::new());
+const MAX_QUEUED: usize = 10_000;
+static LOGGER: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+
+struct PyLogger;
+
+impl Logger for PyLogger {
+    fn enabled(&self, level: Level) -> bool {
+        let wanted = WANTED.load(Ordering::Relaxed);
+        match level {
+            Level::Debug => wanted >= 2,
+            Level::Info => wanted >= 1,
+        }
+    }
+
+    fn log(&self, record: &Attempt<'_>) {
+        let mut queue = QUEUE.lock().unwrap_or_else(|e| e.into_inner());
+        if queue.len() < MAX_QUEUED {
+            queue.push((record.level, record.to_string()));
+        }
+    }
+}
+
+/// The logger every Python client's core client gets.
+pub(crate) fn logger() -> Arc<dyn Logger> {
+    Arc::new(PyLogger)
+}
+
+/// `logging.getLogger("dialtime")`, once the application has imported `logging`.
+fn py_logger(py: Python<'_>) -> Option<&Bound<'_, PyAny>> {
+    if let Some(l) = LOGGER.get(py) {
+        return Some(l.bind(py));
+    }
+    let modules = py.import("sys").ok()?.getattr("modules").ok()?;
+    let modules = modules.cast::<PyDict>().ok()?;
+    let logging = modules.get_item("logging").ok()??;
+    let logger = logging.call_method1("getLogger", ("dialtime",)).ok()?;
+    Some(LOGGER.get_or_init(py, || logger.unbind()).bind(py))
+}
+
+/// Reads which levels the `dialtime` logger wants now (before a call).
+pub(crate) fn refresh(py: Python<'_>) {
+    let wanted = match py_logger(py) {
+        None => 0,
+        Some(l) => {
+            let on = |level: u8| {
+                l.call_method1("isEnabledFor", (level,))
+                    .and_then(|v| v.is_truthy())
+                    .unwrap_or(false)
+            };
+            if on(10) {
+                2
+            } else if on(20) {
+                1
+            } else {
+                0
+            }
+        }
+    };
+    WANTED.store(wanted, Ordering::Relaxed);
+}
+
+/// Writes the queued records (with the GIL). A failing handler is logging's business.
+pub(crate) fn flush(py: Python<'_>) {
+    if WANTED.load(Ordering::Relaxed) == 0 && queue_empty() {
+        return;
+    }
+    let records = std::mem::take(&mut *QUEUE.lock().unwrap_or_else(|e| e.into_inner()));
+    if records.is_empty() {
+        return;
+    }
+    let Some(logger) = py_logger(py) else { return };
+    for (level, text) in records {
+        let method = match level {
+            Level::Debug => "debug",
+            Level::Info => "info",
+        };
+        let _ = logger.call_method1(method, ("%s", text));
+    }
+}
+
+fn queue_empty() -> bool {
+    QUEUE.lock().unwrap_or_else(|e| e.into_inner()).is_empty()
+}

@@ -1,0 +1,206 @@
+"""Client options and per-call overrides, read back or shown by their effect: the deadline,
+per-call timeouts, Retry-After forms, call details on errors, default headers and the user
+agent suffix, an HTTPS emulator with its CA, and logging through the `logging` module."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+import dialtime
+from dialtime.testing import Emulator
+
+
+def client(emu: Emulator, **options: object) -> dialtime.Client:
+    return dialtime.Client(emu.token, base_url=emu.base_url, **options)  # type: ignore[arg-type]
+
+
+def last_request(emu: Emulator) -> dict:
+    with urllib.request.urlopen(emu.base_url + "/_emulator/last-request") as r:
+        return json.loads(r.read())
+
+
+def test_options_are_read_back_and_left_to_the_core_by_default(emulator: Emulator) -> None:
+    c = client(emulator)
+    assert (c.timeout, c.connect_timeout, c.deadline, c.max_retries) == (30.0, 10.0, None, 2)
+    c = client(emulator, timeout=5, connect_timeout=2.5, deadline=12, max_retries=0)
+    assert (c.timeout, c.connect_timeout, c.deadline, c.max_retries) == (5.0, 2.5, 12.0, 0)
+    assert "deadline=12.0" in repr(c) and emulator.token not in repr(c)
+
+
+def test_unknown_and_mistyped_options_are_type_errors(emulator: Emulator) -> None:
+    with pytest.raises(TypeError, match="'timout'"):
+        client(emulator, timout=5)
+    with pytest.raises(TypeError, match="timeout"):
+        client(emulator, timeout="soon")
+    with pytest.raises(TypeError, match="default_headers"):
+        client(emulator, default_headers={"X-Tenant": 7})
+    with pytest.raises(dialtime.ConfigError, match="deadline"):
+        client(emulator, deadline=0)
+    with pytest.raises(dialtime.ConfigError, match="Authorization"):
+        client(emulator, default_headers={"Authorization": "Bearer x"})
+
+
+def test_with_options_is_a_cheap_copy_and_per_call_keywords_override(emulator: Emulator) -> None:
+    c = client(emulator, timeout=10, max_retries=0)
+    quick = c.with_options(timeout=0.2)
+    assert (quick.timeout, c.timeout) == (0.2, 10.0)
+    emulator.push_fault(delay_ms=800)
+    started = time.monotonic()
+    with pytest.raises(dialtime.APITimeoutError):
+        quick.dial_time_groups.list(emulator.user_id)
+    assert time.monotonic() - started < 0.7
+    # The same override as a keyword, for one call only.
+    emulator.push_fault(delay_ms=800)
+    with pytest.raises(dialtime.APITimeoutError):
+        c.dial_time_groups.list(emulator.user_id, timeout=0.2)
+    emulator.push_fault(delay_ms=400)
+    c.dial_time_groups.list(emulator.user_id)  # the client's own 10 s
+
+
+def test_a_deadline_shorter_than_the_backoff_ends_the_call(emulator: Emulator) -> None:
+    c = client(emulator, max_retries=5)
+    emulator.push_fault(status=503, times=10)
+    started = time.monotonic()
+    with pytest.raises(dialtime.ServerError) as caught:
+        c.dial_time_groups.list(emulator.user_id, deadline=0.3)
+    assert time.monotonic() - started < 0.3
+    e = caught.value
+    assert (e.attempts, e.deadline_passed, e.method) == (1, True, "GET")
+    assert e.path == f"/agent-api/user/{emulator.user_id}/dial-time-group"
+    assert "the deadline of 300 ms passed" in str(e)
+
+
+def test_async_per_call_deadline_and_with_options(emulator: Emulator) -> None:
+    asyncio.run(async_per_call_deadline_and_with_options(emulator))
+
+
+async def async_per_call_deadline_and_with_options(emulator: Emulator) -> None:
+    async with dialtime.AsyncClient(emulator.token, base_url=emulator.base_url) as c:
+        emulator.push_fault(delay_ms=3000)
+        started = time.monotonic()
+        with pytest.raises(dialtime.APITimeoutError) as caught:
+            await c.dial_time_groups.list(emulator.user_id, deadline=0.25)
+        assert time.monotonic() - started < 2
+        assert caught.value.deadline_passed
+        copy = c.with_options(max_retries=0, deadline=4)
+        assert (copy.max_retries, copy.deadline, c.max_retries) == (0, 4.0, 2)
+        assert (await copy.dial_time_groups.list(emulator.user_id)).data == []
+
+
+@pytest.mark.parametrize(
+    "header, value, at_least",
+    [("retry_after", "1", 0.99), ("retry-after-ms", "300", 0.29)],
+)
+def test_retry_after_forms_are_waited_for(
+    emulator: Emulator, header: str, value: str, at_least: float
+) -> None:
+    c = client(emulator, max_retries=1)
+    if header == "retry_after":
+        emulator.push_fault(status=429, retry_after=value)
+    else:
+        emulator.push_fault(status=429, headers={header: value})
+    started = time.monotonic()
+    c.dial_time_groups.list(emulator.user_id)
+    assert time.monotonic() - started >= at_least
+
+
+def test_retry_after_beyond_a_minute_is_not_waited_for(emulator: Emulator) -> None:
+    c = client(emulator, max_retries=1)
+    emulator.push_fault(status=429, retry_after="120")
+    started = time.monotonic()
+    with pytest.raises(dialtime.RateLimitError) as caught:
+        c.dial_time_groups.list(emulator.user_id)
+    assert time.monotonic() - started < 5
+    assert (caught.value.retry_after, caught.value.attempts) == (120.0, 1)
+
+
+def test_errors_carry_the_request_id_headers_and_attempts(emulator: Emulator) -> None:
+    c = client(emulator)
+    with pytest.raises(dialtime.NotFoundError) as caught:
+        c.dial_time_groups.delete(emulator.user_id, 424242)
+    e = caught.value
+    assert e.method == "DELETE"
+    assert e.path == f"/agent-api/user/{emulator.user_id}/dial-time-group/424242"
+    assert e.request_id == "emu-1" and e.headers["x-request-id"] == "emu-1"
+    assert e.attempts == 1 and e.elapsed is not None and e.elapsed >= 0
+    assert "request id emu-1" in str(e)
+
+
+def test_default_headers_and_the_user_agent_suffix_are_sent(emulator: Emulator) -> None:
+    c = client(emulator, default_headers={"X-Tenant": "acme-7"}, user_agent_suffix="sync-job/3")
+    c.dial_time_groups.list(emulator.user_id)
+    seen = last_request(emulator)["headers"]
+    assert seen["x-tenant"] == "acme-7"
+    assert seen["user-agent"] == f"dialtime/{dialtime.__version__} (python) sync-job/3"
+
+
+def test_an_https_emulator_needs_its_ca() -> None:
+    with Emulator(tls=True) as emu:
+        assert emu.base_url.startswith("https://") and emu.ca_pem
+        with pytest.raises(dialtime.APIConnectionError, match="(?i)certificate"):
+            client(emu, max_retries=0).dial_time_groups.list(emu.user_id)
+        for ca in (emu.ca_pem, emu.ca_pem.encode(), [emu.ca_pem]):
+            client(emu, root_certificates=ca).dial_time_groups.list(emu.user_id)
+        only = client(emu, root_certificates=emu.ca_pem, trust_only_root_certificates=True)
+        only.dial_time_groups.list(emu.user_id)
+
+
+def test_every_attempt_is_logged_through_logging_without_the_token(
+    emulator: Emulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    c = client(emulator, max_retries=1)
+    emulator.push_fault(status=503, headers={"retry-after-ms": "1"})
+    with caplog.at_level(logging.DEBUG, logger="dialtime"):
+        c.dial_time_groups.list(emulator.user_id)
+    records = [r for r in caplog.records if r.name == "dialtime"]
+    path = f"/agent-api/user/{emulator.user_id}/dial-time-group"
+    assert [r.levelname for r in records] == ["INFO", "DEBUG"], caplog.text
+    assert records[0].getMessage().startswith(f"GET {path} -> 503 server (attempt 1, ")
+    assert records[1].getMessage().startswith(f"GET {path} -> 200 (attempt 2, ")
+    assert emulator.token not in caplog.text
+    # Logging off: nothing recorded.
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="dialtime"):
+        c.dial_time_groups.list(emulator.user_id)
+    assert not [r for r in caplog.records if r.name == "dialtime"]
+
+
+def test_async_attempts_are_logged_on_the_loop_thread(
+    emulator: Emulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    async def three() -> None:
+        async with dialtime.AsyncClient(emulator.token, base_url=emulator.base_url) as c:
+            await asyncio.gather(*(c.dial_time_groups.list(emulator.user_id) for _ in range(3)))
+
+    with caplog.at_level(logging.DEBUG, logger="dialtime"):
+        asyncio.run(three())
+    lines = [r.getMessage() for r in caplog.records if r.name == "dialtime"]
+    assert len(lines) == 3 and all(" -> 200 (attempt 1, " in line for line in lines), lines
+
+
+def test_dialtime_log_env_writes_to_stderr_without_code(emulator: Emulator) -> None:
+    script = (
+        "import dialtime, sys\n"
+        "c = dialtime.Client(sys.argv[1], base_url=sys.argv[2])\n"
+        "c.dial_time_groups.list(sys.argv[3])\n"
+    )
+    env = dict(os.environ, DIALTIME_LOG="debug")
+    done = subprocess.run(
+        [sys.executable, "-c", script, emulator.token, emulator.base_url, emulator.user_id],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "dialtime DEBUG: GET /agent-api/user/" in done.stderr, done.stderr
+    assert emulator.token not in done.stderr
