@@ -4,7 +4,8 @@
 // through `fromNative` (src/error.rs), choosing the class by that kind, so no list of kinds
 // is typed here (test/names.test.js checks every core kind has its class). Attribute names
 // are README's "Names across languages": kind, httpStatus, envelopeCode, message, apiMessage,
-// problems, bodyExcerpt, retryAfterMs. Messages never contain the token.
+// problems, bodyExcerpt, retryAfterMs; and what the call did: method, path, attempts,
+// elapsedMs, deadlinePassed, requestId, headers. Messages never contain the token.
 
 class DialtimeError extends Error {
   constructor(message, details = {}) {
@@ -23,6 +24,20 @@ class DialtimeError extends Error {
     this.bodyExcerpt = d.bodyExcerpt ?? null
     /** Milliseconds the server asked to wait (`Retry-After`), or null. */
     this.retryAfterMs = d.retryAfterMs ?? null
+    /** The HTTP method of the call ('GET', …), or null. */
+    this.method = d.method ?? null
+    /** The URL path called (ids included, never the query), or null. */
+    this.path = d.path ?? null
+    /** How many attempts were made, or null. */
+    this.attempts = d.attempts ?? null
+    /** Milliseconds from the start of the call to the error, or null. */
+    this.elapsedMs = d.elapsedMs ?? null
+    /** Whether the deadline ended the call. */
+    this.deadlinePassed = d.deadlinePassed ?? false
+    /** The request id of the platform's last answer, or null. */
+    this.requestId = d.requestId ?? null
+    /** The error answer's headers (lower-case names). */
+    this.headers = d.headers ?? {}
   }
 }
 /** A bug in dialtime caught at the boundary. */

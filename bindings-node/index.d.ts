@@ -91,6 +91,8 @@ export declare class Client {
   get baseUrl(): string
   get timeoutMs(): number
   get connectTimeoutMs(): number
+  /** The deadline of a whole call in milliseconds, or null. */
+  get deadlineMs(): number | null
   get maxRetries(): number
 }
 
@@ -100,7 +102,7 @@ export declare class DialTimeGroups {
    * Saves a dial time group for `userId`. The payload is validated first (the promise
    * rejects with `ValidationError` and nothing is sent); the call runs off the JS thread.
    */
-  create(userId: string, group: NewDialTimeGroup): Promise<DialTimeGroup>
+  create(userId: string, group: NewDialTimeGroup, options?: RequestOptions | undefined | null): Promise<DialTimeGroup>
   /** One page of the user's groups (15 per page on the platform). */
   list(userId: string, options?: ListOptions | undefined | null): Promise<Page>
   /**
@@ -109,20 +111,22 @@ export declare class DialTimeGroups {
    */
   listAll(userId: string, options?: ScopeOptions | undefined | null): AsyncIterable<DialTimeGroup> & GroupCursor
   /** Changes a group: `name` always, every other field only when set. */
-  update(userId: string, groupId: number, changes: DialTimeGroupUpdate): Promise<DialTimeGroup>
+  update(userId: string, groupId: number, changes: DialTimeGroupUpdate, options?: RequestOptions | undefined | null): Promise<DialTimeGroup>
   /** Deletes a group; rejects with `NotFoundError` when it does not exist (in that scope). */
   delete(userId: string, groupId: number, options?: ScopeOptions | undefined | null): Promise<void>
   /** Makes the group named `group.name` be exactly `group`: created, updated, or unchanged. */
-  ensure(userId: string, group: NewDialTimeGroup): Promise<EnsureResult>
+  ensure(userId: string, group: NewDialTimeGroup, options?: RequestOptions | undefined | null): Promise<EnsureResult>
 }
 
 /** A local, in-memory agent-api: `const emu = await Emulator.start()`. */
 export declare class Emulator {
   /** Starts an emulator on a free port of 127.0.0.1 with a random token and user id. */
-  static start(): Promise<Emulator>
+  static start(options?: EmulatorOptions | undefined | null): Promise<Emulator>
   get baseUrl(): string
   get token(): string
   get userId(): string
+  /** The test CA's certificate (PEM) of an emulator started with `{tls: true}`, else null. */
+  get caPem(): string | null
   /** API requests received so far (control routes are not counted); 0 once stopped. */
   get requestCount(): number
   pushFault(fault: FaultOptions): void
@@ -145,12 +149,29 @@ export interface ClientOptions {
   token?: string
   /** Default: `DIALTIME_BASE_URL`, else the platform's public URL. */
   baseUrl?: string
-  /** Per attempt, in milliseconds. Default 30000. */
+  /** The longest one attempt may take, in milliseconds. Default 30000. */
   timeoutMs?: number
-  /** Default 10000. */
+  /** The longest connecting may take, in milliseconds. Default 10000. */
   connectTimeoutMs?: number
-  /** Retries of failures that are safe to retry (connection refused, 429). Default 2. */
+  /**
+   * The longest a whole call may take (attempts, backoff, Retry-After waits), in
+   * milliseconds. Default: none.
+   */
+  deadlineMs?: number
+  /** Retries of failures that are safe to retry. Default 2. */
   maxRetries?: number
+  /** Extra root certificates (PEM), e.g. an on-premises CA. */
+  rootCertificatesPem?: string | Array<string>
+  /** Trust only `rootCertificatesPem`, not the built-in roots. Default false. */
+  trustOnlyRootCertificates?: boolean
+  /** Send every request through this proxy (`http://host:port`), loopback included. */
+  proxy?: string
+  /** Ignore `HTTPS_PROXY` / `HTTP_PROXY` / `NO_PROXY`. Default false. */
+  ignoreEnvProxy?: boolean
+  /** Headers sent with every request (e.g. a tenant header). */
+  defaultHeaders?: Record<string, string>
+  /** Appended to the user agent: `dialtime/<v> (node) <suffix>`. */
+  userAgentSuffix?: string
 }
 
 /** The ranges of one weekday; `week` 0 = Sunday … 6 = Saturday (a `Weekday`). */
@@ -187,6 +208,12 @@ export interface DialTimeGroupUpdate {
   is_default?: boolean
   skip_holiday?: boolean
   sub_user_id?: string
+}
+
+/** `Emulator.start(options)`. */
+export interface EmulatorOptions {
+  /** Serve HTTPS with a certificate issued by a test CA (`caPem`). Default false. */
+  tls?: boolean
 }
 
 /** What `ensure` did, and the group as it now is. */
@@ -228,6 +255,8 @@ export interface FaultOptions {
   pad_to_bytes?: number
   /** Send half of the announced body, then close the connection. */
   truncate?: boolean
+  /** Extra response headers (`{"retry-after-ms": "250"}`). */
+  headers?: Record<string, string>
   /** How many requests it applies to (default 1). */
   times?: number
 }
@@ -238,6 +267,12 @@ export interface ListOptions {
   page?: number
   /** The sub-account whose groups to read (a UUID). */
   subUserId?: string
+  /** Per-call override: the longest one attempt may take, in milliseconds. */
+  timeoutMs?: number
+  /** Per-call override: the longest the whole call may take, in milliseconds. */
+  deadlineMs?: number
+  /** Per-call override: how often the call may be retried. */
+  maxRetries?: number
 }
 
 /** A group to save, exactly as in the platform's docs. */
@@ -264,10 +299,29 @@ export interface Page {
   hasMore: boolean
 }
 
+/**
+ * Per-call overrides, the last argument of `create`, `update` and `ensure` (and part of
+ * the options of `list`, `listAll` and `delete`).
+ */
+export interface RequestOptions {
+  /** The longest one attempt of this call may take, in milliseconds. */
+  timeoutMs?: number
+  /** The longest this whole call may take, in milliseconds. */
+  deadlineMs?: number
+  /** How often this call may be retried. */
+  maxRetries?: number
+}
+
 /** Which sub-account a call acts on. */
 export interface ScopeOptions {
   /** The sub-account (a UUID). */
   subUserId?: string
+  /** Per-call override: the longest one attempt may take, in milliseconds. */
+  timeoutMs?: number
+  /** Per-call override: the longest the whole call may take, in milliseconds. */
+  deadlineMs?: number
+  /** Per-call override: how often the call may be retried. */
+  maxRetries?: number
 }
 
 /** One calling window `[begin_time, end_time)`, times `HH:MM` (`24:00` = end of day). */

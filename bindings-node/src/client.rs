@@ -1,27 +1,11 @@
 //! Mirrors `dialtime::client`: one core client (one connection pool) per `Client`.
 
-use dialtime::__private::timeout_from_millis;
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
 use crate::dial_time_groups::DialTimeGroups;
 use crate::error::OrThrow;
-
-/// `new Client(options)`; every option defaults from the environment or the core.
-#[napi(object)]
-#[derive(Default)]
-pub struct ClientOptions {
-    /// Default: `DIALTIME_TOKEN`.
-    pub token: Option<String>,
-    /// Default: `DIALTIME_BASE_URL`, else the platform's public URL.
-    pub base_url: Option<String>,
-    /// Per attempt, in milliseconds. Default 30000.
-    pub timeout_ms: Option<f64>,
-    /// Default 10000.
-    pub connect_timeout_ms: Option<f64>,
-    /// Retries of failures that are safe to retry (connection refused, 429). Default 2.
-    pub max_retries: Option<f64>,
-}
+use crate::options::{self, ClientOptions, CLIENT_OPTIONS};
 
 /// The client. Safe to share: calls run concurrently on one connection pool, off the
 /// JavaScript thread. Never shows its token.
@@ -32,9 +16,18 @@ pub struct Client {
 
 #[napi]
 impl Client {
-    #[napi(constructor, catch_unwind)]
-    pub fn new(env: Env, options: Option<ClientOptions>) -> Result<Self> {
-        build(options.unwrap_or_default())
+    #[napi(
+        constructor,
+        catch_unwind,
+        ts_args_type = "options?: ClientOptions | undefined | null"
+    )]
+    pub fn new(env: Env, options: Option<Unknown<'_>>) -> Result<Self> {
+        let options: ClientOptions =
+            options::read(&env, options, &CLIENT_OPTIONS, "the Client options")?
+                .unwrap_or_default();
+        options
+            .builder()
+            .and_then(|b| b.build())
             .map(|inner| Client { inner })
             .or_throw(&env)
     }
@@ -59,31 +52,14 @@ impl Client {
         self.inner.connect_timeout().as_secs_f64() * 1000.0
     }
 
+    /// The deadline of a whole call in milliseconds, or null.
+    #[napi(getter, catch_unwind)]
+    pub fn deadline_ms(&self) -> Option<f64> {
+        self.inner.deadline().map(|d| d.as_secs_f64() * 1000.0)
+    }
+
     #[napi(getter, catch_unwind)]
     pub fn max_retries(&self) -> u32 {
         self.inner.max_retries()
     }
-}
-
-fn build(o: ClientOptions) -> dialtime::Result<dialtime::Client> {
-    let mut builder = dialtime::__private::with_binding(dialtime::Client::builder(), "node");
-    if let Some(token) = o.token {
-        builder = builder.token(token);
-    }
-    if let Some(url) = o.base_url {
-        builder = builder.base_url(url);
-    }
-    if let Some(ms) = o.timeout_ms {
-        builder = builder.timeout(timeout_from_millis("timeoutMs", ms)?);
-    }
-    if let Some(ms) = o.connect_timeout_ms {
-        builder = builder.connect_timeout(timeout_from_millis("connectTimeoutMs", ms)?);
-    }
-    if let Some(n) = o.max_retries {
-        builder = builder.max_retries(dialtime::__private::retries_from(
-            "maxRetries",
-            dialtime::__private::whole_number("maxRetries", n)?,
-        )?);
-    }
-    builder.build()
 }

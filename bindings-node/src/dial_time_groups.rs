@@ -9,7 +9,9 @@ use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
 use crate::call::promise;
+use crate::error::OrThrow;
 use crate::model::{DialTimeGroup, EnsureResult, ListOptions, Page, ScopeOptions};
+use crate::options::{self, per_call, RequestOptions, REQUEST_OPTIONS};
 use crate::validate::payload_json;
 
 /// `client.dialTimeGroups`.
@@ -24,6 +26,22 @@ impl DialTimeGroups {
     }
 }
 
+/// The keys of `ListOptions` and `ScopeOptions`.
+const LIST_OPTIONS: [&str; 5] = ["page", "subUserId", "timeoutMs", "deadlineMs", "maxRetries"];
+const SCOPE_OPTIONS: [&str; 4] = ["subUserId", "timeoutMs", "deadlineMs", "maxRetries"];
+
+/// The client for one call with its `RequestOptions` (the last argument): a `TypeError` now
+/// for an unknown key; an out-of-range value rejects the promise like any argument error.
+fn request_options(
+    env: &Env,
+    client: &dialtime::Client,
+    options: Option<Unknown<'_>>,
+) -> Result<dialtime::Result<dialtime::Client>> {
+    let o: RequestOptions =
+        options::read(env, options, &REQUEST_OPTIONS, "the request options")?.unwrap_or_default();
+    Ok(o.apply(client))
+}
+
 /// A JavaScript number as a group id (an integer, checked by the core's rules).
 fn group_id(id: f64) -> dialtime::Result<i64> {
     whole_number("group_id", id)
@@ -33,36 +51,45 @@ fn group_id(id: f64) -> dialtime::Result<i64> {
 impl DialTimeGroups {
     /// Saves a dial time group for `userId`. The payload is validated first (the promise
     /// rejects with `ValidationError` and nothing is sent); the call runs off the JS thread.
-    #[napi(catch_unwind, ts_args_type = "userId: string, group: NewDialTimeGroup")]
+    #[napi(
+        catch_unwind,
+        ts_args_type = "userId: string, group: NewDialTimeGroup, options?: RequestOptions | undefined | null"
+    )]
     pub fn create<'env>(
         &self,
         env: &'env Env,
         user_id: String,
         group: Unknown<'_>,
+        options: Option<Unknown<'_>>,
     ) -> Result<PromiseRaw<'env, DialTimeGroup>> {
+        let client = request_options(env, &self.client, options)?;
         let group =
             payload_json(env, group).and_then(|p| dialtime::validate::new_group_from_json(&p));
-        let client = self.client.clone();
         promise(
             env,
-            async move { client.dial_time_groups().create(&user_id, &group?).await },
+            async move { client?.dial_time_groups().create(&user_id, &group?).await },
             DialTimeGroup::from,
         )
     }
 
     /// One page of the user's groups (15 per page on the platform).
-    #[napi(catch_unwind, ts_return_type = "Promise<Page>")]
+    #[napi(
+        catch_unwind,
+        ts_args_type = "userId: string, options?: ListOptions | undefined | null",
+        ts_return_type = "Promise<Page>"
+    )]
     pub fn list<'env>(
         &self,
         env: &'env Env,
         user_id: String,
-        options: Option<ListOptions>,
+        options: Option<Unknown<'_>>,
     ) -> Result<PromiseRaw<'env, Page>> {
-        let o = options.unwrap_or_default();
+        let o: ListOptions =
+            options::read(env, options, &LIST_OPTIONS, "the list options")?.unwrap_or_default();
         let page = o
             .page
             .map_or(Ok(1), |p| whole_number("page", p).and_then(page_number));
-        let client = self.client.clone();
+        let client = per_call(&self.client, o.timeout_ms, o.deadline_ms, o.max_retries);
         promise(
             env,
             async move {
@@ -70,7 +97,7 @@ impl DialTimeGroups {
                     page: page?,
                     sub_user_id: o.sub_user_id,
                 };
-                client.dial_time_groups().list(&user_id, &params).await
+                client?.dial_time_groups().list(&user_id, &params).await
             },
             Page::from,
         )
@@ -80,21 +107,29 @@ impl DialTimeGroups {
     /// `for await (const group of client.dialTimeGroups.listAll(userId)) …`.
     #[napi(
         catch_unwind,
+        ts_args_type = "userId: string, options?: ScopeOptions | undefined | null",
         ts_return_type = "AsyncIterable<DialTimeGroup> & GroupCursor"
     )]
-    pub fn list_all(&self, user_id: String, options: Option<ScopeOptions>) -> GroupCursor {
-        let sub = options.unwrap_or_default().sub_user_id;
-        let walk = self
-            .client
+    pub fn list_all(
+        &self,
+        env: Env,
+        user_id: String,
+        options: Option<Unknown<'_>>,
+    ) -> Result<GroupCursor> {
+        let o: ScopeOptions = options::read(&env, options, &SCOPE_OPTIONS, "the listAll options")?
+            .unwrap_or_default();
+        let client =
+            per_call(&self.client, o.timeout_ms, o.deadline_ms, o.max_retries).or_throw(&env)?;
+        let walk = client
             .dial_time_groups()
-            .cursor(&user_id, sub.as_deref());
-        GroupCursor(Arc::new(tokio::sync::Mutex::new(walk)))
+            .cursor(&user_id, o.sub_user_id.as_deref());
+        Ok(GroupCursor(Arc::new(tokio::sync::Mutex::new(walk))))
     }
 
     /// Changes a group: `name` always, every other field only when set.
     #[napi(
         catch_unwind,
-        ts_args_type = "userId: string, groupId: number, changes: DialTimeGroupUpdate"
+        ts_args_type = "userId: string, groupId: number, changes: DialTimeGroupUpdate, options?: RequestOptions | undefined | null"
     )]
     pub fn update<'env>(
         &self,
@@ -102,16 +137,17 @@ impl DialTimeGroups {
         user_id: String,
         group_id_arg: f64,
         changes: Unknown<'_>,
+        options: Option<Unknown<'_>>,
     ) -> Result<PromiseRaw<'env, DialTimeGroup>> {
+        let client = request_options(env, &self.client, options)?;
         let id = group_id(group_id_arg);
         let changes =
             payload_json(env, changes).and_then(|p| dialtime::validate::update_from_json(&p));
-        let client = self.client.clone();
         promise(
             env,
             async move {
                 let (id, changes) = (id?, changes?);
-                client
+                client?
                     .dial_time_groups()
                     .update(&user_id, id, &changes)
                     .await
@@ -131,15 +167,17 @@ impl DialTimeGroups {
         env: &'env Env,
         user_id: String,
         group_id_arg: f64,
-        options: Option<ScopeOptions>,
+        options: Option<Unknown<'_>>,
     ) -> Result<PromiseRaw<'env, ()>> {
+        let o: ScopeOptions =
+            options::read(env, options, &SCOPE_OPTIONS, "the delete options")?.unwrap_or_default();
         let id = group_id(group_id_arg);
-        let sub = options.unwrap_or_default().sub_user_id;
-        let client = self.client.clone();
+        let sub = o.sub_user_id;
+        let client = per_call(&self.client, o.timeout_ms, o.deadline_ms, o.max_retries);
         promise(
             env,
             async move {
-                client
+                client?
                     .dial_time_groups()
                     .delete(&user_id, id?, sub.as_deref())
                     .await
@@ -151,7 +189,7 @@ impl DialTimeGroups {
     /// Makes the group named `group.name` be exactly `group`: created, updated, or unchanged.
     #[napi(
         catch_unwind,
-        ts_args_type = "userId: string, group: NewDialTimeGroup",
+        ts_args_type = "userId: string, group: NewDialTimeGroup, options?: RequestOptions | undefined | null",
         ts_return_type = "Promise<EnsureResult>"
     )]
     pub fn ensure<'env>(
@@ -159,13 +197,14 @@ impl DialTimeGroups {
         env: &'env Env,
         user_id: String,
         group: Unknown<'_>,
+        options: Option<Unknown<'_>>,
     ) -> Result<PromiseRaw<'env, EnsureResult>> {
+        let client = request_options(env, &self.client, options)?;
         let group =
             payload_json(env, group).and_then(|p| dialtime::validate::new_group_from_json(&p));
-        let client = self.client.clone();
         promise(
             env,
-            async move { client.dial_time_groups().ensure(&user_id, &group?).await },
+            async move { client?.dial_time_groups().ensure(&user_id, &group?).await },
             |(group, outcome)| EnsureResult {
                 group: DialTimeGroup::from(group),
                 outcome: outcome.as_str().to_owned(),

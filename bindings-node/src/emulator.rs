@@ -39,8 +39,18 @@ pub struct FaultOptions {
     pub pad_to_bytes: Option<u32>,
     /// Send half of the announced body, then close the connection.
     pub truncate: Option<bool>,
+    /// Extra response headers (`{"retry-after-ms": "250"}`).
+    pub headers: Option<std::collections::HashMap<String, String>>,
     /// How many requests it applies to (default 1).
     pub times: Option<u32>,
+}
+
+/// `Emulator.start(options)`.
+#[napi(object)]
+#[derive(Default)]
+pub struct EmulatorOptions {
+    /// Serve HTTPS with a certificate issued by a test CA (`caPem`). Default false.
+    pub tls: Option<bool>,
 }
 
 /// A local, in-memory agent-api: `const emu = await Emulator.start()`.
@@ -50,29 +60,34 @@ pub struct Emulator {
     base_url: String,
     token: String,
     user_id: String,
+    ca_pem: Option<String>,
 }
 
 #[napi]
 impl Emulator {
     /// Starts an emulator on a free port of 127.0.0.1 with a random token and user id.
     #[napi(catch_unwind, ts_return_type = "Promise<Emulator>")]
-    pub fn start(env: &Env) -> Result<PromiseRaw<'_, Emulator>> {
+    pub fn start(env: &Env, options: Option<EmulatorOptions>) -> Result<PromiseRaw<'_, Emulator>> {
+        let tls = options.unwrap_or_default().tls.unwrap_or(false);
         promise(
             env,
-            async {
-                tokio::task::spawn_blocking(dialtime_emulator::Emulator::start)
-                    .await
-                    .map_err(|e| dialtime::Error::Config {
-                        message: e.to_string(),
-                    })?
-                    .map_err(|e| dialtime::Error::Config {
-                        message: format!("cannot start the emulator: {e}"),
-                    })
+            async move {
+                tokio::task::spawn_blocking(move || {
+                    dialtime_emulator::Emulator::builder().tls(tls).start()
+                })
+                .await
+                .map_err(|e| dialtime::Error::Config {
+                    message: e.to_string(),
+                })?
+                .map_err(|e| dialtime::Error::Config {
+                    message: format!("cannot start the emulator: {e}"),
+                })
             },
             |emulator| Emulator {
                 base_url: emulator.base_url().to_owned(),
                 token: emulator.token().to_owned(),
                 user_id: emulator.user_id().to_owned(),
+                ca_pem: emulator.ca_pem().map(str::to_owned),
                 running: Mutex::new(Some(emulator)),
             },
         )
@@ -91,6 +106,12 @@ impl Emulator {
     #[napi(getter, catch_unwind)]
     pub fn user_id(&self) -> String {
         self.user_id.clone()
+    }
+
+    /// The test CA's certificate (PEM) of an emulator started with `{tls: true}`, else null.
+    #[napi(getter, catch_unwind)]
+    pub fn ca_pem(&self) -> Option<String> {
+        self.ca_pem.clone()
     }
 
     /// API requests received so far (control routes are not counted); 0 once stopped.

@@ -65,7 +65,20 @@ fn details(err: &Error) -> Value {
         .iter()
         .map(|p| json!({ "path": p.path, "message": p.message }))
         .collect();
+    let call = err.call();
+    let headers: serde_json::Map<String, Value> = err
+        .headers()
+        .iter()
+        .map(|(n, v)| (n.clone(), Value::String(v.clone())))
+        .collect();
     json!({
+        "method": call.map(|c| c.method),
+        "path": call.map(|c| c.path.as_str()),
+        "attempts": call.map(|c| c.attempts),
+        "elapsedMs": call.map(|c| c.elapsed.as_secs_f64() * 1000.0),
+        "deadlinePassed": call.is_some_and(|c| c.deadline_passed),
+        "requestId": err.request_id(),
+        "headers": headers,
         "problems": problems,
         "httpStatus": err.http_status(),
         "envelopeCode": err.envelope_code(),

@@ -22,6 +22,7 @@ mod dial_time_groups;
 mod emulator;
 mod error;
 mod model;
+mod options;
 mod validate;
 
 /// The crate version, as sent in the user agent.

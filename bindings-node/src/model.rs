@@ -72,6 +72,12 @@ pub struct ListOptions {
     pub page: Option<f64>,
     /// The sub-account whose groups to read (a UUID).
     pub sub_user_id: Option<String>,
+    /// Per-call override: the longest one attempt may take, in milliseconds.
+    pub timeout_ms: Option<f64>,
+    /// Per-call override: the longest the whole call may take, in milliseconds.
+    pub deadline_ms: Option<f64>,
+    /// Per-call override: how often the call may be retried.
+    pub max_retries: Option<f64>,
 }
 
 /// Which sub-account a call acts on.
@@ -80,6 +86,12 @@ pub struct ListOptions {
 pub struct ScopeOptions {
     /// The sub-account (a UUID).
     pub sub_user_id: Option<String>,
+    /// Per-call override: the longest one attempt may take, in milliseconds.
+    pub timeout_ms: Option<f64>,
+    /// Per-call override: the longest the whole call may take, in milliseconds.
+    pub deadline_ms: Option<f64>,
+    /// Per-call override: how often the call may be retried.
+    pub max_retries: Option<f64>,
 }
 
 /// One page of a list, with the platform's pagination (`null` where it sent none).

@@ -1,0 +1,221 @@
+//! Option objects from JavaScript: the client's (`new Client({...})`) and a call's (the last
+//! argument of every method). An unknown key is a `TypeError` naming it (a typo such as
+//! `{timeout: 5}` must not silently mean the defaults); numbers are checked by the core's
+//! rules. Unset options are the core's defaults: nothing here has a default of its own.
+
+use std::collections::HashMap;
+
+use dialtime::__private::{retries_from, timeout_from_millis, whole_number};
+use napi::bindgen_prelude::*;
+use napi::{KeyCollectionMode, KeyConversion, KeyFilter};
+use napi_derive::napi;
+
+/// Reads an options object: `undefined`/`null` is none; anything but a plain object, or an
+/// object with a key not in `allowed`, is a `TypeError`.
+pub(crate) fn read<T: FromNapiValue>(
+    env: &Env,
+    value: Option<Unknown<'_>>,
+    allowed: &[&str],
+    what: &str,
+) -> Result<Option<T>> {
+    let Some(value) = value else { return Ok(None) };
+    match value.get_type()? {
+        ValueType::Undefined | ValueType::Null => return Ok(None),
+        ValueType::Object => {}
+        other => {
+            return Err(type_error(
+                env,
+                &format!(
+                    "{what} must be an object, got a {}",
+                    format!("{other:?}").to_lowercase()
+                ),
+            ))
+        }
+    }
+    let obj: Object<'_> = unsafe { value.cast() }?;
+    let keys = obj.get_all_property_names(
+        KeyCollectionMode::OwnOnly,
+        KeyFilter::Enumerable,
+        KeyConversion::NumbersToStrings,
+    )?;
+    for i in 0..keys.get_array_length_unchecked()? {
+        let key: Unknown<'_> = keys.get_element(i)?;
+        if key.get_type()? != ValueType::String {
+            continue;
+        }
+        let name: String = unsafe { key.cast() }?;
+        if !allowed.contains(&name.as_str()) {
+            return Err(type_error(
+                env,
+                &format!(
+                    "unknown option `{name}` in {what} (known: {})",
+                    allowed.join(", ")
+                ),
+            ));
+        }
+    }
+    unsafe { T::from_napi_value(value.env(), value.raw()) }.map(Some)
+}
+
+/// Throws a JavaScript `TypeError` (not napi's generic `Error`); the returned error tells
+/// napi-rs an exception is pending.
+fn type_error(env: &Env, message: &str) -> napi::Error {
+    match env.throw_type_error(message, None) {
+        Ok(()) => napi::Error::from_status(Status::PendingException),
+        Err(e) => e,
+    }
+}
+
+/// `new Client(options)`; every option defaults from the environment or the core.
+#[napi(object)]
+#[derive(Default)]
+pub struct ClientOptions {
+    /// Default: `DIALTIME_TOKEN`.
+    pub token: Option<String>,
+    /// Default: `DIALTIME_BASE_URL`, else the platform's public URL.
+    pub base_url: Option<String>,
+    /// The longest one attempt may take, in milliseconds. Default 30000.
+    pub timeout_ms: Option<f64>,
+    /// The longest connecting may take, in milliseconds. Default 10000.
+    pub connect_timeout_ms: Option<f64>,
+    /// The longest a whole call may take (attempts, backoff, Retry-After waits), in
+    /// milliseconds. Default: none.
+    pub deadline_ms: Option<f64>,
+    /// Retries of failures that are safe to retry. Default 2.
+    pub max_retries: Option<f64>,
+    /// Extra root certificates (PEM), e.g. an on-premises CA.
+    pub root_certificates_pem: Option<Either<String, Vec<String>>>,
+    /// Trust only `rootCertificatesPem`, not the built-in roots. Default false.
+    pub trust_only_root_certificates: Option<bool>,
+    /// Send every request through this proxy (`http://host:port`), loopback included.
+    pub proxy: Option<String>,
+    /// Ignore `HTTPS_PROXY` / `HTTP_PROXY` / `NO_PROXY`. Default false.
+    pub ignore_env_proxy: Option<bool>,
+    /// Headers sent with every request (e.g. a tenant header).
+    pub default_headers: Option<HashMap<String, String>>,
+    /// Appended to the user agent: `dialtime/<v> (node) <suffix>`.
+    pub user_agent_suffix: Option<String>,
+}
+
+/// The keys of [`ClientOptions`], as JavaScript spells them.
+pub(crate) const CLIENT_OPTIONS: [&str; 12] = [
+    "token",
+    "baseUrl",
+    "timeoutMs",
+    "connectTimeoutMs",
+    "deadlineMs",
+    "maxRetries",
+    "rootCertificatesPem",
+    "trustOnlyRootCertificates",
+    "proxy",
+    "ignoreEnvProxy",
+    "defaultHeaders",
+    "userAgentSuffix",
+];
+
+fn retries(n: f64) -> dialtime::Result<u32> {
+    retries_from("maxRetries", whole_number("maxRetries", n)?)
+}
+
+impl ClientOptions {
+    pub(crate) fn builder(self) -> dialtime::Result<dialtime::ClientBuilder> {
+        let mut b = dialtime::__private::with_binding(dialtime::Client::builder(), "node");
+        if let Some(logger) = dialtime::__private::env_logger() {
+            b = b.logger(logger);
+        }
+        if let Some(v) = self.token {
+            b = b.token(v);
+        }
+        if let Some(v) = self.base_url {
+            b = b.base_url(v);
+        }
+        if let Some(ms) = self.timeout_ms {
+            b = b.timeout(timeout_from_millis("timeoutMs", ms)?);
+        }
+        if let Some(ms) = self.connect_timeout_ms {
+            b = b.connect_timeout(timeout_from_millis("connectTimeoutMs", ms)?);
+        }
+        if let Some(ms) = self.deadline_ms {
+            b = b.deadline(timeout_from_millis("deadlineMs", ms)?);
+        }
+        if let Some(n) = self.max_retries {
+            b = b.max_retries(retries(n)?);
+        }
+        match self.root_certificates_pem {
+            None => {}
+            Some(Either::A(pem)) => b = b.root_certificate_pem(pem),
+            Some(Either::B(list)) => {
+                for pem in list {
+                    b = b.root_certificate_pem(pem);
+                }
+            }
+        }
+        if let Some(v) = self.trust_only_root_certificates {
+            b = b.trust_only_root_certificates(v);
+        }
+        if let Some(v) = self.proxy {
+            b = b.proxy(v);
+        }
+        if let Some(v) = self.ignore_env_proxy {
+            b = b.ignore_env_proxy(v);
+        }
+        let mut headers: Vec<_> = self
+            .default_headers
+            .unwrap_or_default()
+            .into_iter()
+            .collect();
+        headers.sort();
+        for (name, value) in headers {
+            b = b.default_header(name, value);
+        }
+        if let Some(v) = self.user_agent_suffix {
+            b = b.user_agent_suffix(v);
+        }
+        Ok(b)
+    }
+}
+
+/// Per-call overrides, the last argument of `create`, `update` and `ensure` (and part of
+/// the options of `list`, `listAll` and `delete`).
+#[napi(object)]
+#[derive(Default)]
+pub struct RequestOptions {
+    /// The longest one attempt of this call may take, in milliseconds.
+    pub timeout_ms: Option<f64>,
+    /// The longest this whole call may take, in milliseconds.
+    pub deadline_ms: Option<f64>,
+    /// How often this call may be retried.
+    pub max_retries: Option<f64>,
+}
+
+/// The keys of [`RequestOptions`].
+pub(crate) const REQUEST_OPTIONS: [&str; 3] = ["timeoutMs", "deadlineMs", "maxRetries"];
+
+/// `client` with a call's overrides (itself when none is set: no copy on the common path).
+pub(crate) fn per_call(
+    client: &dialtime::Client,
+    timeout_ms: Option<f64>,
+    deadline_ms: Option<f64>,
+    max_retries: Option<f64>,
+) -> dialtime::Result<dialtime::Client> {
+    if timeout_ms.is_none() && deadline_ms.is_none() && max_retries.is_none() {
+        return Ok(client.clone());
+    }
+    let mut o = dialtime::RequestOptions::new();
+    if let Some(ms) = timeout_ms {
+        o = o.timeout(timeout_from_millis("timeoutMs", ms)?);
+    }
+    if let Some(ms) = deadline_ms {
+        o = o.deadline(timeout_from_millis("deadlineMs", ms)?);
+    }
+    if let Some(n) = max_retries {
+        o = o.max_retries(retries(n)?);
+    }
+    client.with_options(&o)
+}
+
+impl RequestOptions {
+    pub(crate) fn apply(&self, client: &dialtime::Client) -> dialtime::Result<dialtime::Client> {
+        per_call(client, self.timeout_ms, self.deadline_ms, self.max_retries)
+    }
+}

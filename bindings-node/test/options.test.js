@@ -1,0 +1,146 @@
+'use strict'
+// Client options and per-call overrides, read back or shown by their effect: unknown keys,
+// the deadline, per-call timeouts, Retry-After forms, call details on errors, default headers
+// and the user agent suffix, an HTTPS emulator with its CA, and DIALTIME_LOG.
+const { test } = require('node:test')
+const assert = require('node:assert/strict')
+const { spawnSync } = require('node:child_process')
+const path = require('node:path')
+const dialtime = require('..')
+const { Client, Emulator } = dialtime
+const { withEmulator } = require('./helpers')
+
+async function lastRequest(emu) {
+  const res = await fetch(`${emu.baseUrl}/_emulator/last-request`)
+  return res.json()
+}
+
+test('options are read back, and unset ones are the core defaults', async () => {
+  await withEmulator(async (emu) => {
+    const c = new Client({ token: emu.token, baseUrl: emu.baseUrl })
+    assert.deepEqual([c.timeoutMs, c.connectTimeoutMs, c.deadlineMs, c.maxRetries], [30000, 10000, null, 2])
+    const d = new Client({ token: emu.token, baseUrl: emu.baseUrl, timeoutMs: 5000, deadlineMs: 9000, maxRetries: 0 })
+    assert.deepEqual([d.timeoutMs, d.deadlineMs, d.maxRetries], [5000, 9000, 0])
+  })
+})
+
+test('an unknown option key is a TypeError naming it', async () => {
+  await withEmulator(async (emu, client) => {
+    assert.throws(() => new Client({ token: emu.token, timeout: 5, base_url: emu.baseUrl }), (e) => {
+      assert.ok(e instanceof TypeError)
+      assert.match(e.message, /unknown option `(timeout|base_url)` in the Client options/)
+      return true
+    })
+    assert.throws(() => new Client('token'), /must be an object/)
+    assert.throws(() => client.dialTimeGroups.list(emu.userId, { timeout: 5 }), /unknown option `timeout`/)
+    assert.throws(() => client.dialTimeGroups.delete(emu.userId, 1, { sub_user_id: 'x' }), /unknown option `sub_user_id`/)
+    assert.throws(() => client.dialTimeGroups.create(emu.userId, {}, { deadline: 5 }), /unknown option `deadline`/)
+    assert.throws(() => client.dialTimeGroups.list(emu.userId, { timeout: 5 }), TypeError)
+    await assert.rejects(client.dialTimeGroups.list(emu.userId, { maxRetries: 1.5 }), /maxRetries/)
+    await assert.rejects(client.dialTimeGroups.list(emu.userId, { timeoutMs: 0 }), /timeoutMs/)
+  })
+})
+
+test('a per-call timeout applies to that call only', async () => {
+  await withEmulator(async (emu, client) => {
+    emu.pushFault({ delay_ms: 800 })
+    const started = Date.now()
+    await assert.rejects(client.dialTimeGroups.list(emu.userId, { timeoutMs: 150 }), { name: 'APITimeoutError' })
+    assert.ok(Date.now() - started < 700)
+    emu.pushFault({ delay_ms: 300 })
+    await client.dialTimeGroups.list(emu.userId)
+  }, { timeoutMs: 10000 })
+})
+
+test('a deadline shorter than the backoff ends the call with the attempts counted', async () => {
+  await withEmulator(async (emu, client) => {
+    emu.pushFault({ status: 503, times: 10 })
+    const started = Date.now()
+    const err = await client.dialTimeGroups.list(emu.userId, { deadlineMs: 300 }).catch((e) => e)
+    assert.ok(Date.now() - started < 300)
+    assert.equal(err.name, 'ServerError')
+    assert.equal(err.attempts, 1)
+    assert.equal(err.deadlinePassed, true)
+    assert.equal(err.method, 'GET')
+    assert.equal(err.path, `/agent-api/user/${emu.userId}/dial-time-group`)
+    assert.match(err.message, /the deadline of 300 ms passed/)
+  }, { maxRetries: 5 })
+})
+
+test('Retry-After forms: seconds and retry-after-ms waited, beyond a minute not', async () => {
+  await withEmulator(async (emu, client) => {
+    emu.pushFault({ status: 429, retry_after: '1' })
+    let started = Date.now()
+    await client.dialTimeGroups.list(emu.userId)
+    assert.ok(Date.now() - started >= 990)
+    emu.pushFault({ status: 429, headers: { 'retry-after-ms': '300' } })
+    started = Date.now()
+    await client.dialTimeGroups.list(emu.userId)
+    assert.ok(Date.now() - started >= 295)
+    emu.pushFault({ status: 429, retry_after: '120' })
+    started = Date.now()
+    const err = await client.dialTimeGroups.list(emu.userId).catch((e) => e)
+    assert.equal(err.name, 'RateLimitError')
+    assert.equal(err.retryAfterMs, 120000)
+    assert.ok(Date.now() - started < 5000)
+  }, { maxRetries: 1 })
+})
+
+test('errors carry the request id, headers and the call', async () => {
+  await withEmulator(async (emu, client) => {
+    const err = await client.dialTimeGroups.delete(emu.userId, 31337).catch((e) => e)
+    assert.equal(err.name, 'NotFoundError')
+    assert.equal(err.method, 'DELETE')
+    assert.equal(err.path, `/agent-api/user/${emu.userId}/dial-time-group/31337`)
+    assert.equal(err.requestId, 'emu-1')
+    assert.equal(err.headers['x-request-id'], 'emu-1')
+    assert.equal(err.attempts, 1)
+    assert.ok(err.elapsedMs >= 0)
+  })
+})
+
+test('default headers and the user agent suffix are sent', async () => {
+  await withEmulator(async (emu, client) => {
+    await client.dialTimeGroups.list(emu.userId)
+    const seen = (await lastRequest(emu)).headers
+    assert.equal(seen['x-tenant'], 'acme-7')
+    assert.equal(seen['user-agent'], `dialtime/${dialtime.VERSION} (node) etl/1.0`)
+  }, { defaultHeaders: { 'X-Tenant': 'acme-7' }, userAgentSuffix: 'etl/1.0' })
+})
+
+test('an HTTPS emulator is reached with its CA and refused without', async () => {
+  const emu = await Emulator.start({ tls: true })
+  try {
+    assert.match(emu.baseUrl, /^https:\/\//)
+    const base = { token: emu.token, baseUrl: emu.baseUrl, maxRetries: 0 }
+    await assert.rejects(new Client(base).dialTimeGroups.list(emu.userId), (e) => {
+      assert.equal(e.name, 'APIConnectionError')
+      assert.match(e.message, /certificate/i)
+      return true
+    })
+    await new Client({ ...base, rootCertificatesPem: emu.caPem }).dialTimeGroups.list(emu.userId)
+    await new Client({ ...base, rootCertificatesPem: [emu.caPem], trustOnlyRootCertificates: true })
+      .dialTimeGroups.list(emu.userId)
+  } finally {
+    await emu.stop()
+  }
+})
+
+test('DIALTIME_LOG=debug writes one line per attempt to stderr, never the token', async () => {
+  await withEmulator(async (emu) => {
+    const script = `
+      const { Client } = require(${JSON.stringify(path.join(__dirname, '..'))})
+      const [token, baseUrl, userId] = process.argv.slice(1)
+      new Client({ token, baseUrl }).dialTimeGroups.list(userId).then(() => {}, (e) => { console.log(e); process.exit(1) })
+    `
+    const done = spawnSync(process.execPath, ['-e', script, emu.token, emu.baseUrl, emu.userId], {
+      env: { ...process.env, DIALTIME_LOG: 'debug' },
+      encoding: 'utf8',
+      timeout: 60000,
+    })
+    assert.equal(done.status, 0, done.stdout + done.stderr)
+    const path_ = `/agent-api/user/${emu.userId}/dial-time-group`
+    assert.match(done.stderr, new RegExp(`dialtime debug: GET ${path_} -> 200 \\(attempt 1, `))
+    assert.ok(!done.stderr.includes(emu.token))
+  })
+})
