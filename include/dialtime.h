@@ -60,6 +60,14 @@ typedef enum dialtime_outcome {
   DIALTIME_OUTCOME_UNCHANGED = 3,
 } dialtime_outcome;
 
+// How much a log line matters.
+typedef enum dialtime_log_level {
+  // Every attempt of a call.
+  DIALTIME_LOG_LEVEL_DEBUG = 1,
+  // An attempt that failed and is retried.
+  DIALTIME_LOG_LEVEL_INFO = 2,
+} dialtime_log_level;
+
 // A day of the week as the platform numbers it. The `week` parameters take an `int32_t`, so
 // these values and plain numbers are both accepted.
 typedef enum dialtime_weekday {
@@ -113,6 +121,13 @@ typedef struct dialtime_new_group dialtime_new_group;
 // One page of a list. Immutable; its groups and strings are borrowed from it.
 typedef struct dialtime_page dialtime_page;
 
+// A log callback: the level, one line (NUL-terminated, borrowed for the duration of the
+// call only), and the user_data given to dialtime_set_logger. Called on dialtime's runtime
+// thread, one call at a time per line: return quickly, never call dialtime from it.
+typedef void (*dialtime_log_callback)(enum dialtime_log_level level,
+                                      const char *line,
+                                      void *user_data);
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -155,6 +170,47 @@ enum dialtime_status dialtime_client_builder_set_connect_timeout_ms(struct dialt
 enum dialtime_status dialtime_client_builder_set_max_retries(struct dialtime_client_builder *builder,
                                                              int64_t max_retries,
                                                              struct dialtime_error **err);
+
+// The longest a whole call may take (every attempt, backoff and Retry-After wait), in
+// milliseconds (> 0). Default: no deadline.
+enum dialtime_status dialtime_client_builder_set_deadline_ms(struct dialtime_client_builder *builder,
+                                                             int64_t deadline_ms,
+                                                             struct dialtime_error **err);
+
+// Trusts extra root certificates (PEM text, one or more; copied), e.g. an on-premises CA.
+// May be called more than once. Checked by build.
+enum dialtime_status dialtime_client_builder_add_root_certificate_pem(struct dialtime_client_builder *builder,
+                                                                      const char *pem,
+                                                                      struct dialtime_error **err);
+
+// Trusts only the certificates added with dialtime_client_builder_add_root_certificate_pem,
+// not the built-in roots. Default false.
+enum dialtime_status dialtime_client_builder_set_trust_only_root_certificates(struct dialtime_client_builder *builder,
+                                                                              bool only,
+                                                                              struct dialtime_error **err);
+
+// Sends every request through this proxy ("http://host:port"; copied), loopback included.
+// Default: HTTPS_PROXY / HTTP_PROXY / NO_PROXY from the environment (loopback bypassed).
+enum dialtime_status dialtime_client_builder_set_proxy(struct dialtime_client_builder *builder,
+                                                       const char *proxy,
+                                                       struct dialtime_error **err);
+
+// Ignores HTTPS_PROXY / HTTP_PROXY / NO_PROXY. Default false.
+enum dialtime_status dialtime_client_builder_set_ignore_env_proxy(struct dialtime_client_builder *builder,
+                                                                  bool ignore,
+                                                                  struct dialtime_error **err);
+
+// Sends this header with every request (copied; e.g. a tenant header). Checked by build:
+// a valid name and value, not one dialtime sets itself (Authorization, User-Agent, …).
+enum dialtime_status dialtime_client_builder_add_default_header(struct dialtime_client_builder *builder,
+                                                                const char *name,
+                                                                const char *value,
+                                                                struct dialtime_error **err);
+
+// Appended to the user agent: "dialtime/<version> (c) <suffix>" (copied; printable ASCII).
+enum dialtime_status dialtime_client_builder_set_user_agent_suffix(struct dialtime_client_builder *builder,
+                                                                   const char *suffix,
+                                                                   struct dialtime_error **err);
 
 // Builds a client from `builder` (which stays usable, e.g. for a second client). Fails with
 // DIALTIME_STATUS_CONFIG when a setting is refused, no token is given or set, or the base
@@ -325,8 +381,35 @@ const char *dialtime_error_problem_path(const struct dialtime_error *err, size_t
 // The message of problem `i`. Borrowed from `err`; NULL when `i` is out of range.
 const char *dialtime_error_problem_message(const struct dialtime_error *err, size_t i);
 
+// The HTTP method of the failed call ("GET", …); NULL for errors that are not of a call
+// (validation, configuration). Borrowed from `err`.
+const char *dialtime_error_method(const struct dialtime_error *err);
+
+// The URL path the failed call used (ids included, never the query); NULL when not of a
+// call. Borrowed from `err`.
+const char *dialtime_error_path(const struct dialtime_error *err);
+
+// The request id of the platform's last answer (x-request-id, x-trace-id, …); NULL when it
+// sent none. Borrowed from `err`.
+const char *dialtime_error_request_id(const struct dialtime_error *err);
+
+// How many attempts the failed call made; 0 when not of a call.
+uint32_t dialtime_error_attempts(const struct dialtime_error *err);
+
+// Milliseconds from the start of the failed call to the error; -1 when not of a call.
+int64_t dialtime_error_elapsed_ms(const struct dialtime_error *err);
+
+// Whether the deadline ended the call (an attempt cut short, or a retry not started).
+bool dialtime_error_deadline_passed(const struct dialtime_error *err);
+
 // Frees an error. Accepts NULL.
 void dialtime_error_free(struct dialtime_error *err);
+
+// Sends every client's per-attempt log lines (method, path, status or error kind, attempt,
+// duration, request id) to `callback` with `user_data`, from every level up. NULL turns it
+// off. Replaces DIALTIME_LOG's stderr output while set. `user_data` must stay valid until
+// the callback is replaced or turned off.
+void dialtime_set_logger(dialtime_log_callback callback, void *user_data);
 
 // Starts a group named `name` (copied), with no days, is_default and skip_holiday false.
 enum dialtime_status dialtime_new_group_new(const char *name,

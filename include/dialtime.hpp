@@ -107,6 +107,18 @@ struct ClientOptions {
   std::optional<std::int64_t> max_retries;
   // Deprecated spelling of max_retries = 0 (kept for existing callers).
   bool no_retries = false;
+  // The longest a whole call may take (attempts, backoff, Retry-After waits). Unset: none.
+  std::optional<std::chrono::milliseconds> deadline;
+  // Extra root certificates (PEM), and whether to trust only them.
+  std::vector<std::string> root_certificates_pem;
+  bool trust_only_root_certificates = false;
+  // A proxy for every request (loopback included); unset: HTTPS_PROXY/HTTP_PROXY/NO_PROXY.
+  std::optional<std::string> proxy;
+  bool ignore_env_proxy = false;
+  // Headers sent with every request, e.g. {{"X-Tenant", "acme"}}.
+  std::vector<std::pair<std::string, std::string>> default_headers;
+  // Appended to the user agent: "dialtime/<v> (c) <suffix>".
+  std::optional<std::string> user_agent_suffix;
 };
 
 struct Problem {
@@ -125,6 +137,11 @@ struct ErrorDetails {
   std::vector<Problem> problems;                // every problem, in payload order
   std::optional<std::string> body_excerpt;      // the start of the raw answer (never the token)
   std::optional<std::chrono::milliseconds> retry_after;  // the server's Retry-After
+  std::optional<std::string> method, path;      // what the failed call used (never the query)
+  std::optional<std::string> request_id;        // the platform's request id, when it sent one
+  std::uint32_t attempts = 0;                   // how many attempts the call made
+  std::optional<std::chrono::milliseconds> elapsed;  // from the call's start to the error
+  bool deadline_passed = false;                 // the deadline ended the call
 };
 
 // Base of every exception; one subclass per dialtime_status.
@@ -138,6 +155,12 @@ class Error : public std::runtime_error {
   const std::vector<Problem> &problems() const noexcept { return d_.problems; }
   const std::optional<std::string> &body_excerpt() const noexcept { return d_.body_excerpt; }
   std::optional<std::chrono::milliseconds> retry_after() const noexcept { return d_.retry_after; }
+  const std::optional<std::string> &method() const noexcept { return d_.method; }
+  const std::optional<std::string> &path() const noexcept { return d_.path; }
+  const std::optional<std::string> &request_id() const noexcept { return d_.request_id; }
+  std::uint32_t attempts() const noexcept { return d_.attempts; }
+  std::optional<std::chrono::milliseconds> elapsed() const noexcept { return d_.elapsed; }
+  bool deadline_passed() const noexcept { return d_.deadline_passed; }
 
  private:
   ErrorDetails d_;
@@ -204,6 +227,14 @@ inline std::optional<std::string> opt_str(const char *s) {
   if (const std::int64_t ms = dialtime_error_retry_after_ms(err.get()); ms >= 0) {
     d.retry_after = std::chrono::milliseconds(ms);
   }
+  d.method = opt_str(dialtime_error_method(err.get()));
+  d.path = opt_str(dialtime_error_path(err.get()));
+  d.request_id = opt_str(dialtime_error_request_id(err.get()));
+  d.attempts = dialtime_error_attempts(err.get());
+  if (const std::int64_t ms = dialtime_error_elapsed_ms(err.get()); ms >= 0) {
+    d.elapsed = std::chrono::milliseconds(ms);
+  }
+  d.deadline_passed = dialtime_error_deadline_passed(err.get());
   for (std::size_t i = 0, n = dialtime_error_problem_count(err.get()); i < n; i++) {
     d.problems.push_back({str(dialtime_error_problem_path(err.get(), i)),
                           str(dialtime_error_problem_message(err.get(), i))});
@@ -538,6 +569,37 @@ class Client {
     if (options.max_retries || options.no_retries) {
       const std::int64_t retries = options.no_retries ? 0 : *options.max_retries;
       detail::call([&](dialtime_error **e) { return dialtime_client_builder_set_max_retries(b.get(), retries, e); });
+    }
+    if (options.deadline) {
+      detail::call([&](dialtime_error **e) {
+        return dialtime_client_builder_set_deadline_ms(b.get(), options.deadline->count(), e);
+      });
+    }
+    for (const std::string &pem : options.root_certificates_pem) {
+      detail::call([&](dialtime_error **e) {
+        return dialtime_client_builder_add_root_certificate_pem(b.get(), pem.c_str(), e);
+      });
+    }
+    if (options.trust_only_root_certificates) {
+      detail::call([&](dialtime_error **e) {
+        return dialtime_client_builder_set_trust_only_root_certificates(b.get(), true, e);
+      });
+    }
+    if (options.proxy) {
+      detail::call([&](dialtime_error **e) { return dialtime_client_builder_set_proxy(b.get(), options.proxy->c_str(), e); });
+    }
+    if (options.ignore_env_proxy) {
+      detail::call([&](dialtime_error **e) { return dialtime_client_builder_set_ignore_env_proxy(b.get(), true, e); });
+    }
+    for (const auto &[name, value] : options.default_headers) {
+      detail::call([&](dialtime_error **e) {
+        return dialtime_client_builder_add_default_header(b.get(), name.c_str(), value.c_str(), e);
+      });
+    }
+    if (options.user_agent_suffix) {
+      detail::call([&](dialtime_error **e) {
+        return dialtime_client_builder_set_user_agent_suffix(b.get(), options.user_agent_suffix->c_str(), e);
+      });
     }
     dialtime_client *raw = nullptr;
     detail::call([&](dialtime_error **e) { return dialtime_client_builder_build(b.get(), &raw, e); });

@@ -39,7 +39,10 @@ pub unsafe extern "C" fn dialtime_client_builder_new(
 ) -> dialtime_status {
     guard(err, || {
         out_arg("out", out)?;
-        let builder = dialtime::__private::with_binding(dialtime::Client::builder(), "c");
+        let builder = super::log::configure(dialtime::__private::with_binding(
+            dialtime::Client::builder(),
+            "c",
+        ));
         write_out(
             out,
             dialtime_client_builder {
@@ -131,6 +134,115 @@ pub unsafe extern "C" fn dialtime_client_builder_set_max_retries(
     })
 }
 
+/// The longest a whole call may take (every attempt, backoff and Retry-After wait), in
+/// milliseconds (> 0). Default: no deadline.
+#[no_mangle]
+pub unsafe extern "C" fn dialtime_client_builder_set_deadline_ms(
+    builder: *mut dialtime_client_builder,
+    deadline_ms: i64,
+    err: *mut *mut dialtime_error,
+) -> dialtime_status {
+    guard(err, || {
+        let b = unsafe { handle_mut("builder", builder) }?;
+        b.set(|c| Ok(c.deadline(timeout_from_millis("deadline_ms", deadline_ms as f64)?)));
+        Ok(())
+    })
+}
+
+/// Trusts extra root certificates (PEM text, one or more; copied), e.g. an on-premises CA.
+/// May be called more than once. Checked by build.
+#[no_mangle]
+pub unsafe extern "C" fn dialtime_client_builder_add_root_certificate_pem(
+    builder: *mut dialtime_client_builder,
+    pem: *const c_char,
+    err: *mut *mut dialtime_error,
+) -> dialtime_status {
+    guard(err, || {
+        let b = unsafe { handle_mut("builder", builder) }?;
+        let pem = unsafe { str_arg("pem", pem) }?.to_owned();
+        b.set(|c| Ok(c.root_certificate_pem(pem)));
+        Ok(())
+    })
+}
+
+/// Trusts only the certificates added with dialtime_client_builder_add_root_certificate_pem,
+/// not the built-in roots. Default false.
+#[no_mangle]
+pub unsafe extern "C" fn dialtime_client_builder_set_trust_only_root_certificates(
+    builder: *mut dialtime_client_builder,
+    only: bool,
+    err: *mut *mut dialtime_error,
+) -> dialtime_status {
+    guard(err, || {
+        let b = unsafe { handle_mut("builder", builder) }?;
+        b.set(|c| Ok(c.trust_only_root_certificates(only)));
+        Ok(())
+    })
+}
+
+/// Sends every request through this proxy ("http://host:port"; copied), loopback included.
+/// Default: HTTPS_PROXY / HTTP_PROXY / NO_PROXY from the environment (loopback bypassed).
+#[no_mangle]
+pub unsafe extern "C" fn dialtime_client_builder_set_proxy(
+    builder: *mut dialtime_client_builder,
+    proxy: *const c_char,
+    err: *mut *mut dialtime_error,
+) -> dialtime_status {
+    guard(err, || {
+        let b = unsafe { handle_mut("builder", builder) }?;
+        let proxy = unsafe { str_arg("proxy", proxy) }?.to_owned();
+        b.set(|c| Ok(c.proxy(proxy)));
+        Ok(())
+    })
+}
+
+/// Ignores HTTPS_PROXY / HTTP_PROXY / NO_PROXY. Default false.
+#[no_mangle]
+pub unsafe extern "C" fn dialtime_client_builder_set_ignore_env_proxy(
+    builder: *mut dialtime_client_builder,
+    ignore: bool,
+    err: *mut *mut dialtime_error,
+) -> dialtime_status {
+    guard(err, || {
+        let b = unsafe { handle_mut("builder", builder) }?;
+        b.set(|c| Ok(c.ignore_env_proxy(ignore)));
+        Ok(())
+    })
+}
+
+/// Sends this header with every request (copied; e.g. a tenant header). Checked by build:
+/// a valid name and value, not one dialtime sets itself (Authorization, User-Agent, …).
+#[no_mangle]
+pub unsafe extern "C" fn dialtime_client_builder_add_default_header(
+    builder: *mut dialtime_client_builder,
+    name: *const c_char,
+    value: *const c_char,
+    err: *mut *mut dialtime_error,
+) -> dialtime_status {
+    guard(err, || {
+        let b = unsafe { handle_mut("builder", builder) }?;
+        let name = unsafe { str_arg("name", name) }?.to_owned();
+        let value = unsafe { str_arg("value", value) }?.to_owned();
+        b.set(|c| Ok(c.default_header(name, value)));
+        Ok(())
+    })
+}
+
+/// Appended to the user agent: "dialtime/<version> (c) <suffix>" (copied; printable ASCII).
+#[no_mangle]
+pub unsafe extern "C" fn dialtime_client_builder_set_user_agent_suffix(
+    builder: *mut dialtime_client_builder,
+    suffix: *const c_char,
+    err: *mut *mut dialtime_error,
+) -> dialtime_status {
+    guard(err, || {
+        let b = unsafe { handle_mut("builder", builder) }?;
+        let suffix = unsafe { str_arg("suffix", suffix) }?.to_owned();
+        b.set(|c| Ok(c.user_agent_suffix(suffix)));
+        Ok(())
+    })
+}
+
 /// A client. Thread-safe: one client may be used from many threads at once, and should be
 /// (it holds the connection pool). Calls block the calling thread.
 pub struct dialtime_client {
@@ -174,8 +286,11 @@ pub unsafe extern "C" fn dialtime_client_new(
 ) -> dialtime_status {
     guard(err, || {
         out_arg("out", out)?;
-        let inner =
-            dialtime::__private::with_binding(dialtime::Client::builder(), "c").build_blocking()?;
+        let inner = super::log::configure(dialtime::__private::with_binding(
+            dialtime::Client::builder(),
+            "c",
+        ))
+        .build_blocking()?;
         write_out(out, dialtime_client { inner });
         Ok(())
     })

@@ -53,6 +53,8 @@ pub struct dialtime_error {
     body_excerpt: Option<CString>,
     retry_after_ms: i64,
     problems: Vec<(CString, CString)>,
+    /// What the call did: method, path, request id, attempts, elapsed ms, deadline passed.
+    call: Option<CallDetails>,
 }
 
 impl dialtime_error {
@@ -82,6 +84,7 @@ impl dialtime_error {
             body_excerpt: None,
             retry_after_ms: -1,
             problems: Vec::new(),
+            call: None,
         }
     }
 
@@ -101,6 +104,16 @@ impl dialtime_error {
                 .iter()
                 .map(|p| (c_string(p.path.as_str()), c_string(p.message.as_str())))
                 .collect(),
+            call: e.call().map(|c| {
+                (
+                    c_string(c.method),
+                    c_string(c.path.as_str()),
+                    c.request_id.as_deref().map(c_string),
+                    c.attempts,
+                    i64::try_from(c.elapsed.as_millis()).unwrap_or(i64::MAX),
+                    c.deadline_passed,
+                )
+            }),
         }
     }
 }
@@ -212,6 +225,53 @@ pub extern "C" fn dialtime_error_problem_message(
 
 fn problem<'a>(err: *const dialtime_error, i: usize) -> Option<&'a (CString, CString)> {
     unsafe { err.as_ref() }.and_then(|e| e.problems.get(i))
+}
+
+/// The HTTP method of the failed call ("GET", …); NULL for errors that are not of a call
+/// (validation, configuration). Borrowed from `err`.
+#[no_mangle]
+pub extern "C" fn dialtime_error_method(err: *const dialtime_error) -> *const c_char {
+    call(err).map_or(ptr::null(), |c| c.0.as_ptr())
+}
+
+/// The URL path the failed call used (ids included, never the query); NULL when not of a
+/// call. Borrowed from `err`.
+#[no_mangle]
+pub extern "C" fn dialtime_error_path(err: *const dialtime_error) -> *const c_char {
+    call(err).map_or(ptr::null(), |c| c.1.as_ptr())
+}
+
+/// The request id of the platform's last answer (x-request-id, x-trace-id, …); NULL when it
+/// sent none. Borrowed from `err`.
+#[no_mangle]
+pub extern "C" fn dialtime_error_request_id(err: *const dialtime_error) -> *const c_char {
+    call(err)
+        .and_then(|c| c.2.as_ref())
+        .map_or(ptr::null(), |id| id.as_ptr())
+}
+
+/// How many attempts the failed call made; 0 when not of a call.
+#[no_mangle]
+pub extern "C" fn dialtime_error_attempts(err: *const dialtime_error) -> u32 {
+    call(err).map_or(0, |c| c.3)
+}
+
+/// Milliseconds from the start of the failed call to the error; -1 when not of a call.
+#[no_mangle]
+pub extern "C" fn dialtime_error_elapsed_ms(err: *const dialtime_error) -> i64 {
+    call(err).map_or(-1, |c| c.4)
+}
+
+/// Whether the deadline ended the call (an attempt cut short, or a retry not started).
+#[no_mangle]
+pub extern "C" fn dialtime_error_deadline_passed(err: *const dialtime_error) -> bool {
+    call(err).is_some_and(|c| c.5)
+}
+
+type CallDetails = (CString, CString, Option<CString>, u32, i64, bool);
+
+fn call<'a>(err: *const dialtime_error) -> Option<&'a CallDetails> {
+    unsafe { err.as_ref() }.and_then(|e| e.call.as_ref())
 }
 
 /// Frees an error. Accepts NULL.

@@ -25,6 +25,7 @@ mod dial_time_groups;
 mod emulator;
 mod error;
 mod ffi;
+mod log;
 mod model;
 mod validate;
 
@@ -32,6 +33,7 @@ pub use client::*;
 pub use dial_time_groups::*;
 pub use emulator::*;
 pub use error::*;
+pub use log::*;
 pub use model::*;
 pub use validate::*;
 

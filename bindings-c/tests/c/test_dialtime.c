@@ -943,6 +943,86 @@ static void test_threads(void) {
   dialtime_emulator_free(emu);
 }
 
+/* ---- options, call details, the log callback ------------------------------------------- */
+
+static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
+static char log_text[4096];
+static int log_lines = 0;
+
+static void capture_log(dialtime_log_level level, const char *line, void *user_data) {
+  CHECK(user_data == (void *)&log_lines);
+  CHECK(level == DIALTIME_LOG_LEVEL_DEBUG || level == DIALTIME_LOG_LEVEL_INFO);
+  pthread_mutex_lock(&log_lock);
+  strncat(log_text, line, sizeof log_text - strlen(log_text) - 2);
+  strcat(log_text, "\n");
+  log_lines++;
+  pthread_mutex_unlock(&log_lock);
+}
+
+static void test_options(void) {
+  dialtime_emulator *emu = NULL;
+  CHECK_STATUS(dialtime_emulator_start(&emu, NULL), DIALTIME_STATUS_OK);
+  const char *token = dialtime_emulator_token(emu);
+  dialtime_client_builder *b = NULL;
+  CHECK_STATUS(dialtime_client_builder_new(&b, NULL), DIALTIME_STATUS_OK);
+  CHECK_STATUS(dialtime_client_builder_set_base_url(b, dialtime_emulator_base_url(emu), NULL), DIALTIME_STATUS_OK);
+  CHECK_STATUS(dialtime_client_builder_set_token(b, token, NULL), DIALTIME_STATUS_OK);
+  CHECK_STATUS(dialtime_client_builder_set_max_retries(b, 5, NULL), DIALTIME_STATUS_OK);
+  CHECK_STATUS(dialtime_client_builder_set_deadline_ms(b, 300, NULL), DIALTIME_STATUS_OK);
+  CHECK_STATUS(dialtime_client_builder_add_default_header(b, "X-Tenant", "acme", NULL), DIALTIME_STATUS_OK);
+  CHECK_STATUS(dialtime_client_builder_set_user_agent_suffix(b, "c-test/1", NULL), DIALTIME_STATUS_OK);
+  CHECK_STATUS(dialtime_client_builder_set_ignore_env_proxy(b, true, NULL), DIALTIME_STATUS_OK);
+  CHECK_STATUS(dialtime_client_builder_set_deadline_ms(NULL, 300, NULL), DIALTIME_STATUS_INVALID_ARGUMENT);
+  dialtime_client *client = NULL;
+  CHECK_STATUS(dialtime_client_builder_build(b, &client, NULL), DIALTIME_STATUS_OK);
+
+  dialtime_set_logger(capture_log, &log_lines);
+  CHECK_STATUS(dialtime_emulator_push_fault_json(emu, "{\"status\":503,\"times\":10}", NULL), DIALTIME_STATUS_OK);
+  struct timespec t0, t1;
+  clock_gettime(CLOCK_MONOTONIC, &t0);
+  dialtime_page *page = NULL;
+  dialtime_error *err = NULL;
+  CHECK_STATUS(dialtime_dial_time_groups_list(client, dialtime_emulator_user_id(emu), 1, NULL, &page, &err),
+               DIALTIME_STATUS_SERVER);
+  clock_gettime(CLOCK_MONOTONIC, &t1);
+  double took_ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
+  CHECK(took_ms < 300);
+  CHECK(page == NULL);
+  CHECK(dialtime_error_attempts(err) == 1);
+  CHECK(dialtime_error_deadline_passed(err));
+  CHECK(dialtime_error_elapsed_ms(err) >= 0);
+  CHECK(strcmp(dialtime_error_method(err), "GET") == 0);
+  char path[200];
+  snprintf(path, sizeof path, "/agent-api/user/%s/dial-time-group", dialtime_emulator_user_id(emu));
+  CHECK(strcmp(dialtime_error_path(err), path) == 0);
+  CHECK(strcmp(dialtime_error_request_id(err), "emu-1") == 0);
+  CHECK(strstr(dialtime_error_message(err), "the deadline of 300 ms passed") != NULL);
+  dialtime_error_free(err);
+  dialtime_set_logger(NULL, NULL);
+
+  pthread_mutex_lock(&log_lock);
+  CHECK(log_lines == 1);
+  CHECK(strstr(log_text, path) != NULL);
+  CHECK(strstr(log_text, " -> 503 server (attempt 1, ") != NULL);
+  CHECK(strstr(log_text, token) == NULL);
+  pthread_mutex_unlock(&log_lock);
+
+  /* Not errors of a call: no call details. */
+  CHECK(dialtime_error_method(NULL) == NULL && dialtime_error_attempts(NULL) == 0);
+  CHECK(dialtime_error_elapsed_ms(NULL) == -1 && !dialtime_error_deadline_passed(NULL));
+
+  /* A header dialtime sets itself is refused by build, naming it. */
+  CHECK_STATUS(dialtime_client_builder_add_default_header(b, "Authorization", "Bearer x", NULL), DIALTIME_STATUS_OK);
+  dialtime_client *refused = NULL;
+  CHECK_STATUS(dialtime_client_builder_build(b, &refused, &err), DIALTIME_STATUS_CONFIG);
+  CHECK(refused == NULL && strstr(dialtime_error_message(err), "Authorization") != NULL);
+  dialtime_error_free(err);
+
+  dialtime_client_free(client);
+  dialtime_client_builder_free(b);
+  dialtime_emulator_free(emu);
+}
+
 int main(int argc, char **argv) {
   if (argc != 2) {
     fprintf(stderr, "usage: %s VECTORS_TXT\n", argv[0]);
@@ -960,6 +1040,7 @@ int main(int argc, char **argv) {
   test_hostile_input();
   test_list_update_delete_ensure();
   test_threads();
+  test_options();
   if (failures) {
     fprintf(stderr, "%d check(s) failed\n", failures);
     return 1;
