@@ -121,6 +121,66 @@ def machine():
     return f"{cpu}, {os.cpu_count()} CPUs, Linux {platform.release()}; " + ", ".join(versions)
 
 
+SCHEDULE_PY = r"""
+import datetime as dt, time, dialtime
+content = [{"week": 1, "times": [{"begin_time": "08:00", "end_time": "20:00"}, {"begin_time": "20:30", "end_time": "22:00"}]},
+           {"week": 3, "times": [{"begin_time": "08:00", "end_time": "12:00"}, {"begin_time": "20:30", "end_time": "22:00"}]}]
+s = dialtime.Schedule(content, True)
+start = dt.datetime(2026, 1, 1, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+ts = [start + dt.timedelta(seconds=i * 157) for i in range(20000)]
+for label, f, items in (("is_open_at", s.is_open_at, ts), ("next_window", s.next_window, ts[:5000])):
+    t = time.perf_counter()
+    for x in items:
+        f(x)
+    print("SCHED", label, (time.perf_counter() - t) / len(items) * 1e9)
+t = time.perf_counter()
+for _ in range(50):
+    s.windows(start, start + dt.timedelta(days=365))
+print("SCHED windows_year", (time.perf_counter() - t) / 50 * 1e9)
+"""
+
+SCHEDULE_JS = r"""
+const { Schedule } = require(process.env.BENCH_DIALTIME_NODE)
+const content = [{ week: 1, times: [{ begin_time: '08:00', end_time: '20:00' }, { begin_time: '20:30', end_time: '22:00' }] },
+                 { week: 3, times: [{ begin_time: '08:00', end_time: '12:00' }, { begin_time: '20:30', end_time: '22:00' }] }]
+const s = new Schedule({ content, skip_holiday: true })
+const start = Date.parse('2026-01-01T00:00:00+08:00')
+const ts = Array.from({ length: 20000 }, (_, i) => new Date(start + i * 157000))
+for (const [label, f, items] of [['is_open_at', (d) => s.isOpenAt(d), ts], ['next_window', (d) => s.nextWindow(d), ts.slice(0, 5000)]]) {
+  for (const d of items.slice(0, 1000)) f(d)
+  const t = process.hrtime.bigint()
+  for (const d of items) f(d)
+  console.log('SCHED', label, Number(process.hrtime.bigint() - t) / items.length)
+}
+const from = new Date(start), to = new Date(start + 365 * 86400000)
+const t = process.hrtime.bigint()
+for (let i = 0; i < 50; i++) s.windows(from, to)
+console.log('SCHED windows_year', Number(process.hrtime.bigint() - t) / 50)
+"""
+
+
+def schedule_table():
+    """The evaluator's cost per query (the documented group, skipping holidays, through 2026)."""
+    env = dict(os.environ, BENCH_DIALTIME_NODE=os.path.join(ROOT, "bindings-node"))
+    rows = []
+    for lang, cmd in (("Rust", [RUST_BENCH, "schedule"]), ("Python", [PYTHON, "-c", SCHEDULE_PY]),
+                      ("Node", ["node", "-e", SCHEDULE_JS])):
+        if not ONLY.search(f"{lang} schedule"):
+            continue
+        cmd = (["taskset", "-c", "0"] if PINNED else []) + cmd
+        r = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=600)
+        got = {l.split()[1]: float(l.split()[2]) for l in r.stdout.splitlines() if l.startswith("SCHED ")}
+        if r.returncode != 0 or len(got) != 3:
+            rows.append(f"| {lang} | failed: {(r.stderr or r.stdout).strip()[-200:]} | | |")
+            continue
+        rows.append(f"| {lang} | {got['is_open_at']:,.0f} ns | {got['next_window'] / 1000:,.2f} µs "
+                    f"| {got['windows_year'] / 1000:,.0f} µs |")
+    if not rows:
+        return []
+    return ["", "Schedule evaluator (offline; the documented group with `skip_holiday`, instants across 2026):", "",
+            "| language | `is_open_at` | `next_window` | a year of `windows` |", "| --- | ---: | ---: | ---: |"] + rows
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     notes = install_peers()
@@ -178,6 +238,7 @@ def main():
             lines.append(f"| {fam} | {name} | " + " | ".join(cells) + " |")
     for (fam, name, mode), error in failed.items():
         notes.append(f"{fam} {name} ({mode}) failed: {error}")
+    lines += schedule_table()
     lines += [""] + [f"Note: {n}" for n in notes]
     table = "\n".join(lines).rstrip() + "\n"
     with open(os.path.join(OUT, "results.md"), "w") as f:

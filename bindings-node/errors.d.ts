@@ -18,6 +18,7 @@ export type ErrorKind =
   | 'connection'
   | 'decode'
   | 'config'
+  | 'calendar_not_covered'
   | 'internal'
 
 /**
@@ -39,6 +40,22 @@ export declare class DialtimeError extends Error {
   readonly bodyExcerpt: string | null
   /** Milliseconds the server asked to wait (`Retry-After`), or null. */
   readonly retryAfterMs: number | null
+  /** The HTTP method of the failed call ('GET', …), or null. */
+  readonly method: string | null
+  /** The URL path the call used (ids included, never the query), or null. */
+  readonly path: string | null
+  /** How many attempts the call made, or null. */
+  readonly attempts: number | null
+  /** Milliseconds from the start of the call to the error, or null. */
+  readonly elapsedMs: number | null
+  /** Whether the deadline ended the call. */
+  readonly deadlinePassed: boolean
+  /** The request id of the platform's last answer, or null. */
+  readonly requestId: string | null
+  /** The error answer's headers (lower-case names). */
+  readonly headers: Record<string, string>
+  /** For a CalendarNotCoveredError: the year the calendar does not cover, else null. */
+  readonly year: number | null
 }
 /** The payload breaks the platform's rules; nothing was sent. */
 export declare class ValidationError extends DialtimeError {
@@ -79,4 +96,8 @@ export declare class DecodeError extends DialtimeError {
 /** The client is misconfigured: no token, bad base URL or timeout. */
 export declare class ConfigError extends DialtimeError {
   readonly kind: 'config'
+}
+/** A schedule query with skip_holiday touched a year the holiday calendar does not cover (`year`). */
+export declare class CalendarNotCoveredError extends DialtimeError {
+  readonly kind: 'calendar_not_covered'
 }

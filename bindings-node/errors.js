@@ -38,6 +38,8 @@ class DialtimeError extends Error {
     this.requestId = d.requestId ?? null
     /** The error answer's headers (lower-case names). */
     this.headers = d.headers ?? {}
+    /** For a CalendarNotCoveredError: the year the holiday calendar does not cover. */
+    this.year = d.year ?? null
   }
 }
 /** A bug in dialtime caught at the boundary. */
@@ -83,6 +85,10 @@ DecodeError.kind = 'decode'
 class ConfigError extends DialtimeError {}
 ConfigError.kind = 'config'
 
+/** A schedule query with skip_holiday touched a year the holiday calendar does not cover. */
+class CalendarNotCoveredError extends DialtimeError {}
+CalendarNotCoveredError.kind = 'calendar_not_covered'
+
 const classes = {
   DialtimeError,
   ValidationError,
@@ -95,6 +101,7 @@ const classes = {
   APITimeoutError,
   DecodeError,
   ConfigError,
+  CalendarNotCoveredError,
 }
 // `kind` as an instance property too (e.kind), read-only, from the class.
 for (const C of Object.values(classes)) {

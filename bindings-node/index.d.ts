@@ -18,6 +18,7 @@ export type ErrorKind =
   | 'connection'
   | 'decode'
   | 'config'
+  | 'calendar_not_covered'
   | 'internal'
 
 /**
@@ -39,6 +40,22 @@ export declare class DialtimeError extends Error {
   readonly bodyExcerpt: string | null
   /** Milliseconds the server asked to wait (`Retry-After`), or null. */
   readonly retryAfterMs: number | null
+  /** The HTTP method of the failed call ('GET', …), or null. */
+  readonly method: string | null
+  /** The URL path the call used (ids included, never the query), or null. */
+  readonly path: string | null
+  /** How many attempts the call made, or null. */
+  readonly attempts: number | null
+  /** Milliseconds from the start of the call to the error, or null. */
+  readonly elapsedMs: number | null
+  /** Whether the deadline ended the call. */
+  readonly deadlinePassed: boolean
+  /** The request id of the platform's last answer, or null. */
+  readonly requestId: string | null
+  /** The error answer's headers (lower-case names). */
+  readonly headers: Record<string, string>
+  /** For a CalendarNotCoveredError: the year the calendar does not cover, else null. */
+  readonly year: number | null
 }
 /** The payload breaks the platform's rules; nothing was sent. */
 export declare class ValidationError extends DialtimeError {
@@ -80,13 +97,34 @@ export declare class DecodeError extends DialtimeError {
 export declare class ConfigError extends DialtimeError {
   readonly kind: 'config'
 }
+/** A schedule query with skip_holiday touched a year the holiday calendar does not cover (`year`). */
+export declare class CalendarNotCoveredError extends DialtimeError {
+  readonly kind: 'calendar_not_covered'
+}
+
+/** A holiday calendar: `Calendar.china()` (the notices 2018–2026) or `Calendar.empty()`. */
+export declare class Calendar {
+  static china(): Calendar
+  static empty(): Calendar
+  /**
+   * Loads holiday-cn JSON text: a whole year (`{year, days}`, replacing that notice year)
+   * or a bare days list (overriding single dates).
+   */
+  loadHolidayCn(text: string): void
+  /** Whether notice year `year` is loaded. */
+  covers(year: number): boolean
+  /** The notice years loaded, ascending. */
+  get years(): Array<number>
+  /** `'normal'`, `'off'`, `'makeup_work'`, or null when the year is not covered. */
+  status(date: string): 'normal' | 'off' | 'makeup_work' | null
+}
 
 /**
  * The client. Safe to share: calls run concurrently on one connection pool, off the
  * JavaScript thread. Never shows its token.
  */
 export declare class Client {
-  constructor(options?: ClientOptions | undefined | null)
+  constructor(options?: ClientOptions & { logger?: Logger } | undefined | null)
   get dialTimeGroups(): DialTimeGroups
   get baseUrl(): string
   get timeoutMs(): number
@@ -102,20 +140,20 @@ export declare class DialTimeGroups {
    * Saves a dial time group for `userId`. The payload is validated first (the promise
    * rejects with `ValidationError` and nothing is sent); the call runs off the JS thread.
    */
-  create(userId: string, group: NewDialTimeGroup, options?: RequestOptions | undefined | null): Promise<DialTimeGroup>
+  create(userId: string, group: NewDialTimeGroup, options?: RequestOptions & { signal?: AbortSignal } | undefined | null): Promise<DialTimeGroup>
   /** One page of the user's groups (15 per page on the platform). */
-  list(userId: string, options?: ListOptions | undefined | null): Promise<Page>
+  list(userId: string, options?: ListOptions & { signal?: AbortSignal } | undefined | null): Promise<Page>
   /**
    * Every group of the user, page by page as the iteration needs them:
    * `for await (const group of client.dialTimeGroups.listAll(userId)) …`.
    */
   listAll(userId: string, options?: ScopeOptions | undefined | null): AsyncIterable<DialTimeGroup> & GroupCursor
   /** Changes a group: `name` always, every other field only when set. */
-  update(userId: string, groupId: number, changes: DialTimeGroupUpdate, options?: RequestOptions | undefined | null): Promise<DialTimeGroup>
+  update(userId: string, groupId: number, changes: DialTimeGroupUpdate, options?: RequestOptions & { signal?: AbortSignal } | undefined | null): Promise<DialTimeGroup>
   /** Deletes a group; rejects with `NotFoundError` when it does not exist (in that scope). */
-  delete(userId: string, groupId: number, options?: ScopeOptions | undefined | null): Promise<void>
+  delete(userId: string, groupId: number, options?: ScopeOptions & { signal?: AbortSignal } | undefined | null): Promise<void>
   /** Makes the group named `group.name` be exactly `group`: created, updated, or unchanged. */
-  ensure(userId: string, group: NewDialTimeGroup, options?: RequestOptions | undefined | null): Promise<EnsureResult>
+  ensure(userId: string, group: NewDialTimeGroup, options?: RequestOptions & { signal?: AbortSignal } | undefined | null): Promise<EnsureResult>
 }
 
 /** A local, in-memory agent-api: `const emu = await Emulator.start()`. */
@@ -141,6 +179,32 @@ export declare class Emulator {
  */
 export declare class GroupCursor {
   nextGroup(): Promise<DialTimeGroup | null>
+}
+
+/** A group's dialing schedule, evaluated offline. */
+export declare class Schedule {
+  /**
+   * `group`: anything with the group's `content` and `skip_holiday` (a saved group, a
+   * payload). Throws `ValidationError` naming the field for bad content or zone.
+   */
+  constructor(group: { content: DaySchedule[]; skip_holiday: boolean }, options?: ScheduleOptions & { calendar?: Calendar } | undefined | null)
+  /** Whether dialing is allowed at `at`. */
+  isOpenAt(at: Date | string): boolean
+  /**
+   * The first open `{start, end}` whose end is after `at` (unclipped: `start <= at` means
+   * open now), or null within 370 days / the calendar's coverage.
+   */
+  nextWindow(at: Date | string): { start: Date; end: Date } | null
+  /** The open `{start, end}` intervals within `[from, to)`, sorted, merged, clipped. */
+  windows(from: Date | string, to: Date | string): Array<{ start: Date; end: Date }>
+  /** The total open time within `[from, to)`, in milliseconds. */
+  openDurationMs(from: Date | string, to: Date | string): number
+  /** Why local `date` (`"YYYY-MM-DD"`, in the schedule's zone) has the windows it has. */
+  day(date: string): ScheduleDay
+  /** `"zh"` (default) or `"en"`. */
+  summary(lang?: string | undefined | null): string
+  /** The IANA name of the zone. */
+  get zone(): string | null
 }
 
 /** `new Client(options)`; every option defaults from the environment or the core. */
@@ -275,6 +339,14 @@ export interface ListOptions {
   maxRetries?: number
 }
 
+/** Declares the TypeScript shape of the `logger` option. */
+export interface Logger {
+  /** Receives every attempt. */
+  debug?: (message: string) => void
+  /** Receives attempts that failed and are retried. */
+  info?: (message: string) => void
+}
+
 /** A group to save, exactly as in the platform's docs. */
 export interface NewDialTimeGroup {
   name: string
@@ -310,6 +382,30 @@ export interface RequestOptions {
   deadlineMs?: number
   /** How often this call may be retried. */
   maxRetries?: number
+}
+
+/** What `Schedule.day` returns. */
+export interface ScheduleDay {
+  /** `"YYYY-MM-DD"`. */
+  date: string
+  /** 0 = Sunday … 6 = Saturday. */
+  weekday: number
+  status: 'normal' | 'off' | 'makeup_work' | 'not_covered'
+  festival?: string
+  holidaysApplied: boolean
+  windowsOf?: number
+  windows: Array<TimeRange>
+  intervals: Array<{ start: Date; end: Date }>
+}
+
+/** `new Schedule(group, options)` options; every one has a default. */
+export interface ScheduleOptions {
+  /** An IANA zone name. Default `Asia/Shanghai`. */
+  zone?: string
+  /** The weekday (0 = Sunday) whose windows every make-up workday uses. Default: its own. */
+  makeupAs?: number
+  /** Treat uncovered years as holiday-free instead of failing. Default false. */
+  assumeNoHolidays?: boolean
 }
 
 /** Which sub-account a call acts on. */

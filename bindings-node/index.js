@@ -22,6 +22,8 @@ module.exports = {
   DialTimeGroups: native.DialTimeGroups,
   GroupCursor: native.GroupCursor,
   Emulator: native.Emulator,
+  Schedule: native.Schedule,
+  Calendar: native.Calendar,
   Weekday: native.Weekday,
   validate: native.validate,
   errorKinds: native.errorKinds,

@@ -6,6 +6,8 @@ export const {
   DialTimeGroups,
   GroupCursor,
   Emulator,
+  Schedule,
+  Calendar,
   Weekday,
   validate,
   errorKinds,
@@ -21,5 +23,6 @@ export const {
   APITimeoutError,
   DecodeError,
   ConfigError,
+  CalendarNotCoveredError,
 } = dialtime
 export default dialtime

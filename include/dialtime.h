@@ -19,8 +19,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-// The result of every fallible function. The numbering is stable: 1–10 are the core's error
-// kinds, in the core's order.
+// The result of every fallible function. The numbering is stable: 1–10 and 13 are the core's
+// error kinds, with the core's numbers; 11 and 12 are the C ABI's own.
 typedef enum dialtime_status {
   // Success; the outputs were written.
   DIALTIME_STATUS_OK = 0,
@@ -48,6 +48,9 @@ typedef enum dialtime_status {
   DIALTIME_STATUS_INVALID_ARGUMENT = 11,
   // A bug in dialtime was caught at the boundary (please report it).
   DIALTIME_STATUS_PANIC = 12,
+  // A schedule query with skip_holiday touched a year the holiday calendar does not cover
+  // (see dialtime_error_year).
+  DIALTIME_STATUS_CALENDAR_NOT_COVERED = 13,
 } dialtime_status;
 
 // What dialtime_dial_time_groups_ensure did.
@@ -79,6 +82,10 @@ typedef enum dialtime_weekday {
   DIALTIME_WEEKDAY_FRIDAY = 5,
   DIALTIME_WEEKDAY_SATURDAY = 6,
 } dialtime_weekday;
+
+// A holiday calendar. Not thread-safe while being loaded into; free with
+// dialtime_calendar_free.
+typedef struct dialtime_calendar dialtime_calendar;
 
 // A client. Thread-safe: one client may be used from many threads at once, and should be
 // (it holds the connection pool). Calls block the calling thread.
@@ -112,6 +119,10 @@ typedef struct dialtime_group_cursor dialtime_group_cursor;
 // dialtime_group_update_free.
 typedef struct dialtime_group_update dialtime_group_update;
 
+// Open intervals `[start, end)` in Unix seconds: see dialtime_schedule_windows. Free with
+// dialtime_intervals_free.
+typedef struct dialtime_intervals dialtime_intervals;
+
 // A group being built for dialtime_dial_time_groups_create (and _ensure). Nothing is checked
 // while it is built: every problem (with its path, e.g. "content[1].times[0].end_time") is
 // reported at once when it is validated or sent, by the core's builder. Not thread-safe while
@@ -121,12 +132,43 @@ typedef struct dialtime_new_group dialtime_new_group;
 // One page of a list. Immutable; its groups and strings are borrowed from it.
 typedef struct dialtime_page dialtime_page;
 
+// A group's schedule. Immutable and thread-safe; free with dialtime_schedule_free.
+typedef struct dialtime_schedule dialtime_schedule;
+
+// Per-call overrides of a client's settings, passed by pointer as the `options` argument of
+// every call (NULL = the client's settings). A zeroed struct overrides nothing:
+// `dialtime_request_options o = {0}; o.deadline_ms = 3000;`.
+typedef struct dialtime_request_options {
+  // The longest one attempt may take, in milliseconds; 0 keeps the client's.
+  int64_t timeout_ms;
+  // The longest the whole call may take, in milliseconds; 0 keeps the client's.
+  int64_t deadline_ms;
+  // Whether `max_retries` overrides the client's (so that a zeroed struct keeps it).
+  bool override_max_retries;
+  // How often the call may be retried, when `override_max_retries`.
+  uint32_t max_retries;
+} dialtime_request_options;
+
 // A log callback: the level, one line (NUL-terminated, borrowed for the duration of the
 // call only), and the user_data given to dialtime_set_logger. Called on dialtime's runtime
 // thread, one call at a time per line: return quickly, never call dialtime from it.
 typedef void (*dialtime_log_callback)(enum dialtime_log_level level,
                                       const char *line,
                                       void *user_data);
+
+// How a schedule is built; a zeroed struct (or NULL) keeps every default.
+typedef struct dialtime_schedule_options {
+  // An IANA zone name (copied); NULL: "Asia/Shanghai".
+  const char *zone;
+  // The holiday calendar (copied); NULL: the built-in China calendar.
+  const struct dialtime_calendar *calendar;
+  // Whether every make-up workday uses the windows of `makeup_as_weekday`.
+  bool makeup_as_set;
+  // The weekday (0 = Sunday … 6) whose windows make-up workdays use, when `makeup_as_set`.
+  int32_t makeup_as_weekday;
+  // Treat years the calendar does not cover as holiday-free instead of failing.
+  bool assume_no_holidays;
+} dialtime_schedule_options;
 
 #ifdef __cplusplus
 extern "C" {
@@ -232,10 +274,13 @@ void dialtime_client_free(struct dialtime_client *client);
 
 // Saves `group` for `user_id` (a UUID). Validated first: DIALTIME_STATUS_VALIDATION means
 // nothing was sent. On success `*out` receives the saved group, owned by the caller (free
-// with dialtime_group_free). Blocks; thread-safe on a shared client.
+// with dialtime_group_free). Blocks; thread-safe on a shared client. `options` (here and in
+// every call) overrides the client's timeout, deadline or retries for this call; NULL keeps
+// them.
 enum dialtime_status dialtime_dial_time_groups_create(const struct dialtime_client *client,
                                                       const char *user_id,
                                                       const struct dialtime_new_group *group,
+                                                      const struct dialtime_request_options *options,
                                                       struct dialtime_group **out,
                                                       struct dialtime_error **err);
 
@@ -246,6 +291,7 @@ enum dialtime_status dialtime_dial_time_groups_create(const struct dialtime_clie
 enum dialtime_status dialtime_dial_time_groups_create_json(const struct dialtime_client *client,
                                                            const char *user_id,
                                                            const char *json,
+                                                           const struct dialtime_request_options *options,
                                                            char **out_json,
                                                            struct dialtime_error **err);
 
@@ -256,6 +302,7 @@ enum dialtime_status dialtime_dial_time_groups_list(const struct dialtime_client
                                                     const char *user_id,
                                                     uint32_t page,
                                                     const char *sub_user_id,
+                                                    const struct dialtime_request_options *options,
                                                     struct dialtime_page **out,
                                                     struct dialtime_error **err);
 
@@ -267,6 +314,7 @@ enum dialtime_status dialtime_dial_time_groups_list(const struct dialtime_client
 enum dialtime_status dialtime_dial_time_groups_list_all(const struct dialtime_client *client,
                                                         const char *user_id,
                                                         const char *sub_user_id,
+                                                        const struct dialtime_request_options *options,
                                                         struct dialtime_group_cursor **out,
                                                         struct dialtime_error **err);
 
@@ -286,6 +334,7 @@ enum dialtime_status dialtime_dial_time_groups_update(const struct dialtime_clie
                                                       const char *user_id,
                                                       int64_t group_id,
                                                       const struct dialtime_group_update *update,
+                                                      const struct dialtime_request_options *options,
                                                       struct dialtime_group **out,
                                                       struct dialtime_error **err);
 
@@ -296,6 +345,7 @@ enum dialtime_status dialtime_dial_time_groups_update_json(const struct dialtime
                                                            const char *user_id,
                                                            int64_t group_id,
                                                            const char *json,
+                                                           const struct dialtime_request_options *options,
                                                            char **out_json,
                                                            struct dialtime_error **err);
 
@@ -305,6 +355,7 @@ enum dialtime_status dialtime_dial_time_groups_delete(const struct dialtime_clie
                                                       const char *user_id,
                                                       int64_t group_id,
                                                       const char *sub_user_id,
+                                                      const struct dialtime_request_options *options,
                                                       struct dialtime_error **err);
 
 // Makes the group named like `group` be exactly `group` in its (user, sub-user) scope:
@@ -313,6 +364,7 @@ enum dialtime_status dialtime_dial_time_groups_delete(const struct dialtime_clie
 enum dialtime_status dialtime_dial_time_groups_ensure(const struct dialtime_client *client,
                                                       const char *user_id,
                                                       const struct dialtime_new_group *group,
+                                                      const struct dialtime_request_options *options,
                                                       struct dialtime_group **out,
                                                       enum dialtime_outcome *outcome,
                                                       struct dialtime_error **err);
@@ -321,6 +373,16 @@ enum dialtime_status dialtime_dial_time_groups_ensure(const struct dialtime_clie
 // success `*out` is owned by the caller: dialtime_emulator_free stops and frees it.
 enum dialtime_status dialtime_emulator_start(struct dialtime_emulator **out,
                                              struct dialtime_error **err);
+
+// Starts an emulator serving HTTPS, with a certificate issued by a test CA made for it
+// (dialtime_emulator_ca_pem): for exercising the root certificate options. Ownership as
+// dialtime_emulator_start.
+enum dialtime_status dialtime_emulator_start_tls(struct dialtime_emulator **out,
+                                                 struct dialtime_error **err);
+
+// The test CA's certificate (PEM) of an emulator started with dialtime_emulator_start_tls;
+// NULL for a plain HTTP one or NULL. Borrowed.
+const char *dialtime_emulator_ca_pem(const struct dialtime_emulator *emu);
 
 // "http://127.0.0.1:PORT". Borrowed; NULL for NULL.
 const char *dialtime_emulator_base_url(const struct dialtime_emulator *emu);
@@ -401,6 +463,10 @@ int64_t dialtime_error_elapsed_ms(const struct dialtime_error *err);
 
 // Whether the deadline ended the call (an attempt cut short, or a retry not started).
 bool dialtime_error_deadline_passed(const struct dialtime_error *err);
+
+// For DIALTIME_STATUS_CALENDAR_NOT_COVERED: the year the holiday calendar does not cover;
+// 0 otherwise.
+int32_t dialtime_error_year(const struct dialtime_error *err);
 
 // Frees an error. Accepts NULL.
 void dialtime_error_free(struct dialtime_error *err);
@@ -556,6 +622,100 @@ void dialtime_page_free(struct dialtime_page *p);
 
 // Frees a saved group. Accepts NULL.
 void dialtime_group_free(struct dialtime_group *g);
+
+// The built-in mainland China calendar (every State Council notice 2018–2026). On success
+// `*out` is owned by the caller (free with dialtime_calendar_free).
+enum dialtime_status dialtime_calendar_china(struct dialtime_calendar **out,
+                                             struct dialtime_error **err);
+
+// A calendar with no data (every year uncovered). Ownership as dialtime_calendar_china.
+enum dialtime_status dialtime_calendar_empty(struct dialtime_calendar **out,
+                                             struct dialtime_error **err);
+
+// Loads holiday-cn JSON text into `calendar`: a whole year (`{"year", "days"}`, replacing
+// that notice year) or a bare days list (overriding single dates).
+enum dialtime_status dialtime_calendar_load_holiday_cn(struct dialtime_calendar *calendar,
+                                                       const char *json,
+                                                       struct dialtime_error **err);
+
+// Whether notice year `year` is loaded; false for NULL.
+bool dialtime_calendar_covers(const struct dialtime_calendar *calendar, int32_t year);
+
+// Frees a calendar. Accepts NULL.
+void dialtime_calendar_free(struct dialtime_calendar *calendar);
+
+// A schedule from a group's JSON (`{"content": [...], "skip_holiday": true}`; a saved
+// group's other keys are ignored), with `options` (NULL: the defaults). Validated:
+// DIALTIME_STATUS_VALIDATION names the field (`content[0].week`, `zone`, …). On success
+// `*out` is owned by the caller (free with dialtime_schedule_free).
+enum dialtime_status dialtime_schedule_new_json(const char *json,
+                                                const struct dialtime_schedule_options *options,
+                                                struct dialtime_schedule **out,
+                                                struct dialtime_error **err);
+
+// Whether dialing is allowed at `at` (Unix seconds): `*out` true or false.
+// DIALTIME_STATUS_CALENDAR_NOT_COVERED when its year is not covered (see
+// dialtime_error_year).
+enum dialtime_status dialtime_schedule_is_open_at(const struct dialtime_schedule *schedule,
+                                                  int64_t at,
+                                                  bool *out,
+                                                  struct dialtime_error **err);
+
+// The first open interval whose end is after `at`, unclipped (`*start <= at` means open
+// now): `*found` true and `*start`, `*end` written (Unix seconds); `*found` false when there
+// is none within 370 days or the calendar's coverage.
+enum dialtime_status dialtime_schedule_next_window(const struct dialtime_schedule *schedule,
+                                                   int64_t at,
+                                                   bool *found,
+                                                   int64_t *start,
+                                                   int64_t *end,
+                                                   struct dialtime_error **err);
+
+// The open intervals within `[from, to)` (Unix seconds), sorted, merged, clipped. On success
+// `*out` is owned by the caller (free with dialtime_intervals_free).
+enum dialtime_status dialtime_schedule_windows(const struct dialtime_schedule *schedule,
+                                               int64_t from,
+                                               int64_t to,
+                                               struct dialtime_intervals **out,
+                                               struct dialtime_error **err);
+
+// The total open seconds within `[from, to)`.
+enum dialtime_status dialtime_schedule_open_seconds(const struct dialtime_schedule *schedule,
+                                                    int64_t from,
+                                                    int64_t to,
+                                                    int64_t *out,
+                                                    struct dialtime_error **err);
+
+// Why local `date` ("YYYY-MM-DD", in the schedule's zone) has its windows, as JSON:
+// `{"date", "weekday", "status": "normal"|"off"|"makeup_work"|"not_covered", "festival",
+// "windows": [{"begin_time", "end_time"}], "intervals": [[start, end]]}` (Unix seconds).
+// On success `*out_json` is owned by the caller (free with dialtime_string_free).
+enum dialtime_status dialtime_schedule_day_json(const struct dialtime_schedule *schedule,
+                                                const char *date,
+                                                char **out_json,
+                                                struct dialtime_error **err);
+
+// A description in `lang` ("zh", the default for NULL, or "en"). On success `*out` is owned
+// by the caller (free with dialtime_string_free).
+enum dialtime_status dialtime_schedule_summary(const struct dialtime_schedule *schedule,
+                                               const char *lang,
+                                               char **out,
+                                               struct dialtime_error **err);
+
+// Frees a schedule. Accepts NULL.
+void dialtime_schedule_free(struct dialtime_schedule *schedule);
+
+// How many intervals; 0 for NULL.
+size_t dialtime_intervals_count(const struct dialtime_intervals *list);
+
+// The start of interval `i` (Unix seconds); 0 when out of range.
+int64_t dialtime_intervals_start(const struct dialtime_intervals *list, size_t i);
+
+// The end of interval `i` (Unix seconds, exclusive); 0 when out of range.
+int64_t dialtime_intervals_end(const struct dialtime_intervals *list, size_t i);
+
+// Frees an interval list. Accepts NULL.
+void dialtime_intervals_free(struct dialtime_intervals *list);
 
 // Checks a create payload (JSON text, as in the platform's docs) against every rule.
 // DIALTIME_STATUS_VALIDATION lists every problem in `err`. Thread-safe.

@@ -56,7 +56,7 @@ inline std::string time_of_day(std::chrono::minutes since_midnight) {
   return std::to_string(m / 60) + (minute < 10 ? ":0" : ":") + std::to_string(minute);
 }
 
-// std::chrono::sys_seconds of C++20, in C++17.
+// sys_seconds of C++20, in C++17.
 using sys_seconds = std::chrono::time_point<std::chrono::system_clock, std::chrono::seconds>;
 
 struct NewDialTimeGroup {
@@ -119,6 +119,12 @@ struct ClientOptions {
   std::vector<std::pair<std::string, std::string>> default_headers;
   // Appended to the user agent: "dialtime/<v> (c) <suffix>".
   std::optional<std::string> user_agent_suffix;
+};
+
+// Per-call overrides (the last argument of every call); unset: the client's settings.
+struct RequestOptions {
+  std::optional<std::chrono::milliseconds> timeout, deadline;
+  std::optional<std::uint32_t> max_retries;
 };
 
 struct Problem {
@@ -199,6 +205,15 @@ class DecodeError : public Error {
 class ConfigError : public Error {
   using Error::Error;
 };
+// A schedule query with skip_holiday touched a year the holiday calendar does not cover.
+class CalendarNotCoveredError : public Error {
+ public:
+  CalendarNotCoveredError(ErrorDetails details, int year) : Error(std::move(details)), year_(year) {}
+  int year() const noexcept { return year_; }
+
+ private:
+  int year_;
+};
 
 namespace detail {
 
@@ -250,6 +265,7 @@ inline std::optional<std::string> opt_str(const char *s) {
     case DIALTIME_STATUS_CONNECTION: throw ConnectionError(std::move(d));
     case DIALTIME_STATUS_DECODE: throw DecodeError(std::move(d));
     case DIALTIME_STATUS_CONFIG: throw ConfigError(std::move(d));
+    case DIALTIME_STATUS_CALENDAR_NOT_COVERED: throw CalendarNotCoveredError(std::move(d), dialtime_error_year(err.get()));
     default: throw Error(std::move(d));
   }
 }
@@ -368,16 +384,31 @@ inline void validate_json(const std::string &json) {
 
 class Client;
 
+namespace detail {
+inline dialtime_request_options c_options(const RequestOptions &o) {
+  dialtime_request_options c{};
+  if (o.timeout) c.timeout_ms = o.timeout->count();
+  if (o.deadline) c.deadline_ms = o.deadline->count();
+  if (o.max_retries) {
+    c.override_max_retries = true;
+    c.max_retries = *o.max_retries;
+  }
+  return c;
+}
+}  // namespace detail
+
 // client.dial_time_groups(): the dial-time-group resource. Shares the client's handle, so it
 // stays valid after the Client that made it is gone.
 class DialTimeGroups {
  public:
   // Saves a group for `user_id`; validated first (ValidationError: nothing was sent).
-  DialTimeGroup create(const std::string &user_id, const NewDialTimeGroup &group) const {
+  DialTimeGroup create(const std::string &user_id, const NewDialTimeGroup &group,
+                       const RequestOptions &options = {}) const {
+    const dialtime_request_options o = detail::c_options(options);
     const detail::NewGroupHandle g = detail::build(group);
     dialtime_group *saved = nullptr;
     detail::call([&](dialtime_error **e) {
-      return dialtime_dial_time_groups_create(client_.get(), user_id.c_str(), g.get(), &saved, e);
+      return dialtime_dial_time_groups_create(client_.get(), user_id.c_str(), g.get(), &o, &saved, e);
     });
     detail::GroupHandle owned(saved);
     return detail::from_handle(owned.get());
@@ -385,11 +416,13 @@ class DialTimeGroups {
 
   // Page `page` (1-based) of the user's groups, of `sub_user_id` when given.
   Page list(const std::string &user_id, std::uint32_t page = 1,
-            const std::optional<std::string> &sub_user_id = std::nullopt) const {
+            const std::optional<std::string> &sub_user_id = std::nullopt,
+            const RequestOptions &options = {}) const {
+    const dialtime_request_options o = detail::c_options(options);
     dialtime_page *raw = nullptr;
     detail::call([&](dialtime_error **e) {
       return dialtime_dial_time_groups_list(client_.get(), user_id.c_str(), page,
-                                            sub_user_id ? sub_user_id->c_str() : nullptr, &raw, e);
+                                            sub_user_id ? sub_user_id->c_str() : nullptr, &o, &raw, e);
     });
     detail::PageHandle owned(raw);
     Page out{{}, dialtime_page_current_page(raw), std::nullopt, std::nullopt, std::nullopt,
@@ -409,44 +442,53 @@ class DialTimeGroups {
   // `for (const dialtime::DialTimeGroup &g : client.dial_time_groups().list_all(user_id))`.
   // Errors are thrown from the loop.
   GroupCursor list_all(const std::string &user_id,
-                      const std::optional<std::string> &sub_user_id = std::nullopt) const;
+                      const std::optional<std::string> &sub_user_id = std::nullopt,
+                      const RequestOptions &options = {}) const;
 
   // Changes group `group_id`: its name, and each field of `changes` that is set.
-  DialTimeGroup update(const std::string &user_id, std::int64_t group_id, const DialTimeGroupUpdate &changes) const {
+  DialTimeGroup update(const std::string &user_id, std::int64_t group_id, const DialTimeGroupUpdate &changes,
+                       const RequestOptions &options = {}) const {
+    const dialtime_request_options o = detail::c_options(options);
     const detail::UpdateHandle u = detail::build(changes);
     dialtime_group *saved = nullptr;
     detail::call([&](dialtime_error **e) {
-      return dialtime_dial_time_groups_update(client_.get(), user_id.c_str(), group_id, u.get(), &saved, e);
+      return dialtime_dial_time_groups_update(client_.get(), user_id.c_str(), group_id, u.get(), &o, &saved, e);
     });
     detail::GroupHandle owned(saved);
     return detail::from_handle(owned.get());
   }
 
   // Changes group `group_id` from JSON text (name required, the rest only when present).
-  std::string update_json(const std::string &user_id, std::int64_t group_id, const std::string &json) const {
+  std::string update_json(const std::string &user_id, std::int64_t group_id, const std::string &json,
+                          const RequestOptions &options = {}) const {
+    const dialtime_request_options o = detail::c_options(options);
     char *out = nullptr;
     detail::call([&](dialtime_error **e) {
-      return dialtime_dial_time_groups_update_json(client_.get(), user_id.c_str(), group_id, json.c_str(), &out, e);
+      return dialtime_dial_time_groups_update_json(client_.get(), user_id.c_str(), group_id, json.c_str(), &o, &out, e);
     });
     return detail::take(out);
   }
 
   // Deletes group `group_id` (`delete` in the other languages; a C++ keyword).
   void remove(const std::string &user_id, std::int64_t group_id,
-              const std::optional<std::string> &sub_user_id = std::nullopt) const {
+              const std::optional<std::string> &sub_user_id = std::nullopt,
+              const RequestOptions &options = {}) const {
+    const dialtime_request_options o = detail::c_options(options);
     detail::call([&](dialtime_error **e) {
       return dialtime_dial_time_groups_delete(client_.get(), user_id.c_str(), group_id,
-                                              sub_user_id ? sub_user_id->c_str() : nullptr, e);
+                                              sub_user_id ? sub_user_id->c_str() : nullptr, &o, e);
     });
   }
 
   // Makes the group named `group.name` be exactly `group`: created, updated or unchanged.
-  std::pair<DialTimeGroup, Outcome> ensure(const std::string &user_id, const NewDialTimeGroup &group) const {
+  std::pair<DialTimeGroup, Outcome> ensure(const std::string &user_id, const NewDialTimeGroup &group,
+                                           const RequestOptions &options = {}) const {
+    const dialtime_request_options o = detail::c_options(options);
     const detail::NewGroupHandle g = detail::build(group);
     dialtime_group *saved = nullptr;
     dialtime_outcome outcome = DIALTIME_OUTCOME_UNCHANGED;
     detail::call([&](dialtime_error **e) {
-      return dialtime_dial_time_groups_ensure(client_.get(), user_id.c_str(), g.get(), &saved, &outcome, e);
+      return dialtime_dial_time_groups_ensure(client_.get(), user_id.c_str(), g.get(), &o, &saved, &outcome, e);
     });
     detail::GroupHandle owned(saved);
     return {detail::from_handle(owned.get()), static_cast<Outcome>(outcome)};
@@ -454,10 +496,12 @@ class DialTimeGroups {
 
  public:
   // Saves a group given as JSON text; returns the saved group as canonical JSON.
-  std::string create_json(const std::string &user_id, const std::string &json) const {
+  std::string create_json(const std::string &user_id, const std::string &json,
+                          const RequestOptions &options = {}) const {
+    const dialtime_request_options o = detail::c_options(options);
     char *out = nullptr;
     detail::call([&](dialtime_error **e) {
-      return dialtime_dial_time_groups_create_json(client_.get(), user_id.c_str(), json.c_str(), &out, e);
+      return dialtime_dial_time_groups_create_json(client_.get(), user_id.c_str(), json.c_str(), &o, &out, e);
     });
     return detail::take(out);
   }
@@ -532,11 +576,13 @@ class DialTimeGroups::GroupCursor {
 };
 
 inline DialTimeGroups::GroupCursor DialTimeGroups::list_all(const std::string &user_id,
-                                                           const std::optional<std::string> &sub_user_id) const {
+                                                           const std::optional<std::string> &sub_user_id,
+                                                           const RequestOptions &options) const {
+  const dialtime_request_options o = detail::c_options(options);
   dialtime_group_cursor *cursor = nullptr;
   detail::call([&](dialtime_error **e) {
     return dialtime_dial_time_groups_list_all(client_.get(), user_id.c_str(),
-                                              sub_user_id ? sub_user_id->c_str() : nullptr, &cursor, e);
+                                              sub_user_id ? sub_user_id->c_str() : nullptr, &o, &cursor, e);
   });
   return GroupCursor(cursor);
 }
@@ -648,6 +694,119 @@ class Emulator {
 
  private:
   detail::EmulatorHandle handle_;
+};
+
+// A holiday calendar: Calendar::china() (the notices 2018–2026) or Calendar::empty(). Move-only.
+class Calendar {
+ public:
+  static Calendar china() {
+    dialtime_calendar *raw = nullptr;
+    detail::call([&](dialtime_error **e) { return dialtime_calendar_china(&raw, e); });
+    return Calendar(raw);
+  }
+  static Calendar empty() {
+    dialtime_calendar *raw = nullptr;
+    detail::call([&](dialtime_error **e) { return dialtime_calendar_empty(&raw, e); });
+    return Calendar(raw);
+  }
+  // Loads holiday-cn JSON: a whole year (replacing that notice year) or a bare days list.
+  void load_holiday_cn(const std::string &json) {
+    detail::call([&](dialtime_error **e) { return dialtime_calendar_load_holiday_cn(handle_.get(), json.c_str(), e); });
+  }
+  bool covers(int year) const noexcept { return dialtime_calendar_covers(handle_.get(), year); }
+  const dialtime_calendar *get() const noexcept { return handle_.get(); }
+
+ private:
+  explicit Calendar(dialtime_calendar *raw) : handle_(raw) {}
+  struct Free {
+    void operator()(dialtime_calendar *c) const noexcept { dialtime_calendar_free(c); }
+  };
+  std::unique_ptr<dialtime_calendar, Free> handle_;
+};
+
+struct ScheduleOptions {
+  std::optional<std::string> zone;          // unset: Asia/Shanghai
+  const Calendar *calendar = nullptr;       // copied; nullptr: the built-in China calendar
+  std::optional<int> makeup_as_weekday;     // 0 = Sunday … 6; unset: each day's own weekday
+  bool assume_no_holidays = false;
+};
+
+// A group's schedule, evaluated offline; instants are sys_seconds. Copies share
+// the immutable schedule.
+class Schedule {
+ public:
+  using Window = std::pair<sys_seconds, sys_seconds>;
+
+  // From a group's JSON (`{"content": [...], "skip_holiday": true}`; a saved group works too).
+  explicit Schedule(const std::string &group_json, const ScheduleOptions &options = {}) {
+    dialtime_schedule_options o{};
+    if (options.zone) o.zone = options.zone->c_str();
+    if (options.calendar) o.calendar = options.calendar->get();
+    if (options.makeup_as_weekday) {
+      o.makeup_as_set = true;
+      o.makeup_as_weekday = *options.makeup_as_weekday;
+    }
+    o.assume_no_holidays = options.assume_no_holidays;
+    dialtime_schedule *raw = nullptr;
+    detail::call([&](dialtime_error **e) { return dialtime_schedule_new_json(group_json.c_str(), &o, &raw, e); });
+    handle_.reset(raw, dialtime_schedule_free);
+  }
+
+  bool is_open_at(sys_seconds t) const {
+    bool open = false;
+    detail::call([&](dialtime_error **e) { return dialtime_schedule_is_open_at(handle_.get(), t.time_since_epoch().count(), &open, e); });
+    return open;
+  }
+
+  // The first open window whose end is after `t`, unclipped; nullopt within 370 days /
+  // the calendar's coverage.
+  std::optional<Window> next_window(sys_seconds t) const {
+    bool found = false;
+    std::int64_t start = 0, end = 0;
+    detail::call([&](dialtime_error **e) {
+      return dialtime_schedule_next_window(handle_.get(), t.time_since_epoch().count(), &found, &start, &end, e);
+    });
+    if (!found) return std::nullopt;
+    return Window{sys_seconds(std::chrono::seconds(start)), sys_seconds(std::chrono::seconds(end))};
+  }
+
+  std::vector<Window> windows(sys_seconds from, sys_seconds to) const {
+    dialtime_intervals *raw = nullptr;
+    detail::call([&](dialtime_error **e) {
+      return dialtime_schedule_windows(handle_.get(), from.time_since_epoch().count(), to.time_since_epoch().count(), &raw, e);
+    });
+    std::vector<Window> out;
+    for (std::size_t i = 0, n = dialtime_intervals_count(raw); i < n; i++) {
+      out.push_back({sys_seconds(std::chrono::seconds(dialtime_intervals_start(raw, i))),
+                     sys_seconds(std::chrono::seconds(dialtime_intervals_end(raw, i)))});
+    }
+    dialtime_intervals_free(raw);
+    return out;
+  }
+
+  std::chrono::seconds open_duration(sys_seconds from, sys_seconds to) const {
+    std::int64_t secs = 0;
+    detail::call([&](dialtime_error **e) {
+      return dialtime_schedule_open_seconds(handle_.get(), from.time_since_epoch().count(), to.time_since_epoch().count(), &secs, e);
+    });
+    return std::chrono::seconds(secs);
+  }
+
+  // Why local `date` ("YYYY-MM-DD") has its windows, as JSON (see dialtime_schedule_day_json).
+  std::string day_json(const std::string &date) const {
+    char *out = nullptr;
+    detail::call([&](dialtime_error **e) { return dialtime_schedule_day_json(handle_.get(), date.c_str(), &out, e); });
+    return detail::take(out);
+  }
+
+  std::string summary(const std::string &lang = "zh") const {
+    char *out = nullptr;
+    detail::call([&](dialtime_error **e) { return dialtime_schedule_summary(handle_.get(), lang.c_str(), &out, e); });
+    return detail::take(out);
+  }
+
+ private:
+  std::shared_ptr<dialtime_schedule> handle_;
 };
 
 }  // namespace dialtime

@@ -243,6 +243,56 @@ pub unsafe extern "C" fn dialtime_client_builder_set_user_agent_suffix(
     })
 }
 
+/// Per-call overrides of a client's settings, passed by pointer as the `options` argument of
+/// every call (NULL = the client's settings). A zeroed struct overrides nothing:
+/// `dialtime_request_options o = {0}; o.deadline_ms = 3000;`.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, Default)]
+pub struct dialtime_request_options {
+    /// The longest one attempt may take, in milliseconds; 0 keeps the client's.
+    pub timeout_ms: i64,
+    /// The longest the whole call may take, in milliseconds; 0 keeps the client's.
+    pub deadline_ms: i64,
+    /// Whether `max_retries` overrides the client's (so that a zeroed struct keeps it).
+    pub override_max_retries: bool,
+    /// How often the call may be retried, when `override_max_retries`.
+    pub max_retries: u32,
+}
+
+/// The client for one call: `client` itself, or a copy (sharing its pool) with `options`.
+pub(crate) unsafe fn per_call(
+    client: *const dialtime_client,
+    options: *const dialtime_request_options,
+) -> super::ffi::FfiResult<dialtime::BlockingClient> {
+    let client = unsafe { handle("client", client) }?;
+    // SAFETY: NULL or a valid struct (header contract).
+    let Some(o) = (unsafe { options.as_ref() }) else {
+        return Ok(client.inner.clone());
+    };
+    let mut request = dialtime::RequestOptions::new();
+    if o.timeout_ms != 0 {
+        request = request.timeout(timeout_from_millis(
+            "options.timeout_ms",
+            o.timeout_ms as f64,
+        )?);
+    }
+    if o.deadline_ms != 0 {
+        request = request.deadline(timeout_from_millis(
+            "options.deadline_ms",
+            o.deadline_ms as f64,
+        )?);
+    }
+    if o.override_max_retries {
+        request = request.max_retries(retries_from(
+            "options.max_retries",
+            i64::from(o.max_retries),
+        )?);
+    }
+    Ok(dialtime::BlockingClient::from(
+        client.inner.as_async().with_options(&request)?,
+    ))
+}
+
 /// A client. Thread-safe: one client may be used from many threads at once, and should be
 /// (it holds the connection pool). Calls block the calling thread.
 pub struct dialtime_client {

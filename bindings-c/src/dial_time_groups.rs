@@ -2,7 +2,7 @@
 
 use std::ffi::c_char;
 
-use super::client::dialtime_client;
+use super::client::{dialtime_client, dialtime_request_options, per_call};
 use super::error::{dialtime_error, dialtime_status};
 use dialtime::{ListParams, Outcome};
 
@@ -14,21 +14,24 @@ use super::model::{dialtime_group, dialtime_group_update, dialtime_new_group, di
 
 /// Saves `group` for `user_id` (a UUID). Validated first: DIALTIME_STATUS_VALIDATION means
 /// nothing was sent. On success `*out` receives the saved group, owned by the caller (free
-/// with dialtime_group_free). Blocks; thread-safe on a shared client.
+/// with dialtime_group_free). Blocks; thread-safe on a shared client. `options` (here and in
+/// every call) overrides the client's timeout, deadline or retries for this call; NULL keeps
+/// them.
 #[no_mangle]
 pub unsafe extern "C" fn dialtime_dial_time_groups_create(
     client: *const dialtime_client,
     user_id: *const c_char,
     group: *const dialtime_new_group,
+    options: *const dialtime_request_options,
     out: *mut *mut dialtime_group,
     err: *mut *mut dialtime_error,
 ) -> dialtime_status {
     guard(err, || {
         out_arg("out", out)?;
-        let client = unsafe { handle("client", client) }?;
+        let client = unsafe { per_call(client, options) }?;
         let user_id = unsafe { str_arg("user_id", user_id) }?;
         let group = unsafe { handle("group", group) }?.build()?;
-        let saved = client.inner.dial_time_groups().create(user_id, &group)?;
+        let saved = client.dial_time_groups().create(user_id, &group)?;
         write_out(out, dialtime_group::from(saved));
         Ok(())
     })
@@ -43,15 +46,16 @@ pub unsafe extern "C" fn dialtime_dial_time_groups_create_json(
     client: *const dialtime_client,
     user_id: *const c_char,
     json: *const c_char,
+    options: *const dialtime_request_options,
     out_json: *mut *mut c_char,
     err: *mut *mut dialtime_error,
 ) -> dialtime_status {
     guard(err, || {
         out_arg("out_json", out_json)?;
-        let client = unsafe { handle("client", client) }?;
+        let client = unsafe { per_call(client, options) }?;
         let user_id = unsafe { str_arg("user_id", user_id) }?;
         let group = dialtime::validate::new_group_from_json_str(unsafe { str_arg("json", json) }?)?;
-        let saved = client.inner.dial_time_groups().create(user_id, &group)?;
+        let saved = client.dial_time_groups().create(user_id, &group)?;
         let text = serde_json::to_string(&saved).map_err(|e| invalid(e.to_string()))?;
         write_string(out_json, text);
         Ok(())
@@ -79,16 +83,17 @@ pub unsafe extern "C" fn dialtime_dial_time_groups_list(
     user_id: *const c_char,
     page: u32,
     sub_user_id: *const c_char,
+    options: *const dialtime_request_options,
     out: *mut *mut dialtime_page,
     err: *mut *mut dialtime_error,
 ) -> dialtime_status {
     guard(err, || {
         out_arg("out", out)?;
-        let client = unsafe { handle("client", client) }?;
+        let client = unsafe { per_call(client, options) }?;
         let user_id = unsafe { str_arg("user_id", user_id) }?;
         let sub_user_id = unsafe { opt_str_arg("sub_user_id", sub_user_id) }?.map(str::to_owned);
         let params = ListParams { page, sub_user_id };
-        let listed = client.inner.dial_time_groups().list(user_id, &params)?;
+        let listed = client.dial_time_groups().list(user_id, &params)?;
         write_out(out, dialtime_page::from(listed));
         Ok(())
     })
@@ -104,18 +109,16 @@ pub unsafe extern "C" fn dialtime_dial_time_groups_list_all(
     client: *const dialtime_client,
     user_id: *const c_char,
     sub_user_id: *const c_char,
+    options: *const dialtime_request_options,
     out: *mut *mut dialtime_group_cursor,
     err: *mut *mut dialtime_error,
 ) -> dialtime_status {
     guard(err, || {
         out_arg("out", out)?;
-        let client = unsafe { handle("client", client) }?;
+        let client = unsafe { per_call(client, options) }?;
         let user_id = unsafe { str_arg("user_id", user_id) }?;
         let sub_user_id = unsafe { opt_str_arg("sub_user_id", sub_user_id) }?;
-        let walk = client
-            .inner
-            .dial_time_groups()
-            .list_all(user_id, sub_user_id);
+        let walk = client.dial_time_groups().list_all(user_id, sub_user_id);
         write_out(out, dialtime_group_cursor { walk });
         Ok(())
     })
@@ -161,19 +164,19 @@ pub unsafe extern "C" fn dialtime_dial_time_groups_update(
     user_id: *const c_char,
     group_id: i64,
     update: *const dialtime_group_update,
+    options: *const dialtime_request_options,
     out: *mut *mut dialtime_group,
     err: *mut *mut dialtime_error,
 ) -> dialtime_status {
     guard(err, || {
         out_arg("out", out)?;
-        let client = unsafe { handle("client", client) }?;
+        let client = unsafe { per_call(client, options) }?;
         let user_id = unsafe { str_arg("user_id", user_id) }?;
         let changes = unsafe { handle("update", update) }?
             .builder
             .clone()
             .build()?;
         let saved = client
-            .inner
             .dial_time_groups()
             .update(user_id, group_id, &changes)?;
         write_out(out, dialtime_group::from(saved));
@@ -190,16 +193,16 @@ pub unsafe extern "C" fn dialtime_dial_time_groups_update_json(
     user_id: *const c_char,
     group_id: i64,
     json: *const c_char,
+    options: *const dialtime_request_options,
     out_json: *mut *mut c_char,
     err: *mut *mut dialtime_error,
 ) -> dialtime_status {
     guard(err, || {
         out_arg("out_json", out_json)?;
-        let client = unsafe { handle("client", client) }?;
+        let client = unsafe { per_call(client, options) }?;
         let user_id = unsafe { str_arg("user_id", user_id) }?;
         let changes = dialtime::validate::update_from_json_str(unsafe { str_arg("json", json) }?)?;
         let saved = client
-            .inner
             .dial_time_groups()
             .update(user_id, group_id, &changes)?;
         let text = serde_json::to_string(&saved).map_err(|e| invalid(e.to_string()))?;
@@ -216,14 +219,14 @@ pub unsafe extern "C" fn dialtime_dial_time_groups_delete(
     user_id: *const c_char,
     group_id: i64,
     sub_user_id: *const c_char,
+    options: *const dialtime_request_options,
     err: *mut *mut dialtime_error,
 ) -> dialtime_status {
     guard(err, || {
-        let client = unsafe { handle("client", client) }?;
+        let client = unsafe { per_call(client, options) }?;
         let user_id = unsafe { str_arg("user_id", user_id) }?;
         let sub_user_id = unsafe { opt_str_arg("sub_user_id", sub_user_id) }?;
         client
-            .inner
             .dial_time_groups()
             .delete(user_id, group_id, sub_user_id)?;
         Ok(())
@@ -238,6 +241,7 @@ pub unsafe extern "C" fn dialtime_dial_time_groups_ensure(
     client: *const dialtime_client,
     user_id: *const c_char,
     group: *const dialtime_new_group,
+    options: *const dialtime_request_options,
     out: *mut *mut dialtime_group,
     outcome: *mut dialtime_outcome,
     err: *mut *mut dialtime_error,
@@ -247,10 +251,10 @@ pub unsafe extern "C" fn dialtime_dial_time_groups_ensure(
         if outcome.is_null() {
             return Err(invalid("outcome must not be NULL".to_owned()));
         }
-        let client = unsafe { handle("client", client) }?;
+        let client = unsafe { per_call(client, options) }?;
         let user_id = unsafe { str_arg("user_id", user_id) }?;
         let group = unsafe { handle("group", group) }?.build()?;
-        let (saved, what) = client.inner.dial_time_groups().ensure(user_id, &group)?;
+        let (saved, what) = client.dial_time_groups().ensure(user_id, &group)?;
         write_out(out, dialtime_group::from(saved));
         let what = match what {
             Outcome::Created => dialtime_outcome::Created,

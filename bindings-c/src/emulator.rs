@@ -14,6 +14,7 @@ pub struct dialtime_emulator {
     base_url: CString,
     token: CString,
     user_id: CString,
+    ca_pem: Option<CString>,
 }
 
 /// Starts an emulator on a free port of 127.0.0.1, with a random token and user id. On
@@ -23,21 +24,52 @@ pub unsafe extern "C" fn dialtime_emulator_start(
     out: *mut *mut dialtime_emulator,
     err: *mut *mut dialtime_error,
 ) -> dialtime_status {
+    unsafe { start(false, out, err) }
+}
+
+/// Starts an emulator serving HTTPS, with a certificate issued by a test CA made for it
+/// (dialtime_emulator_ca_pem): for exercising the root certificate options. Ownership as
+/// dialtime_emulator_start.
+#[no_mangle]
+pub unsafe extern "C" fn dialtime_emulator_start_tls(
+    out: *mut *mut dialtime_emulator,
+    err: *mut *mut dialtime_error,
+) -> dialtime_status {
+    unsafe { start(true, out, err) }
+}
+
+unsafe fn start(
+    tls: bool,
+    out: *mut *mut dialtime_emulator,
+    err: *mut *mut dialtime_error,
+) -> dialtime_status {
     guard(err, || {
         out_arg("out", out)?;
-        let inner =
-            Emulator::start().map_err(|e| invalid(format!("cannot start the emulator: {e}")))?;
+        let inner = Emulator::builder()
+            .tls(tls)
+            .start()
+            .map_err(|e| invalid(format!("cannot start the emulator: {e}")))?;
         write_out(
             out,
             dialtime_emulator {
                 base_url: c_string(inner.base_url()),
                 token: c_string(inner.token()),
                 user_id: c_string(inner.user_id()),
+                ca_pem: inner.ca_pem().map(c_string),
                 inner,
             },
         );
         Ok(())
     })
+}
+
+/// The test CA's certificate (PEM) of an emulator started with dialtime_emulator_start_tls;
+/// NULL for a plain HTTP one or NULL. Borrowed.
+#[no_mangle]
+pub extern "C" fn dialtime_emulator_ca_pem(emu: *const dialtime_emulator) -> *const c_char {
+    unsafe { emu.as_ref() }
+        .and_then(|e| e.ca_pem.as_ref())
+        .map_or(std::ptr::null(), |c| c.as_ptr())
 }
 
 /// "http://127.0.0.1:PORT". Borrowed; NULL for NULL.

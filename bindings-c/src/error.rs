@@ -8,8 +8,8 @@ use dialtime::ErrorKind;
 
 use super::ffi::{c_string, free_box, Failure};
 
-/// The result of every fallible function. The numbering is stable: 1–10 are the core's error
-/// kinds, in the core's order.
+/// The result of every fallible function. The numbering is stable: 1–10 and 13 are the core's
+/// error kinds, with the core's numbers; 11 and 12 are the C ABI's own.
 #[repr(C)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum dialtime_status {
@@ -39,6 +39,9 @@ pub enum dialtime_status {
     InvalidArgument = 11,
     /// A bug in dialtime was caught at the boundary (please report it).
     Panic = 12,
+    /// A schedule query with skip_holiday touched a year the holiday calendar does not cover
+    /// (see dialtime_error_year).
+    CalendarNotCovered = 13,
 }
 
 /// The details of a failure. Owned by the caller: free with dialtime_error_free. Its
@@ -55,6 +58,7 @@ pub struct dialtime_error {
     problems: Vec<(CString, CString)>,
     /// What the call did: method, path, request id, attempts, elapsed ms, deadline passed.
     call: Option<CallDetails>,
+    year: i32,
 }
 
 impl dialtime_error {
@@ -85,6 +89,7 @@ impl dialtime_error {
             retry_after_ms: -1,
             problems: Vec::new(),
             call: None,
+            year: 0,
         }
     }
 
@@ -114,6 +119,10 @@ impl dialtime_error {
                     c.deadline_passed,
                 )
             }),
+            year: match e {
+                dialtime::Error::CalendarNotCovered { year } => i32::from(*year),
+                _ => 0,
+            },
         }
     }
 }
@@ -131,6 +140,7 @@ fn status_of(kind: ErrorKind) -> dialtime_status {
         ErrorKind::Connection => dialtime_status::Connection,
         ErrorKind::Decode => dialtime_status::Decode,
         ErrorKind::Config => dialtime_status::Config,
+        ErrorKind::CalendarNotCovered => dialtime_status::CalendarNotCovered,
         // A kind added to the core without a status here: reported as the bug it is.
         _ => dialtime_status::Panic,
     }
@@ -266,6 +276,13 @@ pub extern "C" fn dialtime_error_elapsed_ms(err: *const dialtime_error) -> i64 {
 #[no_mangle]
 pub extern "C" fn dialtime_error_deadline_passed(err: *const dialtime_error) -> bool {
     call(err).is_some_and(|c| c.5)
+}
+
+/// For DIALTIME_STATUS_CALENDAR_NOT_COVERED: the year the holiday calendar does not cover;
+/// 0 otherwise.
+#[no_mangle]
+pub extern "C" fn dialtime_error_year(err: *const dialtime_error) -> i32 {
+    unsafe { err.as_ref() }.map_or(0, |e| e.year)
 }
 
 type CallDetails = (CString, CString, Option<CString>, u32, i64, bool);

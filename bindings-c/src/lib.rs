@@ -27,6 +27,7 @@ mod error;
 mod ffi;
 mod log;
 mod model;
+mod schedule;
 mod validate;
 
 pub use client::*;
@@ -35,6 +36,7 @@ pub use emulator::*;
 pub use error::*;
 pub use log::*;
 pub use model::*;
+pub use schedule::*;
 pub use validate::*;
 
 use std::ffi::{c_char, CString};

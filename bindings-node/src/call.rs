@@ -44,6 +44,49 @@ struct Done {
     settle: Settle,
 }
 
+/// Work for the JS thread that settles no promise: a log record for a JavaScript logger.
+pub(crate) type Job = Box<dyn FnOnce(&Env) + Send>;
+
+/// What the runtime thread hands to the JS thread.
+enum Item {
+    Done(Done),
+    Job(Job),
+}
+
+/// A napi reference, carried by other threads and only used on the JS thread that made it.
+pub(crate) struct RawRef(sys::napi_ref);
+// SAFETY: only dereferenced and deleted by napi on the JS thread that created it.
+unsafe impl Send for RawRef {}
+
+impl RawRef {
+    /// A strong reference to `value` (on the JS thread).
+    pub(crate) fn new(env: &Env, value: sys::napi_value) -> Result<RawRef> {
+        let mut r = ptr::null_mut();
+        // SAFETY: a valid env and value on its thread.
+        let status = unsafe { sys::napi_create_reference(env.raw(), value, 1, &mut r) };
+        if status != sys::Status::napi_ok {
+            return Err(napi::Error::from_reason(
+                "dialtime: cannot keep a reference",
+            ));
+        }
+        Ok(RawRef(r))
+    }
+
+    /// The referenced value (on the JS thread that made it); null if it is gone.
+    pub(crate) fn value(&self, env: &Env) -> sys::napi_value {
+        let mut v = ptr::null_mut();
+        // SAFETY: a reference made in this env, not deleted yet.
+        unsafe { sys::napi_get_reference_value(env.raw(), self.0, &mut v) };
+        v
+    }
+
+    /// Deletes the reference (on the JS thread that made it).
+    pub(crate) fn delete(self, env: &Env) {
+        // SAFETY: made in this env, deleted once (self is consumed).
+        unsafe { sys::napi_delete_reference(env.raw(), self.0) };
+    }
+}
+
 /// A threadsafe function handle, callable from any thread while the environment lives.
 #[derive(Clone, Copy)]
 struct Tsfn(sys::napi_threadsafe_function);
@@ -53,8 +96,8 @@ unsafe impl Send for Tsfn {}
 
 /// What the runtime thread and the JS thread of one environment share.
 struct Shared {
-    /// Outcomes waiting for the JS thread.
-    queue: Mutex<Vec<Done>>,
+    /// Outcomes (and log jobs) waiting for the JS thread.
+    queue: Mutex<Vec<Item>>,
     /// The environment's threadsafe function, for the runtime thread; `None` once the
     /// environment is torn down.
     tsfn: Mutex<Option<Tsfn>>,
@@ -92,10 +135,10 @@ impl Shared {
 
     /// From the runtime thread: queue an outcome and wake the JS thread if the queue was
     /// empty (otherwise a wake-up is already on its way and will settle this one too).
-    fn deliver(&self, done: Done) {
+    fn deliver(&self, item: Item) {
         let first = {
             let mut queue = lock(&self.queue);
-            queue.push(done);
+            queue.push(item);
             queue.len() == 1
         };
         if !first {
@@ -223,14 +266,55 @@ unsafe extern "C" fn settle_queued(
         let shared = unsafe { &*context.cast::<Shared>() };
         let queued = std::mem::take(&mut *lock(&shared.queue));
         let env = Env::from_raw(env);
-        let settled = queued.len();
-        for done in queued {
-            settle_one(&env, done);
+        let mut settled = 0;
+        for item in queued {
+            match item {
+                Item::Done(done) => {
+                    settle_one(&env, done);
+                    settled += 1;
+                }
+                Item::Job(job) => run_job(&env, job),
+            }
         }
-        if shared.pending.fetch_sub(settled, Ordering::Relaxed) == settled {
+        if settled > 0 && shared.pending.fetch_sub(settled, Ordering::Relaxed) == settled {
             shared.set_ref(&env, false);
         }
     }));
+}
+
+/// Runs a job in a handle scope of its own; whatever it throws (a logger that fails) is
+/// cleared, never left pending for unrelated code.
+fn run_job(env: &Env, job: Job) {
+    let raw = env.raw();
+    let mut scope = ptr::null_mut();
+    // SAFETY: a valid env on its thread; the scope is closed below.
+    unsafe { sys::napi_open_handle_scope(raw, &mut scope) };
+    let _ = catch_unwind(AssertUnwindSafe(|| job(env)));
+    let mut pending = false;
+    let mut thrown = ptr::null_mut();
+    // SAFETY: a valid env on its thread.
+    unsafe {
+        sys::napi_is_exception_pending(raw, &mut pending);
+        if pending {
+            sys::napi_get_and_clear_last_exception(raw, &mut thrown);
+        }
+        sys::napi_close_handle_scope(raw, scope);
+    }
+}
+
+/// A handle on this environment's JS thread, for jobs from any thread (log records).
+#[derive(Clone)]
+pub(crate) struct JsThread(Arc<Shared>);
+
+impl JsThread {
+    pub(crate) fn of(env: &Env) -> Result<JsThread> {
+        bridge(env).map(JsThread)
+    }
+
+    /// Runs `job` on the JS thread soon; dropped if the environment is gone.
+    pub(crate) fn post(&self, job: Job) {
+        self.0.deliver(Item::Job(job));
+    }
 }
 
 /// Resolves or rejects one promise, in a handle scope of its own; an exception raised on the
@@ -293,6 +377,62 @@ where
     F: Future<Output = dialtime::Result<T>> + Send + 'static,
     C: FnOnce(T) -> V + Send + 'static,
 {
+    promise_with_signal(env, None, work, convert)
+}
+
+/// An `AbortSignal` a call listens to: the signal and the listener it was given, removed
+/// again when the call settles.
+struct Listening {
+    signal: RawRef,
+    listener: RawRef,
+}
+
+/// Calls `obj[method](...args)` (on the JS thread); false when it threw or is no function.
+pub(crate) fn call_method(
+    env: &Env,
+    obj: sys::napi_value,
+    method: &str,
+    args: &[sys::napi_value],
+) -> bool {
+    let raw = env.raw();
+    let Ok(name) = std::ffi::CString::new(method) else {
+        return false;
+    };
+    let mut f = ptr::null_mut();
+    let mut out = ptr::null_mut();
+    // SAFETY: a valid env on its thread and values of it.
+    unsafe {
+        sys::napi_get_named_property(raw, obj, name.as_ptr(), &mut f) == sys::Status::napi_ok
+            && sys::napi_call_function(raw, obj, f, args.len(), args.as_ptr(), &mut out)
+                == sys::Status::napi_ok
+    }
+}
+
+/// `obj[name]` (on the JS thread); null when it cannot be read.
+fn property(env: &Env, obj: sys::napi_value, name: &str) -> sys::napi_value {
+    let mut v = ptr::null_mut();
+    if let Ok(name) = std::ffi::CString::new(name) {
+        // SAFETY: a valid env on its thread and a value of it.
+        unsafe { sys::napi_get_named_property(env.raw(), obj, name.as_ptr(), &mut v) };
+    }
+    v
+}
+
+/// [`promise`], cancelled by `signal` (an `AbortSignal`): aborting drops the call's task on
+/// the runtime, which closes its HTTP request, and rejects the promise with `signal.reason`
+/// (as `fetch` does). An already aborted signal rejects at once, sending nothing.
+pub(crate) fn promise_with_signal<'env, T, V, F, C>(
+    env: &'env Env,
+    signal: Option<Object<'_>>,
+    work: F,
+    convert: C,
+) -> Result<PromiseRaw<'env, V>>
+where
+    T: Send + 'static,
+    V: ToNapiValue,
+    F: Future<Output = dialtime::Result<T>> + Send + 'static,
+    C: FnOnce(T) -> V + Send + 'static,
+{
     let runtime = dialtime::__private::runtime::handle().map_err(|e| error::to_js(env, &e))?;
     let shared = bridge(env)?;
     let mut deferred = ptr::null_mut();
@@ -304,21 +444,95 @@ where
             "dialtime: cannot create a promise",
         ));
     }
+    let (work, listening) = match signal {
+        None => (futures_util::future::Either::Left(work.map(Ok)), None),
+        Some(signal) => {
+            let raw_signal = signal.raw();
+            let aborted = property(env, raw_signal, "aborted");
+            let mut is_aborted = false;
+            // SAFETY: a valid env; a non-boolean leaves `is_aborted` false.
+            unsafe { sys::napi_get_value_bool(env.raw(), aborted, &mut is_aborted) };
+            if is_aborted {
+                let reason = property(env, raw_signal, "reason");
+                // SAFETY: the deferred just made, settled once.
+                unsafe { sys::napi_reject_deferred(env.raw(), deferred, reason) };
+                return Ok(PromiseRaw::new(env.raw(), promise));
+            }
+            let (abortable, handle) = futures_util::future::abortable(work);
+            let listener = env.create_function_from_closure::<(), (), _>("abort", move |_| {
+                handle.abort();
+                Ok(())
+            })?;
+            let event = env.create_string("abort")?;
+            if !call_method(
+                env,
+                raw_signal,
+                "addEventListener",
+                &[event.raw(), listener.raw()],
+            ) {
+                // SAFETY: a valid env; a throwing `addEventListener` must not stay pending.
+                let mut thrown = ptr::null_mut();
+                unsafe { sys::napi_get_and_clear_last_exception(env.raw(), &mut thrown) };
+                return Err(napi::Error::new(
+                    Status::InvalidArg,
+                    "signal must be an AbortSignal (it has no addEventListener)",
+                ));
+            }
+            let listening = Listening {
+                signal: RawRef::new(env, raw_signal)?,
+                listener: RawRef::new(env, listener.raw())?,
+            };
+            (
+                futures_util::future::Either::Right(abortable),
+                Some(listening),
+            )
+        }
+    };
     if shared.pending.fetch_add(1, Ordering::Relaxed) == 0 {
         shared.set_ref(env, true);
     }
     let deferred = Deferred(deferred);
     runtime.spawn(async move {
         let caught = AssertUnwindSafe(work).catch_unwind().await;
-        let settle: Settle = Box::new(move |env: &Env| match caught {
-            Err(_) => Err(error::panicked(env)),
-            Ok(Err(e)) => Err(error::to_js(env, &e)),
-            Ok(Ok(value)) => {
-                // SAFETY: a valid env on its thread.
-                unsafe { V::to_napi_value(env.raw(), convert(value)) }
+        let settle: Settle = Box::new(move |env: &Env| {
+            // The signal's reason when it aborted the call; the listener is removed either way.
+            let mut reason = ptr::null_mut();
+            if let Some(Listening { signal, listener }) = listening {
+                let raw_signal = signal.value(env);
+                if let Ok(event) = env.create_string("abort") {
+                    call_method(
+                        env,
+                        raw_signal,
+                        "removeEventListener",
+                        &[event.raw(), listener.value(env)],
+                    );
+                }
+                if matches!(caught, Ok(Err(_))) {
+                    reason = property(env, raw_signal, "reason");
+                }
+                signal.delete(env);
+                listener.delete(env);
+            }
+            match caught {
+                Err(_) => Err(error::panicked(env)),
+                Ok(Err(_aborted)) => {
+                    if reason.is_null() {
+                        return Err(napi::Error::from_reason("This operation was aborted"));
+                    }
+                    // Rejected with the reason itself: `settle_one` rejects with what is
+                    // thrown.
+                    // SAFETY: a valid env on its thread and a value of it.
+                    unsafe { sys::napi_throw(env.raw(), reason) };
+                    Ok(ptr::null_mut())
+                }
+                Ok(Ok(Err(e))) => Err(error::to_js(env, &e)),
+                Ok(Ok(Ok(value))) => {
+                    // SAFETY: a valid env on its thread.
+                    unsafe { V::to_napi_value(env.raw(), convert(value)) }
+                }
             }
         });
-        shared.deliver(Done { deferred, settle });
+        shared.deliver(Item::Done(Done { deferred, settle }));
     });
     Ok(PromiseRaw::new(env.raw(), promise))
 }

@@ -19,14 +19,19 @@ impl Client {
     #[napi(
         constructor,
         catch_unwind,
-        ts_args_type = "options?: ClientOptions | undefined | null"
+        ts_args_type = "options?: ClientOptions & { logger?: Logger } | undefined | null"
     )]
     pub fn new(env: Env, options: Option<Unknown<'_>>) -> Result<Self> {
+        let logger = crate::log::logger_option(&env, options.as_ref())?;
         let options: ClientOptions =
             options::read(&env, options, &CLIENT_OPTIONS, "the Client options")?
                 .unwrap_or_default();
         options
             .builder()
+            .map(|b| match logger {
+                Some(logger) => b.logger(logger),
+                None => b,
+            })
             .and_then(|b| b.build())
             .map(|inner| Client { inner })
             .or_throw(&env)

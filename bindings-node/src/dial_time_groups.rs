@@ -8,7 +8,7 @@ use dialtime::ListParams;
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
-use crate::call::promise;
+use crate::call::{promise, promise_with_signal};
 use crate::error::OrThrow;
 use crate::model::{DialTimeGroup, EnsureResult, ListOptions, Page, ScopeOptions};
 use crate::options::{self, per_call, RequestOptions, REQUEST_OPTIONS};
@@ -27,19 +27,39 @@ impl DialTimeGroups {
 }
 
 /// The keys of `ListOptions` and `ScopeOptions`.
-const LIST_OPTIONS: [&str; 5] = ["page", "subUserId", "timeoutMs", "deadlineMs", "maxRetries"];
-const SCOPE_OPTIONS: [&str; 4] = ["subUserId", "timeoutMs", "deadlineMs", "maxRetries"];
+const LIST_OPTIONS: [&str; 6] = [
+    "page",
+    "subUserId",
+    "timeoutMs",
+    "deadlineMs",
+    "maxRetries",
+    "signal",
+];
+const SCOPE_OPTIONS: [&str; 5] = [
+    "subUserId",
+    "timeoutMs",
+    "deadlineMs",
+    "maxRetries",
+    "signal",
+];
+/// `listAll` fetches pages over time: a signal would have to outlive the call, so it takes
+/// none (stop iterating instead).
+const LIST_ALL_OPTIONS: [&str; 4] = ["subUserId", "timeoutMs", "deadlineMs", "maxRetries"];
 
 /// The client for one call with its `RequestOptions` (the last argument): a `TypeError` now
 /// for an unknown key; an out-of-range value rejects the promise like any argument error.
-fn request_options(
+fn request_options<'v>(
     env: &Env,
     client: &dialtime::Client,
-    options: Option<Unknown<'_>>,
-) -> Result<dialtime::Result<dialtime::Client>> {
-    let o: RequestOptions =
-        options::read(env, options, &REQUEST_OPTIONS, "the request options")?.unwrap_or_default();
-    Ok(o.apply(client))
+    options: Option<Unknown<'v>>,
+) -> Result<(dialtime::Result<dialtime::Client>, Option<Object<'v>>)> {
+    let (o, signal) = options::read_with_signal::<RequestOptions>(
+        env,
+        options,
+        &REQUEST_OPTIONS,
+        "the request options",
+    )?;
+    Ok((o.unwrap_or_default().apply(client), signal))
 }
 
 /// A JavaScript number as a group id (an integer, checked by the core's rules).
@@ -53,7 +73,7 @@ impl DialTimeGroups {
     /// rejects with `ValidationError` and nothing is sent); the call runs off the JS thread.
     #[napi(
         catch_unwind,
-        ts_args_type = "userId: string, group: NewDialTimeGroup, options?: RequestOptions | undefined | null"
+        ts_args_type = "userId: string, group: NewDialTimeGroup, options?: RequestOptions & { signal?: AbortSignal } | undefined | null"
     )]
     pub fn create<'env>(
         &self,
@@ -62,11 +82,12 @@ impl DialTimeGroups {
         group: Unknown<'_>,
         options: Option<Unknown<'_>>,
     ) -> Result<PromiseRaw<'env, DialTimeGroup>> {
-        let client = request_options(env, &self.client, options)?;
+        let (client, signal) = request_options(env, &self.client, options)?;
         let group =
             payload_json(env, group).and_then(|p| dialtime::validate::new_group_from_json(&p));
-        promise(
+        promise_with_signal(
             env,
+            signal,
             async move { client?.dial_time_groups().create(&user_id, &group?).await },
             DialTimeGroup::from,
         )
@@ -75,7 +96,7 @@ impl DialTimeGroups {
     /// One page of the user's groups (15 per page on the platform).
     #[napi(
         catch_unwind,
-        ts_args_type = "userId: string, options?: ListOptions | undefined | null",
+        ts_args_type = "userId: string, options?: ListOptions & { signal?: AbortSignal } | undefined | null",
         ts_return_type = "Promise<Page>"
     )]
     pub fn list<'env>(
@@ -84,14 +105,20 @@ impl DialTimeGroups {
         user_id: String,
         options: Option<Unknown<'_>>,
     ) -> Result<PromiseRaw<'env, Page>> {
-        let o: ListOptions =
-            options::read(env, options, &LIST_OPTIONS, "the list options")?.unwrap_or_default();
+        let (o, signal) = options::read_with_signal::<ListOptions>(
+            env,
+            options,
+            &LIST_OPTIONS,
+            "the list options",
+        )?;
+        let o = o.unwrap_or_default();
         let page = o
             .page
             .map_or(Ok(1), |p| whole_number("page", p).and_then(page_number));
         let client = per_call(&self.client, o.timeout_ms, o.deadline_ms, o.max_retries);
-        promise(
+        promise_with_signal(
             env,
+            signal,
             async move {
                 let params = ListParams {
                     page: page?,
@@ -116,8 +143,9 @@ impl DialTimeGroups {
         user_id: String,
         options: Option<Unknown<'_>>,
     ) -> Result<GroupCursor> {
-        let o: ScopeOptions = options::read(&env, options, &SCOPE_OPTIONS, "the listAll options")?
-            .unwrap_or_default();
+        let o: ScopeOptions =
+            options::read(&env, options, &LIST_ALL_OPTIONS, "the listAll options")?
+                .unwrap_or_default();
         let client =
             per_call(&self.client, o.timeout_ms, o.deadline_ms, o.max_retries).or_throw(&env)?;
         let walk = client
@@ -129,7 +157,7 @@ impl DialTimeGroups {
     /// Changes a group: `name` always, every other field only when set.
     #[napi(
         catch_unwind,
-        ts_args_type = "userId: string, groupId: number, changes: DialTimeGroupUpdate, options?: RequestOptions | undefined | null"
+        ts_args_type = "userId: string, groupId: number, changes: DialTimeGroupUpdate, options?: RequestOptions & { signal?: AbortSignal } | undefined | null"
     )]
     pub fn update<'env>(
         &self,
@@ -139,12 +167,13 @@ impl DialTimeGroups {
         changes: Unknown<'_>,
         options: Option<Unknown<'_>>,
     ) -> Result<PromiseRaw<'env, DialTimeGroup>> {
-        let client = request_options(env, &self.client, options)?;
+        let (client, signal) = request_options(env, &self.client, options)?;
         let id = group_id(group_id_arg);
         let changes =
             payload_json(env, changes).and_then(|p| dialtime::validate::update_from_json(&p));
-        promise(
+        promise_with_signal(
             env,
+            signal,
             async move {
                 let (id, changes) = (id?, changes?);
                 client?
@@ -159,7 +188,7 @@ impl DialTimeGroups {
     /// Deletes a group; rejects with `NotFoundError` when it does not exist (in that scope).
     #[napi(
         catch_unwind,
-        ts_args_type = "userId: string, groupId: number, options?: ScopeOptions | undefined | null",
+        ts_args_type = "userId: string, groupId: number, options?: ScopeOptions & { signal?: AbortSignal } | undefined | null",
         ts_return_type = "Promise<void>"
     )]
     pub fn delete<'env>(
@@ -169,13 +198,19 @@ impl DialTimeGroups {
         group_id_arg: f64,
         options: Option<Unknown<'_>>,
     ) -> Result<PromiseRaw<'env, ()>> {
-        let o: ScopeOptions =
-            options::read(env, options, &SCOPE_OPTIONS, "the delete options")?.unwrap_or_default();
+        let (o, signal) = options::read_with_signal::<ScopeOptions>(
+            env,
+            options,
+            &SCOPE_OPTIONS,
+            "the delete options",
+        )?;
+        let o = o.unwrap_or_default();
         let id = group_id(group_id_arg);
         let sub = o.sub_user_id;
         let client = per_call(&self.client, o.timeout_ms, o.deadline_ms, o.max_retries);
-        promise(
+        promise_with_signal(
             env,
+            signal,
             async move {
                 client?
                     .dial_time_groups()
@@ -189,7 +224,7 @@ impl DialTimeGroups {
     /// Makes the group named `group.name` be exactly `group`: created, updated, or unchanged.
     #[napi(
         catch_unwind,
-        ts_args_type = "userId: string, group: NewDialTimeGroup, options?: RequestOptions | undefined | null",
+        ts_args_type = "userId: string, group: NewDialTimeGroup, options?: RequestOptions & { signal?: AbortSignal } | undefined | null",
         ts_return_type = "Promise<EnsureResult>"
     )]
     pub fn ensure<'env>(
@@ -199,11 +234,12 @@ impl DialTimeGroups {
         group: Unknown<'_>,
         options: Option<Unknown<'_>>,
     ) -> Result<PromiseRaw<'env, EnsureResult>> {
-        let client = request_options(env, &self.client, options)?;
+        let (client, signal) = request_options(env, &self.client, options)?;
         let group =
             payload_json(env, group).and_then(|p| dialtime::validate::new_group_from_json(&p));
-        promise(
+        promise_with_signal(
             env,
+            signal,
             async move { client?.dial_time_groups().ensure(&user_id, &group?).await },
             |(group, outcome)| EnsureResult {
                 group: DialTimeGroup::from(group),

@@ -79,6 +79,10 @@ fn details(err: &Error) -> Value {
         "deadlinePassed": call.is_some_and(|c| c.deadline_passed),
         "requestId": err.request_id(),
         "headers": headers,
+        "year": match err {
+            Error::CalendarNotCovered { year } => Some(*year),
+            _ => None,
+        },
         "problems": problems,
         "httpStatus": err.http_status(),
         "envelopeCode": err.envelope_code(),

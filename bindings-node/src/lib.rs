@@ -21,8 +21,10 @@ mod client;
 mod dial_time_groups;
 mod emulator;
 mod error;
+mod log;
 mod model;
 mod options;
+mod schedule;
 mod validate;
 
 /// The crate version, as sent in the user agent.

@@ -18,9 +18,21 @@ pub(crate) fn read<T: FromNapiValue>(
     allowed: &[&str],
     what: &str,
 ) -> Result<Option<T>> {
-    let Some(value) = value else { return Ok(None) };
+    read_with_signal(env, value, allowed, what).map(|(options, _)| options)
+}
+
+/// [`read`], and the options' `signal` (an `AbortSignal`) when one is given.
+pub(crate) fn read_with_signal<'v, T: FromNapiValue>(
+    env: &Env,
+    value: Option<Unknown<'v>>,
+    allowed: &[&str],
+    what: &str,
+) -> Result<(Option<T>, Option<Object<'v>>)> {
+    let Some(value) = value else {
+        return Ok((None, None));
+    };
     match value.get_type()? {
-        ValueType::Undefined | ValueType::Null => return Ok(None),
+        ValueType::Undefined | ValueType::Null => return Ok((None, None)),
         ValueType::Object => {}
         other => {
             return Err(type_error(
@@ -54,12 +66,23 @@ pub(crate) fn read<T: FromNapiValue>(
             ));
         }
     }
-    unsafe { T::from_napi_value(value.env(), value.raw()) }.map(Some)
+    let signal = match obj.get_named_property::<Unknown<'_>>("signal")? {
+        s if matches!(s.get_type()?, ValueType::Undefined | ValueType::Null) => None,
+        s if s.get_type()? == ValueType::Object => Some(unsafe { s.cast::<Object<'v>>() }?),
+        _ => {
+            return Err(type_error(
+                env,
+                &format!("the `signal` in {what} must be an AbortSignal"),
+            ))
+        }
+    };
+    let options = unsafe { T::from_napi_value(value.env(), value.raw()) }?;
+    Ok((Some(options), signal))
 }
 
 /// Throws a JavaScript `TypeError` (not napi's generic `Error`); the returned error tells
 /// napi-rs an exception is pending.
-fn type_error(env: &Env, message: &str) -> napi::Error {
+pub(crate) fn type_error(env: &Env, message: &str) -> napi::Error {
     match env.throw_type_error(message, None) {
         Ok(()) => napi::Error::from_status(Status::PendingException),
         Err(e) => e,
@@ -98,7 +121,8 @@ pub struct ClientOptions {
 }
 
 /// The keys of [`ClientOptions`], as JavaScript spells them.
-pub(crate) const CLIENT_OPTIONS: [&str; 12] = [
+pub(crate) const CLIENT_OPTIONS: [&str; 13] = [
+    "logger",
     "token",
     "baseUrl",
     "timeoutMs",
@@ -120,9 +144,6 @@ fn retries(n: f64) -> dialtime::Result<u32> {
 impl ClientOptions {
     pub(crate) fn builder(self) -> dialtime::Result<dialtime::ClientBuilder> {
         let mut b = dialtime::__private::with_binding(dialtime::Client::builder(), "node");
-        if let Some(logger) = dialtime::__private::env_logger() {
-            b = b.logger(logger);
-        }
         if let Some(v) = self.token {
             b = b.token(v);
         }
@@ -189,7 +210,7 @@ pub struct RequestOptions {
 }
 
 /// The keys of [`RequestOptions`].
-pub(crate) const REQUEST_OPTIONS: [&str; 3] = ["timeoutMs", "deadlineMs", "maxRetries"];
+pub(crate) const REQUEST_OPTIONS: [&str; 4] = ["timeoutMs", "deadlineMs", "maxRetries", "signal"];
 
 /// `client` with a call's overrides (itself when none is set: no copy on the common path).
 pub(crate) fn per_call(

@@ -144,3 +144,102 @@ test('DIALTIME_LOG=debug writes one line per attempt to stderr, never the token'
     assert.ok(!done.stderr.includes(emu.token))
   })
 })
+
+test('an AbortSignal cancels the call and rejects with its reason', async () => {
+  const { DOCUMENTED } = require('./helpers')
+  await withEmulator(async (emu, client) => {
+    emu.pushFault({ delay_ms: 2000 })
+    const started = Date.now()
+    const err = await client.dialTimeGroups.list(emu.userId, { signal: AbortSignal.timeout(100) }).catch((e) => e)
+    assert.ok(Date.now() - started < 1000, `${Date.now() - started} ms`)
+    assert.equal(err.name, 'TimeoutError') // AbortSignal.timeout's reason, as fetch rejects
+    emu.clearFaults()
+
+    // Already aborted: rejected at once, nothing sent.
+    const ac = new AbortController()
+    ac.abort()
+    const before = emu.requestCount
+    await assert.rejects(client.dialTimeGroups.create(emu.userId, DOCUMENTED, { signal: ac.signal }), { name: 'AbortError' })
+    assert.equal(emu.requestCount, before)
+
+    // A live signal that is never aborted changes nothing; aborting after the call settled
+    // does nothing either.
+    const live = new AbortController()
+    const saved = await client.dialTimeGroups.create(emu.userId, DOCUMENTED, { signal: live.signal })
+    await client.dialTimeGroups.update(emu.userId, saved.id, { name: 'x' }, { signal: live.signal })
+    await client.dialTimeGroups.delete(emu.userId, saved.id, { signal: live.signal })
+    live.abort()
+    assert.throws(() => client.dialTimeGroups.list(emu.userId, { signal: 'stop' }), TypeError)
+    assert.throws(() => client.dialTimeGroups.listAll(emu.userId, { signal: live.signal }), TypeError)
+  })
+})
+
+test('a logger option receives one line per attempt, never the token', async () => {
+  const lines = []
+  const logger = { debug: (m) => lines.push(['debug', m]), info: (m) => lines.push(['info', m]) }
+  await withEmulator(async (emu, client) => {
+    emu.pushFault({ status: 503, headers: { 'retry-after-ms': '1' } })
+    await client.dialTimeGroups.list(emu.userId)
+    const path = `/agent-api/user/${emu.userId}/dial-time-group`
+    assert.deepEqual(lines.map((l) => l[0]), ['info', 'debug'])
+    assert.ok(lines[0][1].startsWith(`GET ${path} -> 503 server (attempt 1, `), lines[0][1])
+    assert.ok(lines[1][1].startsWith(`GET ${path} -> 200 (attempt 2, `), lines[1][1])
+    assert.ok(lines.every((l) => !l[1].includes(emu.token)))
+    // A logger that throws is ignored; the call still succeeds.
+    const angry = new Client({ token: emu.token, baseUrl: emu.baseUrl, logger: { debug() { throw new Error('no') }, info() {} } })
+    await angry.dialTimeGroups.list(emu.userId)
+    assert.throws(() => new Client({ token: emu.token, logger: 'console' }), /logger must be an object/)
+  }, { logger, maxRetries: 1 })
+})
+
+/** A small forward proxy for plain HTTP: notes each connection's first request line, then
+ * pipes to the absolute URI's host. */
+function startProxy() {
+  const net = require('node:net')
+  const seen = []
+  const server = net.createServer((conn) => {
+    let head = Buffer.alloc(0)
+    const onData = (chunk) => {
+      head = Buffer.concat([head, chunk])
+      const end = head.indexOf('\r\n\r\n')
+      if (end < 0) return
+      conn.off('data', onData)
+      const line = head.subarray(0, head.indexOf('\r\n')).toString()
+      seen.push(line)
+      const [host, port] = line.split(' ')[1].split('//')[1].split('/')[0].split(':')
+      const upstream = net.connect(Number(port), host, () => {
+        upstream.write(head)
+        conn.pipe(upstream)
+        upstream.pipe(conn)
+      })
+      upstream.on('error', () => conn.destroy())
+      conn.on('error', () => upstream.destroy())
+    }
+    conn.on('data', onData)
+  })
+  return new Promise((resolve) => {
+    server.listen(0, '127.0.0.1', () => resolve({ url: `http://127.0.0.1:${server.address().port}`, seen, server }))
+  })
+}
+
+test('an explicit proxy carries the calls; an environment proxy skips loopback', async () => {
+  const proxy = await startProxy()
+  try {
+    await withEmulator(async (emu) => {
+      const base = { token: emu.token, baseUrl: emu.baseUrl }
+      await new Client({ ...base, proxy: proxy.url }).dialTimeGroups.list(emu.userId)
+      assert.equal(proxy.seen.length, 1)
+      assert.ok(proxy.seen[0].startsWith(`GET ${emu.baseUrl}/agent-api/user/${emu.userId}/dial-time-group`), proxy.seen[0])
+      process.env.HTTP_PROXY = proxy.url
+      try {
+        await new Client(base).dialTimeGroups.list(emu.userId)
+        await new Client({ ...base, ignoreEnvProxy: true }).dialTimeGroups.list(emu.userId)
+      } finally {
+        delete process.env.HTTP_PROXY
+      }
+      assert.equal(proxy.seen.length, 1)
+    })
+  } finally {
+    proxy.server.close()
+  }
+})

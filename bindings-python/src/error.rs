@@ -81,6 +81,9 @@ fn build(py: Python<'_>, err: &Error) -> PyResult<PyErr> {
         kwargs.set_item("deadline_passed", call.deadline_passed)?;
         kwargs.set_item("request_id", call.request_id.as_deref())?;
     }
+    if let Error::CalendarNotCovered { year } = err {
+        kwargs.set_item("year", *year)?;
+    }
     let headers = PyDict::new(py);
     for (name, value) in err.headers() {
         headers.set_item(name, value)?;

@@ -27,6 +27,7 @@ mod log;
 mod model;
 mod payload;
 mod runtime;
+mod schedule;
 mod validate;
 
 #[pymodule]
@@ -44,6 +45,9 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<model::PyDaySchedule>()?;
     m.add_class::<model::PyDialTimeGroup>()?;
     m.add_class::<emulator::PyEmulator>()?;
+    m.add_class::<schedule::PySchedule>()?;
+    m.add_class::<schedule::PyCalendar>()?;
+    m.add_class::<schedule::PyDay>()?;
     m.add_function(wrap_pyfunction!(validate::validate, m)?)?;
     m.add("ERROR_KINDS", error::kinds(m.py())?)?;
     m.add_function(wrap_pyfunction!(error::panic_for_tests, m)?)?;

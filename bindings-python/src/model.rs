@@ -136,6 +136,26 @@ pub struct PyDialTimeGroup(pub DialTimeGroup);
 
 #[pymethods]
 impl PyDialTimeGroup {
+    /// This group's schedule: `group.schedule().is_open_at(datetime.now(timezone.utc))`.
+    #[pyo3(signature = (*, zone=None, calendar=None, makeup_as=None, assume_no_holidays=false))]
+    fn schedule(
+        &self,
+        py: Python<'_>,
+        zone: Option<String>,
+        calendar: Option<PyRef<'_, crate::schedule::PyCalendar>>,
+        makeup_as: Option<i64>,
+        assume_no_holidays: bool,
+    ) -> PyResult<crate::schedule::PySchedule> {
+        crate::schedule::configure(
+            py,
+            self.0.schedule(),
+            zone,
+            calendar,
+            makeup_as,
+            assume_no_holidays,
+        )
+    }
+
     /// Reads a group from the platform's JSON shape (as `to_dict()` writes it), tolerantly.
     #[classmethod]
     fn from_dict(_cls: &Bound<'_, PyType>, data: &Bound<'_, PyAny>) -> PyResult<Self> {

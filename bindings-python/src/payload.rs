@@ -58,6 +58,11 @@ pub(crate) fn update(
     dialtime::validate::update_from_json(&Value::Object(map))
 }
 
+/// Named arguments as one JSON object (for a schedule's `content` and `skip_holiday`).
+pub(crate) fn fields_json(fields: &[(&str, &Bound<'_, PyAny>)]) -> dialtime::Result<Value> {
+    object(fields).map(Value::Object)
+}
+
 /// Named arguments as one JSON object, every conversion problem reported.
 fn object(fields: &[(&str, &Bound<'_, PyAny>)]) -> dialtime::Result<Map<String, Value>> {
     let mut map = Map::with_capacity(fields.len());

@@ -204,3 +204,84 @@ def test_dialtime_log_env_writes_to_stderr_without_code(emulator: Emulator) -> N
     assert done.returncode == 0, done.stderr
     assert "dialtime DEBUG: GET /agent-api/user/" in done.stderr, done.stderr
     assert emulator.token not in done.stderr
+
+
+class ForwardProxy:
+    """A small forward proxy for plain HTTP: notes each connection's first request line,
+    connects to the absolute URI's host and pipes both ways."""
+
+    def __init__(self) -> None:
+        import socket
+        import threading
+
+        self.seen: list = []
+        self._server = socket.create_server(("127.0.0.1", 0))
+        self.url = "http://127.0.0.1:%d" % self._server.getsockname()[1]
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        import threading
+
+        while True:
+            try:
+                conn, _ = self._server.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._forward, args=(conn,), daemon=True).start()
+
+    def _forward(self, conn) -> None:  # type: ignore[no-untyped-def]
+        import socket
+        import threading
+
+        head = b""
+        while b"\r\n\r\n" not in head:
+            chunk = conn.recv(65536)
+            if not chunk:
+                return
+            head += chunk
+        line = head.split(b"\r\n", 1)[0].decode()
+        self.seen.append(line)
+        host = line.split(" ")[1].split("//", 1)[1].split("/", 1)[0]
+        name, port = host.rsplit(":", 1)
+        upstream = socket.create_connection((name, int(port)))
+        upstream.sendall(head)
+
+        def pipe(src, dst) -> None:  # type: ignore[no-untyped-def]
+            try:
+                while True:
+                    data = src.recv(65536)
+                    if not data:
+                        break
+                    dst.sendall(data)
+            except OSError:
+                pass
+            finally:
+                try:
+                    dst.shutdown(socket.SHUT_WR)
+                except OSError:
+                    pass
+
+        threading.Thread(target=pipe, args=(upstream, conn), daemon=True).start()
+        pipe(conn, upstream)
+
+    def close(self) -> None:
+        self._server.close()
+
+
+def test_an_explicit_proxy_carries_calls_and_the_environment_one_skips_loopback(
+    emulator: Emulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    proxy = ForwardProxy()
+    try:
+        client(emulator, proxy=proxy.url).dial_time_groups.list(emulator.user_id)
+        assert len(proxy.seen) == 1
+        assert proxy.seen[0].startswith(
+            f"GET {emulator.base_url}/agent-api/user/{emulator.user_id}/dial-time-group"
+        )
+        monkeypatch.setenv("HTTP_PROXY", proxy.url)
+        monkeypatch.setenv("http_proxy", proxy.url)
+        client(emulator).dial_time_groups.list(emulator.user_id)
+        client(emulator, ignore_env_proxy=True).dial_time_groups.list(emulator.user_id)
+        assert len(proxy.seen) == 1  # loopback never goes through an environment proxy
+    finally:
+        proxy.close()

@@ -42,8 +42,50 @@ struct Saved {
     id: i64,
 }
 
+/// `bench schedule`: the evaluator's cost, offline. Prints `SCHED <query> <ns per call>`.
+fn schedule_bench() -> Result<(), Failure> {
+    use dialtime::schedule::Schedule;
+    let g = group()?;
+    let s = Schedule::builder(&g.content, true).build()?;
+    let start: jiff::Timestamp = "2026-01-01T00:00:00+08:00".parse()?;
+    let year = jiff::SignedDuration::from_hours(24 * 365);
+    let n = 200_000i64;
+    let step = year / i32::try_from(n)?;
+    let time = |label: &str, count: i64, f: &mut dyn FnMut(i64) -> usize| {
+        let mut sink = 0usize;
+        for i in 0..count / 10 {
+            sink += f(i);
+        }
+        let t = Instant::now();
+        for i in 0..count {
+            sink += f(i);
+        }
+        let ns = t.elapsed().as_nanos() as f64 / count as f64;
+        println!("SCHED {label} {ns:.1} {}", sink % 2);
+    };
+    time("is_open_at", n, &mut |i| {
+        usize::from(
+            s.is_open_at(start + step * i32::try_from(i % n).unwrap_or(0))
+                .unwrap_or(false),
+        )
+    });
+    time("next_window", n / 10, &mut |i| {
+        s.next_window(start + step * i32::try_from(i % n).unwrap_or(0))
+            .ok()
+            .flatten()
+            .map_or(0, |w| w.start.as_second() as usize)
+    });
+    time("windows_year", 200, &mut |_| {
+        s.windows(start, start + year).map_or(0, |w| w.len())
+    });
+    Ok(())
+}
+
 fn main() -> Result<(), Failure> {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("schedule") {
+        return schedule_bench();
+    }
     let [client, mode] = args.as_slice() else {
         return Err("usage: bench dialtime-blocking|dialtime-async|reqwest seq|conc".into());
     };

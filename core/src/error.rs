@@ -186,12 +186,14 @@ pub enum ErrorKind {
     Decode = 9,
     /// The client is misconfigured or misused.
     Config = 10,
+    /// A schedule query touched a year the holiday calendar does not cover.
+    CalendarNotCovered = 13,
 }
 
 impl ErrorKind {
     /// Every kind, in number order: bindings and their tests enumerate it, so no language
     /// keeps its own copy of the list.
-    pub const ALL: [ErrorKind; 10] = [
+    pub const ALL: [ErrorKind; 11] = [
         ErrorKind::Validation,
         ErrorKind::Authentication,
         ErrorKind::NotFound,
@@ -202,6 +204,7 @@ impl ErrorKind {
         ErrorKind::Connection,
         ErrorKind::Decode,
         ErrorKind::Config,
+        ErrorKind::CalendarNotCovered,
     ];
 
     /// A stable lower-case name (`"rate_limited"`): the `kind` attribute in every binding.
@@ -217,10 +220,12 @@ impl ErrorKind {
             ErrorKind::Connection => "connection",
             ErrorKind::Decode => "decode",
             ErrorKind::Config => "config",
+            ErrorKind::CalendarNotCovered => "calendar_not_covered",
         }
     }
 
-    /// The stable number (1–10): the C ABI's `dialtime_status` value.
+    /// The stable number (1–10, 13): the C ABI's `dialtime_status` value (11 and 12 are the
+    /// C ABI's own: a bad argument, a caught panic).
     pub fn number(self) -> u8 {
         self as u8
     }
@@ -287,6 +292,13 @@ pub enum Error {
         /// What is wrong, naming the setting.
         message: String,
     },
+    /// A schedule query with `skip_holiday` touched a year the holiday calendar does not
+    /// cover (holidays are never guessed): load that year's notice, or build the schedule
+    /// with `assume_no_holidays`.
+    CalendarNotCovered {
+        /// The year.
+        year: i16,
+    },
 }
 
 impl Error {
@@ -303,6 +315,7 @@ impl Error {
             Error::Connection { .. } => ErrorKind::Connection,
             Error::Decode { .. } => ErrorKind::Decode,
             Error::Config { .. } => ErrorKind::Config,
+            Error::CalendarNotCovered { .. } => ErrorKind::CalendarNotCovered,
         }
     }
 
@@ -391,7 +404,9 @@ impl Error {
             | Error::Api(e)
             | Error::Server(e)
             | Error::RateLimited { error: e, .. } => &mut e.call,
-            Error::Validation(_) | Error::Config { .. } => return self,
+            Error::Validation(_) | Error::Config { .. } | Error::CalendarNotCovered { .. } => {
+                return self
+            }
         };
         *slot = Some(Box::new(info));
         self
@@ -487,6 +502,11 @@ impl Error {
                 "unexpected response (HTTP {http_status}): expected {expected}: {detail}; body starts: {body_excerpt:?}"
             ),
             Error::Config { message } => write!(f, "configuration error: {message}"),
+            Error::CalendarNotCovered { year } => write!(
+                f,
+                "the holiday calendar does not cover {year}: load that year's notice \
+                 (holiday-cn JSON) or build the schedule with assume_no_holidays"
+            ),
         }
     }
 }

@@ -8,6 +8,8 @@
 //! - [`validate`]: the rules checked before anything is sent, all problems at once.
 //! - [`Client`] (async) and [`BlockingClient`], built with [`ClientBuilder`].
 //! - [`Error`]: one error type with a stable [`ErrorKind`].
+//! - [`schedule`]: may the dialer call at an instant, and when next (offline, with China's
+//!   holidays and make-up workdays).
 //!
 //! ```
 //! use dialtime::{BlockingClient, NewDialTimeGroup, Weekday};
@@ -51,6 +53,7 @@ pub mod dial_time_groups;
 pub mod error;
 pub mod model;
 mod runtime;
+pub mod schedule;
 pub mod validate;
 
 #[doc(hidden)]

@@ -42,7 +42,7 @@ int main(void) {
   dialtime_new_group_set_skip_holiday(group, true);
 
   dialtime_group *saved = NULL;
-  if (st == DIALTIME_STATUS_OK) st = dialtime_dial_time_groups_create(client, dialtime_emulator_user_id(emu), group, &saved, &err);
+  if (st == DIALTIME_STATUS_OK) st = dialtime_dial_time_groups_create(client, dialtime_emulator_user_id(emu), group, NULL, &saved, &err);
   if (st != DIALTIME_STATUS_OK) return fail(st, err);
 
   printf("saved \"%s\" with id %lld at %s\n", dialtime_group_name(saved),

@@ -144,7 +144,7 @@ static int run_cell(const struct cell *c) {
   dialtime_client *clean = NULL;
   build_client(dialtime_emulator_base_url(emu), dialtime_emulator_token(emu), 0, 0, &clean, NULL);
   char *seeded = NULL;
-  dialtime_dial_time_groups_create_json(clean, user, the_matrix.seed, &seeded, NULL);
+  dialtime_dial_time_groups_create_json(clean, user, the_matrix.seed, NULL, &seeded, NULL);
   const int64_t id = id_in(seeded);
   dialtime_string_free(seeded);
 
@@ -165,15 +165,15 @@ static int run_cell(const struct cell *c) {
   dialtime_status got = DIALTIME_STATUS_PANIC;
   if (strcmp(c->op, "create") == 0) {
     char *out = NULL;
-    got = dialtime_dial_time_groups_create_json(client, user, the_matrix.create, &out, &err);
+    got = dialtime_dial_time_groups_create_json(client, user, the_matrix.create, NULL, &out, &err);
     dialtime_string_free(out);
   } else if (strcmp(c->op, "list") == 0) {
     dialtime_page *page = NULL;
-    got = dialtime_dial_time_groups_list(client, user, 1, NULL, &page, &err);
+    got = dialtime_dial_time_groups_list(client, user, 1, NULL, NULL, &page, &err);
     dialtime_page_free(page);
   } else if (strcmp(c->op, "list_all") == 0) {
     dialtime_group_cursor *cursor = NULL;
-    got = dialtime_dial_time_groups_list_all(client, user, NULL, &cursor, &err);
+    got = dialtime_dial_time_groups_list_all(client, user, NULL, NULL, &cursor, &err);
     while (got == DIALTIME_STATUS_OK) {
       dialtime_group *g = NULL;
       got = dialtime_group_cursor_next(cursor, &g, &err);
@@ -183,16 +183,16 @@ static int run_cell(const struct cell *c) {
     dialtime_group_cursor_free(cursor);
   } else if (strcmp(c->op, "update") == 0) {
     char *out = NULL;
-    got = dialtime_dial_time_groups_update_json(client, user, id, the_matrix.update, &out, &err);
+    got = dialtime_dial_time_groups_update_json(client, user, id, the_matrix.update, NULL, &out, &err);
     dialtime_string_free(out);
   } else if (strcmp(c->op, "delete") == 0) {
-    got = dialtime_dial_time_groups_delete(client, user, id, NULL, &err);
+    got = dialtime_dial_time_groups_delete(client, user, id, NULL, NULL, &err);
   } else if (strcmp(c->op, "ensure") == 0) {
     dialtime_new_group *wanted = NULL;
     dialtime_new_group_from_json(the_matrix.seed, &wanted, NULL);
     dialtime_group *g = NULL;
     dialtime_outcome outcome = DIALTIME_OUTCOME_CREATED;
-    got = dialtime_dial_time_groups_ensure(client, user, wanted, &g, &outcome, &err);
+    got = dialtime_dial_time_groups_ensure(client, user, wanted, NULL, &g, &outcome, &err);
     dialtime_group_free(g);
     dialtime_new_group_free(wanted);
   }
@@ -208,7 +208,7 @@ static int run_cell(const struct cell *c) {
   if (strcmp(c->op, "create") == 0) {
     int named = 0;
     dialtime_group_cursor *cursor = NULL;
-    dialtime_dial_time_groups_list_all(clean, user, NULL, &cursor, NULL);
+    dialtime_dial_time_groups_list_all(clean, user, NULL, NULL, &cursor, NULL);
     for (;;) {
       dialtime_group *g = NULL;
       if (dialtime_group_cursor_next(cursor, &g, NULL) != DIALTIME_STATUS_OK || !g) break;
@@ -296,7 +296,7 @@ static void test_vectors(const char *file) {
       counts[0]++;
       CHECK_STATUS(dialtime_validate_json(fields[1], &err), DIALTIME_STATUS_OK);
       char *saved = NULL;
-      CHECK_STATUS(dialtime_dial_time_groups_create_json(client, user, fields[1], &saved, &err),
+      CHECK_STATUS(dialtime_dial_time_groups_create_json(client, user, fields[1], NULL, &saved, &err),
                    DIALTIME_STATUS_OK);
       CHECK(saved != NULL && strstr(saved, "\"id\":") != NULL);
       dialtime_string_free(saved);
@@ -310,7 +310,7 @@ static void test_vectors(const char *file) {
       CHECK_STATUS(dialtime_emulator_push_fault_json(emu, fields[1], NULL), DIALTIME_STATUS_OK);
       char *saved = NULL;
       dialtime_status want = status_named(fields[2]);
-      dialtime_status got = dialtime_dial_time_groups_create_json(client, user, DOCUMENTED, &saved, &err);
+      dialtime_status got = dialtime_dial_time_groups_create_json(client, user, DOCUMENTED, NULL, &saved, &err);
       if (got != want) fprintf(stderr, "response %s: status %d\n", fields[1], (int)got);
       CHECK(got == want);
       if (want == DIALTIME_STATUS_OK) {
@@ -323,12 +323,12 @@ static void test_vectors(const char *file) {
     } else if (strcmp(fields[0], "U") == 0 && n == 3) {
       counts[3]++;
       char *saved = NULL;
-      CHECK_STATUS(dialtime_dial_time_groups_create_json(client, user, DOCUMENTED, &saved, NULL), DIALTIME_STATUS_OK);
+      CHECK_STATUS(dialtime_dial_time_groups_create_json(client, user, DOCUMENTED, NULL, &saved, NULL), DIALTIME_STATUS_OK);
       const char *id_at = saved ? strstr(saved, "\"id\":") : NULL;
       int64_t id = id_at ? strtoll(id_at + 5, NULL, 10) : 0;
       dialtime_string_free(saved);
       char *updated = NULL;
-      dialtime_status got = dialtime_dial_time_groups_update_json(client, user, id, fields[1], &updated, &err);
+      dialtime_status got = dialtime_dial_time_groups_update_json(client, user, id, fields[1], NULL, &updated, &err);
       if (strcmp(fields[2], "OK") == 0) {
         if (got != DIALTIME_STATUS_OK) fprintf(stderr, "update %s: %s\n", fields[1], dialtime_error_message(err));
         CHECK(got == DIALTIME_STATUS_OK && updated != NULL);
@@ -343,14 +343,14 @@ static void test_vectors(const char *file) {
       CHECK_STATUS(dialtime_emulator_start(&fresh, NULL), DIALTIME_STATUS_OK);
       dialtime_client *c = client_for(fresh, dialtime_emulator_token(fresh), 0);
       char *saved = NULL;
-      CHECK_STATUS(dialtime_dial_time_groups_create_json(c, dialtime_emulator_user_id(fresh), fields[1], &saved, NULL),
+      CHECK_STATUS(dialtime_dial_time_groups_create_json(c, dialtime_emulator_user_id(fresh), fields[1], NULL, &saved, NULL),
                    DIALTIME_STATUS_OK);
       dialtime_string_free(saved);
       dialtime_new_group *wanted = NULL;
       CHECK_STATUS(dialtime_new_group_from_json(fields[2], &wanted, NULL), DIALTIME_STATUS_OK);
       dialtime_group *g = NULL;
       dialtime_outcome outcome = DIALTIME_OUTCOME_CREATED;
-      CHECK_STATUS(dialtime_dial_time_groups_ensure(c, dialtime_emulator_user_id(fresh), wanted, &g, &outcome, NULL),
+      CHECK_STATUS(dialtime_dial_time_groups_ensure(c, dialtime_emulator_user_id(fresh), wanted, NULL, &g, &outcome, NULL),
                    DIALTIME_STATUS_OK);
       CHECK(outcome == (strcmp(fields[3], "1") == 0 ? DIALTIME_OUTCOME_UNCHANGED : DIALTIME_OUTCOME_UPDATED));
       dialtime_group_free(g);
@@ -368,6 +368,8 @@ static void test_vectors(const char *file) {
         cells[cell_count++] = (struct cell){copy(fields[1]), copy(fields[2]), copy(fields[3]),
                                             status_named(fields[4]), strtoul(fields[5], NULL, 10)};
       }
+    } else if (fields[0][0] == 'S') {
+      /* schedule lines: test_schedule_vectors */
     } else {
       fprintf(stderr, "bad vector line: %s\n", fields[0]);
       failures++;
@@ -399,7 +401,7 @@ static void test_typed_create(void) {
   CHECK_STATUS(dialtime_new_group_validate(g, NULL), DIALTIME_STATUS_OK);
 
   dialtime_group *saved = NULL;
-  CHECK_STATUS(dialtime_dial_time_groups_create(client, dialtime_emulator_user_id(emu), g, &saved, NULL),
+  CHECK_STATUS(dialtime_dial_time_groups_create(client, dialtime_emulator_user_id(emu), g, NULL, &saved, NULL),
                DIALTIME_STATUS_OK);
   CHECK(dialtime_group_id(saved) == 1);
   CHECK(strcmp(dialtime_group_name(saved), "周一周三拨打") == 0);
@@ -430,7 +432,7 @@ static void test_typed_create(void) {
   CHECK_STATUS(dialtime_new_group_add_time(g, 1, "19:00", "21:00", NULL), DIALTIME_STATUS_OK);
   dialtime_error *err = NULL;
   saved = NULL;
-  CHECK_STATUS(dialtime_dial_time_groups_create(client, dialtime_emulator_user_id(emu), g, &saved, &err),
+  CHECK_STATUS(dialtime_dial_time_groups_create(client, dialtime_emulator_user_id(emu), g, NULL, &saved, &err),
                DIALTIME_STATUS_VALIDATION);
   CHECK(saved == NULL && dialtime_error_problem_count(err) >= 2);
   dialtime_error_free(err);
@@ -461,7 +463,7 @@ static void test_typed_create(void) {
   dialtime_error_free(err);
   err = NULL;
   saved = NULL;
-  CHECK_STATUS(dialtime_dial_time_groups_create(client, dialtime_emulator_user_id(emu), g, &saved, &err),
+  CHECK_STATUS(dialtime_dial_time_groups_create(client, dialtime_emulator_user_id(emu), g, NULL, &saved, &err),
                DIALTIME_STATUS_VALIDATION);
   CHECK(saved == NULL && dialtime_error_problem_count(err) == sizeof want / sizeof want[0]);
   dialtime_error_free(err);
@@ -492,7 +494,7 @@ static void expect_create(dialtime_client *client, const char *user, dialtime_st
                           uint16_t http_status) {
   char *out = NULL;
   dialtime_error *err = NULL;
-  dialtime_status got = dialtime_dial_time_groups_create_json(client, user, DOCUMENTED, &out, &err);
+  dialtime_status got = dialtime_dial_time_groups_create_json(client, user, DOCUMENTED, NULL, &out, &err);
   if (got != want) fprintf(stderr, "got %d (%s), expected %d\n", (int)got, dialtime_error_message(err), (int)want);
   CHECK(got == want);
   CHECK(out == NULL);
@@ -511,7 +513,7 @@ static void test_statuses(void) {
   dialtime_client *bad = client_for(emu, secret, 0);
   char *out = NULL;
   dialtime_error *err = NULL;
-  CHECK_STATUS(dialtime_dial_time_groups_create_json(bad, user, DOCUMENTED, &out, &err),
+  CHECK_STATUS(dialtime_dial_time_groups_create_json(bad, user, DOCUMENTED, NULL, &out, &err),
                DIALTIME_STATUS_AUTHENTICATION);
   CHECK(dialtime_error_http_status(err) == 401);
   CHECK(strstr(dialtime_error_message(err), secret) == NULL);
@@ -525,7 +527,7 @@ static void test_statuses(void) {
       "{\"status\":422,\"body\":\"{\\\"message\\\":\\\"invalid\\\",\\\"errors\\\":{\\\"name\\\":[\\\"required\\\"]}}\"}", NULL),
       DIALTIME_STATUS_OK);
   err = NULL;
-  CHECK_STATUS(dialtime_dial_time_groups_create_json(client, user, DOCUMENTED, &out, &err), DIALTIME_STATUS_API);
+  CHECK_STATUS(dialtime_dial_time_groups_create_json(client, user, DOCUMENTED, NULL, &out, &err), DIALTIME_STATUS_API);
   CHECK(dialtime_error_problem_count(err) == 1 && strcmp(dialtime_error_problem_path(err, 0), "name") == 0);
   dialtime_error_free(err);
 
@@ -534,7 +536,7 @@ static void test_statuses(void) {
 
   CHECK_STATUS(dialtime_emulator_push_fault_json(emu, "{\"status\":429,\"retry_after\":\"7\"}", NULL), DIALTIME_STATUS_OK);
   err = NULL;
-  CHECK_STATUS(dialtime_dial_time_groups_create_json(client, user, DOCUMENTED, &out, &err), DIALTIME_STATUS_RATE_LIMITED);
+  CHECK_STATUS(dialtime_dial_time_groups_create_json(client, user, DOCUMENTED, NULL, &out, &err), DIALTIME_STATUS_RATE_LIMITED);
   CHECK(dialtime_error_retry_after_ms(err) == 7000 && dialtime_error_http_status(err) == 429);
   /* Every concept of README "Names across languages" on a real answer. */
   int64_t code = 0;
@@ -619,14 +621,14 @@ static void test_bad_arguments(void) {
 
   CHECK_STATUS(build_client("http://127.0.0.1:1", "t", 0, 0, &client, NULL), DIALTIME_STATUS_OK);
   char *out = NULL;
-  CHECK_STATUS(dialtime_dial_time_groups_create_json(NULL, "u", "{}", &out, NULL), DIALTIME_STATUS_INVALID_ARGUMENT);
-  CHECK_STATUS(dialtime_dial_time_groups_create_json(client, NULL, "{}", &out, NULL), DIALTIME_STATUS_INVALID_ARGUMENT);
-  CHECK_STATUS(dialtime_dial_time_groups_create_json(client, not_utf8, "{}", &out, NULL), DIALTIME_STATUS_INVALID_ARGUMENT);
-  CHECK_STATUS(dialtime_dial_time_groups_create_json(client, "u", NULL, &out, NULL), DIALTIME_STATUS_INVALID_ARGUMENT);
-  CHECK_STATUS(dialtime_dial_time_groups_create_json(client, "u", "{}", NULL, NULL), DIALTIME_STATUS_INVALID_ARGUMENT);
+  CHECK_STATUS(dialtime_dial_time_groups_create_json(NULL, "u", "{}", NULL, &out, NULL), DIALTIME_STATUS_INVALID_ARGUMENT);
+  CHECK_STATUS(dialtime_dial_time_groups_create_json(client, NULL, "{}", NULL, &out, NULL), DIALTIME_STATUS_INVALID_ARGUMENT);
+  CHECK_STATUS(dialtime_dial_time_groups_create_json(client, not_utf8, "{}", NULL, &out, NULL), DIALTIME_STATUS_INVALID_ARGUMENT);
+  CHECK_STATUS(dialtime_dial_time_groups_create_json(client, "u", NULL, NULL, &out, NULL), DIALTIME_STATUS_INVALID_ARGUMENT);
+  CHECK_STATUS(dialtime_dial_time_groups_create_json(client, "u", "{}", NULL, NULL, NULL), DIALTIME_STATUS_INVALID_ARGUMENT);
   CHECK(out == NULL);
   dialtime_group *saved = NULL;
-  CHECK_STATUS(dialtime_dial_time_groups_create(client, "u", NULL, &saved, NULL), DIALTIME_STATUS_INVALID_ARGUMENT);
+  CHECK_STATUS(dialtime_dial_time_groups_create(client, "u", NULL, NULL, &saved, NULL), DIALTIME_STATUS_INVALID_ARGUMENT);
   CHECK(saved == NULL);
 
   dialtime_new_group *g = NULL;
@@ -641,7 +643,7 @@ static void test_bad_arguments(void) {
   CHECK_STATUS(dialtime_new_group_set_sub_user_id(g, not_utf8, NULL), DIALTIME_STATUS_INVALID_ARGUMENT);
   dialtime_new_group_set_is_default(NULL, true);
   dialtime_new_group_set_skip_holiday(NULL, true);
-  CHECK_STATUS(dialtime_dial_time_groups_create(client, "not-a-uuid", g, &saved, NULL), DIALTIME_STATUS_VALIDATION);
+  CHECK_STATUS(dialtime_dial_time_groups_create(client, "not-a-uuid", g, NULL, &saved, NULL), DIALTIME_STATUS_VALIDATION);
   CHECK_STATUS(dialtime_group_to_json(NULL, &out, NULL), DIALTIME_STATUS_INVALID_ARGUMENT);
   CHECK_STATUS(dialtime_emulator_push_fault_json(NULL, "{}", NULL), DIALTIME_STATUS_INVALID_ARGUMENT);
   CHECK_STATUS(dialtime_emulator_start(NULL, NULL), DIALTIME_STATUS_INVALID_ARGUMENT);
@@ -753,7 +755,7 @@ static void test_list_update_delete_ensure(void) {
     snprintf(name, sizeof name, "g%d", i);
     dialtime_new_group *g = named(name, (uint8_t)(i % 7));
     dialtime_group *saved = NULL;
-    CHECK_STATUS(dialtime_dial_time_groups_create(client, user, g, &saved, NULL), DIALTIME_STATUS_OK);
+    CHECK_STATUS(dialtime_dial_time_groups_create(client, user, g, NULL, &saved, NULL), DIALTIME_STATUS_OK);
     dialtime_group_free(saved);
     dialtime_new_group_free(g);
   }
@@ -763,7 +765,7 @@ static void test_list_update_delete_ensure(void) {
   uint32_t page_no = 1;
   for (;;) {
     dialtime_page *page = NULL;
-    CHECK_STATUS(dialtime_dial_time_groups_list(client, user, page_no, NULL, &page, NULL), DIALTIME_STATUS_OK);
+    CHECK_STATUS(dialtime_dial_time_groups_list(client, user, page_no, NULL, NULL, &page, NULL), DIALTIME_STATUS_OK);
     if (!page) break;
     if (page_no == 1) {
       CHECK(dialtime_page_count(page) == 15 && dialtime_page_last_page(page) == 3);
@@ -785,7 +787,7 @@ static void test_list_update_delete_ensure(void) {
 
   /* The same walk through a cursor: each group once, in order, then NULL. */
   dialtime_group_cursor *cursor = NULL;
-  CHECK_STATUS(dialtime_dial_time_groups_list_all(client, user, NULL, &cursor, NULL), DIALTIME_STATUS_OK);
+  CHECK_STATUS(dialtime_dial_time_groups_list_all(client, user, NULL, NULL, &cursor, NULL), DIALTIME_STATUS_OK);
   int64_t expect = 1;
   for (;;) {
     dialtime_group *g = NULL;
@@ -802,7 +804,7 @@ static void test_list_update_delete_ensure(void) {
   CHECK_STATUS(dialtime_group_cursor_next(NULL, &after_end, NULL), DIALTIME_STATUS_INVALID_ARGUMENT);
   dialtime_group_cursor_free(cursor);
   dialtime_group_cursor_free(NULL);
-  CHECK_STATUS(dialtime_dial_time_groups_list_all(client, NULL, NULL, &cursor, NULL), DIALTIME_STATUS_INVALID_ARGUMENT);
+  CHECK_STATUS(dialtime_dial_time_groups_list_all(client, NULL, NULL, NULL, &cursor, NULL), DIALTIME_STATUS_INVALID_ARGUMENT);
 
   /* update: typed and JSON; the default flag moves. */
   dialtime_group_update *changes = NULL;
@@ -811,7 +813,7 @@ static void test_list_update_delete_ensure(void) {
   dialtime_group_update_set_is_default(changes, true);
   dialtime_group_update_set_skip_holiday(changes, true);
   dialtime_group *updated = NULL;
-  CHECK_STATUS(dialtime_dial_time_groups_update(client, user, 1, changes, &updated, NULL), DIALTIME_STATUS_OK);
+  CHECK_STATUS(dialtime_dial_time_groups_update(client, user, 1, changes, NULL, &updated, NULL), DIALTIME_STATUS_OK);
   CHECK(strcmp(dialtime_group_name(updated), "renamed") == 0 && dialtime_group_is_default(updated));
   CHECK(dialtime_group_skip_holiday(updated) && dialtime_group_day_week(updated, 0) == 5);
   dialtime_group_free(updated);
@@ -820,7 +822,7 @@ static void test_list_update_delete_ensure(void) {
   changes = NULL;
   CHECK_STATUS(dialtime_group_update_new("改名", &changes, NULL), DIALTIME_STATUS_OK);
   updated = NULL;
-  CHECK_STATUS(dialtime_dial_time_groups_update(client, user, 1, changes, &updated, NULL), DIALTIME_STATUS_OK);
+  CHECK_STATUS(dialtime_dial_time_groups_update(client, user, 1, changes, NULL, &updated, NULL), DIALTIME_STATUS_OK);
   CHECK(strcmp(dialtime_group_name(updated), "改名") == 0);
   CHECK(dialtime_group_is_default(updated) && dialtime_group_skip_holiday(updated));
   CHECK(dialtime_group_day_week(updated, 0) == 5);
@@ -832,7 +834,7 @@ static void test_list_update_delete_ensure(void) {
   CHECK_STATUS(dialtime_group_update_add_time(changes, 8, "09:00", "08:00", NULL), DIALTIME_STATUS_OK);
   CHECK_STATUS(dialtime_group_update_set_sub_user_id(changes, "nope", NULL), DIALTIME_STATUS_OK);
   dialtime_error *uerr = NULL;
-  CHECK_STATUS(dialtime_dial_time_groups_update(client, user, 1, changes, &updated, &uerr), DIALTIME_STATUS_VALIDATION);
+  CHECK_STATUS(dialtime_dial_time_groups_update(client, user, 1, changes, NULL, &updated, &uerr), DIALTIME_STATUS_VALIDATION);
   CHECK(dialtime_error_problem_count(uerr) == 4);
   CHECK(strcmp(dialtime_error_problem_path(uerr, 1), "content[0].week") == 0);
   CHECK(strcmp(dialtime_error_problem_path(uerr, 3), "sub_user_id") == 0);
@@ -840,48 +842,48 @@ static void test_list_update_delete_ensure(void) {
   dialtime_group_update_free(changes);
   dialtime_group_update_free(NULL);
   char *json = NULL;
-  CHECK_STATUS(dialtime_dial_time_groups_update_json(client, user, 2, "{\"name\":\"two\",\"is_default\":true}", &json, NULL),
+  CHECK_STATUS(dialtime_dial_time_groups_update_json(client, user, 2, "{\"name\":\"two\",\"is_default\":true}", NULL, &json, NULL),
                DIALTIME_STATUS_OK);
   CHECK(json && strstr(json, "\"is_default\":true") && strstr(json, "\"name\":\"two\""));
   dialtime_string_free(json);
   json = NULL;
-  CHECK_STATUS(dialtime_dial_time_groups_update_json(client, user, 1, "{\"name\":\"renamed\"}", &json, NULL),
+  CHECK_STATUS(dialtime_dial_time_groups_update_json(client, user, 1, "{\"name\":\"renamed\"}", NULL, &json, NULL),
                DIALTIME_STATUS_OK);
   CHECK(json && strstr(json, "\"is_default\":false"));
   dialtime_string_free(json);
   dialtime_error *err = NULL;
-  CHECK_STATUS(dialtime_dial_time_groups_update_json(client, user, 999, "{\"name\":\"x\"}", &json, &err),
+  CHECK_STATUS(dialtime_dial_time_groups_update_json(client, user, 999, "{\"name\":\"x\"}", NULL, &json, &err),
                DIALTIME_STATUS_NOT_FOUND);
   dialtime_error_free(err);
   err = NULL;
-  CHECK_STATUS(dialtime_dial_time_groups_update_json(client, user, 1, "{\"is_default\":1}", &json, &err),
+  CHECK_STATUS(dialtime_dial_time_groups_update_json(client, user, 1, "{\"is_default\":1}", NULL, &json, &err),
                DIALTIME_STATUS_VALIDATION);
   CHECK(dialtime_error_problem_count(err) == 2);
   dialtime_error_free(err);
 
   /* delete, and not found in another scope. */
   const char *sub = "0d1b7c2e-4f5a-4b6c-8d7e-9f0a1b2c3d4e";
-  CHECK_STATUS(dialtime_dial_time_groups_delete(client, user, 3, sub, NULL), DIALTIME_STATUS_NOT_FOUND);
-  CHECK_STATUS(dialtime_dial_time_groups_delete(client, user, 3, NULL, NULL), DIALTIME_STATUS_OK);
-  CHECK_STATUS(dialtime_dial_time_groups_delete(client, user, 3, NULL, NULL), DIALTIME_STATUS_NOT_FOUND);
-  CHECK_STATUS(dialtime_dial_time_groups_delete(client, NULL, 3, NULL, NULL), DIALTIME_STATUS_INVALID_ARGUMENT);
+  CHECK_STATUS(dialtime_dial_time_groups_delete(client, user, 3, sub, NULL, NULL), DIALTIME_STATUS_NOT_FOUND);
+  CHECK_STATUS(dialtime_dial_time_groups_delete(client, user, 3, NULL, NULL, NULL), DIALTIME_STATUS_OK);
+  CHECK_STATUS(dialtime_dial_time_groups_delete(client, user, 3, NULL, NULL, NULL), DIALTIME_STATUS_NOT_FOUND);
+  CHECK_STATUS(dialtime_dial_time_groups_delete(client, NULL, 3, NULL, NULL, NULL), DIALTIME_STATUS_INVALID_ARGUMENT);
 
   /* ensure: created, then unchanged, then updated. */
   dialtime_new_group *wanted = named("工作日", 1);
   dialtime_outcome outcome = 0;
   dialtime_group *g = NULL;
-  CHECK_STATUS(dialtime_dial_time_groups_ensure(client, user, wanted, &g, &outcome, NULL), DIALTIME_STATUS_OK);
+  CHECK_STATUS(dialtime_dial_time_groups_ensure(client, user, wanted, NULL, &g, &outcome, NULL), DIALTIME_STATUS_OK);
   CHECK(outcome == DIALTIME_OUTCOME_CREATED);
   int64_t id = dialtime_group_id(g);
   dialtime_group_free(g);
-  CHECK_STATUS(dialtime_dial_time_groups_ensure(client, user, wanted, &g, &outcome, NULL), DIALTIME_STATUS_OK);
+  CHECK_STATUS(dialtime_dial_time_groups_ensure(client, user, wanted, NULL, &g, &outcome, NULL), DIALTIME_STATUS_OK);
   CHECK(outcome == DIALTIME_OUTCOME_UNCHANGED && dialtime_group_id(g) == id);
   dialtime_group_free(g);
   dialtime_new_group_set_skip_holiday(wanted, true);
-  CHECK_STATUS(dialtime_dial_time_groups_ensure(client, user, wanted, &g, &outcome, NULL), DIALTIME_STATUS_OK);
+  CHECK_STATUS(dialtime_dial_time_groups_ensure(client, user, wanted, NULL, &g, &outcome, NULL), DIALTIME_STATUS_OK);
   CHECK(outcome == DIALTIME_OUTCOME_UPDATED && dialtime_group_skip_holiday(g));
   dialtime_group_free(g);
-  CHECK_STATUS(dialtime_dial_time_groups_ensure(client, user, wanted, &g, NULL, NULL), DIALTIME_STATUS_INVALID_ARGUMENT);
+  CHECK_STATUS(dialtime_dial_time_groups_ensure(client, user, wanted, NULL, &g, NULL, NULL), DIALTIME_STATUS_INVALID_ARGUMENT);
   dialtime_new_group_free(wanted);
 
   dialtime_page_free(NULL);
@@ -906,7 +908,7 @@ static void *work(void *arg) {
     dialtime_group *saved = NULL;
     if (dialtime_new_group_new("thread", &g, NULL) == DIALTIME_STATUS_OK &&
         dialtime_new_group_add_time(g, (uint8_t)(i % 7), "09:00", "17:00", NULL) == DIALTIME_STATUS_OK &&
-        dialtime_dial_time_groups_create(w->client, w->user, g, &saved, NULL) == DIALTIME_STATUS_OK) {
+        dialtime_dial_time_groups_create(w->client, w->user, g, NULL, &saved, NULL) == DIALTIME_STATUS_OK) {
       w->ids[i] = dialtime_group_id(saved);
       w->ok++;
     }
@@ -943,6 +945,148 @@ static void test_threads(void) {
   dialtime_emulator_free(emu);
 }
 
+/* ---- the schedule evaluator (the S lines of the vectors) -------------------------------- */
+
+/* Checks an error status of a schedule query: CALENDAR_NOT_COVERED naming `want` ("E2027"). */
+static void check_not_covered(dialtime_status st, dialtime_error *err, const char *want) {
+  CHECK_STATUS(st, DIALTIME_STATUS_CALENDAR_NOT_COVERED);
+  CHECK(dialtime_error_year(err) == atoi(want + 1));
+  dialtime_error_free(err);
+}
+
+static void test_schedule_vectors(const char *file) {
+  FILE *f = fopen(file, "r");
+  CHECK(f != NULL);
+  if (!f) return;
+  char *line = NULL;
+  size_t cap = 0;
+  ssize_t len;
+  dialtime_schedule *s = NULL;
+  int cases = 0, queries = 0;
+  while ((len = getline(&line, &cap, f)) > 0) {
+    if (line[len - 1] == '\n') line[len - 1] = '\0';
+    if (line[0] != 'S') continue;
+    char *fields[6] = {0};
+    size_t n = split(line, fields, 6);
+    dialtime_error *err = NULL;
+    if (strcmp(fields[0], "S") == 0 && n == 5) {
+      dialtime_schedule_free(s);
+      s = NULL;
+      dialtime_schedule_options o = {0};
+      o.zone = fields[2];
+      int makeup = atoi(fields[3]);
+      o.makeup_as_set = makeup >= 0;
+      o.makeup_as_weekday = makeup;
+      o.assume_no_holidays = strcmp(fields[4], "1") == 0;
+      CHECK_STATUS(dialtime_schedule_new_json(fields[1], &o, &s, &err), DIALTIME_STATUS_OK);
+      dialtime_error_free(err);
+      cases++;
+    } else if (strcmp(fields[0], "SO") == 0 && n == 3 && s) {
+      bool open = false;
+      dialtime_status st = dialtime_schedule_is_open_at(s, strtoll(fields[1], NULL, 10), &open, &err);
+      if (fields[2][0] == 'E') {
+        check_not_covered(st, err, fields[2]);
+      } else {
+        CHECK_STATUS(st, DIALTIME_STATUS_OK);
+        CHECK(open == (fields[2][0] == '1'));
+      }
+      queries++;
+    } else if (strcmp(fields[0], "SN") == 0 && n == 3 && s) {
+      bool found = false;
+      int64_t start = 0, end = 0;
+      dialtime_status st = dialtime_schedule_next_window(s, strtoll(fields[1], NULL, 10), &found, &start, &end, &err);
+      if (fields[2][0] == 'E') {
+        check_not_covered(st, err, fields[2]);
+      } else if (strcmp(fields[2], "none") == 0) {
+        CHECK_STATUS(st, DIALTIME_STATUS_OK);
+        CHECK(!found);
+      } else {
+        CHECK_STATUS(st, DIALTIME_STATUS_OK);
+        char *rest = NULL;
+        CHECK(found && start == strtoll(fields[2], &rest, 10) && end == strtoll(rest, NULL, 10));
+      }
+      queries++;
+    } else if (strcmp(fields[0], "SW") == 0 && n == 5 && s) {
+      int64_t from = strtoll(fields[1], NULL, 10), to = strtoll(fields[2], NULL, 10);
+      dialtime_intervals *list = NULL;
+      CHECK_STATUS(dialtime_schedule_windows(s, from, to, &list, NULL), DIALTIME_STATUS_OK);
+      int64_t total = -1;
+      CHECK_STATUS(dialtime_schedule_open_seconds(s, from, to, &total, NULL), DIALTIME_STATUS_OK);
+      CHECK(total == strtoll(fields[3], NULL, 10));
+      char want[512] = "";
+      for (size_t i = 0; i < dialtime_intervals_count(list); i++) {
+        char one[64];
+        snprintf(one, sizeof one, "%s%lld,%lld", i ? ";" : "", (long long)dialtime_intervals_start(list, i),
+                 (long long)dialtime_intervals_end(list, i));
+        strncat(want, one, sizeof want - strlen(want) - 1);
+      }
+      CHECK(strcmp(want[0] ? want : "-", fields[4]) == 0);
+      dialtime_intervals_free(list);
+      queries++;
+    } else if (strcmp(fields[0], "SS") == 0 && n == 3 && s) {
+      char *zh = NULL, *en = NULL;
+      CHECK_STATUS(dialtime_schedule_summary(s, NULL, &zh, NULL), DIALTIME_STATUS_OK);
+      CHECK_STATUS(dialtime_schedule_summary(s, "en", &en, NULL), DIALTIME_STATUS_OK);
+      CHECK(zh && strcmp(zh, fields[1]) == 0);
+      CHECK(en && strcmp(en, fields[2]) == 0);
+      dialtime_string_free(zh);
+      dialtime_string_free(en);
+      queries++;
+    } else {
+      fprintf(stderr, "bad schedule vector line: %s\n", fields[0]);
+      failures++;
+    }
+  }
+  dialtime_schedule_free(s);
+  free(line);
+  fclose(f);
+  CHECK(cases >= 10 && queries >= 30);
+
+  /* A day as JSON, bad input, NULLs. */
+  dialtime_schedule *sch = NULL;
+  CHECK_STATUS(dialtime_schedule_new_json("{\"content\":[{\"week\":4,\"times\":[{\"begin_time\":\"09:00\",\"end_time\":\"18:00\"}]}],\"skip_holiday\":true}", NULL, &sch, NULL),
+               DIALTIME_STATUS_OK);
+  char *day = NULL;
+  CHECK_STATUS(dialtime_schedule_day_json(sch, "2026-10-01", &day, NULL), DIALTIME_STATUS_OK);
+  CHECK(day && strstr(day, "\"status\":\"off\"") && strstr(day, "国庆节"));
+  dialtime_string_free(day);
+  CHECK_STATUS(dialtime_schedule_day_json(sch, "2026-13-01", &day, NULL), DIALTIME_STATUS_INVALID_ARGUMENT);
+  bool open = true;
+  CHECK_STATUS(dialtime_schedule_is_open_at(NULL, 0, &open, NULL), DIALTIME_STATUS_INVALID_ARGUMENT);
+  CHECK_STATUS(dialtime_schedule_is_open_at(sch, 0, NULL, NULL), DIALTIME_STATUS_INVALID_ARGUMENT);
+  CHECK_STATUS(dialtime_schedule_is_open_at(sch, INT64_MAX, &open, NULL), DIALTIME_STATUS_INVALID_ARGUMENT);
+  dialtime_schedule_free(sch);
+  dialtime_error *err = NULL;
+  dialtime_schedule_options bad = {0};
+  bad.zone = "Mars/Olympus";
+  CHECK_STATUS(dialtime_schedule_new_json("{\"content\":[],\"skip_holiday\":false}", &bad, &sch, &err),
+               DIALTIME_STATUS_VALIDATION);
+  CHECK(strcmp(dialtime_error_problem_path(err, 0), "zone") == 0);
+  dialtime_error_free(err);
+  CHECK_STATUS(dialtime_schedule_new_json("{\"content\":[{\"week\":9,\"times\":[]}],\"skip_holiday\":false}", NULL, &sch, &err),
+               DIALTIME_STATUS_VALIDATION);
+  CHECK(strcmp(dialtime_error_problem_path(err, 0), "content[0].week") == 0);
+  dialtime_error_free(err);
+
+  /* A calendar with 2027 added. */
+  dialtime_calendar *cal = NULL;
+  CHECK_STATUS(dialtime_calendar_china(&cal, NULL), DIALTIME_STATUS_OK);
+  CHECK(!dialtime_calendar_covers(cal, 2027) && dialtime_calendar_covers(cal, 2026));
+  CHECK_STATUS(dialtime_calendar_load_holiday_cn(cal, "{\"year\":2027,\"days\":[{\"name\":\"元旦\",\"date\":\"2027-01-01\",\"isOffDay\":true}]}", NULL),
+               DIALTIME_STATUS_OK);
+  CHECK(dialtime_calendar_covers(cal, 2027));
+  dialtime_schedule_options with = {0};
+  with.calendar = cal;
+  CHECK_STATUS(dialtime_schedule_new_json("{\"content\":[{\"week\":5,\"times\":[{\"begin_time\":\"09:00\",\"end_time\":\"18:00\"}]}],\"skip_holiday\":true}", &with, &sch, NULL),
+               DIALTIME_STATUS_OK);
+  dialtime_calendar_free(cal); /* the schedule has its own copy */
+  CHECK_STATUS(dialtime_schedule_is_open_at(sch, 1798768800 /* 2027-01-01 10:00+08 */, &open, NULL), DIALTIME_STATUS_OK);
+  CHECK(!open);
+  CHECK_STATUS(dialtime_schedule_is_open_at(sch, 1799373600 /* 2027-01-08 10:00+08 */, &open, NULL), DIALTIME_STATUS_OK);
+  CHECK(open);
+  dialtime_schedule_free(sch);
+}
+
 /* ---- options, call details, the log callback ------------------------------------------- */
 
 static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -968,11 +1112,11 @@ static void test_options(void) {
   CHECK_STATUS(dialtime_client_builder_set_base_url(b, dialtime_emulator_base_url(emu), NULL), DIALTIME_STATUS_OK);
   CHECK_STATUS(dialtime_client_builder_set_token(b, token, NULL), DIALTIME_STATUS_OK);
   CHECK_STATUS(dialtime_client_builder_set_max_retries(b, 5, NULL), DIALTIME_STATUS_OK);
-  CHECK_STATUS(dialtime_client_builder_set_deadline_ms(b, 300, NULL), DIALTIME_STATUS_OK);
   CHECK_STATUS(dialtime_client_builder_add_default_header(b, "X-Tenant", "acme", NULL), DIALTIME_STATUS_OK);
   CHECK_STATUS(dialtime_client_builder_set_user_agent_suffix(b, "c-test/1", NULL), DIALTIME_STATUS_OK);
   CHECK_STATUS(dialtime_client_builder_set_ignore_env_proxy(b, true, NULL), DIALTIME_STATUS_OK);
   CHECK_STATUS(dialtime_client_builder_set_deadline_ms(NULL, 300, NULL), DIALTIME_STATUS_INVALID_ARGUMENT);
+  CHECK_STATUS(dialtime_client_builder_set_deadline_ms(b, 60000, NULL), DIALTIME_STATUS_OK);
   dialtime_client *client = NULL;
   CHECK_STATUS(dialtime_client_builder_build(b, &client, NULL), DIALTIME_STATUS_OK);
 
@@ -982,7 +1126,9 @@ static void test_options(void) {
   clock_gettime(CLOCK_MONOTONIC, &t0);
   dialtime_page *page = NULL;
   dialtime_error *err = NULL;
-  CHECK_STATUS(dialtime_dial_time_groups_list(client, dialtime_emulator_user_id(emu), 1, NULL, &page, &err),
+  dialtime_request_options opts = {0};
+  opts.deadline_ms = 300;
+  CHECK_STATUS(dialtime_dial_time_groups_list(client, dialtime_emulator_user_id(emu), 1, NULL, &opts, &page, &err),
                DIALTIME_STATUS_SERVER);
   clock_gettime(CLOCK_MONOTONIC, &t1);
   double took_ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
@@ -1007,6 +1153,22 @@ static void test_options(void) {
   CHECK(strstr(log_text, token) == NULL);
   pthread_mutex_unlock(&log_lock);
 
+  /* Per-call overrides: a timeout shorter than a slow answer; a negative one is refused. */
+  dialtime_emulator_clear_faults(emu);
+  CHECK_STATUS(dialtime_emulator_push_fault_json(emu, "{\"delay_ms\":800}", NULL), DIALTIME_STATUS_OK);
+  dialtime_request_options quick = {0};
+  quick.timeout_ms = 150;
+  quick.override_max_retries = true;
+  quick.max_retries = 0;
+  CHECK_STATUS(dialtime_dial_time_groups_list(client, dialtime_emulator_user_id(emu), 1, NULL, &quick, &page, NULL),
+               DIALTIME_STATUS_TIMEOUT);
+  quick.timeout_ms = -5;
+  CHECK_STATUS(dialtime_dial_time_groups_list(client, dialtime_emulator_user_id(emu), 1, NULL, &quick, &page, &err),
+               DIALTIME_STATUS_CONFIG);
+  CHECK(strstr(dialtime_error_message(err), "options.timeout_ms") != NULL);
+  dialtime_error_free(err);
+  dialtime_emulator_clear_faults(emu);
+
   /* Not errors of a call: no call details. */
   CHECK(dialtime_error_method(NULL) == NULL && dialtime_error_attempts(NULL) == 0);
   CHECK(dialtime_error_elapsed_ms(NULL) == -1 && !dialtime_error_deadline_passed(NULL));
@@ -1018,9 +1180,52 @@ static void test_options(void) {
   CHECK(refused == NULL && strstr(dialtime_error_message(err), "Authorization") != NULL);
   dialtime_error_free(err);
 
+  /* A proxy that is not there: the call fails to connect, where it succeeds without. */
+  dialtime_client_builder *via = NULL;
+  CHECK_STATUS(dialtime_client_builder_new(&via, NULL), DIALTIME_STATUS_OK);
+  CHECK_STATUS(dialtime_client_builder_set_base_url(via, dialtime_emulator_base_url(emu), NULL), DIALTIME_STATUS_OK);
+  CHECK_STATUS(dialtime_client_builder_set_token(via, token, NULL), DIALTIME_STATUS_OK);
+  CHECK_STATUS(dialtime_client_builder_set_max_retries(via, 0, NULL), DIALTIME_STATUS_OK);
+  CHECK_STATUS(dialtime_client_builder_set_proxy(via, "http://127.0.0.1:9", NULL), DIALTIME_STATUS_OK);
+  dialtime_client *proxied = NULL;
+  CHECK_STATUS(dialtime_client_builder_build(via, &proxied, NULL), DIALTIME_STATUS_OK);
+  CHECK_STATUS(dialtime_dial_time_groups_list(proxied, dialtime_emulator_user_id(emu), 1, NULL, NULL, &page, NULL),
+               DIALTIME_STATUS_CONNECTION);
+  dialtime_client_free(proxied);
+  dialtime_client_builder_free(via);
+
   dialtime_client_free(client);
   dialtime_client_builder_free(b);
   dialtime_emulator_free(emu);
+
+  /* HTTPS: refused without the emulator's CA, reached with it (and with it only). */
+  dialtime_emulator *tls = NULL;
+  CHECK_STATUS(dialtime_emulator_start_tls(&tls, NULL), DIALTIME_STATUS_OK);
+  CHECK(strncmp(dialtime_emulator_base_url(tls), "https://", 8) == 0);
+  CHECK(dialtime_emulator_ca_pem(tls) != NULL && dialtime_emulator_ca_pem(NULL) == NULL);
+  for (int round = 0; round < 3; round++) {
+    dialtime_client_builder *tb = NULL;
+    CHECK_STATUS(dialtime_client_builder_new(&tb, NULL), DIALTIME_STATUS_OK);
+    CHECK_STATUS(dialtime_client_builder_set_base_url(tb, dialtime_emulator_base_url(tls), NULL), DIALTIME_STATUS_OK);
+    CHECK_STATUS(dialtime_client_builder_set_token(tb, dialtime_emulator_token(tls), NULL), DIALTIME_STATUS_OK);
+    CHECK_STATUS(dialtime_client_builder_set_max_retries(tb, 0, NULL), DIALTIME_STATUS_OK);
+    if (round > 0) {
+      CHECK_STATUS(dialtime_client_builder_add_root_certificate_pem(tb, dialtime_emulator_ca_pem(tls), NULL),
+                   DIALTIME_STATUS_OK);
+    }
+    if (round > 1) {
+      CHECK_STATUS(dialtime_client_builder_set_trust_only_root_certificates(tb, true, NULL), DIALTIME_STATUS_OK);
+    }
+    dialtime_client *tc = NULL;
+    CHECK_STATUS(dialtime_client_builder_build(tb, &tc, NULL), DIALTIME_STATUS_OK);
+    dialtime_page *tp = NULL;
+    CHECK_STATUS(dialtime_dial_time_groups_list(tc, dialtime_emulator_user_id(tls), 1, NULL, NULL, &tp, NULL),
+                 round == 0 ? DIALTIME_STATUS_CONNECTION : DIALTIME_STATUS_OK);
+    dialtime_page_free(tp);
+    dialtime_client_free(tc);
+    dialtime_client_builder_free(tb);
+  }
+  dialtime_emulator_free(tls);
 }
 
 int main(int argc, char **argv) {
@@ -1030,6 +1235,7 @@ int main(int argc, char **argv) {
   }
   CHECK(strlen(dialtime_version()) >= 5);
   test_vectors(argv[1]);
+  test_schedule_vectors(argv[1]);
   /* The matrix waits on timeouts and backoffs: run under the sanitizers, skipped under
    * valgrind (DIALTIME_TEST_SMALL), where its threads would serialize. */
   if (!getenv("DIALTIME_TEST_SMALL")) test_fault_matrix();

@@ -331,8 +331,51 @@ static void test_threads() {
   CHECK(all.size() == 40 && *all.begin() == 1 && *all.rbegin() == 40);
 }
 
+static void test_schedule() {
+  using std::chrono::hours;
+  using std::chrono::seconds;
+  using dialtime::sys_seconds;
+  const std::string weekdays =
+      R"({"content":[{"week":1,"times":[{"begin_time":"09:00","end_time":"18:00"}]},)"
+      R"({"week":4,"times":[{"begin_time":"09:00","end_time":"18:00"}]}],"skip_holiday":true})";
+  const dialtime::Schedule s(weekdays);
+  const sys_seconds national_day(seconds(1790820000));  // 2026-10-01 10:00+08, a Thursday
+  CHECK(!s.is_open_at(national_day));
+  const auto next = s.next_window(national_day);
+  CHECK(next && next->first == sys_seconds(seconds(1791421200)));  // 2026-10-08 09:00+08
+  CHECK(s.open_duration(next->first, next->second) == hours(9));
+  CHECK(s.summary("en") == "Mon 09:00–18:00; Thu 09:00–18:00; skips public holidays");
+  CHECK(s.day_json("2026-10-01").find("国庆节") != std::string::npos);
+  bool thrown = false;
+  try {
+    s.is_open_at(sys_seconds(seconds(1799028000)));  // 2027-01-04
+  } catch (const dialtime::CalendarNotCoveredError &e) {
+    thrown = e.year() == 2027 && e.kind() == DIALTIME_STATUS_CALENDAR_NOT_COVERED;
+  }
+  CHECK(thrown);
+  dialtime::Calendar calendar = dialtime::Calendar::china();
+  calendar.load_holiday_cn(R"({"year":2027,"days":[]})");
+  dialtime::ScheduleOptions o;
+  o.calendar = &calendar;
+  o.zone = "America/New_York";
+  const dialtime::Schedule ny(weekdays, o);
+  CHECK(ny.is_open_at(sys_seconds(seconds(1799074800))));  // 2027-01-04 10:00-05
+  const auto week = ny.windows(sys_seconds(seconds(1799020800)), sys_seconds(seconds(1799020800 + 7 * 86400)));
+  CHECK(week.size() == 2);
+  thrown = false;
+  try {
+    dialtime::ScheduleOptions bad;
+    bad.zone = "Mars/Olympus";
+    dialtime::Schedule nope(weekdays, bad);
+  } catch (const dialtime::ValidationError &e) {
+    thrown = !e.problems().empty() && e.problems()[0].path == "zone";
+  }
+  CHECK(thrown);
+}
+
 int main() {
   CHECK(dialtime::version().size() >= 5);
+  test_schedule();
   test_create_and_values();
   test_exceptions();
   test_lifetimes();

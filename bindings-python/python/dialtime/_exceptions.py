@@ -30,6 +30,7 @@ __all__ = [
     "APITimeoutError",
     "DecodeError",
     "ConfigError",
+    "CalendarNotCoveredError",
 ]
 
 
@@ -85,6 +86,7 @@ class DialtimeError(Exception):
         deadline_passed: bool = False,
         request_id: Optional[str] = None,
         headers: Optional[Dict[str, str]] = None,
+        year: Optional[int] = None,
     ) -> None:
         super().__init__(text)
         #: Every problem, in payload order (client-side rules, or the server's field errors).
@@ -113,6 +115,8 @@ class DialtimeError(Exception):
         self.request_id = request_id
         #: The error answer's headers (lower-case names), when there was one.
         self.headers: Dict[str, str] = dict(headers or {})
+        #: The year a schedule query needed and the holiday calendar does not cover.
+        self.year = year
 
     @property
     def message(self) -> str:
@@ -184,6 +188,14 @@ class ConfigError(DialtimeError):
     """The client is misconfigured or misused (no token, bad base URL, closed client, …)."""
 
     kind = "config"
+
+
+class CalendarNotCoveredError(DialtimeError, LookupError):
+    """A schedule query with ``skip_holiday`` touched a year the holiday calendar does not
+    cover (``year``): holidays are never guessed. Load that year's notice
+    (``Calendar.load_holiday_cn``) or build the schedule with ``assume_no_holidays=True``."""
+
+    kind = "calendar_not_covered"
 
 
 def _classes() -> List[Type[DialtimeError]]:

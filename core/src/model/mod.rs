@@ -544,3 +544,19 @@ pub struct DialTimeGroup {
     )]
     pub updated_at: ZonedDateTime,
 }
+
+impl DialTimeGroup {
+    /// A [`Schedule`](crate::schedule::Schedule) builder for this group's windows and
+    /// `skip_holiday` (zone `Asia/Shanghai` and the China calendar unless set).
+    pub fn schedule(&self) -> crate::schedule::ScheduleBuilder {
+        crate::schedule::Schedule::builder(&self.content, self.skip_holiday)
+    }
+}
+
+impl NewDialTimeGroup {
+    /// A [`Schedule`](crate::schedule::Schedule) builder for this group's windows and
+    /// `skip_holiday`.
+    pub fn schedule(&self) -> crate::schedule::ScheduleBuilder {
+        crate::schedule::Schedule::builder(&self.content, self.skip_holiday)
+    }
+}

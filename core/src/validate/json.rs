@@ -46,6 +46,38 @@ pub fn read_new_group(payload: &Value, unknown: UnknownFields) -> Result<NewDial
     group.ok_or_else(|| Error::Validation(vec![Problem::new("$", "is not a valid payload")]))
 }
 
+/// Reads `{"content": [...], "skip_holiday": bool}` (a group as sent or saved; other keys are
+/// ignored) for a schedule, with the payload rules on the content.
+pub(crate) fn read_schedule(payload: &Value) -> Result<(Vec<DaySchedule>, bool), Error> {
+    let mut check = Checker::default();
+    let mut reader = JsonReader {
+        check: &mut check,
+        unknown: UnknownFields::Ignore,
+    };
+    let read = match payload.as_object() {
+        Some(obj) => {
+            // No days is a schedule that never dials (the platform's one-day minimum is a
+            // rule for saving, not for evaluating).
+            let content = match reader.required(obj, "", "content") {
+                Some(Value::Array(days)) if days.is_empty() => Some(Vec::new()),
+                Some(v) => reader.content(v),
+                None => None,
+            };
+            let skip_holiday = reader.boolean(obj, "skip_holiday");
+            content.zip(skip_holiday)
+        }
+        None => {
+            reader.check.push(
+                "$",
+                format!("must be a JSON object, got {}", excerpt(payload)),
+            );
+            None
+        }
+    };
+    check.finish()?;
+    read.ok_or_else(|| Error::Validation(vec![Problem::new("$", "is not a valid schedule")]))
+}
+
 /// Walks caller JSON, reporting type problems and applying the rules through the [`Checker`].
 struct JsonReader<'c> {
     check: &'c mut Checker,

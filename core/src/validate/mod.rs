@@ -63,6 +63,13 @@ pub fn update_from_json(payload: &Value) -> Result<DialTimeGroupUpdate, Error> {
     json::read_update(payload, UnknownFields::Reject)
 }
 
+/// Reads a schedule's `content` and `skip_holiday` from a group's JSON (other keys ignored).
+pub(crate) fn schedule_from_json(
+    payload: &Value,
+) -> Result<(Vec<crate::model::DaySchedule>, bool), Error> {
+    json::read_schedule(payload)
+}
+
 /// Checks a user id (path parameter).
 pub fn user_id(user_id: &str) -> Result<(), Error> {
     let mut check = Checker::default();

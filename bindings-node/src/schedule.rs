@@ -1,0 +1,329 @@
+//! Mirrors `dialtime::schedule`: `Schedule` and `Calendar`. Instants in as `Date`s or ISO
+//! strings with an offset (a string without one is refused, never guessed); `Date`s out.
+
+use dialtime::schedule::{Calendar as CoreCalendar, DayStatus, Interval, MakeupPolicy};
+use dialtime::{Error, Problem, Weekday};
+use jiff::civil::Date;
+use jiff::Timestamp;
+use napi::bindgen_prelude::*;
+use napi::JsDate;
+use napi_derive::napi;
+
+use crate::error::OrThrow;
+use crate::options;
+use crate::validate::payload_json;
+
+use crate::options::type_error;
+
+/// A `Date` (or an RFC 3339 string with an offset) as an instant.
+fn instant(env: &Env, value: Unknown<'_>, name: &str) -> Result<Timestamp> {
+    match value.get_type()? {
+        ValueType::String => {
+            let text: String = unsafe { value.cast() }?;
+            text.parse::<Timestamp>().map_err(|e| {
+                type_error(
+                    env,
+                    &format!(
+                        "{name} must be an instant: a Date, or an ISO 8601 string with an offset \
+                     (\"2026-10-01T10:00:00+08:00\"); {text:?}: {e}"
+                    ),
+                )
+            })
+        }
+        ValueType::Object => {
+            let obj: Object<'_> = unsafe { value.cast() }?;
+            if !obj.is_date()? {
+                return Err(type_error(
+                    env,
+                    &format!("{name} must be a Date or an ISO string"),
+                ));
+            }
+            let date: JsDate<'_> = unsafe { value.cast() }?;
+            let ms = date.value_of()?;
+            if !ms.is_finite() {
+                return Err(type_error(env, &format!("{name} is an invalid Date")));
+            }
+            Timestamp::from_millisecond(ms as i64)
+                .map_err(|e| type_error(env, &format!("{name} is out of range: {e}")))
+        }
+        _ => Err(type_error(
+            env,
+            &format!("{name} must be a Date or an ISO string"),
+        )),
+    }
+}
+
+fn js_date<'env>(env: &'env Env, t: Timestamp) -> Result<JsDate<'env>> {
+    env.create_date(t.as_millisecond() as f64)
+}
+
+fn interval<'env>(env: &'env Env, i: &Interval) -> Result<Object<'env>> {
+    let mut obj = Object::new(env)?;
+    obj.set("start", js_date(env, i.start)?)?;
+    obj.set("end", js_date(env, i.end)?)?;
+    Ok(obj)
+}
+
+fn civil_date(env: &Env, text: &str) -> Result<Date> {
+    text.parse::<Date>().map_err(|e| {
+        type_error(
+            env,
+            &format!("date must be \"YYYY-MM-DD\", got {text:?}: {e}"),
+        )
+    })
+}
+
+fn status_name(s: &DayStatus) -> &'static str {
+    match s {
+        DayStatus::Off { .. } => "off",
+        DayStatus::MakeupWork { .. } => "makeup_work",
+        _ => "normal",
+    }
+}
+
+/// A holiday calendar: `Calendar.china()` (the notices 2018–2026) or `Calendar.empty()`.
+#[napi]
+pub struct Calendar(CoreCalendar);
+
+#[napi]
+impl Calendar {
+    #[napi(factory, catch_unwind)]
+    pub fn china() -> Self {
+        Calendar(CoreCalendar::china())
+    }
+
+    #[napi(factory, catch_unwind)]
+    pub fn empty() -> Self {
+        Calendar(CoreCalendar::empty())
+    }
+
+    /// Loads holiday-cn JSON text: a whole year (`{year, days}`, replacing that notice year)
+    /// or a bare days list (overriding single dates).
+    #[napi(catch_unwind)]
+    pub fn load_holiday_cn(&mut self, env: Env, text: String) -> Result<()> {
+        self.0.load_holiday_cn(&text).or_throw(&env)
+    }
+
+    /// Whether notice year `year` is loaded.
+    #[napi(catch_unwind)]
+    pub fn covers(&self, year: i32) -> bool {
+        i16::try_from(year).is_ok_and(|y| self.0.covers(y))
+    }
+
+    /// The notice years loaded, ascending.
+    #[napi(getter, catch_unwind)]
+    pub fn years(&self) -> Vec<i32> {
+        self.0.years().map(i32::from).collect()
+    }
+
+    /// `'normal'`, `'off'`, `'makeup_work'`, or null when the year is not covered.
+    #[napi(
+        catch_unwind,
+        ts_return_type = "'normal' | 'off' | 'makeup_work' | null"
+    )]
+    pub fn status(&self, env: Env, date: String) -> Result<Option<&'static str>> {
+        Ok(self
+            .0
+            .status(civil_date(&env, &date)?)
+            .map(|s| status_name(&s)))
+    }
+}
+
+/// `new Schedule(group, options)` options; every one has a default.
+#[napi(object)]
+#[derive(Default)]
+pub struct ScheduleOptions {
+    /// An IANA zone name. Default `Asia/Shanghai`.
+    pub zone: Option<String>,
+    /// The weekday (0 = Sunday) whose windows every make-up workday uses. Default: its own.
+    pub makeup_as: Option<f64>,
+    /// Treat uncovered years as holiday-free instead of failing. Default false.
+    pub assume_no_holidays: Option<bool>,
+}
+
+const SCHEDULE_OPTIONS: [&str; 4] = ["zone", "calendar", "makeupAs", "assumeNoHolidays"];
+
+/// A group's dialing schedule, evaluated offline.
+#[napi]
+pub struct Schedule(dialtime::schedule::Schedule);
+
+#[napi]
+impl Schedule {
+    /// `group`: anything with the group's `content` and `skip_holiday` (a saved group, a
+    /// payload). Throws `ValidationError` naming the field for bad content or zone.
+    #[napi(
+        constructor,
+        catch_unwind,
+        ts_args_type = "group: { content: DaySchedule[]; skip_holiday: boolean }, options?: ScheduleOptions & { calendar?: Calendar } | undefined | null"
+    )]
+    pub fn new(env: Env, group: Unknown<'_>, options: Option<Unknown<'_>>) -> Result<Self> {
+        let calendar = match options.as_ref() {
+            Some(o) if o.get_type()? == ValueType::Object => {
+                let obj: Object<'_> = unsafe { o.cast() }?;
+                let c = obj.get_named_property::<Unknown<'_>>("calendar")?;
+                match c.get_type()? {
+                    ValueType::Undefined | ValueType::Null => None,
+                    _ => {
+                        // A ClassInstance checks the class; it takes no borrow that would
+                        // outlive this call (the calendar is copied at once).
+                        let c = unsafe {
+                            ClassInstance::<Calendar>::from_napi_value(env.raw(), c.raw())
+                        }
+                        .map_err(|_| type_error(&env, "calendar must be a Calendar"))?;
+                        Some(c.0.clone())
+                    }
+                }
+            }
+            _ => None,
+        };
+        let o: ScheduleOptions =
+            options::read(&env, options, &SCHEDULE_OPTIONS, "the Schedule options")?
+                .unwrap_or_default();
+        let built = (|| {
+            let json = payload_json(&env, group)?;
+            let mut b = dialtime::schedule::Schedule::builder_from_json(&json)?;
+            if let Some(zone) = o.zone {
+                b = b.zone(zone);
+            }
+            if let Some(c) = calendar {
+                b = b.calendar(c);
+            }
+            if let Some(w) = o.makeup_as {
+                let w = dialtime::__private::whole_number("makeupAs", w)?;
+                let w = Weekday::from_number(w).ok_or_else(|| {
+                    Error::Validation(vec![Problem::new(
+                        "makeupAs",
+                        format!("must be a weekday, 0 (Sunday) to 6 (Saturday), got {w}"),
+                    )])
+                })?;
+                b = b.makeup(MakeupPolicy::AsWeekday(w));
+            }
+            b.assume_no_holidays(o.assume_no_holidays.unwrap_or(false))
+                .build()
+        })();
+        built.map(Schedule).or_throw(&env)
+    }
+
+    /// Whether dialing is allowed at `at`.
+    #[napi(catch_unwind, ts_args_type = "at: Date | string")]
+    pub fn is_open_at(&self, env: Env, at: Unknown<'_>) -> Result<bool> {
+        let t = instant(&env, at, "at")?;
+        self.0.is_open_at(t).or_throw(&env)
+    }
+
+    /// The first open `{start, end}` whose end is after `at` (unclipped: `start <= at` means
+    /// open now), or null within 370 days / the calendar's coverage.
+    #[napi(
+        catch_unwind,
+        ts_args_type = "at: Date | string",
+        ts_return_type = "{ start: Date; end: Date } | null"
+    )]
+    pub fn next_window<'env>(
+        &self,
+        env: &'env Env,
+        at: Unknown<'_>,
+    ) -> Result<Option<Object<'env>>> {
+        let t = instant(&env, at, "at")?;
+        match self.0.next_window(t).or_throw(env)? {
+            Some(i) => interval(env, &i).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// The open `{start, end}` intervals within `[from, to)`, sorted, merged, clipped.
+    #[napi(
+        catch_unwind,
+        ts_args_type = "from: Date | string, to: Date | string",
+        ts_return_type = "Array<{ start: Date; end: Date }>"
+    )]
+    pub fn windows<'env>(
+        &self,
+        env: &'env Env,
+        from: Unknown<'_>,
+        to: Unknown<'_>,
+    ) -> Result<Vec<Object<'env>>> {
+        let (a, b) = (instant(&env, from, "from")?, instant(&env, to, "to")?);
+        self.0
+            .windows(a, b)
+            .or_throw(env)?
+            .iter()
+            .map(|i| interval(env, i))
+            .collect()
+    }
+
+    /// The total open time within `[from, to)`, in milliseconds.
+    #[napi(catch_unwind, ts_args_type = "from: Date | string, to: Date | string")]
+    pub fn open_duration_ms(&self, env: Env, from: Unknown<'_>, to: Unknown<'_>) -> Result<f64> {
+        let (a, b) = (instant(&env, from, "from")?, instant(&env, to, "to")?);
+        let d = self.0.open_duration(a, b).or_throw(&env)?;
+        Ok(d.as_secs_f64() * 1000.0)
+    }
+
+    /// Why local `date` (`"YYYY-MM-DD"`, in the schedule's zone) has the windows it has.
+    #[napi(catch_unwind, ts_return_type = "ScheduleDay")]
+    pub fn day<'env>(&self, env: &'env Env, date: String) -> Result<Object<'env>> {
+        let day = self.0.day(civil_date(&env, &date)?);
+        let mut obj = Object::new(env)?;
+        obj.set("date", day.date.to_string())?;
+        obj.set("weekday", u32::from(day.weekday.number()))?;
+        obj.set(
+            "status",
+            day.status.as_ref().map_or("not_covered", status_name),
+        )?;
+        let festival = match &day.status {
+            Some(DayStatus::Off { festival }) | Some(DayStatus::MakeupWork { festival, .. }) => {
+                Some(festival.to_string())
+            }
+            _ => None,
+        };
+        obj.set("festival", festival)?;
+        obj.set("holidaysApplied", day.holidays_applied)?;
+        obj.set("windowsOf", day.windows_of.map(|w| u32::from(w.number())))?;
+        let windows: Vec<crate::model::TimeRange> = day
+            .windows
+            .iter()
+            .map(|w| crate::model::TimeRange {
+                begin_time: w.begin_time.to_string(),
+                end_time: w.end_time.to_string(),
+            })
+            .collect();
+        obj.set("windows", windows)?;
+        let intervals = day
+            .intervals
+            .iter()
+            .map(|i| interval(env, i))
+            .collect::<Result<Vec<_>>>()?;
+        obj.set("intervals", intervals)?;
+        Ok(obj)
+    }
+
+    /// `"zh"` (default) or `"en"`.
+    #[napi(catch_unwind)]
+    pub fn summary(&self, lang: Option<String>) -> String {
+        self.0.summary(lang.as_deref().unwrap_or("zh"))
+    }
+
+    /// The IANA name of the zone.
+    #[napi(getter, catch_unwind)]
+    pub fn zone(&self) -> Option<String> {
+        self.0.time_zone().iana_name().map(str::to_owned)
+    }
+}
+
+/// What `Schedule.day` returns.
+#[napi(object)]
+#[allow(dead_code)]
+pub struct ScheduleDay {
+    /// `"YYYY-MM-DD"`.
+    pub date: String,
+    /// 0 = Sunday … 6 = Saturday.
+    pub weekday: u32,
+    #[napi(ts_type = "'normal' | 'off' | 'makeup_work' | 'not_covered'")]
+    pub status: String,
+    pub festival: Option<String>,
+    pub holidays_applied: bool,
+    pub windows_of: Option<u32>,
+    pub windows: Vec<crate::model::TimeRange>,
+    #[napi(ts_type = "Array<{ start: Date; end: Date }>")]
+    pub intervals: Vec<()>,
+}

@@ -1,0 +1,98 @@
+'use strict'
+// The schedule evaluator from Node: the shared vectors (tests/vectors/schedule.json), Dates in
+// and out, the calendar, and the errors.
+const { test } = require('node:test')
+const assert = require('node:assert/strict')
+const { Schedule, Calendar, CalendarNotCoveredError, ValidationError } = require('..')
+const { vectors, withEmulator } = require('./helpers')
+
+function group(c) {
+  if (c.days_content) return { content: c.days_content, skip_holiday: c.skip_holiday }
+  const times = c.times.map(([a, b]) => ({ begin_time: a, end_time: b }))
+  return { content: c.content.map((week) => ({ week, times })), skip_holiday: c.skip_holiday }
+}
+
+function schedule(c) {
+  const options = { zone: c.zone }
+  if (c.makeup_as_weekday !== undefined) options.makeupAs = c.makeup_as_weekday
+  if (c.assume_no_holidays) options.assumeNoHolidays = true
+  return new Schedule(group(c), options)
+}
+
+const ms = (text) => new Date(text).getTime()
+const pair = (w) => w && [w.start.getTime(), w.end.getTime()]
+
+for (const c of vectors('schedule.json').cases) {
+  test(`schedule vectors: ${c.name}`, () => {
+    const s = schedule(c)
+    for (const q of c.open ?? []) {
+      if (q.error) {
+        assert.throws(() => s.isOpenAt(new Date(q.at)), (e) => e instanceof CalendarNotCoveredError && e.year === q.year && e.kind === q.error)
+      } else {
+        assert.equal(s.isOpenAt(q.at), q.open, `${q.at} (string)`)
+        if (!q.at.includes('.')) assert.equal(s.isOpenAt(new Date(q.at)), q.open, `${q.at} (Date)`)
+      }
+    }
+    for (const q of c.next ?? []) {
+      if (q.error) {
+        assert.throws(() => s.nextWindow(q.at), CalendarNotCoveredError)
+        continue
+      }
+      assert.deepEqual(pair(s.nextWindow(q.at)), q.window && [ms(q.window[0]), ms(q.window[1])], q.at)
+    }
+    for (const q of c.windows ?? []) {
+      assert.deepEqual(s.windows(q.from, q.to).map(pair), q.intervals.map(([a, b]) => [ms(a), ms(b)]))
+      assert.equal(s.openDurationMs(new Date(q.from), new Date(q.to)), q.open_seconds * 1000)
+    }
+    for (const q of c.days ?? []) {
+      const day = s.day(q.date)
+      assert.equal(day.status, q.status, q.date)
+      assert.equal(day.festival, q.festival ?? null)
+      assert.deepEqual(day.windows.map((w) => [w.begin_time, w.end_time]), q.windows)
+      if (q.windows_of !== undefined) assert.equal(day.windowsOf, q.windows_of)
+    }
+    if (c.summary) {
+      assert.equal(s.summary(), c.summary.zh)
+      assert.equal(s.summary('en'), c.summary.en)
+    }
+  })
+}
+
+test('a saved group gives its schedule; instants need an offset', async () => {
+  await withEmulator(async (emu, client) => {
+    const times = [{ begin_time: '09:00', end_time: '18:00' }]
+    const saved = await client.dialTimeGroups.create(emu.userId, {
+      name: '工作日', content: [1, 2, 3, 4, 5].map((week) => ({ week, times })), is_default: true, skip_holiday: true,
+    })
+    const s = new Schedule(saved)
+    assert.equal(s.isOpenAt('2026-10-01T10:00:00+08:00'), false)
+    const next = s.nextWindow(new Date('2026-10-01T02:00:00Z'))
+    assert.ok(next.start instanceof Date)
+    assert.equal(next.start.toISOString(), '2026-10-08T01:00:00.000Z')
+    assert.equal(s.zone, 'Asia/Shanghai')
+    assert.throws(() => s.isOpenAt('2026-10-01 10:00'), TypeError)
+    assert.throws(() => s.isOpenAt(1790820000000), TypeError)
+    assert.throws(() => s.isOpenAt(new Date('nope')), /invalid Date/)
+  })
+})
+
+test('bad content, zones and options are named', () => {
+  assert.throws(() => new Schedule({ content: [{ week: 9, times: [] }], skip_holiday: true }), (e) => e instanceof ValidationError && e.problems[0].path === 'content[0].week')
+  assert.throws(() => new Schedule({ content: [], skip_holiday: true }, { zone: 'Mars/Olympus' }), /Mars\/Olympus/)
+  assert.throws(() => new Schedule({ content: [], skip_holiday: true }, { timezone: 'UTC' }), /unknown option `timezone`/)
+  assert.throws(() => new Schedule({ content: [], skip_holiday: true }, { makeupAs: 9 }), /makeupAs/)
+})
+
+test('a calendar year can be added', () => {
+  const calendar = Calendar.china()
+  assert.deepEqual(calendar.years, [2018, 2019, 2020, 2021, 2022, 2023, 2024, 2025, 2026])
+  calendar.loadHolidayCn('{"year": 2027, "days": [{"name": "元旦", "date": "2027-01-01", "isOffDay": true}]}')
+  assert.equal(calendar.covers(2027), true)
+  assert.equal(calendar.status('2027-01-01'), 'off')
+  const fridays = { content: [{ week: 5, times: [{ begin_time: '09:00', end_time: '18:00' }] }], skip_holiday: true }
+  const s = new Schedule(fridays, { calendar })
+  assert.equal(s.isOpenAt('2027-01-01T10:00:00+08:00'), false)
+  assert.equal(s.isOpenAt('2027-01-08T10:00:00+08:00'), true)
+  assert.throws(() => calendar.loadHolidayCn('nope'), ValidationError)
+  assert.throws(() => new Schedule(fridays, { calendar: {} }), /calendar must be a Calendar/)
+})

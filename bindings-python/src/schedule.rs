@@ -1,0 +1,408 @@
+//! Mirrors `dialtime::schedule`: `Schedule`, `Calendar` and `Day`. Aware `datetime`s in, aware
+//! `datetime`s out (at the schedule zone's offset of that instant); a naive `datetime` is a
+//! `ValueError`, never a guess.
+
+use dialtime::schedule::{Calendar, DayStatus, Interval, MakeupPolicy, Schedule, ScheduleBuilder};
+use dialtime::{Error, Problem, Weekday};
+use jiff::civil::{Date, DateTime};
+use jiff::{SignedDuration, Timestamp};
+use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+
+use crate::error::{guard, OrRaise};
+use crate::model::PyTimeRange;
+
+static DATETIME: PyOnceLock<Py<PyModule>> = PyOnceLock::new();
+
+fn datetime_module(py: Python<'_>) -> PyResult<&Bound<'_, PyModule>> {
+    Ok(DATETIME
+        .get_or_try_init(py, || py.import("datetime").map(Bound::unbind))?
+        .bind(py))
+}
+
+fn int<'py>(obj: &Bound<'py, PyAny>, attr: &str) -> PyResult<i64> {
+    obj.getattr(attr)?.extract()
+}
+
+/// An aware `datetime` as an instant (exact to the microsecond).
+fn instant(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<Timestamp> {
+    let py = obj.py();
+    if !obj.is_instance(&datetime_module(py)?.getattr("datetime")?)? {
+        return Err(PyTypeError::new_err(format!(
+            "{name} must be a datetime.datetime, got {}",
+            obj.get_type().name()?
+        )));
+    }
+    let offset = obj.call_method0("utcoffset")?;
+    if offset.is_none() {
+        return Err(PyValueError::new_err(format!(
+            "{name} is a naive datetime: which instant it means depends on a time zone; pass an \
+             aware one (e.g. datetime.now(timezone.utc), or .replace(tzinfo=ZoneInfo(\"Asia/Shanghai\")))"
+        )));
+    }
+    let offset_us = (int(&offset, "days")? * 86_400 + int(&offset, "seconds")?) * 1_000_000
+        + int(&offset, "microseconds")?;
+    let civil = (|| {
+        DateTime::new(
+            i16::try_from(int(obj, "year")?).unwrap_or(1),
+            i8::try_from(int(obj, "month")?).unwrap_or(1),
+            i8::try_from(int(obj, "day")?).unwrap_or(1),
+            i8::try_from(int(obj, "hour")?).unwrap_or(0),
+            i8::try_from(int(obj, "minute")?).unwrap_or(0),
+            i8::try_from(int(obj, "second")?).unwrap_or(0),
+            i32::try_from(int(obj, "microsecond")? * 1000).unwrap_or(0),
+        )
+        .map_err(|e| PyValueError::new_err(format!("{name}: {e}")))
+    })()?;
+    jiff::tz::Offset::UTC
+        .to_timestamp(civil)
+        .and_then(|t| t.checked_sub(SignedDuration::from_micros(offset_us)))
+        .map_err(|e| PyValueError::new_err(format!("{name} is out of range: {e}")))
+}
+
+/// An instant as an aware `datetime` at the zone's offset of that instant.
+fn to_datetime<'py>(
+    py: Python<'py>,
+    t: Timestamp,
+    zone: &jiff::tz::TimeZone,
+) -> PyResult<Bound<'py, PyAny>> {
+    let offset = zone.to_offset(t);
+    let local = offset.to_datetime(t);
+    let m = datetime_module(py)?;
+    let delta = m.getattr("timedelta")?.call1((0, offset.seconds()))?;
+    let tz = m.getattr("timezone")?.call1((delta,))?;
+    m.getattr("datetime")?.call1((
+        local.year(),
+        local.month(),
+        local.day(),
+        local.hour(),
+        local.minute(),
+        local.second(),
+        local.subsec_nanosecond() / 1000,
+        tz,
+    ))
+}
+
+fn interval<'py>(
+    py: Python<'py>,
+    i: Interval,
+    zone: &jiff::tz::TimeZone,
+) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyAny>)> {
+    Ok((
+        to_datetime(py, i.start, zone)?,
+        to_datetime(py, i.end, zone)?,
+    ))
+}
+
+fn date_of(obj: &Bound<'_, PyAny>) -> PyResult<Date> {
+    let py = obj.py();
+    let m = datetime_module(py)?;
+    if obj.is_instance(&m.getattr("datetime")?)? || !obj.is_instance(&m.getattr("date")?)? {
+        return Err(PyTypeError::new_err(
+            "date must be a datetime.date (not a datetime)",
+        ));
+    }
+    Date::new(
+        i16::try_from(int(obj, "year")?).unwrap_or(1),
+        i8::try_from(int(obj, "month")?).unwrap_or(1),
+        i8::try_from(int(obj, "day")?).unwrap_or(1),
+    )
+    .map_err(|e| PyValueError::new_err(e.to_string()))
+}
+
+fn py_date<'py>(py: Python<'py>, d: Date) -> PyResult<Bound<'py, PyAny>> {
+    datetime_module(py)?
+        .getattr("date")?
+        .call1((d.year(), d.month(), d.day()))
+}
+
+/// A holiday calendar: `Calendar.china()` (the built-in notices 2018–2026) or
+/// `Calendar.empty()`; add a year with `load_holiday_cn(text)`.
+#[pyclass(name = "Calendar", module = "dialtime", skip_from_py_object)]
+#[derive(Clone)]
+pub struct PyCalendar(pub Calendar);
+
+#[pymethods]
+impl PyCalendar {
+    #[staticmethod]
+    fn china() -> Self {
+        PyCalendar(Calendar::china())
+    }
+
+    #[staticmethod]
+    fn empty() -> Self {
+        PyCalendar(Calendar::empty())
+    }
+
+    /// Loads holiday-cn JSON: a whole year (`{"year", "days"}`, replacing that notice year)
+    /// or a bare days list (overriding single dates).
+    fn load_holiday_cn(&mut self, py: Python<'_>, text: &str) -> PyResult<()> {
+        self.0.load_holiday_cn(text).or_raise(py)
+    }
+
+    /// `load_holiday_cn` from a file.
+    fn load_holiday_cn_file(&mut self, py: Python<'_>, path: std::path::PathBuf) -> PyResult<()> {
+        self.0.load_holiday_cn_file(path).or_raise(py)
+    }
+
+    /// Whether notice year `year` is loaded.
+    fn covers(&self, year: i64) -> bool {
+        i16::try_from(year).is_ok_and(|y| self.0.covers(y))
+    }
+
+    /// The notice years loaded, ascending.
+    #[getter]
+    fn years(&self) -> Vec<i16> {
+        self.0.years().collect()
+    }
+
+    /// `"normal"`, `"off"`, `"makeup_work"`, or `None` when the year is not covered.
+    fn status(&self, date: &Bound<'_, PyAny>) -> PyResult<Option<&'static str>> {
+        Ok(self.0.status(date_of(date)?).map(|s| status_name(&s)))
+    }
+
+    fn __repr__(&self) -> String {
+        let years: Vec<i16> = self.0.years().collect();
+        match (years.first(), years.last()) {
+            (Some(a), Some(b)) => format!("<dialtime.Calendar years={a}–{b}>"),
+            _ => "<dialtime.Calendar empty>".to_owned(),
+        }
+    }
+}
+
+fn status_name(s: &DayStatus) -> &'static str {
+    match s {
+        DayStatus::Off { .. } => "off",
+        DayStatus::MakeupWork { .. } => "makeup_work",
+        _ => "normal",
+    }
+}
+
+/// Why a local date has the windows it has (`Schedule.day(date)`).
+#[pyclass(name = "Day", module = "dialtime", frozen)]
+pub struct PyDay {
+    day: dialtime::schedule::Day,
+    zone: jiff::tz::TimeZone,
+}
+
+#[pymethods]
+impl PyDay {
+    #[getter]
+    fn date<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        py_date(py, self.day.date)
+    }
+
+    /// 0 = Sunday … 6 = Saturday (the platform's numbering).
+    #[getter]
+    fn weekday(&self) -> u8 {
+        self.day.weekday.number()
+    }
+
+    /// `"normal"`, `"off"`, `"makeup_work"` or `"not_covered"`.
+    #[getter]
+    fn status(&self) -> &'static str {
+        self.day.status.as_ref().map_or("not_covered", status_name)
+    }
+
+    /// The festival of an off-day or make-up day.
+    #[getter]
+    fn festival(&self) -> Option<String> {
+        match &self.day.status {
+            Some(DayStatus::Off { festival }) | Some(DayStatus::MakeupWork { festival, .. }) => {
+                Some(festival.to_string())
+            }
+            _ => None,
+        }
+    }
+
+    /// Whether the calendar shaped the windows.
+    #[getter]
+    fn holidays_applied(&self) -> bool {
+        self.day.holidays_applied
+    }
+
+    /// The weekday whose windows the date uses (0 = Sunday), or None.
+    #[getter]
+    fn windows_of(&self) -> Option<u8> {
+        self.day.windows_of.map(Weekday::number)
+    }
+
+    #[getter]
+    fn windows(&self) -> Vec<PyTimeRange> {
+        self.day.windows.iter().cloned().map(PyTimeRange).collect()
+    }
+
+    /// The windows as `(start, end)` aware datetimes.
+    #[getter]
+    fn intervals<'py>(
+        &self,
+        py: Python<'py>,
+    ) -> PyResult<Vec<(Bound<'py, PyAny>, Bound<'py, PyAny>)>> {
+        self.day
+            .intervals
+            .iter()
+            .map(|i| interval(py, *i, &self.zone))
+            .collect()
+    }
+
+    fn __repr__(&self) -> String {
+        let windows: Vec<String> = self
+            .day
+            .windows
+            .iter()
+            .map(|w| format!("{}–{}", w.begin_time, w.end_time))
+            .collect();
+        format!(
+            "<dialtime.Day {} {} windows=[{}]>",
+            self.day.date,
+            self.status(),
+            windows.join(", ")
+        )
+    }
+}
+
+/// A group's dialing schedule, evaluated offline: `Schedule(content, skip_holiday, zone=…)`
+/// or `group.schedule()`.
+#[pyclass(name = "Schedule", module = "dialtime", frozen)]
+pub struct PySchedule(pub Schedule);
+
+/// The options every way of making a schedule takes.
+pub(crate) fn configure(
+    py: Python<'_>,
+    mut b: ScheduleBuilder,
+    zone: Option<String>,
+    calendar: Option<PyRef<'_, PyCalendar>>,
+    makeup_as: Option<i64>,
+    assume_no_holidays: bool,
+) -> PyResult<PySchedule> {
+    if let Some(zone) = zone {
+        b = b.zone(zone);
+    }
+    if let Some(c) = calendar {
+        b = b.calendar(c.0.clone());
+    }
+    if let Some(w) = makeup_as {
+        let w = Weekday::from_number(w)
+            .ok_or_else(|| {
+                Error::Validation(vec![Problem::new(
+                    "makeup_as",
+                    format!("must be a weekday, 0 (Sunday) to 6 (Saturday), got {w}"),
+                )])
+            })
+            .or_raise(py)?;
+        b = b.makeup(MakeupPolicy::AsWeekday(w));
+    }
+    b.assume_no_holidays(assume_no_holidays)
+        .build()
+        .map(PySchedule)
+        .or_raise(py)
+}
+
+#[pymethods]
+impl PySchedule {
+    #[new]
+    #[pyo3(signature = (content, skip_holiday, *, zone=None, calendar=None, makeup_as=None, assume_no_holidays=false))]
+    fn new(
+        py: Python<'_>,
+        content: &Bound<'_, PyAny>,
+        skip_holiday: &Bound<'_, PyAny>,
+        zone: Option<String>,
+        calendar: Option<PyRef<'_, PyCalendar>>,
+        makeup_as: Option<i64>,
+        assume_no_holidays: bool,
+    ) -> PyResult<Self> {
+        guard(py, || {
+            let json = crate::payload::fields_json(&[
+                ("content", content),
+                ("skip_holiday", skip_holiday),
+            ])
+            .or_raise(py)?;
+            let b = Schedule::builder_from_json(&json).or_raise(py)?;
+            configure(py, b, zone, calendar, makeup_as, assume_no_holidays)
+        })
+    }
+
+    /// Whether dialing is allowed at `at` (an aware datetime).
+    fn is_open_at(&self, py: Python<'_>, at: &Bound<'_, PyAny>) -> PyResult<bool> {
+        let t = instant(at, "at")?;
+        self.0.is_open_at(t).or_raise(py)
+    }
+
+    /// The first open `(start, end)` whose end is after `at` (unclipped: `start <= at` means
+    /// open now), or None within 370 days / the calendar's coverage.
+    fn next_window<'py>(
+        &self,
+        py: Python<'py>,
+        at: &Bound<'py, PyAny>,
+    ) -> PyResult<Option<(Bound<'py, PyAny>, Bound<'py, PyAny>)>> {
+        let t = instant(at, "at")?;
+        match self.0.next_window(t).or_raise(py)? {
+            Some(i) => interval(py, i, self.0.time_zone()).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// The open `(start, end)` intervals within `[start, end)`, sorted, merged, clipped.
+    fn windows<'py>(
+        &self,
+        py: Python<'py>,
+        start: &Bound<'py, PyAny>,
+        end: &Bound<'py, PyAny>,
+    ) -> PyResult<Vec<(Bound<'py, PyAny>, Bound<'py, PyAny>)>> {
+        let (a, b) = (instant(start, "start")?, instant(end, "end")?);
+        self.0
+            .windows(a, b)
+            .or_raise(py)?
+            .into_iter()
+            .map(|i| interval(py, i, self.0.time_zone()))
+            .collect()
+    }
+
+    /// The total open time within `[start, end)`, a `timedelta`.
+    fn open_duration<'py>(
+        &self,
+        py: Python<'py>,
+        start: &Bound<'py, PyAny>,
+        end: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let (a, b) = (instant(start, "start")?, instant(end, "end")?);
+        let d = self.0.open_duration(a, b).or_raise(py)?;
+        datetime_module(py)?
+            .getattr("timedelta")?
+            .call1((0, d.as_secs(), d.subsec_micros()))
+    }
+
+    /// Why local `date` (a `datetime.date` in the schedule's zone) has its windows.
+    fn day(&self, date: &Bound<'_, PyAny>) -> PyResult<PyDay> {
+        Ok(PyDay {
+            day: self.0.day(date_of(date)?),
+            zone: self.0.time_zone().clone(),
+        })
+    }
+
+    /// `"zh"` (default) or `"en"`.
+    #[pyo3(signature = (lang="zh"))]
+    fn summary(&self, lang: &str) -> String {
+        self.0.summary(lang)
+    }
+
+    /// The IANA name of the zone.
+    #[getter]
+    fn zone(&self) -> Option<String> {
+        self.0.time_zone().iana_name().map(str::to_owned)
+    }
+
+    #[getter]
+    fn skip_holiday(&self) -> bool {
+        self.0.skip_holiday()
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "<dialtime.Schedule zone={:?} {:?}>",
+            self.0.time_zone().iana_name().unwrap_or("?"),
+            self.0.summary("en")
+        )
+    }
+}

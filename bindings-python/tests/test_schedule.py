@@ -1,0 +1,148 @@
+"""The schedule evaluator from Python: the shared vectors (tests/vectors/schedule.json), aware
+datetimes in and out, the calendar, and the errors."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, List
+
+import pytest
+
+import dialtime
+from conftest import vectors
+
+UTC = dt.timezone.utc
+
+
+def at(text: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def content(case: Any) -> List[Any]:
+    if "days_content" in case:
+        return case["days_content"]
+    times = [{"begin_time": a, "end_time": b} for a, b in case["times"]]
+    return [{"week": w, "times": times} for w in case["content"]]
+
+
+def schedule(case: Any) -> dialtime.Schedule:
+    return dialtime.Schedule(
+        content(case),
+        case["skip_holiday"],
+        zone=case["zone"],
+        makeup_as=case.get("makeup_as_weekday"),
+        assume_no_holidays=case.get("assume_no_holidays", False),
+    )
+
+
+CASES = vectors("schedule.json")["cases"]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
+def test_the_shared_vectors(case: Any) -> None:
+    s = schedule(case)
+    for q in case.get("open", []):
+        if "error" in q:
+            with pytest.raises(dialtime.CalendarNotCoveredError) as caught:
+                s.is_open_at(at(q["at"]))
+            assert caught.value.year == q["year"] and caught.value.kind == q["error"]
+        else:
+            assert s.is_open_at(at(q["at"])) is q["open"], q
+    for q in case.get("next", []):
+        if "error" in q:
+            with pytest.raises(dialtime.CalendarNotCoveredError):
+                s.next_window(at(q["at"]))
+            continue
+        got = s.next_window(at(q["at"]))
+        want = q["window"] and (at(q["window"][0]), at(q["window"][1]))
+        assert got == want, q
+        if got:
+            assert got[0].utcoffset() is not None  # aware, at the zone's offset
+    for q in case.get("windows", []):
+        got = s.windows(at(q["from"]), at(q["to"]))
+        assert got == [(at(a), at(b)) for a, b in q["intervals"]], q
+        assert s.open_duration(at(q["from"]), at(q["to"])) == dt.timedelta(seconds=q["open_seconds"])
+    for q in case.get("days", []):
+        day = s.day(dt.date.fromisoformat(q["date"]))
+        assert day.status == q["status"], q
+        assert day.festival == q.get("festival")
+        assert [(w.begin_time, w.end_time) for w in day.windows] == [tuple(w) for w in q["windows"]]
+        if "windows_of" in q:
+            assert day.windows_of == q["windows_of"]
+    if "summary" in case:
+        assert s.summary() == case["summary"]["zh"]
+        assert s.summary("en") == case["summary"]["en"]
+
+
+def test_results_show_the_zones_wall_clock() -> None:
+    s = dialtime.Schedule([{"week": 0, "times": [{"begin_time": "01:30", "end_time": "05:00"}]}], False, zone="America/New_York")
+    first, second = s.windows(at("2026-11-01T00:00:00Z"), at("2026-11-02T00:00:00Z"))
+    assert first[0].isoformat() == "2026-11-01T01:30:00-04:00"
+    assert second[0].isoformat() == "2026-11-01T01:30:00-05:00"
+    assert s.zone == "America/New_York"
+
+
+def test_a_naive_datetime_is_refused_not_guessed() -> None:
+    s = dialtime.Schedule([], False)
+    with pytest.raises(ValueError, match="naive"):
+        s.is_open_at(dt.datetime(2026, 10, 1, 10, 0))
+    with pytest.raises(TypeError, match="datetime"):
+        s.is_open_at("2026-10-01T10:00:00+08:00")  # type: ignore[arg-type]
+
+
+def test_a_saved_group_gives_its_schedule(emulator: Any) -> None:
+    with dialtime.Client(emulator.token, base_url=emulator.base_url) as client:
+        group = client.dial_time_groups.create(
+            emulator.user_id,
+            name="工作日",
+            content=[dialtime.DaySchedule(week=w, times=[dialtime.TimeRange("09:00", "18:00")]) for w in range(1, 6)],
+            is_default=True,
+            skip_holiday=True,
+        )
+    s = group.schedule()
+    national_day = dt.datetime(2026, 10, 1, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    assert not s.is_open_at(national_day)
+    start, end = s.next_window(national_day)
+    assert start.isoformat() == "2026-10-08T09:00:00+08:00" and end.hour == 18
+    assert "法定节假日不拨打" in s.summary()
+
+
+def test_bad_input_names_the_field() -> None:
+    with pytest.raises(dialtime.ValidationError) as caught:
+        dialtime.Schedule([{"week": 9, "times": []}], True)
+    assert caught.value.problems[0].path == "content[0].week"
+    with pytest.raises(dialtime.ValidationError, match="Mars/Olympus"):
+        dialtime.Schedule([], True, zone="Mars/Olympus")
+    with pytest.raises(dialtime.ValidationError, match="makeup_as"):
+        dialtime.Schedule([], True, makeup_as=9)
+
+
+def test_a_calendar_year_can_be_added_and_single_dates_overridden() -> None:
+    calendar = dialtime.Calendar.china()
+    assert calendar.years == list(range(2018, 2027)) and not calendar.covers(2027)
+    calendar.load_holiday_cn(
+        '{"year": 2027, "papers": [], "days": [{"name": "元旦", "date": "2027-01-01", "isOffDay": true}]}'
+    )
+    assert calendar.covers(2027) and calendar.status(dt.date(2027, 1, 1)) == "off"
+    s = dialtime.Schedule(
+        [{"week": 5, "times": [{"begin_time": "09:00", "end_time": "18:00"}]}], True, calendar=calendar
+    )
+    assert not s.is_open_at(at("2027-01-01T02:00:00Z"))  # New Year's Day, a Friday
+    assert s.is_open_at(at("2027-01-08T02:00:00Z"))
+    with pytest.raises(dialtime.ValidationError):
+        calendar.load_holiday_cn("[{}]")
+    assert dialtime.Calendar.empty().years == []
+
+
+def test_schedules_at_the_limits_of_datetime_do_not_crash() -> None:
+    s = dialtime.Schedule([{"week": 1, "times": [{"begin_time": "00:00", "end_time": "24:00"}]}], False, zone="America/New_York")
+    for t in (dt.datetime.min.replace(tzinfo=UTC), dt.datetime.max.replace(tzinfo=UTC)):
+        # datetime.max is past the core's last instant (9999-12-30): a ValueError, not a crash;
+        # a window past datetime's range cannot be shown as a datetime either.
+        for query in (s.is_open_at, s.next_window):
+            try:
+                query(t)
+            except ValueError as e:
+                assert "range" in str(e)
+    with pytest.raises(dialtime.ValidationError, match="3660 days"):
+        s.windows(dt.datetime.min.replace(tzinfo=UTC), dt.datetime(9999, 1, 1, tzinfo=UTC))

@@ -1,0 +1,327 @@
+//! The holiday calendar: which dates are announced off-days and which weekend days are
+//! make-up workdays (调休上班), keyed by civil date, with the notice years it covers.
+//!
+//! Built in: every State Council notice 2018–2026 (`core/data/cn-holidays.tsv`, generated into
+//! `cn_data.rs`). A year's data can be replaced (a notice published after this release, or
+//! an amendment) with a file in holiday-cn's JSON format, and single dates overridden.
+
+use std::borrow::Cow;
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::LazyLock;
+
+use jiff::civil::Date;
+use serde::Deserialize;
+
+use crate::error::{Error, Problem, Result};
+use crate::model::Weekday;
+
+/// What a civil date is in the calendar.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DayStatus {
+    /// Neither announced off nor a make-up workday: its weekday's windows.
+    Normal,
+    /// An announced off-day: a statutory day, an in-lieu rest day, or a weekend day inside an
+    /// announced range.
+    Off {
+        /// The festival, as the notice names it (`春节`).
+        festival: Cow<'static, str>,
+    },
+    /// A make-up workday (调休上班), on a weekend.
+    MakeupWork {
+        /// The festival whose break it makes up for.
+        festival: Cow<'static, str>,
+        /// The weekday whose windows this date uses, when a per-date override says so.
+        as_weekday: Option<Weekday>,
+    },
+}
+
+/// A State Council notice the built-in data restates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Notice {
+    /// The year it arranges.
+    pub year: i16,
+    /// When it was published.
+    pub published: Date,
+    /// Its title.
+    pub title: &'static str,
+    /// Where it is published.
+    pub url: &'static str,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    Off,
+    Work,
+}
+
+/// One line of the built-in table: a range of dates of one kind, from one notice year.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Span {
+    pub(crate) notice_year: i16,
+    pub(crate) kind: Kind,
+    pub(crate) first: Date,
+    pub(crate) last: Date,
+    pub(crate) festival: &'static str,
+}
+
+/// One date's entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Entry {
+    /// The notice year it comes from (`None` for a per-date override).
+    notice_year: Option<i16>,
+    status: DayStatus,
+}
+
+/// A holiday calendar. [`Calendar::china`] is the built-in mainland China data; clone it and
+/// load newer notices into the copy.
+///
+/// ```
+/// use dialtime::schedule::{Calendar, DayStatus};
+/// let mut calendar = Calendar::china();
+/// // The day the 2027 notice is published, add it (holiday-cn's format):
+/// calendar.load_holiday_cn(r#"{"year": 2027, "papers": [], "days": [
+///     {"name": "元旦", "date": "2027-01-01", "isOffDay": true}
+/// ]}"#)?;
+/// assert!(calendar.covers(2027));
+/// assert!(matches!(calendar.status(jiff::civil::date(2027, 1, 1)), Some(DayStatus::Off { .. })));
+/// # Ok::<(), dialtime::Error>(())
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct Calendar {
+    /// Every dated entry: the notices' days, and per-date overrides over them.
+    days: BTreeMap<Date, Entry>,
+    /// Per-date overrides, kept apart so that replacing a notice year keeps them.
+    overrides: BTreeMap<Date, DayStatus>,
+    /// The notice years loaded: a date of another year is not covered.
+    years: BTreeSet<i16>,
+}
+
+static CHINA: LazyLock<Calendar> = LazyLock::new(|| {
+    let mut c = Calendar::empty();
+    for span in super::cn_data::SPANS {
+        c.years.insert(span.notice_year);
+        let mut d = span.first;
+        while d <= span.last {
+            let status = match span.kind {
+                Kind::Off => DayStatus::Off {
+                    festival: Cow::Borrowed(span.festival),
+                },
+                Kind::Work => DayStatus::MakeupWork {
+                    festival: Cow::Borrowed(span.festival),
+                    as_weekday: None,
+                },
+            };
+            c.days.insert(
+                d,
+                Entry {
+                    notice_year: Some(span.notice_year),
+                    status,
+                },
+            );
+            match d.tomorrow() {
+                Ok(next) => d = next,
+                Err(_) => break,
+            }
+        }
+    }
+    c
+});
+
+impl Calendar {
+    /// The built-in mainland China calendar: every State Council notice 2018–2026.
+    pub fn china() -> Calendar {
+        CHINA.clone()
+    }
+
+    /// A calendar with no data: every year is uncovered (load your own years, or build the
+    /// schedule with `assume_no_holidays`).
+    pub fn empty() -> Calendar {
+        Calendar::default()
+    }
+
+    /// The notices the built-in data restates (title, date, URL), in year order.
+    pub fn built_in_notices() -> &'static [Notice] {
+        super::cn_data::NOTICES
+    }
+
+    /// Whether the notice year `year` is loaded.
+    pub fn covers(&self, year: i16) -> bool {
+        self.years.contains(&year)
+    }
+
+    /// The notice years loaded, ascending.
+    pub fn years(&self) -> impl Iterator<Item = i16> + '_ {
+        self.years.iter().copied()
+    }
+
+    /// What `date` is; `None` when its year is not covered. A per-date override wins over
+    /// the notices' data.
+    pub fn status(&self, date: Date) -> Option<DayStatus> {
+        if let Some(status) = self.overrides.get(&date) {
+            return Some(status.clone());
+        }
+        if let Some(entry) = self.days.get(&date) {
+            return Some(entry.status.clone());
+        }
+        self.covers(date.year()).then_some(DayStatus::Normal)
+    }
+
+    /// [`status`](Self::status) without cloning, for the evaluator's hot path.
+    pub(crate) fn status_ref(&self, date: Date) -> Option<StatusRef<'_>> {
+        if let Some(status) = self.overrides.get(&date) {
+            return Some(StatusRef::Listed(status));
+        }
+        if let Some(entry) = self.days.get(&date) {
+            return Some(StatusRef::Listed(&entry.status));
+        }
+        self.covers(date.year()).then_some(StatusRef::Normal)
+    }
+
+    /// Loads holiday-cn JSON (<https://github.com/NateScarlet/holiday-cn>):
+    ///
+    /// - a whole year, `{"year": N, "papers": [...], "days": [{"name", "date", "isOffDay"}]}`:
+    ///   replaces every entry of notice year N (an amendment or a newer notice) and covers N;
+    /// - a bare `days` list (`[{"name", "date", "isOffDay"}]`): overrides single dates.
+    ///
+    /// An `isOffDay: false` entry may carry `"asWeekday"` (`"fri"`, `"friday"` or 5) to use
+    /// that weekday's windows on the make-up day. Errors name the entry.
+    pub fn load_holiday_cn(&mut self, json: &str) -> Result<()> {
+        let doc: HolidayCn = serde_json::from_str(json).map_err(|e| {
+            Error::Validation(vec![Problem::new(
+                "$",
+                format!("not holiday-cn JSON ({{\"year\", \"days\"}} or a days list): {e}"),
+            )])
+        })?;
+        match doc {
+            HolidayCn::Year { year, days } => {
+                let parsed = parse_days(&days)?;
+                self.days.retain(|_, e| e.notice_year != Some(year));
+                for (date, status) in parsed {
+                    self.days.insert(
+                        date,
+                        Entry {
+                            notice_year: Some(year),
+                            status,
+                        },
+                    );
+                }
+                self.years.insert(year);
+            }
+            HolidayCn::Days(days) => {
+                for (date, status) in parse_days(&days)? {
+                    self.overrides.insert(date, status);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// [`load_holiday_cn`](Self::load_holiday_cn) from a file.
+    pub fn load_holiday_cn_file(&mut self, path: impl AsRef<std::path::Path>) -> Result<()> {
+        let path = path.as_ref();
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            Error::Validation(vec![Problem::new(
+                "$",
+                format!("cannot read {}: {e}", path.display()),
+            )])
+        })?;
+        self.load_holiday_cn(&text)
+    }
+}
+
+/// A date's status, borrowed.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum StatusRef<'a> {
+    Normal,
+    Listed(&'a DayStatus),
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum HolidayCn {
+    Year { year: i16, days: Vec<RawDay> },
+    Days(Vec<RawDay>),
+}
+
+#[derive(Deserialize)]
+struct RawDay {
+    name: String,
+    date: String,
+    #[serde(rename = "isOffDay")]
+    is_off_day: bool,
+    #[serde(rename = "asWeekday", default)]
+    as_weekday: Option<serde_json::Value>,
+}
+
+fn parse_days(days: &[RawDay]) -> Result<Vec<(Date, DayStatus)>> {
+    let mut problems = Vec::new();
+    let mut out = Vec::with_capacity(days.len());
+    for (i, d) in days.iter().enumerate() {
+        let date = match d.date.parse::<Date>() {
+            Ok(date) => date,
+            Err(e) => {
+                problems.push(Problem::new(
+                    format!("days[{i}].date"),
+                    format!("must be a date YYYY-MM-DD, got {:?}: {e}", d.date),
+                ));
+                continue;
+            }
+        };
+        let as_weekday = match &d.as_weekday {
+            None | Some(serde_json::Value::Null) => None,
+            Some(v) => match weekday_of(v) {
+                Some(w) if !d.is_off_day => Some(w),
+                Some(_) => {
+                    problems.push(Problem::new(
+                        format!("days[{i}].asWeekday"),
+                        "applies only to make-up days (isOffDay false)",
+                    ));
+                    None
+                }
+                None => {
+                    problems.push(Problem::new(
+                        format!("days[{i}].asWeekday"),
+                        format!("must be a weekday (\"mon\" … \"sun\", or 0–6 with 0 = Sunday), got {v}"),
+                    ));
+                    None
+                }
+            },
+        };
+        let festival = Cow::Owned(d.name.clone());
+        out.push((
+            date,
+            if d.is_off_day {
+                DayStatus::Off { festival }
+            } else {
+                DayStatus::MakeupWork {
+                    festival,
+                    as_weekday,
+                }
+            },
+        ));
+    }
+    if problems.is_empty() {
+        Ok(out)
+    } else {
+        Err(Error::Validation(problems))
+    }
+}
+
+/// `"fri"`, `"Friday"`, `5` (0 = Sunday).
+pub(crate) fn weekday_of(v: &serde_json::Value) -> Option<Weekday> {
+    match v {
+        serde_json::Value::Number(n) => n.as_i64().and_then(Weekday::from_number),
+        serde_json::Value::String(s) => weekday_named(s),
+        _ => None,
+    }
+}
+
+/// A weekday by name: `mon`/`monday` … `sun`/`sunday`, any case.
+pub fn weekday_named(name: &str) -> Option<Weekday> {
+    let n = name.trim().to_ascii_lowercase();
+    Weekday::ALL.iter().copied().find(|w| {
+        let full = w.name().to_ascii_lowercase();
+        n == full || (n.len() == 3 && full.starts_with(&n))
+    })
+}

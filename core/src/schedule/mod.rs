@@ -1,0 +1,592 @@
+//! The schedule evaluator: may the dialer call at this instant, and when next? Offline, with
+//! mainland China's holidays and make-up workdays.
+//!
+//! A [`Schedule`] is built from a group's `content` and `skip_holiday`, a time zone (IANA
+//! name, default `Asia/Shanghai`), a holiday [`Calendar`] (default [`Calendar::china`]) and a
+//! [`MakeupPolicy`]. Every query is answered by one algorithm, so they agree by construction.
+//!
+//! # Semantics
+//!
+//! - A window `[begin, end)` is half-open, in the zone's wall-clock time: `09:00–18:00`
+//!   allows 17:59:59.999 and not 18:00. `24:00` is the end of that date; a window never
+//!   crosses midnight (write `22:00–24:00` on one day and `00:00–02:00` on the next).
+//!   Overlapping or touching windows of one day are merged, and intervals that touch across
+//!   midnight (Mon `20:00–24:00` + Tue `00:00–02:00`, both days open) are one interval.
+//! - DST-exact from that definition: an instant is open when the wall clock shows a time
+//!   inside a window of its date. The part of a window inside a spring-forward gap does not
+//!   exist (a window starting in the gap starts at the transition); the repeated hour of a
+//!   fall-back fold is open twice, so a window boundary inside the fold splits it in two.
+//! - `skip_holiday = false`: the calendar is ignored.
+//! - `skip_holiday = true`: an announced off-day (statutory day, in-lieu rest day, weekend
+//!   day inside an announced range) has no windows; a make-up workday (调休上班) uses the
+//!   windows of its own weekday, unless the policy is [`MakeupPolicy::AsWeekday`] or the
+//!   calendar's entry for that date says `as_weekday` (the entry wins).
+//! - The calendar is keyed by the civil date in the schedule's zone.
+//! - A year the calendar does not cover is never guessed: with `skip_holiday = true` a
+//!   query touching it fails with [`Error::CalendarNotCovered`] naming the year, unless the
+//!   schedule was built with [`ScheduleBuilder::assume_no_holidays`]. December dates may still
+//!   be changed by the next year's notice: until it is loaded they are provisional.
+//!
+//! ```
+//! use dialtime::schedule::Schedule;
+//! use dialtime::{NewDialTimeGroup, Weekday};
+//! let group = NewDialTimeGroup::builder("weekdays")
+//!     .windows(Weekday::ALL[1..6].iter().copied(), "09:00", "18:00")
+//!     .skip_holiday(true)
+//!     .build()?;
+//! let schedule = Schedule::builder(&group.content, group.skip_holiday).build()?;
+//! let national_day: jiff::Timestamp = "2026-10-01T10:00:00+08:00".parse().unwrap();
+//! assert!(!schedule.is_open_at(national_day)?);
+//! let next = schedule.next_window(national_day)?.unwrap();
+//! // 2026-10-08, a Thursday, 09:00 Beijing time.
+//! assert_eq!(next.start.to_string(), "2026-10-08T01:00:00Z");
+//! # Ok::<(), dialtime::Error>(())
+//! ```
+
+pub mod calendar;
+mod cn_data;
+mod summary;
+
+use std::sync::Arc;
+
+use jiff::civil::{Date, DateTime};
+use jiff::tz::{Offset, TimeZone};
+use jiff::{SignedDuration, Timestamp};
+
+pub use calendar::{weekday_named, Calendar, DayStatus, Notice};
+
+use crate::error::{Error, Problem, Result};
+use crate::model::{DaySchedule, TimeOfDay, TimeRange, Weekday};
+use calendar::StatusRef;
+
+/// The zone a schedule uses when none is given: the platform's.
+pub const DEFAULT_ZONE: &str = "Asia/Shanghai";
+/// How far [`Schedule::next_window`] looks ahead, in days.
+pub const HORIZON_DAYS: i32 = 370;
+/// The longest range [`Schedule::windows`] and [`Schedule::open_duration`] take, in days.
+pub const MAX_RANGE_DAYS: i64 = 3660;
+
+/// Which windows a make-up workday (调休上班) uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum MakeupPolicy {
+    /// Its own weekday's (a Saturday make-up day uses Saturday's windows, none if Saturday
+    /// has none). The default: never dials on a day the group does not configure.
+    #[default]
+    OwnWeekday,
+    /// This weekday's, for every make-up day (e.g. Monday's, for a Monday–Friday group).
+    AsWeekday(Weekday),
+}
+
+/// An open interval of instants `[start, end)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Interval {
+    /// The first open instant.
+    pub start: Timestamp,
+    /// The first instant after it that is not open.
+    pub end: Timestamp,
+}
+
+impl Interval {
+    /// `end - start`.
+    pub fn duration(&self) -> SignedDuration {
+        self.end.duration_since(self.start)
+    }
+
+    /// Whether `t` is inside.
+    pub fn contains(&self, t: Timestamp) -> bool {
+        self.start <= t && t < self.end
+    }
+}
+
+/// Why a local date has the windows it has: see [`Schedule::day`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Day {
+    /// The civil date, in the schedule's zone.
+    pub date: Date,
+    /// Its weekday.
+    pub weekday: Weekday,
+    /// What the calendar says (`None`: the calendar does not cover the year).
+    pub status: Option<DayStatus>,
+    /// Whether the calendar shaped the windows (`skip_holiday` is set and the year covered,
+    /// or assumed holiday-free).
+    pub holidays_applied: bool,
+    /// The weekday whose windows the date uses; `None` when it has none because it is off
+    /// (or its year is not covered).
+    pub windows_of: Option<Weekday>,
+    /// The date's windows, merged, in local time.
+    pub windows: Vec<TimeRange>,
+    /// The same windows as instants (DST-exact; clipped to nothing in a gap).
+    pub intervals: Vec<Interval>,
+}
+
+/// Builds a [`Schedule`]; see [`Schedule::builder`].
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct ScheduleBuilder {
+    week: [Vec<(u16, u16)>; 7],
+    skip_holiday: bool,
+    zone: Option<String>,
+    time_zone: Option<TimeZone>,
+    calendar: Option<Arc<Calendar>>,
+    makeup: MakeupPolicy,
+    assume_no_holidays: bool,
+}
+
+impl ScheduleBuilder {
+    /// The zone, by IANA name (`America/New_York`). Default `Asia/Shanghai`. Checked by
+    /// `build` (a `Validation` error at `zone`).
+    pub fn zone(mut self, name: impl Into<String>) -> Self {
+        self.zone = Some(name.into());
+        self.time_zone = None;
+        self
+    }
+
+    /// The zone, as a jiff `TimeZone`.
+    pub fn time_zone(mut self, tz: TimeZone) -> Self {
+        self.time_zone = Some(tz);
+        self.zone = None;
+        self
+    }
+
+    /// The holiday calendar. Default [`Calendar::china`].
+    pub fn calendar(mut self, calendar: Calendar) -> Self {
+        self.calendar = Some(Arc::new(calendar));
+        self
+    }
+
+    /// A calendar shared with other schedules.
+    pub fn shared_calendar(mut self, calendar: Arc<Calendar>) -> Self {
+        self.calendar = Some(calendar);
+        self
+    }
+
+    /// Which windows make-up workdays use. Default [`MakeupPolicy::OwnWeekday`].
+    pub fn makeup(mut self, policy: MakeupPolicy) -> Self {
+        self.makeup = policy;
+        self
+    }
+
+    /// Treat years the calendar does not cover as having no holidays, instead of failing
+    /// with [`Error::CalendarNotCovered`]. Default false.
+    pub fn assume_no_holidays(mut self, yes: bool) -> Self {
+        self.assume_no_holidays = yes;
+        self
+    }
+
+    /// Checks the zone and builds the schedule.
+    pub fn build(self) -> Result<Schedule> {
+        let zone = match (self.time_zone, self.zone) {
+            (Some(tz), _) => tz,
+            (None, name) => {
+                let name = name.as_deref().unwrap_or(DEFAULT_ZONE);
+                jiff::tz::db().get(name).map_err(|_| {
+                    Error::Validation(vec![Problem::new(
+                        "zone",
+                        format!("unknown time zone {name:?}: give an IANA name such as \"Asia/Shanghai\""),
+                    )])
+                })?
+            }
+        };
+        Ok(Schedule {
+            week: self.week,
+            skip_holiday: self.skip_holiday,
+            zone,
+            calendar: self.calendar.unwrap_or_else(|| CHINA.clone()),
+            makeup: self.makeup,
+            assume_no_holidays: self.assume_no_holidays,
+        })
+    }
+}
+
+static CHINA: std::sync::LazyLock<Arc<Calendar>> =
+    std::sync::LazyLock::new(|| Arc::new(Calendar::china()));
+
+/// A group's dialing schedule, evaluated offline. Cheap to clone; thread-safe.
+#[derive(Debug, Clone)]
+pub struct Schedule {
+    /// Each weekday's windows (index: 0 = Sunday), merged, in minutes of the day.
+    week: [Vec<(u16, u16)>; 7],
+    skip_holiday: bool,
+    zone: TimeZone,
+    calendar: Arc<Calendar>,
+    makeup: MakeupPolicy,
+    assume_no_holidays: bool,
+}
+
+/// How a date's windows come about.
+enum Plan {
+    /// The windows of this weekday.
+    Windows(Weekday),
+    /// None: an announced off-day.
+    Off,
+    /// The calendar does not cover this year.
+    NotCovered(i16),
+}
+
+impl Schedule {
+    /// A builder for `content` (the group's days and windows, as saved or validated) and
+    /// `skip_holiday`.
+    pub fn builder(content: &[DaySchedule], skip_holiday: bool) -> ScheduleBuilder {
+        let mut week: [Vec<(u16, u16)>; 7] = Default::default();
+        for day in content {
+            if let Some(slot) = week.get_mut(usize::from(day.week.number())) {
+                for t in &day.times {
+                    if t.begin_time < t.end_time {
+                        slot.push((t.begin_time.minutes(), t.end_time.minutes()));
+                    }
+                }
+            }
+        }
+        for slot in &mut week {
+            merge_minutes(slot);
+        }
+        ScheduleBuilder {
+            week,
+            skip_holiday,
+            zone: None,
+            time_zone: None,
+            calendar: None,
+            makeup: MakeupPolicy::default(),
+            assume_no_holidays: false,
+        }
+    }
+
+    /// A schedule from the raw JSON shape (`{"content": [...], "skip_holiday": true}`, as
+    /// the platform sends a group), read by the same rules as a payload.
+    pub fn builder_from_json(json: &serde_json::Value) -> Result<ScheduleBuilder> {
+        let (content, skip_holiday) = crate::validate::schedule_from_json(json)?;
+        Ok(Schedule::builder(&content, skip_holiday))
+    }
+
+    /// The zone.
+    pub fn time_zone(&self) -> &TimeZone {
+        &self.zone
+    }
+
+    /// The calendar.
+    pub fn calendar(&self) -> &Calendar {
+        &self.calendar
+    }
+
+    /// Whether the group skips public holidays.
+    pub fn skip_holiday(&self) -> bool {
+        self.skip_holiday
+    }
+
+    fn plan(&self, date: Date) -> Plan {
+        let own = Weekday::from(date.weekday());
+        if !self.skip_holiday {
+            return Plan::Windows(own);
+        }
+        match self.calendar.status_ref(date) {
+            None if self.assume_no_holidays => Plan::Windows(own),
+            None => Plan::NotCovered(date.year()),
+            Some(StatusRef::Normal) => Plan::Windows(own),
+            Some(StatusRef::Listed(DayStatus::Normal)) => Plan::Windows(own),
+            Some(StatusRef::Listed(DayStatus::Off { .. })) => Plan::Off,
+            Some(StatusRef::Listed(DayStatus::MakeupWork { as_weekday, .. })) => {
+                Plan::Windows(as_weekday.unwrap_or(match self.makeup {
+                    MakeupPolicy::OwnWeekday => own,
+                    MakeupPolicy::AsWeekday(w) => w,
+                }))
+            }
+        }
+    }
+
+    fn windows_of(&self, w: Weekday) -> &[(u16, u16)] {
+        self.week
+            .get(usize::from(w.number()))
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// Whether dialing is allowed at `t`. Fails only for an uncovered year (see the module
+    /// documentation).
+    pub fn is_open_at(&self, t: impl Into<Timestamp>) -> Result<bool> {
+        let local = self.zone.to_datetime(t.into());
+        let windows = match self.plan(local.date()) {
+            Plan::Windows(w) => self.windows_of(w),
+            Plan::Off => return Ok(false),
+            Plan::NotCovered(year) => return Err(Error::CalendarNotCovered { year }),
+        };
+        let time = local.time();
+        let nanos = i64::from(time.hour()) * 3_600_000_000_000
+            + i64::from(time.minute()) * 60_000_000_000
+            + i64::from(time.second()) * 1_000_000_000
+            + i64::from(time.subsec_nanosecond());
+        Ok(windows.iter().any(|&(a, b)| {
+            i64::from(a) * 60_000_000_000 <= nanos && nanos < i64::from(b) * 60_000_000_000
+        }))
+    }
+
+    /// The first open interval whose end is after `t`, unclipped (its `start <= t` means
+    /// "open now"), or `None` when there is none within [`HORIZON_DAYS`] days or before the
+    /// calendar's coverage ends. Fails when `t`'s own date is in an uncovered year.
+    pub fn next_window(&self, t: impl Into<Timestamp>) -> Result<Option<Interval>> {
+        let t = t.into();
+        let first = self.zone.to_datetime(t).date();
+        if let Plan::NotCovered(year) = self.plan(first) {
+            return Err(Error::CalendarNotCovered { year });
+        }
+        let mut span = 8;
+        loop {
+            let last = add_days(first, span);
+            let (intervals, stopped) = self.collect(day_before(first), last, Some(first));
+            let horizon_reached = span > HORIZON_DAYS;
+            // The interval is final unless it may continue past the dates looked at.
+            let limit = self.day_start(last);
+            if let Some(found) = intervals.iter().find(|i| i.end > t) {
+                if found.end < limit || stopped || horizon_reached {
+                    return Ok(Some(*found));
+                }
+            } else if stopped || horizon_reached {
+                return Ok(None);
+            }
+            span = (span * 4).min(HORIZON_DAYS + 1);
+        }
+    }
+
+    /// The open intervals within `[from, to)`, sorted, merged and clipped. Fails when a
+    /// date inside is in an uncovered year.
+    pub fn windows(
+        &self,
+        from: impl Into<Timestamp>,
+        to: impl Into<Timestamp>,
+    ) -> Result<Vec<Interval>> {
+        let (from, to) = (from.into(), to.into());
+        if to <= from {
+            return Ok(Vec::new());
+        }
+        if to.duration_since(from) > SignedDuration::from_hours(24 * MAX_RANGE_DAYS) {
+            return Err(Error::Validation(vec![Problem::new(
+                "to",
+                format!("the range is longer than {MAX_RANGE_DAYS} days: query it in parts"),
+            )]));
+        }
+        let first = self.zone.to_datetime(from).date();
+        let last = self.zone.to_datetime(to).date();
+        let mut d = first;
+        while d <= last {
+            if let Plan::NotCovered(year) = self.plan(d) {
+                return Err(Error::CalendarNotCovered { year });
+            }
+            match d.tomorrow() {
+                Ok(next) => d = next,
+                Err(_) => break,
+            }
+        }
+        let (intervals, _) = self.collect(day_before(first), add_days(last, 1), None);
+        Ok(intervals
+            .into_iter()
+            .filter_map(|i| {
+                let start = i.start.max(from);
+                let end = i.end.min(to);
+                (start < end).then_some(Interval { start, end })
+            })
+            .collect())
+    }
+
+    /// The total open time within `[from, to)`.
+    pub fn open_duration(
+        &self,
+        from: impl Into<Timestamp>,
+        to: impl Into<Timestamp>,
+    ) -> Result<SignedDuration> {
+        Ok(self
+            .windows(from, to)?
+            .iter()
+            .fold(SignedDuration::ZERO, |total, i| {
+                total.saturating_add(i.duration())
+            }))
+    }
+
+    /// Why local `date` has the windows it has, and those windows.
+    pub fn day(&self, date: Date) -> Day {
+        let weekday = Weekday::from(date.weekday());
+        let status = self.calendar.status(date);
+        let plan = self.plan(date);
+        let windows_of = match plan {
+            Plan::Windows(w) => Some(w),
+            Plan::Off | Plan::NotCovered(_) => None,
+        };
+        let minutes = windows_of.map_or(&[][..], |w| self.windows_of(w));
+        let mut intervals = Vec::new();
+        let pieces = self.pieces(date, date);
+        for &(a, b) in minutes {
+            preimage(&pieces, date, a, b, &mut intervals);
+        }
+        merge_intervals(&mut intervals);
+        Day {
+            date,
+            weekday,
+            holidays_applied: self.skip_holiday && (status.is_some() || self.assume_no_holidays),
+            status,
+            windows_of,
+            windows: minutes
+                .iter()
+                .filter_map(|&(a, b)| {
+                    Some(TimeRange {
+                        begin_time: TimeOfDay::from_minutes(a)?,
+                        end_time: TimeOfDay::from_minutes(b)?,
+                    })
+                })
+                .collect(),
+            intervals,
+        }
+    }
+
+    /// A description of the schedule: `lang` `"zh"` (default for anything but `"en"`):
+    /// `周一 08:00–20:00、20:30–22:00；周三 08:00–12:00；法定节假日不拨打`; `"en"`:
+    /// `Mon 08:00–20:00, 20:30–22:00; Wed 08:00–12:00; skips public holidays`.
+    pub fn summary(&self, lang: &str) -> String {
+        summary::describe(&self.week, self.skip_holiday, lang)
+    }
+
+    /// The instants of dates `first..=last`, merged; `stop_at`: in a search starting at this
+    /// date, stop at the first later uncovered date (returned `true`) instead of failing.
+    fn collect(&self, first: Date, last: Date, stop_at: Option<Date>) -> (Vec<Interval>, bool) {
+        let mut out = Vec::new();
+        let mut stopped = false;
+        let pieces = self.pieces(first, last);
+        let mut d = first;
+        while d <= last {
+            match self.plan(d) {
+                Plan::Windows(w) => {
+                    for &(a, b) in self.windows_of(w) {
+                        preimage(&pieces, d, a, b, &mut out);
+                    }
+                }
+                Plan::Off => {}
+                Plan::NotCovered(_) => {
+                    // Before the search's first date: no windows (the query date is covered).
+                    if stop_at.is_some_and(|s| d > s) {
+                        stopped = true;
+                        break;
+                    }
+                }
+            }
+            match d.tomorrow() {
+                Ok(next) => d = next,
+                Err(_) => break,
+            }
+        }
+        merge_intervals(&mut out);
+        (out, stopped)
+    }
+
+    /// The instant at which local `date` begins (its 00:00, or the transition ending a gap).
+    fn day_start(&self, date: Date) -> Timestamp {
+        let mut v = Vec::with_capacity(1);
+        let pieces = self.pieces(date, date);
+        preimage(&pieces, date, 0, 1440, &mut v);
+        v.first().map_or(Timestamp::MAX, |i| i.start)
+    }
+
+    /// The instants around local dates `first..=last` (48 hours either side, more than any
+    /// offset), cut at every transition of the zone: on each piece the offset is constant.
+    fn pieces(&self, first: Date, last: Date) -> Vec<Piece> {
+        let utc = |d: Date, hours: i64| {
+            Offset::UTC
+                .to_timestamp(d.to_datetime(jiff::civil::Time::midnight()))
+                .ok()
+                .and_then(|t| t.checked_add(SignedDuration::from_hours(hours)).ok())
+        };
+        let lo = utc(first, -48).unwrap_or(Timestamp::MIN);
+        let hi = utc(last, 72).unwrap_or(Timestamp::MAX);
+        let mut pieces = Vec::with_capacity(2);
+        let mut start = lo;
+        for tr in self.zone.following(lo) {
+            let at = tr.timestamp();
+            if at >= hi {
+                break;
+            }
+            if at > start {
+                pieces.push(Piece {
+                    start,
+                    end: at,
+                    offset: self.zone.to_offset(start),
+                });
+                start = at;
+            }
+        }
+        pieces.push(Piece {
+            start,
+            end: hi,
+            offset: self.zone.to_offset(start),
+        });
+        pieces
+    }
+}
+
+/// A stretch of instants with one offset.
+#[derive(Debug, Clone, Copy)]
+struct Piece {
+    start: Timestamp,
+    end: Timestamp,
+    offset: Offset,
+}
+
+/// Appends the instants whose wall clock is within `[a, b)` minutes of `date`: on each piece
+/// the offset is constant, so the preimage there is one interval (exact across gaps and
+/// folds).
+fn preimage(pieces: &[Piece], date: Date, a: u16, b: u16, out: &mut Vec<Interval>) {
+    let (Some(start), Some(end)) = (civil_at(date, a), civil_at(date, b)) else {
+        return;
+    };
+    for p in pieces {
+        if let (Ok(s), Ok(e)) = (p.offset.to_timestamp(start), p.offset.to_timestamp(end)) {
+            let s = s.max(p.start);
+            let e = e.min(p.end);
+            if s < e {
+                out.push(Interval { start: s, end: e });
+            }
+        }
+    }
+}
+
+/// `date` at `minutes` past midnight (1440: the next date's midnight).
+fn civil_at(date: Date, minutes: u16) -> Option<DateTime> {
+    if minutes >= 1440 {
+        return date
+            .tomorrow()
+            .ok()
+            .map(|d| d.to_datetime(jiff::civil::Time::midnight()));
+    }
+    let time = jiff::civil::Time::new((minutes / 60) as i8, (minutes % 60) as i8, 0, 0).ok()?;
+    Some(date.to_datetime(time))
+}
+
+fn day_before(d: Date) -> Date {
+    d.yesterday().unwrap_or(d)
+}
+
+fn add_days(d: Date, n: i32) -> Date {
+    d.checked_add(jiff::Span::new().days(n))
+        .unwrap_or(Date::MAX)
+}
+
+/// Sorts and merges overlapping or touching minute ranges.
+fn merge_minutes(ranges: &mut Vec<(u16, u16)>) {
+    ranges.sort_unstable();
+    let mut out: Vec<(u16, u16)> = Vec::with_capacity(ranges.len());
+    for &(a, b) in ranges.iter() {
+        match out.last_mut() {
+            Some(last) if a <= last.1 => last.1 = last.1.max(b),
+            _ => out.push((a, b)),
+        }
+    }
+    *ranges = out;
+}
+
+/// Sorts and merges overlapping or touching intervals.
+fn merge_intervals(intervals: &mut Vec<Interval>) {
+    intervals.sort_unstable();
+    let mut out: Vec<Interval> = Vec::with_capacity(intervals.len());
+    for &i in intervals.iter() {
+        match out.last_mut() {
+            Some(last) if i.start <= last.end => last.end = last.end.max(i.end),
+            _ => out.push(i),
+        }
+    }
+    *intervals = out;
+}

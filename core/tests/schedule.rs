@@ -1,0 +1,377 @@
+//! The schedule evaluator: the shared vectors (tests/vectors/schedule.json), property tests
+//! tying the queries together across gap and fold dates, and hostile inputs.
+
+use dialtime::schedule::{Calendar, DayStatus, Interval, MakeupPolicy, Schedule};
+use dialtime::{DaySchedule, ErrorKind, TimeRange, Weekday};
+use jiff::{SignedDuration, Timestamp};
+use proptest::prelude::*;
+use serde_json::Value;
+
+fn vectors() -> Value {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../tests/vectors/schedule.json"
+    );
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+fn ts(v: &Value) -> Timestamp {
+    v.as_str().unwrap().parse().unwrap()
+}
+
+/// A case's content: `days_content` as the wire has it, or `content` (weekday numbers)
+/// sharing `times`.
+fn content(case: &Value) -> Vec<DaySchedule> {
+    if let Some(days) = case.get("days_content") {
+        return serde_json::from_value(days.clone()).unwrap();
+    }
+    let times: Vec<TimeRange> = case["times"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| TimeRange::parse(t[0].as_str().unwrap(), t[1].as_str().unwrap()).unwrap())
+        .collect();
+    case["content"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| DaySchedule::from_number(w.as_i64().unwrap(), times.clone()).unwrap())
+        .collect()
+}
+
+fn schedule(case: &Value) -> Schedule {
+    let mut b = Schedule::builder(&content(case), case["skip_holiday"].as_bool().unwrap())
+        .zone(case["zone"].as_str().unwrap());
+    if let Some(w) = case.get("makeup_as_weekday").and_then(Value::as_i64) {
+        b = b.makeup(MakeupPolicy::AsWeekday(Weekday::from_number(w).unwrap()));
+    }
+    if case.get("assume_no_holidays").and_then(Value::as_bool) == Some(true) {
+        b = b.assume_no_holidays(true);
+    }
+    b.build().unwrap()
+}
+
+fn expect_error<T: std::fmt::Debug>(got: dialtime::Result<T>, want: &Value, label: &str) {
+    let err = got.expect_err(label);
+    assert_eq!(
+        err.kind().as_str(),
+        want["error"].as_str().unwrap(),
+        "{label}"
+    );
+    let year = want["year"].as_i64().unwrap();
+    assert!(
+        err.to_string().contains(&year.to_string()),
+        "{label}: {err}"
+    );
+}
+
+#[test]
+fn the_shared_vectors() {
+    let v = vectors();
+    for case in v["cases"].as_array().unwrap() {
+        let name = case["name"].as_str().unwrap();
+        let s = schedule(case);
+        for q in case["open"].as_array().unwrap_or(&Vec::new()) {
+            let label = format!("{name}: open at {}", q["at"]);
+            let got = s.is_open_at(ts(&q["at"]));
+            if q.get("error").is_some() {
+                expect_error(got, q, &label);
+            } else {
+                assert_eq!(got.unwrap(), q["open"].as_bool().unwrap(), "{label}");
+            }
+        }
+        for q in case["next"].as_array().unwrap_or(&Vec::new()) {
+            let label = format!("{name}: next after {}", q["at"]);
+            let got = s.next_window(ts(&q["at"]));
+            if q.get("error").is_some() {
+                expect_error(got, q, &label);
+                continue;
+            }
+            let want = match &q["window"] {
+                Value::Null => None,
+                w => Some(Interval {
+                    start: ts(&w[0]),
+                    end: ts(&w[1]),
+                }),
+            };
+            assert_eq!(got.unwrap(), want, "{label}");
+        }
+        for q in case["windows"].as_array().unwrap_or(&Vec::new()) {
+            let label = format!("{name}: windows {} – {}", q["from"], q["to"]);
+            let (from, to) = (ts(&q["from"]), ts(&q["to"]));
+            let want: Vec<Interval> = q["intervals"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|w| Interval {
+                    start: ts(&w[0]),
+                    end: ts(&w[1]),
+                })
+                .collect();
+            assert_eq!(s.windows(from, to).unwrap(), want, "{label}");
+            assert_eq!(
+                s.open_duration(from, to).unwrap(),
+                SignedDuration::from_secs(q["open_seconds"].as_i64().unwrap()),
+                "{label}"
+            );
+        }
+        for q in case["days"].as_array().unwrap_or(&Vec::new()) {
+            let date: jiff::civil::Date = q["date"].as_str().unwrap().parse().unwrap();
+            let day = s.day(date);
+            let label = format!("{name}: day {date}");
+            let (status, festival) = match &day.status {
+                None => ("not_covered", None),
+                Some(DayStatus::Normal) => ("normal", None),
+                Some(DayStatus::Off { festival }) => ("off", Some(festival.to_string())),
+                Some(DayStatus::MakeupWork { festival, .. }) => {
+                    ("makeup_work", Some(festival.to_string()))
+                }
+                Some(other) => panic!("{label}: {other:?}"),
+            };
+            assert_eq!(status, q["status"].as_str().unwrap(), "{label}");
+            assert_eq!(
+                festival.as_deref(),
+                q.get("festival").and_then(Value::as_str),
+                "{label}"
+            );
+            let windows: Vec<(String, String)> = day
+                .windows
+                .iter()
+                .map(|w| (w.begin_time.to_string(), w.end_time.to_string()))
+                .collect();
+            let want: Vec<(String, String)> = q["windows"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|w| {
+                    (
+                        w[0].as_str().unwrap().to_owned(),
+                        w[1].as_str().unwrap().to_owned(),
+                    )
+                })
+                .collect();
+            assert_eq!(windows, want, "{label}");
+            if let Some(w) = q.get("windows_of").and_then(Value::as_i64) {
+                assert_eq!(
+                    day.windows_of.map(|d| i64::from(d.number())),
+                    Some(w),
+                    "{label}"
+                );
+            }
+        }
+        if let Some(summary) = case.get("summary") {
+            assert_eq!(s.summary("zh"), summary["zh"].as_str().unwrap(), "{name}");
+            assert_eq!(s.summary("en"), summary["en"].as_str().unwrap(), "{name}");
+        }
+    }
+}
+
+#[test]
+fn a_group_gives_its_schedule_and_bad_zones_are_named() {
+    let group = dialtime::NewDialTimeGroup::builder("x")
+        .window(Weekday::Monday, "09:00", "10:00")
+        .skip_holiday(true)
+        .build()
+        .unwrap();
+    let s = group.schedule().build().unwrap();
+    assert!(s.skip_holiday());
+    assert_eq!(s.time_zone().iana_name(), Some("Asia/Shanghai"));
+    let err = group.schedule().zone("Mars/Olympus").build().unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Validation);
+    assert_eq!(err.problems()[0].path, "zone");
+    assert!(err.to_string().contains("Mars/Olympus"));
+
+    let json = serde_json::json!({"id": 7, "content": [{"week": 1, "times": [{"begin_time": "09:00", "end_time": "10:00"}]}], "skip_holiday": false});
+    let s = Schedule::builder_from_json(&json).unwrap().build().unwrap();
+    assert!(s
+        .is_open_at("2026-11-30T01:30:00Z".parse::<Timestamp>().unwrap())
+        .unwrap());
+    let bad = serde_json::json!({"content": [{"week": 9, "times": []}]});
+    let err = Schedule::builder_from_json(&bad).unwrap_err();
+    let paths: Vec<&str> = err.problems().iter().map(|p| p.path.as_str()).collect();
+    assert!(
+        paths.contains(&"content[0].week") && paths.contains(&"skip_holiday"),
+        "{paths:?}"
+    );
+}
+
+#[test]
+fn a_loaded_year_replaces_the_built_in_one_and_days_override_dates() {
+    let mut calendar = Calendar::china();
+    // A made-up amendment of 2026: only New Year's Day off, 01-04 no longer a make-up day.
+    calendar
+        .load_holiday_cn(r#"{"year": 2026, "papers": [], "days": [{"name": "元旦", "date": "2026-01-01", "isOffDay": true}]}"#)
+        .unwrap();
+    assert_eq!(
+        calendar.status("2026-01-04".parse().unwrap()),
+        Some(DayStatus::Normal)
+    );
+    assert_eq!(
+        calendar.status("2026-10-01".parse().unwrap()),
+        Some(DayStatus::Normal)
+    );
+    // A bare days list overrides single dates, with asWeekday for a make-up day.
+    calendar
+        .load_holiday_cn(
+            r#"[{"name": "调休", "date": "2026-10-10", "isOffDay": false, "asWeekday": "fri"}]"#,
+        )
+        .unwrap();
+    let s = Schedule::builder(
+        &[DaySchedule::new(
+            Weekday::Friday,
+            vec![TimeRange::parse("09:00", "18:00").unwrap()],
+        )],
+        true,
+    )
+    .calendar(calendar)
+    .build()
+    .unwrap();
+    assert!(s
+        .is_open_at("2026-10-10T02:00:00Z".parse::<Timestamp>().unwrap())
+        .unwrap());
+
+    let mut c = Calendar::empty();
+    let err = c
+        .load_holiday_cn(
+            r#"{"year": 2027, "days": [{"name": "x", "date": "2027-13-01", "isOffDay": true}]}"#,
+        )
+        .unwrap_err();
+    assert_eq!(err.problems()[0].path, "days[0].date");
+    assert!(c.load_holiday_cn("not json").is_err());
+    assert!(!c.covers(2027));
+}
+
+/// A schedule of random windows in New York or Berlin, skipping nothing.
+fn arb_schedule() -> impl Strategy<Value = Schedule> {
+    let range = (0u16..1440, 1u16..=240).prop_map(|(a, len)| (a, (a + len).min(1440)));
+    (
+        proptest::collection::vec((0i64..7, proptest::collection::vec(range, 0..3)), 0..7),
+        prop_oneof![
+            Just("America/New_York"),
+            Just("Europe/Berlin"),
+            Just("Asia/Shanghai")
+        ],
+    )
+        .prop_map(|(days, zone)| {
+            let content: Vec<DaySchedule> = days
+                .into_iter()
+                .map(|(w, ranges)| {
+                    let times = ranges
+                        .into_iter()
+                        .map(|(a, b)| TimeRange {
+                            begin_time: dialtime::TimeOfDay::from_minutes(a).unwrap(),
+                            end_time: dialtime::TimeOfDay::from_minutes(b).unwrap(),
+                        })
+                        .collect::<Vec<_>>();
+                    DaySchedule::from_number(w, times).unwrap()
+                })
+                .collect();
+            Schedule::builder(&content, false)
+                .zone(zone)
+                .build()
+                .unwrap()
+        })
+}
+
+/// Instants around the 2026 transitions of New York and Berlin (and anywhere in 2026).
+fn arb_instant() -> impl Strategy<Value = Timestamp> {
+    let around = |center: &str| {
+        let c: Timestamp = center.parse().unwrap();
+        (-3 * 86_400i64..3 * 86_400).prop_map(move |s| c + SignedDuration::from_secs(s))
+    };
+    prop_oneof![
+        around("2026-03-08T07:00:00Z"),
+        around("2026-11-01T06:00:00Z"),
+        around("2026-03-29T01:00:00Z"),
+        around("2026-10-25T01:00:00Z"),
+        (1_767_225_600i64..1_798_761_600).prop_map(|s| Timestamp::from_second(s).unwrap()),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    #[test]
+    fn next_window_is_open_and_nothing_before_it_is(s in arb_schedule(), t in arb_instant()) {
+        if let Some(w) = s.next_window(t).unwrap() {
+            prop_assert!(w.end > t);
+            prop_assert!(s.is_open_at(w.start.max(t)).unwrap());
+            // Nothing between t and the start is open (checked at the window's edges and
+            // a minute before it).
+            if w.start > t {
+                let before = w.start - SignedDuration::from_nanos(1);
+                prop_assert!(!s.is_open_at(before).unwrap());
+                prop_assert!(s.windows(t, w.start).unwrap().is_empty());
+            }
+            prop_assert!(!s.is_open_at(w.end).unwrap());
+        }
+    }
+
+    #[test]
+    fn windows_add_up_to_open_duration_and_agree_with_is_open_at(
+        s in arb_schedule(), a in arb_instant(), len in 0i64..4 * 86_400, probe in 0.0f64..1.0,
+    ) {
+        let b = a + SignedDuration::from_secs(len);
+        let windows = s.windows(a, b).unwrap();
+        let total = windows.iter().fold(SignedDuration::ZERO, |t, w| t + w.duration());
+        prop_assert_eq!(total, s.open_duration(a, b).unwrap());
+        for pair in windows.windows(2) {
+            prop_assert!(pair[0].end < pair[1].start, "sorted and merged: {:?}", pair);
+        }
+        let p = a + SignedDuration::from_secs((len as f64 * probe) as i64);
+        if p < b {
+            let inside = windows.iter().any(|w| w.contains(p));
+            prop_assert_eq!(inside, s.is_open_at(p).unwrap(), "at {}", p);
+        }
+    }
+}
+
+#[test]
+fn nothing_panics_at_the_limits() {
+    let s = Schedule::builder(
+        &[DaySchedule::new(
+            Weekday::Monday,
+            vec![TimeRange::parse("00:00", "24:00").unwrap()],
+        )],
+        false,
+    )
+    .zone("America/New_York")
+    .build()
+    .unwrap();
+    for t in [Timestamp::MIN, Timestamp::MAX, Timestamp::UNIX_EPOCH] {
+        let _ = s.is_open_at(t);
+        let _ = s.next_window(t);
+        let _ = s.windows(
+            t.saturating_sub(SignedDuration::from_hours(100)).unwrap(),
+            t,
+        );
+        let _ = s.windows(
+            t,
+            t.saturating_add(SignedDuration::from_hours(100)).unwrap(),
+        );
+    }
+    // A range longer than ten years is refused, naming the limit (not a hang).
+    let err = s.windows(Timestamp::MIN, Timestamp::MAX).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Validation);
+    assert!(err.to_string().contains("3660 days"), "{err}");
+    let year: Timestamp = "2026-01-01T00:00:00Z".parse().unwrap();
+    assert_eq!(
+        s.windows(year, year + SignedDuration::from_hours(24 * 365))
+            .unwrap()
+            .len(),
+        52
+    );
+    let _ = s.day(jiff::civil::Date::MIN);
+    let _ = s.day(jiff::civil::Date::MAX);
+    let skipping = Schedule::builder(&[], true).build().unwrap();
+    assert_eq!(
+        skipping.is_open_at(Timestamp::MAX).unwrap_err().kind(),
+        ErrorKind::CalendarNotCovered
+    );
+    let empty = Schedule::builder(&[], false).build().unwrap();
+    assert_eq!(empty.next_window(Timestamp::UNIX_EPOCH).unwrap(), None);
+    assert_eq!(
+        empty.summary("en"),
+        "never dials; dials on public holidays too"
+    );
+}
