@@ -406,6 +406,13 @@ enum dialtime_status dialtime_emulator_push_fault_json(const struct dialtime_emu
 // Drops every queued fault. NULL is ignored.
 void dialtime_emulator_clear_faults(const struct dialtime_emulator *emu);
 
+// The last API request the emulator received, as JSON (`{"method", "path", "headers"}`; the
+// token never appears). On success `*out_json` is owned by the caller (free with
+// dialtime_string_free); "null" before any request.
+enum dialtime_status dialtime_emulator_last_request_json(const struct dialtime_emulator *emu,
+                                                         char **out_json,
+                                                         struct dialtime_error **err);
+
 // Stops the emulator (waiting for its thread) and frees it. Accepts NULL.
 void dialtime_emulator_free(struct dialtime_emulator *emu);
 

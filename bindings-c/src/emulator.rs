@@ -122,6 +122,28 @@ pub extern "C" fn dialtime_emulator_clear_faults(emu: *const dialtime_emulator) 
     }
 }
 
+/// The last API request the emulator received, as JSON (`{"method", "path", "headers"}`; the
+/// token never appears). On success `*out_json` is owned by the caller (free with
+/// dialtime_string_free); "null" before any request.
+#[no_mangle]
+pub unsafe extern "C" fn dialtime_emulator_last_request_json(
+    emu: *const dialtime_emulator,
+    out_json: *mut *mut c_char,
+    err: *mut *mut dialtime_error,
+) -> dialtime_status {
+    guard(err, || {
+        out_arg("out_json", out_json)?;
+        let e = unsafe { handle("emu", emu) }?;
+        let json = e
+            .inner
+            .last_request()
+            .unwrap_or(serde_json::Value::Null)
+            .to_string();
+        super::ffi::write_string(out_json, json);
+        Ok(())
+    })
+}
+
 /// Stops the emulator (waiting for its thread) and frees it. Accepts NULL.
 #[no_mangle]
 pub unsafe extern "C" fn dialtime_emulator_free(emu: *mut dialtime_emulator) {

@@ -223,7 +223,7 @@ impl Schedule {
         env: &'env Env,
         at: Unknown<'_>,
     ) -> Result<Option<Object<'env>>> {
-        let t = instant(&env, at, "at")?;
+        let t = instant(env, at, "at")?;
         match self.0.next_window(t).or_throw(env)? {
             Some(i) => interval(env, &i).map(Some),
             None => Ok(None),
@@ -242,7 +242,7 @@ impl Schedule {
         from: Unknown<'_>,
         to: Unknown<'_>,
     ) -> Result<Vec<Object<'env>>> {
-        let (a, b) = (instant(&env, from, "from")?, instant(&env, to, "to")?);
+        let (a, b) = (instant(env, from, "from")?, instant(env, to, "to")?);
         self.0
             .windows(a, b)
             .or_throw(env)?
@@ -262,7 +262,7 @@ impl Schedule {
     /// Why local `date` (`"YYYY-MM-DD"`, in the schedule's zone) has the windows it has.
     #[napi(catch_unwind, ts_return_type = "ScheduleDay")]
     pub fn day<'env>(&self, env: &'env Env, date: String) -> Result<Object<'env>> {
-        let day = self.0.day(civil_date(&env, &date)?);
+        let day = self.0.day(civil_date(env, &date)?);
         let mut obj = Object::new(env)?;
         obj.set("date", day.date.to_string())?;
         obj.set("weekday", u32::from(day.weekday.number()))?;

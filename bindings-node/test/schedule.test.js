@@ -96,3 +96,17 @@ test('a calendar year can be added', () => {
   assert.throws(() => calendar.loadHolidayCn('nope'), ValidationError)
   assert.throws(() => new Schedule(fridays, { calendar: {} }), /calendar must be a Calendar/)
 })
+
+test('instants at the limits of Date do not crash', () => {
+  const s = new Schedule({ content: [{ week: 1, times: [{ begin_time: '00:00', end_time: '24:00' }] }], skip_holiday: false }, { zone: 'America/New_York' })
+  for (const ms of [8.64e15, -8.64e15, 0]) {
+    try {
+      s.isOpenAt(new Date(ms))
+      s.nextWindow(new Date(ms))
+    } catch (e) {
+      assert.ok(e instanceof TypeError && /out of range/.test(e.message), e.message)
+    }
+  }
+  assert.throws(() => s.windows(new Date(-8.64e15), new Date(8.64e15)), /out of range|3660 days/)
+  assert.throws(() => s.day('2026-02-30'), TypeError)
+})

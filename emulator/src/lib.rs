@@ -188,6 +188,21 @@ impl Emulator {
         self.shared.clear_faults();
     }
 
+    /// The last API request's method, path and headers (`authorization` shown as
+    /// `[present]`, never the token), as `GET /_emulator/last-request` answers.
+    pub fn last_request(&self) -> Option<serde_json::Value> {
+        self.shared
+            .last_request
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// How many API requests that may change data (POST, PUT, DELETE) have arrived so far.
+    pub fn write_count(&self) -> u64 {
+        self.shared.writes.load(Ordering::Relaxed)
+    }
+
     /// How many API requests (control requests excluded) have arrived so far.
     pub fn request_count(&self) -> u64 {
         self.shared.requests.load(Ordering::Relaxed)
@@ -278,6 +293,9 @@ async fn respond(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Response
         return Ok(to_response(control_answer(&shared, &method, control, body)));
     }
     let request_id = format!("emu-{}", shared.count_request());
+    if method != "GET" {
+        shared.writes.fetch_add(1, Ordering::Relaxed);
+    }
     record(&shared, &method, &path, req.headers());
     let fault = shared.next_fault();
     if let Some(f) = &fault {

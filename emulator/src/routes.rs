@@ -21,6 +21,8 @@ pub(crate) struct Shared {
     pub token: String,
     pub user_id: String,
     pub requests: AtomicU64,
+    /// API requests that may change data (every method but GET).
+    pub writes: AtomicU64,
     /// The last API request's method, path and headers (`authorization` shown as
     /// `[present]`): `GET /_emulator/last-request`.
     pub last_request: Mutex<Option<Value>>,
@@ -51,6 +53,7 @@ impl Shared {
             token,
             user_id,
             requests: AtomicU64::new(0),
+            writes: AtomicU64::new(0),
             last_request: Mutex::new(None),
             state: Mutex::new(State::default()),
         }

@@ -1153,6 +1153,18 @@ static void test_options(void) {
   CHECK(strstr(log_text, token) == NULL);
   pthread_mutex_unlock(&log_lock);
 
+  /* The default header and the user agent suffix reached the server. */
+  dialtime_request_options once = {0};
+  once.override_max_retries = true; /* and max_retries 0: one attempt */
+  CHECK_STATUS(dialtime_dial_time_groups_list(client, dialtime_emulator_user_id(emu), 1, NULL, &once, &page, NULL),
+               DIALTIME_STATUS_SERVER); /* still the 503 fault */
+  char *seen = NULL;
+  CHECK_STATUS(dialtime_emulator_last_request_json(emu, &seen, NULL), DIALTIME_STATUS_OK);
+  CHECK(seen && strstr(seen, "\"x-tenant\":\"acme\"") != NULL);
+  CHECK(seen && strstr(seen, "(c) c-test/1\"") != NULL);
+  CHECK(seen && strstr(seen, token) == NULL);
+  dialtime_string_free(seen);
+
   /* Per-call overrides: a timeout shorter than a slow answer; a negative one is refused. */
   dialtime_emulator_clear_faults(emu);
   CHECK_STATUS(dialtime_emulator_push_fault_json(emu, "{\"delay_ms\":800}", NULL), DIALTIME_STATUS_OK);

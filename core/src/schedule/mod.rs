@@ -264,6 +264,11 @@ impl Schedule {
         &self.zone
     }
 
+    /// `t` in the schedule's zone (for showing an interval's ends as local times).
+    pub fn zoned(&self, t: Timestamp) -> jiff::ZonedDateTime {
+        t.to_zoned_datetime(self.zone.clone())
+    }
+
     /// The calendar.
     pub fn calendar(&self) -> &Calendar {
         &self.calendar

@@ -1,0 +1,439 @@
+//! `dialtime`, the command line: keep many accounts' dial time groups in line with one file
+//! (`apply`, `export`, `validate`), and answer schedule questions offline (`check`, `next`,
+//! `calendar`). All logic is core's; this crate parses arguments and prints.
+
+pub mod file;
+pub mod plan;
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use dialtime::schedule::{Calendar, DayStatus, Schedule};
+
+/// Exit codes.
+pub const OK: i32 = 0;
+pub const FAILED: i32 = 1;
+pub const CHANGES: i32 = 2;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "dialtime",
+    version,
+    about = "Dial time groups of agent-api, declaratively"
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub connection: Connection,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// How to reach the platform: the libraries' options and environment variables.
+#[derive(Args, Debug, Clone)]
+pub struct Connection {
+    /// The API's base URL.
+    #[arg(long, global = true, env = "DIALTIME_BASE_URL")]
+    pub base_url: Option<String>,
+    /// A file holding the token (else DIALTIME_TOKEN). The token is never printed.
+    #[arg(long, global = true)]
+    pub token_file: Option<PathBuf>,
+    /// Seconds one attempt may take.
+    #[arg(long, global = true)]
+    pub timeout: Option<f64>,
+    /// Seconds a whole call may take, retries included.
+    #[arg(long, global = true)]
+    pub deadline: Option<f64>,
+    /// Retries of failures that are safe to retry.
+    #[arg(long, global = true)]
+    pub max_retries: Option<u32>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Make the platform's groups match a file: plan, then apply (safe to re-run).
+    Apply(Apply),
+    /// Print the platform's groups in the file format (applying it changes nothing).
+    Export(Scope),
+    /// List the platform's groups.
+    List(Scope),
+    /// Delete a group by id.
+    Delete {
+        /// The group's id.
+        id: i64,
+        #[command(flatten)]
+        scope: Scope,
+    },
+    /// Check a groups file: every problem, with file, group and path.
+    Validate {
+        #[arg(short = 'f', long = "file")]
+        file: PathBuf,
+    },
+    /// Whether a group of a file is open at an instant, and why.
+    Check(When),
+    /// When a group of a file next opens.
+    Next(When),
+    /// A year's off-days and make-up workdays.
+    Calendar {
+        /// The year.
+        year: i16,
+    },
+    /// Run the emulator on 127.0.0.1 (prints its base URL, token and user id) until killed.
+    Emulator {
+        #[arg(long, default_value_t = 0)]
+        port: u16,
+    },
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct Scope {
+    /// The user (a UUID).
+    #[arg(long)]
+    pub user: String,
+    /// A sub-account of the user.
+    #[arg(long)]
+    pub sub_user: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum Output {
+    Text,
+    Json,
+}
+
+#[derive(Args, Debug)]
+pub struct Apply {
+    /// The groups file (YAML or JSON).
+    #[arg(short = 'f', long = "file")]
+    pub file: PathBuf,
+    /// The user to apply to (else the file's `accounts`).
+    #[arg(long)]
+    pub user: Option<String>,
+    /// Sub-accounts of --user to apply to (repeat; else the user itself).
+    #[arg(long = "sub-user")]
+    pub sub_users: Vec<String>,
+    /// Also delete the groups the file does not name.
+    #[arg(long)]
+    pub prune: bool,
+    /// Show the plan and stop.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// With --dry-run: exit 2 when there are changes.
+    #[arg(long)]
+    pub detailed_exitcode: bool,
+    /// Accounts in flight at once.
+    #[arg(long, default_value_t = 8)]
+    pub concurrency: usize,
+    #[arg(long, value_enum, default_value_t = Output::Text)]
+    pub output: Output,
+}
+
+#[derive(Args, Debug)]
+pub struct When {
+    #[arg(short = 'f', long = "file")]
+    pub file: PathBuf,
+    /// The group's name in the file.
+    #[arg(long)]
+    pub group: String,
+    /// The instant, RFC 3339 with an offset (`2027-01-01T10:00+08:00`); default now.
+    #[arg(long)]
+    pub at: Option<String>,
+    /// The zone (IANA name). Default Asia/Shanghai.
+    #[arg(long)]
+    pub zone: Option<String>,
+}
+
+/// Runs the command line; returns the exit code. Output goes to `out` and `err`.
+pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+    match execute(cli, out, err) {
+        Ok(code) => code,
+        Err(message) => {
+            let _ = writeln!(err, "dialtime: {message}");
+            FAILED
+        }
+    }
+}
+
+fn client(c: &Connection) -> Result<dialtime::Client, String> {
+    let mut b = dialtime::__private::with_binding(dialtime::Client::builder(), "cli");
+    if let Some(url) = &c.base_url {
+        b = b.base_url(url);
+    }
+    if let Some(path) = &c.token_file {
+        let token = std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read the token file {}: {e}", path.display()))?;
+        b = b.token(token.trim());
+    }
+    let secs = |name: &str, v: f64| {
+        dialtime::__private::timeout_from_secs(name, v).map_err(|e| e.to_string())
+    };
+    if let Some(t) = c.timeout {
+        b = b.timeout(secs("--timeout", t)?);
+    }
+    if let Some(t) = c.deadline {
+        b = b.deadline(secs("--deadline", t)?);
+    }
+    if let Some(n) = c.max_retries {
+        b = b.max_retries(n);
+    }
+    if let Some(logger) = dialtime::__private::env_logger() {
+        b = b.logger(logger);
+    }
+    b.build().map_err(|e| e.to_string())
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, String> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start: {e}"))
+}
+
+fn execute(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<i32, String> {
+    let w =
+        |out: &mut dyn Write, text: &str| out.write_all(text.as_bytes()).map_err(|e| e.to_string());
+    match cli.command {
+        Command::Validate { file } => match file::load(&file) {
+            Ok(f) => {
+                w(
+                    out,
+                    &format!("{}: {} groups, valid\n", file.display(), f.groups.len()),
+                )?;
+                Ok(OK)
+            }
+            Err(problems) => {
+                for p in problems {
+                    w(err, &format!("{p}\n"))?;
+                }
+                Ok(FAILED)
+            }
+        },
+        Command::Apply(a) => {
+            let f = file::load(&a.file).map_err(|p| p.join("\n"))?;
+            let accounts = match &a.user {
+                Some(user) if a.sub_users.is_empty() => vec![file::Account {
+                    user_id: user.clone(),
+                    sub_user_id: None,
+                }],
+                Some(user) => a
+                    .sub_users
+                    .iter()
+                    .map(|s| file::Account {
+                        user_id: user.clone(),
+                        sub_user_id: Some(s.clone()),
+                    })
+                    .collect(),
+                None if !f.accounts.is_empty() => f.accounts.clone(),
+                None => {
+                    return Err("no account: pass --user (or list `accounts` in the file)".into())
+                }
+            };
+            let client = client(&cli.connection)?;
+            let rt = runtime()?;
+            let mut plans = rt.block_on(plan::plan(
+                &client,
+                accounts,
+                &f.groups,
+                a.prune,
+                a.concurrency,
+            ));
+            let (c, u, d, _) = plan::counts(&plans);
+            let changes = c + u + d > 0;
+            if a.output == Output::Text {
+                w(out, &plan::render_text(&plans))?;
+            }
+            if !a.dry_run && changes {
+                rt.block_on(plan::apply(&client, &mut plans, a.concurrency));
+            }
+            let failed: Vec<&plan::AccountPlan> =
+                plans.iter().filter(|p| p.error.is_some()).collect();
+            match a.output {
+                Output::Json => w(out, &format!("{}\n", plan::render_json(&plans)))?,
+                Output::Text => {
+                    if !a.dry_run {
+                        let done = if changes {
+                            "Applied"
+                        } else {
+                            "Nothing to change"
+                        };
+                        w(
+                            out,
+                            &format!(
+                                "{done}: {} account(s), {} failed\n",
+                                plans.len(),
+                                failed.len()
+                            ),
+                        )?;
+                    }
+                    for p in &failed {
+                        w(
+                            err,
+                            &format!(
+                                "failed: {}: {}\n",
+                                p.account,
+                                p.error.as_deref().unwrap_or("")
+                            ),
+                        )?;
+                    }
+                }
+            }
+            Ok(if !failed.is_empty() {
+                FAILED
+            } else if a.dry_run && a.detailed_exitcode && changes {
+                CHANGES
+            } else {
+                OK
+            })
+        }
+        Command::Export(scope) => {
+            let client = client(&cli.connection)?;
+            let account = file::Account {
+                user_id: scope.user,
+                sub_user_id: scope.sub_user,
+            };
+            let groups = runtime()?
+                .block_on(plan::saved_groups(&client, &account))
+                .map_err(|e| e.to_string())?;
+            w(out, &file::render(&groups))?;
+            Ok(OK)
+        }
+        Command::List(scope) => {
+            let client = client(&cli.connection)?;
+            let account = file::Account {
+                user_id: scope.user,
+                sub_user_id: scope.sub_user,
+            };
+            let groups = runtime()?
+                .block_on(plan::saved_groups(&client, &account))
+                .map_err(|e| e.to_string())?;
+            for g in &groups {
+                let s = g.schedule().build().map_err(|e| e.to_string())?;
+                let default = if g.is_default { " (default)" } else { "" };
+                w(
+                    out,
+                    &format!("{}\t{}{default}\t{}\n", g.id, g.name, s.summary("en")),
+                )?;
+            }
+            Ok(OK)
+        }
+        Command::Delete { id, scope } => {
+            let client = client(&cli.connection)?;
+            runtime()?
+                .block_on(client.dial_time_groups().delete(
+                    &scope.user,
+                    id,
+                    scope.sub_user.as_deref(),
+                ))
+                .map_err(|e| e.to_string())?;
+            w(out, &format!("deleted {id}\n"))?;
+            Ok(OK)
+        }
+        Command::Check(q) => {
+            let (schedule, t) = when(&q)?;
+            let open = schedule.is_open_at(t).map_err(|e| e.to_string())?;
+            let local = schedule.zoned(t);
+            let day = schedule.day(local.date());
+            let why = match &day.status {
+                Some(DayStatus::Off { festival }) if day.holidays_applied => {
+                    format!(" ({festival}, an off-day)")
+                }
+                Some(DayStatus::MakeupWork { festival, .. }) if day.holidays_applied => {
+                    format!(" ({festival} make-up workday)")
+                }
+                _ => String::new(),
+            };
+            w(
+                out,
+                &format!("{}: {}{why}\n", local, if open { "open" } else { "closed" }),
+            )?;
+            if let Some(n) = schedule.next_window(t).map_err(|e| e.to_string())? {
+                w(
+                    out,
+                    &format!(
+                        "next window: {} – {}\n",
+                        schedule.zoned(n.start),
+                        schedule.zoned(n.end)
+                    ),
+                )?;
+            }
+            Ok(OK)
+        }
+        Command::Next(q) => {
+            let (schedule, t) = when(&q)?;
+            match schedule.next_window(t).map_err(|e| e.to_string())? {
+                Some(n) => w(
+                    out,
+                    &format!("{} – {}\n", schedule.zoned(n.start), schedule.zoned(n.end)),
+                )?,
+                None => w(
+                    out,
+                    "no window within 370 days or the calendar's coverage\n",
+                )?,
+            }
+            Ok(OK)
+        }
+        Command::Calendar { year } => {
+            let china = Calendar::china();
+            if !china.covers(year) {
+                return Err(format!("the built-in calendar does not cover {year}"));
+            }
+            let mut d = jiff::civil::date(year, 1, 1);
+            while d.year() == year {
+                let day = &dialtime::Weekday::from(d.weekday()).name()[..3];
+                match china.status(d) {
+                    Some(DayStatus::Off { festival }) => {
+                        w(out, &format!("{d} {day}\toff\t{festival}\n"))?
+                    }
+                    Some(DayStatus::MakeupWork { festival, .. }) => {
+                        w(out, &format!("{d} {day}\twork\t{festival}\n"))?
+                    }
+                    _ => {}
+                }
+                d = d.tomorrow().map_err(|e| e.to_string())?;
+            }
+            Ok(OK)
+        }
+        Command::Emulator { port } => {
+            let emu = dialtime_emulator::Emulator::builder()
+                .port(port)
+                .start()
+                .map_err(|e| format!("cannot start the emulator: {e}"))?;
+            w(
+                out,
+                &format!(
+                    "base_url: {}\ntoken: {}\nuser_id: {}\n",
+                    emu.base_url(),
+                    emu.token(),
+                    emu.user_id()
+                ),
+            )?;
+            let _ = out.flush();
+            loop {
+                std::thread::sleep(Duration::from_secs(3600));
+            }
+        }
+    }
+}
+
+/// The schedule of `q.group` in `q.file`, and the instant asked about.
+fn when(q: &When) -> Result<(Schedule, jiff::Timestamp), String> {
+    let f = file::load(&q.file).map_err(|p| p.join("\n"))?;
+    let g = f
+        .groups
+        .iter()
+        .find(|g| g.name.trim() == q.group.trim())
+        .ok_or_else(|| format!("{}: no group named {:?}", q.file.display(), q.group))?;
+    let mut b = g.schedule();
+    if let Some(z) = &q.zone {
+        b = b.zone(z);
+    }
+    let schedule = b.build().map_err(|e| e.to_string())?;
+    let t = match &q.at {
+        None => jiff::Timestamp::now(),
+        Some(text) => text.parse::<jiff::Timestamp>().map_err(|e| {
+            format!("--at must be RFC 3339 with an offset (2027-01-01T10:00+08:00): {e}")
+        })?,
+    };
+    Ok((schedule, t))
+}

@@ -1,0 +1,292 @@
+//! `apply`: a plan per account (create / update with a diff / unchanged / delete), then the
+//! writes, accounts concurrently (bounded), each account's default-group change last.
+
+use dialtime::{Client, DialTimeGroup, DialTimeGroupUpdate, NewDialTimeGroup, Weekday};
+use futures_util::StreamExt;
+use serde_json::{json, Value};
+
+use crate::file::Account;
+
+/// What to do with one group of one account.
+#[derive(Debug, Clone)]
+pub enum Action {
+    Create(NewDialTimeGroup),
+    Update {
+        id: i64,
+        was_default: bool,
+        group: NewDialTimeGroup,
+        diff: Vec<String>,
+    },
+    Unchanged {
+        name: String,
+    },
+    Delete {
+        id: i64,
+        name: String,
+    },
+}
+
+impl Action {
+    fn name(&self) -> &str {
+        match self {
+            Action::Create(g) | Action::Update { group: g, .. } => &g.name,
+            Action::Unchanged { name } | Action::Delete { name, .. } => name,
+        }
+    }
+
+    fn verb(&self) -> &'static str {
+        match self {
+            Action::Create(_) => "create",
+            Action::Update { .. } => "update",
+            Action::Unchanged { .. } => "unchanged",
+            Action::Delete { .. } => "delete",
+        }
+    }
+
+    /// The order writes run in, so an account never loses a default it had: other groups
+    /// first, then the groups that become default, then those that stop being it, deletes last.
+    fn order(&self) -> u8 {
+        match self {
+            Action::Unchanged { .. } => 3,
+            Action::Delete { .. } => 4,
+            _ if self.becomes_default() => 1,
+            Action::Update {
+                was_default: true, ..
+            } => 2,
+            _ => 0,
+        }
+    }
+
+    fn becomes_default(&self) -> bool {
+        matches!(self, Action::Create(g) | Action::Update { group: g, .. } if g.is_default)
+    }
+}
+
+/// One account's plan, or why it could not be made.
+#[derive(Debug, Clone)]
+pub struct AccountPlan {
+    pub account: Account,
+    pub actions: Vec<Action>,
+    pub error: Option<String>,
+}
+
+fn ranges(days: &[dialtime::DaySchedule], w: Weekday) -> String {
+    let mut r: Vec<String> = days
+        .iter()
+        .filter(|d| d.week == w)
+        .flat_map(|d| {
+            d.times
+                .iter()
+                .map(|t| format!("{}–{}", t.begin_time, t.end_time))
+        })
+        .collect();
+    r.sort();
+    if r.is_empty() {
+        "none".to_owned()
+    } else {
+        r.join(", ")
+    }
+}
+
+/// What changes from `saved` to `wanted`, one line per day or flag.
+fn diff(saved: &DialTimeGroup, wanted: &NewDialTimeGroup) -> Vec<String> {
+    let mut out = Vec::new();
+    for w in Weekday::ALL {
+        let (a, b) = (ranges(&saved.content, w), ranges(&wanted.content, w));
+        if a != b {
+            out.push(format!("{}: {a} → {b}", &w.name()[..3]));
+        }
+    }
+    if saved.is_default != wanted.is_default {
+        out.push(format!(
+            "is_default: {} → {}",
+            saved.is_default, wanted.is_default
+        ));
+    }
+    if saved.skip_holiday != wanted.skip_holiday {
+        out.push(format!(
+            "skip_holiday: {} → {}",
+            saved.skip_holiday, wanted.skip_holiday
+        ));
+    }
+    out
+}
+
+/// Every saved group of `account`.
+pub async fn saved_groups(
+    client: &Client,
+    account: &Account,
+) -> dialtime::Result<Vec<DialTimeGroup>> {
+    let mut all = client
+        .dial_time_groups()
+        .cursor(&account.user_id, account.sub_user_id.as_deref());
+    let mut out = Vec::new();
+    while let Some(g) = all.next().await {
+        out.push(g?);
+    }
+    Ok(out)
+}
+
+async fn plan_account(
+    client: &Client,
+    account: Account,
+    groups: &[NewDialTimeGroup],
+    prune: bool,
+) -> AccountPlan {
+    let saved = match saved_groups(client, &account).await {
+        Ok(s) => s,
+        Err(e) => {
+            return AccountPlan {
+                account,
+                actions: Vec::new(),
+                error: Some(e.to_string()),
+            };
+        }
+    };
+    let mut actions = Vec::new();
+    for g in groups {
+        let mut group = g.clone();
+        group.sub_user_id = account.sub_user_id.clone();
+        match saved.iter().find(|s| group.has_name_of(s)) {
+            None => actions.push(Action::Create(group)),
+            Some(s) if group.matches(s) => actions.push(Action::Unchanged {
+                name: s.name.clone(),
+            }),
+            Some(s) => actions.push(Action::Update {
+                id: s.id,
+                was_default: s.is_default,
+                diff: diff(s, &group),
+                group,
+            }),
+        }
+    }
+    if prune {
+        for s in &saved {
+            if !groups.iter().any(|g| g.has_name_of(s)) {
+                actions.push(Action::Delete {
+                    id: s.id,
+                    name: s.name.clone(),
+                });
+            }
+        }
+    }
+    AccountPlan {
+        account,
+        actions,
+        error: None,
+    }
+}
+
+/// Plans every account, `concurrency` at a time.
+pub async fn plan(
+    client: &Client,
+    accounts: Vec<Account>,
+    groups: &[NewDialTimeGroup],
+    prune: bool,
+    concurrency: usize,
+) -> Vec<AccountPlan> {
+    let mut plans: Vec<AccountPlan> = futures_util::stream::iter(accounts)
+        .map(|a| plan_account(client, a, groups, prune))
+        .buffer_unordered(concurrency.max(1))
+        .collect()
+        .await;
+    plans.sort_by_key(|p| p.account.to_string());
+    plans
+}
+
+async fn apply_account(client: &Client, plan: &mut AccountPlan) {
+    if plan.error.is_some() {
+        return;
+    }
+    let mut writes: Vec<&Action> = plan.actions.iter().collect();
+    writes.sort_by_key(|a| a.order());
+    let groups = client.dial_time_groups();
+    let user = plan.account.user_id.clone();
+    let sub = plan.account.sub_user_id.clone();
+    for action in writes {
+        let done = match action {
+            Action::Create(g) => groups.create(&user, g).await.map(drop),
+            Action::Update { id, group, .. } => {
+                let changes = DialTimeGroupUpdate {
+                    name: group.name.clone(),
+                    content: Some(group.content.clone()),
+                    is_default: Some(group.is_default),
+                    skip_holiday: Some(group.skip_holiday),
+                    sub_user_id: sub.clone(),
+                };
+                groups.update(&user, *id, &changes).await.map(drop)
+            }
+            Action::Delete { id, .. } => groups.delete(&user, *id, sub.as_deref()).await,
+            Action::Unchanged { .. } => Ok(()),
+        };
+        if let Err(e) = done {
+            plan.error = Some(format!("{} {:?}: {e}", action.verb(), action.name()));
+            return;
+        }
+    }
+}
+
+/// Applies every plan, `concurrency` accounts at a time; a failing account never stops
+/// the others (its error is kept in its plan).
+pub async fn apply(client: &Client, plans: &mut [AccountPlan], concurrency: usize) {
+    futures_util::stream::iter(plans.iter_mut())
+        .for_each_concurrent(concurrency.max(1), |p| apply_account(client, p))
+        .await;
+}
+
+/// Counts of a plan: (create, update, delete, unchanged).
+pub fn counts(plans: &[AccountPlan]) -> (usize, usize, usize, usize) {
+    let mut c = (0, 0, 0, 0);
+    for a in plans.iter().flat_map(|p| &p.actions) {
+        match a {
+            Action::Create(_) => c.0 += 1,
+            Action::Update { .. } => c.1 += 1,
+            Action::Delete { .. } => c.2 += 1,
+            Action::Unchanged { .. } => c.3 += 1,
+        }
+    }
+    c
+}
+
+/// The plan as text, one line per action.
+pub fn render_text(plans: &[AccountPlan]) -> String {
+    let mut out = String::new();
+    for p in plans {
+        for a in &p.actions {
+            out.push_str(&format!("{}: {} {:?}", p.account, a.verb(), a.name()));
+            if let Action::Update { diff, .. } = a {
+                out.push_str(&format!(": {}", diff.join("; ")));
+            }
+            if let Action::Delete { id, .. } = a {
+                out.push_str(&format!(" (id {id})"));
+            }
+            out.push('\n');
+        }
+    }
+    let (c, u, d, n) = counts(plans);
+    out.push_str(&format!(
+        "Plan: {c} to create, {u} to update, {d} to delete, {n} unchanged ({} account{})\n",
+        plans.len(),
+        if plans.len() == 1 { "" } else { "s" }
+    ));
+    out
+}
+
+/// The plan (and after apply, each account's error) as JSON.
+pub fn render_json(plans: &[AccountPlan]) -> Value {
+    let (c, u, d, n) = counts(plans);
+    json!({
+        "accounts": plans.iter().map(|p| json!({
+            "user_id": p.account.user_id,
+            "sub_user_id": p.account.sub_user_id,
+            "actions": p.actions.iter().map(|a| {
+                let mut v = json!({"action": a.verb(), "name": a.name()});
+                if let Action::Update { diff, .. } = a { v["diff"] = json!(diff); }
+                v
+            }).collect::<Vec<_>>(),
+            "error": p.error,
+        })).collect::<Vec<_>>(),
+        "summary": {"create": c, "update": u, "delete": d, "unchanged": n,
+                    "failed": plans.iter().filter(|p| p.error.is_some()).count()},
+    })
+}

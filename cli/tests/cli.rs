@@ -1,0 +1,285 @@
+//! The `dialtime` binary against the emulator: validate, plan, apply, re-apply with zero
+//! writes, prune, export → apply as a no-op, check/next, calendar.
+
+use std::process::{Command, Output};
+
+use dialtime_emulator::{Emulator, Fault};
+
+const GROUPS: &str = r#"
+groups:
+  - name: 工作日白天
+    content:
+      - {week: 1, times: [{begin_time: "09:00", end_time: "18:00"}]}
+      - {week: 2, times: [{begin_time: "09:00", end_time: "18:00"}]}
+    is_default: true
+    skip_holiday: true
+  - name: 周末上午
+    content:
+      - {week: 6, times: [{begin_time: "10:00", end_time: "12:00"}]}
+    is_default: false
+    skip_holiday: false
+"#;
+
+fn file(name: &str, text: &str) -> tempfile_path::Path {
+    tempfile_path::write(name, text)
+}
+
+/// A file in a fresh directory under the target dir (no tempfile crate needed).
+mod tempfile_path {
+    pub struct Path(pub std::path::PathBuf);
+    pub fn write(name: &str, text: &str) -> Path {
+        let dir = std::env::temp_dir().join(format!(
+            "dialtime-cli-{}-{}",
+            std::process::id(),
+            fastrand()
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(name);
+        std::fs::write(&path, text).unwrap();
+        Path(path)
+    }
+    fn fastrand() -> u64 {
+        use std::sync::atomic::{AtomicU64, Ordering};
+        static N: AtomicU64 = AtomicU64::new(0);
+        N.fetch_add(1, Ordering::Relaxed)
+    }
+}
+
+fn run(emu: &Emulator, args: &[&str]) -> Output {
+    let token = tempfile_path::write("token", emu.token());
+    Command::new(env!("CARGO_BIN_EXE_dialtime"))
+        .args(["--base-url", emu.base_url(), "--token-file"])
+        .arg(&token.0)
+        .args(args)
+        .env_remove("DIALTIME_TOKEN")
+        .output()
+        .unwrap()
+}
+
+fn text(o: &Output) -> (String, String) {
+    (
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn apply_plans_applies_and_reapplies_with_zero_writes() {
+    let emu = Emulator::start().unwrap();
+    let f = file("groups.yaml", GROUPS);
+    let path = f.0.to_str().unwrap();
+    let user = emu.user_id();
+
+    let o = run(
+        &emu,
+        &[
+            "apply",
+            "-f",
+            path,
+            "--user",
+            user,
+            "--dry-run",
+            "--detailed-exitcode",
+        ],
+    );
+    let (out, err) = text(&o);
+    assert_eq!(o.status.code(), Some(2), "{out}{err}");
+    assert!(
+        out.contains(&format!("{user}: create \"工作日白天\"")),
+        "{out}"
+    );
+    assert!(
+        out.contains("Plan: 2 to create, 0 to update, 0 to delete, 0 unchanged (1 account)"),
+        "{out}"
+    );
+    assert_eq!(emu.write_count(), 0, "a dry run writes nothing");
+
+    let o = run(&emu, &["apply", "-f", path, "--user", user]);
+    let (out, err) = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{out}{err}");
+    assert!(out.contains("Applied: 1 account(s), 0 failed"), "{out}");
+    assert_eq!(emu.write_count(), 2);
+
+    let o = run(&emu, &["apply", "-f", path, "--user", user]);
+    let (out, _) = text(&o);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(
+        out.contains("Plan: 0 to create, 0 to update, 0 to delete, 2 unchanged"),
+        "{out}"
+    );
+    assert_eq!(emu.write_count(), 2, "re-applying makes zero write calls");
+
+    // Drift: a changed window is an update with a readable diff; an extra group is pruned.
+    let changed = GROUPS.replace(
+        "{begin_time: \"10:00\", end_time: \"12:00\"}",
+        "{begin_time: \"09:00\", end_time: \"12:00\"}",
+    );
+    let f2 = file("changed.yaml", &changed);
+    let o = run(
+        &emu,
+        &[
+            "apply",
+            "-f",
+            f2.0.to_str().unwrap(),
+            "--user",
+            user,
+            "--dry-run",
+            "--output",
+            "json",
+        ],
+    );
+    let (out, _) = text(&o);
+    let plan: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    assert_eq!(plan["summary"]["update"], 1, "{out}");
+    let actions = &plan["accounts"][0]["actions"];
+    let update = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["action"] == "update")
+        .unwrap();
+    assert_eq!(update["diff"][0], "Sat: 10:00–12:00 → 09:00–12:00");
+
+    let only_one = "groups:\n  - name: 工作日白天\n    content: [{week: 1, times: [{begin_time: \"09:00\", end_time: \"18:00\"}]}, {week: 2, times: [{begin_time: \"09:00\", end_time: \"18:00\"}]}]\n    is_default: true\n    skip_holiday: true\n";
+    let f3 = file("one.yaml", only_one);
+    let o = run(
+        &emu,
+        &[
+            "apply",
+            "-f",
+            f3.0.to_str().unwrap(),
+            "--user",
+            user,
+            "--prune",
+        ],
+    );
+    let (out, err) = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{out}{err}");
+    assert!(out.contains("delete \"周末上午\""), "{out}");
+    assert_eq!(emu.write_count(), 3);
+
+    // export → apply is a no-op.
+    let o = run(&emu, &["export", "--user", user]);
+    let (exported, _) = text(&o);
+    let f4 = file("export.yaml", &exported);
+    let o = run(
+        &emu,
+        &[
+            "apply",
+            "-f",
+            f4.0.to_str().unwrap(),
+            "--user",
+            user,
+            "--prune",
+        ],
+    );
+    let (out, _) = text(&o);
+    assert!(
+        out.contains("Plan: 0 to create, 0 to update, 0 to delete, 1 unchanged"),
+        "{out}"
+    );
+    assert_eq!(emu.write_count(), 3);
+}
+
+#[test]
+fn a_failing_account_exits_1_and_says_why() {
+    let emu = Emulator::start().unwrap();
+    let f = file("groups.yaml", GROUPS);
+    emu.push_fault(Fault::status(500).times(10));
+    let o = run(
+        &emu,
+        &[
+            "--max-retries",
+            "0",
+            "apply",
+            "-f",
+            f.0.to_str().unwrap(),
+            "--user",
+            emu.user_id(),
+        ],
+    );
+    let (out, err) = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{out}{err}");
+    assert!(
+        err.contains(&format!("failed: {}: ", emu.user_id())) && err.contains("HTTP 500"),
+        "{err}"
+    );
+    assert!(!err.contains(emu.token()) && !out.contains(emu.token()));
+}
+
+#[test]
+fn validate_names_file_group_and_path() {
+    let emu = Emulator::start().unwrap();
+    let bad = GROUPS.replace(
+        "end_time: \"18:00\"}]}\n      - {week: 2",
+        "end_time: \"08:00\"}]}\n      - {week: 9",
+    );
+    let f = file("bad.yaml", &bad);
+    let o = run(&emu, &["validate", "-f", f.0.to_str().unwrap()]);
+    let (_, err) = text(&o);
+    assert_eq!(o.status.code(), Some(1));
+    let shown = f.0.display().to_string();
+    assert!(
+        err.contains(&format!(
+            "{shown}: group \"工作日白天\": content[0].times[0].end_time: "
+        )),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!("{shown}: group \"工作日白天\": content[1].week: ")),
+        "{err}"
+    );
+    let good = file("good.yaml", GROUPS);
+    let o = run(&emu, &["validate", "-f", good.0.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0));
+}
+
+#[test]
+fn check_next_and_calendar_answer_offline() {
+    let emu = Emulator::start().unwrap();
+    let f = file("groups.yaml", GROUPS);
+    let path = f.0.to_str().unwrap();
+    let o = run(
+        &emu,
+        &[
+            "check",
+            "-f",
+            path,
+            "--group",
+            "工作日白天",
+            "--at",
+            "2026-10-01T10:00:00+08:00",
+        ],
+    );
+    let (out, err) = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(out.contains("closed (国庆节, an off-day)"), "{out}");
+    assert!(
+        out.contains("next window: 2026-10-12T09:00:00+08:00[Asia/Shanghai]"),
+        "{out}"
+    );
+    let o = run(
+        &emu,
+        &[
+            "next",
+            "-f",
+            path,
+            "--group",
+            "周末上午",
+            "--at",
+            "2026-10-01T10:00:00+08:00",
+        ],
+    );
+    let (out, _) = text(&o);
+    assert!(
+        out.starts_with("2026-10-03T10:00:00+08:00[Asia/Shanghai] – 2026-10-03T12:00:00+08:00"),
+        "{out}"
+    );
+    let o = run(&emu, &["calendar", "2026"]);
+    let (out, _) = text(&o);
+    assert!(
+        out.contains("2026-10-10 Sat\twork\t国庆节") && out.contains("2026-02-15 Sun\toff\t春节"),
+        "{out}"
+    );
+    assert_eq!(out.lines().count(), 6 + 33, "{out}");
+}
