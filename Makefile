@@ -166,7 +166,7 @@ test-node: node
 ## http.request), all against one emulator process; prints a table of ratios and writes
 ## build/bench/results.md (see bench/run.py)
 bench: python node
-	$(CARGO) build --quiet --locked --release -p dialtime-emulator -p dialtime-c
+	$(CARGO) build --quiet --locked --release -p dialtime-emulator -p dialtime-c -p dialtime-cli
 	$(CARGO) build --quiet --locked --release -p dialtime --example bench
 	$(PYTHON) bench/run.py
 

@@ -22,6 +22,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT = os.path.join(ROOT, "build", "bench")
@@ -30,6 +31,7 @@ NODE_PEERS = os.path.join(OUT, "node")
 CPP_BENCH = os.path.join(OUT, "cpp-bench")
 RUST_BENCH = os.path.join(ROOT, "target", "release", "examples", "bench")
 EMULATOR = os.path.join(ROOT, "target", "release", "dialtime-emulator")
+CLI = os.path.join(ROOT, "target", "release", "dialtime")
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 ONLY = re.compile(os.environ.get("BENCH_ONLY", "."))
 PINNED = shutil.which("taskset") is not None and (os.cpu_count() or 1) >= 2
@@ -181,6 +183,54 @@ def schedule_table():
             "| language | `is_open_at` | `next_window` | a year of `windows` |", "| --- | ---: | ---: | ---: |"] + rows
 
 
+APPLY_PY = r"""
+import os, sys, time, dialtime
+subs, base = int(sys.argv[1]), sys.argv[2]
+client = dialtime.Client(os.environ["BENCH_TOKEN"], base_url=os.environ["BENCH_URL"])
+content = [{"week": 1, "times": [{"begin_time": "09:00", "end_time": "18:00"}]}]
+t = time.perf_counter()
+for i in range(subs):
+    for n in range(4):
+        client.dial_time_groups.ensure(os.environ["BENCH_USER"], name=f"group{n}", content=content,
+                                       is_default=n == 0, skip_holiday=True, sub_user_id=f"{base}-{i:012}")
+print("APPLY", time.perf_counter() - t)
+"""
+
+
+def apply_table(env):
+    """`dialtime apply` (8 accounts in flight) against a sequential loop of `ensure` calls."""
+    if not ONLY.search("cli apply") or not os.path.exists(CLI):
+        return []
+    subs = int(os.environ.get("BENCH_SUBS", "200"))
+    user = env["BENCH_USER"]
+    path = os.path.join(OUT, "apply.yaml")
+    with open(path, "w") as f:
+        f.write(f"accounts:\n  - user_id: {user}\n    sub_users:\n")
+        for i in range(subs):
+            f.write(f"      - 00000000-0000-4000-8000-{i:012}\n")
+        f.write("groups:\n")
+        for n in range(4):
+            f.write(f"  - name: group{n}\n    content: [{{week: 1, times: [{{begin_time: '09:00', end_time: '18:00'}}]}}]\n"
+                    f"    is_default: {'true' if n == 0 else 'false'}\n    skip_holiday: true\n")
+    pin = ["taskset", "-c", "0"] if PINNED else []
+    cli_env = dict(env, DIALTIME_BASE_URL=env["BENCH_URL"], DIALTIME_TOKEN=env["BENCH_TOKEN"])
+    t = time.perf_counter()
+    r = subprocess.run(pin + [CLI, "apply", "-f", path], env=cli_env, capture_output=True, text=True, timeout=600)
+    cli_s = time.perf_counter() - t
+    if r.returncode != 0:
+        return ["", f"`dialtime apply` failed: {(r.stderr or r.stdout).strip()[-200:]}"]
+    r = subprocess.run(pin + [PYTHON, "-c", APPLY_PY, str(subs), "11111111-1111-4111-8111"], env=env,
+                       capture_output=True, text=True, timeout=900)
+    got = [l for l in r.stdout.splitlines() if l.startswith("APPLY ")]
+    if r.returncode != 0 or not got:
+        return ["", f"the Python ensure loop failed: {(r.stderr or r.stdout).strip()[-200:]}"]
+    py_s = float(got[0].split()[1])
+    return ["", f"Applying 4 groups to {subs} new sub-accounts ({subs * 4} creates):", "",
+            "| client | seconds | ÷ dialtime apply |", "| --- | ---: | ---: |",
+            f"| `dialtime apply` (8 accounts in flight) | **{cli_s:.2f}** | 1.00 |",
+            f"| Python: a sequential loop of `ensure` | {py_s:.2f} | {py_s / cli_s:.2f} |"]
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     notes = install_peers()
@@ -191,6 +241,7 @@ def main():
             if ONLY.search(f"{lang} {name}")]
     times = {}
     failed = {}
+    applied = []
     try:
         for round_ in range(ROUNDS):
             for lang, fam, name, mode, cmd in runs:
@@ -203,6 +254,7 @@ def main():
                     continue
                 times.setdefault((fam, name, mode), []).append(us)
                 print(f"  round {round_ + 1}: {fam:<15} {name:<26} {mode:<4} {us:9.1f} µs/call", file=sys.stderr)
+        applied = apply_table(env)
     finally:
         server.terminate()
         server.wait()
@@ -239,6 +291,7 @@ def main():
     for (fam, name, mode), error in failed.items():
         notes.append(f"{fam} {name} ({mode}) failed: {error}")
     lines += schedule_table()
+    lines += applied
     lines += [""] + [f"Note: {n}" for n in notes]
     table = "\n".join(lines).rstrip() + "\n"
     with open(os.path.join(OUT, "results.md"), "w") as f:

@@ -147,7 +147,7 @@ export declare class DialTimeGroups {
    * Every group of the user, page by page as the iteration needs them:
    * `for await (const group of client.dialTimeGroups.listAll(userId)) …`.
    */
-  listAll(userId: string, options?: ScopeOptions | undefined | null): AsyncIterable<DialTimeGroup> & GroupCursor
+  listAll(userId: string, options?: ScopeOptions & { signal?: AbortSignal } | undefined | null): AsyncIterable<DialTimeGroup> & GroupCursor
   /** Changes a group: `name` always, every other field only when set. */
   update(userId: string, groupId: number, changes: DialTimeGroupUpdate, options?: RequestOptions & { signal?: AbortSignal } | undefined | null): Promise<DialTimeGroup>
   /** Deletes a group; rejects with `NotFoundError` when it does not exist (in that scope). */
@@ -175,7 +175,8 @@ export declare class Emulator {
 
 /**
  * The walk `listAll` returns; async-iterable (`for await`). `nextGroup()` resolves to the
- * next group, or `null` at the end.
+ * next group, or `null` at the end. A `signal` given to `listAll` cancels every page fetch
+ * of the walk once aborted.
  */
 export declare class GroupCursor {
   nextGroup(): Promise<DialTimeGroup | null>
@@ -321,6 +322,8 @@ export interface FaultOptions {
   truncate?: boolean
   /** Extra response headers (`{"retry-after-ms": "250"}`). */
   headers?: Record<string, string>
+  /** Only requests of this method (`"POST"`) take the fault. */
+  method?: string
   /** How many requests it applies to (default 1). */
   times?: number
 }

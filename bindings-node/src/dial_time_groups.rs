@@ -42,9 +42,6 @@ const SCOPE_OPTIONS: [&str; 5] = [
     "maxRetries",
     "signal",
 ];
-/// `listAll` fetches pages over time: a signal would have to outlive the call, so it takes
-/// none (stop iterating instead).
-const LIST_ALL_OPTIONS: [&str; 4] = ["subUserId", "timeoutMs", "deadlineMs", "maxRetries"];
 
 /// The client for one call with its `RequestOptions` (the last argument): a `TypeError` now
 /// for an unknown key; an out-of-range value rejects the promise like any argument error.
@@ -134,7 +131,7 @@ impl DialTimeGroups {
     /// `for await (const group of client.dialTimeGroups.listAll(userId)) …`.
     #[napi(
         catch_unwind,
-        ts_args_type = "userId: string, options?: ScopeOptions | undefined | null",
+        ts_args_type = "userId: string, options?: ScopeOptions & { signal?: AbortSignal } | undefined | null",
         ts_return_type = "AsyncIterable<DialTimeGroup> & GroupCursor"
     )]
     pub fn list_all(
@@ -143,15 +140,26 @@ impl DialTimeGroups {
         user_id: String,
         options: Option<Unknown<'_>>,
     ) -> Result<GroupCursor> {
-        let o: ScopeOptions =
-            options::read(&env, options, &LIST_ALL_OPTIONS, "the listAll options")?
-                .unwrap_or_default();
+        let (o, signal) = options::read_with_signal::<ScopeOptions>(
+            &env,
+            options,
+            &SCOPE_OPTIONS,
+            "the listAll options",
+        )?;
+        let o = o.unwrap_or_default();
         let client =
             per_call(&self.client, o.timeout_ms, o.deadline_ms, o.max_retries).or_throw(&env)?;
+        let signal = match signal {
+            Some(s) => Some(crate::call::RawRef::new(&env, s.raw())?),
+            None => None,
+        };
         let walk = client
             .dial_time_groups()
             .cursor(&user_id, o.sub_user_id.as_deref());
-        Ok(GroupCursor(Arc::new(tokio::sync::Mutex::new(walk))))
+        Ok(GroupCursor {
+            walk: Arc::new(tokio::sync::Mutex::new(walk)),
+            signal,
+        })
     }
 
     /// Changes a group: `name` always, every other field only when set.
@@ -250,9 +258,23 @@ impl DialTimeGroups {
 }
 
 /// The walk `listAll` returns; async-iterable (`for await`). `nextGroup()` resolves to the
-/// next group, or `null` at the end.
-#[napi]
-pub struct GroupCursor(Arc<tokio::sync::Mutex<dialtime::GroupCursor>>);
+/// next group, or `null` at the end. A `signal` given to `listAll` cancels every page fetch
+/// of the walk once aborted.
+#[napi(custom_finalize)]
+pub struct GroupCursor {
+    walk: Arc<tokio::sync::Mutex<dialtime::GroupCursor>>,
+    /// The `AbortSignal` of `listAll`, kept alive while the cursor is.
+    signal: Option<crate::call::RawRef>,
+}
+
+impl ObjectFinalize for GroupCursor {
+    fn finalize(self, env: Env) -> Result<()> {
+        if let Some(signal) = self.signal {
+            signal.delete(&env);
+        }
+        Ok(())
+    }
+}
 
 #[napi]
 impl GroupCursor {
@@ -261,9 +283,14 @@ impl GroupCursor {
         &self,
         env: &'env Env,
     ) -> Result<PromiseRaw<'env, Option<DialTimeGroup>>> {
-        let walk = self.0.clone();
-        promise(
+        let walk = self.walk.clone();
+        let signal = match &self.signal {
+            Some(r) => Some(unsafe { Object::from_napi_value(env.raw(), r.value(env)) }?),
+            None => None,
+        };
+        promise_with_signal(
             env,
+            signal,
             async move { walk.lock().await.next().await.transpose() },
             |next| next.map(DialTimeGroup::from),
         )

@@ -41,6 +41,8 @@ pub struct FaultOptions {
     pub truncate: Option<bool>,
     /// Extra response headers (`{"retry-after-ms": "250"}`).
     pub headers: Option<std::collections::HashMap<String, String>>,
+    /// Only requests of this method (`"POST"`) take the fault.
+    pub method: Option<String>,
     /// How many requests it applies to (default 1).
     pub times: Option<u32>,
 }

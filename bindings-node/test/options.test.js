@@ -170,7 +170,14 @@ test('an AbortSignal cancels the call and rejects with its reason', async () => 
     await client.dialTimeGroups.delete(emu.userId, saved.id, { signal: live.signal })
     live.abort()
     assert.throws(() => client.dialTimeGroups.list(emu.userId, { signal: 'stop' }), TypeError)
-    assert.throws(() => client.dialTimeGroups.listAll(emu.userId, { signal: live.signal }), TypeError)
+    // listAll: the signal cancels the walk's page fetches.
+    const walk = new AbortController()
+    emu.pushFault({ delay_ms: 2000 })
+    const cursor = client.dialTimeGroups.listAll(emu.userId, { signal: walk.signal })
+    setTimeout(() => walk.abort(), 50)
+    const t0 = Date.now()
+    await assert.rejects(cursor.nextGroup(), { name: 'AbortError' })
+    assert.ok(Date.now() - t0 < 1500)
   })
 })
 

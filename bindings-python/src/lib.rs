@@ -19,6 +19,7 @@
 
 use pyo3::prelude::*;
 
+mod cli;
 mod client;
 mod dial_time_groups;
 mod emulator;
@@ -49,6 +50,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<schedule::PyCalendar>()?;
     m.add_class::<schedule::PyDay>()?;
     m.add_function(wrap_pyfunction!(validate::validate, m)?)?;
+    m.add_function(wrap_pyfunction!(cli::cli_main, m)?)?;
     m.add("ERROR_KINDS", error::kinds(m.py())?)?;
     m.add_function(wrap_pyfunction!(error::panic_for_tests, m)?)?;
     // Before the interpreter finalizes, no runtime thread may enter Python any more.

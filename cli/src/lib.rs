@@ -4,6 +4,7 @@
 
 pub mod file;
 pub mod plan;
+pub mod show;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -48,6 +49,16 @@ pub struct Connection {
     /// Retries of failures that are safe to retry.
     #[arg(long, global = true)]
     pub max_retries: Option<u32>,
+    /// Log every HTTP attempt to stderr (`debug`) or only retried ones (`info`); default:
+    /// DIALTIME_LOG. Never the token.
+    #[arg(long, global = true, value_enum)]
+    pub log_level: Option<LogLevel>,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum LogLevel {
+    Debug,
+    Info,
 }
 
 #[derive(Subcommand, Debug)]
@@ -74,6 +85,28 @@ pub enum Command {
     Check(When),
     /// When a group of a file next opens.
     Next(When),
+    /// A picture of when a group dials: a row per date, the hours across, holidays marked.
+    Show {
+        #[arg(short = 'f', long = "file")]
+        file: PathBuf,
+        /// The group's name in the file.
+        #[arg(long)]
+        group: String,
+        /// The first date, YYYY-MM-DD. Default: today in the zone.
+        #[arg(long)]
+        from: Option<String>,
+        /// How many dates.
+        #[arg(long, default_value_t = 7)]
+        days: u16,
+        /// The zone (IANA name). Default Asia/Shanghai.
+        #[arg(long)]
+        zone: Option<String>,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// Write to this file instead of standard output.
+        #[arg(short = 'o', long = "out")]
+        out: Option<PathBuf>,
+    },
     /// A year's off-days and make-up workdays.
     Calendar {
         /// The year.
@@ -97,6 +130,13 @@ pub struct Scope {
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum Format {
+    Text,
+    Svg,
+    Html,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
 pub enum Output {
     Text,
     Json,
@@ -113,6 +153,9 @@ pub struct Apply {
     /// Sub-accounts of --user to apply to (repeat; else the user itself).
     #[arg(long = "sub-user")]
     pub sub_users: Vec<String>,
+    /// A file of sub-accounts of --user, one UUID per line (`#` comments allowed).
+    #[arg(long = "sub-users")]
+    pub sub_users_file: Option<PathBuf>,
     /// Also delete the groups the file does not name.
     #[arg(long)]
     pub prune: bool,
@@ -142,6 +185,19 @@ pub struct When {
     /// The zone (IANA name). Default Asia/Shanghai.
     #[arg(long)]
     pub zone: Option<String>,
+}
+
+/// Parses `argv` (the program name first) and runs it; `--help`, `--version` and argument
+/// errors print as clap prints them (to `out` or `err`).
+pub fn run_args(argv: Vec<String>, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+    match Cli::try_parse_from(argv) {
+        Ok(cli) => run(cli, out, err),
+        Err(e) => {
+            let target: &mut dyn Write = if e.use_stderr() { err } else { out };
+            let _ = target.write_all(e.to_string().as_bytes());
+            e.exit_code()
+        }
+    }
 }
 
 /// Runs the command line; returns the exit code. Output goes to `out` and `err`.
@@ -177,8 +233,21 @@ fn client(c: &Connection) -> Result<dialtime::Client, String> {
     if let Some(n) = c.max_retries {
         b = b.max_retries(n);
     }
-    if let Some(logger) = dialtime::__private::env_logger() {
-        b = b.logger(logger);
+    let level = c.log_level.map(|l| match l {
+        LogLevel::Debug => dialtime::client::log::Level::Debug,
+        LogLevel::Info => dialtime::client::log::Level::Info,
+    });
+    match level {
+        Some(level) => {
+            b = b.logger(std::sync::Arc::new(dialtime::client::log::StderrLogger {
+                level,
+            }));
+        }
+        None => {
+            if let Some(logger) = dialtime::__private::env_logger() {
+                b = b.logger(logger);
+            }
+        }
     }
     b.build().map_err(|e| e.to_string())
 }
@@ -211,6 +280,29 @@ fn execute(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<i32, St
         },
         Command::Apply(a) => {
             let f = file::load(&a.file).map_err(|p| p.join("\n"))?;
+            let mut sub_users = a.sub_users.clone();
+            if let Some(path) = &a.sub_users_file {
+                if path.as_os_str() == "all" {
+                    return Err("the platform has no endpoint listing sub-accounts: list them in a file for --sub-users".into());
+                }
+                let text = std::fs::read_to_string(path)
+                    .map_err(|e| format!("{}: {e}", path.display()))?;
+                for (n, line) in text.lines().enumerate() {
+                    let line = line.split('#').next().unwrap_or("").trim();
+                    if line.is_empty() {
+                        continue;
+                    }
+                    if !dialtime::validate::is_uuid(line) {
+                        return Err(format!(
+                            "{}:{}: not a UUID: {line:?}",
+                            path.display(),
+                            n + 1
+                        ));
+                    }
+                    sub_users.push(line.to_owned());
+                }
+            }
+            let a = Apply { sub_users, ..a };
             let accounts = match &a.user {
                 Some(user) if a.sub_users.is_empty() => vec![file::Account {
                     user_id: user.clone(),
@@ -243,8 +335,21 @@ fn execute(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<i32, St
             if a.output == Output::Text {
                 w(out, &plan::render_text(&plans))?;
             }
+            let limiter = plan::Limiter::default();
             if !a.dry_run && changes {
-                rt.block_on(plan::apply(&client, &mut plans, a.concurrency));
+                let progress = std::sync::Mutex::new(plan::Progress {
+                    out: &mut *err,
+                    terminal: std::io::IsTerminal::is_terminal(&std::io::stderr()),
+                    total: plans.len(),
+                    finished: 0,
+                });
+                rt.block_on(plan::apply(
+                    &client,
+                    &limiter,
+                    &mut plans,
+                    a.concurrency,
+                    &progress,
+                ));
             }
             let failed: Vec<&plan::AccountPlan> =
                 plans.iter().filter(|p| p.error.is_some()).collect();
@@ -265,6 +370,13 @@ fn execute(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<i32, St
                                 failed.len()
                             ),
                         )?;
+                        let throttled = limiter.throttled_count();
+                        if throttled > 0 {
+                            w(
+                                out,
+                                &format!("Slowed down {throttled} time(s) by HTTP 429\n"),
+                            )?;
+                        }
                     }
                     for p in &failed {
                         w(
@@ -370,6 +482,45 @@ fn execute(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<i32, St
                     out,
                     "no window within 370 days or the calendar's coverage\n",
                 )?,
+            }
+            Ok(OK)
+        }
+        Command::Show {
+            file,
+            group,
+            from,
+            days,
+            zone,
+            format,
+            out: target,
+        } => {
+            let q = When {
+                file,
+                group,
+                at: None,
+                zone,
+            };
+            let (schedule, now) = when(&q)?;
+            let first = match from {
+                Some(text) => text
+                    .parse::<jiff::civil::Date>()
+                    .map_err(|e| format!("--from must be YYYY-MM-DD: {e}"))?,
+                None => schedule.zoned(now).date(),
+            };
+            let rows = show::rows(&schedule, first, days.clamp(1, 400));
+            let title = format!("{} — {}", q.group, schedule.summary("zh"));
+            let colour = target.is_none()
+                && std::env::var_os("NO_COLOR").is_none()
+                && std::io::IsTerminal::is_terminal(&std::io::stdout());
+            let picture = match format {
+                Format::Text => show::text(&title, &rows, colour),
+                Format::Svg => show::svg(&title, &rows),
+                Format::Html => show::html(&title, &rows),
+            };
+            match target {
+                Some(path) => std::fs::write(&path, picture)
+                    .map_err(|e| format!("cannot write {}: {e}", path.display()))?,
+                None => w(out, &picture)?,
             }
             Ok(OK)
         }

@@ -5,7 +5,76 @@ use dialtime::{Client, DialTimeGroup, DialTimeGroupUpdate, NewDialTimeGroup, Wee
 use futures_util::StreamExt;
 use serde_json::{json, Value};
 
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
 use crate::file::Account;
+
+/// One limiter shared by every worker of a run: a 429 (after the call's own retries) slows
+/// every worker down (at least the server's Retry-After, and a pause that grows by half each
+/// time, at most 10 s) and each success speeds them up again (the pause halves).
+#[derive(Debug, Default)]
+pub struct Limiter {
+    state: Mutex<LimiterState>,
+}
+
+#[derive(Debug, Default)]
+struct LimiterState {
+    pause: Duration,
+    until: Option<Instant>,
+    /// How many 429s slowed the run down (for the summary and tests).
+    throttled: u64,
+}
+
+impl Limiter {
+    const MAX_PAUSE: Duration = Duration::from_secs(10);
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, LimiterState> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Waits as long as the limiter asks before a write.
+    pub async fn wait(&self) {
+        let sleep = {
+            let s = self.lock();
+            let until = s.until.map_or(Duration::ZERO, |u| {
+                u.saturating_duration_since(Instant::now())
+            });
+            until.max(s.pause)
+        };
+        if !sleep.is_zero() {
+            tokio::time::sleep(sleep).await;
+        }
+    }
+
+    /// A 429: everyone waits `retry_after` (else a doubled pause).
+    pub fn throttled(&self, retry_after: Option<Duration>) {
+        let mut s = self.lock();
+        s.throttled += 1;
+        s.pause = (s.pause * 3 / 2)
+            .max(Duration::from_millis(20))
+            .min(Self::MAX_PAUSE);
+        let wait = retry_after.unwrap_or(s.pause).min(Self::MAX_PAUSE);
+        s.until = Some(Instant::now() + wait);
+    }
+
+    /// A success: the pause halves.
+    pub fn succeeded(&self) {
+        let mut s = self.lock();
+        s.pause /= 2;
+        if s.pause < Duration::from_millis(5) {
+            s.pause = Duration::ZERO;
+        }
+    }
+
+    /// How many 429s slowed this run down.
+    pub fn throttled_count(&self) -> u64 {
+        self.lock().throttled
+    }
+}
+
+/// How often one write is tried again after a 429 before its account fails.
+const MAX_THROTTLED_TRIES: u32 = 30;
 
 /// What to do with one group of one account.
 #[derive(Debug, Clone)]
@@ -194,7 +263,7 @@ pub async fn plan(
     plans
 }
 
-async fn apply_account(client: &Client, plan: &mut AccountPlan) {
+async fn apply_account(client: &Client, limiter: &Limiter, plan: &mut AccountPlan) {
     if plan.error.is_some() {
         return;
     }
@@ -204,20 +273,24 @@ async fn apply_account(client: &Client, plan: &mut AccountPlan) {
     let user = plan.account.user_id.clone();
     let sub = plan.account.sub_user_id.clone();
     for action in writes {
-        let done = match action {
-            Action::Create(g) => groups.create(&user, g).await.map(drop),
-            Action::Update { id, group, .. } => {
-                let changes = DialTimeGroupUpdate {
-                    name: group.name.clone(),
-                    content: Some(group.content.clone()),
-                    is_default: Some(group.is_default),
-                    skip_holiday: Some(group.skip_holiday),
-                    sub_user_id: sub.clone(),
-                };
-                groups.update(&user, *id, &changes).await.map(drop)
+        let mut tries = 0;
+        let done = loop {
+            limiter.wait().await;
+            let done = write(&groups, &user, sub.as_deref(), action).await;
+            match &done {
+                Err(e)
+                    if e.kind() == dialtime::ErrorKind::RateLimited
+                        && tries < MAX_THROTTLED_TRIES =>
+                {
+                    tries += 1;
+                    limiter.throttled(e.retry_after());
+                }
+                Ok(()) => {
+                    limiter.succeeded();
+                    break done;
+                }
+                Err(_) => break done,
             }
-            Action::Delete { id, .. } => groups.delete(&user, *id, sub.as_deref()).await,
-            Action::Unchanged { .. } => Ok(()),
         };
         if let Err(e) = done {
             plan.error = Some(format!("{} {:?}: {e}", action.verb(), action.name()));
@@ -226,12 +299,86 @@ async fn apply_account(client: &Client, plan: &mut AccountPlan) {
     }
 }
 
+/// One write of a plan.
+async fn write(
+    groups: &dialtime::DialTimeGroups<'_>,
+    user: &str,
+    sub: Option<&str>,
+    action: &Action,
+) -> dialtime::Result<()> {
+    {
+        match action {
+            Action::Create(g) => groups.create(user, g).await.map(drop),
+            Action::Update { id, group, .. } => {
+                let changes = DialTimeGroupUpdate {
+                    name: group.name.clone(),
+                    content: Some(group.content.clone()),
+                    is_default: Some(group.is_default),
+                    skip_holiday: Some(group.skip_holiday),
+                    sub_user_id: sub.map(str::to_owned),
+                };
+                groups.update(user, *id, &changes).await.map(drop)
+            }
+            Action::Delete { id, .. } => groups.delete(user, *id, sub).await,
+            Action::Unchanged { .. } => Ok(()),
+        }
+    }
+}
+
 /// Applies every plan, `concurrency` accounts at a time; a failing account never stops
 /// the others (its error is kept in its plan).
-pub async fn apply(client: &Client, plans: &mut [AccountPlan], concurrency: usize) {
+pub async fn apply(
+    client: &Client,
+    limiter: &Limiter,
+    plans: &mut [AccountPlan],
+    concurrency: usize,
+    progress: &Mutex<Progress<'_>>,
+) {
     futures_util::stream::iter(plans.iter_mut())
-        .for_each_concurrent(concurrency.max(1), |p| apply_account(client, p))
+        .for_each_concurrent(concurrency.max(1), |p| async move {
+            apply_account(client, limiter, p).await;
+            progress.lock().unwrap_or_else(|e| e.into_inner()).done(p);
+        })
         .await;
+}
+
+/// Progress of an apply on standard error: one line redrawn on a terminal, else one line per
+/// account.
+pub struct Progress<'w> {
+    pub out: &'w mut dyn std::io::Write,
+    pub terminal: bool,
+    pub total: usize,
+    pub finished: usize,
+}
+
+impl Progress<'_> {
+    fn done(&mut self, p: &AccountPlan) {
+        self.finished += 1;
+        let writes = p
+            .actions
+            .iter()
+            .filter(|a| !matches!(a, Action::Unchanged { .. }))
+            .count();
+        let outcome = if p.error.is_some() { "failed" } else { "done" };
+        let _ = if self.terminal {
+            write!(self.out, "\r{}/{} accounts", self.finished, self.total).and_then(|()| {
+                if self.finished == self.total {
+                    writeln!(self.out)
+                } else {
+                    Ok(())
+                }
+            })
+        } else {
+            writeln!(
+                self.out,
+                "[{}/{}] {}: {outcome} ({writes} change{})",
+                self.finished,
+                self.total,
+                p.account,
+                if writes == 1 { "" } else { "s" }
+            )
+        };
+    }
 }
 
 /// Counts of a plan: (create, update, delete, unchanged).

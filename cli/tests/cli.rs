@@ -94,11 +94,26 @@ fn apply_plans_applies_and_reapplies_with_zero_writes() {
     );
     assert_eq!(emu.write_count(), 0, "a dry run writes nothing");
 
-    let o = run(&emu, &["apply", "-f", path, "--user", user]);
+    let o = run(
+        &emu,
+        &["--log-level", "debug", "apply", "-f", path, "--user", user],
+    );
     let (out, err) = text(&o);
     assert_eq!(o.status.code(), Some(0), "{out}{err}");
     assert!(out.contains("Applied: 1 account(s), 0 failed"), "{out}");
     assert_eq!(emu.write_count(), 2);
+    // Logs: every attempt, never the token; progress: a line per account off a terminal.
+    assert!(
+        err.contains(&format!(
+            "dialtime debug: POST /agent-api/user/{user}/dial-time-group -> 200 (attempt 1, "
+        )),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!("[1/1] {user}: done (2 changes)")),
+        "{err}"
+    );
+    assert!(!err.contains(emu.token()));
 
     let o = run(&emu, &["apply", "-f", path, "--user", user]);
     let (out, _) = text(&o);
@@ -282,4 +297,188 @@ fn check_next_and_calendar_answer_offline() {
         "{out}"
     );
     assert_eq!(out.lines().count(), 6 + 33, "{out}");
+}
+
+#[test]
+fn show_draws_the_national_day_weeks() {
+    let emu = Emulator::start().unwrap();
+    let f = file("groups.yaml", GROUPS);
+    let path = f.0.to_str().unwrap();
+    let o = run(
+        &emu,
+        &[
+            "show",
+            "-f",
+            path,
+            "--group",
+            "工作日白天",
+            "--from",
+            "2026-09-28",
+            "--days",
+            "14",
+        ],
+    );
+    let (out, err) = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 2 + 14, "{out}");
+    // Monday 09-28: 09:00–18:00 shaded (cells 18..36 of 48), nothing else.
+    let monday = lines[2];
+    assert!(monday.starts_with("2026-09-28 Mon "), "{monday}");
+    let cells: String = monday.chars().skip(15).take(48).collect();
+    assert_eq!(
+        cells,
+        format!("{}{}{}", "·".repeat(18), "█".repeat(18), "·".repeat(12))
+    );
+    // 10-01..10-07 marked off with the festival; Monday 10-05 and Tuesday 10-06 not shaded.
+    for day in 1..=7 {
+        let line = lines
+            .iter()
+            .find(|l| l.starts_with(&format!("2026-10-0{day}")))
+            .unwrap();
+        assert!(line.ends_with("国庆节 off-day"), "{line}");
+        assert!(!line.contains('█'), "{line}");
+    }
+    let makeup = lines.iter().find(|l| l.starts_with("2026-10-10")).unwrap();
+    assert!(makeup.ends_with("国庆节 make-up workday"), "{makeup}");
+
+    let svg_path = f.0.with_file_name("week.svg");
+    let o = run(
+        &emu,
+        &[
+            "show",
+            "-f",
+            path,
+            "--group",
+            "工作日白天",
+            "--from",
+            "2026-09-28",
+            "--days",
+            "14",
+            "--format",
+            "svg",
+            "-o",
+            svg_path.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0));
+    let svg = std::fs::read_to_string(&svg_path).unwrap();
+    assert!(well_formed(&svg), "{svg}");
+    for day in 1..=7 {
+        assert!(
+            svg.contains(&format!("class=\"off\" data-date=\"2026-10-0{day}\"")),
+            "{day}"
+        );
+    }
+    assert!(svg.contains("class=\"makeup\" data-date=\"2026-10-10\""));
+    assert_eq!(
+        svg.matches("class=\"open\"").count(),
+        2,
+        "Mon 09-28, Tue 09-29 only"
+    );
+}
+
+/// Tags balance and nest (enough to know the SVG parses as XML: no entities but the five).
+fn well_formed(xml: &str) -> bool {
+    let mut stack: Vec<String> = Vec::new();
+    let mut rest = xml;
+    while let Some(i) = rest.find('<') {
+        let Some(j) = rest[i..].find('>') else {
+            return false;
+        };
+        let tag = &rest[i + 1..i + j];
+        rest = &rest[i + j + 1..];
+        if let Some(name) = tag.strip_prefix('/') {
+            if stack.pop().as_deref() != Some(name.trim()) {
+                return false;
+            }
+        } else if !tag.ends_with('/') && !tag.starts_with('?') && !tag.starts_with('!') {
+            stack.push(tag.split_whitespace().next().unwrap_or("").to_owned());
+        }
+    }
+    stack.is_empty() && xml.trim_start().starts_with("<svg")
+}
+
+/// A groups file for `subs` sub-accounts of `user` with four groups.
+fn many(user: &str, subs: usize) -> String {
+    let mut text = format!("accounts:\n  - user_id: {user}\n    sub_users:\n");
+    for i in 0..subs {
+        text.push_str(&format!("      - 00000000-0000-4000-8000-{i:012}\n"));
+    }
+    text.push_str("groups:\n");
+    for (n, (week, default)) in [(1, true), (2, false), (3, false), (6, false)]
+        .iter()
+        .enumerate()
+    {
+        text.push_str(&format!(
+            "  - name: group{n}\n    content: [{{week: {week}, times: [{{begin_time: \"09:00\", end_time: \"18:00\"}}]}}]\n    is_default: {default}\n    skip_holiday: true\n"
+        ));
+    }
+    text
+}
+
+#[test]
+fn two_hundred_sub_accounts_then_zero_writes() {
+    let emu = Emulator::start().unwrap();
+    let f = file("many.yaml", &many(emu.user_id(), 200));
+    let o = run(&emu, &["apply", "-f", f.0.to_str().unwrap()]);
+    let (out, err) = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(
+        out.contains("Plan: 800 to create, 0 to update, 0 to delete, 0 unchanged (200 accounts)"),
+        "{}",
+        out.lines().last().unwrap_or("")
+    );
+    assert_eq!(emu.write_count(), 800);
+    let o = run(
+        &emu,
+        &["apply", "-f", f.0.to_str().unwrap(), "--output", "json"],
+    );
+    let plan: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(plan["summary"]["unchanged"], 800);
+    assert_eq!(emu.write_count(), 800, "re-applying makes zero writes");
+}
+
+#[test]
+fn a_429_storm_slows_the_run_but_every_account_finishes() {
+    let emu = Emulator::start().unwrap();
+    let f = file("few.yaml", &many(emu.user_id(), 3));
+    // The first 8 creates are refused with 429 (the lists pass).
+    emu.push_fault(
+        Fault::status(429)
+            .with_retry_after("0")
+            .for_method("POST")
+            .times(8),
+    );
+    let o = run(
+        &emu,
+        &[
+            "--max-retries",
+            "0",
+            "apply",
+            "-f",
+            f.0.to_str().unwrap(),
+            "--concurrency",
+            "3",
+        ],
+    );
+    let (out, err) = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{out}{err}");
+    assert!(out.contains("Slowed down 8 time(s) by HTTP 429"), "{out}");
+    assert_eq!(emu.write_count(), 12 + 8);
+    let o = run(
+        &emu,
+        &[
+            "apply",
+            "-f",
+            f.0.to_str().unwrap(),
+            "--dry-run",
+            "--detailed-exitcode",
+        ],
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "every account finished: nothing left to change"
+    );
 }

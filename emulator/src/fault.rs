@@ -19,6 +19,7 @@ use serde::{Deserialize, Serialize};
 ///   many bytes, e.g. past a client's body limit.
 /// - `truncate`: announce the whole body (`Content-Length`), send its first half, then close
 ///   the connection.
+/// - `method`: only requests of this method (`"POST"`) take the fault; others pass it by.
 /// - `headers`: extra response headers (`{"retry-after-ms": "250", "x-request-id": "r-1"}`),
 ///   on the fault's own answer or the normal one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -46,6 +47,8 @@ pub struct Fault {
     pub truncate: bool,
     #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub headers: std::collections::BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub method: Option<String>,
     /// How many requests this fault applies to (default 1).
     #[serde(default = "one")]
     pub times: u32,
@@ -70,6 +73,7 @@ impl Default for Fault {
             pad_to_bytes: None,
             truncate: false,
             headers: Default::default(),
+            method: None,
             times: 1,
         }
     }
@@ -206,6 +210,12 @@ impl Fault {
                 .headers
                 .push((name.to_ascii_lowercase(), value.clone()));
         }
+    }
+
+    /// Applies only to requests of `method` (see `method`).
+    pub fn for_method(mut self, method: impl Into<String>) -> Fault {
+        self.method = Some(method.into());
+        self
     }
 
     /// Adds a response header (see `headers`).

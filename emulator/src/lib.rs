@@ -297,7 +297,7 @@ async fn respond(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Response
         shared.writes.fetch_add(1, Ordering::Relaxed);
     }
     record(&shared, &method, &path, req.headers());
-    let fault = shared.next_fault();
+    let fault = shared.next_fault(&method);
     if let Some(f) = &fault {
         if f.delay_ms > 0 {
             tokio::time::sleep(Duration::from_millis(f.delay_ms)).await;

@@ -75,15 +75,20 @@ impl Shared {
         self.state().faults.clear();
     }
 
-    /// Takes the fault for this request, if one is queued.
-    pub(crate) fn next_fault(&self) -> Option<Fault> {
+    /// Takes the fault for this request (the first queued one for its method), if any.
+    pub(crate) fn next_fault(&self, method: &str) -> Option<Fault> {
         let mut state = self.state();
-        let front = state.faults.front_mut()?;
-        front.times -= 1;
-        if front.times == 0 {
-            state.faults.pop_front()
+        let at = state.faults.iter().position(|f| {
+            f.method
+                .as_deref()
+                .is_none_or(|m| m.eq_ignore_ascii_case(method))
+        })?;
+        let fault = state.faults.get_mut(at)?;
+        fault.times -= 1;
+        if fault.times == 0 {
+            state.faults.remove(at)
         } else {
-            Some(front.clone())
+            Some(fault.clone())
         }
     }
 

@@ -6,7 +6,12 @@
  * usage: test_dialtime VECTORS_TXT   (made by vectors_to_text.py)
  */
 #define _POSIX_C_SOURCE 200809L
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
 #include <pthread.h>
+#include <sys/socket.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1087,6 +1092,103 @@ static void test_schedule_vectors(const char *file) {
   dialtime_schedule_free(sch);
 }
 
+/* ---- a forward proxy for one connection: notes the request line, relays to the target ---- */
+
+struct proxy {
+  int listener;
+  int port;
+  char first_line[512];
+};
+
+static void *proxy_main(void *arg) {
+  struct proxy *p = arg;
+  int client = accept(p->listener, NULL, NULL);
+  if (client < 0) return NULL;
+  char head[8192];
+  size_t len = 0;
+  while (len < sizeof head - 1) {
+    ssize_t n = recv(client, head + len, sizeof head - 1 - len, 0);
+    if (n <= 0) break;
+    len += (size_t)n;
+    head[len] = '\0';
+    if (strstr(head, "\r\n\r\n")) break;
+  }
+  head[len] = '\0';
+  char *eol = strstr(head, "\r\n");
+  size_t first = eol ? (size_t)(eol - head) : 0;
+  if (first >= sizeof p->first_line) first = sizeof p->first_line - 1;
+  memcpy(p->first_line, head, first);
+  p->first_line[first] = '\0';
+  /* "GET http://127.0.0.1:PORT/path HTTP/1.1": connect to PORT on loopback. */
+  const char *hostport = strstr(head, "http://127.0.0.1:");
+  int upstream = -1;
+  if (hostport) {
+    struct sockaddr_in addr = {0};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons((uint16_t)atoi(hostport + strlen("http://127.0.0.1:")));
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    upstream = socket(AF_INET, SOCK_STREAM, 0);
+    if (upstream >= 0 && connect(upstream, (struct sockaddr *)&addr, sizeof addr) != 0) {
+      close(upstream);
+      upstream = -1;
+    }
+  }
+  if (upstream >= 0 && send(upstream, head, len, 0) == (ssize_t)len) {
+    struct pollfd fds[2] = {{client, POLLIN, 0}, {upstream, POLLIN, 0}};
+    char buf[16384];
+    for (;;) {
+      if (poll(fds, 2, 10000) <= 0) break;
+      int from = (fds[0].revents & (POLLIN | POLLHUP)) ? 0 : 1;
+      ssize_t n = recv(fds[from].fd, buf, sizeof buf, 0);
+      if (n <= 0 || send(fds[1 - from].fd, buf, (size_t)n, 0) != n) break;
+    }
+  }
+  if (upstream >= 0) close(upstream);
+  close(client);
+  return NULL;
+}
+
+static void test_forward_proxy(void) {
+  dialtime_emulator *emu = NULL;
+  CHECK_STATUS(dialtime_emulator_start(&emu, NULL), DIALTIME_STATUS_OK);
+  struct proxy p = {0};
+  p.listener = socket(AF_INET, SOCK_STREAM, 0);
+  struct sockaddr_in addr = {0};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t alen = sizeof addr;
+  CHECK(bind(p.listener, (struct sockaddr *)&addr, sizeof addr) == 0);
+  CHECK(listen(p.listener, 4) == 0);
+  CHECK(getsockname(p.listener, (struct sockaddr *)&addr, &alen) == 0);
+  p.port = ntohs(addr.sin_port);
+  pthread_t thread;
+  CHECK(pthread_create(&thread, NULL, proxy_main, &p) == 0);
+
+  char proxy_url[64];
+  snprintf(proxy_url, sizeof proxy_url, "http://127.0.0.1:%d", p.port);
+  dialtime_client_builder *b = NULL;
+  CHECK_STATUS(dialtime_client_builder_new(&b, NULL), DIALTIME_STATUS_OK);
+  CHECK_STATUS(dialtime_client_builder_set_base_url(b, dialtime_emulator_base_url(emu), NULL), DIALTIME_STATUS_OK);
+  CHECK_STATUS(dialtime_client_builder_set_token(b, dialtime_emulator_token(emu), NULL), DIALTIME_STATUS_OK);
+  CHECK_STATUS(dialtime_client_builder_set_max_retries(b, 0, NULL), DIALTIME_STATUS_OK);
+  CHECK_STATUS(dialtime_client_builder_set_proxy(b, proxy_url, NULL), DIALTIME_STATUS_OK);
+  dialtime_client *client = NULL;
+  CHECK_STATUS(dialtime_client_builder_build(b, &client, NULL), DIALTIME_STATUS_OK);
+  dialtime_page *page = NULL;
+  CHECK_STATUS(dialtime_dial_time_groups_list(client, dialtime_emulator_user_id(emu), 1, NULL, NULL, &page, NULL),
+               DIALTIME_STATUS_OK);
+  dialtime_page_free(page);
+  dialtime_client_free(client); /* closes the pooled connection: the proxy thread ends */
+  dialtime_client_builder_free(b);
+  pthread_join(thread, NULL);
+  close(p.listener);
+  char want[256];
+  snprintf(want, sizeof want, "GET %s/agent-api/user/%s/dial-time-group", dialtime_emulator_base_url(emu),
+           dialtime_emulator_user_id(emu));
+  CHECK(strncmp(p.first_line, want, strlen(want)) == 0);
+  dialtime_emulator_free(emu);
+}
+
 /* ---- options, call details, the log callback ------------------------------------------- */
 
 static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -1259,6 +1361,7 @@ int main(int argc, char **argv) {
   test_list_update_delete_ensure();
   test_threads();
   test_options();
+  test_forward_proxy();
   if (failures) {
     fprintf(stderr, "%d check(s) failed\n", failures);
     return 1;

@@ -25,6 +25,8 @@ from typing_extensions import Self, Unpack
 from ._weekday import Weekday
 
 __version__: str
+
+def _cli_main(argv: List[str]) -> int: ...
 #: The core's error kinds as (name, number), in number order.
 ERROR_KINDS: Tuple[Tuple[str, int], ...]
 
@@ -393,6 +395,7 @@ class _Fault(TypedDict, total=False):
     pad_to_bytes: int
     truncate: bool
     headers: Dict[str, str]
+    method: str
     times: int
 
 class Emulator:
