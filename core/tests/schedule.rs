@@ -327,6 +327,30 @@ proptest! {
 }
 
 #[test]
+fn a_whole_covered_year_ends_at_the_next_midnight_without_touching_it() {
+    let s = Schedule::builder(
+        &[DaySchedule::new(
+            Weekday::Monday,
+            vec![TimeRange::parse("09:00", "18:00").unwrap()],
+        )],
+        true,
+    )
+    .build()
+    .unwrap();
+    let from: Timestamp = "2026-01-01T00:00:00+08:00".parse().unwrap();
+    let to: Timestamp = "2027-01-01T00:00:00+08:00".parse().unwrap();
+    // 52 Mondays in 2026, five of them off: 02-16, 02-23 (春节), 04-06 (清明节),
+    // 05-04 (劳动节), 10-05 (国庆节).
+    assert_eq!(s.windows(from, to).unwrap().len(), 47);
+    assert_eq!(
+        s.windows(from, to + SignedDuration::from_secs(1))
+            .unwrap_err()
+            .kind(),
+        ErrorKind::CalendarNotCovered
+    );
+}
+
+#[test]
 fn nothing_panics_at_the_limits() {
     let s = Schedule::builder(
         &[DaySchedule::new(

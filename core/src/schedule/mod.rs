@@ -369,7 +369,9 @@ impl Schedule {
             )]));
         }
         let first = self.zone.to_datetime(from).date();
-        let last = self.zone.to_datetime(to).date();
+        // `to` is excluded: a range ending at a midnight does not touch the next date.
+        let last_instant = to.checked_sub(SignedDuration::from_nanos(1)).unwrap_or(to);
+        let last = self.zone.to_datetime(last_instant).date();
         let mut d = first;
         while d <= last {
             if let Plan::NotCovered(year) = self.plan(d) {
