@@ -380,6 +380,15 @@ enum dialtime_status dialtime_emulator_start(struct dialtime_emulator **out,
 enum dialtime_status dialtime_emulator_start_tls(struct dialtime_emulator **out,
                                                  struct dialtime_error **err);
 
+// Starts an emulator with options given as JSON, every key optional: `{"port": 0, "token":
+// "…", "user_id": "…", "sub_users": ["…"], "groups": [ … save payloads … ],
+// "request_log_limit": 10000, "tls": false}`. An unknown key, a seed group that breaks a
+// rule (its problems at `groups[i]…`) or a port in use gives an error. `options_json` may
+// be NULL (all defaults). Ownership as dialtime_emulator_start.
+enum dialtime_status dialtime_emulator_start_json(const char *options_json,
+                                                  struct dialtime_emulator **out,
+                                                  struct dialtime_error **err);
+
 // The test CA's certificate (PEM) of an emulator started with dialtime_emulator_start_tls;
 // NULL for a plain HTTP one or NULL. Borrowed.
 const char *dialtime_emulator_ca_pem(const struct dialtime_emulator *emu);
@@ -398,16 +407,36 @@ uint64_t dialtime_emulator_request_count(const struct dialtime_emulator *emu);
 
 // Queues a fault for the next API request(s), as JSON: `{"status":429,"retry_after":"1"}`,
 // `{"delay_ms":500}`, `{"status":200,"body":"not json"}`, `{"drop":true,"times":2}` (see the
-// emulator's README). An unknown field gives DIALTIME_STATUS_INVALID_ARGUMENT.
+// emulator's README). An unknown field gives DIALTIME_STATUS_INVALID_ARGUMENT. When
+// `out_id` is not NULL it receives the fault's id, for dialtime_emulator_remove_fault.
 enum dialtime_status dialtime_emulator_push_fault_json(const struct dialtime_emulator *emu,
                                                        const char *json,
+                                                       uint64_t *out_id,
                                                        struct dialtime_error **err);
+
+// Removes a queued fault before requests use it up (a test's faults end with the test):
+// true when it was still queued. NULL is ignored (false).
+bool dialtime_emulator_remove_fault(const struct dialtime_emulator *emu, uint64_t id);
+
+// How many requests the queued faults would still apply to; 0 for NULL.
+uint64_t dialtime_emulator_pending_faults(const struct dialtime_emulator *emu);
+
+// Every API request received so far, oldest first, as a JSON array of
+// `{"method", "path", "query", "headers", "authorized", "body", "body_text", "time",
+// "request_id"}` (the token never appears: `authorization` is `"[present]"`). On success
+// `*out_json` is owned by the caller (free with dialtime_string_free).
+enum dialtime_status dialtime_emulator_requests_json(const struct dialtime_emulator *emu,
+                                                     char **out_json,
+                                                     struct dialtime_error **err);
+
+// Empties the request log (the request count keeps counting). NULL is ignored.
+void dialtime_emulator_clear_requests(const struct dialtime_emulator *emu);
 
 // Drops every queued fault. NULL is ignored.
 void dialtime_emulator_clear_faults(const struct dialtime_emulator *emu);
 
-// The last API request the emulator received, as JSON (`{"method", "path", "headers"}`; the
-// token never appears). On success `*out_json` is owned by the caller (free with
+// The last API request the emulator received, as JSON (one item of
+// dialtime_emulator_requests_json; the token never appears). On success `*out_json` is owned by the caller (free with
 // dialtime_string_free); "null" before any request.
 enum dialtime_status dialtime_emulator_last_request_json(const struct dialtime_emulator *emu,
                                                          char **out_json,

@@ -672,17 +672,71 @@ class Emulator {
     handle_.reset(raw);
   }
 
+  // With options as JSON, every key optional: {"port":0,"token":"…","user_id":"…",
+  // "sub_users":["…"],"groups":[…],"request_log_limit":10000,"tls":false}.
+  explicit Emulator(const std::string &options_json) {
+    dialtime_emulator *raw = nullptr;
+    detail::call([&](dialtime_error **e) {
+      return dialtime_emulator_start_json(options_json.c_str(), &raw, e);
+    });
+    handle_.reset(raw);
+  }
+
   std::string base_url() const { return detail::str(dialtime_emulator_base_url(handle_.get())); }
   std::string token() const { return detail::str(dialtime_emulator_token(handle_.get())); }
   std::string user_id() const { return detail::str(dialtime_emulator_user_id(handle_.get())); }
   std::uint64_t request_count() const { return dialtime_emulator_request_count(handle_.get()); }
 
   // Queues a fault for the next request(s): {"status":429,"retry_after":"1"}, {"delay_ms":500}…
-  void push_fault_json(const std::string &json) {
+  // Returns its id, for remove_fault.
+  std::uint64_t push_fault_json(const std::string &json) {
+    std::uint64_t id = 0;
     detail::call([&](dialtime_error **e) {
-      return dialtime_emulator_push_fault_json(handle_.get(), json.c_str(), e);
+      return dialtime_emulator_push_fault_json(handle_.get(), json.c_str(), &id, e);
     });
+    return id;
   }
+
+  // Removes a queued fault; false when requests used it up already.
+  bool remove_fault(std::uint64_t id) noexcept {
+    return dialtime_emulator_remove_fault(handle_.get(), id);
+  }
+  std::uint64_t pending_faults() const noexcept {
+    return dialtime_emulator_pending_faults(handle_.get());
+  }
+
+  // A fault for as long as the returned guard lives: `auto outage = emu.fault(R"({"status":503})");`
+  class ScopedFault {
+   public:
+    ScopedFault(const ScopedFault &) = delete;
+    ScopedFault &operator=(const ScopedFault &) = delete;
+    ScopedFault(ScopedFault &&other) noexcept : emu_(other.emu_), id_(other.id_) { other.emu_ = nullptr; }
+    ScopedFault &operator=(ScopedFault &&) = delete;
+    ~ScopedFault() {
+      if (emu_ != nullptr) dialtime_emulator_remove_fault(emu_, id_);
+    }
+    std::uint64_t id() const noexcept { return id_; }
+
+   private:
+    friend class Emulator;
+    ScopedFault(const dialtime_emulator *emu, std::uint64_t id) : emu_(emu), id_(id) {}
+    const dialtime_emulator *emu_;
+    std::uint64_t id_;
+  };
+  [[nodiscard]] ScopedFault fault(const std::string &json) {
+    return ScopedFault(handle_.get(), push_fault_json(json));
+  }
+
+  // Every API request received so far, oldest first, as a JSON array (the token never
+  // appears); clear_requests() empties the log.
+  std::string requests_json() const {
+    char *out = nullptr;
+    detail::call([&](dialtime_error **e) {
+      return dialtime_emulator_requests_json(handle_.get(), &out, e);
+    });
+    return detail::take(out);
+  }
+  void clear_requests() noexcept { dialtime_emulator_clear_requests(handle_.get()); }
 
   // Options for a Client talking to this emulator.
   ClientOptions client_options() const {

@@ -2,7 +2,7 @@
 
 use std::ffi::{c_char, CString};
 
-use ::dialtime_emulator::{Emulator, Fault};
+use ::dialtime_emulator::{Emulator, EmulatorBuilder, Fault, FaultId};
 
 use super::error::{dialtime_error, dialtime_status};
 use super::ffi::{c_string, free_box, guard, handle, invalid, out_arg, str_arg, write_out};
@@ -38,29 +38,60 @@ pub unsafe extern "C" fn dialtime_emulator_start_tls(
     unsafe { start(true, out, err) }
 }
 
+/// Starts an emulator with options given as JSON, every key optional: `{"port": 0, "token":
+/// "…", "user_id": "…", "sub_users": ["…"], "groups": [ … save payloads … ],
+/// "request_log_limit": 10000, "tls": false}`. An unknown key, a seed group that breaks a
+/// rule (its problems at `groups[i]…`) or a port in use gives an error. `options_json` may
+/// be NULL (all defaults). Ownership as dialtime_emulator_start.
+#[no_mangle]
+pub unsafe extern "C" fn dialtime_emulator_start_json(
+    options_json: *const c_char,
+    out: *mut *mut dialtime_emulator,
+    err: *mut *mut dialtime_error,
+) -> dialtime_status {
+    guard(err, || {
+        let builder = match options_json.is_null() {
+            true => Emulator::builder(),
+            false => {
+                let text = unsafe { str_arg("options_json", options_json) }?;
+                let json: serde_json::Value = serde_json::from_str(text)
+                    .map_err(|e| invalid(format!("options_json is not JSON: {e}")))?;
+                EmulatorBuilder::from_json(&json)?
+            }
+        };
+        unsafe { start_with(builder, out) }
+    })
+}
+
 unsafe fn start(
     tls: bool,
     out: *mut *mut dialtime_emulator,
     err: *mut *mut dialtime_error,
 ) -> dialtime_status {
-    guard(err, || {
-        out_arg("out", out)?;
-        let inner = Emulator::builder()
-            .tls(tls)
-            .start()
-            .map_err(|e| invalid(format!("cannot start the emulator: {e}")))?;
-        write_out(
-            out,
-            dialtime_emulator {
-                base_url: c_string(inner.base_url()),
-                token: c_string(inner.token()),
-                user_id: c_string(inner.user_id()),
-                ca_pem: inner.ca_pem().map(c_string),
-                inner,
-            },
-        );
-        Ok(())
+    guard(err, || unsafe {
+        start_with(Emulator::builder().tls(tls), out)
     })
+}
+
+unsafe fn start_with(
+    builder: EmulatorBuilder,
+    out: *mut *mut dialtime_emulator,
+) -> Result<(), super::ffi::Failure> {
+    out_arg("out", out)?;
+    let inner = builder
+        .start()
+        .map_err(|e| invalid(format!("cannot start the emulator: {e}")))?;
+    write_out(
+        out,
+        dialtime_emulator {
+            base_url: c_string(inner.base_url()),
+            token: c_string(inner.token()),
+            user_id: c_string(inner.user_id()),
+            ca_pem: inner.ca_pem().map(c_string),
+            inner,
+        },
+    );
+    Ok(())
 }
 
 /// The test CA's certificate (PEM) of an emulator started with dialtime_emulator_start_tls;
@@ -98,20 +129,66 @@ pub extern "C" fn dialtime_emulator_request_count(emu: *const dialtime_emulator)
 
 /// Queues a fault for the next API request(s), as JSON: `{"status":429,"retry_after":"1"}`,
 /// `{"delay_ms":500}`, `{"status":200,"body":"not json"}`, `{"drop":true,"times":2}` (see the
-/// emulator's README). An unknown field gives DIALTIME_STATUS_INVALID_ARGUMENT.
+/// emulator's README). An unknown field gives DIALTIME_STATUS_INVALID_ARGUMENT. When
+/// `out_id` is not NULL it receives the fault's id, for dialtime_emulator_remove_fault.
 #[no_mangle]
 pub unsafe extern "C" fn dialtime_emulator_push_fault_json(
     emu: *const dialtime_emulator,
     json: *const c_char,
+    out_id: *mut u64,
     err: *mut *mut dialtime_error,
 ) -> dialtime_status {
     guard(err, || {
         let emu = unsafe { handle("emu", emu) }?;
         let fault: Fault = serde_json::from_str(unsafe { str_arg("json", json) }?)
             .map_err(|e| invalid(format!("json is not a fault: {e}")))?;
-        emu.inner.push_fault(fault);
+        let id = emu.inner.push_fault(fault);
+        if let Some(out_id) = unsafe { out_id.as_mut() } {
+            *out_id = id.get();
+        }
         Ok(())
     })
+}
+
+/// Removes a queued fault before requests use it up (a test's faults end with the test):
+/// true when it was still queued. NULL is ignored (false).
+#[no_mangle]
+pub extern "C" fn dialtime_emulator_remove_fault(emu: *const dialtime_emulator, id: u64) -> bool {
+    unsafe { emu.as_ref() }.is_some_and(|e| e.inner.remove_fault(FaultId::from_u64(id)))
+}
+
+/// How many requests the queued faults would still apply to; 0 for NULL.
+#[no_mangle]
+pub extern "C" fn dialtime_emulator_pending_faults(emu: *const dialtime_emulator) -> u64 {
+    unsafe { emu.as_ref() }.map_or(0, |e| e.inner.pending_faults())
+}
+
+/// Every API request received so far, oldest first, as a JSON array of
+/// `{"method", "path", "query", "headers", "authorized", "body", "body_text", "time",
+/// "request_id"}` (the token never appears: `authorization` is `"[present]"`). On success
+/// `*out_json` is owned by the caller (free with dialtime_string_free).
+#[no_mangle]
+pub unsafe extern "C" fn dialtime_emulator_requests_json(
+    emu: *const dialtime_emulator,
+    out_json: *mut *mut c_char,
+    err: *mut *mut dialtime_error,
+) -> dialtime_status {
+    guard(err, || {
+        out_arg("out_json", out_json)?;
+        let e = unsafe { handle("emu", emu) }?;
+        let json =
+            serde_json::to_string(&e.inner.requests()).map_err(|e| invalid(e.to_string()))?;
+        super::ffi::write_string(out_json, json);
+        Ok(())
+    })
+}
+
+/// Empties the request log (the request count keeps counting). NULL is ignored.
+#[no_mangle]
+pub extern "C" fn dialtime_emulator_clear_requests(emu: *const dialtime_emulator) {
+    if let Some(e) = unsafe { emu.as_ref() } {
+        e.inner.clear_requests();
+    }
 }
 
 /// Drops every queued fault. NULL is ignored.
@@ -122,8 +199,8 @@ pub extern "C" fn dialtime_emulator_clear_faults(emu: *const dialtime_emulator) 
     }
 }
 
-/// The last API request the emulator received, as JSON (`{"method", "path", "headers"}`; the
-/// token never appears). On success `*out_json` is owned by the caller (free with
+/// The last API request the emulator received, as JSON (one item of
+/// dialtime_emulator_requests_json; the token never appears). On success `*out_json` is owned by the caller (free with
 /// dialtime_string_free); "null" before any request.
 #[no_mangle]
 pub unsafe extern "C" fn dialtime_emulator_last_request_json(
@@ -137,7 +214,7 @@ pub unsafe extern "C" fn dialtime_emulator_last_request_json(
         let json = e
             .inner
             .last_request()
-            .unwrap_or(serde_json::Value::Null)
+            .map_or(serde_json::Value::Null, |r| r.to_json())
             .to_string();
         super::ffi::write_string(out_json, json);
         Ok(())

@@ -1,8 +1,10 @@
 //! Test hooks: faults the emulator applies to the next API requests, so client behaviour
 //! (timeouts, error envelopes, broken bodies, dropped connections) can be exercised.
 //!
-//! Queue one in-process with [`crate::Emulator::push_fault`], or over HTTP from any language:
-//! `POST /_emulator/faults` with the fault as JSON (`DELETE /_emulator/faults` clears the queue).
+//! Queue one in-process with [`crate::Emulator::push_fault`] (or [`crate::Emulator::fault`],
+//! which removes it again at the end of a scope), or over HTTP from any language:
+//! `POST /_emulator/faults` with the fault as JSON answers `{"ok":true,"id":N}`,
+//! `DELETE /_emulator/faults/N` removes that one, `DELETE /_emulator/faults` clears the queue.
 //! Each fault applies to the next `times` API requests (control requests do not count).
 
 use serde::{Deserialize, Serialize};
@@ -52,6 +54,21 @@ pub struct Fault {
     /// How many requests this fault applies to (default 1).
     #[serde(default = "one")]
     pub times: u32,
+}
+
+/// A queued fault, to remove it before it is used up ([`crate::Emulator::remove_fault`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct FaultId(pub(crate) u64);
+
+impl FaultId {
+    /// The number the HTTP control route and the other languages use.
+    pub fn get(self) -> u64 {
+        self.0
+    }
+
+    pub fn from_u64(id: u64) -> FaultId {
+        FaultId(id)
+    }
 }
 
 fn one() -> u32 {

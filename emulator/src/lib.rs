@@ -32,6 +32,7 @@
 
 mod envelopes;
 pub mod fault;
+pub mod requests;
 mod routes;
 mod store;
 mod tls;
@@ -43,15 +44,20 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 use bytes::Bytes;
+use dialtime::__private::{read_new_group, UnknownFields};
+use dialtime::validate::is_uuid;
+use dialtime::{NewDialTimeGroup, Problem};
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper::{Request, Response};
 use hyper_util::rt::TokioIo;
+use serde::Deserialize;
 use tokio::sync::oneshot;
 
-pub use fault::Fault;
+pub use fault::{Fault, FaultId};
+pub use requests::RecordedRequest;
 
 use envelopes::Answer;
 use routes::Shared;
@@ -70,12 +76,45 @@ pub struct Emulator {
 }
 
 /// Options for [`Emulator`]; every one has a default.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 #[must_use]
 pub struct EmulatorBuilder {
     port: u16,
     token: Option<String>,
     user_id: Option<String>,
+    sub_users: Option<Vec<String>>,
+    groups: Vec<NewDialTimeGroup>,
+    request_log_limit: usize,
+    tls: bool,
+}
+
+impl Default for EmulatorBuilder {
+    fn default() -> Self {
+        EmulatorBuilder {
+            port: 0,
+            token: None,
+            user_id: None,
+            sub_users: None,
+            groups: Vec::new(),
+            request_log_limit: requests::DEFAULT_REQUEST_LOG_LIMIT,
+            tls: false,
+        }
+    }
+}
+
+/// The JSON form of the options (`EmulatorBuilder::from_json`), as every language passes them.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Options {
+    #[serde(default)]
+    port: u16,
+    token: Option<String>,
+    user_id: Option<String>,
+    sub_users: Option<Vec<String>>,
+    #[serde(default)]
+    groups: Vec<serde_json::Value>,
+    request_log_limit: Option<usize>,
+    #[serde(default)]
     tls: bool,
 }
 
@@ -98,6 +137,74 @@ impl EmulatorBuilder {
         self
     }
 
+    /// The sub-accounts (`sub_user_id`) requests may name; a request naming another one gets
+    /// 403. Default: any sub-account is accepted.
+    pub fn sub_users<I, S>(mut self, sub_users: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.sub_users = Some(sub_users.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// A group saved before the first request (ids 1, 2, … in the order given; its
+    /// `sub_user_id` says which sub-account it belongs to).
+    pub fn group(mut self, group: NewDialTimeGroup) -> Self {
+        self.groups.push(group);
+        self
+    }
+
+    /// Seed groups in the platform's JSON shape (an array of save payloads; saved records'
+    /// extra fields such as `id` or `created_at` are ignored), read with the same rules as a
+    /// save: a problem is a `Validation` error whose path starts with `groups[i]`.
+    pub fn groups_json(mut self, groups: &serde_json::Value) -> Result<Self, dialtime::Error> {
+        let serde_json::Value::Array(items) = groups else {
+            return Err(invalid("groups", "must be an array of groups"));
+        };
+        let mut problems = Vec::new();
+        for (i, item) in items.iter().enumerate() {
+            match read_new_group(item, UnknownFields::Ignore) {
+                Ok(group) => self.groups.push(group),
+                Err(e) => problems.extend(e.problems().iter().map(|p| {
+                    let path = match p.path.as_str() {
+                        "$" => format!("groups[{i}]"),
+                        path => format!("groups[{i}].{path}"),
+                    };
+                    Problem::new(path, p.message.clone())
+                })),
+            }
+        }
+        match problems.is_empty() {
+            true => Ok(self),
+            false => Err(dialtime::Error::Validation(problems)),
+        }
+    }
+
+    /// How many requests [`Emulator::requests`] keeps, the oldest dropped first (default
+    /// 10,000; 0 keeps none).
+    pub fn request_log_limit(mut self, limit: usize) -> Self {
+        self.request_log_limit = limit;
+        self
+    }
+
+    /// Options from their JSON form, the way the other languages pass them:
+    /// `{"port": 0, "token": "…", "user_id": "…", "sub_users": ["…"], "groups": [ … ],
+    /// "request_log_limit": 100, "tls": false}`, every key optional. An unknown key or a
+    /// wrong type is a `Validation` error naming it.
+    pub fn from_json(options: &serde_json::Value) -> Result<Self, dialtime::Error> {
+        let o: Options = serde_json::from_value(options.clone())
+            .map_err(|e| invalid("emulator options", e.to_string()))?;
+        let mut builder = EmulatorBuilder::default().port(o.port).tls(o.tls);
+        builder.token = o.token;
+        builder.user_id = o.user_id;
+        builder.sub_users = o.sub_users;
+        if let Some(limit) = o.request_log_limit {
+            builder.request_log_limit = limit;
+        }
+        builder.groups_json(&serde_json::Value::Array(o.groups))
+    }
+
     /// Serves HTTPS with a certificate for `127.0.0.1` and `localhost`, issued by a test CA
     /// made for this emulator ([`Emulator::ca_pem`]): for exercising a client's root
     /// certificate options. Default: plain HTTP.
@@ -108,7 +215,13 @@ impl EmulatorBuilder {
 
     /// Binds 127.0.0.1 and serves on a thread of its own (with its own small runtime), so it
     /// works the same from synchronous code, async code, and other languages' tests.
+    ///
+    /// A user id or sub-user that is not a UUID, a token that cannot be a header value, or a
+    /// seed group of a sub-account not in [`EmulatorBuilder::sub_users`] is an
+    /// `InvalidInput` error.
     pub fn start(self) -> std::io::Result<Emulator> {
+        self.check()
+            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
         let listener = TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, self.port)))?;
         listener.set_nonblocking(true)?;
         let addr = listener.local_addr()?;
@@ -124,7 +237,10 @@ impl EmulatorBuilder {
                 .or_else(|| std::env::var(ENV_TOKEN).ok().filter(|t| !t.is_empty()))
                 .unwrap_or_else(random_token),
             self.user_id.unwrap_or_else(random_uuid),
+            self.sub_users,
+            self.request_log_limit,
         ));
+        shared.seed(self.groups);
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()?;
@@ -145,6 +261,64 @@ impl EmulatorBuilder {
             stop: Some(stop),
             thread: Some(thread),
         })
+    }
+}
+
+impl EmulatorBuilder {
+    /// What `start` refuses before binding a port (the message names the option).
+    fn check(&self) -> Result<(), String> {
+        if let Some(user) = self.user_id.as_deref().filter(|u| !is_uuid(u)) {
+            return Err(format!("user_id: must be a UUID, got {user:?}"));
+        }
+        if let Some(token) = &self.token {
+            let header_safe = token.bytes().all(|b| b.is_ascii_graphic() || b == b' ');
+            if token.is_empty() || !header_safe {
+                return Err("token: must be non-empty printable ASCII".to_owned());
+            }
+        }
+        for sub in self.sub_users.iter().flatten() {
+            if !is_uuid(sub) {
+                return Err(format!("sub_users: must be UUIDs, got {sub:?}"));
+            }
+        }
+        for (i, g) in self.groups.iter().enumerate() {
+            let known = |sub: &str| {
+                self.sub_users
+                    .as_ref()
+                    .is_none_or(|subs| subs.iter().any(|s| s.eq_ignore_ascii_case(sub)))
+            };
+            if let Some(sub) = g.sub_user_id.as_deref().filter(|s| !known(s)) {
+                return Err(format!(
+                    "groups[{i}].sub_user_id: {sub} is not one of sub_users"
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+fn invalid(path: &str, message: impl Into<String>) -> dialtime::Error {
+    dialtime::Error::Validation(vec![Problem::new(path, message.into())])
+}
+
+/// Removes its fault when dropped, if requests have not used it up yet: faults scoped to a
+/// block never leak into the next test ([`Emulator::fault`]).
+#[must_use = "the fault is removed when the guard is dropped"]
+#[derive(Debug)]
+pub struct FaultGuard<'e> {
+    emulator: &'e Emulator,
+    id: FaultId,
+}
+
+impl FaultGuard<'_> {
+    pub fn id(&self) -> FaultId {
+        self.id
+    }
+}
+
+impl Drop for FaultGuard<'_> {
+    fn drop(&mut self) {
+        self.emulator.remove_fault(self.id);
     }
 }
 
@@ -179,23 +353,63 @@ impl Emulator {
         &self.shared.user_id
     }
 
-    /// Queues a fault for the next API request(s); see [`fault`].
-    pub fn push_fault(&self, fault: Fault) {
-        self.shared.push_fault(fault);
+    /// The sub-accounts requests may name, when the emulator was started with a list.
+    pub fn sub_users(&self) -> Option<&[String]> {
+        self.shared.sub_users.as_deref()
+    }
+
+    /// Queues a fault for the next API request(s); see [`fault`]. The id removes it again
+    /// ([`Emulator::remove_fault`]).
+    pub fn push_fault(&self, fault: Fault) -> FaultId {
+        self.shared.push_fault(fault)
+    }
+
+    /// Queues a fault for as long as the guard lives:
+    ///
+    /// ```
+    /// # use dialtime_emulator::{Emulator, Fault};
+    /// let emu = Emulator::start().unwrap();
+    /// {
+    ///     let _outage = emu.fault(Fault::status(503).times(2));
+    ///     // … requests here get 503 (twice at most)
+    /// }
+    /// assert_eq!(emu.pending_faults(), 0);
+    /// ```
+    pub fn fault(&self, fault: Fault) -> FaultGuard<'_> {
+        FaultGuard {
+            id: self.push_fault(fault),
+            emulator: self,
+        }
+    }
+
+    /// Removes a queued fault; false when requests used it up already (or it was removed).
+    pub fn remove_fault(&self, id: FaultId) -> bool {
+        self.shared.remove_fault(id)
     }
 
     pub fn clear_faults(&self) {
         self.shared.clear_faults();
     }
 
-    /// The last API request's method, path and headers (`authorization` shown as
-    /// `[present]`, never the token), as `GET /_emulator/last-request` answers.
-    pub fn last_request(&self) -> Option<serde_json::Value> {
-        self.shared
-            .last_request
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone()
+    /// How many requests the queued faults would still apply to (0: none left).
+    pub fn pending_faults(&self) -> u64 {
+        self.shared.pending_faults()
+    }
+
+    /// Every API request received so far (up to the builder's `request_log_limit`, the most
+    /// recent kept), oldest first; control routes are not recorded. The token never appears.
+    pub fn requests(&self) -> Vec<RecordedRequest> {
+        self.shared.requests()
+    }
+
+    /// Empties the request log ([`Emulator::request_count`] keeps counting).
+    pub fn clear_requests(&self) {
+        self.shared.clear_requests();
+    }
+
+    /// The last API request, as `GET /_emulator/last-request` answers.
+    pub fn last_request(&self) -> Option<RecordedRequest> {
+        self.shared.last_request()
     }
 
     /// How many API requests that may change data (POST, PUT, DELETE) have arrived so far.
@@ -285,18 +499,26 @@ impl std::fmt::Display for Dropped {
 impl std::error::Error for Dropped {}
 
 async fn respond(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Response<Body>, Dropped> {
-    let path = req.uri().path().to_owned();
-    let query = req.uri().query().unwrap_or_default().to_owned();
-    let method = req.method().as_str().to_owned();
+    let (head, body) = req.into_parts();
+    let path = head.uri.path().to_owned();
+    let query = head.uri.query().unwrap_or_default().to_owned();
+    let method = head.method.as_str().to_owned();
+    let body = read_body(body).await;
     if let Some(control) = path.strip_prefix("/_emulator/") {
-        let body = read_body(req).await;
         return Ok(to_response(control_answer(&shared, &method, control, body)));
     }
     let request_id = format!("emu-{}", shared.count_request());
     if method != "GET" {
         shared.writes.fetch_add(1, Ordering::Relaxed);
     }
-    record(&shared, &method, &path, req.headers());
+    let auth = head.headers.get(hyper::header::AUTHORIZATION);
+    let authorized = shared.is_authorized(auth.map(|v| v.as_bytes()));
+    shared.record(RecordedRequest::new(
+        &head,
+        authorized,
+        body.as_ref(),
+        request_id.clone(),
+    ));
     let fault = shared.next_fault(&method);
     if let Some(f) = &fault {
         if f.delay_ms > 0 {
@@ -312,18 +534,10 @@ async fn respond(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Response
             return Ok(to_response(answer));
         }
     }
-    let auth = req.headers().get(hyper::header::AUTHORIZATION).cloned();
-    let answer = match read_body(req).await {
-        Some(body) => shared.handle(
-            &method,
-            &path,
-            &query,
-            auth.as_ref().map(|v| v.as_bytes()),
-            &body,
-        ),
+    let mut answer = match body {
+        Some(body) => shared.handle(&method, &path, &query, auth.map(|v| v.as_bytes()), &body),
         None => envelopes::too_large(),
     };
-    let mut answer = answer;
     answer.headers.push(("x-request-id".to_owned(), request_id));
     if let Some(f) = fault.as_ref().filter(|f| f.shapes()) {
         f.shape(&mut answer);
@@ -331,28 +545,9 @@ async fn respond(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Response
     Ok(to_response(answer))
 }
 
-/// Keeps the request's method, path and headers for `GET /_emulator/last-request`; the
-/// token is never kept.
-fn record(shared: &Shared, method: &str, path: &str, headers: &hyper::HeaderMap) {
-    let mut shown = serde_json::Map::new();
-    for (name, value) in headers {
-        let value = if name == hyper::header::AUTHORIZATION {
-            "[present]".to_owned()
-        } else {
-            String::from_utf8_lossy(value.as_bytes()).into_owned()
-        };
-        shown.insert(name.as_str().to_owned(), value.into());
-    }
-    let request = serde_json::json!({"method": method, "path": path, "headers": shown});
-    *shared
-        .last_request
-        .lock()
-        .unwrap_or_else(|e| e.into_inner()) = Some(request);
-}
-
 /// The body, or `None` when it is over the limit (or broken).
-async fn read_body(req: Request<Incoming>) -> Option<Bytes> {
-    Limited::new(req.into_body(), routes::MAX_REQUEST_BYTES)
+async fn read_body(body: Incoming) -> Option<Bytes> {
+    Limited::new(body, routes::MAX_REQUEST_BYTES)
         .collect()
         .await
         .ok()
@@ -369,8 +564,11 @@ fn control_answer(shared: &Shared, method: &str, path: &str, body: Option<Bytes>
     match (method, path) {
         ("POST", "faults") => match body.as_deref().map(serde_json::from_slice::<Fault>) {
             Some(Ok(fault)) => {
-                shared.push_fault(fault);
-                ok("queued")
+                let id = shared.push_fault(fault);
+                Answer::json(
+                    200,
+                    &serde_json::json!({"ok": true, "did": "queued", "id": id.get()}),
+                )
             }
             Some(Err(e)) => Answer::raw(
                 400,
@@ -385,13 +583,24 @@ fn control_answer(shared: &Shared, method: &str, path: &str, body: Option<Bytes>
             ok("cleared")
         }
         ("GET", "health") => ok("health"),
-        ("GET", "last-request") => {
-            let last = shared
-                .last_request
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .clone();
-            Answer::json(200, &last.unwrap_or(serde_json::Value::Null))
+        ("GET", "last-request") => Answer::json(200, &shared.last_request()),
+        ("GET", "requests") => Answer::json(200, &shared.requests()),
+        ("DELETE", "requests") => {
+            shared.clear_requests();
+            ok("cleared")
+        }
+        ("DELETE", id) if id.starts_with("faults/") => {
+            let removed = id
+                .trim_start_matches("faults/")
+                .parse()
+                .is_ok_and(|id| shared.remove_fault(FaultId::from_u64(id)));
+            match removed {
+                true => ok("removed"),
+                false => Answer::raw(
+                    404,
+                    b"{\"ok\":false,\"error\":\"no such queued fault\"}".to_vec(),
+                ),
+            }
         }
         _ => Answer::raw(
             404,

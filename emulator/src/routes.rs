@@ -10,29 +10,34 @@ use dialtime::{DialTimeGroupUpdate, NewDialTimeGroup, Problem};
 use serde_json::Value;
 
 use crate::envelopes::{status_message, validation_answer, Answer, CreatedRecord, ErrorEnvelope};
-use crate::fault::Fault;
+use crate::fault::{Fault, FaultId};
+use crate::requests::{RecordedRequest, RequestLog};
 use crate::store::{Store, PAGE_SIZE};
 
 /// A request body larger than this is refused with 413.
 pub(crate) const MAX_REQUEST_BYTES: usize = 1024 * 1024;
 
-/// What the server threads share: the account, the counters, the store and the faults.
+/// What the server threads share: the account, the counters, the log, the store and the
+/// faults.
 pub(crate) struct Shared {
     pub token: String,
+    /// `Bearer <token>`, the one `Authorization` value accepted.
+    bearer: String,
     pub user_id: String,
+    /// The sub-accounts requests may name (`None`: any).
+    pub sub_users: Option<Vec<String>>,
     pub requests: AtomicU64,
     /// API requests that may change data (every method but GET).
     pub writes: AtomicU64,
-    /// The last API request's method, path and headers (`authorization` shown as
-    /// `[present]`): `GET /_emulator/last-request`.
-    pub last_request: Mutex<Option<Value>>,
+    log: Mutex<RequestLog>,
     state: Mutex<State>,
 }
 
 #[derive(Default)]
 struct State {
     store: Store,
-    faults: VecDeque<Fault>,
+    faults: VecDeque<(FaultId, Fault)>,
+    next_fault_id: u64,
 }
 
 /// The API routes (after the user segment is read).
@@ -48,14 +53,64 @@ fn now_in_china() -> jiff::ZonedDateTime {
 }
 
 impl Shared {
-    pub(crate) fn new(token: String, user_id: String) -> Shared {
+    pub(crate) fn new(
+        token: String,
+        user_id: String,
+        sub_users: Option<Vec<String>>,
+        log_limit: usize,
+    ) -> Shared {
         Shared {
+            bearer: format!("Bearer {token}"),
             token,
             user_id,
+            sub_users,
             requests: AtomicU64::new(0),
             writes: AtomicU64::new(0),
-            last_request: Mutex::new(None),
+            log: Mutex::new(RequestLog::new(log_limit)),
             state: Mutex::new(State::default()),
+        }
+    }
+
+    /// Saves seed groups, in order, as if they had been created.
+    pub(crate) fn seed(&self, groups: Vec<NewDialTimeGroup>) {
+        let mut state = self.state();
+        for group in groups {
+            state.store.create(&self.user_id, group, now_in_china());
+        }
+    }
+
+    fn log(&self) -> MutexGuard<'_, RequestLog> {
+        self.log.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub(crate) fn record(&self, request: RecordedRequest) {
+        self.log().push(request);
+    }
+
+    pub(crate) fn requests(&self) -> Vec<RecordedRequest> {
+        self.log().all()
+    }
+
+    pub(crate) fn last_request(&self) -> Option<RecordedRequest> {
+        self.log().last().cloned()
+    }
+
+    pub(crate) fn clear_requests(&self) {
+        self.log().clear();
+    }
+
+    /// Whether `auth` (the `Authorization` header) carries the token.
+    pub(crate) fn is_authorized(&self, auth: Option<&[u8]>) -> bool {
+        auth == Some(self.bearer.as_bytes())
+    }
+
+    /// `Err` (403) when sub-accounts are configured and `sub_user_id` is not one of them.
+    fn check_sub_user(&self, sub_user_id: Option<&str>) -> Result<(), Answer> {
+        match (&self.sub_users, sub_user_id) {
+            (Some(known), Some(sub)) if !known.iter().any(|k| k.eq_ignore_ascii_case(sub)) => {
+                Err(Answer::error(403, "无权操作该子账号"))
+            }
+            _ => Ok(()),
         }
     }
 
@@ -65,28 +120,49 @@ impl Shared {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    pub(crate) fn push_fault(&self, fault: Fault) {
+    pub(crate) fn push_fault(&self, fault: Fault) -> FaultId {
+        let mut state = self.state();
+        state.next_fault_id += 1;
+        let id = FaultId(state.next_fault_id);
         if fault.times > 0 {
-            self.state().faults.push_back(fault);
+            state.faults.push_back((id, fault));
         }
+        id
+    }
+
+    /// Removes a queued fault; false when it was used up (or removed) already.
+    pub(crate) fn remove_fault(&self, id: FaultId) -> bool {
+        let mut state = self.state();
+        let before = state.faults.len();
+        state.faults.retain(|(queued, _)| *queued != id);
+        state.faults.len() != before
     }
 
     pub(crate) fn clear_faults(&self) {
         self.state().faults.clear();
     }
 
+    /// How many requests the queued faults would still apply to.
+    pub(crate) fn pending_faults(&self) -> u64 {
+        self.state()
+            .faults
+            .iter()
+            .map(|(_, f)| u64::from(f.times))
+            .sum()
+    }
+
     /// Takes the fault for this request (the first queued one for its method), if any.
     pub(crate) fn next_fault(&self, method: &str) -> Option<Fault> {
         let mut state = self.state();
-        let at = state.faults.iter().position(|f| {
+        let at = state.faults.iter().position(|(_, f)| {
             f.method
                 .as_deref()
                 .is_none_or(|m| m.eq_ignore_ascii_case(method))
         })?;
-        let fault = state.faults.get_mut(at)?;
+        let (_, fault) = state.faults.get_mut(at)?;
         fault.times -= 1;
         if fault.times == 0 {
-            state.faults.remove(at)
+            state.faults.remove(at).map(|(_, f)| f)
         } else {
             Some(fault.clone())
         }
@@ -125,8 +201,7 @@ impl Shared {
         auth: Option<&[u8]>,
         body: &[u8],
     ) -> Answer {
-        let expected = format!("Bearer {}", self.token);
-        if auth != Some(expected.as_bytes()) {
+        if !self.is_authorized(auth) {
             return Answer::error(401, status_message(401));
         }
         let segments: Vec<&str> = path.trim_end_matches('/').split('/').collect();
@@ -155,7 +230,11 @@ impl Shared {
             Route::List => self.list(user, query),
             Route::Update(id) => self.update(user, id, body),
             Route::Delete(id) => {
-                self.delete(user, id, query_param(query, "sub_user_id").as_deref())
+                let sub_user_id = query_param(query, "sub_user_id");
+                match self.check_sub_user(sub_user_id.as_deref()) {
+                    Ok(()) => self.delete(user, id, sub_user_id.as_deref()),
+                    Err(refused) => refused,
+                }
             }
         }
     }
@@ -165,6 +244,9 @@ impl Shared {
             Ok(g) => g,
             Err(answer) => return answer,
         };
+        if let Err(refused) = self.check_sub_user(group.sub_user_id.as_deref()) {
+            return refused;
+        }
         let saved = self.state().store.create(user, group, now_in_china());
         Answer::success("创建呼叫时间组成功", CreatedRecord::from(&saved))
     }
@@ -176,6 +258,9 @@ impl Shared {
             Ok(c) => c,
             Err(answer) => return answer,
         };
+        if let Err(refused) = self.check_sub_user(changes.sub_user_id.as_deref()) {
+            return refused;
+        }
         let mut state = self.state();
         match id.parse() {
             Ok(id) => match state.store.update(user, id, changes, now_in_china()) {
@@ -194,6 +279,9 @@ impl Shared {
             _ => return validation_answer(&[Problem::new("page", "page 必须是大于 0 的整数")]),
         };
         let sub_user_id = query_param(query, "sub_user_id");
+        if let Err(refused) = self.check_sub_user(sub_user_id.as_deref()) {
+            return refused;
+        }
         let state = self.state();
         let (data, total) = state.store.page(user, sub_user_id.as_deref(), page);
         Answer::json(

@@ -161,7 +161,7 @@ static int run_cell(const struct cell *c) {
     dialtime_emulator_free(gone);
   } else {
     snprintf(url, sizeof url, "%s", dialtime_emulator_base_url(emu));
-    if (dialtime_emulator_push_fault_json(emu, c->spec, NULL) != DIALTIME_STATUS_OK) bad++;
+    if (dialtime_emulator_push_fault_json(emu, c->spec, NULL, NULL) != DIALTIME_STATUS_OK) bad++;
   }
   dialtime_client *client = NULL;
   build_client(url, dialtime_emulator_token(emu), the_matrix.timeout_ms, the_matrix.max_retries, &client, NULL);
@@ -312,7 +312,7 @@ static void test_vectors(const char *file) {
       check_problem_paths(err, n > 2 ? fields[2] : "");
     } else if (strcmp(fields[0], "R") == 0 && n == 5) {
       counts[2]++;
-      CHECK_STATUS(dialtime_emulator_push_fault_json(emu, fields[1], NULL), DIALTIME_STATUS_OK);
+      CHECK_STATUS(dialtime_emulator_push_fault_json(emu, fields[1], NULL, NULL), DIALTIME_STATUS_OK);
       char *saved = NULL;
       dialtime_status want = status_named(fields[2]);
       dialtime_status got = dialtime_dial_time_groups_create_json(client, user, DOCUMENTED, NULL, &saved, &err);
@@ -529,17 +529,17 @@ static void test_statuses(void) {
   expect_create(client, "0c4c3a67-2d4f-4a0c-9b1e-6f1f1d2b9c11", DIALTIME_STATUS_AUTHENTICATION, 403);
 
   CHECK_STATUS(dialtime_emulator_push_fault_json(emu,
-      "{\"status\":422,\"body\":\"{\\\"message\\\":\\\"invalid\\\",\\\"errors\\\":{\\\"name\\\":[\\\"required\\\"]}}\"}", NULL),
+      "{\"status\":422,\"body\":\"{\\\"message\\\":\\\"invalid\\\",\\\"errors\\\":{\\\"name\\\":[\\\"required\\\"]}}\"}", NULL, NULL),
       DIALTIME_STATUS_OK);
   err = NULL;
   CHECK_STATUS(dialtime_dial_time_groups_create_json(client, user, DOCUMENTED, NULL, &out, &err), DIALTIME_STATUS_API);
   CHECK(dialtime_error_problem_count(err) == 1 && strcmp(dialtime_error_problem_path(err, 0), "name") == 0);
   dialtime_error_free(err);
 
-  CHECK_STATUS(dialtime_emulator_push_fault_json(emu, "{\"status\":200,\"code\":404,\"message\":\"x\"}", NULL), DIALTIME_STATUS_OK);
+  CHECK_STATUS(dialtime_emulator_push_fault_json(emu, "{\"status\":200,\"code\":404,\"message\":\"x\"}", NULL, NULL), DIALTIME_STATUS_OK);
   expect_create(client, user, DIALTIME_STATUS_NOT_FOUND, 200);
 
-  CHECK_STATUS(dialtime_emulator_push_fault_json(emu, "{\"status\":429,\"retry_after\":\"7\"}", NULL), DIALTIME_STATUS_OK);
+  CHECK_STATUS(dialtime_emulator_push_fault_json(emu, "{\"status\":429,\"retry_after\":\"7\"}", NULL, NULL), DIALTIME_STATUS_OK);
   err = NULL;
   CHECK_STATUS(dialtime_dial_time_groups_create_json(client, user, DOCUMENTED, NULL, &out, &err), DIALTIME_STATUS_RATE_LIMITED);
   CHECK(dialtime_error_retry_after_ms(err) == 7000 && dialtime_error_http_status(err) == 429);
@@ -551,14 +551,14 @@ static void test_statuses(void) {
   CHECK(!dialtime_error_envelope_code(err, NULL) && !dialtime_error_envelope_code(NULL, &code));
   dialtime_error_free(err);
 
-  CHECK_STATUS(dialtime_emulator_push_fault_json(emu, "{\"status\":503}", NULL), DIALTIME_STATUS_OK);
+  CHECK_STATUS(dialtime_emulator_push_fault_json(emu, "{\"status\":503}", NULL, NULL), DIALTIME_STATUS_OK);
   expect_create(client, user, DIALTIME_STATUS_SERVER, 503);
 
-  CHECK_STATUS(dialtime_emulator_push_fault_json(emu, "{\"status\":200,\"body\":\"<html>\"}", NULL), DIALTIME_STATUS_OK);
+  CHECK_STATUS(dialtime_emulator_push_fault_json(emu, "{\"status\":200,\"body\":\"<html>\"}", NULL, NULL), DIALTIME_STATUS_OK);
   expect_create(client, user, DIALTIME_STATUS_DECODE, 200);
 
   dialtime_client *slow = client_for(emu, dialtime_emulator_token(emu), 200);
-  CHECK_STATUS(dialtime_emulator_push_fault_json(emu, "{\"delay_ms\":3000}", NULL), DIALTIME_STATUS_OK);
+  CHECK_STATUS(dialtime_emulator_push_fault_json(emu, "{\"delay_ms\":3000}", NULL, NULL), DIALTIME_STATUS_OK);
   expect_create(slow, user, DIALTIME_STATUS_TIMEOUT, 0);
   dialtime_client_free(slow);
 
@@ -650,7 +650,7 @@ static void test_bad_arguments(void) {
   dialtime_new_group_set_skip_holiday(NULL, true);
   CHECK_STATUS(dialtime_dial_time_groups_create(client, "not-a-uuid", g, NULL, &saved, NULL), DIALTIME_STATUS_VALIDATION);
   CHECK_STATUS(dialtime_group_to_json(NULL, &out, NULL), DIALTIME_STATUS_INVALID_ARGUMENT);
-  CHECK_STATUS(dialtime_emulator_push_fault_json(NULL, "{}", NULL), DIALTIME_STATUS_INVALID_ARGUMENT);
+  CHECK_STATUS(dialtime_emulator_push_fault_json(NULL, "{}", NULL, NULL), DIALTIME_STATUS_INVALID_ARGUMENT);
   CHECK_STATUS(dialtime_emulator_start(NULL, NULL), DIALTIME_STATUS_INVALID_ARGUMENT);
 
   /* Accessors on NULL answer NULL / 0; every _free accepts NULL. */
@@ -1223,7 +1223,7 @@ static void test_options(void) {
   CHECK_STATUS(dialtime_client_builder_build(b, &client, NULL), DIALTIME_STATUS_OK);
 
   dialtime_set_logger(capture_log, &log_lines);
-  CHECK_STATUS(dialtime_emulator_push_fault_json(emu, "{\"status\":503,\"times\":10}", NULL), DIALTIME_STATUS_OK);
+  CHECK_STATUS(dialtime_emulator_push_fault_json(emu, "{\"status\":503,\"times\":10}", NULL, NULL), DIALTIME_STATUS_OK);
   struct timespec t0, t1;
   clock_gettime(CLOCK_MONOTONIC, &t0);
   dialtime_page *page = NULL;
@@ -1269,7 +1269,7 @@ static void test_options(void) {
 
   /* Per-call overrides: a timeout shorter than a slow answer; a negative one is refused. */
   dialtime_emulator_clear_faults(emu);
-  CHECK_STATUS(dialtime_emulator_push_fault_json(emu, "{\"delay_ms\":800}", NULL), DIALTIME_STATUS_OK);
+  CHECK_STATUS(dialtime_emulator_push_fault_json(emu, "{\"delay_ms\":800}", NULL, NULL), DIALTIME_STATUS_OK);
   dialtime_request_options quick = {0};
   quick.timeout_ms = 150;
   quick.override_max_retries = true;
@@ -1342,6 +1342,76 @@ static void test_options(void) {
   dialtime_emulator_free(tls);
 }
 
+/* ---- the testing kit: options as JSON, seeds, sub-users, the request log, faults by id --- */
+
+static void test_testing_kit(void) {
+  const char *sub = "0b3c3a51-5b8f-4c43-9a71-1f7c1d2f0a11";
+  dialtime_emulator *emu = NULL;
+  char options[1024];
+  snprintf(options, sizeof options,
+           "{\"user_id\":\"5f2b1c3d-0000-4000-8000-000000000001\",\"sub_users\":[\"%s\"],"
+           "\"groups\":[%s],\"request_log_limit\":50}", sub, DOCUMENTED);
+  CHECK_STATUS(dialtime_emulator_start_json(options, &emu, NULL), DIALTIME_STATUS_OK);
+  CHECK(strcmp(dialtime_emulator_user_id(emu), "5f2b1c3d-0000-4000-8000-000000000001") == 0);
+  dialtime_client *client = client_for(emu, dialtime_emulator_token(emu), 0);
+  const char *user = dialtime_emulator_user_id(emu);
+
+  /* The seed group is there; another sub-account is refused. */
+  dialtime_page *page = NULL;
+  CHECK_STATUS(dialtime_dial_time_groups_list(client, user, 1, NULL, NULL, &page, NULL), DIALTIME_STATUS_OK);
+  CHECK(page && dialtime_page_count(page) == 1);
+  CHECK(page && strcmp(dialtime_group_name(dialtime_page_group(page, 0)), "周一周三拨打") == 0);
+  dialtime_page_free(page);
+  page = NULL;
+  CHECK_STATUS(dialtime_dial_time_groups_list(client, user, 1, "9e0d7a3c-1111-4a2b-8c3d-2e4f6a8b0c1d", NULL, &page, NULL),
+               DIALTIME_STATUS_AUTHENTICATION);
+  CHECK(page == NULL);
+
+  /* The log: method, path, query, no token. */
+  char *log = NULL;
+  CHECK_STATUS(dialtime_emulator_requests_json(emu, &log, NULL), DIALTIME_STATUS_OK);
+  CHECK(log && strstr(log, "\"method\":\"GET\"") != NULL);
+  CHECK(log && strstr(log, "\"page\":\"1\"") != NULL);
+  CHECK(log && strstr(log, "\"authorization\":\"[present]\"") != NULL);
+  CHECK(log && strstr(log, dialtime_emulator_token(emu)) == NULL);
+  dialtime_string_free(log);
+  dialtime_emulator_clear_requests(emu);
+  log = NULL;
+  CHECK_STATUS(dialtime_emulator_requests_json(emu, &log, NULL), DIALTIME_STATUS_OK);
+  CHECK(log && strcmp(log, "[]") == 0);
+  dialtime_string_free(log);
+
+  /* A fault removed by id never reaches a request. */
+  uint64_t id = 0;
+  CHECK_STATUS(dialtime_emulator_push_fault_json(emu, "{\"status\":503,\"times\":4}", &id, NULL), DIALTIME_STATUS_OK);
+  CHECK(id > 0 && dialtime_emulator_pending_faults(emu) == 4);
+  CHECK(dialtime_emulator_remove_fault(emu, id));
+  CHECK(!dialtime_emulator_remove_fault(emu, id));
+  CHECK(dialtime_emulator_pending_faults(emu) == 0);
+  page = NULL;
+  CHECK_STATUS(dialtime_dial_time_groups_list(client, user, 1, NULL, NULL, &page, NULL), DIALTIME_STATUS_OK);
+  dialtime_page_free(page);
+  CHECK(!dialtime_emulator_remove_fault(NULL, 1) && dialtime_emulator_pending_faults(NULL) == 0);
+  dialtime_emulator_clear_requests(NULL);
+  CHECK_STATUS(dialtime_emulator_requests_json(NULL, &log, NULL), DIALTIME_STATUS_INVALID_ARGUMENT);
+  dialtime_client_free(client);
+  dialtime_emulator_free(emu);
+
+  /* Bad options: an unknown key, a bad seed (its path), not JSON. */
+  dialtime_error *err = NULL;
+  emu = NULL;
+  CHECK_STATUS(dialtime_emulator_start_json("{\"userId\":\"x\"}", &emu, &err), DIALTIME_STATUS_VALIDATION);
+  CHECK(emu == NULL && err && strstr(dialtime_error_message(err), "userId") != NULL);
+  dialtime_error_free(err);
+  err = NULL;
+  CHECK_STATUS(dialtime_emulator_start_json("{\"groups\":[{\"name\":\"\"}]}", &emu, &err), DIALTIME_STATUS_VALIDATION);
+  CHECK(err && strcmp(dialtime_error_problem_path(err, 0), "groups[0].name") == 0);
+  dialtime_error_free(err);
+  CHECK_STATUS(dialtime_emulator_start_json("nope", &emu, NULL), DIALTIME_STATUS_INVALID_ARGUMENT);
+  CHECK_STATUS(dialtime_emulator_start_json(NULL, &emu, NULL), DIALTIME_STATUS_OK);
+  dialtime_emulator_free(emu);
+}
+
 int main(int argc, char **argv) {
   if (argc != 2) {
     fprintf(stderr, "usage: %s VECTORS_TXT\n", argv[0]);
@@ -1362,6 +1432,7 @@ int main(int argc, char **argv) {
   test_threads();
   test_options();
   test_forward_proxy();
+  test_testing_kit();
   if (failures) {
     fprintf(stderr, "%d check(s) failed\n", failures);
     return 1;

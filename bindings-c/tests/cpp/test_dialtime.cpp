@@ -373,6 +373,27 @@ static void test_schedule() {
   CHECK(thrown);
 }
 
+// The testing kit: options as JSON with seed groups, the request log, scoped faults.
+static void test_testing_kit() {
+  dialtime::Emulator emu(R"({"groups":[{"name":"种子","content":[{"week":1,"times":[{"begin_time":"09:00","end_time":"12:00"}]}],"is_default":true,"skip_holiday":false}]})");
+  dialtime::Client client(options_for(emu));
+  auto groups = client.dial_time_groups();
+  CHECK(groups.list(emu.user_id()).data.size() == 1);
+  {
+    auto outage = emu.fault(R"({"status":503,"times":3})");
+    CHECK(emu.pending_faults() == 3);
+    expect_throw<dialtime::ServerError>([&] { groups.list(emu.user_id()); }, "scoped 503");
+  }
+  CHECK(emu.pending_faults() == 0);
+  CHECK(groups.list(emu.user_id()).data.size() == 1);
+  const std::string log = emu.requests_json();
+  CHECK(log.find(R"("method":"GET")") != std::string::npos);
+  CHECK(log.find(emu.token()) == std::string::npos);
+  emu.clear_requests();
+  CHECK(emu.requests_json() == "[]");
+  expect_throw<dialtime::ValidationError>([] { dialtime::Emulator bad(R"({"port":"x"})"); }, "bad options");
+}
+
 int main() {
   CHECK(dialtime::version().size() >= 5);
   test_schedule();
@@ -383,6 +404,7 @@ int main() {
   test_options();
   test_list_update_remove_ensure();
   test_threads();
+  test_testing_kit();
   if (failures) {
     std::fprintf(stderr, "%d check(s) failed\n", failures);
     return 1;
