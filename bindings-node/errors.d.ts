@@ -1,5 +1,14 @@
 /* dialtime: the error classes (errors.js) — the header of the generated index.d.ts */
 
+/** Added to the native `Emulator` class by index.js (declaration merging). */
+export interface Emulator {
+  /**
+   * Queues `fault`, runs `fn`, then removes what `fn`'s requests did not use up, however `fn`
+   * ends: one test's faults never reach the next.
+   */
+  withFault<T>(fault: FaultOptions, fn: () => T | Promise<T>): Promise<T>
+}
+
 /** One problem of a payload: `{ path: 'content[1].times[0].end_time', message }`. */
 export interface Problem {
   path: string

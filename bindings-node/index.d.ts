@@ -1,5 +1,14 @@
 /* dialtime: the error classes (errors.js) — the header of the generated index.d.ts */
 
+/** Added to the native `Emulator` class by index.js (declaration merging). */
+export interface Emulator {
+  /**
+   * Queues `fault`, runs `fn`, then removes what `fn`'s requests did not use up, however `fn`
+   * ends: one test's faults never reach the next.
+   */
+  withFault<T>(fault: FaultOptions, fn: () => T | Promise<T>): Promise<T>
+}
+
 /** One problem of a payload: `{ path: 'content[1].times[0].end_time', message }`. */
 export interface Problem {
   path: string
@@ -158,8 +167,11 @@ export declare class DialTimeGroups {
 
 /** A local, in-memory agent-api: `const emu = await Emulator.start()`. */
 export declare class Emulator {
-  /** Starts an emulator on a free port of 127.0.0.1 with a random token and user id. */
-  static start(options?: EmulatorOptions | undefined | null): Promise<Emulator>
+  /**
+   * Starts an emulator on 127.0.0.1 (a free port, a random token and user id unless the
+   * options say otherwise). A seed group that breaks a rule is a `ValidationError`.
+   */
+  static start(options?: EmulatorOptions): Promise<Emulator>
   get baseUrl(): string
   get token(): string
   get userId(): string
@@ -167,7 +179,26 @@ export declare class Emulator {
   get caPem(): string | null
   /** API requests received so far (control routes are not counted); 0 once stopped. */
   get requestCount(): number
-  pushFault(fault: FaultOptions): void
+  /** Queues a fault for the next API request(s); returns its id (for `removeFault`). */
+  pushFault(fault: FaultOptions): number
+  /**
+   * Queues a fault and returns a handle whose `remove()` takes back what requests have not
+   * used up: `const outage = emu.fault({status: 503}); try { … } finally { outage.remove() }`
+   * (or `emu.withFault(fault, fn)`).
+   */
+  fault(fault: FaultOptions): ScopedFault
+  /** Removes a queued fault; false when requests used it up already. */
+  removeFault(id: number): boolean
+  /** How many requests the queued faults would still apply to. */
+  get pendingFaults(): number
+  /** Every API request received so far, oldest first; the token never appears. */
+  requests(): Array<RecordedRequest>
+  /** The last API request, or null. */
+  get lastRequest(): RecordedRequest | null
+  /** Empties the request log (`requestCount` keeps counting). */
+  clearRequests(): void
+  /** The sub-accounts requests may name, or null (any). */
+  get subUsers(): Array<string> | null
   clearFaults(): void
   /** Stops the server (idempotent); resolves once the port is closed. */
   stop(): Promise<void>
@@ -206,6 +237,16 @@ export declare class Schedule {
   summary(lang?: string | undefined | null): string
   /** The IANA name of the zone. */
   get zone(): string | null
+}
+
+/**
+ * `emu.fault(…)`: a queued fault that `remove()` (or `using`, where `Symbol.dispose`
+ * exists) takes back, so one test's faults never reach the next.
+ */
+export declare class ScopedFault {
+  get id(): number
+  /** Removes what requests have not used up; false when nothing was left. */
+  remove(): boolean
 }
 
 /** `new Client(options)`; every option defaults from the environment or the core. */
@@ -275,8 +316,20 @@ export interface DialTimeGroupUpdate {
   sub_user_id?: string
 }
 
-/** `Emulator.start(options)`. */
+/** `Emulator.start(options)`; every key is optional (an unknown one is a `TypeError`). */
 export interface EmulatorOptions {
+  /** The port on 127.0.0.1; 0 (the default) picks a free one. */
+  port?: number
+  /** The token clients must send. Default: `DIALTIME_EMULATOR_TOKEN`, else a random one. */
+  token?: string
+  /** The user whose groups the emulator keeps (a UUID). Default: a random one. */
+  userId?: string
+  /** The sub-accounts requests may name (others get 403). Default: any. */
+  subUsers?: Array<string>
+  /** Groups saved before the first request, as save payloads (ids 1, 2, … in order). */
+  groups?: Array<NewDialTimeGroup | Record<string, unknown>>
+  /** How many requests `requests()` keeps, the most recent (default 10000). */
+  requestLogLimit?: number
   /** Serve HTTPS with a certificate issued by a test CA (`caPem`). Default false. */
   tls?: boolean
 }
@@ -372,6 +425,27 @@ export interface Page {
   total: number | null
   /** Whether a later page may hold more groups. */
   hasMore: boolean
+}
+
+/** One API request as the emulator received it. */
+export interface RecordedRequest {
+  method: string
+  /** The URL path, ids included. */
+  path: string
+  /** The query parameters, percent-decoded. */
+  query: Record<string, string>
+  /** Header names in lower case; `authorization` is `'[present]'`, never the token. */
+  headers: Record<string, string>
+  /** Whether the request carried the emulator's token. */
+  authorized: boolean
+  /** The JSON body (`r.body.name`), or null. */
+  body: unknown
+  /** A body that is not JSON, as text; else absent. */
+  bodyText?: string
+  /** When it arrived (RFC 3339, UTC): `new Date(r.time)`. */
+  time: string
+  /** The `x-request-id` the emulator answered with (`'emu-1'` for the first request). */
+  requestId: string
 }
 
 /**

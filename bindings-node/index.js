@@ -15,6 +15,23 @@ native.GroupCursor.prototype[Symbol.asyncIterator] = async function* groups() {
   }
 }
 
+// Scoped faults: `emu.withFault(fault, fn)` removes what `fn` did not use up, however it ends;
+// `using outage = emu.fault(...)` does the same where `Symbol.dispose` exists.
+native.Emulator.prototype.withFault = async function withFault(fault, fn) {
+  if (typeof fn !== 'function') throw new TypeError('withFault(fault, fn): fn must be a function')
+  const scoped = this.fault(fault)
+  try {
+    return await fn()
+  } finally {
+    scoped.remove()
+  }
+}
+if (typeof Symbol.dispose === 'symbol') {
+  native.ScopedFault.prototype[Symbol.dispose] = function dispose() {
+    this.remove()
+  }
+}
+
 const { fromNative, ...errorClasses } = errors
 
 module.exports = {
@@ -22,6 +39,7 @@ module.exports = {
   DialTimeGroups: native.DialTimeGroups,
   GroupCursor: native.GroupCursor,
   Emulator: native.Emulator,
+  ScopedFault: native.ScopedFault,
   Schedule: native.Schedule,
   Calendar: native.Calendar,
   Weekday: native.Weekday,

@@ -6,6 +6,7 @@ export const {
   DialTimeGroups,
   GroupCursor,
   Emulator,
+  ScopedFault,
   Schedule,
   Calendar,
   Weekday,

@@ -1,8 +1,9 @@
 //! `Emulator`: the core emulator, in-process on 127.0.0.1, for offline tests.
 
-use std::sync::Mutex;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
-use dialtime_emulator::Fault;
+use dialtime_emulator::{EmulatorBuilder, Fault, FaultId, RecordedRequest};
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
@@ -47,18 +48,115 @@ pub struct FaultOptions {
     pub times: Option<u32>,
 }
 
-/// `Emulator.start(options)`.
+/// `Emulator.start(options)`; every key is optional (an unknown one is a `TypeError`).
 #[napi(object)]
 #[derive(Default)]
 pub struct EmulatorOptions {
+    /// The port on 127.0.0.1; 0 (the default) picks a free one.
+    pub port: Option<u16>,
+    /// The token clients must send. Default: `DIALTIME_EMULATOR_TOKEN`, else a random one.
+    pub token: Option<String>,
+    /// The user whose groups the emulator keeps (a UUID). Default: a random one.
+    pub user_id: Option<String>,
+    /// The sub-accounts requests may name (others get 403). Default: any.
+    pub sub_users: Option<Vec<String>>,
+    /// Groups saved before the first request, as save payloads (ids 1, 2, … in order).
+    #[napi(ts_type = "Array<NewDialTimeGroup | Record<string, unknown>>")]
+    pub groups: Option<serde_json::Value>,
+    /// How many requests `requests()` keeps, the most recent (default 10000).
+    pub request_log_limit: Option<u32>,
     /// Serve HTTPS with a certificate issued by a test CA (`caPem`). Default false.
     pub tls: Option<bool>,
+}
+
+const OPTION_KEYS: &[&str] = &[
+    "port",
+    "token",
+    "userId",
+    "subUsers",
+    "groups",
+    "requestLogLimit",
+    "tls",
+];
+
+/// One API request as the emulator received it.
+#[napi(object, js_name = "RecordedRequest")]
+pub struct RecordedRequestObject {
+    pub method: String,
+    /// The URL path, ids included.
+    pub path: String,
+    /// The query parameters, percent-decoded.
+    pub query: HashMap<String, String>,
+    /// Header names in lower case; `authorization` is `'[present]'`, never the token.
+    pub headers: HashMap<String, String>,
+    /// Whether the request carried the emulator's token.
+    pub authorized: bool,
+    /// The JSON body (`r.body.name`), or null.
+    #[napi(ts_type = "unknown")]
+    pub body: serde_json::Value,
+    /// A body that is not JSON, as text; else absent.
+    pub body_text: Option<String>,
+    /// When it arrived (RFC 3339, UTC): `new Date(r.time)`.
+    pub time: String,
+    /// The `x-request-id` the emulator answered with (`'emu-1'` for the first request).
+    pub request_id: String,
+}
+
+impl From<RecordedRequest> for RecordedRequestObject {
+    fn from(r: RecordedRequest) -> Self {
+        RecordedRequestObject {
+            method: r.method,
+            path: r.path,
+            query: r.query.into_iter().collect(),
+            headers: r.headers.into_iter().collect(),
+            authorized: r.authorized,
+            body: r.body.unwrap_or(serde_json::Value::Null),
+            body_text: r.body_text,
+            time: r.time.to_string(),
+            request_id: r.request_id,
+        }
+    }
+}
+
+type Running = Arc<Mutex<Option<dialtime_emulator::Emulator>>>;
+
+fn with<R>(running: &Running, f: impl FnOnce(&dialtime_emulator::Emulator) -> R) -> Option<R> {
+    running
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .as_ref()
+        .map(f)
+}
+
+/// `emu.fault(…)`: a queued fault that `remove()` (or `using`, where `Symbol.dispose`
+/// exists) takes back, so one test's faults never reach the next.
+#[napi]
+pub struct ScopedFault {
+    running: Running,
+    id: u32,
+}
+
+#[napi]
+impl ScopedFault {
+    #[napi(getter, catch_unwind)]
+    pub fn id(&self) -> u32 {
+        self.id
+    }
+
+    /// Removes what requests have not used up; false when nothing was left.
+    #[napi(catch_unwind)]
+    pub fn remove(&self) -> bool {
+        with(&self.running, |e| {
+            e.remove_fault(FaultId::from_u64(u64::from(self.id)))
+        })
+        .unwrap_or(false)
+    }
 }
 
 /// A local, in-memory agent-api: `const emu = await Emulator.start()`.
 #[napi]
 pub struct Emulator {
-    running: Mutex<Option<dialtime_emulator::Emulator>>,
+    running: Running,
     base_url: String,
     token: String,
     user_id: String,
@@ -67,30 +165,45 @@ pub struct Emulator {
 
 #[napi]
 impl Emulator {
-    /// Starts an emulator on a free port of 127.0.0.1 with a random token and user id.
-    #[napi(catch_unwind, ts_return_type = "Promise<Emulator>")]
-    pub fn start(env: &Env, options: Option<EmulatorOptions>) -> Result<PromiseRaw<'_, Emulator>> {
-        let tls = options.unwrap_or_default().tls.unwrap_or(false);
+    /// Starts an emulator on 127.0.0.1 (a free port, a random token and user id unless the
+    /// options say otherwise). A seed group that breaks a rule is a `ValidationError`.
+    #[napi(
+        catch_unwind,
+        ts_args_type = "options?: EmulatorOptions",
+        ts_return_type = "Promise<Emulator>"
+    )]
+    pub fn start<'env>(
+        env: &'env Env,
+        options: Option<Unknown<'_>>,
+    ) -> Result<PromiseRaw<'env, Emulator>> {
+        let o: EmulatorOptions =
+            crate::options::read(env, options, OPTION_KEYS, "Emulator.start() options")?
+                .unwrap_or_default();
+        let builder = EmulatorBuilder::from_json(&serde_json::json!({
+            "port": o.port.unwrap_or(0), "token": o.token, "user_id": o.user_id,
+            "sub_users": o.sub_users, "groups": o.groups.unwrap_or(serde_json::json!([])),
+            "request_log_limit": o.request_log_limit, "tls": o.tls.unwrap_or(false),
+        }));
+        // A seed group that breaks a rule rejects the promise (as a call's payload would).
         promise(
             env,
             async move {
-                tokio::task::spawn_blocking(move || {
-                    dialtime_emulator::Emulator::builder().tls(tls).start()
-                })
-                .await
-                .map_err(|e| dialtime::Error::Config {
-                    message: e.to_string(),
-                })?
-                .map_err(|e| dialtime::Error::Config {
-                    message: format!("cannot start the emulator: {e}"),
-                })
+                let builder = builder?;
+                tokio::task::spawn_blocking(move || builder.start())
+                    .await
+                    .map_err(|e| dialtime::Error::Config {
+                        message: e.to_string(),
+                    })?
+                    .map_err(|e| dialtime::Error::Config {
+                        message: format!("cannot start the emulator: {e}"),
+                    })
             },
             |emulator| Emulator {
                 base_url: emulator.base_url().to_owned(),
                 token: emulator.token().to_owned(),
                 user_id: emulator.user_id().to_owned(),
                 ca_pem: emulator.ca_pem().map(str::to_owned),
-                running: Mutex::new(Some(emulator)),
+                running: Arc::new(Mutex::new(Some(emulator))),
             },
         )
     }
@@ -122,13 +235,66 @@ impl Emulator {
         self.with(|e| e.request_count() as f64).unwrap_or(0.0)
     }
 
+    /// Queues a fault for the next API request(s); returns its id (for `removeFault`).
     #[napi(catch_unwind, ts_args_type = "fault: FaultOptions")]
-    pub fn push_fault(&self, env: Env, fault: Unknown<'_>) -> Result<()> {
+    pub fn push_fault(&self, env: Env, fault: Unknown<'_>) -> Result<u32> {
         let fault = crate::validate::payload_json(&env, fault)
             .and_then(Fault::from_json)
             .or_throw(&env)?;
-        self.with(|e| e.push_fault(fault))
-            .ok_or_else(|| napi::Error::from_reason("the emulator is stopped"))
+        let id = self
+            .with(|e| e.push_fault(fault))
+            .ok_or_else(|| napi::Error::from_reason("the emulator is stopped"))?;
+        u32::try_from(id.get()).map_err(|_| napi::Error::from_reason("too many faults"))
+    }
+
+    /// Queues a fault and returns a handle whose `remove()` takes back what requests have not
+    /// used up: `const outage = emu.fault({status: 503}); try { … } finally { outage.remove() }`
+    /// (or `emu.withFault(fault, fn)`).
+    #[napi(catch_unwind, ts_args_type = "fault: FaultOptions")]
+    pub fn fault(&self, env: Env, fault: Unknown<'_>) -> Result<ScopedFault> {
+        Ok(ScopedFault {
+            id: self.push_fault(env, fault)?,
+            running: Arc::clone(&self.running),
+        })
+    }
+
+    /// Removes a queued fault; false when requests used it up already.
+    #[napi(catch_unwind)]
+    pub fn remove_fault(&self, id: u32) -> bool {
+        self.with(|e| e.remove_fault(FaultId::from_u64(u64::from(id))))
+            .unwrap_or(false)
+    }
+
+    /// How many requests the queued faults would still apply to.
+    #[napi(getter, catch_unwind)]
+    pub fn pending_faults(&self) -> f64 {
+        self.with(|e| e.pending_faults() as f64).unwrap_or(0.0)
+    }
+
+    /// Every API request received so far, oldest first; the token never appears.
+    #[napi(catch_unwind)]
+    pub fn requests(&self) -> Vec<RecordedRequestObject> {
+        self.with(|e| e.requests().into_iter().map(Into::into).collect())
+            .unwrap_or_default()
+    }
+
+    /// The last API request, or null.
+    #[napi(getter, catch_unwind)]
+    pub fn last_request(&self) -> Option<RecordedRequestObject> {
+        self.with(|e| e.last_request().map(Into::into)).flatten()
+    }
+
+    /// Empties the request log (`requestCount` keeps counting).
+    #[napi(catch_unwind)]
+    pub fn clear_requests(&self) {
+        self.with(dialtime_emulator::Emulator::clear_requests);
+    }
+
+    /// The sub-accounts requests may name, or null (any).
+    #[napi(getter, catch_unwind)]
+    pub fn sub_users(&self) -> Option<Vec<String>> {
+        self.with(|e| e.sub_users().map(<[String]>::to_vec))
+            .flatten()
     }
 
     #[napi(catch_unwind)]
@@ -160,10 +326,6 @@ impl Emulator {
 
 impl Emulator {
     fn with<R>(&self, f: impl FnOnce(&dialtime_emulator::Emulator) -> R) -> Option<R> {
-        self.running
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .as_ref()
-            .map(f)
+        with(&self.running, f)
     }
 }

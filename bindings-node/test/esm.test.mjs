@@ -27,3 +27,14 @@ test('import and require see one module', async () => {
     await emu.stop()
   }
 })
+
+test('dialtime/testing: the ESM entry is the CommonJS one', async () => {
+  const testing = await import('dialtime/testing')
+  assert.equal(testing.withEmulator, require('dialtime/testing').withEmulator)
+  assert.equal(testing.Emulator, Emulator)
+  const count = await testing.withEmulator(async ({ emulator, client }) => {
+    await client.dialTimeGroups.list(emulator.userId)
+    return emulator.requests().length
+  })
+  assert.equal(count, 1)
+})

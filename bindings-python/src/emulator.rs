@@ -2,10 +2,10 @@
 
 use std::sync::Mutex;
 
-use dialtime_emulator::{Emulator, Fault};
-use pyo3::exceptions::PyTypeError;
+use dialtime_emulator::{Emulator, EmulatorBuilder, Fault, FaultId, RecordedRequest};
+use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyString, PyTuple};
+use pyo3::types::{PyDict, PyList, PyString, PyTuple};
 
 use crate::error::{self, OrRaise};
 
@@ -33,22 +33,32 @@ impl PyEmulator {
 #[pymethods]
 impl PyEmulator {
     #[new]
-    #[pyo3(signature = (*, port=0, token=None, user_id=None, tls=false))]
+    #[pyo3(signature = (*, port=0, token=None, user_id=None, sub_users=None, groups=None,
+                        request_log_limit=None, tls=false))]
+    #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
         port: u16,
         token: Option<String>,
         user_id: Option<String>,
+        sub_users: Option<Vec<String>>,
+        groups: Option<&Bound<'_, PyAny>>,
+        request_log_limit: Option<usize>,
         tls: bool,
     ) -> PyResult<Self> {
-        let mut builder = Emulator::builder().port(port).tls(tls);
-        if let Some(token) = token {
-            builder = builder.token(token);
-        }
-        if let Some(user_id) = user_id {
-            builder = builder.user_id(user_id);
-        }
-        let emulator = py.detach(|| builder.start())?;
+        let groups = match groups {
+            Some(groups) => crate::payload::json(groups).or_raise(py)?,
+            None => serde_json::Value::Array(Vec::new()),
+        };
+        let options = serde_json::json!({
+            "port": port, "token": token, "user_id": user_id, "sub_users": sub_users,
+            "groups": groups, "request_log_limit": request_log_limit, "tls": tls,
+        });
+        let builder = EmulatorBuilder::from_json(&options).or_raise(py)?;
+        let emulator = py.detach(|| builder.start()).map_err(|e| match e.kind() {
+            std::io::ErrorKind::InvalidInput => PyValueError::new_err(e.to_string()),
+            _ => PyErr::from(e),
+        })?;
         Ok(PyEmulator {
             base_url: emulator.base_url().to_owned(),
             token: emulator.token().to_owned(),
@@ -79,25 +89,74 @@ impl PyEmulator {
         self.ca_pem.as_deref()
     }
 
+    /// The sub-accounts requests may name, or None (any).
+    #[getter]
+    fn sub_users(&self, py: Python<'_>) -> PyResult<Option<Vec<String>>> {
+        self.with(py, |e| e.sub_users().map(<[String]>::to_vec))
+    }
+
     /// API requests received so far (control routes are not counted).
     #[getter]
     fn request_count(&self, py: Python<'_>) -> PyResult<u64> {
         self.with(py, Emulator::request_count)
     }
 
+    /// Every API request received so far, oldest first (the most recent 10,000 unless
+    /// `request_log_limit` says otherwise); the token never appears.
+    #[getter]
+    fn requests<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        let log = self.with(py, Emulator::requests)?;
+        PyList::new(py, log.into_iter().map(PyRecordedRequest))
+    }
+
+    /// The last API request, or None.
+    #[getter]
+    fn last_request(&self, py: Python<'_>) -> PyResult<Option<PyRecordedRequest>> {
+        Ok(self
+            .with(py, Emulator::last_request)?
+            .map(PyRecordedRequest))
+    }
+
+    /// Empties the request log (`request_count` keeps counting).
+    fn clear_requests(&self, py: Python<'_>) -> PyResult<()> {
+        self.with(py, Emulator::clear_requests)
+    }
+
+    /// How many requests the queued faults would still apply to.
+    #[getter]
+    fn pending_faults(&self, py: Python<'_>) -> PyResult<u64> {
+        self.with(py, Emulator::pending_faults)
+    }
+
     /// Queues a fault for the next API request(s), given as keyword arguments with the
     /// emulator's fault fields (`status`, `code`, `message`, `body`, `retry_after`,
-    /// `delay_ms`, `drop`, `content_type`, `pad_to_bytes`, `truncate`, `times`); an unknown
-    /// field is a `ValidationError` naming it.
+    /// `delay_ms`, `drop`, `content_type`, `pad_to_bytes`, `truncate`, `headers`, `method`,
+    /// `times`); an unknown or mistyped field is a `TypeError` naming it. Returns the fault's
+    /// id, for `remove_fault`.
     #[pyo3(signature = (**fault))]
-    fn push_fault(&self, py: Python<'_>, fault: Option<&Bound<'_, PyDict>>) -> PyResult<()> {
-        let fault = match fault {
-            Some(kwargs) => crate::payload::json(kwargs.as_any()).or_raise(py)?,
-            None => serde_json::Value::Object(serde_json::Map::new()),
-        };
-        // An unknown or mistyped keyword is a TypeError, as for any Python function.
-        let fault = Fault::from_json(fault).map_err(|e| PyTypeError::new_err(problems_text(&e)))?;
-        self.with(py, |emulator| emulator.push_fault(fault))
+    fn push_fault(&self, py: Python<'_>, fault: Option<&Bound<'_, PyDict>>) -> PyResult<u64> {
+        let fault = read_fault(py, fault)?;
+        self.with(py, |emulator| emulator.push_fault(fault).get())
+    }
+
+    /// Queues a fault (the keywords of `push_fault`) for the length of a `with` block: what
+    /// requests have not used up is removed at its end, so it never leaks into the next test.
+    #[pyo3(signature = (**fault))]
+    fn fault(slf: Bound<'_, Self>, fault: Option<&Bound<'_, PyDict>>) -> PyResult<PyScopedFault> {
+        let py = slf.py();
+        let fault = read_fault(py, fault)?;
+        let id = slf
+            .get()
+            .with(py, |emulator| emulator.push_fault(fault).get())?;
+        Ok(PyScopedFault {
+            emulator: slf.unbind(),
+            id,
+        })
+    }
+
+    /// Removes a queued fault; False when requests used it up already (or it was removed).
+    fn remove_fault(&self, py: Python<'_>, id: u64) -> PyResult<bool> {
+        self.with(py, |emulator| emulator.remove_fault(FaultId::from_u64(id)))
     }
 
     fn clear_faults(&self, py: Python<'_>) -> PyResult<()> {
@@ -127,6 +186,123 @@ impl PyEmulator {
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
         let url = PyString::new(py, &self.base_url).repr()?;
         Ok(format!("<dialtime.testing.Emulator base_url={url}>"))
+    }
+}
+
+/// A fault from `push_fault`'s keywords; an unknown or mistyped one is a TypeError, as for
+/// any Python function.
+fn read_fault(py: Python<'_>, fault: Option<&Bound<'_, PyDict>>) -> PyResult<Fault> {
+    let fault = match fault {
+        Some(kwargs) => crate::payload::json(kwargs.as_any()).or_raise(py)?,
+        None => serde_json::Value::Object(serde_json::Map::new()),
+    };
+    Fault::from_json(fault).map_err(|e| PyTypeError::new_err(problems_text(&e)))
+}
+
+/// `emu.fault(...)`: the fault is queued already; leaving the `with` block (or `remove()`)
+/// removes what is left of it.
+#[pyclass(name = "ScopedFault", module = "dialtime.testing", frozen)]
+pub struct PyScopedFault {
+    emulator: Py<PyEmulator>,
+    #[pyo3(get)]
+    id: u64,
+}
+
+#[pymethods]
+impl PyScopedFault {
+    /// Removes the fault now; False when requests used it up already.
+    fn remove(&self, py: Python<'_>) -> bool {
+        self.emulator
+            .get()
+            .with(py, |e| e.remove_fault(FaultId::from_u64(self.id)))
+            .unwrap_or(false)
+    }
+
+    fn __enter__(slf: Py<Self>) -> Py<Self> {
+        slf
+    }
+
+    #[pyo3(signature = (*_exc))]
+    fn __exit__(&self, py: Python<'_>, _exc: &Bound<'_, PyTuple>) -> bool {
+        self.remove(py);
+        false
+    }
+
+    fn __repr__(&self) -> String {
+        format!("<dialtime.testing.ScopedFault id={}>", self.id)
+    }
+}
+
+/// One API request as the emulator received it: `method`, `path`, `query` and `headers`
+/// (dicts; `authorization` is `"[present]"`, never the token), `authorized`, `body` (the
+/// JSON body as Python values, or None), `body_text` (a body that is not JSON), `time` (an
+/// aware UTC datetime) and `request_id` (the `x-request-id` it was answered with).
+#[pyclass(name = "RecordedRequest", module = "dialtime.testing", frozen)]
+pub struct PyRecordedRequest(RecordedRequest);
+
+#[pymethods]
+impl PyRecordedRequest {
+    #[getter]
+    fn method(&self) -> &str {
+        &self.0.method
+    }
+
+    #[getter]
+    fn path(&self) -> &str {
+        &self.0.path
+    }
+
+    #[getter]
+    fn query<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        Ok(pythonize::pythonize(py, &self.0.query)?)
+    }
+
+    #[getter]
+    fn headers<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        Ok(pythonize::pythonize(py, &self.0.headers)?)
+    }
+
+    #[getter]
+    fn authorized(&self) -> bool {
+        self.0.authorized
+    }
+
+    #[getter]
+    fn body<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        Ok(pythonize::pythonize(py, &self.0.body)?)
+    }
+
+    #[getter]
+    fn body_text(&self) -> Option<&str> {
+        self.0.body_text.as_deref()
+    }
+
+    #[getter]
+    fn time<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        crate::schedule::to_datetime(py, self.0.time, &jiff::tz::TimeZone::UTC)
+    }
+
+    #[getter]
+    fn request_id(&self) -> &str {
+        &self.0.request_id
+    }
+
+    /// The request as a dict of JSON values (`time` as RFC 3339 text).
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        Ok(pythonize::pythonize(py, &self.0.to_json())?)
+    }
+
+    fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
+        other
+            .cast::<PyRecordedRequest>()
+            .is_ok_and(|o| o.get().0 == self.0)
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "<dialtime.testing.RecordedRequest {} {} ({})>",
+            self.0.method, self.0.path, self.0.request_id
+        )
     }
 }
 

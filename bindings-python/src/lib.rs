@@ -46,6 +46,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<model::PyDaySchedule>()?;
     m.add_class::<model::PyDialTimeGroup>()?;
     m.add_class::<emulator::PyEmulator>()?;
+    m.add_class::<emulator::PyScopedFault>()?;
+    m.add_class::<emulator::PyRecordedRequest>()?;
     m.add_class::<schedule::PySchedule>()?;
     m.add_class::<schedule::PyCalendar>()?;
     m.add_class::<schedule::PyDay>()?;

@@ -62,7 +62,7 @@ fn instant(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<Timestamp> {
 }
 
 /// An instant as an aware `datetime` at the zone's offset of that instant.
-fn to_datetime<'py>(
+pub(crate) fn to_datetime<'py>(
     py: Python<'py>,
     t: Timestamp,
     zone: &jiff::tz::TimeZone,
