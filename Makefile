@@ -64,6 +64,7 @@ lint:
 	$(CARGO) fmt --manifest-path fuzz/Cargo.toml -- --check
 	$(CARGO) clippy --locked --workspace --all-targets -- -D warnings
 	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --locked --no-deps -p dialtime -p dialtime-emulator
+	$(PYTHON) tests/readme_snippets.py
 
 test-rust:
 	$(CARGO) test --locked --workspace
@@ -125,7 +126,11 @@ test-c-packages: $(CMAKE)
 	  export PKG_CONFIG_PATH=$(CURDIR)/build/prefix/lib/pkgconfig; \
 	  $(CC) -std=c11 $(C_WARNINGS) "$$out/pkg-config-consumer/main.c" $$(pkg-config --cflags --libs dialtime) \
 	    -Wl,-rpath,$$(pkg-config --variable=libdir dialtime) -o "$$out/save-group-c"; \
-	  "$$out/save-group-c"
+	  "$$out/save-group-c"; \
+	  $(CXX) -std=c++17 $(C_WARNINGS) bindings-c/examples/testing/test_standard_groups.cpp \
+	    $$(pkg-config --cflags --libs dialtime) -Wl,-rpath,$$(pkg-config --variable=libdir dialtime) \
+	    -o "$$out/test-standard-groups"; \
+	  "$$out/test-standard-groups"
 
 ## python: build the wheel (pip → maturin → cargo) and install it into a fresh venv
 python:
@@ -137,6 +142,11 @@ test-python: python
 	$(PY_VENV)/bin/mypy --strict bindings-python/python/dialtime bindings-python/examples
 	cd bindings-python && ../$(PY_VENV)/bin/python -m pytest -q -p no:cacheprovider
 	$(PY_VENV)/bin/python bindings-python/examples/quickstart.py
+	@# README "Testing your code": a pytest project outside the repository, no conftest of its
+	@# own: the fixtures come from the installed wheel's plugin
+	set -e; out=$$(mktemp -d); trap 'rm -rf "$$out"' EXIT; \
+	  cp bindings-python/examples/testing/*.py "$$out/"; test ! -e "$$out/conftest.py"; \
+	  cd "$$out" && $(CURDIR)/$(PY_VENV)/bin/python -m pytest -q -p no:cacheprovider
 
 ## node: build the addon with @napi-rs/cli (from npm, into bindings-node/node_modules); the
 ## generated index.d.ts must equal the committed one
@@ -156,7 +166,9 @@ test-node: node
 	cd bindings-node && npm pack --silent --pack-destination ../$(NODE_PACK) > /dev/null
 	cd $(NODE_PACK)/from-tarball && npm init -y > /dev/null && \
 	  npm install --offline --no-audit --no-fund --loglevel=error ../dialtime-*.tgz && \
-	  cp ../../../bindings-node/scripts/consumer.cjs . && node consumer.cjs
+	  cp ../../../bindings-node/scripts/consumer.cjs . && node consumer.cjs && \
+	  cp ../../../bindings-node/examples/testing/standard-groups.test.mjs . && \
+	  node --test standard-groups.test.mjs
 	cd $(NODE_PACK)/from-folder && npm init -y > /dev/null && \
 	  npm install --no-audit --no-fund --loglevel=error ../../../bindings-node && \
 	  cp ../../../bindings-node/scripts/consumer.cjs . && node consumer.cjs
