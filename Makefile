@@ -27,7 +27,7 @@ VALGRIND := valgrind --quiet --error-exitcode=99 --leak-check=full \
 # The C and C++ tests also run under AddressSanitizer (with leak detection) and UBSan.
 SANITIZE := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 # Seconds per fuzz target in `make test` (two targets run at a time, one per core).
-FUZZ_SECONDS ?= 45
+FUZZ_SECONDS ?= 30
 # One known token for every emulator of the run; `make test` fails if it shows up in any
 # output (test-token-scan).
 DIALTIME_EMULATOR_TOKEN ?= dialtime-canary-$(shell od -An -N8 -tx8 /dev/urandom | tr -d ' ')
@@ -78,6 +78,8 @@ lint-workflows:
 
 test-rust:
 	$(CARGO) test --locked --workspace
+	@# README "The command line": the walkthrough, with the binary cargo test just built
+	PATH=$(CURDIR)/target/debug:$$PATH cli/examples/walkthrough.sh
 
 ## header: regenerate include/dialtime.h with the pinned cbindgen (commit the result)
 header:
@@ -124,8 +126,11 @@ $(CMAKE_VENV)/bin/cmake:
 
 ## test-c-packages: the C tarball of `make dist`, unpacked and then moved (it is relocatable),
 ## is what consumer projects outside the repository build against: one with
-## find_package(dialtime), one with pkg-config, and README's C++ testing example
+## find_package(dialtime), one with pkg-config, README's C++ testing example, and the C
+## suite itself (against the release library)
 test-c-packages: $(CMAKE) dist-c
+	mkdir -p $(C_BUILD)
+	python3 bindings-c/tests/c/vectors_to_text.py tests/vectors > $(C_BUILD)/vectors.txt
 	set -e; out=$$(mktemp -d); trap 'rm -rf "$$out"' EXIT; \
 	  tar -C "$$out" -xzf $(DIST)/c/$(C_DIST_NAME).tar.gz; \
 	  mkdir "$$out/moved"; mv "$$out/$(C_DIST_NAME)" "$$out/moved/dialtime"; prefix="$$out/moved/dialtime"; \
@@ -141,7 +146,10 @@ test-c-packages: $(CMAKE) dist-c
 	  $(CXX) -std=c++17 $(C_WARNINGS) bindings-c/examples/testing/test_standard_groups.cpp \
 	    $$(pkg-config --cflags --libs dialtime) -Wl,-rpath,$$(pkg-config --variable=libdir dialtime) \
 	    -o "$$out/test-standard-groups"; \
-	  "$$out/test-standard-groups"
+	  "$$out/test-standard-groups"; \
+	  $(CC) -std=c11 $(C_WARNINGS) bindings-c/tests/c/test_dialtime.c $$(pkg-config --cflags --libs dialtime) \
+	    -lpthread -Wl,-rpath,$$(pkg-config --variable=libdir dialtime) -o "$$out/test-c-release"; \
+	  DIALTIME_TEST_SMALL=1 "$$out/test-c-release" $(C_BUILD)/vectors.txt
 
 ## dist: every release artifact this machine can build, into dist/: the manylinux2014 wheel
 ## and the sdist (dist/python), the npm main and linux-x64-gnu packages (dist/npm), the C

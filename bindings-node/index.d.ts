@@ -149,20 +149,20 @@ export declare class DialTimeGroups {
    * Saves a dial time group for `userId`. The payload is validated first (the promise
    * rejects with `ValidationError` and nothing is sent); the call runs off the JS thread.
    */
-  create(userId: string, group: NewDialTimeGroup, options?: RequestOptions & { signal?: AbortSignal } | undefined | null): Promise<DialTimeGroup>
+  create(userId: string, group: NewDialTimeGroup, options?: RequestOptions & { signal?: AbortSignal; recorder?: ResponseRecorder } | undefined | null): Promise<DialTimeGroup>
   /** One page of the user's groups (15 per page on the platform). */
-  list(userId: string, options?: ListOptions & { signal?: AbortSignal } | undefined | null): Promise<Page>
+  list(userId: string, options?: ListOptions & { signal?: AbortSignal; recorder?: ResponseRecorder } | undefined | null): Promise<Page>
   /**
    * Every group of the user, page by page as the iteration needs them:
    * `for await (const group of client.dialTimeGroups.listAll(userId)) …`.
    */
-  listAll(userId: string, options?: ScopeOptions & { signal?: AbortSignal } | undefined | null): AsyncIterable<DialTimeGroup> & GroupCursor
+  listAll(userId: string, options?: ScopeOptions & { signal?: AbortSignal; recorder?: ResponseRecorder } | undefined | null): AsyncIterable<DialTimeGroup> & GroupCursor
   /** Changes a group: `name` always, every other field only when set. */
-  update(userId: string, groupId: number, changes: DialTimeGroupUpdate, options?: RequestOptions & { signal?: AbortSignal } | undefined | null): Promise<DialTimeGroup>
+  update(userId: string, groupId: number, changes: DialTimeGroupUpdate, options?: RequestOptions & { signal?: AbortSignal; recorder?: ResponseRecorder } | undefined | null): Promise<DialTimeGroup>
   /** Deletes a group; rejects with `NotFoundError` when it does not exist (in that scope). */
-  delete(userId: string, groupId: number, options?: ScopeOptions & { signal?: AbortSignal } | undefined | null): Promise<void>
+  delete(userId: string, groupId: number, options?: ScopeOptions & { signal?: AbortSignal; recorder?: ResponseRecorder } | undefined | null): Promise<void>
   /** Makes the group named `group.name` be exactly `group`: created, updated, or unchanged. */
-  ensure(userId: string, group: NewDialTimeGroup, options?: RequestOptions & { signal?: AbortSignal } | undefined | null): Promise<EnsureResult>
+  ensure(userId: string, group: NewDialTimeGroup, options?: RequestOptions & { signal?: AbortSignal; recorder?: ResponseRecorder } | undefined | null): Promise<EnsureResult>
 }
 
 /** A local, in-memory agent-api: `const emu = await Emulator.start()`. */
@@ -211,6 +211,19 @@ export declare class Emulator {
  */
 export declare class GroupCursor {
   nextGroup(): Promise<DialTimeGroup | null>
+}
+
+/**
+ * Receives the answer of every successful call given it as `{ recorder }`:
+ * `const rec = new ResponseRecorder(); await groups.create(u, g, { recorder: rec });
+ * rec.last.requestId`.
+ */
+export declare class ResponseRecorder {
+  constructor()
+  /** The last successful call's answer, or null. */
+  get last(): ResponseInfo | null
+  /** The last answer, leaving the recorder empty. */
+  take(): ResponseInfo | null
 }
 
 /** A group's dialing schedule, evaluated offline. */
@@ -326,8 +339,11 @@ export interface EmulatorOptions {
   userId?: string
   /** The sub-accounts requests may name (others get 403). Default: any. */
   subUsers?: Array<string>
-  /** Groups saved before the first request, as save payloads (ids 1, 2, … in order). */
-  groups?: Array<NewDialTimeGroup | Record<string, unknown>>
+  /**
+   * Groups saved before the first request, as save payloads (ids 1, 2, … in order), or
+   * the JSON text of that array.
+   */
+  groups?: Array<NewDialTimeGroup | Record<string, unknown>> | string
   /** How many requests `requests()` keeps, the most recent (default 10000). */
   requestLogLimit?: number
   /** Serve HTTPS with a certificate issued by a test CA (`caPem`). Default false. */
@@ -459,6 +475,23 @@ export interface RequestOptions {
   deadlineMs?: number
   /** How often this call may be retried. */
   maxRetries?: number
+}
+
+/** The answer to a successful call. The token never appears. */
+export interface ResponseInfo {
+  /** The HTTP status (200 for the platform's success envelopes). */
+  httpStatus: number
+  /** The answer's request id (`x-request-id`, `x-trace-id`, …), when the platform sent one. */
+  requestId?: string
+  /** The answer's headers, names in lower case (the first value of a repeated one). */
+  headers: Record<string, string>
+  /** How many attempts the call took (1 unless it was retried). */
+  attempts: number
+  /** From the start of the call to the answer, waits included, in milliseconds. */
+  elapsedMs: number
+  method: string
+  /** The URL path called, ids included; never the query. */
+  path: string
 }
 
 /** What `Schedule.day` returns. */

@@ -40,6 +40,7 @@ module.exports = {
   GroupCursor: native.GroupCursor,
   Emulator: native.Emulator,
   ScopedFault: native.ScopedFault,
+  ResponseRecorder: native.ResponseRecorder,
   Schedule: native.Schedule,
   Calendar: native.Calendar,
   Weekday: native.Weekday,

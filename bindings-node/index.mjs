@@ -7,6 +7,7 @@ export const {
   GroupCursor,
   Emulator,
   ScopedFault,
+  ResponseRecorder,
   Schedule,
   Calendar,
   Weekday,

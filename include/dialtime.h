@@ -132,6 +132,14 @@ typedef struct dialtime_new_group dialtime_new_group;
 // One page of a list. Immutable; its groups and strings are borrowed from it.
 typedef struct dialtime_page dialtime_page;
 
+// One successful call's answer (a copy: unaffected by later calls). Strings from its
+// accessors are borrowed: valid until dialtime_response_free.
+typedef struct dialtime_response dialtime_response;
+
+// Receives the answer (HTTP status, request id, headers, attempts) of every successful call
+// made with it in `dialtime_request_options.recorder`; the last one is kept. Thread-safe.
+typedef struct dialtime_response_recorder dialtime_response_recorder;
+
 // A group's schedule. Immutable and thread-safe; free with dialtime_schedule_free.
 typedef struct dialtime_schedule dialtime_schedule;
 
@@ -147,6 +155,9 @@ typedef struct dialtime_request_options {
   bool override_max_retries;
   // How often the call may be retried, when `override_max_retries`.
   uint32_t max_retries;
+  // When not NULL, a successful call leaves its answer (HTTP status, request id, headers,
+  // attempts) in this recorder (dialtime_response_recorder_last). Borrowed for the call.
+  const struct dialtime_response_recorder *recorder;
 } dialtime_request_options;
 
 // A log callback: the level, one line (NUL-terminated, borrowed for the duration of the
@@ -658,6 +669,52 @@ void dialtime_page_free(struct dialtime_page *p);
 
 // Frees a saved group. Accepts NULL.
 void dialtime_group_free(struct dialtime_group *g);
+
+// A new, empty recorder. On success `*out` is owned by the caller: free it with
+// dialtime_response_recorder_free (after the last call that uses it).
+enum dialtime_status dialtime_response_recorder_new(struct dialtime_response_recorder **out,
+                                                    struct dialtime_error **err);
+
+// Frees a recorder. Accepts NULL.
+void dialtime_response_recorder_free(struct dialtime_response_recorder *rec);
+
+// A copy of the last successful call's answer. On success `*out` is NULL when there was
+// none yet, else owned by the caller (free with dialtime_response_free).
+enum dialtime_status dialtime_response_recorder_last(const struct dialtime_response_recorder *rec,
+                                                     struct dialtime_response **out,
+                                                     struct dialtime_error **err);
+
+// The HTTP status; 0 for NULL.
+uint16_t dialtime_response_http_status(const struct dialtime_response *r);
+
+// The request id (`x-request-id`, `x-trace-id`, …); NULL when the platform sent none, or for
+// NULL. Borrowed.
+const char *dialtime_response_request_id(const struct dialtime_response *r);
+
+// How many attempts the call took; 0 for NULL.
+uint32_t dialtime_response_attempts(const struct dialtime_response *r);
+
+// From the start of the call to the answer, waits included, in milliseconds; 0 for NULL.
+uint64_t dialtime_response_elapsed_ms(const struct dialtime_response *r);
+
+// The URL path called (ids included, never the query); "" for NULL. Borrowed.
+const char *dialtime_response_path(const struct dialtime_response *r);
+
+// How many headers the answer had; 0 for NULL.
+size_t dialtime_response_header_count(const struct dialtime_response *r);
+
+// Header `i`'s name (lower case); NULL when out of range or for NULL. Borrowed.
+const char *dialtime_response_header_name(const struct dialtime_response *r, size_t i);
+
+// Header `i`'s value; NULL when out of range or for NULL. Borrowed.
+const char *dialtime_response_header_value(const struct dialtime_response *r, size_t i);
+
+// The first value of header `name` (any case); NULL when absent, or when `r` or `name` is
+// NULL or `name` is not UTF-8. Borrowed.
+const char *dialtime_response_header(const struct dialtime_response *r, const char *name);
+
+// Frees an answer. Accepts NULL.
+void dialtime_response_free(struct dialtime_response *r);
 
 // The built-in mainland China calendar (every State Council notice 2018–2026). On success
 // `*out` is owned by the caller (free with dialtime_calendar_free).

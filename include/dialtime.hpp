@@ -122,9 +122,13 @@ struct ClientOptions {
 };
 
 // Per-call overrides (the last argument of every call); unset: the client's settings.
+class ResponseRecorder;
+
 struct RequestOptions {
   std::optional<std::chrono::milliseconds> timeout, deadline;
   std::optional<std::uint32_t> max_retries;
+  // When set, a successful call leaves its answer there (status, request id, headers).
+  const ResponseRecorder *recorder = nullptr;
 };
 
 struct Problem {
@@ -384,9 +388,56 @@ inline void validate_json(const std::string &json) {
 
 class Client;
 
+// What a successful call was answered with.
+struct ResponseInfo {
+  int http_status = 0;
+  std::optional<std::string> request_id;  // x-request-id (or x-trace-id, …) when sent
+  std::vector<std::pair<std::string, std::string>> headers;  // lower-case names, in order
+  std::uint32_t attempts = 0;
+  std::chrono::milliseconds elapsed{0};
+  std::string path;
+};
+
+// Receives the answer of every successful call made with it in RequestOptions::recorder;
+// last() is the latest one. Thread-safe; move-only.
+class ResponseRecorder {
+ public:
+  ResponseRecorder() {
+    dialtime_response_recorder *raw = nullptr;
+    detail::call([&](dialtime_error **e) { return dialtime_response_recorder_new(&raw, e); });
+    handle_.reset(raw);
+  }
+
+  std::optional<ResponseInfo> last() const {
+    dialtime_response *raw = nullptr;
+    detail::call([&](dialtime_error **e) { return dialtime_response_recorder_last(handle_.get(), &raw, e); });
+    if (raw == nullptr) return std::nullopt;
+    std::unique_ptr<dialtime_response, void (*)(dialtime_response *)> r(raw, dialtime_response_free);
+    ResponseInfo info;
+    info.http_status = dialtime_response_http_status(raw);
+    if (const char *id = dialtime_response_request_id(raw)) info.request_id = id;
+    for (std::size_t i = 0, n = dialtime_response_header_count(raw); i < n; i++) {
+      info.headers.emplace_back(dialtime_response_header_name(raw, i), dialtime_response_header_value(raw, i));
+    }
+    info.attempts = dialtime_response_attempts(raw);
+    info.elapsed = std::chrono::milliseconds(dialtime_response_elapsed_ms(raw));
+    info.path = dialtime_response_path(raw);
+    return info;
+  }
+
+  const dialtime_response_recorder *get() const noexcept { return handle_.get(); }
+
+ private:
+  struct Free {
+    void operator()(dialtime_response_recorder *r) const noexcept { dialtime_response_recorder_free(r); }
+  };
+  std::unique_ptr<dialtime_response_recorder, Free> handle_;
+};
+
 namespace detail {
 inline dialtime_request_options c_options(const RequestOptions &o) {
   dialtime_request_options c{};
+  if (o.recorder != nullptr) c.recorder = o.recorder->get();
   if (o.timeout) c.timeout_ms = o.timeout->count();
   if (o.deadline) c.deadline_ms = o.deadline->count();
   if (o.max_retries) {

@@ -247,7 +247,7 @@ pub unsafe extern "C" fn dialtime_client_builder_set_user_agent_suffix(
 /// every call (NULL = the client's settings). A zeroed struct overrides nothing:
 /// `dialtime_request_options o = {0}; o.deadline_ms = 3000;`.
 #[repr(C)]
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy)]
 pub struct dialtime_request_options {
     /// The longest one attempt may take, in milliseconds; 0 keeps the client's.
     pub timeout_ms: i64,
@@ -257,6 +257,21 @@ pub struct dialtime_request_options {
     pub override_max_retries: bool,
     /// How often the call may be retried, when `override_max_retries`.
     pub max_retries: u32,
+    /// When not NULL, a successful call leaves its answer (HTTP status, request id, headers,
+    /// attempts) in this recorder (dialtime_response_recorder_last). Borrowed for the call.
+    pub recorder: *const super::recorder::dialtime_response_recorder,
+}
+
+impl Default for dialtime_request_options {
+    fn default() -> Self {
+        dialtime_request_options {
+            timeout_ms: 0,
+            deadline_ms: 0,
+            override_max_retries: false,
+            max_retries: 0,
+            recorder: std::ptr::null(),
+        }
+    }
 }
 
 /// The client for one call: `client` itself, or a copy (sharing its pool) with `options`.
@@ -288,8 +303,13 @@ pub(crate) unsafe fn per_call(
             i64::from(o.max_retries),
         )?);
     }
+    let copy = client.inner.as_async().with_options(&request)?;
+    // SAFETY: NULL or a live recorder (header contract).
     Ok(dialtime::BlockingClient::from(
-        client.inner.as_async().with_options(&request)?,
+        match unsafe { o.recorder.as_ref() } {
+            Some(rec) => copy.recording(&rec.inner),
+            None => copy,
+        },
     ))
 }
 

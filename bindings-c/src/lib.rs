@@ -27,6 +27,7 @@ mod error;
 mod ffi;
 mod log;
 mod model;
+mod recorder;
 mod schedule;
 mod validate;
 

@@ -27,20 +27,22 @@ impl DialTimeGroups {
 }
 
 /// The keys of `ListOptions` and `ScopeOptions`.
-const LIST_OPTIONS: [&str; 6] = [
+const LIST_OPTIONS: [&str; 7] = [
     "page",
     "subUserId",
     "timeoutMs",
     "deadlineMs",
     "maxRetries",
     "signal",
+    "recorder",
 ];
-const SCOPE_OPTIONS: [&str; 5] = [
+const SCOPE_OPTIONS: [&str; 6] = [
     "subUserId",
     "timeoutMs",
     "deadlineMs",
     "maxRetries",
     "signal",
+    "recorder",
 ];
 
 /// The client for one call with its `RequestOptions` (the last argument): a `TypeError` now
@@ -50,13 +52,16 @@ fn request_options<'v>(
     client: &dialtime::Client,
     options: Option<Unknown<'v>>,
 ) -> Result<(dialtime::Result<dialtime::Client>, Option<Object<'v>>)> {
-    let (o, signal) = options::read_with_signal::<RequestOptions>(
+    let (o, signal, recorder) = options::read_with_signal::<RequestOptions>(
         env,
         options,
         &REQUEST_OPTIONS,
         "the request options",
     )?;
-    Ok((o.unwrap_or_default().apply(client), signal))
+    Ok((
+        options::recording(o.unwrap_or_default().apply(client), recorder),
+        signal,
+    ))
 }
 
 /// A JavaScript number as a group id (an integer, checked by the core's rules).
@@ -70,7 +75,7 @@ impl DialTimeGroups {
     /// rejects with `ValidationError` and nothing is sent); the call runs off the JS thread.
     #[napi(
         catch_unwind,
-        ts_args_type = "userId: string, group: NewDialTimeGroup, options?: RequestOptions & { signal?: AbortSignal } | undefined | null"
+        ts_args_type = "userId: string, group: NewDialTimeGroup, options?: RequestOptions & { signal?: AbortSignal; recorder?: ResponseRecorder } | undefined | null"
     )]
     pub fn create<'env>(
         &self,
@@ -93,7 +98,7 @@ impl DialTimeGroups {
     /// One page of the user's groups (15 per page on the platform).
     #[napi(
         catch_unwind,
-        ts_args_type = "userId: string, options?: ListOptions & { signal?: AbortSignal } | undefined | null",
+        ts_args_type = "userId: string, options?: ListOptions & { signal?: AbortSignal; recorder?: ResponseRecorder } | undefined | null",
         ts_return_type = "Promise<Page>"
     )]
     pub fn list<'env>(
@@ -102,7 +107,7 @@ impl DialTimeGroups {
         user_id: String,
         options: Option<Unknown<'_>>,
     ) -> Result<PromiseRaw<'env, Page>> {
-        let (o, signal) = options::read_with_signal::<ListOptions>(
+        let (o, signal, recorder) = options::read_with_signal::<ListOptions>(
             env,
             options,
             &LIST_OPTIONS,
@@ -112,7 +117,10 @@ impl DialTimeGroups {
         let page = o
             .page
             .map_or(Ok(1), |p| whole_number("page", p).and_then(page_number));
-        let client = per_call(&self.client, o.timeout_ms, o.deadline_ms, o.max_retries);
+        let client = options::recording(
+            per_call(&self.client, o.timeout_ms, o.deadline_ms, o.max_retries),
+            recorder,
+        );
         promise_with_signal(
             env,
             signal,
@@ -131,7 +139,7 @@ impl DialTimeGroups {
     /// `for await (const group of client.dialTimeGroups.listAll(userId)) …`.
     #[napi(
         catch_unwind,
-        ts_args_type = "userId: string, options?: ScopeOptions & { signal?: AbortSignal } | undefined | null",
+        ts_args_type = "userId: string, options?: ScopeOptions & { signal?: AbortSignal; recorder?: ResponseRecorder } | undefined | null",
         ts_return_type = "AsyncIterable<DialTimeGroup> & GroupCursor"
     )]
     pub fn list_all(
@@ -140,15 +148,18 @@ impl DialTimeGroups {
         user_id: String,
         options: Option<Unknown<'_>>,
     ) -> Result<GroupCursor> {
-        let (o, signal) = options::read_with_signal::<ScopeOptions>(
+        let (o, signal, recorder) = options::read_with_signal::<ScopeOptions>(
             &env,
             options,
             &SCOPE_OPTIONS,
             "the listAll options",
         )?;
         let o = o.unwrap_or_default();
-        let client =
-            per_call(&self.client, o.timeout_ms, o.deadline_ms, o.max_retries).or_throw(&env)?;
+        let client = options::recording(
+            per_call(&self.client, o.timeout_ms, o.deadline_ms, o.max_retries),
+            recorder,
+        )
+        .or_throw(&env)?;
         let signal = match signal {
             Some(s) => Some(crate::call::RawRef::new(&env, s.raw())?),
             None => None,
@@ -165,7 +176,7 @@ impl DialTimeGroups {
     /// Changes a group: `name` always, every other field only when set.
     #[napi(
         catch_unwind,
-        ts_args_type = "userId: string, groupId: number, changes: DialTimeGroupUpdate, options?: RequestOptions & { signal?: AbortSignal } | undefined | null"
+        ts_args_type = "userId: string, groupId: number, changes: DialTimeGroupUpdate, options?: RequestOptions & { signal?: AbortSignal; recorder?: ResponseRecorder } | undefined | null"
     )]
     pub fn update<'env>(
         &self,
@@ -196,7 +207,7 @@ impl DialTimeGroups {
     /// Deletes a group; rejects with `NotFoundError` when it does not exist (in that scope).
     #[napi(
         catch_unwind,
-        ts_args_type = "userId: string, groupId: number, options?: ScopeOptions & { signal?: AbortSignal } | undefined | null",
+        ts_args_type = "userId: string, groupId: number, options?: ScopeOptions & { signal?: AbortSignal; recorder?: ResponseRecorder } | undefined | null",
         ts_return_type = "Promise<void>"
     )]
     pub fn delete<'env>(
@@ -206,7 +217,7 @@ impl DialTimeGroups {
         group_id_arg: f64,
         options: Option<Unknown<'_>>,
     ) -> Result<PromiseRaw<'env, ()>> {
-        let (o, signal) = options::read_with_signal::<ScopeOptions>(
+        let (o, signal, recorder) = options::read_with_signal::<ScopeOptions>(
             env,
             options,
             &SCOPE_OPTIONS,
@@ -215,7 +226,10 @@ impl DialTimeGroups {
         let o = o.unwrap_or_default();
         let id = group_id(group_id_arg);
         let sub = o.sub_user_id;
-        let client = per_call(&self.client, o.timeout_ms, o.deadline_ms, o.max_retries);
+        let client = options::recording(
+            per_call(&self.client, o.timeout_ms, o.deadline_ms, o.max_retries),
+            recorder,
+        );
         promise_with_signal(
             env,
             signal,
@@ -232,7 +246,7 @@ impl DialTimeGroups {
     /// Makes the group named `group.name` be exactly `group`: created, updated, or unchanged.
     #[napi(
         catch_unwind,
-        ts_args_type = "userId: string, group: NewDialTimeGroup, options?: RequestOptions & { signal?: AbortSignal } | undefined | null",
+        ts_args_type = "userId: string, group: NewDialTimeGroup, options?: RequestOptions & { signal?: AbortSignal; recorder?: ResponseRecorder } | undefined | null",
         ts_return_type = "Promise<EnsureResult>"
     )]
     pub fn ensure<'env>(

@@ -60,8 +60,9 @@ pub struct EmulatorOptions {
     pub user_id: Option<String>,
     /// The sub-accounts requests may name (others get 403). Default: any.
     pub sub_users: Option<Vec<String>>,
-    /// Groups saved before the first request, as save payloads (ids 1, 2, … in order).
-    #[napi(ts_type = "Array<NewDialTimeGroup | Record<string, unknown>>")]
+    /// Groups saved before the first request, as save payloads (ids 1, 2, … in order), or
+    /// the JSON text of that array.
+    #[napi(ts_type = "Array<NewDialTimeGroup | Record<string, unknown>> | string")]
     pub groups: Option<serde_json::Value>,
     /// How many requests `requests()` keeps, the most recent (default 10000).
     pub request_log_limit: Option<u32>,

@@ -24,6 +24,7 @@ mod error;
 mod log;
 mod model;
 mod options;
+mod recorder;
 mod schedule;
 mod validate;
 

@@ -18,21 +18,26 @@ pub(crate) fn read<T: FromNapiValue>(
     allowed: &[&str],
     what: &str,
 ) -> Result<Option<T>> {
-    read_with_signal(env, value, allowed, what).map(|(options, _)| options)
+    read_with_signal(env, value, allowed, what).map(|(options, _, _)| options)
 }
 
-/// [`read`], and the options' `signal` (an `AbortSignal`) when one is given.
+/// [`read`], the options' `signal` (an `AbortSignal`) and `recorder` (a `ResponseRecorder`)
+/// when given.
 pub(crate) fn read_with_signal<'v, T: FromNapiValue>(
     env: &Env,
     value: Option<Unknown<'v>>,
     allowed: &[&str],
     what: &str,
-) -> Result<(Option<T>, Option<Object<'v>>)> {
+) -> Result<(
+    Option<T>,
+    Option<Object<'v>>,
+    Option<dialtime::ResponseRecorder>,
+)> {
     let Some(value) = value else {
-        return Ok((None, None));
+        return Ok((None, None, None));
     };
     match value.get_type()? {
-        ValueType::Undefined | ValueType::Null => return Ok((None, None)),
+        ValueType::Undefined | ValueType::Null => return Ok((None, None, None)),
         ValueType::Object => {}
         other => {
             return Err(type_error(
@@ -76,8 +81,44 @@ pub(crate) fn read_with_signal<'v, T: FromNapiValue>(
             ))
         }
     };
+    let recorder = match obj.get_named_property::<Unknown<'_>>("recorder")? {
+        r if matches!(r.get_type()?, ValueType::Undefined | ValueType::Null) => None,
+        r => {
+            // An instance of the class, checked (`instanceof`) before it is unwrapped.
+            let checked = unsafe {
+                <&crate::recorder::ResponseRecorder as ValidateNapiValue>::validate(
+                    value.env(),
+                    r.raw(),
+                )
+            };
+            if checked.is_err() {
+                return Err(type_error(
+                    env,
+                    &format!("the `recorder` in {what} must be a ResponseRecorder"),
+                ));
+            }
+            let r = unsafe {
+                ClassInstance::<crate::recorder::ResponseRecorder>::from_napi_value(
+                    value.env(),
+                    r.raw(),
+                )
+            }?;
+            Some(r.inner.clone())
+        }
+    };
     let options = unsafe { T::from_napi_value(value.env(), value.raw()) }?;
-    Ok((Some(options), signal))
+    Ok((Some(options), signal, recorder))
+}
+
+/// `client` recording its successful answers into `recorder`, when one is given.
+pub(crate) fn recording(
+    client: dialtime::Result<dialtime::Client>,
+    recorder: Option<dialtime::ResponseRecorder>,
+) -> dialtime::Result<dialtime::Client> {
+    match recorder {
+        Some(r) => client.map(|c| c.recording(&r)),
+        None => client,
+    }
 }
 
 /// Throws a JavaScript `TypeError` (not napi's generic `Error`); the returned error tells
@@ -210,7 +251,13 @@ pub struct RequestOptions {
 }
 
 /// The keys of [`RequestOptions`].
-pub(crate) const REQUEST_OPTIONS: [&str; 4] = ["timeoutMs", "deadlineMs", "maxRetries", "signal"];
+pub(crate) const REQUEST_OPTIONS: [&str; 5] = [
+    "timeoutMs",
+    "deadlineMs",
+    "maxRetries",
+    "signal",
+    "recorder",
+];
 
 /// `client` with a call's overrides (itself when none is set: no copy on the common path).
 pub(crate) fn per_call(

@@ -250,3 +250,35 @@ test('an explicit proxy carries the calls; an environment proxy skips loopback',
     proxy.server.close()
   }
 })
+
+test('a recorder keeps a successful call’s status, request id, headers and attempts', async () => {
+  const { DOCUMENTED } = require('./helpers')
+  const { ResponseRecorder } = require('..')
+  const emu = await Emulator.start()
+  try {
+    const client = new Client({ token: emu.token, baseUrl: emu.baseUrl, maxRetries: 2 })
+    const recorder = new ResponseRecorder()
+    assert.equal(recorder.last, null)
+    emu.pushFault({ status: 503 })
+    await client.dialTimeGroups.list(emu.userId, { recorder }) // a GET: retried once
+    const answer = recorder.last
+    assert.equal(answer.httpStatus, 200)
+    assert.equal(answer.method, 'GET')
+    assert.equal(answer.attempts, 2)
+    assert.equal(answer.requestId, emu.lastRequest.requestId)
+    assert.equal(answer.headers['x-request-id'], 'emu-2')
+    assert.equal(answer.path, `/agent-api/user/${emu.userId}/dial-time-group`)
+    assert.ok(answer.elapsedMs > 0)
+    assert.ok(!JSON.stringify(answer).includes(emu.token))
+    const saved = await client.dialTimeGroups.create(emu.userId, DOCUMENTED, { recorder })
+    assert.equal(saved.id, 1)
+    await client.dialTimeGroups.list(emu.userId) // without the recorder: not recorded
+    assert.equal(recorder.take().method, 'POST')
+    assert.equal(recorder.last, null)
+    await client.dialTimeGroups.delete(emu.userId, 1, { recorder })
+    assert.equal(recorder.last.method, 'DELETE')
+    assert.throws(() => client.dialTimeGroups.list(emu.userId, { recorder: {} }), TypeError)
+  } finally {
+    await emu.stop()
+  }
+})

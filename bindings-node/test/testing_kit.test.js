@@ -83,6 +83,9 @@ test('start options are checked', async () => {
   assert.ok(bad instanceof ValidationError)
   assert.deepEqual(bad.problems.map((p) => p.path), ['groups[1].name'])
   await assert.rejects(Emulator.start({ userId: 'not-a-uuid' }), /user_id/)
+  const names = await withEmulator({ groups: JSON.stringify([DOCUMENTED]) }, async ({ emulator, client }) =>
+    (await client.dialTimeGroups.list(emulator.userId)).data.map((g) => g.name))
+  assert.deepEqual(names, [DOCUMENTED.name])
   await assert.rejects(withEmulator({}), TypeError)
 })
 

@@ -11,6 +11,7 @@ use pyo3::types::{PyString, PyTuple};
 
 use crate::dial_time_groups::{PyAsyncDialTimeGroups, PyDialTimeGroups};
 use crate::error::{self, OrRaise};
+use crate::recorder::PyResponseRecorder;
 
 /// The client options of `Client(...)` and `AsyncClient(...)`, as Python passes them;
 /// unset ones are left to the core's defaults.
@@ -167,10 +168,19 @@ impl Shared {
         }
     }
 
-    /// A copy with per-call overrides, sharing the pool (`with_options`).
-    fn with_options(&self, py: Python<'_>, options: CallOptions) -> PyResult<Self> {
+    /// A copy with per-call overrides, sharing the pool (`with_options`); with a recorder,
+    /// its successful calls' answers go there.
+    fn with_options(
+        &self,
+        py: Python<'_>,
+        options: CallOptions,
+        recorder: Option<&PyResponseRecorder>,
+    ) -> PyResult<Self> {
         let client = options.apply(self.client(py)?).or_raise(py)?;
-        Ok(Shared::of(client))
+        Ok(Shared::of(match recorder {
+            Some(r) => client.recording(&r.0),
+            None => client,
+        }))
     }
 
     /// The core client (a cheap handle on the shared pool), or `ConfigError` once closed.
@@ -303,18 +313,20 @@ impl PyClient {
 
     /// A copy whose calls use these settings where given (seconds); cheap: it shares the
     /// connection pool, and closing either closes only that one.
-    #[pyo3(signature = (*, timeout=None, deadline=None, max_retries=None))]
+    #[pyo3(signature = (*, timeout=None, deadline=None, max_retries=None, recorder=None))]
     fn with_options(
         &self,
         py: Python<'_>,
         timeout: Option<f64>,
         deadline: Option<f64>,
         max_retries: Option<i64>,
+        recorder: Option<PyRef<'_, PyResponseRecorder>>,
     ) -> PyResult<Py<Self>> {
-        let shared = Arc::new(
-            self.shared
-                .with_options(py, CallOptions::new(timeout, deadline, max_retries))?,
-        );
+        let shared = Arc::new(self.shared.with_options(
+            py,
+            CallOptions::new(timeout, deadline, max_retries),
+            recorder.as_deref(),
+        )?);
         let base = PyBaseClient {
             shared: shared.clone(),
         };
@@ -396,18 +408,20 @@ impl PyAsyncClient {
 
     /// A copy whose calls use these settings where given (seconds); cheap: it shares the
     /// connection pool, and closing either closes only that one.
-    #[pyo3(signature = (*, timeout=None, deadline=None, max_retries=None))]
+    #[pyo3(signature = (*, timeout=None, deadline=None, max_retries=None, recorder=None))]
     fn with_options(
         &self,
         py: Python<'_>,
         timeout: Option<f64>,
         deadline: Option<f64>,
         max_retries: Option<i64>,
+        recorder: Option<PyRef<'_, PyResponseRecorder>>,
     ) -> PyResult<Py<Self>> {
-        let shared = Arc::new(
-            self.shared
-                .with_options(py, CallOptions::new(timeout, deadline, max_retries))?,
-        );
+        let shared = Arc::new(self.shared.with_options(
+            py,
+            CallOptions::new(timeout, deadline, max_retries),
+            recorder.as_deref(),
+        )?);
         let base = PyBaseClient {
             shared: shared.clone(),
         };

@@ -27,6 +27,7 @@ mod error;
 mod log;
 mod model;
 mod payload;
+mod recorder;
 mod runtime;
 mod schedule;
 mod validate;
@@ -45,6 +46,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<model::PyTimeRange>()?;
     m.add_class::<model::PyDaySchedule>()?;
     m.add_class::<model::PyDialTimeGroup>()?;
+    m.add_class::<recorder::PyResponseRecorder>()?;
+    m.add_class::<recorder::PyResponseInfo>()?;
     m.add_class::<emulator::PyEmulator>()?;
     m.add_class::<emulator::PyScopedFault>()?;
     m.add_class::<emulator::PyRecordedRequest>()?;

@@ -18,6 +18,8 @@ import pytest
 import dialtime
 from dialtime.testing import Emulator
 
+from conftest import DOCUMENTED
+
 
 def client(emu: Emulator, **options: object) -> dialtime.Client:
     return dialtime.Client(emu.token, base_url=emu.base_url, **options)  # type: ignore[arg-type]
@@ -285,3 +287,39 @@ def test_an_explicit_proxy_carries_calls_and_the_environment_one_skips_loopback(
         assert len(proxy.seen) == 1  # loopback never goes through an environment proxy
     finally:
         proxy.close()
+
+
+def test_a_recorder_keeps_a_successful_calls_request_id(emulator: Emulator) -> None:
+    client = dialtime.Client(emulator.token, base_url=emulator.base_url, max_retries=2)
+    recorder = dialtime.ResponseRecorder()
+    assert recorder.last is None
+    recording = client.with_options(recorder=recorder)
+    emulator.push_fault(status=503)
+    recording.dial_time_groups.list(emulator.user_id)  # a GET: retried once
+    answer = recorder.last
+    assert answer is not None
+    assert (answer.http_status, answer.method, answer.attempts) == (200, "GET", 2)
+    assert answer.path == f"/agent-api/user/{emulator.user_id}/dial-time-group"
+    assert emulator.last_request is not None
+    assert answer.request_id == emulator.last_request.request_id == "emu-2"
+    assert answer.headers["x-request-id"] == "emu-2"
+    assert answer.elapsed > 0
+    assert emulator.token not in repr(answer) and emulator.token not in str(answer.headers)
+    saved = recording.dial_time_groups.create(emulator.user_id, **DOCUMENTED)
+    assert recorder.last is not None and (recorder.last.method, recorder.last.request_id) == ("POST", "emu-3")
+    assert saved.id == 1
+    # Only the recording copy records; take() empties it.
+    client.dial_time_groups.list(emulator.user_id)
+    taken = recorder.take()
+    assert taken is not None and taken.request_id == "emu-3" and recorder.last is None
+
+
+def test_the_async_client_records_too(emulator: Emulator) -> None:
+    recorder = dialtime.ResponseRecorder()
+
+    async def run() -> None:
+        async with dialtime.AsyncClient(emulator.token, base_url=emulator.base_url) as client:
+            await client.with_options(recorder=recorder).dial_time_groups.list(emulator.user_id)
+
+    asyncio.run(run())
+    assert recorder.last is not None and recorder.last.request_id == "emu-1"

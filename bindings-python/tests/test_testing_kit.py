@@ -88,6 +88,9 @@ def test_options_that_start_refuses() -> None:
         Emulator(user_id="not-a-uuid")
     with pytest.raises(ValueError, match="sub_user_id"):
         Emulator(sub_users=[SUB], groups=[{**DOCUMENTED, "sub_user_id": OTHER_SUB}])
+    with Emulator(groups=json.dumps([DOCUMENTED])) as emu:  # the wire JSON, as text
+        client = dialtime.Client(emu.token, base_url=emu.base_url)
+        assert [g.name for g in client.dial_time_groups.list(emu.user_id).data] == [DOCUMENTED["name"]]
     with Emulator(token="tok-abc", user_id="5f2b1c3d-0000-4000-8000-000000000001") as emu:
         assert (emu.token, emu.user_id) == ("tok-abc", "5f2b1c3d-0000-4000-8000-000000000001")
 

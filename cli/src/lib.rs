@@ -114,8 +114,18 @@ pub enum Command {
     },
     /// Run the emulator on 127.0.0.1 (prints its base URL, token and user id) until killed.
     Emulator {
+        /// 0 picks a free port.
         #[arg(long, default_value_t = 0)]
         port: u16,
+        /// The token it accepts (default: DIALTIME_EMULATOR_TOKEN, else a random one).
+        #[arg(long)]
+        token: Option<String>,
+        /// The user whose groups it keeps (a UUID; default: a random one).
+        #[arg(long = "user-id")]
+        user_id: Option<String>,
+        /// A sub-account requests may name (repeat it; default: any). Others get 403.
+        #[arg(long = "sub-user")]
+        sub_users: Vec<String>,
     },
 }
 
@@ -545,9 +555,23 @@ fn execute(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<i32, St
             }
             Ok(OK)
         }
-        Command::Emulator { port } => {
-            let emu = dialtime_emulator::Emulator::builder()
-                .port(port)
+        Command::Emulator {
+            port,
+            token,
+            user_id,
+            sub_users,
+        } => {
+            let mut builder = dialtime_emulator::Emulator::builder().port(port);
+            if let Some(token) = token {
+                builder = builder.token(token);
+            }
+            if let Some(user_id) = user_id {
+                builder = builder.user_id(user_id);
+            }
+            if !sub_users.is_empty() {
+                builder = builder.sub_users(sub_users);
+            }
+            let emu = builder
                 .start()
                 .map_err(|e| format!("cannot start the emulator: {e}"))?;
             w(

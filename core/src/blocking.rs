@@ -35,6 +35,17 @@ impl BlockingClient {
         }
     }
 
+    /// A copy with per-call settings (see [`Client::with_options`]).
+    pub fn with_options(&self, options: &crate::RequestOptions) -> Result<BlockingClient> {
+        Ok(self.inner.with_options(options)?.into())
+    }
+
+    /// A copy whose successful calls leave their answer in `recorder` (see
+    /// [`Client::recording`]).
+    pub fn recording(&self, recorder: &crate::ResponseRecorder) -> BlockingClient {
+        self.inner.recording(recorder).into()
+    }
+
     /// The async client this one drives.
     pub fn as_async(&self) -> &Client {
         &self.inner

@@ -61,6 +61,7 @@ pub mod __private;
 
 pub use blocking::BlockingClient;
 pub use client::config::{ClientBuilder, RequestOptions, Token};
+pub use client::recorder::{ResponseInfo, ResponseRecorder};
 pub use client::Client;
 pub use dial_time_groups::{DialTimeGroups, GroupCursor};
 pub use error::{ApiError, CallInfo, Error, ErrorKind, Problem, Result};

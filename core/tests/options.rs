@@ -346,3 +346,46 @@ fn every_attempt_is_logged_without_the_token() {
         assert!(!line.contains(emu.token()), "{line}");
     }
 }
+
+#[test]
+fn a_recorder_keeps_a_successful_calls_answer() {
+    let emu = Emulator::start().unwrap();
+    let client = builder(&emu).max_retries(2).build_blocking().unwrap();
+    let recorder = dialtime::ResponseRecorder::new();
+    assert_eq!(recorder.last(), None);
+    emu.push_fault(Fault::status(503).with_header("x-trace-id", "t-9"));
+    let recording = client.recording(&recorder);
+    list(&recording, &emu).unwrap();
+    let answer = recorder.last().unwrap();
+    assert_eq!(
+        (answer.http_status, answer.method, answer.attempts),
+        (200, "GET", 2)
+    );
+    assert_eq!(
+        answer.path,
+        format!("/agent-api/user/{}/dial-time-group", emu.user_id())
+    );
+    assert_eq!(answer.request_id.as_deref(), Some("emu-2"));
+    assert_eq!(answer.header("X-Request-Id"), Some("emu-2"));
+    assert_eq!(
+        answer.header("x-trace-id"),
+        None,
+        "the retried answer's headers are not mixed in"
+    );
+    assert!(answer.elapsed > Duration::ZERO);
+    assert!(!format!("{answer:?}").contains(emu.token()));
+    // The original client does not record; a per-call copy of the recording one does.
+    list(&client, &emu).unwrap();
+    assert_eq!(
+        recorder.take().unwrap().request_id.as_deref(),
+        Some("emu-2")
+    );
+    let quick = recording
+        .with_options(&RequestOptions::new().max_retries(0))
+        .unwrap();
+    list(&quick, &emu).unwrap();
+    assert_eq!(
+        recorder.last().unwrap().request_id.as_deref(),
+        Some("emu-4")
+    );
+}

@@ -111,8 +111,9 @@ struct Options {
     token: Option<String>,
     user_id: Option<String>,
     sub_users: Option<Vec<String>>,
+    /// An array of groups, or its JSON text (a saved list, a fixture file's content).
     #[serde(default)]
-    groups: Vec<serde_json::Value>,
+    groups: Option<serde_json::Value>,
     request_log_limit: Option<usize>,
     #[serde(default)]
     tls: bool,
@@ -190,7 +191,8 @@ impl EmulatorBuilder {
 
     /// Options from their JSON form, the way the other languages pass them:
     /// `{"port": 0, "token": "…", "user_id": "…", "sub_users": ["…"], "groups": [ … ],
-    /// "request_log_limit": 100, "tls": false}`, every key optional. An unknown key or a
+    /// "request_log_limit": 100, "tls": false}`, every key optional; `groups` may also be the
+    /// JSON text of that array. An unknown key or a
     /// wrong type is a `Validation` error naming it.
     pub fn from_json(options: &serde_json::Value) -> Result<Self, dialtime::Error> {
         let o: Options = serde_json::from_value(options.clone())
@@ -202,7 +204,15 @@ impl EmulatorBuilder {
         if let Some(limit) = o.request_log_limit {
             builder.request_log_limit = limit;
         }
-        builder.groups_json(&serde_json::Value::Array(o.groups))
+        match o.groups {
+            None | Some(serde_json::Value::Null) => Ok(builder),
+            Some(serde_json::Value::String(text)) => {
+                let groups = serde_json::from_str(&text)
+                    .map_err(|e| invalid("groups", format!("is not JSON: {e}")))?;
+                builder.groups_json(&groups)
+            }
+            Some(groups) => builder.groups_json(&groups),
+        }
     }
 
     /// Serves HTTPS with a certificate for `127.0.0.1` and `localhost`, issued by a test CA

@@ -1412,6 +1412,66 @@ static void test_testing_kit(void) {
   dialtime_emulator_free(emu);
 }
 
+/* ---- a successful call's answer, on request ------------------------------------------- */
+
+static void test_recorder(void) {
+  dialtime_emulator *emu = NULL;
+  CHECK_STATUS(dialtime_emulator_start(&emu, NULL), DIALTIME_STATUS_OK);
+  dialtime_client *client = NULL;
+  CHECK_STATUS(build_client(dialtime_emulator_base_url(emu), dialtime_emulator_token(emu), 0, 2, &client, NULL),
+               DIALTIME_STATUS_OK);
+  dialtime_response_recorder *rec = NULL;
+  CHECK_STATUS(dialtime_response_recorder_new(&rec, NULL), DIALTIME_STATUS_OK);
+  dialtime_response *r = (dialtime_response *)1;
+  CHECK_STATUS(dialtime_response_recorder_last(rec, &r, NULL), DIALTIME_STATUS_OK);
+  CHECK(r == NULL);
+
+  dialtime_request_options o = {0};
+  o.recorder = rec;
+  CHECK_STATUS(dialtime_emulator_push_fault_json(emu, "{\"status\":503}", NULL, NULL), DIALTIME_STATUS_OK);
+  dialtime_page *page = NULL;
+  CHECK_STATUS(dialtime_dial_time_groups_list(client, dialtime_emulator_user_id(emu), 1, NULL, &o, &page, NULL),
+               DIALTIME_STATUS_OK); /* retried once */
+  dialtime_page_free(page);
+  CHECK_STATUS(dialtime_response_recorder_last(rec, &r, NULL), DIALTIME_STATUS_OK);
+  CHECK(r != NULL);
+  CHECK(dialtime_response_http_status(r) == 200);
+  CHECK(dialtime_response_attempts(r) == 2);
+  CHECK(dialtime_response_request_id(r) && strcmp(dialtime_response_request_id(r), "emu-2") == 0);
+  CHECK(dialtime_response_header(r, "X-Request-Id") && strcmp(dialtime_response_header(r, "X-Request-Id"), "emu-2") == 0);
+  CHECK(dialtime_response_header(r, "x-nope") == NULL && dialtime_response_header(r, NULL) == NULL);
+  CHECK(dialtime_response_header_count(r) >= 2);
+  CHECK(dialtime_response_header_name(r, 0) != NULL && dialtime_response_header_value(r, 0) != NULL);
+  CHECK(dialtime_response_header_name(r, 999) == NULL);
+  CHECK(strstr(dialtime_response_path(r), "/dial-time-group") != NULL);
+  CHECK(dialtime_response_elapsed_ms(r) < 60000);
+  for (size_t i = 0; i < dialtime_response_header_count(r); i++) {
+    CHECK(strstr(dialtime_response_header_value(r, i), dialtime_emulator_token(emu)) == NULL);
+  }
+  dialtime_response_free(r);
+
+  /* A create through the same options replaces it; a call without them leaves it. */
+  char *saved = NULL;
+  CHECK_STATUS(dialtime_dial_time_groups_create_json(client, dialtime_emulator_user_id(emu), DOCUMENTED, &o, &saved, NULL),
+               DIALTIME_STATUS_OK);
+  dialtime_string_free(saved);
+  page = NULL;
+  CHECK_STATUS(dialtime_dial_time_groups_list(client, dialtime_emulator_user_id(emu), 1, NULL, NULL, &page, NULL),
+               DIALTIME_STATUS_OK);
+  dialtime_page_free(page);
+  CHECK_STATUS(dialtime_response_recorder_last(rec, &r, NULL), DIALTIME_STATUS_OK);
+  CHECK(r && dialtime_response_attempts(r) == 1 && strcmp(dialtime_response_request_id(r), "emu-3") == 0);
+  dialtime_response_free(r);
+  CHECK(dialtime_response_http_status(NULL) == 0 && dialtime_response_request_id(NULL) == NULL);
+  CHECK(dialtime_response_header_count(NULL) == 0 && strcmp(dialtime_response_path(NULL), "") == 0);
+  CHECK_STATUS(dialtime_response_recorder_last(NULL, &r, NULL), DIALTIME_STATUS_INVALID_ARGUMENT);
+  dialtime_response_free(NULL);
+  dialtime_response_recorder_free(NULL);
+  dialtime_response_recorder_free(rec);
+  dialtime_client_free(client);
+  dialtime_emulator_free(emu);
+}
+
 int main(int argc, char **argv) {
   if (argc != 2) {
     fprintf(stderr, "usage: %s VECTORS_TXT\n", argv[0]);
@@ -1433,6 +1493,7 @@ int main(int argc, char **argv) {
   test_options();
   test_forward_proxy();
   test_testing_kit();
+  test_recorder();
   if (failures) {
     fprintf(stderr, "%d check(s) failed\n", failures);
     return 1;

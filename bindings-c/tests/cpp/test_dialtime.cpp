@@ -392,6 +392,17 @@ static void test_testing_kit() {
   emu.clear_requests();
   CHECK(emu.requests_json() == "[]");
   expect_throw<dialtime::ValidationError>([] { dialtime::Emulator bad(R"({"port":"x"})"); }, "bad options");
+
+  // A successful call's answer, on request.
+  dialtime::ResponseRecorder recorder;
+  CHECK(!recorder.last().has_value());
+  dialtime::RequestOptions recorded;
+  recorded.recorder = &recorder;
+  groups.list(emu.user_id(), 1, std::nullopt, recorded);
+  const auto answer = recorder.last();
+  CHECK(answer && answer->http_status == 200 && answer->attempts == 1);
+  CHECK(answer && answer->request_id.has_value() && answer->request_id->rfind("emu-", 0) == 0);
+  CHECK(answer && !answer->headers.empty() && answer->path.find("/dial-time-group") != std::string::npos);
 }
 
 int main() {

@@ -217,12 +217,14 @@ class AsyncClient:
         timeout: Optional[float] = None,
         deadline: Optional[float] = None,
         max_retries: Optional[int] = None,
+        recorder: Optional[_native.ResponseRecorder] = None,
     ) -> AsyncClient:
         """A copy whose calls use these settings where given (seconds); cheap: it shares
-        the connection pool."""
+        the connection pool. With a ``recorder``, each successful call's answer (status,
+        request id, headers, attempts) is kept in it."""
         copy = AsyncClient.__new__(AsyncClient)
         copy._native = self._native.with_options(
-            timeout=timeout, deadline=deadline, max_retries=max_retries
+            timeout=timeout, deadline=deadline, max_retries=max_retries, recorder=recorder
         )
         copy._groups = AsyncDialTimeGroups(copy._native.dial_time_groups)
         return copy

@@ -2,6 +2,7 @@
 
 pub mod config;
 pub mod log;
+pub mod recorder;
 pub(crate) mod response;
 
 use std::borrow::Cow;
@@ -22,6 +23,7 @@ use config::{
     retries_from, ClientBuilder, RequestOptions, Token, MAX_RESPONSE_BYTES, MAX_RETRY_AFTER_WAIT,
 };
 use log::{Attempt, Level};
+use recorder::{ResponseInfo, ResponseRecorder};
 use response::{RawResponse, Success};
 
 /// The async client. Cheap to clone (one shared connection pool); use one per process.
@@ -44,6 +46,8 @@ pub struct Client {
     inner: Arc<Inner>,
     /// This handle's timeout, deadline and retries (see [`Client::with_options`]).
     settings: Settings,
+    /// Where successful calls' answers go (see [`Client::recording`]).
+    recorder: Option<ResponseRecorder>,
 }
 
 /// What a call may spend: the client's settings, or a per-call copy's.
@@ -123,6 +127,7 @@ impl Client {
         let http = http_client(&b, &token, base.loopback)?;
         Ok(Client {
             settings,
+            recorder: None,
             inner: Arc::new(Inner {
                 http: ManuallyDrop::new(http),
                 generation: fork::generation(),
@@ -164,7 +169,18 @@ impl Client {
         Ok(Client {
             inner: self.inner.clone(),
             settings,
+            recorder: self.recorder.clone(),
         })
+    }
+
+    /// A copy (sharing the connection pool and settings) whose successful calls leave their
+    /// [`ResponseInfo`] — HTTP status, request id, headers, attempts — in `recorder`.
+    pub fn recording(&self, recorder: &ResponseRecorder) -> Client {
+        Client {
+            inner: self.inner.clone(),
+            settings: self.settings,
+            recorder: Some(recorder.clone()),
+        }
     }
 
     /// The connection pool of this process: the client's own, or in a forked child a new one
@@ -270,6 +286,20 @@ impl Client {
                     let request_id = response::request_id_of(&raw.headers);
                     match response::decode(&raw, expected, self.inner.token.expose()) {
                         Ok(success) => {
+                            if let Some(recorder) = &self.recorder {
+                                recorder.record(ResponseInfo {
+                                    method: static_method(&method),
+                                    path: url.path().to_owned(),
+                                    http_status: raw.status,
+                                    request_id: request_id.clone(),
+                                    headers: response::header_list(
+                                        &raw.headers,
+                                        self.inner.token.expose(),
+                                    ),
+                                    attempts: attempt,
+                                    elapsed: started.elapsed(),
+                                });
+                            }
                             self.log(|| Attempt {
                                 level: Level::Debug,
                                 method: method.as_str(),

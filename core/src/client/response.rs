@@ -190,14 +190,7 @@ fn api_error(
             .map(|p| Problem::new(redact(p.path, secret), redact(p.message, secret)))
             .collect(),
         body_excerpt: excerpt(&raw.body, secret),
-        headers: raw
-            .headers
-            .iter()
-            .map(|(name, value)| {
-                let value = String::from_utf8_lossy(value.as_bytes()).into_owned();
-                (name.as_str().to_owned(), redact(value, secret))
-            })
-            .collect(),
+        headers: header_list(&raw.headers, secret),
         call: None,
     });
     match kind_status {
@@ -329,6 +322,20 @@ const REQUEST_ID_HEADERS: [&str; 6] = [
 ];
 
 /// The response's request id, when it has one (see [`REQUEST_ID_HEADERS`]).
+/// The headers as (lower-case name, value) pairs, the token redacted should one echo it.
+pub(crate) fn header_list(
+    headers: &reqwest::header::HeaderMap,
+    secret: &str,
+) -> Vec<(String, String)> {
+    headers
+        .iter()
+        .map(|(name, value)| {
+            let value = String::from_utf8_lossy(value.as_bytes()).into_owned();
+            (name.as_str().to_owned(), redact(value, secret))
+        })
+        .collect()
+}
+
 pub(crate) fn request_id_of(headers: &reqwest::header::HeaderMap) -> Option<String> {
     REQUEST_ID_HEADERS.iter().find_map(|name| {
         let v = headers.get(*name)?.to_str().ok()?.trim();
