@@ -13,7 +13,10 @@ DIST_TOOLS := $(DIST_VENV)/.installed
 C_BUILD := build/c
 PREFIX ?= $(CURDIR)/build/prefix
 VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
-C_DIST_NAME := dialtime-$(VERSION)-x86_64-linux-gnu
+# This machine's platform, in each packager's spelling (x86_64 or aarch64 Linux, glibc).
+ARCH := $(shell uname -m)
+NPM_PLATFORM := linux-$(if $(filter aarch64 arm64,$(ARCH)),arm64,x64)-gnu
+C_DIST_NAME := dialtime-$(VERSION)-$(ARCH)-linux-gnu
 # cmake from the machine, else from PyPI into build/cmake-venv (only the package tests need it)
 CMAKE_VENV := $(CURDIR)/build/cmake-venv
 CMAKE ?= $(shell command -v cmake 2>/dev/null || echo $(CMAKE_VENV)/bin/cmake)
@@ -171,18 +174,20 @@ dist-python: $(DIST_TOOLS)
 	  --compatibility manylinux2014 -m bindings-python/Cargo.toml \
 	  --target-dir $(CURDIR)/build/wheel-target --out $(DIST)/python
 	PATH=$(CURDIR)/$(DIST_VENV)/bin:$$PATH maturin sdist -m bindings-python/Cargo.toml --out $(DIST)/python
-	$(DIST_VENV)/bin/python bindings-python/packaging/check_dist.py $(DIST)/python $(VERSION)
+	$(DIST_VENV)/bin/python bindings-python/packaging/check_dist.py $(DIST)/python $(VERSION) $(ARCH)
 
-## dist-npm: the main package (JavaScript, types; no addon) and dialtime-linux-x64-gnu (the
-## addon built by `make node`), packed by npm
+## dist-npm: the main package (JavaScript, types, the platform packages as optional
+## dependencies; no addon), staged by scripts/stage.cjs, and this machine's platform package
+## (the addon built by `make node`), packed by npm
 dist-npm: node
 	rm -rf $(DIST)/npm && mkdir -p $(DIST)/npm
-	cp bindings-node/dialtime.node bindings-node/npm/linux-x64-gnu/dialtime.linux-x64-gnu.node
-	cd bindings-node && npm pack --silent --pack-destination ../$(DIST)/npm > /dev/null
-	cd bindings-node/npm/linux-x64-gnu && npm pack --silent --pack-destination ../../../$(DIST)/npm > /dev/null
+	cp bindings-node/dialtime.node bindings-node/npm/$(NPM_PLATFORM)/dialtime.$(NPM_PLATFORM).node
+	node bindings-node/scripts/stage.cjs build/npm-main
+	cd build/npm-main && npm pack --silent --pack-destination ../../$(DIST)/npm > /dev/null
+	cd bindings-node/npm/$(NPM_PLATFORM) && npm pack --silent --pack-destination ../../../$(DIST)/npm > /dev/null
 
 ## dist-c: lib/ (shared and static), include/, the CMake package and the pkg-config file,
-## relocatable, as dist/c/dialtime-VERSION-x86_64-linux-gnu.tar.gz
+## relocatable, as dist/c/dialtime-VERSION-ARCH-linux-gnu.tar.gz
 dist-c:
 	rm -rf build/c-dist $(DIST)/c && mkdir -p $(DIST)/c
 	$(MAKE) --no-print-directory install-c PREFIX=$(CURDIR)/build/c-dist/$(C_DIST_NAME)
@@ -223,7 +228,7 @@ test-node: node
 	rm -rf $(NODE_PACK) && mkdir -p $(NODE_PACK)/from-tarball $(NODE_PACK)/from-folder
 	cd $(NODE_PACK)/from-tarball && npm init -y > /dev/null && \
 	  npm install --offline --no-audit --no-fund --loglevel=error \
-	    ../../../$(DIST)/npm/dialtime-linux-x64-gnu-$(VERSION).tgz ../../../$(DIST)/npm/dialtime-$(VERSION).tgz && \
+	    ../../../$(DIST)/npm/dialtime-$(NPM_PLATFORM)-$(VERSION).tgz ../../../$(DIST)/npm/dialtime-$(VERSION).tgz && \
 	  node -e 'process.exit(require("dialtime").VERSION === "$(VERSION)" ? 0 : 1)' && \
 	  cp ../../../bindings-node/scripts/consumer.cjs . && node consumer.cjs && \
 	  cp ../../../bindings-node/examples/testing/standard-groups.test.mjs . && \

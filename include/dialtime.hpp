@@ -757,6 +757,7 @@ class Emulator {
   }
 
   // A fault for as long as the returned guard lives: `auto outage = emu.fault(R"({"status":503})");`
+  // The guard must not outlive this Emulator (it removes the fault through its handle).
   class ScopedFault {
    public:
     ScopedFault(const ScopedFault &) = delete;

@@ -24,6 +24,18 @@ def main() -> int:
         crate = tomllib.loads((ROOT / member / "Cargo.toml").read_text(encoding="utf-8"))["package"]
         if crate.get("version") != {"workspace": True}:
             problems.append(f"{member}/Cargo.toml: version must be `version.workspace = true`")
+    # Path dependencies on the workspace's own crates carry the same version (for publishing).
+    manifests = {"Cargo.toml": cargo} | {
+        f"{m}/Cargo.toml": tomllib.loads((ROOT / m / "Cargo.toml").read_text(encoding="utf-8"))
+        for m in cargo["workspace"]["members"]
+    }
+    for where, manifest in manifests.items():
+        tables = [manifest.get("workspace", {}).get("dependencies", {})]
+        tables += [manifest.get(k, {}) for k in ("dependencies", "dev-dependencies", "build-dependencies")]
+        for deps in tables:
+            for name, spec in deps.items():
+                if isinstance(spec, dict) and "path" in spec and spec.get("version") not in (None, version):
+                    problems.append(f"{where}: {name} = {spec['version']}, Cargo.toml says {version}")
     pyproject = tomllib.loads((ROOT / "bindings-python/pyproject.toml").read_text(encoding="utf-8"))
     if "version" not in pyproject["project"].get("dynamic", []) or "version" in pyproject["project"]:
         problems.append("bindings-python/pyproject.toml: the version must be dynamic (from Cargo.toml)")
@@ -38,6 +50,10 @@ def main() -> int:
     for platform in sorted((node / "npm").glob("*/package.json")):
         seen[str(platform.relative_to(ROOT))] = json.loads(platform.read_text(encoding="utf-8"))["version"]
     problems += [f"{where}: {found}, Cargo.toml says {version}" for where, found in seen.items() if found != version]
+    # One repository URL for every npm package (npm checks it against provenance).
+    urls = {json.loads(p.read_text(encoding="utf-8")).get("repository", {}).get("url") for p in [node / "package.json", *(node / "npm").glob("*/package.json")]}
+    if len(urls) != 1 or None in urls:
+        problems.append(f"bindings-node: the npm packages' repository URLs differ or are missing: {urls}")
     changelog = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
     if not re.search(rf"^## \[({re.escape(version)}|Unreleased)\]", changelog, re.M):
         problems.append(f"CHANGELOG.md: no `## [{version}]` (or `## [Unreleased]`) section")

@@ -15,13 +15,25 @@ const platforms = fs
   .filter((d) => d.isDirectory())
   .map((d) => JSON.parse(fs.readFileSync(path.join(root, 'npm', d.name, 'package.json'), 'utf8')))
 
-test('every platform package is an optional dependency at the main version', () => {
-  assert.equal(platforms.length, main.napi.targets.length)
-  assert.deepEqual(Object.keys(main.optionalDependencies).sort(), platforms.map((p) => p.name).sort())
-  for (const p of platforms) {
-    assert.equal(p.version, main.version, p.name)
-    assert.equal(main.optionalDependencies[p.name], main.version, p.name)
-    assert.deepEqual(p.files, [p.main], p.name)
+test('the staged package lists every platform package as an optional dependency', () => {
+  // The committed package.json lists none (no install in a checkout asks the registry).
+  assert.equal(main.optionalDependencies, undefined)
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'dialtime-stage-'))
+  try {
+    const { stage } = require('../scripts/stage.cjs')
+    const staged = stage(out)
+    assert.equal(platforms.length, main.napi.targets.length)
+    assert.deepEqual(Object.keys(staged.optionalDependencies).sort(), platforms.map((p) => p.name).sort())
+    for (const p of platforms) {
+      assert.equal(p.version, main.version, p.name)
+      assert.equal(staged.optionalDependencies[p.name], main.version, p.name)
+      assert.deepEqual(p.files, [p.main], p.name)
+      assert.deepEqual(p.repository.url, main.repository.url, p.name)
+    }
+    for (const f of main.files) assert.ok(fs.existsSync(path.join(out, f)), f)
+    assert.ok(!fs.existsSync(path.join(out, 'dialtime.node')), 'the addon is in the platform package')
+  } finally {
+    fs.rmSync(out, { recursive: true, force: true })
   }
 })
 

@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Checks what `make dist` wrote to dist/python: one abi3 wheel tagged manylinux2014 (and
 auditwheel agreeing), carrying the package, the stubs, the CLI entry point and the pytest
-plugin; and an sdist that builds from its own sources. Prints the tags.
+plugin; and an sdist that carries the sources it needs (the workspace's crates, Cargo.lock). Prints
+the tags.
 
-usage: check_dist.py DIST_DIR VERSION
+usage: check_dist.py DIST_DIR VERSION ARCH (x86_64 or aarch64)
 """
 
 import pathlib
@@ -19,7 +20,7 @@ def fail(message: str) -> None:
 
 
 def main() -> None:
-    dist, version = pathlib.Path(sys.argv[1]), sys.argv[2]
+    dist, version, arch = pathlib.Path(sys.argv[1]), sys.argv[2], sys.argv[3]
     wheels = sorted(dist.glob("*.whl"))
     sdists = sorted(dist.glob("*.tar.gz"))
     if len(wheels) != 1 or len(sdists) != 1:
@@ -27,7 +28,7 @@ def main() -> None:
     wheel = zipfile.ZipFile(wheels[0])
     info = f"dialtime-{version}.dist-info"
     tags = [line.split(": ", 1)[1] for line in wheel.read(f"{info}/WHEEL").decode().splitlines() if line.startswith("Tag: ")]
-    expected = {"cp39-abi3-manylinux2014_x86_64", "cp39-abi3-manylinux_2_17_x86_64"}
+    expected = {f"cp39-abi3-manylinux2014_{arch}", f"cp39-abi3-manylinux_2_17_{arch}"}
     if set(tags) != expected:
         fail(f"wheel tags {tags}, expected {sorted(expected)}")
     names = set(wheel.namelist())
@@ -43,7 +44,7 @@ def main() -> None:
     shown = subprocess.run(
         [sys.executable, "-m", "auditwheel", "show", str(wheels[0])], capture_output=True, text=True, check=True
     ).stdout
-    if 'consistent with the following platform tag: "manylinux_2_17_x86_64"' not in " ".join(shown.split()):
+    if f'consistent with the following platform tag: "manylinux_2_17_{arch}"' not in " ".join(shown.split()):
         fail(f"auditwheel does not confirm manylinux_2_17:\n{shown}")
     with tarfile.open(sdists[0]) as sdist:
         members = {m.name.split("/", 1)[1] for m in sdist.getmembers() if "/" in m.name}

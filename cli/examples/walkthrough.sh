@@ -7,8 +7,13 @@ user=5832d184-dd53-42a0-8ace-0bf8d660f4cc
 
 # An emulator on a free port, as a process (base_url, token and user_id on its first lines).
 dialtime emulator --port 0 --token walkthrough-token --user-id "$user" > emulator.out &
-trap 'kill $!' EXIT
-until grep -q '^user_id:' emulator.out 2>/dev/null; do sleep 0.1; done
+emulator=$!
+trap 'kill $emulator 2>/dev/null' EXIT
+for _ in $(seq 100); do
+  grep -q '^user_id:' emulator.out && break
+  kill -0 $emulator || { cat emulator.out; exit 1; }   # it exited: say why
+  sleep 0.1
+done
 export DIALTIME_BASE_URL="$(sed -n 's/^base_url: //p' emulator.out)" DIALTIME_TOKEN=walkthrough-token
 
 cat > groups.yaml <<'YAML'

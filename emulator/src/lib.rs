@@ -517,18 +517,12 @@ async fn respond(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Response
     if let Some(control) = path.strip_prefix("/_emulator/") {
         return Ok(to_response(control_answer(&shared, &method, control, body)));
     }
-    let request_id = format!("emu-{}", shared.count_request());
     if method != "GET" {
         shared.writes.fetch_add(1, Ordering::Relaxed);
     }
     let auth = head.headers.get(hyper::header::AUTHORIZATION);
     let authorized = shared.is_authorized(auth.map(|v| v.as_bytes()));
-    shared.record(RecordedRequest::new(
-        &head,
-        authorized,
-        body.as_ref(),
-        request_id.clone(),
-    ));
+    let request_id = shared.arrive(&head, authorized, body.as_ref());
     let fault = shared.next_fault(&method);
     if let Some(f) = &fault {
         if f.delay_ms > 0 {

@@ -10,6 +10,10 @@ use serde::Serialize;
 /// How many requests the log keeps by default (the oldest are dropped first).
 pub const DEFAULT_REQUEST_LOG_LIMIT: usize = 10_000;
 
+/// How many bytes of request bodies the log keeps at most (the oldest requests are dropped
+/// first), so a long-running emulator's memory stays bounded whatever it is sent.
+pub const REQUEST_LOG_BODY_BYTES: usize = 64 * 1024 * 1024;
+
 /// What an `Authorization` header is shown as: the token itself is never kept.
 pub const AUTHORIZATION_SHOWN: &str = "[present]";
 
@@ -38,26 +42,54 @@ pub struct RecordedRequest {
     pub request_id: String,
 }
 
-impl RecordedRequest {
+/// A request as it arrived, kept as received (cheap to keep: a serving emulator only clones
+/// the head and the body's handle); turned into a [`RecordedRequest`] when the log is read.
+pub(crate) struct Arrived {
+    method: hyper::Method,
+    uri: hyper::Uri,
+    headers: hyper::HeaderMap,
+    authorized: bool,
+    body: Option<Bytes>,
+    time: jiff::Timestamp,
+    request_id: String,
+}
+
+impl Arrived {
     pub(crate) fn new(
         head: &hyper::http::request::Parts,
         authorized: bool,
         body: Option<&Bytes>,
         request_id: String,
-    ) -> RecordedRequest {
-        let headers = head
+    ) -> Arrived {
+        let mut headers = head.headers.clone();
+        // The token is not kept, not even in memory until the log is read.
+        if headers.contains_key(hyper::header::AUTHORIZATION) {
+            headers.insert(
+                hyper::header::AUTHORIZATION,
+                hyper::header::HeaderValue::from_static(AUTHORIZATION_SHOWN),
+            );
+        }
+        Arrived {
+            method: head.method.clone(),
+            uri: head.uri.clone(),
+            headers,
+            authorized,
+            body: body.cloned(),
+            time: jiff::Timestamp::now(),
+            request_id,
+        }
+    }
+
+    fn recorded(&self) -> RecordedRequest {
+        let headers = self
             .headers
             .iter()
             .map(|(name, value)| {
-                let value = if name == hyper::header::AUTHORIZATION {
-                    AUTHORIZATION_SHOWN.to_owned()
-                } else {
-                    String::from_utf8_lossy(value.as_bytes()).into_owned()
-                };
+                let value = String::from_utf8_lossy(value.as_bytes()).into_owned();
                 (name.as_str().to_owned(), value)
             })
             .collect();
-        let query = head
+        let query = self
             .uri
             .query()
             .map(|q| {
@@ -70,7 +102,7 @@ impl RecordedRequest {
                     .collect()
             })
             .unwrap_or_default();
-        let (body, body_text) = match body.filter(|b| !b.is_empty()) {
+        let (body, body_text) = match self.body.as_ref().filter(|b| !b.is_empty()) {
             None => (None, None),
             Some(bytes) => match serde_json::from_slice(bytes) {
                 Ok(json) => (Some(json), None),
@@ -78,18 +110,20 @@ impl RecordedRequest {
             },
         };
         RecordedRequest {
-            method: head.method.as_str().to_owned(),
-            path: head.uri.path().to_owned(),
+            method: self.method.as_str().to_owned(),
+            path: self.uri.path().to_owned(),
             query,
             headers,
-            authorized,
+            authorized: self.authorized,
             body,
             body_text,
-            time: jiff::Timestamp::now(),
-            request_id,
+            time: self.time,
+            request_id: self.request_id.clone(),
         }
     }
+}
 
+impl RecordedRequest {
     /// The request as JSON (the shape of `GET /_emulator/requests`' items).
     pub fn to_json(&self) -> serde_json::Value {
         serde_json::to_value(self).unwrap_or(serde_json::Value::Null)
@@ -100,40 +134,56 @@ fn rfc3339<S: serde::Serializer>(t: &jiff::Timestamp, s: S) -> Result<S::Ok, S::
     s.collect_str(t)
 }
 
-/// The last `limit` requests, oldest first.
+/// The last `limit` requests (and no more than [`REQUEST_LOG_BODY_BYTES`] of bodies), oldest
+/// first.
 pub(crate) struct RequestLog {
     limit: usize,
-    requests: VecDeque<RecordedRequest>,
+    budget: usize,
+    requests: VecDeque<Arrived>,
+    body_bytes: usize,
 }
 
 impl RequestLog {
     pub(crate) fn new(limit: usize) -> RequestLog {
+        RequestLog::with_budget(limit, REQUEST_LOG_BODY_BYTES)
+    }
+
+    fn with_budget(limit: usize, budget: usize) -> RequestLog {
         RequestLog {
             limit,
+            budget,
             requests: VecDeque::new(),
+            body_bytes: 0,
         }
     }
 
-    pub(crate) fn push(&mut self, request: RecordedRequest) {
+    pub(crate) fn push(&mut self, request: Arrived) {
         if self.limit == 0 {
             return;
         }
-        while self.requests.len() >= self.limit {
-            self.requests.pop_front();
-        }
+        self.body_bytes += request.body.as_ref().map_or(0, Bytes::len);
         self.requests.push_back(request);
+        while self.requests.len() > self.limit
+            || (self.body_bytes > self.budget && self.requests.len() > 1)
+        {
+            let Some(old) = self.requests.pop_front() else {
+                break;
+            };
+            self.body_bytes -= old.body.as_ref().map_or(0, Bytes::len);
+        }
     }
 
     pub(crate) fn all(&self) -> Vec<RecordedRequest> {
-        self.requests.iter().cloned().collect()
+        self.requests.iter().map(Arrived::recorded).collect()
     }
 
-    pub(crate) fn last(&self) -> Option<&RecordedRequest> {
-        self.requests.back()
+    pub(crate) fn last(&self) -> Option<RecordedRequest> {
+        self.requests.back().map(Arrived::recorded)
     }
 
     pub(crate) fn clear(&mut self) {
         self.requests.clear();
+        self.body_bytes = 0;
     }
 }
 
@@ -163,7 +213,48 @@ fn percent_decode(s: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::percent_decode;
+    use super::{percent_decode, Arrived, RequestLog};
+    use bytes::Bytes;
+
+    fn arrived(n: usize, body: &'static str) -> Arrived {
+        let (head, ()) = hyper::Request::builder()
+            .uri(format!("/x?n={n}"))
+            .header("authorization", "Bearer secret-token")
+            .body(())
+            .unwrap()
+            .into_parts();
+        Arrived::new(
+            &head,
+            true,
+            Some(&Bytes::from_static(body.as_bytes())),
+            format!("emu-{n}"),
+        )
+    }
+
+    #[test]
+    fn the_log_keeps_the_most_recent_within_its_count_and_byte_budget() {
+        let mut log = RequestLog::with_budget(3, 10);
+        for n in 1..=5 {
+            log.push(arrived(n, "1234"));
+        }
+        // 3 by count, but 12 bytes is over the budget of 10: the oldest goes.
+        let ids: Vec<_> = log.all().into_iter().map(|r| r.request_id).collect();
+        assert_eq!(ids, ["emu-4", "emu-5"]);
+        assert_eq!(log.body_bytes, 8);
+        log.clear();
+        assert_eq!((log.all().len(), log.body_bytes), (0, 0));
+        // One request over the whole budget is still kept (the newest always is).
+        log.push(arrived(6, "this body is longer than ten bytes"));
+        assert_eq!(log.all().len(), 1);
+    }
+
+    #[test]
+    fn the_token_is_not_kept_even_before_the_log_is_read() {
+        let a = arrived(1, "");
+        assert_eq!(a.headers["authorization"], "[present]");
+        assert!(!format!("{:?}", a.headers).contains("secret-token"));
+        assert_eq!(a.recorded().body, None, "an empty body is no body");
+    }
 
     #[test]
     fn percent_decoding() {

@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use crate::envelopes::{status_message, validation_answer, Answer, CreatedRecord, ErrorEnvelope};
 use crate::fault::{Fault, FaultId};
-use crate::requests::{RecordedRequest, RequestLog};
+use crate::requests::{Arrived, RecordedRequest, RequestLog};
 use crate::store::{Store, PAGE_SIZE};
 
 /// A request body larger than this is refused with 413.
@@ -83,8 +83,18 @@ impl Shared {
         self.log.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    pub(crate) fn record(&self, request: RecordedRequest) {
-        self.log().push(request);
+    /// Counts and records an API request under one lock (so the log's order is the ids'
+    /// order); returns its request id (`emu-1` for the first).
+    pub(crate) fn arrive(
+        &self,
+        head: &hyper::http::request::Parts,
+        authorized: bool,
+        body: Option<&bytes::Bytes>,
+    ) -> String {
+        let mut log = self.log();
+        let request_id = format!("emu-{}", self.requests.fetch_add(1, Ordering::Relaxed) + 1);
+        log.push(Arrived::new(head, authorized, body, request_id.clone()));
+        request_id
     }
 
     pub(crate) fn requests(&self) -> Vec<RecordedRequest> {
@@ -92,7 +102,7 @@ impl Shared {
     }
 
     pub(crate) fn last_request(&self) -> Option<RecordedRequest> {
-        self.log().last().cloned()
+        self.log().last()
     }
 
     pub(crate) fn clear_requests(&self) {
@@ -166,11 +176,6 @@ impl Shared {
         } else {
             Some(fault.clone())
         }
-    }
-
-    /// Counts an API request; returns its number (1 for the first), used as its request id.
-    pub(crate) fn count_request(&self) -> u64 {
-        self.requests.fetch_add(1, Ordering::Relaxed) + 1
     }
 
     /// The answer a fault forces.
