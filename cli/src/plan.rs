@@ -360,24 +360,25 @@ impl Progress<'_> {
             .filter(|a| !matches!(a, Action::Unchanged { .. }))
             .count();
         let outcome = if p.error.is_some() { "failed" } else { "done" };
-        let _ = if self.terminal {
-            write!(self.out, "\r{}/{} accounts", self.finished, self.total).and_then(|()| {
-                if self.finished == self.total {
-                    writeln!(self.out)
-                } else {
-                    Ok(())
-                }
-            })
+        // One line, one write: standard error is unbuffered, and `write!` on it would make a
+        // system call per formatted piece.
+        let line = if self.terminal {
+            let end = if self.finished == self.total {
+                "\n"
+            } else {
+                ""
+            };
+            format!("\r{}/{} accounts{end}", self.finished, self.total)
         } else {
-            writeln!(
-                self.out,
-                "[{}/{}] {}: {outcome} ({writes} change{})",
+            format!(
+                "[{}/{}] {}: {outcome} ({writes} change{})\n",
                 self.finished,
                 self.total,
                 p.account,
                 if writes == 1 { "" } else { "s" }
             )
         };
+        let _ = self.out.write_all(line.as_bytes());
     }
 }
 

@@ -124,7 +124,7 @@ impl Client {
             return Err(Error::config("connect_timeout must be greater than zero"));
         }
         let base = b.resolved_base_url()?;
-        let http = http_client(&b, &token, base.loopback)?;
+        let http = http_client(&b, &token, &base.url, base.loopback)?;
         Ok(Client {
             settings,
             recorder: None,
@@ -196,7 +196,12 @@ impl Client {
                 return Ok(Cow::Owned(http.clone()));
             }
         }
-        let http = http_client(&self.inner.builder, &self.inner.token, self.inner.loopback)?;
+        let http = http_client(
+            &self.inner.builder,
+            &self.inner.token,
+            &self.inner.base_url,
+            self.inner.loopback,
+        )?;
         if let Some((_, stale)) = slot.replace((generation, http.clone())) {
             // Made in an earlier generation (a grandchild's parent): never dropped here.
             std::mem::forget(stale);
@@ -444,8 +449,14 @@ impl Client {
     }
 }
 
-/// The reqwest client (pool, headers, timeouts, roots, proxy) a [`Client`] sends through.
-fn http_client(b: &ClientBuilder, token: &Token, loopback: bool) -> Result<reqwest::Client> {
+/// The reqwest client (pool, headers, timeouts, roots, proxy, redirects) a [`Client`] sends
+/// through.
+fn http_client(
+    b: &ClientBuilder,
+    token: &Token,
+    base_url: &str,
+    loopback: bool,
+) -> Result<reqwest::Client> {
     let mut auth = HeaderValue::try_from(format!("Bearer {}", token.expose()))
         .map_err(|_| Error::config("the token is not a valid header value"))?;
     auth.set_sensitive(true);
@@ -472,7 +483,8 @@ fn http_client(b: &ClientBuilder, token: &Token, loopback: bool) -> Result<reqwe
         .timeout(b.timeout)
         .connect_timeout(b.connect_timeout)
         .tcp_nodelay(true)
-        .pool_idle_timeout(Duration::from_secs(60));
+        .pool_idle_timeout(Duration::from_secs(60))
+        .redirect(same_origin_redirects());
     if b.ignore_env_proxy || loopback {
         // A local server (the emulator, a sidecar) is never reached through an environment
         // proxy, even when HTTP_PROXY is set without NO_PROXY: the token would travel to it.
@@ -492,6 +504,17 @@ fn http_client(b: &ClientBuilder, token: &Token, loopback: bool) -> Result<reqwe
         }
         http = http.tls_certs_only(Vec::new());
     }
+    let plain_proxy = b
+        .proxy
+        .as_deref()
+        .is_none_or(|p| p.trim_start().to_ascii_lowercase().starts_with("http://"));
+    if loopback && base_url.starts_with("http://") && plain_proxy {
+        // Plain HTTP to this machine (the emulator, a sidecar), with no environment proxy and
+        // no redirect to another origin: no TLS connection can ever be made, so the system's
+        // root certificates (a few milliseconds of file reads and parsing per client) are
+        // not loaded.
+        http = http.tls_certs_only(Vec::new());
+    }
     for pem in &b.root_certificates {
         let certs = reqwest::Certificate::from_pem_bundle(pem)
             .map_err(|e| Error::config(format!("root certificate is not valid PEM: {e}")))?;
@@ -502,6 +525,25 @@ fn http_client(b: &ClientBuilder, token: &Token, loopback: bool) -> Result<reqwe
     }
     http.build()
         .map_err(|e| Error::config(format!("cannot build the HTTP client: {e}")))
+}
+
+/// Redirects are followed (at most 10) only within the base URL's origin: the API never
+/// moves a call elsewhere, and a redirect to another host or scheme is the answer the caller
+/// gets (an error naming the status), not a request carrying the call somewhere unexpected.
+fn same_origin_redirects() -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(|attempt| {
+        let same_origin = attempt
+            .previous()
+            .first()
+            .is_some_and(|first| first.origin() == attempt.url().origin());
+        if !same_origin {
+            attempt.stop()
+        } else if attempt.previous().len() > 10 {
+            attempt.error("more than 10 redirects")
+        } else {
+            attempt.follow()
+        }
+    })
 }
 
 /// A default header, checked: a valid name and value, not one dialtime sets itself.
