@@ -50,7 +50,16 @@ test:
 	$(MAKE) --no-print-directory test-suites 2>&1 | tee $(LOGS)/test.log
 	$(MAKE) --no-print-directory test-token-scan
 
-test-suites: lint lint-workflows test-rust test-fuzz test-c test-c-packages test-python test-node
+SUITES := lint lint-workflows test-rust test-fuzz test-c test-c-packages test-python test-node
+
+## test-suites: every suite in order, each followed by how long it took (CI's budget is
+## 30 minutes on 2 cores: the timings say where it goes)
+test-suites:
+	@for suite in $(SUITES); do \
+	  start=$$(date +%s); \
+	  $(MAKE) --no-print-directory $$suite; \
+	  echo "== $$suite: $$(( $$(date +%s) - start )) s"; \
+	done
 
 ## test-token-scan: the emulators' token (the same for the whole run) never reached any
 ## output of any suite: not an error message, a repr, a log line or a crash report

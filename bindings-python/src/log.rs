@@ -70,12 +70,14 @@ pub(crate) fn refresh(py: Python<'_>) {
                     .and_then(|v| v.is_truthy())
                     .unwrap_or(false)
             };
-            if on(10) {
-                2
-            } else if on(20) {
-                1
-            } else {
+            // Info first: off at the default WARNING level, and then debug is off too, so
+            // the common case costs one call into `logging`.
+            if !on(20) {
                 0
+            } else if on(10) {
+                2
+            } else {
+                1
             }
         }
     };

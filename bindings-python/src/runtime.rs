@@ -26,6 +26,7 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use futures_util::FutureExt;
+use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::IntoPyObjectExt;
@@ -63,19 +64,17 @@ impl Completion {
         }
     }
 
-    /// Resolves the future (on the loop's thread), unless it was cancelled meanwhile.
+    /// Resolves the future (on the loop's thread). One that was cancelled meanwhile refuses
+    /// (`InvalidStateError`), which is dropped: nobody is waiting for it any more. Asking
+    /// `done()` first would cost every call a method call for that rare case.
     fn resolve(self, py: Python<'_>) {
-        let future = self.future.bind(py);
-        if future
-            .call_method0("done")
-            .and_then(|d| d.is_truthy())
-            .unwrap_or(true)
-        {
-            return;
-        }
         let (ok, value) = (self.outcome)(py);
-        let method = if ok { "set_result" } else { "set_exception" };
-        let _ = future.call_method1(method, (value,));
+        let method = if ok {
+            intern!(py, "set_result")
+        } else {
+            intern!(py, "set_exception")
+        };
+        let _ = self.future.bind(py).call_method1(method, (value,));
     }
 }
 
@@ -149,7 +148,7 @@ fn inbox_of(_py: Python<'_>, _event_loop: &Bound<'_, PyAny>) -> Option<Arc<Inbox
 #[cfg(unix)]
 fn inbox_of(py: Python<'_>, event_loop: &Bound<'_, PyAny>) -> Option<Arc<Inbox>> {
     const ATTR: &str = "_dialtime_bridge";
-    if let Ok(bridge) = event_loop.getattr(ATTR) {
+    if let Ok(bridge) = event_loop.getattr(intern!(py, ATTR)) {
         return bridge.cast::<Bridge>().ok().map(|b| b.get().inbox.clone());
     }
     let (read, write) = std::os::unix::net::UnixStream::pair().ok()?;
@@ -192,7 +191,7 @@ where
         .call0()
         .map_err(|_| error::outside_event_loop(py))?;
     let kwargs = pyo3::types::PyDict::new(py);
-    kwargs.set_item("loop", &event_loop)?;
+    kwargs.set_item(intern!(py, "loop"), &event_loop)?;
     let py_future = CALL
         .import(py, "dialtime._call", "Call")?
         .call((), Some(&kwargs))?;
@@ -220,7 +219,7 @@ where
         }
     };
     let abort = AbortTask(task.abort_handle());
-    py_future.setattr("_abort", abort)?;
+    py_future.setattr(intern!(py, "_abort"), abort)?;
     Ok(py_future)
 }
 

@@ -2,6 +2,12 @@
 
 use clap::Parser;
 
+/// mimalloc for the command line (an apply makes thousands of small allocations per second);
+/// the same code inside the Python wheel keeps Python's allocator.
+#[cfg(feature = "mimalloc")]
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let cli = dialtime_cli::Cli::parse();
     let code = dialtime_cli::run(

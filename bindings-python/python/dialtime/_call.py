@@ -16,14 +16,16 @@ if TYPE_CHECKING:
 
 
 class Call(asyncio.Future):  # type: ignore[type-arg]
+    # No `__init__` of its own: asyncio's C constructor runs alone, and the native side sets
+    # `_abort` right after (before any other code can see the future).
     __slots__ = ("_abort",)
 
-    def __init__(self, *, loop: asyncio.AbstractEventLoop) -> None:
-        super().__init__(loop=loop)
-        self._abort: Optional[Callable[[], None]] = None
+    if TYPE_CHECKING:
+        _abort: Optional[Callable[[], None]]
 
     def cancel(self, msg: Any = None) -> bool:
-        abort, self._abort = self._abort, None
+        abort = getattr(self, "_abort", None)
+        self._abort = None
         if abort is not None:
             abort()
         return super().cancel(msg)
