@@ -1,6 +1,7 @@
 """One Python client for `bench/run.py`: `python python_clients.py CLIENT MODE`.
 
-CLIENT is dialtime-sync, dialtime-async, requests, httpx, aiohttp or http.client; MODE is seq
+CLIENT is dialtime-sync, dialtime-async, requests, httpx, aiohttp, http.client or
+asyncio-floor (no HTTP: what asyncio itself costs per awaited answer); MODE is seq
 (one call at a time) or conc (BENCH_CONC in flight; async clients only). Every client does the
 same work per call: build the payload, serialize it, POST it over a kept-alive connection,
 check the answer, parse the JSON and read the new group's id. Prints
@@ -157,6 +158,36 @@ def main():
             checked(json.loads(answer.read()))
 
         seconds = timed_sync(call)
+    elif client == "asyncio-floor":
+        # No HTTP: a future resolved from a reader callback (a byte on a socket pair), the
+        # mechanism any asyncio client's answer goes through, plus the call's payload. What an
+        # asyncio client costs per sequential call beyond a blocking one is at least this.
+        import socket
+
+        async def run():
+            loop = asyncio.get_running_loop()
+            r, w = socket.socketpair()
+            r.setblocking(False)
+            waiting = []
+
+            def readable():
+                r.recv(4096)
+                for future in waiting:
+                    future.set_result(None)
+                waiting.clear()
+
+            loop.add_reader(r.fileno(), readable)
+
+            async def call():
+                json.dumps(payload())
+                future = loop.create_future()
+                waiting.append(future)
+                w.send(b"x")
+                await future
+
+            return await timed_async(call, conc)
+
+        seconds = asyncio.run(run())
     else:
         raise SystemExit(f"unknown client {client!r}")
     print(f"RESULT {client} {mode} {seconds / N * 1e6:.2f}")

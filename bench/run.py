@@ -53,6 +53,7 @@ CLIENTS = [
     ("Python", "Python asyncio", "dialtime AsyncClient", ("seq", "conc"), PY + ["dialtime-async"]),
     ("Python", "Python asyncio", "aiohttp", ("seq", "conc"), PY + ["aiohttp"]),
     ("Python", "Python asyncio", "httpx.AsyncClient", ("conc",), PY + ["httpx"]),
+    ("Python", "Python asyncio", "asyncio alone, no HTTP (floor)", ("seq",), PY + ["asyncio-floor"]),
     ("Node", "Node", "dialtime", ("seq", "conc"), NODE + ["dialtime"]),
     ("Node", "Node", "undici.request", ("seq", "conc"), NODE + ["undici"]),
     ("Node", "Node", "fetch (built-in)", ("seq", "conc"), NODE + ["fetch"]),
