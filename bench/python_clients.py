@@ -159,9 +159,9 @@ def main():
 
         seconds = timed_sync(call)
     elif client == "asyncio-floor":
-        # No HTTP: a future resolved from a reader callback (a byte on a socket pair), the
-        # mechanism any asyncio client's answer goes through, plus the call's payload. What an
-        # asyncio client costs per sequential call beyond a blocking one is at least this.
+        # No HTTP and no payload: a future resolved from a reader callback (a byte on a socket
+        # pair), the mechanism any asyncio client's answer goes through. What an asyncio
+        # client costs per sequential call beyond a blocking one is at least this.
         import socket
 
         async def run():
@@ -179,7 +179,6 @@ def main():
             loop.add_reader(r.fileno(), readable)
 
             async def call():
-                json.dumps(payload())
                 future = loop.create_future()
                 waiting.append(future)
                 w.send(b"x")

@@ -185,28 +185,42 @@ def schedule_table():
 
 
 APPLY_PY = r"""
-import os, sys, dialtime
+import os, sys, time, dialtime
 subs, base = int(sys.argv[1]), sys.argv[2]
 client = dialtime.Client(os.environ["BENCH_TOKEN"], base_url=os.environ["BENCH_URL"])
 content = [{"week": 1, "times": [{"begin_time": "09:00", "end_time": "18:00"}]}]
+t = time.perf_counter()
 for i in range(subs):
     for n in range(4):
         client.dial_time_groups.ensure(os.environ["BENCH_USER"], name=f"group{n}", content=content,
                                        is_default=n == 0, skip_holiday=True, sub_user_id=f"{base}-{i:012}")
+print("LOOP", time.perf_counter() - t)
 """
 
 
-def apply_round(subs):
-    """One round on a fresh emulator: `dialtime apply` of 4 groups to `subs` new sub-accounts,
-    then the same with a Python loop of `ensure` (other sub-accounts). Both are timed the same
-    way, from the command's start to its exit, as a user running either would see it."""
+def delayed_server(delay_ms):
+    """A fresh emulator; with `delay_ms`, every API request is answered that much later (a
+    network's round trip: the emulator waits without using its CPU)."""
     server, coords = start_server()
+    if delay_ms:
+        import json
+        import urllib.request
+
+        fault = json.dumps({"delay_ms": delay_ms, "times": 1_000_000}).encode()
+        urllib.request.urlopen(urllib.request.Request(f"{coords['BENCH_URL']}/_emulator/faults", data=fault,
+                                                      method="POST"), timeout=10).read()
+    return server, coords
+
+
+def apply_cli(subs, delay_ms=0):
+    """`dialtime apply` of 4 groups to `subs` new sub-accounts on a fresh emulator: seconds from
+    the command's start to its exit."""
+    server, coords = delayed_server(delay_ms)
     try:
         env = dict(os.environ, **coords)
-        user = env["BENCH_USER"]
         path = os.path.join(OUT, "apply.yaml")
         with open(path, "w") as f:
-            f.write(f"accounts:\n  - user_id: {user}\n    sub_users:\n")
+            f.write(f"accounts:\n  - user_id: {env['BENCH_USER']}\n    sub_users:\n")
             for i in range(subs):
                 f.write(f"      - 00000000-0000-4000-8000-{i:012}\n")
             f.write("groups:\n")
@@ -217,43 +231,81 @@ def apply_round(subs):
         cli_env = dict(env, DIALTIME_BASE_URL=env["BENCH_URL"], DIALTIME_TOKEN=env["BENCH_TOKEN"])
         t = time.perf_counter()
         r = subprocess.run(pin + [CLI, "apply", "-f", path], env=cli_env, capture_output=True, text=True, timeout=600)
-        cli_s = time.perf_counter() - t
+        seconds = time.perf_counter() - t
         if r.returncode != 0:
             return None, f"`dialtime apply` failed: {(r.stderr or r.stdout).strip()[-200:]}"
-        t = time.perf_counter()
-        r = subprocess.run(pin + [PYTHON, "-c", APPLY_PY, str(subs), "11111111-1111-4111-8111"], env=env,
-                           capture_output=True, text=True, timeout=900)
-        py_s = time.perf_counter() - t
-        if r.returncode != 0:
-            return None, f"the Python ensure loop failed: {(r.stderr or r.stdout).strip()[-200:]}"
-        return (cli_s, py_s), None
+        return seconds, None
     finally:
         server.terminate()
         server.wait()
 
 
+def apply_python(subs, delay_ms=0):
+    """The same with a sequential Python loop of `ensure` on a fresh emulator: (seconds from
+    the command's start to its exit, seconds of the loop alone)."""
+    server, coords = delayed_server(delay_ms)
+    try:
+        env = dict(os.environ, **coords)
+        pin = ["taskset", "-c", "0"] if PINNED else []
+        t = time.perf_counter()
+        r = subprocess.run(pin + [PYTHON, "-c", APPLY_PY, str(subs), "11111111-1111-4111-8111"], env=env,
+                           capture_output=True, text=True, timeout=900)
+        seconds = time.perf_counter() - t
+        loop = [l for l in r.stdout.splitlines() if l.startswith("LOOP ")]
+        if r.returncode != 0 or not loop:
+            return None, f"the Python ensure loop failed: {(r.stderr or r.stdout).strip()[-200:]}"
+        return (seconds, float(loop[0].split()[1])), None
+    finally:
+        server.terminate()
+        server.wait()
+
+
+def apply_rounds(subs, rounds, delay_ms):
+    """Medians (apply, Python end to end, Python loop alone) of rounds alternating which side
+    goes first, each side on a fresh emulator (one that holds other groups makes each list
+    slower)."""
+    cli, py, loop = [], [], []
+    for round_ in range(rounds):
+        sides = [apply_cli, apply_python] if round_ % 2 == 0 else [apply_python, apply_cli]
+        for side in sides:
+            got, error = side(subs, delay_ms)
+            if error:
+                return None, error
+            if side is apply_cli:
+                cli.append(got)
+            else:
+                py.append(got[0])
+                loop.append(got[1])
+        print(f"  apply round ({delay_ms} ms round trip): dialtime apply {cli[-1]:.3f} s, Python ensure loop "
+              f"{py[-1]:.3f} s ({loop[-1]:.3f} s without its start)", file=sys.stderr)
+    return (statistics.median(cli), statistics.median(py), statistics.median(loop)), None
+
+
 def apply_table():
-    """`dialtime apply` (8 accounts in flight) against a sequential loop of `ensure` calls:
-    medians of interleaved rounds, each on a fresh emulator (one that holds every group the
-    other clients created makes each list slower)."""
+    """`dialtime apply` (8 accounts in flight) against a sequential loop of `ensure` calls, on
+    loopback as it is and with a 2 ms round trip added by the emulator."""
     if not ONLY.search("cli apply") or not os.path.exists(CLI):
         return []
     subs = int(os.environ.get("BENCH_SUBS", "200"))
     rounds = max(ROUNDS, 5)
-    cli, py = [], []
-    for _ in range(rounds):
-        got, error = apply_round(subs)
+    lines = ["", f"Applying 4 groups to {subs} new sub-accounts ({subs * 4} creates), each from the command's start "
+             f"to its exit; medians of rounds alternating which side goes first, each side on a fresh emulator:", "",
+             "| client | loopback, seconds | ÷ dialtime apply | 2 ms round trip, seconds | ÷ dialtime apply |",
+             "| --- | ---: | ---: | ---: | ---: |"]
+    got = {}
+    for delay_ms, n in ((0, rounds), (2, 3)):
+        medians, error = apply_rounds(subs, n, delay_ms)
         if error:
             return ["", error]
-        cli.append(got[0])
-        py.append(got[1])
-        print(f"  apply round: dialtime apply {got[0]:.3f} s, Python ensure loop {got[1]:.3f} s", file=sys.stderr)
-    cli_s, py_s = statistics.median(cli), statistics.median(py)
-    return ["", f"Applying 4 groups to {subs} new sub-accounts ({subs * 4} creates), each from the command's start "
-            f"to its exit (median of {rounds} interleaved rounds, a fresh emulator each):", "",
-            "| client | seconds | ÷ dialtime apply |", "| --- | ---: | ---: |",
-            f"| `dialtime apply` (8 accounts in flight) | **{cli_s:.3f}** | 1.00 |",
-            f"| Python: a sequential loop of `ensure` | {py_s:.3f} | {py_s / cli_s:.2f} |"]
+        got[delay_ms] = medians
+    (c0, p0, l0), (c2, p2, l2) = got[0], got[2]
+    lines += [f"| `dialtime apply` (8 accounts in flight) | **{c0:.3f}** | 1.00 | **{c2:.3f}** | 1.00 |",
+              f"| Python: a sequential loop of `ensure` | {p0:.3f} | {p0 / c0:.2f} | {p2:.3f} | {p2 / c2:.2f} |",
+              f"| the same loop alone (without Python's start and `import dialtime`) | {l0:.3f} | {l0 / c0:.2f} "
+              f"| {l2:.3f} | {l2 / c2:.2f} |",
+              "", f"Loopback: {rounds} rounds; 2 ms round trip (the emulator waits 2 ms before answering each API "
+              "request, 3–4 ms with the timer's rounding, as a nearby network would): 3 rounds."]
+    return lines
 
 
 def main():

@@ -528,8 +528,9 @@ fn http_client(
 }
 
 /// Redirects are followed (at most 10) only within the base URL's origin: the API never
-/// moves a call elsewhere, and a redirect to another host or scheme is the answer the caller
-/// gets (an error naming the status), not a request carrying the call somewhere unexpected.
+/// moves a call elsewhere, and a redirect to another host, port or scheme is the answer the
+/// caller gets (an error naming the status), not a request carrying the call somewhere
+/// unexpected.
 fn same_origin_redirects() -> reqwest::redirect::Policy {
     reqwest::redirect::Policy::custom(|attempt| {
         let same_origin = attempt

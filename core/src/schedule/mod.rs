@@ -178,6 +178,10 @@ impl ScheduleBuilder {
     pub fn build(self) -> Result<Schedule> {
         let zone = match (self.time_zone, self.zone) {
             (Some(tz), _) => tz,
+            // The default (DEFAULT_ZONE, the platform's zone) is read as the client reads it:
+            // the bundled copy, no scan of the system's zoneinfo. A named zone comes from the
+            // system's database.
+            (None, None) => crate::platform_zone(),
             (None, name) => {
                 let name = name.as_deref().unwrap_or(DEFAULT_ZONE);
                 jiff::tz::db().get(name).map_err(|_| {
