@@ -3,8 +3,6 @@
 
 mod common;
 
-use std::io::{Read, Write};
-use std::net::TcpListener;
 use std::time::Duration;
 
 use dialtime::{BlockingClient, Client, ErrorKind, NewDialTimeGroup, Weekday};
@@ -212,53 +210,26 @@ fn the_blocking_iterator_ends_after_an_error() {
     assert!(walk.next().is_none());
 }
 
-/// A server that answers every list request with a page of one new group and "more follow",
-/// one thread per connection (the test process ends them).
+/// A server that answers every list request with a page of one new group and "more follow".
 fn endless_lister() -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    let next_id = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(1));
-    std::thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(mut stream) = stream else { return };
-            let next_id = next_id.clone();
-            std::thread::spawn(move || {
-                let mut buf = vec![0u8; 16 * 1024];
-                let mut pending = Vec::new();
-                loop {
-                    // One whole request head (a GET has no body) before answering.
-                    let Some(end) = pending.windows(4).position(|w| w == b"\r\n\r\n") else {
-                        match stream.read(&mut buf) {
-                            Ok(0) | Err(_) => break,
-                            Ok(n) => pending.extend_from_slice(&buf[..n]),
-                        }
-                        continue;
-                    };
-                    let head: Vec<u8> = pending.drain(..end + 4).collect();
-                    let text = String::from_utf8_lossy(&head);
-                    let page: u64 = text
-                        .split("page=")
-                        .nth(1)
-                        .and_then(|r| r.split(|c: char| !c.is_ascii_digit()).next())
-                        .and_then(|p| p.parse().ok())
-                        .unwrap_or(1);
-                    let id = next_id.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    let body = format!(
-                        r#"{{"code":200,"status":"success","message":"ok","meta":{{"current_page":{page},"last_page":{}}},"data":[{{"id":{id},"name":"g","user_id":"u","content":[],"is_default":false,"created_at":"2026-01-01 00:00:00","updated_at":"2026-01-01 00:00:00"}}]}}"#,
-                        page + 1
-                    );
-                    let answer = format!(
-                        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
-                        body.len()
-                    );
-                    if stream.write_all(answer.as_bytes()).is_err() {
-                        break;
-                    }
-                }
-            });
-        }
-    });
-    url
+    let next_id = std::sync::atomic::AtomicU64::new(1);
+    common::raw_server(move |head| {
+        let page: u64 = head
+            .split("page=")
+            .nth(1)
+            .and_then(|r| r.split(|c: char| !c.is_ascii_digit()).next())
+            .and_then(|p| p.parse().ok())
+            .unwrap_or(1);
+        let id = next_id.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let body = format!(
+            r#"{{"code":200,"status":"success","message":"ok","meta":{{"current_page":{page},"last_page":{}}},"data":[{{"id":{id},"name":"g","user_id":"u","content":[],"is_default":false,"created_at":"2026-01-01 00:00:00","updated_at":"2026-01-01 00:00:00"}}]}}"#,
+            page + 1
+        );
+        format!(
+            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
+            body.len()
+        )
+    })
 }
 
 #[test]

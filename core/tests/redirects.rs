@@ -2,52 +2,27 @@
 //! caller gets the 3xx as an error instead), and a plain-HTTP loopback client that is sent
 //! elsewhere never tries TLS.
 
-use std::io::{Read, Write};
-use std::net::TcpListener;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
+
+mod common;
 
 use dialtime::{BlockingClient, ErrorKind};
 
 const USER: &str = "3f2504e0-4f89-41d3-9a0c-0305e82c3301";
 
-/// A server answering each request with the next of `answers` (the last one repeats), one
-/// thread per connection; the request lines it saw are in the returned list.
+/// A server answering each request with the next of `answers` (the last one repeats); the
+/// request lines it saw are in the returned list.
 fn canned(answers: Vec<String>) -> (String, Arc<Mutex<Vec<String>>>) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
     let seen = Arc::new(Mutex::new(Vec::new()));
     let log = seen.clone();
-    let answers = Arc::new(answers);
-    let next = Arc::new(AtomicUsize::new(0));
-    std::thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(mut stream) = stream else { return };
-            let (log, answers, next) = (log.clone(), answers.clone(), next.clone());
-            std::thread::spawn(move || {
-                let mut pending = Vec::new();
-                let mut buf = [0u8; 4096];
-                loop {
-                    let Some(end) = pending.windows(4).position(|w| w == b"\r\n\r\n") else {
-                        match stream.read(&mut buf) {
-                            Ok(0) | Err(_) => break,
-                            Ok(n) => pending.extend_from_slice(&buf[..n]),
-                        }
-                        continue;
-                    };
-                    let head: Vec<u8> = pending.drain(..end + 4).collect();
-                    let text = String::from_utf8_lossy(&head).into_owned();
-                    log.lock()
-                        .unwrap()
-                        .push(text.lines().next().unwrap_or("").to_owned());
-                    let n = next.fetch_add(1, Ordering::SeqCst);
-                    let answer = &answers[n.min(answers.len() - 1)];
-                    if stream.write_all(answer.as_bytes()).is_err() {
-                        break;
-                    }
-                }
-            });
-        }
+    let next = AtomicUsize::new(0);
+    let url = common::raw_server(move |head| {
+        log.lock()
+            .unwrap()
+            .push(head.lines().next().unwrap_or("").to_owned());
+        let n = next.fetch_add(1, Ordering::SeqCst);
+        answers[n.min(answers.len() - 1)].clone()
     });
     (url, seen)
 }

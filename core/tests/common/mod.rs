@@ -16,3 +16,39 @@ pub fn client(emu: &Emulator) -> BlockingClient {
         .build_blocking()
         .unwrap()
 }
+
+/// A hand-written HTTP/1.1 server on 127.0.0.1 for answers the emulator cannot give (one
+/// thread per connection, ended with the test process): `answer` gets each request's head
+/// (request line and headers; the requests these tests send have no body) and returns the
+/// whole response to write. Returns the base URL.
+pub fn raw_server(answer: impl Fn(&str) -> String + Send + Sync + 'static) -> String {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let answer = std::sync::Arc::new(answer);
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { return };
+            let answer = answer.clone();
+            std::thread::spawn(move || {
+                let mut buf = vec![0u8; 16 * 1024];
+                let mut pending = Vec::new();
+                loop {
+                    let Some(end) = pending.windows(4).position(|w| w == b"\r\n\r\n") else {
+                        match stream.read(&mut buf) {
+                            Ok(0) | Err(_) => break,
+                            Ok(n) => pending.extend_from_slice(&buf[..n]),
+                        }
+                        continue;
+                    };
+                    let head: Vec<u8> = pending.drain(..end + 4).collect();
+                    let response = answer(&String::from_utf8_lossy(&head));
+                    if stream.write_all(response.as_bytes()).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+    });
+    url
+}
