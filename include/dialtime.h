@@ -161,8 +161,10 @@ typedef struct dialtime_request_options {
 } dialtime_request_options;
 
 // A log callback: the level, one line (NUL-terminated, borrowed for the duration of the
-// call only), and the user_data given to dialtime_set_logger. Called on dialtime's runtime
-// thread, one call at a time per line: return quickly, never call dialtime from it.
+// call only), and the user_data given to dialtime_set_logger. Called on the thread that
+// drives the call (the calling thread itself, or another thread whose call runs at the same
+// time, or dialtime's own thread), never twice at once: return quickly, and never make a
+// dialtime call from it (it would fail with DIALTIME_ERROR_CONFIG).
 typedef void (*dialtime_log_callback)(enum dialtime_log_level level,
                                       const char *line,
                                       void *user_data);

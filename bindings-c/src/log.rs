@@ -2,7 +2,7 @@
 //! DIALTIME_LOG (debug, info) to stderr. Lines never contain the token or a header value.
 
 use std::ffi::{c_char, c_void, CString};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 
 use dialtime::client::log::{Attempt, Level, Logger, StderrLogger};
 
@@ -17,13 +17,15 @@ pub enum dialtime_log_level {
 }
 
 /// A log callback: the level, one line (NUL-terminated, borrowed for the duration of the
-/// call only), and the user_data given to dialtime_set_logger. Called on dialtime's runtime
-/// thread, one call at a time per line: return quickly, never call dialtime from it.
+/// call only), and the user_data given to dialtime_set_logger. Called on the thread that
+/// drives the call (the calling thread itself, or another thread whose call runs at the same
+/// time, or dialtime's own thread), never twice at once: return quickly, and never make a
+/// dialtime call from it (it would fail with DIALTIME_ERROR_CONFIG).
 pub type dialtime_log_callback = Option<
     unsafe extern "C" fn(level: dialtime_log_level, line: *const c_char, user_data: *mut c_void),
 >;
 
-/// The callback and its user data (an address, carried to the runtime thread).
+/// The callback and its user data (an address, carried to the thread driving the call).
 static SINK: RwLock<
     Option<(
         unsafe extern "C" fn(dialtime_log_level, *const c_char, *mut c_void),
@@ -40,6 +42,9 @@ pub extern "C" fn dialtime_set_logger(callback: dialtime_log_callback, user_data
     let mut sink = SINK.write().unwrap_or_else(|e| e.into_inner());
     *sink = callback.map(|f| (f, user_data as usize));
 }
+
+/// Held while the callback runs: calls driven on several threads at once log one at a time.
+static CALLING: Mutex<()> = Mutex::new(());
 
 struct CLogger {
     env: Option<StderrLogger>,
@@ -60,6 +65,7 @@ impl Logger for CLogger {
                     Level::Info => dialtime_log_level::Info,
                 };
                 if let Ok(line) = CString::new(record.to_string()) {
+                    let _one_at_a_time = CALLING.lock().unwrap_or_else(|e| e.into_inner());
                     // SAFETY: the caller registered a function of this signature, and keeps
                     // user_data valid while it is registered (header contract).
                     unsafe { callback(level, line.as_ptr(), user_data as *mut c_void) };

@@ -433,7 +433,8 @@ where
     F: Future<Output = dialtime::Result<T>> + Send + 'static,
     C: FnOnce(T) -> V + Send + 'static,
 {
-    let runtime = dialtime::__private::runtime::handle().map_err(|e| error::to_js(env, &e))?;
+    // Started here, before the promise exists, so that the spawn below cannot fail.
+    dialtime::__private::runtime::handle().map_err(|e| error::to_js(env, &e))?;
     let shared = bridge(env)?;
     let mut deferred = ptr::null_mut();
     let mut promise = ptr::null_mut();
@@ -492,7 +493,8 @@ where
         shared.set_ref(env, true);
     }
     let deferred = Deferred(deferred);
-    runtime.spawn(async move {
+    // Cannot fail: the runtime was started above, in this process.
+    let _ = dialtime::__private::runtime::spawn(async move {
         let caught = AssertUnwindSafe(work).catch_unwind().await;
         let settle: Settle = Box::new(move |env: &Env| {
             // The signal's reason when it aborted the call; the listener is removed either way.

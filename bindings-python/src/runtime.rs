@@ -185,7 +185,7 @@ where
     F: Future<Output = Result<T, Failure>> + Send + 'static,
     T: for<'a> IntoPyObject<'a> + Send + 'static,
 {
-    let runtime = dialtime::__private::runtime::handle().or_raise(py)?;
+    use dialtime::__private::runtime::spawn;
     let event_loop = GET_RUNNING_LOOP
         .import(py, "asyncio", "get_running_loop")?
         .call0()
@@ -197,13 +197,13 @@ where
         .call((), Some(&kwargs))?;
     let future_ref = py_future.clone().unbind();
     let task = match inbox_of(py, &event_loop) {
-        Some(inbox) => runtime.spawn(async move {
+        Some(inbox) => spawn(async move {
             let outcome = AssertUnwindSafe(fut).catch_unwind().await;
             inbox.post(Completion::new(future_ref, outcome));
         }),
         None => {
             let loop_ref = event_loop.unbind();
-            runtime.spawn(async move {
+            spawn(async move {
                 let outcome = AssertUnwindSafe(fut).catch_unwind().await;
                 let completion = Completion::new(future_ref, outcome);
                 // Not at all once the interpreter shuts down: nobody is waiting any more.
@@ -217,7 +217,8 @@ where
                 });
             })
         }
-    };
+    }
+    .or_raise(py)?;
     let abort = AbortTask(task.abort_handle());
     py_future.setattr(intern!(py, "_abort"), abort)?;
     Ok(py_future)

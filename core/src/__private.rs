@@ -15,7 +15,7 @@ pub use crate::validate::json::{read_new_group, read_update, UnknownFields};
 
 /// The one runtime dialtime creates, for callers that are not async (see `runtime.rs`).
 pub mod runtime {
-    pub use crate::runtime::{block_on, block_sigpipe_on_this_thread, handle};
+    pub use crate::runtime::{block_on, block_sigpipe_on_this_thread, handle, spawn};
 }
 
 /// Names the binding in the user agent: `dialtime/0.1.0 (python)`.

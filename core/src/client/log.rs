@@ -99,7 +99,9 @@ impl fmt::Display for Attempt<'_> {
 }
 
 /// Receives a client's attempt records (see [`crate::ClientBuilder::logger`]). Called on
-/// dialtime's runtime thread: return quickly and never block on the caller's thread.
+/// the thread driving the call: the caller's own for a blocking call (inside dialtime's
+/// runtime, so it cannot make a blocking call itself), dialtime's runtime thread for the
+/// bindings' async calls. Return quickly and never block.
 pub trait Logger: Send + Sync + 'static {
     /// Whether records of `level` are wanted (checked before one is built).
     fn enabled(&self, level: Level) -> bool;

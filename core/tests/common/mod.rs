@@ -19,16 +19,27 @@ pub fn client(emu: &Emulator) -> BlockingClient {
 
 /// A hand-written HTTP/1.1 server on 127.0.0.1 for answers the emulator cannot give (one
 /// thread per connection, ended with the test process): `answer` gets each request's head
-/// (request line and headers; the requests these tests send have no body) and returns the
-/// whole response to write. Returns the base URL.
+/// (request line and headers; a body is read and skipped) and returns the whole response to
+/// write. Returns the base URL.
 pub fn raw_server(answer: impl Fn(&str) -> String + Send + Sync + 'static) -> String {
+    raw_server_counting(answer).0
+}
+
+/// [`raw_server`], with the number of connections it accepted so far.
+pub fn raw_server_counting(
+    answer: impl Fn(&str) -> String + Send + Sync + 'static,
+) -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
     use std::io::{Read, Write};
+    use std::sync::atomic::{AtomicUsize, Ordering};
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     let answer = std::sync::Arc::new(answer);
+    let accepted = std::sync::Arc::new(AtomicUsize::new(0));
+    let counted = accepted.clone();
     std::thread::spawn(move || {
         for stream in listener.incoming() {
             let Ok(mut stream) = stream else { return };
+            counted.fetch_add(1, Ordering::SeqCst);
             let answer = answer.clone();
             std::thread::spawn(move || {
                 let mut buf = vec![0u8; 16 * 1024];
@@ -41,14 +52,31 @@ pub fn raw_server(answer: impl Fn(&str) -> String + Send + Sync + 'static) -> St
                         }
                         continue;
                     };
-                    let head: Vec<u8> = pending.drain(..end + 4).collect();
-                    let response = answer(&String::from_utf8_lossy(&head));
-                    if stream.write_all(response.as_bytes()).is_err() {
+                    let head = String::from_utf8_lossy(&pending[..end + 4]).into_owned();
+                    let body = content_length(&head);
+                    if pending.len() < end + 4 + body {
+                        match stream.read(&mut buf) {
+                            Ok(0) | Err(_) => break,
+                            Ok(n) => pending.extend_from_slice(&buf[..n]),
+                        }
+                        continue;
+                    }
+                    pending.drain(..end + 4 + body);
+                    if stream.write_all(answer(&head).as_bytes()).is_err() {
                         break;
                     }
                 }
             });
         }
     });
-    url
+    (url, accepted)
+}
+
+/// A request head's `content-length` (0 without one).
+pub fn content_length(head: &str) -> usize {
+    head.lines()
+        .filter_map(|line| line.split_once(':'))
+        .find(|(name, _)| name.trim().eq_ignore_ascii_case("content-length"))
+        .and_then(|(_, value)| value.trim().parse().ok())
+        .unwrap_or(0)
 }

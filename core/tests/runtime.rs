@@ -1,0 +1,189 @@
+//! The shared runtime as blocking callers drive it: calls run on the caller's thread, reuse
+//! one connection, survive a server closing an idle one, take turns across threads, and
+//! leave spawned work (what the asyncio and Node bridges do) driven whoever is around.
+
+use std::io::{Read, Write};
+use std::sync::atomic::Ordering;
+use std::sync::mpsc;
+use std::time::Duration;
+
+mod common;
+
+use dialtime::{BlockingClient, NewDialTimeGroup, Weekday};
+use dialtime_emulator::Emulator;
+
+const USER: &str = "3f2504e0-4f89-41d3-9a0c-0305e82c3301";
+
+fn envelope(data: &str, meta: &str) -> String {
+    let body = format!(r#"{{"code":200,"status":"success","message":"ok",{meta}"data":{data}}}"#);
+    format!(
+        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
+        body.len()
+    )
+}
+
+fn empty_page() -> String {
+    envelope("[]", r#""meta":{"current_page":1,"last_page":1},"#)
+}
+
+fn saved(name: &str) -> String {
+    let group = format!(
+        r#"{{"id":7,"name":"{name}","user_id":"{USER}","content":[{{"week":1,"times":[{{"begin_time":"08:00","end_time":"20:00"}}]}}],"is_default":false,"skip_holiday":false,"remark":null,"created_at":"2026-12-01 10:00:00","updated_at":"2026-12-01 10:00:00"}}"#
+    );
+    envelope(&group, "")
+}
+
+fn client(url: &str) -> BlockingClient {
+    BlockingClient::builder()
+        .base_url(url)
+        .token("runtime-test-token")
+        .max_retries(0)
+        .build_blocking()
+        .unwrap()
+}
+
+fn group(name: &str) -> NewDialTimeGroup {
+    NewDialTimeGroup::builder(name)
+        .window(Weekday::Monday, "08:00", "20:00")
+        .build()
+        .unwrap()
+}
+
+#[test]
+fn sequential_blocking_calls_use_one_connection() {
+    let (url, accepted) = common::raw_server_counting(|_| empty_page());
+    let client = client(&url);
+    for _ in 0..300 {
+        client
+            .dial_time_groups()
+            .list(USER, &Default::default())
+            .unwrap();
+    }
+    assert_eq!(accepted.load(Ordering::SeqCst), 1);
+}
+
+#[test]
+fn a_create_after_the_server_closed_the_idle_connection_succeeds() {
+    // Answers one request per connection, keep-alive announced, then closes it soon after:
+    // the client's pooled connection is dead when the next call comes.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { return };
+            std::thread::spawn(move || {
+                let mut seen = Vec::new();
+                let mut buf = [0u8; 4096];
+                // The head, then its body.
+                loop {
+                    if let Some(end) = seen.windows(4).position(|w| w == b"\r\n\r\n") {
+                        let head = String::from_utf8_lossy(&seen[..end]);
+                        if seen.len() >= end + 4 + common::content_length(&head) {
+                            break;
+                        }
+                    }
+                    match stream.read(&mut buf) {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => seen.extend_from_slice(&buf[..n]),
+                    }
+                }
+                let _ = stream.write_all(saved("白天").as_bytes());
+                std::thread::sleep(Duration::from_millis(20));
+                // Dropped: FIN to a client that believes the connection idle and reusable.
+            });
+        }
+    });
+    let client = client(&url);
+    for _ in 0..3 {
+        let created = client
+            .dial_time_groups()
+            .create(USER, &group("白天"))
+            .unwrap();
+        assert_eq!(created.name, "白天");
+        // Longer than the server keeps it, and than the runtime's idle reclaim.
+        std::thread::sleep(Duration::from_millis(150));
+    }
+}
+
+#[test]
+fn many_threads_at_once_all_finish() {
+    let emu = Emulator::start().unwrap();
+    let client = common::client(&emu);
+    let user = emu.user_id();
+    std::thread::scope(|s| {
+        for t in 0..16 {
+            let client = &client;
+            s.spawn(move || {
+                for i in 0..20 {
+                    let name = format!("t{t}-{i}");
+                    let created = client
+                        .dial_time_groups()
+                        .create(user, &group(&name))
+                        .unwrap();
+                    assert_eq!(created.name, name);
+                }
+            });
+        }
+    });
+    let all = client
+        .dial_time_groups()
+        .list_all(user, None)
+        .collect::<Result<Vec<_>, _>>()
+        .unwrap();
+    assert_eq!(all.len(), 16 * 20);
+}
+
+/// Spawned work finishes whether a blocking call drives the runtime at the time or not.
+#[test]
+fn spawned_work_is_driven_with_or_without_blocking_callers() {
+    use dialtime::__private::runtime::spawn;
+    let emu = Emulator::start().unwrap();
+    let blocking = common::client(&emu);
+    let async_client = dialtime::Client::builder()
+        .base_url(emu.base_url())
+        .token(emu.token())
+        .build()
+        .unwrap();
+    let user = emu.user_id().to_owned();
+    let (done, finished) = mpsc::channel();
+    // While nobody drives, while a blocking caller drives, and after blocking calls ended.
+    for round in 0..3 {
+        let (client, done, owner) = (async_client.clone(), done.clone(), user.clone());
+        let name = format!("spawned-{round}");
+        spawn(async move {
+            tokio::time::sleep(Duration::from_millis(30)).await;
+            let created = client
+                .dial_time_groups()
+                .create(&owner, &group(&name))
+                .await;
+            let _ = done.send(created.map(|g| g.name));
+        })
+        .unwrap();
+        if round == 1 {
+            for i in 0..5 {
+                blocking
+                    .dial_time_groups()
+                    .create(&user, &group(&format!("b{i}")))
+                    .unwrap();
+            }
+        }
+        let name = finished
+            .recv_timeout(Duration::from_secs(30))
+            .expect("spawned work was never driven")
+            .unwrap();
+        assert_eq!(name, format!("spawned-{round}"));
+    }
+}
+
+#[test]
+fn a_panic_in_a_blocking_call_leaves_the_runtime_usable() {
+    use dialtime::__private::runtime::block_on;
+    let caught = std::panic::catch_unwind(|| block_on(async { panic!("boom") }));
+    assert!(caught.is_err());
+    assert_eq!(block_on(async { 41 + 1 }).unwrap(), 42);
+    let (url, _) = common::raw_server_counting(|_| empty_page());
+    client(&url)
+        .dial_time_groups()
+        .list(USER, &Default::default())
+        .unwrap();
+}
