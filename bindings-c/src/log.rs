@@ -2,6 +2,7 @@
 //! DIALTIME_LOG (debug, info) to stderr. Lines never contain the token or a header value.
 
 use std::ffi::{c_char, c_void, CString};
+use std::sync::atomic::{AtomicPtr, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
 use dialtime::client::log::{Attempt, Level, Logger, StderrLogger};
@@ -43,8 +44,30 @@ pub extern "C" fn dialtime_set_logger(callback: dialtime_log_callback, user_data
     *sink = callback.map(|f| (f, user_data as usize));
 }
 
-/// Held while the callback runs: calls driven on several threads at once log one at a time.
-static CALLING: Mutex<()> = Mutex::new(());
+/// Held while the callback runs, so that calls driven on several threads at once log one at
+/// a time. One lock per fork generation: a child forked while another thread held it would
+/// wait forever for a thread it does not have (the old lock is leaked, never used again).
+static CALLING: AtomicPtr<(u64, Mutex<()>)> = AtomicPtr::new(std::ptr::null_mut());
+
+fn calling() -> &'static Mutex<()> {
+    let generation = dialtime::__private::runtime::fork_generation();
+    loop {
+        let seen = CALLING.load(Ordering::Acquire);
+        // SAFETY: NULL or a pointer from Box::into_raw, never freed.
+        if let Some((g, lock)) = unsafe { seen.as_ref() } {
+            if *g == generation {
+                return lock;
+            }
+        }
+        let fresh = Box::into_raw(Box::new((generation, Mutex::new(()))));
+        match CALLING.compare_exchange(seen, fresh, Ordering::AcqRel, Ordering::Acquire) {
+            // SAFETY: just leaked, never freed.
+            Ok(_) => return unsafe { &(*fresh).1 },
+            // SAFETY: never shared.
+            Err(_) => drop(unsafe { Box::from_raw(fresh) }),
+        }
+    }
+}
 
 struct CLogger {
     env: Option<StderrLogger>,
@@ -65,7 +88,7 @@ impl Logger for CLogger {
                     Level::Info => dialtime_log_level::Info,
                 };
                 if let Ok(line) = CString::new(record.to_string()) {
-                    let _one_at_a_time = CALLING.lock().unwrap_or_else(|e| e.into_inner());
+                    let _one_at_a_time = calling().lock().unwrap_or_else(|e| e.into_inner());
                     // SAFETY: the caller registered a function of this signature, and keeps
                     // user_data valid while it is registered (header contract).
                     unsafe { callback(level, line.as_ptr(), user_data as *mut c_void) };

@@ -1,6 +1,7 @@
 //! Per-attempt records to the standard `logging` module, logger `dialtime`.
 //!
-//! The core hands records to [`PyLogger`] on its runtime thread, which must never touch
+//! The core hands records to [`PyLogger`] on the thread driving the call (dialtime's runtime
+//! thread, or a thread inside a blocking call with the GIL released), which must never touch
 //! Python (see `runtime.rs`): they are queued as text and written by [`flush`] on a thread
 //! that holds the GIL: after a blocking call returns, and when the event loop resolves
 //! async calls. Which levels are wanted is read from the logger (`isEnabledFor`) before each

@@ -12,6 +12,10 @@
 //! attributes), completions fall back to `loop.call_soon_threadsafe` from the runtime thread.
 //! That path, and only it, enters Python from a runtime thread, through [`attach`].
 //!
+//! "Runtime thread" here is any thread driving the core's runtime: dialtime's own, or a
+//! thread inside a blocking call (a Python thread with the GIL released, which then takes
+//! it through [`attach`] like any other), since such a call drives the runtime itself.
+//!
 //! Interpreter exit: no runtime thread may touch Python once finalization starts (a thread
 //! taking the GIL then is ended with `pthread_exit`, which cannot unwind through Rust frames:
 //! the process aborts). The socket path never does; the fallback goes through [`attach`],
@@ -254,8 +258,8 @@ fn door() -> MutexGuard<'static, Door> {
     DOOR.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-/// Runs `f` attached to the interpreter, from a thread Python does not know (a runtime
-/// worker); `None`, without touching Python, once the interpreter is shutting down.
+/// Runs `f` attached to the interpreter, from a thread driving the runtime (dialtime's own,
+/// or one inside a blocking call, its GIL released); `None`, without touching Python, once the interpreter is shutting down.
 pub(crate) fn attach<R>(f: impl for<'py> FnOnce(Python<'py>) -> R) -> Option<R> {
     {
         let mut d = door();

@@ -16,6 +16,13 @@ pub use crate::validate::json::{read_new_group, read_update, UnknownFields};
 /// The one runtime dialtime creates, for callers that are not async (see `runtime.rs`).
 pub mod runtime {
     pub use crate::runtime::{block_on, block_sigpipe_on_this_thread, handle, spawn};
+
+    /// Which process in a chain of forks this is (0 in the one that loaded dialtime): what a
+    /// binding made in another generation (a lock held by a thread the child does not have)
+    /// must not be used.
+    pub fn fork_generation() -> u64 {
+        crate::runtime::fork::generation()
+    }
 }
 
 /// Names the binding in the user agent: `dialtime/0.1.0 (python)`.

@@ -72,6 +72,9 @@ fn current() -> Option<&'static Slot> {
 impl Slot {
     fn new(generation: u64, driver: std::thread::Thread) -> Result<Slot> {
         let runtime = tokio::runtime::Builder::new_current_thread()
+            // Its blocking pool (name resolution) never raises SIGPIPE either.
+            .thread_name("dialtime-rt-blocking")
+            .on_thread_start(block_sigpipe_on_this_thread)
             .enable_all()
             .build()
             .map_err(unavailable)?;
@@ -98,6 +101,9 @@ impl Slot {
             self.driving.store(true, SeqCst);
             if self.callers.load(SeqCst) == 0 {
                 self.runtime.block_on(self.step_aside.notified());
+            } else {
+                // The caller that is driving may have asked too: that request is served.
+                let _ = self.step_aside.notified().now_or_never();
             }
             self.driving.store(false, SeqCst);
             loop {
@@ -248,13 +254,23 @@ fn drive_here<F: Future>(slot: &'static Slot, fut: F) -> Caught<F::Output> {
     }
     let _sigpipe = SigpipeBlocked::on_this_thread();
     slot.runtime.block_on(async move {
+        // Nobody drove the runtime since the last call: let it look at the sockets first (the
+        // first yield polls the I/O driver, the second runs the tasks it woke), so that a
+        // connection the server closed meanwhile is out of the pool before this call picks
+        // one (sent on it, a create would fail and could not be retried).
+        tokio::task::yield_now().await;
+        tokio::task::yield_now().await;
         let outcome = AssertUnwindSafe(fut).catch_unwind().await;
-        // The response is in; the connection goes back to the pool in a task of its own
-        // (hyper's), already queued: a task queued behind it runs after it, so the next call
-        // finds the connection idle instead of opening another.
-        let _ = tokio::spawn(async {}).await;
+        settle().await;
         outcome
     })
+}
+
+/// Lets the task hyper returns a finished connection to the pool with run before the caller
+/// is answered, so that its next call finds the connection idle instead of opening another:
+/// it is woken with the body's end, and a task spawned now runs after the tasks woken so far.
+async fn settle() {
+    let _ = tokio::spawn(async {}).await;
 }
 
 /// Another call is in flight: `fut` runs where that one is driven, and this thread waits.
@@ -265,33 +281,40 @@ where
 {
     let (done, answer) = tokio::sync::oneshot::channel();
     spawn(async move {
-        let _ = done.send(AssertUnwindSafe(fut).catch_unwind().await);
+        let outcome = AssertUnwindSafe(fut).catch_unwind().await;
+        settle().await;
+        let _ = done.send(outcome);
     })?;
     answer
         .blocking_recv()
         .map_err(|_| Error::config("the dialtime runtime stopped before answering"))
 }
 
-/// SIGPIPE blocked on this thread until dropped, which also discards a SIGPIPE raised
-/// meanwhile (a write to a socket the server closed) before restoring the mask.
+/// SIGPIPE blocked on this thread until dropped. A SIGPIPE that became pending meanwhile (a
+/// write to a socket the server closed) is discarded, and the signal unblocked again unless
+/// the host had blocked it itself. (A process-directed SIGPIPE sent during the call, by
+/// `kill`, may be discarded with it.)
 struct SigpipeBlocked {
     #[cfg(unix)]
-    previous: Option<libc::sigset_t>,
+    /// Whether this guard blocked SIGPIPE, and whether one was pending before.
+    state: Option<(bool, bool)>,
 }
 
 impl SigpipeBlocked {
     fn on_this_thread() -> SigpipeBlocked {
         #[cfg(unix)]
-        // SAFETY: only this thread's signal mask changes, through fully initialized sets.
-        unsafe {
-            let mut previous = std::mem::MaybeUninit::<libc::sigset_t>::uninit();
-            let blocked = sigpipe_set().is_some_and(|set| {
-                libc::pthread_sigmask(libc::SIG_BLOCK, &set, previous.as_mut_ptr()) == 0
+        {
+            let state = sigpipe_set().and_then(|set| {
+                let mut previous = empty_set()?;
+                // SAFETY: fully initialized sets; only this thread's signal mask changes.
+                let blocked =
+                    unsafe { libc::pthread_sigmask(libc::SIG_BLOCK, &set, &mut previous) };
+                // SAFETY: `previous` was filled in by pthread_sigmask.
+                let we_blocked =
+                    blocked == 0 && unsafe { libc::sigismember(&previous, libc::SIGPIPE) } == 0;
+                Some((we_blocked, sigpipe_pending()))
             });
-            let previous = blocked.then(|| previous.assume_init());
-            // Already blocked by the host: nothing to undo.
-            let previous = previous.filter(|p| libc::sigismember(p, libc::SIGPIPE) == 0);
-            SigpipeBlocked { previous }
+            SigpipeBlocked { state }
         }
         #[cfg(not(unix))]
         SigpipeBlocked {}
@@ -299,33 +322,43 @@ impl SigpipeBlocked {
 }
 
 #[cfg(unix)]
+fn empty_set() -> Option<libc::sigset_t> {
+    let mut set = std::mem::MaybeUninit::<libc::sigset_t>::uninit();
+    // SAFETY: sigemptyset initializes the set before it is read.
+    unsafe { (libc::sigemptyset(set.as_mut_ptr()) == 0).then(|| set.assume_init()) }
+}
+
+#[cfg(unix)]
 fn sigpipe_set() -> Option<libc::sigset_t> {
-    // SAFETY: the set is initialized by sigemptyset before it is read.
+    let mut set = empty_set()?;
+    // SAFETY: an initialized set.
+    (unsafe { libc::sigaddset(&mut set, libc::SIGPIPE) } == 0).then_some(set)
+}
+
+/// Whether a SIGPIPE is pending for this thread (or the process).
+#[cfg(unix)]
+fn sigpipe_pending() -> bool {
+    let Some(mut pending) = empty_set() else {
+        return false;
+    };
+    // SAFETY: an initialized set, filled in by sigpending.
     unsafe {
-        let mut set = std::mem::MaybeUninit::<libc::sigset_t>::uninit();
-        (libc::sigemptyset(set.as_mut_ptr()) == 0
-            && libc::sigaddset(set.as_mut_ptr(), libc::SIGPIPE) == 0)
-            .then(|| set.assume_init())
+        libc::sigpending(&mut pending) == 0 && libc::sigismember(&pending, libc::SIGPIPE) == 1
     }
 }
 
 impl Drop for SigpipeBlocked {
     fn drop(&mut self) {
         #[cfg(unix)]
-        if let (Some(previous), Some(set)) = (self.previous.as_ref(), sigpipe_set()) {
-            // SAFETY: fully initialized sets; only this thread's pending signals and mask.
-            unsafe {
-                let mut pending = std::mem::MaybeUninit::<libc::sigset_t>::uninit();
-                if libc::sigpending(pending.as_mut_ptr()) == 0
-                    && libc::sigismember(pending.as_ptr(), libc::SIGPIPE) == 1
-                {
-                    let zero = libc::timespec {
-                        tv_sec: 0,
-                        tv_nsec: 0,
-                    };
-                    libc::sigtimedwait(&set, std::ptr::null_mut(), &zero);
-                }
-                libc::pthread_sigmask(libc::SIG_SETMASK, previous, std::ptr::null_mut());
+        if let (Some((we_blocked, was_pending)), Some(set)) = (self.state, sigpipe_set()) {
+            if !was_pending && sigpipe_pending() {
+                let mut signal = 0;
+                // SAFETY: SIGPIPE is blocked and pending, so sigwait takes it at once.
+                unsafe { libc::sigwait(&set, &mut signal) };
+            }
+            if we_blocked {
+                // SAFETY: an initialized set; only this thread's mask changes.
+                unsafe { libc::pthread_sigmask(libc::SIG_UNBLOCK, &set, std::ptr::null_mut()) };
             }
         }
     }

@@ -99,9 +99,10 @@ impl fmt::Display for Attempt<'_> {
 }
 
 /// Receives a client's attempt records (see [`crate::ClientBuilder::logger`]). Called on
-/// the thread driving the call: the caller's own for a blocking call (inside dialtime's
-/// runtime, so it cannot make a blocking call itself), dialtime's runtime thread for the
-/// bindings' async calls. Return quickly and never block.
+/// the thread that drives the call: the calling thread itself (a blocking call with nothing
+/// else in flight), another thread whose blocking call runs at the same time, or dialtime's
+/// runtime thread; possibly on several threads at once. It runs inside dialtime's runtime, so
+/// it cannot make a blocking call itself. Return quickly and never block.
 pub trait Logger: Send + Sync + 'static {
     /// Whether records of `level` are wanted (checked before one is built).
     fn enabled(&self, level: Level) -> bool;
