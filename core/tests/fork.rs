@@ -6,15 +6,9 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use dialtime::{NewDialTimeGroup, Weekday};
 use dialtime_emulator::Emulator;
 
-fn group(name: &str) -> NewDialTimeGroup {
-    NewDialTimeGroup::builder(name)
-        .window(Weekday::Monday, "08:00", "20:00")
-        .build()
-        .unwrap()
-}
+use common::group;
 
 /// Forks; the child runs `child` and exits with its result (0 = passed). The parent waits at
 /// most 20 s, killing a child that hangs.

@@ -8,12 +8,7 @@ use std::time::Duration;
 use dialtime::{BlockingClient, Client, ErrorKind, NewDialTimeGroup, Weekday};
 use dialtime_emulator::{Emulator, Fault};
 
-fn group(name: &str) -> NewDialTimeGroup {
-    NewDialTimeGroup::builder(name)
-        .window(Weekday::Monday, "08:00", "20:00")
-        .build()
-        .unwrap()
-}
+use common::group;
 
 #[test]
 fn absurd_retry_after_values_never_panic_and_are_not_waited_for() {

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 mod common;
 
-use dialtime::{BlockingClient, NewDialTimeGroup, Weekday};
+use dialtime::BlockingClient;
 use dialtime_emulator::Emulator;
 
 const USER: &str = "3f2504e0-4f89-41d3-9a0c-0305e82c3301";
@@ -50,12 +50,7 @@ fn client(url: &str) -> BlockingClient {
         .unwrap()
 }
 
-fn group(name: &str) -> NewDialTimeGroup {
-    NewDialTimeGroup::builder(name)
-        .window(Weekday::Monday, "08:00", "20:00")
-        .build()
-        .unwrap()
-}
+use common::group;
 
 #[test]
 fn sequential_blocking_calls_use_one_connection() {

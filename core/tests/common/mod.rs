@@ -7,6 +7,14 @@ use dialtime_emulator::Emulator;
 /// A sub-account id used by the scoping tests.
 pub const SUB: &str = "0d1b7c2e-4f5a-4b6c-8d7e-9f0a1b2c3d4e";
 
+/// A valid group named `name`: Mondays 08:00–20:00.
+pub fn group(name: &str) -> dialtime::NewDialTimeGroup {
+    dialtime::NewDialTimeGroup::builder(name)
+        .window(dialtime::Weekday::Monday, "08:00", "20:00")
+        .build()
+        .unwrap()
+}
+
 /// A blocking client for `emu` that never retries (so request counts are exact).
 pub fn client(emu: &Emulator) -> BlockingClient {
     BlockingClient::builder()
