@@ -17,6 +17,15 @@
 //!   over again when spawned work is waiting or, for the pool's housekeeping (idle
 //!   connections a server closed), after [`IDLE_RECLAIM`] without a blocking call.
 //!
+//! - An event loop that claims the runtime ([`EventLoop`]: the asyncio and Node bridges, one
+//!   loop per process at a time) drives it on the loop's own thread, never blocking there: a
+//!   call spawns its exchange and runs it until it waits for the network (the request is
+//!   written), and the loop watches the reactor's file descriptor, so when the answer
+//!   arrives the loop's thread reads it, decodes it and settles the call. No thread hand-off
+//!   either way; the driver thread only steps in when the loop leaves work in flight without
+//!   driving for [`LOOP_BACKSTOP`] (timers need a thread parked with a deadline), when a
+//!   blocking call hands work over, or when the loop stops watching.
+//!
 //! A blocking caller's thread runs dialtime's socket writes, so [`block_on`] blocks SIGPIPE
 //! on it for the call's duration (a C host dies of it by default) and leaves the thread's
 //! mask as it found it.
@@ -43,6 +52,12 @@ use crate::error::{Error, Result};
 /// back and forth, short enough that idle connections are looked after.
 pub const IDLE_RECLAIM: Duration = Duration::from_millis(20);
 
+/// How long the driver thread lets an event loop that watches the reactor leave calls in
+/// flight without driving, before it drives them itself: the loop's thread wakes for I/O
+/// only, so a timer (a timeout, a pause between retries) fires at most this late, as does
+/// work that became ready just as the loop stopped driving.
+pub const LOOP_BACKSTOP: Duration = Duration::from_millis(5);
+
 /// The runtime of one fork generation and who drives it.
 struct Slot {
     generation: u64,
@@ -55,6 +70,19 @@ struct Slot {
     calls: AtomicU64,
     /// Whether the driver thread drives (or is about to).
     driving: AtomicBool,
+    /// Blocking callers waiting for work they handed over: the driver thread drives for them
+    /// at once.
+    handovers: AtomicUsize,
+    /// The reactor's file descriptor (its epoll instance), when it could be told apart: what
+    /// an [`EventLoop`] watches. Linux only.
+    reactor: Option<i32>,
+    /// Whether an [`EventLoop`] has claimed the runtime.
+    loop_claimed: AtomicBool,
+    /// Whether that loop watches the reactor now (and so drives when it is readable).
+    watched: AtomicBool,
+    /// Whether the driver thread sleeps with no deadline (a watching loop, nothing in
+    /// flight): the first task spawned then wakes it, to keep the backstop's time.
+    sleeping: AtomicBool,
     /// Tells the driver thread to step aside.
     step_aside: Notify,
     /// The driver thread, to wake it when spawned work needs a driver.
@@ -71,13 +99,16 @@ fn current() -> Option<&'static Slot> {
 
 impl Slot {
     fn new(generation: u64, driver: std::thread::Thread) -> Result<Slot> {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            // Its blocking pool (name resolution) never raises SIGPIPE either.
-            .thread_name("dialtime-rt-blocking")
-            .on_thread_start(block_sigpipe_on_this_thread)
-            .enable_all()
-            .build()
-            .map_err(unavailable)?;
+        let (runtime, reactor) = reactor::find(|| {
+            tokio::runtime::Builder::new_current_thread()
+                // Its blocking pool (name resolution) never raises SIGPIPE either.
+                .thread_name("dialtime-rt-blocking")
+                .on_thread_start(block_sigpipe_on_this_thread)
+                .on_thread_park(event_loop::before_park)
+                .enable_all()
+                .build()
+        });
+        let runtime = runtime.map_err(unavailable)?;
         Ok(Slot {
             generation,
             runtime,
@@ -85,13 +116,18 @@ impl Slot {
             tasks: AtomicUsize::new(0),
             calls: AtomicU64::new(0),
             driving: AtomicBool::new(false),
+            handovers: AtomicUsize::new(0),
+            reactor,
+            loop_claimed: AtomicBool::new(false),
+            watched: AtomicBool::new(false),
+            sleeping: AtomicBool::new(false),
             step_aside: Notify::new(),
             driver,
         })
     }
 
-    /// The driver thread's life: drive while no blocking caller does, step aside when one
-    /// comes, take over again when spawned work waits or the blocking callers went quiet.
+    /// The driver thread's life: drive while no blocking caller or event loop does, step
+    /// aside when one comes, take over again when work needs a driver.
     fn drive(&'static self) -> ! {
         block_sigpipe_on_this_thread();
         loop {
@@ -106,17 +142,51 @@ impl Slot {
                 let _ = self.step_aside.notified().now_or_never();
             }
             self.driving.store(false, SeqCst);
-            loop {
-                let calls = self.calls.load(SeqCst);
-                if self.callers.load(SeqCst) == 0 && self.tasks.load(SeqCst) > 0 {
-                    break;
+            self.wait_for_work();
+        }
+    }
+
+    /// Returns when the driver thread should drive again: spawned work nobody else will
+    /// drive, a blocking caller waiting for work it handed over, an event loop that left work
+    /// in flight and went quiet, or (no loop watching) blocking callers gone quiet, for the
+    /// pool's housekeeping.
+    fn wait_for_work(&self) {
+        loop {
+            let calls = self.calls.load(SeqCst);
+            if self.callers.load(SeqCst) == 0 && self.needs_driver() {
+                return;
+            }
+            if self.watched.load(SeqCst) {
+                // Announced before `tasks` is read again, as a task is counted before
+                // `sleeping` is read (both SeqCst): one of the two sees the other.
+                self.sleeping.store(true, SeqCst);
+                if self.tasks.load(SeqCst) == 0 {
+                    // The loop sees the reactor's events; nothing in flight needs a timer.
+                    std::thread::park();
+                    self.sleeping.store(false, SeqCst);
+                    continue;
                 }
+                self.sleeping.store(false, SeqCst);
+                std::thread::park_timeout(LOOP_BACKSTOP);
+                if self.callers.load(SeqCst) == 0
+                    && self.calls.load(SeqCst) == calls
+                    && self.tasks.load(SeqCst) > 0
+                {
+                    return;
+                }
+            } else {
                 std::thread::park_timeout(IDLE_RECLAIM);
                 if self.callers.load(SeqCst) == 0 && self.calls.load(SeqCst) == calls {
-                    break;
+                    return;
                 }
             }
         }
+    }
+
+    /// Whether work waits that only the driver thread will drive now.
+    fn needs_driver(&self) -> bool {
+        self.handovers.load(SeqCst) > 0
+            || (self.tasks.load(SeqCst) > 0 && !self.watched.load(SeqCst))
     }
 
     /// Wakes the driver thread if spawned work may be waiting with nobody driving.
@@ -183,22 +253,29 @@ where
     F: Future + Send + 'static,
     F::Output: Send + 'static,
 {
+    let slot = slot()?;
+    let task = slot.runtime.spawn(counted(slot, fut));
+    slot.wake_driver_if_needed();
+    Ok(task)
+}
+
+/// `fut`, counted in the slot's `tasks` from now until it ends, is aborted or is dropped with
+/// the runtime.
+fn counted<F: Future>(slot: &'static Slot, fut: F) -> impl Future<Output = F::Output> {
     struct Finished(&'static Slot);
     impl Drop for Finished {
         fn drop(&mut self) {
             self.0.tasks.fetch_sub(1, SeqCst);
         }
     }
-    let slot = slot()?;
-    slot.tasks.fetch_add(1, SeqCst);
-    // Counted until the task ends, is aborted or is dropped with the runtime.
+    if slot.tasks.fetch_add(1, SeqCst) == 0 && slot.sleeping.load(SeqCst) {
+        slot.driver.unpark();
+    }
     let finished = Finished(slot);
-    let task = slot.runtime.spawn(async move {
+    async move {
         let _finished = finished;
         fut.await
-    });
-    slot.wake_driver_if_needed();
-    Ok(task)
+    }
 }
 
 /// Runs `fut` on the shared runtime and returns its output, from synchronous code: on this
@@ -243,7 +320,7 @@ fn drive_here<F: Future>(slot: &'static Slot, fut: F) -> Caught<F::Output> {
             let slot = self.0;
             slot.calls.fetch_add(1, SeqCst);
             slot.callers.fetch_sub(1, SeqCst);
-            if slot.tasks.load(SeqCst) > 0 {
+            if slot.needs_driver() {
                 slot.driver.unpark();
             }
         }
@@ -279,6 +356,17 @@ where
     F: Future + Send + 'static,
     F::Output: Send + 'static,
 {
+    /// Counted while this thread waits: the driver thread drives for it at once, even when
+    /// an event loop watches the reactor (which may be this thread's own loop, blocked here).
+    struct Waiting(&'static Slot);
+    impl Drop for Waiting {
+        fn drop(&mut self) {
+            self.0.handovers.fetch_sub(1, SeqCst);
+        }
+    }
+    let slot = slot()?;
+    slot.handovers.fetch_add(1, SeqCst);
+    let _waiting = Waiting(slot);
     let (done, answer) = tokio::sync::oneshot::channel();
     spawn(async move {
         let outcome = AssertUnwindSafe(fut).catch_unwind().await;
@@ -408,5 +496,301 @@ pub(crate) mod fork {
             }
         });
         GENERATION.load(Ordering::Acquire)
+    }
+}
+
+/// An event loop driving the shared runtime on its own thread (see the module's docs): the
+/// asyncio and Node bridges claim one per process, for the loop that calls first.
+///
+/// The loop watches [`EventLoop::fd`] for readability (level-triggered: asyncio's
+/// `add_reader`, libuv's `uv_poll`) and calls [`EventLoop::ready`] when it is readable; calls
+/// go through [`EventLoop::spawn`]. Neither ever blocks the loop's thread on the network:
+/// they run what is ready and return. Dropping the claim hands everything back to the
+/// driver thread. In a forked child the claim is stale: `spawn` falls back to [`spawn`],
+/// `ready` does nothing.
+pub struct EventLoop {
+    slot: &'static Slot,
+    fd: i32,
+}
+
+impl std::fmt::Debug for EventLoop {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EventLoop").field("fd", &self.fd).finish()
+    }
+}
+
+impl EventLoop {
+    /// Claims the runtime for the calling thread's event loop. `None` when another loop has
+    /// it, when the reactor's descriptor is not known (outside Linux), or inside an async
+    /// runtime: the bridge then uses [`spawn`], and the driver thread.
+    pub fn claim() -> Option<EventLoop> {
+        if Handle::try_current().is_ok() {
+            return None;
+        }
+        let slot = slot().ok()?;
+        let fd = slot.reactor?;
+        slot.loop_claimed
+            .compare_exchange(false, true, SeqCst, SeqCst)
+            .ok()?;
+        Some(EventLoop { slot, fd })
+    }
+
+    /// The descriptor the loop watches for readability: the reactor's epoll instance.
+    pub fn fd(&self) -> i32 {
+        self.fd
+    }
+
+    /// Tells the driver thread whether the loop watches [`EventLoop::fd`] now. While it does,
+    /// the driver thread leaves the reactor's events to the loop.
+    pub fn set_watching(&self, watching: bool) {
+        self.slot.watched.store(watching, SeqCst);
+        self.slot.driver.unpark();
+    }
+
+    /// Whether this claim is of the current process's runtime (not a parent's, after fork).
+    fn live(&self) -> bool {
+        current().is_some_and(|s| std::ptr::eq(s, self.slot))
+            && self.slot.generation == fork::generation()
+    }
+
+    /// Spawns `fut` on the shared runtime and, unless a blocking call is driving it, runs
+    /// it here until nothing is ready to run (its request written, waiting for the answer):
+    /// no thread hand-off. Returns without waiting for `fut`.
+    pub fn spawn<F>(&self, fut: F) -> Result<JoinHandle<F::Output>>
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        let Some(drive) = self.enter() else {
+            return spawn(fut);
+        };
+        let (slot, fd) = (self.slot, self.fd);
+        let fut = counted(slot, fut);
+        // The task's handle is the output: the caller awaits it later, not this drive.
+        #[allow(clippy::async_yields_async)]
+        let task = slot.runtime.block_on(async move {
+            if event_loop::readable(fd) {
+                // Events arrived while nobody drove (a connection the server closed): handle
+                // them before the call picks a pooled connection, as a blocking call does.
+                tokio::task::yield_now().await;
+                tokio::task::yield_now().await;
+            }
+            let task = tokio::spawn(fut);
+            event_loop::UntilIdle::new(fd).await;
+            task
+        });
+        drive.finish();
+        Ok(task)
+    }
+
+    /// The loop saw [`EventLoop::fd`] readable: runs what the events made ready, here, until
+    /// nothing is. Returns `false` when a blocking call is driving the runtime on another
+    /// thread (it handles these events): the loop should stop watching (and say so with
+    /// [`EventLoop::set_watching`]) until its next call, or it would spin.
+    pub fn ready(&self) -> bool {
+        let Some(drive) = self.enter() else {
+            return false;
+        };
+        let fd = self.fd;
+        self.slot.runtime.block_on(event_loop::UntilIdle::new(fd));
+        drive.finish();
+        true
+    }
+
+    /// Takes the runtime for a drive on this thread: `None` when a blocking caller drives it
+    /// (or this claim is stale); the driver thread, if driving, is asked to step aside (it
+    /// does within one step of its work, which this thread waits for).
+    fn enter(&self) -> Option<LoopDrive> {
+        if !self.live() || Handle::try_current().is_ok() {
+            return None;
+        }
+        let slot = self.slot;
+        slot.callers.compare_exchange(0, 1, SeqCst, SeqCst).ok()?;
+        if slot.driving.load(SeqCst) {
+            slot.step_aside.notify_one();
+        }
+        Some(LoopDrive {
+            slot,
+            _sigpipe: SigpipeBlocked::on_this_thread(),
+        })
+    }
+}
+
+impl Drop for EventLoop {
+    fn drop(&mut self) {
+        self.slot.watched.store(false, SeqCst);
+        self.slot.loop_claimed.store(false, SeqCst);
+        self.slot.driver.unpark();
+    }
+}
+
+/// A drive on an event loop's thread, counted as a caller until finished.
+struct LoopDrive {
+    slot: &'static Slot,
+    _sigpipe: SigpipeBlocked,
+}
+
+impl LoopDrive {
+    /// Work a thread woke meanwhile (queued remotely, its wake-up consumed by this drive)
+    /// is run before leaving; what is left goes to the driver thread.
+    fn finish(self) {
+        for _ in 0..3 {
+            if self.slot.runtime.metrics().global_queue_depth() == 0 {
+                return;
+            }
+            self.slot
+                .runtime
+                .block_on(event_loop::UntilIdle::new(self.slot.reactor.unwrap_or(-1)));
+        }
+    }
+}
+
+impl Drop for LoopDrive {
+    fn drop(&mut self) {
+        let slot = self.slot;
+        slot.calls.fetch_add(1, SeqCst);
+        slot.callers.fetch_sub(1, SeqCst);
+        if slot.needs_driver() || slot.runtime.metrics().global_queue_depth() > 0 {
+            slot.driver.unpark();
+        }
+    }
+}
+
+/// How an event loop's drive knows that nothing is left to run: the runtime's park hook
+/// (called when its queue is empty, on the thread about to park) wakes the drive.
+mod event_loop {
+    use std::cell::{Cell, RefCell};
+    use std::future::Future;
+    use std::pin::Pin;
+    use std::task::{Context, Poll, Waker};
+
+    thread_local! {
+        /// The waker of this thread's drive for an event loop, while it waits, and the
+        /// reactor's descriptor.
+        static DRIVE: RefCell<Option<(Waker, i32)>> = const { RefCell::new(None) };
+        /// Set by the park hook: the queue was empty and no reactor event was waiting.
+        static IDLE: Cell<bool> = const { Cell::new(false) };
+    }
+
+    /// The runtime's `on_thread_park` hook. On an event loop's thread the runtime's queue is
+    /// empty and it would wait for events: the drive is woken instead, so the runtime only
+    /// polls the reactor without waiting. When no event was waiting before that poll, nothing
+    /// can be left to run after it (save an event arriving between the two, which the driver
+    /// thread's backstop covers), and the drive is done; else the events it takes are run
+    /// first.
+    pub(super) fn before_park() {
+        let _ = DRIVE.try_with(|drive| {
+            if let Some((waker, fd)) = drive.borrow_mut().take() {
+                IDLE.set(!readable(fd));
+                waker.wake();
+            }
+        });
+    }
+
+    /// Whether `fd` is readable now (without consuming anything).
+    pub(super) fn readable(fd: i32) -> bool {
+        #[cfg(unix)]
+        {
+            if fd < 0 {
+                return false;
+            }
+            let mut p = libc::pollfd {
+                fd,
+                events: libc::POLLIN,
+                revents: 0,
+            };
+            // SAFETY: one valid pollfd, no waiting.
+            unsafe { libc::poll(&mut p, 1, 0) > 0 }
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = fd;
+            false
+        }
+    }
+
+    /// Completes when the runtime's queue was found empty and no reactor event is waiting.
+    pub(super) struct UntilIdle {
+        fd: i32,
+        waiting: bool,
+    }
+
+    impl UntilIdle {
+        pub(super) fn new(fd: i32) -> UntilIdle {
+            UntilIdle { fd, waiting: false }
+        }
+    }
+
+    impl Future for UntilIdle {
+        type Output = ();
+        fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+            if self.waiting && IDLE.replace(false) {
+                DRIVE.with(|d| d.borrow_mut().take());
+                return Poll::Ready(());
+            }
+            self.waiting = true;
+            DRIVE.with(|d| *d.borrow_mut() = Some((cx.waker().clone(), self.fd)));
+            Poll::Pending
+        }
+    }
+
+    impl Drop for UntilIdle {
+        fn drop(&mut self) {
+            let _ = DRIVE.try_with(|d| d.borrow_mut().take());
+        }
+    }
+}
+
+/// Finding the reactor's epoll instance: the one epoll descriptor that building the runtime
+/// opened, watching the one eventfd it opened (its waker). Anything else (another thread
+/// opening descriptors of those kinds meanwhile, no `/proc`) finds nothing, and event loops
+/// use the driver thread.
+mod reactor {
+    #[cfg(target_os = "linux")]
+    pub(super) fn find<T>(build: impl FnOnce() -> T) -> (T, Option<i32>) {
+        use std::collections::BTreeSet;
+        fn open() -> Option<BTreeSet<i32>> {
+            std::fs::read_dir("/proc/self/fd")
+                .ok()?
+                .map(|e| e.ok()?.file_name().to_str()?.parse().ok())
+                .collect()
+        }
+        fn is(fd: i32, kind: &str) -> bool {
+            std::fs::read_link(format!("/proc/self/fd/{fd}"))
+                .is_ok_and(|target| target.as_os_str() == kind)
+        }
+        let before = open();
+        let built = build();
+        let after = open();
+        let found = before.zip(after).and_then(|(before, after)| {
+            let new: Vec<i32> = after.difference(&before).copied().collect();
+            let polls: Vec<i32> = new
+                .iter()
+                .copied()
+                .filter(|&fd| is(fd, "anon_inode:[eventpoll]"))
+                .collect();
+            let wakers: Vec<i32> = new
+                .iter()
+                .copied()
+                .filter(|&fd| is(fd, "anon_inode:[eventfd]"))
+                .collect();
+            let ([poll], [waker]) = (polls.as_slice(), wakers.as_slice()) else {
+                return None;
+            };
+            let info = std::fs::read_to_string(format!("/proc/self/fdinfo/{poll}")).ok()?;
+            let waker = waker.to_string();
+            info.lines()
+                .any(|line| {
+                    let mut words = line.split_whitespace();
+                    words.next() == Some("tfd:") && words.next() == Some(waker.as_str())
+                })
+                .then_some(*poll)
+        });
+        (built, found)
+    }
+
+    #[cfg(not(target_os = "linux"))]
+    pub(super) fn find<T>(build: impl FnOnce() -> T) -> (T, Option<i32>) {
+        (build(), None)
     }
 }
