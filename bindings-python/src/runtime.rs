@@ -8,6 +8,13 @@
 //! with it the HTTP request). A panic in the task becomes a `DialtimeError`, never a future
 //! that never resolves.
 //!
+//! The first loop to make a call (and, once that loop is closed or gone, the next) also
+//! drives the runtime itself (core's `EventLoop`): the call's exchange runs on the loop's
+//! thread until the request is written, and the loop watches the reactor's descriptor, so
+//! the answer is read and decoded there too: no thread hand-off at all. The GIL is released
+//! while the loop's thread drives. Other loops (in other threads) use the runtime's driver
+//! thread.
+//!
 //! Where a loop cannot watch a socket (Windows' proactor loop, an event loop that refuses
 //! attributes), completions fall back to `loop.call_soon_threadsafe` from the runtime thread.
 //! That path, and only it, enters Python from a runtime thread, through [`attach`].
@@ -89,14 +96,26 @@ struct Inbox {
     wake: Mutex<std::os::unix::net::UnixStream>,
 }
 
+thread_local! {
+    /// The inbox of the loop whose thread is driving the runtime right now (in
+    /// [`Owner::drive`]): its completions are resolved right after the drive, on this same
+    /// thread, without waking the loop through its socket.
+    static DRIVING_FOR: std::cell::Cell<*const Inbox> = const { std::cell::Cell::new(std::ptr::null()) };
+}
+
 impl Inbox {
-    /// Queues a completion; wakes the loop when the queue was empty (one byte per batch).
+    /// Queues a completion; wakes the loop when the queue was empty (one byte per batch),
+    /// unless the loop's own thread is driving (it resolves the queue when done).
     fn post(&self, completion: Completion) {
         let was_empty = {
             let mut queue = self.queue.lock().unwrap_or_else(|e| e.into_inner());
             queue.push(completion);
             queue.len() == 1
         };
+        let here = DRIVING_FOR
+            .try_with(|d| std::ptr::eq(d.get(), self))
+            .unwrap_or(false);
+        let was_empty = was_empty && !here;
         #[cfg(unix)]
         if was_empty {
             // A full socket means a wake-up is already pending; a closed one, that the loop
@@ -133,8 +152,15 @@ impl Bridge {
                 .unwrap_or_else(|e| e.into_inner())
                 .read(&mut drain);
         }
-        let batch =
-            std::mem::take(&mut *self.inbox.queue.lock().unwrap_or_else(|e| e.into_inner()));
+        self.inbox.resolve_all(py);
+    }
+}
+
+impl Inbox {
+    /// Resolves every queued completion (on the loop's thread), then writes queued log
+    /// records.
+    fn resolve_all(&self, py: Python<'_>) {
+        let batch = std::mem::take(&mut *self.queue.lock().unwrap_or_else(|e| e.into_inner()));
         for completion in batch {
             completion.resolve(py);
         }
@@ -183,6 +209,144 @@ fn inbox_of(py: Python<'_>, event_loop: &Bound<'_, PyAny>) -> Option<Arc<Inbox>>
     Some(inbox)
 }
 
+/// The event loop that drives the shared runtime on its own thread, and whether it watches
+/// the reactor now. Only touched with the GIL held, which is never released while the lock
+/// is: a fork (which holds the GIL) never finds it locked.
+struct Owner {
+    claim: dialtime::__private::runtime::EventLoop,
+    /// The loop's inbox.
+    inbox: Arc<Inbox>,
+    /// A weak reference to the loop.
+    event_loop: Py<PyAny>,
+    watching: std::sync::atomic::AtomicBool,
+}
+
+static OWNER: Mutex<Option<Arc<Owner>>> = Mutex::new(None);
+static WEAKREF: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+
+impl Owner {
+    /// Whether `event_loop` is this owner's loop.
+    fn is(&self, py: Python<'_>, event_loop: &Bound<'_, PyAny>) -> bool {
+        self.event_loop
+            .bind(py)
+            .call0()
+            .is_ok_and(|l| l.is(event_loop))
+    }
+
+    /// Whether the owner's loop is gone or closed: another loop may claim the runtime.
+    fn is_over(&self, py: Python<'_>) -> bool {
+        match self.event_loop.bind(py).call0() {
+            Ok(l) if !l.is_none() => l
+                .call_method0(intern!(py, "is_closed"))
+                .and_then(|c| c.is_truthy())
+                .unwrap_or(true),
+            _ => true,
+        }
+    }
+
+    /// Runs `drive` on the loop's thread with the GIL released, then resolves the calls it
+    /// finished. `None` when it panicked.
+    fn drive<R: Send>(&self, py: Python<'_>, drive: impl FnOnce() -> R + Send) -> Option<R> {
+        let inbox: &Inbox = &self.inbox;
+        let outcome = py.detach(|| {
+            let previous = DRIVING_FOR.replace(inbox);
+            let outcome = std::panic::catch_unwind(AssertUnwindSafe(drive));
+            DRIVING_FOR.set(previous);
+            outcome
+        });
+        self.inbox.resolve_all(py);
+        outcome.ok()
+    }
+
+    /// Watches the reactor from `event_loop` (again); false when the loop refuses.
+    fn watch(self: &Arc<Self>, py: Python<'_>, event_loop: &Bound<'_, PyAny>) -> bool {
+        use std::sync::atomic::Ordering::Relaxed;
+        if self.watching.load(Relaxed) {
+            return true;
+        }
+        let Ok(reactor) = Bound::new(py, Reactor(self.clone())) else {
+            return false;
+        };
+        if event_loop
+            .call_method1(intern!(py, "add_reader"), (self.claim.fd(), reactor))
+            .is_err()
+        {
+            return false;
+        }
+        self.watching.store(true, Relaxed);
+        self.claim.set_watching(true);
+        true
+    }
+}
+
+/// The owner for `event_loop`: its own, or a new claim when no live loop has one. `None`:
+/// another loop drives, or this one cannot watch a descriptor.
+fn owner_for(
+    py: Python<'_>,
+    event_loop: &Bound<'_, PyAny>,
+    inbox: &Arc<Inbox>,
+) -> Option<Arc<Owner>> {
+    let mut owner = OWNER.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(current) = owner.as_ref() {
+        if current.is(py, event_loop) {
+            let current = current.clone();
+            drop(owner);
+            return current.watch(py, event_loop).then_some(current);
+        }
+        if !current.is_over(py) {
+            return None;
+        }
+        // Released before claiming again: the claim is the runtime's, one at a time.
+        *owner = None;
+    }
+    let claim = dialtime::__private::runtime::EventLoop::claim()?;
+    let weak = WEAKREF
+        .import(py, "weakref", "ref")
+        .ok()?
+        .call1((event_loop,))
+        .ok()?
+        .unbind();
+    let fresh = Arc::new(Owner {
+        claim,
+        inbox: inbox.clone(),
+        event_loop: weak,
+        watching: std::sync::atomic::AtomicBool::new(false),
+    });
+    *owner = Some(fresh.clone());
+    drop(owner);
+    fresh.watch(py, event_loop).then_some(fresh)
+}
+
+/// The reader callback on the reactor's descriptor: drives what its events made ready, with
+/// the GIL released. When a blocking call drives the runtime on another thread, stops
+/// watching until the loop's next call (the descriptor stays readable until that thread
+/// takes the events: watching would spin).
+#[pyclass(frozen)]
+struct Reactor(Arc<Owner>);
+
+#[pymethods]
+impl Reactor {
+    fn __call__(&self, py: Python<'_>) -> PyResult<()> {
+        let owner = &self.0;
+        let driven = owner.drive(py, || owner.claim.ready()).unwrap_or(false);
+        if !driven {
+            use std::sync::atomic::Ordering::Relaxed;
+            owner.watching.store(false, Relaxed);
+            owner.claim.set_watching(false);
+            if let Some(event_loop) = owner
+                .event_loop
+                .bind(py)
+                .call0()
+                .ok()
+                .filter(|l| !l.is_none())
+            {
+                let _ = event_loop.call_method1(intern!(py, "remove_reader"), (owner.claim.fd(),));
+            }
+        }
+        Ok(())
+    }
+}
+
 /// An asyncio future resolving to `fut`'s output; must be called inside a running loop.
 pub(crate) fn future<'py, F, T>(py: Python<'py>, fut: F) -> PyResult<Bound<'py, PyAny>>
 where
@@ -201,10 +365,20 @@ where
         .call((), Some(&kwargs))?;
     let future_ref = py_future.clone().unbind();
     let task = match inbox_of(py, &event_loop) {
-        Some(inbox) => spawn(async move {
-            let outcome = AssertUnwindSafe(fut).catch_unwind().await;
-            inbox.post(Completion::new(future_ref, outcome));
-        }),
+        Some(inbox) => {
+            let owner = owner_for(py, &event_loop, &inbox);
+            let work = async move {
+                let outcome = AssertUnwindSafe(fut).catch_unwind().await;
+                inbox.post(Completion::new(future_ref, outcome));
+            };
+            match owner {
+                Some(owner) => match owner.drive(py, || owner.claim.spawn(work)) {
+                    Some(spawned) => spawned,
+                    None => return Err(error::panicked(py)),
+                },
+                None => spawn(work),
+            }
+        }
         None => {
             let loop_ref = event_loop.unbind();
             spawn(async move {

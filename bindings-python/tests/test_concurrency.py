@@ -101,3 +101,74 @@ def test_cancelling_an_async_call_cancels_it_and_the_client_keeps_working(emulat
     waited, group = asyncio.run(run())
     assert waited < 1.5
     assert group.id >= 1
+
+
+# The first running loop drives dialtime's runtime on its own thread (no thread hand-off);
+# these are the cases where it cannot, or does not for a while.
+
+
+def test_two_event_loops_in_two_threads_both_finish(emulator):
+    results = {}
+
+    def loop_thread(tag):
+        async def run():
+            async with dialtime.AsyncClient(emulator.token, base_url=emulator.base_url) as client:
+                calls = [
+                    client.dial_time_groups.create(emulator.user_id, **{**DOCUMENTED, "name": f"{tag} {i}", "is_default": False})
+                    for i in range(30)
+                ]
+                return await asyncio.gather(*calls)
+
+        results[tag] = asyncio.run(run())
+
+    threads = [threading.Thread(target=loop_thread, args=(tag,)) for tag in ("a", "b")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert sorted(results) == ["a", "b"]
+    assert len({g.id for gs in results.values() for g in gs}) == 60
+
+
+def test_a_loop_blocked_by_python_code_still_gets_its_answers_and_timeouts(emulator):
+    async def run():
+        async with dialtime.AsyncClient(emulator.token, base_url=emulator.base_url, max_retries=0, timeout=0.3) as client:
+            emulator.push_fault(delay_ms=3000, times=1)
+            slow = asyncio.ensure_future(client.dial_time_groups.create(emulator.user_id, **DOCUMENTED))
+            await asyncio.sleep(0)  # the request is sent
+            fast = asyncio.ensure_future(client.dial_time_groups.list(emulator.user_id))
+            await asyncio.sleep(0)
+            time.sleep(1.0)  # the loop is blocked: it drives nothing meanwhile
+            started = time.monotonic()
+            page = await fast
+            try:
+                await slow
+            except dialtime.APITimeoutError:
+                timed_out = True
+            else:
+                timed_out = False
+            return page, timed_out, time.monotonic() - started
+
+    page, timed_out, waited = asyncio.run(run())
+    assert isinstance(page.data, list)
+    # The timer fired while the loop was blocked: both were settled as soon as it ran again.
+    assert timed_out
+    assert waited < 0.5
+
+
+def test_a_sync_call_inside_a_coroutine_with_async_calls_in_flight_finishes(emulator):
+    sync = dialtime.Client(emulator.token, base_url=emulator.base_url)
+
+    async def run():
+        async with dialtime.AsyncClient(emulator.token, base_url=emulator.base_url) as client:
+            emulator.push_fault(delay_ms=100, times=1)
+            pending = asyncio.ensure_future(client.dial_time_groups.create(emulator.user_id, **DOCUMENTED))
+            await asyncio.sleep(0)
+            # Blocks the loop's own thread while its call is in flight.
+            made = sync.dial_time_groups.create(emulator.user_id, **{**DOCUMENTED, "name": "同步", "is_default": False})
+            return made, await pending
+
+    made, pending = asyncio.run(run())
+    assert made.name == "同步"
+    assert pending.id != made.id
+

@@ -389,6 +389,25 @@ struct SigpipeBlocked {
 }
 
 impl SigpipeBlocked {
+    /// [`SigpipeBlocked::on_this_thread`], unless the process ignores SIGPIPE (Python and
+    /// Node do, unless a program sets it back to its default): then nothing needs blocking,
+    /// and one system call replaces four.
+    fn unless_ignored() -> SigpipeBlocked {
+        #[cfg(unix)]
+        {
+            let mut action = std::mem::MaybeUninit::<libc::sigaction>::zeroed();
+            // SAFETY: reads the disposition only (no new action); `action` is written.
+            let ignored = unsafe {
+                libc::sigaction(libc::SIGPIPE, std::ptr::null(), action.as_mut_ptr()) == 0
+                    && action.assume_init().sa_sigaction == libc::SIG_IGN
+            };
+            if ignored {
+                return SigpipeBlocked { state: None };
+            }
+        }
+        SigpipeBlocked::on_this_thread()
+    }
+
     fn on_this_thread() -> SigpipeBlocked {
         #[cfg(unix)]
         {
@@ -553,14 +572,23 @@ impl EventLoop {
             && self.slot.generation == fork::generation()
     }
 
-    /// Spawns `fut` on the shared runtime and, unless a blocking call is driving it, runs
-    /// it here until nothing is ready to run (its request written, waiting for the answer):
-    /// no thread hand-off. Returns without waiting for `fut`.
+    /// Spawns `fut` on the shared runtime. When nothing else is in flight and no blocking
+    /// call is driving, runs it here until nothing is ready to run (its request written,
+    /// waiting for the answer): no thread hand-off. With other work in flight it is queued,
+    /// and the loop runs everything queued in its turn at once (the queue makes the reactor's
+    /// descriptor readable): many calls made in one turn of the loop share one drive.
+    /// Returns without waiting for `fut`.
     pub fn spawn<F>(&self, fut: F) -> Result<JoinHandle<F::Output>>
     where
         F: Future + Send + 'static,
         F::Output: Send + 'static,
     {
+        if !self.live() {
+            return spawn(fut);
+        }
+        if self.slot.tasks.load(SeqCst) > 0 && self.slot.watched.load(SeqCst) {
+            return Ok(self.slot.runtime.spawn(counted(self.slot, fut)));
+        }
         let Some(drive) = self.enter() else {
             return spawn(fut);
         };
@@ -611,7 +639,7 @@ impl EventLoop {
         }
         Some(LoopDrive {
             slot,
-            _sigpipe: SigpipeBlocked::on_this_thread(),
+            _sigpipe: SigpipeBlocked::unless_ignored(),
         })
     }
 }

@@ -107,3 +107,60 @@ fn a_write_to_a_closed_socket_on_the_callers_thread_does_not_raise_sigpipe() {
         assert_eq!(libc::sigismember(pending.as_ptr(), libc::SIGPIPE), 0);
     }
 }
+
+#[test]
+fn a_write_to_a_closed_socket_on_an_event_loops_thread_does_not_raise_sigpipe() {
+    use dialtime::__private::runtime::EventLoop;
+    let _quiet = QUIET.lock().unwrap_or_else(|e| e.into_inner());
+    // SAFETY: restores the default disposition, as in a C program; no handler is installed.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { return };
+            let mut buf = [0u8; 16];
+            let _ = stream.read(&mut buf);
+            drop(stream);
+        }
+    });
+    let lp = EventLoop::claim().expect("claimed");
+    lp.set_watching(true);
+    let (tx, rx) = std::sync::mpsc::channel();
+    lp.spawn(async move {
+        let written = async {
+            let stream = tokio::net::TcpStream::connect(addr).await?;
+            let chunk = vec![b'x'; 64 * 1024];
+            loop {
+                stream.writable().await?;
+                match stream.try_write_vectored(&[std::io::IoSlice::new(&chunk)]) {
+                    Ok(_) => {}
+                    Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {}
+                    Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => {}
+                    Err(e) => return Err::<(), _>(e),
+                }
+            }
+        };
+        let _ = tx.send(written.await);
+    })
+    .unwrap();
+    // The loop's thread drives every write (nothing here waits on a timer).
+    let start = std::time::Instant::now();
+    let err = loop {
+        if let Ok(outcome) = rx.try_recv() {
+            break outcome.unwrap_err();
+        }
+        assert!(start.elapsed() < Duration::from_secs(10), "never failed");
+        let mut p = libc::pollfd {
+            fd: lp.fd(),
+            events: libc::POLLIN,
+            revents: 0,
+        };
+        // SAFETY: one valid pollfd.
+        unsafe { libc::poll(&mut p, 1, 20) };
+        lp.ready();
+    };
+    assert_eq!(err.kind(), std::io::ErrorKind::BrokenPipe, "{err}");
+}
