@@ -91,7 +91,7 @@ fn calls_run_on_the_loops_thread() {
     let _quiet = quiet();
     let emu = Emulator::start().unwrap();
     let threads = Arc::new(Threads::default());
-    let client = client(&emu.base_url(), emu.token(), Some(threads.clone()));
+    let client = client(emu.base_url(), emu.token(), Some(threads.clone()));
     let lp = EventLoop::claim().expect("the first claim in this process succeeds");
     lp.set_watching(true);
     let user = emu.user_id().to_string();
@@ -210,7 +210,7 @@ fn a_timeout_fires_while_the_loop_does_not_drive() {
 fn calls_in_flight_finish_after_the_claim_is_dropped() {
     let _quiet = quiet();
     let emu = Emulator::start().unwrap();
-    let client = client(&emu.base_url(), emu.token(), None);
+    let client = client(emu.base_url(), emu.token(), None);
     let lp = EventLoop::claim().expect("claimed");
     lp.set_watching(true);
     let (tx, rx) = mpsc::channel();
@@ -235,7 +235,7 @@ fn calls_in_flight_finish_after_the_claim_is_dropped() {
 fn blocking_calls_from_other_threads_mix_with_the_loops_calls() {
     let _quiet = quiet();
     let emu = Emulator::start().unwrap();
-    let client = client(&emu.base_url(), emu.token(), None);
+    let client = client(emu.base_url(), emu.token(), None);
     let lp = EventLoop::claim().expect("claimed");
     lp.set_watching(true);
     let blocking: Vec<_> = (0..4)
@@ -286,7 +286,7 @@ fn blocking_calls_from_other_threads_mix_with_the_loops_calls() {
 fn a_blocking_call_on_the_loops_own_thread_with_its_calls_in_flight_finishes() {
     let _quiet = quiet();
     let emu = Emulator::start().unwrap();
-    let client = client(&emu.base_url(), emu.token(), None);
+    let client = client(emu.base_url(), emu.token(), None);
     let lp = EventLoop::claim().expect("claimed");
     lp.set_watching(true);
     let (tx, rx) = mpsc::channel();
