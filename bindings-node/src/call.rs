@@ -494,7 +494,7 @@ where
     }
     let deferred = Deferred(deferred);
     // Cannot fail: the runtime was started above, in this process.
-    let _ = dialtime::__private::runtime::spawn(async move {
+    let _ = crate::event_loop::spawn(env, async move {
         let caught = AssertUnwindSafe(work).catch_unwind().await;
         let settle: Settle = Box::new(move |env: &Env| {
             // The signal's reason when it aborted the call; the listener is removed either way.

@@ -21,6 +21,7 @@ mod client;
 mod dial_time_groups;
 mod emulator;
 mod error;
+mod event_loop;
 mod log;
 mod model;
 mod options;

@@ -113,3 +113,58 @@ test('workers terminated with calls in flight do not disturb the main thread', a
     await worker.terminate()
   })
 })
+
+// The first environment to call drives dialtime's runtime on its own thread (watching the
+// runtime's descriptor with libuv); when it is torn down, the next one to call takes over.
+test('a worker that drove the runtime can be terminated mid-call; the main thread takes over', async () => {
+  await withEmulator(async (emu) => {
+    for (let round = 0; round < 4; round++) {
+      emu.pushFault({ delay_ms: 150, times: 8 })
+      const r = await run(
+        `${PRELUDE}
+        const { Worker } = require('node:worker_threads')
+        const source = \`
+          const { workerData, parentPort } = require('node:worker_threads')
+          const { Client } = require(workerData.pkg)
+          const client = new Client({ token: workerData.token, baseUrl: workerData.url, maxRetries: 0 })
+          for (let i = 0; i < 8; i++) client.dialTimeGroups.create(workerData.user, workerData.group).catch(() => {})
+          parentPort.postMessage('started')
+        \`
+        ;(async () => {
+          const data = { pkg: process.env.DT_PKG, url: process.env.DT_URL, token: process.env.DT_TOKEN, user, group }
+          const worker = new Worker(source, { eval: true, workerData: data })
+          await new Promise((resolve) => worker.once('message', resolve))
+          await new Promise((resolve) => setTimeout(resolve, ${20 + round * 40}))
+          await worker.terminate()
+          const saved = await Promise.all(Array.from({ length: 16 }, () => groups.create(user, group)))
+          for (let i = 0; i < 16; i++) await groups.create(user, group)
+          console.log('done', saved.length)
+        })()`,
+        emu,
+      )
+      assert.deepEqual([r.code, r.signal], [0, null], r.err)
+      assert.match(r.out, /done 16/)
+      emu.clearFaults()
+    }
+  })
+})
+
+test('a timeout fires while the JS thread is blocked, and settles as soon as it is free', async () => {
+  await withEmulator(async (emu) => {
+    const slowClient = new (require('..').Client)({ token: emu.token, baseUrl: emu.baseUrl, maxRetries: 0, timeoutMs: 300 })
+    emu.pushFault({ delay_ms: 3000, times: 1 })
+    const slow = slowClient.dialTimeGroups.create(emu.userId, DOCUMENTED).then(
+      () => 'saved',
+      (e) => e.kind,
+    )
+    const fast = slowClient.dialTimeGroups.list(emu.userId)
+    // Busy: no JavaScript turn ends, so the JS thread drives nothing meanwhile.
+    const until = Date.now() + 1000
+    while (Date.now() < until) {}
+    const started = Date.now()
+    const [kind, page] = await Promise.all([slow, fast])
+    assert.equal(kind, 'timeout')
+    assert.ok(Array.isArray(page.data))
+    assert.ok(Date.now() - started < 500, `settled ${Date.now() - started} ms after the thread was free`)
+  })
+})
