@@ -445,6 +445,8 @@ where
             "dialtime: cannot create a promise",
         ));
     }
+    // Boxed once: the wrappers below and the spawn move a pointer, not the whole exchange.
+    let work = Box::pin(work);
     let (work, listening) = match signal {
         None => (futures_util::future::Either::Left(work.map(Ok)), None),
         Some(signal) => {

@@ -264,7 +264,7 @@ impl Owner {
         if self.watching.load(Relaxed) {
             return true;
         }
-        let Ok(reactor) = Bound::new(py, Reactor(self.clone())) else {
+        let Ok(reactor) = Bound::new(py, Reactor(Arc::downgrade(self))) else {
             return false;
         };
         if event_loop
@@ -320,14 +320,18 @@ fn owner_for(
 /// The reader callback on the reactor's descriptor: drives what its events made ready, with
 /// the GIL released. When a blocking call drives the runtime on another thread, stops
 /// watching until the loop's next call (the descriptor stays readable until that thread
-/// takes the events: watching would spin).
+/// takes the events: watching would spin). Holds the owner weakly: a claim given up (its
+/// loop closed, another loop claiming) is released at once, not when the old loop's
+/// selector lets go of this callback.
 #[pyclass(frozen)]
-struct Reactor(Arc<Owner>);
+struct Reactor(std::sync::Weak<Owner>);
 
 #[pymethods]
 impl Reactor {
     fn __call__(&self, py: Python<'_>) -> PyResult<()> {
-        let owner = &self.0;
+        let Some(owner) = self.0.upgrade() else {
+            return Ok(());
+        };
         let driven = owner.drive(py, || owner.claim.ready()).unwrap_or(false);
         if !driven {
             use std::sync::atomic::Ordering::Relaxed;
@@ -354,6 +358,8 @@ where
     T: for<'a> IntoPyObject<'a> + Send + 'static,
 {
     use dialtime::__private::runtime::spawn;
+    // Boxed once: the wrappers below and the spawn move a pointer, not the whole exchange.
+    let fut = Box::pin(fut);
     let event_loop = GET_RUNNING_LOOP
         .import(py, "asyncio", "get_running_loop")?
         .call0()

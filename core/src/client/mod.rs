@@ -241,12 +241,29 @@ impl Client {
 
     /// `{base}/agent-api/{path}`, where `path` may end in `?query`. Path segments and query
     /// values are validated ids (UUIDs, integers), so nothing here needs escaping.
+    /// The last URL made on this thread is kept: a program calling for one user again and
+    /// again gets a copy instead of a parse.
     pub(crate) fn url(&self, path: std::fmt::Arguments<'_>) -> reqwest::Url {
+        use std::cell::RefCell;
         use std::fmt::Write as _;
+        thread_local! {
+            /// The last root, path and the URL they made.
+            static LAST: RefCell<Option<(reqwest::Url, String, reqwest::Url)>> =
+                const { RefCell::new(None) };
+        }
         let root = &self.inner.api_root;
         let mut full = String::with_capacity(root.path().len() + 96);
         full.push_str(root.path());
         let _ = full.write_fmt(path);
+        let cached = LAST.try_with(|last| {
+            last.borrow()
+                .as_ref()
+                .filter(|(r, p, _)| r == root && *p == full)
+                .map(|(_, _, url)| url.clone())
+        });
+        if let Ok(Some(url)) = cached {
+            return url;
+        }
         let mut url = root.clone();
         match full.split_once('?') {
             Some((p, q)) => {
@@ -255,6 +272,7 @@ impl Client {
             }
             None => url.set_path(&full),
         }
+        let _ = LAST.try_with(|last| *last.borrow_mut() = Some((root.clone(), full, url.clone())));
         url
     }
 
