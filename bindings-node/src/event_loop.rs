@@ -85,6 +85,39 @@ fn uv() -> Option<&'static Uv> {
     .as_ref()
 }
 
+/// Whether this is Node itself (`process.versions.node`, and neither Bun nor Deno, which
+/// implement Node-API but may export libuv's names as stubs).
+fn is_node(env: &Env) -> bool {
+    thread_local! {
+        static IS_NODE: std::cell::Cell<Option<bool>> = const { std::cell::Cell::new(None) };
+    }
+    if let Some(known) = IS_NODE.get() {
+        return known;
+    }
+    let known = looks_like_node(env);
+    IS_NODE.set(Some(known));
+    known
+}
+
+fn looks_like_node(env: &Env) -> bool {
+    use napi::bindgen_prelude::{JsObjectValue, Object, Unknown};
+    let versions = || -> Option<Object<'_>> {
+        let process: Object<'_> = env.get_global().ok()?.get_named_property("process").ok()?;
+        process.get_named_property("versions").ok()
+    };
+    let Some(versions) = versions() else {
+        return false;
+    };
+    let has = |name: &str| {
+        versions
+            .get_named_property::<Unknown<'_>>(name)
+            .ok()
+            .and_then(|v| v.get_type().ok())
+            .is_some_and(|t| t != ValueType::Undefined)
+    };
+    has("node") && !has("bun") && !has("deno")
+}
+
 /// The claim of the environment running on this thread, with its poll handle.
 struct Owner {
     claim: EventLoop,
@@ -131,6 +164,9 @@ impl Owner {
     /// Claims the runtime for `env` and makes (unstarted, unref'd) its poll handle; `None`
     /// when another loop has it or libuv is out of reach.
     fn start(env: &Env) -> Option<Owner> {
+        if !is_node(env) {
+            return None;
+        }
         let uv = uv()?;
         let claim = EventLoop::claim()?;
         let mut uv_loop = std::ptr::null_mut();
@@ -249,17 +285,22 @@ unsafe extern "C" fn readable(_handle: *mut c_void, status: c_int, _events: c_in
 /// The environment's async cleanup hook: stops watching, gives the runtime back to the
 /// driver thread, closes the handle (the hook is removed once it is closed).
 unsafe extern "C" fn torn_down(_remove: *mut c_void, handle: *mut c_void) {
+    // Whatever happens to the claim, the handle is closed: Node waits for this hook's
+    // removal (in `closed`) before it finishes the environment.
     let _ = catch_unwind(AssertUnwindSafe(|| {
-        let owner = OWNER.with_borrow_mut(|o| o.take());
+        let owner = OWNER
+            .try_with(|o| o.try_borrow_mut().ok().and_then(|mut o| o.take()))
+            .ok()
+            .flatten();
         drop(owner);
-        if let Some(uv) = uv() {
-            // SAFETY: the handle made in `Owner::start`, on this thread; `closed` frees it.
-            unsafe {
-                (uv.poll_stop)(handle);
-                (uv.close)(handle, closed);
-            }
-        }
     }));
+    if let Some(uv) = uv() {
+        // SAFETY: the handle made in `Owner::start`, on this thread; `closed` frees it.
+        unsafe {
+            (uv.poll_stop)(handle);
+            (uv.close)(handle, closed);
+        }
+    }
 }
 
 /// libuv closed the handle: free it, and let Node finish the environment's teardown.

@@ -210,8 +210,8 @@ fn inbox_of(py: Python<'_>, event_loop: &Bound<'_, PyAny>) -> Option<Arc<Inbox>>
 }
 
 /// The event loop that drives the shared runtime on its own thread, and whether it watches
-/// the reactor now. Only touched with the GIL held, which is never released while the lock
-/// is: a fork (which holds the GIL) never finds it locked.
+/// the reactor now. `OWNER`'s lock is held only to copy or swap the pointer, never while
+/// Python code runs (which may hand the GIL to another thread) or an owner is dropped.
 struct Owner {
     claim: dialtime::__private::runtime::EventLoop,
     /// The loop's inbox.
@@ -279,25 +279,37 @@ impl Owner {
     }
 }
 
-/// The owner for `event_loop`: its own, or a new claim when no live loop has one. `None`:
-/// another loop drives, or this one cannot watch a descriptor.
+/// The owner for `event_loop`: its own, or a new claim when no live loop has one (the
+/// owner's loop closed or gone, or the claim a parent's before a fork). `None`: another loop
+/// drives, or this one cannot watch a descriptor.
 fn owner_for(
     py: Python<'_>,
     event_loop: &Bound<'_, PyAny>,
     inbox: &Arc<Inbox>,
 ) -> Option<Arc<Owner>> {
-    let mut owner = OWNER.lock().unwrap_or_else(|e| e.into_inner());
-    if let Some(current) = owner.as_ref() {
-        if current.is(py, event_loop) {
-            let current = current.clone();
-            drop(owner);
+    fn lock() -> MutexGuard<'static, Option<Arc<Owner>>> {
+        OWNER.lock().unwrap_or_else(|e| e.into_inner())
+    }
+    let current = lock().clone();
+    if let Some(current) = current {
+        let live = !current.claim.is_stale();
+        if live && current.is(py, event_loop) {
             return current.watch(py, event_loop).then_some(current);
         }
-        if !current.is_over(py) {
+        if live && !current.is_over(py) {
             return None;
         }
-        // Released before claiming again: the claim is the runtime's, one at a time.
-        *owner = None;
+        // Given up, unless another thread replaced it meanwhile; dropped outside the lock
+        // (the claim is released with the last reference).
+        let old = {
+            let mut slot = lock();
+            if !slot.as_ref().is_some_and(|o| Arc::ptr_eq(o, &current)) {
+                return None;
+            }
+            slot.take()
+        };
+        drop(old);
+        drop(current);
     }
     let claim = dialtime::__private::runtime::EventLoop::claim()?;
     let weak = WEAKREF
@@ -312,8 +324,13 @@ fn owner_for(
         event_loop: weak,
         watching: std::sync::atomic::AtomicBool::new(false),
     });
-    *owner = Some(fresh.clone());
-    drop(owner);
+    {
+        let mut slot = lock();
+        if slot.is_some() {
+            return None;
+        }
+        *slot = Some(fresh.clone());
+    }
     fresh.watch(py, event_loop).then_some(fresh)
 }
 

@@ -9,16 +9,20 @@
 //!   there, so a sequential call makes no thread hand-off at all (reqwest's blocking client
 //!   makes two: to its runtime thread and back). Before returning it lets the connection
 //!   settle back into the pool, so the next call reuses it. A blocking call made while
-//!   others are in flight (many threads, or an event loop's calls) is spawned where those
-//!   are driven and waited for, as reqwest does: threads never contend for the runtime.
-//! - Work spawned for an event loop ([`spawn`]: asyncio futures, Node promises) needs a
-//!   driver while its caller goes on, so a dedicated thread drives the runtime whenever no
-//!   blocking call does. It steps aside as soon as a blocking caller arrives, and takes
-//!   over again when spawned work is waiting or, for the pool's housekeeping (idle
-//!   connections a server closed), after [`IDLE_RECLAIM`] without a blocking call.
+//!   others are in flight (many threads, or an event loop's calls) is spawned and waited
+//!   for, as reqwest does, and the dedicated thread below drives it: threads never contend
+//!   for the runtime.
+//! - Work spawned for an event loop that has not claimed the runtime ([`spawn`]: asyncio
+//!   futures and Node promises of other loops) needs a driver while its caller goes on, so a
+//!   dedicated thread drives the runtime whenever no blocking call or claiming loop does. It
+//!   steps aside as soon as one arrives, and takes over again when spawned work is waiting
+//!   or, for the pool's housekeeping (idle connections a server closed), after
+//!   [`IDLE_RECLAIM`] without a blocking call (with a loop watching: [`LOOP_BACKSTOP`] after
+//!   its last drive, once).
 //!
 //! - An event loop that claims the runtime ([`EventLoop`]: the asyncio and Node bridges, one
-//!   loop per process at a time) drives it on the loop's own thread, never blocking there: a
+//!   loop per process at a time) drives it on the loop's own thread, never waiting there for
+//!   the network (at most for the driver thread to finish the step it is in): a
 //!   call spawns its exchange and runs it until it waits for the network (the request is
 //!   written), and the loop watches the reactor's file descriptor, so when the answer
 //!   arrives the loop's thread reads it, decodes it and settles the call. No thread hand-off
@@ -83,6 +87,9 @@ struct Slot {
     /// Whether the driver thread sleeps with no deadline (a watching loop, nothing in
     /// flight): the first task spawned then wakes it, to keep the backstop's time.
     sleeping: AtomicBool,
+    /// Set by an event loop's drive that left work queued that nobody may wake the loop
+    /// for: the driver thread drives at once.
+    stranded: AtomicBool,
     /// Tells the driver thread to step aside.
     step_aside: Notify,
     /// The driver thread, to wake it when spawned work needs a driver.
@@ -109,6 +116,12 @@ impl Slot {
                 .build()
         });
         let runtime = runtime.map_err(unavailable)?;
+        // Confirmed: work queued from outside must make the descriptor readable (another
+        // thread's epoll instance, picked by mistake, would not be).
+        let reactor = reactor.filter(|&fd| {
+            drop(runtime.spawn(async {}));
+            event_loop::readable(fd)
+        });
         Ok(Slot {
             generation,
             runtime,
@@ -121,6 +134,7 @@ impl Slot {
             loop_claimed: AtomicBool::new(false),
             watched: AtomicBool::new(false),
             sleeping: AtomicBool::new(false),
+            stranded: AtomicBool::new(false),
             step_aside: Notify::new(),
             driver,
         })
@@ -135,6 +149,7 @@ impl Slot {
             // looking at `driving` (both SeqCst): a caller arriving meanwhile is seen here,
             // or it sees `driving` and asks the driver to step aside.
             self.driving.store(true, SeqCst);
+            self.stranded.store(false, SeqCst);
             if self.callers.load(SeqCst) == 0 {
                 self.runtime.block_on(self.step_aside.notified());
             } else {
@@ -151,22 +166,37 @@ impl Slot {
     /// in flight and went quiet, or (no loop watching) blocking callers gone quiet, for the
     /// pool's housekeeping.
     fn wait_for_work(&self) {
+        // Drives seen so far by the last sweep (below).
+        let mut swept = self.calls.load(SeqCst);
         loop {
             let calls = self.calls.load(SeqCst);
             if self.callers.load(SeqCst) == 0 && self.needs_driver() {
                 return;
             }
             if self.watched.load(SeqCst) {
-                // Announced before `tasks` is read again, as a task is counted before
-                // `sleeping` is read (both SeqCst): one of the two sees the other.
-                self.sleeping.store(true, SeqCst);
                 if self.tasks.load(SeqCst) == 0 {
-                    // The loop sees the reactor's events; nothing in flight needs a timer.
-                    std::thread::park();
+                    if calls != swept {
+                        // The loop drove since the last look: what its last drive may have
+                        // left queued (events that arrived as it finished, with the
+                        // descriptor no longer readable) is run once it has been quiet.
+                        std::thread::park_timeout(LOOP_BACKSTOP);
+                        if self.callers.load(SeqCst) == 0 && self.calls.load(SeqCst) == calls {
+                            self.sweep();
+                            swept = calls;
+                        }
+                        continue;
+                    }
+                    // Announced before `tasks` is read again, as a task is counted before
+                    // `sleeping` is read (both SeqCst): one of the two sees the other.
+                    self.sleeping.store(true, SeqCst);
+                    if self.tasks.load(SeqCst) == 0 && self.calls.load(SeqCst) == swept {
+                        // The loop sees the reactor's events; nothing in flight needs a
+                        // timer, nothing was left queued.
+                        std::thread::park();
+                    }
                     self.sleeping.store(false, SeqCst);
                     continue;
                 }
-                self.sleeping.store(false, SeqCst);
                 std::thread::park_timeout(LOOP_BACKSTOP);
                 if self.callers.load(SeqCst) == 0
                     && self.calls.load(SeqCst) == calls
@@ -186,7 +216,20 @@ impl Slot {
     /// Whether work waits that only the driver thread will drive now.
     fn needs_driver(&self) -> bool {
         self.handovers.load(SeqCst) > 0
+            || self.stranded.load(SeqCst)
             || (self.tasks.load(SeqCst) > 0 && !self.watched.load(SeqCst))
+    }
+
+    /// Runs what is queued and what the reactor has ready, without waiting, unless someone
+    /// else drives.
+    fn sweep(&self) {
+        if self.callers.load(SeqCst) != 0 {
+            return;
+        }
+        self.runtime.block_on(async {
+            tokio::task::yield_now().await;
+            tokio::task::yield_now().await;
+        });
     }
 
     /// Wakes the driver thread if spawned work may be waiting with nobody driving.
@@ -523,8 +566,9 @@ pub(crate) mod fork {
 ///
 /// The loop watches [`EventLoop::fd`] for readability (level-triggered: asyncio's
 /// `add_reader`, libuv's `uv_poll`) and calls [`EventLoop::ready`] when it is readable; calls
-/// go through [`EventLoop::spawn`]. Neither ever blocks the loop's thread on the network:
-/// they run what is ready and return. Dropping the claim hands everything back to the
+/// go through [`EventLoop::spawn`]. Neither ever waits on the network: they run what is
+/// ready and return. A drive has no time limit of its own: it ends when nothing is ready,
+/// which the loop's own calls bound (new calls are only made once it returns). Dropping the claim hands everything back to the
 /// driver thread. In a forked child the claim is stale: `spawn` falls back to [`spawn`],
 /// `ready` does nothing.
 pub struct EventLoop {
@@ -564,6 +608,12 @@ impl EventLoop {
     pub fn set_watching(&self, watching: bool) {
         self.slot.watched.store(watching, SeqCst);
         self.slot.driver.unpark();
+    }
+
+    /// Whether this claim is a parent's, made before a fork: it drives nothing here, and
+    /// another claim may be made in its place.
+    pub fn is_stale(&self) -> bool {
+        !self.live()
     }
 
     /// Whether this claim is of the current process's runtime (not a parent's, after fork).
@@ -660,7 +710,8 @@ struct LoopDrive {
 
 impl LoopDrive {
     /// Work a thread woke meanwhile (queued remotely, its wake-up consumed by this drive)
-    /// is run before leaving; what is left goes to the driver thread.
+    /// is run before leaving; what is still queued then is marked stranded, and the driver
+    /// thread drives it at once.
     fn finish(self) {
         for _ in 0..3 {
             if self.slot.runtime.metrics().global_queue_depth() == 0 {
@@ -676,9 +727,15 @@ impl LoopDrive {
 impl Drop for LoopDrive {
     fn drop(&mut self) {
         let slot = self.slot;
+        if slot.runtime.metrics().global_queue_depth() > 0 {
+            slot.stranded.store(true, SeqCst);
+        }
         slot.calls.fetch_add(1, SeqCst);
         slot.callers.fetch_sub(1, SeqCst);
-        if slot.needs_driver() || slot.runtime.metrics().global_queue_depth() > 0 {
+        // A driver thread parked with no deadline is woken to sweep after this drive (one
+        // with a deadline looks by itself): `calls` is counted before `sleeping` is read, as
+        // the driver announces `sleeping` before it reads `calls` (both SeqCst).
+        if slot.needs_driver() || slot.sleeping.load(SeqCst) {
             slot.driver.unpark();
         }
     }
@@ -703,9 +760,9 @@ mod event_loop {
     /// The runtime's `on_thread_park` hook. On an event loop's thread the runtime's queue is
     /// empty and it would wait for events: the drive is woken instead, so the runtime only
     /// polls the reactor without waiting. When no event was waiting before that poll, nothing
-    /// can be left to run after it (save an event arriving between the two, which the driver
-    /// thread's backstop covers), and the drive is done; else the events it takes are run
-    /// first.
+    /// can be left to run after it, save an event arriving between the two (the driver
+    /// thread sweeps the runtime once the loop has been quiet for [`super::LOOP_BACKSTOP`]),
+    /// and the drive is done; else the events it takes are run first.
     pub(super) fn before_park() {
         let _ = DRIVE.try_with(|drive| {
             if let Some((waker, fd)) = drive.borrow_mut().take() {
