@@ -1,22 +1,25 @@
 'use strict'
 // Finds the native addon: a local build next to this file (`napi build`, a checkout), else the
 // per-platform package npm installed as an optional dependency (dialtime-linux-x64-gnu, …).
+// Where npm, pnpm and yarn's node_modules put that package, the addon is found by its path, a
+// stat or two: resolving the package by name costs about 0.2 ms of require() time, and stays
+// the fallback for any other layout (Yarn Plug'n'Play, …).
 const fs = require('node:fs')
 const path = require('node:path')
 
-function isMusl() {
-  try {
-    return fs.readdirSync('/lib').some((f) => f.startsWith('ld-musl-'))
-  } catch {
-    return false
-  }
+// musl's dynamic loader has one name per architecture (glibc systems have none of them).
+const MUSL_LOADER = { x64: '/lib/ld-musl-x86_64.so.1', arm64: '/lib/ld-musl-aarch64.so.1' }
+
+function isMusl(arch = process.arch) {
+  const loader = MUSL_LOADER[arch]
+  return loader !== undefined && fs.existsSync(loader)
 }
 
 /** The package name for this platform, or null when dialtime is not built for it. */
 function platformPackage(platform = process.platform, arch = process.arch, musl = isMusl) {
   const suffix = {
-    'linux-x64': () => (musl() ? 'linux-x64-musl' : 'linux-x64-gnu'),
-    'linux-arm64': () => (musl() ? 'linux-arm64-musl' : 'linux-arm64-gnu'),
+    'linux-x64': () => (musl(arch) ? 'linux-x64-musl' : 'linux-x64-gnu'),
+    'linux-arm64': () => (musl(arch) ? 'linux-arm64-musl' : 'linux-arm64-gnu'),
     'darwin-x64': () => 'darwin-x64',
     'darwin-arm64': () => 'darwin-arm64',
     'win32-x64': () => 'win32-x64-msvc',
@@ -33,6 +36,12 @@ function load() {
       `dialtime has no native build for ${process.platform}-${process.arch} ` +
         '(built for linux x64/arm64 glibc and musl, macOS x64/arm64, Windows x64)',
     )
+  }
+  // The package's own node_modules, then its siblings': the order of Node's resolution.
+  const file = `dialtime.${pkg.slice('dialtime-'.length)}.node`
+  for (const dir of [path.join(__dirname, 'node_modules'), path.dirname(__dirname)]) {
+    const addon = path.join(dir, pkg, file)
+    if (fs.existsSync(addon)) return require(addon)
   }
   try {
     return require(pkg)

@@ -69,3 +69,52 @@ test('a missing platform package is named in the error', () => {
     fs.rmSync(dir, { recursive: true, force: true })
   }
 })
+
+test('the addon is found by its path in the layouts npm, pnpm and yarn make', () => {
+  const pkg = platformPackage()
+  const built = path.join(root, 'dialtime.node')
+  const file = `dialtime.${pkg.slice('dialtime-'.length)}.node`
+  // A sibling of the main package (npm's hoisting, pnpm's store), then one nested in it.
+  for (const nested of [false, true]) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dialtime-layout-'))
+    try {
+      const installed = path.join(dir, 'node_modules', 'dialtime')
+      const platform = path.join(nested ? installed : dir, 'node_modules', pkg)
+      fs.mkdirSync(installed, { recursive: true })
+      fs.mkdirSync(platform, { recursive: true })
+      fs.copyFileSync(path.join(root, 'binding.js'), path.join(installed, 'binding.js'))
+      fs.copyFileSync(built, path.join(platform, file))
+      const native = require(path.join(installed, 'binding.js')).load()
+      assert.equal(native.VERSION, main.version)
+      assert.ok(require.cache[path.join(platform, file)], `loaded from ${platform}`)
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true })
+    }
+  }
+})
+
+// glibc gives a library loaded by dlopen() static TLS from a small reserve shared by every
+// library of the process; once it is spent, dlopen() fails ("cannot allocate memory in static
+// TLS block"). The addon asks for none: mimalloc is built with local_dynamic_tls.
+test('the addon needs no static TLS', { skip: process.platform !== 'linux' }, () => {
+  const elf = fs.readFileSync(path.join(root, 'dialtime.node'))
+  assert.equal(elf.readUInt32BE(0), 0x7f454c46, 'an ELF file')
+  const phoff = Number(elf.readBigUInt64LE(0x20))
+  const phentsize = elf.readUInt16LE(0x36)
+  const phnum = elf.readUInt16LE(0x38)
+  const PT_DYNAMIC = 2
+  const DT_FLAGS = 30n
+  const DF_STATIC_TLS = 0x10n
+  let flags = null
+  for (let i = 0; i < phnum; i++) {
+    const ph = phoff + i * phentsize
+    if (elf.readUInt32LE(ph) !== PT_DYNAMIC) continue
+    const offset = Number(elf.readBigUInt64LE(ph + 8))
+    const size = Number(elf.readBigUInt64LE(ph + 0x20))
+    for (let d = offset; d + 16 <= offset + size; d += 16) {
+      if (elf.readBigUInt64LE(d) === DT_FLAGS) flags = elf.readBigUInt64LE(d + 8)
+    }
+  }
+  assert.notEqual(flags, null, 'DT_FLAGS present (BIND_NOW)')
+  assert.equal(flags & DF_STATIC_TLS, 0n, 'DF_STATIC_TLS set')
+})
