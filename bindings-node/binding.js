@@ -27,21 +27,26 @@ function platformPackage(platform = process.platform, arch = process.arch, musl 
   return suffix ? `dialtime-${suffix()}` : null
 }
 
-function load() {
+function load(musl = isMusl) {
   const local = path.join(__dirname, 'dialtime.node')
   if (fs.existsSync(local)) return require(local)
-  const pkg = platformPackage()
+  const pkg = platformPackage(process.platform, process.arch, musl)
   if (pkg === null) {
     throw new Error(
       `dialtime has no native build for ${process.platform}-${process.arch} ` +
         '(built for linux x64/arm64 glibc and musl, macOS x64/arm64, Windows x64)',
     )
   }
-  // The package's own node_modules, then its siblings': the order of Node's resolution.
-  const file = `dialtime.${pkg.slice('dialtime-'.length)}.node`
-  for (const dir of [path.join(__dirname, 'node_modules'), path.dirname(__dirname)]) {
-    const addon = path.join(dir, pkg, file)
-    if (fs.existsSync(addon)) return require(addon)
+  // npm installs the package of the system's libc (its `libc` field): where the guess by
+  // musl's loader file is wrong (a glibc system with musl installed), the other one is found.
+  const other = pkg.endsWith('-gnu') ? pkg.replace(/-gnu$/, '-musl') : pkg.replace(/-musl$/, '-gnu')
+  for (const name of other === pkg ? [pkg] : [pkg, other]) {
+    // The package's own node_modules, then its siblings': the order of Node's resolution.
+    const file = `dialtime.${name.slice('dialtime-'.length)}.node`
+    for (const dir of [path.join(__dirname, 'node_modules'), path.dirname(__dirname)]) {
+      const addon = path.join(dir, name, file)
+      if (fs.existsSync(addon)) return require(addon)
+    }
   }
   try {
     return require(pkg)

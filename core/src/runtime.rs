@@ -568,9 +568,9 @@ pub(crate) mod fork {
 /// `add_reader`, libuv's `uv_poll`) and calls [`EventLoop::ready`] when it is readable; calls
 /// go through [`EventLoop::spawn`]. Neither ever waits on the network: they run what is
 /// ready and return. A drive has no time limit of its own: it ends when nothing is ready,
-/// which the loop's own calls bound (new calls are only made once it returns). Dropping the claim hands everything back to the
-/// driver thread. In a forked child the claim is stale: `spawn` falls back to [`spawn`],
-/// `ready` does nothing.
+/// which the loop's own calls bound (new calls are only made once it returns). Dropping the
+/// claim hands everything back to the driver thread. In a forked child the claim is stale:
+/// `spawn` falls back to [`spawn`], `ready` does nothing.
 pub struct EventLoop {
     slot: &'static Slot,
     fd: i32,
