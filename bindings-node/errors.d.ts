@@ -1,4 +1,4 @@
-/* dialtime: the error classes (errors.js) — the header of the generated index.d.ts */
+/* dialtime: the error classes (index.js) — the header of the generated index.d.ts */
 
 /** Added to the native `Emulator` class by index.js (declaration merging). */
 export interface Emulator {

@@ -1,4 +1,4 @@
-/* dialtime: the error classes (errors.js) — the header of the generated index.d.ts */
+/* dialtime: the error classes (index.js) — the header of the generated index.d.ts */
 
 /** Added to the native `Emulator` class by index.js (declaration merging). */
 export interface Emulator {
@@ -362,7 +362,7 @@ export interface ErrorKindInfo {
   number: number
 }
 
-/** The core's error kinds, in number order: what `errors.js` must have a class for. */
+/** The core's error kinds, in number order: what `index.js` must have a class for. */
 export declare function errorKinds(): Array<ErrorKindInfo>
 
 /**

@@ -1,9 +1,229 @@
 'use strict'
-// dialtime for Node.js: the native module (Rust, napi-rs) plus the error classes.
-const errors = require('./errors.js')
-const native = require('./binding.js').load()
+// dialtime for Node.js, in one file: the error classes, the loader of the native module (Rust,
+// napi-rs) and what JavaScript adds to its classes. One file because require() pays for each:
+// reading, compiling and the loader's bookkeeping took 0.5 ms more for three files than for
+// this one (README "Speed"; require('dialtime') is meant to stay under 2 ms).
 
-native.registerErrors(errors.fromNative)
+// ---- Errors ----------------------------------------------------------------------------------
+// The errors dialtime throws and rejects with. Every one is a DialtimeError whose `kind` is
+// the core's error kind ('validation', 'rate_limited', …); the native module creates them
+// through `fromNative` (src/error.rs), choosing the class by that kind, so no list of kinds
+// is typed here (test/names.test.js checks every core kind has its class). Attribute names
+// are README's "Names across languages": kind, httpStatus, envelopeCode, message, apiMessage,
+// problems, bodyExcerpt, retryAfterMs; and what the call did: method, path, attempts,
+// elapsedMs, deadlinePassed, requestId, headers. Messages never contain the token.
+
+class DialtimeError extends Error {
+  constructor(message, details = {}) {
+    super(message)
+    this.name = new.target.name
+    const d = details ?? {}
+    /** Every problem, in payload order: `{ path: 'content[1].times[0].end_time', message }`. */
+    this.problems = d.problems ?? []
+    /** The HTTP status of the answer, or null. */
+    this.httpStatus = d.httpStatus ?? null
+    /** The envelope's `code`, or null. */
+    this.envelopeCode = d.envelopeCode ?? null
+    /** The platform's own message, or null. */
+    this.apiMessage = d.apiMessage ?? null
+    /** The start of the raw answer (never with the token), or null. */
+    this.bodyExcerpt = d.bodyExcerpt ?? null
+    /** Milliseconds the server asked to wait (`Retry-After`), or null. */
+    this.retryAfterMs = d.retryAfterMs ?? null
+    /** The HTTP method of the call ('GET', …), or null. */
+    this.method = d.method ?? null
+    /** The URL path called (ids included, never the query), or null. */
+    this.path = d.path ?? null
+    /** How many attempts were made, or null. */
+    this.attempts = d.attempts ?? null
+    /** Milliseconds from the start of the call to the error, or null. */
+    this.elapsedMs = d.elapsedMs ?? null
+    /** Whether the deadline ended the call. */
+    this.deadlinePassed = d.deadlinePassed ?? false
+    /** The request id of the platform's last answer, or null. */
+    this.requestId = d.requestId ?? null
+    /** The error answer's headers (lower-case names). */
+    this.headers = d.headers ?? {}
+    /** For a CalendarNotCoveredError: the year the holiday calendar does not cover. */
+    this.year = d.year ?? null
+  }
+}
+/** A bug in dialtime caught at the boundary. */
+DialtimeError.kind = 'internal'
+
+/** The payload breaks the platform's rules; nothing was sent. */
+class ValidationError extends DialtimeError {}
+ValidationError.kind = 'validation'
+
+/** The platform answered with an error. */
+class APIError extends DialtimeError {}
+APIError.kind = 'api'
+
+/** 401 or 403. */
+class AuthenticationError extends APIError {}
+AuthenticationError.kind = 'authentication'
+
+/** 404. */
+class NotFoundError extends APIError {}
+NotFoundError.kind = 'not_found'
+
+/** 429, after the client's own retries. */
+class RateLimitError extends APIError {}
+RateLimitError.kind = 'rate_limited'
+
+/** 5xx. */
+class ServerError extends APIError {}
+ServerError.kind = 'server'
+
+/** The connection could not be made or broke before an answer arrived. */
+class APIConnectionError extends DialtimeError {}
+APIConnectionError.kind = 'connection'
+
+/** No complete answer within `timeoutMs`. */
+class APITimeoutError extends APIConnectionError {}
+APITimeoutError.kind = 'timeout'
+
+/** The answer was not the documented shape. */
+class DecodeError extends DialtimeError {}
+DecodeError.kind = 'decode'
+
+/** The client is misconfigured (no token, bad base URL or timeout). */
+class ConfigError extends DialtimeError {}
+ConfigError.kind = 'config'
+
+/** A schedule query with skip_holiday touched a year the holiday calendar does not cover. */
+class CalendarNotCoveredError extends DialtimeError {}
+CalendarNotCoveredError.kind = 'calendar_not_covered'
+
+const classes = {
+  DialtimeError,
+  ValidationError,
+  APIError,
+  AuthenticationError,
+  NotFoundError,
+  RateLimitError,
+  ServerError,
+  APIConnectionError,
+  APITimeoutError,
+  DecodeError,
+  ConfigError,
+  CalendarNotCoveredError,
+}
+// `kind` as an instance property too (e.kind), read-only, from the class.
+Object.defineProperty(DialtimeError.prototype, 'kind', {
+  get() {
+    return this.constructor.kind
+  },
+  enumerable: true,
+})
+const byKind = new Map()
+for (const C of Object.values(classes)) byKind.set(C.kind, C)
+
+/** Called by the native module only: the instance of the class standing for `kind`. */
+function fromNative(kind, message, details) {
+  const Class = byKind.get(kind) ?? DialtimeError
+  return new Class(message, details)
+}
+
+// ---- Loader ----------------------------------------------------------------------------------
+// The native addon: a local build next to this file (`napi build`, a checkout), else the
+// per-platform package npm installed as an optional dependency (dialtime-linux-x64-gnu, …).
+// Where npm, pnpm and yarn's node_modules put that package, the addon is found by its path, a
+// stat or two (resolving the package by name costs about 0.2 ms), and opened with
+// process.dlopen (what require() does for a .node file, without its resolution and realpath:
+// 0.2 ms less). Resolution by name stays the fallback for any other layout (Plug'n'Play, …).
+const fs = require('node:fs')
+const path = require('node:path')
+
+// musl's dynamic loader has one name per architecture (glibc systems have none of them).
+const MUSL_LOADER = { x64: '/lib/ld-musl-x86_64.so.1', arm64: '/lib/ld-musl-aarch64.so.1' }
+
+function isMusl(arch = process.arch) {
+  const loader = MUSL_LOADER[arch]
+  return loader !== undefined && fs.existsSync(loader)
+}
+
+/** The package name for this platform, or null when dialtime is not built for it. */
+function platformPackage(platform = process.platform, arch = process.arch, musl = isMusl) {
+  const suffix = {
+    'linux-x64': () => (musl(arch) ? 'linux-x64-musl' : 'linux-x64-gnu'),
+    'linux-arm64': () => (musl(arch) ? 'linux-arm64-musl' : 'linux-arm64-gnu'),
+    'darwin-x64': () => 'darwin-x64',
+    'darwin-arm64': () => 'darwin-arm64',
+    'win32-x64': () => 'win32-x64-msvc',
+  }[`${platform}-${arch}`]
+  return suffix ? `dialtime-${suffix()}` : null
+}
+
+/**
+ * Where the addon is: `{ file }` when found by its path, else `{ pkg }`, the platform
+ * package to resolve by name. `musl` guesses the libc (a test passes a wrong guess).
+ */
+function locate(musl = isMusl) {
+  const local = path.join(__dirname, 'dialtime.node')
+  if (fs.existsSync(local)) return { file: local }
+  const pkg = platformPackage(process.platform, process.arch, musl)
+  if (pkg === null) {
+    throw new Error(
+      `dialtime has no native build for ${process.platform}-${process.arch} ` +
+        '(built for linux x64/arm64 glibc and musl, macOS x64/arm64, Windows x64)',
+    )
+  }
+  // npm installs the package of the system's libc (its `libc` field): where the guess by
+  // musl's loader file is wrong (a glibc system with musl installed), the other one is found.
+  const other = pkg.endsWith('-gnu') ? pkg.replace(/-gnu$/, '-musl') : pkg.replace(/-musl$/, '-gnu')
+  for (const name of other === pkg ? [pkg] : [pkg, other]) {
+    // The package's own node_modules, then its siblings': the order of Node's resolution.
+    const file = `dialtime.${name.slice('dialtime-'.length)}.node`
+    for (const dir of [path.join(__dirname, 'node_modules'), path.dirname(__dirname)]) {
+      const addon = path.join(dir, name, file)
+      if (fs.existsSync(addon)) return { file: addon }
+    }
+  }
+  return { pkg }
+}
+
+/** The native module's exports. */
+function load(musl = isMusl) {
+  const { file, pkg } = locate(musl)
+  if (file !== undefined) return dlopen(file)
+  try {
+    return require(pkg)
+  } catch (e) {
+    if (e && e.code === 'MODULE_NOT_FOUND' && String(e.message).includes(pkg)) {
+      const { version } = require('./package.json')
+      throw new Error(
+        `dialtime: the native package ${pkg} for this platform is not installed. npm installs ` +
+          'it as an optional dependency: reinstall without --omit=optional / --no-optional, ' +
+          `and on the machine that runs the code (not copied from another platform), or add it: ` +
+          `npm install ${pkg}@${version}`,
+      )
+    }
+    throw e
+  }
+}
+
+/**
+ * What require() does for a .node file once it is resolved: opens it once per path and keeps
+ * it in the module cache. A later load of index.js (a cleared require cache) gets the same
+ * native module, as with require(): the addon is registered once, so every object it makes is
+ * of the classes index.js exported.
+ */
+function dlopen(file) {
+  const cached = require.cache[file]
+  if (cached !== undefined) return cached.exports
+  const addon = new module.constructor(file, module)
+  addon.filename = file
+  process.dlopen(addon, path.toNamespacedPath(file))
+  addon.loaded = true
+  require.cache[file] = addon
+  return addon.exports
+}
+
+// ---- The module ------------------------------------------------------------------------------
+const native = load()
+
+native.registerErrors(fromNative)
 
 // `for await (const group of client.dialTimeGroups.listAll(userId))`: the cursor's pages are
 // fetched by the addon, one `nextGroup()` at a time.
@@ -32,8 +252,6 @@ if (typeof Symbol.dispose === 'symbol') {
   }
 }
 
-const { fromNative, ...errorClasses } = errors
-
 module.exports = {
   Client: native.Client,
   DialTimeGroups: native.DialTimeGroups,
@@ -47,5 +265,9 @@ module.exports = {
   validate: native.validate,
   errorKinds: native.errorKinds,
   VERSION: native.VERSION,
-  ...errorClasses,
+  ...classes,
 }
+// For the loader's tests only (test/binding.test.js); not part of the API.
+Object.defineProperty(module.exports, Symbol.for('dialtime.loader'), {
+  value: { platformPackage, locate, load },
+})

@@ -166,18 +166,20 @@ impl Shared {
 }
 
 thread_local! {
-    /// The bridge of the environment running on this thread (one environment per thread).
-    static BRIDGE: RefCell<Option<(usize, Arc<Shared>)>> = const { RefCell::new(None) };
+    /// The bridges of the environments on this thread, by env: one per thread as a rule, more
+    /// when the addon is loaded again into the same Node environment (each load is an env of
+    /// its own: a cleared require cache, Jest's module registries, two copies of dialtime).
+    /// An entry leaves at its environment's teardown, so using the loads in turn reuses their
+    /// bridges instead of making a threadsafe function at every switch.
+    static BRIDGES: RefCell<Vec<(usize, Arc<Shared>)>> = const { RefCell::new(Vec::new()) };
 }
 
 /// This environment's bridge, made on first use.
 fn bridge(env: &Env) -> Result<Arc<Shared>> {
     let key = env.raw() as usize;
-    if let Some(shared) = BRIDGE.with_borrow(|b| {
-        b.as_ref()
-            .filter(|(k, _)| *k == key)
-            .map(|(_, s)| s.clone())
-    }) {
+    if let Some(shared) =
+        BRIDGES.with_borrow(|b| b.iter().find(|(k, _)| *k == key).map(|(_, s)| s.clone()))
+    {
         return Ok(shared);
     }
     let shared = Arc::new(Shared {
@@ -227,7 +229,7 @@ fn bridge(env: &Env) -> Result<Arc<Shared>> {
         // SAFETY: the hook was not registered; the reference is still ours.
         drop(unsafe { Arc::from_raw(hook_arg.cast::<Shared>()) });
     }
-    BRIDGE.with_borrow_mut(|b| *b = Some((key, shared.clone())));
+    BRIDGES.with_borrow_mut(|b| b.push((key, shared.clone())));
     Ok(shared)
 }
 
@@ -238,6 +240,8 @@ unsafe extern "C" fn torn_down(arg: *mut c_void) {
         let shared = unsafe { Arc::from_raw(arg.cast::<Shared>()) };
         *lock(&shared.tsfn) = None;
         shared.js_tsfn.store(ptr::null_mut(), Ordering::Relaxed);
+        // The hook runs on the environment's own thread, where its entry is.
+        let _ = BRIDGES.try_with(|b| b.borrow_mut().retain(|(_, s)| !Arc::ptr_eq(s, &shared)));
     });
 }
 

@@ -1,5 +1,5 @@
 //! The one place where a core [`dialtime::Error`] becomes a JavaScript error. The classes live in
-//! `errors.js`; at load time `index.js` hands this module their factory (`registerErrors`), so
+//! `index.js`, which at load time hands this module their factory (`registerErrors`), so
 //! every rejection and throw is a real `ValidationError`, `RateLimitError`, … with attributes.
 
 use dialtime::Error;
@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 type Factory = FunctionRef<Args, Unknown<'static>>;
 type Args = FnArgs<(&'static str, String, Value)>;
 
-/// Called once by `index.js` with `errors.fromNative`.
+/// Called once by `index.js` with its `fromNative`.
 #[napi(skip_typescript, catch_unwind)]
 pub fn register_errors(env: Env, factory: Function<Args, Unknown<'static>>) -> Result<()> {
     env.set_instance_data(factory.create_ref()?, (), |_| {})
@@ -43,7 +43,7 @@ pub(crate) fn panicked(env: &Env) -> napi::Error {
     )
 }
 
-/// An instance of the class of `errors.js` standing for `kind`, as a napi error to throw or
+/// An instance of the class of `index.js` standing for `kind`, as a napi error to throw or
 /// reject with.
 fn make(env: &Env, kind: &'static str, message: String, details: Value) -> napi::Error {
     let build = || -> Result<napi::Error> {
@@ -58,7 +58,7 @@ fn make(env: &Env, kind: &'static str, message: String, details: Value) -> napi:
     build().unwrap_or_else(|e| e)
 }
 
-/// The attributes the class constructors take (see `errors.js`), README's names.
+/// The attributes the class constructors take (see `index.js`), README's names.
 fn details(err: &Error) -> Value {
     let problems: Vec<Value> = err
         .problems()
@@ -99,7 +99,7 @@ pub struct ErrorKindInfo {
     pub number: u32,
 }
 
-/// The core's error kinds, in number order: what `errors.js` must have a class for.
+/// The core's error kinds, in number order: what `index.js` must have a class for.
 #[napi(catch_unwind)]
 pub fn error_kinds() -> Vec<ErrorKindInfo> {
     dialtime::ErrorKind::ALL

@@ -1,5 +1,5 @@
 //! The Node.js binding of the `dialtime` crate (napi-rs). Each module mirrors a core module and
-//! only converts arguments; the error classes are JavaScript classes (`errors.js`), created from
+//! only converts arguments; the error classes are JavaScript classes (in `index.js`), created from
 //! `error.rs` only.
 
 // No panic reaches a caller: nothing outside tests unwraps, expects, panics or indexes

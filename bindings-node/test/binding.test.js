@@ -1,12 +1,12 @@
 'use strict'
-// The loader (binding.js): a package per platform in npm/, each an optional dependency of
+// The loader (index.js): a package per platform in npm/, each an optional dependency of
 // the main package at its version, and a clear error when this platform's package is missing.
 const test = require('node:test')
 const assert = require('node:assert/strict')
 const fs = require('node:fs')
 const os = require('node:os')
 const path = require('node:path')
-const { platformPackage } = require('../binding.js')
+const { platformPackage } = require('..')[Symbol.for('dialtime.loader')]
 
 const root = path.join(__dirname, '..')
 const main = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'))
@@ -61,10 +61,12 @@ test('the loader names the package of each platform', () => {
 test('a missing platform package is named in the error', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dialtime-loader-'))
   try {
-    fs.copyFileSync(path.join(root, 'binding.js'), path.join(dir, 'binding.js'))
+    fs.copyFileSync(path.join(root, 'index.js'), path.join(dir, 'index.js'))
     fs.copyFileSync(path.join(root, 'package.json'), path.join(dir, 'package.json'))
-    const { load } = require(path.join(dir, 'binding.js'))
-    assert.throws(load, (e) => e.message.includes(platformPackage()) && e.message.includes(`@${main.version}`))
+    assert.throws(
+      () => require(path.join(dir, 'index.js')),
+      (e) => e.message.includes(platformPackage()) && e.message.includes(`@${main.version}`),
+    )
   } finally {
     fs.rmSync(dir, { recursive: true, force: true })
   }
@@ -82,18 +84,75 @@ test('the addon is found by its path in the layouts npm, pnpm and yarn make', ()
       const platform = path.join(nested ? installed : dir, 'node_modules', pkg)
       fs.mkdirSync(installed, { recursive: true })
       fs.mkdirSync(platform, { recursive: true })
-      fs.copyFileSync(path.join(root, 'binding.js'), path.join(installed, 'binding.js'))
+      fs.copyFileSync(path.join(root, 'index.js'), path.join(installed, 'index.js'))
       fs.copyFileSync(built, path.join(platform, file))
-      const { load } = require(path.join(installed, 'binding.js'))
-      assert.equal(load().VERSION, main.version)
+      const dialtime = require(path.join(installed, 'index.js'))
+      assert.equal(dialtime.VERSION, main.version)
+      assert.throws(() => dialtime.validate({}), dialtime.ValidationError, 'its own error classes')
+      const { locate } = dialtime[Symbol.for('dialtime.loader')]
+      assert.deepEqual(locate(), { file: path.join(platform, file) })
       // A wrong guess of the libc (a glibc system with musl's loader installed) finds the
       // package that is there.
       const wrong = pkg.endsWith('-gnu') ? () => true : () => false
-      assert.equal(load(wrong).VERSION, main.version)
-      assert.ok(require.cache[path.join(platform, file)], `loaded from ${platform}`)
+      assert.deepEqual(locate(wrong), { file: path.join(platform, file) })
+      if (process.platform === 'linux') {
+        const maps = fs.readFileSync('/proc/self/maps', 'utf8')
+        assert.ok(maps.includes(path.join(platform, file)), `loaded from ${platform}`)
+      }
     } finally {
       fs.rmSync(dir, { recursive: true, force: true })
     }
+  }
+})
+
+test('a cleared require cache loads index.js again over the same native module', async () => {
+  // Hot reloaders clear index.js from the cache: the addon stays registered once (as when
+  // require() opened it), so the classes of every object it makes are those index.js exports.
+  const first = require('..')
+  const id = require.resolve('..')
+  const saved = require.cache[id]
+  delete require.cache[id]
+  let second
+  try {
+    second = require('..')
+  } finally {
+    require.cache[id] = saved
+  }
+  assert.notEqual(second, first)
+  assert.equal(second.Client, first.Client)
+  const emulator = await second.Emulator.start()
+  try {
+    assert.ok(emulator instanceof second.Emulator)
+    const client = new second.Client({ token: emulator.token, baseUrl: emulator.baseUrl, maxRetries: 0 })
+    assert.ok(Array.isArray((await client.dialTimeGroups.list(emulator.userId)).data))
+    await assert.rejects(client.dialTimeGroups.list('not-a-uuid'), second.ValidationError)
+  } finally {
+    await emulator.stop()
+  }
+})
+
+test('two registrations of the addon in one environment settle their calls in turn', async () => {
+  // Clearing the addon from the cache too (decache, Jest's registries) registers it again in
+  // this environment, as an environment of its own: calls made through either registration
+  // settle, however often they alternate.
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dialtime-twice-'))
+  try {
+    fs.copyFileSync(path.join(root, 'index.js'), path.join(dir, 'index.js'))
+    fs.copyFileSync(path.join(root, 'dialtime.node'), path.join(dir, 'dialtime.node'))
+    const load = () => {
+      const d = require(path.join(dir, 'index.js'))
+      delete require.cache[path.join(dir, 'index.js')]
+      delete require.cache[path.join(dir, 'dialtime.node')]
+      return d
+    }
+    const loads = [load(), load()]
+    assert.notEqual(loads[0].Emulator, loads[1].Emulator, 'two registrations')
+    for (let i = 0; i < 12; i++) {
+      const emulator = await loads[i % 2].Emulator.start()
+      await emulator.stop()
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true })
   }
 })
 
