@@ -167,11 +167,23 @@ impl Shared {
 
 thread_local! {
     /// The bridges of the environments on this thread, by env: one per thread as a rule, more
-    /// when the addon is loaded again into the same Node environment (each load is an env of
-    /// its own: a cleared require cache, Jest's module registries, two copies of dialtime).
-    /// An entry leaves at its environment's teardown, so using the loads in turn reuses their
-    /// bridges instead of making a threadsafe function at every switch.
+    /// when the addon is registered again in the same Node environment (each registration is
+    /// an env of its own: the addon cleared from the require cache, two copies of dialtime
+    /// sharing a platform package through symlinks). An entry leaves at its environment's
+    /// teardown, so calls switching between registrations reuse their bridges instead of
+    /// making a threadsafe function at every switch.
     static BRIDGES: RefCell<Vec<(usize, Arc<Shared>)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// How many bridges (threadsafe functions) this process has made, for the tests.
+static BRIDGES_MADE: AtomicUsize = AtomicUsize::new(0);
+
+/// For the bridge tests only: how many completion queues this process has made (one per
+/// registration of the addon in an environment, however calls switch between them).
+#[doc(hidden)]
+#[napi_derive::napi(js_name = "__bridgesMadeForTests", skip_typescript)]
+pub fn bridges_made_for_tests() -> u32 {
+    u32::try_from(BRIDGES_MADE.load(Ordering::Relaxed)).unwrap_or(u32::MAX)
 }
 
 /// This environment's bridge, made on first use.
@@ -225,11 +237,14 @@ fn bridge(env: &Env) -> Result<Arc<Shared>> {
     let hook_arg = Arc::into_raw(shared.clone()).cast_mut().cast::<c_void>();
     // SAFETY: a valid env; the hook owns `hook_arg`'s reference.
     let hooked = unsafe { sys::napi_add_env_cleanup_hook(env.raw(), Some(torn_down), hook_arg) };
-    if hooked != sys::Status::napi_ok {
+    if hooked == sys::Status::napi_ok {
+        // Kept for the environment's later calls; the hook takes it out at teardown.
+        BRIDGES.with_borrow_mut(|b| b.push((key, shared.clone())));
+    } else {
         // SAFETY: the hook was not registered; the reference is still ours.
         drop(unsafe { Arc::from_raw(hook_arg.cast::<Shared>()) });
     }
-    BRIDGES.with_borrow_mut(|b| b.push((key, shared.clone())));
+    BRIDGES_MADE.fetch_add(1, Ordering::Relaxed);
     Ok(shared)
 }
 

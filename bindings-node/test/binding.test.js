@@ -78,7 +78,7 @@ test('the addon is found by its path in the layouts npm, pnpm and yarn make', ()
   const file = `dialtime.${pkg.slice('dialtime-'.length)}.node`
   // A sibling of the main package (npm's hoisting, pnpm's store), then one nested in it.
   for (const nested of [false, true]) {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dialtime-layout-'))
+    const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'dialtime-layout-')))
     try {
       const installed = path.join(dir, 'node_modules', 'dialtime')
       const platform = path.join(nested ? installed : dir, 'node_modules', pkg)
@@ -108,16 +108,10 @@ test('the addon is found by its path in the layouts npm, pnpm and yarn make', ()
 test('a cleared require cache loads index.js again over the same native module', async () => {
   // Hot reloaders clear index.js from the cache: the addon stays registered once (as when
   // require() opened it), so the classes of every object it makes are those index.js exports.
+  // The new load stays in the cache: its error classes are the ones the addon now makes.
   const first = require('..')
-  const id = require.resolve('..')
-  const saved = require.cache[id]
-  delete require.cache[id]
-  let second
-  try {
-    second = require('..')
-  } finally {
-    require.cache[id] = saved
-  }
+  delete require.cache[require.resolve('..')]
+  const second = require('..')
   assert.notEqual(second, first)
   assert.equal(second.Client, first.Client)
   const emulator = await second.Emulator.start()
@@ -131,26 +125,51 @@ test('a cleared require cache loads index.js again over the same native module',
   }
 })
 
-test('two registrations of the addon in one environment settle their calls in turn', async () => {
-  // Clearing the addon from the cache too (decache, Jest's registries) registers it again in
-  // this environment, as an environment of its own: calls made through either registration
-  // settle, however often they alternate.
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dialtime-twice-'))
+test('index.js loads where `module` is a plain object (Jest, a bundler) through require()', () => {
+  const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'dialtime-plain-')))
+  try {
+    const file = path.join(dir, 'index.js')
+    fs.copyFileSync(path.join(root, 'index.js'), file)
+    fs.copyFileSync(path.join(root, 'dialtime.node'), path.join(dir, 'dialtime.node'))
+    const source = fs.readFileSync(file, 'utf8')
+    const wrapped = new Function('exports', 'require', 'module', '__filename', '__dirname', source)
+    const plain = { exports: {} }
+    wrapped(plain.exports, require('node:module').createRequire(file), plain, file, dir)
+    const dialtime = plain.exports
+    assert.equal(dialtime.VERSION, main.version)
+    assert.throws(() => dialtime.validate({}), dialtime.ValidationError)
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true })
+  }
+})
+
+test('two registrations of the addon in one environment keep one completion queue each', async () => {
+  // Clearing the addon from the cache too (decache) registers it again in this environment, as
+  // an environment of its own: calls through either registration settle, in flight on both at
+  // once and alternating, and each registration makes one threadsafe function, not one per
+  // switch.
+  const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'dialtime-twice-')))
   try {
     fs.copyFileSync(path.join(root, 'index.js'), path.join(dir, 'index.js'))
     fs.copyFileSync(path.join(root, 'dialtime.node'), path.join(dir, 'dialtime.node'))
+    let native
     const load = () => {
       const d = require(path.join(dir, 'index.js'))
+      native = require.cache[path.join(dir, 'dialtime.node')].exports
       delete require.cache[path.join(dir, 'index.js')]
       delete require.cache[path.join(dir, 'dialtime.node')]
       return d
     }
     const loads = [load(), load()]
     assert.notEqual(loads[0].Emulator, loads[1].Emulator, 'two registrations')
-    for (let i = 0; i < 12; i++) {
-      const emulator = await loads[i % 2].Emulator.start()
-      await emulator.stop()
+    const before = native.__bridgesMadeForTests()
+    for (let i = 0; i < 6; i++) {
+      // Emulator.start is a static method: it runs in the environment of its registration.
+      const emulators = await Promise.all([loads[0].Emulator.start(), loads[1].Emulator.start()])
+      await Promise.all(emulators.map((e) => e.stop()))
+      await (await loads[i % 2].Emulator.start()).stop()
     }
+    assert.ok(native.__bridgesMadeForTests() - before <= 2, `${native.__bridgesMadeForTests() - before} made`)
   } finally {
     fs.rmSync(dir, { recursive: true, force: true })
   }
