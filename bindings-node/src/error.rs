@@ -1,5 +1,5 @@
 //! The one place where a core [`dialtime::Error`] becomes a JavaScript error. The classes live in
-//! `index.js`, which at load time hands this module their factory (`registerErrors`), so
+//! `index.js`, which at load time hands the addon their factory (`register`, `js.rs`), so
 //! every rejection and throw is a real `ValidationError`, `RateLimitError`, … with attributes.
 
 use dialtime::Error;
@@ -7,16 +7,8 @@ use napi::bindgen_prelude::*;
 use napi_derive::napi;
 use serde_json::{json, Value};
 
-/// `(className, message, details) => Error`, kept per Node environment (worker threads each
-/// load their own).
-type Factory = FunctionRef<Args, Unknown<'static>>;
-type Args = FnArgs<(&'static str, String, Value)>;
-
-/// Called once by `index.js` with its `fromNative`.
-#[napi(skip_typescript, catch_unwind)]
-pub fn register_errors(env: Env, factory: Function<Args, Unknown<'static>>) -> Result<()> {
-    env.set_instance_data(factory.create_ref()?, (), |_| {})
-}
+/// The arguments of `index.js`'s `fromNative(kind, message, details)`.
+pub(crate) type Args = FnArgs<(&'static str, String, Value)>;
 
 /// `result.or_throw(env)?`: the suffix every fallible core call ends in.
 pub(crate) trait OrThrow<T> {
@@ -47,10 +39,8 @@ pub(crate) fn panicked(env: &Env) -> napi::Error {
 /// reject with.
 fn make(env: &Env, kind: &'static str, message: String, details: Value) -> napi::Error {
     let build = || -> Result<napi::Error> {
-        let factory = env
-            .get_instance_data::<Factory>()?
-            .ok_or_else(|| napi::Error::from_reason("dialtime: error classes not registered"))?;
-        let error = factory
+        let error = crate::js::registered(env)?
+            .error
             .borrow_back(env)?
             .call((kind, message, details).into())?;
         Ok(napi::Error::from(error))

@@ -27,6 +27,7 @@ mod dial_time_groups;
 mod emulator;
 mod error;
 mod event_loop;
+mod js;
 mod log;
 mod model;
 mod options;

@@ -1,7 +1,7 @@
 //! Mirrors `dialtime::model`: plain objects. Wire records (groups, days, ranges) keep the
 //! platform's snake_case field names; what dialtime adds (options, pages) is camelCase.
 
-use napi::bindgen_prelude::{Either, Null, ToNapiValue, TypeName, ValueType};
+use napi::bindgen_prelude::{Either, Null, ToNapiValue};
 use napi_derive::napi;
 
 /// One calling window `[begin_time, end_time)`, times `HH:MM` (`24:00` = end of day).
@@ -140,7 +140,8 @@ pub struct EnsureResult {
 /// A saved group, as the platform returns it. `created_at`/`updated_at` are `Date`s (the
 /// instants the platform means: China time); `created_at_text`/`updated_at_text` are the same
 /// as ISO 8601 with the +08:00 offset.
-#[napi(object, object_from_js = false)]
+// Made into a JavaScript object by `index.js`'s `makeGroup` (`js.rs`); napi-rs only types it.
+#[napi(object, object_from_js = false, object_to_js = false)]
 pub struct DialTimeGroup {
     pub id: i64,
     pub name: String,
@@ -174,27 +175,19 @@ impl From<&jiff::ZonedDateTime> for Date {
     }
 }
 
-impl TypeName for Date {
-    fn type_name() -> &'static str {
-        "Date"
-    }
-    fn value_type() -> ValueType {
-        ValueType::Object
+impl Date {
+    /// Milliseconds since the epoch.
+    pub(crate) fn millis(&self) -> f64 {
+        self.0
     }
 }
 
-impl ToNapiValue for Date {
+impl ToNapiValue for DialTimeGroup {
     unsafe fn to_napi_value(
         env: napi::sys::napi_env,
         value: Self,
     ) -> napi::Result<napi::sys::napi_value> {
-        let mut out = std::ptr::null_mut();
-        // SAFETY: a valid env from napi; napi_create_date writes a new value to `out`.
-        napi::check_status!(
-            unsafe { napi::sys::napi_create_date(env, value.0, &mut out) },
-            "cannot make a Date"
-        )?;
-        Ok(out)
+        crate::js::group(env, value)
     }
 }
 

@@ -1,0 +1,102 @@
+//! What `index.js` hands the addon once, at load time (`register`), kept per Node environment
+//! (napi's instance data; worker threads each load their own): the factory of the error
+//! classes, and the function that makes the saved groups the addon returns. A group is an
+//! object literal made by JavaScript: V8 builds it from one template, where napi's
+//! `napi_define_properties` (napi-rs objects) looks up every key of every object, which was
+//! the largest share of settling a call.
+
+use napi::bindgen_prelude::*;
+use napi::sys;
+use napi_derive::napi;
+
+use crate::error;
+
+/// What `register` was given.
+pub(crate) struct Registered {
+    /// `(kind, message, details) => Error`.
+    pub(crate) error: FunctionRef<error::Args, Unknown<'static>>,
+    /// `(id, name, user_id, content, is_default, skip_holiday, remark, created_at,
+    /// updated_at, created_at_text, updated_at_text) => group`, `content` flat:
+    /// `[week, count, begin, end, …]` per day, the dates in milliseconds.
+    group: FunctionRef<(), Unknown<'static>>,
+}
+
+/// Called once by `index.js` with its `fromNative` and `makeGroup`.
+#[napi(skip_typescript, catch_unwind)]
+pub fn register(
+    env: Env,
+    error: Function<error::Args, Unknown<'static>>,
+    group: Function<(), Unknown<'static>>,
+) -> Result<()> {
+    let registered = Registered {
+        error: error.create_ref()?,
+        group: group.create_ref()?,
+    };
+    env.set_instance_data(registered, (), |_| {})
+}
+
+/// This environment's registration.
+pub(crate) fn registered(env: &Env) -> Result<&Registered> {
+    env.get_instance_data::<Registered>()?
+        .map(|r| &*r)
+        .ok_or_else(|| {
+            napi::Error::from_reason("dialtime: index.js has not registered its classes")
+        })
+}
+
+/// A saved group as a JavaScript object, made by `makeGroup` (see the module doc).
+pub(crate) fn group(env: sys::napi_env, g: crate::model::DialTimeGroup) -> Result<sys::napi_value> {
+    let js = Env::from_raw(env);
+    let make = registered(&js)?.group.borrow_back(&js)?;
+    let len: usize = g.content.iter().map(|d| 2 + 2 * d.times.len()).sum();
+    let mut content = std::ptr::null_mut();
+    // SAFETY (every napi call below): a valid env on its own thread, values made in it.
+    check_status!(unsafe { sys::napi_create_array_with_length(env, len, &mut content) })?;
+    let mut at = 0u32;
+    let mut push = |value: sys::napi_value| -> Result<()> {
+        check_status!(unsafe { sys::napi_set_element(env, content, at, value) })?;
+        at += 1;
+        Ok(())
+    };
+    for day in g.content {
+        push(unsafe { u32::to_napi_value(env, u32::from(day.week)) }?)?;
+        let count = u32::try_from(day.times.len()).unwrap_or(u32::MAX);
+        push(unsafe { u32::to_napi_value(env, count) }?)?;
+        for range in day.times {
+            push(unsafe { String::to_napi_value(env, range.begin_time) }?)?;
+            push(unsafe { String::to_napi_value(env, range.end_time) }?)?;
+        }
+    }
+    let args = unsafe {
+        [
+            i64::to_napi_value(env, g.id)?,
+            String::to_napi_value(env, g.name)?,
+            String::to_napi_value(env, g.user_id)?,
+            content,
+            bool::to_napi_value(env, g.is_default)?,
+            bool::to_napi_value(env, g.skip_holiday)?,
+            Either::<String, Null>::to_napi_value(env, g.remark)?,
+            f64::to_napi_value(env, g.created_at.millis())?,
+            f64::to_napi_value(env, g.updated_at.millis())?,
+            String::to_napi_value(env, g.created_at_text)?,
+            String::to_napi_value(env, g.updated_at_text)?,
+        ]
+    };
+    let mut undefined = std::ptr::null_mut();
+    check_status!(unsafe { sys::napi_get_undefined(env, &mut undefined) })?;
+    let mut out = std::ptr::null_mut();
+    check_status!(
+        unsafe {
+            sys::napi_call_function(
+                env,
+                undefined,
+                make.raw(),
+                args.len(),
+                args.as_ptr(),
+                &mut out,
+            )
+        },
+        "cannot make the group object"
+    )?;
+    Ok(out)
+}
