@@ -104,9 +104,24 @@ fn digits(d: &[u8]) -> Result<u8, TimeParseError> {
     })
 }
 
+impl TimeOfDay {
+    /// `HH:MM` in bytes, without the formatting machinery: a body's serialization and the
+    /// bindings' objects make one per range of every group they read or write.
+    fn text(self) -> [u8; 5] {
+        let mut buf = [b'0'; 5];
+        buf[0] += self.hour() / 10;
+        buf[1] += self.hour() % 10;
+        buf[2] = b':';
+        buf[3] += self.minute() / 10;
+        buf[4] += self.minute() % 10;
+        buf
+    }
+}
+
 impl fmt::Display for TimeOfDay {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:02}:{:02}", self.hour(), self.minute())
+        // All bytes are ASCII digits or ':'.
+        f.pad(std::str::from_utf8(&self.text()).unwrap_or("00:00"))
     }
 }
 
@@ -143,14 +158,8 @@ impl TryFrom<&str> for TimeOfDay {
 
 impl Serialize for TimeOfDay {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut buf = [b'0'; 5];
-        buf[0] += self.hour() / 10;
-        buf[1] += self.hour() % 10;
-        buf[2] = b':';
-        buf[3] += self.minute() / 10;
-        buf[4] += self.minute() % 10;
         // All bytes are ASCII digits or ':'.
-        s.serialize_str(std::str::from_utf8(&buf).unwrap_or("00:00"))
+        s.serialize_str(std::str::from_utf8(&self.text()).unwrap_or("00:00"))
     }
 }
 
