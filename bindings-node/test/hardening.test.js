@@ -145,3 +145,23 @@ test('the emulator refuses unknown fault keys, naming them', async () => {
     assert.throws(() => emu.pushFault({ stauts: 500 }), /stauts/)
   })
 })
+
+test('a group the JavaScript side cannot make rejects its call; nothing crashes', async () => {
+  // Saved groups are made by index.js (makeGroup); whatever it throws while settling (here a
+  // global Date replaced by a throwing one) rejects that call, and the next calls work.
+  await withEmulator(async (emu, client) => {
+    const RealDate = globalThis.Date
+    const pending = client.dialTimeGroups.create(emu.userId, { ...DOCUMENTED, is_default: false })
+    globalThis.Date = function NoDate() {
+      throw new Error('no dates today')
+    }
+    try {
+      await assert.rejects(pending, /no dates today/)
+    } finally {
+      globalThis.Date = RealDate
+    }
+    const g = await client.dialTimeGroups.create(emu.userId, { ...DOCUMENTED, name: 'again', is_default: false })
+    assert.equal(g.name, 'again')
+    assert.ok(g.created_at instanceof Date)
+  })
+})
