@@ -236,15 +236,20 @@ function policy() {
 // The addon returns every saved group through this function (src/js.rs): an object literal is
 // the fastest object V8 makes, where napi's property definitions looked up every key of every
 // object (the largest share of settling a call). `content` comes flat: `[week, count, begin,
-// end, …]` per day.
+// end, …]` per day. Like the addon's own objects, the groups use the Date of load time and no
+// method an application could have replaced (Array.prototype.push, a fake global Date).
+const NativeDate = Date
+
 function makeGroup(id, name, userId, flat, isDefault, skipHoliday, remark, created, updated, createdText, updatedText) {
   const content = []
-  for (let i = 0; i < flat.length; ) {
-    const week = flat[i++]
-    const end = i + 2 * flat[i++]
+  let i = 0
+  while (i < flat.length) {
+    const week = flat[i]
+    const count = flat[i + 1]
+    i += 2
     const times = []
-    for (; i < end; i += 2) times.push({ begin_time: flat[i], end_time: flat[i + 1] })
-    content.push({ week, times })
+    for (let j = 0; j < count; j++, i += 2) times[j] = { begin_time: flat[i], end_time: flat[i + 1] }
+    content[content.length] = { week, times }
   }
   return {
     id,
@@ -254,8 +259,8 @@ function makeGroup(id, name, userId, flat, isDefault, skipHoliday, remark, creat
     is_default: isDefault,
     skip_holiday: skipHoliday,
     remark,
-    created_at: new Date(created),
-    updated_at: new Date(updated),
+    created_at: new NativeDate(created),
+    updated_at: new NativeDate(updated),
     created_at_text: createdText,
     updated_at_text: updatedText,
   }

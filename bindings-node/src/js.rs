@@ -40,7 +40,10 @@ pub(crate) fn registered(env: &Env) -> Result<&Registered> {
     env.get_instance_data::<Registered>()?
         .map(|r| &*r)
         .ok_or_else(|| {
-            napi::Error::from_reason("dialtime: index.js has not registered its classes")
+            napi::Error::from_reason(
+                "dialtime: load the addon through its package (require('dialtime')): index.js \
+                 registers the error classes and the maker of saved groups",
+            )
         })
 }
 
