@@ -200,3 +200,25 @@ test('the addon needs no static TLS', { skip: process.platform !== 'linux' }, ()
   assert.notEqual(flags, null, 'DT_FLAGS present (BIND_NOW)')
   assert.equal(flags & DF_STATIC_TLS, 0n, 'DF_STATIC_TLS set')
 })
+
+// Nothing in JavaScript can subscribe to Rust's `tracing` or `log`: a release build compiles
+// out the events of reqwest, hyper and h2 (Cargo.toml), whose callsites made a fifth of the
+// relocations the dynamic loader applied at every load. A callsite is named
+// "event <file>.rs:<line>"; debug builds (with a symbol table) keep them.
+test('the release addon carries no tracing callsites', { skip: process.platform !== 'linux' }, (t) => {
+  const elf = fs.readFileSync(path.join(root, 'dialtime.node'))
+  const shoff = Number(elf.readBigUInt64LE(0x28))
+  const shentsize = elf.readUInt16LE(0x3a)
+  const shnum = elf.readUInt16LE(0x3c)
+  const shstrndx = elf.readUInt16LE(0x3e)
+  const strtab = Number(elf.readBigUInt64LE(shoff + shstrndx * shentsize + 0x18))
+  const names = []
+  for (let i = 0; i < shnum; i++) {
+    const at = strtab + elf.readUInt32LE(shoff + i * shentsize)
+    names.push(elf.toString('latin1', at, elf.indexOf(0, at)))
+  }
+  assert.ok(names.includes('.text'), 'section names read')
+  if (names.includes('.symtab')) return t.skip('not a release build (it has a symbol table)')
+  const callsites = elf.toString('latin1').match(/event [^\0]{1,400}?\.rs:\d+/g) ?? []
+  assert.deepEqual(callsites.slice(0, 3), [], `${callsites.length} tracing callsites`)
+})
