@@ -132,8 +132,17 @@ function fromNative(kind, message, details) {
 // stat or two (resolving the package by name costs about 0.2 ms), and opened with
 // process.dlopen (what require() does for a .node file, without its resolution and realpath:
 // 0.2 ms less). Resolution by name stays the fallback for any other layout (Plug'n'Play, …).
-const fs = require('node:fs')
-const path = require('node:path')
+// process.getBuiltinModule (Node 20.16+): 0.07 ms less than the first require() of a builtin
+// from a package, which builds that module's ESM facade. path.join is avoided too: its first
+// call took 0.06 ms; the addon's paths are made of __dirname (absolute and normalized) and names.
+const builtin = typeof process.getBuiltinModule === 'function' ? process.getBuiltinModule : require
+const fs = builtin('node:fs')
+const path = builtin('node:path')
+
+/** `dir` and `names` joined by the platform's separator. */
+function under(dir, ...names) {
+  return (dir.endsWith(path.sep) ? dir : dir + path.sep) + names.join(path.sep)
+}
 
 // musl's dynamic loader has one name per architecture (glibc systems have none of them).
 const MUSL_LOADER = { x64: '/lib/ld-musl-x86_64.so.1', arm64: '/lib/ld-musl-aarch64.so.1' }
@@ -160,7 +169,7 @@ function platformPackage(platform = process.platform, arch = process.arch, musl 
  * package to resolve by name. `musl` guesses the libc (a test passes a wrong guess).
  */
 function locate(musl = isMusl) {
-  const local = path.join(__dirname, 'dialtime.node')
+  const local = under(__dirname, 'dialtime.node')
   if (fs.existsSync(local)) return { file: local }
   const pkg = platformPackage(process.platform, process.arch, musl)
   if (pkg === null) {
@@ -177,8 +186,8 @@ function locate(musl = isMusl) {
   for (const name of other === pkg ? [pkg] : [pkg, other]) {
     // The package's own node_modules, then its siblings': the order of Node's resolution.
     const file = `dialtime.${name.slice('dialtime-'.length)}.node`
-    for (const dir of [path.join(__dirname, 'node_modules'), path.dirname(__dirname)]) {
-      const addon = path.join(dir, name, file)
+    for (const dir of [under(__dirname, 'node_modules'), path.dirname(__dirname)]) {
+      const addon = under(dir, name, file)
       if (fs.existsSync(addon)) return { file: addon }
     }
   }
