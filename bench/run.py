@@ -10,6 +10,7 @@ With two or more CPUs the server is pinned to CPU 1 and every client to CPU 0.
 
     python3 bench/run.py        # after `make python node` and the release builds (make bench)
     BENCH_N=2000 BENCH_ROUNDS=1 BENCH_ONLY='python|node' python3 bench/run.py
+    BENCH_ONLY=startup python3 bench/run.py     # only what loading each client costs
 
 Writes build/bench/results.md. Read ratios from one run; absolute µs drift between runs.
 """
@@ -182,6 +183,74 @@ def schedule_table():
         return []
     return ["", "Schedule evaluator (offline; the documented group with `skip_holiday`, instants across 2026):", "",
             "| language | `is_open_at` | `next_window` | a year of `windows` |", "| --- | ---: | ---: | ---: |"] + rows
+
+
+STARTUP_PY = r"""
+import sys, time
+t = time.perf_counter()
+__import__(sys.argv[1])
+print("STARTUP", (time.perf_counter() - t) * 1000)
+"""
+
+# Run as a script file, as an application's main module is; Node's first require() of a file
+# pays its loader's own start-up, which an application has paid before it loads a client: an
+# empty module is required first, only the package timed.
+STARTUP_JS = r"""
+require(process.argv[2])
+const t = process.hrtime.bigint()
+require(process.argv[3])
+console.log('STARTUP', Number(process.hrtime.bigint() - t) / 1e6)
+"""
+
+
+def startup_table():
+    """What loading each client costs a fresh process: `import` / `require()` timed inside the
+    process, medians of fresh processes alternating between the packages (the installed
+    peers; dialtime from the wheel's venv and from the checkout's addon)."""
+    if not ONLY.search("startup"):
+        return []
+    n = int(os.environ.get("BENCH_STARTUP_N", "25"))
+    peers = os.path.join(NODE_PEERS, "node_modules")
+    script, empty = os.path.join(OUT, "startup.js"), os.path.join(OUT, "startup-empty.js")
+    with open(script, "w") as f:
+        f.write(STARTUP_JS)
+    with open(empty, "w") as f:
+        f.write("")
+    families = [
+        ("Python", [(name, [PYTHON, "-c", STARTUP_PY, name]) for name in ("dialtime", "requests", "httpx", "aiohttp")]),
+        ("Node", [(label, ["node", script, empty, target]) for label, target in (
+            ("dialtime", os.path.join(ROOT, "bindings-node")),
+            ("undici", os.path.join(peers, "undici")),
+            ("axios", os.path.join(peers, "axios")))]),
+    ]
+    pin = ["taskset", "-c", "0"] if PINNED else []
+    lines = ["", "Start-up: `import` / `require()` timed inside a fresh process (Node: a script that requires "
+             f"an empty module first, so Node's loader has started), median of {n} processes alternating between "
+             "the packages; **÷ dialtime** above 1: the package costs that many times dialtime's load:", "",
+             "| language | package | ms | ÷ dialtime |", "| --- | --- | ---: | ---: |"]
+    for lang, packages in families:
+        got = {name: [] for name, _ in packages}
+        failed = {}
+        for _ in range(n):
+            for name, cmd in packages:
+                if name in failed:
+                    continue
+                r = subprocess.run(pin + cmd, capture_output=True, text=True, timeout=60)
+                line = next((l for l in r.stdout.splitlines() if l.startswith("STARTUP ")), None)
+                if r.returncode != 0 or line is None:
+                    failed[name] = (r.stderr or r.stdout).strip()[-200:]
+                    continue
+                got[name].append(float(line.split()[1]))
+        ref = statistics.median(got["dialtime"]) if got["dialtime"] else None
+        for name, _ in packages:
+            if name in failed:
+                lines.append(f"| {lang} | {name} | failed: {failed[name]} | |")
+                continue
+            ms = statistics.median(got[name])
+            bold = "**" if name == "dialtime" else ""
+            lines.append(f"| {lang} | {name} | {bold}{ms:.2f}{bold} | {ms / ref:.2f} |" if ref else
+                         f"| {lang} | {name} | {ms:.2f} | – |")
+    return lines
 
 
 APPLY_PY = r"""
@@ -368,6 +437,7 @@ def main():
         notes.append(f"{fam} {name} ({mode}) failed: {error}")
     lines += schedule_table()
     lines += applied
+    lines += startup_table()
     lines += [""] + [f"Note: {n}" for n in notes]
     table = "\n".join(lines).rstrip() + "\n"
     with open(os.path.join(OUT, "results.md"), "w") as f:
