@@ -132,6 +132,7 @@ function fromNative(kind, message, details) {
 // stat or two (resolving the package by name costs about 0.2 ms), and opened with
 // process.dlopen (what require() does for a .node file, without its resolution and realpath:
 // 0.2 ms less). Resolution by name stays the fallback for any other layout (Plug'n'Play, …).
+//
 // process.getBuiltinModule (Node 20.16+): the first require() of a builtin in a process
 // builds that module's ESM facade (0.07 ms, saved where dialtime is the first to load fs, as in
 // a small script). require() stays a literal call, which bundlers resolve. path.join is
