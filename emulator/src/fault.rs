@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 /// - `drop`: close the connection without answering (after the request arrived).
 /// - `content_type`: the answer's `Content-Type` instead of `application/json`.
 /// - `pad_to_bytes`: pad the answer's body with trailing spaces (still the same JSON) to this
-///   many bytes, e.g. past a client's body limit.
+///   many bytes (at most [`MAX_PAD_BYTES`], 64 MiB), e.g. past a client's body limit.
 /// - `truncate`: announce the whole body (`Content-Length`), send its first half, then close
 ///   the connection.
 /// - `method`: only requests of this method (`"POST"`) take the fault; others pass it by.
@@ -100,13 +100,24 @@ fn is_zero(n: &u64) -> bool {
     *n == 0
 }
 
+/// The most `pad_to_bytes` may ask for: past every client's body limit (8 MiB), and an
+/// allocation the emulator can make (a larger one could abort the process hosting it).
+pub const MAX_PAD_BYTES: usize = 64 << 20;
+
 impl Fault {
     /// A fault from its JSON form (the body of `POST /_emulator/faults`); an unknown field or
     /// a wrong type is a `Validation` error naming it.
     pub fn from_json(value: serde_json::Value) -> Result<Fault, dialtime::Error> {
-        serde_json::from_value(value).map_err(|e| {
+        let fault: Fault = serde_json::from_value(value).map_err(|e| {
             dialtime::Error::Validation(vec![dialtime::Problem::new("fault", e.to_string())])
-        })
+        })?;
+        if fault.pad_to_bytes.is_some_and(|n| n > MAX_PAD_BYTES) {
+            return Err(dialtime::Error::Validation(vec![dialtime::Problem::new(
+                "fault",
+                format!("pad_to_bytes must be at most {MAX_PAD_BYTES} (64 MiB)"),
+            )]));
+        }
+        Ok(fault)
     }
 
     /// Answer with `status` and the platform's error envelope.
@@ -214,6 +225,8 @@ impl Fault {
             answer.content_type = ct.clone();
         }
         if let Some(n) = self.pad_to_bytes {
+            // `padded_to` is not checked: no more than the limit here either.
+            let n = n.min(MAX_PAD_BYTES);
             if answer.body.len() < n {
                 answer.body.resize(n, b' ');
             }
