@@ -1,6 +1,8 @@
 //! Mirrors `dialtime::validate`, and turns JavaScript values into the JSON the core reads.
 
-use dialtime::__private::{not_finite, not_json, too_deep, with_index, with_key, MAX_NESTING};
+use dialtime::__private::{
+    not_finite, not_json, too_deep, too_many_items, with_index, with_key, MAX_ITEMS, MAX_NESTING,
+};
 use dialtime::Problem;
 use napi::bindgen_prelude::*;
 use napi::{JsValue, KeyCollectionMode, KeyConversion, KeyFilter};
@@ -23,6 +25,9 @@ pub fn validate(env: Env, payload: Unknown<'_>) -> Result<()> {
 /// wrong type is reported by the core's rules with its path. The fast way is V8's own
 /// `JSON.stringify` and one parse; what it refuses (a cyclic or runaway structure, a BigInt)
 /// is walked by [`to_json`], which names the path of the problem — never a crash.
+/// The longest `JSON.stringify` text read as it is (UTF-16 units): real payloads are a few KB.
+const MAX_STRINGIFIED: usize = 8 << 20;
+
 pub(crate) fn payload_json(env: &Env, payload: Unknown<'_>) -> dialtime::Result<Value> {
     if let Some(value) = stringified(env, payload) {
         return Ok(value);
@@ -47,6 +52,23 @@ fn stringified(env: &Env, payload: Unknown<'_>) -> Option<Value> {
         }
     };
     if text.get_type().ok()? != ValueType::String {
+        return None;
+    }
+    // A text this long is no real payload: an array claiming millions of items while holding
+    // none stringifies to "null,null,…" and would parse to as many values. `to_json` refuses
+    // it by its length instead (MAX_ITEMS).
+    let mut units = 0usize;
+    // SAFETY: a valid env on its own thread and a string value; only its length is read.
+    let status = unsafe {
+        napi::sys::napi_get_value_string_utf16(
+            env.raw(),
+            text.raw(),
+            std::ptr::null_mut(),
+            0,
+            &mut units,
+        )
+    };
+    if status != napi::sys::Status::napi_ok || units > MAX_STRINGIFIED {
         return None;
     }
     // SAFETY: the value's type was just checked.
@@ -86,6 +108,11 @@ fn to_json(v: Unknown<'_>, path: &mut String, depth: usize) -> std::result::Resu
                 let len = obj
                     .get_array_length_unchecked()
                     .map_err(|e| broken(path, e))?;
+                // `[]` with `length = 2 ** 32 - 1` costs JavaScript nothing; visiting every
+                // hole took all the memory.
+                if len as usize > MAX_ITEMS {
+                    return Err(too_many_items(path));
+                }
                 let mut out = Vec::with_capacity(len.min(1 << 16) as usize);
                 for i in 0..len {
                     let item: Unknown<'_> = obj.get_element(i).map_err(|e| broken(path, e))?;

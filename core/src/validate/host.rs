@@ -23,6 +23,17 @@ pub fn too_deep(path: &str) -> Problem {
     )
 }
 
+/// How many items an array of a payload given as a host language's objects may have before a
+/// binding stops converting it. A real payload has at most a few dozen; the limit is far above
+/// (a million invalid ranges are still all reported), and is there because a JavaScript array
+/// can claim 2**32 - 1 items while holding none, each of which a conversion would visit.
+pub const MAX_ITEMS: usize = 1 << 20;
+
+/// The problem a binding reports at `path` for an array longer than [`MAX_ITEMS`].
+pub fn too_many_items(path: &str) -> Problem {
+    Problem::new(path, format!("has more than {MAX_ITEMS} items"))
+}
+
 /// The problem a binding reports at `path` for a number JSON cannot hold (NaN, ±infinity).
 pub fn not_finite(path: &str, value: f64) -> Problem {
     Problem::new(path, format!("must be a finite number, got {value}"))
