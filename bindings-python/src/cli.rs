@@ -3,13 +3,15 @@
 
 use pyo3::prelude::*;
 
+use crate::payload::Items;
+
 /// Runs the command line with `argv` (the program name first); returns the exit code.
 #[pyfunction]
 #[pyo3(name = "_cli_main")]
-pub(crate) fn cli_main(py: Python<'_>, argv: Vec<String>) -> i32 {
-    py.detach(|| {
+pub(crate) fn cli_main(py: Python<'_>, argv: Items<String>) -> i32 {
+    crate::runtime::detach(py, || {
         dialtime_cli::run_args(
-            argv,
+            argv.0,
             &mut std::io::stdout().lock(),
             &mut std::io::stderr().lock(),
         )

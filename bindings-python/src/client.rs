@@ -11,6 +11,7 @@ use pyo3::types::{PyString, PyTuple};
 
 use crate::dial_time_groups::{PyAsyncDialTimeGroups, PyDialTimeGroups};
 use crate::error::{self, OrRaise};
+use crate::payload::{ByteItems, Items};
 use crate::recorder::PyResponseRecorder;
 
 /// The client options of `Client(...)` and `AsyncClient(...)`, as Python passes them;
@@ -34,14 +35,14 @@ pub(crate) struct Options {
 #[derive(FromPyObject)]
 pub(crate) enum Certificates {
     Text(String),
-    Bytes(Vec<u8>),
-    List(Vec<Certificate>),
+    Bytes(ByteItems),
+    List(Items<Certificate>),
 }
 
 #[derive(FromPyObject)]
 pub(crate) enum Certificate {
     Text(String),
-    Bytes(Vec<u8>),
+    Bytes(ByteItems),
 }
 
 impl Options {
@@ -69,12 +70,13 @@ impl Options {
         let pems = match self.root_certificates {
             None => Vec::new(),
             Some(Certificates::Text(t)) => vec![t.into_bytes()],
-            Some(Certificates::Bytes(b)) => vec![b],
+            Some(Certificates::Bytes(b)) => vec![b.0],
             Some(Certificates::List(list)) => list
+                .0
                 .into_iter()
                 .map(|c| match c {
                     Certificate::Text(t) => t.into_bytes(),
-                    Certificate::Bytes(b) => b,
+                    Certificate::Bytes(b) => b.0,
                 })
                 .collect(),
         };
@@ -185,10 +187,14 @@ impl Shared {
 
     /// The core client (a cheap handle on the shared pool), or `ConfigError` once closed.
     pub(crate) fn client(&self, py: Python<'_>) -> PyResult<dialtime::Client> {
-        let guard = self.client.read().unwrap_or_else(|e| e.into_inner());
-        guard
-            .clone()
-            .ok_or_else(|| error::config(py, "the client is closed"))
+        // The lock is released before the error is made: making it runs Python, which can
+        // hand the GIL to a thread that then waits for this lock (DEVELOPERS "Locks").
+        let client = self
+            .client
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        client.ok_or_else(|| error::config(py, "the client is closed"))
     }
 
     fn close(&self) {
@@ -344,7 +350,7 @@ impl PyClient {
 
     /// Releases the connection pool; later calls raise `ConfigError`.
     fn close(&self, py: Python<'_>) {
-        py.detach(|| self.shared.close());
+        crate::runtime::detach(py, || self.shared.close());
     }
 
     fn __enter__(slf: Py<Self>) -> Py<Self> {

@@ -8,6 +8,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString, PyTuple};
 
 use crate::error::{self, OrRaise};
+use crate::payload::Items;
 
 /// A local, in-memory agent-api on 127.0.0.1, started on construction and stopped by
 /// `stop()` or at the end of a `with` block.
@@ -23,10 +24,12 @@ pub struct PyEmulator {
 impl PyEmulator {
     fn with<R>(&self, py: Python<'_>, f: impl FnOnce(&Emulator) -> R) -> PyResult<R> {
         let guard = self.running.lock().unwrap_or_else(|e| e.into_inner());
-        match guard.as_ref() {
-            Some(emulator) => Ok(f(emulator)),
-            None => Err(error::config(py, "the emulator is stopped")),
+        if let Some(emulator) = guard.as_ref() {
+            return Ok(f(emulator));
         }
+        // Released before the error is made (it runs Python: DEVELOPERS "Locks").
+        drop(guard);
+        Err(error::config(py, "the emulator is stopped"))
     }
 }
 
@@ -41,7 +44,7 @@ impl PyEmulator {
         port: u16,
         token: Option<String>,
         user_id: Option<String>,
-        sub_users: Option<Vec<String>>,
+        sub_users: Option<Items<String>>,
         groups: Option<&Bound<'_, PyAny>>,
         request_log_limit: Option<usize>,
         tls: bool,
@@ -51,14 +54,15 @@ impl PyEmulator {
             None => serde_json::Value::Array(Vec::new()),
         };
         let options = serde_json::json!({
-            "port": port, "token": token, "user_id": user_id, "sub_users": sub_users,
+            "port": port, "token": token, "user_id": user_id, "sub_users": sub_users.map(|s| s.0),
             "groups": groups, "request_log_limit": request_log_limit, "tls": tls,
         });
         let builder = EmulatorBuilder::from_json(&options).or_raise(py)?;
-        let emulator = py.detach(|| builder.start()).map_err(|e| match e.kind() {
-            std::io::ErrorKind::InvalidInput => PyValueError::new_err(e.to_string()),
-            _ => PyErr::from(e),
-        })?;
+        let emulator =
+            crate::runtime::detach(py, || builder.start()).map_err(|e| match e.kind() {
+                std::io::ErrorKind::InvalidInput => PyValueError::new_err(e.to_string()),
+                _ => PyErr::from(e),
+            })?;
         Ok(PyEmulator {
             base_url: emulator.base_url().to_owned(),
             token: emulator.token().to_owned(),
@@ -170,7 +174,7 @@ impl PyEmulator {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .take();
-        py.detach(|| drop(stopped));
+        crate::runtime::detach(py, || drop(stopped));
     }
 
     fn __enter__(slf: Py<Self>) -> Py<Self> {

@@ -152,7 +152,7 @@ pub(crate) fn panic_for_tests<'py>(py: Python<'py>, place: &str) -> PyResult<Bou
     guard(py, || {
         #[allow(clippy::panic)]
         if place == "sync" {
-            py.detach(|| panic!("dialtime: test panic with the GIL released"));
+            crate::runtime::detach(py, || panic!("dialtime: test panic with the GIL released"));
         }
         let place = place.to_owned();
         crate::runtime::future(py, async move {

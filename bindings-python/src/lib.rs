@@ -34,6 +34,19 @@ mod validate;
 
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    // The main interpreter only (its id is 0). The module keeps process-wide state that holds
+    // Python objects (the exception classes, the asyncio hooks, the logger, the runtime's
+    // claim); imported first in a subinterpreter, CPython would hand that interpreter's
+    // objects to the main one, which would use them after it is gone.
+    // SAFETY: called with the GIL held, on the importing interpreter's thread.
+    let interpreter =
+        unsafe { pyo3::ffi::PyInterpreterState_GetID(pyo3::ffi::PyInterpreterState_Get()) };
+    if interpreter != 0 {
+        return Err(pyo3::exceptions::PyImportError::new_err(
+            "dialtime can only be imported in the main interpreter, not in a subinterpreter \
+             (under mod_wsgi: WSGIApplicationGroup %{GLOBAL})",
+        ));
+    }
     m.add("__version__", dialtime::VERSION)?;
     m.add_class::<client::PyBaseClient>()?;
     m.add_class::<client::PyClient>()?;

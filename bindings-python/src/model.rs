@@ -7,6 +7,7 @@ use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDateTime, PyString, PyType, PyTzInfo};
 
 use crate::error::OrRaise;
+use crate::payload::Items;
 
 /// What `__reduce__` returns: the class and its constructor arguments.
 type Reduced<'py, Args> = PyResult<(Bound<'py, PyType>, Args)>;
@@ -93,8 +94,8 @@ pub struct PyDaySchedule(pub DaySchedule);
 #[pymethods]
 impl PyDaySchedule {
     #[new]
-    fn new(py: Python<'_>, week: i64, times: Vec<PyRef<'_, PyTimeRange>>) -> PyResult<Self> {
-        let times: Vec<TimeRange> = times.iter().map(|t| t.0).collect();
+    fn new(py: Python<'_>, week: i64, times: Items<PyRef<'_, PyTimeRange>>) -> PyResult<Self> {
+        let times: Vec<TimeRange> = times.0.iter().map(|t| t.0).collect();
         DaySchedule::from_number(week, times).or_raise(py).map(Self)
     }
 

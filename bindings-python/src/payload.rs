@@ -3,11 +3,16 @@
 //! payload passed as dicts and one built from `DaySchedule` objects get the same errors.
 
 use dialtime::__private::{
-    not_finite, not_json, not_unicode, too_deep, with_index, with_key, MAX_NESTING,
+    not_finite, not_json, not_unicode, too_deep, too_many_items, with_index, with_key, MAX_ITEMS,
+    MAX_NESTING,
 };
 use dialtime::{DialTimeGroupUpdate, Error, NewDialTimeGroup, Problem};
+use pyo3::conversion::FromPyObjectOwned;
+use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTime, PyTuple};
+use pyo3::types::{
+    PyBool, PyByteArray, PyBytes, PyDict, PyFloat, PyInt, PyList, PyString, PyTime, PyTuple,
+};
 use serde_json::{Map, Number, Value};
 
 use crate::model::{PyDaySchedule, PyTimeRange};
@@ -127,7 +132,13 @@ fn convert(obj: &Bound<'_, PyAny>, path: &mut String, depth: usize) -> Result<Va
             .ok_or_else(|| not_finite(path, f.value()))
     } else if let Ok(d) = obj.cast::<PyDict>() {
         let mut map = Map::with_capacity(d.len());
-        for (k, v) in d.iter() {
+        // Over a snapshot of the items: converting a value can run Python (a list subclass's
+        // `__iter__`) that adds to this dict, and pyo3's iterator over a dict that changes
+        // size panics.
+        for item in d.items().iter() {
+            let (k, v) = item
+                .extract::<(Bound<'_, PyAny>, Bound<'_, PyAny>)>()
+                .map_err(|_| not_json(path, "dict"))?;
             let key = k
                 .cast::<PyString>()
                 .ok()
@@ -138,9 +149,12 @@ fn convert(obj: &Bound<'_, PyAny>, path: &mut String, depth: usize) -> Result<Va
         }
         Ok(Value::Object(map))
     } else if obj.is_instance_of::<PyList>() || obj.is_instance_of::<PyTuple>() {
-        let mut items = Vec::with_capacity(obj.len().unwrap_or(0));
+        let mut items = presized(obj.len().ok());
         let unreadable = |path: &str| not_json(path, &type_name(obj));
         for (i, item) in obj.try_iter().map_err(|_| unreadable(path))?.enumerate() {
+            if i == MAX_ITEMS {
+                return Err(too_many_items(path));
+            }
             let item = item.map_err(|_| unreadable(path))?;
             items.push(with_index(path, i, |path| convert(&item, path, depth + 1))?);
         }
@@ -204,4 +218,52 @@ fn type_name(obj: &Bound<'_, PyAny>) -> String {
     obj.get_type()
         .name()
         .map_or_else(|_| "object".to_owned(), |n| n.to_string())
+}
+
+/// Slots reserved up front at most for a Python sequence's items; the rest grow as they come.
+/// `len()` is the object's own `__len__`: a list subclass may report 2**40 items, and
+/// reserving that many aborts the process (allocation failure).
+const PRESIZE_MAX: usize = 1024;
+
+/// An empty vector with room for `len` items, at most [`PRESIZE_MAX`].
+pub(crate) fn presized<T>(len: Option<usize>) -> Vec<T> {
+    Vec::with_capacity(len.unwrap_or(0).min(PRESIZE_MAX))
+}
+
+/// A sequence argument's items: what pyo3 extracts as `Vec<T>`, without reserving what the
+/// sequence's `__len__` claims (pyo3 does, see [`PRESIZE_MAX`]). Every sequence the binding
+/// takes from Python is read through this type or [`presized`], never as `Vec<T>`.
+pub(crate) struct Items<T>(pub Vec<T>);
+
+impl<'py, T: FromPyObjectOwned<'py>> FromPyObject<'_, 'py> for Items<T> {
+    type Error = PyErr;
+
+    fn extract(obj: Borrowed<'_, 'py, PyAny>) -> PyResult<Self> {
+        if obj.is_instance_of::<PyString>() {
+            return Err(PyTypeError::new_err("expected a sequence, got a str"));
+        }
+        let mut items = presized(obj.len().ok());
+        for item in obj.try_iter()? {
+            items.push(item?.extract::<T>().map_err(Into::into)?);
+        }
+        Ok(Items(items))
+    }
+}
+
+/// A bytes argument: `bytes` or `bytearray` copied as they are, any other sequence of ints
+/// read as [`Items`] (what pyo3's `Vec<u8>` accepts).
+pub(crate) struct ByteItems(pub Vec<u8>);
+
+impl<'py> FromPyObject<'_, 'py> for ByteItems {
+    type Error = PyErr;
+
+    fn extract(obj: Borrowed<'_, 'py, PyAny>) -> PyResult<Self> {
+        if let Ok(bytes) = obj.cast::<PyBytes>() {
+            return Ok(ByteItems(bytes.as_bytes().to_vec()));
+        }
+        if let Ok(bytes) = obj.cast::<PyByteArray>() {
+            return Ok(ByteItems(bytes.to_vec()));
+        }
+        Items::<u8>::extract(obj).map(|items| ByteItems(items.0))
+    }
 }

@@ -248,7 +248,7 @@ impl Owner {
     /// finished. `None` when it panicked.
     fn drive<R: Send>(&self, py: Python<'_>, drive: impl FnOnce() -> R + Send) -> Option<R> {
         let inbox: &Inbox = &self.inbox;
-        let outcome = py.detach(|| {
+        let outcome = detach(py, || {
             let previous = DRIVING_FOR.replace(inbox);
             let outcome = std::panic::catch_unwind(AssertUnwindSafe(drive));
             DRIVING_FOR.set(previous);
@@ -439,20 +439,34 @@ impl Resolve {
     }
 }
 
-/// Whether the door is closed (`closed`) and how many runtime threads are inside Python.
+/// Whether the door is closed (`closed`), by which thread (`finalizer`: the one running the
+/// `atexit` hooks, which goes on to finalize the interpreter), and how many threads are inside
+/// Python or on their way back into it.
 struct Door {
     closed: bool,
+    finalizer: Option<std::thread::ThreadId>,
     inside: usize,
 }
 
 static DOOR: Mutex<Door> = Mutex::new(Door {
     closed: false,
+    finalizer: None,
     inside: 0,
 });
 static LEFT: Condvar = Condvar::new();
 
 fn door() -> MutexGuard<'static, Door> {
     DOOR.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Leaves the door (on every path, a panic included).
+struct Leave;
+
+impl Drop for Leave {
+    fn drop(&mut self) {
+        door().inside -= 1;
+        LEFT.notify_all();
+    }
 }
 
 /// Runs `f` attached to the interpreter, from a thread driving the runtime (dialtime's own,
@@ -465,26 +479,56 @@ pub(crate) fn attach<R>(f: impl for<'py> FnOnce(Python<'py>) -> R) -> Option<R> 
         }
         d.inside += 1;
     }
-    /// Leaves the door on every path, a panic in `f` included.
-    struct Leave;
-    impl Drop for Leave {
-        fn drop(&mut self) {
-            door().inside -= 1;
-            LEFT.notify_all();
-        }
-    }
     let _leave = Leave;
     Python::try_attach(f)
 }
 
-/// The `atexit` hook (registered by the module on import): from now on no runtime thread
-/// enters Python; waits, with the GIL released, for those inside to leave (at most a few
-/// seconds: a thread stuck inside must not hang the exit).
+/// Runs `f` with the GIL released. Every place the binding releases the GIL goes through
+/// here (clippy refuses `Python::detach` anywhere else), because taking it back is where a
+/// thread meets interpreter exit: before 3.14, CPython ends a thread that takes the GIL once
+/// finalization has started with `pthread_exit`, whose unwinding through these Rust frames
+/// crashes the process (a daemon thread whose call returns while the interpreter exits). So
+/// the way back goes through the door: while it is open, the thread counts itself inside
+/// until it holds the GIL again (the `atexit` hook waits for it); once the hook has closed
+/// it, a thread other than the finalizing one parks for good instead (what CPython 3.14 does
+/// itself) and the process ends around it.
+pub(crate) fn detach<T, F>(py: Python<'_>, f: F) -> T
+where
+    F: Send + FnOnce() -> T,
+    T: Send,
+{
+    #[allow(clippy::disallowed_methods)]
+    let outcome = py.detach(|| {
+        let outcome = std::panic::catch_unwind(AssertUnwindSafe(f));
+        enter_or_park();
+        outcome
+    });
+    drop(Leave);
+    outcome.unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+}
+
+/// On the way back into Python (GIL released): counts this thread inside, or, once the door
+/// is closed and this is not the finalizing thread, never returns.
+fn enter_or_park() {
+    let mut d = door();
+    if d.closed && d.finalizer != Some(std::thread::current().id()) {
+        drop(d);
+        loop {
+            std::thread::park();
+        }
+    }
+    d.inside += 1;
+}
+
+/// The `atexit` hook (registered by the module on import): from now on no other thread
+/// enters Python through dialtime; waits, with the GIL released, for those inside or on their
+/// way back to leave (at most a few seconds: a thread stuck inside must not hang the exit).
 #[pyfunction]
 pub(crate) fn shutdown(py: Python<'_>) {
-    py.detach(|| {
+    detach(py, || {
         let mut d = door();
         d.closed = true;
+        d.finalizer = Some(std::thread::current().id());
         let deadline = Instant::now() + Duration::from_secs(5);
         while d.inside > 0 {
             let Some(left) = deadline.checked_duration_since(Instant::now()) else {

@@ -197,3 +197,214 @@ def test_page_numbers_are_checked_not_wrapped(api):
         with pytest.raises(dialtime.ValidationError) as caught:
             client.dial_time_groups.list(api.emu.user_id, page=page)
         assert caught.value.problems[0][0] == "page"
+
+
+# Calls on a closed client from two threads while a third closes it again: the error for the
+# closed client was made (Python code, which hands the GIL on) with the client's lock held,
+# and close() waited for that lock with the GIL released: the three threads waited on each
+# other forever (5 runs out of 5).
+CLOSE_RACE_SCRIPT = textwrap.dedent(
+    """
+    import threading, dialtime
+
+    client = dialtime.Client("token", base_url="http://127.0.0.1:9")
+    client.close()
+    USER = "5832d184-dd53-42a0-8ace-0bf8d660f4cc"
+
+    def use():
+        for _ in range(20000):
+            try:
+                client.dial_time_groups.list(USER)
+            except dialtime.ConfigError:
+                pass
+
+    def close():
+        for _ in range(20000):
+            client.close()
+
+    threads = [threading.Thread(target=use) for _ in range(2)] + [threading.Thread(target=close)]
+    for t in threads: t.start()
+    for t in threads: t.join()
+    print("finished")
+    """
+)
+
+
+def test_calls_racing_close_from_threads_finish():
+    done = subprocess.run([sys.executable, "-c", CLOSE_RACE_SCRIPT], capture_output=True,
+                          text=True, timeout=120)
+    assert (done.returncode, done.stdout.strip()) == (0, "finished"), done.stderr[-2000:]
+
+
+def test_a_stopped_emulator_racing_calls_from_threads_finishes():
+    script = textwrap.dedent(
+        """
+        import threading, dialtime
+        from dialtime.testing import Emulator
+
+        emu = Emulator()
+        emu.stop()
+
+        def use():
+            for _ in range(20000):
+                try:
+                    emu.request_count()
+                except dialtime.ConfigError:
+                    pass
+
+        def stop():
+            for _ in range(20000):
+                emu.stop()
+
+        threads = [threading.Thread(target=use) for _ in range(2)] + [threading.Thread(target=stop)]
+        for t in threads: t.start()
+        for t in threads: t.join()
+        print("finished")
+        """
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=120)
+    assert (done.returncode, done.stdout.strip()) == (0, "finished"), done.stderr[-2000:]
+
+
+# A daemon thread whose blocking call returns while the interpreter finalizes: CPython (before
+# 3.14) ends a thread taking the GIL back then with pthread_exit, and its unwinding through
+# the binding's frames crashed the process (SIGSEGV, 6 runs out of 6).
+DAEMON_AT_EXIT_SCRIPT = textwrap.dedent(
+    """
+    import os, threading, time, dialtime
+    from dialtime.testing import Emulator
+
+    emu = Emulator()
+    client = dialtime.Client(emu.token, base_url=emu.base_url)
+    emu.push_fault(delay_ms=300)
+    threading.Thread(target=client.dial_time_groups.list, args=(emu.user_id,), daemon=True).start()
+    time.sleep(0.05)
+
+    class SlowTeardown:
+        # Sleeps while the module is torn down, so the call returns during finalization.
+        def __del__(self, _sleep=time.sleep):
+            _sleep(1)
+
+    keep = SlowTeardown()
+    """
+)
+
+# The same with a thread calling in a loop against a server in another process, the main
+# thread simply returning (SIGSEGV in about 60 % of the runs).
+DAEMON_LOOP_SCRIPT = textwrap.dedent(
+    """
+    import os, threading, time, dialtime
+
+    client = dialtime.Client(os.environ["EMU_TOKEN"], base_url=os.environ["EMU_URL"])
+
+    def loop():
+        while True:
+            client.dial_time_groups.list(os.environ["EMU_USER"])
+
+    threading.Thread(target=loop, daemon=True).start()
+    time.sleep(0.3)
+    """
+)
+
+
+def test_a_daemon_thread_inside_a_call_at_exit_does_not_crash_it(emulator):
+    env = {**os.environ, "EMU_URL": emulator.base_url, "EMU_TOKEN": emulator.token,
+           "EMU_USER": emulator.user_id}
+    for script, runs in ((DAEMON_AT_EXIT_SCRIPT, 3), (DAEMON_LOOP_SCRIPT, 8)):
+        for i in range(runs):
+            done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True,
+                                  text=True, timeout=60)
+            assert done.returncode == 0, f"run {i}: exit {done.returncode}\n{done.stderr[-2000:]}"
+
+
+class LyingList(list):  # type: ignore[type-arg]
+    """Empty, but claims 2**40 items: pyo3 reserved that many slots up front and aborted."""
+
+    def __len__(self) -> int:
+        return 2**40
+
+
+def test_a_sequence_lying_about_its_length_is_read_by_its_items():
+    with pytest.raises(dialtime.ValidationError) as caught:
+        dialtime.validate({"name": "x", "content": LyingList(), "is_default": True,
+                           "skip_holiday": False})
+    assert caught.value.problems[0][0] == "content"
+    assert dialtime.DaySchedule(1, LyingList()).times == []
+    assert "never dials" in repr(dialtime.Schedule(LyingList(), False))
+    with pytest.raises(dialtime.ConfigError):
+        dialtime.Client("t", base_url="http://127.0.0.1:9", root_certificates=LyingList())
+    from dialtime.testing import Emulator
+    with Emulator(sub_users=LyingList()) as emu:
+        assert emu.sub_users == []
+
+
+def test_a_dict_growing_while_it_is_read_is_not_a_panic():
+    payload: dict[str, object] = {"name": "x", "is_default": True, "skip_holiday": False}
+
+    class Times(list):  # type: ignore[type-arg]
+        def __iter__(self):  # type: ignore[no-untyped-def]
+            payload["extra"] = 1
+            return super().__iter__()
+
+    payload["content"] = [{"week": 1, "times": Times()}]
+    payload["zzz"] = 0
+    with pytest.raises(dialtime.ValidationError):
+        dialtime.validate(payload)
+
+
+def test_an_emulator_pad_beyond_its_limit_is_refused():
+    from dialtime.testing import Emulator
+    with Emulator() as emu:
+        with pytest.raises(TypeError, match="pad_to_bytes"):
+            emu.push_fault(pad_to_bytes=2**50)
+
+
+SUB_CODE = """
+try:
+    import dialtime
+    print("sub: imported")
+except ImportError as e:
+    print("sub: ImportError:", e)
+"""
+
+SUBINTERPRETER_SCRIPT = textwrap.dedent(
+    """
+    import sys
+    try:
+        import _xxsubinterpreters as interpreters
+    except ImportError:
+        import _interpreters as interpreters
+    sub = interpreters.create()
+    if sys.argv[1] == "main":
+        import dialtime
+    interpreters.run_string(sub, sys.argv[2])
+    interpreters.destroy(sub)
+    try:
+        import dialtime
+        try:
+            dialtime.validate({"name": 1})
+        except dialtime.ValidationError:
+            print("main: works")
+    except ImportError as e:
+        print("main: ImportError:", e)
+    """
+)
+
+
+@pytest.mark.parametrize("first", ["sub", "main"])
+def test_a_subinterpreter_cannot_import_it(first):
+    try:
+        import _xxsubinterpreters  # noqa: F401
+    except ImportError:
+        pytest.skip("no _xxsubinterpreters in this Python")
+    done = subprocess.run([sys.executable, "-c", SUBINTERPRETER_SCRIPT, first, SUB_CODE],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr[-2000:]
+    lines = done.stdout.splitlines()
+    assert lines[0].startswith("sub: ImportError:"), done.stdout
+    if first == "sub":
+        assert "main interpreter" in lines[0]
+    # The main interpreter's import works either way, with its own objects (after a
+    # subinterpreter imported first, it used that interpreter's objects once it was gone).
+    assert lines[1] == "main: works", done.stdout
