@@ -522,8 +522,9 @@ void dialtime_error_free(struct dialtime_error *err);
 
 // Sends every client's per-attempt log lines (method, path, status or error kind, attempt,
 // duration, request id) to `callback` with `user_data`, from every level up. NULL turns it
-// off. Replaces DIALTIME_LOG's stderr output while set. `user_data` must stay valid until
-// the callback is replaced or turned off.
+// off. Replaces DIALTIME_LOG's stderr output while set. Returns once no call is running the
+// previous callback any more (except when called from that callback itself): from then on
+// the previous `user_data` is not used and may be freed.
 void dialtime_set_logger(dialtime_log_callback callback, void *user_data);
 
 // Starts a group named `name` (copied), with no days, is_default and skip_holiday false.

@@ -612,6 +612,13 @@ class DialTimeGroups::GroupCursor {
   };
 
   iterator begin() {
+    if (!state_) {
+      // Moved from: the library's own answer for a missing cursor (DIALTIME_STATUS_INVALID_ARGUMENT),
+      // as every other moved-from object gives.
+      dialtime_group *none = nullptr;
+      detail::call([&](dialtime_error **e) { return dialtime_group_cursor_next(nullptr, &none, e); });
+      return end();
+    }
     if (!state_->started) state_->advance();
     return state_->current ? iterator(state_) : end();
   }

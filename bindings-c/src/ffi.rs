@@ -107,6 +107,9 @@ pub(crate) fn invalid(message: String) -> Failure {
 pub(crate) unsafe fn free_box<T>(p: *mut T) {
     if !p.is_null() {
         // SAFETY: made by Box::into_raw in `write_out`, freed once (header contract).
-        drop(unsafe { Box::from_raw(p) });
+        let owned = unsafe { Box::from_raw(p) };
+        // The panic boundary of every `_free`: a destructor's panic must not unwind into C
+        // (it would abort the host); what it did not free is leaked.
+        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || drop(owned)));
     }
 }

@@ -73,6 +73,8 @@ pub struct Emulator {
     shared: Arc<Shared>,
     stop: Option<oneshot::Sender<()>>,
     thread: Option<JoinHandle<()>>,
+    /// The fork generation that started it: a forked child has no server thread to stop.
+    generation: u64,
 }
 
 /// Options for [`Emulator`]; every one has a default.
@@ -270,6 +272,7 @@ impl EmulatorBuilder {
             shared,
             stop: Some(stop),
             thread: Some(thread),
+            generation: dialtime::__private::runtime::fork_generation(),
         })
     }
 }
@@ -435,6 +438,13 @@ impl Emulator {
 
 impl Drop for Emulator {
     fn drop(&mut self) {
+        if self.generation != dialtime::__private::runtime::fork_generation() {
+            // A forked child's copy: the server thread is the parent's (joining it here
+            // panicked: std found no result for a thread the child never had). Nothing to stop.
+            std::mem::forget(self.thread.take());
+            std::mem::forget(self.stop.take());
+            return;
+        }
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }

@@ -130,6 +130,12 @@ static void test_lifetimes() {
   // or seen twice.
   CHECK(names.size() == 20);
   if (names.size() == 20) CHECK(names[0] == "g0" && names[1] == "g1" && names[2] == "g2" && names[19] == "g19");
+
+  // A moved-from range throws like every moved-from object (begin() read a null state).
+  auto all = groups.list_all(emu.user_id());
+  auto taken = std::move(all);
+  expect_throw<dialtime::Error>([&] { (void)all.begin(); }, "moved-from list_all range");  // NOLINT(bugprone-use-after-move)
+  CHECK(taken.begin()->name == "g0");
 }
 
 // A partial update keeps the fields it does not set.
