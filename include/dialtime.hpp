@@ -300,7 +300,6 @@ using Handle = std::unique_ptr<T, Deleter<T, Free>>;
 using NewGroupHandle = Handle<dialtime_new_group, dialtime_new_group_free>;
 using UpdateHandle = Handle<dialtime_group_update, dialtime_group_update_free>;
 using GroupHandle = Handle<dialtime_group, dialtime_group_free>;
-using EmulatorHandle = Handle<dialtime_emulator, dialtime_emulator_free>;
 using PageHandle = Handle<dialtime_page, dialtime_page_free>;
 
 inline DialTimeGroup from_handle(const dialtime_group *g) {
@@ -724,10 +723,16 @@ class Client {
 // destructor. Move-only.
 class Emulator {
  public:
+  Emulator(const Emulator &) = delete;
+  Emulator &operator=(const Emulator &) = delete;
+  Emulator(Emulator &&) noexcept = default;
+  Emulator &operator=(Emulator &&) noexcept = default;
+  ~Emulator() = default;
+
   Emulator() {
     dialtime_emulator *raw = nullptr;
     detail::call([&](dialtime_error **e) { return dialtime_emulator_start(&raw, e); });
-    handle_.reset(raw);
+    handle_.reset(raw, dialtime_emulator_free);
   }
 
   // With options as JSON, every key optional: {"port":0,"token":"…","user_id":"…",
@@ -737,7 +742,7 @@ class Emulator {
     detail::call([&](dialtime_error **e) {
       return dialtime_emulator_start_json(options_json.c_str(), &raw, e);
     });
-    handle_.reset(raw);
+    handle_.reset(raw, dialtime_emulator_free);
   }
 
   std::string base_url() const { return detail::str(dialtime_emulator_base_url(handle_.get())); }
@@ -769,21 +774,24 @@ class Emulator {
    public:
     ScopedFault(const ScopedFault &) = delete;
     ScopedFault &operator=(const ScopedFault &) = delete;
-    ScopedFault(ScopedFault &&other) noexcept : emu_(other.emu_), id_(other.id_) { other.emu_ = nullptr; }
+    ScopedFault(ScopedFault &&other) noexcept = default;
     ScopedFault &operator=(ScopedFault &&) = delete;
     ~ScopedFault() {
-      if (emu_ != nullptr) dialtime_emulator_remove_fault(emu_, id_);
+      // An emulator already gone (destroyed, or replaced by assigning another) has nothing to
+      // remove (a raw pointer here was used after the emulator was freed).
+      if (const auto emu = emu_.lock()) dialtime_emulator_remove_fault(emu.get(), id_);
     }
     std::uint64_t id() const noexcept { return id_; }
 
    private:
     friend class Emulator;
-    ScopedFault(const dialtime_emulator *emu, std::uint64_t id) : emu_(emu), id_(id) {}
-    const dialtime_emulator *emu_;
+    ScopedFault(std::weak_ptr<dialtime_emulator> emu, std::uint64_t id) : emu_(std::move(emu)), id_(id) {}
+    std::weak_ptr<dialtime_emulator> emu_;
     std::uint64_t id_;
   };
   [[nodiscard]] ScopedFault fault(const std::string &json) {
-    return ScopedFault(handle_.get(), push_fault_json(json));
+    const std::uint64_t id = push_fault_json(json);
+    return ScopedFault(handle_, id);
   }
 
   // Every API request received so far, oldest first, as a JSON array (the token never
@@ -806,7 +814,8 @@ class Emulator {
   }
 
  private:
-  detail::EmulatorHandle handle_;
+  // Shared only with the ScopedFaults it made (weakly): an Emulator is move-only.
+  std::shared_ptr<dialtime_emulator> handle_;
 };
 
 // A holiday calendar: Calendar::china() (the notices 2018–2026) or Calendar::empty(). Move-only.

@@ -392,6 +392,14 @@ static void test_testing_kit() {
   }
   CHECK(emu.pending_faults() == 0);
   CHECK(groups.list(emu.user_id()).data.size() == 1);
+  {
+    // A scoped fault outliving its emulator (replaced by assignment) removes nothing; it used
+    // the freed emulator (valgrind: an invalid read in dialtime_emulator_remove_fault).
+    dialtime::Emulator other;
+    auto stale = other.fault(R"({"status":500})");
+    other = dialtime::Emulator();
+    CHECK(other.pending_faults() == 0);
+  }
   const std::string log = emu.requests_json();
   CHECK(log.find(R"("method":"GET")") != std::string::npos);
   CHECK(log.find(emu.token()) == std::string::npos);
