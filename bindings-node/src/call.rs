@@ -513,6 +513,17 @@ where
     if shared.pending.fetch_add(1, Ordering::Relaxed) == 0 {
         shared.set_ref(env, true);
     }
+    /// Takes the count back if the spawn below does not return (a panic): a call counted
+    /// but never delivered kept the event loop alive forever.
+    struct Counted<'a>(Arc<Shared>, &'a Env);
+    impl Drop for Counted<'_> {
+        fn drop(&mut self) {
+            if self.0.pending.fetch_sub(1, Ordering::Relaxed) == 1 {
+                self.0.set_ref(self.1, false);
+            }
+        }
+    }
+    let counted = Counted(Arc::clone(&shared), env);
     let deferred = Deferred(deferred);
     // Cannot fail: the runtime was started above, in this process.
     let _ = crate::event_loop::spawn(env, async move {
@@ -557,6 +568,7 @@ where
         });
         shared.deliver(Item::Done(Done { deferred, settle }));
     });
+    std::mem::forget(counted);
     Ok(PromiseRaw::new(env.raw(), promise))
 }
 

@@ -248,6 +248,9 @@ where
     F::Output: Send + 'static,
 {
     let key = env.raw() as usize;
+    // Asked before OWNER is borrowed: the first answer reads `process.versions`, JavaScript
+    // that may call dialtime again (a getter) and reach this borrow (it panicked).
+    is_node(env);
     let owned = OWNER.with_borrow_mut(|owner| {
         if owner.is_none() {
             *owner = Owner::start(env);

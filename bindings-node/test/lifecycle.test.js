@@ -168,3 +168,27 @@ test('a timeout fires while the JS thread is blocked, and settles as soon as it 
     assert.ok(Date.now() - started < 500, `settled ${Date.now() - started} ms after the thread was free`)
   })
 })
+
+test('a first call re-entered from process.versions settles both calls and lets the process end', async () => {
+  // The first call of a thread reads process.versions while it held the event-loop claim's
+  // slot; a getter calling dialtime again panicked there, and the call counted as pending was
+  // never delivered: the process never ended.
+  await withEmulator(async (emu) => {
+    const r = await run(
+      `${PRELUDE}
+      const real = process.versions
+      let once = true
+      let inner
+      Object.defineProperty(process, 'versions', { configurable: true, get() {
+        if (once) { once = false; inner = groups.list(user) }
+        return real
+      } })
+      const outer = groups.list(user)
+      Promise.all([outer, inner]).then((pages) => console.log('both', pages.length))`,
+      emu,
+    )
+    assert.deepEqual([r.code, r.signal], [0, null], r.err)
+    assert.match(r.out, /^both 2$/m)
+    assert.doesNotMatch(r.err, /panicked/)
+  })
+})
