@@ -58,9 +58,9 @@ impl PyDialTimeGroups {
             let args = args().or_raise(py)?;
             let client = BlockingClient::from(options.apply(self.shared.client(py)?).or_raise(py)?);
             crate::log::refresh(py);
-            let outcome = crate::runtime::detach(py, || call(&client, args));
+            let outcome = crate::runtime::detach_interruptible(py, || call(&client, args));
             crate::log::flush(py);
-            outcome.or_raise(py)
+            outcome?.or_raise(py)
         })
     }
 }
@@ -414,9 +414,9 @@ impl PyGroupCursor {
 
     fn __next__(&self, py: Python<'_>) -> PyResult<Option<PyDialTimeGroup>> {
         guard(py, || {
-            let next = crate::runtime::detach(py, || {
+            let next = crate::runtime::detach_interruptible(py, || {
                 self.0.lock().unwrap_or_else(|e| e.into_inner()).next()
-            });
+            })?;
             next.transpose()
                 .map(|g| g.map(PyDialTimeGroup))
                 .or_raise(py)

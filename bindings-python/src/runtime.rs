@@ -507,6 +507,59 @@ where
     outcome.unwrap_or_else(|panic| std::panic::resume_unwind(panic))
 }
 
+/// [`detach`] for a blocking call: on the interpreter's main thread, where Python runs signal
+/// handlers, the call asks every 50 ms (once it has run that long) whether one is pending and
+/// runs it; what the handler raises (Ctrl-C: `KeyboardInterrupt`) abandons the call, its
+/// request aborted, and is raised here instead of waiting for the call's timeouts and retries.
+pub(crate) fn detach_interruptible<T, F>(py: Python<'_>, f: F) -> PyResult<T>
+where
+    F: Send + FnOnce() -> T,
+    T: Send,
+{
+    if !on_main_thread(py) {
+        return Ok(detach(py, f));
+    }
+    let raised: Arc<Mutex<Option<PyErr>>> = Arc::default();
+    let stash = Arc::clone(&raised);
+    let interrupted: dialtime::__private::runtime::Interrupt = Arc::new(move || {
+        attach(|py| match py.check_signals() {
+            Ok(()) => false,
+            Err(e) => {
+                *stash.lock().unwrap_or_else(|e| e.into_inner()) = Some(e);
+                true
+            }
+        })
+        .unwrap_or(false)
+    });
+    let outcome = detach(py, || {
+        dialtime::__private::runtime::interruptible(interrupted, f)
+    });
+    let raised = raised.lock().unwrap_or_else(|e| e.into_inner()).take();
+    match raised {
+        Some(e) => Err(e),
+        None => Ok(outcome),
+    }
+}
+
+/// Whether this is the interpreter's main thread (asked once per thread).
+fn on_main_thread(py: Python<'_>) -> bool {
+    thread_local! {
+        static MAIN: std::cell::Cell<Option<bool>> = const { std::cell::Cell::new(None) };
+    }
+    if let Some(known) = MAIN.get() {
+        return known;
+    }
+    let known = (|| -> PyResult<bool> {
+        let threading = py.import("threading")?;
+        let main = threading.call_method0("main_thread")?.getattr("ident")?;
+        let current = threading.call_method0("get_ident")?;
+        main.eq(current)
+    })()
+    .unwrap_or(false);
+    MAIN.set(Some(known));
+    known
+}
+
 /// On the way back into Python (GIL released): counts this thread inside, or, once the door
 /// is closed and this is not the finalizing thread, never returns.
 fn enter_or_park() {

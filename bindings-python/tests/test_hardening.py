@@ -408,3 +408,34 @@ def test_a_subinterpreter_cannot_import_it(first):
     # The main interpreter's import works either way, with its own objects (after a
     # subinterpreter imported first, it used that interpreter's objects once it was gone).
     assert lines[1] == "main: works", done.stdout
+
+
+# Ctrl-C during a blocking call: the KeyboardInterrupt waited for the call's end (its
+# timeouts and retries; here a 10 s answer), since nothing ran Python's signal handlers while
+# the GIL was released.
+CTRL_C_SCRIPT = textwrap.dedent(
+    """
+    import os, signal, threading, time, dialtime
+    from dialtime.testing import Emulator
+
+    emu = Emulator()
+    client = dialtime.Client(emu.token, base_url=emu.base_url, timeout=30)
+    emu.push_fault(delay_ms=10000)
+    threading.Timer(0.3, os.kill, (os.getpid(), signal.SIGINT)).start()
+    started = time.monotonic()
+    try:
+        client.dial_time_groups.list(emu.user_id)
+        print("returned")
+    except KeyboardInterrupt:
+        print("interrupted", "early" if time.monotonic() - started < 5 else "late")
+    emu.clear_faults()
+    print("then", client.dial_time_groups.list(emu.user_id).total)
+    """
+)
+
+
+def test_ctrl_c_interrupts_a_blocking_call():
+    done = subprocess.run([sys.executable, "-c", CTRL_C_SCRIPT], capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split("\n")[:2] == ["interrupted early", "then 0"], done.stdout

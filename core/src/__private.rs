@@ -15,7 +15,9 @@ pub use crate::validate::json::{read_new_group, read_update, UnknownFields};
 
 /// The one runtime dialtime creates, for callers that are not async (see `runtime.rs`).
 pub mod runtime {
-    pub use crate::runtime::{block_on, block_sigpipe_on_this_thread, handle, spawn, EventLoop};
+    pub use crate::runtime::{
+        block_on, block_sigpipe_on_this_thread, handle, interruptible, spawn, EventLoop, Interrupt,
+    };
 
     /// Which process in a chain of forks this is (0 in the one that loaded dialtime): what a
     /// binding made in another generation (a lock held by a thread the child does not have)

@@ -339,23 +339,75 @@ where
         ));
     }
     let slot = slot()?;
+    let interrupt = INTERRUPT.with(|i| i.borrow().clone());
     let alone =
         slot.tasks.load(SeqCst) == 0 && slot.callers.compare_exchange(0, 1, SeqCst, SeqCst).is_ok();
     let outcome = if alone {
-        drive_here(slot, fut)
+        drive_here(slot, fut, interrupt)
     } else {
-        hand_over(fut)?
+        hand_over(fut, interrupt)?
     };
     match outcome {
-        Ok(output) => Ok(output),
-        Err(panic) => resume_unwind(panic),
+        Some(Ok(output)) => Ok(output),
+        Some(Err(panic)) => resume_unwind(panic),
+        None => Err(Error::config("the call was interrupted")),
+    }
+}
+
+/// Asked by a blocking call whether to give up (see [`interruptible`]).
+pub type Interrupt = std::sync::Arc<dyn Fn() -> bool + Send + Sync>;
+
+thread_local! {
+    static INTERRUPT: std::cell::RefCell<Option<Interrupt>> = const { std::cell::RefCell::new(None) };
+}
+
+/// How often a blocking call asks its [`Interrupt`] (only once it has run that long).
+const INTERRUPT_PERIOD: Duration = Duration::from_millis(50);
+
+/// Runs `f`, whose blocking calls on this thread ask `interrupted` every 50 ms while they
+/// wait; when it answers `true` the call is abandoned (its request aborted) and fails with a
+/// `Config` error, which the caller replaces with its own (Python: the `KeyboardInterrupt`
+/// its signal handler raised). A call answered sooner never asks.
+pub fn interruptible<R>(interrupted: Interrupt, f: impl FnOnce() -> R) -> R {
+    struct Restore(Option<Interrupt>);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            let previous = self.0.take();
+            INTERRUPT.with(|i| *i.borrow_mut() = previous);
+        }
+    }
+    let previous = INTERRUPT.with(|i| i.borrow_mut().replace(interrupted));
+    let _restore = Restore(previous);
+    f()
+}
+
+/// `fut`'s output, or `None` once `interrupted` answers `true` (asked every
+/// [`INTERRUPT_PERIOD`] while `fut` is pending; `fut` is then dropped).
+async fn unless_interrupted<F: Future>(fut: F, interrupted: &Interrupt) -> Option<F::Output> {
+    let mut fut = std::pin::pin!(fut);
+    let start = tokio::time::Instant::now() + INTERRUPT_PERIOD;
+    let mut tick = tokio::time::interval_at(start, INTERRUPT_PERIOD);
+    loop {
+        tokio::select! {
+            biased;
+            output = &mut fut => return Some(output),
+            _ = tick.tick() => {
+                if interrupted() {
+                    return None;
+                }
+            }
+        }
     }
 }
 
 type Caught<T> = std::thread::Result<T>;
 
 /// The caller drives the runtime on its own thread (it is counted in `callers`, at most one).
-fn drive_here<F: Future>(slot: &'static Slot, fut: F) -> Caught<F::Output> {
+fn drive_here<F: Future>(
+    slot: &'static Slot,
+    fut: F,
+    interrupt: Option<Interrupt>,
+) -> Option<Caught<F::Output>> {
     /// Out: spawned work that arrived meanwhile goes to the driver thread.
     struct Caller(&'static Slot);
     impl Drop for Caller {
@@ -380,7 +432,11 @@ fn drive_here<F: Future>(slot: &'static Slot, fut: F) -> Caught<F::Output> {
         // one (sent on it, a create would fail and could not be retried).
         tokio::task::yield_now().await;
         tokio::task::yield_now().await;
-        let outcome = AssertUnwindSafe(fut).catch_unwind().await;
+        let caught = AssertUnwindSafe(fut).catch_unwind();
+        let outcome = match &interrupt {
+            None => Some(caught.await),
+            Some(interrupted) => unless_interrupted(caught, interrupted).await,
+        };
         settle().await;
         outcome
     })
@@ -394,7 +450,7 @@ async fn settle() {
 }
 
 /// Another call is in flight: `fut` runs where that one is driven, and this thread waits.
-fn hand_over<F>(fut: F) -> Result<Caught<F::Output>>
+fn hand_over<F>(fut: F, interrupt: Option<Interrupt>) -> Result<Option<Caught<F::Output>>>
 where
     F: Future + Send + 'static,
     F::Output: Send + 'static,
@@ -410,15 +466,34 @@ where
     let slot = slot()?;
     slot.handovers.fetch_add(1, SeqCst);
     let _waiting = Waiting(slot);
-    let (done, answer) = tokio::sync::oneshot::channel();
-    spawn(async move {
+    let stopped = || Error::config("the dialtime runtime stopped before answering");
+    let Some(interrupted) = interrupt else {
+        let (done, answer) = tokio::sync::oneshot::channel();
+        spawn(async move {
+            let outcome = AssertUnwindSafe(fut).catch_unwind().await;
+            settle().await;
+            let _ = done.send(outcome);
+        })?;
+        return answer.blocking_recv().map(Some).map_err(|_| stopped());
+    };
+    let (done, answer) = std::sync::mpsc::sync_channel(1);
+    let task = spawn(async move {
         let outcome = AssertUnwindSafe(fut).catch_unwind().await;
         settle().await;
         let _ = done.send(outcome);
     })?;
-    answer
-        .blocking_recv()
-        .map_err(|_| Error::config("the dialtime runtime stopped before answering"))
+    loop {
+        match answer.recv_timeout(INTERRUPT_PERIOD) {
+            Ok(outcome) => return Ok(Some(outcome)),
+            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => return Err(stopped()),
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+                if interrupted() {
+                    task.abort();
+                    return Ok(None);
+                }
+            }
+        }
+    }
 }
 
 /// SIGPIPE blocked on this thread until dropped. A SIGPIPE that became pending meanwhile (a
