@@ -525,8 +525,9 @@ where
     }
     let counted = Counted(Arc::clone(&shared), env);
     let deferred = Deferred(deferred);
-    // Cannot fail: the runtime was started above, in this process.
-    let _ = crate::event_loop::spawn(env, async move {
+    // Cannot fail: the runtime was started above, in this process (were it to, `counted`
+    // takes the count back).
+    let spawned = crate::event_loop::spawn(env, async move {
         let caught = AssertUnwindSafe(work).catch_unwind().await;
         let settle: Settle = Box::new(move |env: &Env| {
             // The signal's reason when it aborted the call; the listener is removed either way.
@@ -568,6 +569,9 @@ where
         });
         shared.deliver(Item::Done(Done { deferred, settle }));
     });
+    if let Err(e) = spawned {
+        return Err(error::to_js(env, &e));
+    }
     std::mem::forget(counted);
     Ok(PromiseRaw::new(env.raw(), promise))
 }

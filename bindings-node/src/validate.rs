@@ -20,14 +20,14 @@ pub fn validate(env: Env, payload: Unknown<'_>) -> Result<()> {
         .or_throw(&env)
 }
 
+/// The longest `JSON.stringify` text read as it is (UTF-16 units): real payloads are a few KB.
+const MAX_STRINGIFIED: usize = 8 << 20;
+
 /// Any JavaScript value as the JSON the core validates: what `JSON.stringify` makes of it
 /// (`toJSON` honoured, `undefined` and functions left out, NaN and ±Infinity as `null`), so a
 /// wrong type is reported by the core's rules with its path. The fast way is V8's own
 /// `JSON.stringify` and one parse; what it refuses (a cyclic or runaway structure, a BigInt)
 /// is walked by [`to_json`], which names the path of the problem — never a crash.
-/// The longest `JSON.stringify` text read as it is (UTF-16 units): real payloads are a few KB.
-const MAX_STRINGIFIED: usize = 8 << 20;
-
 pub(crate) fn payload_json(env: &Env, payload: Unknown<'_>) -> dialtime::Result<Value> {
     if let Some(value) = stringified(env, payload) {
         return Ok(value);

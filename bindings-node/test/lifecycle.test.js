@@ -184,7 +184,7 @@ test('a first call re-entered from process.versions settles both calls and lets 
         return real
       } })
       const outer = groups.list(user)
-      Promise.all([outer, inner]).then((pages) => console.log('both', pages.length))`,
+      Promise.all([outer, inner]).then((pages) => console.log('both', pages.filter((p) => Array.isArray(p.data)).length))`,
       emu,
     )
     assert.deepEqual([r.code, r.signal], [0, null], r.err)
