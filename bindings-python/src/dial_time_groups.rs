@@ -7,12 +7,12 @@ use std::future::Future;
 use std::sync::{Arc, Mutex};
 
 use dialtime::{BlockingClient, ListParams};
-use pyo3::exceptions::PyStopAsyncIteration;
+use pyo3::exceptions::{PyStopAsyncIteration, PyValueError};
 use pyo3::prelude::*;
 use pyo3::IntoPyObject;
 
 use crate::client::{CallOptions, Shared};
-use crate::error::{guard, Failure, OrRaise};
+use crate::error::{self, guard, Failure, OrRaise};
 use crate::model::{PyDialTimeGroup, PyPage};
 use crate::payload;
 
@@ -127,7 +127,7 @@ impl PyDialTimeGroups {
             let options = CallOptions::new(timeout, deadline, max_retries);
             let client = BlockingClient::from(options.apply(self.shared.client(py)?).or_raise(py)?);
             let walk = client.dial_time_groups().list_all(user_id, sub_user_id);
-            Ok(PyGroupCursor(Mutex::new(walk)))
+            Ok(PyGroupCursor(Mutex::new(Walk::Idle(walk))))
         })
     }
 
@@ -404,7 +404,17 @@ impl PyAsyncDialTimeGroups {
 /// The iterator `Client.dial_time_groups.list_all(...)` returns: fetches a page (with the GIL
 /// released) only when the previous one is used up.
 #[pyclass(name = "GroupCursor", module = "dialtime", frozen)]
-pub struct PyGroupCursor(Mutex<dialtime::blocking::GroupCursor>);
+pub struct PyGroupCursor(Mutex<Walk>);
+
+/// Where a `list_all` walk is. It is taken out of the lock while a page is fetched: the
+/// fetch can run Python (a signal handler), which must not find the lock held.
+pub enum Walk {
+    Idle(dialtime::blocking::GroupCursor),
+    /// `__next__` is running (in another thread, or this one's signal handler).
+    Busy,
+    /// Ctrl-C (or another signal handler's exception) abandoned a page's fetch.
+    Interrupted,
+}
 
 #[pymethods]
 impl PyGroupCursor {
@@ -414,13 +424,42 @@ impl PyGroupCursor {
 
     fn __next__(&self, py: Python<'_>) -> PyResult<Option<PyDialTimeGroup>> {
         guard(py, || {
-            let next = crate::runtime::detach_interruptible(py, || {
-                self.0.lock().unwrap_or_else(|e| e.into_inner()).next()
-            })?;
-            next.transpose()
-                .map(|g| g.map(PyDialTimeGroup))
-                .or_raise(py)
+            let taken = std::mem::replace(&mut *self.lock(), Walk::Busy);
+            let mut walk = match taken {
+                Walk::Idle(walk) => walk,
+                Walk::Busy => {
+                    return Err(PyValueError::new_err("GroupCursor already executing"));
+                }
+                Walk::Interrupted => {
+                    *self.lock() = Walk::Interrupted;
+                    return Err(error::config(
+                        py,
+                        "this list_all was interrupted while it fetched a page: start a new one",
+                    ));
+                }
+            };
+            match crate::runtime::detach_interruptible(py, || {
+                let next = walk.next();
+                (walk, next)
+            }) {
+                Ok((walk, next)) => {
+                    *self.lock() = Walk::Idle(walk);
+                    next.transpose()
+                        .map(|g| g.map(PyDialTimeGroup))
+                        .or_raise(py)
+                }
+                Err(raised) => {
+                    *self.lock() = Walk::Interrupted;
+                    Err(raised)
+                }
+            }
         })
+    }
+}
+
+impl PyGroupCursor {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Walk> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
 

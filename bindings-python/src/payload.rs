@@ -11,7 +11,8 @@ use pyo3::conversion::FromPyObjectOwned;
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{
-    PyBool, PyByteArray, PyBytes, PyDict, PyFloat, PyInt, PyList, PyString, PyTime, PyTuple,
+    PyBool, PyByteArray, PyBytes, PyDict, PyFloat, PyInt, PyList, PySequence, PyString, PyTime,
+    PyTuple,
 };
 use serde_json::{Map, Number, Value};
 
@@ -242,6 +243,8 @@ impl<'py, T: FromPyObjectOwned<'py>> FromPyObject<'_, 'py> for Items<T> {
         if obj.is_instance_of::<PyString>() {
             return Err(PyTypeError::new_err("expected a sequence, got a str"));
         }
+        // A sequence, as pyo3's `Vec<T>` requires (not any iterable: a generator never ends).
+        obj.cast::<PySequence>()?;
         let mut items = presized(obj.len().ok());
         for item in obj.try_iter()? {
             items.push(item?.extract::<T>().map_err(Into::into)?);

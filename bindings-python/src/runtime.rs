@@ -448,38 +448,99 @@ struct Door {
     inside: usize,
 }
 
-static DOOR: Mutex<Door> = Mutex::new(Door {
-    closed: false,
-    finalizer: None,
-    inside: 0,
-});
-static LEFT: Condvar = Condvar::new();
-
-fn door() -> MutexGuard<'static, Door> {
-    DOOR.lock().unwrap_or_else(|e| e.into_inner())
+/// The door of one fork generation: a child forked while a thread was inside (or held the
+/// lock) must not wait for a thread it does not have (the old one is leaked, never used).
+struct Gate {
+    generation: u64,
+    door: Mutex<Door>,
+    left: Condvar,
 }
 
-/// Leaves the door (on every path, a panic included).
-struct Leave;
+static GATE: std::sync::atomic::AtomicPtr<Gate> =
+    std::sync::atomic::AtomicPtr::new(std::ptr::null_mut());
+
+fn gate() -> &'static Gate {
+    use std::sync::atomic::Ordering;
+    let generation = dialtime::__private::runtime::fork_generation();
+    loop {
+        let seen = GATE.load(Ordering::Acquire);
+        // SAFETY: NULL or a pointer from Box::into_raw, never freed.
+        if let Some(g) = unsafe { seen.as_ref() } {
+            if g.generation == generation {
+                return g;
+            }
+        }
+        let fresh = Box::into_raw(Box::new(Gate {
+            generation,
+            door: Mutex::new(Door {
+                closed: false,
+                finalizer: None,
+                inside: 0,
+            }),
+            left: Condvar::new(),
+        }));
+        match GATE.compare_exchange(seen, fresh, Ordering::AcqRel, Ordering::Acquire) {
+            // SAFETY: just leaked, never freed.
+            Ok(_) => return unsafe { &*fresh },
+            // SAFETY: never shared.
+            Err(_) => drop(unsafe { Box::from_raw(fresh) }),
+        }
+    }
+}
+
+impl Gate {
+    fn door(&self) -> MutexGuard<'_, Door> {
+        self.door.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// Leaves the door it entered (on every path, a panic included).
+struct Leave(&'static Gate);
 
 impl Drop for Leave {
     fn drop(&mut self) {
-        door().inside -= 1;
-        LEFT.notify_all();
+        let mut d = self.0.door();
+        d.inside = d.inside.saturating_sub(1);
+        self.0.left.notify_all();
     }
+}
+
+/// Whether the interpreter has started finalizing: CPython's `Py_IsFinalizing` (3.13+) or
+/// `_Py_IsFinalizing` (before), outside the stable ABI, so looked up by name; both read one
+/// atomic and need no GIL. `None` where neither is found.
+fn finalizing() -> Option<bool> {
+    type IsFinalizing = unsafe extern "C" fn() -> std::ffi::c_int;
+    static FOUND: std::sync::OnceLock<Option<IsFinalizing>> = std::sync::OnceLock::new();
+    let found = FOUND.get_or_init(|| {
+        #[cfg(unix)]
+        for name in [c"Py_IsFinalizing", c"_Py_IsFinalizing"] {
+            // SAFETY: a NUL-terminated name looked up in the process's global scope.
+            let symbol = unsafe { libc::dlsym(libc::RTLD_DEFAULT, name.as_ptr()) };
+            if !symbol.is_null() {
+                // SAFETY: both are `int (void)` in every CPython that has them.
+                return Some(unsafe {
+                    std::mem::transmute::<*mut std::ffi::c_void, IsFinalizing>(symbol)
+                });
+            }
+        }
+        None
+    });
+    // SAFETY: CPython's own function, callable from any thread.
+    found.map(|f| unsafe { f() } != 0)
 }
 
 /// Runs `f` attached to the interpreter, from a thread driving the runtime (dialtime's own,
 /// or one inside a blocking call, its GIL released); `None`, without touching Python, once the interpreter is shutting down.
 pub(crate) fn attach<R>(f: impl for<'py> FnOnce(Python<'py>) -> R) -> Option<R> {
+    let gate = gate();
     {
-        let mut d = door();
+        let mut d = gate.door();
         if d.closed {
             return None;
         }
         d.inside += 1;
     }
-    let _leave = Leave;
+    let _leave = Leave(gate);
     Python::try_attach(f)
 }
 
@@ -498,12 +559,11 @@ where
     T: Send,
 {
     #[allow(clippy::disallowed_methods)]
-    let outcome = py.detach(|| {
+    let (outcome, gate) = py.detach(|| {
         let outcome = std::panic::catch_unwind(AssertUnwindSafe(f));
-        enter_or_park();
-        outcome
+        (outcome, enter_or_park())
     });
-    drop(Leave);
+    drop(Leave(gate));
     outcome.unwrap_or_else(|panic| std::panic::resume_unwind(panic))
 }
 
@@ -560,17 +620,33 @@ fn on_main_thread(py: Python<'_>) -> bool {
     known
 }
 
-/// On the way back into Python (GIL released): counts this thread inside, or, once the door
-/// is closed and this is not the finalizing thread, never returns.
-fn enter_or_park() {
-    let mut d = door();
+/// On the way back into Python (GIL released): counts this thread inside (in the door it
+/// returns), or, once finalization has started after the `atexit` hook closed the door and
+/// this is not the finalizing thread, never returns. Between the hook and finalization (the
+/// hooks registered before dialtime's import still run) a thread waits for finalization to
+/// start, normally within milliseconds; one still waiting after a second is presumably waited
+/// for by such a hook (a join) and comes back.
+fn enter_or_park() -> &'static Gate {
+    let gate = gate();
+    let mut d = gate.door();
     if d.closed && d.finalizer != Some(std::thread::current().id()) {
         drop(d);
+        let deadline = Instant::now() + Duration::from_secs(1);
         loop {
-            std::thread::park();
+            match finalizing() {
+                Some(false) if Instant::now() < deadline => {
+                    std::thread::sleep(Duration::from_millis(2));
+                }
+                Some(false) => break,
+                Some(true) | None => loop {
+                    std::thread::park();
+                },
+            }
         }
+        d = gate.door();
     }
     d.inside += 1;
+    gate
 }
 
 /// The `atexit` hook (registered by the module on import): from now on no other thread
@@ -579,7 +655,8 @@ fn enter_or_park() {
 #[pyfunction]
 pub(crate) fn shutdown(py: Python<'_>) {
     detach(py, || {
-        let mut d = door();
+        let gate = gate();
+        let mut d = gate.door();
         d.closed = true;
         d.finalizer = Some(std::thread::current().id());
         let deadline = Instant::now() + Duration::from_secs(5);
@@ -587,7 +664,8 @@ pub(crate) fn shutdown(py: Python<'_>) {
             let Some(left) = deadline.checked_duration_since(Instant::now()) else {
                 break;
             };
-            d = LEFT
+            d = gate
+                .left
                 .wait_timeout(d, left)
                 .map(|(d, _)| d)
                 .unwrap_or_else(|e| e.into_inner().0);
