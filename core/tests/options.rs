@@ -255,6 +255,14 @@ fn default_headers_and_suffixes_are_checked() {
             "Authorization",
         ),
         (builder(&emu).default_header("bad name", "x"), "bad name"),
+        (
+            builder(&emu).default_header("Transfer-Encoding", "chunked"),
+            "Transfer-Encoding",
+        ),
+        (
+            builder(&emu).default_header("Connection", "close"),
+            "Connection",
+        ),
         (builder(&emu).default_header("X-Ok", "line\nbreak"), "X-Ok"),
         (builder(&emu).user_agent_suffix("über"), "user_agent_suffix"),
         (builder(&emu).proxy("::not a url"), "proxy"),

@@ -585,6 +585,24 @@ fn default_header(name: &str, value: &str) -> Result<(HeaderName, HeaderValue)> 
             "default header {name:?} is set by dialtime itself (pass the token with `token`)"
         )));
     }
+    // How the message is framed and carried is HTTP's own business: a `Transfer-Encoding` sent
+    // next to the body's `Content-Length` made a request servers and proxies may read
+    // differently (request smuggling).
+    const FRAMING: [&str; 7] = [
+        "transfer-encoding",
+        "te",
+        "trailer",
+        "connection",
+        "keep-alive",
+        "upgrade",
+        "proxy-connection",
+    ];
+    if FRAMING.contains(&header.as_str()) {
+        return Err(Error::config(format!(
+            "default header {name:?} is a connection or framing header, which dialtime's HTTP \
+             layer sets"
+        )));
+    }
     let mut value = HeaderValue::from_str(value).map_err(|_| {
         Error::config(format!(
             "default header {name:?} has a value that is not a valid header value"
