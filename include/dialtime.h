@@ -524,7 +524,8 @@ void dialtime_error_free(struct dialtime_error *err);
 // duration, request id) to `callback` with `user_data`, from every level up. NULL turns it
 // off. Replaces DIALTIME_LOG's stderr output while set. Returns once no call is running the
 // previous callback any more (except when called from that callback itself): from then on
-// the previous `user_data` is not used and may be freed.
+// the previous `user_data` is not used and may be freed. So never call it while holding a
+// lock that the callback takes: it would wait for a callback waiting for that lock.
 void dialtime_set_logger(dialtime_log_callback callback, void *user_data);
 
 // Starts a group named `name` (copied), with no days, is_default and skip_holiday false.

@@ -81,7 +81,8 @@ fn state() -> &'static State {
 /// duration, request id) to `callback` with `user_data`, from every level up. NULL turns it
 /// off. Replaces DIALTIME_LOG's stderr output while set. Returns once no call is running the
 /// previous callback any more (except when called from that callback itself): from then on
-/// the previous `user_data` is not used and may be freed.
+/// the previous `user_data` is not used and may be freed. So never call it while holding a
+/// lock that the callback takes: it would wait for a callback waiting for that lock.
 #[no_mangle]
 pub extern "C" fn dialtime_set_logger(callback: dialtime_log_callback, user_data: *mut c_void) {
     let state = state();
