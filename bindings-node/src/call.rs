@@ -427,6 +427,27 @@ pub(crate) fn call_method(
     }
 }
 
+/// Clears the exception a failed JavaScript call left pending (on the JS thread).
+fn clear_exception(env: &Env) {
+    let mut thrown = ptr::null_mut();
+    // SAFETY: a valid env on its thread.
+    unsafe { sys::napi_get_and_clear_last_exception(env.raw(), &mut thrown) };
+}
+
+/// A new promise and its deferred (on the JS thread).
+fn new_promise(env: &Env) -> Result<(sys::napi_deferred, sys::napi_value)> {
+    let mut deferred = ptr::null_mut();
+    let mut promise = ptr::null_mut();
+    // SAFETY: a valid env on its thread.
+    let status = unsafe { sys::napi_create_promise(env.raw(), &mut deferred, &mut promise) };
+    if status != sys::Status::napi_ok {
+        return Err(napi::Error::from_reason(
+            "dialtime: cannot create a promise",
+        ));
+    }
+    Ok((deferred, promise))
+}
+
 /// `obj[name]` (on the JS thread); null when it cannot be read.
 fn property(env: &Env, obj: sys::napi_value, name: &str) -> sys::napi_value {
     let mut v = ptr::null_mut();
@@ -455,27 +476,35 @@ where
     // Started here, before the promise exists, so that the spawn below cannot fail.
     dialtime::__private::runtime::handle().map_err(|e| error::to_js(env, &e))?;
     let shared = bridge(env)?;
-    let mut deferred = ptr::null_mut();
-    let mut promise = ptr::null_mut();
-    // SAFETY: a valid env on its thread.
-    let status = unsafe { sys::napi_create_promise(env.raw(), &mut deferred, &mut promise) };
-    if status != sys::Status::napi_ok {
-        return Err(napi::Error::from_reason(
-            "dialtime: cannot create a promise",
-        ));
-    }
     // Boxed once: the wrappers below and the spawn move a pointer, not the whole exchange.
     let work = Box::pin(work);
+    // The signal is read before the promise exists: a signal that cannot be listened to throws
+    // synchronously and leaves no promise that would never settle.
     let (work, listening) = match signal {
         None => (futures_util::future::Either::Left(work.map(Ok)), None),
         Some(signal) => {
             let raw_signal = signal.raw();
             let aborted = property(env, raw_signal, "aborted");
+            if aborted.is_null() {
+                clear_exception(env);
+                return Err(crate::options::type_error(
+                    env,
+                    "signal must be an AbortSignal (reading its aborted property threw)",
+                ));
+            }
             let mut is_aborted = false;
             // SAFETY: a valid env; a non-boolean leaves `is_aborted` false.
             unsafe { sys::napi_get_value_bool(env.raw(), aborted, &mut is_aborted) };
             if is_aborted {
-                let reason = property(env, raw_signal, "reason");
+                // Rejected at once with the signal's reason, sending nothing.
+                let mut reason = property(env, raw_signal, "reason");
+                if reason.is_null() {
+                    clear_exception(env);
+                    reason = env
+                        .create_error(napi::Error::from_reason("This operation was aborted"))?
+                        .raw();
+                }
+                let (deferred, promise) = new_promise(env)?;
                 // SAFETY: the deferred just made, settled once.
                 unsafe { sys::napi_reject_deferred(env.raw(), deferred, reason) };
                 return Ok(PromiseRaw::new(env.raw(), promise));
@@ -492,12 +521,11 @@ where
                 "addEventListener",
                 &[event.raw(), listener.raw()],
             ) {
-                // SAFETY: a valid env; a throwing `addEventListener` must not stay pending.
-                let mut thrown = ptr::null_mut();
-                unsafe { sys::napi_get_and_clear_last_exception(env.raw(), &mut thrown) };
-                return Err(napi::Error::new(
-                    Status::InvalidArg,
-                    "signal must be an AbortSignal (it has no addEventListener)",
+                // A throwing `addEventListener` must not stay pending.
+                clear_exception(env);
+                return Err(crate::options::type_error(
+                    env,
+                    "signal must be an AbortSignal (its addEventListener is missing or threw)",
                 ));
             }
             let listening = Listening {
@@ -510,6 +538,7 @@ where
             )
         }
     };
+    let (deferred, promise) = new_promise(env)?;
     if shared.pending.fetch_add(1, Ordering::Relaxed) == 0 {
         shared.set_ref(env, true);
     }
@@ -535,15 +564,23 @@ where
             if let Some(Listening { signal, listener }) = listening {
                 let raw_signal = signal.value(env);
                 if let Ok(event) = env.create_string("abort") {
-                    call_method(
+                    let removed = call_method(
                         env,
                         raw_signal,
                         "removeEventListener",
                         &[event.raw(), listener.value(env)],
                     );
+                    if !removed {
+                        // Best effort: a throwing removeEventListener must not replace the
+                        // call's own answer with its exception.
+                        clear_exception(env);
+                    }
                 }
                 if matches!(caught, Ok(Err(_))) {
                     reason = property(env, raw_signal, "reason");
+                    if reason.is_null() {
+                        clear_exception(env);
+                    }
                 }
                 signal.delete(env);
                 listener.delete(env);

@@ -170,6 +170,21 @@ test('an AbortSignal cancels the call and rejects with its reason', async () => 
     await client.dialTimeGroups.delete(emu.userId, saved.id, { signal: live.signal })
     live.abort()
     assert.throws(() => client.dialTimeGroups.list(emu.userId, { signal: 'stop' }), TypeError)
+    // A signal whose removeEventListener throws: the call's own answer still wins (it was
+    // rejected with the listener's exception).
+    const fussy = { aborted: false, addEventListener() {}, removeEventListener() { throw new Error('boom') } }
+    const page = await client.dialTimeGroups.list(emu.userId, { signal: fussy })
+    assert.ok(Array.isArray(page.data))
+    // Signals that cannot be read or listened to throw at once; an aborted one whose reason
+    // cannot be read rejects with an abort error (no promise is left unsettled).
+    const list = (signal) => client.dialTimeGroups.list(emu.userId, { signal })
+    const noop = () => {}
+    assert.throws(() => list({ get aborted () { throw new Error('getter') }, addEventListener: noop, removeEventListener: noop }),
+      (e) => e instanceof TypeError && /aborted property threw/.test(e.message))
+    assert.throws(() => list({ aborted: false, addEventListener () { throw new Error('no') }, removeEventListener: noop }),
+      (e) => e instanceof TypeError && /addEventListener is missing or threw/.test(e.message))
+    await assert.rejects(list({ aborted: true, get reason () { throw new Error('reason') } }),
+      (e) => e instanceof Error && /This operation was aborted/.test(e.message))
     // listAll: the signal cancels the walk's page fetches.
     const walk = new AbortController()
     emu.pushFault({ delay_ms: 2000 })
