@@ -430,6 +430,32 @@ def test_ctrl_c_interrupts_a_blocking_call():
                                             "walk over: True"], done.stdout
 
 
+def test_a_signal_handler_may_call_dialtime_while_a_call_waits():
+    # The handler runs inside the waiting call's interrupt check; its own call failed with
+    # "cannot be used inside an async runtime" (and a handler that did not catch it ended
+    # the outer call with that error).
+    script = textwrap.dedent(
+        """
+        import os, signal, threading, dialtime
+        from dialtime.testing import Emulator
+
+        emu = Emulator()
+        client = dialtime.Client(emu.token, base_url=emu.base_url, timeout=30)
+        seen = []
+        signal.signal(signal.SIGUSR1,
+                      lambda *_: seen.append(client.dial_time_groups.list(emu.user_id).total))
+        emu.push_fault(delay_ms=1500)
+        threading.Timer(0.3, os.kill, (os.getpid(), signal.SIGUSR1)).start()
+        print("outer", client.dial_time_groups.list(emu.user_id).total)
+        print("handler", seen)
+        """
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split("\n")[:2] == ["outer 0", "handler [0]"], done.stdout
+
+
 def test_an_atexit_hook_joining_a_calling_thread_ends():
     # Registered before dialtime's import, the hook runs after dialtime's own: the worker's
     # call returned into a closed door and parked for good, and the join never ended.

@@ -340,6 +340,15 @@ where
     }
     let slot = slot()?;
     let interrupt = INTERRUPT.with(|i| i.borrow().clone());
+    // Called from an interrupt check of a call this thread drives (a Python signal handler
+    // making a call): this thread holds the caller's turn, and nobody else drives meanwhile.
+    if PAUSED.get() {
+        return match drive(slot, fut, interrupt) {
+            Some(Ok(output)) => Ok(output),
+            Some(Err(panic)) => resume_unwind(panic),
+            None => Err(Error::config("the call was interrupted")),
+        };
+    }
     let alone =
         slot.tasks.load(SeqCst) == 0 && slot.callers.compare_exchange(0, 1, SeqCst, SeqCst).is_ok();
     let outcome = if alone {
@@ -359,6 +368,8 @@ pub type Interrupt = std::sync::Arc<dyn Fn() -> bool + Send + Sync>;
 
 thread_local! {
     static INTERRUPT: std::cell::RefCell<Option<Interrupt>> = const { std::cell::RefCell::new(None) };
+    /// Whether this thread drives a call that paused to ask its [`Interrupt`].
+    static PAUSED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
 /// How often a blocking call asks its [`Interrupt`] (only once it has run that long).
@@ -367,7 +378,8 @@ const INTERRUPT_PERIOD: Duration = Duration::from_millis(50);
 /// Runs `f`, whose blocking calls on this thread ask `interrupted` every 50 ms while they
 /// wait; when it answers `true` the call is abandoned (its request aborted) and fails with a
 /// `Config` error, which the caller replaces with its own (Python: the `KeyboardInterrupt`
-/// its signal handler raised). A call answered sooner never asks.
+/// its signal handler raised). A call answered sooner never asks. `interrupted` runs outside
+/// the runtime, and may make blocking calls itself (they are driven on this thread).
 pub fn interruptible<R>(interrupted: Interrupt, f: impl FnOnce() -> R) -> R {
     struct Restore(Option<Interrupt>);
     impl Drop for Restore {
@@ -379,25 +391,6 @@ pub fn interruptible<R>(interrupted: Interrupt, f: impl FnOnce() -> R) -> R {
     let previous = INTERRUPT.with(|i| i.borrow_mut().replace(interrupted));
     let _restore = Restore(previous);
     f()
-}
-
-/// `fut`'s output, or `None` once `interrupted` answers `true` (asked every
-/// [`INTERRUPT_PERIOD`] while `fut` is pending; `fut` is then dropped).
-async fn unless_interrupted<F: Future>(fut: F, interrupted: &Interrupt) -> Option<F::Output> {
-    let mut fut = std::pin::pin!(fut);
-    let start = tokio::time::Instant::now() + INTERRUPT_PERIOD;
-    let mut tick = tokio::time::interval_at(start, INTERRUPT_PERIOD);
-    loop {
-        tokio::select! {
-            biased;
-            output = &mut fut => return Some(output),
-            _ = tick.tick() => {
-                if interrupted() {
-                    return None;
-                }
-            }
-        }
-    }
 }
 
 type Caught<T> = std::thread::Result<T>;
@@ -424,22 +417,64 @@ fn drive_here<F: Future>(
     if slot.driving.load(SeqCst) {
         slot.step_aside.notify_one();
     }
+    drive(slot, fut, interrupt)
+}
+
+/// Drives the runtime on this thread until `fut` is done, or (with an [`Interrupt`]) until
+/// it answers `true`, asked every [`INTERRUPT_PERIOD`] once the call has run that long. It is
+/// asked outside the runtime, so that what it runs (a Python signal handler) may make a
+/// blocking call itself: that call is driven here too (see `PAUSED`).
+fn drive<F: Future>(
+    slot: &'static Slot,
+    fut: F,
+    interrupt: Option<Interrupt>,
+) -> Option<Caught<F::Output>> {
+    /// `PAUSED` for the time of an interrupt check, then as it was.
+    struct Paused(bool);
+    impl Drop for Paused {
+        fn drop(&mut self) {
+            PAUSED.set(self.0);
+        }
+    }
     let _sigpipe = SigpipeBlocked::on_this_thread();
-    slot.runtime.block_on(async move {
-        // Nobody drove the runtime since the last call: let it look at the sockets first (the
-        // first yield polls the I/O driver, the second runs the tasks it woke), so that a
-        // connection the server closed meanwhile is out of the pool before this call picks
-        // one (sent on it, a create would fail and could not be retried).
+    let mut caught = std::pin::pin!(AssertUnwindSafe(fut).catch_unwind());
+    // Nobody drove the runtime since the last call: let it look at the sockets first (the
+    // first yield polls the I/O driver, the second runs the tasks it woke), so that a
+    // connection the server closed meanwhile is out of the pool before this call picks one
+    // (sent on it, a create would fail and could not be retried).
+    let look = || async {
         tokio::task::yield_now().await;
         tokio::task::yield_now().await;
-        let caught = AssertUnwindSafe(fut).catch_unwind();
-        let outcome = match &interrupt {
-            None => Some(caught.await),
-            Some(interrupted) => unless_interrupted(caught, interrupted).await,
-        };
-        settle().await;
-        outcome
-    })
+    };
+    let Some(interrupted) = interrupt else {
+        return Some(slot.runtime.block_on(async {
+            look().await;
+            let outcome = caught.await;
+            settle().await;
+            outcome
+        }));
+    };
+    let mut first = true;
+    loop {
+        let slice = slot.runtime.block_on(async {
+            if first {
+                look().await;
+            }
+            let outcome = tokio::time::timeout(INTERRUPT_PERIOD, &mut caught)
+                .await
+                .ok()?;
+            settle().await;
+            Some(outcome)
+        });
+        if slice.is_some() {
+            return slice;
+        }
+        first = false;
+        let _paused = Paused(PAUSED.replace(true));
+        if interrupted() {
+            return None;
+        }
+    }
 }
 
 /// Lets the task hyper returns a finished connection to the pool with run before the caller

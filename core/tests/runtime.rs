@@ -202,3 +202,48 @@ fn a_panic_in_a_blocking_call_leaves_the_runtime_usable() {
         .list(USER, &Default::default())
         .unwrap();
 }
+
+/// An interrupt check runs outside the runtime, between slices of the call it asks for: what
+/// it runs may make blocking calls itself (Python runs a signal handler there), which are
+/// driven on this thread while the outer call waits. They failed with "the blocking client
+/// cannot be used inside an async runtime".
+#[test]
+fn an_interrupt_check_may_make_blocking_calls_and_end_the_call() {
+    use dialtime::__private::runtime::{block_on, interruptible, Interrupt};
+    use std::sync::{Arc, Mutex};
+    let _quiet = quiet();
+    let nested: Arc<Mutex<Vec<Result<u32, String>>>> = Arc::default();
+    let seen = Arc::clone(&nested);
+    let check: Interrupt = Arc::new(move || {
+        let got = block_on(async {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+            7u32
+        });
+        seen.lock().unwrap().push(got.map_err(|e| e.to_string()));
+        false
+    });
+    let outer = interruptible(check, || {
+        block_on(async {
+            tokio::time::sleep(Duration::from_millis(230)).await;
+            1u32
+        })
+    });
+    assert_eq!(outer.unwrap(), 1);
+    let nested = nested.lock().unwrap();
+    assert!(nested.len() >= 2, "asked {} times", nested.len());
+    assert!(nested.iter().all(|r| r == &Ok(7)), "{nested:?}");
+
+    // A check answering `true` ends the call, after the first period, with a Config error.
+    let started = std::time::Instant::now();
+    let ended = interruptible(Arc::new(|| true), || {
+        block_on(async {
+            tokio::time::sleep(Duration::from_secs(10)).await;
+        })
+    });
+    let err = ended.unwrap_err();
+    assert_eq!(err.kind(), dialtime::ErrorKind::Config);
+    assert!(err.to_string().contains("interrupted"), "{err}");
+    assert!(started.elapsed() < Duration::from_secs(5));
+    // And the runtime serves the next call.
+    assert_eq!(block_on(async { 3 }).unwrap(), 3);
+}
