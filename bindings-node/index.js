@@ -277,10 +277,49 @@ function makeGroup(id, name, userId, flat, isDefault, skipHoliday, remark, creat
   }
 }
 
+// ---- Payloads --------------------------------------------------------------------------------
+// The addon reads a payload as JSON.stringify makes it (src/validate.rs). An array far longer
+// than the items it holds (`a[1e8] = x`) costs JavaScript nothing, but stringifies to
+// "null,null,…": gigabytes and seconds with this thread blocked. A scan of the payload (about
+// 0.3 µs) lets plain objects and arrays within the limit stringify as they are; anything else
+// (a class instance, a toJSON, an array over the limit, deep nesting) goes through a replacer
+// that throws at such an array, and the addon then names its path. (A getter of a plain
+// object runs twice: for the scan and for stringify.)
+let maxItems = 0
+
+function plain(value, depth) {
+  if (depth > 64) return false
+  if (Array.isArray(value)) {
+    if (value.length > maxItems) return false
+    for (let i = 0; i < value.length; i++) {
+      const item = value[i]
+      if (typeof item === 'object' && item !== null && !plain(item, depth + 1)) return false
+    }
+    return true
+  }
+  if (Object.getPrototypeOf(value) !== Object.prototype || typeof value.toJSON === 'function') return false
+  for (const key in value) {
+    const item = value[key]
+    if (typeof item === 'object' && item !== null && !plain(item, depth + 1)) return false
+  }
+  return true
+}
+
+function bounded(key, value) {
+  if (Array.isArray(value) && value.length > maxItems) throw new RangeError('an array over the limit')
+  return value
+}
+
+/** Called by the native module only: `JSON.stringify(payload)`, or a throw (see above). */
+function stringifyPayload(payload) {
+  if (typeof payload !== 'object' || payload === null || plain(payload, 0)) return JSON.stringify(payload)
+  return JSON.stringify(payload, bounded)
+}
+
 // ---- The module ------------------------------------------------------------------------------
 const native = load()
 
-native.register(fromNative, makeGroup)
+maxItems = native.register(fromNative, makeGroup, stringifyPayload)
 
 // `for await (const group of client.dialTimeGroups.listAll(userId))`: the cursor's pages are
 // fetched by the addon, one `nextGroup()` at a time.

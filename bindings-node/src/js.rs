@@ -1,6 +1,7 @@
 //! What `index.js` hands the addon once, at load time (`register`), kept per Node environment
 //! (napi's instance data; worker threads each load their own): the factory of the error
-//! classes, and the function that makes the saved groups the addon returns. A group is an
+//! classes, the function that makes the saved groups the addon returns, and the one that
+//! stringifies payloads. A group is an
 //! object literal made by JavaScript: V8 builds it from one template, where napi's
 //! `napi_define_properties` (napi-rs objects) looks up every key of every object, which was
 //! the largest share of settling a call.
@@ -19,20 +20,27 @@ pub(crate) struct Registered {
     /// updated_at, created_at_text, updated_at_text) => group`, `content` flat:
     /// `[week, count, begin, end, …]` per day, the dates in milliseconds.
     group: FunctionRef<(), Unknown<'static>>,
+    /// `(payload) => string | undefined`: `JSON.stringify`, throwing for an array longer than
+    /// `MAX_ITEMS` (see `stringifyPayload` in index.js).
+    pub(crate) stringify: FunctionRef<(), Unknown<'static>>,
 }
 
-/// Called once by `index.js` with its `fromNative` and `makeGroup`.
+/// Called once by `index.js` with its `fromNative`, `makeGroup` and `stringifyPayload`;
+/// returns the most items an array of a payload may have (`MAX_ITEMS`).
 #[napi(skip_typescript, catch_unwind)]
 pub fn register(
     env: Env,
     error: Function<error::Args, Unknown<'static>>,
     group: Function<(), Unknown<'static>>,
-) -> Result<()> {
+    stringify: Function<(), Unknown<'static>>,
+) -> Result<u32> {
     let registered = Registered {
         error: error.create_ref()?,
         group: group.create_ref()?,
+        stringify: stringify.create_ref()?,
     };
-    env.set_instance_data(registered, (), |_| {})
+    env.set_instance_data(registered, (), |_| {})?;
+    Ok(u32::try_from(dialtime::__private::MAX_ITEMS).unwrap_or(u32::MAX))
 }
 
 /// This environment's registration.

@@ -36,21 +36,37 @@ pub(crate) fn payload_json(env: &Env, payload: Unknown<'_>) -> dialtime::Result<
 }
 
 /// `JSON.parse(JSON.stringify(payload))`, in Rust: `None` when stringify throws (its
-/// exception is cleared), gives no text, or the text nests past serde's limit.
+/// exception is cleared), gives no text, or the text nests past serde's limit. It is index.js's
+/// `stringifyPayload`, which throws at once for an array longer than `MAX_ITEMS` instead of
+/// expanding it (`a[1e8] = x` stringified to gigabytes of "null," with the JS thread blocked).
 fn stringified(env: &Env, payload: Unknown<'_>) -> Option<Value> {
-    let global = env.get_global().ok()?;
-    let json: Object<'_> = global.get_named_property("JSON").ok()?;
-    let stringify: Function<'_, Unknown<'_>, Unknown<'_>> =
-        json.get_named_property("stringify").ok()?;
-    let text = match stringify.apply(json, payload) {
-        Ok(text) => text,
-        Err(_) => {
-            let mut thrown = std::ptr::null_mut();
-            // SAFETY: a valid env on its own thread; clears the exception stringify threw.
-            unsafe { napi::sys::napi_get_and_clear_last_exception(env.raw(), &mut thrown) };
-            return None;
-        }
+    let stringify = crate::js::registered(env)
+        .ok()?
+        .stringify
+        .borrow_back(env)
+        .ok()?;
+    let mut text = std::ptr::null_mut();
+    let mut this = std::ptr::null_mut();
+    // SAFETY: a valid env on its own thread; the function and the payload are values of it.
+    let status = unsafe {
+        napi::sys::napi_get_undefined(env.raw(), &mut this);
+        napi::sys::napi_call_function(
+            env.raw(),
+            this,
+            stringify.raw(),
+            1,
+            &payload.raw(),
+            &mut text,
+        )
     };
+    if status != napi::sys::Status::napi_ok {
+        let mut thrown = std::ptr::null_mut();
+        // SAFETY: a valid env on its own thread; clears the exception stringify threw.
+        unsafe { napi::sys::napi_get_and_clear_last_exception(env.raw(), &mut thrown) };
+        return None;
+    }
+    // SAFETY: a value napi just returned in this env.
+    let text = unsafe { Unknown::from_raw_unchecked(env.raw(), text) };
     if text.get_type().ok()? != ValueType::String {
         return None;
     }

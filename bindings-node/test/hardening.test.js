@@ -125,6 +125,40 @@ test('an array claiming more items than it holds is refused, not visited hole by
   assert.throws(() => new dialtime.Schedule({ ...DOCUMENTED, content: [{ week: 1, times }] }), isValidation('content[0].times'))
 })
 
+test('an array far longer than its items is refused before JSON.stringify expands it', () => {
+  // Under 2 ** 32 the length is stringify's to expand: `a[1e8 - 1] = x` made "null,null,…",
+  // 2.2 GB and 24 s with the JS thread blocked, before the length was checked. Anywhere in the
+  // payload (an unknown key, a class instance, what a toJSON returns), and in the memory the
+  // process ever used, not in time.
+  class Extra {
+    constructor (list) { this.list = list }
+  }
+  const huge = () => {
+    const a = []
+    a[1e8 - 1] = 1
+    return a
+  }
+  const before = process.resourceUsage().maxRSS
+  for (const [payload, path] of [
+    [{ ...DOCUMENTED, extra: { deep: huge() } }, 'extra.deep'],
+    [{ ...DOCUMENTED, extra: new Extra(huge()) }, 'extra.list'],
+    [{ ...DOCUMENTED, content: huge() }, 'content'],
+  ]) {
+    assert.throws(() => dialtime.validate(payload), (e) => {
+      isValidation(path)(e)
+      assert.match(e.problems.find((p) => p.path === path).message, /more than 1048576 items/)
+      return true
+    })
+  }
+  assert.throws(() => dialtime.validate({ ...DOCUMENTED, extra: { toJSON: () => huge() } }), dialtime.ValidationError)
+  const grew = (process.resourceUsage().maxRSS - before) / 1024
+  assert.ok(grew < 256, `the process grew by ${grew.toFixed(0)} MB`)
+  // Within the limit, the same shapes are stringified as they are: a plain payload passes,
+  // and a toJSON is honoured (what it returns is validated).
+  dialtime.validate({ ...DOCUMENTED })
+  dialtime.validate({ toJSON: () => DOCUMENTED })
+})
+
 test('an emulator pad beyond its limit is refused, not allocated', async () => {
   // pad_to_bytes 2**62 aborted the process (allocation failure); 2**40 ran it out of memory.
   const emu = await dialtime.Emulator.start()
@@ -194,9 +228,9 @@ test('a group the JavaScript side cannot make rejects its call; nothing crashes'
       const client = new copy.Client({ token: emu.token, baseUrl: emu.baseUrl, maxRetries: 0 })
       addon.register(fromNative, () => {
         throw new Error('no group today')
-      })
+      }, JSON.stringify)
       await assert.rejects(client.dialTimeGroups.create(emu.userId, DOCUMENTED), /no group today/)
-      addon.register(fromNative, (id, name) => ({ id, name }))
+      addon.register(fromNative, (id, name) => ({ id, name }), JSON.stringify)
       const made = await client.dialTimeGroups.create(emu.userId, { ...DOCUMENTED, name: 'again', is_default: false })
       assert.deepEqual(Object.keys(made), ['id', 'name'])
       assert.equal(made.name, 'again')
