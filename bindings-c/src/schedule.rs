@@ -269,8 +269,7 @@ pub unsafe extern "C" fn dialtime_schedule_day_json(
         out_arg("out_json", out_json)?;
         let s = unsafe { handle("schedule", schedule) }?;
         let text = unsafe { str_arg("date", date) }?;
-        let date: jiff::civil::Date = text
-            .parse()
+        let date = dialtime::schedule::parse_date(text)
             .map_err(|e| invalid(format!("date must be \"YYYY-MM-DD\", got {text:?}: {e}")))?;
         let day = s.inner.day(date);
         let (status, festival) = match &day.status {

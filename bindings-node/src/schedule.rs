@@ -20,7 +20,7 @@ fn instant(env: &Env, value: Unknown<'_>, name: &str) -> Result<Timestamp> {
     match value.get_type()? {
         ValueType::String => {
             let text: String = unsafe { value.cast() }?;
-            text.parse::<Timestamp>().map_err(|e| {
+            dialtime::schedule::parse_instant(&text).map_err(|e| {
                 type_error(
                     env,
                     &format!(
@@ -65,7 +65,7 @@ fn interval<'env>(env: &'env Env, i: &Interval) -> Result<Object<'env>> {
 }
 
 fn civil_date(env: &Env, text: &str) -> Result<Date> {
-    text.parse::<Date>().map_err(|e| {
+    dialtime::schedule::parse_date(text).map_err(|e| {
         type_error(
             env,
             &format!("date must be \"YYYY-MM-DD\", got {text:?}: {e}"),

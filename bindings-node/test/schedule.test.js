@@ -71,6 +71,11 @@ test('a saved group gives its schedule; instants need an offset', async () => {
     assert.equal(next.start.toISOString(), '2026-10-08T01:00:00.000Z')
     assert.equal(s.zone, 'Asia/Shanghai')
     assert.throws(() => s.isOpenAt('2026-10-01 10:00'), TypeError)
+    // RFC 3339 offsets stay within a day; a date is exactly YYYY-MM-DD (the core's readers).
+    assert.throws(() => s.isOpenAt('2026-10-01T10:00:00+25:00'), (e) => e instanceof TypeError && /±23:59/.test(e.message))
+    for (const date of ['20261001', '2026-10-01T10:00', '+002026-10-01']) {
+      assert.throws(() => s.day(date), (e) => e instanceof TypeError && /YYYY-MM-DD/.test(e.message), date)
+    }
     assert.throws(() => s.isOpenAt(1790820000000), TypeError)
     assert.throws(() => s.isOpenAt(new Date('nope')), /invalid Date/)
   })

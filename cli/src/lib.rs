@@ -512,8 +512,7 @@ fn execute(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<i32, St
             };
             let (schedule, now) = when(&q)?;
             let first = match from {
-                Some(text) => text
-                    .parse::<jiff::civil::Date>()
+                Some(text) => dialtime::schedule::parse_date(&text)
                     .map_err(|e| format!("--from must be YYYY-MM-DD: {e}"))?,
                 None => schedule.zoned(now).date(),
             };
@@ -606,7 +605,7 @@ fn when(q: &When) -> Result<(Schedule, jiff::Timestamp), String> {
     let schedule = b.build().map_err(|e| e.to_string())?;
     let t = match &q.at {
         None => jiff::Timestamp::now(),
-        Some(text) => text.parse::<jiff::Timestamp>().map_err(|e| {
+        Some(text) => dialtime::schedule::parse_instant(text).map_err(|e| {
             format!("--at must be RFC 3339 with an offset (2027-01-01T10:00+08:00): {e}")
         })?,
     };

@@ -290,6 +290,37 @@ fn check_next_and_calendar_answer_offline() {
         out.starts_with("2026-10-03T10:00:00+08:00[Asia/Shanghai] – 2026-10-03T12:00:00+08:00"),
         "{out}"
     );
+    // An offset beyond a day is refused (RFC 3339), as is a --from that is not YYYY-MM-DD.
+    let o = run(
+        &emu,
+        &[
+            "check",
+            "-f",
+            path,
+            "--group",
+            "周末上午",
+            "--at",
+            "2026-10-01T10:00:00+25:00",
+        ],
+    );
+    let (_, err) = text(&o);
+    assert_ne!(o.status.code(), Some(0));
+    assert!(err.contains("--at") && err.contains("±23:59"), "{err}");
+    let o = run(
+        &emu,
+        &[
+            "show",
+            "-f",
+            path,
+            "--group",
+            "周末上午",
+            "--from",
+            "2026-10-01T10:00",
+        ],
+    );
+    let (_, err) = text(&o);
+    assert_ne!(o.status.code(), Some(0));
+    assert!(err.contains("--from must be YYYY-MM-DD"), "{err}");
     let o = run(&emu, &["calendar", "2026"]);
     let (out, _) = text(&o);
     assert!(

@@ -399,3 +399,45 @@ fn nothing_panics_at_the_limits() {
         "never dials; dials on public holidays too"
     );
 }
+
+/// Dates and instants from text: the one reader every binding and the command line use.
+#[test]
+fn dates_are_exactly_yyyy_mm_dd_and_instants_carry_an_offset_within_a_day() {
+    use dialtime::schedule::{parse_date, parse_instant};
+    assert_eq!(parse_date("2026-10-01").unwrap().to_string(), "2026-10-01");
+    for bad in [
+        "20261001",
+        "+002026-10-01",
+        "2026-10-01T10:00",
+        "2026-10-01 ",
+        "2026-1-01",
+        "2026-02-30",
+        "",
+    ] {
+        assert!(parse_date(bad).is_err(), "{bad:?} was read as a date");
+    }
+    assert_eq!(
+        parse_instant("2026-10-01T10:00:00+08:00")
+            .unwrap()
+            .to_string(),
+        "2026-10-01T02:00:00Z"
+    );
+    assert_eq!(
+        parse_instant("2026-10-01T10:00:00+08:00[Asia/Shanghai]")
+            .unwrap()
+            .to_string(),
+        "2026-10-01T02:00:00Z"
+    );
+    assert_eq!(
+        parse_instant("2026-10-01T02:00:00Z").unwrap().to_string(),
+        "2026-10-01T02:00:00Z"
+    );
+    assert!(parse_instant("2026-10-01T10:00:00-23:59").is_ok());
+    let far = parse_instant("2026-10-01T10:00:00+25:00").unwrap_err();
+    assert!(far.contains("±23:59"), "{far}");
+    assert!(parse_instant("2026-10-01T10:00:00+24:00").is_err());
+    assert!(
+        parse_instant("2026-10-01T10:00:00").is_err(),
+        "a civil time was given an offset"
+    );
+}

@@ -1058,6 +1058,9 @@ static void test_schedule_vectors(const char *file) {
   CHECK(day && strstr(day, "\"status\":\"off\"") && strstr(day, "国庆节"));
   dialtime_string_free(day);
   CHECK_STATUS(dialtime_schedule_day_json(sch, "2026-13-01", &day, NULL), DIALTIME_STATUS_INVALID_ARGUMENT);
+  /* Exactly YYYY-MM-DD: a time after the date is a mistake, not dropped. */
+  CHECK_STATUS(dialtime_schedule_day_json(sch, "2026-10-01T10:00", &day, NULL), DIALTIME_STATUS_INVALID_ARGUMENT);
+  CHECK_STATUS(dialtime_schedule_day_json(sch, "20261001", &day, NULL), DIALTIME_STATUS_INVALID_ARGUMENT);
   bool open = true;
   CHECK_STATUS(dialtime_schedule_is_open_at(NULL, 0, &open, NULL), DIALTIME_STATUS_INVALID_ARGUMENT);
   CHECK_STATUS(dialtime_schedule_is_open_at(sch, 0, NULL, NULL), DIALTIME_STATUS_INVALID_ARGUMENT);

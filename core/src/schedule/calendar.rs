@@ -258,7 +258,7 @@ fn parse_days(days: &[RawDay]) -> Result<Vec<(Date, DayStatus)>> {
     let mut problems = Vec::new();
     let mut out = Vec::with_capacity(days.len());
     for (i, d) in days.iter().enumerate() {
-        let date = match d.date.parse::<Date>() {
+        let date = match super::parse_date(&d.date) {
             Ok(date) => date,
             Err(e) => {
                 problems.push(Problem::new(

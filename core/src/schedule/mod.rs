@@ -46,6 +46,7 @@
 pub mod calendar;
 mod cn_data;
 mod summary;
+mod text;
 
 use std::sync::Arc;
 
@@ -54,6 +55,7 @@ use jiff::tz::{Offset, TimeZone};
 use jiff::{SignedDuration, Timestamp};
 
 pub use calendar::{weekday_named, Calendar, DayStatus, Notice};
+pub use text::{parse_date, parse_instant};
 
 use crate::error::{Error, Problem, Result};
 use crate::model::{DaySchedule, TimeOfDay, TimeRange, Weekday};
