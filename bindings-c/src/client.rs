@@ -3,7 +3,7 @@
 
 use std::ffi::c_char;
 
-use dialtime::__private::{retries_from, timeout_from_millis};
+use dialtime::__private::{retries_from, timeout_from_whole_millis};
 use dialtime::ClientBuilder;
 
 use super::error::{dialtime_error, dialtime_status};
@@ -96,7 +96,7 @@ pub unsafe extern "C" fn dialtime_client_builder_set_timeout_ms(
 ) -> dialtime_status {
     guard(err, || {
         let b = unsafe { handle_mut("builder", builder) }?;
-        b.set(|c| Ok(c.timeout(timeout_from_millis("timeout_ms", timeout_ms as f64)?)));
+        b.set(|c| Ok(c.timeout(timeout_from_whole_millis("timeout_ms", timeout_ms)?)));
         Ok(())
     })
 }
@@ -111,9 +111,9 @@ pub unsafe extern "C" fn dialtime_client_builder_set_connect_timeout_ms(
     guard(err, || {
         let b = unsafe { handle_mut("builder", builder) }?;
         b.set(|c| {
-            Ok(c.connect_timeout(timeout_from_millis(
+            Ok(c.connect_timeout(timeout_from_whole_millis(
                 "connect_timeout_ms",
-                connect_timeout_ms as f64,
+                connect_timeout_ms,
             )?))
         });
         Ok(())
@@ -144,7 +144,7 @@ pub unsafe extern "C" fn dialtime_client_builder_set_deadline_ms(
 ) -> dialtime_status {
     guard(err, || {
         let b = unsafe { handle_mut("builder", builder) }?;
-        b.set(|c| Ok(c.deadline(timeout_from_millis("deadline_ms", deadline_ms as f64)?)));
+        b.set(|c| Ok(c.deadline(timeout_from_whole_millis("deadline_ms", deadline_ms)?)));
         Ok(())
     })
 }
@@ -286,15 +286,15 @@ pub(crate) unsafe fn per_call(
     };
     let mut request = dialtime::RequestOptions::new();
     if o.timeout_ms != 0 {
-        request = request.timeout(timeout_from_millis(
+        request = request.timeout(timeout_from_whole_millis(
             "options.timeout_ms",
-            o.timeout_ms as f64,
+            o.timeout_ms,
         )?);
     }
     if o.deadline_ms != 0 {
-        request = request.deadline(timeout_from_millis(
+        request = request.deadline(timeout_from_whole_millis(
             "options.deadline_ms",
-            o.deadline_ms as f64,
+            o.deadline_ms,
         )?);
     }
     if o.override_max_retries {

@@ -3,7 +3,9 @@
 
 use crate::client::config::ClientBuilder;
 
-pub use crate::client::config::{retries_from, timeout_from_millis, timeout_from_secs};
+pub use crate::client::config::{
+    retries_from, timeout_from_millis, timeout_from_secs, timeout_from_whole_millis,
+};
 pub use crate::client::response::{
     decode, excerpt, parse_retry_after, RawResponse, Success, BODY_EXCERPT_BYTES, RETRY_AFTER_MAX,
 };

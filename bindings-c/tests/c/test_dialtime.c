@@ -591,6 +591,8 @@ static void test_statuses(void) {
   /* Refused values are reported by build, naming the setting; credentials never echoed. */
   const struct { const char *url; int64_t timeout_ms; int64_t retries; const char *named; } refusals[] = {
       {"http://127.0.0.1:1", -5, 0, "timeout_ms"},
+      /* The number as given (through a double it read -9223372036854775808). */
+      {"http://127.0.0.1:1", -INT64_MAX, 0, "got -9223372036854775807"},
       {"http://127.0.0.1:1", 0, -1, "max_retries"},
       {"http://127.0.0.1:1", 0, 1000000, "max_retries"},
       {"", 0, 0, "base URL"},

@@ -38,6 +38,17 @@ pub fn timeout_from_millis(field: &str, millis: f64) -> Result<Duration> {
     timeout_from(field, millis, 1e-3, "milliseconds")
 }
 
+/// A timeout given as a whole number of milliseconds (C's `int64_t`), checked: greater than
+/// zero. The message shows the number as given (through `f64` it lost its last digits).
+pub fn timeout_from_whole_millis(field: &str, millis: i64) -> Result<Duration> {
+    match u64::try_from(millis) {
+        Ok(ms) if ms > 0 => Ok(Duration::from_millis(ms)),
+        _ => Err(Error::config(format!(
+            "{field} must be a positive number of milliseconds, got {millis}"
+        ))),
+    }
+}
+
 fn timeout_from(field: &str, value: f64, to_secs: f64, unit: &str) -> Result<Duration> {
     if !(value.is_finite() && value > 0.0) {
         return Err(Error::config(format!(
