@@ -84,6 +84,28 @@ fn a_deadline_cuts_a_slow_attempt_short() {
     assert!(call.path.ends_with("/dial-time-group"), "{}", call.path);
 }
 
+/// A deadline or timeout far past what a clock can hold is no limit, not a panic (`Instant +
+/// Duration` overflowed: every call of a Node client with `deadlineMs: 1e22` was an internal
+/// error).
+#[test]
+fn a_deadline_beyond_the_clock_is_no_deadline() {
+    let emu = Emulator::start().unwrap();
+    let client = builder(&emu)
+        .timeout(Duration::MAX)
+        .deadline(Duration::MAX)
+        .build_blocking()
+        .unwrap();
+    list(&client, &emu).unwrap();
+    // And a retry under it: the wait is checked against the deadline too.
+    emu.push_fault(Fault::status(503));
+    list(&client, &emu).unwrap();
+    let per_call = RequestOptions::new()
+        .deadline(Duration::MAX)
+        .timeout(Duration::MAX);
+    let client = client.with_options(&per_call).unwrap();
+    list(&client, &emu).unwrap();
+}
+
 #[test]
 fn a_per_call_timeout_applies_to_that_call_only() {
     let emu = Emulator::start().unwrap();

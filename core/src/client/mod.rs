@@ -288,7 +288,9 @@ impl Client {
     ) -> Result<Success<T>> {
         let settings = self.settings;
         let started = Instant::now();
-        let deadline_at = settings.deadline.map(|d| started + d);
+        // A deadline past what `Instant` can hold is no deadline (`+` panicked: a Node
+        // `deadlineMs: 1e22` made every call an internal error).
+        let deadline_at = settings.deadline.and_then(|d| started.checked_add(d));
         let mut attempt = 0;
         loop {
             attempt += 1;
@@ -350,7 +352,7 @@ impl Client {
             // A retry that could not finish before the deadline is not started.
             let mut deadline_passed = deadline_cut;
             if let (Some(wait), Some(at)) = (delay, deadline_at) {
-                if Instant::now() + wait >= at {
+                if Instant::now().checked_add(wait).is_none_or(|t| t >= at) {
                     delay = None;
                     deadline_passed = true;
                 }
