@@ -72,6 +72,19 @@ impl RawRef {
         Ok(RawRef(r))
     }
 
+    /// A weak reference to `value` (on the JS thread): it does not keep the value alive.
+    pub(crate) fn weak(env: &Env, value: sys::napi_value) -> Result<RawRef> {
+        let mut r = ptr::null_mut();
+        // SAFETY: a valid env and value on its thread.
+        let status = unsafe { sys::napi_create_reference(env.raw(), value, 0, &mut r) };
+        if status != sys::Status::napi_ok {
+            return Err(napi::Error::from_reason(
+                "dialtime: cannot keep a reference",
+            ));
+        }
+        Ok(RawRef(r))
+    }
+
     /// The referenced value (on the JS thread that made it); null if it is gone.
     pub(crate) fn value(&self, env: &Env) -> sys::napi_value {
         let mut v = ptr::null_mut();
@@ -396,7 +409,7 @@ where
     F: Future<Output = dialtime::Result<T>> + Send + 'static,
     C: FnOnce(T) -> V + Send + 'static,
 {
-    promise_with_signal(env, None, work, convert)
+    promise_with_signal(env, None, None, work, convert)
 }
 
 /// An `AbortSignal` a call listens to: the signal and the listener it was given, removed
@@ -464,6 +477,7 @@ fn property(env: &Env, obj: sys::napi_value, name: &str) -> sys::napi_value {
 pub(crate) fn promise_with_signal<'env, T, V, F, C>(
     env: &'env Env,
     signal: Option<Object<'_>>,
+    keep: Option<RawRef>,
     work: F,
     convert: C,
 ) -> Result<PromiseRaw<'env, V>>
@@ -473,6 +487,16 @@ where
     F: Future<Output = dialtime::Result<T>> + Send + 'static,
     C: FnOnce(T) -> V + Send + 'static,
 {
+    /// Deletes `keep` on the paths that return before the call is spawned.
+    struct Kept<'a>(&'a Env, Option<RawRef>);
+    impl Drop for Kept<'_> {
+        fn drop(&mut self) {
+            if let Some(r) = self.1.take() {
+                r.delete(self.0);
+            }
+        }
+    }
+    let mut kept = Kept(env, keep);
     // Started here, before the promise exists, so that the spawn below cannot fail.
     dialtime::__private::runtime::handle().map_err(|e| error::to_js(env, &e))?;
     let shared = bridge(env)?;
@@ -556,9 +580,14 @@ where
     let deferred = Deferred(deferred);
     // Cannot fail: the runtime was started above, in this process (were it to, `counted`
     // takes the count back).
+    // Kept until the call settles (its logger: records come before the answer).
+    let keep = kept.1.take();
     let spawned = crate::event_loop::spawn(env, async move {
         let caught = AssertUnwindSafe(work).catch_unwind().await;
         let settle: Settle = Box::new(move |env: &Env| {
+            if let Some(r) = keep {
+                r.delete(env);
+            }
             // The signal's reason when it aborted the call; the listener is removed either way.
             let mut reason = ptr::null_mut();
             if let Some(Listening { signal, listener }) = listening {

@@ -5,6 +5,7 @@ use napi_derive::napi;
 
 use crate::dial_time_groups::DialTimeGroups;
 use crate::error::OrThrow;
+use crate::log::LoggerRef;
 use crate::options::{self, ClientOptions, CLIENT_OPTIONS};
 
 /// The client. Safe to share: calls run concurrently on one connection pool, off the
@@ -12,6 +13,8 @@ use crate::options::{self, ClientOptions, CLIENT_OPTIONS};
 #[napi]
 pub struct Client {
     pub(crate) inner: dialtime::Client,
+    /// The `logger` option, kept by this object's JavaScript side (see `js::keep`).
+    logger: Option<LoggerRef>,
 }
 
 #[napi]
@@ -21,25 +24,35 @@ impl Client {
         catch_unwind,
         ts_args_type = "options?: ClientOptions & { logger?: Logger } | undefined | null"
     )]
-    pub fn new(env: Env, options: Option<Unknown<'_>>) -> Result<Self> {
-        let logger = crate::log::logger_option(&env, options.as_ref())?;
+    pub fn new(env: Env, this: This<'_>, options: Option<Unknown<'_>>) -> Result<Self> {
+        let (logger, given) = crate::log::logger_option(&env, options.as_ref())?;
         let options: ClientOptions =
             options::read(&env, options, &CLIENT_OPTIONS, "the Client options")?
                 .unwrap_or_default();
-        options
+        let inner = options
             .builder()
             .map(|b| match logger {
                 Some(logger) => b.logger(logger),
                 None => b,
             })
             .and_then(|b| b.build())
-            .map(|inner| Client { inner })
-            .or_throw(&env)
+            .or_throw(&env)?;
+        let logger = match given {
+            Some((object, logger)) => {
+                crate::js::keep(&env, this.object.raw(), &[object.raw()])?;
+                Some(logger)
+            }
+            None => None,
+        };
+        Ok(Client { inner, logger })
     }
 
-    #[napi(getter, catch_unwind)]
-    pub fn dial_time_groups(&self) -> DialTimeGroups {
-        DialTimeGroups::new(self.inner.clone())
+    #[napi(getter, catch_unwind, ts_return_type = "DialTimeGroups")]
+    pub fn dial_time_groups<'env>(
+        &self,
+        env: &'env Env,
+    ) -> Result<ClassInstance<'env, DialTimeGroups>> {
+        DialTimeGroups::new(self.inner.clone(), self.logger.clone()).into_kept_instance(env)
     }
 
     #[napi(getter, catch_unwind)]

@@ -8,8 +8,9 @@ use dialtime::ListParams;
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
-use crate::call::{promise, promise_with_signal};
+use crate::call::{promise, promise_with_signal, RawRef};
 use crate::error::OrThrow;
+use crate::log::LoggerRef;
 use crate::model::{DialTimeGroup, EnsureResult, ListOptions, Page, ScopeOptions};
 use crate::options::{self, per_call, RequestOptions, REQUEST_OPTIONS};
 use crate::validate::payload_json;
@@ -18,11 +19,32 @@ use crate::validate::payload_json;
 #[napi]
 pub struct DialTimeGroups {
     client: dialtime::Client,
+    /// The client's `logger` option: kept by this object's JavaScript side, and by each call
+    /// until it settles.
+    logger: Option<LoggerRef>,
 }
 
 impl DialTimeGroups {
-    pub(crate) fn new(client: dialtime::Client) -> Self {
-        Self { client }
+    pub(crate) fn new(client: dialtime::Client, logger: Option<LoggerRef>) -> Self {
+        Self { client, logger }
+    }
+
+    /// As a JavaScript object that keeps the logger (see `js::keep`).
+    pub(crate) fn into_kept_instance(self, env: &Env) -> Result<ClassInstance<'_, Self>> {
+        let logger = self.logger.clone();
+        let instance = self.into_instance(env)?;
+        if let Some(l) = logger {
+            let object = l.value(env);
+            if !object.is_null() {
+                crate::js::keep(env, instance.value, &[object])?;
+            }
+        }
+        Ok(instance)
+    }
+
+    /// What keeps this object's logger alive until a call settles.
+    fn keep_for_call(&self, env: &Env) -> Option<RawRef> {
+        crate::log::for_call(env, self.logger.as_ref())
     }
 }
 
@@ -90,6 +112,7 @@ impl DialTimeGroups {
         promise_with_signal(
             env,
             signal,
+            self.keep_for_call(env),
             async move { client?.dial_time_groups().create(&user_id, &group?).await },
             DialTimeGroup::from,
         )
@@ -124,6 +147,7 @@ impl DialTimeGroups {
         promise_with_signal(
             env,
             signal,
+            self.keep_for_call(env),
             async move {
                 let params = ListParams {
                     page: page?,
@@ -142,14 +166,14 @@ impl DialTimeGroups {
         ts_args_type = "userId: string, options?: ScopeOptions & { signal?: AbortSignal; recorder?: ResponseRecorder } | undefined | null",
         ts_return_type = "AsyncIterable<DialTimeGroup> & GroupCursor"
     )]
-    pub fn list_all(
+    pub fn list_all<'env>(
         &self,
-        env: Env,
+        env: &'env Env,
         user_id: String,
         options: Option<Unknown<'_>>,
-    ) -> Result<GroupCursor> {
+    ) -> Result<ClassInstance<'env, GroupCursor>> {
         let (o, signal, recorder) = options::read_with_signal::<ScopeOptions>(
-            &env,
+            env,
             options,
             &SCOPE_OPTIONS,
             "the listAll options",
@@ -159,18 +183,34 @@ impl DialTimeGroups {
             per_call(&self.client, o.timeout_ms, o.deadline_ms, o.max_retries),
             recorder,
         )
-        .or_throw(&env)?;
-        let signal = match signal {
-            Some(s) => Some(crate::call::RawRef::new(&env, s.raw())?),
-            None => None,
-        };
+        .or_throw(env)?;
         let walk = client
             .dial_time_groups()
             .cursor(&user_id, o.sub_user_id.as_deref());
-        Ok(GroupCursor {
+        let cursor = GroupCursor {
             walk: Arc::new(tokio::sync::Mutex::new(walk)),
-            signal,
-        })
+            signal: match &signal {
+                Some(s) => Some(RawRef::weak(env, s.raw())?),
+                None => None,
+            },
+            logger: self.logger.clone(),
+        };
+        // The cursor keeps its signal and logger, V8 seeing through it (see `js::keep`).
+        let mut kept = Vec::with_capacity(2);
+        if let Some(s) = &signal {
+            kept.push(s.raw());
+        }
+        if let Some(l) = &self.logger {
+            let object = l.value(env);
+            if !object.is_null() {
+                kept.push(object);
+            }
+        }
+        let instance = cursor.into_instance(env)?;
+        if !kept.is_empty() {
+            crate::js::keep(env, instance.value, &kept)?;
+        }
+        Ok(instance)
     }
 
     /// Changes a group: `name` always, every other field only when set.
@@ -193,6 +233,7 @@ impl DialTimeGroups {
         promise_with_signal(
             env,
             signal,
+            self.keep_for_call(env),
             async move {
                 let (id, changes) = (id?, changes?);
                 client?
@@ -233,6 +274,7 @@ impl DialTimeGroups {
         promise_with_signal(
             env,
             signal,
+            self.keep_for_call(env),
             async move {
                 client?
                     .dial_time_groups()
@@ -262,6 +304,7 @@ impl DialTimeGroups {
         promise_with_signal(
             env,
             signal,
+            self.keep_for_call(env),
             async move { client?.dial_time_groups().ensure(&user_id, &group?).await },
             |(group, outcome)| EnsureResult {
                 group: DialTimeGroup::from(group),
@@ -277,8 +320,11 @@ impl DialTimeGroups {
 #[napi(custom_finalize)]
 pub struct GroupCursor {
     walk: Arc<tokio::sync::Mutex<dialtime::GroupCursor>>,
-    /// The `AbortSignal` of `listAll`, kept alive while the cursor is.
-    signal: Option<crate::call::RawRef>,
+    /// The `AbortSignal` of `listAll`, referred to weakly: the cursor's JavaScript object
+    /// keeps it (see `js::keep`).
+    signal: Option<RawRef>,
+    /// The client's `logger` option, kept the same way.
+    logger: Option<LoggerRef>,
 }
 
 impl ObjectFinalize for GroupCursor {
@@ -298,13 +344,15 @@ impl GroupCursor {
         env: &'env Env,
     ) -> Result<PromiseRaw<'env, Option<DialTimeGroup>>> {
         let walk = self.walk.clone();
-        let signal = match &self.signal {
-            Some(r) => Some(unsafe { Object::from_napi_value(env.raw(), r.value(env)) }?),
-            None => None,
+        // The signal lives while the cursor does (this call's `this` keeps it).
+        let signal = match self.signal.as_ref().map(|r| r.value(env)) {
+            Some(v) if !v.is_null() => Some(unsafe { Object::from_napi_value(env.raw(), v) }?),
+            _ => None,
         };
         promise_with_signal(
             env,
             signal,
+            crate::log::for_call(env, self.logger.as_ref()),
             async move { walk.lock().await.next().await.transpose() },
             |next| next.map(DialTimeGroup::from),
         )

@@ -23,6 +23,35 @@ pub(crate) struct Registered {
     /// `(payload) => string | undefined`: `JSON.stringify`, throwing for an array longer than
     /// `MAX_ITEMS` (see `stringifyPayload` in index.js).
     pub(crate) stringify: FunctionRef<(), Unknown<'static>>,
+    /// The symbol of the property where an object keeps what it uses (see [`keep`]).
+    kept: crate::call::RawRef,
+}
+
+/// Keeps `values` alive for as long as `holder` is, in a property V8 traces (keyed by a
+/// symbol of the addon's, not enumerable). The addon itself refers to them weakly: a strong
+/// reference from native code is a root, and a logger or an `AbortSignal` that refers back
+/// to its client or cursor (`logger: { debug: (m) => this.log(m) }`) kept both alive forever.
+pub(crate) fn keep(env: &Env, holder: sys::napi_value, values: &[sys::napi_value]) -> Result<()> {
+    let raw = env.raw();
+    let key = registered(env)?.kept.value(env);
+    let mut list = std::ptr::null_mut();
+    // SAFETY (every napi call below): a valid env on its own thread, values made in it.
+    check_status!(unsafe { sys::napi_create_array_with_length(raw, values.len(), &mut list) })?;
+    for (i, v) in values.iter().enumerate() {
+        let i = u32::try_from(i).unwrap_or(u32::MAX);
+        check_status!(unsafe { sys::napi_set_element(raw, list, i, *v) })?;
+    }
+    let property = sys::napi_property_descriptor {
+        utf8name: std::ptr::null(),
+        name: key,
+        method: None,
+        getter: None,
+        setter: None,
+        value: list,
+        attributes: sys::PropertyAttributes::default,
+        data: std::ptr::null_mut(),
+    };
+    check_status!(unsafe { sys::napi_define_properties(raw, holder, 1, &property) })
 }
 
 /// Called once by `index.js` with its `fromNative`, `makeGroup` and `stringifyPayload`;
@@ -34,10 +63,15 @@ pub fn register(
     group: Function<(), Unknown<'static>>,
     stringify: Function<(), Unknown<'static>>,
 ) -> Result<u32> {
+    let mut kept = std::ptr::null_mut();
+    let description = env.create_string("dialtime.kept")?;
+    // SAFETY: a valid env on its own thread and a string of it.
+    check_status!(unsafe { sys::napi_create_symbol(env.raw(), description.raw(), &mut kept) })?;
     let registered = Registered {
         error: error.create_ref()?,
         group: group.create_ref()?,
         stringify: stringify.create_ref()?,
+        kept: crate::call::RawRef::new(&env, kept)?,
     };
     env.set_instance_data(registered, (), |_| {})?;
     Ok(u32::try_from(dialtime::__private::MAX_ITEMS).unwrap_or(u32::MAX))

@@ -25,10 +25,41 @@ pub struct Logger {
     pub info: Option<()>,
 }
 
-/// The JavaScript logger object, kept alive until the client is gone.
+/// The JavaScript logger object, referred to weakly: the `Client`, `DialTimeGroups` and
+/// cursor objects that use it keep it (`js::keep`), and each call keeps it until it settles
+/// ([`LoggerRef::strong`]). A strong reference from here was a root, and a logger closing
+/// over its client's owner kept both alive forever.
+#[derive(Clone)]
+pub(crate) struct LoggerRef(Arc<Mutex<Option<RawRef>>>);
+
+impl LoggerRef {
+    /// The logger object (on the JS thread), or null once it is gone.
+    pub(crate) fn value(&self, env: &Env) -> napi::sys::napi_value {
+        match self.0.lock().unwrap_or_else(|e| e.into_inner()).as_ref() {
+            Some(r) => r.value(env),
+            None => std::ptr::null_mut(),
+        }
+    }
+
+    /// A strong reference for one call (on the JS thread): its records are logged even when
+    /// every object that kept the logger is collected before it settles.
+    pub(crate) fn strong(&self, env: &Env) -> Option<RawRef> {
+        let v = self.value(env);
+        if v.is_null() {
+            return None;
+        }
+        RawRef::new(env, v).ok()
+    }
+}
+
+/// What keeps a call's logger alive until it settles (see [`LoggerRef::strong`]).
+pub(crate) fn for_call(env: &Env, logger: Option<&LoggerRef>) -> Option<RawRef> {
+    logger.and_then(|l| l.strong(env))
+}
+
 struct JsLogger {
     thread: JsThread,
-    target: Arc<Mutex<Option<RawRef>>>,
+    target: LoggerRef,
 }
 
 impl dialtime::client::log::Logger for JsLogger {
@@ -41,10 +72,12 @@ impl dialtime::client::log::Logger for JsLogger {
         let method = record.level.as_str();
         let target = self.target.clone();
         self.thread.post(Box::new(move |env: &Env| {
-            let guard = target.lock().unwrap_or_else(|e| e.into_inner());
-            let Some(target) = guard.as_ref() else { return };
+            let target = target.value(env);
+            if target.is_null() {
+                return;
+            }
             if let Ok(line) = env.create_string(&line) {
-                call_method(env, target.value(env), method, &[line.raw()]);
+                call_method(env, target, method, &[line.raw()]);
             }
         }));
     }
@@ -55,18 +88,23 @@ impl Drop for JsLogger {
         // The reference is deleted on the JS thread (a client may be dropped on any thread).
         let target = self.target.clone();
         self.thread.post(Box::new(move |env: &Env| {
-            if let Some(r) = target.lock().unwrap_or_else(|e| e.into_inner()).take() {
+            if let Some(r) = target.0.lock().unwrap_or_else(|e| e.into_inner()).take() {
                 r.delete(env);
             }
         }));
     }
 }
 
-/// The logger a client gets: its `logger` option, else `DIALTIME_LOG`'s stderr logger.
-pub(crate) fn logger_option(
+/// The logger a client gets: its `logger` option, else `DIALTIME_LOG`'s stderr logger; with
+/// the option, also the logger object (for the `Client` to keep) and its [`LoggerRef`].
+#[allow(clippy::type_complexity)]
+pub(crate) fn logger_option<'v>(
     env: &Env,
-    options: Option<&Unknown<'_>>,
-) -> Result<Option<Arc<dyn dialtime::client::log::Logger>>> {
+    options: Option<&Unknown<'v>>,
+) -> Result<(
+    Option<Arc<dyn dialtime::client::log::Logger>>,
+    Option<(Unknown<'v>, LoggerRef)>,
+)> {
     let given = match options {
         Some(o) if o.get_type()? == ValueType::Object => {
             let o: Object<'_> = unsafe { o.cast() }?;
@@ -85,10 +123,16 @@ pub(crate) fn logger_option(
         _ => None,
     };
     match given {
-        Some(l) => Ok(Some(Arc::new(JsLogger {
-            thread: JsThread::of(env)?,
-            target: Arc::new(Mutex::new(Some(RawRef::new(env, l.raw())?))),
-        }))),
-        None => Ok(dialtime::__private::env_logger()),
+        Some(l) => {
+            let target = LoggerRef(Arc::new(Mutex::new(Some(RawRef::weak(env, l.raw())?))));
+            let logger = Arc::new(JsLogger {
+                thread: JsThread::of(env)?,
+                target: target.clone(),
+            });
+            // SAFETY: the same value, of the caller's scope.
+            let l = unsafe { Unknown::from_raw_unchecked(env.raw(), l.raw()) };
+            Ok((Some(logger), Some((l, target))))
+        }
+        None => Ok((dialtime::__private::env_logger(), None)),
     }
 }

@@ -12,9 +12,9 @@ const { withEmulator, DOCUMENTED } = require('./helpers')
 const PACKAGE = path.join(__dirname, '..')
 
 /** Runs `source` in a fresh `node`, with the emulator's coordinates in its environment. */
-function run(source, emu) {
+function run(source, emu, flags = []) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['-e', source], {
+    const child = spawn(process.execPath, [...flags, '-e', source], {
       env: { ...process.env, DT_PKG: PACKAGE, DT_URL: emu.baseUrl, DT_TOKEN: emu.token, DT_USER: emu.userId },
       stdio: ['ignore', 'pipe', 'pipe'],
     })
@@ -190,5 +190,65 @@ test('a first call re-entered from process.versions settles both calls and lets 
     assert.deepEqual([r.code, r.signal], [0, null], r.err)
     assert.match(r.out, /^both 2$/m)
     assert.doesNotMatch(r.err, /panicked/)
+  })
+})
+
+test('a logger or signal referring back to its client or cursor is collected with it', async () => {
+  // The addon held the logger and listAll's signal by strong references, roots V8 cannot see
+  // through: an owner whose logger closes over it (or whose signal's listener does) was never
+  // collected, with its client and everything it held (200 owners: 163 MB kept).
+  await withEmulator(async (emu) => {
+    const { code, out, err } = await run(`
+      const { Client } = require(process.env.DT_PKG)
+      const options = (logger) => ({ token: process.env.DT_TOKEN, baseUrl: process.env.DT_URL, maxRetries: 0, logger })
+      const settle = async () => {
+        for (let i = 0; i < 10; i++) { global.gc(); await new Promise((r) => setTimeout(r, 10)) }
+      }
+      let collected = 0
+      const registry = new FinalizationRegistry(() => collected++)
+      class Owner {
+        constructor (kind) {
+          this.lines = []
+          this.big = new Array(1e4).fill(kind)
+          if (kind === 'logger') {
+            this.client = new Client(options({ debug: (m) => this.lines.push(m), info: (m) => this.lines.push(m) }))
+          } else {
+            this.stop = new AbortController()
+            this.stop.signal.addEventListener('abort', () => { this.stopped = true })
+            this.cursor = new Client(options()).dialTimeGroups.listAll(process.env.DT_USER, { signal: this.stop.signal })
+          }
+        }
+      }
+      ;(async () => {
+        for (const kind of ['logger', 'signal']) {
+          collected = 0
+          for (let i = 0; i < 50; i++) registry.register(new Owner(kind), i)
+          await settle()
+          console.log(kind, collected)
+        }
+        // Still kept while in use: a logger given inline logs every call, also one whose
+        // client and groups objects were collected while it ran; a cursor's signal still
+        // cancels it after collections.
+        const lines = []
+        const groups = new Client(options({ debug: (m) => lines.push(m), info: (m) => lines.push(m) })).dialTimeGroups
+        await settle()
+        await groups.list(process.env.DT_USER)
+        const inFlight = new Client(options({ debug: (m) => lines.push(m), info: () => {} })).dialTimeGroups.list(process.env.DT_USER)
+        await settle()
+        await inFlight
+        console.log('lines', lines.length)
+        const stop = new AbortController()
+        const cursor = new Client(options()).dialTimeGroups.listAll(process.env.DT_USER, { signal: stop.signal })
+        await settle()
+        stop.abort(new Error('stopped'))
+        await cursor.nextGroup().then(() => console.log('not cancelled'), (e) => console.log('cancelled', e.message))
+      })()
+    `, emu, ['--expose-gc'])
+    assert.equal(code, 0, err)
+    const got = Object.fromEntries(out.trim().split('\n').map((l) => [l.slice(0, l.lastIndexOf(' ')), l.slice(l.lastIndexOf(' ') + 1)]))
+    assert.ok(Number(got.logger) >= 45, out)
+    assert.ok(Number(got.signal) >= 45, out)
+    assert.equal(got.lines, '2', out)
+    assert.equal(got.cancelled, 'stopped', out)
   })
 })

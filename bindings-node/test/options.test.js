@@ -21,6 +21,10 @@ test('options are read back, and unset ones are the core defaults', async () => 
     assert.deepEqual([c.timeoutMs, c.connectTimeoutMs, c.deadlineMs, c.maxRetries], [30000, 10000, null, 2])
     const d = new Client({ token: emu.token, baseUrl: emu.baseUrl, timeoutMs: 5000, deadlineMs: 9000, maxRetries: 0 })
     assert.deepEqual([d.timeoutMs, d.deadlineMs, d.maxRetries], [5000, 9000, 0])
+    // A deadline past what the clock holds is no deadline (every call was an internal error).
+    const far = new Client({ token: emu.token, baseUrl: emu.baseUrl, timeoutMs: 1e22, deadlineMs: 1e22 })
+    assert.ok(Array.isArray((await far.dialTimeGroups.list(emu.userId)).data))
+    assert.ok(Array.isArray((await c.dialTimeGroups.list(emu.userId, { deadlineMs: 1e22 })).data))
   })
 })
 
