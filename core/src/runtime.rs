@@ -66,7 +66,8 @@ pub const LOOP_BACKSTOP: Duration = Duration::from_millis(5);
 struct Slot {
     generation: u64,
     runtime: Runtime,
-    /// Blocking callers driving the runtime on their own thread (0 or 1).
+    /// Blocking callers driving the runtime on their own thread: 0 or 1 (2 for a moment when
+    /// one comes while another's interrupt check runs; tokio lets both drive in turn).
     callers: AtomicUsize,
     /// Spawned tasks not finished yet.
     tasks: AtomicUsize,
@@ -340,15 +341,6 @@ where
     }
     let slot = slot()?;
     let interrupt = INTERRUPT.with(|i| i.borrow().clone());
-    // Called from an interrupt check of a call this thread drives (a Python signal handler
-    // making a call): this thread holds the caller's turn, and nobody else drives meanwhile.
-    if PAUSED.get() {
-        return match drive(slot, fut, interrupt) {
-            Some(Ok(output)) => Ok(output),
-            Some(Err(panic)) => resume_unwind(panic),
-            None => Err(Error::config("the call was interrupted")),
-        };
-    }
     let alone =
         slot.tasks.load(SeqCst) == 0 && slot.callers.compare_exchange(0, 1, SeqCst, SeqCst).is_ok();
     let outcome = if alone {
@@ -368,8 +360,6 @@ pub type Interrupt = std::sync::Arc<dyn Fn() -> bool + Send + Sync>;
 
 thread_local! {
     static INTERRUPT: std::cell::RefCell<Option<Interrupt>> = const { std::cell::RefCell::new(None) };
-    /// Whether this thread drives a call that paused to ask its [`Interrupt`].
-    static PAUSED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
 /// How often a blocking call asks its [`Interrupt`] (only once it has run that long).
@@ -379,7 +369,8 @@ const INTERRUPT_PERIOD: Duration = Duration::from_millis(50);
 /// wait; when it answers `true` the call is abandoned (its request aborted) and fails with a
 /// `Config` error, which the caller replaces with its own (Python: the `KeyboardInterrupt`
 /// its signal handler raised). A call answered sooner never asks. `interrupted` runs outside
-/// the runtime, and may make blocking calls itself (they are driven on this thread).
+/// the runtime, with the call's thread not driving it: it may make dialtime calls itself, or
+/// wait for other threads' calls.
 pub fn interruptible<R>(interrupted: Interrupt, f: impl FnOnce() -> R) -> R {
     struct Restore(Option<Interrupt>);
     impl Drop for Restore {
@@ -422,18 +413,35 @@ fn drive_here<F: Future>(
 
 /// Drives the runtime on this thread until `fut` is done, or (with an [`Interrupt`]) until
 /// it answers `true`, asked every [`INTERRUPT_PERIOD`] once the call has run that long. It is
-/// asked outside the runtime, so that what it runs (a Python signal handler) may make a
-/// blocking call itself: that call is driven here too (see `PAUSED`).
+/// asked outside the runtime and with this thread's turn as the caller given up: what it runs
+/// (a Python signal handler) may wait for dialtime work of its own (a blocking call, an
+/// asyncio loop's call, another thread's call), which is driven elsewhere meanwhile.
 fn drive<F: Future>(
     slot: &'static Slot,
     fut: F,
     interrupt: Option<Interrupt>,
 ) -> Option<Caught<F::Output>> {
-    /// `PAUSED` for the time of an interrupt check, then as it was.
-    struct Paused(bool);
-    impl Drop for Paused {
+    /// The caller's turn given up until dropped: the runtime is the driver thread's (or the
+    /// next caller's, or an event loop's) meanwhile.
+    struct Aside(&'static Slot);
+    impl Aside {
+        fn new(slot: &'static Slot) -> Aside {
+            slot.callers.fetch_sub(1, SeqCst);
+            if slot.needs_driver() {
+                slot.driver.unpark();
+            }
+            Aside(slot)
+        }
+    }
+    impl Drop for Aside {
         fn drop(&mut self) {
-            PAUSED.set(self.0);
+            // Counted again (another caller may have come meanwhile: two then share the
+            // runtime, tokio polling each one's call on its own thread), and the driver
+            // thread steps aside as for a new caller.
+            self.0.callers.fetch_add(1, SeqCst);
+            if self.0.driving.load(SeqCst) {
+                self.0.step_aside.notify_one();
+            }
         }
     }
     let _sigpipe = SigpipeBlocked::on_this_thread();
@@ -470,8 +478,10 @@ fn drive<F: Future>(
             return slice;
         }
         first = false;
-        let _paused = Paused(PAUSED.replace(true));
-        if interrupted() {
+        let aside = Aside::new(slot);
+        let stop = interrupted();
+        drop(aside);
+        if stop {
             return None;
         }
     }

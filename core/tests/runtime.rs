@@ -203,10 +203,11 @@ fn a_panic_in_a_blocking_call_leaves_the_runtime_usable() {
         .unwrap();
 }
 
-/// An interrupt check runs outside the runtime, between slices of the call it asks for: what
-/// it runs may make blocking calls itself (Python runs a signal handler there), which are
-/// driven on this thread while the outer call waits. They failed with "the blocking client
-/// cannot be used inside an async runtime".
+/// An interrupt check runs outside the runtime, between slices of the call it asks for, with
+/// the call's turn as the caller given up: what it runs (Python runs a signal handler there)
+/// may make blocking calls, spawn work or wait for another thread's call while the outer call
+/// waits. A blocking call failed with "the blocking client cannot be used inside an async
+/// runtime"; spawned work and other threads' calls had nobody driving them.
 #[test]
 fn an_interrupt_check_may_make_blocking_calls_and_end_the_call() {
     use dialtime::__private::runtime::{block_on, interruptible, Interrupt};
@@ -219,7 +220,29 @@ fn an_interrupt_check_may_make_blocking_calls_and_end_the_call() {
             tokio::time::sleep(Duration::from_millis(5)).await;
             7u32
         });
-        seen.lock().unwrap().push(got.map_err(|e| e.to_string()));
+        // Work spawned from the check (an asyncio loop's call) and another thread's blocking
+        // call are driven while the check waits for them: nobody drove them, the check
+        // holding the caller's turn.
+        let (tx, rx) = std::sync::mpsc::channel();
+        dialtime::__private::runtime::spawn(async move {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+            let _ = tx.send(());
+        })
+        .unwrap();
+        let spawned = rx.recv_timeout(Duration::from_secs(5)).is_ok();
+        let other = std::thread::spawn(|| {
+            block_on(async {
+                tokio::time::sleep(Duration::from_millis(5)).await;
+                7u32
+            })
+        })
+        .join()
+        .unwrap();
+        let got = match (got, spawned, other) {
+            (Ok(7), true, Ok(7)) => Ok(7),
+            (got, spawned, other) => Err(format!("{got:?} {spawned} {other:?}")),
+        };
+        seen.lock().unwrap().push(got);
         false
     });
     let outer = interruptible(check, || {
