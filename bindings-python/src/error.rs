@@ -8,7 +8,31 @@ use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyTuple};
 
-static EXCEPTIONS: PyOnceLock<Py<PyModule>> = PyOnceLock::new();
+/// What an exception is made with, looked up once.
+struct Classes {
+    /// `_exceptions._BY_KIND`: the class of each core kind.
+    by_kind: Py<PyDict>,
+    /// `DialtimeError`, for a kind without a class of its own.
+    base: Py<PyAny>,
+    /// `Problem`, a tuple subclass.
+    problem: Py<PyAny>,
+    /// `tuple.__new__`.
+    tuple_new: Py<PyAny>,
+}
+
+static CLASSES: PyOnceLock<Classes> = PyOnceLock::new();
+
+fn classes(py: Python<'_>) -> PyResult<&Classes> {
+    CLASSES.get_or_try_init(py, || {
+        let module = py.import("dialtime._exceptions")?;
+        Ok(Classes {
+            by_kind: module.getattr("_BY_KIND")?.cast_into::<PyDict>()?.unbind(),
+            base: module.getattr("DialtimeError")?.unbind(),
+            problem: module.getattr("Problem")?.unbind(),
+            tuple_new: py.get_type::<PyTuple>().getattr("__new__")?.unbind(),
+        })
+    })
+}
 
 /// `result.or_raise(py)?`: the suffix every fallible core call ends in.
 pub(crate) trait OrRaise<T> {
@@ -92,17 +116,79 @@ fn build(py: Python<'_>, err: &Error) -> PyResult<PyErr> {
     instance(py, err.kind().as_str(), &err.to_string(), Some(&kwargs))
 }
 
-/// An instance of the class standing for `kind` (`"internal"` for the binding's own).
+/// The attributes `DialtimeError.__init__` sets, and their defaults (`problems` and `headers`
+/// are made fresh for each instance). `test_errors.py` checks both lists stay the same.
+const ATTRIBUTES: [&str; 12] = [
+    "http_status",
+    "envelope_code",
+    "api_message",
+    "body_excerpt",
+    "retry_after",
+    "method",
+    "path",
+    "attempts",
+    "elapsed",
+    "request_id",
+    "year",
+    "deadline_passed",
+];
+
+/// An instance of the class standing for `kind` (`"internal"` for the binding's own), with
+/// the attributes in `kwargs` (what `DialtimeError.__init__` takes; the rest default).
+///
+/// Made without running Python code (the class's C `__new__`, attributes set, `Problem`s by
+/// `tuple.__new__`; `__init__` is not called): Python code run from a native frame may end
+/// the thread there when the interpreter exits (CPython up to 3.13 ends a daemon thread that
+/// takes the GIL back with `pthread_exit`, whose unwinding aborts the process in a Rust
+/// frame: "FATAL: exception not rethrown", with daemon threads whose calls failed at exit).
 fn instance(
     py: Python<'_>,
     kind: &str,
     text: &str,
     kwargs: Option<&Bound<'_, PyDict>>,
 ) -> PyResult<PyErr> {
-    let module =
-        EXCEPTIONS.get_or_try_init(py, || py.import("dialtime._exceptions").map(Bound::unbind))?;
-    let class = module.bind(py).call_method1("_class_of", (kind,))?;
-    let value = class.call((text,), kwargs)?;
+    let c = classes(py)?;
+    let class = match c.by_kind.bind(py).get_item(kind)? {
+        Some(class) => class,
+        None => c.base.bind(py).clone(),
+    };
+    // The class's own (C) `__new__`: `OSError.__new__` for the connection errors, which
+    // leaves `args` to `__init__`, so `args` is set here for every class.
+    let value = class.getattr("__new__")?.call1((&class, text))?;
+    value.setattr("args", (text,))?;
+    let given = |name: &str| -> PyResult<Option<Bound<'_, PyAny>>> {
+        match kwargs {
+            Some(k) => k.get_item(name),
+            None => Ok(None),
+        }
+    };
+    for name in ATTRIBUTES {
+        let v = match given(name)? {
+            Some(v) => v,
+            None if name == "deadline_passed" => {
+                pyo3::types::PyBool::new(py, false).to_owned().into_any()
+            }
+            None => py.None().into_bound(py),
+        };
+        value.setattr(name, v)?;
+    }
+    let problems = pyo3::types::PyList::empty(py);
+    if let Some(given) = given("problems")? {
+        for item in given.try_iter()? {
+            let (path, message): (String, String) = item?.extract()?;
+            let problem = c
+                .tuple_new
+                .bind(py)
+                .call1((c.problem.bind(py), (path, message)))?;
+            problems.append(problem)?;
+        }
+    }
+    value.setattr("problems", problems)?;
+    let headers = match given("headers")? {
+        Some(h) => h,
+        None => PyDict::new(py).into_any(),
+    };
+    value.setattr("headers", headers)?;
     Ok(PyErr::from_value(value))
 }
 

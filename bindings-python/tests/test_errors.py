@@ -244,3 +244,28 @@ def _payload():
         "is_default": False,
         "skip_holiday": False,
     }
+
+
+def test_native_exceptions_have_what_init_gives():
+    # The native module makes its exceptions without running Python code (no __init__): it
+    # must set the same attributes, with the same defaults, as DialtimeError.__init__.
+    with pytest.raises(dialtime.ValidationError) as info:
+        dialtime.validate({})
+    native = info.value
+    made = dialtime.ValidationError("x")
+    assert set(vars(native)) == set(vars(made))
+    assert native.args == (str(native),) and native.message == str(native)
+    assert all(type(p) is dialtime.Problem for p in native.problems) and native.problems
+    assert native.problems[0].path == native.problems[0][0]
+    for name, value in vars(made).items():
+        if name != "problems":
+            assert getattr(native, name) == value, name
+    assert native.headers is not dialtime.ValidationError("y").headers
+    assert pickle.loads(pickle.dumps(native)).__dict__ == native.__dict__
+    # A closed client's error (made by the binding, no kwargs) too.
+    client = dialtime.Client("t", base_url="http://127.0.0.1:9")
+    client.close()
+    with pytest.raises(dialtime.ConfigError) as closed:
+        client.dial_time_groups.list("3f2504e0-4f89-41d3-9a0c-0305e82c3301")
+    assert set(vars(closed.value)) == set(vars(made))
+    assert closed.value.problems == [] and closed.value.headers == {}

@@ -456,6 +456,68 @@ def test_a_signal_handler_may_call_dialtime_while_a_call_waits():
     assert done.stdout.split("\n")[:2] == ["outer 0", "handler [0]"], done.stdout
 
 
+def test_a_signal_handler_may_wait_for_other_dialtime_work_while_a_call_waits():
+    # The handler runs while the main thread's call pauses; that call held the runtime's
+    # turn, so an asyncio call in the handler and another thread's call waited for good.
+    script = textwrap.dedent(
+        """
+        import asyncio, signal, threading, dialtime
+        from dialtime.testing import Emulator
+
+        emu = Emulator()
+        client = dialtime.Client(emu.token, base_url=emu.base_url, timeout=30)
+        seen = []
+
+        async def in_handler():
+            async with dialtime.AsyncClient(emu.token, base_url=emu.base_url) as ac:
+                return (await ac.dial_time_groups.list(emu.user_id)).total
+
+        def handler(*_):
+            seen.append(asyncio.run(in_handler()))
+            worker = threading.Thread(target=lambda: seen.append(client.dial_time_groups.list(emu.user_id).total))
+            worker.start()
+            worker.join(20)
+            seen.append(worker.is_alive())
+
+        signal.signal(signal.SIGUSR1, handler)
+        emu.push_fault(delay_ms=1500)
+        threading.Timer(0.3, signal.raise_signal, (signal.SIGUSR1,)).start()
+        print("outer", client.dial_time_groups.list(emu.user_id).total)
+        print("handler", seen)
+        """
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split("\n")[:2] == ["outer 0", "handler [0, 0, False]"], done.stdout
+
+
+def test_daemon_threads_raising_dialtime_errors_at_exit_do_not_abort():
+    # The exceptions were made by running Python code (__init__) from a native frame: a
+    # daemon thread doing so as the interpreter exited was ended there by CPython (up to
+    # 3.13), and the process aborted ("FATAL: exception not rethrown", 11 runs in 30).
+    script = textwrap.dedent(
+        """
+        import threading, time, dialtime
+
+        def spin():
+            while True:
+                try:
+                    dialtime.validate({})
+                except dialtime.ValidationError:
+                    pass
+
+        for _ in range(4):
+            threading.Thread(target=spin, daemon=True).start()
+        time.sleep(0.05)
+        """
+    )
+    for _ in range(12):
+        done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                              timeout=60)
+        assert done.returncode == 0, done.stderr[-2000:]
+
+
 def test_an_atexit_hook_joining_a_calling_thread_ends():
     # Registered before dialtime's import, the hook runs after dialtime's own: the worker's
     # call returned into a closed door and parked for good, and the join never ended.

@@ -36,6 +36,10 @@ def test_options_are_read_back_and_left_to_the_core_by_default(emulator: Emulato
     c = client(emulator, timeout=5, connect_timeout=2.5, deadline=12, max_retries=0)
     assert (c.timeout, c.connect_timeout, c.deadline, c.max_retries) == (5.0, 2.5, 12.0, 0)
     assert "deadline=12.0" in repr(c) and emulator.token not in repr(c)
+    # A deadline past what the clock holds is no deadline (every call was an internal error).
+    far = client(emulator, timeout=1e19, deadline=1e19)
+    assert far.dial_time_groups.list(emulator.user_id).total == 0
+    assert c.dial_time_groups.list(emulator.user_id, deadline=1e19).total == 0
 
 
 def test_unknown_and_mistyped_options_are_type_errors(emulator: Emulator) -> None:
