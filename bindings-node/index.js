@@ -282,15 +282,17 @@ function makeGroup(id, name, userId, flat, isDefault, skipHoliday, remark, creat
 // than the items it holds (`a[1e8] = x`) costs JavaScript nothing, but stringifies to
 // "null,null,…": gigabytes and seconds with this thread blocked. A scan of the payload (about
 // 0.3 µs) lets plain objects and arrays within the limit stringify as they are; anything else
-// (a class instance, a toJSON, an array over the limit, deep nesting) goes through a replacer
-// that throws at such an array, and the addon then names its path. (A getter of a plain
+// (a class instance, a toJSON, an array subclass or one over the limit, deep nesting) goes
+// through a replacer that stops at such an array and names its path. (A getter of a plain
 // object runs twice: for the scan and for stringify.)
 let maxItems = 0
 
 function plain(value, depth) {
   if (depth > 64) return false
   if (Array.isArray(value)) {
-    if (value.length > maxItems) return false
+    // An array's own toJSON (or a subclass's) is stringify's to call: the replacer sees what
+    // it returns.
+    if (value.length > maxItems || Object.getPrototypeOf(value) !== Array.prototype || value.toJSON !== undefined) return false
     for (let i = 0; i < value.length; i++) {
       const item = value[i]
       if (typeof item === 'object' && item !== null && !plain(item, depth + 1)) return false
@@ -305,15 +307,35 @@ function plain(value, depth) {
   return true
 }
 
-function bounded(key, value) {
-  if (Array.isArray(value) && value.length > maxItems) throw new RangeError('an array over the limit')
-  return value
-}
+/** Thrown by the replacer below, caught by stringifyPayload. */
+class TooManyItems extends Error {}
 
-/** Called by the native module only: `JSON.stringify(payload)`, or a throw (see above). */
+/**
+ * Called by the native module only: `JSON.stringify(payload)`, or `{ tooManyItemsAt: path }`
+ * for an array over the limit (the addon reports it there), or a throw (see above).
+ */
 function stringifyPayload(payload) {
   if (typeof payload !== 'object' || payload === null || plain(payload, 0)) return JSON.stringify(payload)
-  return JSON.stringify(payload, bounded)
+  // The path of every object stringify descends into (what a toJSON returned, not what had
+  // it), in the addon's spelling: `content[0].times`.
+  const paths = new Map()
+  const bounded = function (key, value) {
+    const at = paths.has(this) ? join(paths.get(this), this, key) : '$'
+    if (Array.isArray(value) && value.length > maxItems) throw new TooManyItems(at)
+    if (typeof value === 'object' && value !== null) paths.set(value, at)
+    return value
+  }
+  try {
+    return JSON.stringify(payload, bounded)
+  } catch (e) {
+    if (e instanceof TooManyItems) return { tooManyItemsAt: e.message }
+    throw e
+  }
+}
+
+function join(path, holder, key) {
+  if (Array.isArray(holder)) return `${path}[${key}]`
+  return path === '$' ? key : `${path}.${key}`
 }
 
 // ---- The module ------------------------------------------------------------------------------

@@ -412,11 +412,77 @@ where
     promise_with_signal(env, None, None, work, convert)
 }
 
-/// An `AbortSignal` a call listens to: the signal and the listener it was given, removed
-/// again when the call settles.
+/// What a call holds on the JS side until it settles: the strong reference that keeps its
+/// logger (see `promise_with_signal`'s `keep`), and the `AbortSignal` it listens to with the
+/// listener it gave it. Released on the JS thread when the call settles, or by [`Release`]
+/// when it is never spawned.
+struct Held {
+    keep: Option<RawRef>,
+    listening: Option<Listening>,
+}
+
+/// An `AbortSignal` and the listener it was given (`added` once `addEventListener` returned).
 struct Listening {
     signal: RawRef,
     listener: RawRef,
+    added: bool,
+}
+
+impl Held {
+    /// Removes the listener (best effort) and deletes every reference; with `reason`, the
+    /// signal's `reason` read first (null when there is none or it cannot be read).
+    fn release(self, env: &Env, reason: bool) -> sys::napi_value {
+        let mut read = ptr::null_mut();
+        if let Some(r) = self.keep {
+            r.delete(env);
+        }
+        if let Some(Listening {
+            signal,
+            listener,
+            added,
+        }) = self.listening
+        {
+            let raw_signal = signal.value(env);
+            if added {
+                if let Ok(event) = env.create_string("abort") {
+                    if !call_method(
+                        env,
+                        raw_signal,
+                        "removeEventListener",
+                        &[event.raw(), listener.value(env)],
+                    ) {
+                        // A throwing removeEventListener must not replace the call's own
+                        // answer with its exception.
+                        clear_exception(env);
+                    }
+                }
+            }
+            if reason {
+                read = property(env, raw_signal, "reason");
+                if read.is_null() {
+                    clear_exception(env);
+                }
+            }
+            signal.delete(env);
+            listener.delete(env);
+        }
+        read
+    }
+}
+
+/// Releases what a call holds unless it was spawned (`None`: then its settling does).
+struct Release<'a>(&'a Env, Option<Arc<Mutex<Option<Held>>>>);
+
+impl Drop for Release<'_> {
+    fn drop(&mut self) {
+        let held = self
+            .1
+            .take()
+            .and_then(|h| h.lock().unwrap_or_else(|e| e.into_inner()).take());
+        if let Some(held) = held {
+            held.release(self.0, false);
+        }
+    }
 }
 
 /// Calls `obj[method](...args)` (on the JS thread); false when it threw or is no function.
@@ -487,16 +553,12 @@ where
     F: Future<Output = dialtime::Result<T>> + Send + 'static,
     C: FnOnce(T) -> V + Send + 'static,
 {
-    /// Deletes `keep` on the paths that return before the call is spawned.
-    struct Kept<'a>(&'a Env, Option<RawRef>);
-    impl Drop for Kept<'_> {
-        fn drop(&mut self) {
-            if let Some(r) = self.1.take() {
-                r.delete(self.0);
-            }
-        }
-    }
-    let mut kept = Kept(env, keep);
+    // Released on every path that returns before the call is spawned.
+    let held = Arc::new(Mutex::new(Some(Held {
+        keep,
+        listening: None,
+    })));
+    let mut release = Release(env, Some(Arc::clone(&held)));
     // Started here, before the promise exists, so that the spawn below cannot fail.
     dialtime::__private::runtime::handle().map_err(|e| error::to_js(env, &e))?;
     let shared = bridge(env)?;
@@ -504,8 +566,8 @@ where
     let work = Box::pin(work);
     // The signal is read before the promise exists: a signal that cannot be listened to throws
     // synchronously and leaves no promise that would never settle.
-    let (work, listening) = match signal {
-        None => (futures_util::future::Either::Left(work.map(Ok)), None),
+    let work = match signal {
+        None => futures_util::future::Either::Left(work.map(Ok)),
         Some(signal) => {
             let raw_signal = signal.raw();
             let aborted = property(env, raw_signal, "aborted");
@@ -538,6 +600,22 @@ where
                 handle.abort();
                 Ok(())
             })?;
+            let signal_ref = RawRef::new(env, raw_signal)?;
+            let listener_ref = match RawRef::new(env, listener.raw()) {
+                Ok(r) => r,
+                Err(e) => {
+                    signal_ref.delete(env);
+                    return Err(e);
+                }
+            };
+            let listening = Listening {
+                signal: signal_ref,
+                listener: listener_ref,
+                added: false,
+            };
+            if let Some(h) = held.lock().unwrap_or_else(|e| e.into_inner()).as_mut() {
+                h.listening = Some(listening);
+            }
             let event = env.create_string("abort")?;
             if !call_method(
                 env,
@@ -552,14 +630,12 @@ where
                     "signal must be an AbortSignal (its addEventListener is missing or threw)",
                 ));
             }
-            let listening = Listening {
-                signal: RawRef::new(env, raw_signal)?,
-                listener: RawRef::new(env, listener.raw())?,
-            };
-            (
-                futures_util::future::Either::Right(abortable),
-                Some(listening),
-            )
+            if let Some(h) = held.lock().unwrap_or_else(|e| e.into_inner()).as_mut() {
+                if let Some(l) = h.listening.as_mut() {
+                    l.added = true;
+                }
+            }
+            futures_util::future::Either::Right(abortable)
         }
     };
     let (deferred, promise) = new_promise(env)?;
@@ -578,42 +654,19 @@ where
     }
     let counted = Counted(Arc::clone(&shared), env);
     let deferred = Deferred(deferred);
+    let settling = Arc::clone(&held);
     // Cannot fail: the runtime was started above, in this process (were it to, `counted`
-    // takes the count back).
-    // Kept until the call settles (its logger: records come before the answer).
-    let keep = kept.1.take();
+    // takes the count back and `release` what the call holds).
     let spawned = crate::event_loop::spawn(env, async move {
         let caught = AssertUnwindSafe(work).catch_unwind().await;
         let settle: Settle = Box::new(move |env: &Env| {
-            if let Some(r) = keep {
-                r.delete(env);
-            }
-            // The signal's reason when it aborted the call; the listener is removed either way.
-            let mut reason = ptr::null_mut();
-            if let Some(Listening { signal, listener }) = listening {
-                let raw_signal = signal.value(env);
-                if let Ok(event) = env.create_string("abort") {
-                    let removed = call_method(
-                        env,
-                        raw_signal,
-                        "removeEventListener",
-                        &[event.raw(), listener.value(env)],
-                    );
-                    if !removed {
-                        // Best effort: a throwing removeEventListener must not replace the
-                        // call's own answer with its exception.
-                        clear_exception(env);
-                    }
-                }
-                if matches!(caught, Ok(Err(_))) {
-                    reason = property(env, raw_signal, "reason");
-                    if reason.is_null() {
-                        clear_exception(env);
-                    }
-                }
-                signal.delete(env);
-                listener.delete(env);
-            }
+            // The signal's reason when it aborted the call; the listener is removed and the
+            // logger let go either way.
+            let held = settling.lock().unwrap_or_else(|e| e.into_inner()).take();
+            let reason = match held {
+                Some(held) => held.release(env, matches!(caught, Ok(Err(_)))),
+                None => ptr::null_mut(),
+            };
             match caught {
                 Err(_) => Err(error::panicked(env)),
                 Ok(Err(_aborted)) => {
@@ -639,6 +692,8 @@ where
         return Err(error::to_js(env, &e));
     }
     std::mem::forget(counted);
+    // Spawned: its settling releases what it holds.
+    release.1 = None;
     Ok(PromiseRaw::new(env.raw(), promise))
 }
 

@@ -25,6 +25,25 @@ impl Client {
         ts_args_type = "options?: ClientOptions & { logger?: Logger } | undefined | null"
     )]
     pub fn new(env: Env, this: This<'_>, options: Option<Unknown<'_>>) -> Result<Self> {
+        // `Client(options)` without `new` ran with the global object as `this` (and kept the
+        // logger on it for good).
+        let global = env.get_global()?;
+        let mut unconstructed = false;
+        // SAFETY: a valid env on its own thread and two values of it.
+        unsafe {
+            napi::sys::napi_strict_equals(
+                env.raw(),
+                this.object.raw(),
+                global.raw(),
+                &mut unconstructed,
+            )
+        };
+        if unconstructed {
+            return Err(crate::options::type_error(
+                &env,
+                "Class constructor Client cannot be invoked without 'new'",
+            ));
+        }
         let (logger, given) = crate::log::logger_option(&env, options.as_ref())?;
         let options: ClientOptions =
             options::read(&env, options, &CLIENT_OPTIONS, "the Client options")?

@@ -51,7 +51,10 @@ pub(crate) fn keep(env: &Env, holder: sys::napi_value, values: &[sys::napi_value
         attributes: sys::PropertyAttributes::default,
         data: std::ptr::null_mut(),
     };
-    check_status!(unsafe { sys::napi_define_properties(raw, holder, 1, &property) })
+    check_status!(
+        unsafe { sys::napi_define_properties(raw, holder, 1, &property) },
+        "dialtime: cannot keep the logger or signal on this object (a Client is made with new)"
+    )
 }
 
 /// Called once by `index.js` with its `fromNative`, `makeGroup` and `stringifyPayload`;

@@ -29,23 +29,41 @@ const MAX_STRINGIFIED: usize = 8 << 20;
 /// `JSON.stringify` and one parse; what it refuses (a cyclic or runaway structure, a BigInt)
 /// is walked by [`to_json`], which names the path of the problem — never a crash.
 pub(crate) fn payload_json(env: &Env, payload: Unknown<'_>) -> dialtime::Result<Value> {
-    if let Some(value) = stringified(env, payload) {
-        return Ok(value);
-    }
-    to_json(payload, &mut String::from("$"), 0).map_err(|p| dialtime::Error::Validation(vec![p]))
+    let problem = match stringified(env, payload) {
+        Stringified::Json(value) => return Ok(value),
+        Stringified::TooManyItemsAt(path) => too_many_items(&path),
+        Stringified::Refused => match to_json(payload, &mut String::from("$"), 0) {
+            Ok(value) => return Ok(value),
+            Err(p) => p,
+        },
+    };
+    Err(dialtime::Error::Validation(vec![problem]))
+}
+
+/// What `stringifyPayload` made of a payload.
+enum Stringified {
+    Json(Value),
+    /// An array over `MAX_ITEMS` at this path, stringify stopped before expanding it.
+    TooManyItemsAt(String),
+    /// Nothing usable (it threw, the text is too long or nests too deep): walked instead.
+    Refused,
 }
 
 /// `JSON.parse(JSON.stringify(payload))`, in Rust: `None` when stringify throws (its
 /// exception is cleared), gives no text, or the text nests past serde's limit. It is index.js's
 /// `stringifyPayload`, which throws at once for an array longer than `MAX_ITEMS` instead of
 /// expanding it (`a[1e8] = x` stringified to gigabytes of "null," with the JS thread blocked).
-fn stringified(env: &Env, payload: Unknown<'_>) -> Option<Value> {
+fn stringified(env: &Env, payload: Unknown<'_>) -> Stringified {
+    stringify(env, payload).unwrap_or(Stringified::Refused)
+}
+
+fn stringify(env: &Env, payload: Unknown<'_>) -> Option<Stringified> {
     let stringify = crate::js::registered(env)
         .ok()?
         .stringify
         .borrow_back(env)
         .ok()?;
-    let mut text = std::ptr::null_mut();
+    let mut out = std::ptr::null_mut();
     let mut this = std::ptr::null_mut();
     // SAFETY: a valid env on its own thread; the function and the payload are values of it.
     let status = unsafe {
@@ -56,7 +74,7 @@ fn stringified(env: &Env, payload: Unknown<'_>) -> Option<Value> {
             stringify.raw(),
             1,
             &payload.raw(),
-            &mut text,
+            &mut out,
         )
     };
     if status != napi::sys::Status::napi_ok {
@@ -66,19 +84,25 @@ fn stringified(env: &Env, payload: Unknown<'_>) -> Option<Value> {
         return None;
     }
     // SAFETY: a value napi just returned in this env.
-    let text = unsafe { Unknown::from_raw_unchecked(env.raw(), text) };
-    if text.get_type().ok()? != ValueType::String {
-        return None;
+    let out = unsafe { Unknown::from_raw_unchecked(env.raw(), out) };
+    match out.get_type().ok()? {
+        ValueType::String => {}
+        ValueType::Object => {
+            // SAFETY: the value's type was just checked.
+            let stopped: Object<'_> = unsafe { out.cast() }.ok()?;
+            let path: String = stopped.get_named_property("tooManyItemsAt").ok()?;
+            return Some(Stringified::TooManyItemsAt(path));
+        }
+        _ => return None,
     }
-    // A text this long is no real payload: an array claiming millions of items while holding
-    // none stringifies to "null,null,…" and would parse to as many values. `to_json` refuses
-    // it by its length instead (MAX_ITEMS).
+    // A text this long is no real payload (an array holding little stringifies to
+    // "null,null,…" and would parse to as many values): walked by `to_json` instead.
     let mut units = 0usize;
     // SAFETY: a valid env on its own thread and a string value; only its length is read.
     let status = unsafe {
         napi::sys::napi_get_value_string_utf16(
             env.raw(),
-            text.raw(),
+            out.raw(),
             std::ptr::null_mut(),
             0,
             &mut units,
@@ -88,8 +112,8 @@ fn stringified(env: &Env, payload: Unknown<'_>) -> Option<Value> {
         return None;
     }
     // SAFETY: the value's type was just checked.
-    let text: String = unsafe { text.cast() }.ok()?;
-    serde_json::from_str(&text).ok()
+    let text: String = unsafe { out.cast() }.ok()?;
+    serde_json::from_str(&text).ok().map(Stringified::Json)
 }
 
 fn to_json(v: Unknown<'_>, path: &mut String, depth: usize) -> std::result::Result<Value, Problem> {

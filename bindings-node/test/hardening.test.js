@@ -150,7 +150,18 @@ test('an array far longer than its items is refused before JSON.stringify expand
       return true
     })
   }
-  assert.throws(() => dialtime.validate({ ...DOCUMENTED, extra: { toJSON: () => huge() } }), dialtime.ValidationError)
+  // What a toJSON returns is what counts (an array's own toJSON too), with its path.
+  for (const [payload, path] of [
+    [{ ...DOCUMENTED, extra: { toJSON: () => huge() } }, 'extra'],
+    [{ ...DOCUMENTED, content: Object.assign([], { toJSON: () => huge() }) }, 'content'],
+    [{ ...DOCUMENTED, extra: [{ list: { toJSON: () => [1, huge()] } }] }, 'extra[0].list[1]'],
+  ]) {
+    assert.throws(() => dialtime.validate(payload), (e) => {
+      isValidation(path)(e)
+      assert.match(e.problems.find((p) => p.path === path).message, /more than 1048576 items/)
+      return true
+    })
+  }
   const grew = (process.resourceUsage().maxRSS - before) / 1024
   assert.ok(grew < 256, `the process grew by ${grew.toFixed(0)} MB`)
   // Within the limit, the same shapes are stringified as they are: a plain payload passes,

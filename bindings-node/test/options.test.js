@@ -21,6 +21,12 @@ test('options are read back, and unset ones are the core defaults', async () => 
     assert.deepEqual([c.timeoutMs, c.connectTimeoutMs, c.deadlineMs, c.maxRetries], [30000, 10000, null, 2])
     const d = new Client({ token: emu.token, baseUrl: emu.baseUrl, timeoutMs: 5000, deadlineMs: 9000, maxRetries: 0 })
     assert.deepEqual([d.timeoutMs, d.deadlineMs, d.maxRetries], [5000, 9000, 0])
+    // Without `new` (it ran with the global object as `this`), or on an object that cannot
+    // hold the logger, a clear error.
+    const logger = { debug () {}, info () {} }
+    assert.throws(() => Client({ token: emu.token, baseUrl: emu.baseUrl, logger }), (e) => e instanceof TypeError && /without 'new'/.test(e.message))
+    assert.throws(() => Reflect.apply(Client, Object.freeze({}), [{ token: emu.token, baseUrl: emu.baseUrl, logger }]), /cannot keep the logger/)
+    assert.equal(Object.getOwnPropertySymbols(globalThis).some((k) => k.description === 'dialtime.kept'), false)
     // A deadline past what the clock holds is no deadline (every call was an internal error).
     const far = new Client({ token: emu.token, baseUrl: emu.baseUrl, timeoutMs: 1e22, deadlineMs: 1e22 })
     assert.ok(Array.isArray((await far.dialTimeGroups.list(emu.userId)).data))

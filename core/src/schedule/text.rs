@@ -30,7 +30,8 @@ pub fn parse_date(text: &str) -> Result<Date, String> {
 /// offset of 24 hours or more, which RFC 3339 does not allow (jiff alone reads ±25:59:59).
 pub fn parse_instant(text: &str) -> Result<Timestamp, String> {
     let t = text.parse::<Timestamp>().map_err(|e| e.to_string())?;
-    if let Some(PiecesOffset::Numeric(n)) = Pieces::parse(text).ok().and_then(|p| p.offset()) {
+    let pieces = Pieces::parse(text).map_err(|e| e.to_string())?;
+    if let Some(PiecesOffset::Numeric(n)) = pieces.offset() {
         if n.offset().seconds().abs() >= 24 * 3600 {
             return Err(format!("the offset {} is not within ±23:59", n.offset()));
         }
