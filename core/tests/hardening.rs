@@ -127,6 +127,42 @@ fn a_token_echoed_back_never_shows_whatever_its_length_or_escaping() {
 }
 
 #[test]
+fn a_token_echoed_as_the_request_id_never_shows() {
+    // The request id was the one server text not redacted: it went into error messages,
+    // `request_id()`, logs and recorded answers.
+    let emu = Emulator::start().unwrap();
+    let token = "echoed-secret-token-0123456789";
+    let client = BlockingClient::builder()
+        .base_url(emu.base_url())
+        .token(token)
+        .max_retries(0)
+        .build_blocking()
+        .unwrap();
+    for status in [500, 404] {
+        emu.push_fault(Fault::status(status).with_header("x-request-id", format!("echo {token}")));
+        let err = client
+            .dial_time_groups()
+            .list(emu.user_id(), &dialtime::ListParams::default())
+            .unwrap_err();
+        let shown = format!("{err} {err:?} {:?}", err.request_id());
+        assert!(!shown.contains(token), "{shown}");
+        assert!(shown.contains("echo [redacted]"), "{shown}");
+    }
+    // A token cut by the 200-character limit leaves no piece either.
+    let padded = format!("{}{token}", "x".repeat(190));
+    emu.push_fault(Fault::status(500).with_header("x-request-id", padded));
+    let err = client
+        .dial_time_groups()
+        .list(emu.user_id(), &dialtime::ListParams::default())
+        .unwrap_err();
+    assert!(
+        !err.request_id().unwrap().contains(&token[..10]),
+        "{:?}",
+        err.request_id()
+    );
+}
+
+#[test]
 fn a_base_url_with_credentials_or_a_query_is_refused_without_echoing_them() {
     for url in [
         "https://user:s3cret@example.com/",

@@ -308,7 +308,8 @@ impl Client {
                 .await;
             let (err, unsent, request_id) = match sent {
                 Ok(raw) => {
-                    let request_id = response::request_id_of(&raw.headers);
+                    let request_id =
+                        response::request_id_of(&raw.headers, self.inner.token.expose());
                     match response::decode(&raw, expected, self.inner.token.expose()) {
                         Ok(success) => {
                             if let Some(recorder) = &self.recorder {

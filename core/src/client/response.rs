@@ -336,10 +336,12 @@ pub(crate) fn header_list(
         .collect()
 }
 
-pub(crate) fn request_id_of(headers: &reqwest::header::HeaderMap) -> Option<String> {
+pub(crate) fn request_id_of(headers: &reqwest::header::HeaderMap, secret: &str) -> Option<String> {
     REQUEST_ID_HEADERS.iter().find_map(|name| {
         let v = headers.get(*name)?.to_str().ok()?.trim();
-        (!v.is_empty()).then(|| v.chars().take(200).collect())
+        // Redacted before it is cut: a server echoing the token there (it was printed in
+        // logs and error messages) must not leave a piece of it either.
+        (!v.is_empty()).then(|| redact(v.to_owned(), secret).chars().take(200).collect())
     })
 }
 
