@@ -42,20 +42,76 @@ pub struct GroupsFile {
     pub accounts: Vec<Account>,
 }
 
+/// The largest file the command line reads (a groups file is a few KB): `/dev/zero` or a
+/// log passed by mistake is refused, not read until memory runs out.
+pub const MAX_FILE_BYTES: u64 = 8 << 20;
+
+/// How deep `[` and `{` may nest in a file: the YAML reader takes time quadratic in the depth
+/// (40,000 deep: 5 s) before it reports its own limit.
+const MAX_NESTING: usize = 128;
+
+/// A text file of at most [`MAX_FILE_BYTES`], read as UTF-8.
+pub fn read_text(path: &Path) -> std::io::Result<String> {
+    use std::io::Read;
+    let mut text = String::new();
+    std::fs::File::open(path)?
+        .take(MAX_FILE_BYTES + 1)
+        .read_to_string(&mut text)?;
+    if text.len() as u64 > MAX_FILE_BYTES {
+        return Err(std::io::Error::other(format!(
+            "larger than {} MiB",
+            MAX_FILE_BYTES >> 20
+        )));
+    }
+    Ok(text)
+}
+
 /// Reads and checks `path`; every problem is one line `FILE: group "NAME": PATH: MESSAGE`.
 pub fn load(path: &Path) -> Result<GroupsFile, Vec<String>> {
     let shown = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| vec![format!("{shown}: {e}")])?;
+    let text = read_text(path).map_err(|e| vec![format!("{shown}: {e}")])?;
     parse(&shown, &text)
+}
+
+/// How deep `[` and `{` nest outside quoted text (a rough count: it only has to tell a real
+/// file from one nested thousands deep).
+fn nesting(text: &str) -> usize {
+    let (mut depth, mut deepest, mut quote, mut prev) = (0usize, 0usize, None, ' ');
+    for c in text.chars() {
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None => match c {
+                '"' => quote = Some('"'),
+                '\'' if matches!(prev, ' ' | '\t' | '\n' | ':' | ',' | '[' | '{' | '-') => {
+                    quote = Some('\'')
+                }
+                '[' | '{' => {
+                    depth += 1;
+                    deepest = deepest.max(depth);
+                }
+                ']' | '}' => depth = depth.saturating_sub(1),
+                _ => {}
+            },
+        }
+        prev = c;
+    }
+    deepest
 }
 
 /// [`load`] on text (`shown` names the file in messages).
 pub fn parse(shown: &str, text: &str) -> Result<GroupsFile, Vec<String>> {
-    let doc: Value = if shown.ends_with(".json") {
+    if nesting(text) > MAX_NESTING {
+        return Err(vec![format!(
+            "{shown}: nests deeper than {MAX_NESTING} levels of [ and {{"
+        )]);
+    }
+    let doc: Strict = if shown.ends_with(".json") {
         serde_json::from_str(text).map_err(|e| vec![format!("{shown}: not JSON: {e}")])?
     } else {
         serde_yaml_ng::from_str(text).map_err(|e| vec![format!("{shown}: not YAML: {e}")])?
     };
+    let doc = doc.0;
     let mut problems = Vec::new();
     let Some(obj) = doc.as_object() else {
         return Err(vec![format!("{shown}: must be a mapping with `groups`")]);
@@ -102,6 +158,22 @@ pub fn parse(shown: &str, text: &str) -> Result<GroupsFile, Vec<String>> {
             return Err(vec![format!("{shown}: accounts: must be a list")]);
         };
         for (i, a) in list.iter().enumerate() {
+            // Every key is known and `sub_users` a list of strings: a misspelt `sub_user` or a
+            // single id not in a list read as "no sub-accounts", which means the user itself
+            // (and with --prune deleted its groups).
+            let Some(entry) = a.as_object() else {
+                problems.push(format!(
+                    "{shown}: accounts[{i}]: must be a mapping with user_id (and sub_users)"
+                ));
+                continue;
+            };
+            for key in entry.keys() {
+                if key != "user_id" && key != "sub_users" {
+                    problems.push(format!(
+                        "{shown}: accounts[{i}].{key}: is not a known key (expected user_id, sub_users)"
+                    ));
+                }
+            }
             let Some(user) = a.get("user_id").and_then(Value::as_str) else {
                 problems.push(format!("{shown}: accounts[{i}].user_id: is required"));
                 continue;
@@ -111,15 +183,23 @@ pub fn parse(shown: &str, text: &str) -> Result<GroupsFile, Vec<String>> {
                     "{shown}: accounts[{i}].user_id: must be a UUID, got {user:?}"
                 ));
             }
-            let subs: Vec<String> = a
-                .get("sub_users")
-                .and_then(Value::as_array)
-                .map(|s| {
-                    s.iter()
-                        .filter_map(|v| v.as_str().map(str::to_owned))
-                        .collect()
-                })
-                .unwrap_or_default();
+            let mut subs: Vec<String> = Vec::new();
+            match entry.get("sub_users") {
+                None => {}
+                Some(Value::Array(list)) => {
+                    for (j, v) in list.iter().enumerate() {
+                        match v.as_str() {
+                            Some(sub) => subs.push(sub.to_owned()),
+                            None => problems.push(format!(
+                                "{shown}: accounts[{i}].sub_users[{j}]: must be a UUID string, got {v}"
+                            )),
+                        }
+                    }
+                }
+                Some(other) => problems.push(format!(
+                    "{shown}: accounts[{i}].sub_users: must be a list of UUIDs, got {other}"
+                )),
+            }
             if subs.is_empty() {
                 accounts.push(Account {
                     user_id: user.to_owned(),
@@ -160,4 +240,83 @@ pub fn render(groups: &[dialtime::DialTimeGroup]) -> String {
         })
         .collect();
     serde_yaml_ng::to_string(&serde_json::json!({ "groups": list })).unwrap_or_default()
+}
+
+/// A document read with every mapping's keys checked for repeats: the JSON and YAML readers
+/// keep the last of two equal keys, and a second `groups:` silently replaced the first (with
+/// --prune, its groups were deleted).
+struct Strict(Value);
+
+impl<'de> serde::Deserialize<'de> for Strict {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Strict, D::Error> {
+        d.deserialize_any(StrictVisitor).map(Strict)
+    }
+}
+
+struct StrictVisitor;
+
+impl<'de> serde::de::Visitor<'de> for StrictVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("JSON data")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut out = Vec::new();
+        while let Some(Strict(v)) = seq.next_element()? {
+            out.push(v);
+        }
+        Ok(Value::Array(out))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut out = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if out.contains_key(&key) {
+                return Err(serde::de::Error::custom(format!(
+                    "the key {key:?} appears twice in one mapping"
+                )));
+            }
+            let Strict(v) = map.next_value()?;
+            out.insert(key, v);
+        }
+        Ok(Value::Object(out))
+    }
 }

@@ -227,7 +227,7 @@ fn client(c: &Connection) -> Result<dialtime::Client, String> {
         b = b.base_url(url);
     }
     if let Some(path) = &c.token_file {
-        let token = std::fs::read_to_string(path)
+        let token = file::read_text(path)
             .map_err(|e| format!("cannot read the token file {}: {e}", path.display()))?;
         b = b.token(token.trim());
     }
@@ -295,8 +295,7 @@ fn execute(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<i32, St
                 if path.as_os_str() == "all" {
                     return Err("the platform has no endpoint listing sub-accounts: list them in a file for --sub-users".into());
                 }
-                let text = std::fs::read_to_string(path)
-                    .map_err(|e| format!("{}: {e}", path.display()))?;
+                let text = file::read_text(path).map_err(|e| format!("{}: {e}", path.display()))?;
                 for (n, line) in text.lines().enumerate() {
                     let line = line.split('#').next().unwrap_or("").trim();
                     if line.is_empty() {

@@ -513,3 +513,66 @@ fn a_429_storm_slows_the_run_but_every_account_finishes() {
         "every account finished: nothing left to change"
     );
 }
+
+/// A file that looks right but says something else is refused, never read as "the user
+/// itself": a misspelt or scalar `sub_users` (with --prune the parent's groups were deleted),
+/// a key given twice (the last one won), nesting thousands deep (the YAML reader took
+/// minutes), a file without end (`/dev/zero` was read until memory ran out).
+#[test]
+fn files_that_say_something_else_are_refused() {
+    use dialtime_cli::file::parse;
+    let user = "5832d184-dd53-42a0-8ace-0bf8d660f4cc";
+    let sub = "0b6e1a4e-6f0e-4a53-9d43-1f7d2b7c9a10";
+    let refused = |name: &str, text: &str, words: &str| {
+        let problems = parse(name, text).expect_err(text);
+        assert!(problems.iter().any(|p| p.contains(words)), "{problems:?}");
+    };
+    let groups = GROUPS.trim_start().trim_start_matches("groups:\n");
+    refused(
+        "a.yaml",
+        &format!("accounts:\n  - user_id: {user}\n    sub_user: [{sub}]\ngroups:\n{groups}"),
+        "accounts[0].sub_user: is not a known key",
+    );
+    refused(
+        "a.yaml",
+        &format!("accounts:\n  - user_id: {user}\n    sub_users: {sub}\ngroups:\n{groups}"),
+        "accounts[0].sub_users: must be a list of UUIDs",
+    );
+    refused(
+        "a.yaml",
+        &format!("accounts:\n  - user_id: {user}\n    sub_users: [{sub}, 7]\ngroups:\n{groups}"),
+        "accounts[0].sub_users[1]: must be a UUID string",
+    );
+    refused(
+        "a.yaml",
+        &format!("accounts: [{user}]\ngroups:\n{groups}"),
+        "accounts[0]: must be a mapping",
+    );
+    refused(
+        "a.yaml",
+        &format!("groups: []\ngroups:\n{groups}"),
+        "\"groups\" appears twice",
+    );
+    refused(
+        "a.json",
+        r#"{"groups": [], "groups": []}"#,
+        "\"groups\" appears twice",
+    );
+    refused("a.yaml", &"{a: ".repeat(300_000), "nests deeper than 128");
+    refused("a.yaml", &"[".repeat(1_000_000), "nests deeper than 128");
+    // What was right stays right.
+    let ok = parse(
+        "a.yaml",
+        &format!("accounts:\n  - user_id: {user}\n    sub_users: [{sub}]\n  - user_id: {user}\ngroups:\n{groups}"),
+    )
+    .unwrap();
+    assert_eq!(ok.accounts.len(), 2);
+    assert_eq!(ok.accounts[0].sub_user_id.as_deref(), Some(sub));
+    assert_eq!(ok.accounts[1].sub_user_id, None);
+    // Read with a limit.
+    let emu = Emulator::start().unwrap();
+    let o = run(&emu, &["validate", "-f", "/dev/zero"]);
+    let (_, err) = text(&o);
+    assert_ne!(o.status.code(), Some(0));
+    assert!(err.contains("larger than 8 MiB"), "{err}");
+}
