@@ -20,6 +20,12 @@ def test_the_console_script_runs_the_command_line(tmp_path: pathlib.Path) -> Non
     assert "2026-10-01 Thu\toff\t国庆节" in done.stdout
     bad = subprocess.run([str(SCRIPT), "frobnicate"], capture_output=True, text=True, timeout=60)
     assert bad.returncode == 2 and "frobnicate" in bad.stderr
+    # A file name that is not UTF-8 reaches the command line as the bytes it is (it ended in
+    # a UnicodeEncodeError traceback).
+    odd = subprocess.run([str(SCRIPT).encode(), b"validate", b"-f", bytes(tmp_path) + b"/\xff.yaml"],
+                         capture_output=True, timeout=60)
+    assert odd.returncode == 1 and b"Traceback" not in odd.stderr, odd.stderr
+    assert b".yaml" in odd.stderr
     groups = tmp_path / "groups.yaml"
     groups.write_text(
         "groups:\n  - name: 工作日\n    content: [{week: 1, times: [{begin_time: '09:00', end_time: '18:00'}]}]\n"

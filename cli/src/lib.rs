@@ -199,7 +199,7 @@ pub struct When {
 
 /// Parses `argv` (the program name first) and runs it; `--help`, `--version` and argument
 /// errors print as clap prints them (to `out` or `err`).
-pub fn run_args(argv: Vec<String>, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+pub fn run_args(argv: Vec<std::ffi::OsString>, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
     match Cli::try_parse_from(argv) {
         Ok(cli) => run(cli, out, err),
         Err(e) => {
@@ -365,7 +365,12 @@ fn execute(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<i32, St
             match a.output {
                 Output::Json => w(out, &format!("{}\n", plan::render_json(&plans)))?,
                 Output::Text => {
-                    if !a.dry_run {
+                    // The failures reach stderr even when stdout is gone (`| head`): its
+                    // error is returned after them.
+                    let mut summary = || -> Result<(), String> {
+                        if a.dry_run {
+                            return Ok(());
+                        }
                         let done = if changes {
                             "Applied"
                         } else {
@@ -386,7 +391,9 @@ fn execute(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<i32, St
                                 &format!("Slowed down {throttled} time(s) by HTTP 429\n"),
                             )?;
                         }
-                    }
+                        Ok(())
+                    };
+                    let summary = summary();
                     for p in &failed {
                         w(
                             err,
@@ -397,6 +404,7 @@ fn execute(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<i32, St
                             ),
                         )?;
                     }
+                    summary?;
                 }
             }
             Ok(if !failed.is_empty() {
