@@ -3,7 +3,8 @@
 //!
 //! Queue one in-process with [`crate::Emulator::push_fault`] (or [`crate::Emulator::fault`],
 //! which removes it again at the end of a scope), or over HTTP from any language:
-//! `POST /_emulator/faults` with the fault as JSON answers `{"ok":true,"id":N}`,
+//! `POST /_emulator/faults` with the fault as JSON answers `{"ok":true,"id":N}` (429 once
+//! 256 faults are queued: nothing bounds how long an unused one waits),
 //! `DELETE /_emulator/faults/N` removes that one, `DELETE /_emulator/faults` clears the queue.
 //! Each fault applies to the next `times` API requests (control requests do not count).
 

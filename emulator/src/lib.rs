@@ -577,6 +577,17 @@ fn control_answer(shared: &Shared, method: &str, path: &str, body: Option<Bytes>
     };
     match (method, path) {
         ("POST", "faults") => match body.as_deref().map(serde_json::from_slice::<Fault>) {
+            // Faults nothing uses up wait forever: queued over HTTP, their number is bounded
+            // (1,000 faults of 1 MB each kept a gigabyte).
+            Some(Ok(_)) if shared.queued_faults() >= routes::MAX_QUEUED_FAULTS => Answer::raw(
+                429,
+                serde_json::json!({"ok": false, "error": format!(
+                    "{} faults are queued already (the most over HTTP): clear or use them first",
+                    routes::MAX_QUEUED_FAULTS
+                )})
+                .to_string()
+                .into_bytes(),
+            ),
             Some(Ok(fault)) => {
                 let id = shared.push_fault(fault);
                 Answer::json(

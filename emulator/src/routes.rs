@@ -17,6 +17,9 @@ use crate::store::{Store, PAGE_SIZE};
 /// A request body larger than this is refused with 413.
 pub(crate) const MAX_REQUEST_BYTES: usize = 1024 * 1024;
 
+/// The most faults `POST /_emulator/faults` queues (each up to [`MAX_REQUEST_BYTES`]).
+pub(crate) const MAX_QUEUED_FAULTS: u64 = 256;
+
 /// What the server threads share: the account, the counters, the log, the store and the
 /// faults.
 pub(crate) struct Shared {
@@ -153,6 +156,11 @@ impl Shared {
     }
 
     /// How many requests the queued faults would still apply to.
+    /// How many faults wait in the queue (each may be used several times).
+    pub(crate) fn queued_faults(&self) -> u64 {
+        self.state().faults.len() as u64
+    }
+
     pub(crate) fn pending_faults(&self) -> u64 {
         self.state()
             .faults

@@ -158,6 +158,31 @@ fn the_server_checks_the_token_routes_and_payload() {
 }
 
 #[test]
+fn faults_queued_over_http_are_bounded() {
+    // Faults nothing uses up waited forever: 1,000 of 1 MB kept a gigabyte.
+    let emu = Emulator::start().unwrap();
+    let http = Http::new();
+    let control = format!("{}/_emulator/faults", emu.base_url());
+    let fault = r#"{"status":503,"method":"NOPE"}"#;
+    let mut refused = 0;
+    for _ in 0..300 {
+        match http.send("POST", &control, None, fault).0 {
+            200 => {}
+            429 => refused += 1,
+            s => panic!("status {s}"),
+        }
+    }
+    assert_eq!(refused, 300 - 256);
+    assert_eq!(http.send("DELETE", &control, None, "").0, 200);
+    assert_eq!(http.send("POST", &control, None, fault).0, 200);
+    // The Rust API is not bounded (the test's own code).
+    for _ in 0..300 {
+        emu.push_fault(dialtime_emulator::Fault::status(503).for_method("NOPE"));
+    }
+    assert_eq!(emu.pending_faults(), 301);
+}
+
+#[test]
 fn faults_are_queued_over_http_and_applied_in_order() {
     let emu = Emulator::start().unwrap();
     let http = Http::new();
