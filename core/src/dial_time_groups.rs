@@ -209,6 +209,7 @@ impl<'c> DialTimeGroups<'c> {
             user_id: user_id.to_owned(),
             sub_user_id: sub_user_id.map(str::to_owned),
             pager: Pager::new(),
+            bytes: 0,
         }
     }
 
@@ -279,6 +280,19 @@ pub struct GroupCursor {
     user_id: String,
     sub_user_id: Option<String>,
     pager: Pager<DialTimeGroup>,
+    /// Roughly how much the groups yielded so far take (see [`MAX_LIST_BYTES`]).
+    bytes: usize,
+}
+
+/// The most a `list_all` walk yields, roughly counted in bytes: far more than any account's
+/// groups, far less than 1,000 pages of 8 MiB. A server sending groups with huge names page
+/// after page made a caller that keeps them (the command line's plan) run out of memory.
+pub const MAX_LIST_BYTES: usize = 256 << 20;
+
+/// What a saved group takes in memory, roughly.
+fn footprint(g: &DialTimeGroup) -> usize {
+    let times: usize = g.content.iter().map(|d| 32 + d.times.len() * 64).sum();
+    256 + g.name.len() + g.user_id.len() + g.remark.as_ref().map_or(0, String::len) + times
 }
 
 impl GroupCursor {
@@ -287,6 +301,18 @@ impl GroupCursor {
     pub async fn next(&mut self) -> Option<Result<DialTimeGroup>> {
         loop {
             if let Some(group) = self.pager.pop() {
+                self.bytes += footprint(&group);
+                if self.bytes > MAX_LIST_BYTES {
+                    self.pager.stop();
+                    return Some(Err(decode_error(
+                        format!(
+                            "the list went on past {} MiB of groups; stopped rather than \
+                             hold more",
+                            MAX_LIST_BYTES >> 20
+                        ),
+                        "",
+                    )));
+                }
                 return Some(Ok(group));
             }
             let page = self.pager.next_page()?;

@@ -292,6 +292,63 @@ fn a_list_that_never_ends_is_cut_at_the_page_bound() {
 }
 
 #[test]
+fn a_list_of_huge_groups_is_cut_at_the_byte_bound() {
+    // 15 groups of 500 KB names a page, pages without end: the walk held 7.5 GB by the page
+    // bound, and the command line's plan ran out of memory keeping them.
+    let next_id = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(1));
+    let name = "n".repeat(500_000);
+    let url = common::raw_server(move |head| {
+        let page: u64 = head
+            .split("page=")
+            .nth(1)
+            .and_then(|r| r.split(|c: char| !c.is_ascii_digit()).next())
+            .and_then(|p| p.parse().ok())
+            .unwrap_or(1);
+        let groups: Vec<String> = (0..15)
+            .map(|_| {
+                let id = next_id.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                format!(
+                    r#"{{"id":{id},"name":"{name}","user_id":"u","content":[],"is_default":false,"created_at":"2026-01-01 00:00:00","updated_at":"2026-01-01 00:00:00"}}"#
+                )
+            })
+            .collect();
+        let body = format!(
+            r#"{{"code":200,"status":"success","message":"ok","meta":{{"current_page":{page},"last_page":1000000}},"data":[{}]}}"#,
+            groups.join(",")
+        );
+        format!(
+            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
+            body.len()
+        )
+    });
+    let client = BlockingClient::builder()
+        .base_url(&url)
+        .token("t")
+        .max_retries(0)
+        .build_blocking()
+        .unwrap();
+    let user = "5832d184-dd53-42a0-8ace-0bf8d660f4cc";
+    let (mut bytes, mut last) = (0usize, None);
+    for item in client.dial_time_groups().list_all(user, None) {
+        match item {
+            Ok(g) => bytes += g.name.len(),
+            Err(e) => last = Some(e),
+        }
+    }
+    let err = last.expect("the walk ended with an error");
+    assert_eq!(err.kind(), ErrorKind::Decode);
+    assert!(err.to_string().contains("MiB of groups"), "{err}");
+    assert!(
+        bytes <= dialtime::dial_time_groups::MAX_LIST_BYTES,
+        "{bytes}"
+    );
+    assert!(
+        bytes > dialtime::dial_time_groups::MAX_LIST_BYTES / 2,
+        "{bytes}"
+    );
+}
+
+#[test]
 fn ensure_trims_names_as_the_platform_does() {
     let emu = Emulator::start().unwrap();
     let client = common::client(&emu);
