@@ -434,11 +434,24 @@ class ResponseRecorder {
 };
 
 namespace detail {
+// A set duration as the C struct's milliseconds, where 0 means "the client's": a set 0 is
+// refused here as the client options refuse it (it was the client's 30 s, silently).
+inline std::int64_t set_ms(const char *name, std::chrono::milliseconds ms) {
+  if (ms.count() == 0) {
+    ErrorDetails d;
+    d.kind = DIALTIME_STATUS_CONFIG;
+    d.message = std::string("configuration error: options.") + name +
+                " must be a positive number of milliseconds, got 0";
+    throw ConfigError(std::move(d));
+  }
+  return ms.count();  // a negative one is refused by the library, named the same way
+}
+
 inline dialtime_request_options c_options(const RequestOptions &o) {
   dialtime_request_options c{};
   if (o.recorder != nullptr) c.recorder = o.recorder->get();
-  if (o.timeout) c.timeout_ms = o.timeout->count();
-  if (o.deadline) c.deadline_ms = o.deadline->count();
+  if (o.timeout) c.timeout_ms = set_ms("timeout_ms", *o.timeout);
+  if (o.deadline) c.deadline_ms = set_ms("deadline_ms", *o.deadline);
   if (o.max_retries) {
     c.override_max_retries = true;
     c.max_retries = *o.max_retries;
@@ -595,10 +608,19 @@ class DialTimeGroups::GroupCursor {
     using reference = const DialTimeGroup &;
 
     iterator() = default;
-    reference operator*() const { return *state_->current; }
-    pointer operator->() const { return &*state_->current; }
+    // At the end (or after a ++ that threw) there is no group: an Error, not undefined
+    // behaviour.
+    reference operator*() const { return get(); }
+    pointer operator->() const { return &get(); }
+    // A ++ that throws (the page fetch failed) ends the walk: the iterator is end() after it.
     iterator &operator++() {
-      if (!state_->advance()) state_.reset();
+      if (!state_) return *this;
+      try {
+        if (!state_->advance()) state_.reset();
+      } catch (...) {
+        state_.reset();
+        throw;
+      }
       return *this;
     }
     bool operator==(const iterator &o) const { return state_ == o.state_; }
@@ -607,6 +629,15 @@ class DialTimeGroups::GroupCursor {
    private:
     friend class GroupCursor;
     explicit iterator(std::shared_ptr<State> state) : state_(std::move(state)) {}
+    const DialTimeGroup &get() const {
+      if (!state_ || !state_->current) {
+        ErrorDetails d;
+        d.kind = DIALTIME_STATUS_INVALID_ARGUMENT;
+        d.message = "invalid argument: the list_all iterator is at its end (no group to read)";
+        throw Error(std::move(d));
+      }
+      return *state_->current;
+    }
     std::shared_ptr<State> state_;
   };
 

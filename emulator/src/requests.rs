@@ -152,6 +152,8 @@ pub(crate) struct RequestLog {
     budget: usize,
     requests: VecDeque<Arrived>,
     body_bytes: usize,
+    /// With a limit of 0 the log keeps nothing but this, for `last_request`.
+    only_last: Option<Arrived>,
 }
 
 impl RequestLog {
@@ -165,11 +167,13 @@ impl RequestLog {
             budget,
             requests: VecDeque::new(),
             body_bytes: 0,
+            only_last: None,
         }
     }
 
     pub(crate) fn push(&mut self, request: Arrived) {
         if self.limit == 0 {
+            self.only_last = Some(request);
             return;
         }
         self.body_bytes += request.size();
@@ -189,12 +193,16 @@ impl RequestLog {
     }
 
     pub(crate) fn last(&self) -> Option<RecordedRequest> {
-        self.requests.back().map(Arrived::recorded)
+        self.requests
+            .back()
+            .or(self.only_last.as_ref())
+            .map(Arrived::recorded)
     }
 
     pub(crate) fn clear(&mut self) {
         self.requests.clear();
         self.body_bytes = 0;
+        self.only_last = None;
     }
 }
 
@@ -261,6 +269,18 @@ mod tests {
             "this body is longer than the whole budget of this log, much longer",
         ));
         assert_eq!(log.all().len(), 1);
+    }
+
+    #[test]
+    fn a_log_keeping_nothing_still_knows_the_last_request() {
+        let mut log = RequestLog::with_budget(0, 10);
+        assert_eq!(log.last(), None);
+        log.push(arrived(1, "a"));
+        log.push(arrived(2, "b"));
+        assert!(log.all().is_empty());
+        assert_eq!(log.last().map(|r| r.request_id), Some("emu-2".to_owned()));
+        log.clear();
+        assert_eq!(log.last(), None);
     }
 
     #[test]

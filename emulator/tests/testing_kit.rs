@@ -323,6 +323,9 @@ fn options_in_json_form_and_what_start_refuses() {
         .unwrap_err();
     assert_eq!(e.kind(), std::io::ErrorKind::InvalidInput);
     assert!(e.to_string().contains("user_id"), "{e}");
+    // A token no dialtime client accepts (whitespace) made an emulator nobody could call.
+    let e = Emulator::builder().token("a b").start().unwrap_err();
+    assert!(e.to_string().contains("without whitespace"), "{e}");
     let e = Emulator::builder()
         .sub_users([SUB])
         .group(weekday_group("x", Some(OTHER_SUB)))

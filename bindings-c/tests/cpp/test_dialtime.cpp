@@ -175,6 +175,32 @@ static void test_options() {
   o.timeout = std::chrono::milliseconds(-5);
   auto neg = expect_throw<dialtime::ConfigError>([&] { dialtime::Client c(o); }, "negative timeout");
   if (neg) CHECK(std::string(neg->what()).find("timeout_ms") != std::string::npos);
+  // A list_all iterator at its end, or after a ++ that threw, throws when read (it was
+  // undefined behaviour: an empty optional dereferenced).
+  {
+    dialtime::Client client(options_for(emu));
+    auto walk = client.dial_time_groups().list_all(emu.user_id());
+    auto it = walk.end();
+    expect_throw<dialtime::Error>([&] { (void)*it; }, "read at end");
+    const auto outage = emu.push_fault_json(R"({"status":503,"times":10})");
+    auto failing = client.dial_time_groups().list_all(emu.user_id());
+    expect_throw<dialtime::ServerError>([&] { (void)failing.begin(); }, "first page fails");
+    emu.remove_fault(outage);
+  }
+  // A per-call timeout or deadline set to 0 or less is refused, never the client's.
+  {
+    dialtime::Client client(options_for(emu));
+    const auto groups = client.dial_time_groups();
+    for (const long ms : {0L, -3L}) {
+      dialtime::RequestOptions zero;
+      zero.timeout = std::chrono::milliseconds(ms);
+      auto e = expect_throw<dialtime::ConfigError>([&] { groups.list(emu.user_id(), 1, std::nullopt, zero); }, "set timeout <= 0");
+      if (e) CHECK(std::string(e->what()).find("timeout_ms") != std::string::npos);
+      dialtime::RequestOptions none;
+      none.deadline = std::chrono::milliseconds(ms);
+      expect_throw<dialtime::ConfigError>([&] { groups.list(emu.user_id(), 1, std::nullopt, none); }, "set deadline <= 0");
+    }
+  }
   o = options_for(emu);
   o.base_url = "https://user:s3cret@example.com/?token=T0KEN";
   auto cred = expect_throw<dialtime::ConfigError>([&] { dialtime::Client c(o); }, "credentials");
