@@ -17,6 +17,15 @@ use dialtime_emulator::Emulator;
 
 static QUIET: Mutex<()> = Mutex::new(());
 
+/// A turn, with the shared runtime started first: it finds its reactor by the descriptors
+/// that appear while it starts, which an emulator of an earlier test, still closing its own,
+/// can make it miss (a number closed and reused meanwhile); then no event loop can claim it.
+fn quiet() -> std::sync::MutexGuard<'static, ()> {
+    let turn = QUIET.lock().unwrap_or_else(|e| e.into_inner());
+    dialtime::__private::runtime::handle().unwrap();
+    turn
+}
+
 /// Notes the thread each attempt is logged on.
 struct Threads(Mutex<Vec<ThreadId>>);
 
@@ -31,7 +40,7 @@ impl Logger for Threads {
 
 #[test]
 fn a_sequential_blocking_call_runs_on_the_callers_thread() {
-    let _quiet = QUIET.lock().unwrap_or_else(|e| e.into_inner());
+    let _quiet = quiet();
     let emu = Emulator::start().unwrap();
     let threads = Arc::new(Threads(Mutex::new(Vec::new())));
     let client = BlockingClient::builder()
@@ -56,7 +65,7 @@ fn a_sequential_blocking_call_runs_on_the_callers_thread() {
 
 #[test]
 fn a_write_to_a_closed_socket_on_the_callers_thread_does_not_raise_sigpipe() {
-    let _quiet = QUIET.lock().unwrap_or_else(|e| e.into_inner());
+    let _quiet = quiet();
     // SAFETY: restores the default disposition, as in a C program; no handler is installed.
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
@@ -111,7 +120,7 @@ fn a_write_to_a_closed_socket_on_the_callers_thread_does_not_raise_sigpipe() {
 #[test]
 fn a_write_to_a_closed_socket_on_an_event_loops_thread_does_not_raise_sigpipe() {
     use dialtime::__private::runtime::EventLoop;
-    let _quiet = QUIET.lock().unwrap_or_else(|e| e.into_inner());
+    let _quiet = quiet();
     // SAFETY: restores the default disposition, as in a C program; no handler is installed.
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
