@@ -61,22 +61,18 @@ unsafe impl Send for RawRef {}
 impl RawRef {
     /// A strong reference to `value` (on the JS thread).
     pub(crate) fn new(env: &Env, value: sys::napi_value) -> Result<RawRef> {
-        let mut r = ptr::null_mut();
-        // SAFETY: a valid env and value on its thread.
-        let status = unsafe { sys::napi_create_reference(env.raw(), value, 1, &mut r) };
-        if status != sys::Status::napi_ok {
-            return Err(napi::Error::from_reason(
-                "dialtime: cannot keep a reference",
-            ));
-        }
-        Ok(RawRef(r))
+        RawRef::counted(env, value, 1)
     }
 
     /// A weak reference to `value` (on the JS thread): it does not keep the value alive.
     pub(crate) fn weak(env: &Env, value: sys::napi_value) -> Result<RawRef> {
+        RawRef::counted(env, value, 0)
+    }
+
+    fn counted(env: &Env, value: sys::napi_value, count: u32) -> Result<RawRef> {
         let mut r = ptr::null_mut();
         // SAFETY: a valid env and value on its thread.
-        let status = unsafe { sys::napi_create_reference(env.raw(), value, 0, &mut r) };
+        let status = unsafe { sys::napi_create_reference(env.raw(), value, count, &mut r) };
         if status != sys::Status::napi_ok {
             return Err(napi::Error::from_reason(
                 "dialtime: cannot keep a reference",

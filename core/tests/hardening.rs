@@ -242,15 +242,19 @@ fn the_blocking_iterator_ends_after_an_error() {
 }
 
 /// A server that answers every list request with a page of one new group and "more follow".
+/// The `page=` a request line asks for (1 when it asks none).
+fn page_asked(head: &str) -> u64 {
+    head.split("page=")
+        .nth(1)
+        .and_then(|r| r.split(|c: char| !c.is_ascii_digit()).next())
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(1)
+}
+
 fn endless_lister() -> String {
     let next_id = std::sync::atomic::AtomicU64::new(1);
     common::raw_server(move |head| {
-        let page: u64 = head
-            .split("page=")
-            .nth(1)
-            .and_then(|r| r.split(|c: char| !c.is_ascii_digit()).next())
-            .and_then(|p| p.parse().ok())
-            .unwrap_or(1);
+        let page = page_asked(head);
         let id = next_id.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let body = format!(
             r#"{{"code":200,"status":"success","message":"ok","meta":{{"current_page":{page},"last_page":{}}},"data":[{{"id":{id},"name":"g","user_id":"u","content":[],"is_default":false,"created_at":"2026-01-01 00:00:00","updated_at":"2026-01-01 00:00:00"}}]}}"#,
@@ -298,12 +302,7 @@ fn a_list_of_huge_groups_is_cut_at_the_byte_bound() {
     let next_id = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(1));
     let name = "n".repeat(500_000);
     let url = common::raw_server(move |head| {
-        let page: u64 = head
-            .split("page=")
-            .nth(1)
-            .and_then(|r| r.split(|c: char| !c.is_ascii_digit()).next())
-            .and_then(|p| p.parse().ok())
-            .unwrap_or(1);
+        let page = page_asked(head);
         let groups: Vec<String> = (0..15)
             .map(|_| {
                 let id = next_id.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
