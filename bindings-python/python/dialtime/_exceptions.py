@@ -208,9 +208,10 @@ def _classes() -> List[Type[DialtimeError]]:
     return out
 
 
+# Read by the native module (error.rs) to pick the class of an exception it makes.
 _BY_KIND: Dict[str, Type[DialtimeError]] = {cls.kind: cls for cls in _classes()}
 
 
 def _class_of(kind: str) -> Type[DialtimeError]:
-    """The class standing for a core kind (called by the native module)."""
+    """The class standing for a core kind (the native module reads ``_BY_KIND`` itself)."""
     return _BY_KIND.get(kind, DialtimeError)
