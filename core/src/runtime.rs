@@ -107,16 +107,15 @@ fn current() -> Option<&'static Slot> {
 
 impl Slot {
     fn new(generation: u64, driver: std::thread::Thread) -> Result<Slot> {
-        let (runtime, reactor) = reactor::find(|| {
-            tokio::runtime::Builder::new_current_thread()
-                // Its blocking pool (name resolution) never raises SIGPIPE either.
-                .thread_name("dialtime-rt-blocking")
-                .on_thread_start(block_sigpipe_on_this_thread)
-                .on_thread_park(event_loop::before_park)
-                .enable_all()
-                .build()
-        });
-        let runtime = runtime.map_err(unavailable)?;
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            // Its blocking pool (name resolution) never raises SIGPIPE either.
+            .thread_name("dialtime-rt-blocking")
+            .on_thread_start(block_sigpipe_on_this_thread)
+            .on_thread_park(event_loop::before_park)
+            .enable_all()
+            .build()
+            .map_err(unavailable)?;
+        let reactor = reactor::find(&runtime);
         // Confirmed: work queued from outside must make the descriptor readable (another
         // thread's epoll instance, picked by mistake, would not be).
         let reactor = reactor.filter(|&fd| {
@@ -946,56 +945,131 @@ mod event_loop {
     }
 }
 
-/// Finding the reactor's epoll instance: the one epoll descriptor that building the runtime
-/// opened, watching the one eventfd it opened (its waker). Anything else (another thread
-/// opening descriptors of those kinds meanwhile, no `/proc`) finds nothing, and event loops
-/// use the driver thread.
+/// Finding the reactor's epoll instance. tokio does not tell its descriptor, so a pipe made
+/// for the purpose is registered with the runtime's reactor, and the epoll instance found
+/// watching it (by its number and its inode, unique while the pipe is open: a stale entry
+/// that another epoll instance keeps for a closed descriptor of the same number has another
+/// inode) is the reactor's. Descriptors that other threads open, close or reuse meanwhile
+/// cannot be mistaken for it. Without `/proc` (or outside Linux) nothing is found, and event
+/// loops use the driver thread.
 mod reactor {
     #[cfg(target_os = "linux")]
-    pub(super) fn find<T>(build: impl FnOnce() -> T) -> (T, Option<i32>) {
-        use std::collections::BTreeSet;
-        fn open() -> Option<BTreeSet<i32>> {
-            std::fs::read_dir("/proc/self/fd")
-                .ok()?
-                .map(|e| e.ok()?.file_name().to_str()?.parse().ok())
-                .collect()
+    pub(super) fn find(runtime: &tokio::runtime::Runtime) -> Option<i32> {
+        use std::fs::File;
+        use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+        use std::os::unix::fs::MetadataExt;
+
+        let mut ends = [-1; 2];
+        // SAFETY: `ends` has room for the two descriptors pipe2 writes.
+        if unsafe { libc::pipe2(ends.as_mut_ptr(), libc::O_CLOEXEC | libc::O_NONBLOCK) } != 0 {
+            return None;
         }
-        fn is(fd: i32, kind: &str) -> bool {
-            std::fs::read_link(format!("/proc/self/fd/{fd}"))
-                .is_ok_and(|target| target.as_os_str() == kind)
-        }
-        let before = open();
-        let built = build();
-        let after = open();
-        let found = before.zip(after).and_then(|(before, after)| {
-            let new: Vec<i32> = after.difference(&before).copied().collect();
-            let polls: Vec<i32> = new
-                .iter()
-                .copied()
-                .filter(|&fd| is(fd, "anon_inode:[eventpoll]"))
-                .collect();
-            let wakers: Vec<i32> = new
-                .iter()
-                .copied()
-                .filter(|&fd| is(fd, "anon_inode:[eventfd]"))
-                .collect();
-            let ([poll], [waker]) = (polls.as_slice(), wakers.as_slice()) else {
-                return None;
-            };
-            let info = std::fs::read_to_string(format!("/proc/self/fdinfo/{poll}")).ok()?;
-            let waker = waker.to_string();
-            info.lines()
-                .any(|line| {
+        // SAFETY: both descriptors were just opened by pipe2 and are owned here alone. The
+        // write end stays open until the read end is deregistered (no hang-up event).
+        let (read, _write) =
+            unsafe { (OwnedFd::from_raw_fd(ends[0]), OwnedFd::from_raw_fd(ends[1])) };
+        let marker = File::from(read);
+        let ino = marker.metadata().ok()?.ino();
+        let marker = {
+            let _context = runtime.enter();
+            // SAFETY: the `File` owns its descriptor, open until the `AsyncFd` drops it.
+            unsafe {
+                tokio::io::unix::AsyncFd::register_with_interest(
+                    marker,
+                    tokio::io::Interest::READABLE,
+                )
+            }
+            .ok()?
+        };
+        let (number, ino) = (marker.as_raw_fd().to_string(), format!("{ino:x}"));
+        // An epoll instance's fdinfo has a line per descriptor it watches:
+        // "tfd:        7 events:       19 data:                0  pos:0 ino:2de5 sdev:d"
+        let watches_marker = |poll: i32| {
+            std::fs::read_to_string(format!("/proc/self/fdinfo/{poll}")).is_ok_and(|info| {
+                info.lines().any(|line| {
                     let mut words = line.split_whitespace();
-                    words.next() == Some("tfd:") && words.next() == Some(waker.as_str())
+                    words.next() == Some("tfd:")
+                        && words.next() == Some(number.as_str())
+                        && words.any(|w| w.strip_prefix("ino:") == Some(ino.as_str()))
                 })
-                .then_some(*poll)
-        });
-        (built, found)
+            })
+        };
+        // tokio holds two descriptors of its epoll instance (the registry it hands out is a
+        // duplicate); either will do.
+        std::fs::read_dir("/proc/self/fd")
+            .ok()?
+            .filter_map(|e| e.ok()?.file_name().to_str()?.parse().ok())
+            .filter(|&fd| {
+                std::fs::read_link(format!("/proc/self/fd/{fd}"))
+                    .is_ok_and(|target| target.as_os_str() == "anon_inode:[eventpoll]")
+            })
+            .find(|&fd| watches_marker(fd))
     }
 
     #[cfg(not(target_os = "linux"))]
-    pub(super) fn find<T>(build: impl FnOnce() -> T) -> (T, Option<i32>) {
-        (build(), None)
+    pub(super) fn find(_runtime: &tokio::runtime::Runtime) -> Option<i32> {
+        None
+    }
+}
+
+#[cfg(all(test, target_os = "linux"))]
+mod tests {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+
+    fn runtime() -> tokio::runtime::Runtime {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("a runtime")
+    }
+
+    /// Other threads opening, closing and reusing descriptors of the reactor's kinds (epoll
+    /// instances, eventfds, epoll entries left behind for a closed number) while runtimes
+    /// start: each runtime's reactor is found, and it is the runtime's own (work queued from
+    /// outside makes it readable). Finding it by the descriptors that appeared while the
+    /// runtime started missed it here most of the time.
+    #[test]
+    fn the_reactor_is_found_while_other_threads_churn_descriptors() {
+        let stop = Arc::new(AtomicBool::new(false));
+        let churn = {
+            let stop = stop.clone();
+            std::thread::spawn(move || {
+                while !stop.load(Ordering::Relaxed) {
+                    // SAFETY: plain descriptor syscalls on descriptors owned by this loop.
+                    unsafe {
+                        let poll = libc::epoll_create1(libc::EPOLL_CLOEXEC);
+                        let event = libc::eventfd(0, libc::EFD_CLOEXEC);
+                        let copy = libc::dup(event);
+                        let mut interest = libc::epoll_event {
+                            events: libc::EPOLLIN as u32,
+                            u64: 0,
+                        };
+                        libc::epoll_ctl(poll, libc::EPOLL_CTL_ADD, event, &mut interest);
+                        // The entry outlives the number: `copy` keeps the eventfd open.
+                        libc::close(event);
+                        std::thread::yield_now();
+                        libc::close(copy);
+                        libc::close(poll);
+                    }
+                }
+            })
+        };
+        for round in 0..200 {
+            let rt = runtime();
+            let fd = super::reactor::find(&rt)
+                .unwrap_or_else(|| panic!("round {round}: the reactor was not found"));
+            assert!(
+                !super::event_loop::readable(fd),
+                "round {round}: readable before any work"
+            );
+            drop(rt.spawn(async {}));
+            assert!(
+                super::event_loop::readable(fd),
+                "round {round}: not the runtime's reactor"
+            );
+        }
+        stop.store(true, Ordering::Relaxed);
+        churn.join().unwrap();
     }
 }
