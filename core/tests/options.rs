@@ -292,6 +292,25 @@ fn default_headers_and_suffixes_are_checked() {
             builder(&emu).trust_only_root_certificates(true),
             "trust_only_root_certificates",
         ),
+        // Checked even where no TLS connection can be made (plain HTTP to this machine).
+        (
+            builder(&emu).root_certificate_pem("no certificate here"),
+            "root certificate PEM holds no certificate",
+        ),
+        (
+            builder(&emu).root_certificate_pem(
+                "-----BEGIN CERTIFICATE-----\n!!\n-----END CERTIFICATE-----\n",
+            ),
+            "root certificate is not valid PEM",
+        ),
+        (
+            builder(&emu)
+                .root_certificate_pem(
+                    "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n",
+                )
+                .trust_only_root_certificates(true),
+            "root certificate is not usable (certificate 1 of its PEM)",
+        ),
     ] {
         let err = b.build().unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Config);
@@ -325,6 +344,21 @@ fn an_extra_root_certificate_lets_the_client_reach_an_https_server() {
         .build_blocking()
         .unwrap();
     list(&only, &emu).unwrap();
+
+    // Only another server's root trusted: this one's certificate is refused.
+    let other = Emulator::builder().tls(true).start().unwrap();
+    let elsewhere = builder(&emu)
+        .max_retries(0)
+        .root_certificate_pem(other.ca_pem().unwrap().to_owned())
+        .trust_only_root_certificates(true)
+        .build_blocking()
+        .unwrap();
+    let err = list(&elsewhere, &emu).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Connection, "{err}");
+    assert!(
+        err.to_string().to_lowercase().contains("certificate"),
+        "{err}"
+    );
 }
 
 /// Keeps every record's text.

@@ -537,15 +537,35 @@ fn http_client(
         http = http.tls_certs_only(Vec::new());
     }
     for pem in &b.root_certificates {
-        let certs = reqwest::Certificate::from_pem_bundle(pem)
-            .map_err(|e| Error::config(format!("root certificate is not valid PEM: {e}")))?;
-        if certs.is_empty() {
-            return Err(Error::config("root certificate PEM holds no certificate"));
-        }
-        http = http.tls_certs_merge(certs);
+        http = http.tls_certs_merge(root_certificates(pem)?);
     }
     http.build()
-        .map_err(|e| Error::config(format!("cannot build the HTTP client: {e}")))
+        .map_err(|e| Error::config(format!("cannot build the HTTP client: {}", chain(&e))))
+}
+
+/// The certificates of a PEM bundle, each one checked as a trust anchor (reqwest would only
+/// find a bad one when building, and say "builder error").
+fn root_certificates(pem: &[u8]) -> Result<Vec<reqwest::Certificate>> {
+    use rustls::pki_types::{pem::PemObject, CertificateDer};
+    let mut certificates = Vec::new();
+    for (i, der) in CertificateDer::pem_slice_iter(pem).enumerate() {
+        let der =
+            der.map_err(|e| Error::config(format!("root certificate is not valid PEM: {e}")))?;
+        let not_usable = |e: &dyn std::fmt::Display| {
+            Error::config(format!(
+                "root certificate is not usable (certificate {} of its PEM): {e}",
+                i + 1
+            ))
+        };
+        rustls::RootCertStore::empty()
+            .add(der.clone())
+            .map_err(|e| not_usable(&e))?;
+        certificates.push(reqwest::Certificate::from_der(&der).map_err(|e| not_usable(&e))?);
+    }
+    if certificates.is_empty() {
+        return Err(Error::config("root certificate PEM holds no certificate"));
+    }
+    Ok(certificates)
 }
 
 /// Redirects are followed (at most 10) only within the base URL's origin: the API never
@@ -643,21 +663,25 @@ impl From<reqwest::Error> for Failed {
 }
 
 fn transport_error(e: reqwest::Error) -> Error {
-    let mut message = String::new();
-    let mut source: Option<&dyn std::error::Error> = Some(&e);
     // reqwest's own message names the URL; the causes say what happened.
-    while let Some(s) = source {
-        if !message.is_empty() {
-            message.push_str(": ");
-        }
-        message.push_str(&s.to_string());
-        source = s.source();
-    }
+    let message = chain(&e);
     if e.is_timeout() {
         Error::timeout(message)
     } else {
         Error::connection(message)
     }
+}
+
+/// An error's message followed by its causes', joined by ": ".
+fn chain(e: &dyn std::error::Error) -> String {
+    let mut message = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        message.push_str(": ");
+        message.push_str(&s.to_string());
+        source = s.source();
+    }
+    message
 }
 
 /// Reads the body, refusing more than [`MAX_RESPONSE_BYTES`].
