@@ -97,6 +97,21 @@ struct Slot {
     driver: std::thread::Thread,
 }
 
+/// The candidate that is the runtime's reactor: not readable while nothing is queued, readable
+/// once work is queued from outside (another epoll instance, picked by mistake, would not
+/// change).
+fn confirmed(runtime: &Runtime, candidates: Vec<i32>) -> Option<i32> {
+    let quiet: Vec<i32> = candidates
+        .into_iter()
+        .filter(|&fd| !event_loop::readable(fd))
+        .collect();
+    if quiet.is_empty() {
+        return None;
+    }
+    drop(runtime.spawn(async {}));
+    quiet.into_iter().find(|&fd| event_loop::readable(fd))
+}
+
 /// The current slot: NULL, or leaked from a `Box` and never freed.
 static CURRENT: AtomicPtr<Slot> = AtomicPtr::new(std::ptr::null_mut());
 
@@ -107,6 +122,7 @@ fn current() -> Option<&'static Slot> {
 
 impl Slot {
     fn new(generation: u64, driver: std::thread::Thread) -> Result<Slot> {
+        let before = reactor::open();
         let runtime = tokio::runtime::Builder::new_current_thread()
             // Its blocking pool (name resolution) never raises SIGPIPE either.
             .thread_name("dialtime-rt-blocking")
@@ -115,13 +131,7 @@ impl Slot {
             .enable_all()
             .build()
             .map_err(unavailable)?;
-        let reactor = reactor::find(&runtime);
-        // Confirmed: work queued from outside must make the descriptor readable (another
-        // thread's epoll instance, picked by mistake, would not be).
-        let reactor = reactor.filter(|&fd| {
-            drop(runtime.spawn(async {}));
-            event_loop::readable(fd)
-        });
+        let reactor = confirmed(&runtime, reactor::find(&runtime, &before));
         Ok(Slot {
             generation,
             runtime,
@@ -946,15 +956,33 @@ mod event_loop {
 }
 
 /// Finding the reactor's epoll instance. tokio does not tell its descriptor, so a pipe made
-/// for the purpose is registered with the runtime's reactor, and the epoll instance found
+/// for the purpose is registered with the runtime's reactor, and the epoll instances found
 /// watching it (by its number and its inode, unique while the pipe is open: a stale entry
 /// that another epoll instance keeps for a closed descriptor of the same number has another
-/// inode) is the reactor's. Descriptors that other threads open, close or reuse meanwhile
-/// cannot be mistaken for it. Without `/proc` (or outside Linux) nothing is found, and event
-/// loops use the driver thread.
+/// inode; kernels before 4.12 show no inode, and the number alone makes a candidate) are
+/// the candidates. Descriptors that other threads open, close or reuse meanwhile cannot be
+/// mistaken for it. Without `/proc` (or outside Linux) nothing is found, and event loops
+/// use the driver thread.
 mod reactor {
+    use std::collections::BTreeSet;
+
+    /// The descriptors open now (none outside Linux): [`find`] looks at the others first.
+    pub(super) fn open() -> BTreeSet<i32> {
+        #[cfg(target_os = "linux")]
+        if let Ok(dir) = std::fs::read_dir("/proc/self/fd") {
+            return dir
+                .filter_map(|e| e.ok()?.file_name().to_str()?.parse().ok())
+                .collect();
+        }
+        BTreeSet::new()
+    }
+
+    /// The descriptors of epoll instances watching a pipe registered with `runtime`'s
+    /// reactor: those confirmed by the pipe's inode, else those matching its number alone.
+    /// Descriptors not in `before` are looked at first (a process may have thousands open,
+    /// a `readlink` each); the rest only when none of those is one.
     #[cfg(target_os = "linux")]
-    pub(super) fn find(runtime: &tokio::runtime::Runtime) -> Option<i32> {
+    pub(super) fn find(runtime: &tokio::runtime::Runtime, before: &BTreeSet<i32>) -> Vec<i32> {
         use std::fs::File;
         use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
         use std::os::unix::fs::MetadataExt;
@@ -962,15 +990,17 @@ mod reactor {
         let mut ends = [-1; 2];
         // SAFETY: `ends` has room for the two descriptors pipe2 writes.
         if unsafe { libc::pipe2(ends.as_mut_ptr(), libc::O_CLOEXEC | libc::O_NONBLOCK) } != 0 {
-            return None;
+            return Vec::new();
         }
         // SAFETY: both descriptors were just opened by pipe2 and are owned here alone. The
         // write end stays open until the read end is deregistered (no hang-up event).
         let (read, _write) =
             unsafe { (OwnedFd::from_raw_fd(ends[0]), OwnedFd::from_raw_fd(ends[1])) };
         let marker = File::from(read);
-        let ino = marker.metadata().ok()?.ino();
-        let marker = {
+        let Ok(ino) = marker.metadata().map(|m| m.ino()) else {
+            return Vec::new();
+        };
+        let registered = {
             let _context = runtime.enter();
             // SAFETY: the `File` owns its descriptor, open until the `AsyncFd` drops it.
             unsafe {
@@ -979,36 +1009,70 @@ mod reactor {
                     tokio::io::Interest::READABLE,
                 )
             }
-            .ok()?
+        };
+        let Ok(marker) = registered else {
+            return Vec::new();
         };
         let (number, ino) = (marker.as_raw_fd().to_string(), format!("{ino:x}"));
-        // An epoll instance's fdinfo has a line per descriptor it watches:
-        // "tfd:        7 events:       19 data:                0  pos:0 ino:2de5 sdev:d"
-        let watches_marker = |poll: i32| {
-            std::fs::read_to_string(format!("/proc/self/fdinfo/{poll}")).is_ok_and(|info| {
-                info.lines().any(|line| {
-                    let mut words = line.split_whitespace();
-                    words.next() == Some("tfd:")
-                        && words.next() == Some(number.as_str())
-                        && words.any(|w| w.strip_prefix("ino:") == Some(ino.as_str()))
-                })
-            })
+        let seen = |fd: i32| -> Seen {
+            let epoll = std::fs::read_link(format!("/proc/self/fd/{fd}"))
+                .is_ok_and(|target| target.as_os_str() == "anon_inode:[eventpoll]");
+            if !epoll {
+                return Seen::No;
+            }
+            std::fs::read_to_string(format!("/proc/self/fdinfo/{fd}"))
+                .map_or(Seen::No, |info| seen_in(&info, &number, &ino))
         };
-        // tokio holds two descriptors of its epoll instance (the registry it hands out is a
-        // duplicate); either will do.
-        std::fs::read_dir("/proc/self/fd")
-            .ok()?
-            .filter_map(|e| e.ok()?.file_name().to_str()?.parse().ok())
-            .filter(|&fd| {
-                std::fs::read_link(format!("/proc/self/fd/{fd}"))
-                    .is_ok_and(|target| target.as_os_str() == "anon_inode:[eventpoll]")
-            })
-            .find(|&fd| watches_marker(fd))
+        let (fresh, older): (Vec<i32>, Vec<i32>) =
+            open().into_iter().partition(|fd| !before.contains(fd));
+        for part in [fresh, older] {
+            let seen: Vec<(i32, Seen)> = part.into_iter().map(|fd| (fd, seen(fd))).collect();
+            for wanted in [Seen::ByNumberAndInode, Seen::ByNumber] {
+                let found: Vec<i32> = seen
+                    .iter()
+                    .filter(|&&(_, s)| s == wanted)
+                    .map(|&(fd, _)| fd)
+                    .collect();
+                if !found.is_empty() {
+                    return found;
+                }
+            }
+        }
+        Vec::new()
+    }
+
+    /// How an epoll instance's fdinfo shows the marker.
+    #[cfg(target_os = "linux")]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+    pub(super) enum Seen {
+        No,
+        ByNumber,
+        ByNumberAndInode,
+    }
+
+    /// How `info`, an epoll instance's fdinfo, shows the descriptor `number` whose inode is
+    /// `ino` (lower-case hex). It has a line per descriptor watched, with the file's inode
+    /// since Linux 4.12: "tfd:        7 events:       19 data:   0  pos:0 ino:2de5 sdev:d".
+    #[cfg(target_os = "linux")]
+    pub(super) fn seen_in(info: &str, number: &str, ino: &str) -> Seen {
+        let mut best = Seen::No;
+        for line in info.lines() {
+            let mut words = line.split_whitespace();
+            if words.next() != Some("tfd:") || words.next() != Some(number) {
+                continue;
+            }
+            best = best.max(match words.find_map(|w| w.strip_prefix("ino:")) {
+                Some(shown) if shown == ino => Seen::ByNumberAndInode,
+                Some(_) => Seen::No,
+                None => Seen::ByNumber,
+            });
+        }
+        best
     }
 
     #[cfg(not(target_os = "linux"))]
-    pub(super) fn find(_runtime: &tokio::runtime::Runtime) -> Option<i32> {
-        None
+    pub(super) fn find(_runtime: &tokio::runtime::Runtime, _before: &BTreeSet<i32>) -> Vec<i32> {
+        Vec::new()
     }
 }
 
@@ -1022,6 +1086,25 @@ mod tests {
             .enable_all()
             .build()
             .expect("a runtime")
+    }
+
+    /// The fdinfo lines of an epoll instance: the marker is seen by its number and inode
+    /// (Linux 4.12 on), by its number alone where no inode is shown, not at all when the number
+    /// is another file's (a stale entry) or missing.
+    #[test]
+    fn fdinfo_lines_show_the_marker() {
+        use super::reactor::{seen_in, Seen};
+        let now = "pos:\t0\nflags:\t02000002\nmnt_id:\t17\nino:\t1039\n\
+                   tfd:        4 events: 80002019 data:                0  pos:0 ino:40f sdev:10\n\
+                   tfd:       12 events:       19 data:                c  pos:0 ino:2de5 sdev:d\n";
+        assert_eq!(seen_in(now, "12", "2de5"), Seen::ByNumberAndInode);
+        assert_eq!(seen_in(now, "12", "2de6"), Seen::No);
+        assert_eq!(seen_in(now, "1", "2de5"), Seen::No);
+        assert_eq!(seen_in(now, "4", "40f"), Seen::ByNumberAndInode);
+        let old = "pos:\t0\nflags:\t02\ntfd:       12 events:       19 data:                c\n";
+        assert_eq!(seen_in(old, "12", "2de5"), Seen::ByNumber);
+        assert_eq!(seen_in(old, "2", "2de5"), Seen::No);
+        assert_eq!(seen_in("", "12", "2de5"), Seen::No);
     }
 
     /// Other threads opening, closing and reusing descriptors of the reactor's kinds (epoll
@@ -1056,18 +1139,26 @@ mod tests {
             })
         };
         for round in 0..200 {
+            let before = super::reactor::open();
             let rt = runtime();
-            let fd = super::reactor::find(&rt)
-                .unwrap_or_else(|| panic!("round {round}: the reactor was not found"));
+            let found = super::reactor::find(&rt, &before);
             assert!(
-                !super::event_loop::readable(fd),
-                "round {round}: readable before any work"
+                !found.is_empty(),
+                "round {round}: the reactor was not found"
             );
+            for &fd in &found {
+                assert!(
+                    !super::event_loop::readable(fd),
+                    "round {round}: {fd} readable before any work"
+                );
+            }
             drop(rt.spawn(async {}));
-            assert!(
-                super::event_loop::readable(fd),
-                "round {round}: not the runtime's reactor"
-            );
+            for &fd in &found {
+                assert!(
+                    super::event_loop::readable(fd),
+                    "round {round}: {fd} is not the runtime's reactor"
+                );
+            }
         }
         stop.store(true, Ordering::Relaxed);
         churn.join().unwrap();
