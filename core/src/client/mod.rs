@@ -537,35 +537,54 @@ fn http_client(
         http = http.tls_certs_only(Vec::new());
     }
     for pem in &b.root_certificates {
-        http = http.tls_certs_merge(root_certificates(pem)?);
+        http = http.tls_certs_merge(root_certificates(pem, b.trust_only_root_certificates)?);
     }
     http.build()
         .map_err(|e| Error::config(format!("cannot build the HTTP client: {}", chain(&e))))
 }
 
-/// The certificates of a PEM bundle, each one checked as a trust anchor (reqwest would only
-/// find a bad one when building, and say "builder error").
-fn root_certificates(pem: &[u8]) -> Result<Vec<reqwest::Certificate>> {
+/// The certificates of a PEM bundle. Where rustls checks them as trust anchors (Linux, and
+/// `trust_only` everywhere) they are checked here, so a bad one is refused naming it rather
+/// than as reqwest's "builder error"; macOS and Windows hand them to the system's verifier,
+/// which accepts some that rustls's parser would not.
+fn root_certificates(pem: &[u8], trust_only: bool) -> Result<Vec<reqwest::Certificate>> {
     use rustls::pki_types::{pem::PemObject, CertificateDer};
+    let checked = trust_only || !cfg!(any(target_vendor = "apple", windows));
     let mut certificates = Vec::new();
     for (i, der) in CertificateDer::pem_slice_iter(pem).enumerate() {
         let der =
             der.map_err(|e| Error::config(format!("root certificate is not valid PEM: {e}")))?;
-        let not_usable = |e: &dyn std::fmt::Display| {
+        let not_usable = |why: String| {
             Error::config(format!(
-                "root certificate is not usable (certificate {} of its PEM): {e}",
+                "root certificate is not usable (certificate {} of its PEM): {why}",
                 i + 1
             ))
         };
-        rustls::RootCertStore::empty()
-            .add(der.clone())
-            .map_err(|e| not_usable(&e))?;
-        certificates.push(reqwest::Certificate::from_der(&der).map_err(|e| not_usable(&e))?);
+        if checked {
+            rustls::RootCertStore::empty()
+                .add(der.clone())
+                .map_err(|e| not_usable(anchor_problem(e)))?;
+        }
+        certificates.push(reqwest::Certificate::from_der(&der).map_err(|e| not_usable(chain(&e)))?);
     }
     if certificates.is_empty() {
         return Err(Error::config("root certificate PEM holds no certificate"));
     }
     Ok(certificates)
+}
+
+/// Why rustls refuses a certificate as a trust anchor, in words about a root certificate
+/// (its own message speaks of a "peer certificate").
+fn anchor_problem(e: rustls::Error) -> String {
+    use rustls::{CertificateError, Error as E};
+    match e {
+        E::InvalidCertificate(CertificateError::BadEncoding) => {
+            "not a DER-encoded X.509 certificate".to_owned()
+        }
+        E::InvalidCertificate(CertificateError::Other(other)) => other.to_string(),
+        E::InvalidCertificate(problem) => format!("{problem:?}"),
+        other => other.to_string(),
+    }
 }
 
 /// Redirects are followed (at most 10) only within the base URL's origin: the API never
