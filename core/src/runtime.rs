@@ -342,14 +342,20 @@ where
     F: Future + Send + 'static,
     F::Output: Send + 'static,
 {
-    if Handle::try_current().is_ok() {
-        return Err(Error::config(
-            "the blocking client cannot be used inside an async runtime \
-             (it would block the runtime's thread); use dialtime::Client and .await instead",
-        ));
+    match Handle::try_current() {
+        Ok(_) => {
+            return Err(Error::config(
+                "the blocking client cannot be used inside an async runtime \
+                 (it would block the runtime's thread); use dialtime::Client and .await instead",
+            ))
+        }
+        Err(e) if e.is_thread_local_destroyed() => return on_a_thread_of_its_own(fut),
+        Err(_) => {}
     }
+    let Ok(interrupt) = INTERRUPT.try_with(|i| i.borrow().clone()) else {
+        return on_a_thread_of_its_own(fut);
+    };
     let slot = slot()?;
-    let interrupt = INTERRUPT.with(|i| i.borrow().clone());
     let alone =
         slot.tasks.load(SeqCst) == 0 && slot.callers.compare_exchange(0, 1, SeqCst, SeqCst).is_ok();
     let outcome = if alone {
@@ -362,6 +368,26 @@ where
         Some(Err(panic)) => resume_unwind(panic),
         None => Err(Error::config("the call was interrupted")),
     }
+}
+
+/// A blocking call from a thread that is ending, its thread-locals (tokio's, dialtime's) gone:
+/// a C `atexit` handler or a C++ static destructor (glibc's `exit` destroys the main thread's
+/// thread-locals first), another thread-local's destructor. Driving the runtime there would
+/// panic, so the call runs on a thread of its own, this one waiting for it.
+fn on_a_thread_of_its_own<F>(fut: F) -> Result<F::Output>
+where
+    F: Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    let call = std::thread::Builder::new()
+        .name("dialtime-late-call".to_owned())
+        .spawn(move || block_on(fut))
+        .map_err(|e| {
+            Error::config(format!(
+                "cannot start a thread for a call made while this one ends: {e}"
+            ))
+        })?;
+    call.join().unwrap_or_else(|panic| resume_unwind(panic))
 }
 
 /// Asked by a blocking call whether to give up (see [`interruptible`]).

@@ -270,3 +270,51 @@ fn an_interrupt_check_may_make_blocking_calls_and_end_the_call() {
     // And the runtime serves the next call.
     assert_eq!(block_on(async { 3 }).unwrap(), 3);
 }
+
+/// A blocking call made while its thread ends, after the thread-locals of tokio and dialtime
+/// are gone: from another thread-local's destructor here, as from a C `atexit` handler or a
+/// C++ static destructor (glibc's `exit` destroys the main thread's thread-locals first). It
+/// panicked in the runtime (an abort, in a destructor); it now runs on a thread of its own.
+#[test]
+fn a_call_made_while_its_thread_ends_is_answered() {
+    let _turn = quiet();
+    let emu = Emulator::start().unwrap();
+    let client = common::client(&emu);
+    let user = emu.user_id().to_owned();
+
+    struct AtExit(
+        Option<(
+            BlockingClient,
+            String,
+            mpsc::Sender<dialtime::Result<usize>>,
+        )>,
+    );
+    impl Drop for AtExit {
+        fn drop(&mut self) {
+            if let Some((client, user, done)) = self.0.take() {
+                let page = client
+                    .dial_time_groups()
+                    .list(&user, &dialtime::ListParams::default());
+                let _ = done.send(page.map(|p| p.data.len()));
+            }
+        }
+    }
+    thread_local! {
+        static AT_EXIT: std::cell::RefCell<AtExit> = const { std::cell::RefCell::new(AtExit(None)) };
+    }
+    let (done, answer) = mpsc::channel();
+    std::thread::spawn(move || {
+        // Registered first, so destroyed last: after those the calls below register.
+        AT_EXIT.with(|a| a.borrow_mut().0 = Some((client.clone(), user.clone(), done)));
+        client
+            .dial_time_groups()
+            .list(&user, &dialtime::ListParams::default())
+            .unwrap();
+    })
+    .join()
+    .expect("the thread ends without a panic");
+    let listed = answer
+        .recv_timeout(Duration::from_secs(10))
+        .expect("the destructor's call returned");
+    assert_eq!(listed.unwrap(), 0);
+}

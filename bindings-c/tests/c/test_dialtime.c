@@ -1570,6 +1570,42 @@ static void test_recorder(void) {
   dialtime_emulator_free(emu);
 }
 
+/* ---- a call from an atexit handler -------------------------------------------------------- */
+
+/* glibc's exit() destroys the main thread's thread-locals before it runs atexit handlers (and
+ * C++ static destructors): a call made there found the runtime's gone and panicked at the
+ * boundary (DIALTIME_STATUS_PANIC). It is answered. The handler can only report by exit status. */
+static dialtime_emulator *late_emulator;
+static dialtime_client *late_client;
+
+static void late_call(void) {
+  dialtime_page *page = NULL;
+  dialtime_error *err = NULL;
+  dialtime_status got = dialtime_dial_time_groups_list(late_client, dialtime_emulator_user_id(late_emulator), 1,
+                                                       NULL, NULL, &page, &err);
+  if (got != DIALTIME_STATUS_OK) {
+    fprintf(stderr, "FAIL: a call from an atexit handler: status %d: %s\n", (int)got,
+            err ? dialtime_error_message(err) : "");
+    fflush(stderr);
+    _exit(1);
+  }
+  dialtime_page_free(page);
+  dialtime_client_free(late_client);
+  dialtime_emulator_free(late_emulator);
+}
+
+static void test_a_call_from_an_atexit_handler(void) {
+  CHECK_STATUS(dialtime_emulator_start(&late_emulator, NULL), DIALTIME_STATUS_OK);
+  late_client = client_for(late_emulator, dialtime_emulator_token(late_emulator), 0);
+  /* A call on this thread first, so the runtime's thread-locals exist (and are destroyed). */
+  dialtime_page *page = NULL;
+  CHECK_STATUS(dialtime_dial_time_groups_list(late_client, dialtime_emulator_user_id(late_emulator), 1, NULL, NULL,
+                                              &page, NULL),
+               DIALTIME_STATUS_OK);
+  dialtime_page_free(page);
+  CHECK(atexit(late_call) == 0);
+}
+
 int main(int argc, char **argv) {
   if (argc != 2) {
     fprintf(stderr, "usage: %s VECTORS_TXT\n", argv[0]);
@@ -1596,6 +1632,7 @@ int main(int argc, char **argv) {
   test_forward_proxy();
   test_testing_kit();
   test_recorder();
+  test_a_call_from_an_atexit_handler();
   if (failures) {
     fprintf(stderr, "%d check(s) failed\n", failures);
     return 1;
