@@ -182,8 +182,9 @@ impl<'c> DialTimeGroups<'c> {
                 .call::<Vec<DialTimeGroup>>(Method::GET, url, None, Idempotent::Yes, GROUPS)
                 .await?;
             let meta = answer.meta.as_deref();
-            Page::read(answer.data, meta, page)
-                .map_err(|detail| decode_error(detail, meta.map_or("", |m| m.get())))
+            Page::read(answer.data, meta, page).map_err(|detail| {
+                decode_error(detail, meta.map_or("", |m| m.get()), client.secret())
+            })
         })
     }
 
@@ -311,6 +312,7 @@ impl GroupCursor {
                             MAX_LIST_BYTES >> 20
                         ),
                         "",
+                        "",
                     )));
                 }
                 return Some(Ok(group));
@@ -323,6 +325,7 @@ impl GroupCursor {
                         "the list went on past {MAX_LIST_PAGES} pages of new groups; \\
                          stopped rather than walk a list that never ends"
                     ),
+                    "",
                     "",
                 )));
             }

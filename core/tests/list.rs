@@ -199,6 +199,37 @@ fn a_platform_that_answers_another_page_ends_with_an_error() {
     assert_eq!(items[1].as_ref().unwrap_err().kind(), ErrorKind::Decode);
 }
 
+/// The answer's `meta` is kept in the error as every answer is: an excerpt, the token redacted
+/// (it was the whole `meta`, as the server sent it).
+#[test]
+fn another_page_in_the_answer_is_reported_with_an_excerpt_and_no_token() {
+    let emu = Emulator::start().unwrap();
+    let c = client(&emu);
+    let filler = "x".repeat(100_000);
+    let body = format!(
+        r#"{{"code":200,"status":"success","meta":{{"current_page":1,"echo":"{}","filler":"{filler}"}},"data":[]}}"#,
+        emu.token()
+    );
+    emu.push_fault(Fault::body(body));
+    let err = c
+        .dial_time_groups()
+        .list(
+            emu.user_id(),
+            &ListParams {
+                page: 2,
+                sub_user_id: None,
+            },
+        )
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Decode);
+    let excerpt = err.body_excerpt().unwrap();
+    assert!(excerpt.contains("[redacted]"), "{excerpt}");
+    assert!(excerpt.len() < 1024, "{} bytes", excerpt.len());
+    for shown in [err.to_string(), format!("{err:?}"), excerpt.to_owned()] {
+        assert!(!shown.contains(emu.token()), "the token in {shown:.200}");
+    }
+}
+
 #[test]
 fn list_arguments_are_checked_before_sending() {
     let emu = Emulator::start().unwrap();

@@ -239,6 +239,11 @@ impl Client {
         self.settings.max_retries
     }
 
+    /// The token, for redacting what the server sent back (never for showing).
+    pub(crate) fn secret(&self) -> &str {
+        self.inner.token.expose()
+    }
+
     /// `{base}/agent-api/{path}`, where `path` may end in `?query`. Path segments and query
     /// values are validated ids (UUIDs, integers), so nothing here needs escaping.
     /// The last URL made on this thread is kept: a program calling for one user again and

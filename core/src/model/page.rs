@@ -156,12 +156,14 @@ impl<T> Pager<T> {
     }
 }
 
-pub(crate) fn decode_error(detail: String, body: &str) -> Error {
+/// A list answer that is not a usable page. `body` (the answer's `meta`, any size, any text)
+/// is kept as an excerpt with `secret` (the token) redacted, as every decode error's.
+pub(crate) fn decode_error(detail: String, body: &str, secret: &str) -> Error {
     Error::Decode {
         http_status: 200,
         expected: "a list page".to_owned(),
         detail,
-        body_excerpt: body.to_owned(),
+        body_excerpt: crate::client::response::excerpt(body.as_bytes(), secret),
         call: None,
     }
 }
