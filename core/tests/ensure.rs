@@ -110,3 +110,28 @@ fn scopes_are_apart_and_duplicates_are_an_error() {
         "{message}"
     );
 }
+
+/// A listed group whose id is not above 0 is the platform's answer at fault, not the
+/// caller's: a `Decode` error naming the id (it was a `Validation` error, "group_id must be a
+/// positive integer", when ensure went on to update it).
+#[test]
+fn a_listed_group_without_a_usable_id_is_a_decode_error() {
+    let emu = Emulator::start().unwrap();
+    let c = client(&emu);
+    for id in ["0", "-3", "\"0\""] {
+        let body = format!(
+            r#"{{"code":200,"status":"success","meta":{{"current_page":1,"last_page":1}},"data":[
+            {{"id":{id},"name":"工作日","user_id":"u","content":[],"is_default":false,"created_at":"2022-01-01 00:00:00","updated_at":"2022-01-01 00:00:00"}}]}}"#
+        );
+        emu.push_fault(dialtime_emulator::Fault::body(body));
+        let err = c
+            .dial_time_groups()
+            .ensure(emu.user_id(), &wanted())
+            .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Decode, "{id}: {err}");
+        assert!(
+            err.to_string().contains("id must be a positive integer"),
+            "{id}: {err}"
+        );
+    }
+}

@@ -195,3 +195,29 @@ fn binding_timeouts_must_be_positive_and_finite() {
         assert!(err.to_string().contains("connect_timeout"), "{err}");
     }
 }
+
+/// Windows on 200,000 different (invalid) day numbers, as a C caller can add them one by one:
+/// every day is reported once, in the order first mentioned, and a day mentioned again keeps
+/// its place (the grouping searched every day so far for each window: minutes here).
+#[test]
+fn windows_on_many_day_numbers_are_grouped_once_each() {
+    let mut b = NewDialTimeGroup::builder("many days");
+    for i in 0..200_000i64 {
+        b = b.window_number(1000 + i, "09:00", "10:00");
+    }
+    b = b.window_number(1000, "11:00", "12:00");
+    let err = b.build().unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Validation);
+    // A problem per day (the first 100 listed, the rest counted): the repeated day has none
+    // of its own.
+    let problems = err.problems();
+    assert_eq!(problems[0].path, "content[0].week");
+    assert_eq!(problems[99].path, "content[99].week");
+    let rest = problems.last().unwrap();
+    assert_eq!(rest.path, "$");
+    assert!(
+        rest.message.starts_with("and 199900 more problems"),
+        "{}",
+        rest.message
+    );
+}

@@ -54,6 +54,18 @@ pub fn int<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
     d.deserialize_any(V)
 }
 
+/// A saved group's id: an [`int`] above 0 (a group with id 0 or -3 could not be updated or
+/// deleted: the API's paths take positive ids).
+pub fn id<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
+    let id = int(d)?;
+    if id <= 0 {
+        return Err(de::Error::custom(format_args!(
+            "id must be a positive integer, got {id}"
+        )));
+    }
+    Ok(id)
+}
+
 pub fn opt_int<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
     #[derive(Deserialize)]
     struct W(#[serde(deserialize_with = "int")] i64);
