@@ -41,20 +41,34 @@ fn instant(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<Timestamp> {
              aware one (e.g. datetime.now(timezone.utc), or .replace(tzinfo=ZoneInfo(\"Asia/Shanghai\")))"
         )));
     }
-    let offset_us = (int(&offset, "days")? * 86_400 + int(&offset, "seconds")?) * 1_000_000
-        + int(&offset, "microseconds")?;
-    let civil = (|| {
-        DateTime::new(
-            i16::try_from(int(obj, "year")?).unwrap_or(1),
-            i8::try_from(int(obj, "month")?).unwrap_or(1),
-            i8::try_from(int(obj, "day")?).unwrap_or(1),
-            i8::try_from(int(obj, "hour")?).unwrap_or(0),
-            i8::try_from(int(obj, "minute")?).unwrap_or(0),
-            i8::try_from(int(obj, "second")?).unwrap_or(0),
-            i32::try_from(int(obj, "microsecond")? * 1000).unwrap_or(0),
-        )
-        .map_err(|e| PyValueError::new_err(format!("{name}: {e}")))
-    })()?;
+    // A subclass may override utcoffset() and the fields: whatever they return is checked.
+    let (days, seconds, micros) = (
+        int(&offset, "days")?,
+        int(&offset, "seconds")?,
+        int(&offset, "microseconds")?,
+    );
+    let offset_us = days
+        .checked_mul(86_400)
+        .and_then(|s| s.checked_add(seconds))
+        .and_then(|s| s.checked_mul(1_000_000))
+        .and_then(|us| us.checked_add(micros))
+        .ok_or_else(|| PyValueError::new_err(format!("{name}.utcoffset() is out of range")))?;
+    fn field<T: TryFrom<i64>>(obj: &Bound<'_, PyAny>, attr: &str, name: &str) -> PyResult<T> {
+        T::try_from(int(obj, attr)?)
+            .map_err(|_| PyValueError::new_err(format!("{name}.{attr} is out of range")))
+    }
+    let civil = DateTime::new(
+        field(obj, "year", name)?,
+        field(obj, "month", name)?,
+        field(obj, "day", name)?,
+        field(obj, "hour", name)?,
+        field(obj, "minute", name)?,
+        field(obj, "second", name)?,
+        field::<i32>(obj, "microsecond", name)?
+            .checked_mul(1000)
+            .ok_or_else(|| PyValueError::new_err(format!("{name}.microsecond is out of range")))?,
+    )
+    .map_err(|e| PyValueError::new_err(format!("{name}: {e}")))?;
     jiff::tz::Offset::UTC
         .to_timestamp(civil)
         .and_then(|t| t.checked_sub(SignedDuration::from_micros(offset_us)))
@@ -143,7 +157,9 @@ impl PyCalendar {
 
     /// `load_holiday_cn` from a file.
     fn load_holiday_cn_file(&mut self, py: Python<'_>, path: std::path::PathBuf) -> PyResult<()> {
-        self.0.load_holiday_cn_file(path).or_raise(py)
+        // Without the GIL: the path may name a FIFO, a slow disk.
+        let calendar = &mut self.0;
+        crate::runtime::detach(py, || calendar.load_holiday_cn_file(path)).or_raise(py)
     }
 
     /// Whether notice year `year` is loaded.

@@ -134,6 +134,36 @@ def test_a_calendar_year_can_be_added_and_single_dates_overridden() -> None:
     assert dialtime.Calendar.empty().years == []
 
 
+def test_a_calendar_file_is_read_within_a_limit(tmp_path: Any) -> None:
+    year = tmp_path / "2027.json"
+    year.write_text('{"year": 2027, "days": [{"name": "元旦", "date": "2027-01-01", "isOffDay": true}]}', "utf-8")
+    calendar = dialtime.Calendar.empty()
+    calendar.load_holiday_cn_file(year)
+    assert calendar.covers(2027)
+    with pytest.raises(dialtime.ValidationError, match="larger than 8 MiB"):
+        calendar.load_holiday_cn_file("/dev/zero")
+
+
+def test_a_datetime_subclass_with_impossible_parts_is_refused() -> None:
+    """A subclass may override utcoffset() and the fields; what they return is checked (an
+    offset of 999,999,999 days overflowed the microsecond count; an hour of 300 became 0)."""
+
+    class FarOffset(dt.datetime):
+        def utcoffset(self) -> dt.timedelta:
+            return dt.timedelta(days=999_999_999)
+
+    class BadHour(dt.datetime):
+        @property
+        def hour(self) -> int:  # type: ignore[override]
+            return 300
+
+    s = dialtime.Schedule([], False)
+    with pytest.raises(ValueError, match=r"at\.utcoffset\(\) is out of range"):
+        s.is_open_at(FarOffset(2026, 10, 1, 10, 0))
+    with pytest.raises(ValueError, match=r"at\.hour is out of range"):
+        s.is_open_at(BadHour(2026, 10, 1, 10, 0, tzinfo=dt.timezone.utc))
+
+
 def test_schedules_at_the_limits_of_datetime_do_not_crash() -> None:
     s = dialtime.Schedule([{"week": 1, "times": [{"begin_time": "00:00", "end_time": "24:00"}]}], False, zone="America/New_York")
     for t in (dt.datetime.min.replace(tzinfo=UTC), dt.datetime.max.replace(tzinfo=UTC)):

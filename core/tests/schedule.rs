@@ -241,6 +241,32 @@ fn a_loaded_year_replaces_the_built_in_one_and_days_override_dates() {
     assert!(!c.covers(2027));
 }
 
+/// A file of holiday-cn: read like the text; a missing file or one past the size limit is
+/// refused naming it (`/dev/zero` was read until memory ran out).
+#[test]
+fn a_calendar_file_is_read_within_a_limit() {
+    let dir = std::env::temp_dir().join(format!("dialtime-calendar-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let year = dir.join("2027.json");
+    std::fs::write(
+        &year,
+        r#"{"year": 2027, "days": [{"name": "元旦", "date": "2027-01-01", "isOffDay": true}]}"#,
+    )
+    .unwrap();
+    let mut c = Calendar::empty();
+    c.load_holiday_cn_file(&year).unwrap();
+    assert!(c.covers(2027));
+
+    let missing = dir.join("missing.json");
+    let err = c.load_holiday_cn_file(&missing).unwrap_err();
+    assert!(err.to_string().contains("cannot read"), "{err}");
+    assert!(err.to_string().contains("missing.json"), "{err}");
+
+    let err = c.load_holiday_cn_file("/dev/zero").unwrap_err();
+    assert!(err.to_string().contains("larger than 8 MiB"), "{err}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
 /// A schedule of random windows in New York or Berlin, skipping nothing.
 fn arb_schedule() -> impl Strategy<Value = Schedule> {
     let range = (0u16..1440, 1u16..=240).prop_map(|(a, len)| (a, (a + len).min(1440)));

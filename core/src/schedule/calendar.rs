@@ -128,6 +128,10 @@ static CHINA: LazyLock<Calendar> = LazyLock::new(|| {
     c
 });
 
+/// The largest file [`Calendar::load_holiday_cn_file`] reads (`/dev/zero` or a huge file
+/// named by mistake would otherwise be read until memory ran out).
+pub const MAX_CALENDAR_FILE_BYTES: u64 = 8 << 20;
+
 impl Calendar {
     /// The built-in mainland China calendar: every State Council notice 2018–2026.
     pub fn china() -> Calendar {
@@ -217,15 +221,30 @@ impl Calendar {
         Ok(())
     }
 
-    /// [`load_holiday_cn`](Self::load_holiday_cn) from a file.
+    /// [`load_holiday_cn`](Self::load_holiday_cn) from a file of at most
+    /// [`MAX_CALENDAR_FILE_BYTES`] (a year of holiday-cn is about 3 KB).
     pub fn load_holiday_cn_file(&mut self, path: impl AsRef<std::path::Path>) -> Result<()> {
+        use std::io::Read;
         let path = path.as_ref();
-        let text = std::fs::read_to_string(path).map_err(|e| {
+        let cannot = |why: String| {
             Error::Validation(vec![Problem::new(
                 "$",
-                format!("cannot read {}: {e}", path.display()),
+                format!("cannot read {}: {why}", path.display()),
             )])
-        })?;
+        };
+        let mut text = String::new();
+        std::fs::File::open(path)
+            .and_then(|f| {
+                f.take(MAX_CALENDAR_FILE_BYTES + 1)
+                    .read_to_string(&mut text)
+            })
+            .map_err(|e| cannot(e.to_string()))?;
+        if text.len() as u64 > MAX_CALENDAR_FILE_BYTES {
+            return Err(cannot(format!(
+                "larger than {} MiB",
+                MAX_CALENDAR_FILE_BYTES >> 20
+            )));
+        }
         self.load_holiday_cn(&text)
     }
 }

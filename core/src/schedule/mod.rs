@@ -54,7 +54,7 @@ use jiff::civil::{Date, DateTime};
 use jiff::tz::{Offset, TimeZone};
 use jiff::{SignedDuration, Timestamp};
 
-pub use calendar::{weekday_named, Calendar, DayStatus, Notice};
+pub use calendar::{weekday_named, Calendar, DayStatus, Notice, MAX_CALENDAR_FILE_BYTES};
 pub use text::{parse_date, parse_instant};
 
 use crate::error::{Error, Problem, Result};
