@@ -24,7 +24,9 @@ use serde::{Deserialize, Serialize};
 ///   the connection.
 /// - `method`: only requests of this method (`"POST"`) take the fault; others pass it by.
 /// - `headers`: extra response headers (`{"retry-after-ms": "250", "x-request-id": "r-1"}`),
-///   on the fault's own answer or the normal one.
+///   on the fault's own answer or the normal one. Not the message's framing
+///   ([`FRAMING_HEADERS`]: `truncate` breaks that): `from_json` refuses them, and one added
+///   with `with_header` is not sent.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Fault {
@@ -105,6 +107,24 @@ fn is_zero(n: &u64) -> bool {
 /// allocation the emulator can make (a larger one could abort the process hosting it).
 pub const MAX_PAD_BYTES: usize = 64 << 20;
 
+/// The headers that frame an HTTP/1.1 message, which the emulator writes itself: a fault
+/// setting `content-length: 1` on a 150-byte answer would leave the rest of the body on the
+/// connection, read by the client as the start of the next answer.
+pub const FRAMING_HEADERS: [&str; 7] = [
+    "content-length",
+    "transfer-encoding",
+    "connection",
+    "keep-alive",
+    "upgrade",
+    "te",
+    "trailer",
+];
+
+/// Whether `name` is one of the [`FRAMING_HEADERS`].
+pub(crate) fn is_framing(name: &str) -> bool {
+    FRAMING_HEADERS.iter().any(|f| f.eq_ignore_ascii_case(name))
+}
+
 impl Fault {
     /// A fault from its JSON form (the body of `POST /_emulator/faults`); an unknown field or
     /// a wrong type is a `Validation` error naming it.
@@ -116,6 +136,12 @@ impl Fault {
             return Err(dialtime::Error::Validation(vec![dialtime::Problem::new(
                 "fault",
                 format!("pad_to_bytes must be at most {MAX_PAD_BYTES} (64 MiB)"),
+            )]));
+        }
+        if let Some(name) = fault.headers.keys().find(|name| is_framing(name)) {
+            return Err(dialtime::Error::Validation(vec![dialtime::Problem::new(
+                format!("fault.headers.{name}"),
+                "the message's framing is the emulator's (`truncate` breaks it)",
             )]));
         }
         Ok(fault)
@@ -233,7 +259,7 @@ impl Fault {
             }
         }
         answer.truncate = self.truncate;
-        for (name, value) in &self.headers {
+        for (name, value) in self.headers.iter().filter(|(name, _)| !is_framing(name)) {
             answer
                 .headers
                 .retain(|(n, _)| !n.eq_ignore_ascii_case(name));

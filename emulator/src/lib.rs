@@ -580,7 +580,11 @@ fn control_answer(shared: &Shared, method: &str, path: &str, body: Option<Bytes>
         )
     };
     match (method, path) {
-        ("POST", "faults") => match body.as_deref().map(serde_json::from_slice::<Fault>) {
+        ("POST", "faults") => match body.as_deref().map(|body| {
+            serde_json::from_slice(body)
+                .map_err(|e| e.to_string())
+                .and_then(|value| Fault::from_json(value).map_err(|e| e.to_string()))
+        }) {
             // Faults nothing uses up wait forever: queued over HTTP, their number is bounded
             // (1,000 faults of 1 MB each kept a gigabyte).
             Some(Ok(_)) if shared.queued_faults() >= routes::MAX_QUEUED_FAULTS => Answer::raw(
@@ -601,7 +605,7 @@ fn control_answer(shared: &Shared, method: &str, path: &str, body: Option<Bytes>
             }
             Some(Err(e)) => Answer::raw(
                 400,
-                serde_json::json!({"ok": false, "error": e.to_string()})
+                serde_json::json!({"ok": false, "error": e})
                     .to_string()
                     .into_bytes(),
             ),

@@ -55,15 +55,28 @@ pub(crate) struct Arrived {
     request_id: String,
 }
 
+/// What a JSON value costs once parsed, beyond its text: `serde_json::Value` is 32 bytes, an
+/// object's entry more. Reading the log parses every body.
+const PARSED_VALUE_BYTES: usize = 48;
+
 impl Arrived {
-    /// What the log counts it as: its body, headers and URL.
+    /// What the log counts it as: its body as read (parsed: a value per `,` `:` `[` `{`, an
+    /// overestimate where they are inside strings), headers and URL. (Bodies were counted as
+    /// their bytes: 64 MB of `[0,0,…]` became a gigabyte of values when the log was read.)
     fn size(&self) -> usize {
         let headers: usize = self
             .headers
             .iter()
             .map(|(name, value)| name.as_str().len() + value.len() + 64)
             .sum();
-        self.body.as_ref().map_or(0, Bytes::len) + headers + self.uri.to_string().len()
+        let body = self.body.as_ref().map_or(0, |body| {
+            let values = body
+                .iter()
+                .filter(|&&b| matches!(b, b',' | b':' | b'[' | b'{'))
+                .count();
+            body.len() + values * PARSED_VALUE_BYTES
+        });
+        body + headers + self.uri.to_string().len()
     }
 
     pub(crate) fn new(
@@ -235,7 +248,7 @@ mod tests {
     use super::{percent_decode, Arrived, RequestLog};
     use bytes::Bytes;
 
-    fn arrived(n: usize, body: &'static str) -> Arrived {
+    fn arrived(n: usize, body: &str) -> Arrived {
         let (head, ()) = hyper::Request::builder()
             .uri(format!("/x?n={n}"))
             .header("authorization", "Bearer secret-token")
@@ -245,7 +258,7 @@ mod tests {
         Arrived::new(
             &head,
             true,
-            Some(&Bytes::from_static(body.as_bytes())),
+            Some(&Bytes::copy_from_slice(body.as_bytes())),
             format!("emu-{n}"),
         )
     }
@@ -293,6 +306,18 @@ mod tests {
             .into_parts();
         let a = Arrived::new(&head, true, None, "emu-1".into());
         assert!(a.size() >= 25_000, "{}", a.size());
+    }
+
+    #[test]
+    fn a_body_counts_as_what_it_becomes_when_the_log_is_read() {
+        let zeros = format!("[{}0]", "0,".repeat(10_000));
+        let parsed: serde_json::Value = serde_json::from_str(&zeros).unwrap();
+        let values = parsed.as_array().unwrap().len();
+        // At least a Value (32 bytes) per item, besides the text.
+        let a = arrived(1, &zeros);
+        assert!(a.size() >= zeros.len() + 32 * values, "{}", a.size());
+        let flat = arrived(2, &"z".repeat(zeros.len()));
+        assert!(flat.size() < a.size() / 10, "{} {}", flat.size(), a.size());
     }
 
     #[test]

@@ -182,6 +182,36 @@ fn faults_queued_over_http_are_bounded() {
     assert_eq!(emu.pending_faults(), 301);
 }
 
+/// A fault's headers never frame the message: `content-length: 1` on a 150-byte answer left
+/// the rest on the keep-alive connection, read by the client as its next answer (and made
+/// hyper assert in a debug build).
+#[test]
+fn a_fault_cannot_set_the_framing_headers() {
+    let emu = Emulator::start().unwrap();
+    let http = Http::new();
+    let control = format!("{}/_emulator/faults", emu.base_url());
+    for name in ["content-length", "Transfer-Encoding", "connection"] {
+        let fault = format!(r#"{{"status":200,"headers":{{"{name}":"1"}}}}"#);
+        let (status, _, body) = http.send("POST", &control, None, &fault);
+        assert_eq!(status, 400, "{name}: {body}");
+        assert!(body.contains(&format!("fault.headers.{name}")), "{body}");
+    }
+    assert_eq!(emu.pending_faults(), 0);
+
+    // Through the Rust API the header is not sent; the answer and the next one are whole.
+    let url = format!("{}?page=1", groups_url(&emu));
+    emu.push_fault(
+        Fault::default()
+            .with_header("Content-Length", "1")
+            .with_header("x-kept", "yes"),
+    );
+    for _ in 0..2 {
+        let (status, _, body) = http.send("GET", &url, Some(emu.token()), "");
+        assert_eq!(status, 200);
+        assert!(serde_json::from_str::<Value>(&body).is_ok(), "{body}");
+    }
+}
+
 #[test]
 fn faults_are_queued_over_http_and_applied_in_order() {
     let emu = Emulator::start().unwrap();
