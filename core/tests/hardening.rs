@@ -162,6 +162,50 @@ fn a_token_echoed_as_the_request_id_never_shows() {
     );
 }
 
+/// Server text that is not an answer's body: a redirect loop's last `Location` (reqwest names
+/// it in its error) and a list page's unreadable `meta` (serde quotes the value).
+#[test]
+fn a_token_echoed_in_a_redirect_or_a_page_meta_never_shows() {
+    let emu = Emulator::start().unwrap();
+    let token = "echoed|secret/token-0123456789";
+    let client = BlockingClient::builder()
+        .base_url(emu.base_url())
+        .token(token)
+        .max_retries(0)
+        .build_blocking()
+        .unwrap();
+    let path = format!("/agent-api/user/{}/dial-time-group", emu.user_id());
+    let encoded = token.replace('|', "%7C").replace('/', "%2F");
+    for location in [
+        format!("{path}?page=1&access_token={token}"),
+        format!("{path}?page=1&access_token={encoded}"),
+    ] {
+        emu.push_fault(
+            Fault::status(302)
+                .with_header("location", location)
+                .times(20),
+        );
+        let err = client
+            .dial_time_groups()
+            .list(emu.user_id(), &dialtime::ListParams::default())
+            .unwrap_err();
+        emu.clear_faults();
+        let shown = format!("{err} {err:?}");
+        assert!(shown.contains("redirect"), "{shown}");
+        assert!(!shown.contains("secret"), "{shown}");
+    }
+    emu.push_fault(Fault::body(format!(
+        r#"{{"code":200,"status":"success","data":[],"meta":{{"current_page":"{token}"}}}}"#
+    )));
+    let err = client
+        .dial_time_groups()
+        .list(emu.user_id(), &dialtime::ListParams::default())
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Decode);
+    let shown = format!("{err} {err:?}");
+    assert!(!shown.contains("secret"), "{shown}");
+}
+
 #[test]
 fn a_base_url_with_credentials_or_a_query_is_refused_without_echoing_them() {
     for url in [
@@ -170,6 +214,12 @@ fn a_base_url_with_credentials_or_a_query_is_refused_without_echoing_them() {
         "https://example.com/#s3cret",
         "htps://user:s3cret@example.com",
         "https://user:s3cret@",
+        // A token holding `/`, `?` or `#` (base64) in the user info.
+        "https://api:s3cret/x==@api.example.com",
+        "https://api:ab/s3cret@api.example.com/path",
+        "https://u:s3cret#en@host",
+        "https://u:s3cret?en@host",
+        "https://example.com/?email=a@b&token=s3cret",
     ] {
         let err = Client::builder()
             .base_url(url)
@@ -178,6 +228,9 @@ fn a_base_url_with_credentials_or_a_query_is_refused_without_echoing_them() {
             .unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Config, "{url}");
         assert!(!err.to_string().contains("s3cret"), "{url}: {err}");
+        // Nor a builder's Debug.
+        let shown = format!("{:?}", Client::builder().base_url(url));
+        assert!(!shown.contains("s3cret"), "{url}: {shown}");
     }
 }
 

@@ -67,20 +67,21 @@ pub(crate) struct BaseUrl {
     pub(crate) loopback: bool,
 }
 
-/// A base URL as messages may show it: without user info, query or fragment.
+/// A base URL as messages may show it: without user info, query or fragment. User info is
+/// everything up to the last `@` before the query; a token in it may hold `/` (so the `@` is
+/// looked for past the first `/`) or `?` and `#` (an `@` after the query's start could end
+/// user info or belong to the query: then nothing past the scheme is shown).
 pub(crate) fn shown_url(raw: &str) -> String {
     let raw = raw.trim();
-    let end = raw.find(['?', '#']).unwrap_or(raw.len());
-    let raw = &raw[..end];
     let (scheme, rest) = match raw.find("://") {
         Some(i) => raw.split_at(i + 3),
         None => ("", raw),
     };
-    let authority_end = rest.find('/').unwrap_or(rest.len());
-    let (authority, path) = rest.split_at(authority_end);
-    match authority.rfind('@') {
-        Some(at) => format!("{scheme}***@{}{path}", &authority[at + 1..]),
-        None => format!("{scheme}{rest}"),
+    let (head, tail) = rest.split_at(rest.find(['?', '#']).unwrap_or(rest.len()));
+    match head.rfind('@') {
+        Some(at) => format!("{scheme}***@{}", &head[at + 1..]),
+        None if tail.contains('@') => format!("{scheme}***"),
+        None => format!("{scheme}{head}"),
     }
 }
 
@@ -183,7 +184,7 @@ impl Default for ClientBuilder {
 impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
-            .field("base_url", &self.base_url)
+            .field("base_url", &self.base_url.as_deref().map(shown_url))
             .field("token", &self.token.as_ref().map(|_| "[redacted]"))
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)

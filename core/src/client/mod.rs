@@ -456,11 +456,12 @@ impl Client {
         if let Some(body) = body {
             req = req.body(body);
         }
-        let mut resp = req.send().await.map_err(Failed::from)?;
+        let secret = self.secret();
+        let mut resp = req.send().await.map_err(|e| Failed::sending(e, secret))?;
         let status = resp.status().as_u16();
         let headers = std::mem::take(resp.headers_mut());
         let retry_after = response::retry_after_of(&headers);
-        let body = read_capped(&mut resp, status)
+        let body = read_capped(&mut resp, status, secret)
             .await
             .map_err(|error| Failed {
                 error,
@@ -677,18 +678,19 @@ struct Failed {
     unsent: bool,
 }
 
-impl From<reqwest::Error> for Failed {
-    fn from(e: reqwest::Error) -> Failed {
+impl Failed {
+    fn sending(e: reqwest::Error, secret: &str) -> Failed {
         Failed {
             unsent: e.is_connect(),
-            error: transport_error(e),
+            error: transport_error(e, secret),
         }
     }
 }
 
-fn transport_error(e: reqwest::Error) -> Error {
-    // reqwest's own message names the URL; the causes say what happened.
-    let message = chain(&e);
+/// reqwest's own message names the URL (after redirects, one the server gave: the token may
+/// be in it, hence `secret` redacted); the causes say what happened.
+fn transport_error(e: reqwest::Error, secret: &str) -> Error {
+    let message = response::redact(chain(&e), secret);
     if e.is_timeout() {
         Error::timeout(message)
     } else {
@@ -709,7 +711,7 @@ fn chain(e: &dyn std::error::Error) -> String {
 }
 
 /// Reads the body, refusing more than [`MAX_RESPONSE_BYTES`].
-async fn read_capped(resp: &mut reqwest::Response, status: u16) -> Result<Bytes> {
+async fn read_capped(resp: &mut reqwest::Response, status: u16, secret: &str) -> Result<Bytes> {
     let too_large = |n: u64| Error::Decode {
         http_status: status,
         expected: format!("a body of at most {MAX_RESPONSE_BYTES} bytes"),
@@ -724,7 +726,7 @@ async fn read_capped(resp: &mut reqwest::Response, status: u16) -> Result<Bytes>
     }
     let mut first: Option<Bytes> = None;
     let mut rest = BytesMut::new();
-    while let Some(chunk) = resp.chunk().await.map_err(transport_error)? {
+    while let Some(chunk) = resp.chunk().await.map_err(|e| transport_error(e, secret))? {
         let have = first.as_ref().map_or(0, Bytes::len) + rest.len();
         if have + chunk.len() > MAX_RESPONSE_BYTES {
             return Err(too_large((have + chunk.len()) as u64));

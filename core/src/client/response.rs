@@ -244,24 +244,101 @@ pub fn excerpt(body: &[u8], secret: &str) -> String {
     out
 }
 
-/// Removes every form of `secret` a server may echo: as sent, and JSON-escaped (`/` as `\/`,
-/// as PHP's `json_encode` writes it).
+/// Removes every form of `secret` a server may echo: as sent; JSON-escaped (`/` as `\/`, as
+/// PHP's `json_encode` writes it; `"` and `\\` escaped; non-ASCII as `\uXXXX`, either case);
+/// percent-encoded (in a URL, a `Location`; either case of hex digits). The encoded forms are
+/// only looked for where the text has a `\` or a `%`.
 pub(crate) fn redact(text: String, secret: &str) -> String {
     if secret.is_empty() {
         return text;
     }
-    let mut text = if text.contains(secret) {
-        text.replace(secret, "[redacted]")
-    } else {
-        text
-    };
-    if secret.contains('/') {
-        let escaped = secret.replace('/', "\\/");
-        if text.contains(&escaped) {
-            text = text.replace(&escaped, "[redacted]");
+    let mut text = replace_ci(text, secret, false);
+    if text.contains('\\') {
+        for lower_hex in [true, false] {
+            for slash in [false, true] {
+                let escaped = json_escaped(secret, lower_hex, slash);
+                if escaped != secret {
+                    text = replace_ci(text, &escaped, false);
+                }
+            }
+        }
+    }
+    if text.contains('%') {
+        let encoded = percent_encoded(secret);
+        if encoded != secret {
+            text = replace_ci(text, &encoded, true);
         }
     }
     text
+}
+
+/// `text` with every `form` replaced by `[redacted]`, ASCII letters compared without case
+/// when `any_case` (percent-encoding's hex digits may be either).
+fn replace_ci(text: String, form: &str, any_case: bool) -> String {
+    if !any_case {
+        return if text.contains(form) {
+            text.replace(form, "[redacted]")
+        } else {
+            text
+        };
+    }
+    let (hay, needle) = (text.to_ascii_lowercase(), form.to_ascii_lowercase());
+    if !hay.contains(&needle) {
+        return text;
+    }
+    // Lower-casing ASCII keeps every byte offset, so the matches in `hay` are `text`'s.
+    let mut out = String::with_capacity(text.len());
+    let mut from = 0;
+    for (at, _) in hay.match_indices(&needle) {
+        if at < from {
+            continue;
+        }
+        out.push_str(text.get(from..at).unwrap_or_default());
+        out.push_str("[redacted]");
+        from = at + needle.len();
+    }
+    out.push_str(text.get(from..).unwrap_or_default());
+    out
+}
+
+/// `secret` as a JSON string's content: `"` and `\` escaped, control and non-ASCII characters
+/// as `\uXXXX` (UTF-16), `/` as `\/` when `slash`.
+fn json_escaped(secret: &str, lower_hex: bool, slash: bool) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::with_capacity(secret.len() + 8);
+    for c in secret.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '/' if slash => out.push_str("\\/"),
+            c if c.is_ascii() && !c.is_ascii_control() => out.push(c),
+            c => {
+                let mut units = [0u16; 2];
+                for unit in c.encode_utf16(&mut units) {
+                    let _ = if lower_hex {
+                        write!(out, "\\u{unit:04x}")
+                    } else {
+                        write!(out, "\\u{unit:04X}")
+                    };
+                }
+            }
+        }
+    }
+    out
+}
+
+/// `secret` percent-encoded: every byte but RFC 3986's unreserved characters as `%XX`.
+fn percent_encoded(secret: &str) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::with_capacity(secret.len() * 3);
+    for b in secret.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(char::from(b));
+        } else {
+            let _ = write!(out, "%{b:02X}");
+        }
+    }
+    out
 }
 
 /// The longest `Retry-After` kept; a longer one is reported as this (and never waited for).
@@ -350,4 +427,30 @@ fn reason(status: u16) -> &'static str {
         .ok()
         .and_then(|s| s.canonical_reason())
         .unwrap_or("error")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact;
+
+    #[test]
+    fn every_form_a_server_may_echo_the_token_in_is_redacted() {
+        let token = "12|Ab/c\"d\\é~";
+        for echoed in [
+            // As sent; JSON-escaped (PHP: `\/`, `\u00e9`; serde: `\"`, `\\`); either hex case.
+            "12|Ab/c\"d\\é~".to_owned(),
+            r#"12|Ab\/c\"d\\\u00e9~"#.to_owned(),
+            r#"12|Ab/c\"d\\\u00E9~"#.to_owned(),
+            // Percent-encoded, in a Location or a redirect page; either hex case.
+            "12%7CAb%2Fc%22d%5C%C3%A9~".to_owned(),
+            "12%7cAb%2fc%22d%5c%c3%a9~".to_owned(),
+        ] {
+            let text = format!("before {echoed} after");
+            assert_eq!(redact(text, token), "before [redacted] after", "{echoed}");
+        }
+        // Text without the token, or with only a piece of it, is left alone.
+        let other = "12%7CAb and \\u00e9 and 12|Ab/c".to_owned();
+        assert_eq!(redact(other.clone(), token), other);
+        assert_eq!(redact("x".to_owned(), ""), "x");
+    }
 }
