@@ -12,6 +12,8 @@
 use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::{Arc, Mutex};
 
+use dialtime::__private::runtime::PerFork;
+
 use dialtime::client::log::{Attempt, Level, Logger};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
@@ -20,10 +22,16 @@ use pyo3::types::PyDict;
 /// 0: off, 1: info and up, 2: debug and up.
 static WANTED: AtomicU8 = AtomicU8::new(0);
 /// Records waiting for a thread with the GIL; bounded (a program that never calls again
-/// after enabling logging must not grow it forever).
-static QUEUE: Mutex<Vec<(Level, String)>> = Mutex::new(Vec::new());
+/// after enabling logging must not grow it forever). One queue per fork generation: a child
+/// forked while a runtime thread queued a record found the lock held forever (its first
+/// call hung); it starts with an empty queue (the parent's records are the parent's).
+static QUEUE: PerFork<Vec<(Level, String)>> = PerFork::new();
 const MAX_QUEUED: usize = 10_000;
 static LOGGER: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+
+fn queue() -> &'static Mutex<Vec<(Level, String)>> {
+    QUEUE.get()
+}
 
 struct PyLogger;
 
@@ -37,9 +45,11 @@ impl Logger for PyLogger {
     }
 
     fn log(&self, record: &Attempt<'_>) {
-        let mut queue = QUEUE.lock().unwrap_or_else(|e| e.into_inner());
+        // Formatted before the lock: the window a fork can land in stays small.
+        let text = record.to_string();
+        let mut queue = queue().lock().unwrap_or_else(|e| e.into_inner());
         if queue.len() < MAX_QUEUED {
-            queue.push((record.level, record.to_string()));
+            queue.push((record.level, text));
         }
     }
 }
@@ -90,7 +100,7 @@ pub(crate) fn flush(py: Python<'_>) {
     if WANTED.load(Ordering::Relaxed) == 0 && queue_empty() {
         return;
     }
-    let records = std::mem::take(&mut *QUEUE.lock().unwrap_or_else(|e| e.into_inner()));
+    let records = std::mem::take(&mut *queue().lock().unwrap_or_else(|e| e.into_inner()));
     if records.is_empty() {
         return;
     }
@@ -105,5 +115,5 @@ pub(crate) fn flush(py: Python<'_>) {
 }
 
 fn queue_empty() -> bool {
-    QUEUE.lock().unwrap_or_else(|e| e.into_inner()).is_empty()
+    queue().lock().unwrap_or_else(|e| e.into_inner()).is_empty()
 }

@@ -27,6 +27,8 @@ pub mod runtime {
     pub fn fork_generation() -> u64 {
         crate::runtime::fork::generation()
     }
+
+    pub use crate::runtime::fork::PerFork;
 }
 
 /// Names the binding in the user agent: `dialtime/0.1.0 (python)`.

@@ -714,6 +714,83 @@ pub(crate) mod fork {
         });
         GENERATION.load(Ordering::Acquire)
     }
+
+    /// A `Mutex<T>` per fork generation: a child forked while another thread held the lock
+    /// (a runtime thread recording an answer or queueing a log record) would find it locked
+    /// forever, by a thread the child does not have. The child gets a fresh `T::default()`
+    /// on first use instead (what the parent had is the parent's); the parent's is leaked,
+    /// as it may be locked.
+    pub struct PerFork<T> {
+        current: std::sync::atomic::AtomicPtr<Gen<T>>,
+    }
+
+    struct Gen<T> {
+        generation: u64,
+        value: std::sync::Mutex<T>,
+    }
+
+    impl<T: Default> PerFork<T> {
+        /// Nothing made yet: the first [`get`](Self::get) makes this generation's.
+        pub const fn new() -> PerFork<T> {
+            PerFork {
+                current: std::sync::atomic::AtomicPtr::new(std::ptr::null_mut()),
+            }
+        }
+
+        /// This generation's lock.
+        pub fn get(&self) -> &std::sync::Mutex<T> {
+            let generation = generation();
+            loop {
+                let seen = self.current.load(Ordering::Acquire);
+                // SAFETY: NULL or a pointer from Box::into_raw below, freed only by drop.
+                if let Some(g) = unsafe { seen.as_ref() } {
+                    if g.generation == generation {
+                        return &g.value;
+                    }
+                }
+                let fresh = Box::into_raw(Box::new(Gen {
+                    generation,
+                    value: std::sync::Mutex::new(T::default()),
+                }));
+                match self.current.compare_exchange(
+                    seen,
+                    fresh,
+                    Ordering::AcqRel,
+                    Ordering::Acquire,
+                ) {
+                    // SAFETY: just published; freed only by drop, which `&self` outlives.
+                    Ok(_) => return unsafe { &(*fresh).value },
+                    // SAFETY: `fresh` was never shared.
+                    Err(_) => drop(unsafe { Box::from_raw(fresh) }),
+                }
+            }
+        }
+    }
+
+    impl<T: Default + std::fmt::Debug> std::fmt::Debug for PerFork<T> {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            match self.get().try_lock() {
+                Ok(value) => std::fmt::Debug::fmt(&*value, f),
+                Err(_) => f.write_str("<in use>"),
+            }
+        }
+    }
+
+    impl<T: Default> Default for PerFork<T> {
+        fn default() -> PerFork<T> {
+            PerFork::new()
+        }
+    }
+
+    impl<T> Drop for PerFork<T> {
+        fn drop(&mut self) {
+            let current = *self.current.get_mut();
+            if !current.is_null() {
+                // SAFETY: from Box::into_raw in `get`; `&mut self`: nothing borrows it.
+                drop(unsafe { Box::from_raw(current) });
+            }
+        }
+    }
 }
 
 /// An event loop driving the shared runtime on its own thread (see the module's docs): the

@@ -92,3 +92,32 @@ fn a_forked_child_calls_with_the_parents_clients() {
     .unwrap();
     assert_eq!(emu.request_count(), 5);
 }
+
+/// A lock another thread holds at the fork (a runtime thread recording an answer, queueing a
+/// log record) is one the child can never take: a per-fork lock gives the child its own, and
+/// the parent keeps its value.
+#[test]
+fn a_per_fork_lock_held_by_another_thread_at_the_fork_is_free_in_the_child() {
+    use dialtime::__private::runtime::PerFork;
+    use std::sync::mpsc;
+    static SHARED: PerFork<Vec<u32>> = PerFork::new();
+    SHARED.get().lock().unwrap().push(1);
+    let (held, release) = (mpsc::channel(), mpsc::channel::<()>());
+    let holder = std::thread::spawn(move || {
+        let mut guard = SHARED.get().lock().unwrap();
+        guard.push(2);
+        held.0.send(()).unwrap();
+        release.1.recv().unwrap();
+    });
+    held.1.recv().unwrap();
+    let result = in_child(|| {
+        let mut fresh = SHARED.get().lock().unwrap();
+        let empty = fresh.is_empty();
+        fresh.push(3);
+        empty
+    });
+    release.0.send(()).unwrap();
+    holder.join().unwrap();
+    result.unwrap();
+    assert_eq!(*SHARED.get().lock().unwrap(), [1, 2]);
+}

@@ -1,7 +1,7 @@
 //! What a *successful* call was answered with, on request: the HTTP status, the request id,
 //! the headers, how many attempts it took. (A failed call carries the same in its error.)
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 /// The answer to a successful call.
@@ -51,7 +51,7 @@ impl ResponseInfo {
 /// # let _ = page; Ok(()) }
 /// ```
 #[derive(Debug, Clone, Default)]
-pub struct ResponseRecorder(Arc<Mutex<Option<ResponseInfo>>>);
+pub struct ResponseRecorder(Arc<crate::runtime::fork::PerFork<Option<ResponseInfo>>>);
 
 impl ResponseRecorder {
     /// An empty recorder.
@@ -70,10 +70,13 @@ impl ResponseRecorder {
     }
 
     pub(crate) fn record(&self, info: ResponseInfo) {
-        *self.lock() = Some(info);
+        // The previous answer is dropped after the lock is released.
+        let _previous = self.lock().replace(info);
     }
 
+    /// This process's last answer (a forked child starts with none: a lock the parent's
+    /// runtime held at the fork would never be released there).
     fn lock(&self) -> std::sync::MutexGuard<'_, Option<ResponseInfo>> {
-        self.0.lock().unwrap_or_else(|e| e.into_inner())
+        self.0.get().lock().unwrap_or_else(|e| e.into_inner())
     }
 }
