@@ -154,6 +154,26 @@ impl Bridge {
         }
         self.inbox.resolve_all(py);
     }
+
+    /// The futures of completions waiting in the inbox, for Python's garbage collector: a call
+    /// that finished after its loop was closed leaves its future here, and the future's loop
+    /// holds this bridge (a cycle through Rust, invisible to the collector: every such loop
+    /// leaked, with its selector and socket pair). Skipped while the runtime is posting.
+    fn __traverse__(&self, visit: pyo3::PyVisit<'_>) -> Result<(), pyo3::PyTraverseError> {
+        if let Ok(queue) = self.inbox.queue.try_lock() {
+            for completion in queue.iter() {
+                visit.call(&completion.future)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Breaks that cycle: the waiting completions are dropped (nobody can resolve them).
+    fn __clear__(&self) {
+        let waiting =
+            std::mem::take(&mut *self.inbox.queue.lock().unwrap_or_else(|e| e.into_inner()));
+        drop(waiting);
+    }
 }
 
 impl Inbox {

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import threading
 import time
+import weakref
 
 import dialtime
 from conftest import DOCUMENTED
@@ -101,6 +103,27 @@ def test_cancelling_an_async_call_cancels_it_and_the_client_keeps_working(emulat
     waited, group = asyncio.run(run())
     assert waited < 1.5
     assert group.id >= 1
+
+
+def test_a_loop_closed_with_a_call_in_flight_is_collected(emulator):
+    # The answer arrives after the loop closed: its completion waits in the loop's inbox, and
+    # the future there holds the loop, which holds the inbox's bridge. Python's collector
+    # did not see the edge through Rust: every such loop leaked (and two descriptors).
+    client = dialtime.AsyncClient(emulator.token, base_url=emulator.base_url)
+    loops = []
+    for _ in range(5):
+        emulator.push_fault(delay_ms=50)
+        loop = asyncio.new_event_loop()
+        loop.create_task(client.dial_time_groups.list(emulator.user_id))
+        loop.run_until_complete(asyncio.sleep(0.01))  # the request is written
+        loop.close()
+        loops.append(weakref.ref(loop))
+        del loop
+    deadline = time.monotonic() + 5
+    while any(ref() is not None for ref in loops) and time.monotonic() < deadline:
+        time.sleep(0.1)  # the answers arrive and are posted to the closed loops
+        gc.collect()
+    assert [ref() for ref in loops] == [None] * 5
 
 
 # The first running loop drives dialtime's runtime on its own thread (no thread hand-off);
