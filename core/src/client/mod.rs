@@ -190,18 +190,28 @@ impl Client {
         if generation == self.inner.generation {
             return Ok(Cow::Borrowed(&self.inner.http));
         }
-        let mut slot = self.inner.forked.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some((g, http)) = slot.as_ref() {
-            if *g == generation {
-                return Ok(Cow::Owned(http.clone()));
-            }
+        let made = |slot: &Option<(u64, reqwest::Client)>| {
+            slot.as_ref()
+                .filter(|(g, _)| *g == generation)
+                .map(|(_, http)| Cow::Owned(http.clone()))
+        };
+        let lock = || self.inner.forked.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(http) = made(&lock()) {
+            return Ok(http);
         }
+        // Made without the lock held (milliseconds: root certificates are read): a process
+        // forked from this one meanwhile would find it held forever.
         let http = http_client(
             &self.inner.builder,
             &self.inner.token,
             &self.inner.base_url,
             self.inner.loopback,
         )?;
+        let mut slot = lock();
+        if let Some(http) = made(&slot) {
+            // Another thread made one first; this one, of this generation, can go.
+            return Ok(http);
+        }
         if let Some((_, stale)) = slot.replace((generation, http.clone())) {
             // Made in an earlier generation (a grandchild's parent): never dropped here.
             std::mem::forget(stale);
