@@ -121,6 +121,19 @@ fn current() -> Option<&'static Slot> {
 }
 
 impl Slot {
+    /// Drives the runtime on this thread until `fut` completes, this thread marked as driving
+    /// meanwhile (see [`DRIVING`]).
+    fn block_here<F: Future>(&self, fut: F) -> F::Output {
+        struct Mark(bool);
+        impl Drop for Mark {
+            fn drop(&mut self) {
+                DRIVING.set(self.0);
+            }
+        }
+        let _restore = Mark(DRIVING.replace(true));
+        self.runtime.block_on(fut)
+    }
+
     fn new(generation: u64, driver: std::thread::Thread) -> Result<Slot> {
         let before = reactor::open();
         let runtime = tokio::runtime::Builder::new_current_thread()
@@ -161,7 +174,7 @@ impl Slot {
             self.driving.store(true, SeqCst);
             self.stranded.store(false, SeqCst);
             if self.callers.load(SeqCst) == 0 {
-                self.runtime.block_on(self.step_aside.notified());
+                self.block_here(self.step_aside.notified());
             } else {
                 // The caller that is driving may have asked too: that request is served.
                 let _ = self.step_aside.notified().now_or_never();
@@ -236,7 +249,7 @@ impl Slot {
         if self.callers.load(SeqCst) != 0 {
             return;
         }
-        self.runtime.block_on(async {
+        self.block_here(async {
             tokio::task::yield_now().await;
             tokio::task::yield_now().await;
         });
@@ -370,6 +383,12 @@ where
     }
 }
 
+thread_local! {
+    /// Whether this thread drives the runtime now (a logger may run here). No destructor, so
+    /// it can be read while the thread ends, after the thread-locals that have one are gone.
+    static DRIVING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
 /// A blocking call from a thread that is ending, its thread-locals (tokio's, dialtime's) gone:
 /// a C `atexit` handler or a C++ static destructor (glibc's `exit` destroys the main thread's
 /// thread-locals first), another thread-local's destructor. Driving the runtime there would
@@ -379,6 +398,14 @@ where
     F: Future + Send + 'static,
     F::Output: Send + 'static,
 {
+    if DRIVING.get() {
+        // This thread holds the runtime (a logger called `exit`, whose handlers call again):
+        // a thread of its own would wait for it forever. Inside a call, as anywhere else.
+        return Err(Error::config(
+            "a blocking call cannot be made while this thread drives dialtime's runtime \
+             (from a logger, or an exit handler run by one)",
+        ));
+    }
     let call = std::thread::Builder::new()
         .name("dialtime-late-call".to_owned())
         .spawn(move || block_on(fut))
@@ -490,7 +517,7 @@ fn drive<F: Future>(
         tokio::task::yield_now().await;
     };
     let Some(interrupted) = interrupt else {
-        return Some(slot.runtime.block_on(async {
+        return Some(slot.block_here(async {
             look().await;
             let outcome = caught.await;
             settle().await;
@@ -499,7 +526,7 @@ fn drive<F: Future>(
     };
     let mut first = true;
     loop {
-        let slice = slot.runtime.block_on(async {
+        let slice = slot.block_here(async {
             if first {
                 look().await;
             }
@@ -878,7 +905,7 @@ impl EventLoop {
         let fut = counted(slot, fut);
         // The task's handle is the output: the caller awaits it later, not this drive.
         #[allow(clippy::async_yields_async)]
-        let task = slot.runtime.block_on(async move {
+        let task = slot.block_here(async move {
             if event_loop::readable(fd) {
                 // Events arrived while nobody drove (a connection the server closed): handle
                 // them before the call picks a pooled connection, as a blocking call does.
@@ -902,7 +929,7 @@ impl EventLoop {
             return false;
         };
         let fd = self.fd;
-        self.slot.runtime.block_on(event_loop::UntilIdle::new(fd));
+        self.slot.block_here(event_loop::UntilIdle::new(fd));
         drive.finish();
         true
     }
@@ -950,8 +977,7 @@ impl LoopDrive {
                 return;
             }
             self.slot
-                .runtime
-                .block_on(event_loop::UntilIdle::new(self.slot.reactor.unwrap_or(-1)));
+                .block_here(event_loop::UntilIdle::new(self.slot.reactor.unwrap_or(-1)));
         }
     }
 }

@@ -10,6 +10,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -1606,6 +1607,61 @@ static void test_a_call_from_an_atexit_handler(void) {
   CHECK(atexit(late_call) == 0);
 }
 
+/* A logger that calls exit() while a call is being driven on its thread, and an atexit
+ * handler that then makes a call: the call fails with DIALTIME_STATUS_CONFIG, as any call from
+ * a logger does (it waited forever for the runtime its own thread held). In a forked child,
+ * which reports by its exit status; the parent kills a child that hangs. */
+static dialtime_client *exiting_client;
+static const char *exiting_user;
+
+static void call_while_exiting(void) {
+  dialtime_page *page = NULL;
+  dialtime_status got = dialtime_dial_time_groups_list(exiting_client, exiting_user, 1, NULL, NULL, &page, NULL);
+  dialtime_page_free(page);
+  _exit(got == DIALTIME_STATUS_CONFIG ? 0 : 10 + (int)got);
+}
+
+static void exit_from_the_logger(dialtime_log_level level, const char *line, void *user_data) {
+  (void)level;
+  (void)line;
+  (void)user_data;
+  exit(0);
+}
+
+static void test_a_logger_calling_exit_with_a_call_at_exit(void) {
+  dialtime_emulator *emu = NULL;
+  CHECK_STATUS(dialtime_emulator_start(&emu, NULL), DIALTIME_STATUS_OK);
+  dialtime_client *client = client_for(emu, dialtime_emulator_token(emu), 0);
+  fflush(NULL);
+  pid_t pid = fork();
+  if (pid == 0) {
+    exiting_client = client;
+    exiting_user = dialtime_emulator_user_id(emu);
+    atexit(call_while_exiting);
+    dialtime_set_logger(exit_from_the_logger, NULL);
+    dialtime_page *page = NULL;
+    dialtime_dial_time_groups_list(client, exiting_user, 1, NULL, NULL, &page, NULL);
+    _exit(99); /* the logger exits before this */
+  }
+  int status = 0;
+  pid_t done = 0;
+  for (int i = 0; i < 2000 && done == 0; i++) {
+    done = waitpid(pid, &status, WNOHANG);
+    if (done == 0) {
+      struct timespec pause = {0, 10 * 1000 * 1000};
+      nanosleep(&pause, NULL);
+    }
+  }
+  if (done == 0) {
+    kill(pid, SIGKILL);
+    waitpid(pid, &status, 0);
+  }
+  CHECK(done == pid);
+  CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  dialtime_client_free(client);
+  dialtime_emulator_free(emu);
+}
+
 int main(int argc, char **argv) {
   if (argc != 2) {
     fprintf(stderr, "usage: %s VECTORS_TXT\n", argv[0]);
@@ -1621,6 +1677,7 @@ int main(int argc, char **argv) {
   /* Not under valgrind (DIALTIME_TEST_SMALL): the child leaks the parent's server by design,
    * which valgrind reports as the child's exit status. */
   if (!getenv("DIALTIME_TEST_SMALL")) test_emulator_freed_in_a_forked_child();
+  if (!getenv("DIALTIME_TEST_SMALL")) test_a_logger_calling_exit_with_a_call_at_exit();
   test_typed_create();
   test_panic_boundary();
   test_statuses();
