@@ -50,6 +50,7 @@ pub unsafe extern "C" fn dialtime_emulator_start_json(
     err: *mut *mut dialtime_error,
 ) -> dialtime_status {
     guard(err, || {
+        out_arg("out", out)?;
         let builder = match options_json.is_null() {
             true => Emulator::builder(),
             false => {

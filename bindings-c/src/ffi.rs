@@ -20,11 +20,16 @@ impl From<dialtime::Error> for Failure {
 
 pub(crate) type FfiResult<T> = Result<T, Failure>;
 
-/// Runs `f` behind the panic boundary; a failure is reported through `err` (when not NULL).
+/// Runs `f` behind the panic boundary; a failure is reported through `err` (when not NULL),
+/// which is set to NULL first (a C caller's `goto out` frees it whatever happened).
 pub(crate) fn guard(
     err: *mut *mut dialtime_error,
     f: impl FnOnce() -> FfiResult<()>,
 ) -> dialtime_status {
+    if !err.is_null() {
+        // SAFETY: the caller passes a writable `dialtime_error *` slot (header contract).
+        unsafe { *err = std::ptr::null_mut() };
+    }
     let error = match catch_unwind(AssertUnwindSafe(f)) {
         Ok(Ok(())) => return dialtime_status::Ok,
         Ok(Err(failure)) => dialtime_error::from_failure(failure),
@@ -69,11 +74,14 @@ pub(crate) unsafe fn handle_mut<'a, T>(name: &str, p: *mut T) -> FfiResult<&'a m
     unsafe { p.as_mut() }.ok_or_else(|| invalid(format!("{name} must not be NULL")))
 }
 
-/// Checks an out-parameter before any work, so a NULL one fails without side effects.
+/// Checks an out-parameter before any work, so a NULL one fails without side effects, and
+/// sets it to NULL: defined whatever the function returns.
 pub(crate) fn out_arg<T>(name: &str, p: *mut *mut T) -> FfiResult<()> {
     if p.is_null() {
         Err(invalid(format!("{name} must not be NULL")))
     } else {
+        // SAFETY: a writable `T *` slot (header contract).
+        unsafe { *p = std::ptr::null_mut() };
         Ok(())
     }
 }

@@ -22,7 +22,7 @@ pub enum dialtime_log_level {
 /// call only), and the user_data given to dialtime_set_logger. Called on the thread that
 /// drives the call (the calling thread itself, or another thread whose call runs at the same
 /// time, or dialtime's own thread), never twice at once: return quickly, and never make a
-/// dialtime call from it (it would fail with DIALTIME_ERROR_CONFIG). Nor wait in it for a
+/// dialtime call from it (it would fail with DIALTIME_STATUS_CONFIG). Nor wait in it for a
 /// lock that another thread may hold while it makes a dialtime call: that call may be driven
 /// by the thread running the callback, and neither would end.
 pub type dialtime_log_callback = Option<
