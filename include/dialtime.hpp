@@ -49,11 +49,13 @@ struct DaySchedule {
 };
 
 // "HH:MM" from a time of day since midnight (std::chrono::minutes or hours, whole minutes);
-// the library checks the range (00:00–24:00) when the group is sent.
+// the library checks the range (00:00–24:00) when the group is sent: a negative time keeps
+// its sign ("-0:30"), and is refused there.
 inline std::string time_of_day(std::chrono::minutes since_midnight) {
   const long long m = since_midnight.count();
-  const long long minute = m % 60 < 0 ? -(m % 60) : m % 60;
-  return std::to_string(m / 60) + (minute < 10 ? ":0" : ":") + std::to_string(minute);
+  const unsigned long long a = m < 0 ? 0ULL - static_cast<unsigned long long>(m) : static_cast<unsigned long long>(m);
+  const unsigned long long minute = a % 60;
+  return (m < 0 ? "-" : "") + std::to_string(a / 60) + (minute < 10 ? ":0" : ":") + std::to_string(minute);
 }
 
 // sys_seconds of C++20, in C++17.
@@ -209,6 +211,15 @@ class DecodeError : public Error {
 class ConfigError : public Error {
   using Error::Error;
 };
+// An argument the C ABI cannot take (DIALTIME_STATUS_INVALID_ARGUMENT): a string with a NUL
+// byte in it or that is not UTF-8, an object moved from.
+class InvalidArgumentError : public Error {
+  using Error::Error;
+};
+// A bug in dialtime caught at its boundary (DIALTIME_STATUS_PANIC): please report it.
+class InternalError : public Error {
+  using Error::Error;
+};
 // A schedule query with skip_holiday touched a year the holiday calendar does not cover.
 class CalendarNotCoveredError : public Error {
  public:
@@ -270,6 +281,8 @@ inline std::optional<std::string> opt_str(const char *s) {
     case DIALTIME_STATUS_DECODE: throw DecodeError(std::move(d));
     case DIALTIME_STATUS_CONFIG: throw ConfigError(std::move(d));
     case DIALTIME_STATUS_CALENDAR_NOT_COVERED: throw CalendarNotCoveredError(std::move(d), dialtime_error_year(err.get()));
+    case DIALTIME_STATUS_INVALID_ARGUMENT: throw InvalidArgumentError(std::move(d));
+    case DIALTIME_STATUS_PANIC: throw InternalError(std::move(d));
     default: throw Error(std::move(d));
   }
 }
@@ -281,6 +294,64 @@ inline void call(F &&f) {
   dialtime_error *err = nullptr;
   const dialtime_status status = f(&err);
   if (status != DIALTIME_STATUS_OK) raise(status, err);
+}
+
+// An InvalidArgumentError raised here, for what cannot reach the C ABI at all.
+[[noreturn]] inline void invalid_argument(const std::string &message) {
+  ErrorDetails d;
+  d.kind = DIALTIME_STATUS_INVALID_ARGUMENT;
+  d.message = message;
+  throw InvalidArgumentError(std::move(d));
+}
+
+// `s` as a C string: a NUL byte in it would end it there (a name cut short, another group
+// matched), so one is refused, naming `what`.
+inline const char *c(const std::string &s, const char *what) {
+  if (s.find('\0') != std::string::npos) {
+    invalid_argument(std::string(what) + " holds a NUL byte, which a C string cannot carry");
+  }
+  return s.c_str();
+}
+
+// `s` as a JSON string (quotes, backslashes and control characters escaped; the library reads
+// the rest, checking its UTF-8).
+inline void json_string(std::string &out, const std::string &s) {
+  static const char hex[] = "0123456789abcdef";
+  out += '"';
+  for (const char ch : s) {
+    const auto b = static_cast<unsigned char>(ch);
+    if (ch == '"' || ch == '\\') {
+      out += '\\';
+      out += ch;
+    } else if (b < 0x20) {
+      out += "\\u00";
+      out += hex[b >> 4];
+      out += hex[b & 15];
+    } else {
+      out += ch;
+    }
+  }
+  out += '"';
+}
+
+// `content` as the platform's JSON, day by day as given: the library checks every day (an
+// empty one, a weekday twice) with its path, as for any payload.
+inline void json_content(std::string &out, const std::vector<DaySchedule> &content) {
+  out += '[';
+  for (std::size_t i = 0; i < content.size(); i++) {
+    if (i) out += ',';
+    out += "{\"week\":" + std::to_string(content[i].week) + ",\"times\":[";
+    for (std::size_t j = 0; j < content[i].times.size(); j++) {
+      if (j) out += ',';
+      out += "{\"begin_time\":";
+      json_string(out, content[i].times[j].begin_time);
+      out += ",\"end_time\":";
+      json_string(out, content[i].times[j].end_time);
+      out += '}';
+    }
+    out += "]}";
+  }
+  out += ']';
 }
 
 // Takes ownership of a string the library returned through `char **`.
@@ -329,47 +400,43 @@ inline DialTimeGroup from_handle(const dialtime_group *g) {
 // A client handle shared by the Client and everything made from it.
 using SharedClient = std::shared_ptr<const dialtime_client>;
 
-// Adds every range of `content` through `add` (a C add_time function). Nothing is checked
-// here: the library's builder reports every problem, with its path, when the group is sent.
-template <typename T, typename Add>
-inline void add_content(T *handle, const std::vector<DaySchedule> &content, Add add) {
-  for (const DaySchedule &day : content) {
-    for (const TimeRange &t : day.times) {
-      call([&](dialtime_error **e) {
-        return add(handle, static_cast<std::int32_t>(day.week), t.begin_time.c_str(), t.end_time.c_str(), e);
-      });
-    }
-  }
-}
-
+// A group or update goes to the library as JSON, as the platform's docs write it: every day
+// as given (the C add_time functions group ranges by weekday, which would hide an empty day
+// or a weekday listed twice), checked there with every problem's path.
 inline NewGroupHandle build(const NewDialTimeGroup &group) {
-  dialtime_new_group *raw = nullptr;
-  call([&](dialtime_error **e) { return dialtime_new_group_new(group.name.c_str(), &raw, e); });
-  NewGroupHandle g(raw);
-  add_content(g.get(), group.content, dialtime_new_group_add_time);
-  dialtime_new_group_set_is_default(g.get(), group.is_default);
-  dialtime_new_group_set_skip_holiday(g.get(), group.skip_holiday);
+  std::string json = "{\"name\":";
+  json_string(json, group.name);
+  json += ",\"content\":";
+  json_content(json, group.content);
+  json += group.is_default ? ",\"is_default\":true" : ",\"is_default\":false";
+  json += group.skip_holiday ? ",\"skip_holiday\":true" : ",\"skip_holiday\":false";
   if (group.sub_user_id) {
-    call([&](dialtime_error **e) {
-      return dialtime_new_group_set_sub_user_id(g.get(), group.sub_user_id->c_str(), e);
-    });
+    json += ",\"sub_user_id\":";
+    json_string(json, *group.sub_user_id);
   }
-  return g;
+  json += '}';
+  dialtime_new_group *raw = nullptr;
+  call([&](dialtime_error **e) { return dialtime_new_group_from_json(c(json, "the group"), &raw, e); });
+  return NewGroupHandle(raw);
 }
 
 inline UpdateHandle build(const DialTimeGroupUpdate &update) {
-  dialtime_group_update *raw = nullptr;
-  call([&](dialtime_error **e) { return dialtime_group_update_new(update.name.c_str(), &raw, e); });
-  UpdateHandle u(raw);
-  if (update.content) add_content(u.get(), *update.content, dialtime_group_update_add_time);
-  if (update.is_default) dialtime_group_update_set_is_default(u.get(), *update.is_default);
-  if (update.skip_holiday) dialtime_group_update_set_skip_holiday(u.get(), *update.skip_holiday);
-  if (update.sub_user_id) {
-    call([&](dialtime_error **e) {
-      return dialtime_group_update_set_sub_user_id(u.get(), update.sub_user_id->c_str(), e);
-    });
+  std::string json = "{\"name\":";
+  json_string(json, update.name);
+  if (update.content) {
+    json += ",\"content\":";
+    json_content(json, *update.content);
   }
-  return u;
+  if (update.is_default) json += *update.is_default ? ",\"is_default\":true" : ",\"is_default\":false";
+  if (update.skip_holiday) json += *update.skip_holiday ? ",\"skip_holiday\":true" : ",\"skip_holiday\":false";
+  if (update.sub_user_id) {
+    json += ",\"sub_user_id\":";
+    json_string(json, *update.sub_user_id);
+  }
+  json += '}';
+  dialtime_group_update *raw = nullptr;
+  call([&](dialtime_error **e) { return dialtime_group_update_from_json(c(json, "the update"), &raw, e); });
+  return UpdateHandle(raw);
 }
 
 }  // namespace detail
@@ -382,7 +449,7 @@ inline std::string version() { return dialtime_version(); }
 // Checks a create payload (JSON text as in the platform's docs); throws ValidationError listing
 // every problem.
 inline void validate_json(const std::string &json) {
-  detail::call([&](dialtime_error **e) { return dialtime_validate_json(json.c_str(), e); });
+  detail::call([&](dialtime_error **e) { return dialtime_validate_json(detail::c(json, "json"), e); });
 }
 
 class Client;
@@ -449,7 +516,10 @@ inline std::int64_t set_ms(const char *name, std::chrono::milliseconds ms) {
 
 inline dialtime_request_options c_options(const RequestOptions &o) {
   dialtime_request_options c{};
-  if (o.recorder != nullptr) c.recorder = o.recorder->get();
+  if (o.recorder != nullptr) {
+    c.recorder = o.recorder->get();
+    if (c.recorder == nullptr) invalid_argument("RequestOptions::recorder was moved from");
+  }
   if (o.timeout) c.timeout_ms = set_ms("timeout_ms", *o.timeout);
   if (o.deadline) c.deadline_ms = set_ms("deadline_ms", *o.deadline);
   if (o.max_retries) {
@@ -471,7 +541,7 @@ class DialTimeGroups {
     const detail::NewGroupHandle g = detail::build(group);
     dialtime_group *saved = nullptr;
     detail::call([&](dialtime_error **e) {
-      return dialtime_dial_time_groups_create(client_.get(), user_id.c_str(), g.get(), &o, &saved, e);
+      return dialtime_dial_time_groups_create(client_.get(), detail::c(user_id, "user_id"), g.get(), &o, &saved, e);
     });
     detail::GroupHandle owned(saved);
     return detail::from_handle(owned.get());
@@ -484,8 +554,8 @@ class DialTimeGroups {
     const dialtime_request_options o = detail::c_options(options);
     dialtime_page *raw = nullptr;
     detail::call([&](dialtime_error **e) {
-      return dialtime_dial_time_groups_list(client_.get(), user_id.c_str(), page,
-                                            sub_user_id ? sub_user_id->c_str() : nullptr, &o, &raw, e);
+      return dialtime_dial_time_groups_list(client_.get(), detail::c(user_id, "user_id"), page,
+                                            sub_user_id ? detail::c(*sub_user_id, "sub_user_id") : nullptr, &o, &raw, e);
     });
     detail::PageHandle owned(raw);
     Page out{{}, dialtime_page_current_page(raw), std::nullopt, std::nullopt, std::nullopt,
@@ -515,7 +585,7 @@ class DialTimeGroups {
     const detail::UpdateHandle u = detail::build(changes);
     dialtime_group *saved = nullptr;
     detail::call([&](dialtime_error **e) {
-      return dialtime_dial_time_groups_update(client_.get(), user_id.c_str(), group_id, u.get(), &o, &saved, e);
+      return dialtime_dial_time_groups_update(client_.get(), detail::c(user_id, "user_id"), group_id, u.get(), &o, &saved, e);
     });
     detail::GroupHandle owned(saved);
     return detail::from_handle(owned.get());
@@ -527,7 +597,7 @@ class DialTimeGroups {
     const dialtime_request_options o = detail::c_options(options);
     char *out = nullptr;
     detail::call([&](dialtime_error **e) {
-      return dialtime_dial_time_groups_update_json(client_.get(), user_id.c_str(), group_id, json.c_str(), &o, &out, e);
+      return dialtime_dial_time_groups_update_json(client_.get(), detail::c(user_id, "user_id"), group_id, detail::c(json, "json"), &o, &out, e);
     });
     return detail::take(out);
   }
@@ -538,8 +608,8 @@ class DialTimeGroups {
               const RequestOptions &options = {}) const {
     const dialtime_request_options o = detail::c_options(options);
     detail::call([&](dialtime_error **e) {
-      return dialtime_dial_time_groups_delete(client_.get(), user_id.c_str(), group_id,
-                                              sub_user_id ? sub_user_id->c_str() : nullptr, &o, e);
+      return dialtime_dial_time_groups_delete(client_.get(), detail::c(user_id, "user_id"), group_id,
+                                              sub_user_id ? detail::c(*sub_user_id, "sub_user_id") : nullptr, &o, e);
     });
   }
 
@@ -551,7 +621,7 @@ class DialTimeGroups {
     dialtime_group *saved = nullptr;
     dialtime_outcome outcome = DIALTIME_OUTCOME_UNCHANGED;
     detail::call([&](dialtime_error **e) {
-      return dialtime_dial_time_groups_ensure(client_.get(), user_id.c_str(), g.get(), &o, &saved, &outcome, e);
+      return dialtime_dial_time_groups_ensure(client_.get(), detail::c(user_id, "user_id"), g.get(), &o, &saved, &outcome, e);
     });
     detail::GroupHandle owned(saved);
     return {detail::from_handle(owned.get()), static_cast<Outcome>(outcome)};
@@ -564,7 +634,7 @@ class DialTimeGroups {
     const dialtime_request_options o = detail::c_options(options);
     char *out = nullptr;
     detail::call([&](dialtime_error **e) {
-      return dialtime_dial_time_groups_create_json(client_.get(), user_id.c_str(), json.c_str(), &o, &out, e);
+      return dialtime_dial_time_groups_create_json(client_.get(), detail::c(user_id, "user_id"), detail::c(json, "json"), &o, &out, e);
     });
     return detail::take(out);
   }
@@ -656,8 +726,10 @@ class DialTimeGroups::GroupCursor {
 
  private:
   friend class DialTimeGroups;
-  explicit GroupCursor(dialtime_group_cursor *cursor) : state_(std::make_shared<State>()) {
-    state_->cursor.reset(cursor);
+  // Owns `cursor` from the start: if allocating the state throws, the cursor is freed.
+  explicit GroupCursor(detail::Handle<dialtime_group_cursor, dialtime_group_cursor_free> cursor)
+      : state_(std::make_shared<State>()) {
+    state_->cursor = std::move(cursor);
   }
 
   std::shared_ptr<State> state_;
@@ -669,10 +741,10 @@ inline DialTimeGroups::GroupCursor DialTimeGroups::list_all(const std::string &u
   const dialtime_request_options o = detail::c_options(options);
   dialtime_group_cursor *cursor = nullptr;
   detail::call([&](dialtime_error **e) {
-    return dialtime_dial_time_groups_list_all(client_.get(), user_id.c_str(),
-                                              sub_user_id ? sub_user_id->c_str() : nullptr, &o, &cursor, e);
+    return dialtime_dial_time_groups_list_all(client_.get(), detail::c(user_id, "user_id"),
+                                              sub_user_id ? detail::c(*sub_user_id, "sub_user_id") : nullptr, &o, &cursor, e);
   });
-  return GroupCursor(cursor);
+  return GroupCursor(detail::Handle<dialtime_group_cursor, dialtime_group_cursor_free>(cursor));
 }
 
 // The client: one connection pool; share it between threads. Copies share the same pool.
@@ -684,11 +756,11 @@ class Client {
     const detail::Handle<dialtime_client_builder, dialtime_client_builder_free> b(raw_builder);
     if (options.base_url) {
       detail::call([&](dialtime_error **e) {
-        return dialtime_client_builder_set_base_url(b.get(), options.base_url->c_str(), e);
+        return dialtime_client_builder_set_base_url(b.get(), detail::c(*options.base_url, "base_url"), e);
       });
     }
     if (options.token) {
-      detail::call([&](dialtime_error **e) { return dialtime_client_builder_set_token(b.get(), options.token->c_str(), e); });
+      detail::call([&](dialtime_error **e) { return dialtime_client_builder_set_token(b.get(), detail::c(*options.token, "token"), e); });
     }
     if (options.timeout) {
       detail::call([&](dialtime_error **e) {
@@ -711,7 +783,7 @@ class Client {
     }
     for (const std::string &pem : options.root_certificates_pem) {
       detail::call([&](dialtime_error **e) {
-        return dialtime_client_builder_add_root_certificate_pem(b.get(), pem.c_str(), e);
+        return dialtime_client_builder_add_root_certificate_pem(b.get(), detail::c(pem, "pem"), e);
       });
     }
     if (options.trust_only_root_certificates) {
@@ -720,19 +792,19 @@ class Client {
       });
     }
     if (options.proxy) {
-      detail::call([&](dialtime_error **e) { return dialtime_client_builder_set_proxy(b.get(), options.proxy->c_str(), e); });
+      detail::call([&](dialtime_error **e) { return dialtime_client_builder_set_proxy(b.get(), detail::c(*options.proxy, "proxy"), e); });
     }
     if (options.ignore_env_proxy) {
       detail::call([&](dialtime_error **e) { return dialtime_client_builder_set_ignore_env_proxy(b.get(), true, e); });
     }
     for (const auto &[name, value] : options.default_headers) {
       detail::call([&](dialtime_error **e) {
-        return dialtime_client_builder_add_default_header(b.get(), name.c_str(), value.c_str(), e);
+        return dialtime_client_builder_add_default_header(b.get(), detail::c(name, "name"), detail::c(value, "value"), e);
       });
     }
     if (options.user_agent_suffix) {
       detail::call([&](dialtime_error **e) {
-        return dialtime_client_builder_set_user_agent_suffix(b.get(), options.user_agent_suffix->c_str(), e);
+        return dialtime_client_builder_set_user_agent_suffix(b.get(), detail::c(*options.user_agent_suffix, "user_agent_suffix"), e);
       });
     }
     dialtime_client *raw = nullptr;
@@ -771,7 +843,7 @@ class Emulator {
   explicit Emulator(const std::string &options_json) {
     dialtime_emulator *raw = nullptr;
     detail::call([&](dialtime_error **e) {
-      return dialtime_emulator_start_json(options_json.c_str(), &raw, e);
+      return dialtime_emulator_start_json(detail::c(options_json, "options_json"), &raw, e);
     });
     handle_.reset(raw, dialtime_emulator_free);
   }
@@ -786,7 +858,7 @@ class Emulator {
   std::uint64_t push_fault_json(const std::string &json) {
     std::uint64_t id = 0;
     detail::call([&](dialtime_error **e) {
-      return dialtime_emulator_push_fault_json(handle_.get(), json.c_str(), &id, e);
+      return dialtime_emulator_push_fault_json(handle_.get(), detail::c(json, "json"), &id, e);
     });
     return id;
   }
@@ -864,7 +936,7 @@ class Calendar {
   }
   // Loads holiday-cn JSON: a whole year (replacing that notice year) or a bare days list.
   void load_holiday_cn(const std::string &json) {
-    detail::call([&](dialtime_error **e) { return dialtime_calendar_load_holiday_cn(handle_.get(), json.c_str(), e); });
+    detail::call([&](dialtime_error **e) { return dialtime_calendar_load_holiday_cn(handle_.get(), detail::c(json, "json"), e); });
   }
   bool covers(int year) const noexcept { return dialtime_calendar_covers(handle_.get(), year); }
   const dialtime_calendar *get() const noexcept { return handle_.get(); }
@@ -893,15 +965,18 @@ class Schedule {
   // From a group's JSON (`{"content": [...], "skip_holiday": true}`; a saved group works too).
   explicit Schedule(const std::string &group_json, const ScheduleOptions &options = {}) {
     dialtime_schedule_options o{};
-    if (options.zone) o.zone = options.zone->c_str();
-    if (options.calendar) o.calendar = options.calendar->get();
+    if (options.zone) o.zone = detail::c(*options.zone, "zone");
+    if (options.calendar) {
+      o.calendar = options.calendar->get();
+      if (o.calendar == nullptr) detail::invalid_argument("ScheduleOptions::calendar was moved from");
+    }
     if (options.makeup_as_weekday) {
       o.makeup_as_set = true;
       o.makeup_as_weekday = *options.makeup_as_weekday;
     }
     o.assume_no_holidays = options.assume_no_holidays;
     dialtime_schedule *raw = nullptr;
-    detail::call([&](dialtime_error **e) { return dialtime_schedule_new_json(group_json.c_str(), &o, &raw, e); });
+    detail::call([&](dialtime_error **e) { return dialtime_schedule_new_json(detail::c(group_json, "group_json"), &o, &raw, e); });
     handle_.reset(raw, dialtime_schedule_free);
   }
 
@@ -928,12 +1003,12 @@ class Schedule {
     detail::call([&](dialtime_error **e) {
       return dialtime_schedule_windows(handle_.get(), from.time_since_epoch().count(), to.time_since_epoch().count(), &raw, e);
     });
+    const detail::Handle<dialtime_intervals, dialtime_intervals_free> owned(raw);
     std::vector<Window> out;
     for (std::size_t i = 0, n = dialtime_intervals_count(raw); i < n; i++) {
       out.push_back({sys_seconds(std::chrono::seconds(dialtime_intervals_start(raw, i))),
                      sys_seconds(std::chrono::seconds(dialtime_intervals_end(raw, i)))});
     }
-    dialtime_intervals_free(raw);
     return out;
   }
 
@@ -948,13 +1023,13 @@ class Schedule {
   // Why local `date` ("YYYY-MM-DD") has its windows, as JSON (see dialtime_schedule_day_json).
   std::string day_json(const std::string &date) const {
     char *out = nullptr;
-    detail::call([&](dialtime_error **e) { return dialtime_schedule_day_json(handle_.get(), date.c_str(), &out, e); });
+    detail::call([&](dialtime_error **e) { return dialtime_schedule_day_json(handle_.get(), detail::c(date, "date"), &out, e); });
     return detail::take(out);
   }
 
   std::string summary(const std::string &lang = "zh") const {
     char *out = nullptr;
-    detail::call([&](dialtime_error **e) { return dialtime_schedule_summary(handle_.get(), lang.c_str(), &out, e); });
+    detail::call([&](dialtime_error **e) { return dialtime_schedule_summary(handle_.get(), detail::c(lang, "lang"), &out, e); });
     return detail::take(out);
   }
 

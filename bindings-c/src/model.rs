@@ -186,6 +186,25 @@ pub unsafe extern "C" fn dialtime_group_update_new(
     })
 }
 
+/// Starts an update from JSON text as the platform's docs show it (`name` required;
+/// `content`, `is_default`, `skip_holiday`, `sub_user_id` optional, `null` meaning not sent),
+/// all of it checked (DIALTIME_STATUS_VALIDATION lists every problem). Add to it or send it as
+/// any other update.
+#[no_mangle]
+pub unsafe extern "C" fn dialtime_group_update_from_json(
+    json: *const c_char,
+    out: *mut *mut dialtime_group_update,
+    err: *mut *mut dialtime_error,
+) -> dialtime_status {
+    guard(err, || {
+        out_arg("out", out)?;
+        let update = dialtime::validate::update_from_json_str(unsafe { str_arg("json", json) }?)?;
+        let builder = DialTimeGroupUpdateBuilder::from(update);
+        write_out(out, dialtime_group_update { builder });
+        Ok(())
+    })
+}
+
 /// Adds a range to the new content (the first one replaces the saved content), as
 /// dialtime_new_group_add_time.
 #[no_mangle]

@@ -1571,6 +1571,32 @@ static void test_recorder(void) {
   dialtime_emulator_free(emu);
 }
 
+/* Pointer outputs and *err are set to NULL first, so cleanup code can free them whatever a
+ * call returned (they were left as they were on a failure). */
+static void test_outputs_are_defined_whatever_a_call_returns(void) {
+  dialtime_emulator *emu = (dialtime_emulator *)&failures; /* garbage a caller might leave */
+  dialtime_error *err = (dialtime_error *)&failures;
+  CHECK_STATUS(dialtime_emulator_start_json("{not json", &emu, &err), DIALTIME_STATUS_INVALID_ARGUMENT);
+  CHECK(emu == NULL && err != NULL);
+  dialtime_error_free(err);
+  err = (dialtime_error *)&failures;
+  CHECK_STATUS(dialtime_emulator_start(&emu, &err), DIALTIME_STATUS_OK);
+  CHECK(emu != NULL && err == NULL);
+  dialtime_client *client = (dialtime_client *)&failures;
+  dialtime_client_builder *b = NULL;
+  CHECK_STATUS(dialtime_client_builder_new(&b, NULL), DIALTIME_STATUS_OK);
+  (void)dialtime_client_builder_set_token(b, "t", NULL);
+  (void)dialtime_client_builder_set_base_url(b, "https://user:pw@example.com", NULL); /* refused */
+  CHECK_STATUS(dialtime_client_builder_build(b, &client, &err), DIALTIME_STATUS_CONFIG);
+  CHECK(client == NULL && err != NULL);
+  dialtime_error_free(err);
+  dialtime_page *page = (dialtime_page *)&failures;
+  CHECK_STATUS(dialtime_dial_time_groups_list(NULL, "u", 1, NULL, NULL, &page, NULL), DIALTIME_STATUS_INVALID_ARGUMENT);
+  CHECK(page == NULL);
+  dialtime_client_builder_free(b);
+  dialtime_emulator_free(emu);
+}
+
 /* ---- a call from an atexit handler -------------------------------------------------------- */
 
 /* glibc's exit() destroys the main thread's thread-locals before it runs atexit handlers (and
@@ -1682,6 +1708,7 @@ int main(int argc, char **argv) {
   test_panic_boundary();
   test_statuses();
   test_bad_arguments();
+  test_outputs_are_defined_whatever_a_call_returns();
   test_hostile_input();
   test_list_update_delete_ensure();
   test_threads();

@@ -160,6 +160,47 @@ static void test_partial_update() {
   wrong.content = std::vector<dialtime::DaySchedule>{{7, {{"10:00", "09:00"}}}};
   auto e = expect_throw<dialtime::ValidationError>([&] { groups.update(emu.user_id(), saved.id, wrong); }, "bad update");
   if (e) CHECK(e->problems().size() == 3);
+  // Content given but empty is refused, not taken for "keep it".
+  dialtime::DialTimeGroupUpdate emptied{"改名"};
+  emptied.content = std::vector<dialtime::DaySchedule>{};
+  auto none = expect_throw<dialtime::ValidationError>([&] { groups.update(emu.user_id(), saved.id, emptied); }, "empty content");
+  if (none) CHECK(!none->problems().empty() && none->problems()[0].path == "content");
+}
+
+// Days reach the library as given: an empty day or a weekday listed twice is refused with its
+// path (the C add_time functions grouped ranges by weekday: the empty day vanished, the
+// repeated weekday merged); a NUL byte is part of a name (JSON carries it), and refused in an
+// argument that crosses the C ABI as a C string (it ended the string there).
+static void test_content_as_given() {
+  dialtime::Emulator emu;
+  const dialtime::Client client(options_for(emu));
+  const auto groups = client.dial_time_groups();
+  const dialtime::NewDialTimeGroup empty_day{"g", {{1, {{"08:00", "20:00"}}}, {2, {}}}, false, false, std::nullopt};
+  auto e = expect_throw<dialtime::ValidationError>([&] { groups.create(emu.user_id(), empty_day); }, "empty day");
+  if (e) CHECK(e->problems().size() == 1 && e->problems()[0].path == "content[1].times");
+  const dialtime::NewDialTimeGroup twice{
+      "g", {{1, {{"08:00", "09:00"}}}, {2, {{"10:00", "11:00"}}}, {1, {{"25:00", "26:00"}}}}, false, false, std::nullopt};
+  auto t = expect_throw<dialtime::ValidationError>([&] { groups.create(emu.user_id(), twice); }, "weekday twice");
+  if (t) {
+    bool week = false, range = false;
+    for (const auto &p : t->problems()) {
+      week = week || p.path == "content[2].week";
+      range = range || p.path.rfind("content[2].times[0]", 0) == 0;
+    }
+    CHECK(week && range);
+  }
+  const dialtime::NewDialTimeGroup quoted{"a \"quoted\"\t\\ name", {{1, {{"08:00", "09:00"}}}}, false, false, std::nullopt};
+  CHECK(groups.create(emu.user_id(), quoted).name == quoted.name);
+  // Sent whole, as from any language (the C accessors read it back as a C string).
+  const dialtime::NewDialTimeGroup nul{std::string("Night\0 shift", 12), {{1, {{"08:00", "09:00"}}}}, false, false, std::nullopt};
+  (void)groups.create(emu.user_id(), nul);
+  CHECK(emu.requests_json().find("Night\\u0000 shift") != std::string::npos);
+  auto user = expect_throw<dialtime::InvalidArgumentError>([&] { groups.list(std::string(emu.user_id()) + std::string("\0x", 2)); }, "NUL in an id");
+  if (user) CHECK(std::string(user->what()).find("user_id") != std::string::npos);
+  expect_throw<dialtime::InvalidArgumentError>([&] { groups.list(std::string("\xff\xfe")); }, "not UTF-8");
+  CHECK(dialtime::time_of_day(std::chrono::minutes(-30)) == "-0:30");
+  CHECK(dialtime::time_of_day(std::chrono::minutes(8 * 60 + 5)) == "8:05");
+  CHECK(emu.request_count() == 2);
 }
 
 // Options that used to fall back silently: an empty URL or token, a negative timeout.
@@ -452,6 +493,7 @@ int main() {
   test_exceptions();
   test_lifetimes();
   test_partial_update();
+  test_content_as_given();
   test_options();
   test_list_update_remove_ensure();
   test_threads();

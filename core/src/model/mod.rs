@@ -281,11 +281,11 @@ impl NewDialTimeGroupBuilder {
     }
 }
 
-/// A builder holding `group` (to add windows to it), in its days' and ranges' order.
-impl From<NewDialTimeGroup> for NewDialTimeGroupBuilder {
-    fn from(g: NewDialTimeGroup) -> Self {
+impl From<&[DaySchedule]> for Windows {
+    /// Checked content as windows, in its days' and ranges' order.
+    fn from(content: &[DaySchedule]) -> Self {
         let mut windows = Windows::default();
-        for day in &g.content {
+        for day in content {
             for t in &day.times {
                 windows.push(
                     i64::from(day.week.number()),
@@ -294,9 +294,16 @@ impl From<NewDialTimeGroup> for NewDialTimeGroupBuilder {
                 );
             }
         }
+        windows
+    }
+}
+
+/// A builder holding `group` (to add windows to it), in its days' and ranges' order.
+impl From<NewDialTimeGroup> for NewDialTimeGroupBuilder {
+    fn from(g: NewDialTimeGroup) -> Self {
         NewDialTimeGroupBuilder {
+            windows: Windows::from(g.content.as_slice()),
             name: g.name,
-            windows,
             is_default: g.is_default,
             skip_holiday: g.skip_holiday,
             sub_user_id: g.sub_user_id,
@@ -373,6 +380,20 @@ impl DialTimeGroupUpdateBuilder {
             skip_holiday: self.skip_holiday,
             sub_user_id: self.sub_user_id,
         })
+    }
+}
+
+/// A builder holding `update`; windows added go after its content's (and make content of
+/// their own when it has none).
+impl From<DialTimeGroupUpdate> for DialTimeGroupUpdateBuilder {
+    fn from(u: DialTimeGroupUpdate) -> Self {
+        DialTimeGroupUpdateBuilder {
+            windows: u.content.as_deref().map(Windows::from).unwrap_or_default(),
+            name: u.name,
+            is_default: u.is_default,
+            skip_holiday: u.skip_holiday,
+            sub_user_id: u.sub_user_id,
+        }
     }
 }
 
