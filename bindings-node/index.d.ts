@@ -240,6 +240,11 @@ export declare class Schedule {
    * open now), or null within 370 days / the calendar's coverage.
    */
   nextWindow(at: Date | string): { start: Date; end: Date } | null
+  /**
+   * The first instant at or after `at` when the dialer may call (`at` itself while a
+   * window is open), or null as for `nextWindow`.
+   */
+  nextAllowedInstant(at: Date | string): Date | null
   /** The open `{start, end}` intervals within `[from, to)`, sorted, merged, clipped. */
   windows(from: Date | string, to: Date | string): Array<{ start: Date; end: Date }>
   /** The total open time within `[from, to)`, in milliseconds. */

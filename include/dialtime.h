@@ -780,6 +780,15 @@ enum dialtime_status dialtime_schedule_next_window(const struct dialtime_schedul
                                                    int64_t *end,
                                                    struct dialtime_error **err);
 
+// The first instant at or after `at` when the dialer may call (`at` itself while a window is
+// open): `*found` true and `*out` written (Unix seconds, rounded down); `*found` false as for
+// dialtime_schedule_next_window.
+enum dialtime_status dialtime_schedule_next_allowed_instant(const struct dialtime_schedule *schedule,
+                                                            int64_t at,
+                                                            bool *found,
+                                                            int64_t *out,
+                                                            struct dialtime_error **err);
+
 // The open intervals within `[from, to)` (Unix seconds), sorted, merged, clipped. On success
 // `*out` is owned by the caller (free with dialtime_intervals_free).
 enum dialtime_status dialtime_schedule_windows(const struct dialtime_schedule *schedule,

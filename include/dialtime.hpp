@@ -998,6 +998,18 @@ class Schedule {
     return Window{sys_seconds(std::chrono::seconds(start)), sys_seconds(std::chrono::seconds(end))};
   }
 
+  // The first instant at or after `t` when the dialer may call (`t` itself while a window is
+  // open); nullopt as for next_window.
+  std::optional<sys_seconds> next_allowed_instant(sys_seconds t) const {
+    bool found = false;
+    std::int64_t at = 0;
+    detail::call([&](dialtime_error **e) {
+      return dialtime_schedule_next_allowed_instant(handle_.get(), t.time_since_epoch().count(), &found, &at, e);
+    });
+    if (!found) return std::nullopt;
+    return sys_seconds(std::chrono::seconds(at));
+  }
+
   std::vector<Window> windows(sys_seconds from, sys_seconds to) const {
     dialtime_intervals *raw = nullptr;
     detail::call([&](dialtime_error **e) {

@@ -213,6 +213,33 @@ pub unsafe extern "C" fn dialtime_schedule_next_window(
     })
 }
 
+/// The first instant at or after `at` when the dialer may call (`at` itself while a window is
+/// open): `*found` true and `*out` written (Unix seconds, rounded down); `*found` false as for
+/// dialtime_schedule_next_window.
+#[no_mangle]
+pub unsafe extern "C" fn dialtime_schedule_next_allowed_instant(
+    schedule: *const dialtime_schedule,
+    at: i64,
+    found: *mut bool,
+    out: *mut i64,
+    err: *mut *mut dialtime_error,
+) -> dialtime_status {
+    guard(err, || {
+        let s = unsafe { handle("schedule", schedule) }?;
+        let (Some(found), Some(out)) = (unsafe { found.as_mut() }, unsafe { out.as_mut() }) else {
+            return Err(invalid("found and out must not be NULL".into()));
+        };
+        match s.inner.next_allowed_instant(instant("at", at)?)? {
+            Some(when) => {
+                *found = true;
+                *out = when.as_second();
+            }
+            None => *found = false,
+        }
+        Ok(())
+    })
+}
+
 /// The open intervals within `[from, to)` (Unix seconds), sorted, merged, clipped. On success
 /// `*out` is owned by the caller (free with dialtime_intervals_free).
 #[no_mangle]

@@ -230,6 +230,25 @@ impl Schedule {
         }
     }
 
+    /// The first instant at or after `at` when the dialer may call (`at` itself while a
+    /// window is open), or null as for `nextWindow`.
+    #[napi(
+        catch_unwind,
+        ts_args_type = "at: Date | string",
+        ts_return_type = "Date | null"
+    )]
+    pub fn next_allowed_instant<'env>(
+        &self,
+        env: &'env Env,
+        at: Unknown<'_>,
+    ) -> Result<Option<JsDate<'env>>> {
+        let t = instant(env, at, "at")?;
+        match self.0.next_allowed_instant(t).or_throw(env)? {
+            Some(when) => js_date(env, when).map(Some),
+            None => Ok(None),
+        }
+    }
+
     /// The open `{start, end}` intervals within `[from, to)`, sorted, merged, clipped.
     #[napi(
         catch_unwind,

@@ -39,6 +39,9 @@ for (const c of vectors('schedule.json').cases) {
         continue
       }
       assert.deepEqual(pair(s.nextWindow(q.at)), q.window && [ms(q.window[0]), ms(q.window[1])], q.at)
+      // The first instant the dialer may call: the query's own while open, else the start.
+      const allowed = s.nextAllowedInstant(q.at)
+      assert.equal(allowed && allowed.getTime(), q.window && Math.max(ms(q.at), ms(q.window[0])), q.at)
     }
     for (const q of c.windows ?? []) {
       assert.deepEqual(s.windows(q.from, q.to).map(pair), q.intervals.map(([a, b]) => [ms(a), ms(b)]))

@@ -359,6 +359,20 @@ impl PySchedule {
         }
     }
 
+    /// The first instant at or after `at` when the dialer may call (`at` itself while a
+    /// window is open), or None as for `next_window`.
+    fn next_allowed_instant<'py>(
+        &self,
+        py: Python<'py>,
+        at: &Bound<'py, PyAny>,
+    ) -> PyResult<Option<Bound<'py, PyAny>>> {
+        let t = instant(at, "at")?;
+        match self.0.next_allowed_instant(t).or_raise(py)? {
+            Some(when) => to_datetime(py, when, self.0.time_zone()).map(Some),
+            None => Ok(None),
+        }
+    }
+
     /// The open `(start, end)` intervals within `[start, end)`, sorted, merged, clipped.
     fn windows<'py>(
         &self,

@@ -58,6 +58,9 @@ def test_the_shared_vectors(case: Any) -> None:
         assert got == want, q
         if got:
             assert got[0].utcoffset() is not None  # aware, at the zone's offset
+        # The first instant the dialer may call: the query's own while open, else the start.
+        allowed = s.next_allowed_instant(at(q["at"]))
+        assert allowed == (want and max(at(q["at"]), want[0])), q
     for q in case.get("windows", []):
         got = s.windows(at(q["from"]), at(q["to"]))
         assert got == [(at(a), at(b)) for a, b in q["intervals"]], q

@@ -467,3 +467,115 @@ fn dates_are_exactly_yyyy_mm_dd_and_instants_carry_an_offset_within_a_day() {
         "a civil time was given an offset"
     );
 }
+
+fn at(s: &str) -> Timestamp {
+    s.parse().unwrap()
+}
+
+fn saved(content: &str) -> dialtime::DialTimeGroup {
+    serde_json::from_str(&format!(
+        r#"{{"id":1,"name":"g","user_id":"u","content":{content},"is_default":false,"skip_holiday":false,"created_at":"2026-01-01 00:00:00","updated_at":"2026-01-01 00:00:00"}}"#
+    ))
+    .unwrap()
+}
+
+/// schedule.md T3: a window the server stored across midnight is read as its two parts (it was
+/// dropped); an empty one is an error naming it (it was dropped too).
+#[test]
+fn a_saved_window_across_midnight_is_read_as_its_two_parts() {
+    let group = saved(r#"[{"week":5,"times":[{"begin_time":"22:00","end_time":"02:00"}]}]"#);
+    let s = group.schedule().build().unwrap();
+    assert!(s.is_open_at(at("2026-12-04T23:00+08:00")).unwrap()); // Friday night
+    assert!(s.is_open_at(at("2026-12-05T01:00+08:00")).unwrap()); // Saturday's part
+    assert!(!s.is_open_at(at("2026-12-05T02:00+08:00")).unwrap());
+    assert!(!s.is_open_at(at("2026-12-04T21:59+08:00")).unwrap());
+    let to_midnight = saved(r#"[{"week":5,"times":[{"begin_time":"22:00","end_time":"00:00"}]}]"#);
+    let s = to_midnight.schedule().build().unwrap();
+    assert!(s.is_open_at(at("2026-12-04T23:59+08:00")).unwrap());
+    assert!(!s.is_open_at(at("2026-12-05T00:00+08:00")).unwrap());
+
+    let empty = saved(r#"[{"week":1,"times":[{"begin_time":"08:00","end_time":"08:00"}]}]"#);
+    let err = empty.schedule().build().unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Validation);
+    assert_eq!(err.problems()[0].path, "content[0].times[0]");
+}
+
+/// schedule.md Q2: `next_window` is unclipped: an interval open since Friday 18:00, asked on
+/// Sunday, starts on Friday (it started on Saturday: only the day before was looked at), as
+/// `windows` says.
+#[test]
+fn next_window_gives_the_whole_interval_however_long_it_has_been_open() {
+    let content = [
+        DaySchedule::new(
+            Weekday::Friday,
+            vec![TimeRange::parse("18:00", "24:00").unwrap()],
+        ),
+        DaySchedule::new(
+            Weekday::Saturday,
+            vec![TimeRange::parse("00:00", "24:00").unwrap()],
+        ),
+        DaySchedule::new(
+            Weekday::Sunday,
+            vec![TimeRange::parse("00:00", "24:00").unwrap()],
+        ),
+    ];
+    let s = Schedule::builder(&content, false).build().unwrap();
+    let found = s
+        .next_window(at("2026-12-06T10:00+08:00"))
+        .unwrap()
+        .unwrap();
+    assert_eq!(found.start, at("2026-12-04T18:00+08:00"));
+    assert_eq!(found.end, at("2026-12-07T00:00+08:00"));
+    let listed = s
+        .windows(at("2026-12-04T00:00+08:00"), at("2026-12-08T00:00+08:00"))
+        .unwrap();
+    assert_eq!(listed, [found]);
+    // Open every minute: the start is as far back as the search looks, never a panic.
+    let always: Vec<DaySchedule> = [
+        Weekday::Sunday,
+        Weekday::Monday,
+        Weekday::Tuesday,
+        Weekday::Wednesday,
+        Weekday::Thursday,
+        Weekday::Friday,
+        Weekday::Saturday,
+    ]
+    .into_iter()
+    .map(|w| DaySchedule::new(w, vec![TimeRange::parse("00:00", "24:00").unwrap()]))
+    .collect();
+    let s = Schedule::builder(&always, false).build().unwrap();
+    let found = s
+        .next_window(at("2026-12-06T10:00+08:00"))
+        .unwrap()
+        .unwrap();
+    assert!(found.start < at("2025-12-06T10:00+08:00"), "{found:?}");
+}
+
+/// schedule.md §5.1: holiday-cn lists 2020-02-03 (a Monday) as a working day, "a no-op on a
+/// weekday": Monday's windows, whatever the make-up policy (it took Friday's).
+#[test]
+fn a_work_entry_on_a_weekday_keeps_that_weekdays_windows() {
+    let mut calendar = Calendar::china();
+    calendar
+        .load_holiday_cn(r#"[{"name": "延长春节", "date": "2020-02-03", "isOffDay": false}]"#)
+        .unwrap();
+    let content = [
+        DaySchedule::new(
+            Weekday::Monday,
+            vec![TimeRange::parse("09:00", "18:00").unwrap()],
+        ),
+        DaySchedule::new(
+            Weekday::Friday,
+            vec![TimeRange::parse("13:00", "17:00").unwrap()],
+        ),
+    ];
+    let s = Schedule::builder(&content, true)
+        .calendar(calendar)
+        .makeup(MakeupPolicy::AsWeekday(Weekday::Friday))
+        .build()
+        .unwrap();
+    assert!(s.is_open_at(at("2020-02-03T10:00+08:00")).unwrap());
+    // A make-up Saturday still takes the policy's weekday (2020-01-19, before the Spring Festival).
+    assert!(s.is_open_at(at("2020-01-19T14:00+08:00")).unwrap());
+    assert!(!s.is_open_at(at("2020-01-19T10:00+08:00")).unwrap());
+}

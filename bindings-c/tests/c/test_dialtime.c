@@ -1015,6 +1015,16 @@ static void test_schedule_vectors(const char *file) {
         char *rest = NULL;
         CHECK(found && start == strtoll(fields[2], &rest, 10) && end == strtoll(rest, NULL, 10));
       }
+      /* The first instant the dialer may call: the query's own while open, else the start. */
+      if (fields[2][0] != 'E') {
+        const int64_t query = strtoll(fields[1], NULL, 10);
+        bool allowed_found = true;
+        int64_t allowed = 0;
+        CHECK_STATUS(dialtime_schedule_next_allowed_instant(s, query, &allowed_found, &allowed, NULL), DIALTIME_STATUS_OK);
+        CHECK(allowed_found == found);
+        if (found) CHECK(allowed == (query > start ? query : start));
+      }
+      CHECK_STATUS(dialtime_schedule_next_allowed_instant(s, 0, NULL, NULL, NULL), DIALTIME_STATUS_INVALID_ARGUMENT);
       queries++;
     } else if (strcmp(fields[0], "SW") == 0 && n == 5 && s) {
       int64_t from = strtoll(fields[1], NULL, 10), to = strtoll(fields[2], NULL, 10);

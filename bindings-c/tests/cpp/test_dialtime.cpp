@@ -417,6 +417,8 @@ static void test_schedule() {
   const auto next = s.next_window(national_day);
   CHECK(next && next->first == sys_seconds(seconds(1791421200)));  // 2026-10-08 09:00+08
   CHECK(s.open_duration(next->first, next->second) == hours(9));
+  CHECK(next && s.next_allowed_instant(national_day) == next->first);  // closed: the next start
+  CHECK(next && s.next_allowed_instant(next->first + hours(1)) == next->first + hours(1));  // open: now
   CHECK(s.summary("en") == "Mon 09:00–18:00; Thu 09:00–18:00; skips public holidays");
   CHECK(s.day_json("2026-10-01").find("国庆节") != std::string::npos);
   bool thrown = false;

@@ -9,9 +9,11 @@
 //!
 //! - A window `[begin, end)` is half-open, in the zone's wall-clock time: `09:00–18:00`
 //!   allows 17:59:59.999 and not 18:00. `24:00` is the end of that date; a window never
-//!   crosses midnight (write `22:00–24:00` on one day and `00:00–02:00` on the next).
-//!   Overlapping or touching windows of one day are merged, and intervals that touch across
-//!   midnight (Mon `20:00–24:00` + Tue `00:00–02:00`, both days open) are one interval.
+//!   crosses midnight (write `22:00–24:00` on one day and `00:00–02:00` on the next; one
+//!   the server saved across midnight is read that way, and one with begin equal to end is a
+//!   `Validation` error at `build`). Overlapping or touching windows of one day are merged,
+//!   and intervals that touch across midnight (Mon `20:00–24:00` + Tue `00:00–02:00`, both
+//!   days open) are one interval, which `next_window` gives whole, from its true start.
 //! - DST-exact from that definition: an instant is open when the wall clock shows a time
 //!   inside a window of its date. The part of a window inside a spring-forward gap does not
 //!   exist (a window starting in the gap starts at the transition); the repeated hour of a
@@ -20,7 +22,8 @@
 //! - `skip_holiday = true`: an announced off-day (statutory day, in-lieu rest day, weekend
 //!   day inside an announced range) has no windows; a make-up workday (调休上班) uses the
 //!   windows of its own weekday, unless the policy is [`MakeupPolicy::AsWeekday`] or the
-//!   calendar's entry for that date says `as_weekday` (the entry wins).
+//!   calendar's entry for that date says `as_weekday` (the entry wins). A "work" entry on a
+//!   weekday (holiday-cn lists 2020-02-03, a Monday) is that weekday, whatever the policy.
 //! - The calendar is keyed by the civil date in the schedule's zone.
 //! - A year the calendar does not cover is never guessed: with `skip_holiday = true` a
 //!   query touching it fails with [`Error::CalendarNotCovered`] naming the year, unless the
@@ -126,6 +129,8 @@ pub struct Day {
 #[derive(Debug, Clone)]
 #[must_use]
 pub struct ScheduleBuilder {
+    /// Windows the content cannot stand for (an empty one), reported by `build`.
+    problems: Vec<Problem>,
     week: [Vec<(u16, u16)>; 7],
     skip_holiday: bool,
     zone: Option<String>,
@@ -178,6 +183,9 @@ impl ScheduleBuilder {
 
     /// Checks the zone and builds the schedule.
     pub fn build(self) -> Result<Schedule> {
+        if !self.problems.is_empty() {
+            return Err(Error::Validation(self.problems));
+        }
         let zone = match (self.time_zone, self.zone) {
             (Some(tz), _) => tz,
             // The default (DEFAULT_ZONE, the platform's zone) is read as the client reads it:
@@ -235,12 +243,29 @@ impl Schedule {
     /// `skip_holiday`.
     pub fn builder(content: &[DaySchedule], skip_holiday: bool) -> ScheduleBuilder {
         let mut week: [Vec<(u16, u16)>; 7] = Default::default();
-        for day in content {
-            if let Some(slot) = week.get_mut(usize::from(day.week.number())) {
-                for t in &day.times {
-                    if t.begin_time < t.end_time {
-                        slot.push((t.begin_time.minutes(), t.end_time.minutes()));
+        let mut problems = Vec::new();
+        for (i, day) in content.iter().enumerate() {
+            let d = usize::from(day.week.number());
+            for (j, t) in day.times.iter().enumerate() {
+                let (begin, end) = (t.begin_time.minutes(), t.end_time.minutes());
+                if begin < end {
+                    push_window(&mut week, d, (begin, end));
+                } else if begin > end {
+                    // Saved by the server across midnight (a client refuses to send one):
+                    // read as its two parts, 22:00–24:00 on the day and 00:00–02:00 on the
+                    // next, each judged by its own date.
+                    push_window(&mut week, d, (begin, 1440));
+                    if end > 0 {
+                        push_window(&mut week, (d + 1) % 7, (0, end));
                     }
+                } else {
+                    problems.push(Problem::new(
+                        format!("content[{i}].times[{j}]"),
+                        format!(
+                            "an empty window ({}–{}): begin_time equals end_time",
+                            t.begin_time, t.end_time
+                        ),
+                    ));
                 }
             }
         }
@@ -248,6 +273,7 @@ impl Schedule {
             merge_minutes(slot);
         }
         ScheduleBuilder {
+            problems,
             week,
             skip_holiday,
             zone: None,
@@ -298,6 +324,9 @@ impl Schedule {
             Some(StatusRef::Listed(DayStatus::Off { .. })) => Plan::Off,
             Some(StatusRef::Listed(DayStatus::MakeupWork { as_weekday, .. })) => {
                 Plan::Windows(as_weekday.unwrap_or(match self.makeup {
+                    // A "work" entry on a weekday (holiday-cn lists 2020-02-03, a Monday) is a
+                    // working day anyway: its own windows, whatever the make-up policy.
+                    _ if !matches!(own, Weekday::Saturday | Weekday::Sunday) => own,
                     MakeupPolicy::OwnWeekday => own,
                     MakeupPolicy::AsWeekday(w) => w,
                 }))
@@ -348,13 +377,37 @@ impl Schedule {
             let limit = self.day_start(last);
             if let Some(found) = intervals.iter().find(|i| i.end > t) {
                 if found.end < limit || stopped || horizon_reached {
-                    return Ok(Some(*found));
+                    return Ok(Some(self.reach_back(*found, first, last)));
                 }
             } else if stopped || horizon_reached {
                 return Ok(None);
             }
             span = (span * 4).min(HORIZON_DAYS + 1);
         }
+    }
+
+    /// The first instant at or after `t` when the dialer may call: `t` itself while a window
+    /// is open, else the next window's start; `None` as for [`next_window`](Self::next_window).
+    pub fn next_allowed_instant(&self, t: impl Into<Timestamp>) -> Result<Option<Timestamp>> {
+        let t = t.into();
+        Ok(self.next_window(t)?.map(|w| w.start.max(t)))
+    }
+
+    /// `found` (found looking from the day before `first` to `last`) with its true start: an
+    /// interval that began at that day's start may have begun days earlier (Friday 18:00 to
+    /// Monday 00:00, asked on Sunday), so earlier dates are looked at until it starts after a
+    /// day's start, within [`HORIZON_DAYS`].
+    fn reach_back(&self, mut found: Interval, first: Date, last: Date) -> Interval {
+        let mut back = 1;
+        while back <= HORIZON_DAYS && found.start <= self.day_start(add_days(first, -back)) {
+            back = (back * 4).min(HORIZON_DAYS + 1);
+            let (intervals, _) = self.collect(add_days(first, -back), last, Some(first));
+            match intervals.into_iter().find(|i| i.end > found.start) {
+                Some(longer) => found = longer,
+                None => break,
+            }
+        }
+        found
     }
 
     /// The open intervals within `[from, to)`, sorted, merged and clipped. Fails when a
@@ -567,6 +620,13 @@ fn civil_at(date: Date, minutes: u16) -> Option<DateTime> {
     }
     let time = jiff::civil::Time::new((minutes / 60) as i8, (minutes % 60) as i8, 0, 0).ok()?;
     Some(date.to_datetime(time))
+}
+
+/// Adds a minute range to weekday `d`'s windows (0 = Sunday).
+fn push_window(week: &mut [Vec<(u16, u16)>; 7], d: usize, range: (u16, u16)) {
+    if let Some(slot) = week.get_mut(d) {
+        slot.push(range);
+    }
 }
 
 fn day_before(d: Date) -> Date {
