@@ -156,10 +156,13 @@ impl PyCalendar {
     }
 
     /// `load_holiday_cn` from a file.
-    fn load_holiday_cn_file(&mut self, py: Python<'_>, path: std::path::PathBuf) -> PyResult<()> {
-        // Without the GIL: the path may name a FIFO, a slow disk.
-        let calendar = &mut self.0;
-        crate::runtime::detach(py, || calendar.load_holiday_cn_file(path)).or_raise(py)
+    fn load_holiday_cn_file(slf: &Bound<'_, Self>, path: std::path::PathBuf) -> PyResult<()> {
+        // Read without the GIL (the path may name a FIFO, a slow disk) and without holding the
+        // calendar, which other threads may use meanwhile.
+        let py = slf.py();
+        let text =
+            crate::runtime::detach(py, || Calendar::read_holiday_cn_file(path)).or_raise(py)?;
+        slf.borrow_mut().0.load_holiday_cn(&text).or_raise(py)
     }
 
     /// Whether notice year `year` is loaded.

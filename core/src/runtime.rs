@@ -749,6 +749,8 @@ pub(crate) mod fork {
     /// as it may be locked.
     pub struct PerFork<T> {
         current: std::sync::atomic::AtomicPtr<Gen<T>>,
+        /// Shared across threads as a `Mutex<T>` is: `Send` and `Sync` only for `T: Send`.
+        _holds: std::marker::PhantomData<std::sync::Mutex<T>>,
     }
 
     struct Gen<T> {
@@ -761,6 +763,7 @@ pub(crate) mod fork {
         pub const fn new() -> PerFork<T> {
             PerFork {
                 current: std::sync::atomic::AtomicPtr::new(std::ptr::null_mut()),
+                _holds: std::marker::PhantomData,
             }
         }
 
@@ -810,10 +813,13 @@ pub(crate) mod fork {
     }
 
     impl<T> Drop for PerFork<T> {
+        /// Frees this generation's value; an earlier generation's (a child that never used
+        /// this one drops its parent's) is leaked, as it may be locked or half-updated.
         fn drop(&mut self) {
             let current = *self.current.get_mut();
-            if !current.is_null() {
-                // SAFETY: from Box::into_raw in `get`; `&mut self`: nothing borrows it.
+            // SAFETY: NULL or from Box::into_raw in `get`; `&mut self`: nothing borrows it.
+            if unsafe { current.as_ref() }.is_some_and(|g| g.generation == generation()) {
+                // SAFETY: as above, and not used again.
                 drop(unsafe { Box::from_raw(current) });
             }
         }

@@ -220,6 +220,9 @@ fn a_base_url_with_credentials_or_a_query_is_refused_without_echoing_them() {
         "https://u:s3cret#en@host",
         "https://u:s3cret?en@host",
         "https://example.com/?email=a@b&token=s3cret",
+        // No scheme, and a `://` further on (it is not one).
+        "user:s3cret@api.example.com?next=https://x",
+        "api.example.com/?token=s3cret&cb=http://x",
     ] {
         let err = Client::builder()
             .base_url(url)

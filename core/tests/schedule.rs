@@ -575,7 +575,7 @@ fn a_work_entry_on_a_weekday_keeps_that_weekdays_windows() {
         .build()
         .unwrap();
     assert!(s.is_open_at(at("2020-02-03T10:00+08:00")).unwrap());
-    // A make-up Saturday still takes the policy's weekday (2020-01-19, before the Spring Festival).
+    // A make-up Sunday still takes the policy's weekday (2020-01-19, before the Spring Festival).
     assert!(s.is_open_at(at("2020-01-19T14:00+08:00")).unwrap());
     assert!(!s.is_open_at(at("2020-01-19T10:00+08:00")).unwrap());
 }

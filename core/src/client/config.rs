@@ -73,9 +73,10 @@ pub(crate) struct BaseUrl {
 /// user info or belong to the query: then nothing past the scheme is shown).
 pub(crate) fn shown_url(raw: &str) -> String {
     let raw = raw.trim();
+    // A scheme only where what precedes `://` can be one (a `://` later in a query is not).
     let (scheme, rest) = match raw.find("://") {
-        Some(i) => raw.split_at(i + 3),
-        None => ("", raw),
+        Some(i) if !raw[..i].contains(['/', '?', '#', '@', ':']) => raw.split_at(i + 3),
+        _ => ("", raw),
     };
     let (head, tail) = rest.split_at(rest.find(['?', '#']).unwrap_or(rest.len()));
     match head.rfind('@') {

@@ -8,7 +8,7 @@ pub(crate) mod response;
 use std::borrow::Cow;
 use std::fmt;
 use std::mem::ManuallyDrop;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use bytes::{Bytes, BytesMut};
@@ -63,8 +63,9 @@ struct Inner {
     http: ManuallyDrop<reqwest::Client>,
     generation: u64,
     /// The pool of a forked child (whose copy of `http` belongs to the parent), made on the
-    /// child's first call.
-    forked: Mutex<Option<(u64, reqwest::Client)>>,
+    /// child's first call; per generation (an earlier one's is never dropped, nor its lock
+    /// waited for: a thread of the parent may have held it at the fork).
+    forked: fork::PerFork<Option<reqwest::Client>>,
     /// What `http` was made from, to make the child's.
     builder: ClientBuilder,
     loopback: bool,
@@ -84,13 +85,8 @@ impl Drop for Inner {
             unsafe { ManuallyDrop::drop(&mut self.http) };
         }
         // In a forked child the parent's pool is leaked on purpose: dropping its connections
-        // would deregister their sockets from an epoll instance the parent still uses.
-        let forked = self.forked.get_mut().unwrap_or_else(|e| e.into_inner());
-        if let Some((generation, http)) = forked.take() {
-            if generation != fork::generation() {
-                std::mem::forget(http);
-            }
-        }
+        // would deregister their sockets from an epoll instance the parent still uses. So is
+        // an earlier generation's `forked` pool (PerFork drops only this generation's).
     }
 }
 
@@ -131,7 +127,7 @@ impl Client {
             inner: Arc::new(Inner {
                 http: ManuallyDrop::new(http),
                 generation: fork::generation(),
-                forked: Mutex::new(None),
+                forked: fork::PerFork::new(),
                 api_root: reqwest::Url::parse(&format!("{}/agent-api/", base.url))
                     .map_err(|e| Error::config(format!("the base URL is not usable: {e}")))?,
                 base_url: base.url,
@@ -190,33 +186,19 @@ impl Client {
         if generation == self.inner.generation {
             return Ok(Cow::Borrowed(&self.inner.http));
         }
-        let made = |slot: &Option<(u64, reqwest::Client)>| {
-            slot.as_ref()
-                .filter(|(g, _)| *g == generation)
-                .map(|(_, http)| Cow::Owned(http.clone()))
-        };
-        let lock = || self.inner.forked.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(http) = made(&lock()) {
-            return Ok(http);
+        let slot = self.inner.forked.get();
+        let lock = || slot.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(http) = lock().clone() {
+            return Ok(Cow::Owned(http));
         }
-        // Made without the lock held (milliseconds: root certificates are read): a process
-        // forked from this one meanwhile would find it held forever.
+        // Made without the lock held (milliseconds: root certificates are read).
         let http = http_client(
             &self.inner.builder,
             &self.inner.token,
             &self.inner.base_url,
             self.inner.loopback,
         )?;
-        let mut slot = lock();
-        if let Some(http) = made(&slot) {
-            // Another thread made one first; this one, of this generation, can go.
-            return Ok(http);
-        }
-        if let Some((_, stale)) = slot.replace((generation, http.clone())) {
-            // Made in an earlier generation (a grandchild's parent): never dropped here.
-            std::mem::forget(stale);
-        }
-        Ok(Cow::Owned(http))
+        Ok(Cow::Owned(lock().get_or_insert(http).clone()))
     }
 
     /// The dial-time-group resource.

@@ -254,6 +254,11 @@ pub(crate) fn redact(text: String, secret: &str) -> String {
     }
     let mut text = replace_ci(text, secret, false);
     if text.contains('\\') {
+        // As Rust's `{:?}` quotes it (serde's messages): `"` and `\\` escaped, non-ASCII raw.
+        let debug = format!("{secret:?}");
+        if let Some(quoted) = debug.get(1..debug.len() - 1).filter(|q| *q != secret) {
+            text = replace_ci(text, quoted, false);
+        }
         for lower_hex in [true, false] {
             for slash in [false, true] {
                 let escaped = json_escaped(secret, lower_hex, slash);
@@ -448,6 +453,12 @@ mod tests {
             let text = format!("before {echoed} after");
             assert_eq!(redact(text, token), "before [redacted] after", "{echoed}");
         }
+        // As Rust's Debug quotes it (serde's messages): escapes, non-ASCII raw.
+        let quoted = format!("invalid value: string {token:?}, expected");
+        assert_eq!(
+            redact(quoted, token),
+            "invalid value: string \"[redacted]\", expected"
+        );
         // Text without the token, or with only a piece of it, is left alone.
         let other = "12%7CAb and \\u00e9 and 12|Ab/c".to_owned();
         assert_eq!(redact(other.clone(), token), other);

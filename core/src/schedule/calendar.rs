@@ -224,6 +224,14 @@ impl Calendar {
     /// [`load_holiday_cn`](Self::load_holiday_cn) from a file of at most
     /// [`MAX_CALENDAR_FILE_BYTES`] (a year of holiday-cn is about 3 KB).
     pub fn load_holiday_cn_file(&mut self, path: impl AsRef<std::path::Path>) -> Result<()> {
+        let text = Self::read_holiday_cn_file(path)?;
+        self.load_holiday_cn(&text)
+    }
+
+    /// The text of a holiday-cn file of at most [`MAX_CALENDAR_FILE_BYTES`], for
+    /// [`load_holiday_cn`](Self::load_holiday_cn) (a binding reads it without holding the
+    /// calendar).
+    pub fn read_holiday_cn_file(path: impl AsRef<std::path::Path>) -> Result<String> {
         use std::io::Read;
         let path = path.as_ref();
         let cannot = |why: String| {
@@ -245,7 +253,7 @@ impl Calendar {
                 MAX_CALENDAR_FILE_BYTES >> 20
             )));
         }
-        self.load_holiday_cn(&text)
+        Ok(text)
     }
 }
 
