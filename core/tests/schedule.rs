@@ -531,18 +531,10 @@ fn next_window_gives_the_whole_interval_however_long_it_has_been_open() {
         .unwrap();
     assert_eq!(listed, [found]);
     // Open every minute: the start is as far back as the search looks, never a panic.
-    let always: Vec<DaySchedule> = [
-        Weekday::Sunday,
-        Weekday::Monday,
-        Weekday::Tuesday,
-        Weekday::Wednesday,
-        Weekday::Thursday,
-        Weekday::Friday,
-        Weekday::Saturday,
-    ]
-    .into_iter()
-    .map(|w| DaySchedule::new(w, vec![TimeRange::parse("00:00", "24:00").unwrap()]))
-    .collect();
+    let always: Vec<DaySchedule> = Weekday::ALL
+        .into_iter()
+        .map(|w| DaySchedule::new(w, vec![TimeRange::parse("00:00", "24:00").unwrap()]))
+        .collect();
     let s = Schedule::builder(&always, false).build().unwrap();
     let found = s
         .next_window(at("2026-12-06T10:00+08:00"))
