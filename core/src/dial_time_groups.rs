@@ -101,6 +101,12 @@ impl<'c> DialTimeGroups<'c> {
 
     /// Deletes a group (`DELETE /agent-api/user/{user_id}/dial-time-group/{group_id}`), of the
     /// sub-account `sub_user_id` when given (sent in the query). An unknown id is `NotFound`.
+    ///
+    /// Retried like a read. A retry answered 404 after an attempt that may have reached the
+    /// server without an answer (a timeout, a broken connection, a gateway's 502–504) is
+    /// success: that attempt deleted it. Any 2xx without the `{code, status}` envelope (an
+    /// empty `204`, `{"message": "…"}`) is success too: the platform does not document the
+    /// answer.
     pub async fn delete(
         &self,
         user_id: &str,
@@ -139,7 +145,7 @@ impl<'c> DialTimeGroups<'c> {
                     Method::DELETE,
                     url,
                     None,
-                    Idempotent::Yes,
+                    Idempotent::Removal,
                     "any `data`",
                 )
                 .await?;
@@ -322,7 +328,7 @@ impl GroupCursor {
                 self.pager.stop();
                 return Some(Err(decode_error(
                     format!(
-                        "the list went on past {MAX_LIST_PAGES} pages of new groups; \\
+                        "the list went on past {MAX_LIST_PAGES} pages of new groups; \
                          stopped rather than walk a list that never ends"
                     ),
                     "",
@@ -339,7 +345,11 @@ impl GroupCursor {
                 .list(&self.user_id, &params)
                 .await
             {
-                Ok(page) => self.pager.accept(page, |g| g.id),
+                Ok(page) => {
+                    if let Err(detail) = self.pager.accept(page, |g| g.id) {
+                        return Some(Err(decode_error(detail, "", self.client.secret())));
+                    }
+                }
                 Err(e) => {
                     self.pager.stop();
                     return Some(Err(e));

@@ -248,3 +248,42 @@ fn list_arguments_are_checked_before_sending() {
     assert_eq!(paths, ["user_id", "page", "sub_user_id"]);
     assert_eq!(emu.request_count(), 0);
 }
+
+/// A list whose `meta` says more pages exist, but whose next page holds only groups already
+/// seen (a group inserted at the head shifted the pages, or the platform repeats them), is
+/// incomplete: an error, and `ensure` does not create the group it could not find.
+#[test]
+fn a_page_of_nothing_new_before_the_last_page_is_an_error_and_ensure_creates_nothing() {
+    let emu = Emulator::start().unwrap();
+    let c = client(&emu);
+    let page = |n: u32| {
+        format!(
+            r#"{{"code":200,"status":"success","meta":{{"current_page":{n},"last_page":3}},"data":[
+        {{"id":1,"name":"a","user_id":"u","content":[],"is_default":false,"created_at":"2022-01-01 00:00:00","updated_at":"2022-01-01 00:00:00"}},
+        {{"id":2,"name":"b","user_id":"u","content":[],"is_default":false,"created_at":"2022-01-01 00:00:00","updated_at":"2022-01-01 00:00:00"}}]}}"#
+        )
+    };
+    emu.push_fault(Fault::body(page(1)));
+    emu.push_fault(Fault::body(page(2)));
+    let items: Vec<_> = c.dial_time_groups().list_all(emu.user_id(), None).collect();
+    assert_eq!(items.len(), 3, "{items:?}");
+    let err = items[2].as_ref().unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Decode);
+    assert!(err.to_string().contains("page 2 of 3"), "{err}");
+
+    emu.push_fault(Fault::body(page(1)));
+    emu.push_fault(Fault::body(page(2)));
+    let target = NewDialTimeGroup::builder("target")
+        .window(Weekday::Monday, "08:00", "20:00")
+        .build()
+        .unwrap();
+    let err = c
+        .dial_time_groups()
+        .ensure(emu.user_id(), &target)
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Decode);
+    assert!(
+        emu.requests().iter().all(|r| r.method != "POST"),
+        "nothing created"
+    );
+}

@@ -161,9 +161,18 @@ fn request_options_are_checked() {
 
 /// A 429 asking for `header: value`, then the normal answer: how long the retry waited.
 fn retried_after(header: &str, value: &str) -> (dialtime::Result<()>, Duration) {
+    retried_after_status(429, header, value)
+}
+
+/// `status` asking for `header: value`, then the normal answer: how long the retry waited.
+fn retried_after_status(
+    status: u16,
+    header: &str,
+    value: &str,
+) -> (dialtime::Result<()>, Duration) {
     let emu = Emulator::start().unwrap();
     let client = builder(&emu).max_retries(1).build_blocking().unwrap();
-    emu.push_fault(Fault::status(429).with_header(header, value));
+    emu.push_fault(Fault::status(status).with_header(header, value));
     let started = Instant::now();
     let outcome = list(&client, &emu);
     (outcome, started.elapsed())
@@ -174,6 +183,14 @@ fn retry_after_in_seconds_is_waited_for() {
     let (outcome, took) = retried_after("retry-after", "1");
     outcome.unwrap();
     assert!(took >= Duration::from_millis(990), "took {took:?}");
+}
+
+#[test]
+fn retry_after_is_waited_for_on_every_status_retried() {
+    // A gateway's 503 asking for 1.5 s (the backoff alone is 0.375–0.625 s).
+    let (outcome, took) = retried_after_status(503, "retry-after", "1.5");
+    outcome.unwrap();
+    assert!(took >= Duration::from_millis(1490), "took {took:?}");
 }
 
 #[test]

@@ -93,3 +93,24 @@ fn a_redirect_loop_ends_with_an_error() {
     assert!(err.to_string().contains("redirect"), "{err}");
     assert_eq!(seen.lock().unwrap().len(), 11);
 }
+
+#[test]
+fn a_redirect_loop_is_not_retried() {
+    // The server answers every attempt the same way: a read that retries (twice here) still
+    // makes one attempt, not three of eleven requests each.
+    let (url, seen) = canned(vec![redirect_to(&format!(
+        "/agent-api/user/{USER}/dial-time-group?page=1"
+    ))]);
+    let client = BlockingClient::builder()
+        .base_url(&url)
+        .token("redirect-test-token")
+        .max_retries(2)
+        .build_blocking()
+        .unwrap();
+    let err = client
+        .dial_time_groups()
+        .list(USER, &Default::default())
+        .unwrap_err();
+    assert_eq!(err.call().unwrap().attempts, 1, "{err}");
+    assert_eq!(seen.lock().unwrap().len(), 11);
+}

@@ -167,3 +167,74 @@ fn update_json_is_read_with_paths_and_nulls_mean_not_sent() {
         ]
     );
 }
+
+/// A client for `emu` that retries (the default count) without waiting long.
+fn retrying_client(emu: &Emulator) -> dialtime::BlockingClient {
+    dialtime::BlockingClient::builder()
+        .base_url(emu.base_url())
+        .token(emu.token())
+        .build_blocking()
+        .unwrap()
+}
+
+#[test]
+fn a_delete_whose_answer_was_lost_is_done_when_the_retry_finds_nothing() {
+    let emu = Emulator::start().unwrap();
+    let c = retrying_client(&emu);
+    let groups = c.dial_time_groups();
+    let saved = groups.create(emu.user_id(), &group("gone", false)).unwrap();
+    // The server deletes it, then the answer breaks off: the retry is told 404.
+    let _cut = emu.fault(dialtime_emulator::Fault::default().truncated());
+    groups.delete(emu.user_id(), saved.id, None).unwrap();
+    let deletes = emu
+        .requests()
+        .iter()
+        .filter(|r| r.method == "DELETE")
+        .count();
+    assert_eq!(deletes, 2, "retried once after the broken answer");
+    assert_eq!(groups.list_all(emu.user_id(), None).count(), 0);
+
+    // A 404 on the first attempt, or after a refusal the server surely did not act on (a
+    // 429), is still NotFound.
+    let kind = |r: dialtime::Result<()>| r.unwrap_err().kind();
+    assert_eq!(
+        kind(groups.delete(emu.user_id(), saved.id, None)),
+        ErrorKind::NotFound
+    );
+    let _busy = emu.fault(dialtime_emulator::Fault::status(429).with_retry_after("0"));
+    assert_eq!(
+        kind(groups.delete(emu.user_id(), saved.id, None)),
+        ErrorKind::NotFound
+    );
+}
+
+#[test]
+fn a_delete_answered_without_the_envelope_is_done() {
+    let emu = Emulator::start().unwrap();
+    let c = client(&emu);
+    let groups = c.dial_time_groups();
+    for (status, body) in [
+        (204, ""),
+        (200, ""),
+        (200, "\u{feff}{\"message\":\"删除成功\"}"),
+        (200, "{\"message\":\"删除成功\",\"data\":[]}"),
+        (200, "{\"code\":200,\"status\":\"success\"}"),
+    ] {
+        let _answer = emu.fault(dialtime_emulator::Fault::body(body).with_status(status));
+        groups
+            .delete(emu.user_id(), 1, None)
+            .unwrap_or_else(|e| panic!("{status} {body:?}: {e}"));
+    }
+    // An error envelope inside a 2xx, or a body that is not JSON, is not success.
+    for body in [
+        "{\"code\":404,\"status\":\"error\",\"message\":\"不存在\"}",
+        "<html>ok</html>",
+    ] {
+        let _answer = emu.fault(dialtime_emulator::Fault::body(body));
+        let err = groups.delete(emu.user_id(), 1, None).unwrap_err();
+        assert!(
+            matches!(err.kind(), ErrorKind::NotFound | ErrorKind::Decode),
+            "{body}: {err}"
+        );
+    }
+}

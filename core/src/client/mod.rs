@@ -90,11 +90,18 @@ impl Drop for Inner {
     }
 }
 
+/// The most idle connections kept open to the platform (see the client's builder).
+pub const MAX_IDLE_CONNECTIONS: usize = 100;
+
 /// Whether a request may be sent again after it possibly reached the server.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Idempotent {
     Yes,
     No,
+    /// A removal (delete): idempotent, and its effect is that the thing is gone. A 2xx without
+    /// an envelope is success (`response::decode_removal`), and so is a 404 answering a retry
+    /// after an attempt that may have reached the server unanswered: that attempt removed it.
+    Removal,
 }
 
 impl Client {
@@ -289,6 +296,9 @@ impl Client {
         // `deadlineMs: 1e22` made every call an internal error).
         let deadline_at = settings.deadline.and_then(|d| started.checked_add(d));
         let mut attempt = 0;
+        // An earlier attempt may have reached the server and got no answer (a timeout, a
+        // broken connection, a gateway's 502–504): the server may have done the call.
+        let mut maybe_done = false;
         loop {
             attempt += 1;
             let attempt_started = Instant::now();
@@ -303,11 +313,27 @@ impl Client {
             let sent = self
                 .send_once(&method, url.clone(), body.clone(), timeout)
                 .await;
-            let (err, unsent, request_id) = match sent {
+            let (err, unsent, request_id, retry_after, final_) = match sent {
                 Ok(raw) => {
                     let request_id =
                         response::request_id_of(&raw.headers, self.inner.token.expose());
-                    match response::decode(&raw, expected, self.inner.token.expose()) {
+                    let decoded = if idempotent == Idempotent::Removal {
+                        response::decode_removal(&raw, expected, self.inner.token.expose())
+                    } else {
+                        response::decode(&raw, expected, self.inner.token.expose())
+                    };
+                    // A retried removal told "not found" after an attempt that may have
+                    // removed it: done (reported as the 404 it got, to the recorder and log).
+                    let gone = idempotent == Idempotent::Removal
+                        && maybe_done
+                        && matches!(decoded, Err(Error::NotFound(_)));
+                    let decoded = match decoded {
+                        Err(_) if gone => serde_json::from_str::<T>("null")
+                            .map(|data| Success { data, meta: None })
+                            .map_err(|e| Error::config(format!("cannot read a removal: {e}"))),
+                        other => other,
+                    };
+                    match decoded {
                         Ok(success) => {
                             if let Some(recorder) = &self.recorder {
                                 recorder.record(ResponseInfo {
@@ -336,17 +362,23 @@ impl Client {
                             });
                             return Ok(success);
                         }
-                        Err(err) => (err, false, request_id),
+                        Err(err) => (err, false, request_id, raw.retry_after, false),
                     }
                 }
-                Err(failed) => (failed.error, failed.unsent, None),
+                Err(failed) => (failed.error, failed.unsent, None, None, failed.final_),
             };
             let deadline_cut = cut_by_deadline && err.kind() == crate::ErrorKind::Timeout;
-            let mut delay = if deadline_cut {
+            let mut delay = if deadline_cut || final_ {
                 None
             } else {
-                self.retry_delay(&err, unsent, attempt - 1, idempotent)
+                self.retry_delay(&err, unsent, retry_after, attempt - 1, idempotent)
             };
+            maybe_done |= (!unsent
+                && matches!(
+                    err.kind(),
+                    crate::ErrorKind::Connection | crate::ErrorKind::Timeout
+                ))
+                || matches!(err.http_status(), Some(502..=504));
             // A retry that could not finish before the deadline is not started.
             let mut deadline_passed = deadline_cut;
             if let (Some(wait), Some(at)) = (delay, deadline_at) {
@@ -392,12 +424,14 @@ impl Client {
     }
 
     /// How long to wait before retrying after `err`, or `None` not to retry. `unsent`: the
-    /// request surely never reached the server (the connection was never made). `retries`:
-    /// how many were made already.
+    /// request surely never reached the server (the connection was never made).
+    /// `retry_after`: the wait the answer asked for (`Retry-After`), honoured on every status
+    /// retried. `retries`: how many were made already.
     fn retry_delay(
         &self,
         err: &Error,
         unsent: bool,
+        retry_after: Option<Duration>,
         retries: u32,
         idempotent: Idempotent,
     ) -> Option<Duration> {
@@ -415,13 +449,17 @@ impl Client {
                 None => Some(backoff()),
             },
             Error::Connection { .. } | Error::Timeout { .. } if unsent => Some(backoff()),
-            Error::Connection { .. } | Error::Timeout { .. } if idempotent == Idempotent::Yes => {
+            Error::Connection { .. } | Error::Timeout { .. } if idempotent != Idempotent::No => {
                 Some(backoff())
             }
             Error::Server(e)
-                if idempotent == Idempotent::Yes && matches!(e.http_status, 502..=504) =>
+                if idempotent != Idempotent::No && matches!(e.http_status, 502..=504) =>
             {
-                Some(backoff())
+                match retry_after {
+                    Some(d) if d > MAX_RETRY_AFTER_WAIT => None,
+                    Some(d) => Some(d),
+                    None => Some(backoff()),
+                }
             }
             _ => None,
         }
@@ -438,11 +476,13 @@ impl Client {
             return Err(Failed {
                 error: Error::timeout("no time was left before the deadline"),
                 unsent: true,
+                final_: false,
             });
         }
         let http = self.http().map_err(|error| Failed {
             error,
             unsent: true,
+            final_: false,
         })?;
         let mut req = http.request(method.clone(), url).timeout(timeout);
         if let Some(body) = body {
@@ -458,6 +498,7 @@ impl Client {
             .map_err(|error| Failed {
                 error,
                 unsent: false,
+                final_: false,
             })?;
         Ok(RawResponse {
             status,
@@ -503,6 +544,9 @@ fn http_client(
         .connect_timeout(b.connect_timeout)
         .tcp_nodelay(true)
         .pool_idle_timeout(Duration::from_secs(60))
+        // After a burst (600 calls at once opened 600 connections) at most this many stay
+        // open idle, as httpx keeps 100; a burst itself is the caller's to bound.
+        .pool_max_idle_per_host(MAX_IDLE_CONNECTIONS)
         .redirect(same_origin_redirects());
     if b.ignore_env_proxy || loopback {
         // A local server (the emulator, a sidecar) is never reached through an environment
@@ -664,16 +708,21 @@ fn static_method(method: &Method) -> &'static str {
     }
 }
 
-/// An attempt that got no answer, and whether the request surely never reached the server.
+/// An attempt that got no answer, whether the request surely never reached the server, and
+/// whether trying again cannot help.
 struct Failed {
     error: Error,
     unsent: bool,
+    /// A redirect loop: the server answers every attempt the same way (retrying sent 3 × 11
+    /// requests).
+    final_: bool,
 }
 
 impl Failed {
     fn sending(e: reqwest::Error, secret: &str) -> Failed {
         Failed {
             unsent: e.is_connect(),
+            final_: e.is_redirect(),
             error: transport_error(e, secret),
         }
     }

@@ -41,8 +41,9 @@ pub struct Success<T> {
 struct Envelope<'a> {
     #[serde(default, deserialize_with = "lenient::opt_int")]
     code: Option<i64>,
-    #[serde(default)]
-    status: Option<&'a str>,
+    // `Cow`: a status with escapes (PHP writes non-ASCII as `\uXXXX`) cannot be borrowed.
+    #[serde(default, borrow)]
+    status: Option<std::borrow::Cow<'a, str>>,
     #[serde(default, deserialize_with = "lenient::opt_string")]
     message: Option<String>,
     #[serde(default, borrow)]
@@ -118,11 +119,12 @@ pub fn decode<T: DeserializeOwned>(
     expected: &str,
     secret: &str,
 ) -> Result<Success<T>, Error> {
+    let body = json_text(&raw.body);
     // The common case in one pass: a 2xx success envelope whose `data` is a `T`. Anything
     // else (an error envelope, a wrong shape, no `data`) takes the careful path below, which
     // says exactly what is wrong.
     if (200..300).contains(&raw.status) {
-        if let Ok(fast) = serde_json::from_slice::<Fast<'_, T>>(&raw.body) {
+        if let Ok(fast) = serde_json::from_slice::<Fast<'_, T>>(body) {
             let ok_code = fast.code.is_none_or(|c| c == 200);
             let ok_status = fast.status.as_deref().is_none_or(|s| s == "success");
             if ok_code && ok_status && (fast.code.is_some() || fast.status.is_some()) {
@@ -133,14 +135,14 @@ pub fn decode<T: DeserializeOwned>(
             }
         }
     }
-    let env = serde_json::from_slice::<Envelope<'_>>(&raw.body);
+    let env = serde_json::from_slice::<Envelope<'_>>(body);
     if !(200..300).contains(&raw.status) {
         return Err(api_error(raw, env.ok(), raw.status, secret));
     }
     let env =
         env.map_err(|e| decode_error(raw, "a JSON envelope {code, status, data}", &e, secret))?;
     let ok_code = env.code.is_none_or(|c| c == 200);
-    let ok_status = env.status.is_none_or(|s| s == "success");
+    let ok_status = env.status.as_deref().is_none_or(|s| s == "success");
     if env.code.is_none() && env.status.is_none() {
         return Err(decode_error(
             raw,
@@ -164,6 +166,35 @@ pub fn decode<T: DeserializeOwned>(
         data,
         meta: env.meta.map(RawValue::to_owned),
     })
+}
+
+/// The answer to a removal (a delete), whose success the platform does not document: a 2xx
+/// with an empty body, or with JSON that has neither `code` nor `status` (`{"message":
+/// "删除成功"}`, Laravel's `204 No Content`), is success, `data` read as `null`; anything else
+/// is read as [`decode`] reads it (an error envelope inside a 2xx stays an error).
+pub fn decode_removal<T: DeserializeOwned>(
+    raw: &RawResponse,
+    expected: &str,
+    secret: &str,
+) -> Result<Success<T>, Error> {
+    if (200..300).contains(&raw.status) {
+        let body = json_text(&raw.body);
+        let bare = body.trim_ascii().is_empty()
+            || serde_json::from_slice::<Envelope<'_>>(body)
+                .is_ok_and(|env| env.code.is_none() && env.status.is_none());
+        if bare {
+            let data = serde_json::from_str::<T>("null")
+                .map_err(|e| decode_error(raw, expected, &e, secret))?;
+            return Ok(Success { data, meta: None });
+        }
+    }
+    decode(raw, expected, secret)
+}
+
+/// A body without a UTF-8 byte order mark, which some servers (and PHP files saved with
+/// one) put before the JSON: serde refuses it, the platform's other clients skip it.
+fn json_text(body: &[u8]) -> &[u8] {
+    body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body)
 }
 
 /// The error for a refusal: non-2xx, or an error envelope inside a 2xx. `kind_status` picks
@@ -366,9 +397,13 @@ pub fn parse_retry_after(value: &str) -> Option<Duration> {
             Duration::try_from_secs_f64(secs).map_or(RETRY_AFTER_MAX, |d| d.min(RETRY_AFTER_MAX)),
         );
     }
-    let at = jiff::fmt::rfc2822::DateTimeParser::new()
-        .parse_timestamp(v)
-        .ok()?;
+    // HTTP's three date forms (IMF-fixdate, RFC 850, asctime), else RFC 2822's wider ones.
+    let at = match httpdate::parse_http_date(v) {
+        Ok(at) => jiff::Timestamp::try_from(at).ok()?,
+        Err(_) => jiff::fmt::rfc2822::DateTimeParser::new()
+            .parse_timestamp(v)
+            .ok()?,
+    };
     let wait = jiff::Timestamp::now().duration_until(at);
     Some(Duration::try_from(wait).map_or(Duration::ZERO, |d| d.min(RETRY_AFTER_MAX)))
 }
@@ -436,7 +471,33 @@ fn reason(status: u16) -> &'static str {
 
 #[cfg(test)]
 mod tests {
-    use super::redact;
+    use super::{parse_retry_after, redact};
+    use std::time::Duration;
+
+    #[test]
+    fn retry_after_is_read_in_each_of_https_three_date_forms() {
+        // RFC 9110 §5.6.7: a recipient reads IMF-fixdate, RFC 850 and asctime. A date two
+        // days ahead, in each form (the wait is checked to the day, not timed).
+        let at = jiff::Timestamp::now() + jiff::SignedDuration::from_hours(48);
+        let t = at.to_zoned_datetime(jiff::tz::TimeZone::UTC);
+        for form in [
+            t.strftime("%a, %d %b %Y %H:%M:%S GMT").to_string(),
+            t.strftime("%A, %d-%b-%y %H:%M:%S GMT").to_string(),
+            t.strftime("%a %b %e %H:%M:%S %Y").to_string(),
+        ] {
+            let wait = parse_retry_after(&form).unwrap_or_else(|| panic!("{form:?} not read"));
+            assert!(
+                wait > Duration::from_secs(47 * 3600) && wait <= Duration::from_secs(48 * 3600),
+                "{form:?}: {wait:?}"
+            );
+        }
+        // A date in the past is no wait; text is nothing.
+        assert_eq!(
+            parse_retry_after("Sunday, 06-Nov-94 08:49:37 GMT"),
+            Some(Duration::ZERO)
+        );
+        assert_eq!(parse_retry_after("soon"), None);
+    }
 
     #[test]
     fn every_form_a_server_may_echo_the_token_in_is_redacted() {

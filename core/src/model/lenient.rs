@@ -115,6 +115,13 @@ pub fn bool_or_false<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> 
     Ok(Option::<W>::deserialize(d)?.is_some_and(|W(v)| v))
 }
 
+/// A list that may be missing or `null` (read as empty).
+pub fn list_or_empty<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    d: D,
+) -> Result<Vec<T>, D::Error> {
+    Ok(Option::<Vec<T>>::deserialize(d)?.unwrap_or_default())
+}
+
 /// A string that may be `null`; a number is read as its decimal text.
 pub fn opt_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
     fn text<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
@@ -149,6 +156,8 @@ pub fn opt_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::
 /// zone (Asia/Shanghai), so it carries its offset.
 pub fn parse_datetime(s: &str) -> Option<ZonedDateTime> {
     let s = s.trim();
+    // The platform's timestamps are whole seconds: a fraction (ISO forms) is dropped, so a
+    // group read, written back (its wire form has none) and read again is equal to itself.
     let has_zone = s.ends_with('Z')
         || s.ends_with('z')
         || s.as_bytes()
@@ -156,9 +165,15 @@ pub fn parse_datetime(s: &str) -> Option<ZonedDateTime> {
             .is_some_and(|tail| tail.contains(&b'+') || tail.contains(&b'-'));
     if has_zone {
         let ts: jiff::Timestamp = s.parse().ok()?;
+        let ts = jiff::Timestamp::from_second(
+            ts.as_second()
+                .checked_sub(i64::from(ts.subsec_nanosecond() < 0))?,
+        )
+        .ok()?;
         return Some(ts.to_zoned_datetime(platform_zone()));
     }
     let civil = s.parse::<DateTime>().ok()?;
+    let civil = civil.with().subsec_nanosecond(0).build().ok()?;
     platform_zone()
         .to_ambiguous_zoned_datetime(civil)
         .compatible()

@@ -63,7 +63,8 @@ impl TimeRange {
 pub struct DaySchedule {
     /// The weekday (0 = Sunday on the wire).
     pub week: Weekday,
-    /// Its windows, which may touch but not overlap.
+    /// Its windows, which may touch but not overlap (a saved day's `null` is read as none).
+    #[serde(default, deserialize_with = "lenient::list_or_empty")]
     pub times: Vec<TimeRange>,
 }
 
@@ -546,10 +547,12 @@ pub struct DialTimeGroup {
     pub name: String,
     /// The owner (a UUID).
     pub user_id: String,
-    /// The weekdays and their windows.
+    /// The weekdays and their windows (`null` is read as none).
+    #[serde(default, deserialize_with = "lenient::list_or_empty")]
     pub content: Vec<DaySchedule>,
-    /// Whether it is the user's default group.
-    #[serde(deserialize_with = "lenient::bool")]
+    /// Whether it is the user's default group (`false` when the platform leaves it out or
+    /// sends `null`).
+    #[serde(default, deserialize_with = "lenient::bool_or_false")]
     pub is_default: bool,
     /// `false` when the platform leaves it out.
     #[serde(default, deserialize_with = "lenient::bool_or_false")]

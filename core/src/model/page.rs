@@ -132,9 +132,12 @@ impl<T> Pager<T> {
         self.next_page
     }
 
-    /// Takes a fetched page; `id` identifies items. A page of nothing new (the platform
-    /// ignoring `page` and repeating one) ends the walk.
-    pub(crate) fn accept(&mut self, page: Page<T>, id: impl Fn(&T) -> i64) {
+    /// Takes a fetched page; `id` identifies items. A page of nothing new ends the walk: where
+    /// the platform sent no `meta`, as the end (the platform ignoring `page` and repeating
+    /// one); where its `meta` says later pages exist, as an error, since the list is then
+    /// incomplete (it changed during the walk, and `ensure` would create a duplicate of a
+    /// group on a page never read).
+    pub(crate) fn accept(&mut self, page: Page<T>, id: impl Fn(&T) -> i64) -> Result<(), String> {
         let asked = page.current_page;
         let before = self.buffer.len();
         for item in page.data {
@@ -143,10 +146,21 @@ impl<T> Pager<T> {
             }
         }
         let fresh = self.buffer.len() > before;
+        if !fresh && page.has_more {
+            if let Some(last) = page.last_page {
+                self.stop();
+                return Err(format!(
+                    "page {asked} of {last} held no group not already listed: the list \
+                     changed during the walk (or the platform repeats pages); stopped rather \
+                     than give an incomplete list"
+                ));
+            }
+        }
         self.next_page = match (page.has_more && fresh, asked.checked_add(1)) {
             (true, Some(next)) => Some(next),
             _ => None,
         };
+        Ok(())
     }
 
     /// Ends the walk (after an error).
