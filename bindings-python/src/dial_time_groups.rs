@@ -438,10 +438,15 @@ impl PyGroupCursor {
                     ));
                 }
             };
-            match crate::runtime::detach_interruptible(py, || {
+            // Logged as every call is: the levels read before a page's fetch, its records
+            // written after (they waited for the next call, or were never written).
+            crate::log::refresh(py);
+            let fetched = crate::runtime::detach_interruptible(py, || {
                 let next = walk.next();
                 (walk, next)
-            }) {
+            });
+            crate::log::flush(py);
+            match fetched {
                 Ok((walk, next)) => {
                     *self.lock() = Walk::Idle(walk);
                     next.transpose()
@@ -476,6 +481,7 @@ impl PyAsyncGroupCursor {
     fn __anext__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         guard(py, || {
             let walk = self.0.clone();
+            crate::log::refresh(py);
             crate::runtime::future(py, async move {
                 match walk.lock().await.next().await {
                     Some(group) => Ok(PyDialTimeGroup(group?)),

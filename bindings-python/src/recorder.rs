@@ -84,10 +84,15 @@ impl PyResponseInfo {
         &self.0.path
     }
 
-    fn __repr__(&self) -> String {
-        format!(
-            "<dialtime.ResponseInfo {} {} http_status={} request_id={:?} attempts={}>",
-            self.0.method, self.0.path, self.0.http_status, self.0.request_id, self.0.attempts
-        )
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        // The request id as Python shows it ('emu-1' or None), not as Rust's Debug does.
+        let request_id = match &self.0.request_id {
+            Some(id) => pyo3::types::PyString::new(py, id).repr()?.to_cow()?.into_owned(),
+            None => "None".to_owned(),
+        };
+        Ok(format!(
+            "<dialtime.ResponseInfo {} {} http_status={} request_id={request_id} attempts={}>",
+            self.0.method, self.0.path, self.0.http_status, self.0.attempts
+        ))
     }
 }

@@ -162,7 +162,9 @@ impl PyCalendar {
         let py = slf.py();
         let text =
             crate::runtime::detach(py, || Calendar::read_holiday_cn_file(path)).or_raise(py)?;
-        slf.borrow_mut().0.load_holiday_cn(&text).or_raise(py)
+        // `try_`: another thread inside a method that runs Python code (a date's `year`) holds
+        // the calendar; `borrow_mut` panicked (PanicException, not an Exception).
+        slf.try_borrow_mut()?.0.load_holiday_cn(&text).or_raise(py)
     }
 
     /// Whether notice year `year` is loaded.

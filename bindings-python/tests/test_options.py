@@ -193,6 +193,33 @@ def test_async_attempts_are_logged_on_the_loop_thread(
     assert len(lines) == 3 and all(" -> 200 (attempt 1, " in line for line in lines), lines
 
 
+def test_list_all_pages_are_logged_when_fetched(emulator: Emulator, caplog: pytest.LogCaptureFixture) -> None:
+    """A cursor's page fetches are logged as calls are: with the levels wanted then, written
+    before the next group is handed out (sync), or at all (async, as the first call)."""
+    c = client(emulator)
+    c.dial_time_groups.create(emulator.user_id, name="a", content=[{"week": 1, "times": [{"begin_time": "08:00", "end_time": "09:00"}]}], is_default=False, skip_holiday=False)
+    with caplog.at_level(logging.WARNING, logger="dialtime"):
+        c.dial_time_groups.list(emulator.user_id)  # logging off at the last call
+    caplog.clear()
+    with caplog.at_level(logging.DEBUG, logger="dialtime"):
+        groups = iter(c.dial_time_groups.list_all(emulator.user_id))
+        next(groups)
+        lines = [r.getMessage() for r in caplog.records if r.name == "dialtime"]
+        assert len(lines) == 1 and " -> 200 (attempt 1, " in lines[0], lines
+
+    async def walk() -> None:
+        async with dialtime.AsyncClient(emulator.token, base_url=emulator.base_url) as ac:
+            assert [g.name async for g in ac.dial_time_groups.list_all(emulator.user_id)] == ["a"]
+
+    with caplog.at_level(logging.WARNING, logger="dialtime"):
+        c.dial_time_groups.list(emulator.user_id)
+    caplog.clear()
+    with caplog.at_level(logging.DEBUG, logger="dialtime"):
+        asyncio.run(walk())
+    lines = [r.getMessage() for r in caplog.records if r.name == "dialtime"]
+    assert len(lines) == 1 and " -> 200 (attempt 1, " in lines[0], lines
+
+
 def test_dialtime_log_env_writes_to_stderr_without_code(emulator: Emulator) -> None:
     script = (
         "import dialtime, sys\n"
@@ -309,6 +336,7 @@ def test_a_recorder_keeps_a_successful_calls_request_id(emulator: Emulator) -> N
     assert answer.headers["x-request-id"] == "emu-2"
     assert answer.elapsed > 0
     assert emulator.token not in repr(answer) and emulator.token not in str(answer.headers)
+    assert "request_id='emu-2' attempts=2>" in repr(answer), repr(answer)
     saved = recording.dial_time_groups.create(emulator.user_id, **DOCUMENTED)
     assert recorder.last is not None and (recorder.last.method, recorder.last.request_id) == ("POST", "emu-3")
     assert saved.id == 1

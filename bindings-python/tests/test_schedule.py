@@ -147,6 +147,39 @@ def test_a_calendar_file_is_read_within_a_limit(tmp_path: Any) -> None:
         calendar.load_holiday_cn_file("/dev/zero")
 
 
+def test_loading_a_calendar_another_thread_is_reading_raises_instead_of_panicking(tmp_path: Any) -> None:
+    """A date whose `year` runs Python code (here: waits) keeps the calendar borrowed by its
+    thread; loading into it meanwhile raised pyo3's PanicException (not an Exception)."""
+    import threading
+
+    year = tmp_path / "2030.json"
+    year.write_text('{"year": 2030, "days": []}', "utf-8")
+    calendar = dialtime.Calendar.empty()
+    inside = threading.Event()
+    leave = threading.Event()
+
+    class SlowDate(dt.date):
+        @property
+        def year(self) -> int:  # type: ignore[override]
+            inside.set()
+            leave.wait(10)
+            return super().year
+
+    reader = threading.Thread(target=calendar.status, args=(SlowDate(2026, 10, 1),))
+    reader.start()
+    try:
+        assert inside.wait(10)
+        with pytest.raises(RuntimeError, match="borrowed"):
+            calendar.load_holiday_cn_file(year)
+        with pytest.raises(RuntimeError, match="borrowed"):
+            calendar.load_holiday_cn('{"year": 2030, "days": []}')
+    finally:
+        leave.set()
+        reader.join()
+    calendar.load_holiday_cn_file(year)
+    assert calendar.covers(2030)
+
+
 def test_a_datetime_subclass_with_impossible_parts_is_refused() -> None:
     """A subclass may override utcoffset() and the fields; what they return is checked (an
     offset of 999,999,999 days overflowed the microsecond count; an hour of 300 became 0)."""

@@ -22,3 +22,16 @@ def test_mypy_flags_a_forgotten_await():
     )
     assert done.returncode == 1, done.stdout + done.stderr
     assert "[unused-coroutine]" in done.stdout, done.stdout
+
+
+def test_mypy_flags_what_does_not_exist_at_run_time():
+    pytest.importorskip("mypy")
+    done = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", str(HERE / "typing" / "not_at_run_time.py")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 1, done.stdout + done.stderr
+    flagged = sorted(int(line.split(":")[1]) for line in done.stdout.splitlines() if ": error:" in line)
+    assert flagged == [12, 13], done.stdout

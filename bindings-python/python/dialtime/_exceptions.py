@@ -15,7 +15,7 @@ from __future__ import annotations
 # treats any `TYPE_CHECKING` as true.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, ClassVar, Dict, List, NamedTuple, Optional, Sequence, Tuple, Type
+    from typing import Any, ClassVar, Dict, List, Optional, Sequence, Tuple, Type
 
 __all__ = [
     "Problem",
@@ -36,11 +36,21 @@ __all__ = [
 
 if TYPE_CHECKING:
 
-    class Problem(NamedTuple):
+    # What the class below is: a `(path, message)` tuple with those names. Not a NamedTuple
+    # (`_asdict`, `_replace`, `_fields` do not exist at run time: mypy accepted calls to them).
+    class Problem(Tuple[str, str]):
         """One problem: where (``content[1].times[0].end_time``), and which rule it breaks."""
 
-        path: str
-        message: str
+        def __new__(cls, path: str, message: str) -> Problem:
+            return tuple.__new__(cls, (path, message))
+
+        @property
+        def path(self) -> str:
+            return self[0]
+
+        @property
+        def message(self) -> str:
+            return self[1]
 
 else:
 

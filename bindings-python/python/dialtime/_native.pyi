@@ -7,6 +7,7 @@ from typing import (
     Any,
     AsyncIterator,
     Awaitable,
+    ClassVar,
     Dict,
     Iterator,
     List,
@@ -85,6 +86,8 @@ class DialTimeGroup:
         assume_no_holidays: bool = False,
     ) -> Schedule: ...
     def __eq__(self, other: object) -> bool: ...
+    # Frozen but unhashable (its content is a list): `{group}` raises TypeError.
+    __hash__: ClassVar[None]  # type: ignore[assignment]
 
 _Outcome = Literal["created", "updated", "unchanged"]
 _Status = Literal["normal", "off", "makeup_work"]
