@@ -15,7 +15,7 @@ export interface Problem {
   message: string
 }
 
-/** The core's error kinds (`dialtime.ERROR_KINDS`), plus 'internal' for a bug caught at the boundary. */
+/** The core's error kinds (`dialtime.errorKinds()`), plus 'internal' for a bug caught at the boundary. */
 export type ErrorKind =
   | 'validation'
   | 'authentication'
@@ -65,6 +65,30 @@ export declare class DialtimeError extends Error {
   readonly headers: Record<string, string>
   /** For a CalendarNotCoveredError: the year the calendar does not cover, else null. */
   readonly year: number | null
+  /**
+   * Made by dialtime; in a test (a mock's rejection), by hand: `details` sets the attributes
+   * above (camelCase names) and `cause`.
+   */
+  constructor(message?: string, details?: DialtimeErrorDetails)
+}
+/** What `new DialtimeError(message, details)` sets; every key is optional. */
+export interface DialtimeErrorDetails {
+  problems?: Problem[]
+  httpStatus?: number | null
+  envelopeCode?: number | null
+  apiMessage?: string | null
+  bodyExcerpt?: string | null
+  retryAfterMs?: number | null
+  method?: string | null
+  path?: string | null
+  attempts?: number | null
+  elapsedMs?: number | null
+  deadlinePassed?: boolean
+  requestId?: string | null
+  headers?: Record<string, string>
+  year?: number | null
+  /** The error this one is about (`err.cause`). */
+  cause?: unknown
 }
 /** The payload breaks the platform's rules; nothing was sent. */
 export declare class ValidationError extends DialtimeError {

@@ -15,9 +15,10 @@
 
 class DialtimeError extends Error {
   constructor(message, details = {}) {
-    super(message)
-    this.name = new.target.name
     const d = details ?? {}
+    // `cause` as Error's own (ES2022), where given: a mock's `new NotFoundError('x', { cause })`.
+    super(message, d.cause === undefined ? undefined : { cause: d.cause })
+    this.name = new.target.name
     /** Every problem, in payload order: `{ path: 'content[1].times[0].end_time', message }`. */
     this.problems = d.problems ?? []
     /** The HTTP status of the answer, or null. */
@@ -338,10 +339,34 @@ function join(path, holder, key) {
   return path === '$' ? key : `${path}.${key}`
 }
 
+// ---- Abort signals ---------------------------------------------------------------------------
+// The addon listens to a call's `signal` through this registry: one 'abort' listener per
+// signal, however many calls share it (a listener per call made Node print
+// MaxListenersExceededWarning for `Promise.all` over 11 calls with one signal). A signal's
+// set of calls lives as long as the signal; `add` throws (a TypeError for the addon to
+// report) where the signal cannot be listened to.
+const abortListeners = {
+  calls: new WeakMap(),
+  add(signal, onAbort) {
+    let calls = this.calls.get(signal)
+    if (calls === undefined) {
+      const mine = new Set()
+      signal.addEventListener('abort', () => {
+        for (const f of Array.from(mine)) f()
+      })
+      this.calls.set(signal, (calls = mine))
+    }
+    calls.add(onAbort)
+  },
+  remove(signal, onAbort) {
+    this.calls.get(signal)?.delete(onAbort)
+  },
+}
+
 // ---- The module ------------------------------------------------------------------------------
 const native = load()
 
-maxItems = native.register(fromNative, makeGroup, stringifyPayload)
+maxItems = native.register(fromNative, makeGroup, stringifyPayload, abortListeners)
 
 // `for await (const group of client.dialTimeGroups.listAll(userId))`: the cursor's pages are
 // fetched by the addon, one `nextGroup()` at a time.

@@ -440,17 +440,13 @@ impl Held {
         {
             let raw_signal = signal.value(env);
             if added {
-                if let Ok(event) = env.create_string("abort") {
-                    if !call_method(
-                        env,
-                        raw_signal,
-                        "removeEventListener",
-                        &[event.raw(), listener.value(env)],
-                    ) {
-                        // A throwing removeEventListener must not replace the call's own
-                        // answer with its exception.
-                        clear_exception(env);
-                    }
+                let removed = crate::js::registered(env).is_ok_and(|r| {
+                    let aborts = r.aborts.value(env);
+                    call_method(env, aborts, "remove", &[raw_signal, listener.value(env)])
+                });
+                if !removed {
+                    // Nothing may replace the call's own answer with an exception.
+                    clear_exception(env);
                 }
             }
             if reason {
@@ -612,13 +608,10 @@ where
             if let Some(h) = held.lock().unwrap_or_else(|e| e.into_inner()).as_mut() {
                 h.listening = Some(listening);
             }
-            let event = env.create_string("abort")?;
-            if !call_method(
-                env,
-                raw_signal,
-                "addEventListener",
-                &[event.raw(), listener.raw()],
-            ) {
+            // Through index.js's registry: one listener per signal (a listener per call made
+            // Node warn of a leak past 10 calls sharing a signal).
+            let aborts = crate::js::registered(env)?.aborts.value(env);
+            if !call_method(env, aborts, "add", &[raw_signal, listener.raw()]) {
                 // A throwing `addEventListener` must not stay pending.
                 clear_exception(env);
                 return Err(crate::options::type_error(

@@ -102,10 +102,11 @@ impl DialTimeGroups {
     pub fn create<'env>(
         &self,
         env: &'env Env,
-        user_id: String,
+        user_id: Unknown<'_>,
         group: Unknown<'_>,
         options: Option<Unknown<'_>>,
     ) -> Result<PromiseRaw<'env, DialTimeGroup>> {
+        let user_id = options::string_arg(env, user_id, "userId")?;
         let (client, signal) = request_options(env, &self.client, options)?;
         let group =
             payload_json(env, group).and_then(|p| dialtime::validate::new_group_from_json(&p));
@@ -127,9 +128,10 @@ impl DialTimeGroups {
     pub fn list<'env>(
         &self,
         env: &'env Env,
-        user_id: String,
+        user_id: Unknown<'_>,
         options: Option<Unknown<'_>>,
     ) -> Result<PromiseRaw<'env, Page>> {
+        let user_id = options::string_arg(env, user_id, "userId")?;
         let (o, signal, recorder) = options::read_with_signal::<ListOptions>(
             env,
             options,
@@ -169,9 +171,10 @@ impl DialTimeGroups {
     pub fn list_all<'env>(
         &self,
         env: &'env Env,
-        user_id: String,
+        user_id: Unknown<'_>,
         options: Option<Unknown<'_>>,
     ) -> Result<ClassInstance<'env, GroupCursor>> {
+        let user_id = options::string_arg(env, user_id, "userId")?;
         let (o, signal, recorder) = options::read_with_signal::<ScopeOptions>(
             env,
             options,
@@ -221,11 +224,13 @@ impl DialTimeGroups {
     pub fn update<'env>(
         &self,
         env: &'env Env,
-        user_id: String,
-        group_id_arg: f64,
+        user_id: Unknown<'_>,
+        group_id_arg: Unknown<'_>,
         changes: Unknown<'_>,
         options: Option<Unknown<'_>>,
     ) -> Result<PromiseRaw<'env, DialTimeGroup>> {
+        let user_id = options::string_arg(env, user_id, "userId")?;
+        let group_id_arg = options::number_arg(env, group_id_arg, "groupId")?;
         let (client, signal) = request_options(env, &self.client, options)?;
         let id = group_id(group_id_arg);
         let changes =
@@ -254,10 +259,12 @@ impl DialTimeGroups {
     pub fn delete<'env>(
         &self,
         env: &'env Env,
-        user_id: String,
-        group_id_arg: f64,
+        user_id: Unknown<'_>,
+        group_id_arg: Unknown<'_>,
         options: Option<Unknown<'_>>,
     ) -> Result<PromiseRaw<'env, ()>> {
+        let user_id = options::string_arg(env, user_id, "userId")?;
+        let group_id_arg = options::number_arg(env, group_id_arg, "groupId")?;
         let (o, signal, recorder) = options::read_with_signal::<ScopeOptions>(
             env,
             options,
@@ -294,10 +301,11 @@ impl DialTimeGroups {
     pub fn ensure<'env>(
         &self,
         env: &'env Env,
-        user_id: String,
+        user_id: Unknown<'_>,
         group: Unknown<'_>,
         options: Option<Unknown<'_>>,
     ) -> Result<PromiseRaw<'env, EnsureResult>> {
+        let user_id = options::string_arg(env, user_id, "userId")?;
         let (client, signal) = request_options(env, &self.client, options)?;
         let group =
             payload_json(env, group).and_then(|p| dialtime::validate::new_group_from_json(&p));

@@ -23,6 +23,9 @@ pub(crate) struct Registered {
     /// `(payload) => string | undefined`: `JSON.stringify`, throwing for an array longer than
     /// `MAX_ITEMS` (see `stringifyPayload` in index.js).
     pub(crate) stringify: FunctionRef<(), Unknown<'static>>,
+    /// `{ add(signal, fn), remove(signal, fn) }`: one `abort` listener per signal, however
+    /// many calls share it (see `abortListeners` in index.js).
+    pub(crate) aborts: crate::call::RawRef,
     /// The symbol of the property where an object keeps what it uses (see [`keep`]).
     kept: crate::call::RawRef,
 }
@@ -57,7 +60,8 @@ pub(crate) fn keep(env: &Env, holder: sys::napi_value, values: &[sys::napi_value
     )
 }
 
-/// Called once by `index.js` with its `fromNative`, `makeGroup` and `stringifyPayload`;
+/// Called once by `index.js` with its `fromNative`, `makeGroup`, `stringifyPayload` and
+/// `abortListeners`;
 /// returns the most items an array of a payload may have (`MAX_ITEMS`).
 #[napi(skip_typescript, catch_unwind)]
 pub fn register(
@@ -65,6 +69,7 @@ pub fn register(
     error: Function<error::Args, Unknown<'static>>,
     group: Function<(), Unknown<'static>>,
     stringify: Function<(), Unknown<'static>>,
+    aborts: Object<'_>,
 ) -> Result<u32> {
     let mut kept = std::ptr::null_mut();
     let description = env.create_string("dialtime.kept")?;
@@ -74,6 +79,7 @@ pub fn register(
         error: error.create_ref()?,
         group: group.create_ref()?,
         stringify: stringify.create_ref()?,
+        aborts: crate::call::RawRef::new(&env, aborts.raw())?,
         kept: crate::call::RawRef::new(&env, kept)?,
     };
     env.set_instance_data(registered, (), |_| {})?;

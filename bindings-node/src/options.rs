@@ -106,8 +106,110 @@ pub(crate) fn read_with_signal<'v, T: FromNapiValue>(
             Some(r.inner.clone())
         }
     };
-    let options = unsafe { T::from_napi_value(value.env(), value.raw()) }?;
+    let options = unsafe { T::from_napi_value(value.env(), value.raw()) }
+        .map_err(|e| option_type_error(env, &obj, &e, what))?;
     Ok((Some(options), signal, recorder))
+}
+
+/// A `TypeError` naming the option napi-rs could not convert and the type it takes, from
+/// napi-rs's message ("Failed to convert JavaScript value `Number 1 ` into rust type
+/// `String` on ListOptions.page"), which names neither as JavaScript does.
+fn option_type_error(env: &Env, obj: &Object<'_>, e: &napi::Error, what: &str) -> napi::Error {
+    // A getter of the options object threw: that exception is the caller's answer.
+    let mut pending = false;
+    // SAFETY: a valid env on its own thread.
+    unsafe { napi::sys::napi_is_exception_pending(env.raw(), &mut pending) };
+    if pending || e.status == Status::PendingException {
+        return napi::Error::from_status(Status::PendingException);
+    }
+    let reason = &e.reason;
+    let key = reason
+        .rsplit_once(" on ")
+        .and_then(|(_, at)| at.rsplit_once('.'))
+        .map(|(_, field)| camel_case(field.trim()));
+    let wanted = reason
+        .split_once("rust type `")
+        .and_then(|(_, rest)| rest.split_once('`'))
+        .map(|(rust, _)| js_type_of_rust(rust));
+    let message = match (key, wanted) {
+        (Some(key), Some(wanted)) => {
+            let got = obj
+                .get_named_property::<Unknown<'_>>(&key)
+                .and_then(|v| v.get_type())
+                .map_or("something else", type_name);
+            format!("`{key}` in {what} must be {wanted}, got {got}")
+        }
+        _ => format!("{what}: an option has the wrong type ({reason})"),
+    };
+    type_error(env, &message)
+}
+
+/// `base_url` → `baseUrl`: the name napi-rs gives a Rust field in JavaScript.
+fn camel_case(field: &str) -> String {
+    let mut out = String::with_capacity(field.len());
+    let mut upper = false;
+    for c in field.chars() {
+        if c == '_' {
+            upper = true;
+        } else if upper {
+            out.extend(c.to_uppercase());
+            upper = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// What a Rust type napi-rs converts to is in JavaScript.
+fn js_type_of_rust(rust: &str) -> &'static str {
+    match rust {
+        "String" | "&str" => "a string",
+        "bool" => "a boolean",
+        "f64" | "f32" | "u32" | "i32" | "i64" | "u64" | "u16" | "u8" => "a number",
+        r if r.starts_with("Vec") || r.starts_with("Array") => "an array",
+        r if r.starts_with("HashMap") || r.starts_with("Record") => "an object",
+        _ => "of another type",
+    }
+}
+
+/// `a string`, `a number`, … : a JavaScript value's type as a message says it.
+pub(crate) fn type_name(t: ValueType) -> &'static str {
+    match t {
+        ValueType::Undefined => "undefined",
+        ValueType::Null => "null",
+        ValueType::Boolean => "a boolean",
+        ValueType::Number => "a number",
+        ValueType::String => "a string",
+        ValueType::Symbol => "a symbol",
+        ValueType::Object => "an object",
+        ValueType::Function => "a function",
+        ValueType::External => "an external",
+        ValueType::BigInt => "a bigint",
+        _ => "an unknown value",
+    }
+}
+
+/// A string argument (`userId`), or a `TypeError` naming it.
+pub(crate) fn string_arg(env: &Env, value: Unknown<'_>, name: &str) -> Result<String> {
+    match value.get_type()? {
+        ValueType::String => unsafe { value.cast::<String>() },
+        other => Err(type_error(
+            env,
+            &format!("{name} must be a string, got {}", type_name(other)),
+        )),
+    }
+}
+
+/// A number argument (`groupId`), or a `TypeError` naming it (the core checks its value).
+pub(crate) fn number_arg(env: &Env, value: Unknown<'_>, name: &str) -> Result<f64> {
+    match value.get_type()? {
+        ValueType::Number => unsafe { value.cast::<f64>() },
+        other => Err(type_error(
+            env,
+            &format!("{name} must be a number, got {}", type_name(other)),
+        )),
+    }
 }
 
 /// `client` recording its successful answers into `recorder`, when one is given.

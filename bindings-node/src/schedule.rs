@@ -339,8 +339,12 @@ pub struct ScheduleDay {
     pub weekday: u32,
     #[napi(ts_type = "'normal' | 'off' | 'makeup_work' | 'not_covered'")]
     pub status: String,
+    /// The holiday's or make-up day's name; `null` on other days (always present).
+    #[napi(ts_type = "string | null")]
     pub festival: Option<String>,
     pub holidays_applied: bool,
+    /// The weekday whose windows apply (a make-up workday's), or `null`.
+    #[napi(ts_type = "number | null")]
     pub windows_of: Option<u32>,
     pub windows: Vec<crate::model::TimeRange>,
     #[napi(ts_type = "Array<{ start: Date; end: Date }>")]

@@ -1,7 +1,8 @@
 //! Mirrors `dialtime::validate`, and turns JavaScript values into the JSON the core reads.
 
 use dialtime::__private::{
-    not_finite, not_json, too_deep, too_many_items, with_index, with_key, MAX_ITEMS, MAX_NESTING,
+    not_finite, not_json, threw, too_deep, too_many_items, with_index, with_key, MAX_ITEMS,
+    MAX_NESTING,
 };
 use dialtime::Problem;
 use napi::bindgen_prelude::*;
@@ -38,6 +39,35 @@ pub(crate) fn payload_json(env: &Env, payload: Unknown<'_>) -> dialtime::Result<
         },
     };
     Err(dialtime::Error::Validation(vec![problem]))
+}
+
+/// Clears the pending exception and returns its message (an `Error`'s `message`, a thrown
+/// string), or "an exception" when it has none that can be read without running more code
+/// that may throw.
+fn take_thrown(env: napi::sys::napi_env) -> String {
+    let mut thrown = std::ptr::null_mut();
+    // SAFETY: a valid env on its own thread; clears the pending exception, if any.
+    let status = unsafe { napi::sys::napi_get_and_clear_last_exception(env, &mut thrown) };
+    if status != napi::sys::Status::napi_ok || thrown.is_null() {
+        return "an exception".to_owned();
+    }
+    // SAFETY: a value napi just returned in this env.
+    let thrown = unsafe { Unknown::from_raw_unchecked(env, thrown) };
+    let text = match thrown.get_type() {
+        // SAFETY (both casts): the value's type was just checked.
+        Ok(ValueType::String) => unsafe { thrown.cast::<String>() }.ok(),
+        Ok(ValueType::Object) => unsafe { thrown.cast::<Object<'_>>() }
+            .ok()
+            .and_then(|o| o.get_named_property::<Unknown<'_>>("message").ok())
+            .filter(|m| m.get_type().ok() == Some(ValueType::String))
+            .and_then(|m| unsafe { m.cast::<String>() }.ok()),
+        _ => None,
+    };
+    // Reading `message` may itself have thrown (a Proxy): nothing stays pending.
+    let mut again = std::ptr::null_mut();
+    // SAFETY: as above.
+    unsafe { napi::sys::napi_get_and_clear_last_exception(env, &mut again) };
+    text.unwrap_or_else(|| "an exception".to_owned())
 }
 
 /// What `stringifyPayload` made of a payload.
@@ -117,8 +147,20 @@ fn stringify(env: &Env, payload: Unknown<'_>) -> Option<Stringified> {
 }
 
 fn to_json(v: Unknown<'_>, path: &mut String, depth: usize) -> std::result::Result<Value, Problem> {
-    let broken =
-        |path: &str, e: napi::Error| not_json(path, &format!("an unreadable value ({})", e.reason));
+    let raw_env = v.env();
+    let broken = |path: &str, e: napi::Error| {
+        // Node reports a throwing getter as `napi_generic_failure`, the exception pending.
+        let mut pending = false;
+        // SAFETY: a valid env on its own thread.
+        unsafe { napi::sys::napi_is_exception_pending(raw_env, &mut pending) };
+        if pending || e.status == Status::PendingException {
+            // A getter or a Proxy trap threw: the problem says what, and no exception is left
+            // pending (the next napi call failed with it, blaming an innocent argument).
+            threw(path, &take_thrown(raw_env))
+        } else {
+            not_json(path, &format!("an unreadable value ({})", e.reason))
+        }
+    };
     if depth > MAX_NESTING {
         return Err(too_deep(path));
     }
@@ -155,8 +197,8 @@ fn to_json(v: Unknown<'_>, path: &mut String, depth: usize) -> std::result::Resu
                 }
                 let mut out = Vec::with_capacity(len.min(1 << 16) as usize);
                 for i in 0..len {
-                    let item: Unknown<'_> = obj.get_element(i).map_err(|e| broken(path, e))?;
                     out.push(with_index(path, i as usize, |path| {
+                        let item: Unknown<'_> = obj.get_element(i).map_err(|e| broken(path, e))?;
                         to_json(item, path, depth + 1)
                     })?);
                 }
@@ -181,12 +223,18 @@ fn to_json(v: Unknown<'_>, path: &mut String, depth: usize) -> std::result::Resu
                         continue; // a symbol key: not JSON, skipped as JSON.stringify does
                     }
                     let name: String = unsafe { key.cast() }.map_err(|e| broken(path, e))?;
-                    let value: Unknown<'_> = obj.get_property(key).map_err(|e| broken(path, e))?;
-                    if value.get_type().map_err(|e| broken(path, e))? == ValueType::Undefined {
-                        continue;
+                    // Read under the key's path: a getter that throws is named by it.
+                    let converted = with_key(path, &name, |path| {
+                        let value: Unknown<'_> =
+                            obj.get_property(key).map_err(|e| broken(path, e))?;
+                        if value.get_type().map_err(|e| broken(path, e))? == ValueType::Undefined {
+                            return Ok(None);
+                        }
+                        to_json(value, path, depth + 1).map(Some)
+                    });
+                    if let Some(value) = converted? {
+                        map.insert(name, value);
                     }
-                    let converted = with_key(path, &name, |path| to_json(value, path, depth + 1));
-                    map.insert(name, converted?);
                 }
                 Value::Object(map)
             }

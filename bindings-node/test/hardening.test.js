@@ -237,11 +237,12 @@ test('a group the JavaScript side cannot make rejects its call; nothing crashes'
     const fromNative = (kind, message) => new Error(`${kind}: ${message}`)
     await withEmulator(async (emu) => {
       const client = new copy.Client({ token: emu.token, baseUrl: emu.baseUrl, maxRetries: 0 })
+      const aborts = { add() {}, remove() {} }
       addon.register(fromNative, () => {
         throw new Error('no group today')
-      }, JSON.stringify)
+      }, JSON.stringify, aborts)
       await assert.rejects(client.dialTimeGroups.create(emu.userId, DOCUMENTED), /no group today/)
-      addon.register(fromNative, (id, name) => ({ id, name }), JSON.stringify)
+      addon.register(fromNative, (id, name) => ({ id, name }), JSON.stringify, aborts)
       const made = await client.dialTimeGroups.create(emu.userId, { ...DOCUMENTED, name: 'again', is_default: false })
       assert.deepEqual(Object.keys(made), ['id', 'name'])
       assert.equal(made.name, 'again')
@@ -249,4 +250,83 @@ test('a group the JavaScript side cannot make rejects its call; nothing crashes'
   } finally {
     fs.rmSync(dir, { recursive: true, force: true })
   }
+})
+
+test('arguments of the wrong type are TypeErrors naming the argument or the option', () => {
+  const client = new Client({ token: 't', baseUrl: 'http://127.0.0.1:9' })
+  const groups = client.dialTimeGroups
+  const user = '4d99d91c-f5d9-49da-88da-758977cc58a9'
+  const named = (text) => (e) => {
+    assert.ok(e instanceof TypeError, `${e.constructor.name}: ${e.message}`)
+    assert.ok(e.message.includes(text), e.message)
+    return true
+  }
+  assert.throws(() => groups.create(123, DOCUMENTED), named('userId must be a string, got a number'))
+  assert.throws(() => groups.list(), named('userId must be a string, got undefined'))
+  assert.throws(() => groups.listAll(null), named('userId must be a string, got null'))
+  assert.throws(() => groups.update(user, '5', { name: 'x' }), named('groupId must be a number, got a string'))
+  assert.throws(() => groups.delete(user), named('groupId must be a number, got undefined'))
+  assert.throws(() => groups.ensure({}, DOCUMENTED), named('userId must be a string, got an object'))
+  assert.throws(() => groups.list(user, { page: '1' }), named('`page` in the list options must be a number, got a string'))
+  assert.throws(() => new Client({ token: 't', timeoutMs: null }), named('`timeoutMs` in the Client options must be a number, got null'))
+  assert.throws(() => new Client({ token: 5 }), named('`token` in the Client options must be a string, got a number'))
+})
+
+test('a payload getter that throws is a ValidationError naming it, whatever the options', async () => {
+  const client = new Client({ token: 't', baseUrl: 'http://127.0.0.1:9', maxRetries: 0 })
+  const user = '4d99d91c-f5d9-49da-88da-758977cc58a9'
+  const payload = () => ({
+    get name() {
+      throw new Error('boom')
+    },
+    content: DOCUMENTED.content,
+    is_default: false,
+    skip_holiday: false,
+  })
+  const boom = (e) => {
+    assert.ok(e instanceof dialtime.ValidationError, `${e.constructor.name}: ${e.message}`)
+    assert.deepEqual(e.problems.map((p) => p.path), ['name'])
+    assert.ok(e.problems[0].message.includes('reading it threw "boom"'), e.problems[0].message)
+    return true
+  }
+  // With a signal, the signal was blamed (the getter's exception was left pending).
+  const ac = new AbortController()
+  await assert.rejects(client.dialTimeGroups.create(user, payload(), { signal: ac.signal }), boom)
+  await assert.rejects(client.dialTimeGroups.ensure(user, payload(), { signal: ac.signal }), boom)
+  await assert.rejects(client.dialTimeGroups.create(user, payload()), boom)
+  assert.throws(() => dialtime.validate(payload()), boom)
+})
+
+test('a DialtimeError made by hand keeps its cause and details', () => {
+  const cause = new Error('socket')
+  const e = new dialtime.NotFoundError('gone', { cause, httpStatus: 404 })
+  assert.equal(e.cause, cause)
+  assert.equal(e.httpStatus, 404)
+  assert.equal(e.kind, 'not_found')
+  assert.ok(!('cause' in new dialtime.NotFoundError('gone')))
+})
+
+test('one signal shared by many calls is one listener: no leak warning, every call aborted', async () => {
+  await withEmulator(async (emu) => {
+    const client = new Client({ token: emu.token, baseUrl: emu.baseUrl })
+    const warnings = []
+    const onWarning = (w) => warnings.push(w)
+    process.on('warning', onWarning)
+    try {
+      const ac = new AbortController()
+      const calls = Array.from({ length: 50 }, () => client.dialTimeGroups.list(emu.userId, { signal: ac.signal }))
+      await Promise.all(calls)
+      // Settled calls stopped listening; the next ones abort together.
+      emu.pushFault({ delay_ms: 5000, times: 20 })
+      const slow = Array.from({ length: 20 }, () => client.dialTimeGroups.list(emu.userId, { signal: ac.signal }))
+      setTimeout(() => ac.abort(new Error('stop')), 50)
+      const outcomes = await Promise.allSettled(slow)
+      assert.ok(outcomes.every((o) => o.status === 'rejected' && o.reason.message === 'stop'), JSON.stringify(outcomes.map((o) => o.status)))
+      await new Promise((resolve) => setImmediate(resolve))
+      assert.deepEqual(warnings.map((w) => w.name), [])
+    } finally {
+      process.off('warning', onWarning)
+      emu.clearFaults()
+    }
+  })
 })

@@ -87,7 +87,10 @@ impl PyResponseInfo {
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
         // The request id as Python shows it ('emu-1' or None), not as Rust's Debug does.
         let request_id = match &self.0.request_id {
-            Some(id) => pyo3::types::PyString::new(py, id).repr()?.to_cow()?.into_owned(),
+            Some(id) => pyo3::types::PyString::new(py, id)
+                .repr()?
+                .to_cow()?
+                .into_owned(),
             None => "None".to_owned(),
         };
         Ok(format!(

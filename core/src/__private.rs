@@ -10,7 +10,7 @@ pub use crate::client::response::{
     decode, excerpt, parse_retry_after, RawResponse, Success, BODY_EXCERPT_BYTES, RETRY_AFTER_MAX,
 };
 pub use crate::validate::host::{
-    not_finite, not_json, not_unicode, page_number, too_deep, too_many_items, whole_number,
+    not_finite, not_json, not_unicode, page_number, threw, too_deep, too_many_items, whole_number,
     with_index, with_key, MAX_ITEMS, MAX_NESTING,
 };
 pub use crate::validate::json::{read_new_group, read_update, UnknownFields};

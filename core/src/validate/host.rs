@@ -39,6 +39,15 @@ pub fn not_finite(path: &str, value: f64) -> Problem {
     Problem::new(path, format!("must be a finite number, got {value}"))
 }
 
+/// The problem a binding reports at `path` for a host value whose reading threw (a getter, a
+/// Proxy trap); `thrown` is what it threw.
+pub fn threw(path: &str, thrown: &str) -> Problem {
+    Problem::new(
+        path,
+        format!("could not be read: reading it threw {thrown:?}"),
+    )
+}
+
 /// The problem a binding reports at `path` for a value that is not JSON data; `what` names
 /// what it got in the host language (`a function`, `datetime.date`, …).
 pub fn not_json(path: &str, what: &str) -> Problem {
