@@ -63,6 +63,11 @@ pub fn read_text(path: &Path) -> std::io::Result<String> {
             MAX_FILE_BYTES >> 20
         )));
     }
+    // A byte order mark (Windows editors write one) is no part of the text: JSON refused it,
+    // a sub-users file read it into the first UUID, a token file into the token.
+    if let Some(rest) = text.strip_prefix('\u{feff}') {
+        text = rest.to_owned();
+    }
     Ok(text)
 }
 
@@ -73,30 +78,60 @@ pub fn load(path: &Path) -> Result<GroupsFile, Vec<String>> {
     parse(&shown, &text)
 }
 
-/// How deep `[` and `{` nest outside quoted text (a rough count: it only has to tell a real
-/// file from one nested thousands deep).
+/// How deep `[` and `{` nest outside quoted text and comments (a rough count: it only has to
+/// tell a real file from one nested thousands deep). A quote opens a string only where YAML
+/// (and JSON) starts a scalar, and `#` after a space starts a comment: a `"` inside a plain
+/// scalar (`name: a"b`) or a comment (`# say "hi`) turned the count off for the rest of the
+/// file, and the YAML reader then took minutes on the nesting after it.
 fn nesting(text: &str) -> usize {
-    let (mut depth, mut deepest, mut quote, mut prev) = (0usize, 0usize, None, ' ');
-    for c in text.chars() {
-        match quote {
-            Some(q) if c == q => quote = None,
-            Some(_) => {}
-            None => match c {
-                '"' => quote = Some('"'),
-                '\'' if matches!(prev, ' ' | '\t' | '\n' | ':' | ',' | '[' | '{' | '-') => {
-                    quote = Some('\'')
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    let (mut quote, mut comment, mut prev) = (None, false, '\n');
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if comment {
+            comment = c != '\n';
+        } else {
+            match quote {
+                // An escape in a double-quoted string: `\"` does not end it.
+                Some('"') if c == '\\' => {
+                    chars.next();
                 }
-                '[' | '{' => {
-                    depth += 1;
-                    deepest = deepest.max(depth);
-                }
-                ']' | '}' => depth = depth.saturating_sub(1),
-                _ => {}
-            },
+                Some(q) if c == q => quote = None,
+                Some(_) => {}
+                None => match c {
+                    '"' | '\'' if starts_scalar(prev) => quote = Some(c),
+                    '#' if prev.is_whitespace() => comment = true,
+                    '[' | '{' => {
+                        depth += 1;
+                        deepest = deepest.max(depth);
+                    }
+                    ']' | '}' => depth = depth.saturating_sub(1),
+                    _ => {}
+                },
+            }
         }
         prev = c;
     }
     deepest
+}
+
+/// Whether a scalar may start after `prev`: at a line's start, after a space, an indicator
+/// (`:`, `-`, `?`) or a flow collection's `[`, `{`, `,`.
+fn starts_scalar(prev: char) -> bool {
+    matches!(
+        prev,
+        ' ' | '\t' | '\n' | '\r' | ':' | ',' | '[' | '{' | '-' | '?'
+    )
+}
+
+/// The most values a file may hold, aliases expanded: far more than any groups file
+/// (15,000 groups are about 300,000), far fewer than a YAML alias bomb expands to (50,000
+/// references to a 200,000-value anchor took 3 GB and minutes).
+const MAX_VALUES: usize = 2_000_000;
+
+thread_local! {
+    /// Values [`StrictVisitor`] may still make in this thread's current parse.
+    static VALUES_LEFT: std::cell::Cell<usize> = const { std::cell::Cell::new(MAX_VALUES) };
 }
 
 /// [`load`] on text (`shown` names the file in messages).
@@ -106,6 +141,7 @@ pub fn parse(shown: &str, text: &str) -> Result<GroupsFile, Vec<String>> {
             "{shown}: nests deeper than {MAX_NESTING} levels of [ and {{"
         )]);
     }
+    VALUES_LEFT.with(|left| left.set(MAX_VALUES));
     let doc: Strict = if shown.ends_with(".json") {
         serde_json::from_str(text).map_err(|e| vec![format!("{shown}: not JSON: {e}")])?
     } else {
@@ -124,6 +160,8 @@ pub fn parse(shown: &str, text: &str) -> Result<GroupsFile, Vec<String>> {
         }
     }
     let mut groups = Vec::new();
+    let mut names = std::collections::HashSet::new();
+    let mut default: Option<String> = None;
     match obj.get("groups").and_then(Value::as_array) {
         None => problems.push(format!("{shown}: groups: is required (a list of groups)")),
         Some(list) => {
@@ -134,12 +172,20 @@ pub fn parse(shown: &str, text: &str) -> Result<GroupsFile, Vec<String>> {
                 };
                 match dialtime::validate::new_group_from_json(g) {
                     Ok(group) => {
-                        if groups
-                            .iter()
-                            .any(|o: &NewDialTimeGroup| o.name.trim() == group.name.trim())
-                        {
+                        if !names.insert(group.name.trim().to_owned()) {
                             problems
                                 .push(format!("{shown}: {label}: name: is used twice in the file"));
+                        }
+                        // A user has one default group: with two, each run moved the flag to
+                        // the other one and the file never converged.
+                        if group.is_default {
+                            match &default {
+                                Some(first) => problems.push(format!(
+                                    "{shown}: {label}: is_default: only one group can be the \
+                                     default, and {first:?} is"
+                                )),
+                                None => default = Some(group.name.clone()),
+                            }
                         }
                         groups.push(group);
                     }
@@ -255,6 +301,19 @@ impl<'de> serde::Deserialize<'de> for Strict {
 
 struct StrictVisitor;
 
+/// Counts one value against [`MAX_VALUES`].
+fn one_more<E: serde::de::Error>() -> Result<(), E> {
+    VALUES_LEFT.with(|left| match left.get().checked_sub(1) {
+        Some(n) => {
+            left.set(n);
+            Ok(())
+        }
+        None => Err(E::custom(format!(
+            "more than {MAX_VALUES} values (YAML aliases expanded): not a groups file"
+        ))),
+    })
+}
+
 impl<'de> serde::de::Visitor<'de> for StrictVisitor {
     type Value = Value;
 
@@ -262,35 +321,43 @@ impl<'de> serde::de::Visitor<'de> for StrictVisitor {
         f.write_str("JSON data")
     }
 
-    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+    fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Value, E> {
+        one_more()?;
         Ok(Value::Bool(v))
     }
 
-    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Value, E> {
+        one_more()?;
         Ok(Value::from(v))
     }
 
-    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Value, E> {
+        one_more()?;
         Ok(Value::from(v))
     }
 
-    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Value, E> {
+        one_more()?;
         Ok(Value::from(v))
     }
 
-    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Value, E> {
+        one_more()?;
         Ok(Value::String(v.to_owned()))
     }
 
-    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+    fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Value, E> {
+        one_more()?;
         Ok(Value::String(v))
     }
 
-    fn visit_none<E>(self) -> Result<Value, E> {
+    fn visit_none<E: serde::de::Error>(self) -> Result<Value, E> {
+        one_more()?;
         Ok(Value::Null)
     }
 
-    fn visit_unit<E>(self) -> Result<Value, E> {
+    fn visit_unit<E: serde::de::Error>(self) -> Result<Value, E> {
+        one_more()?;
         Ok(Value::Null)
     }
 
@@ -299,6 +366,7 @@ impl<'de> serde::de::Visitor<'de> for StrictVisitor {
     }
 
     fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        one_more()?;
         let mut out = Vec::new();
         while let Some(Strict(v)) = seq.next_element()? {
             out.push(v);
@@ -307,6 +375,7 @@ impl<'de> serde::de::Visitor<'de> for StrictVisitor {
     }
 
     fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        one_more()?;
         let mut out = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             if out.contains_key(&key) {

@@ -205,7 +205,13 @@ pub fn run_args(argv: Vec<std::ffi::OsString>, out: &mut dyn Write, err: &mut dy
         Err(e) => {
             let target: &mut dyn Write = if e.use_stderr() { err } else { out };
             let _ = target.write_all(e.to_string().as_bytes());
-            e.exit_code()
+            // --help and --version are 0; a usage error is 1, like every failure: clap's 2
+            // is `--detailed-exitcode`'s "changes planned" (a typo read as drift).
+            if e.exit_code() == 0 {
+                OK
+            } else {
+                FAILED
+            }
         }
     }
 }
@@ -312,6 +318,14 @@ fn execute(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<i32, St
                 }
             }
             let a = Apply { sub_users, ..a };
+            if a.user.is_none() && !a.sub_users.is_empty() {
+                // Without --user they meant nothing, and the file's accounts (or none) were
+                // planned instead: --prune deleted the main account's groups.
+                return Err(
+                    "--sub-user and --sub-users name sub-accounts of --user: pass --user too"
+                        .into(),
+                );
+            }
             let accounts = match &a.user {
                 Some(user) if a.sub_users.is_empty() => vec![file::Account {
                     user_id: user.clone(),
@@ -330,10 +344,24 @@ fn execute(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<i32, St
                     return Err("no account: pass --user (or list `accounts` in the file)".into())
                 }
             };
+            // Each account once (the platform reads UUIDs in any case): a repeated one was
+            // planned and applied twice at once, creating every group twice.
+            let mut seen = std::collections::HashSet::new();
+            let accounts: Vec<file::Account> = accounts
+                .into_iter()
+                .filter(|a| {
+                    seen.insert((
+                        a.user_id.to_ascii_lowercase(),
+                        a.sub_user_id.as_deref().map(str::to_ascii_lowercase),
+                    ))
+                })
+                .collect();
             let client = client(&cli.connection)?;
             let rt = runtime()?;
+            let limiter = plan::Limiter::default();
             let mut plans = rt.block_on(plan::plan(
                 &client,
+                &limiter,
                 accounts,
                 &f.groups,
                 a.prune,
@@ -344,7 +372,6 @@ fn execute(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<i32, St
             if a.output == Output::Text {
                 w(out, &plan::render_text(&plans))?;
             }
-            let limiter = plan::Limiter::default();
             if !a.dry_run && changes {
                 let progress = std::sync::Mutex::new(plan::Progress {
                     out: &mut *err,
@@ -373,6 +400,8 @@ fn execute(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<i32, St
                         }
                         let done = if changes {
                             "Applied"
+                        } else if !failed.is_empty() {
+                            "Nothing applied"
                         } else {
                             "Nothing to change"
                         };

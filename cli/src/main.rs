@@ -1,7 +1,5 @@
 //! The `dialtime` binary.
 
-use clap::Parser;
-
 /// mimalloc for the command line (an apply makes thousands of small allocations per second);
 /// the same code inside the Python wheel keeps Python's allocator.
 #[cfg(feature = "mimalloc")]
@@ -9,9 +7,10 @@ use clap::Parser;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
-    let cli = dialtime_cli::Cli::parse();
-    let code = dialtime_cli::run(
-        cli,
+    // `run_args`, not clap's `parse`: a usage error exits 1 (clap's 2 is the "changes
+    // planned" of `--detailed-exitcode`).
+    let code = dialtime_cli::run_args(
+        std::env::args_os().collect(),
         &mut std::io::stdout().lock(),
         &mut std::io::stderr().lock(),
     );

@@ -47,15 +47,23 @@ impl Limiter {
         }
     }
 
-    /// A 429: everyone waits `retry_after` (else a doubled pause).
-    pub fn throttled(&self, retry_after: Option<Duration>) {
+    /// A 429: everyone waits the whole `retry_after` (else the pause, grown by half).
+    /// Returns `false`, not to try again, when the platform asks for more than the clients'
+    /// longest wait ([`dialtime::MAX_RETRY_AFTER_WAIT`], 60 s): that account fails.
+    pub fn throttled(&self, retry_after: Option<Duration>) -> bool {
         let mut s = self.lock();
         s.throttled += 1;
         s.pause = (s.pause * 3 / 2)
             .max(Duration::from_millis(20))
             .min(Self::MAX_PAUSE);
-        let wait = retry_after.unwrap_or(s.pause).min(Self::MAX_PAUSE);
-        s.until = Some(Instant::now() + wait);
+        let wait = match retry_after {
+            Some(d) if d > dialtime::MAX_RETRY_AFTER_WAIT => return false,
+            Some(d) => d,
+            None => s.pause,
+        };
+        let until = Instant::now() + wait;
+        s.until = Some(s.until.map_or(until, |u| u.max(until)));
+        true
     }
 
     /// A success: the pause halves.
@@ -137,6 +145,8 @@ pub struct AccountPlan {
     pub account: Account,
     pub actions: Vec<Action>,
     pub error: Option<String>,
+    /// How many of `actions`' writes were made (an apply stopped by an error made some).
+    pub applied: usize,
 }
 
 fn ranges(days: &[dialtime::DaySchedule], w: Weekday) -> String {
@@ -196,27 +206,70 @@ pub async fn saved_groups(
     Ok(out)
 }
 
+/// [`saved_groups`] slowed down by the run's limiter: a 429 (after the client's own retries)
+/// waits as a write's does and reads the list again.
+async fn saved_groups_limited(
+    client: &Client,
+    limiter: &Limiter,
+    account: &Account,
+) -> dialtime::Result<Vec<DialTimeGroup>> {
+    let mut tries = 0;
+    loop {
+        limiter.wait().await;
+        match saved_groups(client, account).await {
+            Err(e)
+                if e.kind() == dialtime::ErrorKind::RateLimited
+                    && tries < MAX_THROTTLED_TRIES
+                    && limiter.throttled(e.retry_after()) =>
+            {
+                tries += 1;
+            }
+            Ok(saved) => {
+                limiter.succeeded();
+                return Ok(saved);
+            }
+            Err(e) => return Err(e),
+        }
+    }
+}
+
 async fn plan_account(
     client: &Client,
+    limiter: &Limiter,
     account: Account,
     groups: &[NewDialTimeGroup],
     prune: bool,
 ) -> AccountPlan {
-    let saved = match saved_groups(client, &account).await {
+    let failed = |account, error: String| AccountPlan {
+        account,
+        actions: Vec::new(),
+        error: Some(error),
+        applied: 0,
+    };
+    let saved = match saved_groups_limited(client, limiter, &account).await {
         Ok(s) => s,
-        Err(e) => {
-            return AccountPlan {
-                account,
-                actions: Vec::new(),
-                error: Some(e.to_string()),
-            };
-        }
+        Err(e) => return failed(account, e.to_string()),
     };
     let mut actions = Vec::new();
     for g in groups {
         let mut group = g.clone();
         group.sub_user_id = account.sub_user_id.clone();
-        match saved.iter().find(|s| group.has_name_of(s)) {
+        let named: Vec<&DialTimeGroup> = saved.iter().filter(|s| group.has_name_of(s)).collect();
+        if named.len() > 1 {
+            // Which one the file means is unknown (a later run would only ever look at the
+            // first, and --prune keeps the others): the account is not planned.
+            let ids: Vec<String> = named.iter().map(|s| s.id.to_string()).collect();
+            return failed(
+                account,
+                format!(
+                    "{} saved groups are named {:?} (ids {}): delete or rename all but one first",
+                    named.len(),
+                    group.name,
+                    ids.join(", ")
+                ),
+            );
+        }
+        match named.first().copied() {
             None => actions.push(Action::Create(group)),
             Some(s) if group.matches(s) => actions.push(Action::Unchanged {
                 name: s.name.clone(),
@@ -243,19 +296,21 @@ async fn plan_account(
         account,
         actions,
         error: None,
+        applied: 0,
     }
 }
 
-/// Plans every account, `concurrency` at a time.
+/// Plans every account, `concurrency` at a time, slowed down by `limiter` on 429s.
 pub async fn plan(
     client: &Client,
+    limiter: &Limiter,
     accounts: Vec<Account>,
     groups: &[NewDialTimeGroup],
     prune: bool,
     concurrency: usize,
 ) -> Vec<AccountPlan> {
     let mut plans: Vec<AccountPlan> = futures_util::stream::iter(accounts)
-        .map(|a| plan_account(client, a, groups, prune))
+        .map(|a| plan_account(client, limiter, a, groups, prune))
         .buffer_unordered(concurrency.max(1))
         .collect()
         .await;
@@ -267,8 +322,14 @@ async fn apply_account(client: &Client, limiter: &Limiter, plan: &mut AccountPla
     if plan.error.is_some() {
         return;
     }
-    let mut writes: Vec<&Action> = plan.actions.iter().collect();
+    // Unchanged groups make no request (and no success for the limiter to count).
+    let mut writes: Vec<&Action> = plan
+        .actions
+        .iter()
+        .filter(|a| !matches!(a, Action::Unchanged { .. }))
+        .collect();
     writes.sort_by_key(|a| a.order());
+    let total = writes.len();
     let groups = client.dial_time_groups();
     let user = plan.account.user_id.clone();
     let sub = plan.account.sub_user_id.clone();
@@ -280,10 +341,10 @@ async fn apply_account(client: &Client, limiter: &Limiter, plan: &mut AccountPla
             match &done {
                 Err(e)
                     if e.kind() == dialtime::ErrorKind::RateLimited
-                        && tries < MAX_THROTTLED_TRIES =>
+                        && tries < MAX_THROTTLED_TRIES
+                        && limiter.throttled(e.retry_after()) =>
                 {
                     tries += 1;
-                    limiter.throttled(e.retry_after());
                 }
                 Ok(()) => {
                     limiter.succeeded();
@@ -293,9 +354,15 @@ async fn apply_account(client: &Client, limiter: &Limiter, plan: &mut AccountPla
             }
         };
         if let Err(e) = done {
-            plan.error = Some(format!("{} {:?}: {e}", action.verb(), action.name()));
+            plan.error = Some(format!(
+                "{} {:?}: {e} ({} of {total} changes made before it)",
+                action.verb(),
+                action.name(),
+                plan.applied
+            ));
             return;
         }
+        plan.applied += 1;
     }
 }
 
@@ -433,6 +500,7 @@ pub fn render_json(plans: &[AccountPlan]) -> Value {
                 v
             }).collect::<Vec<_>>(),
             "error": p.error,
+            "applied": p.applied,
         })).collect::<Vec<_>>(),
         "summary": {"create": c, "update": u, "delete": d, "unchanged": n,
                     "failed": plans.iter().filter(|p| p.error.is_some()).count()},

@@ -576,3 +576,206 @@ fn files_that_say_something_else_are_refused() {
     assert_ne!(o.status.code(), Some(0));
     assert!(err.contains("larger than 8 MiB"), "{err}");
 }
+
+/// Found by an audit of the command line: each of these planned or applied something else
+/// than the operator meant.
+#[test]
+fn sub_accounts_without_their_user_and_repeated_accounts_are_not_planned_twice() {
+    let emu = Emulator::start().unwrap();
+    let f = file("groups.yaml", GROUPS);
+    let path = f.0.to_str().unwrap();
+    let sub = "0b6e1a4e-6f0e-4a53-9d43-1f7d2b7c9a10";
+    // --sub-user without --user meant nothing: the file's accounts were pruned instead.
+    let o = run(&emu, &["apply", "-f", path, "--sub-user", sub, "--prune"]);
+    let (out, err) = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{out}{err}");
+    assert!(err.contains("pass --user too"), "{err}");
+    assert_eq!(emu.request_count(), 0);
+    // The same sub-account twice (in another case): planned once, each group created once.
+    let upper = sub.to_ascii_uppercase();
+    let o = run(
+        &emu,
+        &[
+            "apply",
+            "-f",
+            path,
+            "--user",
+            emu.user_id(),
+            "--sub-user",
+            sub,
+            "--sub-user",
+            &upper,
+        ],
+    );
+    let (out, err) = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{out}{err}");
+    let posts = emu.requests().iter().filter(|r| r.method == "POST").count();
+    assert_eq!(posts, 2, "{out}");
+}
+
+#[test]
+fn a_usage_error_is_exit_1_not_the_changes_planned_code() {
+    let emu = Emulator::start().unwrap();
+    let f = file("groups.yaml", GROUPS);
+    let path = f.0.to_str().unwrap();
+    let o = run(
+        &emu,
+        &[
+            "apply",
+            "-f",
+            path,
+            "--user",
+            emu.user_id(),
+            "--dry-run",
+            "--detailed-exitcode",
+            "--sub-usr",
+            "x",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1), "{:?}", text(&o));
+    let o = run(&emu, &["--help"]);
+    assert_eq!(o.status.code(), Some(0));
+}
+
+#[test]
+fn two_saved_groups_with_a_listed_name_fail_that_account() {
+    let emu = Emulator::start().unwrap();
+    let f = file("groups.yaml", GROUPS);
+    let path = f.0.to_str().unwrap();
+    let twice = serde_json::json!([
+        {"id": 11, "name": "周末上午", "user_id": emu.user_id(), "content": [], "is_default": false, "created_at": "2022-01-01 00:00:00", "updated_at": "2022-01-01 00:00:00"},
+        {"id": 12, "name": "周末上午", "user_id": emu.user_id(), "content": [], "is_default": false, "created_at": "2022-01-01 00:00:00", "updated_at": "2022-01-01 00:00:00"}
+    ]);
+    let body = serde_json::json!({"code": 200, "status": "success", "data": twice}).to_string();
+    emu.push_fault(Fault::body(body));
+    let o = run(
+        &emu,
+        &["apply", "-f", path, "--user", emu.user_id(), "--prune"],
+    );
+    let (out, err) = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{out}{err}");
+    assert!(
+        err.contains("2 saved groups are named \"周末上午\" (ids 11, 12)"),
+        "{err}"
+    );
+    assert!(
+        emu.requests().iter().all(|r| r.method == "GET"),
+        "nothing written"
+    );
+}
+
+#[test]
+fn a_partial_apply_says_how_far_it_got() {
+    let emu = Emulator::start().unwrap();
+    let f = file("groups.yaml", GROUPS);
+    // The first POST passes (counted), the second gets a 500.
+    emu.push_fault(Fault {
+        method: Some("POST".into()),
+        ..Fault::default()
+    });
+    emu.push_fault(Fault {
+        method: Some("POST".into()),
+        ..Fault::status(500)
+    });
+    let o = run(
+        &emu,
+        &[
+            "apply",
+            "-f",
+            f.0.to_str().unwrap(),
+            "--user",
+            emu.user_id(),
+        ],
+    );
+    let (out, err) = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{out}{err}");
+    assert!(err.contains("(1 of 2 changes made before it)"), "{err}");
+    let o = run(
+        &emu,
+        &[
+            "apply",
+            "-f",
+            f.0.to_str().unwrap(),
+            "--user",
+            emu.user_id(),
+            "--dry-run",
+            "--output",
+            "json",
+        ],
+    );
+    let plan: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(plan["summary"]["create"], 1, "the first one was made");
+}
+
+#[test]
+fn planning_waits_out_429s_like_writes() {
+    let emu = Emulator::start().unwrap();
+    let f = file("groups.yaml", GROUPS);
+    // Three 429s use up the client's own retries on the plan's list; the run's limiter then
+    // waits the Retry-After and reads it again.
+    emu.push_fault(Fault {
+        method: Some("GET".into()),
+        ..Fault::status(429).with_retry_after("1").times(3)
+    });
+    let o = run(
+        &emu,
+        &[
+            "apply",
+            "-f",
+            f.0.to_str().unwrap(),
+            "--user",
+            emu.user_id(),
+        ],
+    );
+    let (out, err) = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{out}{err}");
+    assert!(out.contains("Slowed down 1 time(s) by HTTP 429"), "{out}");
+}
+
+#[test]
+fn files_nobody_writes_by_hand_are_refused_quickly_or_read_as_meant() {
+    use dialtime_cli::file::parse;
+    let groups = GROUPS.trim_start();
+    // Two defaults never converge (each run moved the flag).
+    let two = groups.replace("is_default: false", "is_default: true");
+    let problems = parse("a.yaml", &two).unwrap_err();
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains("only one group can be the default, and \"工作日白天\" is")),
+        "{problems:?}"
+    );
+    // A quote in a comment or inside a plain scalar does not hide the nesting after it.
+    for opener in ["# say \"hi\n", "x: a\"b\n"] {
+        let deep = format!(
+            "{opener}y: {}{}\n{groups}",
+            "[".repeat(5_000),
+            "]".repeat(5_000)
+        );
+        let problems = parse("a.yaml", &deep).unwrap_err();
+        assert!(
+            problems.iter().any(|p| p.contains("nests deeper")),
+            "{opener:?}: {problems:?}"
+        );
+    }
+    // An alias bomb: 200 references to an anchor of 20,000 values.
+    let anchor = vec!["1"; 20_000].join(", ");
+    let refs = vec!["*a"; 200].join(", ");
+    let bomb = format!("x: &a [{anchor}]\ny: [{refs}]\n{groups}");
+    let problems = parse("a.yaml", &bomb).unwrap_err();
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains("values (YAML aliases expanded)")),
+        "{problems:?}"
+    );
+    // A byte order mark before JSON.
+    let json = format!("\u{feff}{}", r#"{"groups": []}"#);
+    let dir = std::env::temp_dir().join(format!("dialtime-cli-bom-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("bom.json");
+    std::fs::write(&path, json).unwrap();
+    let read = dialtime_cli::file::load(&path).unwrap();
+    assert!(read.groups.is_empty());
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -60,7 +60,7 @@ pub mod validate;
 pub mod __private;
 
 pub use blocking::BlockingClient;
-pub use client::config::{ClientBuilder, RequestOptions, Token};
+pub use client::config::{ClientBuilder, RequestOptions, Token, MAX_RETRY_AFTER_WAIT};
 pub use client::recorder::{ResponseInfo, ResponseRecorder};
 pub use client::Client;
 pub use dial_time_groups::{DialTimeGroups, GroupCursor};
