@@ -97,14 +97,23 @@ test('values that are not JSON get a clear error at their path', async () => {
   // Large and odd inputs: a clear, capped answer.
   assert.throws(() => dialtime.validate({ ...DOCUMENTED, name: 'x'.repeat(10 << 20) }), isValidation('name'))
   assert.throws(() => dialtime.validate({ ...DOCUMENTED, name: 'a\u0000b\ud800', content: [] }), isValidation('content'))
-  const million = Array.from({ length: 1_000_000 }, () => ({ begin_time: '10:00', end_time: '09:00' }))
+  const thousands = Array.from({ length: 9_000 }, () => ({ begin_time: '10:00', end_time: '09:00' }))
   assert.throws(
-    () => dialtime.validate({ ...DOCUMENTED, content: [{ week: 1, times: million }] }),
+    () => dialtime.validate({ ...DOCUMENTED, content: [{ week: 1, times: thousands }] }),
     (e) => {
       assert.equal(e.problems.length, 101)
       assert.equal(e.problems[100].path, '$')
-      assert.match(e.problems[100].message, /999900 more/)
+      assert.match(e.problems[100].message, /8900 more/)
       assert.ok(e.message.length < 40_000)
+      return true
+    },
+  )
+  // A valid payload has at most 7 days: a million took 14 s to convert and check.
+  const days = Array.from({ length: 1_000_000 }, () => ({ week: 1, times: [] }))
+  assert.throws(
+    () => dialtime.validate({ ...DOCUMENTED, content: days }),
+    (e) => {
+      assert.deepEqual(e.problems.map((p) => [p.path, p.message]), [['content', 'has more than 10000 items']])
       return true
     },
   )
@@ -117,7 +126,7 @@ test('an array claiming more items than it holds is refused, not visited hole by
   content.length = 2 ** 32 - 1
   assert.throws(() => dialtime.validate({ ...DOCUMENTED, content }), (e) => {
     isValidation('content')(e)
-    assert.match(e.problems.find((p) => p.path === 'content').message, /more than 1048576 items/)
+    assert.match(e.problems.find((p) => p.path === 'content').message, /more than 10000 items/)
     return true
   })
   const times = []
@@ -146,7 +155,7 @@ test('an array far longer than its items is refused before JSON.stringify expand
   ]) {
     assert.throws(() => dialtime.validate(payload), (e) => {
       isValidation(path)(e)
-      assert.match(e.problems.find((p) => p.path === path).message, /more than 1048576 items/)
+      assert.match(e.problems.find((p) => p.path === path).message, /more than 10000 items/)
       return true
     })
   }
@@ -158,7 +167,7 @@ test('an array far longer than its items is refused before JSON.stringify expand
   ]) {
     assert.throws(() => dialtime.validate(payload), (e) => {
       isValidation(path)(e)
-      assert.match(e.problems.find((p) => p.path === path).message, /more than 1048576 items/)
+      assert.match(e.problems.find((p) => p.path === path).message, /more than 10000 items/)
       return true
     })
   }
