@@ -342,24 +342,33 @@ function join(path, holder, key) {
 // ---- Abort signals ---------------------------------------------------------------------------
 // The addon listens to a call's `signal` through this registry: one 'abort' listener per
 // signal, however many calls share it (a listener per call made Node print
-// MaxListenersExceededWarning for `Promise.all` over 11 calls with one signal). A signal's
-// set of calls lives as long as the signal; `add` throws (a TypeError for the addon to
-// report) where the signal cannot be listened to.
+// MaxListenersExceededWarning for `Promise.all` over 11 calls with one signal), removed when
+// the signal's last call settles (Node keeps an `AbortSignal.any(…)` or `.timeout(…)` signal
+// alive while it has an abort listener: 200,000 per-call signals kept 240 MB). `add` throws
+// (a TypeError for the addon to report) where the signal cannot be listened to.
 const abortListeners = {
-  calls: new WeakMap(),
+  bySignal: new WeakMap(),
   add(signal, onAbort) {
-    let calls = this.calls.get(signal)
-    if (calls === undefined) {
-      const mine = new Set()
-      signal.addEventListener('abort', () => {
-        for (const f of Array.from(mine)) f()
-      })
-      this.calls.set(signal, (calls = mine))
+    let entry = this.bySignal.get(signal)
+    if (entry === undefined) {
+      const calls = new Set()
+      const listener = () => {
+        for (const f of Array.from(calls)) f()
+      }
+      signal.addEventListener('abort', listener)
+      entry = { calls, listener }
+      this.bySignal.set(signal, entry)
     }
-    calls.add(onAbort)
+    entry.calls.add(onAbort)
   },
   remove(signal, onAbort) {
-    this.calls.get(signal)?.delete(onAbort)
+    const entry = this.bySignal.get(signal)
+    if (entry === undefined) return
+    entry.calls.delete(onAbort)
+    if (entry.calls.size === 0) {
+      this.bySignal.delete(signal)
+      signal.removeEventListener('abort', entry.listener)
+    }
   },
 }
 

@@ -137,7 +137,12 @@ fn option_type_error(env: &Env, obj: &Object<'_>, e: &napi::Error, what: &str) -
                 .get_named_property::<Unknown<'_>>(&key)
                 .and_then(|v| v.get_type())
                 .map_or("something else", type_name);
-            format!("`{key}` in {what} must be {wanted}, got {got}")
+            if matches!(got, "an object" | "a function") && wanted != "an object" {
+                // The wrong value is inside it (a header's value in `defaultHeaders`).
+                format!("`{key}` in {what} holds a value of the wrong type: each must be {wanted}")
+            } else {
+                format!("`{key}` in {what} must be {wanted}, got {got}")
+            }
         }
         _ => format!("{what}: an option has the wrong type ({reason})"),
     };

@@ -279,6 +279,7 @@ test('arguments of the wrong type are TypeErrors naming the argument or the opti
   assert.throws(() => groups.list(user, { page: '1' }), named('`page` in the list options must be a number, got a string'))
   assert.throws(() => new Client({ token: 't', timeoutMs: null }), named('`timeoutMs` in the Client options must be a number, got null'))
   assert.throws(() => new Client({ token: 5 }), named('`token` in the Client options must be a string, got a number'))
+  assert.throws(() => new Client({ token: 't', defaultHeaders: { 'x-t': 5 } }), named('wrong type'))
 })
 
 test('a payload getter that throws is a ValidationError naming it, whatever the options', async () => {
@@ -325,7 +326,11 @@ test('one signal shared by many calls is one listener: no leak warning, every ca
       const ac = new AbortController()
       const calls = Array.from({ length: 50 }, () => client.dialTimeGroups.list(emu.userId, { signal: ac.signal }))
       await Promise.all(calls)
-      // Settled calls stopped listening; the next ones abort together.
+      // Settled calls stopped listening: the signal has no listener left (Node keeps a signal
+      // with one alive, an AbortSignal.any per call among them).
+      const { getEventListeners } = require('node:events')
+      assert.equal(getEventListeners(ac.signal, 'abort').length, 0)
+      // The next ones abort together.
       emu.pushFault({ delay_ms: 5000, times: 20 })
       const slow = Array.from({ length: 20 }, () => client.dialTimeGroups.list(emu.userId, { signal: ac.signal }))
       setTimeout(() => ac.abort(new Error('stop')), 50)

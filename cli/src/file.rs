@@ -78,50 +78,24 @@ pub fn load(path: &Path) -> Result<GroupsFile, Vec<String>> {
     parse(&shown, &text)
 }
 
-/// How deep `[` and `{` nest outside quoted text and comments (a rough count: it only has to
-/// tell a real file from one nested thousands deep). A quote opens a string only where YAML
-/// (and JSON) starts a scalar, and `#` after a space starts a comment: a `"` inside a plain
-/// scalar (`name: a"b`) or a comment (`# say "hi`) turned the count off for the rest of the
-/// file, and the YAML reader then took minutes on the nesting after it.
+/// How deep `[` and `{` nest, counted everywhere, in quoted text and comments too (a rough
+/// count: it only has to tell a real file from one nested thousands deep). Following YAML's
+/// quoting instead was bypassed by any quote it read differently (`# say "hi`, `a-"b`,
+/// `'it''s ['`, a block scalar), and the YAML reader then took minutes on the nesting after
+/// it. A real file would need over a hundred unclosed brackets in its names to be refused.
 fn nesting(text: &str) -> usize {
     let (mut depth, mut deepest) = (0usize, 0usize);
-    let (mut quote, mut comment, mut prev) = (None, false, '\n');
-    let mut chars = text.chars();
-    while let Some(c) = chars.next() {
-        if comment {
-            comment = c != '\n';
-        } else {
-            match quote {
-                // An escape in a double-quoted string: `\"` does not end it.
-                Some('"') if c == '\\' => {
-                    chars.next();
-                }
-                Some(q) if c == q => quote = None,
-                Some(_) => {}
-                None => match c {
-                    '"' | '\'' if starts_scalar(prev) => quote = Some(c),
-                    '#' if prev.is_whitespace() => comment = true,
-                    '[' | '{' => {
-                        depth += 1;
-                        deepest = deepest.max(depth);
-                    }
-                    ']' | '}' => depth = depth.saturating_sub(1),
-                    _ => {}
-                },
+    for b in text.bytes() {
+        match b {
+            b'[' | b'{' => {
+                depth += 1;
+                deepest = deepest.max(depth);
             }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
         }
-        prev = c;
     }
     deepest
-}
-
-/// Whether a scalar may start after `prev`: at a line's start, after a space, an indicator
-/// (`:`, `-`, `?`) or a flow collection's `[`, `{`, `,`.
-fn starts_scalar(prev: char) -> bool {
-    matches!(
-        prev,
-        ' ' | '\t' | '\n' | '\r' | ':' | ',' | '[' | '{' | '-' | '?'
-    )
 }
 
 /// The most values a file may hold, aliases expanded: far more than any groups file

@@ -51,16 +51,15 @@ impl Limiter {
     /// Returns `false`, not to try again, when the platform asks for more than the clients'
     /// longest wait ([`dialtime::MAX_RETRY_AFTER_WAIT`], 60 s): that account fails.
     pub fn throttled(&self, retry_after: Option<Duration>) -> bool {
+        if retry_after.is_some_and(|d| d > dialtime::MAX_RETRY_AFTER_WAIT) {
+            return false;
+        }
         let mut s = self.lock();
         s.throttled += 1;
         s.pause = (s.pause * 3 / 2)
             .max(Duration::from_millis(20))
             .min(Self::MAX_PAUSE);
-        let wait = match retry_after {
-            Some(d) if d > dialtime::MAX_RETRY_AFTER_WAIT => return false,
-            Some(d) => d,
-            None => s.pause,
-        };
+        let wait = retry_after.unwrap_or(s.pause);
         let until = Instant::now() + wait;
         s.until = Some(s.until.map_or(until, |u| u.max(until)));
         true

@@ -746,7 +746,14 @@ fn files_nobody_writes_by_hand_are_refused_quickly_or_read_as_meant() {
         "{problems:?}"
     );
     // A quote in a comment or inside a plain scalar does not hide the nesting after it.
-    for opener in ["# say \"hi\n", "x: a\"b\n"] {
+    for opener in [
+        "# say \"hi\n",
+        "x: a\"b\n",
+        "x: a-\"b\n",
+        "x: a,\"b\n",
+        "x: 'it''s ['\n",
+        "x: |\n  say \"hi\n",
+    ] {
         let deep = format!(
             "{opener}y: {}{}\n{groups}",
             "[".repeat(5_000),

@@ -345,11 +345,7 @@ impl GroupCursor {
                 .list(&self.user_id, &params)
                 .await
             {
-                Ok(page) => {
-                    if let Err(detail) = self.pager.accept(page, |g| g.id) {
-                        return Some(Err(decode_error(detail, "", self.client.secret())));
-                    }
-                }
+                Ok(page) => self.pager.accept(page, |g| g.id),
                 Err(e) => {
                     self.pager.stop();
                     return Some(Err(e));

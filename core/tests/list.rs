@@ -250,40 +250,45 @@ fn list_arguments_are_checked_before_sending() {
 }
 
 /// A list whose `meta` says more pages exist, but whose next page holds only groups already
-/// seen (a group inserted at the head shifted the pages, or the platform repeats them), is
-/// incomplete: an error, and `ensure` does not create the group it could not find.
+/// seen (groups inserted at the head shifted a whole page during the walk), is walked on to its
+/// last page: `ensure` finds the group there instead of creating a duplicate.
 #[test]
-fn a_page_of_nothing_new_before_the_last_page_is_an_error_and_ensure_creates_nothing() {
+fn a_page_of_nothing_new_before_the_last_page_is_walked_past_and_ensure_finds_the_group() {
     let emu = Emulator::start().unwrap();
     let c = client(&emu);
-    let page = |n: u32| {
+    let group = |id: i64, name: &str| {
         format!(
-            r#"{{"code":200,"status":"success","meta":{{"current_page":{n},"last_page":3}},"data":[
-        {{"id":1,"name":"a","user_id":"u","content":[],"is_default":false,"created_at":"2022-01-01 00:00:00","updated_at":"2022-01-01 00:00:00"}},
-        {{"id":2,"name":"b","user_id":"u","content":[],"is_default":false,"created_at":"2022-01-01 00:00:00","updated_at":"2022-01-01 00:00:00"}}]}}"#
+            r#"{{"id":{id},"name":"{name}","user_id":"u","content":[{{"week":1,"times":[{{"begin_time":"08:00","end_time":"20:00"}}]}}],"is_default":false,"created_at":"2022-01-01 00:00:00","updated_at":"2022-01-01 00:00:00"}}"#
         )
     };
-    emu.push_fault(Fault::body(page(1)));
-    emu.push_fault(Fault::body(page(2)));
-    let items: Vec<_> = c.dial_time_groups().list_all(emu.user_id(), None).collect();
-    assert_eq!(items.len(), 3, "{items:?}");
-    let err = items[2].as_ref().unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::Decode);
-    assert!(err.to_string().contains("page 2 of 3"), "{err}");
+    let page = |n: u32, data: &str| {
+        format!(
+            r#"{{"code":200,"status":"success","meta":{{"current_page":{n},"last_page":3}},"data":[{data}]}}"#
+        )
+    };
+    let first = format!("{},{}", group(1, "a"), group(2, "b"));
+    let pages = || {
+        emu.push_fault(Fault::body(page(1, &first)));
+        emu.push_fault(Fault::body(page(2, &first)));
+        emu.push_fault(Fault::body(page(3, &group(3, "target"))));
+    };
+    pages();
+    let ids: Vec<i64> = c
+        .dial_time_groups()
+        .list_all(emu.user_id(), None)
+        .map(|g| g.unwrap().id)
+        .collect();
+    assert_eq!(ids, [1, 2, 3]);
 
-    emu.push_fault(Fault::body(page(1)));
-    emu.push_fault(Fault::body(page(2)));
+    pages();
     let target = NewDialTimeGroup::builder("target")
         .window(Weekday::Monday, "08:00", "20:00")
         .build()
         .unwrap();
-    let err = c
-        .dial_time_groups()
-        .ensure(emu.user_id(), &target)
-        .unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::Decode);
+    let (saved, outcome) = c.dial_time_groups().ensure(emu.user_id(), &target).unwrap();
+    assert_eq!((saved.id, outcome), (3, dialtime::Outcome::Unchanged));
     assert!(
-        emu.requests().iter().all(|r| r.method != "POST"),
+        emu.requests().iter().all(|r| r.method == "GET"),
         "nothing created"
     );
 }

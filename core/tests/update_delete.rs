@@ -206,6 +206,13 @@ fn a_delete_whose_answer_was_lost_is_done_when_the_retry_finds_nothing() {
         kind(groups.delete(emu.user_id(), saved.id, None)),
         ErrorKind::NotFound
     );
+    drop(_busy);
+    // A 503 (a server in maintenance mode) did nothing: the 404 after it stands.
+    let _down = emu.fault(dialtime_emulator::Fault::status(503));
+    assert_eq!(
+        kind(groups.delete(emu.user_id(), saved.id, None)),
+        ErrorKind::NotFound
+    );
 }
 
 #[test]
@@ -225,9 +232,13 @@ fn a_delete_answered_without_the_envelope_is_done() {
             .delete(emu.user_id(), 1, None)
             .unwrap_or_else(|e| panic!("{status} {body:?}: {e}"));
     }
-    // An error envelope inside a 2xx, or a body that is not JSON, is not success.
+    // An error envelope inside a 2xx, field errors, `"success": false`, a list, or a body that
+    // is not JSON, is not success.
     for body in [
         "{\"code\":404,\"status\":\"error\",\"message\":\"不存在\"}",
+        "{\"errors\":{\"id\":[\"无效\"]}}",
+        "{\"success\":false,\"message\":\"失败\"}",
+        "[]",
         "<html>ok</html>",
     ] {
         let _answer = emu.fault(dialtime_emulator::Fault::body(body));

@@ -100,7 +100,8 @@ pub(crate) enum Idempotent {
     No,
     /// A removal (delete): idempotent, and its effect is that the thing is gone. A 2xx without
     /// an envelope is success (`response::decode_removal`), and so is a 404 answering a retry
-    /// after an attempt that may have reached the server unanswered: that attempt removed it.
+    /// after an attempt that may have reached the server unanswered (a timeout, a broken
+    /// connection, a gateway's 502 or 504): that attempt removed it.
     Removal,
 }
 
@@ -373,12 +374,14 @@ impl Client {
             } else {
                 self.retry_delay(&err, unsent, retry_after, attempt - 1, idempotent)
             };
+            // A gateway's 502 or 504 may follow the work done upstream; a 503 (a server in
+            // maintenance mode) did nothing.
             maybe_done |= (!unsent
                 && matches!(
                     err.kind(),
                     crate::ErrorKind::Connection | crate::ErrorKind::Timeout
                 ))
-                || matches!(err.http_status(), Some(502..=504));
+                || matches!(err.http_status(), Some(502 | 504));
             // A retry that could not finish before the deadline is not started.
             let mut deadline_passed = deadline_cut;
             if let (Some(wait), Some(at)) = (delay, deadline_at) {
@@ -455,10 +458,11 @@ impl Client {
             Error::Server(e)
                 if idempotent != Idempotent::No && matches!(e.http_status, 502..=504) =>
             {
+                // A gateway asking for longer than the longest wait made: the usual backoff
+                // (a 5xx error carries no `retry_after` to report it with).
                 match retry_after {
-                    Some(d) if d > MAX_RETRY_AFTER_WAIT => None,
-                    Some(d) => Some(d),
-                    None => Some(backoff()),
+                    Some(d) if d <= MAX_RETRY_AFTER_WAIT => Some(d),
+                    _ => Some(backoff()),
                 }
             }
             _ => None,

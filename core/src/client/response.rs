@@ -169,19 +169,25 @@ pub fn decode<T: DeserializeOwned>(
 }
 
 /// The answer to a removal (a delete), whose success the platform does not document: a 2xx
-/// with an empty body, or with JSON that has neither `code` nor `status` (`{"message":
-/// "删除成功"}`, Laravel's `204 No Content`), is success, `data` read as `null`; anything else
-/// is read as [`decode`] reads it (an error envelope inside a 2xx stays an error).
+/// with an empty body, or with a JSON object that has neither `code` nor `status` nor
+/// `errors` nor `"success": false` (`{"message": "删除成功"}`, Laravel's `204 No Content`), is
+/// success, `data` read as `null`; anything else is read as [`decode`] reads it (an error
+/// envelope inside a 2xx stays an error).
 pub fn decode_removal<T: DeserializeOwned>(
     raw: &RawResponse,
     expected: &str,
     secret: &str,
 ) -> Result<Success<T>, Error> {
     if (200..300).contains(&raw.status) {
-        let body = json_text(&raw.body);
-        let bare = body.trim_ascii().is_empty()
-            || serde_json::from_slice::<Envelope<'_>>(body)
-                .is_ok_and(|env| env.code.is_none() && env.status.is_none());
+        let body = json_text(&raw.body).trim_ascii();
+        let bare = body.is_empty()
+            || (body.starts_with(b"{")
+                && serde_json::from_slice::<Bare<'_>>(body).is_ok_and(|b| {
+                    b.code.is_none()
+                        && b.status.is_none()
+                        && b.errors.is_none()
+                        && b.success != Some(false)
+                }));
         if bare {
             let data = serde_json::from_str::<T>("null")
                 .map_err(|e| decode_error(raw, expected, &e, secret))?;
@@ -189,6 +195,19 @@ pub fn decode_removal<T: DeserializeOwned>(
         }
     }
     decode(raw, expected, secret)
+}
+
+/// What tells a bare 2xx answer to a removal from a refusal without the envelope.
+#[derive(Deserialize)]
+struct Bare<'a> {
+    #[serde(default, borrow)]
+    code: Option<&'a RawValue>,
+    #[serde(default, borrow)]
+    status: Option<&'a RawValue>,
+    #[serde(default, borrow)]
+    errors: Option<&'a RawValue>,
+    #[serde(default)]
+    success: Option<bool>,
 }
 
 /// A body without a UTF-8 byte order mark, which some servers (and PHP files saved with

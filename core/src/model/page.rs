@@ -132,12 +132,13 @@ impl<T> Pager<T> {
         self.next_page
     }
 
-    /// Takes a fetched page; `id` identifies items. A page of nothing new ends the walk: where
-    /// the platform sent no `meta`, as the end (the platform ignoring `page` and repeating
-    /// one); where its `meta` says later pages exist, as an error, since the list is then
-    /// incomplete (it changed during the walk, and `ensure` would create a duplicate of a
-    /// group on a page never read).
-    pub(crate) fn accept(&mut self, page: Page<T>, id: impl Fn(&T) -> i64) -> Result<(), String> {
+    /// Takes a fetched page; `id` identifies items. Where the platform's `meta` names the last
+    /// page, the walk goes on to it even past a page of nothing new (groups inserted at the
+    /// head of the list during the walk shift a whole page; stopping there left the rest
+    /// unread, and `ensure` created a duplicate of a group on it); `MAX_LIST_PAGES` bounds it.
+    /// Without `meta`, a page of nothing new ends the walk (the platform ignoring `page` and
+    /// repeating one).
+    pub(crate) fn accept(&mut self, page: Page<T>, id: impl Fn(&T) -> i64) {
         let asked = page.current_page;
         let before = self.buffer.len();
         for item in page.data {
@@ -146,21 +147,11 @@ impl<T> Pager<T> {
             }
         }
         let fresh = self.buffer.len() > before;
-        if !fresh && page.has_more {
-            if let Some(last) = page.last_page {
-                self.stop();
-                return Err(format!(
-                    "page {asked} of {last} held no group not already listed: the list \
-                     changed during the walk (or the platform repeats pages); stopped rather \
-                     than give an incomplete list"
-                ));
-            }
-        }
-        self.next_page = match (page.has_more && fresh, asked.checked_add(1)) {
+        let go_on = page.has_more && (fresh || page.last_page.is_some());
+        self.next_page = match (go_on, asked.checked_add(1)) {
             (true, Some(next)) => Some(next),
             _ => None,
         };
-        Ok(())
     }
 
     /// Ends the walk (after an error).
