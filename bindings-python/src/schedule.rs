@@ -149,6 +149,15 @@ impl PyCalendar {
         PyCalendar(Calendar::empty())
     }
 
+    /// An independent copy (loading into one leaves the other as it was).
+    fn __copy__(&self) -> Self {
+        self.clone()
+    }
+
+    fn __deepcopy__(&self, _memo: &Bound<'_, PyAny>) -> Self {
+        self.clone()
+    }
+
     /// Loads holiday-cn JSON: a whole year (`{"year", "days"}`, replacing that notice year)
     /// or a bare days list (overriding single dates).
     fn load_holiday_cn(&mut self, py: Python<'_>, text: &str) -> PyResult<()> {
@@ -209,6 +218,15 @@ pub struct PyDay {
 
 #[pymethods]
 impl PyDay {
+    /// Immutable: a copy is the object itself (`copy.copy`, `copy.deepcopy`).
+    fn __copy__(slf: Py<Self>) -> Py<Self> {
+        slf
+    }
+
+    fn __deepcopy__(slf: Py<Self>, _memo: &Bound<'_, PyAny>) -> Py<Self> {
+        slf
+    }
+
     #[getter]
     fn date<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         py_date(py, self.day.date)
@@ -322,6 +340,15 @@ pub(crate) fn configure(
 
 #[pymethods]
 impl PySchedule {
+    /// Immutable: a copy is the object itself (`copy.copy`, `copy.deepcopy`).
+    fn __copy__(slf: Py<Self>) -> Py<Self> {
+        slf
+    }
+
+    fn __deepcopy__(slf: Py<Self>, _memo: &Bound<'_, PyAny>) -> Py<Self> {
+        slf
+    }
+
     #[new]
     #[pyo3(signature = (content, skip_holiday, *, zone=None, calendar=None, makeup_as=None, assume_no_holidays=false))]
     fn new(

@@ -212,3 +212,16 @@ def test_schedules_at_the_limits_of_datetime_do_not_crash() -> None:
                 assert "range" in str(e)
     with pytest.raises(dialtime.ValidationError, match="3660 days"):
         s.windows(dt.datetime.min.replace(tzinfo=UTC), dt.datetime(9999, 1, 1, tzinfo=UTC))
+
+
+def test_calendars_copy_independently_and_schedules_copy_as_themselves() -> None:
+    import copy
+
+    calendar = dialtime.Calendar.empty()
+    for copied in (copy.copy(calendar), copy.deepcopy(calendar)):
+        copied.load_holiday_cn('{"year": 2031, "days": []}')
+        assert copied.covers(2031) and not calendar.covers(2031)
+    s = dialtime.Schedule([{"week": 1, "times": [{"begin_time": "08:00", "end_time": "09:00"}]}], False)
+    assert copy.copy(s) is s and copy.deepcopy({"s": s})["s"] is s
+    day = s.day(dt.date(2026, 10, 5))
+    assert copy.deepcopy(day) is day

@@ -95,8 +95,8 @@ pub enum Command {
         /// The first date, YYYY-MM-DD. Default: today in the zone.
         #[arg(long)]
         from: Option<String>,
-        /// How many dates.
-        #[arg(long, default_value_t = 7)]
+        /// How many dates, 1 to 400 (0 printed one row, 65535 silently 400).
+        #[arg(long, default_value_t = 7, value_parser = clap::value_parser!(u16).range(1..=400))]
         days: u16,
         /// The zone (IANA name). Default Asia/Shanghai.
         #[arg(long)]
@@ -552,7 +552,7 @@ fn execute(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<i32, St
                     .map_err(|e| format!("--from must be YYYY-MM-DD: {e}"))?,
                 None => schedule.zoned(now).date(),
             };
-            let rows = show::rows(&schedule, first, days.clamp(1, 400));
+            let rows = show::rows(&schedule, first, days);
             let title = format!("{} — {}", q.group, schedule.summary("zh"));
             let colour = target.is_none()
                 && std::env::var_os("NO_COLOR").is_none()

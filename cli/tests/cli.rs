@@ -786,3 +786,26 @@ fn files_nobody_writes_by_hand_are_refused_quickly_or_read_as_meant() {
     assert!(read.groups.is_empty());
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn show_takes_1_to_400_days_and_says_so() {
+    let emu = Emulator::start().unwrap();
+    let f = file("groups.yaml", GROUPS);
+    for days in ["0", "401"] {
+        let o = run(
+            &emu,
+            &[
+                "show",
+                "-f",
+                f.0.to_str().unwrap(),
+                "--group",
+                "工作日白天",
+                "--days",
+                days,
+            ],
+        );
+        let (out, err) = text(&o);
+        assert_eq!(o.status.code(), Some(1), "{days}: {out}{err}");
+        assert!(err.contains("1..=400"), "{days}: {err}");
+    }
+}
