@@ -325,7 +325,8 @@ enum dialtime_status dialtime_dial_time_groups_list(const struct dialtime_client
 
 // Every group of the user (of `sub_user_id` when not NULL), as a cursor: each
 // dialtime_group_cursor_next fetches a page only when the previous one is used up, never
-// yields a group twice, and ends when the platform repeats a page. On success `*out` is owned
+// yields a group twice, and ends when the platform repeats a page (walked past while its
+// `meta` names later pages). On success `*out` is owned
 // by the caller (free with dialtime_group_cursor_free); it holds its own handle on the
 // client's pool, so it may outlive `client`. Not thread-safe: use one cursor per thread.
 enum dialtime_status dialtime_dial_time_groups_list_all(const struct dialtime_client *client,

@@ -195,9 +195,10 @@ impl<'c> DialTimeGroups<'c> {
     }
 
     /// Every group of the user (or of `sub_user_id`), page after page, fetching the next page
-    /// only when the previous one is used up. Never yields a group twice; a platform that
-    /// repeats a page or answers another page than asked ends the stream (the latter with a
-    /// `Decode` error) instead of looping. The stream owns what it needs (`'static`).
+    /// only when the previous one is used up. Never yields a group twice. A page of nothing
+    /// new is walked past while the platform's `meta` names later pages (up to
+    /// [`MAX_LIST_PAGES`]) and ends the stream without `meta`; an answer for another page
+    /// than asked ends it with a `Decode` error. The stream owns what it needs (`'static`).
     pub fn list_all(
         &self,
         user_id: &str,
