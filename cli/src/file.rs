@@ -247,19 +247,63 @@ pub fn parse(shown: &str, text: &str) -> Result<GroupsFile, Vec<String>> {
 }
 
 /// Groups as a file (`export`): the same shape `parse` reads, so applying it changes nothing.
+/// Written by hand rather than by a YAML serializer, so that it reads the same to every YAML
+/// reader: each string is double-quoted (unquoted, `09:00` is the number 540 to a YAML 1.1
+/// reader such as PyYAML, and names like `yes`, `on`, `2026-01-01` or `1_000` a boolean, a
+/// date or a number), keys come in the order a person writes them, one day per line.
 pub fn render(groups: &[dialtime::DialTimeGroup]) -> String {
-    let list: Vec<Value> = groups
-        .iter()
-        .map(|g| {
-            serde_json::json!({
-                "name": g.name,
-                "content": g.content,
-                "is_default": g.is_default,
-                "skip_holiday": g.skip_holiday,
-            })
-        })
-        .collect();
-    serde_yaml_ng::to_string(&serde_json::json!({ "groups": list })).unwrap_or_default()
+    use std::fmt::Write as _;
+    if groups.is_empty() {
+        return "groups: []\n".to_owned();
+    }
+    let mut out = String::from("groups:\n");
+    for g in groups {
+        // `write!` to a String cannot fail.
+        let _ = writeln!(out, "  - name: {}", quoted(&g.name));
+        if g.content.is_empty() {
+            out.push_str("    content: []\n");
+        } else {
+            out.push_str("    content:\n");
+        }
+        for day in &g.content {
+            let _ = write!(out, "      - {{week: {}, times: [", day.week.number());
+            for (i, t) in day.times.iter().enumerate() {
+                let sep = if i == 0 { "" } else { ", " };
+                let _ = write!(
+                    out,
+                    "{sep}{{begin_time: \"{}\", end_time: \"{}\"}}",
+                    t.begin_time, t.end_time
+                );
+            }
+            out.push_str("]}\n");
+        }
+        let _ = writeln!(out, "    is_default: {}", g.is_default);
+        let _ = writeln!(out, "    skip_holiday: {}", g.skip_holiday);
+    }
+    out
+}
+
+/// `text` as a YAML double-quoted scalar that every YAML version reads back unchanged: `"`
+/// and `\\` escaped, and every character YAML does not allow raw or reads as a line break
+/// (controls, DEL, C1 controls with NEL, U+2028/U+2029, which a reader folds into a space,
+/// and U+FEFF, U+FFFE, U+FFFF) written as `\\u` escapes; everything else as it is.
+fn quoted(text: &str) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\u{20}'..='\u{7e}' => out.push(c),
+            '\u{0}'..='\u{9f}' | '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}' => {
+                let _ = write!(out, "\\u{:04X}", c as u32);
+            }
+            _ => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 /// A document read with every mapping's keys checked for repeats: the JSON and YAML readers

@@ -809,3 +809,76 @@ fn show_takes_1_to_400_days_and_says_so() {
         assert!(err.contains("1..=400"), "{days}: {err}");
     }
 }
+
+#[test]
+fn export_quotes_every_string_so_any_yaml_reader_reads_it_back() {
+    // Names a YAML 1.1 reader (PyYAML, Ruby, Go's yaml.v2) would take for a boolean, a number,
+    // a date or null, and characters a reader folds or refuses when written raw.
+    let names = [
+        "yes",
+        "on",
+        "No",
+        "1:30",
+        "0o17",
+        "0x1F",
+        "1_000",
+        "2026-01-01",
+        "~",
+        "null",
+        "=",
+        "- a",
+        "# x",
+        "a: b",
+        "'s",
+        "q\"b\\",
+        "tab\there",
+        "nel\u{85}x",
+        "ls\u{2028}ps\u{2029}",
+        "\u{feff}bom",
+        "del\u{7f}",
+        "工作日白天",
+        "emoji 📞",
+    ];
+    let groups: Vec<dialtime::DialTimeGroup> = names
+        .iter()
+        .enumerate()
+        .map(|(i, name)| {
+            serde_json::from_value(serde_json::json!({
+                "id": i + 1, "name": name, "user_id": "5832d184-dd53-42a0-8ace-0bf8d660f4cc",
+                "content": [
+                    {"week": 1, "times": [{"begin_time": "08:00", "end_time": "12:00"},
+                                          {"begin_time": "13:30", "end_time": "24:00"}]},
+                    {"week": 0, "times": [{"begin_time": "00:00", "end_time": "00:30"}]},
+                ],
+                "is_default": i == 0, "skip_holiday": i % 2 == 1,
+                "created_at": "2026-12-01 09:00:00", "updated_at": "2026-12-01 09:00:00",
+            }))
+            .unwrap()
+        })
+        .collect();
+    let text = dialtime_cli::file::render(&groups);
+    for line in text.lines().filter(|l| l.contains("name:")) {
+        let value = line.split_once("name: ").unwrap().1;
+        assert!(value.starts_with('"') && value.ends_with('"'), "{line}");
+    }
+    assert!(
+        text.contains(r#"{week: 1, times: [{begin_time: "08:00", end_time: "12:00"}, {begin_time: "13:30", end_time: "24:00"}]}"#),
+        "{text}"
+    );
+    for raw in ['\t', '\u{85}', '\u{2028}', '\u{2029}', '\u{feff}', '\u{7f}'] {
+        assert!(!text.contains(raw), "{raw:?} written raw:\n{text}");
+    }
+    let back = dialtime_cli::file::parse("export.yaml", &text).unwrap();
+    assert_eq!(back.groups.len(), groups.len());
+    for (read, saved) in back.groups.iter().zip(&groups) {
+        assert_eq!(read.name, saved.name);
+        assert_eq!(read.content, saved.content);
+        assert_eq!(read.is_default, saved.is_default);
+        assert_eq!(read.skip_holiday, saved.skip_holiday);
+    }
+    assert_eq!(dialtime_cli::file::render(&[]), "groups: []\n");
+    assert!(dialtime_cli::file::parse("export.yaml", "groups: []\n")
+        .unwrap()
+        .groups
+        .is_empty());
+}
