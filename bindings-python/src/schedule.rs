@@ -158,6 +158,23 @@ impl PyCalendar {
         self.clone()
     }
 
+    /// Pickled as the holiday-cn documents that rebuild it (`Calendar.to_holiday_cn` in Rust),
+    /// so a copy unpickled in another process answers as this one does.
+    fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<(Bound<'py, PyAny>, (Vec<String>,))> {
+        let restore = py.get_type::<Self>().getattr("_from_holiday_cn")?;
+        Ok((restore, (self.0.to_holiday_cn(),)))
+    }
+
+    /// What pickle calls: an empty calendar with `docs` loaded in order.
+    #[staticmethod]
+    fn _from_holiday_cn(py: Python<'_>, docs: Vec<String>) -> PyResult<Self> {
+        let mut calendar = Calendar::empty();
+        for doc in &docs {
+            calendar.load_holiday_cn(doc).or_raise(py)?;
+        }
+        Ok(PyCalendar(calendar))
+    }
+
     /// Loads holiday-cn JSON: a whole year (`{"year", "days"}`, replacing that notice year)
     /// or a bare days list (overriding single dates).
     fn load_holiday_cn(&mut self, py: Python<'_>, text: &str) -> PyResult<()> {
@@ -347,6 +364,59 @@ impl PySchedule {
 
     fn __deepcopy__(slf: Py<Self>, _memo: &Bound<'_, PyAny>) -> Py<Self> {
         slf
+    }
+
+    /// Pickled as its merged windows and options (the built-in calendar by reference, another
+    /// one as its holiday-cn documents), so multiprocessing can send it to a worker.
+    #[allow(clippy::type_complexity)]
+    fn __reduce__<'py>(
+        &self,
+        py: Python<'py>,
+    ) -> PyResult<(
+        Bound<'py, PyAny>,
+        (String, bool, String, Option<PyCalendar>, Option<u8>, bool),
+    )> {
+        let s = &self.0;
+        let zone = s.time_zone().iana_name().ok_or_else(|| {
+            PyTypeError::new_err("cannot pickle a Schedule whose zone has no IANA name")
+        })?;
+        let content = serde_json::to_string(&s.content())
+            .map_err(|e| PyValueError::new_err(e.to_string()))?;
+        let calendar = (!s.has_default_calendar()).then(|| PyCalendar(s.calendar().clone()));
+        let makeup_as = match s.makeup() {
+            MakeupPolicy::AsWeekday(w) => Some(w.number()),
+            _ => None,
+        };
+        let restore = py.get_type::<Self>().getattr("_restore")?;
+        Ok((
+            restore,
+            (
+                content,
+                s.skip_holiday(),
+                zone.to_owned(),
+                calendar,
+                makeup_as,
+                s.assumes_no_holidays(),
+            ),
+        ))
+    }
+
+    /// What pickle calls: the schedule `__reduce__` describes (its content is already merged
+    /// and split at midnight, so it is rebuilt without the payload rules).
+    #[staticmethod]
+    fn _restore(
+        py: Python<'_>,
+        content: &str,
+        skip_holiday: bool,
+        zone: String,
+        calendar: Option<PyRef<'_, PyCalendar>>,
+        makeup_as: Option<i64>,
+        assume_no_holidays: bool,
+    ) -> PyResult<Self> {
+        let days: Vec<dialtime::DaySchedule> =
+            serde_json::from_str(content).map_err(|e| PyValueError::new_err(e.to_string()))?;
+        let b = Schedule::builder(&days, skip_holiday);
+        configure(py, b, Some(zone), calendar, makeup_as, assume_no_holidays)
     }
 
     #[new]

@@ -225,3 +225,54 @@ def test_calendars_copy_independently_and_schedules_copy_as_themselves() -> None
     assert copy.copy(s) is s and copy.deepcopy({"s": s})["s"] is s
     day = s.day(dt.date(2026, 10, 5))
     assert copy.deepcopy(day) is day
+
+
+def _windows_of_2026_q4(s: "dialtime.Schedule") -> List[Any]:
+    """A worker's answer (module level: multiprocessing pickles the function by name)."""
+    return [(a.isoformat(), b.isoformat()) for a, b in s.windows(at("2026-09-25T00:00:00Z"), at("2026-10-15T00:00:00Z"))]
+
+
+def test_schedules_and_calendars_pickle_and_answer_the_same_in_another_process() -> None:
+    import concurrent.futures
+    import multiprocessing
+    import pickle
+
+    calendar = dialtime.Calendar.china()
+    calendar.load_holiday_cn('{"year": 2031, "papers": [], "days": []}')
+    calendar.load_holiday_cn('[{"name": "调休", "date": "2026-10-10", "isOffDay": false, "asWeekday": "mon"}]')
+    for protocol in range(2, pickle.HIGHEST_PROTOCOL + 1):
+        copied = pickle.loads(pickle.dumps(calendar, protocol=protocol))
+        assert copied.years == calendar.years and copied.covers(2031)
+        for d in (dt.date(2026, 10, 1), dt.date(2026, 10, 10), dt.date(2026, 10, 12), dt.date(2025, 1, 1)):
+            assert copied.status(d) == calendar.status(d), d
+        copied.load_holiday_cn('{"year": 2032, "days": []}')
+        assert not calendar.covers(2032)
+
+    # Windows that merge (08:00–09:00 + 09:00–12:00) and one saved across midnight, in New York.
+    content = [
+        {"week": 1, "times": [{"begin_time": "08:00", "end_time": "09:00"}, {"begin_time": "09:00", "end_time": "12:00"}]},
+        {"week": 6, "times": [{"begin_time": "20:00", "end_time": "24:00"}]},
+        {"week": 0, "times": [{"begin_time": "00:00", "end_time": "02:00"}]},
+    ]
+    schedules = [
+        dialtime.Schedule(content, True, zone="America/New_York", calendar=calendar, makeup_as=1),
+        dialtime.Schedule(content, False),
+        dialtime.Schedule([], True, zone="Europe/Berlin", assume_no_holidays=True),
+    ]
+    for s in schedules:
+        copied = pickle.loads(pickle.dumps(s))
+        assert repr(copied) == repr(s) and copied.zone == s.zone and copied.skip_holiday == s.skip_holiday
+        assert _windows_of_2026_q4(copied) == _windows_of_2026_q4(s)
+        assert copied.day(dt.date(2026, 10, 10)).windows == s.day(dt.date(2026, 10, 10)).windows
+    # The built-in calendar travels by reference, not as its data.
+    assert len(pickle.dumps(schedules[1])) < 1000 < len(pickle.dumps(schedules[0]))
+    # A year neither covers is refused the same way after the trip (assume_no_holidays kept).
+    far = at("2040-06-04T12:00:00Z")
+    with pytest.raises(dialtime.CalendarNotCoveredError):
+        pickle.loads(pickle.dumps(schedules[0])).is_open_at(far)
+    assert pickle.loads(pickle.dumps(schedules[2])).is_open_at(far) is False
+
+    # A worker in a fresh interpreter ("spawn": nothing inherited) gets the same answers.
+    ctx = multiprocessing.get_context("spawn")
+    with concurrent.futures.ProcessPoolExecutor(1, mp_context=ctx) as pool:
+        assert list(pool.map(_windows_of_2026_q4, schedules)) == [_windows_of_2026_q4(s) for s in schedules]

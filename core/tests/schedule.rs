@@ -241,6 +241,45 @@ fn a_loaded_year_replaces_the_built_in_one_and_days_override_dates() {
     assert!(!c.covers(2027));
 }
 
+/// `to_holiday_cn` gives documents that rebuild the calendar exactly: the built-in one, and
+/// one with a replaced year, a covered year without entries and overrides with `asWeekday`.
+#[test]
+fn a_calendar_rebuilt_from_its_holiday_cn_documents_is_equal() {
+    let rebuilt = |c: &Calendar| {
+        let mut copy = Calendar::empty();
+        for doc in c.to_holiday_cn() {
+            copy.load_holiday_cn(&doc).unwrap();
+        }
+        copy
+    };
+    let china = Calendar::china();
+    assert_eq!(rebuilt(&china), china);
+    assert_eq!(china.to_holiday_cn().len(), china.years().count());
+
+    let mut c = Calendar::china();
+    c.load_holiday_cn(r#"{"year": 2026, "papers": [], "days": [{"name": "元旦", "date": "2026-01-01", "isOffDay": true}]}"#)
+        .unwrap();
+    c.load_holiday_cn(r#"{"year": 2031, "papers": [], "days": []}"#)
+        .unwrap();
+    c.load_holiday_cn(
+        r#"[{"name": "调休", "date": "2026-10-10", "isOffDay": false, "asWeekday": "fri"},
+            {"name": "停电", "date": "2026-01-01", "isOffDay": true}]"#,
+    )
+    .unwrap();
+    let copy = rebuilt(&c);
+    assert_eq!(copy, c);
+    assert_ne!(copy, china);
+    assert!(copy.covers(2031));
+    assert_eq!(
+        copy.status("2026-10-10".parse().unwrap()),
+        Some(DayStatus::MakeupWork {
+            festival: "调休".into(),
+            as_weekday: Some(Weekday::Friday)
+        })
+    );
+    assert!(Calendar::empty().to_holiday_cn().is_empty());
+}
+
 /// A file of holiday-cn: read like the text; a missing file or one past the size limit is
 /// refused naming it (`/dev/zero` was read until memory ran out).
 #[test]
@@ -331,6 +370,20 @@ proptest! {
             }
             prop_assert!(!s.is_open_at(w.end).unwrap());
         }
+    }
+
+    /// What `content()` gives back builds a schedule that answers as the first one does (how
+    /// the Python binding pickles a Schedule).
+    #[test]
+    fn a_schedule_rebuilt_from_its_content_answers_the_same(
+        s in arb_schedule(), a in arb_instant(), len in 0i64..4 * 86_400,
+    ) {
+        let zone = s.time_zone().iana_name().unwrap().to_owned();
+        let again = Schedule::builder(&s.content(), s.skip_holiday()).zone(zone).build().unwrap();
+        prop_assert_eq!(again.content(), s.content());
+        let b = a + SignedDuration::from_secs(len);
+        prop_assert_eq!(again.windows(a, b).unwrap(), s.windows(a, b).unwrap());
+        prop_assert_eq!(again.next_window(a).unwrap(), s.next_window(a).unwrap());
     }
 
     #[test]

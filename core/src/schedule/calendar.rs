@@ -87,7 +87,7 @@ struct Entry {
 /// assert!(matches!(calendar.status(jiff::civil::date(2027, 1, 1)), Some(DayStatus::Off { .. })));
 /// # Ok::<(), dialtime::Error>(())
 /// ```
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Calendar {
     /// Every dated entry: the notices' days, and per-date overrides over them.
     days: BTreeMap<Date, Entry>,
@@ -219,6 +219,67 @@ impl Calendar {
             }
         }
         Ok(())
+    }
+
+    /// This calendar as holiday-cn documents: one `{"year", "papers", "days"}` per notice year
+    /// (ascending), then the per-date overrides as a bare days list when there are any. Loaded
+    /// in order into [`Calendar::empty`], they make a calendar equal to this one (how a binding
+    /// pickles or saves a calendar). Make-up days carry `asWeekday` (0 = Sunday) where the
+    /// entry has one.
+    ///
+    /// ```
+    /// use dialtime::schedule::Calendar;
+    /// let china = Calendar::china();
+    /// let mut copy = Calendar::empty();
+    /// for doc in china.to_holiday_cn() {
+    ///     copy.load_holiday_cn(&doc)?;
+    /// }
+    /// assert_eq!(copy, china);
+    /// # Ok::<(), dialtime::Error>(())
+    /// ```
+    pub fn to_holiday_cn(&self) -> Vec<String> {
+        fn day(date: Date, status: &DayStatus) -> Option<serde_json::Value> {
+            let (festival, off, as_weekday) = match status {
+                // Never stored: the notices and overrides list off-days and make-up days only.
+                DayStatus::Normal => return None,
+                DayStatus::Off { festival } => (festival, true, None),
+                DayStatus::MakeupWork {
+                    festival,
+                    as_weekday,
+                } => (festival, false, *as_weekday),
+            };
+            let mut d = serde_json::json!({
+                "name": festival,
+                "date": date.to_string(),
+                "isOffDay": off,
+            });
+            if let (Some(w), Some(obj)) = (as_weekday, d.as_object_mut()) {
+                obj.insert("asWeekday".into(), w.number().into());
+            }
+            Some(d)
+        }
+        let mut docs: Vec<String> = self
+            .years
+            .iter()
+            .map(|&year| {
+                let days: Vec<serde_json::Value> = self
+                    .days
+                    .iter()
+                    .filter(|(_, e)| e.notice_year == Some(year))
+                    .filter_map(|(&date, e)| day(date, &e.status))
+                    .collect();
+                serde_json::json!({"year": year, "papers": [], "days": days}).to_string()
+            })
+            .collect();
+        if !self.overrides.is_empty() {
+            let days: Vec<serde_json::Value> = self
+                .overrides
+                .iter()
+                .filter_map(|(&date, status)| day(date, status))
+                .collect();
+            docs.push(serde_json::Value::Array(days).to_string());
+        }
+        docs
     }
 
     /// [`load_holiday_cn`](Self::load_holiday_cn) from a file of at most

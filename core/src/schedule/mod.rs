@@ -311,6 +311,45 @@ impl Schedule {
         self.skip_holiday
     }
 
+    /// The weekdays' windows as a group's `content`: each day's windows merged (touching and
+    /// overlapping ones joined, a window saved across midnight as its two parts), in weekday
+    /// order from Sunday, days without windows left out. A schedule built from it (with the
+    /// same options) answers every query as this one does.
+    pub fn content(&self) -> Vec<DaySchedule> {
+        Weekday::ALL
+            .iter()
+            .filter_map(|&w| {
+                let times: Vec<TimeRange> = self
+                    .windows_of(w)
+                    .iter()
+                    .filter_map(|&(b, e)| {
+                        Some(TimeRange::new(
+                            TimeOfDay::from_minutes(b)?,
+                            TimeOfDay::from_minutes(e)?,
+                        ))
+                    })
+                    .collect();
+                (!times.is_empty()).then(|| DaySchedule::new(w, times))
+            })
+            .collect()
+    }
+
+    /// How make-up workdays are treated.
+    pub fn makeup(&self) -> MakeupPolicy {
+        self.makeup
+    }
+
+    /// Whether years the calendar does not cover are taken as having no holidays.
+    pub fn assumes_no_holidays(&self) -> bool {
+        self.assume_no_holidays
+    }
+
+    /// Whether the calendar is the built-in one the builder gives by default (not a copy
+    /// passed to it).
+    pub fn has_default_calendar(&self) -> bool {
+        Arc::ptr_eq(&self.calendar, &CHINA)
+    }
+
     fn plan(&self, date: Date) -> Plan {
         let own = Weekday::from(date.weekday());
         if !self.skip_holiday {
