@@ -197,6 +197,21 @@ impl Shared {
         client.ok_or_else(|| error::config(py, "the client is closed"))
     }
 
+    /// `ConfigError` once closed: a `list_all` cursor checks it before each step (it holds
+    /// its own handle on the pool, which kept fetching pages after `close()`).
+    pub(crate) fn check_open(&self, py: Python<'_>) -> PyResult<()> {
+        let open = self
+            .client
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .is_some();
+        if open {
+            Ok(())
+        } else {
+            Err(error::config(py, "the client is closed"))
+        }
+    }
+
     fn close(&self) {
         let closed = self
             .client

@@ -127,7 +127,10 @@ impl PyDialTimeGroups {
             let options = CallOptions::new(timeout, deadline, max_retries);
             let client = BlockingClient::from(options.apply(self.shared.client(py)?).or_raise(py)?);
             let walk = client.dial_time_groups().list_all(user_id, sub_user_id);
-            Ok(PyGroupCursor(Mutex::new(Walk::Idle(walk))))
+            Ok(PyGroupCursor(
+                Mutex::new(Walk::Idle(walk)),
+                self.shared.clone(),
+            ))
         })
     }
 
@@ -312,7 +315,10 @@ impl PyAsyncDialTimeGroups {
                 .or_raise(py)?
                 .dial_time_groups()
                 .cursor(user_id, sub_user_id);
-            Ok(PyAsyncGroupCursor(Arc::new(tokio::sync::Mutex::new(walk))))
+            Ok(PyAsyncGroupCursor(
+                Arc::new(tokio::sync::Mutex::new(walk)),
+                self.shared.clone(),
+            ))
         })
     }
 
@@ -402,9 +408,9 @@ impl PyAsyncDialTimeGroups {
 }
 
 /// The iterator `Client.dial_time_groups.list_all(...)` returns: fetches a page (with the GIL
-/// released) only when the previous one is used up.
+/// released) only when the previous one is used up; `ConfigError` once its client is closed.
 #[pyclass(name = "GroupCursor", module = "dialtime", frozen)]
-pub struct PyGroupCursor(Mutex<Walk>);
+pub struct PyGroupCursor(Mutex<Walk>, Arc<Shared>);
 
 /// Where a `list_all` walk is. It is taken out of the lock while a page is fetched: the
 /// fetch can run Python (a signal handler), which must not find the lock held.
@@ -424,6 +430,7 @@ impl PyGroupCursor {
 
     fn __next__(&self, py: Python<'_>) -> PyResult<Option<PyDialTimeGroup>> {
         guard(py, || {
+            self.1.check_open(py)?;
             let taken = std::mem::replace(&mut *self.lock(), Walk::Busy);
             let mut walk = match taken {
                 Walk::Idle(walk) => walk,
@@ -469,8 +476,9 @@ impl PyGroupCursor {
 }
 
 /// The async iterator `AsyncClient.dial_time_groups.list_all(...)` returns (`async for`).
+/// `ConfigError` once its client is closed.
 #[pyclass(name = "AsyncGroupCursor", module = "dialtime", frozen)]
-pub struct PyAsyncGroupCursor(Arc<tokio::sync::Mutex<dialtime::GroupCursor>>);
+pub struct PyAsyncGroupCursor(Arc<tokio::sync::Mutex<dialtime::GroupCursor>>, Arc<Shared>);
 
 #[pymethods]
 impl PyAsyncGroupCursor {
@@ -480,6 +488,7 @@ impl PyAsyncGroupCursor {
 
     fn __anext__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         guard(py, || {
+            self.1.check_open(py)?;
             let walk = self.0.clone();
             crate::log::refresh(py);
             crate::runtime::future(py, async move {

@@ -175,6 +175,32 @@ def test_closed_client_is_a_config_error(emulator):
         asyncio.run(run())
 
 
+def test_a_list_all_cursor_stops_when_its_client_is_closed(emulator):
+    # The cursor holds its own handle on the pool: it kept fetching pages after close().
+    with dialtime.Client(emulator.token, base_url=emulator.base_url) as client:
+        for i in range(3):
+            client.dial_time_groups.create(emulator.user_id, **dict(_payload(), name=f"g{i}"))
+    client = dialtime.Client(emulator.token, base_url=emulator.base_url)
+    cursor = client.dial_time_groups.list_all(emulator.user_id)
+    assert next(cursor).name.startswith("g")
+    before = emulator.request_count
+    client.close()
+    with pytest.raises(dialtime.ConfigError, match="closed"):
+        next(cursor)
+    assert emulator.request_count == before
+
+    async def run():
+        aclient = dialtime.AsyncClient(emulator.token, base_url=emulator.base_url)
+        acursor = aclient.dial_time_groups.list_all(emulator.user_id)
+        assert (await acursor.__anext__()).name.startswith("g")
+        await aclient.close()
+        await acursor.__anext__()
+
+    with pytest.raises(dialtime.ConfigError, match="closed"):
+        asyncio.run(run())
+    assert emulator.request_count == before + 1
+
+
 def test_a_forgotten_await_sends_nothing_and_warns(emulator):
     client = dialtime.AsyncClient(emulator.token, base_url=emulator.base_url)
     pending = client.dial_time_groups.create(emulator.user_id, **_payload())
