@@ -624,3 +624,172 @@ fn a_work_entry_on_a_weekday_keeps_that_weekdays_windows() {
     assert!(s.is_open_at(at("2020-01-19T14:00+08:00")).unwrap());
     assert!(!s.is_open_at(at("2020-01-19T10:00+08:00")).unwrap());
 }
+
+fn t(s: &str) -> Timestamp {
+    s.parse().unwrap()
+}
+
+fn window(w: Weekday, a: u16, b: u16) -> DaySchedule {
+    DaySchedule::new(
+        w,
+        vec![TimeRange::new(
+            dialtime::TimeOfDay::from_minutes(a).unwrap(),
+            dialtime::TimeOfDay::from_minutes(b).unwrap(),
+        )],
+    )
+}
+
+/// A date the zone skipped (Apia jumped from 2011-12-29 to 12-31) does not end an interval:
+/// Thursday 20:00–24:00 (UTC−10) and Saturday 00:00–02:00 (UTC+14) touch across it (T4).
+/// `next_window` took the missing date's start as "never" and cut the interval at 10:00Z.
+#[test]
+fn an_interval_runs_across_a_date_the_zone_skipped() {
+    let mut calendar = Calendar::empty();
+    calendar
+        .load_holiday_cn(
+            r#"{"year": 2011, "days": [{"name": "x", "date": "2011-12-22", "isOffDay": true},
+                                      {"name": "x", "date": "2011-12-24", "isOffDay": true}]}"#,
+        )
+        .unwrap();
+    let s = Schedule::builder(
+        &[
+            window(Weekday::Thursday, 1200, 1440),
+            window(Weekday::Saturday, 0, 120),
+        ],
+        true,
+    )
+    .zone("Pacific/Apia")
+    .calendar(calendar)
+    .build()
+    .unwrap();
+    let whole = Interval {
+        start: t("2011-12-30T06:00:00Z"),
+        end: t("2011-12-30T12:00:00Z"),
+    };
+    for asked in [
+        "2011-12-22T20:00:00Z",
+        "2011-12-23T20:00:00Z",
+        "2011-12-30T07:00:00Z",
+    ] {
+        assert_eq!(s.next_window(t(asked)).unwrap(), Some(whole), "{asked}");
+    }
+    assert_eq!(
+        s.windows(t("2011-12-29T00:00:00Z"), t("2011-12-31T00:00:00Z"))
+            .unwrap(),
+        vec![whole]
+    );
+}
+
+/// At the ends of jiff's range a window is clipped to what exists, as `is_open_at` sees it:
+/// `next_window` said "none" while the instant asked about was open.
+#[test]
+fn windows_at_the_ends_of_time_are_clipped_not_dropped() {
+    let every_day: Vec<DaySchedule> = Weekday::ALL.iter().map(|&w| window(w, 0, 1440)).collect();
+    for (zone, at) in [
+        ("Etc/GMT+12", Timestamp::MAX - SignedDuration::from_hours(1)),
+        ("UTC", Timestamp::MIN + SignedDuration::from_hours(1)),
+        ("Etc/GMT-14", Timestamp::MIN + SignedDuration::from_hours(1)),
+    ] {
+        let s = Schedule::builder(&every_day, false)
+            .zone(zone)
+            .build()
+            .unwrap();
+        assert!(s.is_open_at(at).unwrap(), "{zone} {at}");
+        let w = s.next_window(at).unwrap().expect(zone);
+        assert!(w.start <= at && at < w.end, "{zone}: {w:?} for {at}");
+        assert_eq!(s.next_allowed_instant(at).unwrap(), Some(at));
+        let open = s.windows(
+            at,
+            at + SignedDuration::from_secs(60).min(Timestamp::MAX.duration_since(at)),
+        );
+        assert!(!open.unwrap().is_empty(), "{zone}");
+    }
+}
+
+/// A window the server saved starting at `24:00` is the next day's part only (T3): it left
+/// an empty `24:00–24:00` window on its own day. `24:00–00:00` is empty, and refused.
+#[test]
+fn a_saved_window_from_24_00_belongs_to_the_next_day() {
+    let s = Schedule::builder(&[window(Weekday::Friday, 1440, 120)], false)
+        .build()
+        .unwrap();
+    assert_eq!(s.content(), vec![window(Weekday::Saturday, 0, 120)]);
+    assert!(s.day("2026-12-04".parse().unwrap()).windows.is_empty());
+    assert_eq!(
+        s.summary("en"),
+        "Sat 00:00–02:00; dials on public holidays too"
+    );
+    let err = Schedule::builder(&[window(Weekday::Friday, 1440, 0)], false)
+        .build()
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Validation);
+    assert_eq!(err.problems()[0].path, "content[0].times[0]");
+    assert!(err.to_string().contains("24:00–00:00"), "{err}");
+}
+
+/// `next_window` looks 370 days ahead (Q2), not 371: a Monday 370 days after the date asked
+/// about is found, one 371 days after is not.
+#[test]
+fn the_search_looks_370_days_ahead() {
+    let mut off = Vec::new();
+    let mut d: jiff::civil::Date = "2030-01-07".parse().unwrap();
+    while d < "2031-01-06".parse().unwrap() {
+        off.push(format!(
+            r#"{{"name": "x", "date": "{d}", "isOffDay": true}}"#
+        ));
+        d = d.checked_add(jiff::Span::new().days(7)).unwrap();
+    }
+    let mut calendar = Calendar::empty();
+    for year in [2029, 2031] {
+        calendar
+            .load_holiday_cn(&format!(r#"{{"year": {year}, "days": []}}"#))
+            .unwrap();
+    }
+    calendar
+        .load_holiday_cn(&format!(r#"{{"year": 2030, "days": [{}]}}"#, off.join(",")))
+        .unwrap();
+    let s = Schedule::builder(&[window(Weekday::Monday, 540, 600)], true)
+        .calendar(calendar)
+        .build()
+        .unwrap();
+    // Monday 2029-12-31 after its window: the next open Monday, 2031-01-06, is 371 days on.
+    assert_eq!(s.next_window(t("2029-12-31T04:00:00Z")).unwrap(), None);
+    // Tuesday 2030-01-01: 370 days on.
+    assert_eq!(
+        s.next_window(t("2030-01-01T04:00:00Z")).unwrap(),
+        Some(Interval {
+            start: t("2031-01-06T01:00:00Z"),
+            end: t("2031-01-06T02:00:00Z"),
+        })
+    );
+}
+
+/// The summary says what changes when the schedule dials: the make-up rule (with
+/// skip_holiday) and a zone other than Asia/Shanghai (its times are not Beijing's).
+#[test]
+fn the_summary_names_the_make_up_rule_and_a_foreign_zone() {
+    let content = [window(Weekday::Monday, 540, 1080)];
+    let s = Schedule::builder(&content, true)
+        .makeup(MakeupPolicy::AsWeekday(Weekday::Monday))
+        .zone("America/New_York")
+        .build()
+        .unwrap();
+    assert_eq!(
+        s.summary("en"),
+        "Mon 09:00–18:00; skips public holidays; make-up workdays use Mon's times; America/New_York time"
+    );
+    assert_eq!(
+        s.summary("zh"),
+        "周一 09:00–18:00；法定节假日不拨打；调休上班日按周一时间拨打；America/New_York 时间"
+    );
+    // Neither is said where it changes nothing: holidays not skipped, the platform's zone.
+    let plain = Schedule::builder(&content, false)
+        .makeup(MakeupPolicy::AsWeekday(Weekday::Monday))
+        .zone("Asia/Shanghai")
+        .build()
+        .unwrap();
+    assert_eq!(
+        plain.summary("en"),
+        "Mon 09:00–18:00; dials on public holidays too"
+    );
+}

@@ -250,7 +250,10 @@ impl Schedule {
                 let (begin, end) = (t.begin_time.minutes(), t.end_time.minutes());
                 if begin < end {
                     push_window(&mut week, d, (begin, end));
-                } else if begin > end {
+                } else if begin >= 1440 && end > 0 {
+                    // Saved starting at the day's end (`24:00–02:00`): the next day's part only.
+                    push_window(&mut week, (d + 1) % 7, (0, end));
+                } else if begin > end && begin < 1440 {
                     // Saved by the server across midnight (a client refuses to send one):
                     // read as its two parts, 22:00–24:00 on the day and 00:00–02:00 on the
                     // next, each judged by its own date.
@@ -261,10 +264,17 @@ impl Schedule {
                 } else {
                     problems.push(Problem::new(
                         format!("content[{i}].times[{j}]"),
-                        format!(
-                            "an empty window ({}–{}): begin_time equals end_time",
-                            t.begin_time, t.end_time
-                        ),
+                        if begin == end {
+                            format!(
+                                "an empty window ({}–{}): begin_time equals end_time",
+                                t.begin_time, t.end_time
+                            )
+                        } else {
+                            format!(
+                                "an empty window ({}–{}): it starts at the end of the day and ends at its start",
+                                t.begin_time, t.end_time
+                            )
+                        },
                     ));
                 }
             }
@@ -411,7 +421,7 @@ impl Schedule {
         loop {
             let last = add_days(first, span);
             let (intervals, stopped) = self.collect(day_before(first), last, Some(first));
-            let horizon_reached = span > HORIZON_DAYS;
+            let horizon_reached = span >= HORIZON_DAYS;
             // The interval is final unless it may continue past the dates looked at.
             let limit = self.day_start(last);
             if let Some(found) = intervals.iter().find(|i| i.end > t) {
@@ -421,7 +431,7 @@ impl Schedule {
             } else if stopped || horizon_reached {
                 return Ok(None);
             }
-            span = (span * 4).min(HORIZON_DAYS + 1);
+            span = (span * 4).min(HORIZON_DAYS);
         }
     }
 
@@ -542,9 +552,21 @@ impl Schedule {
 
     /// A description of the schedule: `lang` `"zh"` (default for anything but `"en"`):
     /// `周一 08:00–20:00、20:30–22:00；周三 08:00–12:00；法定节假日不拨打`; `"en"`:
-    /// `Mon 08:00–20:00, 20:30–22:00; Wed 08:00–12:00; skips public holidays`.
+    /// `Mon 08:00–20:00, 20:30–22:00; Wed 08:00–12:00; skips public holidays`. A make-up
+    /// policy other than the default and a zone other than Asia/Shanghai are added
+    /// (`…; make-up workdays use Mon's times; America/New_York time`).
     pub fn summary(&self, lang: &str) -> String {
-        summary::describe(&self.week, self.skip_holiday, lang)
+        let makeup_as = match self.makeup {
+            MakeupPolicy::AsWeekday(w) => Some(usize::from(w.number())),
+            MakeupPolicy::OwnWeekday => None,
+        };
+        summary::describe(
+            &self.week,
+            self.skip_holiday,
+            makeup_as,
+            self.zone.iana_name(),
+            lang,
+        )
     }
 
     /// The instants of dates `first..=last`, merged; `stop_at`: in a search starting at this
@@ -579,12 +601,25 @@ impl Schedule {
         (out, stopped)
     }
 
-    /// The instant at which local `date` begins (its 00:00, or the transition ending a gap).
+    /// The instant at which local `date` begins (its 00:00, or the transition ending a gap);
+    /// for a date the zone skipped (Pacific/Apia's 2011-12-30), the start of the next date
+    /// that exists: the first instant after the dates before it.
     fn day_start(&self, date: Date) -> Timestamp {
         let mut v = Vec::with_capacity(1);
-        let pieces = self.pieces(date, date);
-        preimage(&pieces, date, 0, 1440, &mut v);
-        v.first().map_or(Timestamp::MAX, |i| i.start)
+        let mut d = date;
+        // No zone has skipped more than one date; a few more are looked at all the same.
+        for _ in 0..4 {
+            let pieces = self.pieces(d, d);
+            preimage(&pieces, d, 0, 1440, &mut v);
+            if let Some(i) = v.first() {
+                return i.start;
+            }
+            match d.tomorrow() {
+                Ok(next) => d = next,
+                Err(_) => break,
+            }
+        }
+        Timestamp::MAX
     }
 
     /// The instants around local dates `first..=last` (48 hours either side, more than any
@@ -638,13 +673,20 @@ fn preimage(pieces: &[Piece], date: Date, a: u16, b: u16, out: &mut Vec<Interval
     let (Some(start), Some(end)) = (civil_at(date, a), civil_at(date, b)) else {
         return;
     };
+    // Past the ends of jiff's range a wall-clock time has no instant: it is clipped to the
+    // range (as `is_open_at` sees the instants there), not the whole window dropped.
+    let instant = |offset: Offset, civil: DateTime| {
+        offset.to_timestamp(civil).unwrap_or(if civil.year() > 0 {
+            Timestamp::MAX
+        } else {
+            Timestamp::MIN
+        })
+    };
     for p in pieces {
-        if let (Ok(s), Ok(e)) = (p.offset.to_timestamp(start), p.offset.to_timestamp(end)) {
-            let s = s.max(p.start);
-            let e = e.min(p.end);
-            if s < e {
-                out.push(Interval { start: s, end: e });
-            }
+        let s = instant(p.offset, start).max(p.start);
+        let e = instant(p.offset, end).min(p.end);
+        if s < e {
+            out.push(Interval { start: s, end: e });
         }
     }
 }

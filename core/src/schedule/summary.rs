@@ -12,8 +12,17 @@ fn hhmm(out: &mut String, minutes: u16) {
 }
 
 /// `周一 08:00–20:00、20:30–22:00；周三 08:00–12:00；法定节假日不拨打` or
-/// `Mon 08:00–20:00, 20:30–22:00; Wed 08:00–12:00; skips public holidays`.
-pub(super) fn describe(week: &[Vec<(u16, u16)>; 7], skip_holiday: bool, lang: &str) -> String {
+/// `Mon 08:00–20:00, 20:30–22:00; Wed 08:00–12:00; skips public holidays`; then, where they
+/// change when it dials, the make-up day rule (`调休上班日按周一时间拨打` / `make-up workdays use
+/// Mon's times`) and a zone other than Asia/Shanghai (`America/New_York 时间` / `America/New_York
+/// time`: the times are that zone's wall clock, not Beijing's).
+pub(super) fn describe(
+    week: &[Vec<(u16, u16)>; 7],
+    skip_holiday: bool,
+    makeup_as: Option<usize>,
+    zone: Option<&str>,
+    lang: &str,
+) -> String {
     let en = lang.trim().to_ascii_lowercase().starts_with("en");
     let (names, day_sep, range_sep) = if en {
         (EN, "; ", ", ")
@@ -50,5 +59,31 @@ pub(super) fn describe(week: &[Vec<(u16, u16)>; 7], skip_holiday: bool, lang: &s
         }
         .to_owned(),
     );
+    if let Some(day) = makeup_as
+        .filter(|_| skip_holiday)
+        .and_then(|w| names.get(w))
+    {
+        parts.push(if en {
+            format!("make-up workdays use {day}'s times")
+        } else {
+            format!("调休上班日按{day}时间拨打")
+        });
+    }
+    match zone {
+        Some(z) if z == super::DEFAULT_ZONE => {}
+        Some(z) => parts.push(if en {
+            format!("{z} time")
+        } else {
+            format!("{z} 时间")
+        }),
+        None => parts.push(
+            if en {
+                "in the schedule's zone"
+            } else {
+                "按日程时区"
+            }
+            .to_owned(),
+        ),
+    }
     parts.join(day_sep)
 }
