@@ -105,6 +105,8 @@ pub unsafe extern "C" fn dialtime_dial_time_groups_list(
 /// `meta` names later pages). On success `*out` is owned
 /// by the caller (free with dialtime_group_cursor_free); it holds its own handle on the
 /// client's pool, so it may outlive `client`. Not thread-safe: use one cursor per thread.
+/// `options` (timeout, deadline, retries) apply to each page's fetch: the walk is driven by
+/// the caller, who may take its time between pages.
 #[no_mangle]
 pub unsafe extern "C" fn dialtime_dial_time_groups_list_all(
     client: *const dialtime_client,
@@ -236,7 +238,9 @@ pub unsafe extern "C" fn dialtime_dial_time_groups_delete(
 
 /// Makes the group named like `group` be exactly `group` in its (user, sub-user) scope:
 /// created, updated, or left unchanged (`*outcome`). Running it twice never creates a second
-/// group. On success `*out` is the group as it now is, owned by the caller.
+/// group; ensures of one group running at once through one client (threads) take turns (other
+/// clients and processes are not coordinated with). The deadline bounds the whole operation.
+/// On success `*out` is the group as it now is, owned by the caller.
 #[no_mangle]
 pub unsafe extern "C" fn dialtime_dial_time_groups_ensure(
     client: *const dialtime_client,

@@ -199,6 +199,8 @@ impl<'c> DialTimeGroups<'c> {
     /// new is walked past while the platform's `meta` names later pages (up to
     /// [`MAX_LIST_PAGES`]) and ends the stream without `meta`; an answer for another page
     /// than asked ends it with a `Decode` error. The stream owns what it needs (`'static`).
+    /// The client's timeout, deadline and retries apply to each page's fetch (the caller
+    /// drives the walk and may take its time between pages).
     pub fn list_all(
         &self,
         user_id: &str,
@@ -224,8 +226,11 @@ impl<'c> DialTimeGroups<'c> {
     /// Makes it so: the group named `group.name` in the (user, sub-user) scope becomes
     /// `group`. Creates it when absent, updates it when it differs (flags, or the schedule —
     /// the order of days and ranges does not count), and sends nothing when it already
-    /// matches. Running it twice never creates a second group. Two groups already sharing the
-    /// name is a `Validation` error naming both ids.
+    /// matches. Running it twice never creates a second group; `ensure`s of one group running
+    /// at once through this client (or its copies) take turns. Other clients and processes
+    /// are not coordinated with: the platform has no conditional write. Two groups already
+    /// sharing the name is a `Validation` error naming both ids. The deadline bounds the whole
+    /// operation (the walk of the list, the write and any wait for its turn).
     pub async fn ensure(
         &self,
         user_id: &str,
@@ -245,6 +250,17 @@ impl<'c> DialTimeGroups<'c> {
         check.finish()?;
         let (client, user_id, group) = (self.client.clone(), user_id.to_owned(), group.clone());
         Ok(async move {
+            // The deadline bounds the whole walk-then-write, not each call of it.
+            let client = client.deadline_from_now();
+            // Two `ensure`s of one group at once (threads, tasks) both found it absent and
+            // both created it: within this client and its copies, they take turns.
+            let _turn = client
+                .ensure_lock((
+                    user_id.clone(),
+                    group.sub_user_id.clone(),
+                    group.name.trim().to_owned(),
+                ))
+                .await?;
             let groups = client.dial_time_groups();
             let mut found = Vec::new();
             let mut all = groups.cursor(&user_id, group.sub_user_id.as_deref());

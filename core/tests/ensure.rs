@@ -135,3 +135,71 @@ fn a_listed_group_without_a_usable_id_is_a_decode_error() {
         );
     }
 }
+
+/// `ensure`s of one group at once (8 threads, every answer 200 ms late) create it once:
+/// each found it absent and created it (8 groups of one name), and every later `ensure`
+/// then failed on the duplicate name.
+#[test]
+fn ensures_of_one_group_at_once_create_it_once() {
+    let emu = Emulator::start().unwrap();
+    let c = client(&emu);
+    emu.push_fault(dialtime_emulator::Fault::delay(200).times(1_000));
+    let outcomes: Vec<Outcome> = std::thread::scope(|s| {
+        let running: Vec<_> = (0..8)
+            .map(|_| s.spawn(|| c.dial_time_groups().ensure(emu.user_id(), &wanted())))
+            .collect();
+        running
+            .into_iter()
+            .map(|t| t.join().unwrap().unwrap().1)
+            .collect()
+    });
+    let created = outcomes.iter().filter(|o| **o == Outcome::Created).count();
+    assert_eq!(created, 1, "{outcomes:?}");
+    assert_eq!(
+        c.dial_time_groups().list_all(emu.user_id(), None).count(),
+        1
+    );
+    emu.clear_faults();
+    // Another copy of the client takes turns too; a later ensure still works.
+    let copy = c
+        .with_options(&dialtime::RequestOptions::new().max_retries(1))
+        .unwrap();
+    let (_, outcome) = copy
+        .dial_time_groups()
+        .ensure(emu.user_id(), &wanted())
+        .unwrap();
+    assert_eq!(outcome, Outcome::Unchanged);
+}
+
+/// The deadline bounds the whole `ensure` (three pages to walk, then the write), not each of
+/// its calls: with every answer 400 ms late, a 600 ms deadline ends it on the second page
+/// (each call got its own 600 ms, and the ensure took 1.6 s and created the group).
+#[test]
+fn the_deadline_bounds_the_whole_ensure() {
+    let emu = Emulator::start().unwrap();
+    let c = client(&emu);
+    for i in 0..40 {
+        c.dial_time_groups()
+            .create(emu.user_id(), &common::group(&format!("g{i}")))
+            .unwrap();
+    }
+    emu.push_fault(dialtime_emulator::Fault::delay(400).times(10));
+    let quick = c
+        .with_options(
+            &dialtime::RequestOptions::new().deadline(std::time::Duration::from_millis(600)),
+        )
+        .unwrap();
+    let err = quick
+        .dial_time_groups()
+        .ensure(emu.user_id(), &wanted())
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Timeout, "{err}");
+    assert!(err.call().is_some_and(|call| call.deadline_passed), "{err}");
+    emu.clear_faults();
+    let names: Vec<String> = c
+        .dial_time_groups()
+        .list_all(emu.user_id(), None)
+        .map(|g| g.unwrap().name)
+        .collect();
+    assert_eq!(names.len(), 40, "nothing was created");
+}

@@ -6,6 +6,7 @@ pub mod recorder;
 pub(crate) mod response;
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 use std::fmt;
 use std::mem::ManuallyDrop;
 use std::sync::Arc;
@@ -56,6 +57,9 @@ struct Settings {
     timeout: Duration,
     deadline: Option<Duration>,
     max_retries: u32,
+    /// The deadline of an operation of several calls (`ensure`), fixed when it started: its
+    /// calls end there too.
+    deadline_at: Option<Instant>,
 }
 
 struct Inner {
@@ -66,6 +70,9 @@ struct Inner {
     /// child's first call; per generation (an earlier one's is never dropped, nor its lock
     /// waited for: a thread of the parent may have held it at the fork).
     forked: fork::PerFork<Option<reqwest::Client>>,
+    /// One lock per (user, sub-user, name) an `ensure` is running for, shared by every copy of
+    /// this client; per fork generation (a child must not wait for a parent's `ensure`).
+    ensuring: fork::PerFork<HashMap<EnsureKey, Arc<tokio::sync::Mutex<()>>>>,
     /// What `http` was made from, to make the child's.
     builder: ClientBuilder,
     loopback: bool,
@@ -87,6 +94,36 @@ impl Drop for Inner {
         // In a forked child the parent's pool is leaked on purpose: dropping its connections
         // would deregister their sockets from an epoll instance the parent still uses. So is
         // an earlier generation's `forked` pool (PerFork drops only this generation's).
+    }
+}
+
+/// What `ensure` serialises on: (user, sub-user, the name as compared: trimmed).
+pub(crate) type EnsureKey = (String, Option<String>, String);
+
+/// Held while an `ensure` runs (see [`Client::ensure_lock`]); its lock is forgotten when no
+/// other `ensure` waits for it.
+pub(crate) struct EnsureGuard {
+    held: Option<tokio::sync::OwnedMutexGuard<()>>,
+    client: Client,
+    key: EnsureKey,
+}
+
+impl Drop for EnsureGuard {
+    fn drop(&mut self) {
+        drop(self.held.take());
+        let mut locks = self
+            .client
+            .inner
+            .ensuring
+            .get()
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        if locks
+            .get(&self.key)
+            .is_some_and(|l| Arc::strong_count(l) == 1)
+        {
+            locks.remove(&self.key);
+        }
     }
 }
 
@@ -122,6 +159,7 @@ impl Client {
             timeout: b.timeout,
             deadline: b.deadline,
             max_retries: b.max_retries,
+            deadline_at: None,
         }
         .checked()?;
         if b.connect_timeout.is_zero() {
@@ -136,6 +174,7 @@ impl Client {
                 http: ManuallyDrop::new(http),
                 generation: fork::generation(),
                 forked: fork::PerFork::new(),
+                ensuring: fork::PerFork::new(),
                 api_root: reqwest::Url::parse(&format!("{}/agent-api/", base.url))
                     .map_err(|e| Error::config(format!("the base URL is not usable: {e}")))?,
                 base_url: base.url,
@@ -168,6 +207,7 @@ impl Client {
             timeout: options.timeout.unwrap_or(self.settings.timeout),
             deadline: options.deadline.or(self.settings.deadline),
             max_retries: options.max_retries.unwrap_or(self.settings.max_retries),
+            deadline_at: self.settings.deadline_at,
         }
         .checked()?;
         Ok(Client {
@@ -207,6 +247,54 @@ impl Client {
             self.inner.loopback,
         )?;
         Ok(Cow::Owned(lock().get_or_insert(http).clone()))
+    }
+
+    /// A copy whose calls all end by this client's deadline counted from now: an operation of
+    /// several calls (`ensure`) is bounded as a whole, as the deadline promises.
+    pub(crate) fn deadline_from_now(&self) -> Client {
+        let mut copy = self.clone();
+        if let Some(at) = self
+            .settings
+            .deadline
+            .and_then(|d| Instant::now().checked_add(d))
+        {
+            copy.settings.deadline_at = Some(copy.settings.deadline_at.map_or(at, |a| a.min(at)));
+        }
+        copy
+    }
+
+    /// Waits until no other `ensure` of this client (or a copy) runs for `key`, then holds
+    /// that until the returned guard is dropped; a `Timeout` error when the deadline of
+    /// [`deadline_from_now`](Self::deadline_from_now) passes first.
+    pub(crate) async fn ensure_lock(&self, key: EnsureKey) -> Result<EnsureGuard> {
+        let lock = {
+            let mut locks = self
+                .inner
+                .ensuring
+                .get()
+                .lock()
+                .unwrap_or_else(|e| e.into_inner());
+            // Keys whose `ensure` was cancelled while waiting stay behind: swept now and then.
+            if locks.len() >= 1024 {
+                locks.retain(|_, l| Arc::strong_count(l) > 1);
+            }
+            locks.entry(key.clone()).or_default().clone()
+        };
+        let held = match self.settings.deadline_at {
+            Some(at) => tokio::time::timeout_at(at.into(), lock.lock_owned())
+                .await
+                .map_err(|_| {
+                    Error::timeout(
+                        "the deadline passed while another ensure of the same group was running",
+                    )
+                })?,
+            None => lock.lock_owned().await,
+        };
+        Ok(EnsureGuard {
+            held: Some(held),
+            client: self.clone(),
+            key,
+        })
     }
 
     /// The dial-time-group resource.
@@ -295,7 +383,13 @@ impl Client {
         let started = Instant::now();
         // A deadline past what `Instant` can hold is no deadline (`+` panicked: a Node
         // `deadlineMs: 1e22` made every call an internal error).
-        let deadline_at = settings.deadline.and_then(|d| started.checked_add(d));
+        let deadline_at = match (
+            settings.deadline.and_then(|d| started.checked_add(d)),
+            settings.deadline_at,
+        ) {
+            (Some(own), Some(operation)) => Some(own.min(operation)),
+            (own, operation) => own.or(operation),
+        };
         let mut attempt = 0;
         // An earlier attempt may have reached the server and got no answer (a timeout, a
         // broken connection, a gateway's 502–504): the server may have done the call.
