@@ -98,15 +98,16 @@ header:
 	DIALTIME_BLESS=1 $(CARGO) test --locked -p dialtime-c --test header
 
 ## test-c: the C and C++ tests, -Wall -Wextra -Werror: against the shared library under
-## valgrind, and against the static library under AddressSanitizer + UBSan (the header's
-## staleness is checked by cargo test)
+## valgrind, and against the static library under AddressSanitizer + UBSan (the C++ tests as
+## C++20 under valgrind, C++17 under the sanitizers; the header's staleness is checked by
+## cargo test)
 test-c:
 	$(CARGO) build --locked -p dialtime-c
 	mkdir -p $(C_BUILD)
 	python3 bindings-c/tests/c/vectors_to_text.py tests/vectors > $(C_BUILD)/vectors.txt
 	$(CC) -std=c11 $(C_WARNINGS) -g -Iinclude bindings-c/tests/c/test_dialtime.c \
 	  -Ltarget/debug -Wl,-rpath,$(CURDIR)/target/debug -ldialtime -o $(C_BUILD)/test_shared
-	$(CXX) -std=c++17 $(C_WARNINGS) -g -Iinclude bindings-c/tests/cpp/test_dialtime.cpp \
+	$(CXX) -std=c++20 $(C_WARNINGS) -g -Iinclude bindings-c/tests/cpp/test_dialtime.cpp \
 	  target/debug/libdialtime.a -lpthread -ldl -lm -o $(C_BUILD)/test_cpp
 	$(CC) -std=c11 $(C_WARNINGS) -g $(SANITIZE) -Iinclude bindings-c/tests/c/test_dialtime.c \
 	  target/debug/libdialtime.a -lpthread -ldl -lm -o $(C_BUILD)/test_static_asan

@@ -95,8 +95,8 @@ typedef struct dialtime_client dialtime_client;
 
 // The settings of a client, set one by one; every one has a default (the DIALTIME_TOKEN and
 // DIALTIME_BASE_URL environment variables, the core's timeouts and retries). Values are
-// checked when the client is built. Not thread-safe while being modified. Free with
-// dialtime_client_builder_free.
+// checked when the client is built; a setting set again with a good value replaces a
+// refused one. Not thread-safe while being modified. Free with dialtime_client_builder_free.
 typedef struct dialtime_client_builder dialtime_client_builder;
 
 // A running emulator. Thread-safe. Strings from its accessors are borrowed: valid until
@@ -168,7 +168,9 @@ typedef struct dialtime_request_options {
 // time, or dialtime's own thread), never twice at once: return quickly, and never make a
 // dialtime call from it (it would fail with DIALTIME_STATUS_CONFIG). Nor wait in it for a
 // lock that another thread may hold while it makes a dialtime call: that call may be driven
-// by the thread running the callback, and neither would end.
+// by the thread running the callback, and neither would end. It must not throw a C++
+// exception or longjmp out: the process aborts (dialtime::set_logger of dialtime.hpp catches
+// what a C++ callback throws).
 typedef void (*dialtime_log_callback)(enum dialtime_log_level level,
                                       const char *line,
                                       void *user_data);
@@ -329,6 +331,8 @@ enum dialtime_status dialtime_dial_time_groups_list(const struct dialtime_client
 // `meta` names later pages). On success `*out` is owned
 // by the caller (free with dialtime_group_cursor_free); it holds its own handle on the
 // client's pool, so it may outlive `client`. Not thread-safe: use one cursor per thread.
+// `options` (timeout, deadline, retries) apply to each page's fetch: the walk is driven by
+// the caller, who may take its time between pages.
 enum dialtime_status dialtime_dial_time_groups_list_all(const struct dialtime_client *client,
                                                         const char *user_id,
                                                         const char *sub_user_id,
@@ -378,7 +382,9 @@ enum dialtime_status dialtime_dial_time_groups_delete(const struct dialtime_clie
 
 // Makes the group named like `group` be exactly `group` in its (user, sub-user) scope:
 // created, updated, or left unchanged (`*outcome`). Running it twice never creates a second
-// group. On success `*out` is the group as it now is, owned by the caller.
+// group; ensures of one group running at once through one client (threads) take turns (other
+// clients and processes are not coordinated with). The deadline bounds the whole operation.
+// On success `*out` is the group as it now is, owned by the caller.
 enum dialtime_status dialtime_dial_time_groups_ensure(const struct dialtime_client *client,
                                                       const char *user_id,
                                                       const struct dialtime_new_group *group,
@@ -773,7 +779,8 @@ enum dialtime_status dialtime_schedule_is_open_at(const struct dialtime_schedule
 
 // The first open interval whose end is after `at`, unclipped (`*start <= at` means open
 // now): `*found` true and `*start`, `*end` written (Unix seconds); `*found` false when there
-// is none within 370 days or the calendar's coverage.
+// is none within 370 days or the calendar's coverage. DIALTIME_STATUS_CALENDAR_NOT_COVERED
+// when `at`'s own year is not covered.
 enum dialtime_status dialtime_schedule_next_window(const struct dialtime_schedule *schedule,
                                                    int64_t at,
                                                    bool *found,
@@ -792,13 +799,15 @@ enum dialtime_status dialtime_schedule_next_allowed_instant(const struct dialtim
 
 // The open intervals within `[from, to)` (Unix seconds), sorted, merged, clipped. On success
 // `*out` is owned by the caller (free with dialtime_intervals_free).
+// DIALTIME_STATUS_CALENDAR_NOT_COVERED when a date inside is in a year the calendar does not
+// cover; DIALTIME_STATUS_VALIDATION for a range longer than 3660 days (query it in parts).
 enum dialtime_status dialtime_schedule_windows(const struct dialtime_schedule *schedule,
                                                int64_t from,
                                                int64_t to,
                                                struct dialtime_intervals **out,
                                                struct dialtime_error **err);
 
-// The total open seconds within `[from, to)`.
+// The total open seconds within `[from, to)`; fails as dialtime_schedule_windows does.
 enum dialtime_status dialtime_schedule_open_seconds(const struct dialtime_schedule *schedule,
                                                     int64_t from,
                                                     int64_t to,

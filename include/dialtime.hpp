@@ -14,8 +14,10 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <iterator>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -44,7 +46,7 @@ enum Weekday : int {
 };
 
 struct DaySchedule {
-  int week;  // a Weekday: 0 = Sunday … 6 = Saturday
+  int week = -1;  // a Weekday: 0 = Sunday … 6 = Saturday (unset: refused when sent)
   std::vector<TimeRange> times;
 };
 
@@ -80,10 +82,10 @@ struct DialTimeGroupUpdate {
 };
 
 struct DialTimeGroup {
-  std::int64_t id;
+  std::int64_t id = 0;
   std::string user_id, name;
   std::vector<DaySchedule> content;
-  bool is_default, skip_holiday;
+  bool is_default = false, skip_holiday = false;
   std::optional<std::string> remark;
   sys_seconds created_at, updated_at;               // the instants (the platform's are China time)
   std::string created_at_text, updated_at_text;         // ISO 8601 with +08:00
@@ -92,10 +94,10 @@ struct DialTimeGroup {
 // One page of a list; the pagination the platform did not send is empty.
 struct Page {
   std::vector<DialTimeGroup> data;
-  std::uint32_t current_page;
+  std::uint32_t current_page = 0;
   std::optional<std::uint32_t> last_page, per_page;
   std::optional<std::int64_t> total;
-  bool has_more;
+  bool has_more = false;
 };
 
 // What DialTimeGroups::ensure did.
@@ -313,9 +315,48 @@ inline const char *c(const std::string &s, const char *what) {
   return s.c_str();
 }
 
-// `s` as a JSON string (quotes, backslashes and control characters escaped; the library reads
-// the rest, checking its UTF-8).
-inline void json_string(std::string &out, const std::string &s) {
+// Whether `s` is UTF-8 (no overlong forms, surrogates or code points past U+10FFFF).
+inline bool is_utf8(const std::string &s) {
+  std::size_t i = 0;
+  const std::size_t n = s.size();
+  while (i < n) {
+    const auto b = static_cast<unsigned char>(s[i]);
+    std::size_t len = 0;
+    unsigned char lo = 0x80, hi = 0xBF;  // the second byte's range
+    if (b < 0x80) {
+      i++;
+      continue;
+    } else if (b >= 0xC2 && b <= 0xDF) {
+      len = 2;
+    } else if (b >= 0xE0 && b <= 0xEF) {
+      len = 3;
+      if (b == 0xE0) lo = 0xA0;
+      if (b == 0xED) hi = 0x9F;
+    } else if (b >= 0xF0 && b <= 0xF4) {
+      len = 4;
+      if (b == 0xF0) lo = 0x90;
+      if (b == 0xF4) hi = 0x8F;
+    } else {
+      return false;
+    }
+    if (n - i < len) return false;
+    for (std::size_t k = 1; k < len; k++) {
+      const auto c = static_cast<unsigned char>(s[i + k]);
+      if (k == 1 ? (c < lo || c > hi) : (c < 0x80 || c > 0xBF)) return false;
+    }
+    i += len;
+  }
+  return true;
+}
+
+// `s` as a JSON string (quotes, backslashes and control characters escaped). Bytes that are
+// not UTF-8, and a NUL (which no C string the library returns could give back), are refused
+// naming `what`, the field, as the C functions name theirs.
+inline void json_string(std::string &out, const std::string &s, const std::string &what) {
+  if (s.find('\0') != std::string::npos) {
+    invalid_argument(what + " holds a NUL byte, which a C string cannot carry");
+  }
+  if (!is_utf8(s)) invalid_argument(what + " is not valid UTF-8");
   static const char hex[] = "0123456789abcdef";
   out += '"';
   for (const char ch : s) {
@@ -343,10 +384,11 @@ inline void json_content(std::string &out, const std::vector<DaySchedule> &conte
     out += "{\"week\":" + std::to_string(content[i].week) + ",\"times\":[";
     for (std::size_t j = 0; j < content[i].times.size(); j++) {
       if (j) out += ',';
+      const std::string at = "content[" + std::to_string(i) + "].times[" + std::to_string(j) + "].";
       out += "{\"begin_time\":";
-      json_string(out, content[i].times[j].begin_time);
+      json_string(out, content[i].times[j].begin_time, at + "begin_time");
       out += ",\"end_time\":";
-      json_string(out, content[i].times[j].end_time);
+      json_string(out, content[i].times[j].end_time, at + "end_time");
       out += '}';
     }
     out += "]}";
@@ -405,14 +447,14 @@ using SharedClient = std::shared_ptr<const dialtime_client>;
 // or a weekday listed twice), checked there with every problem's path.
 inline NewGroupHandle build(const NewDialTimeGroup &group) {
   std::string json = "{\"name\":";
-  json_string(json, group.name);
+  json_string(json, group.name, "name");
   json += ",\"content\":";
   json_content(json, group.content);
   json += group.is_default ? ",\"is_default\":true" : ",\"is_default\":false";
   json += group.skip_holiday ? ",\"skip_holiday\":true" : ",\"skip_holiday\":false";
   if (group.sub_user_id) {
     json += ",\"sub_user_id\":";
-    json_string(json, *group.sub_user_id);
+    json_string(json, *group.sub_user_id, "sub_user_id");
   }
   json += '}';
   dialtime_new_group *raw = nullptr;
@@ -422,7 +464,7 @@ inline NewGroupHandle build(const NewDialTimeGroup &group) {
 
 inline UpdateHandle build(const DialTimeGroupUpdate &update) {
   std::string json = "{\"name\":";
-  json_string(json, update.name);
+  json_string(json, update.name, "name");
   if (update.content) {
     json += ",\"content\":";
     json_content(json, *update.content);
@@ -431,7 +473,7 @@ inline UpdateHandle build(const DialTimeGroupUpdate &update) {
   if (update.skip_holiday) json += *update.skip_holiday ? ",\"skip_holiday\":true" : ",\"skip_holiday\":false";
   if (update.sub_user_id) {
     json += ",\"sub_user_id\":";
-    json_string(json, *update.sub_user_id);
+    json_string(json, *update.sub_user_id, "sub_user_id");
   }
   json += '}';
   dialtime_group_update *raw = nullptr;
@@ -445,6 +487,41 @@ inline UpdateHandle build(const DialTimeGroupUpdate &update) {
 
 // The library version.
 inline std::string version() { return dialtime_version(); }
+
+// A log callback: the level and one line (borrowed for the call only).
+using LogCallback = std::function<void(dialtime_log_level level, const char *line)>;
+
+namespace detail {
+// The callback set_logger installed, kept alive until the next set_logger replaces it.
+struct LoggerSlot {
+  std::mutex lock;
+  std::unique_ptr<LogCallback> current;
+};
+inline LoggerSlot &logger_slot() {
+  static LoggerSlot slot;
+  return slot;
+}
+// What the library calls: an exception from the callback stops here (one crossing the
+// library aborted the process: Rust cannot unwind a C++ exception).
+inline void log_trampoline(dialtime_log_level level, const char *line, void *user_data) noexcept {
+  try {
+    (*static_cast<LogCallback *>(user_data))(level, line);
+  } catch (...) {
+  }
+}
+}  // namespace detail
+
+// Sends every client's per-attempt log lines to `callback` (an empty one turns logging off),
+// as dialtime_set_logger does, with its rules: return quickly, make no dialtime call from it,
+// and do not call set_logger from inside it. An exception it throws is dropped.
+inline void set_logger(LogCallback callback) {
+  auto fresh = callback ? std::make_unique<LogCallback>(std::move(callback)) : nullptr;
+  auto &slot = detail::logger_slot();
+  const std::lock_guard<std::mutex> held(slot.lock);
+  dialtime_set_logger(fresh ? detail::log_trampoline : nullptr, fresh.get());
+  // dialtime_set_logger returned once no call runs the previous callback: it can go.
+  slot.current = std::move(fresh);
+}
 
 // Checks a create payload (JSON text as in the platform's docs); throws ValidationError listing
 // every problem.
@@ -683,6 +760,8 @@ class DialTimeGroups::GroupCursor {
     reference operator*() const { return get(); }
     pointer operator->() const { return &get(); }
     // A ++ that throws (the page fetch failed) ends the walk: the iterator is end() after it.
+    // (`it++` advances too; as for any input iterator, it returns nothing to read.)
+    void operator++(int) { ++*this; }
     iterator &operator++() {
       if (!state_) return *this;
       try {
@@ -701,17 +780,16 @@ class DialTimeGroups::GroupCursor {
     explicit iterator(std::shared_ptr<State> state) : state_(std::move(state)) {}
     const DialTimeGroup &get() const {
       if (!state_ || !state_->current) {
-        ErrorDetails d;
-        d.kind = DIALTIME_STATUS_INVALID_ARGUMENT;
-        d.message = "invalid argument: the list_all iterator is at its end (no group to read)";
-        throw Error(std::move(d));
+        detail::invalid_argument("invalid argument: the list_all iterator is at its end (no group to read)");
       }
       return *state_->current;
     }
     std::shared_ptr<State> state_;
   };
 
-  iterator begin() {
+  // const: the walk is the range's state, shared by its iterators (a const range can be
+  // walked, as std::ranges algorithms do).
+  iterator begin() const {
     if (!state_) {
       // Moved from: the library's own answer for a missing cursor (DIALTIME_STATUS_INVALID_ARGUMENT),
       // as every other moved-from object gives.
@@ -722,7 +800,7 @@ class DialTimeGroups::GroupCursor {
     if (!state_->started) state_->advance();
     return state_->current ? iterator(state_) : end();
   }
-  iterator end() { return iterator(); }
+  iterator end() const { return iterator(); }
 
  private:
   friend class DialTimeGroups;
@@ -872,7 +950,7 @@ class Emulator {
   }
 
   // A fault for as long as the returned guard lives: `auto outage = emu.fault(R"({"status":503})");`
-  // The guard must not outlive this Emulator (it removes the fault through its handle).
+  // The guard may outlive the Emulator: it then has nothing to remove.
   class ScopedFault {
    public:
     ScopedFault(const ScopedFault &) = delete;

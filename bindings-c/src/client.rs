@@ -11,21 +11,33 @@ use super::ffi::{free_box, guard, handle, handle_mut, out_arg, str_arg, write_ou
 
 /// The settings of a client, set one by one; every one has a default (the DIALTIME_TOKEN and
 /// DIALTIME_BASE_URL environment variables, the core's timeouts and retries). Values are
-/// checked when the client is built. Not thread-safe while being modified. Free with
-/// dialtime_client_builder_free.
+/// checked when the client is built; a setting set again with a good value replaces a
+/// refused one. Not thread-safe while being modified. Free with dialtime_client_builder_free.
 pub struct dialtime_client_builder {
     builder: ClientBuilder,
-    /// The first value refused by a setter, reported by build (so setters chain unchecked).
-    refused: Option<dialtime::Error>,
+    /// The values refused by setters, by setting, reported by build (so setters chain
+    /// unchecked); a later good value of the same setting takes its refusal back.
+    refused: Vec<(&'static str, dialtime::Error)>,
 }
 
 impl dialtime_client_builder {
-    fn set(&mut self, step: impl FnOnce(ClientBuilder) -> dialtime::Result<ClientBuilder>) {
-        match step(std::mem::take(&mut self.builder)) {
-            Ok(b) => self.builder = b,
-            Err(e) => {
-                self.refused.get_or_insert(e);
-            }
+    /// Applies a setting that cannot be refused.
+    fn set(&mut self, apply: impl FnOnce(ClientBuilder) -> ClientBuilder) {
+        self.builder = apply(std::mem::take(&mut self.builder));
+    }
+
+    /// Applies `value` to the builder, or keeps its refusal for build: the builder is left as
+    /// it was (a refused value used to take every other setting with it, for good).
+    fn set_checked<T>(
+        &mut self,
+        setting: &'static str,
+        value: dialtime::Result<T>,
+        apply: impl FnOnce(ClientBuilder, T) -> ClientBuilder,
+    ) {
+        self.refused.retain(|(s, _)| *s != setting);
+        match value {
+            Ok(v) => self.builder = apply(std::mem::take(&mut self.builder), v),
+            Err(e) => self.refused.push((setting, e)),
         }
     }
 }
@@ -47,7 +59,7 @@ pub unsafe extern "C" fn dialtime_client_builder_new(
             out,
             dialtime_client_builder {
                 builder,
-                refused: None,
+                refused: Vec::new(),
             },
         );
         Ok(())
@@ -66,7 +78,7 @@ pub unsafe extern "C" fn dialtime_client_builder_set_base_url(
     guard(err, || {
         let b = unsafe { handle_mut("builder", builder) }?;
         let url = unsafe { str_arg("base_url", base_url) }?.to_owned();
-        b.set(|c| Ok(c.base_url(url)));
+        b.set(|c| c.base_url(url));
         Ok(())
     })
 }
@@ -82,7 +94,7 @@ pub unsafe extern "C" fn dialtime_client_builder_set_token(
     guard(err, || {
         let b = unsafe { handle_mut("builder", builder) }?;
         let token = unsafe { str_arg("token", token) }?.to_owned();
-        b.set(|c| Ok(c.token(token)));
+        b.set(|c| c.token(token));
         Ok(())
     })
 }
@@ -96,7 +108,8 @@ pub unsafe extern "C" fn dialtime_client_builder_set_timeout_ms(
 ) -> dialtime_status {
     guard(err, || {
         let b = unsafe { handle_mut("builder", builder) }?;
-        b.set(|c| Ok(c.timeout(timeout_from_whole_millis("timeout_ms", timeout_ms)?)));
+        let timeout = timeout_from_whole_millis("timeout_ms", timeout_ms);
+        b.set_checked("timeout_ms", timeout, ClientBuilder::timeout);
         Ok(())
     })
 }
@@ -110,12 +123,12 @@ pub unsafe extern "C" fn dialtime_client_builder_set_connect_timeout_ms(
 ) -> dialtime_status {
     guard(err, || {
         let b = unsafe { handle_mut("builder", builder) }?;
-        b.set(|c| {
-            Ok(c.connect_timeout(timeout_from_whole_millis(
-                "connect_timeout_ms",
-                connect_timeout_ms,
-            )?))
-        });
+        let timeout = timeout_from_whole_millis("connect_timeout_ms", connect_timeout_ms);
+        b.set_checked(
+            "connect_timeout_ms",
+            timeout,
+            ClientBuilder::connect_timeout,
+        );
         Ok(())
     })
 }
@@ -129,7 +142,8 @@ pub unsafe extern "C" fn dialtime_client_builder_set_max_retries(
 ) -> dialtime_status {
     guard(err, || {
         let b = unsafe { handle_mut("builder", builder) }?;
-        b.set(|c| Ok(c.max_retries(retries_from("max_retries", max_retries)?)));
+        let retries = retries_from("max_retries", max_retries);
+        b.set_checked("max_retries", retries, ClientBuilder::max_retries);
         Ok(())
     })
 }
@@ -144,7 +158,8 @@ pub unsafe extern "C" fn dialtime_client_builder_set_deadline_ms(
 ) -> dialtime_status {
     guard(err, || {
         let b = unsafe { handle_mut("builder", builder) }?;
-        b.set(|c| Ok(c.deadline(timeout_from_whole_millis("deadline_ms", deadline_ms)?)));
+        let deadline = timeout_from_whole_millis("deadline_ms", deadline_ms);
+        b.set_checked("deadline_ms", deadline, ClientBuilder::deadline);
         Ok(())
     })
 }
@@ -160,7 +175,7 @@ pub unsafe extern "C" fn dialtime_client_builder_add_root_certificate_pem(
     guard(err, || {
         let b = unsafe { handle_mut("builder", builder) }?;
         let pem = unsafe { str_arg("pem", pem) }?.to_owned();
-        b.set(|c| Ok(c.root_certificate_pem(pem)));
+        b.set(|c| c.root_certificate_pem(pem));
         Ok(())
     })
 }
@@ -175,7 +190,7 @@ pub unsafe extern "C" fn dialtime_client_builder_set_trust_only_root_certificate
 ) -> dialtime_status {
     guard(err, || {
         let b = unsafe { handle_mut("builder", builder) }?;
-        b.set(|c| Ok(c.trust_only_root_certificates(only)));
+        b.set(|c| c.trust_only_root_certificates(only));
         Ok(())
     })
 }
@@ -191,7 +206,7 @@ pub unsafe extern "C" fn dialtime_client_builder_set_proxy(
     guard(err, || {
         let b = unsafe { handle_mut("builder", builder) }?;
         let proxy = unsafe { str_arg("proxy", proxy) }?.to_owned();
-        b.set(|c| Ok(c.proxy(proxy)));
+        b.set(|c| c.proxy(proxy));
         Ok(())
     })
 }
@@ -205,7 +220,7 @@ pub unsafe extern "C" fn dialtime_client_builder_set_ignore_env_proxy(
 ) -> dialtime_status {
     guard(err, || {
         let b = unsafe { handle_mut("builder", builder) }?;
-        b.set(|c| Ok(c.ignore_env_proxy(ignore)));
+        b.set(|c| c.ignore_env_proxy(ignore));
         Ok(())
     })
 }
@@ -223,7 +238,7 @@ pub unsafe extern "C" fn dialtime_client_builder_add_default_header(
         let b = unsafe { handle_mut("builder", builder) }?;
         let name = unsafe { str_arg("name", name) }?.to_owned();
         let value = unsafe { str_arg("value", value) }?.to_owned();
-        b.set(|c| Ok(c.default_header(name, value)));
+        b.set(|c| c.default_header(name, value));
         Ok(())
     })
 }
@@ -238,7 +253,7 @@ pub unsafe extern "C" fn dialtime_client_builder_set_user_agent_suffix(
     guard(err, || {
         let b = unsafe { handle_mut("builder", builder) }?;
         let suffix = unsafe { str_arg("suffix", suffix) }?.to_owned();
-        b.set(|c| Ok(c.user_agent_suffix(suffix)));
+        b.set(|c| c.user_agent_suffix(suffix));
         Ok(())
     })
 }
@@ -332,7 +347,7 @@ pub unsafe extern "C" fn dialtime_client_builder_build(
     guard(err, || {
         out_arg("out", out)?;
         let b = unsafe { handle("builder", builder) }?;
-        if let Some(refused) = &b.refused {
+        if let Some((_, refused)) = b.refused.first() {
             return Err(refused.clone().into());
         }
         let inner = b.builder.clone().build_blocking()?;

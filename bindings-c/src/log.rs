@@ -24,7 +24,9 @@ pub enum dialtime_log_level {
 /// time, or dialtime's own thread), never twice at once: return quickly, and never make a
 /// dialtime call from it (it would fail with DIALTIME_STATUS_CONFIG). Nor wait in it for a
 /// lock that another thread may hold while it makes a dialtime call: that call may be driven
-/// by the thread running the callback, and neither would end.
+/// by the thread running the callback, and neither would end. It must not throw a C++
+/// exception or longjmp out: the process aborts (dialtime::set_logger of dialtime.hpp catches
+/// what a C++ callback throws).
 pub type dialtime_log_callback = Option<
     unsafe extern "C" fn(level: dialtime_log_level, line: *const c_char, user_data: *mut c_void),
 >;

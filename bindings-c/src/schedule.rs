@@ -182,7 +182,8 @@ pub unsafe extern "C" fn dialtime_schedule_is_open_at(
 
 /// The first open interval whose end is after `at`, unclipped (`*start <= at` means open
 /// now): `*found` true and `*start`, `*end` written (Unix seconds); `*found` false when there
-/// is none within 370 days or the calendar's coverage.
+/// is none within 370 days or the calendar's coverage. DIALTIME_STATUS_CALENDAR_NOT_COVERED
+/// when `at`'s own year is not covered.
 #[no_mangle]
 pub unsafe extern "C" fn dialtime_schedule_next_window(
     schedule: *const dialtime_schedule,
@@ -242,6 +243,8 @@ pub unsafe extern "C" fn dialtime_schedule_next_allowed_instant(
 
 /// The open intervals within `[from, to)` (Unix seconds), sorted, merged, clipped. On success
 /// `*out` is owned by the caller (free with dialtime_intervals_free).
+/// DIALTIME_STATUS_CALENDAR_NOT_COVERED when a date inside is in a year the calendar does not
+/// cover; DIALTIME_STATUS_VALIDATION for a range longer than 3660 days (query it in parts).
 #[no_mangle]
 pub unsafe extern "C" fn dialtime_schedule_windows(
     schedule: *const dialtime_schedule,
@@ -261,7 +264,7 @@ pub unsafe extern "C" fn dialtime_schedule_windows(
     })
 }
 
-/// The total open seconds within `[from, to)`.
+/// The total open seconds within `[from, to)`; fails as dialtime_schedule_windows does.
 #[no_mangle]
 pub unsafe extern "C" fn dialtime_schedule_open_seconds(
     schedule: *const dialtime_schedule,

@@ -1698,6 +1698,42 @@ static void test_a_logger_calling_exit_with_a_call_at_exit(void) {
   dialtime_emulator_free(emu);
 }
 
+/* A refused builder value is taken back by a good one of the same setting, and leaves the
+ * other settings as they were: it used to reset the builder to its defaults and stay
+ * refused for good (timeout 0, then 1000: build still failed, and without the base URL). */
+static void test_a_refused_builder_value_can_be_corrected(void) {
+  dialtime_emulator *emu = NULL;
+  CHECK_STATUS(dialtime_emulator_start(&emu, NULL), DIALTIME_STATUS_OK);
+  dialtime_client_builder *b = NULL;
+  CHECK_STATUS(dialtime_client_builder_new(&b, NULL), DIALTIME_STATUS_OK);
+  CHECK_STATUS(dialtime_client_builder_set_base_url(b, dialtime_emulator_base_url(emu), NULL), DIALTIME_STATUS_OK);
+  CHECK_STATUS(dialtime_client_builder_set_token(b, dialtime_emulator_token(emu), NULL), DIALTIME_STATUS_OK);
+  CHECK_STATUS(dialtime_client_builder_set_timeout_ms(b, 0, NULL), DIALTIME_STATUS_OK);
+  CHECK_STATUS(dialtime_client_builder_set_max_retries(b, -1, NULL), DIALTIME_STATUS_OK);
+  dialtime_client *client = NULL;
+  dialtime_error *err = NULL;
+  CHECK_STATUS(dialtime_client_builder_build(b, &client, &err), DIALTIME_STATUS_CONFIG);
+  CHECK(client == NULL && err != NULL && strstr(dialtime_error_message(err), "timeout_ms") != NULL);
+  dialtime_error_free(err);
+  err = NULL;
+  CHECK_STATUS(dialtime_client_builder_set_timeout_ms(b, 1000, NULL), DIALTIME_STATUS_OK);
+  CHECK_STATUS(dialtime_client_builder_build(b, &client, &err), DIALTIME_STATUS_CONFIG);
+  CHECK(err != NULL && strstr(dialtime_error_message(err), "max_retries") != NULL);
+  dialtime_error_free(err);
+  err = NULL;
+  CHECK_STATUS(dialtime_client_builder_set_max_retries(b, 0, NULL), DIALTIME_STATUS_OK);
+  CHECK_STATUS(dialtime_client_builder_build(b, &client, NULL), DIALTIME_STATUS_OK);
+  /* The base URL and token set before the refusals are kept: the call reaches the emulator. */
+  dialtime_page *page = NULL;
+  CHECK_STATUS(dialtime_dial_time_groups_list(client, dialtime_emulator_user_id(emu), 1, NULL, NULL, &page, NULL),
+               DIALTIME_STATUS_OK);
+  CHECK(dialtime_emulator_request_count(emu) == 1);
+  dialtime_page_free(page);
+  dialtime_client_free(client);
+  dialtime_client_builder_free(b);
+  dialtime_emulator_free(emu);
+}
+
 int main(int argc, char **argv) {
   if (argc != 2) {
     fprintf(stderr, "usage: %s VECTORS_TXT\n", argv[0]);
@@ -1723,6 +1759,7 @@ int main(int argc, char **argv) {
   test_list_update_delete_ensure();
   test_threads();
   test_options();
+  test_a_refused_builder_value_can_be_corrected();
   test_forward_proxy();
   test_testing_kit();
   test_recorder();

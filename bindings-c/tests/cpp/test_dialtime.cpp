@@ -2,12 +2,16 @@
 // RAII and moves, 8 threads on one client. -std=c++17 -Wall -Wextra -Werror, under valgrind.
 #include <atomic>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <set>
 #include <string>
 #include <thread>
 #include <type_traits>
 #include <vector>
+#if __cplusplus >= 202002L
+#include <ranges>
+#endif
 
 #include "dialtime.hpp"
 
@@ -191,16 +195,17 @@ static void test_content_as_given() {
   }
   const dialtime::NewDialTimeGroup quoted{"a \"quoted\"\t\\ name", {{1, {{"08:00", "09:00"}}}}, false, false, std::nullopt};
   CHECK(groups.create(emu.user_id(), quoted).name == quoted.name);
-  // Sent whole, as from any language (the C accessors read it back as a C string).
+  // A NUL is refused naming the field: the C accessors could only read it back cut or
+  // replaced, so the saved group would never equal the one sent (ensure would update forever).
   const dialtime::NewDialTimeGroup nul{std::string("Night\0 shift", 12), {{1, {{"08:00", "09:00"}}}}, false, false, std::nullopt};
-  (void)groups.create(emu.user_id(), nul);
-  CHECK(emu.requests_json().find("Night\\u0000 shift") != std::string::npos);
+  expect_throw<dialtime::InvalidArgumentError>([&] { (void)groups.create(emu.user_id(), nul); }, "NUL in a name");
+  CHECK(emu.requests_json().find("Night") == std::string::npos);
   auto user = expect_throw<dialtime::InvalidArgumentError>([&] { groups.list(std::string(emu.user_id()) + std::string("\0x", 2)); }, "NUL in an id");
   if (user) CHECK(std::string(user->what()).find("user_id") != std::string::npos);
   expect_throw<dialtime::InvalidArgumentError>([&] { groups.list(std::string("\xff\xfe")); }, "not UTF-8");
   CHECK(dialtime::time_of_day(std::chrono::minutes(-30)) == "-0:30");
   CHECK(dialtime::time_of_day(std::chrono::minutes(8 * 60 + 5)) == "8:05");
-  CHECK(emu.request_count() == 2);
+  CHECK(emu.request_count() == 1);  // the quoted name; nothing for the refused ones
 }
 
 // Options that used to fall back silently: an empty URL or token, a negative timeout.
@@ -222,7 +227,8 @@ static void test_options() {
     dialtime::Client client(options_for(emu));
     auto walk = client.dial_time_groups().list_all(emu.user_id());
     auto it = walk.end();
-    expect_throw<dialtime::Error>([&] { (void)*it; }, "read at end");
+    auto at_end = expect_throw<dialtime::InvalidArgumentError>([&] { (void)*it; }, "read at end");
+    if (at_end) CHECK(at_end->kind() == DIALTIME_STATUS_INVALID_ARGUMENT);
     const auto outage = emu.push_fault_json(R"({"status":503,"times":10})");
     auto failing = client.dial_time_groups().list_all(emu.user_id());
     expect_throw<dialtime::ServerError>([&] { (void)failing.begin(); }, "first page fails");
@@ -488,6 +494,75 @@ static void test_testing_kit() {
   CHECK(answer && !answer->headers.empty() && answer->path.find("/dial-time-group") != std::string::npos);
 }
 
+#if __cplusplus >= 202002L
+// list_all's iterator is a C++20 input iterator, and its range a std::ranges::input_range:
+// views and algorithms take it (it had no it++ and no const begin()).
+static_assert(std::input_iterator<dialtime::DialTimeGroups::GroupCursor::iterator>);
+static_assert(std::ranges::input_range<const dialtime::DialTimeGroups::GroupCursor>);
+#endif
+
+// What a careful user relies on (found by an audit): values with defined defaults, fields the
+// C ABI cannot carry named, list_all's iterator as the standard's, a C++ logger that throws.
+static void test_values_iterators_and_the_logger() {
+  // Default-constructed values hold defined values (id, flags, week were indeterminate: a
+  // copy of one was undefined behaviour, a forgotten week sent whatever was in memory).
+  const dialtime::DialTimeGroup none;
+  const dialtime::DialTimeGroup copied = none;
+  CHECK(copied.id == 0 && !copied.is_default && !copied.skip_holiday);
+  const dialtime::Page empty;
+  CHECK(empty.current_page == 0 && !empty.has_more);
+  dialtime::Emulator emu;
+  dialtime::Client client(options_for(emu));
+  auto groups = client.dial_time_groups();
+  dialtime::DaySchedule forgotten;
+  forgotten.times = {{"09:00", "18:00"}};
+  auto unset = expect_throw<dialtime::ValidationError>(
+      [&] { groups.create(emu.user_id(), {"no week", {forgotten}, false, false, std::nullopt}); }, "week unset");
+  if (unset) CHECK(!unset->problems().empty() && unset->problems()[0].path == "content[0].week");
+
+  // Bytes that are not UTF-8, and NUL, are refused naming the field (the NUL was sent and
+  // came back as U+FFFD; Latin-1 gave "json is not valid UTF-8" with no field).
+  auto latin1 = expect_throw<dialtime::InvalidArgumentError>(
+      [&] { groups.create(emu.user_id(), {"caf\xe9", {{1, {{"09:00", "18:00"}}}}, false, false, std::nullopt}); },
+      "Latin-1 name");
+  if (latin1) CHECK(std::strstr(latin1->what(), "name is not valid UTF-8") != nullptr);
+  auto nul = expect_throw<dialtime::InvalidArgumentError>(
+      [&] { groups.create(emu.user_id(), {std::string("x\0y", 3), {{1, {{"09:00", "18:00"}}}}, false, false, std::nullopt}); },
+      "NUL in a name");
+  if (nul) CHECK(std::strstr(nul->what(), "name holds a NUL byte") != nullptr);
+  auto bad_time = expect_throw<dialtime::InvalidArgumentError>(
+      [&] { groups.create(emu.user_id(), {"t", {{1, {{"09:00", "\xff"}}}}, false, false, std::nullopt}); },
+      "a time that is not UTF-8");
+  if (bad_time) CHECK(std::strstr(bad_time->what(), "content[0].times[0].end_time") != nullptr);
+  CHECK(emu.request_count() == 0);
+  // Overlong forms and surrogates are not UTF-8 either; every real character is.
+  CHECK(!dialtime::detail::is_utf8("\xc0\xaf") && !dialtime::detail::is_utf8("\xed\xa0\x80"));
+  CHECK(!dialtime::detail::is_utf8("\xf4\x90\x80\x80") && !dialtime::detail::is_utf8("\xe4\xb8"));
+  CHECK(dialtime::detail::is_utf8("工作日 📞 café"));
+
+  // it++ advances; a const range is walked.
+  for (const char *name : {"a", "b", "c"}) {
+    groups.create(emu.user_id(), {name, {{1, {{"09:00", "18:00"}}}}, false, false, std::nullopt});
+  }
+  const auto range = groups.list_all(emu.user_id());
+  std::vector<std::string> names;
+  for (auto it = range.begin(); it != range.end(); it++) names.push_back(it->name);
+  CHECK((names == std::vector<std::string>{"a", "b", "c"}));
+
+  // A logger that throws: the exception stops at the wrapper (it aborted the process).
+  std::atomic<int> lines{0};
+  dialtime::set_logger([&](dialtime_log_level, const char *line) {
+    lines++;
+    throw std::runtime_error(line);
+  });
+  CHECK(groups.list(emu.user_id()).data.size() == 3);
+  dialtime::set_logger(nullptr);
+  CHECK(lines.load() >= 1);
+  const int seen = lines.load();
+  CHECK(groups.list(emu.user_id()).data.size() == 3);
+  CHECK(lines.load() == seen);
+}
+
 int main() {
   CHECK(dialtime::version().size() >= 5);
   test_schedule();
@@ -500,6 +575,7 @@ int main() {
   test_list_update_remove_ensure();
   test_threads();
   test_testing_kit();
+  test_values_iterators_and_the_logger();
   if (failures) {
     std::fprintf(stderr, "%d check(s) failed\n", failures);
     return 1;
