@@ -13,6 +13,8 @@ DIST_TOOLS := $(DIST_VENV)/.installed
 C_BUILD := build/c
 PREFIX ?= $(CURDIR)/build/prefix
 VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
+# The shared library's SONAME (bindings-c/build.rs): MAJOR.MINOR before 1.0, MAJOR from 1.0.
+C_SONAME := libdialtime.so.$(shell echo $(VERSION) | awk -F. '{print ($$1 == 0 ? $$1 "." $$2 : $$1)}')
 # This machine's platform, in each packager's spelling (x86_64 or aarch64 Linux, glibc).
 ARCH := $(shell uname -m)
 NPM_PLATFORM := linux-$(if $(filter aarch64 arm64,$(ARCH)),arm64,x64)-gnu
@@ -103,6 +105,9 @@ header:
 ## cargo test)
 test-c:
 	$(CARGO) build --locked -p dialtime-c
+	@# The versioned SONAME is what linked programs look for (install-c makes the same link).
+	readelf -d target/debug/libdialtime.so | grep -q 'SONAME.*\[$(C_SONAME)\]'
+	ln -sf libdialtime.so target/debug/$(C_SONAME)
 	mkdir -p $(C_BUILD)
 	python3 bindings-c/tests/c/vectors_to_text.py tests/vectors > $(C_BUILD)/vectors.txt
 	$(CC) -std=c11 $(C_WARNINGS) -g -Iinclude bindings-c/tests/c/test_dialtime.c \
@@ -126,9 +131,11 @@ install-c:
 	$(CARGO) build --locked --release -p dialtime-c
 	install -d $(PREFIX)/include $(PREFIX)/lib/cmake/dialtime $(PREFIX)/lib/pkgconfig
 	install -m 644 include/dialtime.h include/dialtime.hpp $(PREFIX)/include/
-	install -m 755 target/release/libdialtime.so $(PREFIX)/lib/
+	install -m 755 target/release/libdialtime.so $(PREFIX)/lib/$(C_SONAME)
+	ln -sf $(C_SONAME) $(PREFIX)/lib/libdialtime.so
 	install -m 644 target/release/libdialtime.a $(PREFIX)/lib/
-	install -m 644 bindings-c/packaging/dialtimeConfig.cmake $(PREFIX)/lib/cmake/dialtime/
+	sed 's/@SONAME@/$(C_SONAME)/' bindings-c/packaging/dialtimeConfig.cmake.in \
+	  > $(PREFIX)/lib/cmake/dialtime/dialtimeConfig.cmake
 	sed 's/@VERSION@/$(VERSION)/' bindings-c/packaging/dialtimeConfigVersion.cmake.in \
 	  > $(PREFIX)/lib/cmake/dialtime/dialtimeConfigVersion.cmake
 	sed 's/@VERSION@/$(VERSION)/' bindings-c/packaging/dialtime.pc.in > $(PREFIX)/lib/pkgconfig/dialtime.pc
