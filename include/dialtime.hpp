@@ -497,9 +497,11 @@ struct LoggerSlot {
   std::mutex lock;
   std::unique_ptr<LogCallback> current;
 };
+// Never destroyed: at exit a thread still in a call (or a global's destructor making one) may
+// log, and the library would call a callback freed by static destruction.
 inline LoggerSlot &logger_slot() {
-  static LoggerSlot slot;
-  return slot;
+  static LoggerSlot *const slot = new LoggerSlot;
+  return *slot;
 }
 // What the library calls: an exception from the callback stops here (one crossing the
 // library aborted the process: Rust cannot unwind a C++ exception).
@@ -759,9 +761,26 @@ class DialTimeGroups::GroupCursor {
     // behaviour.
     reference operator*() const { return get(); }
     pointer operator->() const { return &get(); }
+    // What `it++` returns: the group it was at, for `*it++` (an input iterator's duty).
+    class postfix {
+     public:
+      const DialTimeGroup &operator*() const {
+        if (!value_) detail::invalid_argument("invalid argument: the list_all iterator was at its end (no group to read)");
+        return *value_;
+      }
+      const DialTimeGroup *operator->() const { return &**this; }
+
+     private:
+      friend class iterator;
+      std::optional<DialTimeGroup> value_;
+    };
     // A ++ that throws (the page fetch failed) ends the walk: the iterator is end() after it.
-    // (`it++` advances too; as for any input iterator, it returns nothing to read.)
-    void operator++(int) { ++*this; }
+    postfix operator++(int) {
+      postfix before;
+      if (state_ && state_->current) before.value_ = *state_->current;
+      ++*this;
+      return before;
+    }
     iterator &operator++() {
       if (!state_) return *this;
       try {

@@ -128,7 +128,7 @@ impl PyDialTimeGroups {
             let client = BlockingClient::from(options.apply(self.shared.client(py)?).or_raise(py)?);
             let walk = client.dial_time_groups().list_all(user_id, sub_user_id);
             Ok(PyGroupCursor(
-                Mutex::new(Walk::Idle(walk)),
+                Mutex::new(Walk::Idle(Box::new(walk))),
                 self.shared.clone(),
             ))
         })
@@ -415,7 +415,7 @@ pub struct PyGroupCursor(Mutex<Walk>, Arc<Shared>);
 /// Where a `list_all` walk is. It is taken out of the lock while a page is fetched: the
 /// fetch can run Python (a signal handler), which must not find the lock held.
 pub enum Walk {
-    Idle(dialtime::blocking::GroupCursor),
+    Idle(Box<dialtime::blocking::GroupCursor>),
     /// `__next__` is running (in another thread, or this one's signal handler).
     Busy,
     /// Ctrl-C (or another signal handler's exception) abandoned a page's fetch.

@@ -318,6 +318,16 @@ impl PyDay {
     }
 }
 
+/// `content` as JSON, for a pickle.
+fn content_json(content: Vec<dialtime::DaySchedule>) -> dialtime::Result<String> {
+    serde_json::to_string(&content).map_err(|e| {
+        Error::Validation(vec![Problem::new(
+            "content",
+            format!("cannot be written as JSON: {e}"),
+        )])
+    })
+}
+
 /// A group's dialing schedule, evaluated offline: `Schedule(content, skip_holiday, zone=…)`
 /// or `group.schedule()`.
 #[pyclass(name = "Schedule", module = "dialtime", frozen)]
@@ -374,14 +384,23 @@ impl PySchedule {
         py: Python<'py>,
     ) -> PyResult<(
         Bound<'py, PyAny>,
-        (String, bool, String, Option<PyCalendar>, Option<u8>, bool),
+        (
+            String,
+            bool,
+            Option<String>,
+            Option<PyCalendar>,
+            Option<u8>,
+            bool,
+        ),
     )> {
         let s = &self.0;
         let zone = s.time_zone().iana_name().ok_or_else(|| {
             PyTypeError::new_err("cannot pickle a Schedule whose zone has no IANA name")
         })?;
-        let content = serde_json::to_string(&s.content())
-            .map_err(|e| PyValueError::new_err(e.to_string()))?;
+        // The default zone travels as the default: the copy reads the same bundled
+        // Asia/Shanghai, not the system's tzdata (another version of it elsewhere).
+        let zone = (zone != dialtime::schedule::DEFAULT_ZONE).then(|| zone.to_owned());
+        let content = content_json(s.content()).or_raise(py)?;
         let calendar = (!s.has_default_calendar()).then(|| PyCalendar(s.calendar().clone()));
         let makeup_as = match s.makeup() {
             MakeupPolicy::AsWeekday(w) => Some(w.number()),
@@ -408,15 +427,21 @@ impl PySchedule {
         py: Python<'_>,
         content: &str,
         skip_holiday: bool,
-        zone: String,
+        zone: Option<String>,
         calendar: Option<PyRef<'_, PyCalendar>>,
         makeup_as: Option<i64>,
         assume_no_holidays: bool,
     ) -> PyResult<Self> {
-        let days: Vec<dialtime::DaySchedule> =
-            serde_json::from_str(content).map_err(|e| PyValueError::new_err(e.to_string()))?;
+        let days: Vec<dialtime::DaySchedule> = serde_json::from_str(content)
+            .map_err(|e| {
+                Error::Validation(vec![Problem::new(
+                    "content",
+                    format!("not a pickled schedule's content: {e}"),
+                )])
+            })
+            .or_raise(py)?;
         let b = Schedule::builder(&days, skip_holiday);
-        configure(py, b, Some(zone), calendar, makeup_as, assume_no_holidays)
+        configure(py, b, zone, calendar, makeup_as, assume_no_holidays)
     }
 
     #[new]

@@ -264,8 +264,11 @@ def test_schedules_and_calendars_pickle_and_answer_the_same_in_another_process()
         assert repr(copied) == repr(s) and copied.zone == s.zone and copied.skip_holiday == s.skip_holiday
         assert _windows_of_2026_q4(copied) == _windows_of_2026_q4(s)
         assert copied.day(dt.date(2026, 10, 10)).windows == s.day(dt.date(2026, 10, 10)).windows
-    # The built-in calendar travels by reference, not as its data.
+    # The built-in calendar travels by reference, not as its data; so does the default zone
+    # (the copy reads the same bundled Asia/Shanghai, not another tzdata's).
     assert len(pickle.dumps(schedules[1])) < 1000 < len(pickle.dumps(schedules[0]))
+    assert schedules[1].__reduce__()[1][2] is None and schedules[0].__reduce__()[1][2] == "America/New_York"
+    assert pickle.loads(pickle.dumps(schedules[1])).zone == "Asia/Shanghai"
     # A year neither covers is refused the same way after the trip (assume_no_holidays kept).
     far = at("2040-06-04T12:00:00Z")
     with pytest.raises(dialtime.CalendarNotCoveredError):

@@ -159,16 +159,64 @@ fn ensures_of_one_group_at_once_create_it_once() {
         c.dial_time_groups().list_all(emu.user_id(), None).count(),
         1
     );
-    emu.clear_faults();
-    // Another copy of the client takes turns too; a later ensure still works.
+    // Copies of the client (per-call options) take turns with it: one group again.
     let copy = c
         .with_options(&dialtime::RequestOptions::new().max_retries(1))
         .unwrap();
-    let (_, outcome) = copy
-        .dial_time_groups()
-        .ensure(emu.user_id(), &wanted())
+    let other = NewDialTimeGroup::builder("副本")
+        .window(Weekday::Friday, "09:00", "10:00")
+        .build()
         .unwrap();
-    assert_eq!(outcome, Outcome::Unchanged);
+    let outcomes: Vec<Outcome> = std::thread::scope(|s| {
+        let running: Vec<_> = (0..6)
+            .map(|i| {
+                let (client, other, emu) = (if i % 2 == 0 { &c } else { &copy }, &other, &emu);
+                s.spawn(move || client.dial_time_groups().ensure(emu.user_id(), other))
+            })
+            .collect();
+        running
+            .into_iter()
+            .map(|t| t.join().unwrap().unwrap().1)
+            .collect()
+    });
+    let created = outcomes.iter().filter(|o| **o == Outcome::Created).count();
+    assert_eq!(created, 1, "{outcomes:?}");
+    emu.clear_faults();
+    assert_eq!(
+        c.dial_time_groups().list_all(emu.user_id(), None).count(),
+        2
+    );
+}
+
+/// A deadline that passes while another `ensure` of the group holds its turn ends the wait:
+/// a `Timeout` whose call details say the deadline ended it (no attempt was made).
+#[test]
+fn a_deadline_ends_the_wait_for_another_ensure_of_the_group() {
+    let emu = Emulator::start().unwrap();
+    let c = client(&emu);
+    emu.push_fault(dialtime_emulator::Fault::delay(500).times(10));
+    let quick = c
+        .with_options(
+            &dialtime::RequestOptions::new().deadline(std::time::Duration::from_millis(200)),
+        )
+        .unwrap();
+    std::thread::scope(|s| {
+        let slow = s.spawn(|| c.dial_time_groups().ensure(emu.user_id(), &wanted()));
+        // The slow one is waiting for its first (500 ms) answer, holding the turn.
+        while emu.request_count() == 0 {
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        let err = quick
+            .dial_time_groups()
+            .ensure(emu.user_id(), &wanted())
+            .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Timeout, "{err}");
+        assert!(err.to_string().contains("another ensure"), "{err}");
+        let call = err.call().expect("call details");
+        assert!(call.deadline_passed && call.attempts == 0, "{call:?}");
+        assert!(call.path.ends_with("/dial-time-group"), "{call:?}");
+        assert_eq!(slow.join().unwrap().unwrap().1, Outcome::Created);
+    });
 }
 
 /// The deadline bounds the whole `ensure` (three pages to walk, then the write), not each of

@@ -707,7 +707,8 @@ fn windows_at_the_ends_of_time_are_clipped_not_dropped() {
 }
 
 /// A window the server saved starting at `24:00` is the next day's part only (T3): it left
-/// an empty `24:00–24:00` window on its own day. `24:00–00:00` is empty, and refused.
+/// an empty `24:00–24:00` window on its own day. `24:00–00:00` and `24:00–24:00` are empty,
+/// and refused.
 #[test]
 fn a_saved_window_from_24_00_belongs_to_the_next_day() {
     let s = Schedule::builder(&[window(Weekday::Friday, 1440, 120)], false)
@@ -725,6 +726,14 @@ fn a_saved_window_from_24_00_belongs_to_the_next_day() {
     assert_eq!(err.kind(), ErrorKind::Validation);
     assert_eq!(err.problems()[0].path, "content[0].times[0]");
     assert!(err.to_string().contains("24:00–00:00"), "{err}");
+    // `24:00–24:00` is empty too (it opened the whole next day).
+    let err = Schedule::builder(&[window(Weekday::Friday, 1440, 1440)], false)
+        .build()
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("begin_time equals end_time"),
+        "{err}"
+    );
 }
 
 /// `next_window` looks 370 days ahead (Q2), not 371: a Monday 370 days after the date asked

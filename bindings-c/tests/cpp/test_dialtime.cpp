@@ -548,6 +548,11 @@ static void test_values_iterators_and_the_logger() {
   std::vector<std::string> names;
   for (auto it = range.begin(); it != range.end(); it++) names.push_back(it->name);
   CHECK((names == std::vector<std::string>{"a", "b", "c"}));
+  // `*it++` reads the group it was at (C++17's input iterator requirement).
+  auto again = groups.list_all(emu.user_id());
+  auto it = again.begin();
+  const dialtime::DialTimeGroup first = *it++;
+  CHECK(first.name == "a" && it->name == "b");
 
   // A logger that throws: the exception stops at the wrapper (it aborted the process).
   std::atomic<int> lines{0};

@@ -267,6 +267,7 @@ impl Client {
     /// that until the returned guard is dropped; a `Timeout` error when the deadline of
     /// [`deadline_from_now`](Self::deadline_from_now) passes first.
     pub(crate) async fn ensure_lock(&self, key: EnsureKey) -> Result<EnsureGuard> {
+        let started = Instant::now();
         let lock = {
             let mut locks = self
                 .inner
@@ -284,9 +285,21 @@ impl Client {
             Some(at) => tokio::time::timeout_at(at.into(), lock.lock_owned())
                 .await
                 .map_err(|_| {
+                    // Reported as the call it did not get to make (the list's first page),
+                    // the deadline having ended it, as every binding shows a deadline.
+                    let list = self.url(format_args!("user/{}/dial-time-group", key.0));
                     Error::timeout(
                         "the deadline passed while another ensure of the same group was running",
                     )
+                    .with_call(CallInfo {
+                        method: "GET",
+                        path: list.path().to_owned(),
+                        attempts: 0,
+                        elapsed: started.elapsed(),
+                        deadline: self.settings.deadline,
+                        deadline_passed: true,
+                        request_id: None,
+                    })
                 })?,
             None => lock.lock_owned().await,
         };

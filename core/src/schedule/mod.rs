@@ -250,10 +250,17 @@ impl Schedule {
                 let (begin, end) = (t.begin_time.minutes(), t.end_time.minutes());
                 if begin < end {
                     push_window(&mut week, d, (begin, end));
-                } else if begin >= 1440 && end > 0 {
-                    // Saved starting at the day's end (`24:00–02:00`): the next day's part only.
-                    push_window(&mut week, (d + 1) % 7, (0, end));
-                } else if begin > end && begin < 1440 {
+                } else if begin == end {
+                    problems.push(empty_window(i, j, t));
+                } else if begin >= 1440 {
+                    // Saved starting at the day's end (`24:00–02:00`): the next day's part only
+                    // (`24:00–00:00` is empty).
+                    if end > 0 {
+                        push_window(&mut week, (d + 1) % 7, (0, end));
+                    } else {
+                        problems.push(empty_window(i, j, t));
+                    }
+                } else {
                     // Saved by the server across midnight (a client refuses to send one):
                     // read as its two parts, 22:00–24:00 on the day and 00:00–02:00 on the
                     // next, each judged by its own date.
@@ -261,21 +268,6 @@ impl Schedule {
                     if end > 0 {
                         push_window(&mut week, (d + 1) % 7, (0, end));
                     }
-                } else {
-                    problems.push(Problem::new(
-                        format!("content[{i}].times[{j}]"),
-                        if begin == end {
-                            format!(
-                                "an empty window ({}–{}): begin_time equals end_time",
-                                t.begin_time, t.end_time
-                            )
-                        } else {
-                            format!(
-                                "an empty window ({}–{}): it starts at the end of the day and ends at its start",
-                                t.begin_time, t.end_time
-                            )
-                        },
-                    ));
                 }
             }
         }
@@ -701,6 +693,20 @@ fn civil_at(date: Date, minutes: u16) -> Option<DateTime> {
     }
     let time = jiff::civil::Time::new((minutes / 60) as i8, (minutes % 60) as i8, 0, 0).ok()?;
     Some(date.to_datetime(time))
+}
+
+/// The problem of window `j` of day `i`, `t`, which holds no time (`09:00–09:00`,
+/// `24:00–24:00`, `24:00–00:00`).
+fn empty_window(i: usize, j: usize, t: &TimeRange) -> Problem {
+    let why = if t.begin_time == t.end_time {
+        "begin_time equals end_time"
+    } else {
+        "it starts at the end of the day and ends at its start"
+    };
+    Problem::new(
+        format!("content[{i}].times[{j}]"),
+        format!("an empty window ({}–{}): {why}", t.begin_time, t.end_time),
+    )
 }
 
 /// Adds a minute range to weekday `d`'s windows (0 = Sunday).

@@ -80,7 +80,7 @@ pub(super) fn describe(
             if en {
                 "in the schedule's zone"
             } else {
-                "按日程时区"
+                "按日程所设时区的时间"
             }
             .to_owned(),
         ),

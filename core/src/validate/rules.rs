@@ -106,6 +106,14 @@ impl Checker {
                 );
             }
         }
+        // A NUL cannot come back whole through a C string (C, C++), so the saved group never
+        // equals the one sent and `ensure` updates it on every run.
+        if name.contains('\0') {
+            self.push(
+                "name",
+                "must not contain a NUL character (U+0000)".to_owned(),
+            );
+        }
     }
 
     pub(crate) fn content_len(&mut self, n: usize) {
