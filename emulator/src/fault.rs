@@ -13,9 +13,11 @@ use serde::{Deserialize, Serialize};
 /// What to do to the next request(s). All fields are optional; `{}` does nothing but count.
 ///
 /// - `delay_ms` alone: answer normally, after the delay.
-/// - `status` and/or `body`: answer with them instead of handling the request. Without `body`
-///   the answer is the platform's error envelope with `code` (default: `status`), `message`
-///   (default: a Chinese text for the status) and `Retry-After: retry_after` when given.
+/// - `status` and/or `body` (or `code`/`message` alone: HTTP 200): answer with them instead of
+///   handling the request. Without `body` the answer is the platform's error envelope with
+///   `code` (default: `status`) and `message` (default: a Chinese text for the status).
+///   `status` is 200 to 599.
+/// - `retry_after`: a `Retry-After` header, on the fault's answer or the normal one.
 /// - `drop`: close the connection without answering (after the request arrived).
 /// - `content_type`: the answer's `Content-Type` instead of `application/json`.
 /// - `pad_to_bytes`: pad the answer's body with trailing spaces (still the same JSON) to this
@@ -144,6 +146,43 @@ impl Fault {
                 "the message's framing is the emulator's (`truncate` breaks it)",
             )]));
         }
+        // Checked now: a fault that cannot be sent as asked was queued, used up and ignored
+        // (a 101 status even switched protocols).
+        let refuse = |path: String, message: String| {
+            Err(dialtime::Error::Validation(vec![dialtime::Problem::new(
+                path, message,
+            )]))
+        };
+        if let Some(status) = fault.status.filter(|s| !(200..=599).contains(s)) {
+            return refuse(
+                "fault.status".into(),
+                format!("must be an HTTP status from 200 to 599, got {status}"),
+            );
+        }
+        for (name, value) in &fault.headers {
+            if hyper::header::HeaderName::try_from(name.as_str()).is_err()
+                || hyper::header::HeaderValue::try_from(value.as_str()).is_err()
+            {
+                return refuse(
+                    format!("fault.headers.{name}"),
+                    "is not a valid HTTP header name and value".into(),
+                );
+            }
+        }
+        for (field, value) in [
+            ("content_type", &fault.content_type),
+            ("retry_after", &fault.retry_after),
+        ] {
+            if value
+                .as_deref()
+                .is_some_and(|v| hyper::header::HeaderValue::try_from(v).is_err())
+            {
+                return refuse(
+                    format!("fault.{field}"),
+                    "is not a valid HTTP header value".into(),
+                );
+            }
+        }
         Ok(fault)
     }
 
@@ -233,9 +272,13 @@ impl Fault {
         self
     }
 
-    /// Whether the fault replaces the normal answer.
+    /// Whether the fault replaces the normal answer: a `code` or `message` alone is an error
+    /// envelope inside HTTP 200 (it was queued, used up and ignored).
     pub(crate) fn answers(&self) -> bool {
-        self.status.is_some() || self.body.is_some()
+        self.status.is_some()
+            || self.body.is_some()
+            || self.code.is_some()
+            || self.message.is_some()
     }
 
     /// Whether the fault changes how an answer (its own or the normal one) is sent.
@@ -243,6 +286,7 @@ impl Fault {
         self.content_type.is_some()
             || self.pad_to_bytes.is_some()
             || self.truncate
+            || self.retry_after.is_some()
             || !self.headers.is_empty()
     }
 
@@ -259,6 +303,12 @@ impl Fault {
             }
         }
         answer.truncate = self.truncate;
+        // `retry_after` alone: on the normal answer too.
+        if let Some(ra) = &self.retry_after {
+            if !answer.headers.iter().any(|(n, _)| n == "retry-after") {
+                answer.headers.push(("retry-after".to_owned(), ra.clone()));
+            }
+        }
         for (name, value) in self.headers.iter().filter(|(name, _)| !is_framing(name)) {
             answer
                 .headers

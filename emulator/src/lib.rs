@@ -429,7 +429,8 @@ impl Emulator {
         self.shared.last_request()
     }
 
-    /// How many API requests that may change data (POST, PUT, DELETE) have arrived so far.
+    /// How many API requests that may change data (POST, PUT, DELETE to `/agent-api/…`) have
+    /// arrived so far, answered or not.
     pub fn write_count(&self) -> u64 {
         self.shared.writes.load(Ordering::Relaxed)
     }
@@ -495,19 +496,31 @@ async fn serve(
                 Some(tls) => {
                     // A client refusing the certificate ends the handshake: nothing to serve.
                     if let Ok(stream) = tls.accept(stream).await {
-                        let _ = http1::Builder::new()
+                        let _ = http1_builder()
                             .serve_connection(TokioIo::new(stream), service)
                             .await;
                     }
                 }
                 None => {
-                    let _ = http1::Builder::new()
+                    let _ = http1_builder()
                         .serve_connection(TokioIo::new(stream), service)
                         .await;
                 }
             }
         });
     }
+}
+
+/// How long a client may take to send a request's head, and its body: a connection that
+/// sends half a head and waits (slowloris) held a file descriptor of the test process for good.
+const HEAD_READ_TIMEOUT: Duration = Duration::from_secs(10);
+const BODY_READ_TIMEOUT: Duration = Duration::from_secs(30);
+
+fn http1_builder() -> http1::Builder {
+    let mut b = http1::Builder::new();
+    b.timer(hyper_util::rt::TokioTimer::new())
+        .header_read_timeout(HEAD_READ_TIMEOUT);
+    b
 }
 
 /// Why a connection is closed without an answer (a `drop` fault).
@@ -527,13 +540,20 @@ async fn respond(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Response
     let path = head.uri.path().to_owned();
     let query = head.uri.query().unwrap_or_default().to_owned();
     let method = head.method.as_str().to_owned();
-    let body = read_body(body).await;
+    let Ok(body) = tokio::time::timeout(BODY_READ_TIMEOUT, read_body(body)).await else {
+        return Ok(to_response(envelopes::Answer::error(408, "请求超时")));
+    };
     if let Some(control) = path.strip_prefix("/_emulator/") {
         return Ok(to_response(control_answer(&shared, &method, control, body)));
     }
-    if method != "GET" {
+    if matches!(method.as_str(), "POST" | "PUT" | "DELETE") && path.starts_with("/agent-api/") {
         shared.writes.fetch_add(1, Ordering::Relaxed);
     }
+    let json = head
+        .headers
+        .get(hyper::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.contains("/json") || ct.contains("+json"));
     let auth = head.headers.get(hyper::header::AUTHORIZATION);
     let authorized = shared.is_authorized(auth.map(|v| v.as_bytes()));
     let request_id = shared.arrive(&head, authorized, body.as_ref());
@@ -553,7 +573,16 @@ async fn respond(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Response
         }
     }
     let mut answer = match body {
-        Some(body) => shared.handle(&method, &path, &query, auth.map(|v| v.as_bytes()), &body),
+        Some(body) => shared.handle(
+            &method,
+            &path,
+            &query,
+            auth.map(|v| v.as_bytes()),
+            json,
+            &body,
+        ),
+        // Too large: said only to whom the token lets in (as the platform checks it first).
+        None if !authorized => envelopes::Answer::error(401, envelopes::status_message(401)),
         None => envelopes::too_large(),
     };
     answer.headers.push(("x-request-id".to_owned(), request_id));

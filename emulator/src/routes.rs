@@ -206,19 +206,27 @@ impl Shared {
     }
 
     /// Handles one API request (after faults). `auth` is the `Authorization` header.
+    ///
+    /// `json`: whether the request says its body is JSON (`Content-Type` with `/json` or
+    /// `+json`, as Laravel's `isJson()`); any other body is read as no fields at all, as the
+    /// platform reads it (a 422 naming the required ones), not parsed as JSON anyway.
     pub(crate) fn handle(
         &self,
         method: &str,
         path: &str,
         query: &str,
         auth: Option<&[u8]>,
+        json: bool,
         body: &[u8],
     ) -> Answer {
         if !self.is_authorized(auth) {
             return Answer::error(401, status_message(401));
         }
+        let body = if json { body } else { b"{}" };
         let segments: Vec<&str> = path.trim_end_matches('/').split('/').collect();
-        let (route, user) = match (method, segments.as_slice()) {
+        // HEAD is served as GET (hyper sends no body), as Laravel does for GET routes.
+        let routed = if method == "HEAD" { "GET" } else { method };
+        let (route, user) = match (routed, segments.as_slice()) {
             ("POST", ["", "agent-api", "user", user, "dial-time-group"]) => (Route::Create, *user),
             ("GET", ["", "agent-api", "user", user, "dial-time-group"]) => (Route::List, *user),
             ("PUT", ["", "agent-api", "user", user, "dial-time-group", id]) => {
@@ -226,6 +234,13 @@ impl Shared {
             }
             ("DELETE", ["", "agent-api", "user", user, "dial-time-group", id]) => {
                 (Route::Delete(id), *user)
+            }
+            // A route of the API with another method: 405 and what it allows, as Laravel.
+            (_, ["", "agent-api", "user", _, "dial-time-group"]) => {
+                return method_not_allowed("GET, HEAD, POST")
+            }
+            (_, ["", "agent-api", "user", _, "dial-time-group", _]) => {
+                return method_not_allowed("PUT, DELETE")
             }
             _ => return Answer::error(404, status_message(404)),
         };
@@ -243,7 +258,10 @@ impl Shared {
             Route::List => self.list(user, query),
             Route::Update(id) => self.update(user, id, body),
             Route::Delete(id) => {
-                let sub_user_id = query_param(query, "sub_user_id");
+                let sub_user_id = match query_sub_user(query) {
+                    Ok(sub) => sub,
+                    Err(refused) => return refused,
+                };
                 match self.check_sub_user(sub_user_id.as_deref()) {
                     Ok(()) => self.delete(user, id, sub_user_id.as_deref()),
                     Err(refused) => refused,
@@ -275,23 +293,29 @@ impl Shared {
             return refused;
         }
         let mut state = self.state();
-        match id.parse() {
-            Ok(id) => match state.store.update(user, id, changes, now_in_china()) {
+        match group_id(id) {
+            Some(id) => match state.store.update(user, id, changes, now_in_china()) {
                 Some(g) => Answer::success("修改成功", g),
                 None => Answer::error(404, "呼叫时间组不存在"),
             },
-            Err(_) => Answer::error(404, "呼叫时间组不存在"),
+            None => Answer::error(404, "呼叫时间组不存在"),
         }
     }
 
     /// A page of 15, oldest first, with the platform's `meta` (`per_page` as a string, as the
     /// platform echoes it); a page past the end is empty.
     fn list(&self, user: &str, query: &str) -> Answer {
-        let page = match query_param(query, "page").map(|p| p.parse::<u32>()) {
-            Some(Ok(page)) if page >= 1 => page,
+        let page = match query_param(query, "page")
+            .as_deref()
+            .and_then(digits::<u32>)
+        {
+            Some(page) if page >= 1 => page,
             _ => return validation_answer(&[Problem::new("page", "page 必须是大于 0 的整数")]),
         };
-        let sub_user_id = query_param(query, "sub_user_id");
+        let sub_user_id = match query_sub_user(query) {
+            Ok(sub) => sub,
+            Err(refused) => return refused,
+        };
         if let Err(refused) = self.check_sub_user(sub_user_id.as_deref()) {
             return refused;
         }
@@ -316,9 +340,8 @@ impl Shared {
     }
 
     fn delete(&self, user: &str, id: &str, sub_user_id: Option<&str>) -> Answer {
-        let deleted = id
-            .parse()
-            .is_ok_and(|id| self.state().store.delete(user, id, sub_user_id));
+        let deleted =
+            group_id(id).is_some_and(|id| self.state().store.delete(user, id, sub_user_id));
         if deleted {
             Answer::success("删除成功", Value::Null)
         } else {
@@ -327,13 +350,48 @@ impl Shared {
     }
 }
 
-/// One query parameter (the values dialtime sends need no percent-decoding: UUIDs, numbers).
+/// One query parameter, decoded as PHP does (`%XX`, `+` a space); the last of repeated ones
+/// wins, as in PHP (and in the request log).
 fn query_param(query: &str, name: &str) -> Option<String> {
     query
         .split('&')
-        .filter_map(|kv| kv.split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v.to_owned())
+        .filter(|kv| !kv.is_empty())
+        .map(|kv| kv.split_once('=').unwrap_or((kv, "")))
+        .rfind(|(k, _)| crate::requests::percent_decode(k) == name)
+        .map(|(_, v)| crate::requests::percent_decode(v))
+}
+
+/// The `sub_user_id` of the query: none when absent or empty (Laravel turns `""` into null),
+/// a 422 naming it when it is not a UUID (as in a body).
+fn query_sub_user(query: &str) -> Result<Option<String>, Answer> {
+    match query_param(query, "sub_user_id") {
+        None => Ok(None),
+        Some(v) if v.is_empty() => Ok(None),
+        Some(v) if dialtime::validate::is_uuid(&v) => Ok(Some(v)),
+        Some(v) => Err(validation_answer(&[Problem::new(
+            "sub_user_id",
+            format!("must be a UUID, got {v:?}"),
+        )])),
+    }
+}
+
+/// A number written in digits only (Rust's parsers take a sign: `+1` was page 1).
+fn digits<T: std::str::FromStr>(s: &str) -> Option<T> {
+    (!s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| s.parse().ok())
+        .flatten()
+}
+
+/// A group id of the path, in digits.
+fn group_id(s: &str) -> Option<i64> {
+    digits(s)
+}
+
+/// 405 with the methods the route allows.
+fn method_not_allowed(allow: &str) -> Answer {
+    let mut answer = Answer::error(405, status_message(405));
+    answer.headers.push(("allow".to_owned(), allow.to_owned()));
+    answer
 }
 
 /// Parses and validates an update body (name required, the rest optional), tolerantly.

@@ -370,3 +370,170 @@ fn shaping_faults_change_how_an_answer_is_sent() {
     });
     assert!(failed.0 > 0 && failed.1, "{failed:?}");
 }
+
+impl Http {
+    /// `send` with a chosen `Content-Type` (none: no header); (status, headers, body).
+    fn send_as(
+        &self,
+        method: &str,
+        url: &str,
+        token: Option<&str>,
+        content_type: Option<&str>,
+        body: &str,
+    ) -> (u16, reqwest::header::HeaderMap, String) {
+        self.rt.block_on(async {
+            let mut req = self
+                .client
+                .request(method.parse().unwrap(), url)
+                .body(body.to_owned());
+            if let Some(ct) = content_type {
+                req = req.header("content-type", ct);
+            }
+            if let Some(t) = token {
+                req = req.bearer_auth(t);
+            }
+            let resp = req.send().await.unwrap();
+            let (status, headers) = (resp.status().as_u16(), resp.headers().clone());
+            (status, headers, resp.text().await.unwrap())
+        })
+    }
+}
+
+/// Requests read as the platform (Laravel) reads them, so a test passing against the
+/// emulator does not fail in production: a body without a JSON content type has no fields,
+/// query parameters are decoded and the last of repeated ones wins (as the request log shows
+/// it), `sub_user_id` in a query is checked, another method on a route is 405, HEAD is GET,
+/// and `write_count` counts POST, PUT and DELETE only.
+#[test]
+fn requests_are_read_as_the_platform_reads_them() {
+    let emu = Emulator::start().unwrap();
+    let http = Http::new();
+    let url = groups_url(&emu);
+    let token = Some(emu.token());
+    let json = Some("application/json");
+
+    for ct in [
+        Some("text/plain"),
+        Some("application/x-www-form-urlencoded"),
+        None,
+    ] {
+        let (status, _, body) = http.send_as("POST", &url, token, ct, SEED);
+        assert_eq!(status, 422, "{ct:?}: {body}");
+        let v: Value = serde_json::from_str(&body).unwrap();
+        assert!(v["errors"]["name"].is_array(), "{body}");
+    }
+    assert_eq!(
+        http.send_as(
+            "POST",
+            &url,
+            token,
+            Some("application/vnd.api+json; charset=utf-8"),
+            SEED
+        )
+        .0,
+        200
+    );
+    let writes = emu.write_count();
+
+    let (status, headers, _) = http.send_as("PATCH", &format!("{url}/1"), token, json, "{}");
+    assert_eq!(
+        (status, &headers["allow"]),
+        (
+            405,
+            &"PUT, DELETE"
+                .parse::<reqwest::header::HeaderValue>()
+                .unwrap()
+        )
+    );
+    let (status, headers, _) = http.send_as("OPTIONS", &url, token, None, "");
+    assert_eq!(
+        (status, headers["allow"].to_str().unwrap()),
+        (405, "GET, HEAD, POST")
+    );
+    assert_eq!(
+        http.send_as("HEAD", &format!("{url}?page=1"), token, None, "")
+            .0,
+        200
+    );
+    assert_eq!(
+        emu.write_count(),
+        writes,
+        "PATCH, OPTIONS and HEAD change nothing"
+    );
+
+    let page_of = |query: &str| {
+        let (status, _, body) = http.send_as("GET", &format!("{url}?{query}"), token, None, "");
+        (status, serde_json::from_str::<Value>(&body).unwrap())
+    };
+    let (status, v) = page_of("page=1&page=2");
+    assert_eq!((status, &v["meta"]["current_page"]), (200, &json!(2)));
+    assert_eq!(emu.last_request().unwrap().query["page"], "2");
+    assert_eq!(page_of("page=%32").1["meta"]["current_page"], 2);
+    assert_eq!(page_of("page=+1").0, 422);
+    let (status, v) = page_of("page=1&sub_user_id=abc");
+    assert_eq!(status, 422);
+    assert!(v["errors"]["sub_user_id"].is_array(), "{v}");
+    let (status, v) = page_of("page=1&sub_user_id=");
+    assert_eq!(
+        (status, v["meta"]["total"].as_u64()),
+        (200, Some(1)),
+        "empty: the user's own"
+    );
+    assert_eq!(
+        http.send_as(
+            "DELETE",
+            &format!("{url}/1?sub_user_id=zzz"),
+            token,
+            None,
+            ""
+        )
+        .0,
+        422
+    );
+    assert_eq!(
+        http.send_as("PUT", &format!("{url}/+1"), token, json, SEED)
+            .0,
+        404
+    );
+
+    // Too large and without a token: 401 first, as the platform checks the token first.
+    let huge = "x".repeat(2 << 20);
+    assert_eq!(http.send_as("POST", &url, None, json, &huge).0, 401);
+}
+
+/// Faults that were queued and then ignored: `code`/`message` alone (an error envelope in
+/// HTTP 200), `retry_after` alone (on the normal answer); and faults that cannot be sent are
+/// refused when queued (a status outside 200–599, bad header names or values).
+#[test]
+fn every_fault_field_does_what_it_says_or_is_refused() {
+    let emu = Emulator::start().unwrap();
+    let http = Http::new();
+    let url = groups_url(&emu);
+    let faults = format!("{}/_emulator/faults", emu.base_url());
+    let queue = |fault: Value| http.send("POST", &faults, None, &fault.to_string());
+
+    assert_eq!(queue(json!({"code": 500, "message": "boom"})).0, 200);
+    let (status, _, body) = http.send("GET", &format!("{url}?page=1"), Some(emu.token()), "");
+    let v: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(
+        (status, &v["code"], &v["message"]),
+        (200, &json!(500), &json!("boom"))
+    );
+
+    assert_eq!(queue(json!({"retry_after": "3"})).0, 200);
+    let (status, ra, _) = http.send("GET", &format!("{url}?page=1"), Some(emu.token()), "");
+    assert_eq!((status, ra.as_deref()), (200, Some("3")));
+
+    for bad in [
+        json!({"status": 99}),
+        json!({"status": 101}),
+        json!({"status": 999}),
+        json!({"headers": {"bad name": "x"}}),
+        json!({"headers": {"x-ok": "a\r\nb"}}),
+        json!({"content_type": "a\r\nb"}),
+    ] {
+        let (status, _, body) = queue(bad.clone());
+        assert_eq!(status, 400, "{bad}: {body}");
+    }
+    assert_eq!(emu.pending_faults(), 0);
+}
