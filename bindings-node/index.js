@@ -404,15 +404,34 @@ if (typeof Symbol.dispose === 'symbol') {
   }
 }
 
+// The classes as exported: called without `new` they throw the TypeError a JavaScript class
+// throws. napi-rs cannot tell a call from a construction, so `dialtime.Client(options)` made a
+// client out of the exports object itself (`this`), which then broke every later
+// `new dialtime.Client`. Everything else (new, static methods, instanceof, subclassing,
+// prototypes) reaches the class unchanged. Kept on the class, so that index.js loaded again
+// (a cleared require cache) exports the same objects.
+const needsNew = {
+  apply(C) {
+    throw new TypeError(`Class constructor ${C.name} cannot be invoked without 'new'`)
+  },
+}
+const EXPORTED = Symbol.for('dialtime.exported')
+function exported(C) {
+  if (!Object.prototype.hasOwnProperty.call(C, EXPORTED)) {
+    Object.defineProperty(C, EXPORTED, { value: new Proxy(C, needsNew) })
+  }
+  return C[EXPORTED]
+}
+
 module.exports = {
-  Client: native.Client,
-  DialTimeGroups: native.DialTimeGroups,
-  GroupCursor: native.GroupCursor,
-  Emulator: native.Emulator,
-  ScopedFault: native.ScopedFault,
-  ResponseRecorder: native.ResponseRecorder,
-  Schedule: native.Schedule,
-  Calendar: native.Calendar,
+  Client: exported(native.Client),
+  DialTimeGroups: exported(native.DialTimeGroups),
+  GroupCursor: exported(native.GroupCursor),
+  Emulator: exported(native.Emulator),
+  ScopedFault: exported(native.ScopedFault),
+  ResponseRecorder: exported(native.ResponseRecorder),
+  Schedule: exported(native.Schedule),
+  Calendar: exported(native.Calendar),
   Weekday: native.Weekday,
   validate: native.validate,
   errorKinds: native.errorKinds,

@@ -344,3 +344,27 @@ test('one signal shared by many calls is one listener: no leak warning, every ca
     }
   })
 })
+
+test('a class called without new throws a TypeError and leaves the module intact', async () => {
+  // napi-rs cannot tell a call from `new`: dialtime.Client(options) made a client of the
+  // exports object (`this`), and every later `new dialtime.Client` failed.
+  const names = ['Client', 'DialTimeGroups', 'GroupCursor', 'Emulator', 'ScopedFault', 'ResponseRecorder', 'Schedule', 'Calendar']
+  for (const name of names) {
+    assert.throws(() => dialtime[name]({ token: 't', baseUrl: 'http://127.0.0.1:9' }), (e) => {
+      assert.ok(e instanceof TypeError, `${name}: ${e.constructor.name} ${e.message}`)
+      assert.match(e.message, new RegExp(`${name} cannot be invoked without 'new'`))
+      return true
+    })
+    assert.throws(() => dialtime[name].call(undefined), TypeError)
+  }
+  assert.equal(typeof dialtime.dialTimeGroups, 'undefined')
+  const client = new dialtime.Client({ token: 't', baseUrl: 'http://127.0.0.1:9' })
+  assert.ok(client instanceof dialtime.Client && client.dialTimeGroups instanceof dialtime.DialTimeGroups)
+  const calendar = dialtime.Calendar.china()
+  assert.ok(calendar instanceof dialtime.Calendar)
+  class Mine extends dialtime.Client {}
+  assert.ok(new Mine({ token: 't', baseUrl: 'http://127.0.0.1:9' }) instanceof dialtime.Client)
+  const emu = await dialtime.Emulator.start()
+  assert.ok(emu instanceof dialtime.Emulator)
+  await emu.stop()
+})

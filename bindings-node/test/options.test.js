@@ -25,7 +25,10 @@ test('options are read back, and unset ones are the core defaults', async () => 
     // hold the logger, a clear error.
     const logger = { debug () {}, info () {} }
     assert.throws(() => Client({ token: emu.token, baseUrl: emu.baseUrl, logger }), (e) => e instanceof TypeError && /without 'new'/.test(e.message))
-    assert.throws(() => Reflect.apply(Client, Object.freeze({}), [{ token: emu.token, baseUrl: emu.baseUrl, logger }]), /cannot keep the logger/)
+    assert.throws(() => Reflect.apply(Client, Object.freeze({}), [{ token: emu.token, baseUrl: emu.baseUrl, logger }]), TypeError)
+    // The native class itself, called on an object that cannot hold the logger.
+    const native = require('../dialtime.node')
+    assert.throws(() => Reflect.apply(native.Client, Object.freeze({}), [{ token: emu.token, baseUrl: emu.baseUrl, logger }]), /cannot keep the logger/)
     assert.equal(Object.getOwnPropertySymbols(globalThis).some((k) => k.description === 'dialtime.kept'), false)
     // A deadline past what the clock holds is no deadline (every call was an internal error).
     const far = new Client({ token: emu.token, baseUrl: emu.baseUrl, timeoutMs: 1e22, deadlineMs: 1e22 })
