@@ -233,6 +233,7 @@ node:
 	cd bindings-node && npm install --no-audit --no-fund --loglevel=error
 	mkdir -p build && cp bindings-node/index.d.ts build/index.d.ts.committed
 	cd bindings-node && npx napi build --release --dts index.d.ts --no-const-enum
+	cd bindings-node && node scripts/dts.cjs index.d.ts
 	@cmp -s build/index.d.ts.committed bindings-node/index.d.ts || { \
 	  diff -u build/index.d.ts.committed bindings-node/index.d.ts; \
 	  echo "bindings-node/index.d.ts is stale: commit the regenerated file"; exit 1; }

@@ -137,6 +137,7 @@ export declare class CalendarNotCoveredError extends DialtimeError {
 
 /** A holiday calendar: `Calendar.china()` (the notices 2018–2026) or `Calendar.empty()`. */
 export declare class Calendar {
+  private constructor()
   static china(): Calendar
   static empty(): Calendar
   /**
@@ -169,6 +170,7 @@ export declare class Client {
 
 /** `client.dialTimeGroups`. */
 export declare class DialTimeGroups {
+  private constructor()
   /**
    * Saves a dial time group for `userId`. The payload is validated first (the promise
    * rejects with `ValidationError` and nothing is sent); the call runs off the JS thread.
@@ -191,6 +193,7 @@ export declare class DialTimeGroups {
 
 /** A local, in-memory agent-api: `const emu = await Emulator.start()`. */
 export declare class Emulator {
+  private constructor()
   /**
    * Starts an emulator on 127.0.0.1 (a free port, a random token and user id unless the
    * options say otherwise). A seed group that breaks a rule is a `ValidationError`.
@@ -234,6 +237,7 @@ export declare class Emulator {
  * of the walk once aborted.
  */
 export declare class GroupCursor {
+  private constructor()
   nextGroup(): Promise<DialTimeGroup | null>
 }
 
@@ -286,6 +290,7 @@ export declare class Schedule {
  * exists) takes back, so one test's faults never reach the next.
  */
 export declare class ScopedFault {
+  private constructor()
   get id(): number
   /** Removes what requests have not used up; false when nothing was left. */
   remove(): boolean
