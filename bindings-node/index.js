@@ -416,6 +416,12 @@ const needsNew = {
   },
 }
 const EXPORTED = Symbol.for('dialtime.exported')
+
+// Weekday as index.d.ts declares it, a TypeScript numeric enum: `Weekday.Monday` is 1 and
+// `Weekday[1]` is 'Monday' (the addon's object had no reverse mapping: undefined at run time).
+const Weekday = { ...native.Weekday }
+for (const [name, number] of Object.entries(native.Weekday)) Weekday[number] = name
+Object.freeze(Weekday)
 function exported(C) {
   if (!Object.prototype.hasOwnProperty.call(C, EXPORTED)) {
     Object.defineProperty(C, EXPORTED, { value: new Proxy(C, needsNew) })
@@ -432,7 +438,7 @@ module.exports = {
   ResponseRecorder: exported(native.ResponseRecorder),
   Schedule: exported(native.Schedule),
   Calendar: exported(native.Calendar),
-  Weekday: native.Weekday,
+  Weekday,
   validate: native.validate,
   errorKinds: native.errorKinds,
   VERSION: native.VERSION,

@@ -368,3 +368,10 @@ test('a class called without new throws a TypeError and leaves the module intact
   assert.ok(emu instanceof dialtime.Emulator)
   await emu.stop()
 })
+
+test('Weekday maps both ways, as the TypeScript enum it is declared as', () => {
+  assert.equal(dialtime.Weekday.Monday, 1)
+  assert.equal(dialtime.Weekday[1], 'Monday')
+  assert.equal(dialtime.Weekday[dialtime.Weekday.Sunday], 'Sunday')
+  assert.ok(Object.isFrozen(dialtime.Weekday))
+})
