@@ -95,7 +95,7 @@ pub enum Command {
         /// The first date, YYYY-MM-DD. Default: today in the zone.
         #[arg(long)]
         from: Option<String>,
-        /// How many dates, 1 to 400 (0 printed one row, 65535 silently 400).
+        /// How many dates, 1 to 400.
         #[arg(long, default_value_t = 7, value_parser = clap::value_parser!(u16).range(1..=400))]
         days: u16,
         /// The zone (IANA name). Default Asia/Shanghai.
