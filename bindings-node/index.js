@@ -419,12 +419,24 @@ const EXPORTED = Symbol.for('dialtime.exported')
 
 // Weekday as index.d.ts declares it, a TypeScript numeric enum: `Weekday.Monday` is 1 and
 // `Weekday[1]` is 'Monday' (the addon's object had no reverse mapping: undefined at run time).
-const Weekday = { ...native.Weekday }
-for (const [name, number] of Object.entries(native.Weekday)) Weekday[number] = name
-Object.freeze(Weekday)
+// The reverse entries are not enumerable: Object.values(Weekday) stays the seven numbers.
+// Kept on the addon's object, so that a reload of index.js exports the same one.
+function weekdays() {
+  const W = native.Weekday
+  if (!Object.prototype.hasOwnProperty.call(W, EXPORTED)) {
+    const both = { ...W }
+    for (const [name, number] of Object.entries(W)) Object.defineProperty(both, number, { value: name })
+    Object.defineProperty(W, EXPORTED, { value: Object.freeze(both) })
+  }
+  return W[EXPORTED]
+}
+const Weekday = weekdays()
 function exported(C) {
   if (!Object.prototype.hasOwnProperty.call(C, EXPORTED)) {
-    Object.defineProperty(C, EXPORTED, { value: new Proxy(C, needsNew) })
+    const proxy = new Proxy(C, needsNew)
+    Object.defineProperty(C, EXPORTED, { value: proxy })
+    // `client.constructor === dialtime.Client`, as for any class.
+    Object.defineProperty(C.prototype, 'constructor', { value: proxy, writable: true, configurable: true })
   }
   return C[EXPORTED]
 }

@@ -8,7 +8,7 @@
 const fs = require('node:fs')
 
 function complete(text) {
-  const lines = text.split('\n')
+  const lines = text.split(/\r?\n/)
   const out = []
   for (let i = 0; i < lines.length; i++) {
     out.push(lines[i])

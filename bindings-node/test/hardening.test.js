@@ -360,6 +360,8 @@ test('a class called without new throws a TypeError and leaves the module intact
   assert.equal(typeof dialtime.dialTimeGroups, 'undefined')
   const client = new dialtime.Client({ token: 't', baseUrl: 'http://127.0.0.1:9' })
   assert.ok(client instanceof dialtime.Client && client.dialTimeGroups instanceof dialtime.DialTimeGroups)
+  assert.equal(client.constructor, dialtime.Client)
+  assert.equal(client.dialTimeGroups.constructor, dialtime.DialTimeGroups)
   const calendar = dialtime.Calendar.china()
   assert.ok(calendar instanceof dialtime.Calendar)
   class Mine extends dialtime.Client {}
@@ -374,4 +376,6 @@ test('Weekday maps both ways, as the TypeScript enum it is declared as', () => {
   assert.equal(dialtime.Weekday[1], 'Monday')
   assert.equal(dialtime.Weekday[dialtime.Weekday.Sunday], 'Sunday')
   assert.ok(Object.isFrozen(dialtime.Weekday))
+  // The reverse entries are not enumerable: Object.values is still the seven numbers.
+  assert.deepEqual(Object.values(dialtime.Weekday), [0, 1, 2, 3, 4, 5, 6])
 })

@@ -511,9 +511,12 @@ async fn serve(
     }
 }
 
-/// How long a client may take to send a request's head, and its body: a connection that
-/// sends half a head and waits (slowloris) held a file descriptor of the test process for good.
-const HEAD_READ_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a connection may wait before sending a request's head (idle between requests
+/// too: hyper's timer runs from the end of the last answer), and a client may take to send a
+/// body: a connection that sends half a head and waits (slowloris) held a file descriptor of
+/// the test process for good. Longer than any client keeps an idle connection (dialtime's
+/// pool: 60 s), so a pooled connection is never closed under a request being sent on it.
+const HEAD_READ_TIMEOUT: Duration = Duration::from_secs(75);
 const BODY_READ_TIMEOUT: Duration = Duration::from_secs(30);
 
 fn http1_builder() -> http1::Builder {
@@ -540,9 +543,13 @@ async fn respond(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Response
     let path = head.uri.path().to_owned();
     let query = head.uri.query().unwrap_or_default().to_owned();
     let method = head.method.as_str().to_owned();
-    let Ok(body) = tokio::time::timeout(BODY_READ_TIMEOUT, read_body(body)).await else {
-        return Ok(to_response(envelopes::Answer::error(408, "请求超时")));
+    let (body, timed_out) = match tokio::time::timeout(BODY_READ_TIMEOUT, read_body(body)).await {
+        Ok(body) => (body, false),
+        Err(_) => (None, true),
     };
+    if timed_out && path.starts_with("/_emulator/") {
+        return Ok(to_response(envelopes::Answer::error(408, "请求超时")));
+    }
     if let Some(control) = path.strip_prefix("/_emulator/") {
         return Ok(to_response(control_answer(&shared, &method, control, body)));
     }
@@ -557,6 +564,12 @@ async fn respond(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Response
     let auth = head.headers.get(hyper::header::AUTHORIZATION);
     let authorized = shared.is_authorized(auth.map(|v| v.as_bytes()));
     let request_id = shared.arrive(&head, authorized, body.as_ref());
+    // A body that did not arrive in time: recorded and counted as every request is.
+    if timed_out {
+        let mut answer = envelopes::Answer::error(408, "请求超时");
+        answer.headers.push(("x-request-id".to_owned(), request_id));
+        return Ok(to_response(answer));
+    }
     let fault = shared.next_fault(&method);
     if let Some(f) = &fault {
         if f.delay_ms > 0 {
