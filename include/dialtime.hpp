@@ -350,12 +350,9 @@ inline bool is_utf8(const std::string &s) {
 }
 
 // `s` as a JSON string (quotes, backslashes and control characters escaped). Bytes that are
-// not UTF-8, and a NUL (which no C string the library returns could give back), are refused
-// naming `what`, the field, as the C functions name theirs.
+// not UTF-8 cannot be written as JSON: refused naming `what`, the field, as the C functions
+// name theirs. (The rules on the values, a NUL in a name among them, are the library's.)
 inline void json_string(std::string &out, const std::string &s, const std::string &what) {
-  if (s.find('\0') != std::string::npos) {
-    invalid_argument(what + " holds a NUL byte, which a C string cannot carry");
-  }
   if (!is_utf8(s)) invalid_argument(what + " is not valid UTF-8");
   static const char hex[] = "0123456789abcdef";
   out += '"';

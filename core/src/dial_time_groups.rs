@@ -254,10 +254,11 @@ impl<'c> DialTimeGroups<'c> {
             let client = client.deadline_from_now();
             // Two `ensure`s of one group at once (threads, tasks) both found it absent and
             // both created it: within this client and its copies, they take turns.
+            // UUIDs name the same account in either case, as the platform reads them.
             let _turn = client
                 .ensure_lock((
-                    user_id.clone(),
-                    group.sub_user_id.clone(),
+                    user_id.to_ascii_lowercase(),
+                    group.sub_user_id.as_deref().map(str::to_ascii_lowercase),
                     group.name.trim().to_owned(),
                 ))
                 .await?;

@@ -159,7 +159,8 @@ fn ensures_of_one_group_at_once_create_it_once() {
         c.dial_time_groups().list_all(emu.user_id(), None).count(),
         1
     );
-    // Copies of the client (per-call options) take turns with it: one group again.
+    // Copies of the client (per-call options) take turns with it, and the user id in upper
+    // case is the same account (UUIDs): one group again.
     let copy = c
         .with_options(&dialtime::RequestOptions::new().max_retries(1))
         .unwrap();
@@ -171,7 +172,14 @@ fn ensures_of_one_group_at_once_create_it_once() {
         let running: Vec<_> = (0..6)
             .map(|i| {
                 let (client, other, emu) = (if i % 2 == 0 { &c } else { &copy }, &other, &emu);
-                s.spawn(move || client.dial_time_groups().ensure(emu.user_id(), other))
+                s.spawn(move || {
+                    let user = if i < 3 {
+                        emu.user_id().to_owned()
+                    } else {
+                        emu.user_id().to_uppercase()
+                    };
+                    client.dial_time_groups().ensure(&user, other)
+                })
             })
             .collect();
         running
