@@ -116,7 +116,7 @@ pub fn parse(shown: &str, text: &str) -> Result<GroupsFile, Vec<String>> {
         )]);
     }
     VALUES_LEFT.with(|left| left.set(MAX_VALUES));
-    let doc: Strict = if shown.ends_with(".json") {
+    let doc: Strict = if shown.to_ascii_lowercase().ends_with(".json") {
         serde_json::from_str(text).map_err(|e| vec![format!("{shown}: not JSON: {e}")])?
     } else {
         serde_yaml_ng::from_str(text).map_err(|e| vec![format!("{shown}: not YAML: {e}")])?
@@ -145,6 +145,13 @@ pub fn parse(shown: &str, text: &str) -> Result<GroupsFile, Vec<String>> {
                     None => format!("groups[{i}]"),
                 };
                 match dialtime::validate::new_group_from_json(g) {
+                    // The groups apply to every account the run names: a sub-account in one
+                    // was read, then replaced by the run's account (the group landed
+                    // elsewhere than the file said).
+                    Ok(group) if group.sub_user_id.is_some() => problems.push(format!(
+                        "{shown}: {label}: sub_user_id: a group names no account in a groups \
+                         file (list sub-accounts under `accounts`, or pass --sub-user)"
+                    )),
                     Ok(group) => {
                         if !names.insert(group.name.trim().to_owned()) {
                             problems

@@ -173,10 +173,11 @@ pub struct Apply {
     #[arg(long)]
     pub dry_run: bool,
     /// With --dry-run: exit 2 when there are changes.
-    #[arg(long)]
+    #[arg(long, requires = "dry_run")]
     pub detailed_exitcode: bool,
-    /// Accounts in flight at once.
-    #[arg(long, default_value_t = 8)]
+    /// Accounts in flight at once (at least 1).
+    #[arg(long, default_value_t = 8,
+          value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
     pub concurrency: usize,
     #[arg(long, value_enum, default_value_t = Output::Text)]
     pub output: Output,
@@ -218,7 +219,8 @@ pub fn run_args(argv: Vec<std::ffi::OsString>, out: &mut dyn Write, err: &mut dy
 
 /// Runs the command line; returns the exit code. Output goes to `out` and `err`.
 pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
-    match execute(cli, out, err) {
+    let mut out = Reader { out, gone: false };
+    match execute(cli, &mut out, err) {
         Ok(code) => code,
         Err(message) => {
             let _ = writeln!(err, "dialtime: {message}");
@@ -227,7 +229,56 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
     }
 }
 
+/// Standard output as its reader leaves it: once the reader has gone (`dialtime list | head`),
+/// what is left to print is dropped and the command goes on as without the reader. An apply
+/// whose plan no longer fit the pipe stopped before its first write, one that fitted applied
+/// and exited 1 all the same, and every command printed "Broken pipe" (Rust ignores SIGPIPE,
+/// so a write fails with EPIPE instead of ending the process).
+struct Reader<'a> {
+    out: &'a mut dyn Write,
+    gone: bool,
+}
+
+impl Write for Reader<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.gone {
+            return Ok(buf.len());
+        }
+        match self.out.write(buf) {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+                self.gone = true;
+                Ok(buf.len())
+            }
+            r => r,
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match self.out.flush() {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+                self.gone = true;
+                Ok(())
+            }
+            r => r,
+        }
+    }
+}
+
+/// A name as `list` prints it: as saved, unless it holds control characters (a newline, a
+/// tab, an escape sequence): then quoted and escaped as the plan shows names, so a name
+/// cannot add lines or columns, or drive the terminal.
+fn shown_name(name: &str) -> std::borrow::Cow<'_, str> {
+    if name.chars().any(char::is_control) {
+        format!("{name:?}").into()
+    } else {
+        name.into()
+    }
+}
+
 fn client(c: &Connection) -> Result<dialtime::Client, String> {
+    if c.token_file.is_none() && std::env::var_os("DIALTIME_TOKEN").is_none() {
+        return Err("no token: set DIALTIME_TOKEN or pass --token-file".into());
+    }
     let mut b = dialtime::__private::with_binding(dialtime::Client::builder(), "cli");
     if let Some(url) = &c.base_url {
         b = b.base_url(url);
@@ -398,7 +449,8 @@ fn execute(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<i32, St
                         if a.dry_run {
                             return Ok(());
                         }
-                        let done = if changes {
+                        let applied: usize = plans.iter().map(|p| p.applied).sum();
+                        let done = if applied > 0 {
                             "Applied"
                         } else if !failed.is_empty() {
                             "Nothing applied"
@@ -453,7 +505,21 @@ fn execute(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<i32, St
             let groups = runtime()?
                 .block_on(plan::saved_groups(&client, &account))
                 .map_err(|e| e.to_string())?;
-            w(out, &file::render(&groups))?;
+            let text = file::render(&groups);
+            w(out, &text)?;
+            // What the platform holds may break the file's rules (a window saved across
+            // midnight, two entries for one weekday): the file is written as it is, and says
+            // here what an apply of it will refuse.
+            if let Err(problems) = file::parse("the export", &text) {
+                w(
+                    err,
+                    "warning: the platform holds what a groups file may not; apply refuses \
+                     this file until these are fixed:\n",
+                )?;
+                for p in problems {
+                    w(err, &format!("  {p}\n"))?;
+                }
+            }
             Ok(OK)
         }
         Command::List(scope) => {
@@ -470,7 +536,12 @@ fn execute(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<i32, St
                 let default = if g.is_default { " (default)" } else { "" };
                 w(
                     out,
-                    &format!("{}\t{}{default}\t{}\n", g.id, g.name, s.summary("en")),
+                    &format!(
+                        "{}\t{}{default}\t{}\n",
+                        g.id,
+                        shown_name(&g.name),
+                        s.summary("en")
+                    ),
                 )?;
             }
             Ok(OK)
@@ -555,7 +626,7 @@ fn execute(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<i32, St
             let rows = show::rows(&schedule, first, days);
             let title = format!("{} — {}", q.group, schedule.summary("zh"));
             let colour = target.is_none()
-                && std::env::var_os("NO_COLOR").is_none()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
                 && std::io::IsTerminal::is_terminal(&std::io::stdout());
             let picture = match format {
                 Format::Text => show::text(&title, &rows, colour),

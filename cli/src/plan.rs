@@ -425,7 +425,11 @@ impl Progress<'_> {
             .iter()
             .filter(|a| !matches!(a, Action::Unchanged { .. }))
             .count();
-        let outcome = if p.error.is_some() { "failed" } else { "done" };
+        // What was made, not what was planned: a failed account made `applied` of them.
+        let outcome = match &p.error {
+            Some(_) => format!("failed ({} of {writes} changes made)", p.applied),
+            None => format!("done ({writes} change{})", if writes == 1 { "" } else { "s" }),
+        };
         // One line, one write: standard error is unbuffered, and `write!` on it would make a
         // system call per formatted piece.
         let line = if self.terminal {
@@ -437,11 +441,8 @@ impl Progress<'_> {
             format!("\r{}/{} accounts{end}", self.finished, self.total)
         } else {
             format!(
-                "[{}/{}] {}: {outcome} ({writes} change{})\n",
-                self.finished,
-                self.total,
-                p.account,
-                if writes == 1 { "" } else { "s" }
+                "[{}/{}] {}: {outcome}\n",
+                self.finished, self.total, p.account
             )
         };
         let _ = self.out.write_all(line.as_bytes());

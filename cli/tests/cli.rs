@@ -200,7 +200,10 @@ fn apply_plans_applies_and_reapplies_with_zero_writes() {
 fn a_failing_account_exits_1_and_says_why() {
     let emu = Emulator::start().unwrap();
     let f = file("groups.yaml", GROUPS);
-    emu.push_fault(Fault::status(500).times(10));
+    emu.push_fault(Fault {
+        method: Some("POST".into()),
+        ..Fault::status(500).times(10)
+    });
     let o = run(
         &emu,
         &[
@@ -219,6 +222,9 @@ fn a_failing_account_exits_1_and_says_why() {
         err.contains(&format!("failed: {}: ", emu.user_id())) && err.contains("HTTP 500"),
         "{err}"
     );
+    // What was made, not what was planned.
+    assert!(err.contains(": failed (0 of 2 changes made)\n"), "{err}");
+    assert!(out.contains("Nothing applied: 1 account(s), 1 failed"), "{out}");
     assert!(!err.contains(emu.token()) && !out.contains(emu.token()));
 }
 
@@ -635,6 +641,117 @@ fn a_usage_error_is_exit_1_not_the_changes_planned_code() {
     assert_eq!(o.status.code(), Some(1), "{:?}", text(&o));
     let o = run(&emu, &["--help"]);
     assert_eq!(o.status.code(), Some(0));
+    // Flags that would be silently ignored are refused: --detailed-exitcode without
+    // --dry-run applied (a drift check that writes), --concurrency 0 ran one at a time.
+    for extra in [&["--detailed-exitcode"][..], &["--concurrency", "0"]] {
+        let mut args = vec!["apply", "-f", path, "--user", emu.user_id()];
+        args.extend_from_slice(extra);
+        let o = run(&emu, &args);
+        let (out, err) = text(&o);
+        assert_eq!(o.status.code(), Some(1), "{extra:?}: {out}{err}");
+        assert!(err.contains(extra[0]), "{extra:?}: {err}");
+    }
+    assert_eq!(emu.write_count(), 0, "nothing was applied");
+}
+
+#[test]
+fn a_reader_that_leaves_changes_nothing_but_the_output() {
+    use std::process::Stdio;
+    let emu = Emulator::start().unwrap();
+    let f = file("groups.yaml", GROUPS);
+    let token = tempfile_path::write("token", emu.token());
+    let spawn = |args: &[&str]| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_dialtime"))
+            .args(["--base-url", emu.base_url(), "--token-file"])
+            .arg(&token.0)
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // The reader is gone before the first line (`| head -0`): every write gets EPIPE.
+        drop(child.stdout.take());
+        child.wait_with_output().unwrap()
+    };
+    let o = spawn(&["apply", "-f", f.0.to_str().unwrap(), "--user", emu.user_id()]);
+    let (_, err) = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(!err.contains("Broken pipe") && !err.contains("failed"), "{err}");
+    assert_eq!(emu.write_count(), 2, "the apply went on without its reader");
+    for args in [
+        &["list", "--user", emu.user_id()][..],
+        &["export", "--user", emu.user_id()],
+        &["calendar", "2026"],
+    ] {
+        let o = spawn(args);
+        let (_, err) = text(&o);
+        assert_eq!((o.status.code(), err.as_str()), (Some(0), ""), "{args:?}");
+    }
+}
+
+#[test]
+fn list_shows_a_name_with_control_characters_escaped() {
+    let name = "evil\u{1b}]0;pwned\u{7}\nsecond line\tcol";
+    let group = dialtime::NewDialTimeGroup::builder(name)
+        .window(dialtime::Weekday::Monday, "09:00", "18:00")
+        .build()
+        .unwrap();
+    let emu = Emulator::builder().group(group).start().unwrap();
+    let o = run(&emu, &["list", "--user", emu.user_id()]);
+    let (out, err) = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert_eq!(out.lines().count(), 1, "one group, one line: {out:?}");
+    assert!(!out.contains('\u{1b}') && !out.contains('\u{7}'), "{out:?}");
+    assert!(out.contains(&format!("{name:?}")), "{out:?}");
+    assert_eq!(out.split('\t').count(), 3, "three columns: {out:?}");
+}
+
+#[test]
+fn export_warns_about_what_the_file_rules_refuse() {
+    use dialtime::{DaySchedule, NewDialTimeGroup, TimeOfDay, TimeRange, Weekday};
+    // The platform may hold a window saved across midnight; the file format refuses it.
+    let overnight = NewDialTimeGroup {
+        name: "夜班".into(),
+        content: vec![DaySchedule {
+            week: Weekday::Friday,
+            times: vec![TimeRange {
+                begin_time: TimeOfDay::new(22, 0).unwrap(),
+                end_time: TimeOfDay::new(2, 0).unwrap(),
+            }],
+        }],
+        is_default: false,
+        skip_holiday: false,
+        sub_user_id: None,
+    };
+    let emu = Emulator::builder().group(overnight).start().unwrap();
+    let o = run(&emu, &["export", "--user", emu.user_id()]);
+    let (out, err) = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(out.contains("\"22:00\"") && out.contains("\"02:00\""), "written as saved: {out}");
+    assert!(err.starts_with("warning: ") && err.contains("apply refuses"), "{err}");
+    assert!(err.contains("group \"夜班\"") && err.contains("end_time"), "{err}");
+    let clean = Emulator::start().unwrap();
+    let o = run(&clean, &["export", "--user", clean.user_id()]);
+    assert_eq!(text(&o).1, "", "nothing to warn about");
+}
+
+#[test]
+fn a_group_naming_a_sub_account_is_refused() {
+    let emu = Emulator::start().unwrap();
+    let f = file(
+        "sub.yaml",
+        r#"
+groups:
+  - {name: 子账号组, content: [{week: 1, times: [{begin_time: "09:00", end_time: "18:00"}]}], is_default: false, skip_holiday: true, sub_user_id: 0b6e1a4e-6f0e-4a53-9d43-1f7d2b7c9a10}
+"#,
+    );
+    let o = run(&emu, &["validate", "-f", f.0.to_str().unwrap()]);
+    let (_, err) = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("group \"子账号组\": sub_user_id: ") && err.contains("accounts"), "{err}");
+    let o = run(&emu, &["apply", "-f", f.0.to_str().unwrap(), "--user", emu.user_id()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(emu.write_count(), 0, "the group landed nowhere");
 }
 
 #[test]
@@ -690,6 +807,8 @@ fn a_partial_apply_says_how_far_it_got() {
     let (out, err) = text(&o);
     assert_eq!(o.status.code(), Some(1), "{out}{err}");
     assert!(err.contains("(1 of 2 changes made before it)"), "{err}");
+    assert!(err.contains(": failed (1 of 2 changes made)\n"), "{err}");
+    assert!(out.contains("Applied: 1 account(s), 1 failed"), "{out}");
     let o = run(
         &emu,
         &[
