@@ -428,7 +428,10 @@ impl Progress<'_> {
         // What was made, not what was planned: a failed account made `applied` of them.
         let outcome = match &p.error {
             Some(_) => format!("failed ({} of {writes} changes made)", p.applied),
-            None => format!("done ({writes} change{})", if writes == 1 { "" } else { "s" }),
+            None => format!(
+                "done ({writes} change{})",
+                if writes == 1 { "" } else { "s" }
+            ),
         };
         // One line, one write: standard error is unbuffered, and `write!` on it would make a
         // system call per formatted piece.

@@ -224,7 +224,10 @@ fn a_failing_account_exits_1_and_says_why() {
     );
     // What was made, not what was planned.
     assert!(err.contains(": failed (0 of 2 changes made)\n"), "{err}");
-    assert!(out.contains("Nothing applied: 1 account(s), 1 failed"), "{out}");
+    assert!(
+        out.contains("Nothing applied: 1 account(s), 1 failed"),
+        "{out}"
+    );
     assert!(!err.contains(emu.token()) && !out.contains(emu.token()));
 }
 
@@ -673,10 +676,19 @@ fn a_reader_that_leaves_changes_nothing_but_the_output() {
         drop(child.stdout.take());
         child.wait_with_output().unwrap()
     };
-    let o = spawn(&["apply", "-f", f.0.to_str().unwrap(), "--user", emu.user_id()]);
+    let o = spawn(&[
+        "apply",
+        "-f",
+        f.0.to_str().unwrap(),
+        "--user",
+        emu.user_id(),
+    ]);
     let (_, err) = text(&o);
     assert_eq!(o.status.code(), Some(0), "{err}");
-    assert!(!err.contains("Broken pipe") && !err.contains("failed"), "{err}");
+    assert!(
+        !err.contains("Broken pipe") && !err.contains("failed"),
+        "{err}"
+    );
     assert_eq!(emu.write_count(), 2, "the apply went on without its reader");
     for args in [
         &["list", "--user", emu.user_id()][..],
@@ -727,9 +739,18 @@ fn export_warns_about_what_the_file_rules_refuse() {
     let o = run(&emu, &["export", "--user", emu.user_id()]);
     let (out, err) = text(&o);
     assert_eq!(o.status.code(), Some(0), "{err}");
-    assert!(out.contains("\"22:00\"") && out.contains("\"02:00\""), "written as saved: {out}");
-    assert!(err.starts_with("warning: ") && err.contains("apply refuses"), "{err}");
-    assert!(err.contains("group \"夜班\"") && err.contains("end_time"), "{err}");
+    assert!(
+        out.contains("\"22:00\"") && out.contains("\"02:00\""),
+        "written as saved: {out}"
+    );
+    assert!(
+        err.starts_with("warning: ") && err.contains("apply refuses"),
+        "{err}"
+    );
+    assert!(
+        err.contains("group \"夜班\"") && err.contains("end_time"),
+        "{err}"
+    );
     let clean = Emulator::start().unwrap();
     let o = run(&clean, &["export", "--user", clean.user_id()]);
     assert_eq!(text(&o).1, "", "nothing to warn about");
@@ -748,8 +769,20 @@ groups:
     let o = run(&emu, &["validate", "-f", f.0.to_str().unwrap()]);
     let (_, err) = text(&o);
     assert_eq!(o.status.code(), Some(1), "{err}");
-    assert!(err.contains("group \"子账号组\": sub_user_id: ") && err.contains("accounts"), "{err}");
-    let o = run(&emu, &["apply", "-f", f.0.to_str().unwrap(), "--user", emu.user_id()]);
+    assert!(
+        err.contains("group \"子账号组\": sub_user_id: ") && err.contains("accounts"),
+        "{err}"
+    );
+    let o = run(
+        &emu,
+        &[
+            "apply",
+            "-f",
+            f.0.to_str().unwrap(),
+            "--user",
+            emu.user_id(),
+        ],
+    );
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(emu.write_count(), 0, "the group landed nowhere");
 }
