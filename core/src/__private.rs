@@ -4,7 +4,8 @@
 use crate::client::config::ClientBuilder;
 
 pub use crate::client::config::{
-    retries_from, timeout_from_millis, timeout_from_secs, timeout_from_whole_millis,
+    retries_from, retries_from_number, timeout_from_millis, timeout_from_secs,
+    timeout_from_whole_millis,
 };
 pub use crate::client::response::{
     decode, excerpt, parse_retry_after, RawResponse, Success, BODY_EXCERPT_BYTES, RETRY_AFTER_MAX,
@@ -42,4 +43,30 @@ pub fn env_logger() -> Option<std::sync::Arc<dyn crate::client::log::Logger>> {
     Some(std::sync::Arc::new(crate::client::log::StderrLogger {
         level,
     }))
+}
+
+/// A [`crate::ResponseInfo`] from its parts, for a binding that unpickles one; `None` when
+/// `method` is not one dialtime sends.
+#[allow(clippy::too_many_arguments)]
+pub fn response_info(
+    method: &str,
+    path: String,
+    http_status: u16,
+    request_id: Option<String>,
+    headers: Vec<(String, String)>,
+    attempts: u32,
+    elapsed: std::time::Duration,
+) -> Option<crate::ResponseInfo> {
+    let method = ["GET", "POST", "PUT", "DELETE"]
+        .into_iter()
+        .find(|m| *m == method)?;
+    Some(crate::ResponseInfo {
+        method,
+        path,
+        http_status,
+        request_id,
+        headers,
+        attempts,
+        elapsed,
+    })
 }

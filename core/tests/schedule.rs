@@ -42,6 +42,17 @@ fn content(case: &Value) -> Vec<DaySchedule> {
 fn schedule(case: &Value) -> Schedule {
     let mut b = Schedule::builder(&content(case), case["skip_holiday"].as_bool().unwrap())
         .zone(case["zone"].as_str().unwrap());
+    if let Some(days) = case.get("days_content") {
+        // The bindings build from JSON (`builder_from_json`): it reads a group as the
+        // platform holds it, as the response decoder does, to the same windows.
+        let json = serde_json::json!({"content": days, "skip_holiday": case["skip_holiday"]});
+        let from_json = Schedule::builder_from_json(&json)
+            .unwrap_or_else(|e| panic!("{}: {e}", case["name"]))
+            .build()
+            .unwrap();
+        let decoded = Schedule::builder(&content(case), false).build().unwrap();
+        assert_eq!(from_json.content(), decoded.content(), "{}", case["name"]);
+    }
     if let Some(w) = case.get("makeup_as_weekday").and_then(Value::as_i64) {
         b = b.makeup(MakeupPolicy::AsWeekday(Weekday::from_number(w).unwrap()));
     }
@@ -186,6 +197,27 @@ fn a_group_gives_its_schedule_and_bad_zones_are_named() {
     assert!(s
         .is_open_at("2026-11-30T01:30:00Z".parse::<Timestamp>().unwrap())
         .unwrap());
+    // Only what cannot be a window is refused: the shapes, the time formats, an empty one.
+    let empty = serde_json::json!({"content": [{"week": 1, "times": [{"begin_time": "09:00", "end_time": "09:00"}]}], "skip_holiday": false});
+    let err = Schedule::builder_from_json(&empty)
+        .unwrap()
+        .build()
+        .unwrap_err();
+    assert_eq!(err.problems()[0].path, "content[0].times[0]", "{err}");
+    let bad = serde_json::json!({"content": [{"week": 1, "times": [{"begin_time": "9h", "end_time": 5}]}], "skip_holiday": false});
+    let paths: Vec<String> = Schedule::builder_from_json(&bad)
+        .unwrap_err()
+        .problems()
+        .iter()
+        .map(|p| p.path.clone())
+        .collect();
+    assert_eq!(
+        paths,
+        [
+            "content[0].times[0].begin_time",
+            "content[0].times[0].end_time"
+        ]
+    );
     let bad = serde_json::json!({"content": [{"week": 9, "times": []}]});
     let err = Schedule::builder_from_json(&bad).unwrap_err();
     let paths: Vec<&str> = err.problems().iter().map(|p| p.path.as_str()).collect();
@@ -457,6 +489,11 @@ fn nothing_panics_at_the_limits() {
     let err = s.windows(Timestamp::MIN, Timestamp::MAX).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Validation);
     assert!(err.to_string().contains("3660 days"), "{err}");
+    assert_eq!(
+        err.problems()[0].path,
+        "$",
+        "no binding's argument is called `to`"
+    );
     let year: Timestamp = "2026-01-01T00:00:00Z".parse().unwrap();
     assert_eq!(
         s.windows(year, year + SignedDuration::from_hours(24 * 365))

@@ -97,6 +97,19 @@ pub fn retries_from(field: &str, n: i64) -> Result<u32> {
     }
 }
 
+/// [`retries_from`] for a host whose numbers are floats (JavaScript): a fraction, NaN or an
+/// infinity is the same configuration error as a count out of range (it was a validation
+/// error for `1.5` and a configuration error for `-1`).
+pub fn retries_from_number(field: &str, n: f64) -> Result<u32> {
+    if n.is_finite() && n.fract() == 0.0 && (0.0..=f64::from(MAX_RETRIES_LIMIT)).contains(&n) {
+        Ok(n as u32)
+    } else {
+        Err(Error::config(format!(
+            "{field} must be an integer from 0 to {MAX_RETRIES_LIMIT}, got {n}"
+        )))
+    }
+}
+
 /// The most retries a client may be configured with (each one waits at least a backoff).
 pub const MAX_RETRIES_LIMIT: u32 = 100;
 

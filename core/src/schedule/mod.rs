@@ -463,9 +463,13 @@ impl Schedule {
             return Ok(Vec::new());
         }
         if to.duration_since(from) > SignedDuration::from_hours(24 * MAX_RANGE_DAYS) {
+            // The whole range is at fault, not one end (each binding names its ends: Python
+            // `start`/`end`, Node `from`/`to`): `$`.
             return Err(Error::Validation(vec![Problem::new(
-                "to",
-                format!("the range is longer than {MAX_RANGE_DAYS} days: query it in parts"),
+                "$",
+                format!(
+                    "the range queried is longer than {MAX_RANGE_DAYS} days: query it in parts"
+                ),
             )]));
         }
         let first = self.zone.to_datetime(from).date();

@@ -19,6 +19,7 @@ pub fn read_update(payload: &Value, unknown: UnknownFields) -> Result<DialTimeGr
     let update = JsonReader {
         check: &mut check,
         unknown,
+        save_rules: true,
     }
     .update(payload);
     check.finish()?;
@@ -40,6 +41,7 @@ pub fn read_new_group(payload: &Value, unknown: UnknownFields) -> Result<NewDial
     let group = JsonReader {
         check: &mut check,
         unknown,
+        save_rules: true,
     }
     .new_group(payload);
     check.finish()?;
@@ -50,9 +52,15 @@ pub fn read_new_group(payload: &Value, unknown: UnknownFields) -> Result<NewDial
 /// ignored) for a schedule, with the payload rules on the content.
 pub(crate) fn read_schedule(payload: &Value) -> Result<(Vec<DaySchedule>, bool), Error> {
     let mut check = Checker::default();
+    // A schedule is read as the platform may have saved it (the response decoder's reading):
+    // the rules for saving (one entry per weekday, ranges in order within a day, none
+    // overlapping, at least one) are not asked of a saved group, whose windows the evaluator
+    // merges and whose `22:00–02:00` it reads as two parts; only an empty window is refused,
+    // by the builder. (`new Schedule(group)` in Node refused groups `list()` returned.)
     let mut reader = JsonReader {
         check: &mut check,
         unknown: UnknownFields::Ignore,
+        save_rules: false,
     };
     let read = match payload.as_object() {
         Some(obj) => {
@@ -82,6 +90,9 @@ pub(crate) fn read_schedule(payload: &Value) -> Result<(Vec<DaySchedule>, bool),
 struct JsonReader<'c> {
     check: &'c mut Checker,
     unknown: UnknownFields,
+    /// Whether the rules for saving a group apply, or only the shapes and the time formats
+    /// (a schedule read from a saved group).
+    save_rules: bool,
 }
 
 const GROUP_FIELDS: &[&str] = &[
@@ -174,7 +185,9 @@ impl JsonReader<'_> {
         let Value::Array(days) = v else {
             return self.wrong_type("content", "an array of days", v);
         };
-        self.check.content_len(days.len());
+        if self.save_rules {
+            self.check.content_len(days.len());
+        }
         let mut out = Some(Vec::with_capacity(days.len()));
         for (i, day) in days.iter().enumerate() {
             let parsed = self.day(i, day);
@@ -194,7 +207,9 @@ impl JsonReader<'_> {
         let week = self.required(obj, &at, "week").and_then(|w| {
             match w.as_i64().and_then(Weekday::from_number) {
                 Some(week) => {
-                    self.check.week(i, week);
+                    if self.save_rules {
+                        self.check.week(i, week);
+                    }
                     Some(week)
                 }
                 None => {
@@ -204,22 +219,32 @@ impl JsonReader<'_> {
                 }
             }
         });
-        let times = self.required(obj, &at, "times").and_then(|t| {
-            let Value::Array(ranges) = t else {
-                return self.wrong_type(&format!("{at}.times"), "an array of time ranges", t);
-            };
-            self.check.times_len(i, ranges.len());
-            let mut out = Some(Vec::with_capacity(ranges.len()));
-            for (j, r) in ranges.iter().enumerate() {
-                let parsed = self.range(i, j, r);
-                out = out.zip(parsed).map(|(mut all, r)| {
-                    all.push(r);
-                    all
-                });
-            }
-            self.check.end_day(i);
-            out
-        });
+        let saved_none = !self.save_rules && matches!(obj.get("times"), Some(Value::Null));
+        let times = if saved_none {
+            // A saved day's `null` is no windows, as the response decoder reads it.
+            Some(Vec::new())
+        } else {
+            self.required(obj, &at, "times").and_then(|t| {
+                let Value::Array(ranges) = t else {
+                    return self.wrong_type(&format!("{at}.times"), "an array of time ranges", t);
+                };
+                if self.save_rules {
+                    self.check.times_len(i, ranges.len());
+                }
+                let mut out = Some(Vec::with_capacity(ranges.len()));
+                for (j, r) in ranges.iter().enumerate() {
+                    let parsed = self.range(i, j, r);
+                    out = out.zip(parsed).map(|(mut all, r)| {
+                        all.push(r);
+                        all
+                    });
+                }
+                if self.save_rules {
+                    self.check.end_day(i);
+                }
+                out
+            })
+        };
         self.unknown_keys(obj, &at, DAY_FIELDS);
         Some(DaySchedule::new(week?, times?))
     }
@@ -231,13 +256,19 @@ impl JsonReader<'_> {
         };
         let time = |this: &mut Self, field: &str| {
             this.required(obj, &at, field).and_then(|t| match t {
+                // A saved time may come padded, as the response decoder reads it.
+                Value::String(s) if !this.save_rules => {
+                    this.check.parse_time(i, j, field, s.trim())
+                }
                 Value::String(s) => this.check.parse_time(i, j, field, s),
                 other => this.wrong_type(&format!("{at}.{field}"), "a string \"HH:MM\"", other),
             })
         };
         let b = time(self, "begin_time");
         let e = time(self, "end_time");
-        self.check.range(i, j, b, e);
+        if self.save_rules {
+            self.check.range(i, j, b, e);
+        }
         self.unknown_keys(obj, &at, RANGE_FIELDS);
         Some(TimeRange::new(b?, e?))
     }
