@@ -9,6 +9,9 @@ export interface Emulator {
   withFault<T>(fault: FaultOptions, fn: () => T | Promise<T>): Promise<T>
 }
 
+/** `listAll()`'s cursor is async iterable, `for await (const group of cursor)` (index.js). */
+export interface GroupCursor extends AsyncIterable<DialTimeGroup> {}
+
 /** One problem of a payload: `{ path: 'content[1].times[0].end_time', message }`. */
 export interface Problem {
   path: string

@@ -9,6 +9,9 @@ export interface Emulator {
   withFault<T>(fault: FaultOptions, fn: () => T | Promise<T>): Promise<T>
 }
 
+/** `listAll()`'s cursor is async iterable, `for await (const group of cursor)` (index.js). */
+export interface GroupCursor extends AsyncIterable<DialTimeGroup> {}
+
 /** One problem of a payload: `{ path: 'content[1].times[0].end_time', message }`. */
 export interface Problem {
   path: string
@@ -145,7 +148,7 @@ export declare class Calendar {
    * or a bare days list (overriding single dates).
    */
   loadHolidayCn(text: string): void
-  /** Whether notice year `year` is loaded. */
+  /** Whether notice year `year` is loaded (a year no calendar can hold is not). */
   covers(year: number): boolean
   /** The notice years loaded, ascending. */
   get years(): Array<number>
@@ -214,7 +217,10 @@ export declare class Emulator {
    * (or `emu.withFault(fault, fn)`).
    */
   fault(fault: FaultOptions): ScopedFault
-  /** Removes a queued fault; false when requests used it up already. */
+  /**
+   * Removes a queued fault; false when requests used it up already (or no fault had the
+   * id).
+   */
   removeFault(id: number): boolean
   /** How many requests the queued faults would still apply to. */
   get pendingFaults(): number
@@ -488,7 +494,10 @@ export interface RecordedRequest {
   headers: Record<string, string>
   /** Whether the request carried the emulator's token. */
   authorized: boolean
-  /** The JSON body (`r.body.name`), or null. */
+  /**
+   * The JSON body, or null; `unknown` in TypeScript: narrow it before reading a field
+   * (`(r.body as { name: string }).name`; plain JavaScript reads `r.body.name`).
+   */
   body: unknown
   /** A body that is not JSON, as text; else absent. */
   bodyText?: string

@@ -1,5 +1,5 @@
 // dialtime/testing: an emulator and a client bound to it, for node:test, Jest or Vitest.
-import type { Client, ClientOptions, EmulatorOptions } from './index'
+import type { Client, ClientOptions, EmulatorOptions, Logger } from './index'
 import { Emulator } from './index'
 
 export { Emulator }
@@ -28,4 +28,4 @@ export function withEmulator<T>(
 ): Promise<T>
 
 /** A client for `emulator`: its token, base URL and (for HTTPS) CA, plus `options`. */
-export function clientFor(emulator: Emulator, options?: ClientOptions): Client
+export function clientFor(emulator: Emulator, options?: ClientOptions & { logger?: Logger }): Client

@@ -53,7 +53,7 @@ pub struct FaultOptions {
 #[derive(Default)]
 pub struct EmulatorOptions {
     /// The port on 127.0.0.1; 0 (the default) picks a free one.
-    pub port: Option<u16>,
+    pub port: Option<f64>,
     /// The token clients must send. Default: `DIALTIME_EMULATOR_TOKEN`, else a random one.
     pub token: Option<String>,
     /// The user whose groups the emulator keeps (a UUID). Default: a random one.
@@ -65,7 +65,7 @@ pub struct EmulatorOptions {
     #[napi(ts_type = "Array<NewDialTimeGroup | Record<string, unknown>> | string")]
     pub groups: Option<serde_json::Value>,
     /// How many requests `requests()` keeps, the most recent (default 10000).
-    pub request_log_limit: Option<u32>,
+    pub request_log_limit: Option<f64>,
     /// Serve HTTPS with a certificate issued by a test CA (`caPem`). Default false.
     pub tls: Option<bool>,
 }
@@ -92,7 +92,8 @@ pub struct RecordedRequestObject {
     pub headers: HashMap<String, String>,
     /// Whether the request carried the emulator's token.
     pub authorized: bool,
-    /// The JSON body (`r.body.name`), or null.
+    /// The JSON body, or null; `unknown` in TypeScript: narrow it before reading a field
+    /// (`(r.body as { name: string }).name`; plain JavaScript reads `r.body.name`).
     #[napi(ts_type = "unknown")]
     pub body: serde_json::Value,
     /// A body that is not JSON, as text; else absent.
@@ -180,10 +181,16 @@ impl Emulator {
         let o: EmulatorOptions =
             crate::options::read(env, options, OPTION_KEYS, "Emulator.start() options")?
                 .unwrap_or_default();
+        // The numbers go as JSON numbers, whole ones as integers: the emulator's options
+        // reader refuses a fraction or a value out of range, naming it.
+        let number = |n: f64| match dialtime::__private::whole_number("", n) {
+            Ok(i) => serde_json::json!(i),
+            Err(_) => serde_json::json!(n),
+        };
         let builder = EmulatorBuilder::from_json(&serde_json::json!({
-            "port": o.port.unwrap_or(0), "token": o.token, "user_id": o.user_id,
+            "port": number(o.port.unwrap_or(0.0)), "token": o.token, "user_id": o.user_id,
             "sub_users": o.sub_users, "groups": o.groups.unwrap_or(serde_json::json!([])),
-            "request_log_limit": o.request_log_limit, "tls": o.tls.unwrap_or(false),
+            "request_log_limit": o.request_log_limit.map(number), "tls": o.tls.unwrap_or(false),
         }));
         // A seed group that breaks a rule rejects the promise (as a call's payload would).
         promise(
@@ -244,7 +251,8 @@ impl Emulator {
             .or_throw(&env)?;
         let id = self
             .with(|e| e.push_fault(fault))
-            .ok_or_else(|| napi::Error::from_reason("the emulator is stopped"))?;
+            .ok_or_else(stopped)
+            .or_throw(&env)?;
         u32::try_from(id.get()).map_err(|_| napi::Error::from_reason("too many faults"))
     }
 
@@ -259,11 +267,17 @@ impl Emulator {
         })
     }
 
-    /// Removes a queued fault; false when requests used it up already.
-    #[napi(catch_unwind)]
-    pub fn remove_fault(&self, id: u32) -> bool {
-        self.with(|e| e.remove_fault(FaultId::from_u64(u64::from(id))))
-            .unwrap_or(false)
+    /// Removes a queued fault; false when requests used it up already (or no fault had the
+    /// id).
+    #[napi(catch_unwind, ts_args_type = "id: number")]
+    pub fn remove_fault(&self, env: Env, id: Unknown<'_>) -> Result<bool> {
+        let id = crate::options::number_arg(&env, id, "id")?;
+        // Whole, never wrapped: `2 ** 32 + id` removed fault `id`.
+        let id = dialtime::__private::whole_number("id", id).or_throw(&env)?;
+        Ok(u64::try_from(id).is_ok_and(|id| {
+            self.with(|e| e.remove_fault(FaultId::from_u64(id)))
+                .unwrap_or(false)
+        }))
     }
 
     /// How many requests the queued faults would still apply to.
@@ -328,5 +342,13 @@ impl Emulator {
 impl Emulator {
     fn with<R>(&self, f: impl FnOnce(&dialtime_emulator::Emulator) -> R) -> Option<R> {
         with(&self.running, f)
+    }
+}
+
+/// What a method of a stopped emulator throws: a `ConfigError`, as in Python (it was napi's
+/// plain `Error`).
+fn stopped() -> dialtime::Error {
+    dialtime::Error::Config {
+        message: "the emulator is stopped".to_owned(),
     }
 }

@@ -111,11 +111,33 @@ pub(crate) fn logger_option<'v>(
             let l = o.get_named_property::<Unknown<'_>>("logger")?;
             match l.get_type()? {
                 ValueType::Undefined | ValueType::Null => None,
-                ValueType::Object => Some(l),
-                _ => {
-                    return Err(napi::Error::new(
-                        Status::InvalidArg,
-                        "logger must be an object with debug and info methods (e.g. console)",
+                ValueType::Object => {
+                    // Checked here, not at the first call to log: `{}` was accepted and
+                    // then every log line was lost.
+                    let l_obj: Object<'_> = unsafe { l.cast() }?;
+                    for method in ["debug", "info"] {
+                        let m = l_obj.get_named_property::<Unknown<'_>>(method)?;
+                        if m.get_type()? != ValueType::Function {
+                            return Err(crate::options::type_error(
+                                env,
+                                &format!(
+                                    "logger must be an object with debug and info methods \
+                                     (e.g. console), got one whose {method} is {}",
+                                    crate::options::type_name(m.get_type()?)
+                                ),
+                            ));
+                        }
+                    }
+                    Some(l)
+                }
+                other => {
+                    return Err(crate::options::type_error(
+                        env,
+                        &format!(
+                            "logger must be an object with debug and info methods (e.g. \
+                             console), got {}",
+                            crate::options::type_name(other)
+                        ),
                     ))
                 }
             }

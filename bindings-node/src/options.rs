@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use dialtime::__private::{retries_from, timeout_from_millis, whole_number};
+use dialtime::__private::{retries_from_number, timeout_from_millis};
 use napi::bindgen_prelude::*;
 use napi::{KeyCollectionMode, KeyConversion, KeyFilter};
 use napi_derive::napi;
@@ -131,6 +131,32 @@ fn option_type_error(env: &Env, obj: &Object<'_>, e: &napi::Error, what: &str) -
         .split_once("rust type `")
         .and_then(|(_, rest)| rest.split_once('`'))
         .map(|(rust, _)| js_type_of_rust(rust));
+    // An `Either` (`rootCertificatesPem`: a string or strings) lists its types instead.
+    let either: Option<Vec<&str>> = reason
+        .split_once("none of these types")
+        .map(|(_, rest)| rest.split('`').skip(1).step_by(2).collect());
+    if let (Some(key), Some(types)) = (&key, either) {
+        let wanted = match types.as_slice() {
+            ["String", array] if array.starts_with("Array") || array.starts_with("Vec") => {
+                "a string or an array of strings".to_owned()
+            }
+            other => other
+                .iter()
+                .map(|t| js_type_of_rust(t))
+                .collect::<Vec<_>>()
+                .join(" or "),
+        };
+        let value = obj.get_named_property::<Unknown<'_>>(key);
+        let got = match &value {
+            Ok(v) if v.is_array().unwrap_or(false) => "an array holding something else",
+            Ok(v) => v.get_type().map_or("something else", type_name),
+            Err(_) => "something else",
+        };
+        return type_error(
+            env,
+            &format!("`{key}` in {what} must be {wanted}, got {got}"),
+        );
+    }
     let message = match (key, wanted) {
         (Some(key), Some(wanted)) => {
             let got = obj
@@ -286,7 +312,7 @@ pub(crate) const CLIENT_OPTIONS: [&str; 13] = [
 ];
 
 fn retries(n: f64) -> dialtime::Result<u32> {
-    retries_from("maxRetries", whole_number("maxRetries", n)?)
+    retries_from_number("maxRetries", n)
 }
 
 impl ClientOptions {

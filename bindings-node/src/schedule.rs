@@ -64,8 +64,10 @@ fn interval<'env>(env: &'env Env, i: &Interval) -> Result<Object<'env>> {
     Ok(obj)
 }
 
-fn civil_date(env: &Env, text: &str) -> Result<Date> {
-    dialtime::schedule::parse_date(text).map_err(|e| {
+/// A `"YYYY-MM-DD"` argument; anything else is a `TypeError` naming `date`.
+fn civil_date(env: &Env, date: Unknown<'_>) -> Result<Date> {
+    let text = options::string_arg(env, date, "date")?;
+    dialtime::schedule::parse_date(&text).map_err(|e| {
         type_error(
             env,
             &format!("date must be \"YYYY-MM-DD\", got {text:?}: {e}"),
@@ -99,15 +101,19 @@ impl Calendar {
 
     /// Loads holiday-cn JSON text: a whole year (`{year, days}`, replacing that notice year)
     /// or a bare days list (overriding single dates).
-    #[napi(catch_unwind)]
-    pub fn load_holiday_cn(&mut self, env: Env, text: String) -> Result<()> {
+    #[napi(catch_unwind, ts_args_type = "text: string")]
+    pub fn load_holiday_cn(&mut self, env: Env, text: Unknown<'_>) -> Result<()> {
+        let text = options::string_arg(&env, text, "text")?;
         self.0.load_holiday_cn(&text).or_throw(&env)
     }
 
-    /// Whether notice year `year` is loaded.
-    #[napi(catch_unwind)]
-    pub fn covers(&self, year: i32) -> bool {
-        i16::try_from(year).is_ok_and(|y| self.0.covers(y))
+    /// Whether notice year `year` is loaded (a year no calendar can hold is not).
+    #[napi(catch_unwind, ts_args_type = "year: number")]
+    pub fn covers(&self, env: Env, year: Unknown<'_>) -> Result<bool> {
+        // An integer, never truncated or wrapped (`2026.7` and `2 ** 32 + 2026` were 2026).
+        let year = options::number_arg(&env, year, "year")?;
+        let year = dialtime::__private::whole_number("year", year).or_throw(&env)?;
+        Ok(i16::try_from(year).is_ok_and(|y| self.0.covers(y)))
     }
 
     /// The notice years loaded, ascending.
@@ -119,12 +125,13 @@ impl Calendar {
     /// `'normal'`, `'off'`, `'makeup_work'`, or null when the year is not covered.
     #[napi(
         catch_unwind,
+        ts_args_type = "date: string",
         ts_return_type = "'normal' | 'off' | 'makeup_work' | null"
     )]
-    pub fn status(&self, env: Env, date: String) -> Result<Option<&'static str>> {
+    pub fn status(&self, env: Env, date: Unknown<'_>) -> Result<Option<&'static str>> {
         Ok(self
             .0
-            .status(civil_date(&env, &date)?)
+            .status(civil_date(&env, date)?)
             .map(|s| status_name(&s)))
     }
 }
@@ -279,9 +286,13 @@ impl Schedule {
     }
 
     /// Why local `date` (`"YYYY-MM-DD"`, in the schedule's zone) has the windows it has.
-    #[napi(catch_unwind, ts_return_type = "ScheduleDay")]
-    pub fn day<'env>(&self, env: &'env Env, date: String) -> Result<Object<'env>> {
-        let day = self.0.day(civil_date(env, &date)?);
+    #[napi(
+        catch_unwind,
+        ts_args_type = "date: string",
+        ts_return_type = "ScheduleDay"
+    )]
+    pub fn day<'env>(&self, env: &'env Env, date: Unknown<'_>) -> Result<Object<'env>> {
+        let day = self.0.day(civil_date(env, date)?);
         let mut obj = Object::new(env)?;
         obj.set("date", day.date.to_string())?;
         obj.set("weekday", u32::from(day.weekday.number()))?;
@@ -317,9 +328,15 @@ impl Schedule {
     }
 
     /// `"zh"` (default) or `"en"`.
-    #[napi(catch_unwind)]
-    pub fn summary(&self, lang: Option<String>) -> String {
-        self.0.summary(lang.as_deref().unwrap_or("zh"))
+    #[napi(catch_unwind, ts_args_type = "lang?: string | undefined | null")]
+    pub fn summary(&self, env: Env, lang: Option<Unknown<'_>>) -> Result<String> {
+        let lang = match lang {
+            Some(l) if !matches!(l.get_type()?, ValueType::Undefined | ValueType::Null) => {
+                options::string_arg(&env, l, "lang")?
+            }
+            _ => "zh".to_owned(),
+        };
+        Ok(self.0.summary(&lang))
     }
 
     /// The IANA name of the zone.

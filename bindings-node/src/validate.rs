@@ -1,8 +1,8 @@
 //! Mirrors `dialtime::validate`, and turns JavaScript values into the JSON the core reads.
 
 use dialtime::__private::{
-    not_finite, not_json, threw, too_deep, too_many_items, with_index, with_key, MAX_ITEMS,
-    MAX_NESTING,
+    not_finite, not_json, not_unicode, threw, too_deep, too_many_items, with_index, with_key,
+    MAX_ITEMS, MAX_NESTING,
 };
 use dialtime::Problem;
 use napi::bindgen_prelude::*;
@@ -146,6 +146,17 @@ fn stringify(env: &Env, payload: Unknown<'_>) -> Option<Stringified> {
     serde_json::from_str(&text).ok().map(Stringified::Json)
 }
 
+/// A JavaScript string as Rust text, or the problem at `path` when it holds a lone surrogate
+/// (napi's UTF-8 reading replaced it with U+FFFD, and the payload was sent changed).
+fn text(
+    v: Unknown<'_>,
+    path: &str,
+) -> std::result::Result<String, std::result::Result<Problem, napi::Error>> {
+    // SAFETY: the caller checked that the value is a string.
+    let units: Utf16String = unsafe { v.cast() }.map_err(Err)?;
+    String::from_utf16(&units).map_err(|_| Ok(not_unicode(path)))
+}
+
 fn to_json(v: Unknown<'_>, path: &mut String, depth: usize) -> std::result::Result<Value, Problem> {
     let raw_env = v.env();
     let broken = |path: &str, e: napi::Error| {
@@ -172,7 +183,7 @@ fn to_json(v: Unknown<'_>, path: &mut String, depth: usize) -> std::result::Resu
             Value::Bool(unsafe { v.cast::<bool>() }.map_err(|e| broken(path, e))?)
         }
         ValueType::String => {
-            Value::String(unsafe { v.cast::<String>() }.map_err(|e| broken(path, e))?)
+            Value::String(text(v, path).map_err(|e| e.unwrap_or_else(|e| broken(path, e)))?)
         }
         ValueType::Number => {
             let n: f64 = unsafe { v.cast() }.map_err(|e| broken(path, e))?;
@@ -222,7 +233,8 @@ fn to_json(v: Unknown<'_>, path: &mut String, depth: usize) -> std::result::Resu
                     if key.get_type().map_err(|e| broken(path, e))? != ValueType::String {
                         continue; // a symbol key: not JSON, skipped as JSON.stringify does
                     }
-                    let name: String = unsafe { key.cast() }.map_err(|e| broken(path, e))?;
+                    let name =
+                        text(key, path).map_err(|e| e.unwrap_or_else(|e| broken(path, e)))?;
                     // Read under the key's path: a getter that throws is named by it.
                     let converted = with_key(path, &name, |path| {
                         let value: Unknown<'_> =

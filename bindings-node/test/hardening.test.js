@@ -64,7 +64,8 @@ test('numbers are safe integers in range, never truncated or wrapped', async () 
     await client.dialTimeGroups.delete(emu.userId, saved.id)
     for (const maxRetries of [-1, 0.5, 2 ** 32, NaN]) {
       assert.throws(() => new Client({ token: emu.token, baseUrl: emu.baseUrl, maxRetries }), (e) => {
-        assert.ok(e instanceof dialtime.DialtimeError, e.message)
+        // One class for one option, whatever is wrong with it (0.5 was a ValidationError).
+        assert.ok(e instanceof dialtime.ConfigError, `${e.constructor.name}: ${e.message}`)
         assert.match(e.message, /maxRetries/)
         return true
       })
@@ -96,7 +97,8 @@ test('values that are not JSON get a clear error at their path', async () => {
   )
   // Large and odd inputs: a clear, capped answer.
   assert.throws(() => dialtime.validate({ ...DOCUMENTED, name: 'x'.repeat(10 << 20) }), isValidation('name'))
-  assert.throws(() => dialtime.validate({ ...DOCUMENTED, name: 'a\u0000b\ud800', content: [] }), isValidation('content'))
+  // A lone surrogate is the name's problem now (it was sent as U+FFFD, and only `content` was).
+  assert.throws(() => dialtime.validate({ ...DOCUMENTED, name: 'a\u0000b\ud800', content: [] }), isValidation('name'))
   const thousands = Array.from({ length: 9_000 }, () => ({ begin_time: '10:00', end_time: '09:00' }))
   assert.throws(
     () => dialtime.validate({ ...DOCUMENTED, content: [{ week: 1, times: thousands }] }),
@@ -280,6 +282,71 @@ test('arguments of the wrong type are TypeErrors naming the argument or the opti
   assert.throws(() => new Client({ token: 't', timeoutMs: null }), named('`timeoutMs` in the Client options must be a number, got null'))
   assert.throws(() => new Client({ token: 5 }), named('`token` in the Client options must be a string, got a number'))
   assert.throws(() => new Client({ token: 't', defaultHeaders: { 'x-t': 5 } }), named('wrong type'))
+  assert.throws(
+    () => new Client({ token: 't', rootCertificatesPem: [1] }),
+    named('`rootCertificatesPem` in the Client options must be a string or an array of strings, got an array holding something else'),
+  )
+  // A logger is checked when given, not at its first line (`{}` lost every line).
+  assert.throws(() => new Client({ token: 't', logger: 'x' }), named('logger must be an object with debug and info methods'))
+  assert.throws(() => new Client({ token: 't', logger: { debug() {} } }), named('got one whose info is undefined'))
+  assert.doesNotThrow(() => new Client({ token: 't', logger: { debug() {}, info() {} } }))
+  // The schedule and calendar methods name their argument too (napi's "StringExpected" did not).
+  const schedule = new dialtime.Schedule(DOCUMENTED)
+  const calendar = dialtime.Calendar.china()
+  assert.throws(() => schedule.day(5), named('date must be a string, got a number'))
+  assert.throws(() => schedule.summary(5), named('lang must be a string, got a number'))
+  assert.equal(schedule.summary(undefined), schedule.summary('zh'))
+  assert.throws(() => calendar.status(5), named('date must be a string, got a number'))
+  assert.throws(() => calendar.covers('2026'), named('year must be a number, got a string'))
+  assert.throws(() => calendar.loadHolidayCn(5), named('text must be a string, got a number'))
+})
+
+test('years and fault ids are whole numbers, never truncated or wrapped', async () => {
+  const calendar = dialtime.Calendar.china()
+  assert.equal(calendar.covers(2026), true)
+  assert.equal(calendar.covers(2 ** 32 + 2026), false, 'was wrapped to 2026')
+  assert.equal(calendar.covers(1e6), false)
+  assert.throws(() => calendar.covers(2026.7), isValidation('year'))
+  await withEmulator(async (emu) => {
+    const id = emu.pushFault({ status: 503 })
+    assert.equal(emu.removeFault(2 ** 32 + id), false, 'removed fault id')
+    assert.equal(emu.removeFault(-id), false)
+    assert.throws(() => emu.removeFault(id + 0.5), isValidation('id'))
+    assert.throws(() => emu.removeFault(String(id)), (e) => e instanceof TypeError && /id must be a number/.test(e.message))
+    assert.equal(emu.pendingFaults, 1)
+    assert.equal(emu.removeFault(id), true)
+  })
+  // The emulator's numeric options: a port of 1.5 served on 1, -1 kept 4294967295 requests.
+  for (const [options, path] of [
+    [{ port: 1.5 }, 'port'],
+    [{ port: 70000 }, 'port'],
+    [{ port: -1 }, 'port'],
+    [{ requestLogLimit: -1 }, 'request_log_limit'],
+    [{ requestLogLimit: 0.5 }, 'request_log_limit'],
+  ]) {
+    await assert.rejects(dialtime.Emulator.start(options), isValidation(path), JSON.stringify(options))
+  }
+  const emu = await dialtime.Emulator.start({ requestLogLimit: 3 })
+  await emu.stop()
+  // A stopped emulator's methods throw the library's ConfigError, not napi's plain Error.
+  assert.throws(() => emu.pushFault({ status: 503 }), (e) => e instanceof dialtime.ConfigError && /stopped/.test(e.message))
+  await assert.rejects(emu.withFault({ status: 503 }, () => 1), dialtime.ConfigError)
+})
+
+test('a lone surrogate is refused at its path, never sent replaced', async () => {
+  for (const name of ['a\ud800b', '\udfff', 'x\ud83d']) {
+    assert.throws(() => dialtime.validate({ ...DOCUMENTED, name }), (e) => {
+      isValidation('name')(e)
+      assert.match(e.problems[0].message, /lone surrogate/)
+      return true
+    })
+  }
+  assert.throws(() => dialtime.validate({ ...DOCUMENTED, ['k\ud800']: 1 }), isValidation())
+  assert.doesNotThrow(() => dialtime.validate({ ...DOCUMENTED, name: 'emoji \ud83d\ude00 ok' }))
+  await withEmulator(async (emu, client) => {
+    await assert.rejects(client.dialTimeGroups.create(emu.userId, { ...DOCUMENTED, name: 'a\ud800b' }), isValidation('name'))
+    assert.equal(emu.requestCount, 0, 'nothing was sent')
+  })
 })
 
 test('a payload getter that throws is a ValidationError naming it, whatever the options', async () => {

@@ -197,6 +197,24 @@ impl EmulatorBuilder {
     /// JSON text of that array. An unknown key or a
     /// wrong type is a `Validation` error naming it.
     pub fn from_json(options: &serde_json::Value) -> Result<Self, dialtime::Error> {
+        // The numbers first, each named (serde's message names only the type it wanted):
+        // whole and in range, never truncated or wrapped (a port of 1.5 served on 1).
+        for (key, max) in [
+            ("port", u64::from(u16::MAX)),
+            ("request_log_limit", u64::MAX),
+        ] {
+            match options.get(key) {
+                None => {}
+                Some(serde_json::Value::Null) if key == "request_log_limit" => {}
+                Some(v) if v.as_u64().is_some_and(|n| n <= max) => {}
+                Some(v) => {
+                    return Err(invalid(
+                        key,
+                        format!("must be an integer from 0 to {max}, got {v}"),
+                    ))
+                }
+            }
+        }
         let o: Options = serde_json::from_value(options.clone())
             .map_err(|e| invalid("emulator options", e.to_string()))?;
         let mut builder = EmulatorBuilder::default().port(o.port).tls(o.tls);

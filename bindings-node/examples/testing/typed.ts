@@ -29,3 +29,16 @@ export async function emulatorStarted(): Promise<void> {
   void made
   await (await Emulator.start()).stop()
 }
+
+// `listAll()`'s cursor is iterated with `for await` (the declaration said it could not be),
+// and `clientFor` takes the client's `logger` as `new Client` does.
+import type { DialTimeGroup, GroupCursor } from 'dialtime'
+export async function everyName(): Promise<string[]> {
+  return withEmulator(async ({ emulator }: EmulatorContext) => {
+    const quiet = clientFor(emulator, { logger: { debug() {}, info() {} } })
+    const cursor: GroupCursor = quiet.dialTimeGroups.listAll(emulator.userId)
+    const names: string[] = []
+    for await (const group of cursor) names.push((group satisfies DialTimeGroup).name)
+    return names
+  })
+}
