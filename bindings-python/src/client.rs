@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use dialtime::__private::{retries_from, timeout_from_secs};
 use pyo3::prelude::*;
-use pyo3::types::{PyString, PyTuple};
+use pyo3::types::{PyMapping, PyString, PyTuple};
 
 use crate::dial_time_groups::{PyAsyncDialTimeGroups, PyDialTimeGroups};
 use crate::error::{self, OrRaise};
@@ -27,8 +27,44 @@ pub(crate) struct Options {
     trust_only_root_certificates: Option<bool>,
     proxy: Option<String>,
     ignore_env_proxy: Option<bool>,
-    default_headers: Option<std::collections::BTreeMap<String, String>>,
+    default_headers: Option<Headers>,
     user_agent_suffix: Option<String>,
+}
+
+/// `default_headers`: any mapping of `str` to `str` (a dict, a `MappingProxyType`, …), as the
+/// stubs' `Mapping[str, str]` says; `Client` took only a dict while `AsyncClient` took
+/// whatever `dict()` does (a list of pairs too).
+pub(crate) struct Headers(Vec<(String, String)>);
+
+impl<'py> FromPyObject<'_, 'py> for Headers {
+    type Error = PyErr;
+
+    fn extract(obj: Borrowed<'_, 'py, PyAny>) -> PyResult<Self> {
+        let wrong = |what: String| {
+            pyo3::exceptions::PyTypeError::new_err(format!(
+                "default_headers must be a mapping of str to str, {what}"
+            ))
+        };
+        let mapping = obj.cast::<PyMapping>().map_err(|_| {
+            let name = obj
+                .get_type()
+                .name()
+                .map_or_else(|_| "?".to_owned(), |n| n.to_string());
+            wrong(format!("got {name}"))
+        })?;
+        let mut out = Vec::new();
+        for item in mapping.items()?.iter() {
+            let pair: (String, String) = item.extract().map_err(|_| {
+                wrong(format!(
+                    "got an item {}",
+                    item.repr()
+                        .map_or_else(|_| "?".to_owned(), |r| r.to_string())
+                ))
+            })?;
+            out.push(pair);
+        }
+        Ok(Headers(out))
+    }
 }
 
 /// `root_certificates`: one PEM (`str` or `bytes`, one or more certificates) or a list.
@@ -92,7 +128,7 @@ impl Options {
         if let Some(v) = self.ignore_env_proxy {
             b = b.ignore_env_proxy(v);
         }
-        for (name, value) in self.default_headers.unwrap_or_default() {
+        for (name, value) in self.default_headers.map(|h| h.0).unwrap_or_default() {
             b = b.default_header(name, value);
         }
         if let Some(v) = self.user_agent_suffix {
@@ -310,7 +346,7 @@ impl PyClient {
         trust_only_root_certificates: Option<bool>,
         proxy: Option<String>,
         ignore_env_proxy: Option<bool>,
-        default_headers: Option<std::collections::BTreeMap<String, String>>,
+        default_headers: Option<Headers>,
         user_agent_suffix: Option<String>,
     ) -> PyResult<PyClassInitializer<Self>> {
         let options = Options {
@@ -405,7 +441,7 @@ impl PyAsyncClient {
         trust_only_root_certificates: Option<bool>,
         proxy: Option<String>,
         ignore_env_proxy: Option<bool>,
-        default_headers: Option<std::collections::BTreeMap<String, String>>,
+        default_headers: Option<Headers>,
         user_agent_suffix: Option<String>,
     ) -> PyResult<PyClassInitializer<Self>> {
         let options = Options {

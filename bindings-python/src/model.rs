@@ -337,7 +337,7 @@ static CHINA: PyOnceLock<Py<PyTzInfo>> = PyOnceLock::new();
 static WEEKDAY: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 
 /// `dialtime.Weekday(n)`.
-fn weekday(py: Python<'_>, n: u8) -> PyResult<Bound<'_, PyAny>> {
+pub(crate) fn weekday(py: Python<'_>, n: u8) -> PyResult<Bound<'_, PyAny>> {
     WEEKDAY
         .import(py, "dialtime._weekday", "Weekday")?
         .call1((n,))

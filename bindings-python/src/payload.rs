@@ -11,8 +11,8 @@ use pyo3::conversion::FromPyObjectOwned;
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{
-    PyBool, PyByteArray, PyBytes, PyDict, PyFloat, PyInt, PyList, PySequence, PyString, PyTime,
-    PyTuple,
+    PyBool, PyByteArray, PyBytes, PyDict, PyFloat, PyInt, PyList, PyMapping, PySequence, PyString,
+    PyTime, PyTuple,
 };
 use serde_json::{Map, Number, Value};
 
@@ -150,25 +150,47 @@ fn convert(obj: &Bound<'_, PyAny>, path: &mut String, depth: usize) -> Result<Va
         }
         Ok(Value::Object(map))
     } else if obj.is_instance_of::<PyList>() || obj.is_instance_of::<PyTuple>() {
-        let mut items = presized(obj.len().ok());
-        let unreadable = |path: &str| not_json(path, &type_name(obj));
-        for (i, item) in obj.try_iter().map_err(|_| unreadable(path))?.enumerate() {
-            if i == MAX_ITEMS {
-                return Err(too_many_items(path));
-            }
-            let item = item.map_err(|_| unreadable(path))?;
-            items.push(with_index(path, i, |path| convert(&item, path, depth + 1))?);
-        }
-        Ok(Value::Array(items))
+        array(obj, path, depth)
     } else if obj.is_instance_of::<PyTime>() {
         time_text(obj, path).map(Value::String)
     } else if let Ok(day) = obj.cast::<PyDaySchedule>() {
         serde_json::to_value(&day.get().0).map_err(|_| not_json(path, "DaySchedule"))
     } else if let Ok(range) = obj.cast::<PyTimeRange>() {
         serde_json::to_value(range.get().0).map_err(|_| not_json(path, "TimeRange"))
+    } else if any_sequence(obj) {
+        array(obj, path, depth)
+    } else if let Ok(mapping) = obj.cast::<PyMapping>() {
+        // Any other mapping (`MappingProxyType`, `UserDict`, a `Mapping` subclass), as the
+        // stubs' `Mapping` promises: read as the dict of its items.
+        let dict = PyDict::new(obj.py());
+        dict.update(mapping)
+            .map_err(|_| not_json(path, &type_name(obj)))?;
+        convert(dict.as_any(), path, depth)
     } else {
         Err(not_json(path, &type_name(obj)))
     }
+}
+
+/// The items of a sequence, as a JSON array.
+fn array(obj: &Bound<'_, PyAny>, path: &mut String, depth: usize) -> Result<Value, Problem> {
+    let mut items = presized(obj.len().ok());
+    let unreadable = |path: &str| not_json(path, &type_name(obj));
+    for (i, item) in obj.try_iter().map_err(|_| unreadable(path))?.enumerate() {
+        if i == MAX_ITEMS {
+            return Err(too_many_items(path));
+        }
+        let item = item.map_err(|_| unreadable(path))?;
+        items.push(with_index(path, i, |path| convert(&item, path, depth + 1))?);
+    }
+    Ok(Value::Array(items))
+}
+
+/// Any other sequence (`collections.deque`, a `Sequence` subclass), as the stubs' `Sequence`
+/// promises; text and bytes are not sequences of values.
+fn any_sequence(obj: &Bound<'_, PyAny>) -> bool {
+    !obj.is_instance_of::<PyBytes>()
+        && !obj.is_instance_of::<PyByteArray>()
+        && obj.cast::<PySequence>().is_ok()
 }
 
 /// A time of day as the text the core reads: a `str` as it is, a `datetime.time` as

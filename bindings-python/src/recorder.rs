@@ -42,8 +42,76 @@ impl PyResponseRecorder {
 #[pyclass(name = "ResponseInfo", module = "dialtime", frozen)]
 pub struct PyResponseInfo(dialtime::ResponseInfo);
 
+/// What a pickled `ResponseInfo` carries: method, path, status, request id, every header
+/// (repeats included), attempts, elapsed nanoseconds.
+type InfoState = (
+    &'static str,
+    String,
+    u16,
+    Option<String>,
+    Vec<(String, String)>,
+    u32,
+    u64,
+);
+
 #[pymethods]
 impl PyResponseInfo {
+    /// Immutable: a copy is the object itself (`copy.copy`, `copy.deepcopy`).
+    fn __copy__(slf: Py<Self>) -> Py<Self> {
+        slf
+    }
+
+    fn __deepcopy__(slf: Py<Self>, _memo: &Bound<'_, PyAny>) -> Py<Self> {
+        slf
+    }
+
+    /// Pickled field by field (a worker's answer can travel back to its parent).
+    fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<(Bound<'py, PyAny>, InfoState)> {
+        let r = &self.0;
+        let restore = py.get_type::<Self>().getattr("_restore")?;
+        Ok((
+            restore,
+            (
+                r.method,
+                r.path.clone(),
+                r.http_status,
+                r.request_id.clone(),
+                r.headers.clone(),
+                r.attempts,
+                u64::try_from(r.elapsed.as_nanos()).unwrap_or(u64::MAX),
+            ),
+        ))
+    }
+
+    /// What pickle calls: the answer `__reduce__` describes.
+    #[staticmethod]
+    #[allow(clippy::too_many_arguments)]
+    fn _restore(
+        method: &str,
+        path: String,
+        http_status: u16,
+        request_id: Option<String>,
+        headers: Vec<(String, String)>,
+        attempts: u32,
+        elapsed_ns: u64,
+    ) -> PyResult<Self> {
+        dialtime::__private::response_info(
+            method,
+            path,
+            http_status,
+            request_id,
+            headers,
+            attempts,
+            std::time::Duration::from_nanos(elapsed_ns),
+        )
+        .map(Self)
+        .ok_or_else(|| {
+            pyo3::exceptions::PyValueError::new_err(format!(
+                "not a pickled ResponseInfo: method {method:?} is not GET, POST, PUT or DELETE"
+            ))
+        })
+    }
+
     #[getter]
     fn http_status(&self) -> u16 {
         self.0.http_status

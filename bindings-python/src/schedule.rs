@@ -231,6 +231,9 @@ fn status_name(s: &DayStatus) -> &'static str {
 pub struct PyDay {
     day: dialtime::schedule::Day,
     zone: jiff::tz::TimeZone,
+    /// The schedule that answered: a pickle is that schedule and the date, and the copy asks
+    /// it again (a `Day` is what `Schedule.day` says, nothing a worker could not recompute).
+    schedule: Py<PySchedule>,
 }
 
 #[pymethods]
@@ -244,15 +247,29 @@ impl PyDay {
         slf
     }
 
+    /// Pickled as `Schedule.day(schedule, date)` (a `Schedule` pickles itself).
+    #[allow(clippy::type_complexity)]
+    fn __reduce__<'py>(
+        &self,
+        py: Python<'py>,
+    ) -> PyResult<(Bound<'py, PyAny>, (Py<PySchedule>, Bound<'py, PyAny>))> {
+        let day = py.get_type::<PySchedule>().getattr("day")?;
+        Ok((
+            day,
+            (self.schedule.clone_ref(py), py_date(py, self.day.date)?),
+        ))
+    }
+
     #[getter]
     fn date<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         py_date(py, self.day.date)
     }
 
-    /// 0 = Sunday … 6 = Saturday (the platform's numbering).
+    /// A `Weekday` (0 = Sunday … 6 = Saturday, the platform's numbering), as
+    /// `DaySchedule.week` is.
     #[getter]
-    fn weekday(&self) -> u8 {
-        self.day.weekday.number()
+    fn weekday<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        crate::model::weekday(py, self.day.weekday.number())
     }
 
     /// `"normal"`, `"off"`, `"makeup_work"` or `"not_covered"`.
@@ -278,10 +295,13 @@ impl PyDay {
         self.day.holidays_applied
     }
 
-    /// The weekday whose windows the date uses (0 = Sunday), or None.
+    /// The `Weekday` whose windows the date uses, or None.
     #[getter]
-    fn windows_of(&self) -> Option<u8> {
-        self.day.windows_of.map(Weekday::number)
+    fn windows_of<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
+        self.day
+            .windows_of
+            .map(|w| crate::model::weekday(py, w.number()))
+            .transpose()
     }
 
     #[getter]
@@ -531,10 +551,12 @@ impl PySchedule {
     }
 
     /// Why local `date` (a `datetime.date` in the schedule's zone) has its windows.
-    fn day(&self, date: &Bound<'_, PyAny>) -> PyResult<PyDay> {
+    fn day(slf: &Bound<'_, Self>, date: &Bound<'_, PyAny>) -> PyResult<PyDay> {
+        let s = &slf.get().0;
         Ok(PyDay {
-            day: self.0.day(date_of(date)?),
-            zone: self.0.time_zone().clone(),
+            day: s.day(date_of(date)?),
+            zone: s.time_zone().clone(),
+            schedule: slf.clone().unbind(),
         })
     }
 

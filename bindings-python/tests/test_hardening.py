@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import datetime as dt
 import multiprocessing
 import os
 import subprocess
@@ -559,3 +560,60 @@ def test_an_atexit_hook_joining_a_calling_thread_ends():
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                           timeout=60)
     assert (done.returncode, done.stdout.strip()) == (0, "joined"), done.stderr[-2000:]
+
+
+def test_any_mapping_or_sequence_is_a_payload_as_the_stubs_say(emulator: Emulator) -> None:
+    """The stubs take `Sequence`/`Mapping`; only list, tuple and dict were read (a deque or a
+    MappingProxyType was 'must be JSON data')."""
+    import collections
+    import types
+
+    monday, wednesday = DOCUMENTED["content"]
+    client = dialtime.Client(emulator.token, base_url=emulator.base_url)
+    saved = client.dial_time_groups.create(
+        emulator.user_id,
+        name="映射",
+        content=collections.deque([types.MappingProxyType(monday), collections.UserDict(wednesday)]),
+        is_default=False,
+        skip_holiday=False,
+    )
+    assert [(d.week, len(d.times)) for d in saved.content] == [(1, 2), (3, 2)]
+    dialtime.validate(types.MappingProxyType(dict(DOCUMENTED)))
+    start = dt.datetime(2026, 11, 30, tzinfo=dt.timezone.utc)
+    end = start + dt.timedelta(days=7)
+    assert dialtime.Schedule(collections.deque([monday]), False).windows(start, end) == dialtime.Schedule(
+        [monday], False
+    ).windows(start, end)
+    # Text and bytes are not sequences of days; a set is no sequence at all.
+    for content in ("text", b"bytes", {1, 2}):
+        with pytest.raises(dialtime.ValidationError) as raised:
+            dialtime.validate({**DOCUMENTED, "content": content})
+        assert raised.value.problems[0].path == "content"
+
+
+def test_default_headers_take_any_mapping_in_both_clients(emulator: Emulator) -> None:
+    import types
+
+    headers = types.MappingProxyType({"x-trace": "1"})
+    for make in (dialtime.Client, dialtime.AsyncClient):
+        make(emulator.token, base_url=emulator.base_url, default_headers=headers)
+        for bad, says in (([("x-a", "b")], "got list"), ("ab", "got str"), ({"x-a": 1}, "got an item")):
+            with pytest.raises(TypeError, match=f"default_headers must be a mapping of str to str, {says}"):
+                make(emulator.token, base_url=emulator.base_url, default_headers=bad)  # type: ignore[arg-type]
+    client = dialtime.Client(emulator.token, base_url=emulator.base_url, default_headers=headers)
+    client.dial_time_groups.list(emulator.user_id)
+    assert emulator.last_request is not None and emulator.last_request.headers["x-trace"] == "1"
+
+
+def test_an_async_client_is_not_copied_as_a_client_is_not() -> None:
+    import copy
+    import pickle
+
+    async def run() -> None:
+        client = dialtime.AsyncClient("t", base_url="http://127.0.0.1:9")
+        for attempt in (copy.copy, copy.deepcopy, pickle.dumps):
+            with pytest.raises(TypeError, match="cannot pickle 'dialtime.AsyncClient'"):
+                attempt(client)
+        await client.close()
+
+    asyncio.run(run())

@@ -5,9 +5,11 @@ agent suffix, an HTTPS emulator with its CA, and logging through the `logging` m
 from __future__ import annotations
 
 import asyncio
+import copy
 import json
 import logging
 import os
+import pickle
 import subprocess
 import sys
 import time
@@ -337,6 +339,13 @@ def test_a_recorder_keeps_a_successful_calls_request_id(emulator: Emulator) -> N
     assert answer.elapsed > 0
     assert emulator.token not in repr(answer) and emulator.token not in str(answer.headers)
     assert "request_id='emu-2' attempts=2>" in repr(answer), repr(answer)
+    # Immutable: copies are the object; a pickle (a worker's answer) keeps every field.
+    assert copy.copy(answer) is answer and copy.deepcopy(answer) is answer
+    back = pickle.loads(pickle.dumps(answer))
+    fields = ("http_status", "method", "path", "request_id", "headers", "attempts", "elapsed")
+    assert [getattr(back, f) for f in fields] == [getattr(answer, f) for f in fields]
+    with pytest.raises(ValueError, match='method "PATCH" is not GET'):
+        dialtime.ResponseInfo._restore("PATCH", "/", 200, None, [], 1, 0)
     saved = recording.dial_time_groups.create(emulator.user_id, **DOCUMENTED)
     assert recorder.last is not None and (recorder.last.method, recorder.last.request_id) == ("POST", "emu-3")
     assert saved.id == 1

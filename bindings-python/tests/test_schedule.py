@@ -210,8 +210,10 @@ def test_schedules_at_the_limits_of_datetime_do_not_crash() -> None:
                 query(t)
             except ValueError as e:
                 assert "range" in str(e)
-    with pytest.raises(dialtime.ValidationError, match="3660 days"):
+    with pytest.raises(dialtime.ValidationError, match="3660 days") as raised:
         s.windows(dt.datetime.min.replace(tzinfo=UTC), dt.datetime(9999, 1, 1, tzinfo=UTC))
+    # The range is at fault, not an argument called `to` (Python's are start and end).
+    assert [p.path for p in raised.value.problems] == ["$"]
 
 
 def test_calendars_copy_independently_and_schedules_copy_as_themselves() -> None:
@@ -264,6 +266,14 @@ def test_schedules_and_calendars_pickle_and_answer_the_same_in_another_process()
         assert repr(copied) == repr(s) and copied.zone == s.zone and copied.skip_holiday == s.skip_holiday
         assert _windows_of_2026_q4(copied) == _windows_of_2026_q4(s)
         assert copied.day(dt.date(2026, 10, 10)).windows == s.day(dt.date(2026, 10, 10)).windows
+        # A Day travels as its schedule and date, and says the same after the trip.
+        for d in (dt.date(2026, 10, 1), dt.date(2026, 10, 10), dt.date(2026, 10, 12)):
+            day = s.day(d)
+            back = pickle.loads(pickle.dumps(day))
+            assert back is not day and repr(back) == repr(day)
+            assert (back.date, back.status, back.festival, back.windows_of, back.windows, back.intervals) == (
+                day.date, day.status, day.festival, day.windows_of, day.windows, day.intervals
+            )
     # The built-in calendar travels by reference, not as its data; so does the default zone
     # (the copy reads the same bundled Asia/Shanghai, not another tzdata's).
     assert len(pickle.dumps(schedules[1])) < 1000 < len(pickle.dumps(schedules[0]))
@@ -279,3 +289,12 @@ def test_schedules_and_calendars_pickle_and_answer_the_same_in_another_process()
     ctx = multiprocessing.get_context("spawn")
     with concurrent.futures.ProcessPoolExecutor(1, mp_context=ctx) as pool:
         assert list(pool.map(_windows_of_2026_q4, schedules)) == [_windows_of_2026_q4(s) for s in schedules]
+
+
+def test_a_days_weekdays_are_weekdays_as_a_day_schedules_week_is() -> None:
+    content = [{"week": 1, "times": [{"begin_time": "08:00", "end_time": "09:00"}]}]
+    day = dialtime.Schedule(content, True, makeup_as=1).day(dt.date(2026, 10, 10))
+    assert day.status == "makeup_work"
+    assert day.weekday is dialtime.Weekday.SATURDAY and day.windows_of is dialtime.Weekday.MONDAY
+    assert day.weekday == 6 and repr(day.windows_of) == repr(dialtime.DaySchedule(1, []).week)
+    assert dialtime.Schedule(content, True).day(dt.date(2026, 10, 1)).windows_of is None

@@ -130,3 +130,17 @@ def test_signatures_match(label, obj, node, skip_first):
     ):
         actual = actual[1:]
     assert actual == expected, label
+
+
+@pytest.mark.parametrize("name", CLASSES)
+def test_a_class_is_final_in_the_stub_exactly_when_it_cannot_be_subclassed(name):
+    """mypy accepted `class R(dialtime.TimeRange): ...`, which raises TypeError at import."""
+    node = STUB_CLASSES[name]
+    declared_final = any(isinstance(d, ast.Name) and d.id == "final" for d in node.decorator_list)
+    try:
+        type("Sub", (getattr(_native, name),), {})
+        subclassable = True
+    except TypeError:
+        subclassable = False
+    assert declared_final == (not subclassable)
+

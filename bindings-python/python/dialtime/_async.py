@@ -14,7 +14,7 @@ from . import _native
 
 if TYPE_CHECKING:  # typing is not imported at run time (import cost)
     from types import TracebackType
-    from typing import Literal, Mapping, Optional, Sequence, Tuple, Type, Union
+    from typing import Any, Literal, Mapping, Optional, Sequence, Tuple, Type, Union
 
     from ._native import AsyncGroupCursor, DialTimeGroup, Page, _DayLike, _Outcome
 
@@ -206,10 +206,14 @@ class AsyncClient:
             trust_only_root_certificates=trust_only_root_certificates,
             proxy=proxy,
             ignore_env_proxy=ignore_env_proxy,
-            default_headers=None if default_headers is None else dict(default_headers),
+            default_headers=default_headers,
             user_agent_suffix=user_agent_suffix,
         )
         self._groups = AsyncDialTimeGroups(self._native.dial_time_groups)
+
+    def __reduce__(self) -> Any:
+        # As Client: a copy would share the connection pool, and closing one closed both.
+        raise TypeError("cannot pickle 'dialtime.AsyncClient' object")
 
     def with_options(
         self,

@@ -19,6 +19,7 @@ from typing import (
     Type,
     TypedDict,
     Union,
+    final,
 )
 
 from typing_extensions import Self, Unpack
@@ -35,6 +36,7 @@ _JSON = Any
 _DayLike = Union["DaySchedule", Mapping[str, _JSON]]
 _TimeLike = Union[str, datetime.time]
 
+@final
 class TimeRange:
     def __new__(cls, begin_time: _TimeLike, end_time: _TimeLike) -> TimeRange: ...
     @property
@@ -45,6 +47,7 @@ class TimeRange:
     def __eq__(self, other: object) -> bool: ...
     def __hash__(self) -> int: ...
 
+@final
 class DaySchedule:
     def __new__(cls, week: Union[Weekday, int], times: Sequence[TimeRange]) -> DaySchedule: ...
     @property
@@ -55,6 +58,7 @@ class DaySchedule:
     def __eq__(self, other: object) -> bool: ...
     def __hash__(self) -> int: ...
 
+@final
 class DialTimeGroup:
     @classmethod
     def from_dict(cls, data: Mapping[str, _JSON]) -> DialTimeGroup: ...
@@ -93,6 +97,7 @@ _Outcome = Literal["created", "updated", "unchanged"]
 _Status = Literal["normal", "off", "makeup_work"]
 _Window = Tuple[datetime.datetime, datetime.datetime]
 
+@final
 class Calendar:
     @staticmethod
     def china() -> Calendar: ...
@@ -105,11 +110,12 @@ class Calendar:
     def years(self) -> List[int]: ...
     def status(self, date: datetime.date) -> Optional[_Status]: ...
 
+@final
 class Day:
     @property
     def date(self) -> datetime.date: ...
     @property
-    def weekday(self) -> int: ...
+    def weekday(self) -> Weekday: ...
     @property
     def status(self) -> Literal["normal", "off", "makeup_work", "not_covered"]: ...
     @property
@@ -117,12 +123,13 @@ class Day:
     @property
     def holidays_applied(self) -> bool: ...
     @property
-    def windows_of(self) -> Optional[int]: ...
+    def windows_of(self) -> Optional[Weekday]: ...
     @property
     def windows(self) -> List[TimeRange]: ...
     @property
     def intervals(self) -> List[_Window]: ...
 
+@final
 class Schedule:
     def __new__(
         cls,
@@ -146,6 +153,7 @@ class Schedule:
     @property
     def skip_holiday(self) -> bool: ...
 
+@final
 class Page:
     @property
     def data(self) -> List[DialTimeGroup]: ...
@@ -161,14 +169,17 @@ class Page:
     def has_more(self) -> bool: ...
     def __len__(self) -> int: ...
 
+@final
 class GroupCursor(Iterator[DialTimeGroup]):
     def __iter__(self) -> GroupCursor: ...
     def __next__(self) -> DialTimeGroup: ...
 
+@final
 class AsyncGroupCursor(AsyncIterator[DialTimeGroup]):
     def __aiter__(self) -> AsyncGroupCursor: ...
     def __anext__(self) -> Awaitable[DialTimeGroup]: ...
 
+@final
 class DialTimeGroups:
     def create(
         self,
@@ -240,6 +251,7 @@ class DialTimeGroups:
         max_retries: Optional[int] = None,
     ) -> Tuple[DialTimeGroup, _Outcome]: ...
 
+@final
 class _AsyncDialTimeGroups:
     def create(
         self,
@@ -325,6 +337,7 @@ class _BaseClient:
     @property
     def max_retries(self) -> int: ...
 
+@final
 class Client(_BaseClient):
     def __new__(
         cls,
@@ -359,6 +372,7 @@ class Client(_BaseClient):
         *_exc: Union[Optional[Type[BaseException]], Optional[BaseException], Optional[TracebackType]],
     ) -> Literal[False]: ...
 
+@final
 class _AsyncClient(_BaseClient):
     def __new__(
         cls,
@@ -388,6 +402,7 @@ class _AsyncClient(_BaseClient):
     def dial_time_groups(self) -> _AsyncDialTimeGroups: ...
     def close(self) -> Awaitable[None]: ...
 
+@final
 class ResponseInfo:
     @property
     def http_status(self) -> int: ...
@@ -404,6 +419,7 @@ class ResponseInfo:
     @property
     def path(self) -> str: ...
 
+@final
 class ResponseRecorder:
     def __new__(cls) -> ResponseRecorder: ...
     @property
@@ -426,6 +442,7 @@ class _Fault(TypedDict, total=False):
     method: str
     times: int
 
+@final
 class RecordedRequest:
     @property
     def method(self) -> str: ...
@@ -447,6 +464,7 @@ class RecordedRequest:
     def request_id(self) -> str: ...
     def to_dict(self) -> Dict[str, _JSON]: ...
 
+@final
 class ScopedFault:
     @property
     def id(self) -> int: ...
@@ -457,6 +475,7 @@ class ScopedFault:
         *_exc: Union[Optional[Type[BaseException]], Optional[BaseException], Optional[TracebackType]],
     ) -> Literal[False]: ...
 
+@final
 class Emulator:
     def __new__(
         cls,
