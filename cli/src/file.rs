@@ -50,13 +50,16 @@ pub const MAX_FILE_BYTES: u64 = 8 << 20;
 /// (40,000 deep: 5 s) before it reports its own limit.
 const MAX_NESTING: usize = 128;
 
-/// A text file of at most [`MAX_FILE_BYTES`], read as UTF-8.
+/// A text file of at most [`MAX_FILE_BYTES`], read as UTF-8; `-` is standard input.
 pub fn read_text(path: &Path) -> std::io::Result<String> {
     use std::io::Read;
     let mut text = String::new();
-    std::fs::File::open(path)?
-        .take(MAX_FILE_BYTES + 1)
-        .read_to_string(&mut text)?;
+    let source: Box<dyn Read> = if path.as_os_str() == "-" {
+        Box::new(std::io::stdin().lock())
+    } else {
+        Box::new(std::fs::File::open(path)?)
+    };
+    source.take(MAX_FILE_BYTES + 1).read_to_string(&mut text)?;
     if text.len() as u64 > MAX_FILE_BYTES {
         return Err(std::io::Error::other(format!(
             "larger than {} MiB",
@@ -71,9 +74,13 @@ pub fn read_text(path: &Path) -> std::io::Result<String> {
     Ok(text)
 }
 
-/// Reads and checks `path`; every problem is one line `FILE: group "NAME": PATH: MESSAGE`.
+/// Reads and checks `path` (`-`: standard input, read as YAML, which JSON also is); every
+/// problem is one line `FILE: group "NAME": PATH: MESSAGE`.
 pub fn load(path: &Path) -> Result<GroupsFile, Vec<String>> {
-    let shown = path.display().to_string();
+    let shown = match path.as_os_str() == "-" {
+        true => "<stdin>".to_owned(),
+        false => path.display().to_string(),
+    };
     let text = read_text(path).map_err(|e| vec![format!("{shown}: {e}")])?;
     parse(&shown, &text)
 }
@@ -144,6 +151,15 @@ pub fn parse(shown: &str, text: &str) -> Result<GroupsFile, Vec<String>> {
                     Some(name) => format!("group {name:?}"),
                     None => format!("groups[{i}]"),
                 };
+                // A YAML merge key reads as a field called `<<` (and every merged field as
+                // missing): say what it is instead.
+                if g.get("<<").is_some() {
+                    problems.push(format!(
+                        "{shown}: {label}: <<: YAML merge keys are not read (a groups file \
+                         spells each group out; an alias of a whole group or list works)"
+                    ));
+                    continue;
+                }
                 match dialtime::validate::new_group_from_json(g) {
                     // The groups apply to every account the run names: a sub-account in one
                     // was read, then replaced by the run's account (the group landed

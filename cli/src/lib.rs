@@ -78,6 +78,7 @@ pub enum Command {
     },
     /// Check a groups file: every problem, with file, group and path.
     Validate {
+        /// The groups file (YAML or JSON; `-` reads standard input).
         #[arg(short = 'f', long = "file")]
         file: PathBuf,
     },
@@ -154,7 +155,7 @@ pub enum Output {
 
 #[derive(Args, Debug)]
 pub struct Apply {
-    /// The groups file (YAML or JSON).
+    /// The groups file (YAML or JSON; `-` reads standard input).
     #[arg(short = 'f', long = "file")]
     pub file: PathBuf,
     /// The user to apply to (else the file's `accounts`).

@@ -143,6 +143,9 @@ impl Action {
 pub struct AccountPlan {
     pub account: Account,
     pub actions: Vec<Action>,
+    /// What the writes change beyond the groups they name (a saved default the file does not
+    /// list stops being the default), for the plan to say.
+    pub notes: Vec<String>,
     pub error: Option<String>,
     /// How many of `actions`' writes were made (an apply stopped by an error made some).
     pub applied: usize,
@@ -242,6 +245,7 @@ async fn plan_account(
     let failed = |account, error: String| AccountPlan {
         account,
         actions: Vec::new(),
+        notes: Vec::new(),
         error: Some(error),
         applied: 0,
     };
@@ -291,9 +295,35 @@ async fn plan_account(
             }
         }
     }
+    // The platform keeps one default per account: a group the file makes the default takes
+    // the flag from a saved default the file does not list (nor deletes), and the plan said
+    // nothing of it.
+    let mut notes = Vec::new();
+    let new_default = actions.iter().find_map(|a| match a {
+        Action::Create(g)
+        | Action::Update {
+            group: g,
+            was_default: false,
+            ..
+        } if g.is_default => Some(g),
+        _ => None,
+    });
+    if let Some(g) = new_default {
+        for s in saved.iter().filter(|s| s.is_default && !g.has_name_of(s)) {
+            let listed = groups.iter().any(|f| f.has_name_of(s));
+            if !listed && !prune {
+                notes.push(format!(
+                    "{:?} (id {}) stops being the default: {:?} becomes it, and the platform \
+                     keeps one",
+                    s.name, s.id, g.name
+                ));
+            }
+        }
+    }
     AccountPlan {
         account,
         actions,
+        notes,
         error: None,
         applied: 0,
     }
@@ -480,6 +510,9 @@ pub fn render_text(plans: &[AccountPlan]) -> String {
             }
             out.push('\n');
         }
+        for note in &p.notes {
+            out.push_str(&format!("{}: note: {note}\n", p.account));
+        }
     }
     let (c, u, d, n) = counts(plans);
     out.push_str(&format!(
@@ -502,6 +535,7 @@ pub fn render_json(plans: &[AccountPlan]) -> Value {
                 if let Action::Update { diff, .. } = a { v["diff"] = json!(diff); }
                 v
             }).collect::<Vec<_>>(),
+            "notes": p.notes,
             "error": p.error,
             "applied": p.applied,
         })).collect::<Vec<_>>(),

@@ -1034,3 +1034,88 @@ fn export_quotes_every_string_so_any_yaml_reader_reads_it_back() {
         .groups
         .is_empty());
 }
+
+#[test]
+fn the_plan_says_when_an_unlisted_default_stops_being_it() {
+    let old = dialtime::NewDialTimeGroup::builder("旧默认")
+        .window(dialtime::Weekday::Friday, "09:00", "18:00")
+        .is_default(true)
+        .build()
+        .unwrap();
+    let emu = Emulator::builder().group(old).start().unwrap();
+    let f = file("groups.yaml", GROUPS);
+    let path = f.0.to_str().unwrap();
+    let args = ["apply", "-f", path, "--user", emu.user_id(), "--dry-run"];
+    let (out, _) = text(&run(&emu, &args));
+    assert!(
+        out.contains(&format!(
+            "{}: note: \"旧默认\" (id 1) stops being the default: \"工作日白天\" becomes it",
+            emu.user_id()
+        )),
+        "{out}"
+    );
+    let mut json = args.to_vec();
+    json.extend(["--output", "json"]);
+    let plan: serde_json::Value = serde_json::from_slice(&run(&emu, &json).stdout).unwrap();
+    assert_eq!(
+        plan["accounts"][0]["notes"].as_array().unwrap().len(),
+        1,
+        "{plan}"
+    );
+    // Pruned, it is deleted (the plan shows that); listed, its own update shows it.
+    let mut pruned = args.to_vec();
+    pruned.push("--prune");
+    let (out, _) = text(&run(&emu, &pruned));
+    assert!(
+        out.contains("delete \"旧默认\"") && !out.contains("note:"),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_file_on_standard_input_and_a_merge_key_named() {
+    use std::io::Write as _;
+    use std::process::Stdio;
+    let emu = Emulator::start().unwrap();
+    let token = tempfile_path::write("token", emu.token());
+    let with_stdin = |args: &[&str], input: &str| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_dialtime"))
+            .args(["--base-url", emu.base_url(), "--token-file"])
+            .arg(&token.0)
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let o = with_stdin(&["apply", "-f", "-", "--user", emu.user_id()], GROUPS);
+    assert_eq!(o.status.code(), Some(0), "{:?}", text(&o));
+    assert_eq!(emu.write_count(), 2);
+    let merged = r#"
+base: &base
+  content: [{week: 1, times: [{begin_time: "09:00", end_time: "18:00"}]}]
+  is_default: false
+  skip_holiday: true
+groups:
+  - {<<: *base, name: a}
+"#;
+    let o = with_stdin(&["validate", "-f", "-"], merged);
+    let (_, err) = text(&o);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        err.contains("<stdin>: group \"a\": <<: YAML merge keys are not read"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("is required"),
+        "no false 'missing' fields: {err}"
+    );
+}

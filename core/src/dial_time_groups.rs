@@ -195,7 +195,9 @@ impl<'c> DialTimeGroups<'c> {
     }
 
     /// Every group of the user (or of `sub_user_id`), page after page, fetching the next page
-    /// only when the previous one is used up. Never yields a group twice. A page of nothing
+    /// only when the previous one is used up. Never yields a group twice; ends with a
+    /// `Decode` error when the platform's `meta.total` counts more groups than its pages
+    /// held (an incomplete list: what `ensure` acts on). A page of nothing
     /// new is walked past while the platform's `meta` names later pages (up to
     /// [`MAX_LIST_PAGES`]) and ends the stream without `meta`; an answer for another page
     /// than asked ends it with a `Decode` error. The stream owns what it needs (`'static`).
@@ -341,7 +343,18 @@ impl GroupCursor {
                 }
                 return Some(Ok(group));
             }
-            let page = self.pager.next_page()?;
+            let Some(page) = self.pager.next_page() else {
+                let (total, listed) = self.pager.short_of_total()?;
+                return Some(Err(decode_error(
+                    format!(
+                        "the platform counts {total} groups but its pages listed {listed} \
+                         different ones (a page repeated, or the list changed during the \
+                         walk); stopped rather than answer with an incomplete list: try again"
+                    ),
+                    "",
+                    "",
+                )));
+            };
             if page > MAX_LIST_PAGES {
                 self.pager.stop();
                 return Some(Err(decode_error(

@@ -292,3 +292,60 @@ fn a_page_of_nothing_new_before_the_last_page_is_walked_past_and_ensure_finds_th
         "nothing created"
     );
 }
+
+/// A platform whose pages repeat while its `meta.total` counts more groups than they hold:
+/// the walk ends with a `Decode` error instead of answering with an incomplete list, and
+/// `ensure` of a group on the page never served creates nothing (it created a duplicate).
+#[test]
+fn a_list_short_of_the_platforms_total_ends_with_an_error_and_ensure_writes_nothing() {
+    let emu = Emulator::start().unwrap();
+    let c = client(&emu);
+    let group = |id: i64, name: &str| {
+        format!(
+            r#"{{"id":{id},"name":"{name}","user_id":"u","content":[{{"week":1,"times":[{{"begin_time":"08:00","end_time":"20:00"}}]}}],"is_default":false,"created_at":"2022-01-01 00:00:00","updated_at":"2022-01-01 00:00:00"}}"#
+        )
+    };
+    let page = |n: u32, total: u32, data: &str| {
+        format!(
+            r#"{{"code":200,"status":"success","meta":{{"current_page":{n},"last_page":2,"total":{total}}},"data":[{data}]}}"#
+        )
+    };
+    let first = format!("{},{}", group(1, "a"), group(2, "b"));
+    // Page 2 answers page 1's groups again; the platform counts 4.
+    let pages = |total| {
+        emu.push_fault(Fault::body(page(1, total, &first)));
+        emu.push_fault(Fault::body(page(2, total, &first)));
+    };
+    pages(4);
+    let items: Vec<_> = c.dial_time_groups().list_all(emu.user_id(), None).collect();
+    let ids: Vec<i64> = items
+        .iter()
+        .filter_map(|g| g.as_ref().ok())
+        .map(|g| g.id)
+        .collect();
+    assert_eq!(ids, [1, 2]);
+    let err = items.last().unwrap().as_ref().unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Decode, "{err}");
+    assert!(
+        err.to_string()
+            .contains("counts 4 groups but its pages listed 2"),
+        "{err}"
+    );
+
+    pages(4);
+    let target = NewDialTimeGroup::builder("on page 2")
+        .window(Weekday::Monday, "08:00", "20:00")
+        .build()
+        .unwrap();
+    let err = c
+        .dial_time_groups()
+        .ensure(emu.user_id(), &target)
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Decode);
+    assert_eq!(emu.write_count(), 0, "nothing created");
+
+    // A total the pages do hold (or more: a group added during the walk) is a whole list.
+    pages(2);
+    let all: Vec<_> = c.dial_time_groups().list_all(emu.user_id(), None).collect();
+    assert!(all.iter().all(Result::is_ok) && all.len() == 2, "{all:?}");
+}

@@ -111,6 +111,8 @@ pub(crate) struct Pager<T> {
     next_page: Option<u32>,
     buffer: VecDeque<T>,
     seen: HashSet<i64>,
+    /// The platform's count (`meta.total`) on the last page read, when it sent one.
+    total: Option<u64>,
 }
 
 impl<T> Pager<T> {
@@ -119,6 +121,7 @@ impl<T> Pager<T> {
             next_page: Some(1),
             buffer: VecDeque::new(),
             seen: HashSet::new(),
+            total: None,
         }
     }
 
@@ -146,6 +149,7 @@ impl<T> Pager<T> {
                 self.buffer.push_back(item);
             }
         }
+        self.total = page.total;
         let fresh = self.buffer.len() > before;
         let go_on = page.has_more && (fresh || page.last_page.is_some());
         self.next_page = match (go_on, asked.checked_add(1)) {
@@ -158,6 +162,22 @@ impl<T> Pager<T> {
     pub(crate) fn stop(&mut self) {
         self.next_page = None;
         self.buffer.clear();
+        self.total = None;
+    }
+
+    /// At the end of a walk: `(total, listed)` when the platform counted more groups than
+    /// the pages held different ones (a page repeated, or the list shifted under the walk),
+    /// once. Acting on such a list (`ensure`, the command line's plan) created the groups it
+    /// missed a second time.
+    pub(crate) fn short_of_total(&mut self) -> Option<(u64, usize)> {
+        if self.next_page.is_some() || !self.buffer.is_empty() {
+            return None;
+        }
+        let total = self.total.take()?;
+        let listed = self.seen.len();
+        u64::try_from(listed)
+            .is_ok_and(|n| n < total)
+            .then_some((total, listed))
     }
 }
 
