@@ -284,8 +284,10 @@ function makeGroup(id, name, userId, flat, isDefault, skipHoliday, remark, creat
 // "null,null,…": gigabytes and seconds with this thread blocked. A scan of the payload (about
 // 0.3 µs) lets plain objects and arrays within the limit stringify as they are; anything else
 // (a class instance, a toJSON, an array subclass or one over the limit, deep nesting) goes
-// through a replacer that stops at such an array and names its path. (A getter of a plain
-// object runs twice: for the scan and for stringify.)
+// through a replacer that stops at such an array and names its path. NaN and ±Infinity, which
+// stringify writes as null (reported as "is required"), send the payload to the addon's own
+// walk, which names them. (A getter of a plain object runs twice: for the scan and for
+// stringify.)
 let maxItems = 0
 
 function plain(value, depth) {
@@ -297,6 +299,7 @@ function plain(value, depth) {
     for (let i = 0; i < value.length; i++) {
       const item = value[i]
       if (typeof item === 'object' && item !== null && !plain(item, depth + 1)) return false
+      if (typeof item === 'number' && !Number.isFinite(item)) return false
     }
     return true
   }
@@ -304,18 +307,22 @@ function plain(value, depth) {
   for (const key in value) {
     const item = value[key]
     if (typeof item === 'object' && item !== null && !plain(item, depth + 1)) return false
+    if (typeof item === 'number' && !Number.isFinite(item)) return false
   }
   return true
 }
 
 /** Thrown by the replacer below, caught by stringifyPayload. */
 class TooManyItems extends Error {}
+/** Thrown by the replacer below: the addon then walks the payload itself. */
+class NotFinite extends Error {}
 
 /**
  * Called by the native module only: `JSON.stringify(payload)`, or `{ tooManyItemsAt: path }`
  * for an array over the limit (the addon reports it there), or a throw (see above).
  */
 function stringifyPayload(payload) {
+  if (typeof payload === 'number' && !Number.isFinite(payload)) throw new NotFinite('$')
   if (typeof payload !== 'object' || payload === null || plain(payload, 0)) return JSON.stringify(payload)
   // The path of every object stringify descends into (what a toJSON returned, not what had
   // it), in the addon's spelling: `content[0].times`.
@@ -323,6 +330,8 @@ function stringifyPayload(payload) {
   const bounded = function (key, value) {
     const at = paths.has(this) ? join(paths.get(this), this, key) : '$'
     if (Array.isArray(value) && value.length > maxItems) throw new TooManyItems(at)
+    // Refused here, named by the addon's walk (src/validate.rs) at its path.
+    if (typeof value === 'number' && !Number.isFinite(value)) throw new NotFinite(at)
     if (typeof value === 'object' && value !== null) paths.set(value, at)
     return value
   }

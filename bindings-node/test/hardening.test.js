@@ -88,6 +88,20 @@ test('values that are not JSON get a clear error at their path', async () => {
   for (const [change, path] of bad) {
     assert.throws(() => dialtime.validate({ ...DOCUMENTED, ...change }), isValidation(path), path)
   }
+  // NaN and ±Infinity are named as what they are (stringify's null read "is required").
+  for (const [change, path] of [
+    [{ is_default: NaN }, 'is_default'],
+    [{ content: [{ week: Infinity, times: [] }] }, 'content[0].week'],
+    [{ content: [{ week: 1, times: [{ begin_time: -Infinity, end_time: '09:00' }] }] }, 'content[0].times[0].begin_time'],
+  ]) {
+    assert.throws(() => dialtime.validate({ ...DOCUMENTED, ...change }), (e) => {
+      isValidation(path)(e)
+      const problem = e.problems.find((p) => p.path === path)
+      assert.doesNotMatch(problem.message, /is required/)
+      assert.match(problem.message, /NaN|inf/i)
+      return true
+    }, path)
+  }
   // The payload is what JSON.stringify makes of it, as with fetch or axios: toJSON is honoured.
   assert.doesNotThrow(() => dialtime.validate({ ...DOCUMENTED, name: { toJSON: () => 'from toJSON' } }))
   assert.throws(() => dialtime.validate({ ...DOCUMENTED, name: { toJSON: () => 7 } }), isValidation('name'))
