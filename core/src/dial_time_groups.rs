@@ -9,6 +9,7 @@ use std::future::Future;
 use futures_util::Stream;
 use reqwest::Method;
 
+use crate::client::response::Success;
 use crate::client::{Client, Idempotent};
 use crate::error::Result;
 use crate::model::page::{decode_error, Pager};
@@ -184,13 +185,15 @@ impl<'c> DialTimeGroups<'c> {
         };
         let client = self.client.clone();
         Ok(async move {
-            let answer = client
-                .call::<Vec<DialTimeGroup>>(Method::GET, url, None, Idempotent::Yes, GROUPS)
-                .await?;
-            let meta = answer.meta.as_deref();
-            Page::read(answer.data, meta, page).map_err(|detail| {
-                decode_error(detail, meta.map_or("", |m| m.get()), client.secret())
-            })
+            let read = |answer: Success<Vec<DialTimeGroup>>| {
+                let meta = answer.meta.as_deref();
+                Page::read(answer.data, meta, page).map_err(|detail| {
+                    decode_error(detail, meta.map_or("", |m| m.get()), client.secret())
+                })
+            };
+            client
+                .call_then(Method::GET, url, None, Idempotent::Yes, GROUPS, read)
+                .await
         })
     }
 
@@ -359,8 +362,8 @@ impl GroupCursor {
                 self.pager.stop();
                 return Some(Err(decode_error(
                     format!(
-                        "the list went on past {MAX_LIST_PAGES} pages of new groups; \
-                         stopped rather than walk a list that never ends"
+                        "the list went on past {MAX_LIST_PAGES} pages; stopped rather \
+                         than walk a list that never ends"
                     ),
                     "",
                     "",

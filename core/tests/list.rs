@@ -196,7 +196,16 @@ fn a_platform_that_answers_another_page_ends_with_an_error() {
     let items: Vec<_> = c.dial_time_groups().list_all(emu.user_id(), None).collect();
     assert_eq!(items.len(), 2);
     assert_eq!(items[0].as_ref().unwrap().id, 1);
-    assert_eq!(items[1].as_ref().unwrap_err().kind(), ErrorKind::Decode);
+    let err = items[1].as_ref().unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Decode);
+    // The page's call is named, as every error of a call is (it had no call at all).
+    let call = err
+        .call()
+        .expect("the call that answered page 1 for page 2");
+    assert_eq!((call.method, call.attempts), ("GET", 1));
+    assert!(call.path.ends_with("/dial-time-group"), "{}", call.path);
+    assert!(err.to_string().contains("(GET /agent-api/user/"), "{err}");
+    assert_eq!(err.request_id(), Some("emu-2"));
 }
 
 /// The answer's `meta` is kept in the error as every answer is: an excerpt, the token redacted

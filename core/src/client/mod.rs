@@ -392,6 +392,22 @@ impl Client {
         idempotent: Idempotent,
         expected: &str,
     ) -> Result<Success<T>> {
+        self.call_then(method, url, body, idempotent, expected, Ok)
+            .await
+    }
+
+    /// [`Self::call`], the answer then read by `finish` (a list page out of `data` and
+    /// `meta`); an error of `finish` is the call's, as a decoding error is: logged, with the
+    /// call's [`CallInfo`] (a page the platform answered wrongly had none).
+    pub(crate) async fn call_then<T: DeserializeOwned, U>(
+        &self,
+        method: Method,
+        url: reqwest::Url,
+        body: Option<Bytes>,
+        idempotent: Idempotent,
+        expected: &str,
+        finish: impl Fn(Success<T>) -> Result<U>,
+    ) -> Result<U> {
         let settings = self.settings;
         let started = Instant::now();
         // A deadline past what `Instant` can hold is no deadline (`+` panicked: a Node
@@ -441,7 +457,7 @@ impl Client {
                             .map_err(|e| Error::config(format!("cannot read a removal: {e}"))),
                         other => other,
                     };
-                    match decoded {
+                    match decoded.and_then(&finish) {
                         Ok(success) => {
                             if let Some(recorder) = &self.recorder {
                                 recorder.record(ResponseInfo {

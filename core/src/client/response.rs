@@ -418,7 +418,14 @@ pub fn parse_retry_after(value: &str) -> Option<Duration> {
     }
     // HTTP's three date forms (IMF-fixdate, RFC 850, asctime), else RFC 2822's wider ones.
     let at = match httpdate::parse_http_date(v) {
-        Ok(at) => jiff::Timestamp::try_from(at).ok()?,
+        // Measured as a `SystemTime`: a date past jiff's last instant (9999-12-31 23:59 GMT)
+        // was no wait at all, and the 429 retried at once.
+        Ok(at) => {
+            return Some(
+                at.duration_since(std::time::SystemTime::now())
+                    .map_or(Duration::ZERO, |d| d.min(RETRY_AFTER_MAX)),
+            )
+        }
         Err(_) => jiff::fmt::rfc2822::DateTimeParser::new()
             .parse_timestamp(v)
             .ok()?,
@@ -516,6 +523,11 @@ mod tests {
             Some(Duration::ZERO)
         );
         assert_eq!(parse_retry_after("soon"), None);
+        // The last date HTTP can write is still a date, not nothing.
+        assert_eq!(
+            parse_retry_after("Fri, 31 Dec 9999 23:59:59 GMT"),
+            Some(super::RETRY_AFTER_MAX)
+        );
     }
 
     #[test]

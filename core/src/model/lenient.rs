@@ -56,11 +56,21 @@ pub fn int<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
 
 /// A saved group's id: an [`int`] above 0 (a group with id 0 or -3 could not be updated or
 /// deleted: the API's paths take positive ids).
+/// The largest id read: 2^53 − 1, the largest every binding holds exactly (a JavaScript
+/// number rounded 9007199254740993 to another group's id, silently).
+pub const MAX_ID: i64 = (1 << 53) - 1;
+
 pub fn id<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
     let id = int(d)?;
     if id <= 0 {
         return Err(de::Error::custom(format_args!(
             "id must be a positive integer, got {id}"
+        )));
+    }
+    if id > MAX_ID {
+        return Err(de::Error::custom(format_args!(
+            "id must be at most {MAX_ID} (2^53 - 1, the largest id every binding holds \
+             exactly, JavaScript's numbers included), got {id}"
         )));
     }
     Ok(id)
