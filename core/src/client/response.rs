@@ -234,10 +234,15 @@ fn api_error(
     let error = Box::new(ApiError {
         http_status: raw.status,
         envelope_code: code,
-        api_message: redact(message, secret),
+        api_message: shown(redact(message, secret)),
         problems: errors
             .into_iter()
-            .map(|p| Problem::new(redact(p.path, secret), redact(p.message, secret)))
+            .map(|p| {
+                Problem::new(
+                    shown(redact(p.path, secret)),
+                    shown(redact(p.message, secret)),
+                )
+            })
             .collect(),
         body_excerpt: excerpt(&raw.body, secret),
         headers: header_list(&raw.headers, secret),
@@ -253,6 +258,37 @@ fn api_error(
         500..=599 => Error::Server(error),
         _ => Error::Api(error),
     }
+}
+
+/// The most characters of the platform's own text (its `message`, a field error) an error
+/// keeps: a 7 MB message made a 7 MB `str(e)` and log line.
+pub const MAX_API_TEXT_CHARS: usize = 2_000;
+
+/// The platform's text as an error shows it: control characters and the bidirectional
+/// overrides escaped (`\u{1b}`, `\n`: an answer could add lines to a log or drive the terminal
+/// that prints the error), at most [`MAX_API_TEXT_CHARS`] characters.
+pub(crate) fn shown(text: String) -> String {
+    let unsafe_char = |c: char| {
+        c.is_control()
+            || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    };
+    if text.len() <= MAX_API_TEXT_CHARS && !text.chars().any(unsafe_char) {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len().min(4 * MAX_API_TEXT_CHARS));
+    for (n, c) in text.chars().enumerate() {
+        if n == MAX_API_TEXT_CHARS {
+            let more = text.chars().count() - n;
+            out.push_str(&format!("… ({more} more characters)"));
+            break;
+        }
+        if unsafe_char(c) {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 fn text(v: Value) -> String {
@@ -497,8 +533,27 @@ fn reason(status: u16) -> &'static str {
 
 #[cfg(test)]
 mod tests {
-    use super::{parse_retry_after, redact};
+    use super::{parse_retry_after, redact, shown, MAX_API_TEXT_CHARS};
     use std::time::Duration;
+
+    #[test]
+    fn the_platforms_text_is_escaped_and_capped_as_an_error_shows_it() {
+        assert_eq!(shown("参数错误".to_owned()), "参数错误");
+        assert_eq!(
+            shown("a\u{1b}[31mred\nfake line\u{202e}x\u{0}".to_owned()),
+            "a\\u{1b}[31mred\\u{a}fake line\\u{202e}x\\u{0}"
+        );
+        let long = shown("字".repeat(3_000_000));
+        assert!(
+            long.starts_with(&"字".repeat(MAX_API_TEXT_CHARS)),
+            "kept the start"
+        );
+        assert!(
+            long.ends_with("… (2998000 more characters)"),
+            "{}",
+            &long[long.len() - 40..]
+        );
+    }
 
     #[test]
     fn retry_after_is_read_in_each_of_https_three_date_forms() {
