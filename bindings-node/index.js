@@ -285,9 +285,9 @@ function makeGroup(id, name, userId, flat, isDefault, skipHoliday, remark, creat
 // 0.3 µs) lets plain objects and arrays within the limit stringify as they are; anything else
 // (a class instance, a toJSON, an array subclass or one over the limit, deep nesting) goes
 // through a replacer that stops at such an array and names its path. NaN and ±Infinity, which
-// stringify writes as null (reported as "is required"), send the payload to the addon's own
-// walk, which names them. (A getter of a plain object runs twice: for the scan and for
-// stringify.)
+// stringify writes as null (reported as "is required"), are collected by the replacer with
+// their paths, and the addon reports them. (A getter of a plain object runs twice: for the
+// scan and for stringify.)
 let maxItems = 0
 
 function plain(value, depth) {
@@ -314,29 +314,30 @@ function plain(value, depth) {
 
 /** Thrown by the replacer below, caught by stringifyPayload. */
 class TooManyItems extends Error {}
-/** Thrown by the replacer below: the addon then walks the payload itself. */
-class NotFinite extends Error {}
 
 /**
  * Called by the native module only: `JSON.stringify(payload)`, or `{ tooManyItemsAt: path }`
- * for an array over the limit (the addon reports it there), or a throw (see above).
+ * for an array over the limit, or `{ nonFinite: [[path, 'NaN'], …] }` (the addon reports
+ * them), or a throw (see above).
  */
 function stringifyPayload(payload) {
-  if (typeof payload === 'number' && !Number.isFinite(payload)) throw new NotFinite('$')
+  if (typeof payload === 'number' && !Number.isFinite(payload)) return { nonFinite: [['$', String(payload)]] }
   if (typeof payload !== 'object' || payload === null || plain(payload, 0)) return JSON.stringify(payload)
   // The path of every object stringify descends into (what a toJSON returned, not what had
   // it), in the addon's spelling: `content[0].times`.
   const paths = new Map()
+  const nonFinite = []
   const bounded = function (key, value) {
     const at = paths.has(this) ? join(paths.get(this), this, key) : '$'
     if (Array.isArray(value) && value.length > maxItems) throw new TooManyItems(at)
-    // Refused here, named by the addon's walk (src/validate.rs) at its path.
-    if (typeof value === 'number' && !Number.isFinite(value)) throw new NotFinite(at)
+    // Noted with its path (what a toJSON returned included); the addon reports them all.
+    if (typeof value === 'number' && !Number.isFinite(value)) nonFinite.push([at, String(value)])
     if (typeof value === 'object' && value !== null) paths.set(value, at)
     return value
   }
   try {
-    return JSON.stringify(payload, bounded)
+    const text = JSON.stringify(payload, bounded)
+    return nonFinite.length ? { nonFinite } : text
   } catch (e) {
     if (e instanceof TooManyItems) return { tooManyItemsAt: e.message }
     throw e

@@ -327,7 +327,8 @@ enum dialtime_status dialtime_dial_time_groups_list(const struct dialtime_client
 
 // Every group of the user (of `sub_user_id` when not NULL), as a cursor: each
 // dialtime_group_cursor_next fetches a page only when the previous one is used up, never
-// yields a group twice, and ends when the platform repeats a page (walked past while its
+// yields a group twice, ends with DIALTIME_STATUS_DECODE when the pages held fewer groups than
+// the platform's `meta.total` counts, and ends when the platform repeats a page (walked past while its
 // `meta` names later pages). On success `*out` is owned
 // by the caller (free with dialtime_group_cursor_free); it holds its own handle on the
 // client's pool, so it may outlive `client`. Not thread-safe: use one cursor per thread.
@@ -482,7 +483,8 @@ uint16_t dialtime_error_http_status(const struct dialtime_error *err);
 // false (and `*out` untouched) otherwise, or for NULL arguments.
 bool dialtime_error_envelope_code(const struct dialtime_error *err, int64_t *out);
 
-// The platform's own message (the envelope's `message`); NULL when there was no answer.
+// The platform's own message (the envelope's `message`, at most 2,000 characters, control
+// characters escaped); NULL when there was no answer.
 // Borrowed from `err`.
 const char *dialtime_error_api_message(const struct dialtime_error *err);
 

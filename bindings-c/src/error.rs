@@ -184,7 +184,8 @@ pub unsafe extern "C" fn dialtime_error_envelope_code(
     }
 }
 
-/// The platform's own message (the envelope's `message`); NULL when there was no answer.
+/// The platform's own message (the envelope's `message`, at most 2,000 characters, control
+/// characters escaped); NULL when there was no answer.
 /// Borrowed from `err`.
 #[no_mangle]
 pub extern "C" fn dialtime_error_api_message(err: *const dialtime_error) -> *const c_char {

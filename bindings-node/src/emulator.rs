@@ -185,6 +185,9 @@ impl Emulator {
         // reader refuses a fraction or a value out of range, naming it.
         let number = |n: f64| match dialtime::__private::whole_number("", n) {
             Ok(i) => serde_json::json!(i),
+            // NaN and ±Infinity have no JSON number (`json!` made them null: "not set"),
+            // so they go as their text, which the reader refuses by name.
+            Err(_) if !n.is_finite() => serde_json::json!(n.to_string()),
             Err(_) => serde_json::json!(n),
         };
         let builder = EmulatorBuilder::from_json(&serde_json::json!({

@@ -25,14 +25,16 @@ pub fn validate(env: Env, payload: Unknown<'_>) -> Result<()> {
 const MAX_STRINGIFIED: usize = 8 << 20;
 
 /// Any JavaScript value as the JSON the core validates: what `JSON.stringify` makes of it
-/// (`toJSON` honoured, `undefined` and functions left out, NaN and ±Infinity as `null`), so a
-/// wrong type is reported by the core's rules with its path. The fast way is V8's own
+/// (`toJSON` honoured, `undefined` and functions left out; NaN and ±Infinity, which it writes
+/// as `null`, are reported at their paths), so a wrong type is reported by the core's rules
+/// with its path. The fast way is V8's own
 /// `JSON.stringify` and one parse; what it refuses (a cyclic or runaway structure, a BigInt)
 /// is walked by [`to_json`], which names the path of the problem — never a crash.
 pub(crate) fn payload_json(env: &Env, payload: Unknown<'_>) -> dialtime::Result<Value> {
     let problem = match stringified(env, payload) {
         Stringified::Json(value) => return Ok(value),
         Stringified::TooManyItemsAt(path) => too_many_items(&path),
+        Stringified::NonFinite(problems) => return Err(dialtime::Error::Validation(problems)),
         Stringified::Refused => match to_json(payload, &mut String::from("$"), 0) {
             Ok(value) => return Ok(value),
             Err(p) => p,
@@ -75,6 +77,8 @@ enum Stringified {
     Json(Value),
     /// An array over `MAX_ITEMS` at this path, stringify stopped before expanding it.
     TooManyItemsAt(String),
+    /// NaN or ±Infinity at these paths (the replacer noted them, toJSON's results included).
+    NonFinite(Vec<Problem>),
     /// Nothing usable (it threw, the text is too long or nests too deep): walked instead.
     Refused,
 }
@@ -120,6 +124,21 @@ fn stringify(env: &Env, payload: Unknown<'_>) -> Option<Stringified> {
         ValueType::Object => {
             // SAFETY: the value's type was just checked.
             let stopped: Object<'_> = unsafe { out.cast() }.ok()?;
+            if let Ok(found) = stopped.get_named_property::<Vec<(String, String)>>("nonFinite") {
+                let problems = found
+                    .iter()
+                    .take(MAX_ITEMS)
+                    .map(|(path, value)| {
+                        let n = match value.as_str() {
+                            "Infinity" => f64::INFINITY,
+                            "-Infinity" => f64::NEG_INFINITY,
+                            _ => f64::NAN,
+                        };
+                        not_finite(path, n)
+                    })
+                    .collect();
+                return Some(Stringified::NonFinite(problems));
+            }
             let path: String = stopped.get_named_property("tooManyItemsAt").ok()?;
             return Some(Stringified::TooManyItemsAt(path));
         }

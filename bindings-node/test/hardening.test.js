@@ -88,7 +88,18 @@ test('values that are not JSON get a clear error at their path', async () => {
   for (const [change, path] of bad) {
     assert.throws(() => dialtime.validate({ ...DOCUMENTED, ...change }), isValidation(path), path)
   }
-  // NaN and ±Infinity are named as what they are (stringify's null read "is required").
+  // NaN and ±Infinity are named as what they are (stringify's null read "is required"),
+  // every one, at the path stringify met it (a toJSON's result too).
+  assert.throws(
+    () => dialtime.validate({ ...DOCUMENTED, name: { toJSON: () => NaN }, is_default: -Infinity }),
+    (e) => {
+      assert.deepEqual(e.problems.map((p) => [p.path, p.message]), [
+        ['name', 'must be a finite number, got NaN'],
+        ['is_default', 'must be a finite number, got -inf'],
+      ])
+      return true
+    },
+  )
   for (const [change, path] of [
     [{ is_default: NaN }, 'is_default'],
     [{ content: [{ week: Infinity, times: [] }] }, 'content[0].week'],
@@ -337,6 +348,9 @@ test('years and fault ids are whole numbers, never truncated or wrapped', async 
     [{ port: -1 }, 'port'],
     [{ requestLogLimit: -1 }, 'request_log_limit'],
     [{ requestLogLimit: 0.5 }, 'request_log_limit'],
+    [{ requestLogLimit: NaN }, 'request_log_limit'],
+    [{ requestLogLimit: Infinity }, 'request_log_limit'],
+    [{ port: NaN }, 'port'],
   ]) {
     await assert.rejects(dialtime.Emulator.start(options), isValidation(path), JSON.stringify(options))
   }

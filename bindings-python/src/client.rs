@@ -53,15 +53,24 @@ impl<'py> FromPyObject<'_, 'py> for Headers {
             wrong(format!("got {name}"))
         })?;
         let mut out = Vec::new();
+        let type_name = |v: &Bound<'_, PyAny>| {
+            v.get_type()
+                .name()
+                .map_or_else(|_| "?".to_owned(), |n| n.to_string())
+        };
         for item in mapping.items()?.iter() {
-            let pair: (String, String) = item.extract().map_err(|_| {
+            let (name, value): (Bound<'_, PyAny>, Bound<'_, PyAny>) = item.extract()?;
+            // A header's value may be a secret (an API key): never shown, only its type.
+            let name: String = name
+                .extract()
+                .map_err(|_| wrong(format!("got a name of type {}", type_name(&name))))?;
+            let value: String = value.extract().map_err(|_| {
                 wrong(format!(
-                    "got an item {}",
-                    item.repr()
-                        .map_or_else(|_| "?".to_owned(), |r| r.to_string())
+                    "got a value of type {} for {name:?}",
+                    type_name(&value)
                 ))
             })?;
-            out.push(pair);
+            out.push((name, value));
         }
         Ok(Headers(out))
     }

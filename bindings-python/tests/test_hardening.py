@@ -597,9 +597,18 @@ def test_default_headers_take_any_mapping_in_both_clients(emulator: Emulator) ->
     headers = types.MappingProxyType({"x-trace": "1"})
     for make in (dialtime.Client, dialtime.AsyncClient):
         make(emulator.token, base_url=emulator.base_url, default_headers=headers)
-        for bad, says in (([("x-a", "b")], "got list"), ("ab", "got str"), ({"x-a": 1}, "got an item")):
+        for bad, says in (
+            ([("x-a", "b")], "got list"),
+            ("ab", "got str"),
+            ({"x-a": 1}, 'got a value of type int for "x-a"'),
+            ({1: "b"}, "got a name of type int"),
+        ):
             with pytest.raises(TypeError, match=f"default_headers must be a mapping of str to str, {says}"):
                 make(emulator.token, base_url=emulator.base_url, default_headers=bad)  # type: ignore[arg-type]
+        # A value may be a secret: the error gives its type, never the value.
+        with pytest.raises(TypeError) as raised:
+            make(emulator.token, base_url=emulator.base_url, default_headers={"x-api-key": b"s3cr3t-value"})  # type: ignore[dict-item]
+        assert "s3cr3t" not in str(raised.value) and "of type bytes" in str(raised.value)
     client = dialtime.Client(emulator.token, base_url=emulator.base_url, default_headers=headers)
     client.dial_time_groups.list(emulator.user_id)
     assert emulator.last_request is not None and emulator.last_request.headers["x-trace"] == "1"

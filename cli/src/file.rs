@@ -50,15 +50,17 @@ pub const MAX_FILE_BYTES: u64 = 8 << 20;
 /// (40,000 deep: 5 s) before it reports its own limit.
 const MAX_NESTING: usize = 128;
 
-/// A text file of at most [`MAX_FILE_BYTES`], read as UTF-8; `-` is standard input.
+/// A text file of at most [`MAX_FILE_BYTES`], read as UTF-8. (`-` is a file called `-` here:
+/// only the groups file reads standard input, so `--sub-users -` cannot find it used up and
+/// fall back to the user's own account.)
 pub fn read_text(path: &Path) -> std::io::Result<String> {
+    read_from(std::fs::File::open(path)?)
+}
+
+/// [`read_text`] of any source.
+fn read_from(source: impl std::io::Read) -> std::io::Result<String> {
     use std::io::Read;
     let mut text = String::new();
-    let source: Box<dyn Read> = if path.as_os_str() == "-" {
-        Box::new(std::io::stdin().lock())
-    } else {
-        Box::new(std::fs::File::open(path)?)
-    };
     source.take(MAX_FILE_BYTES + 1).read_to_string(&mut text)?;
     if text.len() as u64 > MAX_FILE_BYTES {
         return Err(std::io::Error::other(format!(
@@ -77,11 +79,16 @@ pub fn read_text(path: &Path) -> std::io::Result<String> {
 /// Reads and checks `path` (`-`: standard input, read as YAML, which JSON also is); every
 /// problem is one line `FILE: group "NAME": PATH: MESSAGE`.
 pub fn load(path: &Path) -> Result<GroupsFile, Vec<String>> {
-    let shown = match path.as_os_str() == "-" {
+    let stdin = path.as_os_str() == "-";
+    let shown = match stdin {
         true => "<stdin>".to_owned(),
         false => path.display().to_string(),
     };
-    let text = read_text(path).map_err(|e| vec![format!("{shown}: {e}")])?;
+    let text = match stdin {
+        true => read_from(std::io::stdin().lock()),
+        false => read_text(path),
+    }
+    .map_err(|e| vec![format!("{shown}: {e}")])?;
     parse(&shown, &text)
 }
 
@@ -151,15 +158,6 @@ pub fn parse(shown: &str, text: &str) -> Result<GroupsFile, Vec<String>> {
                     Some(name) => format!("group {name:?}"),
                     None => format!("groups[{i}]"),
                 };
-                // A YAML merge key reads as a field called `<<` (and every merged field as
-                // missing): say what it is instead.
-                if g.get("<<").is_some() {
-                    problems.push(format!(
-                        "{shown}: {label}: <<: YAML merge keys are not read (a groups file \
-                         spells each group out; an alias of a whole group or list works)"
-                    ));
-                    continue;
-                }
                 match dialtime::validate::new_group_from_json(g) {
                     // The groups apply to every account the run names: a sub-account in one
                     // was read, then replaced by the run's account (the group landed
@@ -269,7 +267,8 @@ pub fn parse(shown: &str, text: &str) -> Result<GroupsFile, Vec<String>> {
     }
 }
 
-/// Groups as a file (`export`): the same shape `parse` reads, so applying it changes nothing.
+/// Groups as a file (`export`): the same shape `parse` reads, so applying it changes nothing
+/// (unless the platform holds what a file may not: `export` then says what on stderr).
 /// Written by hand rather than by a YAML serializer, so that it reads the same to every YAML
 /// reader: each string is double-quoted (unquoted, `09:00` is the number 540 to a YAML 1.1
 /// reader such as PyYAML, and names like `yes`, `on`, `2026-01-01` or `1_000` a boolean, a
@@ -419,6 +418,14 @@ impl<'de> serde::de::Visitor<'de> for StrictVisitor {
         one_more()?;
         let mut out = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
+            // A merge key reads as a field called `<<` (and every merged field as missing),
+            // wherever it is: said for what it is, with its position.
+            if key == "<<" {
+                return Err(serde::de::Error::custom(
+                    "YAML merge keys (`<<: *anchor`) are not read: a groups file spells each \
+                     mapping out (an alias of a whole value works)",
+                ));
+            }
             if out.contains_key(&key) {
                 return Err(serde::de::Error::custom(format!(
                     "the key {key:?} appears twice in one mapping"

@@ -65,7 +65,8 @@ pub enum LogLevel {
 pub enum Command {
     /// Make the platform's groups match a file: plan, then apply (safe to re-run).
     Apply(Apply),
-    /// Print the platform's groups in the file format (applying it changes nothing).
+    /// Print the platform's groups in the file format (applying it changes nothing; what a
+    /// file may not hold is named on stderr).
     Export(Scope),
     /// List the platform's groups.
     List(Scope),
@@ -220,7 +221,13 @@ pub fn run_args(argv: Vec<std::ffi::OsString>, out: &mut dyn Write, err: &mut dy
 
 /// Runs the command line; returns the exit code. Output goes to `out` and `err`.
 pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+    // Both streams: `dialtime export 2>&1 | head` exited 1 for a warning no one read.
     let mut out = Reader { out, gone: false };
+    let mut err = Reader {
+        out: err,
+        gone: false,
+    };
+    let err = &mut err;
     match execute(cli, &mut out, err) {
         Ok(code) => code,
         Err(message) => {
@@ -230,7 +237,7 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
     }
 }
 
-/// Standard output as its reader leaves it: once the reader has gone (`dialtime list | head`),
+/// Standard output (or error) as its reader leaves it: once the reader has gone (`dialtime list | head`),
 /// what is left to print is dropped and the command goes on as without the reader. An apply
 /// whose plan no longer fit the pipe stopped before its first write, one that fitted applied
 /// and exited 1 all the same, and every command printed "Broken pipe" (Rust ignores SIGPIPE,
@@ -266,14 +273,29 @@ impl Write for Reader<'_> {
 }
 
 /// A name as `list` prints it: as saved, unless it holds control characters (a newline, a
-/// tab, an escape sequence): then quoted and escaped as the plan shows names, so a name
-/// cannot add lines or columns, or drive the terminal.
+/// tab, an escape sequence), line separators or bidirectional overrides: then quoted and
+/// escaped as the plan shows names, so a name cannot add lines or columns, drive the
+/// terminal or reorder what it shows.
 fn shown_name(name: &str) -> std::borrow::Cow<'_, str> {
-    if name.chars().any(char::is_control) {
-        format!("{name:?}").into()
-    } else {
-        name.into()
+    use dialtime::__private::unsafe_to_print;
+    if !name.chars().any(unsafe_to_print) {
+        return name.into();
     }
+    let mut out = String::from("\"");
+    for c in name.chars() {
+        match c {
+            '"' | '\\' => {
+                out.push('\\');
+                out.push(c);
+            }
+            // `\n`, `\t`, `\u{1b}`, as Rust's `{:?}` (the plan's) writes them.
+            c if c.is_control() => out.extend(c.escape_debug()),
+            c if unsafe_to_print(c) => out.extend(c.escape_unicode()),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out.into()
 }
 
 fn client(c: &Connection) -> Result<dialtime::Client, String> {

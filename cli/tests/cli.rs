@@ -703,7 +703,7 @@ fn a_reader_that_leaves_changes_nothing_but_the_output() {
 
 #[test]
 fn list_shows_a_name_with_control_characters_escaped() {
-    let name = "evil\u{1b}]0;pwned\u{7}\nsecond line\tcol";
+    let name = "evil\u{1b}]0;pwned\u{7}\nsecond line\tcol\u{202e}txt.exe\u{2028}end";
     let group = dialtime::NewDialTimeGroup::builder(name)
         .window(dialtime::Weekday::Monday, "09:00", "18:00")
         .build()
@@ -714,7 +714,14 @@ fn list_shows_a_name_with_control_characters_escaped() {
     assert_eq!(o.status.code(), Some(0), "{err}");
     assert_eq!(out.lines().count(), 1, "one group, one line: {out:?}");
     assert!(!out.contains('\u{1b}') && !out.contains('\u{7}'), "{out:?}");
-    assert!(out.contains(&format!("{name:?}")), "{out:?}");
+    assert!(
+        out.contains(r#""evil\u{1b}]0;pwned\u{7}\nsecond line\tcol\u{202e}txt.exe\u{2028}end""#),
+        "{out:?}"
+    );
+    assert!(
+        !out.contains('\u{202e}') && !out.contains('\u{2028}'),
+        "{out:?}"
+    );
     assert_eq!(out.split('\t').count(), 3, "three columns: {out:?}");
 }
 
@@ -1070,6 +1077,27 @@ fn the_plan_says_when_an_unlisted_default_stops_being_it() {
         out.contains("delete \"旧默认\"") && !out.contains("note:"),
         "{out}"
     );
+    let listed = file(
+        "listed.yaml",
+        &format!(
+            "{GROUPS}  - name: 旧默认\n    content: [{{week: 5, times: [{{begin_time: \"09:00\", end_time: \"18:00\"}}]}}]\n    is_default: false\n    skip_holiday: false\n"
+        ),
+    );
+    let (out, err) = text(&run(
+        &emu,
+        &[
+            "apply",
+            "-f",
+            listed.0.to_str().unwrap(),
+            "--user",
+            emu.user_id(),
+            "--dry-run",
+        ],
+    ));
+    assert!(
+        out.contains("update \"旧默认\": is_default: true → false") && !out.contains("note:"),
+        "{out}{err}"
+    );
 }
 
 #[test]
@@ -1111,9 +1139,20 @@ groups:
     let (_, err) = text(&o);
     assert_eq!(o.status.code(), Some(1));
     assert!(
-        err.contains("<stdin>: group \"a\": <<: YAML merge keys are not read"),
+        err.contains("<stdin>: ") && err.contains("YAML merge keys (`<<: *anchor`) are not read"),
         "{err}"
     );
+    assert!(err.contains("line 7"), "the position is given: {err}");
+    // Anywhere, not only at a group's top: in a day of its content.
+    let in_a_day = r#"
+groups:
+  - name: a
+    content: [{<<: {week: 1}, times: []}]
+    is_default: false
+    skip_holiday: true
+"#;
+    let (_, err) = text(&with_stdin(&["validate", "-f", "-"], in_a_day));
+    assert!(err.contains("YAML merge keys"), "{err}");
     assert!(
         !err.contains("is required"),
         "no false 'missing' fields: {err}"

@@ -88,7 +88,8 @@ pub struct ApiError {
     pub http_status: u16,
     /// The envelope's `code`, when the body had one.
     pub envelope_code: Option<i64>,
-    /// The envelope's `message`, or the HTTP reason when the body had none.
+    /// The envelope's `message`, or the HTTP reason when the body had none: at most 2,000
+    /// characters, control characters and bidirectional overrides escaped (`\u{1b}`).
     pub api_message: String,
     /// Field errors (`errors` of a 422), one entry per message.
     pub problems: Vec<Problem>,

@@ -135,6 +135,15 @@ fn invalid_updates_and_ids_are_refused_before_sending() {
     let err = groups.delete(emu.user_id(), -3, Some("x")).unwrap_err();
     let paths: Vec<&str> = err.problems().iter().map(|p| p.path.as_str()).collect();
     assert_eq!(paths, ["group_id", "sub_user_id"]);
+    // An id no answer may hold (above 2^53 - 1) is refused before the write, not after it.
+    let err = groups
+        .delete(emu.user_id(), (1 << 53) + 1, None)
+        .unwrap_err();
+    assert_eq!(err.problems()[0].path, "group_id", "{err}");
+    assert!(
+        err.to_string().contains("at most 9007199254740991"),
+        "{err}"
+    );
     assert_eq!(emu.request_count(), 0);
 }
 

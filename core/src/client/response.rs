@@ -264,14 +264,22 @@ fn api_error(
 /// keeps: a 7 MB message made a 7 MB `str(e)` and log line.
 pub const MAX_API_TEXT_CHARS: usize = 2_000;
 
+/// Whether `c` is escaped where text from elsewhere is shown (errors, the command line's
+/// lists): a control character, a line or paragraph separator, or a bidirectional override
+/// or isolate, which can add lines to a log or reorder what a terminal shows.
+pub fn unsafe_to_print(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{200e}' | '\u{200f}' | '\u{2028}' | '\u{2029}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
+        )
+}
+
 /// The platform's text as an error shows it: control characters and the bidirectional
 /// overrides escaped (`\u{1b}`, `\n`: an answer could add lines to a log or drive the terminal
 /// that prints the error), at most [`MAX_API_TEXT_CHARS`] characters.
 pub(crate) fn shown(text: String) -> String {
-    let unsafe_char = |c: char| {
-        c.is_control()
-            || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
-    };
+    let unsafe_char = unsafe_to_print;
     if text.len() <= MAX_API_TEXT_CHARS && !text.chars().any(unsafe_char) {
         return text;
     }
@@ -307,7 +315,9 @@ fn decode_error(
     Error::Decode {
         http_status: raw.status,
         expected: expected.to_owned(),
-        detail: redact(detail.to_string(), secret),
+        // serde quotes the value it could not read, whole: capped and escaped as the
+        // platform's own text is (a 7 MB `content` string made a 7 MB message).
+        detail: shown(redact(detail.to_string(), secret)),
         body_excerpt: excerpt(&raw.body, secret),
         call: None,
     }
@@ -454,7 +464,7 @@ pub fn parse_retry_after(value: &str) -> Option<Duration> {
     }
     // HTTP's three date forms (IMF-fixdate, RFC 850, asctime), else RFC 2822's wider ones.
     let at = match httpdate::parse_http_date(v) {
-        // Measured as a `SystemTime`: a date past jiff's last instant (9999-12-31 23:59 GMT)
+        // Measured as a `SystemTime`: a date past jiff's last instant (9999-12-30T22:00Z)
         // was no wait at all, and the 429 retried at once.
         Ok(at) => {
             return Some(
@@ -462,12 +472,27 @@ pub fn parse_retry_after(value: &str) -> Option<Duration> {
                     .map_or(Duration::ZERO, |d| d.min(RETRY_AFTER_MAX)),
             )
         }
-        Err(_) => jiff::fmt::rfc2822::DateTimeParser::new()
-            .parse_timestamp(v)
-            .ok()?,
+        Err(_) => match jiff::fmt::rfc2822::DateTimeParser::new().parse_timestamp(v) {
+            Ok(at) => at,
+            // A date in year 9999 or later (`+0000`, five digits) is past what jiff holds:
+            // the longest wait, not none.
+            Err(_) if far_future_year(v) => return Some(RETRY_AFTER_MAX),
+            Err(_) => return None,
+        },
     };
     let wait = jiff::Timestamp::now().duration_until(at);
     Some(Duration::try_from(wait).map_or(Duration::ZERO, |d| d.min(RETRY_AFTER_MAX)))
+}
+
+/// Whether a date that did not parse names a year from 9999 on (a word of four or more
+/// digits, the year of every date form Retry-After may take).
+fn far_future_year(v: &str) -> bool {
+    v.split(|c: char| c.is_whitespace() || c == ',' || c == '-')
+        .any(|w| {
+            w.len() >= 4
+                && w.bytes().all(|b| b.is_ascii_digit())
+                && w.parse::<u64>().map_or(true, |year| year >= 9999)
+        })
 }
 
 /// The wait a response asks for: `retry-after-ms` (milliseconds, as OpenAI's and some
@@ -578,11 +603,20 @@ mod tests {
             Some(Duration::ZERO)
         );
         assert_eq!(parse_retry_after("soon"), None);
-        // The last date HTTP can write is still a date, not nothing.
-        assert_eq!(
-            parse_retry_after("Fri, 31 Dec 9999 23:59:59 GMT"),
-            Some(super::RETRY_AFTER_MAX)
-        );
+        // The last date HTTP can write is still a date, not nothing, in every form.
+        for far in [
+            "Fri, 31 Dec 9999 23:59:59 GMT",
+            "Fri, 31 Dec 9999 23:59:59 +0000",
+            "Thu, 31 Dec 9999 23:00:00 -0100",
+            "Sat, 01 Jan 10000 00:00:00 +0000",
+        ] {
+            assert_eq!(
+                parse_retry_after(far),
+                Some(super::RETRY_AFTER_MAX),
+                "{far}"
+            );
+        }
+        assert_eq!(parse_retry_after("Mon, 99 Foo 1234 nonsense"), None);
     }
 
     #[test]

@@ -188,7 +188,7 @@ pub(crate) fn decode_error(detail: String, body: &str, secret: &str) -> Error {
         http_status: 200,
         expected: "a list page".to_owned(),
         // serde's message quotes the value it could not read: the token, echoed.
-        detail: crate::client::response::redact(detail, secret),
+        detail: crate::client::response::shown(crate::client::response::redact(detail, secret)),
         body_excerpt: crate::client::response::excerpt(body.as_bytes(), secret),
         call: None,
     }

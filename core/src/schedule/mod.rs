@@ -287,7 +287,9 @@ impl Schedule {
     }
 
     /// A schedule from the raw JSON shape (`{"content": [...], "skip_holiday": true}`, as
-    /// the platform sends a group), read by the same rules as a payload.
+    /// the platform sends a group), read as the response decoder reads a saved group (a
+    /// weekday twice, overlapping ranges, `22:00–02:00`, a `null` or missing `times`, numeric
+    /// strings, 0/1 flags): the rules for saving are not applied; `skip_holiday` is required.
     pub fn builder_from_json(json: &serde_json::Value) -> Result<ScheduleBuilder> {
         let (content, skip_holiday) = crate::validate::schedule_from_json(json)?;
         Ok(Schedule::builder(&content, skip_holiday))

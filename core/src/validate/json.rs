@@ -49,7 +49,8 @@ pub fn read_new_group(payload: &Value, unknown: UnknownFields) -> Result<NewDial
 }
 
 /// Reads `{"content": [...], "skip_holiday": bool}` (a group as sent or saved; other keys are
-/// ignored) for a schedule, with the payload rules on the content.
+/// ignored) for a schedule: the shapes and time formats are checked, the rules for saving are
+/// not (see below). `skip_holiday` is required (true/false, or 0/1 as saved).
 pub(crate) fn read_schedule(payload: &Value) -> Result<(Vec<DaySchedule>, bool), Error> {
     let mut check = Checker::default();
     // A schedule is read as the platform may have saved it (the response decoder's reading):
@@ -205,7 +206,12 @@ impl JsonReader<'_> {
             return self.wrong_type(&at, "an object {\"week\", \"times\"}", v);
         };
         let week = self.required(obj, &at, "week").and_then(|w| {
-            match w.as_i64().and_then(Weekday::from_number) {
+            // A saved day's week may be a numeric string, as the response decoder reads it.
+            let number = match w {
+                Value::String(s) if !self.save_rules => s.trim().parse::<i64>().ok(),
+                other => other.as_i64(),
+            };
+            match number.and_then(Weekday::from_number) {
                 Some(week) => {
                     if self.save_rules {
                         self.check.week(i, week);
@@ -219,9 +225,9 @@ impl JsonReader<'_> {
                 }
             }
         });
-        let saved_none = !self.save_rules && matches!(obj.get("times"), Some(Value::Null));
+        let saved_none = !self.save_rules && matches!(obj.get("times"), None | Some(Value::Null));
         let times = if saved_none {
-            // A saved day's `null` is no windows, as the response decoder reads it.
+            // A saved day's `null` (or no `times`) is no windows, as the decoder reads it.
             Some(Vec::new())
         } else {
             self.required(obj, &at, "times").and_then(|t| {
@@ -274,8 +280,13 @@ impl JsonReader<'_> {
     }
 
     fn boolean(&mut self, obj: &Map<String, Value>, key: &str) -> Option<bool> {
+        let save_rules = self.save_rules;
         self.required(obj, "", key).and_then(|v| match v {
             Value::Bool(b) => Some(*b),
+            // A saved flag may be a tinyint, 0/1 (Laravel), as the response decoder reads it.
+            Value::Number(n) if !save_rules && n.as_u64().is_some_and(|n| n <= 1) => {
+                Some(n.as_u64() == Some(1))
+            }
             other => self.wrong_type(key, "true or false", other),
         })
     }

@@ -285,8 +285,16 @@ impl Checker {
     }
 
     pub(crate) fn group_id(&mut self, id: i64) {
+        let max = crate::model::lenient::MAX_ID;
         if id <= 0 {
             self.push("group_id", format!("must be a positive integer, got {id}"));
+        } else if id > max {
+            // No group has such an id (an answer holding one is refused): the write was
+            // sent and made, then its answer failed.
+            self.push(
+                "group_id",
+                format!("must be at most {max} (2^53 - 1), got {id}"),
+            );
         }
     }
 }
