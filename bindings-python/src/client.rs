@@ -350,7 +350,7 @@ impl PyClient {
         timeout: Option<f64>,
         connect_timeout: Option<f64>,
         deadline: Option<f64>,
-        max_retries: Option<i64>,
+        #[pyo3(from_py_with = crate::int::opt_int)] max_retries: Option<i64>,
         root_certificates: Option<Certificates>,
         trust_only_root_certificates: Option<bool>,
         proxy: Option<String>,
@@ -385,7 +385,7 @@ impl PyClient {
         py: Python<'_>,
         timeout: Option<f64>,
         deadline: Option<f64>,
-        max_retries: Option<i64>,
+        #[pyo3(from_py_with = crate::int::opt_int)] max_retries: Option<i64>,
         recorder: Option<PyRef<'_, PyResponseRecorder>>,
     ) -> PyResult<Py<Self>> {
         let shared = Arc::new(self.shared.with_options(
@@ -445,7 +445,7 @@ impl PyAsyncClient {
         timeout: Option<f64>,
         connect_timeout: Option<f64>,
         deadline: Option<f64>,
-        max_retries: Option<i64>,
+        #[pyo3(from_py_with = crate::int::opt_int)] max_retries: Option<i64>,
         root_certificates: Option<Certificates>,
         trust_only_root_certificates: Option<bool>,
         proxy: Option<String>,
@@ -480,7 +480,7 @@ impl PyAsyncClient {
         py: Python<'_>,
         timeout: Option<f64>,
         deadline: Option<f64>,
-        max_retries: Option<i64>,
+        #[pyo3(from_py_with = crate::int::opt_int)] max_retries: Option<i64>,
         recorder: Option<PyRef<'_, PyResponseRecorder>>,
     ) -> PyResult<Py<Self>> {
         let shared = Arc::new(self.shared.with_options(

@@ -80,7 +80,7 @@ impl PyDialTimeGroups {
         sub_user_id: Option<&Bound<'_, PyAny>>,
         timeout: Option<f64>,
         deadline: Option<f64>,
-        max_retries: Option<i64>,
+        #[pyo3(from_py_with = crate::int::opt_int)] max_retries: Option<i64>,
     ) -> PyResult<PyDialTimeGroup> {
         self.run(
             py,
@@ -97,11 +97,11 @@ impl PyDialTimeGroups {
         &self,
         py: Python<'_>,
         user_id: &str,
-        page: i64,
+        #[pyo3(from_py_with = crate::int::int)] page: i64,
         sub_user_id: Option<String>,
         timeout: Option<f64>,
         deadline: Option<f64>,
-        max_retries: Option<i64>,
+        #[pyo3(from_py_with = crate::int::opt_int)] max_retries: Option<i64>,
     ) -> PyResult<PyPage> {
         self.run(
             py,
@@ -121,7 +121,7 @@ impl PyDialTimeGroups {
         sub_user_id: Option<&str>,
         timeout: Option<f64>,
         deadline: Option<f64>,
-        max_retries: Option<i64>,
+        #[pyo3(from_py_with = crate::int::opt_int)] max_retries: Option<i64>,
     ) -> PyResult<PyGroupCursor> {
         guard(py, || {
             let options = CallOptions::new(timeout, deadline, max_retries);
@@ -140,7 +140,7 @@ impl PyDialTimeGroups {
         &self,
         py: Python<'_>,
         user_id: &str,
-        group_id: i64,
+        #[pyo3(from_py_with = crate::int::int)] group_id: i64,
         name: &Bound<'_, PyAny>,
         content: Option<&Bound<'_, PyAny>>,
         is_default: Option<&Bound<'_, PyAny>>,
@@ -148,7 +148,7 @@ impl PyDialTimeGroups {
         sub_user_id: Option<&Bound<'_, PyAny>>,
         timeout: Option<f64>,
         deadline: Option<f64>,
-        max_retries: Option<i64>,
+        #[pyo3(from_py_with = crate::int::opt_int)] max_retries: Option<i64>,
     ) -> PyResult<PyDialTimeGroup> {
         self.run(
             py,
@@ -165,11 +165,11 @@ impl PyDialTimeGroups {
         &self,
         py: Python<'_>,
         user_id: &str,
-        group_id: i64,
+        #[pyo3(from_py_with = crate::int::int)] group_id: i64,
         sub_user_id: Option<&str>,
         timeout: Option<f64>,
         deadline: Option<f64>,
-        max_retries: Option<i64>,
+        #[pyo3(from_py_with = crate::int::opt_int)] max_retries: Option<i64>,
     ) -> PyResult<()> {
         self.run(
             py,
@@ -193,7 +193,7 @@ impl PyDialTimeGroups {
         sub_user_id: Option<&Bound<'_, PyAny>>,
         timeout: Option<f64>,
         deadline: Option<f64>,
-        max_retries: Option<i64>,
+        #[pyo3(from_py_with = crate::int::opt_int)] max_retries: Option<i64>,
     ) -> PyResult<Ensured> {
         self.run(
             py,
@@ -265,7 +265,7 @@ impl PyAsyncDialTimeGroups {
         sub_user_id: Option<&Bound<'_, PyAny>>,
         timeout: Option<f64>,
         deadline: Option<f64>,
-        max_retries: Option<i64>,
+        #[pyo3(from_py_with = crate::int::opt_int)] max_retries: Option<i64>,
     ) -> PyResult<Bound<'py, PyAny>> {
         self.spawn(
             py,
@@ -282,11 +282,11 @@ impl PyAsyncDialTimeGroups {
         &self,
         py: Python<'py>,
         user_id: String,
-        page: i64,
+        #[pyo3(from_py_with = crate::int::int)] page: i64,
         sub_user_id: Option<String>,
         timeout: Option<f64>,
         deadline: Option<f64>,
-        max_retries: Option<i64>,
+        #[pyo3(from_py_with = crate::int::opt_int)] max_retries: Option<i64>,
     ) -> PyResult<Bound<'py, PyAny>> {
         self.spawn(
             py,
@@ -306,7 +306,7 @@ impl PyAsyncDialTimeGroups {
         sub_user_id: Option<&str>,
         timeout: Option<f64>,
         deadline: Option<f64>,
-        max_retries: Option<i64>,
+        #[pyo3(from_py_with = crate::int::opt_int)] max_retries: Option<i64>,
     ) -> PyResult<PyAsyncGroupCursor> {
         guard(py, || {
             let options = CallOptions::new(timeout, deadline, max_retries);
@@ -328,7 +328,7 @@ impl PyAsyncDialTimeGroups {
         &self,
         py: Python<'py>,
         user_id: String,
-        group_id: i64,
+        #[pyo3(from_py_with = crate::int::int)] group_id: i64,
         name: &Bound<'_, PyAny>,
         content: Option<&Bound<'_, PyAny>>,
         is_default: Option<&Bound<'_, PyAny>>,
@@ -336,7 +336,7 @@ impl PyAsyncDialTimeGroups {
         sub_user_id: Option<&Bound<'_, PyAny>>,
         timeout: Option<f64>,
         deadline: Option<f64>,
-        max_retries: Option<i64>,
+        #[pyo3(from_py_with = crate::int::opt_int)] max_retries: Option<i64>,
     ) -> PyResult<Bound<'py, PyAny>> {
         self.spawn(
             py,
@@ -357,11 +357,11 @@ impl PyAsyncDialTimeGroups {
         &self,
         py: Python<'py>,
         user_id: String,
-        group_id: i64,
+        #[pyo3(from_py_with = crate::int::int)] group_id: i64,
         sub_user_id: Option<String>,
         timeout: Option<f64>,
         deadline: Option<f64>,
-        max_retries: Option<i64>,
+        #[pyo3(from_py_with = crate::int::opt_int)] max_retries: Option<i64>,
     ) -> PyResult<Bound<'py, PyAny>> {
         self.spawn(
             py,
@@ -391,7 +391,7 @@ impl PyAsyncDialTimeGroups {
         sub_user_id: Option<&Bound<'_, PyAny>>,
         timeout: Option<f64>,
         deadline: Option<f64>,
-        max_retries: Option<i64>,
+        #[pyo3(from_py_with = crate::int::opt_int)] max_retries: Option<i64>,
     ) -> PyResult<Bound<'py, PyAny>> {
         self.spawn(
             py,

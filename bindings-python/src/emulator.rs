@@ -41,12 +41,12 @@ impl PyEmulator {
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
-        port: u16,
+        #[pyo3(from_py_with = crate::int::int)] port: i64,
         token: Option<String>,
         user_id: Option<String>,
         sub_users: Option<Items<String>>,
         groups: Option<&Bound<'_, PyAny>>,
-        request_log_limit: Option<usize>,
+        #[pyo3(from_py_with = crate::int::opt_int)] request_log_limit: Option<i64>,
         tls: bool,
     ) -> PyResult<Self> {
         let groups = match groups {

@@ -24,6 +24,7 @@ mod client;
 mod dial_time_groups;
 mod emulator;
 mod error;
+mod int;
 mod log;
 mod model;
 mod payload;

@@ -94,7 +94,11 @@ pub struct PyDaySchedule(pub DaySchedule);
 #[pymethods]
 impl PyDaySchedule {
     #[new]
-    fn new(py: Python<'_>, week: i64, times: Items<PyRef<'_, PyTimeRange>>) -> PyResult<Self> {
+    fn new(
+        py: Python<'_>,
+        #[pyo3(from_py_with = crate::int::int)] week: i64,
+        times: Items<PyRef<'_, PyTimeRange>>,
+    ) -> PyResult<Self> {
         let times: Vec<TimeRange> = times.0.iter().map(|t| t.0).collect();
         DaySchedule::from_number(week, times).or_raise(py).map(Self)
     }
@@ -144,7 +148,7 @@ impl PyDialTimeGroup {
         py: Python<'_>,
         zone: Option<String>,
         calendar: Option<PyRef<'_, crate::schedule::PyCalendar>>,
-        makeup_as: Option<i64>,
+        #[pyo3(from_py_with = crate::int::opt_int)] makeup_as: Option<i64>,
         assume_no_holidays: bool,
     ) -> PyResult<crate::schedule::PySchedule> {
         crate::schedule::configure(

@@ -194,7 +194,7 @@ impl PyCalendar {
     }
 
     /// Whether notice year `year` is loaded.
-    fn covers(&self, year: i64) -> bool {
+    fn covers(&self, #[pyo3(from_py_with = crate::int::int)] year: i64) -> bool {
         i16::try_from(year).is_ok_and(|y| self.0.covers(y))
     }
 
@@ -449,7 +449,7 @@ impl PySchedule {
         skip_holiday: bool,
         zone: Option<String>,
         calendar: Option<PyRef<'_, PyCalendar>>,
-        makeup_as: Option<i64>,
+        #[pyo3(from_py_with = crate::int::opt_int)] makeup_as: Option<i64>,
         assume_no_holidays: bool,
     ) -> PyResult<Self> {
         let days: Vec<dialtime::DaySchedule> = serde_json::from_str(content)
@@ -472,7 +472,7 @@ impl PySchedule {
         skip_holiday: &Bound<'_, PyAny>,
         zone: Option<String>,
         calendar: Option<PyRef<'_, PyCalendar>>,
-        makeup_as: Option<i64>,
+        #[pyo3(from_py_with = crate::int::opt_int)] makeup_as: Option<i64>,
         assume_no_holidays: bool,
     ) -> PyResult<Self> {
         guard(py, || {

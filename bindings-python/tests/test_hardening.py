@@ -626,3 +626,32 @@ def test_an_async_client_is_not_copied_as_a_client_is_not() -> None:
         await client.close()
 
     asyncio.run(run())
+
+
+def test_ints_beyond_64_bits_are_the_librarys_errors_naming_the_field(emulator: Emulator) -> None:
+    """pyo3 raised OverflowError (no ValueError, the argument named only in __notes__)."""
+    client = dialtime.Client(emulator.token, base_url=emulator.base_url)
+    groups = client.dial_time_groups
+    for call, path in (
+        (lambda: groups.list(emulator.user_id, page=2**64), "page"),
+        (lambda: groups.list(emulator.user_id, page=-(2**70)), "page"),
+        (lambda: groups.delete(emulator.user_id, 2**64), "group_id"),
+        (lambda: groups.update(emulator.user_id, 2**64, name="x"), "group_id"),
+    ):
+        with pytest.raises(dialtime.ValidationError) as raised:
+            call()
+        assert [p.path for p in raised.value.problems] == [path]
+    assert emulator.request_count == 0
+    with pytest.raises(dialtime.ConfigError, match="max_retries"):
+        dialtime.Client(emulator.token, base_url=emulator.base_url, max_retries=2**64)
+    with pytest.raises(dialtime.ConfigError, match="max_retries"):
+        groups.list(emulator.user_id, max_retries=2**64)
+    with pytest.raises(dialtime.ValidationError, match="week"):
+        dialtime.DaySchedule(2**64, [])
+    assert dialtime.Calendar.china().covers(2**64) is False
+    from dialtime.testing import Emulator as Emu
+
+    for options, path in (({"port": 70000}, "port"), ({"port": 2**64}, "port"), ({"request_log_limit": -1}, "request_log_limit")):
+        with pytest.raises(dialtime.ValidationError) as raised:
+            Emu(**options)  # type: ignore[arg-type]
+        assert raised.value.problems[0].path == path
