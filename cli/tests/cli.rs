@@ -45,15 +45,20 @@ mod tempfile_path {
     }
 }
 
-fn run(emu: &Emulator, args: &[&str]) -> Output {
+/// The binary pointed at `emu` (its token in a file), with `args`.
+fn dialtime(emu: &Emulator, args: &[&str]) -> Command {
     let token = tempfile_path::write("token", emu.token());
-    Command::new(env!("CARGO_BIN_EXE_dialtime"))
+    let mut command = Command::new(env!("CARGO_BIN_EXE_dialtime"));
+    command
         .args(["--base-url", emu.base_url(), "--token-file"])
         .arg(&token.0)
         .args(args)
-        .env_remove("DIALTIME_TOKEN")
-        .output()
-        .unwrap()
+        .env_remove("DIALTIME_TOKEN");
+    command
+}
+
+fn run(emu: &Emulator, args: &[&str]) -> Output {
+    dialtime(emu, args).output().unwrap()
 }
 
 fn text(o: &Output) -> (String, String) {
@@ -662,12 +667,8 @@ fn a_reader_that_leaves_changes_nothing_but_the_output() {
     use std::process::Stdio;
     let emu = Emulator::start().unwrap();
     let f = file("groups.yaml", GROUPS);
-    let token = tempfile_path::write("token", emu.token());
     let spawn = |args: &[&str]| {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_dialtime"))
-            .args(["--base-url", emu.base_url(), "--token-file"])
-            .arg(&token.0)
-            .args(args)
+        let mut child = dialtime(&emu, args)
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
@@ -1105,12 +1106,8 @@ fn a_file_on_standard_input_and_a_merge_key_named() {
     use std::io::Write as _;
     use std::process::Stdio;
     let emu = Emulator::start().unwrap();
-    let token = tempfile_path::write("token", emu.token());
     let with_stdin = |args: &[&str], input: &str| {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_dialtime"))
-            .args(["--base-url", emu.base_url(), "--token-file"])
-            .arg(&token.0)
-            .args(args)
+        let mut child = dialtime(&emu, args)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())

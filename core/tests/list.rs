@@ -265,11 +265,7 @@ fn list_arguments_are_checked_before_sending() {
 fn a_page_of_nothing_new_before_the_last_page_is_walked_past_and_ensure_finds_the_group() {
     let emu = Emulator::start().unwrap();
     let c = client(&emu);
-    let group = |id: i64, name: &str| {
-        format!(
-            r#"{{"id":{id},"name":"{name}","user_id":"u","content":[{{"week":1,"times":[{{"begin_time":"08:00","end_time":"20:00"}}]}}],"is_default":false,"created_at":"2022-01-01 00:00:00","updated_at":"2022-01-01 00:00:00"}}"#
-        )
-    };
+    let group = saved_json;
     let page = |n: u32, data: &str| {
         format!(
             r#"{{"code":200,"status":"success","meta":{{"current_page":{n},"last_page":3}},"data":[{data}]}}"#
@@ -309,11 +305,7 @@ fn a_page_of_nothing_new_before_the_last_page_is_walked_past_and_ensure_finds_th
 fn a_list_short_of_the_platforms_total_ends_with_an_error_and_ensure_writes_nothing() {
     let emu = Emulator::start().unwrap();
     let c = client(&emu);
-    let group = |id: i64, name: &str| {
-        format!(
-            r#"{{"id":{id},"name":"{name}","user_id":"u","content":[{{"week":1,"times":[{{"begin_time":"08:00","end_time":"20:00"}}]}}],"is_default":false,"created_at":"2022-01-01 00:00:00","updated_at":"2022-01-01 00:00:00"}}"#
-        )
-    };
+    let group = saved_json;
     let page = |n: u32, total: u32, data: &str| {
         format!(
             r#"{{"code":200,"status":"success","meta":{{"current_page":{n},"last_page":2,"total":{total}}},"data":[{data}]}}"#
@@ -362,4 +354,11 @@ fn a_list_short_of_the_platforms_total_ends_with_an_error_and_ensure_writes_noth
             "{total}: {all:?}"
         );
     }
+}
+
+/// A saved group as the platform answers it (Monday 08:00–20:00), for hand-made list pages.
+fn saved_json(id: i64, name: &str) -> String {
+    format!(
+        r#"{{"id":{id},"name":"{name}","user_id":"u","content":[{{"week":1,"times":[{{"begin_time":"08:00","end_time":"20:00"}}]}}],"is_default":false,"created_at":"2022-01-01 00:00:00","updated_at":"2022-01-01 00:00:00"}}"#
+    )
 }

@@ -279,8 +279,7 @@ pub fn unsafe_to_print(c: char) -> bool {
 /// overrides escaped (`\u{1b}`, `\n`: an answer could add lines to a log or drive the terminal
 /// that prints the error), at most [`MAX_API_TEXT_CHARS`] characters.
 pub(crate) fn shown(text: String) -> String {
-    let unsafe_char = unsafe_to_print;
-    if text.len() <= MAX_API_TEXT_CHARS && !text.chars().any(unsafe_char) {
+    if text.len() <= MAX_API_TEXT_CHARS && !text.chars().any(unsafe_to_print) {
         return text;
     }
     let mut out = String::with_capacity(text.len().min(4 * MAX_API_TEXT_CHARS));
@@ -290,7 +289,7 @@ pub(crate) fn shown(text: String) -> String {
             out.push_str(&format!("… ({more} more characters)"));
             break;
         }
-        if unsafe_char(c) {
+        if unsafe_to_print(c) {
             out.extend(c.escape_unicode());
         } else {
             out.push(c);
