@@ -253,6 +253,14 @@ impl Slot {
             tokio::task::yield_now().await;
             tokio::task::yield_now().await;
         });
+        // A sweep runs one batch (the runtime looks at its queue every 61 tasks), and its park
+        // took the reactor's wake-up: what is still queued — a garbage collection that dropped
+        // a hundred clients queued a connection task each — is stranded, driven by the driver
+        // thread at once, as after a loop's last drive. (Their sockets stayed open until the
+        // next call or the server's idle timeout.)
+        if self.runtime.metrics().global_queue_depth() > 0 {
+            self.stranded.store(true, SeqCst);
+        }
     }
 
     /// Wakes the driver thread if spawned work may be waiting with nobody driving.
