@@ -445,7 +445,9 @@ where
     Ok(py_future)
 }
 
-/// The fallback's callback (`call_soon_threadsafe`): resolves one completion on the loop.
+/// The fallback's callback (`call_soon_threadsafe`): resolves one completion on the loop,
+/// then writes queued log records, as the inbox does (without it, a loop that refuses
+/// `add_reader` wrote no record of its calls until a blocking call did).
 #[pyclass(frozen)]
 struct Resolve(Mutex<Option<Completion>>);
 
@@ -456,6 +458,7 @@ impl Resolve {
         if let Some(c) = completion {
             c.resolve(py);
         }
+        crate::log::flush(py);
     }
 }
 

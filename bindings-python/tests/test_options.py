@@ -195,6 +195,30 @@ def test_async_attempts_are_logged_on_the_loop_thread(
     assert len(lines) == 3 and all(" -> 200 (attempt 1, " in line for line in lines), lines
 
 
+class _NoReaderLoop(asyncio.SelectorEventLoop):
+    """A loop that cannot watch a socket (as a proactor loop), so completions take the
+    fallback: one `call_soon_threadsafe` each."""
+
+    def add_reader(self, *args: object, **kwargs: object) -> None:
+        raise NotImplementedError
+
+
+def test_async_attempts_are_logged_on_a_loop_without_add_reader(
+    emulator: Emulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    loop = _NoReaderLoop()
+    try:
+        c = dialtime.AsyncClient(emulator.token, base_url=emulator.base_url)
+        with caplog.at_level(logging.DEBUG, logger="dialtime"):
+            for _ in range(3):
+                loop.run_until_complete(c.dial_time_groups.list(emulator.user_id))
+            lines = [r.getMessage() for r in caplog.records if r.name == "dialtime"]
+        loop.run_until_complete(c.close())
+    finally:
+        loop.close()
+    assert len(lines) == 3 and all(" -> 200 (attempt 1, " in line for line in lines), lines
+
+
 def test_list_all_pages_are_logged_when_fetched(emulator: Emulator, caplog: pytest.LogCaptureFixture) -> None:
     """A cursor's page fetches are logged as calls are: with the levels wanted then, written
     before the next group is handed out (sync), or at all (async, as the first call)."""
