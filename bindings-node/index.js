@@ -124,6 +124,7 @@ for (const C of Object.values(classes)) byKind.set(C.kind, C)
 function fromNative(kind, message, details) {
   const Class = byKind.get(kind) ?? DialtimeError
   const error = new Class(message, details)
+  // Where the call threw at once, its stack starts at the caller, not here.
   Error.captureStackTrace(error, fromNative)
   return error
 }
@@ -398,33 +399,6 @@ native.GroupCursor.prototype[Symbol.asyncIterator] = async function* groups() {
     yield group
   }
 }
-
-// The caller's stack in rejections: the native module settles a call's promise from the event
-// loop, where an error's stack holds no frame of the code that made the call. Captured again in
-// the rejection handler, which V8 runs as the continuation of the caller's `await`, the stack
-// shows it (`at async yourFunction (file:line)`). A call that succeeds pays one promise reaction.
-const RESTACKED = Symbol.for('dialtime.restacked')
-function restack(error) {
-  if (typeof error === 'object' && error !== null) Error.captureStackTrace(error, restack)
-  throw error
-}
-function restacking(target, names) {
-  for (const name of names) {
-    const call = target[name]
-    if (call[RESTACKED]) continue
-    const method = {
-      [name](...args) {
-        return call.apply(this, args).then(undefined, restack)
-      },
-    }[name]
-    Object.defineProperty(method, RESTACKED, { value: true })
-    target[name] = method
-  }
-}
-restacking(native.DialTimeGroups.prototype, ['create', 'list', 'update', 'delete', 'ensure'])
-restacking(native.GroupCursor.prototype, ['nextGroup'])
-restacking(native.Emulator.prototype, ['stop'])
-restacking(native.Emulator, ['start'])
 
 // Scoped faults: `emu.withFault(fault, fn)` removes what `fn` did not use up, however it ends;
 // `using outage = emu.fault(...)` does the same where `Symbol.dispose` exists.

@@ -169,12 +169,8 @@ pub struct Emulator {
 impl Emulator {
     /// Starts an emulator on 127.0.0.1 (a free port, a random token and user id unless the
     /// options say otherwise). A seed group that breaks a rule is a `ValidationError`.
-    // Writable and configurable as a JavaScript class's static method is (napi-rs defines
-    // statics read-only): index.js wraps it so that a rejection shows its caller's stack.
     #[napi(
         catch_unwind,
-        writable = true,
-        configurable = true,
         ts_args_type = "options?: EmulatorOptions",
         ts_return_type = "Promise<Emulator>"
     )]
