@@ -5,6 +5,7 @@
 const test = require('node:test')
 const assert = require('node:assert/strict')
 const { spawn } = require('node:child_process')
+const fs = require('node:fs')
 const path = require('node:path')
 const { Worker } = require('node:worker_threads')
 const { withEmulator, DOCUMENTED } = require('./helpers')
@@ -253,7 +254,10 @@ test('a logger or signal referring back to its client or cursor is collected wit
   })
 })
 
-test('the sockets of clients collected right after their calls are closed without another call', async () => {
+// Counted in /proc (Linux); the release workflow also runs this suite on macOS.
+const PROC_FDS = fs.existsSync('/proc/self/fd')
+
+test('the sockets of clients collected right after their calls are closed without another call', { skip: !PROC_FDS && 'counts descriptors in /proc' }, async () => {
   // A collection within a few ms of the last call dropped 150 clients' pools while the
   // runtime's sweep ran one batch of 61 tasks: the other 89 connections stayed open until
   // some later call (or the server's idle timeout, 75 s here).
