@@ -28,6 +28,7 @@ use napi::bindgen_prelude::*;
 use napi::sys;
 
 use crate::error;
+use crate::refs::RawRef;
 
 /// Settles one promise on the JS thread: the value to resolve with, or the error to reject
 /// with.
@@ -51,49 +52,6 @@ pub(crate) type Job = Box<dyn FnOnce(&Env) + Send>;
 enum Item {
     Done(Done),
     Job(Job),
-}
-
-/// A napi reference, carried by other threads and only used on the JS thread that made it.
-pub(crate) struct RawRef(sys::napi_ref);
-// SAFETY: only dereferenced and deleted by napi on the JS thread that created it.
-unsafe impl Send for RawRef {}
-
-impl RawRef {
-    /// A strong reference to `value` (on the JS thread).
-    pub(crate) fn new(env: &Env, value: sys::napi_value) -> Result<RawRef> {
-        RawRef::counted(env, value, 1)
-    }
-
-    /// A weak reference to `value` (on the JS thread): it does not keep the value alive.
-    pub(crate) fn weak(env: &Env, value: sys::napi_value) -> Result<RawRef> {
-        RawRef::counted(env, value, 0)
-    }
-
-    fn counted(env: &Env, value: sys::napi_value, count: u32) -> Result<RawRef> {
-        let mut r = ptr::null_mut();
-        // SAFETY: a valid env and value on its thread.
-        let status = unsafe { sys::napi_create_reference(env.raw(), value, count, &mut r) };
-        if status != sys::Status::napi_ok {
-            return Err(napi::Error::from_reason(
-                "dialtime: cannot keep a reference",
-            ));
-        }
-        Ok(RawRef(r))
-    }
-
-    /// The referenced value (on the JS thread that made it); null if it is gone.
-    pub(crate) fn value(&self, env: &Env) -> sys::napi_value {
-        let mut v = ptr::null_mut();
-        // SAFETY: a reference made in this env, not deleted yet.
-        unsafe { sys::napi_get_reference_value(env.raw(), self.0, &mut v) };
-        v
-    }
-
-    /// Deletes the reference (on the JS thread that made it).
-    pub(crate) fn delete(self, env: &Env) {
-        // SAFETY: made in this env, deleted once (self is consumed).
-        unsafe { sys::napi_delete_reference(env.raw(), self.0) };
-    }
 }
 
 /// A threadsafe function handle, callable from any thread while the environment lives.
@@ -633,7 +591,7 @@ where
     }
     /// Takes the count back if the spawn below does not return (a panic): a call counted
     /// but never delivered kept the event loop alive forever.
-    struct Counted<'a>(Arc<Shared>, &'a Env);
+    struct Counted<'a>(&'a Shared, &'a Env);
     impl Drop for Counted<'_> {
         fn drop(&mut self) {
             if self.0.pending.fetch_sub(1, Ordering::Relaxed) == 1 {
@@ -641,7 +599,8 @@ where
             }
         }
     }
-    let counted = Counted(Arc::clone(&shared), env);
+    let counting = Arc::clone(&shared);
+    let counted = Counted(&counting, env);
     let deferred = Deferred(deferred);
     let settling = Arc::clone(&held);
     // Cannot fail: the runtime was started above, in this process (were it to, `counted`
@@ -680,6 +639,8 @@ where
     if let Err(e) = spawned {
         return Err(error::to_js(env, &e));
     }
+    // Spawned: its delivery takes the count back (`counted` only borrows, so forgetting it
+    // keeps nothing alive; it held an `Arc` once, and each call leaked a count of it).
     std::mem::forget(counted);
     // Spawned: its settling releases what it holds.
     release.1 = None;

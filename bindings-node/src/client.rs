@@ -8,13 +8,34 @@ use crate::error::OrThrow;
 use crate::log::LoggerRef;
 use crate::options::{self, ClientOptions, CLIENT_OPTIONS};
 
+/// What a client holds natively (its connection pool, TLS configuration and headers),
+/// measured: about 11 KB each over 150,000 clients. Reported to V8 as external memory, so
+/// that a program making many clients is collected for their real size, not the few bytes
+/// of their JavaScript objects (V8 sees nothing else of it).
+const NATIVE_BYTES: i64 = 12 * 1024;
+
 /// The client. Safe to share: calls run concurrently on one connection pool, off the
 /// JavaScript thread. Never shows its token.
-#[napi]
+#[napi(custom_finalize)]
 pub struct Client {
     pub(crate) inner: dialtime::Client,
     /// The `logger` option, kept by this object's JavaScript side (see `js::keep`).
     logger: Option<LoggerRef>,
+}
+
+/// For the tests only: the external memory V8 counts for this process (what addons reported;
+/// `process.memoryUsage().external` shows only array buffers).
+#[doc(hidden)]
+#[napi(js_name = "__externalMemoryForTests", skip_typescript)]
+pub fn external_memory_for_tests(env: Env) -> Result<f64> {
+    env.adjust_external_memory(0).map(|bytes| bytes as f64)
+}
+
+impl ObjectFinalize for Client {
+    fn finalize(self, env: Env) -> Result<()> {
+        let _ = env.adjust_external_memory(-NATIVE_BYTES);
+        Ok(())
+    }
 }
 
 #[napi]
@@ -63,6 +84,8 @@ impl Client {
             }
             None => None,
         };
+        // Best effort: a hint for V8's collector, not a condition of the client.
+        let _ = env.adjust_external_memory(NATIVE_BYTES);
         Ok(Client { inner, logger })
     }
 

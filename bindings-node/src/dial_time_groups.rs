@@ -8,11 +8,12 @@ use dialtime::ListParams;
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
-use crate::call::{promise, promise_with_signal, RawRef};
+use crate::call::{promise, promise_with_signal};
 use crate::error::OrThrow;
 use crate::log::LoggerRef;
 use crate::model::{DialTimeGroup, EnsureResult, ListOptions, Page, ScopeOptions};
 use crate::options::{self, per_call, RequestOptions, REQUEST_OPTIONS};
+use crate::refs::RawRef;
 use crate::validate::payload_json;
 
 /// `client.dialTimeGroups`.

@@ -25,9 +25,9 @@ pub(crate) struct Registered {
     pub(crate) stringify: FunctionRef<(), Unknown<'static>>,
     /// `{ add(signal, fn), remove(signal, fn) }`: one `abort` listener per signal, however
     /// many calls share it (see `abortListeners` in index.js).
-    pub(crate) aborts: crate::call::RawRef,
+    pub(crate) aborts: crate::refs::RawRef,
     /// The symbol of the property where an object keeps what it uses (see [`keep`]).
-    kept: crate::call::RawRef,
+    kept: crate::refs::RawRef,
 }
 
 /// Keeps `values` alive for as long as `holder` is, in a property V8 traces (keyed by a
@@ -79,8 +79,8 @@ pub fn register(
         error: error.create_ref()?,
         group: group.create_ref()?,
         stringify: stringify.create_ref()?,
-        aborts: crate::call::RawRef::new(&env, aborts.raw())?,
-        kept: crate::call::RawRef::new(&env, kept)?,
+        aborts: crate::refs::RawRef::new(&env, aborts.raw())?,
+        kept: crate::refs::RawRef::new(&env, kept)?,
     };
     env.set_instance_data(registered, (), |_| {})?;
     Ok(u32::try_from(dialtime::__private::MAX_ITEMS).unwrap_or(u32::MAX))

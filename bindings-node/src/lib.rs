@@ -32,6 +32,7 @@ mod log;
 mod model;
 mod options;
 mod recorder;
+mod refs;
 mod schedule;
 mod validate;
 

@@ -11,7 +11,8 @@ use std::sync::{Arc, Mutex};
 use dialtime::client::log::{Attempt, Level};
 use napi::bindgen_prelude::*;
 
-use crate::call::{call_method, JsThread, RawRef};
+use crate::call::{call_method, JsThread};
+use crate::refs::RawRef;
 
 /// Declares the TypeScript shape of the `logger` option.
 #[napi_derive::napi(object)]

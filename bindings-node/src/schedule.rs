@@ -172,7 +172,8 @@ impl Schedule {
                     ValueType::Undefined | ValueType::Null => None,
                     _ => {
                         // A ClassInstance checks the class; it takes no borrow that would
-                        // outlive this call (the calendar is copied at once).
+                        // outlive this call (the schedule takes its own share of the data at
+                        // once: a later load into this Calendar copies, leaving it as it is).
                         let c = unsafe {
                             ClassInstance::<Calendar>::from_napi_value(env.raw(), c.raw())
                         }

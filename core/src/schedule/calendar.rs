@@ -7,7 +7,7 @@
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock};
 
 use jiff::civil::Date;
 use serde::Deserialize;
@@ -87,8 +87,14 @@ struct Entry {
 /// assert!(matches!(calendar.status(jiff::civil::date(2027, 1, 1)), Some(DayStatus::Off { .. })));
 /// # Ok::<(), dialtime::Error>(())
 /// ```
+///
+/// Cloning is cheap: clones share their data (the built-in calendar's ~27 KB is made once per
+/// process, however many calendars and schedules use it) until one of them loads more.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Calendar(Arc<Data>);
+
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Calendar {
+struct Data {
     /// Every dated entry: the notices' days, and per-date overrides over them.
     days: BTreeMap<Date, Entry>,
     /// Per-date overrides, kept apart so that replacing a notice year keeps them.
@@ -97,8 +103,18 @@ pub struct Calendar {
     years: BTreeSet<i16>,
 }
 
+impl std::fmt::Debug for Calendar {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Calendar")
+            .field("days", &self.0.days)
+            .field("overrides", &self.0.overrides)
+            .field("years", &self.0.years)
+            .finish()
+    }
+}
+
 static CHINA: LazyLock<Calendar> = LazyLock::new(|| {
-    let mut c = Calendar::empty();
+    let mut c = Data::default();
     for span in super::cn_data::SPANS {
         c.years.insert(span.notice_year);
         let mut d = span.first;
@@ -125,7 +141,7 @@ static CHINA: LazyLock<Calendar> = LazyLock::new(|| {
             }
         }
     }
-    c
+    Calendar(Arc::new(c))
 });
 
 /// The largest file [`Calendar::load_holiday_cn_file`] reads (`/dev/zero` or a huge file
@@ -151,21 +167,21 @@ impl Calendar {
 
     /// Whether the notice year `year` is loaded.
     pub fn covers(&self, year: i16) -> bool {
-        self.years.contains(&year)
+        self.0.years.contains(&year)
     }
 
     /// The notice years loaded, ascending.
     pub fn years(&self) -> impl Iterator<Item = i16> + '_ {
-        self.years.iter().copied()
+        self.0.years.iter().copied()
     }
 
     /// What `date` is; `None` when its year is not covered. A per-date override wins over
     /// the notices' data.
     pub fn status(&self, date: Date) -> Option<DayStatus> {
-        if let Some(status) = self.overrides.get(&date) {
+        if let Some(status) = self.0.overrides.get(&date) {
             return Some(status.clone());
         }
-        if let Some(entry) = self.days.get(&date) {
+        if let Some(entry) = self.0.days.get(&date) {
             return Some(entry.status.clone());
         }
         self.covers(date.year()).then_some(DayStatus::Normal)
@@ -173,10 +189,10 @@ impl Calendar {
 
     /// [`status`](Self::status) without cloning, for the evaluator's hot path.
     pub(crate) fn status_ref(&self, date: Date) -> Option<StatusRef<'_>> {
-        if let Some(status) = self.overrides.get(&date) {
+        if let Some(status) = self.0.overrides.get(&date) {
             return Some(StatusRef::Listed(status));
         }
-        if let Some(entry) = self.days.get(&date) {
+        if let Some(entry) = self.0.days.get(&date) {
             return Some(StatusRef::Listed(&entry.status));
         }
         self.covers(date.year()).then_some(StatusRef::Normal)
@@ -200,9 +216,11 @@ impl Calendar {
         match doc {
             HolidayCn::Year { year, days } => {
                 let parsed = parse_days(&days)?;
-                self.days.retain(|_, e| e.notice_year != Some(year));
+                // Copied here, when the data changes, if another calendar shares it.
+                let data = Arc::make_mut(&mut self.0);
+                data.days.retain(|_, e| e.notice_year != Some(year));
                 for (date, status) in parsed {
-                    self.days.insert(
+                    data.days.insert(
                         date,
                         Entry {
                             notice_year: Some(year),
@@ -210,11 +228,13 @@ impl Calendar {
                         },
                     );
                 }
-                self.years.insert(year);
+                data.years.insert(year);
             }
             HolidayCn::Days(days) => {
-                for (date, status) in parse_days(&days)? {
-                    self.overrides.insert(date, status);
+                let parsed = parse_days(&days)?;
+                let data = Arc::make_mut(&mut self.0);
+                for (date, status) in parsed {
+                    data.overrides.insert(date, status);
                 }
             }
         }
@@ -259,10 +279,12 @@ impl Calendar {
             Some(d)
         }
         let mut docs: Vec<String> = self
+            .0
             .years
             .iter()
             .map(|&year| {
                 let days: Vec<serde_json::Value> = self
+                    .0
                     .days
                     .iter()
                     .filter(|(_, e)| e.notice_year == Some(year))
@@ -271,8 +293,9 @@ impl Calendar {
                 serde_json::json!({"year": year, "papers": [], "days": days}).to_string()
             })
             .collect();
-        if !self.overrides.is_empty() {
+        if !self.0.overrides.is_empty() {
             let days: Vec<serde_json::Value> = self
+                .0
                 .overrides
                 .iter()
                 .filter_map(|(&date, status)| day(date, status))
@@ -412,4 +435,32 @@ pub fn weekday_named(name: &str) -> Option<Weekday> {
         let full = w.name().to_ascii_lowercase();
         n == full || (n.len() == 3 && full.starts_with(&n))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn calendars_share_their_data_until_one_loads_more() {
+        let a = Calendar::china();
+        let mut b = Calendar::china();
+        assert!(Arc::ptr_eq(&a.0, &b.0), "the built-in data is made once");
+        b.load_holiday_cn(r#"[{"name": "x", "date": "2026-03-02", "isOffDay": true}]"#)
+            .unwrap();
+        assert!(!Arc::ptr_eq(&a.0, &b.0));
+        let day = jiff::civil::date(2026, 3, 2);
+        assert_eq!(
+            a.status(day),
+            Some(DayStatus::Normal),
+            "the original is unchanged"
+        );
+        assert!(matches!(b.status(day), Some(DayStatus::Off { .. })));
+        assert_eq!(Calendar::china(), a);
+
+        // A load that fails copies nothing.
+        let mut c = a.clone();
+        assert!(c.load_holiday_cn(r#"[{"date": "nope"}]"#).is_err());
+        assert!(Arc::ptr_eq(&a.0, &c.0));
+    }
 }
