@@ -33,6 +33,12 @@ pub mod runtime {
     pub use crate::runtime::fork::PerFork;
 }
 
+/// How many times this process read the system's root certificates (0 or 1: every client
+/// trusting them shares one verifier).
+pub fn system_roots_loaded() -> usize {
+    crate::client::tls::system_roots_loaded()
+}
+
 /// Names the binding in the user agent: `dialtime/0.1.0 (python)`.
 pub fn with_binding(builder: ClientBuilder, name: &str) -> ClientBuilder {
     builder.binding(name)

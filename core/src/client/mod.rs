@@ -4,6 +4,7 @@ pub mod config;
 pub mod log;
 pub mod recorder;
 pub(crate) mod response;
+pub(crate) mod tls;
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -701,9 +702,11 @@ fn http_client(
     if loopback && base_url.starts_with("http://") && plain_proxy {
         // Plain HTTP to this machine (the emulator, a sidecar), with no environment proxy and
         // no redirect to another origin: no TLS connection can ever be made, so the system's
-        // root certificates (a few milliseconds of file reads and parsing per client) are
-        // not loaded.
+        // root certificates (a few milliseconds of file reads and parsing) are not loaded.
         http = http.tls_certs_only(Vec::new());
+    } else if b.root_certificates.is_empty() {
+        // The system's roots, read once per process (see tls.rs).
+        http = http.tls_backend_preconfigured(tls::system_roots()?);
     }
     for pem in &b.root_certificates {
         http = http.tls_certs_merge(root_certificates(pem, b.trust_only_root_certificates)?);

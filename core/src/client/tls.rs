@@ -1,0 +1,62 @@
+//! The TLS configuration of the clients that trust the system's root certificates (every
+//! client but those given their own roots, and those that can only speak plain HTTP to this
+//! machine).
+//!
+//! reqwest reads and parses the system's roots for every client it builds: 3.5 ms and ~100 KB
+//! per client here (292 roots), for a program that makes a client per account or per request.
+//! The verifier holding them is built once per process instead, by the same crate reqwest
+//! uses (`rustls-platform-verifier`: the system's roots on Linux, the system's own verifier
+//! on macOS and Windows), and each client gets a configuration of its own around it (its own
+//! session cache, as before). So the roots are those of the first such client: a change to
+//! the system's store, or to `SSL_CERT_FILE` / `SSL_CERT_DIR`, applies from the next process.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, LazyLock};
+
+use rustls::client::danger::ServerCertVerifier;
+use rustls::crypto::CryptoProvider;
+
+use crate::error::{Error, Result};
+
+/// How many times this process built the system's verifier (once, or never), for the tests.
+static BUILT: AtomicUsize = AtomicUsize::new(0);
+
+struct System {
+    provider: Arc<CryptoProvider>,
+    verifier: Arc<dyn ServerCertVerifier>,
+}
+
+static SYSTEM: LazyLock<std::result::Result<System, String>> = LazyLock::new(|| {
+    BUILT.fetch_add(1, Ordering::Relaxed);
+    // As reqwest chooses: a provider the application installed, else aws-lc-rs.
+    let provider = CryptoProvider::get_default()
+        .cloned()
+        .unwrap_or_else(|| Arc::new(rustls::crypto::aws_lc_rs::default_provider()));
+    let verifier = rustls_platform_verifier::Verifier::new(provider.clone())
+        .map_err(|e| format!("the system's root certificates cannot be used: {e}"))?;
+    Ok(System {
+        provider,
+        verifier: Arc::new(verifier),
+    })
+});
+
+/// A TLS configuration trusting the system's roots, for one client (see the module doc).
+pub(crate) fn system_roots() -> Result<rustls::ClientConfig> {
+    let system = SYSTEM
+        .as_ref()
+        .map_err(|e| Error::config(format!("cannot build the HTTP client: {e}")))?;
+    let mut config = rustls::ClientConfig::builder_with_provider(system.provider.clone())
+        .with_safe_default_protocol_versions()
+        .map_err(|e| Error::config(format!("cannot build the HTTP client: {e}")))?
+        .dangerous()
+        .with_custom_certificate_verifier(system.verifier.clone())
+        .with_no_client_auth();
+    // What reqwest offers with HTTP/2 enabled.
+    config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
+    Ok(config)
+}
+
+/// How many times this process read the system's roots (0 or 1), for the tests.
+pub(crate) fn system_roots_loaded() -> usize {
+    BUILT.load(Ordering::Relaxed)
+}
