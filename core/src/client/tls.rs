@@ -10,15 +10,16 @@
 //! session cache, as before). So the roots are those of the first such client: a change to
 //! the system's store, or to `SSL_CERT_FILE` / `SSL_CERT_DIR`, applies from the next process.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, LazyLock};
+use std::ptr;
+use std::sync::atomic::{AtomicPtr, AtomicUsize, Ordering};
+use std::sync::Arc;
 
 use rustls::client::danger::ServerCertVerifier;
 use rustls::crypto::CryptoProvider;
 
 use crate::error::{Error, Result};
 
-/// How many times this process built the system's verifier (once, or never), for the tests.
+/// How many times this process built the system's verifier (once as a rule), for the tests.
 static BUILT: AtomicUsize = AtomicUsize::new(0);
 
 struct System {
@@ -26,25 +27,44 @@ struct System {
     verifier: Arc<dyn ServerCertVerifier>,
 }
 
-static SYSTEM: LazyLock<std::result::Result<System, String>> = LazyLock::new(|| {
+/// The verifier, once built; never freed. Published without a lock, as the runtime's state
+/// is: a process forked while another thread was building it (a `LazyLock`'s initializer
+/// reading the roots for milliseconds) would wait forever in the child for a thread it does
+/// not have. Threads that find none build one each, and the first to publish wins.
+static SYSTEM: AtomicPtr<System> = AtomicPtr::new(ptr::null_mut());
+
+fn system() -> std::result::Result<&'static System, String> {
+    // SAFETY: null or a pointer from Box::into_raw below, never freed.
+    if let Some(built) = unsafe { SYSTEM.load(Ordering::Acquire).as_ref() } {
+        return Ok(built);
+    }
     BUILT.fetch_add(1, Ordering::Relaxed);
     // As reqwest chooses: a provider the application installed, else aws-lc-rs.
     let provider = CryptoProvider::get_default()
         .cloned()
         .unwrap_or_else(|| Arc::new(rustls::crypto::aws_lc_rs::default_provider()));
+    // Not kept when it fails (no root found): a later client tries again.
     let verifier = rustls_platform_verifier::Verifier::new(provider.clone())
         .map_err(|e| format!("the system's root certificates cannot be used: {e}"))?;
-    Ok(System {
+    let fresh = Box::into_raw(Box::new(System {
         provider,
         verifier: Arc::new(verifier),
-    })
-});
+    }));
+    match SYSTEM.compare_exchange(ptr::null_mut(), fresh, Ordering::AcqRel, Ordering::Acquire) {
+        // SAFETY: just published, never freed.
+        Ok(_) => Ok(unsafe { &*fresh }),
+        Err(first) => {
+            // SAFETY: `fresh` was never shared; `first` was published and is never freed.
+            drop(unsafe { Box::from_raw(fresh) });
+            Ok(unsafe { &*first })
+        }
+    }
+}
 
 /// A TLS configuration trusting the system's roots, for one client (see the module doc).
 pub(crate) fn system_roots() -> Result<rustls::ClientConfig> {
-    let system = SYSTEM
-        .as_ref()
-        .map_err(|e| Error::config(format!("cannot build the HTTP client: {e}")))?;
+    let system =
+        system().map_err(|e| Error::config(format!("cannot build the HTTP client: {e}")))?;
     let mut config = rustls::ClientConfig::builder_with_provider(system.provider.clone())
         .with_safe_default_protocol_versions()
         .map_err(|e| Error::config(format!("cannot build the HTTP client: {e}")))?
@@ -56,7 +76,7 @@ pub(crate) fn system_roots() -> Result<rustls::ClientConfig> {
     Ok(config)
 }
 
-/// How many times this process read the system's roots (0 or 1), for the tests.
+/// How many times this process read the system's roots (once as a rule), for the tests.
 pub(crate) fn system_roots_loaded() -> usize {
     BUILT.load(Ordering::Relaxed)
 }
