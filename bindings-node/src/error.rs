@@ -40,8 +40,7 @@ pub(crate) fn panicked(env: &Env) -> napi::Error {
 fn make(env: &Env, kind: &'static str, message: String, details: Value) -> napi::Error {
     let build = || -> Result<napi::Error> {
         let error = crate::js::registered(env)?
-            .error
-            .borrow_back(env)?
+            .error(env)?
             .call((kind, message, details).into())?;
         Ok(napi::Error::from(error))
     };

@@ -15,14 +15,14 @@ use crate::error;
 /// What `register` was given.
 pub(crate) struct Registered {
     /// `(kind, message, details) => Error`.
-    pub(crate) error: FunctionRef<error::Args, Unknown<'static>>,
+    error: crate::refs::RawRef,
     /// `(id, name, user_id, content, is_default, skip_holiday, remark, created_at,
     /// updated_at, created_at_text, updated_at_text) => group`, `content` flat:
     /// `[week, count, begin, end, …]` per day, the dates in milliseconds.
-    group: FunctionRef<(), Unknown<'static>>,
+    group: crate::refs::RawRef,
     /// `(payload) => string | undefined`: `JSON.stringify`, throwing for an array longer than
     /// `MAX_ITEMS` (see `stringifyPayload` in index.js).
-    pub(crate) stringify: FunctionRef<(), Unknown<'static>>,
+    pub(crate) stringify: crate::refs::RawRef,
     /// `{ add(signal, fn), remove(signal, fn) }`: one `abort` listener per signal, however
     /// many calls share it (see `abortListeners` in index.js).
     pub(crate) aborts: crate::refs::RawRef,
@@ -75,15 +75,29 @@ pub fn register(
     let description = env.create_string("dialtime.kept")?;
     // SAFETY: a valid env on its own thread and a string of it.
     check_status!(unsafe { sys::napi_create_symbol(env.raw(), description.raw(), &mut kept) })?;
+    // Plain references, not napi-rs's `FunctionRef`s: those are left undeleted when their
+    // environment ends (napi-rs drops them after its own teardown hook), these are reclaimed
+    // with the environment's other references (see refs.rs).
     let registered = Registered {
-        error: error.create_ref()?,
-        group: group.create_ref()?,
-        stringify: stringify.create_ref()?,
+        error: crate::refs::RawRef::new(&env, error.raw())?,
+        group: crate::refs::RawRef::new(&env, group.raw())?,
+        stringify: crate::refs::RawRef::new(&env, stringify.raw())?,
         aborts: crate::refs::RawRef::new(&env, aborts.raw())?,
         kept: crate::refs::RawRef::new(&env, kept)?,
     };
     env.set_instance_data(registered, (), |_| {})?;
     Ok(u32::try_from(dialtime::__private::MAX_ITEMS).unwrap_or(u32::MAX))
+}
+
+impl Registered {
+    /// The factory of the error classes (on the JS thread).
+    pub(crate) fn error<'env>(
+        &self,
+        env: &'env Env,
+    ) -> Result<Function<'env, error::Args, Unknown<'env>>> {
+        // SAFETY: a value of this env, checked to be a function by the conversion.
+        unsafe { Function::from_napi_value(env.raw(), self.error.value(env)) }
+    }
 }
 
 /// This environment's registration.
@@ -101,7 +115,7 @@ pub(crate) fn registered(env: &Env) -> Result<&Registered> {
 /// A saved group as a JavaScript object, made by `makeGroup` (see the module doc).
 pub(crate) fn group(env: sys::napi_env, g: crate::model::DialTimeGroup) -> Result<sys::napi_value> {
     let js = Env::from_raw(env);
-    let make = registered(&js)?.group.borrow_back(&js)?;
+    let make = registered(&js)?.group.value(&js);
     let len: usize = g.content.iter().map(|d| 2 + 2 * d.times.len()).sum();
     let mut content = std::ptr::null_mut();
     // SAFETY (every napi call below): a valid env on its own thread, values made in it.
@@ -141,14 +155,7 @@ pub(crate) fn group(env: sys::napi_env, g: crate::model::DialTimeGroup) -> Resul
     let mut out = std::ptr::null_mut();
     check_status!(
         unsafe {
-            sys::napi_call_function(
-                env,
-                undefined,
-                make.raw(),
-                args.len(),
-                args.as_ptr(),
-                &mut out,
-            )
+            sys::napi_call_function(env, undefined, make, args.len(), args.as_ptr(), &mut out)
         },
         "cannot make the group object"
     )?;

@@ -92,24 +92,16 @@ fn stringified(env: &Env, payload: Unknown<'_>) -> Stringified {
 }
 
 fn stringify(env: &Env, payload: Unknown<'_>) -> Option<Stringified> {
-    let stringify = crate::js::registered(env)
-        .ok()?
-        .stringify
-        .borrow_back(env)
-        .ok()?;
+    let stringify = crate::js::registered(env).ok()?.stringify.value(env);
+    if stringify.is_null() {
+        return None;
+    }
     let mut out = std::ptr::null_mut();
     let mut this = std::ptr::null_mut();
     // SAFETY: a valid env on its own thread; the function and the payload are values of it.
     let status = unsafe {
         napi::sys::napi_get_undefined(env.raw(), &mut this);
-        napi::sys::napi_call_function(
-            env.raw(),
-            this,
-            stringify.raw(),
-            1,
-            &payload.raw(),
-            &mut out,
-        )
+        napi::sys::napi_call_function(env.raw(), this, stringify, 1, &payload.raw(), &mut out)
     };
     if status != napi::sys::Status::napi_ok {
         let mut thrown = std::ptr::null_mut();

@@ -30,6 +30,11 @@ test('options are read back, and unset ones are the core defaults', async () => 
     const native = require('../dialtime.node')
     assert.throws(() => Reflect.apply(native.Client, Object.freeze({}), [{ token: emu.token, baseUrl: emu.baseUrl, logger }]), /cannot keep the logger/)
     assert.equal(Object.getOwnPropertySymbols(globalThis).some((k) => k.description === 'dialtime.kept'), false)
+    // Called on a client: napi-rs cannot wrap it twice, and dropped the new client without
+    // finalizing it (its native memory stayed counted by V8 for good).
+    const external = native.__externalMemoryForTests()
+    assert.throws(() => Reflect.apply(Client, c, [{ token: emu.token, baseUrl: emu.baseUrl }]), (e) => e instanceof TypeError && /without 'new'/.test(e.message))
+    assert.equal(native.__externalMemoryForTests(), external)
     // A deadline past what the clock holds is no deadline (every call was an internal error).
     const far = new Client({ token: emu.token, baseUrl: emu.baseUrl, timeoutMs: 1e22, deadlineMs: 1e22 })
     assert.ok(Array.isArray((await far.dialTimeGroups.list(emu.userId)).data))

@@ -33,8 +33,8 @@ pub mod runtime {
     pub use crate::runtime::fork::PerFork;
 }
 
-/// How many times this process read the system's root certificates (0 or 1: every client
-/// trusting them shares one verifier).
+/// How many times this process built the verifier of the system's root certificates that
+/// every client trusting them shares (once as a rule; each failed or racing attempt counts).
 pub fn system_roots_loaded() -> usize {
     crate::client::tls::system_roots_loaded()
 }

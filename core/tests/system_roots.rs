@@ -52,5 +52,13 @@ fn clients_share_the_system_roots_read_once_and_still_verify_with_them() {
         1,
         "four clients, one read of the system's roots"
     );
+
+    // A crypto provider installed after them is used as reqwest would use it: the next client
+    // gets reqwest's own configuration (reading the roots again), not the shared verifier.
+    rustls::crypto::aws_lc_rs::default_provider()
+        .install_default()
+        .unwrap();
+    list(&client(&trusted), &trusted).unwrap();
+    assert_eq!(dialtime::__private::system_roots_loaded(), 1);
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -706,7 +706,9 @@ fn http_client(
         http = http.tls_certs_only(Vec::new());
     } else if b.root_certificates.is_empty() {
         // The system's roots, read once per process (see tls.rs).
-        http = http.tls_backend_preconfigured(tls::system_roots()?);
+        if let Some(config) = tls::system_roots()? {
+            http = http.tls_backend_preconfigured(config);
+        }
     }
     for pem in &b.root_certificates {
         http = http.tls_certs_merge(root_certificates(pem, b.trust_only_root_certificates)?);

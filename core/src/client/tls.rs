@@ -2,13 +2,15 @@
 //! client but those given their own roots, and those that can only speak plain HTTP to this
 //! machine).
 //!
-//! reqwest reads and parses the system's roots for every client it builds: 3.5 ms and ~100 KB
-//! per client here (292 roots), for a program that makes a client per account or per request.
-//! The verifier holding them is built once per process instead, by the same crate reqwest
-//! uses (`rustls-platform-verifier`: the system's roots on Linux, the system's own verifier
-//! on macOS and Windows), and each client gets a configuration of its own around it (its own
-//! session cache, as before). So the roots are those of the first such client: a change to
-//! the system's store, or to `SSL_CERT_FILE` / `SSL_CERT_DIR`, applies from the next process.
+//! On Linux and the other Unixes, reqwest read and parsed the system's roots for every client
+//! it built: 3.5 ms and ~100 KB per client here (292 roots), for a program that makes a
+//! client per account or per request. The verifier holding them is built once per process
+//! instead, by the same crate reqwest uses (`rustls-platform-verifier`; on macOS and Windows it
+//! reads nothing and asks the system at each handshake), and each client gets a configuration
+//! of its own around it (its own session cache, as before). So on Linux the roots are those
+//! read for the first such client: a change to the system's store, or to `SSL_CERT_FILE` /
+//! `SSL_CERT_DIR`, applies from the next process. A crypto provider the application installs
+//! after that first client gets reqwest's own configuration, as before (roots read again).
 
 use std::ptr;
 use std::sync::atomic::{AtomicPtr, AtomicUsize, Ordering};
@@ -61,19 +63,25 @@ fn system() -> std::result::Result<&'static System, String> {
     }
 }
 
-/// A TLS configuration trusting the system's roots, for one client (see the module doc).
-pub(crate) fn system_roots() -> Result<rustls::ClientConfig> {
+/// A TLS configuration trusting the system's roots, for one client (see the module doc);
+/// `None` when the application installed another crypto provider since the shared verifier
+/// was built (reqwest then builds the configuration with it).
+pub(crate) fn system_roots() -> Result<Option<rustls::ClientConfig>> {
     let system =
         system().map_err(|e| Error::config(format!("cannot build the HTTP client: {e}")))?;
+    if CryptoProvider::get_default().is_some_and(|now| !Arc::ptr_eq(now, &system.provider)) {
+        return Ok(None);
+    }
     let mut config = rustls::ClientConfig::builder_with_provider(system.provider.clone())
         .with_safe_default_protocol_versions()
         .map_err(|e| Error::config(format!("cannot build the HTTP client: {e}")))?
         .dangerous()
         .with_custom_certificate_verifier(system.verifier.clone())
         .with_no_client_auth();
-    // What reqwest offers with HTTP/2 enabled.
+    // What reqwest offers with HTTP/2 enabled and no version preference (it does not adjust
+    // a configuration given to it: `http1_only` or HTTP/2 prior knowledge would need theirs).
     config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
-    Ok(config)
+    Ok(Some(config))
 }
 
 /// How many times this process read the system's roots (once as a rule), for the tests.
