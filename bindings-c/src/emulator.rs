@@ -140,9 +140,12 @@ pub unsafe extern "C" fn dialtime_emulator_push_fault_json(
     err: *mut *mut dialtime_error,
 ) -> dialtime_status {
     guard(err, || {
-        let emu = unsafe { handle("emu", emu) }?;
-        let fault: Fault = serde_json::from_str(unsafe { str_arg("json", json) }?)
+        let emu = here(unsafe { handle("emu", emu) }?)?;
+        let value: serde_json::Value = serde_json::from_str(unsafe { str_arg("json", json) }?)
             .map_err(|e| invalid(format!("json is not a fault: {e}")))?;
+        // Checked as the HTTP control route and the other languages check it (a status of
+        // 1000 or a header that cannot be sent was queued and ignored).
+        let fault = Fault::from_json(value).map_err(|e| invalid(e.to_string()))?;
         let id = emu.inner.push_fault(fault);
         if let Some(out_id) = unsafe { out_id.as_mut() } {
             *out_id = id.get();
@@ -176,7 +179,7 @@ pub unsafe extern "C" fn dialtime_emulator_requests_json(
 ) -> dialtime_status {
     guard(err, || {
         out_arg("out_json", out_json)?;
-        let e = unsafe { handle("emu", emu) }?;
+        let e = here(unsafe { handle("emu", emu) }?)?;
         let json =
             serde_json::to_string(&e.inner.requests()).map_err(|e| invalid(e.to_string()))?;
         super::ffi::write_string(out_json, json);
@@ -211,7 +214,7 @@ pub unsafe extern "C" fn dialtime_emulator_last_request_json(
 ) -> dialtime_status {
     guard(err, || {
         out_arg("out_json", out_json)?;
-        let e = unsafe { handle("emu", emu) }?;
+        let e = here(unsafe { handle("emu", emu) }?)?;
         let json = e
             .inner
             .last_request()
@@ -220,6 +223,20 @@ pub unsafe extern "C" fn dialtime_emulator_last_request_json(
         super::ffi::write_string(out_json, json);
         Ok(())
     })
+}
+
+/// The emulator, unless this is a forked child's copy of its parent's (see
+/// `Emulator::is_forked_copy`: its faults and log are the parent's, behind locks a thread of
+/// the parent may have held at the fork).
+fn here(emu: &dialtime_emulator) -> Result<&dialtime_emulator, super::ffi::Failure> {
+    if emu.inner.is_forked_copy() {
+        return Err(invalid(
+            "this emulator runs in the parent process: a forked child cannot queue its faults \
+             or read its requests (use its control routes over HTTP)"
+                .to_owned(),
+        ));
+    }
+    Ok(emu)
 }
 
 /// Stops the emulator (waiting for its thread) and frees it. Accepts NULL.

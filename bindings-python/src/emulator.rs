@@ -23,13 +23,29 @@ pub struct PyEmulator {
 
 impl PyEmulator {
     fn with<R>(&self, py: Python<'_>, f: impl FnOnce(&Emulator) -> R) -> PyResult<R> {
+        self.run(py, false, f)
+    }
+
+    /// [`with`](Self::with) for what reads or changes the server's faults and request log:
+    /// refused in a forked child, where they are the parent's, behind locks a thread of the
+    /// parent may have held at the fork (see `Emulator::is_forked_copy`).
+    fn with_state<R>(&self, py: Python<'_>, f: impl FnOnce(&Emulator) -> R) -> PyResult<R> {
+        self.run(py, true, f)
+    }
+
+    fn run<R>(&self, py: Python<'_>, state: bool, f: impl FnOnce(&Emulator) -> R) -> PyResult<R> {
         let guard = self.running.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(emulator) = guard.as_ref() {
-            return Ok(f(emulator));
-        }
+        let refused = match guard.as_ref() {
+            Some(emulator) if !(state && emulator.is_forked_copy()) => return Ok(f(emulator)),
+            Some(_) => {
+                "this emulator runs in the parent process: a forked child cannot queue its \
+                 faults or read its requests (use its control routes over HTTP)"
+            }
+            None => "the emulator is stopped",
+        };
         // Released before the error is made (it runs Python: DEVELOPERS "Locks").
         drop(guard);
-        Err(error::config(py, "the emulator is stopped"))
+        Err(error::config(py, refused))
     }
 }
 
@@ -109,7 +125,7 @@ impl PyEmulator {
     /// `request_log_limit` says otherwise); the token never appears.
     #[getter]
     fn requests<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        let log = self.with(py, Emulator::requests)?;
+        let log = self.with_state(py, Emulator::requests)?;
         PyList::new(py, log.into_iter().map(PyRecordedRequest))
     }
 
@@ -117,19 +133,19 @@ impl PyEmulator {
     #[getter]
     fn last_request(&self, py: Python<'_>) -> PyResult<Option<PyRecordedRequest>> {
         Ok(self
-            .with(py, Emulator::last_request)?
+            .with_state(py, Emulator::last_request)?
             .map(PyRecordedRequest))
     }
 
     /// Empties the request log (`request_count` keeps counting).
     fn clear_requests(&self, py: Python<'_>) -> PyResult<()> {
-        self.with(py, Emulator::clear_requests)
+        self.with_state(py, Emulator::clear_requests)
     }
 
     /// How many requests the queued faults would still apply to.
     #[getter]
     fn pending_faults(&self, py: Python<'_>) -> PyResult<u64> {
-        self.with(py, Emulator::pending_faults)
+        self.with_state(py, Emulator::pending_faults)
     }
 
     /// Queues a fault for the next API request(s), given as keyword arguments with the
@@ -140,7 +156,7 @@ impl PyEmulator {
     #[pyo3(signature = (**fault))]
     fn push_fault(&self, py: Python<'_>, fault: Option<&Bound<'_, PyDict>>) -> PyResult<u64> {
         let fault = read_fault(py, fault)?;
-        self.with(py, |emulator| emulator.push_fault(fault).get())
+        self.with_state(py, |emulator| emulator.push_fault(fault).get())
     }
 
     /// Queues a fault (the keywords of `push_fault`) for the length of a `with` block: what
@@ -151,7 +167,7 @@ impl PyEmulator {
         let fault = read_fault(py, fault)?;
         let id = slf
             .get()
-            .with(py, |emulator| emulator.push_fault(fault).get())?;
+            .with_state(py, |emulator| emulator.push_fault(fault).get())?;
         Ok(PyScopedFault {
             emulator: slf.unbind(),
             id,
@@ -160,11 +176,11 @@ impl PyEmulator {
 
     /// Removes a queued fault; False when requests used it up already (or it was removed).
     fn remove_fault(&self, py: Python<'_>, id: u64) -> PyResult<bool> {
-        self.with(py, |emulator| emulator.remove_fault(FaultId::from_u64(id)))
+        self.with_state(py, |emulator| emulator.remove_fault(FaultId::from_u64(id)))
     }
 
     fn clear_faults(&self, py: Python<'_>) -> PyResult<()> {
-        self.with(py, Emulator::clear_faults)
+        self.with_state(py, Emulator::clear_faults)
     }
 
     /// Stops the server; idempotent.

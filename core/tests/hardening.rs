@@ -260,9 +260,14 @@ fn hostile_json_values_are_problems_not_crashes() {
         "{{\"name\":\"{}\",\"content\":[],\"is_default\":true,\"skip_holiday\":false}}",
         "x".repeat(10 << 20)
     );
+    let huge_times = format!(
+        "{{\"name\":\"x\",\"content\":[{{\"week\":1,\"times\":[{{\"begin_time\":\"{0}\",\"end_time\":\"9{0}\"}}]}}],\"is_default\":true,\"skip_holiday\":false}}",
+        "1".repeat(10 << 20)
+    );
     for text in [
         deep.as_str(),
         huge.as_str(),
+        huge_times.as_str(),
         r#"{"name":"x","content":[{"week":1e400,"times":[]}],"is_default":1,"skip_holiday":-0}"#,
         r#"{"name":"x","content":[{"week":9223372036854775808,"times":[{"begin_time":"\u0000","end_time":"\ud800"}]}]}"#,
         "\u{0}",
@@ -272,6 +277,24 @@ fn hostile_json_values_are_problems_not_crashes() {
         // Messages quote at most a short excerpt of what they got.
         assert!(err.to_string().len() < 4_000, "{:.200}", err.to_string());
     }
+}
+
+#[test]
+fn a_huge_time_string_is_quoted_short() {
+    let huge = "7".repeat(10 << 20);
+    let err = dialtime::TimeRange::parse(&huge, &format!("x{huge}")).unwrap_err();
+    assert_eq!(err.problems().len(), 2);
+    for p in err.problems() {
+        assert!(p.message.len() < 200, "{:.300}", p.message);
+        assert!(p.message.ends_with("\"…"), "{}", p.message);
+    }
+    // A short one is quoted whole.
+    let err = dialtime::TimeRange::parse("7:77", "24:01").unwrap_err();
+    assert!(err.problems()[0].message.ends_with("got \"7:77\""), "{err}");
+    assert!(
+        err.problems()[1].message.ends_with("got \"24:01\""),
+        "{err}"
+    );
 }
 
 #[test]

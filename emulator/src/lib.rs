@@ -396,7 +396,11 @@ impl Emulator {
     /// Queues a fault for the next API request(s); see [`fault`]. The id removes it again
     /// ([`Emulator::remove_fault`]).
     pub fn push_fault(&self, fault: Fault) -> FaultId {
-        self.shared.push_fault(fault)
+        match self.here() {
+            Some(shared) => shared.push_fault(fault),
+            // No fault id is 0.
+            None => FaultId(0),
+        }
     }
 
     /// Queues a fault for as long as the guard lives:
@@ -419,32 +423,51 @@ impl Emulator {
 
     /// Removes a queued fault; false when requests used it up already (or it was removed).
     pub fn remove_fault(&self, id: FaultId) -> bool {
-        self.shared.remove_fault(id)
+        self.here().is_some_and(|shared| shared.remove_fault(id))
     }
 
     pub fn clear_faults(&self) {
-        self.shared.clear_faults();
+        if let Some(shared) = self.here() {
+            shared.clear_faults();
+        }
     }
 
     /// How many requests the queued faults would still apply to (0: none left).
     pub fn pending_faults(&self) -> u64 {
-        self.shared.pending_faults()
+        self.here().map_or(0, Shared::pending_faults)
     }
 
     /// Every API request received so far (up to the builder's `request_log_limit`, the most
     /// recent kept), oldest first; control routes are not recorded. The token never appears.
     pub fn requests(&self) -> Vec<RecordedRequest> {
-        self.shared.requests()
+        self.here().map_or_else(Vec::new, Shared::requests)
     }
 
     /// Empties the request log ([`Emulator::request_count`] keeps counting).
     pub fn clear_requests(&self) {
-        self.shared.clear_requests();
+        if let Some(shared) = self.here() {
+            shared.clear_requests();
+        }
     }
 
     /// The last API request, as `GET /_emulator/last-request` answers.
     pub fn last_request(&self) -> Option<RecordedRequest> {
-        self.shared.last_request()
+        self.here().and_then(Shared::last_request)
+    }
+
+    /// Whether this is a forked child's copy of an emulator its parent started. The server
+    /// runs in the parent (still reachable at [`Emulator::base_url`], with its control
+    /// routes): the copy's faults and request log are not the server's, and the locks
+    /// guarding them may have been held by a thread of the parent at the fork, never to be
+    /// released in the child. So in a child, the methods that read or change them do nothing
+    /// and report nothing (no fault queued, id 0; no request); the bindings refuse them.
+    pub fn is_forked_copy(&self) -> bool {
+        self.generation != dialtime::__private::runtime::fork_generation()
+    }
+
+    /// The server's shared state, when it runs in this process.
+    fn here(&self) -> Option<&Shared> {
+        (!self.is_forked_copy()).then_some(&*self.shared)
     }
 
     /// How many API requests that may change data (POST, PUT, DELETE to `/agent-api/…`) have
@@ -461,7 +484,7 @@ impl Emulator {
 
 impl Drop for Emulator {
     fn drop(&mut self) {
-        if self.generation != dialtime::__private::runtime::fork_generation() {
+        if self.is_forked_copy() {
             // A forked child's copy: the server thread is the parent's (joining it here
             // panicked: std found no result for a thread the child never had). Nothing to stop.
             std::mem::forget(self.thread.take());

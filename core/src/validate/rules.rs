@@ -22,11 +22,22 @@ pub(crate) fn week_message(got: impl std::fmt::Display) -> String {
 }
 
 pub(crate) fn time_message(field: &str, e: TimeParseError, raw: &str) -> String {
+    let got = quoted(raw);
     match e {
         TimeParseError::Format => {
-            format!("must be a time H:MM or HH:MM (24-hour, whole minutes), got {raw:?}")
+            format!("must be a time H:MM or HH:MM (24-hour, whole minutes), got {got}")
         }
-        TimeParseError::Range => format!("must be between {}, got {raw:?}", time_bounds(field)),
+        TimeParseError::Range => format!("must be between {}, got {got}", time_bounds(field)),
+    }
+}
+
+/// `raw` quoted for a message, cut after 40 characters as [`excerpt`] cuts: a 10 MB time
+/// string made a 10 MB problem and another 10 MB in the error's text (ten of them, 200 MB).
+fn quoted(raw: &str) -> String {
+    const MAX: usize = 40;
+    match raw.char_indices().nth(MAX) {
+        None => format!("{raw:?}"),
+        Some((at, _)) => format!("{:?}…", raw.get(..at).unwrap_or_default()),
     }
 }
 
