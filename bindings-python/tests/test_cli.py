@@ -26,6 +26,11 @@ def test_the_console_script_runs_the_command_line(tmp_path: pathlib.Path) -> Non
                          capture_output=True, timeout=60)
     assert odd.returncode == 1 and b"Traceback" not in odd.stderr, odd.stderr
     assert b".yaml" in odd.stderr
+    # With its standard output closed (`>&-`) it runs, printing nothing (a traceback before).
+    closed = subprocess.run(["sh", "-c", '"$0" validate -f "$1" >&-', str(SCRIPT), str(tmp_path / "none.yaml")],
+                            capture_output=True, text=True, timeout=60)
+    assert closed.returncode == 1 and "Traceback" not in closed.stderr, closed.stderr
+    assert "none.yaml" in closed.stderr
     groups = tmp_path / "groups.yaml"
     groups.write_text(
         "groups:\n  - name: 工作日\n    content: [{week: 1, times: [{begin_time: '09:00', end_time: '18:00'}]}]\n"

@@ -112,14 +112,40 @@ fn nesting(text: &str) -> usize {
     deepest
 }
 
+/// A key of the file for a message: as it is when it is a short printable name, else quoted
+/// and cut (a key of control characters cleared the terminal and forged lines of the report;
+/// a 4 MB one was written out whole with each problem).
+fn shown_key(key: &str) -> String {
+    if key.chars().count() <= 60 && !key.chars().any(dialtime::__private::unsafe_to_print) {
+        key.to_owned()
+    } else {
+        quoted_always(key)
+    }
+}
+
+/// `s` quoted with its control characters escaped, cut after 60 characters.
+fn quoted_always(s: &str) -> String {
+    match s.char_indices().nth(60) {
+        None => format!("{s:?}"),
+        Some((at, _)) => format!("{:?}…", s.get(..at).unwrap_or_default()),
+    }
+}
+
 /// The most values a file may hold, aliases expanded: far more than any groups file
 /// (15,000 groups are about 300,000), far fewer than a YAML alias bomb expands to (50,000
 /// references to a 200,000-value anchor took 3 GB and minutes).
 const MAX_VALUES: usize = 2_000_000;
 
+/// The most bytes of text (strings and keys) a file may hold, aliases expanded: four times the
+/// largest file read. One anchored 1 MB string referred to 100,000 times in a 1.3 MB file
+/// counted as 100,000 values and expanded to 100 GB (the process aborted when memory ran out).
+const MAX_TEXT_BYTES: usize = 4 * (MAX_FILE_BYTES as usize);
+
 thread_local! {
     /// Values [`StrictVisitor`] may still make in this thread's current parse.
     static VALUES_LEFT: std::cell::Cell<usize> = const { std::cell::Cell::new(MAX_VALUES) };
+    /// Bytes of text it may still make.
+    static TEXT_LEFT: std::cell::Cell<usize> = const { std::cell::Cell::new(MAX_TEXT_BYTES) };
 }
 
 /// [`load`] on text (`shown` names the file in messages).
@@ -130,6 +156,7 @@ pub fn parse(shown: &str, text: &str) -> Result<GroupsFile, Vec<String>> {
         )]);
     }
     VALUES_LEFT.with(|left| left.set(MAX_VALUES));
+    TEXT_LEFT.with(|left| left.set(MAX_TEXT_BYTES));
     let doc: Strict = if shown.to_ascii_lowercase().ends_with(".json") {
         serde_json::from_str(text).map_err(|e| vec![format!("{shown}: not JSON: {e}")])?
     } else {
@@ -143,7 +170,8 @@ pub fn parse(shown: &str, text: &str) -> Result<GroupsFile, Vec<String>> {
     for key in obj.keys() {
         if key != "groups" && key != "accounts" {
             problems.push(format!(
-                "{shown}: {key}: is not a known key (expected groups, accounts)"
+                "{shown}: {}: is not a known key (expected groups, accounts)",
+                shown_key(key)
             ));
         }
     }
@@ -155,7 +183,7 @@ pub fn parse(shown: &str, text: &str) -> Result<GroupsFile, Vec<String>> {
         Some(list) => {
             for (i, g) in list.iter().enumerate() {
                 let label = match g.get("name").and_then(Value::as_str) {
-                    Some(name) => format!("group {name:?}"),
+                    Some(name) => format!("group {}", quoted_always(name)),
                     None => format!("groups[{i}]"),
                 };
                 match dialtime::validate::new_group_from_json(g) {
@@ -211,7 +239,8 @@ pub fn parse(shown: &str, text: &str) -> Result<GroupsFile, Vec<String>> {
             for key in entry.keys() {
                 if key != "user_id" && key != "sub_users" {
                     problems.push(format!(
-                        "{shown}: accounts[{i}].{key}: is not a known key (expected user_id, sub_users)"
+                        "{shown}: accounts[{i}].{}: is not a known key (expected user_id, sub_users)",
+                        shown_key(key)
                     ));
                 }
             }
@@ -227,6 +256,12 @@ pub fn parse(shown: &str, text: &str) -> Result<GroupsFile, Vec<String>> {
             let mut subs: Vec<String> = Vec::new();
             match entry.get("sub_users") {
                 None => {}
+                // An empty list applied to the user itself (and --prune deleted its groups):
+                // leaving the key out says that.
+                Some(Value::Array(list)) if list.is_empty() => problems.push(format!(
+                    "{shown}: accounts[{i}].sub_users: is empty: leave it out to apply to the \
+                     user itself"
+                )),
                 Some(Value::Array(list)) => {
                     for (j, v) in list.iter().enumerate() {
                         match v.as_str() {
@@ -354,6 +389,20 @@ fn one_more<E: serde::de::Error>() -> Result<(), E> {
     })
 }
 
+/// Counts `bytes` of text against [`MAX_TEXT_BYTES`], before the text is copied.
+fn text<E: serde::de::Error>(bytes: usize) -> Result<(), E> {
+    TEXT_LEFT.with(|left| match left.get().checked_sub(bytes) {
+        Some(n) => {
+            left.set(n);
+            Ok(())
+        }
+        None => Err(E::custom(format!(
+            "more than {} MiB of text (YAML aliases expanded): not a groups file",
+            MAX_TEXT_BYTES >> 20
+        ))),
+    })
+}
+
 impl<'de> serde::de::Visitor<'de> for StrictVisitor {
     type Value = Value;
 
@@ -383,11 +432,13 @@ impl<'de> serde::de::Visitor<'de> for StrictVisitor {
 
     fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Value, E> {
         one_more()?;
+        text(v.len())?;
         Ok(Value::String(v.to_owned()))
     }
 
     fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Value, E> {
         one_more()?;
+        text(v.len())?;
         Ok(Value::String(v))
     }
 
@@ -418,6 +469,7 @@ impl<'de> serde::de::Visitor<'de> for StrictVisitor {
         one_more()?;
         let mut out = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
+            text(key.len())?;
             // A merge key reads as a field called `<<` (and every merged field as missing),
             // wherever it is: said for what it is, with its position.
             if key == "<<" {

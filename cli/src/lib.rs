@@ -376,6 +376,7 @@ fn execute(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<i32, St
                     return Err("the platform has no endpoint listing sub-accounts: list them in a file for --sub-users".into());
                 }
                 let text = file::read_text(path).map_err(|e| format!("{}: {e}", path.display()))?;
+                let before = sub_users.len();
                 for (n, line) in text.lines().enumerate() {
                     let line = line.split('#').next().unwrap_or("").trim();
                     if line.is_empty() {
@@ -389,6 +390,15 @@ fn execute(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<i32, St
                         ));
                     }
                     sub_users.push(line.to_owned());
+                }
+                if sub_users.len() == before {
+                    // An empty list of sub-accounts applied to --user itself, and --prune
+                    // deleted its groups.
+                    return Err(format!(
+                        "{}: lists no sub-account (one UUID per line): without sub-accounts \
+                         the file would apply to --user itself",
+                        path.display()
+                    ));
                 }
             }
             let a = Apply { sub_users, ..a };
@@ -475,6 +485,9 @@ fn execute(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<i32, St
                         let applied: usize = plans.iter().map(|p| p.applied).sum();
                         let done = if applied > 0 {
                             "Applied"
+                        } else if failed.iter().any(|p| p.uncertain) {
+                            // A write sent and not answered may have been made.
+                            "Nothing confirmed applied"
                         } else if !failed.is_empty() {
                             "Nothing applied"
                         } else {

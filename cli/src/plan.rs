@@ -83,6 +83,18 @@ impl Limiter {
 /// How often one write is tried again after a 429 before its account fails.
 const MAX_THROTTLED_TRIES: u32 = 30;
 
+/// The longest one read or write of an account waits out 429s in all, unless `--deadline`
+/// says otherwise: 30 tries of 60 s each kept an apply waiting half an hour per write,
+/// silently, and `--deadline` (which bounds each call) did not bound them.
+const MAX_THROTTLED_WAIT: Duration = Duration::from_secs(300);
+
+/// Whether a read or write throttled since `started` may wait `retry_after` and try again:
+/// within `--deadline` when given, else [`MAX_THROTTLED_WAIT`].
+fn within_budget(client: &Client, started: Instant, retry_after: Option<Duration>) -> bool {
+    let budget = client.deadline().unwrap_or(MAX_THROTTLED_WAIT);
+    started.elapsed() + retry_after.unwrap_or_default() < budget
+}
+
 /// What to do with one group of one account.
 #[derive(Debug, Clone)]
 pub enum Action {
@@ -149,6 +161,9 @@ pub struct AccountPlan {
     pub error: Option<String>,
     /// How many of `actions`' writes were made (an apply stopped by an error made some).
     pub applied: usize,
+    /// Whether the write that stopped the apply may have been made all the same (sent, not
+    /// answered).
+    pub uncertain: bool,
 }
 
 fn ranges(days: &[dialtime::DaySchedule], w: Weekday) -> String {
@@ -216,12 +231,14 @@ async fn saved_groups_limited(
     account: &Account,
 ) -> dialtime::Result<Vec<DialTimeGroup>> {
     let mut tries = 0;
+    let started = Instant::now();
     loop {
         limiter.wait().await;
         match saved_groups(client, account).await {
             Err(e)
                 if e.kind() == dialtime::ErrorKind::RateLimited
                     && tries < MAX_THROTTLED_TRIES
+                    && within_budget(client, started, e.retry_after())
                     && limiter.throttled(e.retry_after()) =>
             {
                 tries += 1;
@@ -248,6 +265,7 @@ async fn plan_account(
         notes: Vec::new(),
         error: Some(error),
         applied: 0,
+        uncertain: false,
     };
     let saved = match saved_groups_limited(client, limiter, &account).await {
         Ok(s) => s,
@@ -326,6 +344,7 @@ async fn plan_account(
         notes,
         error: None,
         applied: 0,
+        uncertain: false,
     }
 }
 
@@ -364,6 +383,7 @@ async fn apply_account(client: &Client, limiter: &Limiter, plan: &mut AccountPla
     let sub = plan.account.sub_user_id.clone();
     for action in writes {
         let mut tries = 0;
+        let started = Instant::now();
         let done = loop {
             limiter.wait().await;
             let done = write(&groups, &user, sub.as_deref(), action).await;
@@ -371,6 +391,7 @@ async fn apply_account(client: &Client, limiter: &Limiter, plan: &mut AccountPla
                 Err(e)
                     if e.kind() == dialtime::ErrorKind::RateLimited
                         && tries < MAX_THROTTLED_TRIES
+                        && within_budget(client, started, e.retry_after())
                         && limiter.throttled(e.retry_after()) =>
                 {
                     tries += 1;
@@ -383,12 +404,23 @@ async fn apply_account(client: &Client, limiter: &Limiter, plan: &mut AccountPla
             }
         };
         if let Err(e) = done {
+            // Sent and not answered (a timeout, a connection lost, an answer cut short): the
+            // platform may have made it ("Nothing applied" said otherwise).
+            let unknown = if matches!(
+                e.kind(),
+                dialtime::ErrorKind::Timeout | dialtime::ErrorKind::Connection
+            ) {
+                "; the platform may have made this change anyway: run again to converge"
+            } else {
+                ""
+            };
             plan.error = Some(format!(
-                "{} {:?}: {e} ({} of {total} changes made before it)",
+                "{} {:?}: {e} ({} of {total} changes made before it{unknown})",
                 action.verb(),
                 action.name(),
                 plan.applied
             ));
+            plan.uncertain = !unknown.is_empty();
             return;
         }
         plan.applied += 1;

@@ -528,6 +528,43 @@ fn a_429_storm_slows_the_run_but_every_account_finishes() {
     );
 }
 
+/// A platform that keeps answering 429: `--deadline` bounds the waiting of each write too (30
+/// tries of its `Retry-After` kept one write waiting minutes past a 3 s deadline, silently).
+#[test]
+fn a_429_storm_is_waited_out_only_within_the_deadline() {
+    let emu = Emulator::start().unwrap();
+    let f = file("groups.yaml", GROUPS);
+    emu.push_fault(
+        Fault::status(429)
+            .with_retry_after("1")
+            .for_method("POST")
+            .times(1000),
+    );
+    let o = run(
+        &emu,
+        &[
+            "--max-retries",
+            "0",
+            "--deadline",
+            "2",
+            "apply",
+            "-f",
+            f.0.to_str().unwrap(),
+            "--user",
+            emu.user_id(),
+        ],
+    );
+    let (out, err) = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{out}{err}");
+    // Tried at about 0 s and 1 s, not again past the deadline (31 tries before).
+    assert!(
+        emu.write_count() <= 3,
+        "{} writes: {out}{err}",
+        emu.write_count()
+    );
+    emu.clear_faults();
+}
+
 /// A file that looks right but says something else is refused, never read as "the user
 /// itself": a misspelt or scalar `sub_users` (with --prune the parent's groups were deleted),
 /// a key given twice (the last one won), nesting thousands deep (the YAML reader took
@@ -562,6 +599,13 @@ fn files_that_say_something_else_are_refused() {
         &format!("accounts: [{user}]\ngroups:\n{groups}"),
         "accounts[0]: must be a mapping",
     );
+    // An empty list of sub-accounts applied to the user itself (with --prune, its groups
+    // were deleted).
+    refused(
+        "a.yaml",
+        &format!("accounts:\n  - user_id: {user}\n    sub_users: []\ngroups:\n{groups}"),
+        "accounts[0].sub_users: is empty",
+    );
     refused(
         "a.yaml",
         &format!("groups: []\ngroups:\n{groups}"),
@@ -571,6 +615,32 @@ fn files_that_say_something_else_are_refused() {
         "a.json",
         r#"{"groups": [], "groups": []}"#,
         "\"groups\" appears twice",
+    );
+    // One anchored 1 MB string referred to 100 times: 100 MB of text from a 1 MB file (100,000
+    // times aborted the process when memory ran out).
+    let bomb = format!(
+        "a: &s \"{}\"\nb: [{}]\n",
+        "x".repeat(1 << 20),
+        vec!["*s"; 100].join(", ")
+    );
+    refused("a.yaml", &bomb, "MiB of text");
+    // A key of control characters cleared the terminal and forged a line of the report.
+    let problems = parse(
+        "a.json",
+        "{\"groups\": [], \"\\u001b[2J\\nx.json: valid\": 1}",
+    )
+    .unwrap_err();
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains(r#""\u{1b}[2J\nx.json: valid""#)),
+        "{problems:?}"
+    );
+    assert!(
+        !problems
+            .iter()
+            .any(|p| p.contains('\u{1b}') || p.contains('\n')),
+        "{problems:?}"
     );
     refused("a.yaml", &"{a: ".repeat(300_000), "nests deeper than 128");
     refused("a.yaml", &"[".repeat(1_000_000), "nests deeper than 128");
@@ -604,6 +674,26 @@ fn sub_accounts_without_their_user_and_repeated_accounts_are_not_planned_twice()
     let (out, err) = text(&o);
     assert_eq!(o.status.code(), Some(1), "{out}{err}");
     assert!(err.contains("pass --user too"), "{err}");
+    assert_eq!(emu.request_count(), 0);
+    // A --sub-users file listing nobody (comments only) applied to --user itself, and
+    // --prune deleted its groups.
+    let none = file("subs.txt", "# nobody today\n\n");
+    let o = run(
+        &emu,
+        &[
+            "apply",
+            "-f",
+            path,
+            "--user",
+            emu.user_id(),
+            "--sub-users",
+            none.0.to_str().unwrap(),
+            "--prune",
+        ],
+    );
+    let (out, err) = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{out}{err}");
+    assert!(err.contains("lists no sub-account"), "{err}");
     assert_eq!(emu.request_count(), 0);
     // The same sub-account twice (in another case): planned once, each group created once.
     let upper = sub.to_ascii_uppercase();
@@ -865,6 +955,34 @@ fn a_partial_apply_says_how_far_it_got() {
     );
     let plan: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(plan["summary"]["create"], 1, "the first one was made");
+
+    // A write sent and not answered in time may have been made: the report does not say
+    // "Nothing applied".
+    let emu = Emulator::start().unwrap();
+    emu.push_fault(Fault {
+        method: Some("POST".into()),
+        delay_ms: 3000,
+        ..Fault::default()
+    });
+    let o = run(
+        &emu,
+        &[
+            "--timeout",
+            "0.3",
+            "apply",
+            "-f",
+            f.0.to_str().unwrap(),
+            "--user",
+            emu.user_id(),
+        ],
+    );
+    let (out, err) = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{out}{err}");
+    assert!(err.contains("may have made this change anyway"), "{err}");
+    assert!(
+        out.contains("Nothing confirmed applied: 1 account(s), 1 failed"),
+        "{out}"
+    );
 }
 
 #[test]

@@ -12,7 +12,7 @@ use reqwest::Method;
 use crate::client::response::Success;
 use crate::client::{Client, Idempotent};
 use crate::error::Result;
-use crate::model::page::{decode_error, Pager};
+use crate::model::page::{decode_error, Incomplete, Pager};
 use crate::model::{
     DialTimeGroup, DialTimeGroupUpdate, ListParams, NewDialTimeGroup, Outcome, Page,
 };
@@ -347,16 +347,20 @@ impl GroupCursor {
                 return Some(Ok(group));
             }
             let Some(page) = self.pager.next_page() else {
-                let (total, listed) = self.pager.short_of_total()?;
-                return Some(Err(decode_error(
-                    format!(
+                let why = match self.pager.incomplete()? {
+                    Incomplete::Short { total, listed } => format!(
                         "the platform counts {total} groups but its pages listed {listed} \
                          different ones (a page repeated, or the list changed during the \
                          walk); stopped rather than answer with an incomplete list: try again"
                     ),
-                    "",
-                    "",
-                )));
+                    Incomplete::Recounted { first, last } => format!(
+                        "the platform counted {first} groups on the first page and {last} on \
+                         the last (a group was added or deleted during the walk, which shifts \
+                         the pages after it); stopped rather than answer with a list that may \
+                         miss one: try again"
+                    ),
+                };
+                return Some(Err(decode_error(why, "", "")));
             };
             if page > MAX_LIST_PAGES {
                 self.pager.stop();

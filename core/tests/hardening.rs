@@ -235,6 +235,25 @@ fn a_base_url_with_credentials_or_a_query_is_refused_without_echoing_them() {
         let shown = format!("{:?}", Client::builder().base_url(url));
         assert!(!shown.contains("s3cret"), "{url}: {shown}");
     }
+    // The token in the URL's path (or host) showed in every call's message and log line.
+    let token = "tok-s3cret-0123456789";
+    for url in [
+        format!("https://gw.example.com/{token}"),
+        format!("https://gw.example.com/v1/{token}/x"),
+        format!("https://{token}.example.com"),
+    ] {
+        let err = Client::builder()
+            .base_url(&url)
+            .token(token)
+            .build()
+            .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Config, "{url}");
+        assert!(
+            err.to_string().contains("must not contain the token"),
+            "{err}"
+        );
+        assert!(!err.to_string().contains("s3cret"), "{url}: {err}");
+    }
 }
 
 #[test]
@@ -276,6 +295,30 @@ fn hostile_json_values_are_problems_not_crashes() {
         assert_eq!(err.kind(), ErrorKind::Validation);
         // Messages quote at most a short excerpt of what they got.
         assert!(err.to_string().len() < 4_000, "{:.200}", err.to_string());
+    }
+}
+
+#[test]
+fn an_unknown_key_of_control_characters_or_megabytes_is_shown_escaped_and_cut() {
+    use dialtime::validate::new_group_from_json_str;
+    let long = "k".repeat(1 << 20);
+    for (key, shown) in [
+        ("\\u001b[2J\\u0007x", "\"\\u{1b}[2J\\u{7}x\""),
+        (long.as_str(), "…"),
+        ("remarks", "remarks"),
+    ] {
+        let text = format!(
+            r#"{{"name":"x","content":[{{"week":1,"times":[]}}],"is_default":true,"skip_holiday":false,"{key}":1}}"#
+        );
+        let err = new_group_from_json_str(&text).unwrap_err();
+        let p = err
+            .problems()
+            .iter()
+            .find(|p| p.message.contains("not a known field"))
+            .expect("the unknown key is a problem");
+        assert!(p.path.contains(shown), "{:.200}", p.path);
+        assert!(p.path.len() < 100, "{:.200}", p.path);
+        assert!(!err.to_string().contains('\u{1b}'), "{err:.300}");
     }
 }
 

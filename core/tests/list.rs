@@ -356,6 +356,53 @@ fn a_list_short_of_the_platforms_total_ends_with_an_error_and_ensure_writes_noth
     }
 }
 
+/// A group deleted during a walk shifts the pages after it: the first group of page 2 moves
+/// onto page 1, already read, and is never seen, while the count on the last page matches
+/// what was listed (19 of 19). Acting on that list created the missed group a second time
+/// (found by an audit of the command line); a count that changes between pages now ends the
+/// walk with an error.
+#[test]
+fn a_count_that_changes_between_pages_ends_the_walk_with_an_error_and_ensure_writes_nothing() {
+    let emu = Emulator::start().unwrap();
+    let c = client(&emu);
+    let page = |n: u32, total: u32, data: &str| {
+        format!(
+            r#"{{"code":200,"status":"success","meta":{{"current_page":{n},"last_page":2,"total":{total}}},"data":[{data}]}}"#
+        )
+    };
+    // Page 1: groups 1 and 2 of 4. Then group 2 is deleted: page 2 holds only group 4 (group 3
+    // moved to page 1) and the count is 3 — as many as the walk saw.
+    let pages = || {
+        emu.push_fault(Fault::body(page(
+            1,
+            4,
+            &format!("{},{}", saved_json(1, "a"), saved_json(2, "b")),
+        )));
+        emu.push_fault(Fault::body(page(2, 3, &saved_json(4, "d"))));
+    };
+    pages();
+    let items: Vec<_> = c.dial_time_groups().list_all(emu.user_id(), None).collect();
+    let err = items.last().unwrap().as_ref().unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Decode, "{err}");
+    assert!(
+        err.to_string()
+            .contains("counted 4 groups on the first page and 3 on the last"),
+        "{err}"
+    );
+
+    pages();
+    let missed = NewDialTimeGroup::builder("c")
+        .window(Weekday::Monday, "08:00", "20:00")
+        .build()
+        .unwrap();
+    let err = c
+        .dial_time_groups()
+        .ensure(emu.user_id(), &missed)
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Decode);
+    assert_eq!(emu.write_count(), 0, "nothing created");
+}
+
 /// A saved group as the platform answers it (Monday 08:00–20:00), for hand-made list pages.
 fn saved_json(id: i64, name: &str) -> String {
     format!(

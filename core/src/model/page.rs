@@ -113,6 +113,18 @@ pub(crate) struct Pager<T> {
     seen: HashSet<i64>,
     /// The platform's count (`meta.total`) on the last page read, when it sent one.
     total: Option<u64>,
+    /// The count on the first page that had one, and whether a later page counted otherwise.
+    first_total: Option<u64>,
+    recounted: bool,
+}
+
+/// Why a walk's list cannot be trusted (see [`Pager::incomplete`]).
+pub(crate) enum Incomplete {
+    /// The platform counted more groups than the pages held different ones.
+    Short { total: u64, listed: usize },
+    /// The platform's count changed between pages: a group added or deleted meanwhile
+    /// shifts the pages after it, and the walk may have missed one.
+    Recounted { first: u64, last: u64 },
 }
 
 impl<T> Pager<T> {
@@ -122,6 +134,8 @@ impl<T> Pager<T> {
             buffer: VecDeque::new(),
             seen: HashSet::new(),
             total: None,
+            first_total: None,
+            recounted: false,
         }
     }
 
@@ -149,6 +163,13 @@ impl<T> Pager<T> {
                 self.buffer.push_back(item);
             }
         }
+        if let Some(now) = page.total {
+            match self.first_total {
+                None => self.first_total = Some(now),
+                Some(first) if first != now => self.recounted = true,
+                Some(_) => {}
+            }
+        }
         self.total = page.total;
         let fresh = self.buffer.len() > before;
         let go_on = page.has_more && (fresh || page.last_page.is_some());
@@ -163,21 +184,30 @@ impl<T> Pager<T> {
         self.next_page = None;
         self.buffer.clear();
         self.total = None;
+        self.recounted = false;
     }
 
-    /// At the end of a walk: `(total, listed)` when the platform counted more groups than
-    /// the pages held different ones (a page repeated, or the list shifted under the walk),
-    /// once. Acting on such a list (`ensure`, the command line's plan) created the groups it
-    /// missed a second time.
-    pub(crate) fn short_of_total(&mut self) -> Option<(u64, usize)> {
+    /// At the end of a walk, once: why its list cannot be trusted, if it cannot. The platform
+    /// counted more groups than the pages held different ones (a page repeated, or the list
+    /// shifted under the walk), or its count changed between pages (a group deleted during
+    /// the walk moved the first group of the next page onto the page already read: 19 listed
+    /// of 19 counted, one missed). Acting on such a list (`ensure`, the command line's plan)
+    /// created the groups it missed a second time.
+    pub(crate) fn incomplete(&mut self) -> Option<Incomplete> {
         if self.next_page.is_some() || !self.buffer.is_empty() {
             return None;
         }
         let total = self.total.take()?;
+        if std::mem::take(&mut self.recounted) {
+            return Some(Incomplete::Recounted {
+                first: self.first_total.unwrap_or(total),
+                last: total,
+            });
+        }
         let listed = self.seen.len();
         u64::try_from(listed)
             .is_ok_and(|n| n < total)
-            .then_some((total, listed))
+            .then_some(Incomplete::Short { total, listed })
     }
 }
 

@@ -329,6 +329,18 @@ impl JsonReader<'_> {
 }
 
 fn join(at: &str, key: &str) -> String {
+    // A key of control characters (printed, it cleared a terminal) or a huge one (copied into
+    // every message) is shown quoted and cut.
+    let shown;
+    let key = if key.chars().count() <= 60 && !key.chars().any(crate::__private::unsafe_to_print) {
+        key
+    } else {
+        shown = match key.char_indices().nth(60) {
+            None => format!("{key:?}"),
+            Some((at, _)) => format!("{:?}…", key.get(..at).unwrap_or_default()),
+        };
+        &shown
+    };
     if at.is_empty() {
         key.to_owned()
     } else {
