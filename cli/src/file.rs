@@ -125,10 +125,7 @@ fn shown_key(key: &str) -> String {
 
 /// `s` quoted with its control characters escaped, cut after 60 characters.
 fn quoted_always(s: &str) -> String {
-    match s.char_indices().nth(60) {
-        None => format!("{s:?}"),
-        Some((at, _)) => format!("{:?}…", s.get(..at).unwrap_or_default()),
-    }
+    dialtime::__private::quoted(s, 60)
 }
 
 /// The most values a file may hold, aliases expanded: far more than any groups file

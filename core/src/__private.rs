@@ -16,6 +16,7 @@ pub use crate::validate::host::{
     with_index, with_key, MAX_ITEMS, MAX_NESTING,
 };
 pub use crate::validate::json::{read_new_group, read_update, UnknownFields};
+pub use crate::validate::rules::quoted;
 
 /// The one runtime dialtime creates, for callers that are not async (see `runtime.rs`).
 pub mod runtime {

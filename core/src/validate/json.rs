@@ -335,10 +335,7 @@ fn join(at: &str, key: &str) -> String {
     let key = if key.chars().count() <= 60 && !key.chars().any(crate::__private::unsafe_to_print) {
         key
     } else {
-        shown = match key.char_indices().nth(60) {
-            None => format!("{key:?}"),
-            Some((at, _)) => format!("{:?}…", key.get(..at).unwrap_or_default()),
-        };
+        shown = super::rules::quoted(key, 60);
         &shown
     };
     if at.is_empty() {

@@ -21,7 +21,7 @@
 
 pub(crate) mod host;
 pub(crate) mod json;
-mod rules;
+pub(crate) mod rules;
 
 use serde_json::Value;
 

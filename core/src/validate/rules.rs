@@ -22,7 +22,7 @@ pub(crate) fn week_message(got: impl std::fmt::Display) -> String {
 }
 
 pub(crate) fn time_message(field: &str, e: TimeParseError, raw: &str) -> String {
-    let got = quoted(raw);
+    let got = quoted(raw, 40);
     match e {
         TimeParseError::Format => {
             format!("must be a time H:MM or HH:MM (24-hour, whole minutes), got {got}")
@@ -31,11 +31,10 @@ pub(crate) fn time_message(field: &str, e: TimeParseError, raw: &str) -> String 
     }
 }
 
-/// `raw` quoted for a message, cut after 40 characters as [`excerpt`] cuts: a 10 MB time
-/// string made a 10 MB problem and another 10 MB in the error's text (ten of them, 200 MB).
-fn quoted(raw: &str) -> String {
-    const MAX: usize = 40;
-    match raw.char_indices().nth(MAX) {
+/// `raw` quoted for a message (Rust's escapes: `\n`, `\u{1b}`), cut after `max` characters:
+/// a 10 MB time string made a 10 MB problem and another 10 MB in the error's text.
+pub fn quoted(raw: &str, max: usize) -> String {
+    match raw.char_indices().nth(max) {
         None => format!("{raw:?}"),
         Some((at, _)) => format!("{:?}…", raw.get(..at).unwrap_or_default()),
     }
