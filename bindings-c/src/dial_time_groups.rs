@@ -102,7 +102,8 @@ pub unsafe extern "C" fn dialtime_dial_time_groups_list(
 /// Every group of the user (of `sub_user_id` when not NULL), as a cursor: each
 /// dialtime_group_cursor_next fetches a page only when the previous one is used up, never
 /// yields a group twice, ends with DIALTIME_STATUS_DECODE when the pages held fewer groups than
-/// the platform's `meta.total` counts, and ends when the platform repeats a page (walked past while its
+/// the platform's `meta.total` counts or when that count changes between pages (a group added
+/// or deleted during the walk), and ends when the platform repeats a page (walked past while its
 /// `meta` names later pages). On success `*out` is owned
 /// by the caller (free with dialtime_group_cursor_free); it holds its own handle on the
 /// client's pool, so it may outlive `client`. Not thread-safe: use one cursor per thread.
