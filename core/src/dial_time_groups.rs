@@ -200,7 +200,8 @@ impl<'c> DialTimeGroups<'c> {
     /// Every group of the user (or of `sub_user_id`), page after page, fetching the next page
     /// only when the previous one is used up. Never yields a group twice; ends with a
     /// `Decode` error when the platform's `meta.total` counts more groups than its pages
-    /// held (an incomplete list: what `ensure` acts on). A page of nothing
+    /// held, or changes between pages (a group added or deleted during the walk shifts the
+    /// pages after it: an incomplete list, what `ensure` acts on). A page of nothing
     /// new is walked past while the platform's `meta` names later pages (up to
     /// [`MAX_LIST_PAGES`]) and ends the stream without `meta`; an answer for another page
     /// than asked ends it with a `Decode` error. The stream owns what it needs (`'static`).
