@@ -424,6 +424,12 @@ impl<'de> serde::de::Visitor<'de> for StrictVisitor {
 
     fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Value, E> {
         one_more()?;
+        if !v.is_finite() {
+            // Read as null, `name: .inf` was "name: is required".
+            return Err(E::custom(format!(
+                "{v} (YAML's .inf or .nan) is not a number JSON can hold"
+            )));
+        }
         Ok(Value::from(v))
     }
 

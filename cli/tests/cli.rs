@@ -624,6 +624,14 @@ fn files_that_say_something_else_are_refused() {
         vec!["*s"; 100].join(", ")
     );
     refused("a.yaml", &bomb, "MiB of text");
+    refused(
+        "a.yaml",
+        &format!(
+            "groups:\n  - name: .inf\n{}",
+            &groups[groups.find("    content").unwrap()..]
+        ),
+        "is not a number JSON can hold",
+    );
     // A key of control characters cleared the terminal and forged a line of the report.
     let problems = parse(
         "a.json",
