@@ -9,9 +9,9 @@ use crate::log::LoggerRef;
 use crate::options::{self, ClientOptions, CLIENT_OPTIONS};
 
 /// What a client holds natively (its connection pool, TLS configuration and headers),
-/// measured: 11–13 KB each (150,000 plain-HTTP clients, 300 HTTPS ones). Reported to V8 as external memory, so
-/// that a program making many clients is collected for their real size, not the few bytes
-/// of their JavaScript objects (V8 sees nothing else of it).
+/// measured: 11–13 KB each (150,000 plain-HTTP clients, 300 HTTPS ones). Reported to V8 as
+/// external memory, so that a program making many clients is collected for their real size,
+/// not the few bytes of their JavaScript objects (V8 sees nothing else of it).
 const NATIVE_BYTES: i64 = 12 * 1024;
 
 /// The client. Safe to share: calls run concurrently on one connection pool, off the

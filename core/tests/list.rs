@@ -306,11 +306,6 @@ fn a_list_short_of_the_platforms_total_ends_with_an_error_and_ensure_writes_noth
     let emu = Emulator::start().unwrap();
     let c = client(&emu);
     let group = saved_json;
-    let page = |n: u32, total: u32, data: &str| {
-        format!(
-            r#"{{"code":200,"status":"success","meta":{{"current_page":{n},"last_page":2,"total":{total}}},"data":[{data}]}}"#
-        )
-    };
     let first = format!("{},{}", group(1, "a"), group(2, "b"));
     // Page 2 answers page 1's groups again; the platform counts 4.
     let pages = |total| {
@@ -365,11 +360,6 @@ fn a_list_short_of_the_platforms_total_ends_with_an_error_and_ensure_writes_noth
 fn a_count_that_changes_between_pages_ends_the_walk_with_an_error_and_ensure_writes_nothing() {
     let emu = Emulator::start().unwrap();
     let c = client(&emu);
-    let page = |n: u32, total: u32, data: &str| {
-        format!(
-            r#"{{"code":200,"status":"success","meta":{{"current_page":{n},"last_page":2,"total":{total}}},"data":[{data}]}}"#
-        )
-    };
     // Page 1: groups 1 and 2 of 4. Then group 2 is deleted: page 2 holds only group 4 (group 3
     // moved to page 1) and the count is 3 — as many as the walk saw.
     let pages = || {
@@ -401,6 +391,13 @@ fn a_count_that_changes_between_pages_ends_the_walk_with_an_error_and_ensure_wri
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Decode);
     assert_eq!(emu.write_count(), 0, "nothing created");
+}
+
+/// Page `n` of 2 of a hand-made list whose `meta.total` is `total`.
+fn page(n: u32, total: u32, data: &str) -> String {
+    format!(
+        r#"{{"code":200,"status":"success","meta":{{"current_page":{n},"last_page":2,"total":{total}}},"data":[{data}]}}"#
+    )
 }
 
 /// A saved group as the platform answers it (Monday 08:00–20:00), for hand-made list pages.

@@ -3,17 +3,11 @@
 //! in its own process, since it points the system's roots (`SSL_CERT_FILE`) at a test CA before
 //! any client reads them.
 
-use dialtime::{BlockingClient, ClientBuilder, ErrorKind, ListParams};
-use dialtime_emulator::Emulator;
+mod common;
 
-fn client(emu: &Emulator) -> BlockingClient {
-    ClientBuilder::new()
-        .base_url(emu.base_url())
-        .token(emu.token())
-        .max_retries(0)
-        .build_blocking()
-        .unwrap()
-}
+use common::client;
+use dialtime::{BlockingClient, ErrorKind, ListParams};
+use dialtime_emulator::Emulator;
 
 fn list(client: &BlockingClient, emu: &Emulator) -> dialtime::Result<()> {
     client
