@@ -231,9 +231,7 @@ pub unsafe extern "C" fn dialtime_emulator_last_request_json(
 fn here(emu: &dialtime_emulator) -> Result<&dialtime_emulator, super::ffi::Failure> {
     if emu.inner.is_forked_copy() {
         return Err(invalid(
-            "this emulator runs in the parent process: a forked child cannot queue its faults \
-             or read its requests (use its control routes over HTTP)"
-                .to_owned(),
+            ::dialtime_emulator::Emulator::FORKED_COPY.to_owned(),
         ));
     }
     Ok(emu)

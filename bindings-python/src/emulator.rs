@@ -37,10 +37,7 @@ impl PyEmulator {
         let guard = self.running.lock().unwrap_or_else(|e| e.into_inner());
         let refused = match guard.as_ref() {
             Some(emulator) if !(state && emulator.is_forked_copy()) => return Ok(f(emulator)),
-            Some(_) => {
-                "this emulator runs in the parent process: a forked child cannot queue its \
-                 faults or read its requests (use its control routes over HTTP)"
-            }
+            Some(_) => Emulator::FORKED_COPY,
             None => "the emulator is stopped",
         };
         // Released before the error is made (it runs Python: DEVELOPERS "Locks").

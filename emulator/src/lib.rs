@@ -465,6 +465,10 @@ impl Emulator {
         self.generation != dialtime::__private::runtime::fork_generation()
     }
 
+    /// What a binding says when a forked child's copy is asked for the faults or the log.
+    pub const FORKED_COPY: &'static str = "this emulator runs in the parent process: a forked \
+         child cannot queue its faults or read its requests (use its control routes over HTTP)";
+
     /// The server's shared state, when it runs in this process.
     fn here(&self) -> Option<&Shared> {
         (!self.is_forked_copy()).then_some(&*self.shared)
