@@ -300,7 +300,7 @@ pub unsafe extern "C" fn dialtime_schedule_day_json(
         let s = unsafe { handle("schedule", schedule) }?;
         let text = unsafe { str_arg("date", date) }?;
         let date = dialtime::schedule::parse_date(text)
-            .map_err(|e| invalid(format!("date must be \"YYYY-MM-DD\", got {text:?}: {e}")))?;
+            .map_err(|e| invalid(format!("date must be \"YYYY-MM-DD\", got {e}")))?;
         let day = s.inner.day(date);
         let (status, festival) = match &day.status {
             None => ("not_covered", None),

@@ -6,13 +6,14 @@ use napi_derive::napi;
 use crate::dial_time_groups::DialTimeGroups;
 use crate::error::OrThrow;
 use crate::log::LoggerRef;
+use crate::memory::Reported;
 use crate::options::{self, ClientOptions, CLIENT_OPTIONS};
 
 /// What a client holds natively (its connection pool, TLS configuration and headers),
 /// measured: 11–13 KB each (150,000 plain-HTTP clients, 300 HTTPS ones). Reported to V8 as
 /// external memory, so that a program making many clients is collected for their real size,
 /// not the few bytes of their JavaScript objects (V8 sees nothing else of it).
-const NATIVE_BYTES: i64 = 12 * 1024;
+const NATIVE_BYTES: usize = 12 * 1024;
 
 /// The client. Safe to share: calls run concurrently on one connection pool, off the
 /// JavaScript thread. Never shows its token.
@@ -21,19 +22,13 @@ pub struct Client {
     pub(crate) inner: dialtime::Client,
     /// The `logger` option, kept by this object's JavaScript side (see `js::keep`).
     logger: Option<LoggerRef>,
-}
-
-/// For the tests only: the external memory V8 counts for this process (what addons reported;
-/// `process.memoryUsage().external` shows only array buffers).
-#[doc(hidden)]
-#[napi(js_name = "__externalMemoryForTests", skip_typescript)]
-pub fn external_memory_for_tests(env: Env) -> Result<f64> {
-    env.adjust_external_memory(0).map(|bytes| bytes as f64)
+    /// `NATIVE_BYTES`, reported to V8.
+    reported: Reported,
 }
 
 impl ObjectFinalize for Client {
-    fn finalize(self, env: Env) -> Result<()> {
-        let _ = env.adjust_external_memory(-NATIVE_BYTES);
+    fn finalize(mut self, env: Env) -> Result<()> {
+        self.reported.set(&env, 0);
         Ok(())
     }
 }
@@ -93,9 +88,13 @@ impl Client {
             }
             None => None,
         };
-        // Best effort: a hint for V8's collector, not a condition of the client.
-        let _ = env.adjust_external_memory(NATIVE_BYTES);
-        Ok(Client { inner, logger })
+        let mut reported = Reported::default();
+        reported.set(&env, NATIVE_BYTES);
+        Ok(Client {
+            inner,
+            logger,
+            reported,
+        })
     }
 
     #[napi(getter, catch_unwind, ts_return_type = "DialTimeGroups")]

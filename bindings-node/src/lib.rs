@@ -29,6 +29,7 @@ mod error;
 mod event_loop;
 mod js;
 mod log;
+mod memory;
 mod model;
 mod options;
 mod recorder;

@@ -118,3 +118,70 @@ test('instants at the limits of Date do not crash', () => {
   assert.throws(() => s.windows(new Date(-8.64e15), new Date(8.64e15)), /out of range|3660 days/)
   assert.throws(() => s.day('2026-02-30'), TypeError)
 })
+
+test('openDurationMs is exact for whole milliseconds', () => {
+  const always = { content: [0, 1, 2, 3, 4, 5, 6].map((week) => ({ week, times: [{ begin_time: '00:00', end_time: '24:00' }] })), skip_holiday: false }
+  const s = new Schedule(always)
+  // as_secs_f64() * 1000 gave 68638518019.99999 here (2% of random ranges were off).
+  const from = new Date('2025-10-10T01:34:02.158Z')
+  const to = new Date('2027-12-13T11:49:20.178Z')
+  assert.equal(s.openDurationMs(from, to), to - from)
+  for (let i = 0; i < 2000; i++) {
+    const a = Date.UTC(2026, 0, 1) + Math.floor(Math.random() * 3e10)
+    const b = a + Math.floor(Math.random() * 3e10)
+    assert.equal(s.openDurationMs(new Date(a), new Date(b)), b - a)
+  }
+})
+
+test('a huge argument is quoted in the error cut short, not whole', () => {
+  const big = 'x'.repeat(5e6)
+  const s = new Schedule({ content: [], skip_holiday: false })
+  const cases = [
+    () => s.isOpenAt(big),
+    () => s.day(big),
+    () => Calendar.china().status(big),
+    () => Calendar.empty().loadHolidayCn(JSON.stringify([{ name: 'x', date: big, isOffDay: true }])),
+    () => new Schedule({ content: [], skip_holiday: false }, { zone: big }),
+    () => Calendar.china().covers(1e300),
+  ]
+  for (const f of cases) {
+    assert.throws(f, (e) => {
+      assert.ok(e.message.length < 600, `${e.message.length} characters: ${e.message.slice(0, 200)}`)
+      assert.ok(/xxxx"…|1e300/.test(e.message), e.message)
+      return true
+    })
+  }
+})
+
+test('zone names that are not IANA zones are refused', () => {
+  // The host's own zone (differs between machines), the zoneinfo directory's other files and
+  // jiff's UTC by another name.
+  for (const zone of ['localtime', 'posixrules', 'Factory', 'Etc/Unknown']) {
+    assert.throws(() => new Schedule({ content: [], skip_holiday: false }, { zone }), (e) => e instanceof ValidationError && /zone/.test(e.message), zone)
+  }
+  assert.equal(new Schedule({ content: [], skip_holiday: false }, { zone: 'Etc/UTC' }).zone, 'Etc/UTC')
+})
+
+test('a calendar with data of its own reports it to V8, and takes it back when collected', () => {
+  // 300,000 calendars loading a year each held 7.8 GB in a loop: V8 collected them for the
+  // size of their JavaScript objects only.
+  const { spawnSync } = require('node:child_process')
+  const r = spawnSync(process.execPath, ['--expose-gc', '-e', `
+    const { Calendar } = require(${JSON.stringify(require('node:path').join(__dirname, '..'))})
+    const native = require(${JSON.stringify(require('node:path').join(__dirname, '..', 'dialtime.node'))})
+    const external = () => native.__externalMemoryForTests()
+    const base = external()
+    const shared = Array.from({ length: 10 }, () => Calendar.china())
+    const sharing = external() - base
+    let own = Array.from({ length: 100 }, () => { const c = Calendar.china(); c.loadHolidayCn('[{"name": "x", "date": "2027-01-01", "isOffDay": true}]'); return c })
+    const held = external() - base
+    own = null
+    global.gc(); global.gc()
+    setTimeout(() => { global.gc(); console.log(sharing, held, external() - base, shared.length) }, 50)
+  `], { encoding: 'utf8' })
+  assert.equal(r.status, 0, r.stderr)
+  const [sharing, held, left] = r.stdout.trim().split(' ').map(Number)
+  assert.equal(sharing, 0, 'the built-in data is shared, not held by each calendar')
+  assert.ok(held >= 100 * 12_000, `${held} bytes reported for 100 calendars`)
+  assert.ok(left < 10 * 12_000, `${left} bytes still reported after they were collected`)
+})

@@ -839,3 +839,43 @@ fn the_summary_names_the_make_up_rule_and_a_foreign_zone() {
         "Mon 09:00–18:00; dials on public holidays too"
     );
 }
+
+#[test]
+fn zone_names_that_are_not_iana_zones_are_refused() {
+    // `localtime` is the host's own zone (a schedule would answer differently on every
+    // machine); `Etc/Unknown` is jiff's UTC by another name.
+    for zone in [
+        "localtime",
+        "posixrules",
+        "Factory",
+        "Etc/Unknown",
+        "LOCALTIME",
+    ] {
+        let err = dialtime::schedule::Schedule::builder_from_json(
+            &serde_json::json!({"content": [], "skip_holiday": false}),
+        )
+        .unwrap()
+        .zone(zone)
+        .build()
+        .unwrap_err();
+        assert!(
+            matches!(&err, dialtime::Error::Validation(p) if p[0].path == "zone"),
+            "{zone}: {err}"
+        );
+    }
+}
+
+#[test]
+fn a_huge_date_or_instant_is_quoted_cut_short() {
+    use dialtime::schedule::{parse_date, parse_instant};
+    let big = "9".repeat(1_000_000);
+    for e in [
+        parse_date(&big).unwrap_err(),
+        parse_instant(&big).unwrap_err(),
+    ] {
+        assert!(e.len() < 400, "{} bytes", e.len());
+        assert!(e.starts_with("\"9999"), "{e}");
+    }
+    let e = parse_date("2026-02-30").unwrap_err();
+    assert!(e.starts_with("\"2026-02-30\": "), "{e}");
+}

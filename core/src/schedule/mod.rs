@@ -66,6 +66,9 @@ use calendar::StatusRef;
 
 /// The zone a schedule uses when none is given: the platform's.
 pub const DEFAULT_ZONE: &str = "Asia/Shanghai";
+
+/// Names the zone database answers that are not IANA zones (see `ScheduleBuilder::build`).
+const NOT_ZONES: [&str; 4] = ["localtime", "posixrules", "Factory", "Etc/Unknown"];
 /// How far [`Schedule::next_window`] looks ahead, in days.
 pub const HORIZON_DAYS: i32 = 370;
 /// The longest range [`Schedule::windows`] and [`Schedule::open_duration`] take, in days.
@@ -194,12 +197,22 @@ impl ScheduleBuilder {
             (None, None) => crate::platform_zone(),
             (None, name) => {
                 let name = name.as_deref().unwrap_or(DEFAULT_ZONE);
-                jiff::tz::db().get(name).map_err(|_| {
+                let unknown = || {
                     Error::Validation(vec![Problem::new(
                         "zone",
-                        format!("unknown time zone {name:?}: give an IANA name such as \"Asia/Shanghai\""),
+                        format!(
+                            "unknown time zone {}: give an IANA name such as \"Asia/Shanghai\"",
+                            crate::validate::rules::quoted(name, 40)
+                        ),
                     )])
-                })?
+                };
+                // Files of the zoneinfo directory that are not zones: `localtime` (the host's
+                // own zone, which would answer differently on every machine), `posixrules`,
+                // `Factory`; and jiff's `Etc/Unknown` (UTC by another name).
+                if NOT_ZONES.iter().any(|n| n.eq_ignore_ascii_case(name)) {
+                    return Err(unknown());
+                }
+                jiff::tz::db().get(name).map_err(|_| unknown())?
             }
         };
         Ok(Schedule {

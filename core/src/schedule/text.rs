@@ -6,8 +6,8 @@ use jiff::Timestamp;
 
 /// A local date written exactly `YYYY-MM-DD` (`"2026-10-01"`). Other ISO 8601 forms jiff
 /// reads ("20261001", "+002026-10-01", a date with a time after it) are refused: a time
-/// given where a date is asked for is a mistake, not something to drop. The error is the
-/// reason, for the caller to name its field.
+/// given where a date is asked for is a mistake, not something to drop. The error shows the
+/// text (quoted, cut after 40 characters) and the reason, for the caller to name its field.
 pub fn parse_date(text: &str) -> Result<Date, String> {
     let b = text.as_bytes();
     let shaped = b.len() == 10
@@ -19,9 +19,20 @@ pub fn parse_date(text: &str) -> Result<Date, String> {
             }
         });
     if !shaped {
-        return Err("not of the form YYYY-MM-DD".into());
+        return Err(refused(text, "not of the form YYYY-MM-DD"));
     }
-    text.parse::<Date>().map_err(|e| e.to_string())
+    text.parse::<Date>().map_err(|e| refused(text, e))
+}
+
+/// The error for `text`: the text quoted and cut after 40 characters (a 20 MB argument made a
+/// 20 MB message), then why, cut likewise (jiff's reasons may quote the text again).
+fn refused(text: &str, why: impl std::fmt::Display) -> String {
+    let why = why.to_string();
+    let why = match why.char_indices().nth(200) {
+        None => why,
+        Some((at, _)) => format!("{}…", why.get(..at).unwrap_or_default()),
+    };
+    format!("{}: {why}", crate::validate::rules::quoted(text, 40))
 }
 
 /// An instant written in RFC 3339 / ISO 8601 with an offset (`"2026-10-01T10:00:00+08:00"`,
@@ -29,11 +40,14 @@ pub fn parse_date(text: &str) -> Result<Date, String> {
 /// (`"[Asia/Shanghai]"`). A civil time without an offset is refused (never guessed), as is an
 /// offset of 24 hours or more, which RFC 3339 does not allow (jiff alone reads ±25:59:59).
 pub fn parse_instant(text: &str) -> Result<Timestamp, String> {
-    let t = text.parse::<Timestamp>().map_err(|e| e.to_string())?;
-    let pieces = Pieces::parse(text).map_err(|e| e.to_string())?;
+    let t = text.parse::<Timestamp>().map_err(|e| refused(text, e))?;
+    let pieces = Pieces::parse(text).map_err(|e| refused(text, e))?;
     if let Some(PiecesOffset::Numeric(n)) = pieces.offset() {
         if n.offset().seconds().abs() >= 24 * 3600 {
-            return Err(format!("the offset {} is not within ±23:59", n.offset()));
+            return Err(refused(
+                text,
+                format_args!("the offset {} is not within ±23:59", n.offset()),
+            ));
         }
     }
     Ok(t)

@@ -68,6 +68,15 @@ pub fn not_unicode(path: &str) -> Problem {
     )
 }
 
+/// `value` for a message: `1e300` as that, not its 301 digits.
+fn shown(value: f64) -> String {
+    if value.is_finite() && value.abs() >= 1e16 {
+        format!("{value:e}")
+    } else {
+        value.to_string()
+    }
+}
+
 /// A number from a host language whose numbers are doubles (JavaScript), as an integer:
 /// `0.5`, NaN, ±infinity and anything beyond ±(2^53 − 1) are a `Validation` problem at
 /// `path` rather than silently truncated, wrapped or saturated.
@@ -78,7 +87,10 @@ pub fn whole_number(path: &str, value: f64) -> Result<i64, Error> {
     } else {
         Err(Error::Validation(vec![Problem::new(
             path,
-            format!("must be an integer (a safe integer in JavaScript), got {value}"),
+            format!(
+                "must be an integer (a safe integer in JavaScript), got {}",
+                shown(value)
+            ),
         )]))
     }
 }
