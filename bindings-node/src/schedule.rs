@@ -96,12 +96,12 @@ impl ObjectFinalize for Calendar {
 
 #[napi]
 impl Calendar {
-    #[napi(factory, catch_unwind)]
+    #[napi(catch_unwind)]
     pub fn china() -> Self {
         Calendar(CoreCalendar::china(), Reported::default())
     }
 
-    #[napi(factory, catch_unwind)]
+    #[napi(catch_unwind)]
     pub fn empty() -> Self {
         Calendar(CoreCalendar::empty(), Reported::default())
     }

@@ -185,3 +185,14 @@ test('a calendar with data of its own reports it to V8, and takes it back when c
   assert.ok(held >= 100 * 12_000, `${held} bytes reported for 100 calendars`)
   assert.ok(left < 10 * 12_000, `${left} bytes still reported after they were collected`)
 })
+
+test('Calendar.china and Calendar.empty work unbound, as any static function', () => {
+  // napi-rs's factories made the instance from `this`: `const { china } = Calendar; china()`
+  // threw "Failed to create instance of class `china`".
+  const { china, empty } = Calendar
+  assert.ok(china() instanceof Calendar)
+  assert.deepEqual(china().years, Calendar.china().years)
+  const made = ['a', 'b'].map(Calendar.empty)
+  assert.ok(made.every((c) => c instanceof Calendar && c.years.length === 0))
+  assert.equal(empty().constructor, Calendar)
+})
