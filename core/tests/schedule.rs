@@ -879,3 +879,36 @@ fn a_huge_date_or_instant_is_quoted_cut_short() {
     let e = parse_date("2026-02-30").unwrap_err();
     assert!(e.starts_with("\"2026-02-30\": "), "{e}");
 }
+
+#[test]
+fn windows_refuses_a_range_that_could_hold_too_many() {
+    use dialtime::schedule::{Schedule, MAX_WINDOWS};
+    // 720 one-minute windows a day (the platform's rules allow them): ten years made 2.6
+    // million intervals.
+    let times: Vec<_> = (0..720)
+        .map(|i| serde_json::json!({"begin_time": format!("{:02}:{:02}", i * 2 / 60, i * 2 % 60), "end_time": format!("{:02}:{:02}", (i * 2 + 1) / 60, (i * 2 + 1) % 60)}))
+        .collect();
+    let content: Vec<_> = (0..7)
+        .map(|w| serde_json::json!({"week": w, "times": times}))
+        .collect();
+    let s = Schedule::builder_from_json(
+        &serde_json::json!({"content": content, "skip_holiday": false}),
+    )
+    .unwrap()
+    .build()
+    .unwrap();
+    let from: jiff::Timestamp = "2026-01-01T00:00:00Z".parse().unwrap();
+    let err = s
+        .windows(from, from + jiff::SignedDuration::from_hours(24 * 3000))
+        .unwrap_err();
+    assert!(
+        matches!(&err, dialtime::Error::Validation(p) if p[0].path == "$" && p[0].message.contains("100000")),
+        "{err}"
+    );
+    // What fits is answered: 100 days of them.
+    let got = s
+        .windows(from, from + jiff::SignedDuration::from_hours(24 * 100))
+        .unwrap();
+    assert_eq!(got.len(), 720 * 100);
+    assert!(got.len() <= MAX_WINDOWS);
+}
