@@ -21,8 +21,16 @@ fn datetime_module(py: Python<'_>) -> PyResult<&Bound<'_, PyModule>> {
         .bind(py))
 }
 
+/// An int attribute, saturated: a huge one is "out of range" (a ValueError) where it is
+/// checked, not an OverflowError.
 fn int<'py>(obj: &Bound<'py, PyAny>, attr: &str) -> PyResult<i64> {
-    obj.getattr(attr)?.extract()
+    crate::int::int(&obj.getattr(attr)?)
+}
+
+/// An int attribute of argument `name` that must fit `T` (a date's month, …).
+fn field<T: TryFrom<i64>>(obj: &Bound<'_, PyAny>, attr: &str, name: &str) -> PyResult<T> {
+    T::try_from(int(obj, attr)?)
+        .map_err(|_| PyValueError::new_err(format!("{name}.{attr} is out of range")))
 }
 
 /// An aware `datetime` as an instant (exact to the microsecond).
@@ -35,6 +43,12 @@ fn instant(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<Timestamp> {
         )));
     }
     let offset = obj.call_method0("utcoffset")?;
+    if !offset.is_none() && !offset.is_instance(&datetime_module(py)?.getattr("timedelta")?)? {
+        return Err(PyTypeError::new_err(format!(
+            "{name}.utcoffset() must return a datetime.timedelta or None, got {}",
+            offset.get_type().name()?
+        )));
+    }
     if offset.is_none() {
         return Err(PyValueError::new_err(format!(
             "{name} is a naive datetime: which instant it means depends on a time zone; pass an \
@@ -53,10 +67,6 @@ fn instant(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<Timestamp> {
         .and_then(|s| s.checked_mul(1_000_000))
         .and_then(|us| us.checked_add(micros))
         .ok_or_else(|| PyValueError::new_err(format!("{name}.utcoffset() is out of range")))?;
-    fn field<T: TryFrom<i64>>(obj: &Bound<'_, PyAny>, attr: &str, name: &str) -> PyResult<T> {
-        T::try_from(int(obj, attr)?)
-            .map_err(|_| PyValueError::new_err(format!("{name}.{attr} is out of range")))
-    }
     let civil = DateTime::new(
         field(obj, "year", name)?,
         field(obj, "month", name)?,
@@ -69,9 +79,16 @@ fn instant(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<Timestamp> {
             .ok_or_else(|| PyValueError::new_err(format!("{name}.microsecond is out of range")))?,
     )
     .map_err(|e| PyValueError::new_err(format!("{name}: {e}")))?;
-    jiff::tz::Offset::UTC
+    // At its own offset (whole seconds; Python allows microseconds too, taken off after): read
+    // as UTC first, 9999-12-31T05:00+14:00 (a valid instant) overflowed jiff's range.
+    let out_of_range = || PyValueError::new_err(format!("{name}.utcoffset() is out of range"));
+    let offset = i32::try_from(offset_us.div_euclid(1_000_000))
+        .ok()
+        .and_then(|s| jiff::tz::Offset::from_seconds(s).ok())
+        .ok_or_else(out_of_range)?;
+    offset
         .to_timestamp(civil)
-        .and_then(|t| t.checked_sub(SignedDuration::from_micros(offset_us)))
+        .and_then(|t| t.checked_sub(SignedDuration::from_micros(offset_us.rem_euclid(1_000_000))))
         .map_err(|e| PyValueError::new_err(format!("{name} is out of range: {e}")))
 }
 
@@ -83,6 +100,12 @@ pub(crate) fn to_datetime<'py>(
 ) -> PyResult<Bound<'py, PyAny>> {
     let offset = zone.to_offset(t);
     let local = offset.to_datetime(t);
+    if !(1..=9999).contains(&local.year()) {
+        // datetime's own error named neither the call nor the value ("year 0 is out of range").
+        return Err(PyValueError::new_err(format!(
+            "the answer, {local} local time ({t}), is outside the years a datetime holds (1 to 9999)"
+        )));
+    }
     let m = datetime_module(py)?;
     let delta = m.getattr("timedelta")?.call1((0, offset.seconds()))?;
     let tz = m.getattr("timezone")?.call1((delta,))?;
@@ -112,17 +135,25 @@ fn interval<'py>(
 fn date_of(obj: &Bound<'_, PyAny>) -> PyResult<Date> {
     let py = obj.py();
     let m = datetime_module(py)?;
-    if obj.is_instance(&m.getattr("datetime")?)? || !obj.is_instance(&m.getattr("date")?)? {
+    if obj.is_instance(&m.getattr("datetime")?)? {
         return Err(PyTypeError::new_err(
-            "date must be a datetime.date (not a datetime)",
+            "date must be a datetime.date, not a datetime (pass its .date())",
         ));
     }
+    if !obj.is_instance(&m.getattr("date")?)? {
+        return Err(PyTypeError::new_err(format!(
+            "date must be a datetime.date, got {}",
+            obj.get_type().name()?
+        )));
+    }
+    // A subclass may report any fields: out of range is an error, never replaced (month 300
+    // was read as January).
     Date::new(
-        i16::try_from(int(obj, "year")?).unwrap_or(1),
-        i8::try_from(int(obj, "month")?).unwrap_or(1),
-        i8::try_from(int(obj, "day")?).unwrap_or(1),
+        field(obj, "year", "date")?,
+        field(obj, "month", "date")?,
+        field(obj, "day", "date")?,
     )
-    .map_err(|e| PyValueError::new_err(e.to_string()))
+    .map_err(|e| PyValueError::new_err(format!("date: {e}")))
 }
 
 fn py_date<'py>(py: Python<'py>, d: Date) -> PyResult<Bound<'py, PyAny>> {

@@ -200,6 +200,53 @@ def test_a_datetime_subclass_with_impossible_parts_is_refused() -> None:
         s.is_open_at(BadHour(2026, 10, 1, 10, 0, tzinfo=dt.timezone.utc))
 
 
+def test_date_and_datetime_subclasses_reporting_impossible_parts_get_clear_errors() -> None:
+    """A date subclass reporting month 300 was read as January (2026-01-01, off for New Year);
+    utcoffset() returning an int raised AttributeError, a huge offset OverflowError."""
+
+    class Month300(dt.date):
+        @property
+        def month(self) -> int:  # type: ignore[override]
+            return 300
+
+    class IntOffset(dt.datetime):
+        def utcoffset(self) -> Any:
+            return 3600
+
+    class HugeOffset(dt.datetime):
+        def utcoffset(self) -> dt.timedelta:
+            class Huge(dt.timedelta):
+                @property
+                def days(self) -> int:  # type: ignore[override]
+                    return 10**30
+
+            return Huge(hours=1)
+
+    s = dialtime.Schedule([], True)
+    with pytest.raises(ValueError, match=r"date\.month is out of range"):
+        s.day(Month300(2026, 10, 1))
+    with pytest.raises(ValueError, match=r"date\.month is out of range"):
+        dialtime.Calendar.china().status(Month300(2026, 10, 1))
+    with pytest.raises(TypeError, match=r"utcoffset\(\) must return a datetime\.timedelta or None, got int"):
+        s.is_open_at(IntOffset(2026, 10, 1, 10, 0))
+    with pytest.raises(ValueError, match=r"utcoffset\(\) is out of range"):
+        s.is_open_at(HugeOffset(2026, 10, 1, 10, 0))
+    with pytest.raises(TypeError, match=r"must be a datetime\.date, got NoneType"):
+        s.day(None)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"not a datetime"):
+        s.day(dt.datetime(2026, 10, 1))
+
+
+def test_instants_near_the_end_of_the_range_are_read_at_their_own_offset() -> None:
+    """Read as UTC first, 9999-12-31T05:00+14:00 (a valid instant) overflowed."""
+    s = dialtime.Schedule([{"week": w, "times": [{"begin_time": "00:00", "end_time": "24:00"}]} for w in range(7)], False)
+    assert s.is_open_at(dt.datetime(9999, 12, 31, 5, tzinfo=dt.timezone(dt.timedelta(hours=14))))
+    # An answer before year 1 is a clear ValueError (datetime's own named nothing).
+    ny = dialtime.Schedule([{"week": w, "times": [{"begin_time": "00:00", "end_time": "24:00"}]} for w in range(7)], False, zone="America/New_York")
+    with pytest.raises(ValueError, match="outside the years a datetime holds"):
+        ny.windows(dt.datetime(1, 1, 1, tzinfo=UTC), dt.datetime(1, 1, 2, tzinfo=UTC))
+
+
 def test_schedules_at_the_limits_of_datetime_do_not_crash() -> None:
     s = dialtime.Schedule([{"week": 1, "times": [{"begin_time": "00:00", "end_time": "24:00"}]}], False, zone="America/New_York")
     for t in (dt.datetime.min.replace(tzinfo=UTC), dt.datetime.max.replace(tzinfo=UTC)):

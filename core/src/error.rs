@@ -40,7 +40,7 @@ impl Problem {
 pub const MAX_PROBLEMS: usize = 100;
 
 /// Collects problems up to [`MAX_PROBLEMS`], counting the rest.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub(crate) struct ProblemList {
     list: Vec<Problem>,
     omitted: usize,

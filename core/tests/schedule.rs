@@ -912,3 +912,30 @@ fn windows_refuses_a_range_that_could_hold_too_many() {
     assert_eq!(got.len(), 720 * 100);
     assert!(got.len() <= MAX_WINDOWS);
 }
+
+#[test]
+fn a_million_empty_windows_make_a_bounded_error() {
+    // Each was a problem: 1,000,000 of them made an 84 MB message in 7 s.
+    let times: Vec<_> = (0..1000)
+        .map(|_| serde_json::json!({"begin_time": "09:00", "end_time": "09:00"}))
+        .collect();
+    let content: Vec<_> = (0..1000)
+        .map(|i| serde_json::json!({"week": i % 7, "times": times}))
+        .collect();
+    let err = dialtime::schedule::Schedule::builder_from_json(
+        &serde_json::json!({"content": content, "skip_holiday": false}),
+    )
+    .and_then(|b| b.build())
+    .unwrap_err();
+    let dialtime::Error::Validation(p) = &err else {
+        panic!("{err}")
+    };
+    assert_eq!(p.len(), dialtime::error::MAX_PROBLEMS + 1);
+    assert!(
+        p[dialtime::error::MAX_PROBLEMS]
+            .message
+            .contains("999900 more"),
+        "{}",
+        p[dialtime::error::MAX_PROBLEMS].message
+    );
+}

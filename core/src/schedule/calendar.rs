@@ -245,10 +245,23 @@ impl Calendar {
     /// An `isOffDay: false` entry may carry `"asWeekday"` (`"fri"`, `"friday"` or 5) to use
     /// that weekday's windows on the make-up day. Errors name the entry.
     pub fn load_holiday_cn(&mut self, json: &str) -> Result<()> {
-        let doc: HolidayCn = serde_json::from_str(json).map_err(|e| {
+        // Read as the shape its first character announces, so that serde's error names the
+        // field at fault ("missing field `name`", "expected a boolean" with its line and
+        // column) instead of "did not match any variant of untagged enum".
+        let doc = match json.trim_start().as_bytes().first() {
+            Some(b'[') => serde_json::from_str::<Vec<RawDay>>(json).map(HolidayCn::Days),
+            _ => serde_json::from_str::<YearDoc>(json).map(|y| HolidayCn::Year {
+                year: y.year,
+                days: y.days,
+            }),
+        }
+        .map_err(|e| {
             Error::Validation(vec![Problem::new(
                 "$",
-                format!("not holiday-cn JSON ({{\"year\", \"days\"}} or a days list): {e}"),
+                format!(
+                    "not holiday-cn JSON ({{\"year\", \"days\"}} or a days list): {}",
+                    crate::validate::rules::cut(e.to_string(), 200)
+                ),
             )])
         })?;
         match doc {
@@ -393,11 +406,16 @@ pub(crate) enum StatusRef<'a> {
     Listed(&'a DayStatus),
 }
 
-#[derive(Deserialize)]
-#[serde(untagged)]
 enum HolidayCn {
     Year { year: i16, days: Vec<RawDay> },
     Days(Vec<RawDay>),
+}
+
+/// A whole notice year: `{"year", "papers", "days"}` (`papers` and anything else ignored).
+#[derive(Deserialize)]
+struct YearDoc {
+    year: i16,
+    days: Vec<RawDay>,
 }
 
 #[derive(Deserialize)]
@@ -411,7 +429,8 @@ struct RawDay {
 }
 
 fn parse_days(days: &[RawDay]) -> Result<Vec<(Date, DayStatus)>> {
-    let mut problems = Vec::new();
+    // At most MAX_PROBLEMS listed, as for a payload (a million bad dates made an 85 MB message).
+    let mut problems = crate::error::ProblemList::default();
     let mut out = Vec::with_capacity(days.len());
     let mut seen: std::collections::HashMap<Date, usize> = std::collections::HashMap::new();
     for (i, d) in days.iter().enumerate() {
@@ -439,7 +458,10 @@ fn parse_days(days: &[RawDay]) -> Result<Vec<(Date, DayStatus)>> {
                 None => {
                     problems.push(Problem::new(
                         format!("days[{i}].asWeekday"),
-                        format!("must be a weekday (\"mon\" … \"sun\", or 0–6 with 0 = Sunday), got {v}"),
+                        format!(
+                            "must be a weekday (\"mon\" … \"sun\", or 0–6 with 0 = Sunday), got {}",
+                            crate::validate::rules::excerpt(v)
+                        ),
                     ));
                     None
                 }
@@ -477,7 +499,7 @@ fn parse_days(days: &[RawDay]) -> Result<Vec<(Date, DayStatus)>> {
     if problems.is_empty() {
         Ok(out)
     } else {
-        Err(Error::Validation(problems))
+        Err(Error::Validation(problems.into_vec()))
     }
 }
 
@@ -552,6 +574,56 @@ mod tests {
                 "{err}"
             );
             assert!(!c.covers(year as i16), "{year}");
+        }
+    }
+
+    #[test]
+    fn load_errors_are_bounded_and_name_the_field() {
+        let mut c = Calendar::empty();
+        // A million bad dates: at most MAX_PROBLEMS listed and one summary (an 85 MB message).
+        let bad = format!(
+            "[{}]",
+            vec![r#"{"name": "x", "date": "nope", "isOffDay": true}"#; 1_000_000].join(",")
+        );
+        let Err(Error::Validation(p)) = c.load_holiday_cn(&bad) else {
+            panic!("accepted")
+        };
+        assert_eq!(p.len(), crate::error::MAX_PROBLEMS + 1);
+        assert!(
+            p[crate::error::MAX_PROBLEMS]
+                .message
+                .contains("999900 more"),
+            "{}",
+            p[100].message
+        );
+        // A huge asWeekday is shown cut.
+        let huge = format!(
+            r#"[{{"name": "x", "date": "2027-01-02", "isOffDay": false, "asWeekday": "{}"}}]"#,
+            "f".repeat(1_000_000)
+        );
+        let err = c.load_holiday_cn(&huge).unwrap_err().to_string();
+        assert!(err.len() < 400, "{} bytes", err.len());
+        // serde's reason names the field, cut likewise when it quotes a huge value.
+        for (doc, says) in [
+            (
+                r#"[{"date": "2027-01-01", "isOffDay": true}]"#.to_string(),
+                "missing field `name`",
+            ),
+            (
+                r#"{"year": 2027, "days": null}"#.to_string(),
+                "invalid type: null",
+            ),
+            (
+                format!(r#"{{"year": "{}", "days": []}}"#, "9".repeat(1_000_000)),
+                "invalid type: string",
+            ),
+        ] {
+            let err = c.load_holiday_cn(&doc).unwrap_err().to_string();
+            assert!(
+                err.contains(says) && err.len() < 400,
+                "{}",
+                &err[..err.len().min(300)]
+            );
         }
     }
 

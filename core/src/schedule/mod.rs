@@ -137,7 +137,7 @@ pub struct Day {
 #[must_use]
 pub struct ScheduleBuilder {
     /// Windows the content cannot stand for (an empty one), reported by `build`.
-    problems: Vec<Problem>,
+    problems: crate::error::ProblemList,
     week: [Vec<(u16, u16)>; 7],
     skip_holiday: bool,
     zone: Option<String>,
@@ -191,7 +191,7 @@ impl ScheduleBuilder {
     /// Checks the zone and builds the schedule.
     pub fn build(self) -> Result<Schedule> {
         if !self.problems.is_empty() {
-            return Err(Error::Validation(self.problems));
+            return Err(Error::Validation(self.problems.into_vec()));
         }
         let zone = match (self.time_zone, self.zone) {
             (Some(tz), _) => tz,
@@ -260,7 +260,9 @@ impl Schedule {
     /// `skip_holiday`.
     pub fn builder(content: &[DaySchedule], skip_holiday: bool) -> ScheduleBuilder {
         let mut week: [Vec<(u16, u16)>; 7] = Default::default();
-        let mut problems = Vec::new();
+        // At most MAX_PROBLEMS listed: a million empty windows made a million problems (an
+        // 84 MB message).
+        let mut problems = crate::error::ProblemList::default();
         for (i, day) in content.iter().enumerate() {
             let d = usize::from(day.week.number());
             for (j, t) in day.times.iter().enumerate() {

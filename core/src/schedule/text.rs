@@ -27,11 +27,7 @@ pub fn parse_date(text: &str) -> Result<Date, String> {
 /// The error for `text`: the text quoted and cut after 40 characters (a 20 MB argument made a
 /// 20 MB message), then why, cut likewise (jiff's reasons may quote the text again).
 fn refused(text: &str, why: impl std::fmt::Display) -> String {
-    let why = why.to_string();
-    let why = match why.char_indices().nth(200) {
-        None => why,
-        Some((at, _)) => format!("{}…", why.get(..at).unwrap_or_default()),
-    };
+    let why = crate::validate::rules::cut(why.to_string(), 200);
     format!("{}: {why}", crate::validate::rules::quoted(text, 40))
 }
 

@@ -40,6 +40,15 @@ pub fn quoted(raw: &str, max: usize) -> String {
     }
 }
 
+/// `text` cut after `max` characters (with "…"): for reasons that may quote an input (serde's
+/// and jiff's errors do), so that a message never carries a huge argument.
+pub(crate) fn cut(text: String, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        None => text,
+        Some((at, _)) => format!("{}…", text.get(..at).unwrap_or_default()),
+    }
+}
+
 fn time_bounds(field: &str) -> &'static str {
     if field == "begin_time" {
         "00:00 and 23:59"
