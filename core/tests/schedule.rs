@@ -939,3 +939,30 @@ fn a_million_empty_windows_make_a_bounded_error() {
         p[dialtime::error::MAX_PROBLEMS].message
     );
 }
+
+#[test]
+fn the_last_date_keeps_its_windows() {
+    // 9999-12-31 has no next date: its 24:00 had no instant and the window was dropped, while
+    // is_open_at said open.
+    let content: Vec<_> = (0..7)
+        .map(|w| serde_json::json!({"week": w, "times": [{"begin_time": "00:00", "end_time": "24:00"}]}))
+        .collect();
+    let s = dialtime::schedule::Schedule::builder_from_json(
+        &serde_json::json!({"content": content, "skip_holiday": false}),
+    )
+    .unwrap()
+    .zone("Pacific/Kiritimati")
+    .build()
+    .unwrap();
+    let t: jiff::Timestamp = "9999-12-30T15:00:00Z".parse().unwrap();
+    assert!(s.is_open_at(t).unwrap());
+    let windows = s.windows(t, jiff::Timestamp::MAX).unwrap();
+    assert_eq!(windows.len(), 1, "{windows:?}");
+    assert_eq!(
+        (windows[0].start, windows[0].end),
+        (t, jiff::Timestamp::MAX)
+    );
+    assert!(s.open_duration(t, jiff::Timestamp::MAX).unwrap() > jiff::SignedDuration::ZERO);
+    assert!(!s.day(jiff::civil::date(9999, 12, 31)).intervals.is_empty());
+    assert!(s.next_window(t).unwrap().is_some());
+}

@@ -723,13 +723,15 @@ fn preimage(pieces: &[Piece], date: Date, a: u16, b: u16, out: &mut Vec<Interval
     }
 }
 
-/// `date` at `minutes` past midnight (1440: the next date's midnight).
+/// `date` at `minutes` past midnight (1440: the next date's midnight; on 9999-12-31, which
+/// has no next date, its last instant: the window was dropped while `is_open_at` said open).
 fn civil_at(date: Date, minutes: u16) -> Option<DateTime> {
     if minutes >= 1440 {
-        return date
-            .tomorrow()
-            .ok()
-            .map(|d| d.to_datetime(jiff::civil::Time::midnight()));
+        return Some(
+            date.tomorrow()
+                .map(|d| d.to_datetime(jiff::civil::Time::midnight()))
+                .unwrap_or(DateTime::MAX),
+        );
     }
     let time = jiff::civil::Time::new((minutes / 60) as i8, (minutes % 60) as i8, 0, 0).ok()?;
     Some(date.to_datetime(time))
