@@ -332,6 +332,16 @@ fn a_calendar_file_is_read_within_a_limit() {
     let err = c.load_holiday_cn_file(&missing).unwrap_err();
     assert!(err.to_string().contains("cannot read"), "{err}");
     assert!(err.to_string().contains("missing.json"), "{err}");
+    // A path of 100 KB is cut in the message, not repeated whole.
+    let err = c
+        .load_holiday_cn_file("x".repeat(100_000))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.len() < 600 && err.contains("xxxx…"),
+        "{} bytes",
+        err.len()
+    );
 
     let err = c.load_holiday_cn_file("/dev/zero").unwrap_err();
     assert!(err.to_string().contains("larger than 8 MiB"), "{err}");

@@ -379,7 +379,11 @@ impl Calendar {
         let cannot = |why: String| {
             Error::Validation(vec![Problem::new(
                 "$",
-                format!("cannot read {}: {why}", path.display()),
+                // The path as given, cut after 200 characters (a 100 KB one was repeated whole).
+                format!(
+                    "cannot read {}: {why}",
+                    crate::validate::rules::cut(path.display().to_string(), 200)
+                ),
             )])
         };
         let mut text = String::new();
