@@ -279,7 +279,11 @@ export declare class Schedule {
    * window is open), or null as for `nextWindow`.
    */
   nextAllowedInstant(at: Date | string): Date | null
-  /** The open `{start, end}` intervals within `[from, to)`, sorted, merged, clipped. */
+  /**
+   * The open `{start, end}` intervals within `[from, to)`, sorted, merged, clipped. A range
+   * longer than 3660 days, or one that could hold more than 100,000 windows, is a
+   * `ValidationError` (query it in parts).
+   */
   windows(from: Date | string, to: Date | string): Array<{ start: Date; end: Date }>
   /** The total open time within `[from, to)`, in milliseconds. */
   openDurationMs(from: Date | string, to: Date | string): number

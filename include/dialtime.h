@@ -803,14 +803,16 @@ enum dialtime_status dialtime_schedule_next_allowed_instant(const struct dialtim
 // The open intervals within `[from, to)` (Unix seconds), sorted, merged, clipped. On success
 // `*out` is owned by the caller (free with dialtime_intervals_free).
 // DIALTIME_STATUS_CALENDAR_NOT_COVERED when a date inside is in a year the calendar does not
-// cover; DIALTIME_STATUS_VALIDATION for a range longer than 3660 days (query it in parts).
+// cover; DIALTIME_STATUS_VALIDATION for a range longer than 3660 days, or one that could
+// hold more than 100,000 intervals (query it in parts).
 enum dialtime_status dialtime_schedule_windows(const struct dialtime_schedule *schedule,
                                                int64_t from,
                                                int64_t to,
                                                struct dialtime_intervals **out,
                                                struct dialtime_error **err);
 
-// The total open seconds within `[from, to)`; fails as dialtime_schedule_windows does.
+// The total open seconds within `[from, to)`; fails as dialtime_schedule_windows does (a
+// range of any number of intervals is summed, up to 3660 days).
 enum dialtime_status dialtime_schedule_open_seconds(const struct dialtime_schedule *schedule,
                                                     int64_t from,
                                                     int64_t to,

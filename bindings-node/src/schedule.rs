@@ -267,7 +267,9 @@ impl Schedule {
         }
     }
 
-    /// The open `{start, end}` intervals within `[from, to)`, sorted, merged, clipped.
+    /// The open `{start, end}` intervals within `[from, to)`, sorted, merged, clipped. A range
+    /// longer than 3660 days, or one that could hold more than 100,000 windows, is a
+    /// `ValidationError` (query it in parts).
     #[napi(
         catch_unwind,
         ts_args_type = "from: Date | string, to: Date | string",
