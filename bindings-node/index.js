@@ -439,6 +439,22 @@ const needsNew = {
     throw new TypeError(`Class constructor ${C.name} cannot be invoked without 'new'`)
   },
 }
+// The classes whose objects dialtime makes (index.d.ts: `private constructor()`): `new` throws
+// a TypeError saying where they come from (napi-rs threw a plain Error, "Class contains no
+// `constructor`, can not new it!").
+const MADE_BY = {
+  DialTimeGroups: 'client.dialTimeGroups',
+  GroupCursor: 'client.dialTimeGroups.listAll(userId)',
+  Emulator: 'await Emulator.start()',
+  ScopedFault: 'emulator.fault(fault)',
+  Calendar: 'Calendar.china() or Calendar.empty()',
+}
+const madeByDialtime = {
+  apply: needsNew.apply,
+  construct(C) {
+    throw new TypeError(`${C.name} has no public constructor: use ${MADE_BY[C.name]}`)
+  },
+}
 const EXPORTED = Symbol.for('dialtime.exported')
 
 // Weekday as index.d.ts declares it, a TypeScript numeric enum: `Weekday.Monday` is 1 and
@@ -457,7 +473,7 @@ const weekdays = (function weekdays() {
 const Weekday = weekdays()
 const exported = (function exported(C) {
   if (!Object.prototype.hasOwnProperty.call(C, EXPORTED)) {
-    const proxy = new Proxy(C, needsNew)
+    const proxy = new Proxy(C, Object.prototype.hasOwnProperty.call(MADE_BY, C.name) ? madeByDialtime : needsNew)
     Object.defineProperty(C, EXPORTED, { value: proxy })
     // `client.constructor === dialtime.Client`, as for any class.
     Object.defineProperty(C.prototype, 'constructor', { value: proxy, writable: true, configurable: true })

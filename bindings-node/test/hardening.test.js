@@ -466,6 +466,30 @@ test('a class called without new throws a TypeError and leaves the module intact
   await emu.stop()
 })
 
+test('new on a class whose objects dialtime makes throws a TypeError naming the way to get one', () => {
+  // napi-rs threw a plain Error ("Class contains no `constructor`, can not new it!").
+  const madeBy = {
+    DialTimeGroups: 'client.dialTimeGroups',
+    GroupCursor: 'listAll',
+    Emulator: 'Emulator.start()',
+    ScopedFault: 'emulator.fault',
+    Calendar: 'Calendar.china()',
+  }
+  for (const [name, hint] of Object.entries(madeBy)) {
+    assert.throws(() => new dialtime[name](), (e) => {
+      assert.ok(e instanceof TypeError, `${name}: ${e.constructor.name} ${e.message}`)
+      assert.ok(e.message.startsWith(`${name} has no public constructor: use `) && e.message.includes(hint), e.message)
+      return true
+    })
+    assert.throws(() => Reflect.construct(dialtime[name], []), TypeError)
+  }
+  class Mine extends dialtime.Calendar {}
+  assert.throws(() => new Mine(), /Calendar has no public constructor/)
+  // The classes with a constructor are untouched.
+  assert.ok(new dialtime.ResponseRecorder() instanceof dialtime.ResponseRecorder)
+  assert.throws(() => new dialtime.Client({ token: '' }), dialtime.ConfigError)
+})
+
 test('Weekday maps both ways, as the TypeScript enum it is declared as', () => {
   assert.equal(dialtime.Weekday.Monday, 1)
   assert.equal(dialtime.Weekday[1], 'Monday')
