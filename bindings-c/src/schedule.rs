@@ -146,12 +146,10 @@ pub unsafe extern "C" fn dialtime_schedule_new_json(
                 b = b.calendar(c.inner.clone());
             }
             if o.makeup_as_set {
-                let w = Weekday::from_number(i64::from(o.makeup_as_weekday)).ok_or_else(|| {
-                    invalid(format!(
-                        "options.makeup_as_weekday must be 0 (Sunday) to 6, got {}",
-                        o.makeup_as_weekday
-                    ))
-                })?;
+                let w = dialtime::__private::weekday_number(
+                    "makeup_as_weekday",
+                    i64::from(o.makeup_as_weekday),
+                )?;
                 b = b.makeup(MakeupPolicy::AsWeekday(w));
             }
             b = b.assume_no_holidays(o.assume_no_holidays);

@@ -2,7 +2,6 @@
 //! strings with an offset (a string without one is refused, never guessed); `Date`s out.
 
 use dialtime::schedule::{Calendar as CoreCalendar, DayStatus, Interval, MakeupPolicy};
-use dialtime::{Error, Problem, Weekday};
 use jiff::civil::Date;
 use jiff::Timestamp;
 use napi::bindgen_prelude::*;
@@ -208,12 +207,7 @@ impl Schedule {
             }
             if let Some(w) = o.makeup_as {
                 let w = dialtime::__private::whole_number("makeupAs", w)?;
-                let w = Weekday::from_number(w).ok_or_else(|| {
-                    Error::Validation(vec![Problem::new(
-                        "makeupAs",
-                        format!("must be a weekday, 0 (Sunday) to 6 (Saturday), got {w}"),
-                    )])
-                })?;
+                let w = dialtime::__private::weekday_number("makeupAs", w)?;
                 b = b.makeup(MakeupPolicy::AsWeekday(w));
             }
             b.assume_no_holidays(o.assume_no_holidays.unwrap_or(false))

@@ -88,7 +88,11 @@ test('bad content, zones and options are named', () => {
   assert.throws(() => new Schedule({ content: [{ week: 9, times: [] }], skip_holiday: true }), (e) => e instanceof ValidationError && e.problems[0].path === 'content[0].week')
   assert.throws(() => new Schedule({ content: [], skip_holiday: true }, { zone: 'Mars/Olympus' }), /Mars\/Olympus/)
   assert.throws(() => new Schedule({ content: [], skip_holiday: true }, { timezone: 'UTC' }), /unknown option `timezone`/)
-  assert.throws(() => new Schedule({ content: [], skip_holiday: true }, { makeupAs: 9 }), /makeupAs/)
+  assert.throws(() => new Schedule({ content: [], skip_holiday: true }, { makeupAs: 9 }), (e) => {
+    assert.ok(e instanceof ValidationError, String(e))
+    assert.deepEqual(e.problems, [{ path: 'makeupAs', message: 'must be an integer from 0 (Sunday) to 6 (Saturday), got 9' }])
+    return true
+  })
 })
 
 test('a calendar year can be added', () => {

@@ -3,7 +3,7 @@
 //! `ValueError`, never a guess.
 
 use dialtime::schedule::{Calendar, DayStatus, Interval, MakeupPolicy, Schedule, ScheduleBuilder};
-use dialtime::{Error, Problem, Weekday};
+use dialtime::{Error, Problem};
 use jiff::civil::{Date, DateTime};
 use jiff::{SignedDuration, Timestamp};
 use pyo3::exceptions::{PyTypeError, PyValueError};
@@ -400,14 +400,7 @@ pub(crate) fn configure(
         b = b.calendar(c.0.clone());
     }
     if let Some(w) = makeup_as {
-        let w = Weekday::from_number(w)
-            .ok_or_else(|| {
-                Error::Validation(vec![Problem::new(
-                    "makeup_as",
-                    format!("must be a weekday, 0 (Sunday) to 6 (Saturday), got {w}"),
-                )])
-            })
-            .or_raise(py)?;
+        let w = dialtime::__private::weekday_number("makeup_as", w).or_raise(py)?;
         b = b.makeup(MakeupPolicy::AsWeekday(w));
     }
     b.assume_no_holidays(assume_no_holidays)

@@ -116,8 +116,11 @@ def test_bad_input_names_the_field() -> None:
     assert caught.value.problems[0].path == "content[0].week"
     with pytest.raises(dialtime.ValidationError, match="Mars/Olympus"):
         dialtime.Schedule([], True, zone="Mars/Olympus")
-    with pytest.raises(dialtime.ValidationError, match="makeup_as"):
+    with pytest.raises(dialtime.ValidationError) as caught:
         dialtime.Schedule([], True, makeup_as=9)
+    assert [(p.path, p.message) for p in caught.value.problems] == [
+        ("makeup_as", "must be an integer from 0 (Sunday) to 6 (Saturday), got 9")
+    ]
 
 
 def test_a_calendar_year_can_be_added_and_single_dates_overridden() -> None:

@@ -12,8 +12,8 @@ pub use crate::client::response::{
     RETRY_AFTER_MAX,
 };
 pub use crate::validate::host::{
-    not_finite, not_json, not_unicode, page_number, threw, too_deep, too_many_items, whole_number,
-    with_index, with_key, MAX_ITEMS, MAX_NESTING,
+    not_finite, not_json, not_unicode, page_number, threw, too_deep, too_many_items,
+    weekday_number, whole_number, with_index, with_key, MAX_ITEMS, MAX_NESTING,
 };
 pub use crate::validate::json::{read_new_group, read_update, UnknownFields};
 pub use crate::validate::rules::quoted;

@@ -221,3 +221,24 @@ fn windows_on_many_day_numbers_are_grouped_once_each() {
         rest.message
     );
 }
+
+/// A weekday given by number as a binding's argument (`makeupAs`, `makeup_as`,
+/// `makeup_as_weekday`) follows the payload's `week` rule and wording, at the argument's name.
+#[test]
+fn weekday_numbers_of_arguments_follow_the_week_rule() {
+    use dialtime::__private::weekday_number;
+    for n in 0..=6 {
+        assert_eq!(weekday_number("makeupAs", n).unwrap().number() as i64, n);
+    }
+    for n in [-1, 7, i64::MIN, i64::MAX] {
+        let err = weekday_number("makeup_as", n).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Validation);
+        let problems = err.problems();
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].path, "makeup_as");
+        assert_eq!(
+            problems[0].message,
+            format!("must be an integer from 0 (Sunday) to 6 (Saturday), got {n}")
+        );
+    }
+}

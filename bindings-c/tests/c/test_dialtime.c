@@ -1086,6 +1086,15 @@ static void test_schedule_vectors(const char *file) {
                DIALTIME_STATUS_VALIDATION);
   CHECK(strcmp(dialtime_error_problem_path(err, 0), "zone") == 0);
   dialtime_error_free(err);
+  /* A make-up weekday out of range is a problem of that option, worded as a payload's week. */
+  dialtime_schedule_options bad_makeup = {0};
+  bad_makeup.makeup_as_set = true;
+  bad_makeup.makeup_as_weekday = 7;
+  CHECK_STATUS(dialtime_schedule_new_json("{\"content\":[],\"skip_holiday\":false}", &bad_makeup, &sch, &err),
+               DIALTIME_STATUS_VALIDATION);
+  CHECK(strcmp(dialtime_error_problem_path(err, 0), "makeup_as_weekday") == 0);
+  CHECK(strstr(dialtime_error_problem_message(err, 0), "0 (Sunday) to 6 (Saturday), got 7") != NULL);
+  dialtime_error_free(err);
   CHECK_STATUS(dialtime_schedule_new_json("{\"content\":[{\"week\":9,\"times\":[]}],\"skip_holiday\":false}", NULL, &sch, &err),
                DIALTIME_STATUS_VALIDATION);
   CHECK(strcmp(dialtime_error_problem_path(err, 0), "content[0].week") == 0);

@@ -6,7 +6,8 @@ use std::fmt::Write as _;
 
 use crate::error::{Error, Problem};
 
-use super::rules::page_message;
+use super::rules::{page_message, week_message};
+use crate::model::Weekday;
 
 /// How deep a payload given as a host language's objects (Python dicts and lists, JavaScript
 /// objects and arrays) may nest before a binding stops converting it. The deepest real
@@ -93,6 +94,14 @@ pub fn whole_number(path: &str, value: f64) -> Result<i64, Error> {
             ),
         )]))
     }
+}
+
+/// A weekday given by its number as an argument (`makeupAs`, `makeup_as`,
+/// `makeup_as_weekday`): 0 (Sunday) to 6 (Saturday), else a `Validation` problem at `path`
+/// worded as a payload's `week` is.
+pub fn weekday_number(path: &str, n: i64) -> Result<Weekday, Error> {
+    Weekday::from_number(n)
+        .ok_or_else(|| Error::Validation(vec![Problem::new(path, week_message(n))]))
 }
 
 /// A page number: 1 or more (and at most `u32::MAX`).
