@@ -301,11 +301,15 @@ function makeGroup(id, name, userId, flat, isDefault, skipHoliday, remark, creat
 // through a replacer that stops at such an array and names its path. NaN and ±Infinity, which
 // stringify writes as null (reported as "is required"), are collected by the replacer with
 // their paths, and the addon reports them. (A getter of a plain object runs twice: for the
-// scan and for stringify.)
+// scan and for stringify.) One object repeated many times (`Array(200).fill(day)` of a day of
+// 10,000 windows: a few KB here, two million values stringified) stops both at `maxValues`
+// values, the replacer naming where.
 let maxItems = 0
+let maxValues = 0
+let seen = 0
 
 function plain(value, depth) {
-  if (depth > 64) return false
+  if (depth > 64 || (seen += 1) > maxValues) return false
   if (Array.isArray(value)) {
     // An array's own toJSON (or a subclass's) is stringify's to call: the replacer sees what
     // it returns.
@@ -328,22 +332,27 @@ function plain(value, depth) {
 
 /** Thrown by the replacer below, caught by stringifyPayload. */
 class TooManyItems extends Error {}
+class TooManyValues extends Error {}
 
 /**
  * Called by the native module only: `JSON.stringify(payload)`, or `{ tooManyItemsAt: path }`
- * for an array over the limit, or `{ nonFinite: [[path, 'NaN'], …] }` (the addon reports
+ * for an array over the limit, or `{ tooManyValuesAt: path }` where the payload reached
+ * `maxValues` values, or `{ nonFinite: [[path, 'NaN'], …] }` (the addon reports
  * them), or a throw (see above).
  */
 function stringifyPayload(payload) {
   if (typeof payload === 'number' && !Number.isFinite(payload)) return { nonFinite: [['$', String(payload)]] }
+  seen = 0
   if (typeof payload !== 'object' || payload === null || plain(payload, 0)) return JSON.stringify(payload)
   // The path of every object stringify descends into (what a toJSON returned, not what had
   // it), in the addon's spelling: `content[0].times`.
   const paths = new Map()
   const nonFinite = []
+  let count = 0
   const bounded = function (key, value) {
     const at = paths.has(this) ? join(paths.get(this), this, key) : '$'
     if (Array.isArray(value) && value.length > maxItems) throw new TooManyItems(at)
+    if ((count += 1) > maxValues) throw new TooManyValues(at)
     // Noted with its path (what a toJSON returned included); the addon reports them all.
     if (typeof value === 'number' && !Number.isFinite(value)) nonFinite.push([at, String(value)])
     if (typeof value === 'object' && value !== null) paths.set(value, at)
@@ -354,6 +363,7 @@ function stringifyPayload(payload) {
     return nonFinite.length ? { nonFinite } : text
   } catch (e) {
     if (e instanceof TooManyItems) return { tooManyItemsAt: e.message }
+    if (e instanceof TooManyValues) return { tooManyValuesAt: e.message }
     throw e
   }
 }
@@ -399,7 +409,7 @@ const abortListeners = {
 // ---- The module ------------------------------------------------------------------------------
 const native = load()
 
-maxItems = native.register(fromNative, makeGroup, stringifyPayload, abortListeners)
+;[maxItems, maxValues] = native.register(fromNative, makeGroup, stringifyPayload, abortListeners)
 
 // `for await (const group of client.dialTimeGroups.listAll(userId))`: the cursor's pages are
 // fetched by the addon, one `nextGroup()` at a time.

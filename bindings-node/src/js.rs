@@ -62,7 +62,8 @@ pub(crate) fn keep(env: &Env, holder: sys::napi_value, values: &[sys::napi_value
 
 /// Called once by `index.js` with its `fromNative`, `makeGroup`, `stringifyPayload` and
 /// `abortListeners`;
-/// returns the most items an array of a payload may have (`MAX_ITEMS`).
+/// returns the most items an array of a payload may have (`MAX_ITEMS`) and the most values a
+/// payload may hold in all (`MAX_VALUES`).
 #[napi(skip_typescript, catch_unwind)]
 pub fn register(
     env: Env,
@@ -70,7 +71,7 @@ pub fn register(
     group: Function<(), Unknown<'static>>,
     stringify: Function<(), Unknown<'static>>,
     aborts: Object<'_>,
-) -> Result<u32> {
+) -> Result<[u32; 2]> {
     let mut kept = std::ptr::null_mut();
     let description = env.create_string("dialtime.kept")?;
     // SAFETY: a valid env on its own thread and a string of it.
@@ -86,7 +87,11 @@ pub fn register(
         kept: crate::refs::RawRef::new(&env, kept)?,
     };
     env.set_instance_data(registered, (), |_| {})?;
-    Ok(u32::try_from(dialtime::__private::MAX_ITEMS).unwrap_or(u32::MAX))
+    let limit = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+    Ok([
+        limit(dialtime::__private::MAX_ITEMS),
+        limit(dialtime::__private::MAX_VALUES),
+    ])
 }
 
 impl Registered {

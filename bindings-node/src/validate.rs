@@ -1,8 +1,8 @@
 //! Mirrors `dialtime::validate`, and turns JavaScript values into the JSON the core reads.
 
 use dialtime::__private::{
-    not_finite, not_json, not_unicode, threw, too_deep, too_many_items, with_index, with_key,
-    MAX_ITEMS, MAX_NESTING,
+    not_finite, not_json, not_unicode, threw, too_deep, too_many_items, too_many_values,
+    with_index, with_key, ValueBudget, MAX_ITEMS, MAX_NESTING,
 };
 use dialtime::Problem;
 use napi::bindgen_prelude::*;
@@ -34,8 +34,14 @@ pub(crate) fn payload_json(env: &Env, payload: Unknown<'_>) -> dialtime::Result<
     let problem = match stringified(env, payload) {
         Stringified::Json(value) => return Ok(value),
         Stringified::TooManyItemsAt(path) => too_many_items(&path),
+        Stringified::TooManyValuesAt(path) => too_many_values(&path),
         Stringified::NonFinite(problems) => return Err(dialtime::Error::Validation(problems)),
-        Stringified::Refused => match to_json(payload, &mut String::from("$"), 0) {
+        Stringified::Refused => match to_json(
+            payload,
+            &mut String::from("$"),
+            0,
+            &mut ValueBudget::default(),
+        ) {
             Ok(value) => return Ok(value),
             Err(p) => p,
         },
@@ -77,6 +83,8 @@ enum Stringified {
     Json(Value),
     /// An array over `MAX_ITEMS` at this path, stringify stopped before expanding it.
     TooManyItemsAt(String),
+    /// The `MAX_VALUES`th value at this path (an object repeated many times), stringify stopped.
+    TooManyValuesAt(String),
     /// NaN or ±Infinity at these paths (the replacer noted them, toJSON's results included).
     NonFinite(Vec<Problem>),
     /// Nothing usable (it threw, the text is too long or nests too deep): walked instead.
@@ -131,6 +139,9 @@ fn stringify(env: &Env, payload: Unknown<'_>) -> Option<Stringified> {
                     .collect();
                 return Some(Stringified::NonFinite(problems));
             }
+            if let Ok(path) = stopped.get_named_property::<String>("tooManyValuesAt") {
+                return Some(Stringified::TooManyValuesAt(path));
+            }
             let path: String = stopped.get_named_property("tooManyItemsAt").ok()?;
             return Some(Stringified::TooManyItemsAt(path));
         }
@@ -168,7 +179,12 @@ fn text(
     String::from_utf16(&units).map_err(|_| Ok(not_unicode(path)))
 }
 
-fn to_json(v: Unknown<'_>, path: &mut String, depth: usize) -> std::result::Result<Value, Problem> {
+fn to_json(
+    v: Unknown<'_>,
+    path: &mut String,
+    depth: usize,
+    budget: &mut ValueBudget,
+) -> std::result::Result<Value, Problem> {
     let raw_env = v.env();
     let broken = |path: &str, e: napi::Error| {
         // Node reports a throwing getter as `napi_generic_failure`, the exception pending.
@@ -186,6 +202,7 @@ fn to_json(v: Unknown<'_>, path: &mut String, depth: usize) -> std::result::Resu
     if depth > MAX_NESTING {
         return Err(too_deep(path));
     }
+    budget.take(path)?;
     let kind = v.get_type().map_err(|e| broken(path, e))?;
     Ok(match kind {
         ValueType::Undefined | ValueType::Null => Value::Null,
@@ -221,7 +238,7 @@ fn to_json(v: Unknown<'_>, path: &mut String, depth: usize) -> std::result::Resu
                 for i in 0..len {
                     out.push(with_index(path, i as usize, |path| {
                         let item: Unknown<'_> = obj.get_element(i).map_err(|e| broken(path, e))?;
-                        to_json(item, path, depth + 1)
+                        to_json(item, path, depth + 1, budget)
                     })?);
                 }
                 Value::Array(out)
@@ -253,7 +270,7 @@ fn to_json(v: Unknown<'_>, path: &mut String, depth: usize) -> std::result::Resu
                         if value.get_type().map_err(|e| broken(path, e))? == ValueType::Undefined {
                             return Ok(None);
                         }
-                        to_json(value, path, depth + 1).map(Some)
+                        to_json(value, path, depth + 1, budget).map(Some)
                     });
                     if let Some(value) = converted? {
                         map.insert(name, value);

@@ -161,6 +161,48 @@ test('an array claiming more items than it holds is refused, not visited hole by
   assert.throws(() => new dialtime.Schedule({ ...DOCUMENTED, content: [{ week: 1, times }] }), isValidation('content[0].times'))
 })
 
+test('one object repeated through a payload stops the conversion at 100,000 values, naming where', async () => {
+  // `Array(200).fill(day)` of a day of 10,000 windows costs JavaScript a few KB and was two
+  // million values to stringify and walk (10 s with this thread blocked, 1.2 GB); `{a: x, b: x}`
+  // nested 23 times eight million (68 s, 2 GB). Every array is within 10,000 items.
+  const window = { begin_time: '08:00', end_time: '09:00' }
+  const day = { week: 1, times: new Array(10_000).fill(window) }
+  let chain = window
+  for (let i = 0; i < 23; i++) chain = { a: chain, b: chain }
+  const wide = { ...DOCUMENTED, content: new Array(200).fill(day) }
+  const before = process.resourceUsage().maxRSS
+  const past = (prefix) => (e) => {
+    assert.ok(e instanceof dialtime.ValidationError, String(e))
+    assert.equal(e.problems.length, 1, JSON.stringify(e.problems))
+    assert.equal(e.problems[0].message, 'takes the payload past 100000 values (is one object repeated in it?)')
+    assert.ok(e.problems[0].path.startsWith(prefix), e.problems[0].path)
+    return true
+  }
+  assert.throws(() => dialtime.validate(wide), past('content[3].times['))
+  assert.throws(() => dialtime.validate({ ...DOCUMENTED, content: [chain] }), past('content[0].a.'))
+  // A toJSON that throws makes stringify refuse the payload: the addon's own walk of it stops
+  // at the same count.
+  const refused = { ...wide, toJSON() { throw new Error('no') } }
+  assert.throws(() => dialtime.validate(refused), past('content[3].times['))
+  assert.throws(() => new dialtime.Schedule(wide), past('content[3].times['))
+  const client = new dialtime.Client({ token: 't', baseUrl: 'http://127.0.0.1:9' })
+  await assert.rejects(client.dialTimeGroups.create('4d99d91c-f5d9-49da-88da-758977cc58a9', wide), past('content[3].times['))
+  const grew = (process.resourceUsage().maxRSS - before) / 1024
+  assert.ok(grew < 256, `the process grew by ${grew.toFixed(0)} MB`)
+  // A payload of a real size (seven days of 1,440 one-minute windows, ~30,000 values) is
+  // converted whole and judged by the core's rules.
+  const minutes = Array.from({ length: 1440 }, (_, m) => {
+    const at = (n) => `${String(Math.floor(n / 60)).padStart(2, '0')}:${String(n % 60).padStart(2, '0')}`
+    return { begin_time: at(m), end_time: m === 1439 ? '24:00' : at(m + 1) }
+  })
+  const week = Array.from({ length: 7 }, (_, w) => ({ week: w, times: minutes }))
+  try {
+    dialtime.validate({ ...DOCUMENTED, content: week })
+  } catch (e) {
+    assert.ok(!e.problems.some((p) => /past 100000 values/.test(p.message)), JSON.stringify(e.problems.slice(0, 3)))
+  }
+})
+
 test('an array far longer than its items is refused before JSON.stringify expands it', () => {
   // Under 2 ** 32 the length is stringify's to expand: `a[1e8 - 1] = x` made "null,null,…",
   // 2.2 GB and 24 s with the JS thread blocked, before the length was checked. Anywhere in the

@@ -3,8 +3,8 @@
 //! payload passed as dicts and one built from `DaySchedule` objects get the same errors.
 
 use dialtime::__private::{
-    not_finite, not_json, not_unicode, too_deep, too_many_items, with_index, with_key, MAX_ITEMS,
-    MAX_NESTING,
+    not_finite, not_json, not_unicode, too_deep, too_many_items, with_index, with_key, ValueBudget,
+    MAX_ITEMS, MAX_NESTING,
 };
 use dialtime::{DialTimeGroupUpdate, Error, NewDialTimeGroup, Problem};
 use pyo3::conversion::FromPyObjectOwned;
@@ -73,8 +73,10 @@ pub(crate) fn fields_json(fields: &[(&str, &Bound<'_, PyAny>)]) -> dialtime::Res
 fn object(fields: &[(&str, &Bound<'_, PyAny>)]) -> dialtime::Result<Map<String, Value>> {
     let mut map = Map::with_capacity(fields.len());
     let mut problems = Vec::new();
+    // One budget for the whole call: `content` and the rest are one payload.
+    let mut budget = ValueBudget::default();
     for (key, value) in fields {
-        match to_value(value, key) {
+        match convert(value, &mut (*key).to_owned(), 0, &mut budget) {
             Ok(v) => {
                 map.insert((*key).to_owned(), v);
             }
@@ -90,21 +92,24 @@ fn object(fields: &[(&str, &Bound<'_, PyAny>)]) -> dialtime::Result<Map<String, 
 
 /// A whole payload (a dict as in the platform's docs).
 pub(crate) fn json(payload: &Bound<'_, PyAny>) -> dialtime::Result<Value> {
-    to_value(payload, "$").map_err(|p| Error::Validation(vec![p]))
+    convert(payload, &mut "$".to_owned(), 0, &mut ValueBudget::default())
+        .map_err(|p| Error::Validation(vec![p]))
 }
 
-/// JSON data, or dialtime's own model objects, as a JSON value.
-fn to_value(obj: &Bound<'_, PyAny>, path: &str) -> Result<Value, Problem> {
-    convert(obj, &mut path.to_owned(), 0)
-}
-
-/// The conversion itself, `depth` levels down: a cyclic or runaway structure stops at
-/// [`MAX_NESTING`] with a problem (as `json.dumps` raises `ValueError`), never exhausting the
-/// stack.
-fn convert(obj: &Bound<'_, PyAny>, path: &mut String, depth: usize) -> Result<Value, Problem> {
+/// JSON data, or dialtime's own model objects, as a JSON value, `depth` levels down: a cyclic
+/// or runaway structure stops at [`MAX_NESTING`] with a problem (as `json.dumps` raises
+/// `ValueError`), never exhausting the stack, and one that repeats an object many times at
+/// `budget`'s [`MAX_VALUES`](dialtime::__private::MAX_VALUES) values.
+fn convert(
+    obj: &Bound<'_, PyAny>,
+    path: &mut String,
+    depth: usize,
+    budget: &mut ValueBudget,
+) -> Result<Value, Problem> {
     if depth > MAX_NESTING {
         return Err(too_deep(path));
     }
+    budget.take(path)?;
     if obj.is_none() {
         Ok(Value::Null)
     } else if let Ok(s) = obj.cast::<PyString>() {
@@ -145,34 +150,41 @@ fn convert(obj: &Bound<'_, PyAny>, path: &mut String, depth: usize) -> Result<Va
                 .ok()
                 .and_then(|k| k.to_cow().ok().map(|k| k.into_owned()))
                 .ok_or_else(|| Problem::new(path.as_str(), "must have string keys"))?;
-            let value = with_key(path, &key, |path| convert(&v, path, depth + 1));
+            let value = with_key(path, &key, |path| convert(&v, path, depth + 1, budget));
             map.insert(key, value?);
         }
         Ok(Value::Object(map))
     } else if obj.is_instance_of::<PyList>() || obj.is_instance_of::<PyTuple>() {
-        array(obj, path, depth)
+        array(obj, path, depth, budget)
     } else if obj.is_instance_of::<PyTime>() {
         time_text(obj, path).map(Value::String)
     } else if let Ok(day) = obj.cast::<PyDaySchedule>() {
+        // Its week and times: an object and two texts per window.
+        budget.take_many(path, 2 + 3 * day.get().0.times.len())?;
         serde_json::to_value(&day.get().0).map_err(|_| not_json(path, "DaySchedule"))
     } else if let Ok(range) = obj.cast::<PyTimeRange>() {
         serde_json::to_value(range.get().0).map_err(|_| not_json(path, "TimeRange"))
     } else if any_sequence(obj) {
-        array(obj, path, depth)
+        array(obj, path, depth, budget)
     } else if let Ok(mapping) = obj.cast::<PyMapping>() {
         // Any other mapping (`MappingProxyType`, `UserDict`, a `Mapping` subclass), as the
         // stubs' `Mapping` promises: read as the dict of its items.
         let dict = PyDict::new(obj.py());
         dict.update(mapping)
             .map_err(|_| not_json(path, &type_name(obj)))?;
-        convert(dict.as_any(), path, depth)
+        convert(dict.as_any(), path, depth, budget)
     } else {
         Err(not_json(path, &type_name(obj)))
     }
 }
 
 /// The items of a sequence, as a JSON array.
-fn array(obj: &Bound<'_, PyAny>, path: &mut String, depth: usize) -> Result<Value, Problem> {
+fn array(
+    obj: &Bound<'_, PyAny>,
+    path: &mut String,
+    depth: usize,
+    budget: &mut ValueBudget,
+) -> Result<Value, Problem> {
     let mut items = presized(obj.len().ok());
     let unreadable = |path: &str| not_json(path, &type_name(obj));
     for (i, item) in obj.try_iter().map_err(|_| unreadable(path))?.enumerate() {
@@ -180,7 +192,9 @@ fn array(obj: &Bound<'_, PyAny>, path: &mut String, depth: usize) -> Result<Valu
             return Err(too_many_items(path));
         }
         let item = item.map_err(|_| unreadable(path))?;
-        items.push(with_index(path, i, |path| convert(&item, path, depth + 1))?);
+        items.push(with_index(path, i, |path| {
+            convert(&item, path, depth + 1, budget)
+        })?);
     }
     Ok(Value::Array(items))
 }

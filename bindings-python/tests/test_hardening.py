@@ -128,6 +128,38 @@ def test_a_million_days_are_refused_before_they_are_converted():
     assert [tuple(p) for p in caught.value.problems] == [("content", "has more than 10000 items")]
 
 
+def test_one_object_repeated_through_a_payload_stops_at_100000_values():
+    """`[day] * 200` of a day of 10,000 windows is a few KB of lists and two million values to
+    convert; `{"a": x, "b": x}` nested 23 times eight million. Every list is within 10,000."""
+    window = {"begin_time": "08:00", "end_time": "09:00"}
+    day = {"week": 1, "times": [window] * 10_000}
+    chain: object = window
+    for _ in range(23):
+        chain = {"a": chain, "b": chain}
+    model_day = dialtime.DaySchedule(1, [dialtime.TimeRange("08:00", "09:00")] * 10_000)
+    message = "takes the payload past 100000 values (is one object repeated in it?)"
+    for payload, prefix in (
+        ({**DOCUMENTED, "content": [day] * 200}, "content["),
+        ({**DOCUMENTED, "content": [chain]}, "content[0].a."),
+        ({**DOCUMENTED, "content": [model_day] * 200}, "content["),
+    ):
+        with pytest.raises(dialtime.ValidationError) as caught:
+            dialtime.validate(payload)
+        problems = [tuple(p) for p in caught.value.problems]
+        assert len(problems) == 1 and problems[0][1] == message, problems
+        assert problems[0][0].startswith(prefix), problems
+    with pytest.raises(dialtime.ValidationError, match="past 100000 values"):
+        dialtime.Schedule([day] * 200, True)
+    # A payload of a real size (seven days of 1,440 one-minute windows) is converted whole and
+    # judged by the core's rules.
+    at = lambda n: f"{n // 60:02}:{n % 60:02}"  # noqa: E731
+    minutes = [{"begin_time": at(m), "end_time": "24:00" if m == 1439 else at(m + 1)} for m in range(1440)]
+    try:
+        dialtime.validate({**DOCUMENTED, "content": [{"week": w, "times": minutes} for w in range(7)]})
+    except dialtime.ValidationError as e:
+        assert not any("past 100000 values" in p[1] for p in e.problems), e.problems[:3]
+
+
 def test_a_long_echoed_token_never_shows(emulator):
     token = ("Ab/9" * 400)[:1500]
     escaped = token.replace("/", "\\/")

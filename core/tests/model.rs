@@ -242,3 +242,22 @@ fn weekday_numbers_of_arguments_follow_the_week_rule() {
         );
     }
 }
+
+/// A binding's conversion of one payload visits at most `MAX_VALUES` values: the next one is a
+/// problem at its path.
+#[test]
+fn a_value_budget_allows_max_values_and_names_the_next() {
+    use dialtime::__private::{ValueBudget, MAX_VALUES};
+    let mut budget = ValueBudget::default();
+    for _ in 0..MAX_VALUES - 10 {
+        budget.take("content").unwrap();
+    }
+    budget.take_many("content[0]", 10).unwrap();
+    let problem = budget.take("content[1].week").unwrap_err();
+    assert_eq!(problem.path, "content[1].week");
+    assert!(problem.message.contains("past 100000 values"), "{}", problem.message);
+    // A model object counted whole is refused the same way.
+    let mut budget = ValueBudget::default();
+    assert!(budget.take_many("content[0]", MAX_VALUES + 1).is_err());
+    assert!(budget.take_many("content[0]", MAX_VALUES).is_ok());
+}

@@ -37,6 +37,55 @@ pub fn too_many_items(path: &str) -> Problem {
     Problem::new(path, format!("has more than {MAX_ITEMS} items"))
 }
 
+/// How many values (objects, arrays, strings, numbers, …) a payload given as a host language's
+/// objects may hold in all before a binding stops converting it. A real payload holds at most
+/// about 30,000 (seven days of 1,440 one-minute windows). The limit is there because one object
+/// may appear many times in another: `Array(200).fill(day)` of a day with 10,000 windows costs
+/// JavaScript a few KB and was two million values to convert (10 s with Node's thread blocked,
+/// 1.2 GB), `{a: x, b: x}` nested 23 times eight million (68 s, 2 GB); every array within
+/// [`MAX_ITEMS`] and every level within [`MAX_NESTING`].
+pub const MAX_VALUES: usize = 100_000;
+
+/// The problem a binding reports at `path`, where a payload's conversion reached its
+/// [`MAX_VALUES`]th value.
+pub fn too_many_values(path: &str) -> Problem {
+    Problem::new(
+        path,
+        format!("takes the payload past {MAX_VALUES} values (is one object repeated in it?)"),
+    )
+}
+
+/// The values a binding's conversion of one payload may still visit: [`ValueBudget::take`]
+/// once per value, the first problem at [`MAX_VALUES`] values.
+#[derive(Debug)]
+pub struct ValueBudget {
+    left: usize,
+}
+
+impl Default for ValueBudget {
+    fn default() -> Self {
+        ValueBudget { left: MAX_VALUES }
+    }
+}
+
+impl ValueBudget {
+    /// Counts one more value, at `path`; the problem when it is one too many.
+    pub fn take(&mut self, path: &str) -> Result<(), Problem> {
+        self.take_many(path, 1)
+    }
+
+    /// Counts `n` more values at `path` (a model object converted whole).
+    pub fn take_many(&mut self, path: &str, n: usize) -> Result<(), Problem> {
+        match self.left.checked_sub(n) {
+            Some(left) => {
+                self.left = left;
+                Ok(())
+            }
+            None => Err(too_many_values(path)),
+        }
+    }
+}
+
 /// The problem a binding reports at `path` for a number JSON cannot hold (NaN, ±infinity).
 pub fn not_finite(path: &str, value: f64) -> Problem {
     Problem::new(path, format!("must be a finite number, got {value}"))
