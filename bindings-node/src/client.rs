@@ -69,12 +69,22 @@ impl Client {
                 "Class constructor Client cannot be invoked without 'new'",
             ));
         }
-        let (logger, given) = crate::log::logger_option(&env, options.as_ref())?;
+        let vars = options::process_env(&env)?;
+        let log_setting = vars.as_ref().map(|vars| {
+            vars.iter()
+                .find(|(name, _)| name == dialtime::client::log::ENV_LOG)
+                .map(|(_, value)| value.as_str())
+        });
+        let (logger, given) = crate::log::logger_option(&env, options.as_ref(), log_setting)?;
         let options: ClientOptions =
             options::read(&env, options, &CLIENT_OPTIONS, "the Client options")?
                 .unwrap_or_default();
         let inner = options
             .builder()
+            .map(|b| match vars {
+                Some(vars) => dialtime::__private::with_environment(b, vars),
+                None => b,
+            })
             .map(|b| match logger {
                 Some(logger) => b.logger(logger),
                 None => b,

@@ -102,6 +102,7 @@ impl Drop for JsLogger {
 pub(crate) fn logger_option<'v>(
     env: &Env,
     options: Option<&Unknown<'v>>,
+    log_setting: Option<Option<&str>>,
 ) -> Result<(
     Option<Arc<dyn dialtime::client::log::Logger>>,
     Option<(Unknown<'v>, LoggerRef)>,
@@ -156,6 +157,13 @@ pub(crate) fn logger_option<'v>(
             let l = unsafe { Unknown::from_raw_unchecked(env.raw(), l.raw()) };
             Ok((Some(logger), Some((l, target))))
         }
-        None => Ok((dialtime::__private::env_logger(), None)),
+        // DIALTIME_LOG as `process.env` has it (a worker's own copy), else the process's.
+        None => Ok((
+            match log_setting {
+                Some(value) => dialtime::__private::env_logger_from(value),
+                None => dialtime::__private::env_logger(),
+            },
+            None,
+        )),
     }
 }

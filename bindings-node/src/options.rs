@@ -205,6 +205,35 @@ fn js_type_of_rust(rust: &str) -> &'static str {
 }
 
 /// `a string`, `a number`, … : a JavaScript value's type as a message says it.
+/// dialtime's environment variables as `process.env` has them (`DIALTIME_TOKEN`, … that are
+/// strings), or `None` where `process.env` is not an object (the core then reads the
+/// process's environment). On the main thread `process.env` is the process's environment; in
+/// a worker thread it is the worker's own copy (`new Worker(file, { env })`, or changed there),
+/// which the process's environment, all the core could read, does not follow: a worker given
+/// another token called with the process's.
+pub(crate) fn process_env(env: &Env) -> Result<Option<Vec<(String, String)>>> {
+    let process: Unknown<'_> = env.get_global()?.get_named_property("process")?;
+    if process.get_type()? != ValueType::Object {
+        return Ok(None);
+    }
+    // SAFETY (both casts): the value's type was just checked.
+    let process: Object<'_> = unsafe { process.cast() }?;
+    let vars: Unknown<'_> = process.get_named_property("env")?;
+    if vars.get_type()? != ValueType::Object {
+        return Ok(None);
+    }
+    let vars: Object<'_> = unsafe { vars.cast() }?;
+    let mut found = Vec::new();
+    for name in dialtime::__private::ENV_VARS {
+        let value: Unknown<'_> = vars.get_named_property(name)?;
+        if value.get_type()? == ValueType::String {
+            // SAFETY: the value's type was just checked.
+            found.push((name.to_owned(), unsafe { value.cast::<String>() }?));
+        }
+    }
+    Ok(Some(found))
+}
+
 pub(crate) fn type_name(t: ValueType) -> &'static str {
     match t {
         ValueType::Undefined => "undefined",

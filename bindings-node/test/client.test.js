@@ -33,6 +33,51 @@ test('DIALTIME_TOKEN and DIALTIME_BASE_URL configure a client', async () => {
   })
 })
 
+test('a worker thread reads DIALTIME_* from its own process.env, not the process environment', async () => {
+  // A worker's process.env is its own copy (`new Worker(file, { env })`, or changed there): the
+  // client read the process's environment, so a worker given another token called with the
+  // main thread's, and `process.env.DIALTIME_TOKEN = …` in a worker had no effect.
+  const { Worker } = require('node:worker_threads')
+  const { once } = require('node:events')
+  await withEmulator(async (emu) => {
+    process.env.DIALTIME_TOKEN = 'the-main-threads-stale-token'
+    process.env.DIALTIME_BASE_URL = 'http://127.0.0.1:9'
+    try {
+      const source = `
+        const { parentPort, workerData } = require('node:worker_threads')
+        const { Client } = require(workerData.pkg)
+        ;(async () => {
+          const given = new Client()
+          const listed = await given.dialTimeGroups.list(workerData.userId)
+          process.env.DIALTIME_BASE_URL = 'http://127.0.0.1:10/changed'
+          const changed = new Client().baseUrl
+          delete process.env.DIALTIME_TOKEN
+          let missing = null
+          try { new Client() } catch (e) { missing = e.name + ': ' + e.message }
+          parentPort.postMessage({ baseUrl: given.baseUrl, listed: Array.isArray(listed.data), changed, missing })
+        })().catch((e) => parentPort.postMessage({ error: String(e) }))`
+      const worker = new Worker(source, {
+        eval: true,
+        workerData: { pkg: require.resolve('..'), userId: emu.userId },
+        env: { ...process.env, DIALTIME_TOKEN: emu.token, DIALTIME_BASE_URL: emu.baseUrl },
+      })
+      const [got] = await once(worker, 'message')
+      await once(worker, 'exit')
+      assert.deepEqual(got, {
+        baseUrl: emu.baseUrl,
+        listed: true,
+        changed: 'http://127.0.0.1:10/changed',
+        missing: 'ConfigError: configuration error: no token: pass one to the client or set DIALTIME_TOKEN',
+      })
+      // The main thread's own environment is untouched by the worker's.
+      assert.equal(new Client().baseUrl, 'http://127.0.0.1:9')
+    } finally {
+      delete process.env.DIALTIME_TOKEN
+      delete process.env.DIALTIME_BASE_URL
+    }
+  })
+})
+
 test('the saved group is a plain object with the wire field names', async () => {
   await withEmulator(async (emu, client) => {
     const g = await client.dialTimeGroups.create(emu.userId, { ...DOCUMENTED, sub_user_id: undefined })

@@ -48,10 +48,42 @@ pub fn with_binding(builder: ClientBuilder, name: &str) -> ClientBuilder {
 
 /// The stderr logger `DIALTIME_LOG` (`debug`, `info`) asks for, when it is set.
 pub fn env_logger() -> Option<std::sync::Arc<dyn crate::client::log::Logger>> {
-    let level = crate::client::log::Level::from_env()?;
+    stderr_logger(crate::client::log::Level::from_env()?)
+}
+
+/// The stderr logger a `DIALTIME_LOG` value read by the host (a Node worker's `process.env`)
+/// asks for.
+pub fn env_logger_from(
+    value: Option<&str>,
+) -> Option<std::sync::Arc<dyn crate::client::log::Logger>> {
+    stderr_logger(crate::client::log::Level::from_setting(value?)?)
+}
+
+fn stderr_logger(
+    level: crate::client::log::Level,
+) -> Option<std::sync::Arc<dyn crate::client::log::Logger>> {
     Some(std::sync::Arc::new(crate::client::log::StderrLogger {
         level,
     }))
+}
+
+/// The environment variables a client reads (token, base URL, logging), for a host whose
+/// environment is its own view ([`with_environment`]).
+pub const ENV_VARS: [&str; 3] = [
+    crate::client::config::ENV_TOKEN,
+    crate::client::config::ENV_BASE_URL,
+    crate::client::log::ENV_LOG,
+];
+
+/// Reads unset `token` and `base_url` from `vars` (the host's view of [`ENV_VARS`]) instead
+/// of the process's environment: a Node worker's `process.env` is its own copy, which the
+/// process's environment does not follow.
+pub fn with_environment(
+    mut builder: ClientBuilder,
+    vars: impl IntoIterator<Item = (String, String)>,
+) -> ClientBuilder {
+    builder.environment = Some(vars.into_iter().collect());
+    builder
 }
 
 /// A [`crate::ResponseInfo`] from its parts, for a binding that unpickles one; `None` when

@@ -255,7 +255,11 @@ fn a_value_budget_allows_max_values_and_names_the_next() {
     budget.take_many("content[0]", 10).unwrap();
     let problem = budget.take("content[1].week").unwrap_err();
     assert_eq!(problem.path, "content[1].week");
-    assert!(problem.message.contains("past 100000 values"), "{}", problem.message);
+    assert!(
+        problem.message.contains("past 100000 values"),
+        "{}",
+        problem.message
+    );
     // A model object counted whole is refused the same way.
     let mut budget = ValueBudget::default();
     assert!(budget.take_many("content[0]", MAX_VALUES + 1).is_err());

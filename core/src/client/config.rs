@@ -172,6 +172,9 @@ pub struct ClientBuilder {
     pub(crate) default_headers: Vec<(String, String)>,
     pub(crate) user_agent_suffix: Option<String>,
     pub(crate) logger: Option<std::sync::Arc<dyn super::log::Logger>>,
+    /// Where unset `token` and `base_url` are read: the process's environment (`None`) or a
+    /// host's own view of it (see `__private::with_environment`).
+    pub(crate) environment: Option<std::sync::Arc<[(String, String)]>>,
 }
 
 impl Default for ClientBuilder {
@@ -191,6 +194,7 @@ impl Default for ClientBuilder {
             default_headers: Vec::new(),
             user_agent_suffix: None,
             logger: None,
+            environment: None,
         }
     }
 }
@@ -222,6 +226,14 @@ impl fmt::Debug for ClientBuilder {
             )
             .field("user_agent_suffix", &self.user_agent_suffix)
             .field("logger", &self.logger.is_some())
+            // The names only: DIALTIME_TOKEN's value is the token.
+            .field(
+                "environment",
+                &self
+                    .environment
+                    .as_ref()
+                    .map(|vars| vars.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>()),
+            )
             .finish()
     }
 }
@@ -349,12 +361,20 @@ impl ClientBuilder {
         self.build().map(crate::BlockingClient::from)
     }
 
+    /// An environment variable as this builder sees it (unset or not Unicode: `None`).
+    fn env_var(&self, name: &str) -> Option<String> {
+        match &self.environment {
+            None => std::env::var(name).ok(),
+            Some(vars) => vars.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone()),
+        }
+    }
+
     pub(crate) fn resolved_token(&self) -> Result<Token> {
         match &self.token {
             Some(t) => Token::new(t.as_str()),
-            None => match std::env::var(ENV_TOKEN) {
-                Ok(t) => Token::new(t),
-                Err(_) => Err(Error::config(format!(
+            None => match self.env_var(ENV_TOKEN) {
+                Some(t) => Token::new(t),
+                None => Err(Error::config(format!(
                     "no token: pass one to the client or set {ENV_TOKEN}"
                 ))),
             },
@@ -367,7 +387,9 @@ impl ClientBuilder {
     pub(crate) fn resolved_base_url(&self) -> Result<BaseUrl> {
         let raw = match &self.base_url {
             Some(u) => u.clone(),
-            None => std::env::var(ENV_BASE_URL).unwrap_or_else(|_| DEFAULT_BASE_URL.to_owned()),
+            None => self
+                .env_var(ENV_BASE_URL)
+                .unwrap_or_else(|| DEFAULT_BASE_URL.to_owned()),
         };
         let bad = |why: &str| Error::config(format!("base URL {:?} {why}", shown_url(&raw)));
         let url =

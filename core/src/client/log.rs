@@ -22,6 +22,9 @@ pub enum Level {
     Info,
 }
 
+/// The environment variable that turns on the stderr logger (`debug`, `info`).
+pub const ENV_LOG: &str = "DIALTIME_LOG";
+
 impl Level {
     /// `"debug"` or `"info"`: the name of the matching method of a JavaScript logger and the
     /// level in `DIALTIME_LOG`.
@@ -34,12 +37,12 @@ impl Level {
 
     /// The level `DIALTIME_LOG` asks for (`debug`, `info`; anything else or unset: off).
     pub fn from_env() -> Option<Level> {
-        match std::env::var("DIALTIME_LOG")
-            .ok()?
-            .trim()
-            .to_ascii_lowercase()
-            .as_str()
-        {
+        Level::from_setting(&std::env::var(ENV_LOG).ok()?)
+    }
+
+    /// The level a `DIALTIME_LOG` value asks for.
+    pub fn from_setting(value: &str) -> Option<Level> {
+        match value.trim().to_ascii_lowercase().as_str() {
             "debug" | "trace" => Some(Level::Debug),
             "info" => Some(Level::Info),
             _ => None,
