@@ -470,3 +470,42 @@ fn a_recorder_keeps_a_successful_calls_answer() {
         Some("emu-4")
     );
 }
+
+/// A proxy dialtime cannot speak is a `Config` error when the client is built: reqwest took
+/// any scheme, then went direct past `ftp://` and failed every call through `socks5://`.
+#[test]
+fn a_proxy_of_an_unsupported_scheme_is_refused_when_built() {
+    let builder = |proxy: &str| {
+        dialtime::ClientBuilder::new()
+            .token("t")
+            .base_url("http://10.0.0.1:8080")
+            .proxy(proxy)
+    };
+    for (proxy, scheme) in [
+        ("ftp://127.0.0.1:2121", "ftp"),
+        ("socks5://user:secret@127.0.0.1:1080", "socks5"),
+        ("socks5h://127.0.0.1:1080", "socks5h"),
+        ("x-y://proxy.example:1", "x-y"),
+    ] {
+        let err = builder(proxy).build().unwrap_err();
+        assert_eq!(err.kind(), dialtime::ErrorKind::Config, "{proxy}: {err}");
+        let text = err.to_string();
+        assert!(
+            text.contains(&format!("its scheme \"{scheme}\" is not supported")),
+            "{text}"
+        );
+        assert!(!text.contains("secret"), "{text}");
+    }
+    // What reqwest reads as http:// (no scheme), http and https are taken.
+    for proxy in [
+        "http://127.0.0.1:3128",
+        "https://proxy.example:443",
+        "HTTP://127.0.0.1:3128",
+        "127.0.0.1:3128",
+        "localhost:3128",
+    ] {
+        builder(proxy)
+            .build()
+            .unwrap_or_else(|e| panic!("{proxy}: {e}"));
+    }
+}

@@ -309,8 +309,8 @@ impl ClientBuilder {
         self
     }
 
-    /// Sends every request through this proxy (`http://host:port`, `https://…`,
-    /// `socks5://…`; credentials in the URL are used and never shown), whatever the
+    /// Sends every request through this proxy (`http://host:port` or `https://…`; another
+    /// scheme is a `Config` error; credentials in the URL are used and never shown), whatever the
     /// environment says, loopback hosts included. Default: none; `HTTPS_PROXY`, `HTTP_PROXY`,
     /// `ALL_PROXY` and `NO_PROXY` are honoured unless [`ignore_env_proxy`](Self::ignore_env_proxy)
     /// (a loopback base URL never goes through an environment proxy).

@@ -694,6 +694,19 @@ fn http_client(
         let shown = config::shown_url(proxy);
         let proxy = reqwest::Proxy::all(proxy.as_str())
             .map_err(|e| Error::config(format!("proxy {shown:?} is not usable: {e}")))?;
+        // reqwest takes any scheme and then skips a proxy it cannot speak (`ftp://`: calls
+        // went direct) or fails every call through it (`socks5://`, not built in). Its own
+        // reading: a URL with a host keeps its scheme, anything else is `http://` + it.
+        let scheme = reqwest::Url::parse(b.proxy.as_deref().unwrap_or_default().trim())
+            .ok()
+            .filter(reqwest::Url::has_host)
+            .map(|u| u.scheme().to_owned());
+        if let Some(scheme) = scheme.filter(|s| s != "http" && s != "https") {
+            return Err(Error::config(format!(
+                "proxy {shown:?} is not usable: its scheme {scheme:?} is not supported \
+                 (http:// or https://)"
+            )));
+        }
         http = http.proxy(proxy);
     }
     if b.trust_only_root_certificates {
