@@ -327,7 +327,7 @@ fn connection_refused() {
     let port = unused_port();
     let b = ClientBuilder::new()
         .base_url(format!("http://127.0.0.1:{port}"))
-        .token("t")
+        .token("a-test-token-9f3")
         .max_retries(0);
     let user = "5832d184-dd53-42a0-8ace-0bf8d660f4cc";
     let blocking = b.clone().build_blocking().unwrap();
@@ -342,6 +342,30 @@ fn connection_refused() {
         .block_on(client.dial_time_groups().create(user, &seed_group()))
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Connection, "{err}");
+    // The message names the URL as every message does: without its query (a sub-account id,
+    // the page), the host and path kept.
+    let err = blocking
+        .dial_time_groups()
+        .list(
+            user,
+            &dialtime::ListParams {
+                page: 2,
+                sub_user_id: Some("0b1e6a52-3c64-4b8f-9a27-4c4a3c9f0042".into()),
+            },
+        )
+        .unwrap_err();
+    let text = err.to_string();
+    assert_eq!(err.kind(), ErrorKind::Connection, "{text}");
+    assert!(
+        text.contains(&format!(
+            "127.0.0.1:{port}/agent-api/user/{user}/dial-time-group"
+        )),
+        "{text}"
+    );
+    assert!(
+        !text.contains("0b1e6a52-3c64-4b8f-9a27-4c4a3c9f0042") && !text.contains("page=") && !text.contains('?'),
+        "{text}"
+    );
 }
 
 #[test]

@@ -883,8 +883,15 @@ impl Failed {
 }
 
 /// reqwest's own message names the URL (after redirects, one the server gave: the token may
-/// be in it, hence `secret` redacted); the causes say what happened.
-fn transport_error(e: reqwest::Error, secret: &str) -> Error {
+/// be in it, hence `secret` redacted), shown without its query and credentials as every
+/// message shows URLs; the causes say what happened.
+fn transport_error(mut e: reqwest::Error, secret: &str) -> Error {
+    if let Some(url) = e.url_mut() {
+        url.set_query(None);
+        url.set_fragment(None);
+        let _ = url.set_password(None);
+        let _ = url.set_username("");
+    }
     let message = response::redact(chain(&e), secret);
     if e.is_timeout() {
         Error::timeout(message)
