@@ -239,8 +239,9 @@ export declare class Emulator {
 
 /**
  * The walk `listAll` returns; async-iterable (`for await`). `nextGroup()` resolves to the
- * next group, or `null` at the end. A `signal` given to `listAll` cancels every page fetch
- * of the walk once aborted.
+ * next group, or `null` at the end. After a rejection the walk is over (later calls resolve
+ * to `null`): start a new `listAll` to try again. A `signal` given to `listAll` cancels every
+ * page fetch of the walk once aborted.
  */
 export declare class GroupCursor {
   private constructor()
@@ -455,12 +456,12 @@ export interface ListOptions {
   maxRetries?: number
 }
 
-/** Declares the TypeScript shape of the `logger` option. */
+/** The `logger` option: an object with both methods (`console` is one). */
 export interface Logger {
   /** Receives every attempt. */
-  debug?: (message: string) => void
+  debug: (message: string) => void
   /** Receives attempts that failed and are retried. */
-  info?: (message: string) => void
+  info: (message: string) => void
 }
 
 /** A group to save, exactly as in the platform's docs. */

@@ -76,6 +76,29 @@ impl Client {
                 .map(|(_, value)| value.as_str())
         });
         let (logger, given) = crate::log::logger_option(&env, options.as_ref(), log_setting)?;
+        // A Map given as the options, or as `defaultHeaders`, read as an object of none.
+        if let Some(o) = options.as_ref() {
+            if let Some(kind) = options::not_plain(&env, o)? {
+                return Err(options::type_error(
+                    &env,
+                    &format!("the Client options must be a plain object, got {kind}"),
+                ));
+            }
+            if o.get_type()? == ValueType::Object {
+                // SAFETY: the value's type was just checked.
+                let o: Object<'_> = unsafe { o.cast() }?;
+                let headers: Unknown<'_> = o.get_named_property("defaultHeaders")?;
+                if let Some(kind) = options::not_plain(&env, &headers)? {
+                    return Err(options::type_error(
+                        &env,
+                        &format!(
+                            "defaultHeaders must be an object of header names to values, \
+                             got {kind}"
+                        ),
+                    ));
+                }
+            }
+        }
         let options: ClientOptions =
             options::read(&env, options, &CLIENT_OPTIONS, "the Client options")?
                 .unwrap_or_default();

@@ -324,8 +324,9 @@ impl DialTimeGroups {
 }
 
 /// The walk `listAll` returns; async-iterable (`for await`). `nextGroup()` resolves to the
-/// next group, or `null` at the end. A `signal` given to `listAll` cancels every page fetch
-/// of the walk once aborted.
+/// next group, or `null` at the end. After a rejection the walk is over (later calls resolve
+/// to `null`): start a new `listAll` to try again. A `signal` given to `listAll` cancels every
+/// page fetch of the walk once aborted.
 #[napi(custom_finalize)]
 pub struct GroupCursor {
     walk: Arc<tokio::sync::Mutex<dialtime::GroupCursor>>,

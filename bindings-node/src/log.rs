@@ -14,16 +14,18 @@ use napi::bindgen_prelude::*;
 use crate::call::{call_method, JsThread};
 use crate::refs::RawRef;
 
-/// Declares the TypeScript shape of the `logger` option.
+// Declares the TypeScript shape of the `logger` option: both methods required, as
+// `logger_option` checks (`{}` lost every line; the types had them optional).
+/// The `logger` option: an object with both methods (`console` is one).
 #[napi_derive::napi(object)]
 #[allow(dead_code)]
 pub struct Logger {
     /// Receives every attempt.
     #[napi(ts_type = "(message: string) => void")]
-    pub debug: Option<()>,
+    pub debug: (),
     /// Receives attempts that failed and are retried.
     #[napi(ts_type = "(message: string) => void")]
-    pub info: Option<()>,
+    pub info: (),
 }
 
 /// The JavaScript logger object, referred to weakly: the `Client`, `DialTimeGroups` and

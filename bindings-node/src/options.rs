@@ -205,6 +205,38 @@ fn js_type_of_rust(rust: &str) -> &'static str {
 }
 
 /// `a string`, `a number`, … : a JavaScript value's type as a message says it.
+/// What `value` is when it is an object but not one of names to values (`"a Map"`, `"an
+/// array"`, …), which napi-rs would read as its own enumerable properties: a `Map` of
+/// headers as none, an array as headers named `0`, `1`, …. `None` for a plain object (or a
+/// class instance, a Proxy) and for anything not an object (the conversion names its type).
+pub(crate) fn not_plain(env: &Env, value: &Unknown<'_>) -> Result<Option<&'static str>> {
+    if value.get_type()? != ValueType::Object {
+        return Ok(None);
+    }
+    // SAFETY: the value's type was just checked.
+    let obj: Object<'_> = unsafe { value.cast() }?;
+    if obj.is_array()? {
+        return Ok(Some("an array"));
+    }
+    if obj.is_date()? {
+        return Ok(Some("a Date"));
+    }
+    if obj.is_promise()? {
+        return Ok(Some("a Promise"));
+    }
+    if obj.is_typedarray()? || obj.is_arraybuffer()? || obj.is_dataview()? {
+        return Ok(Some("binary data"));
+    }
+    let global = env.get_global()?;
+    for (name, shown) in [("Map", "a Map"), ("Set", "a Set")] {
+        let class: Unknown<'_> = global.get_named_property(name)?;
+        if class.get_type()? == ValueType::Function && obj.instanceof(class)? {
+            return Ok(Some(shown));
+        }
+    }
+    Ok(None)
+}
+
 /// dialtime's environment variables as `process.env` has them (`DIALTIME_TOKEN`, … that are
 /// strings), or `None` where `process.env` is not an object (the core then reads the
 /// process's environment). On the main thread `process.env` is the process's environment; in

@@ -315,3 +315,28 @@ test('a recorder keeps a successful call’s status, request id, headers and att
     await emu.stop()
   }
 })
+
+test('defaultHeaders or the options given as a Map, an array or a Date are a TypeError, not dropped', () => {
+  // napi-rs read any object as its own properties: a Map of headers sent none, an array sent a
+  // header named `0`, a Map as the whole options meant every default.
+  const base = { token: 't', baseUrl: 'http://127.0.0.1:9' }
+  for (const [headers, kind] of [
+    [new Map([['x-tenant', 'a']]), 'a Map'],
+    [['a'], 'an array'],
+    [new Date(0), 'a Date'],
+    [new Set(['x-tenant']), 'a Set'],
+  ]) {
+    assert.throws(() => new Client({ ...base, defaultHeaders: headers }), (e) => {
+      assert.ok(e instanceof TypeError, String(e))
+      assert.equal(e.message, `defaultHeaders must be an object of header names to values, got ${kind}`)
+      return true
+    })
+  }
+  assert.throws(() => new Client(new Map(Object.entries(base))), /the Client options must be a plain object, got a Map/)
+  assert.throws(() => new Client([base]), /the Client options must be a plain object, got an array/)
+  // A plain object, one without a prototype and a class instance are read as they are.
+  const bare = Object.assign(Object.create(null), { 'x-tenant': 'a' })
+  class Options { constructor () { Object.assign(this, base) } }
+  assert.equal(new Client({ ...base, defaultHeaders: bare }).baseUrl, base.baseUrl)
+  assert.equal(new Client(new Options()).baseUrl, base.baseUrl)
+})

@@ -19,6 +19,14 @@ test('every runtime export is declared, and every declared value exists', () => 
   assert.deepEqual([...declared].sort(), Object.keys(dialtime).sort())
 })
 
+test('a logger is declared with both methods required, as new Client checks', () => {
+  // They were optional in the types while `new Client({ logger: { debug } })` throws.
+  const body = dts.match(/^export interface Logger \{([\s\S]*?)\n\}/m)[1]
+  assert.match(body, /^\s+debug: \(message: string\) => void$/m)
+  assert.match(body, /^\s+info: \(message: string\) => void$/m)
+  assert.throws(() => new dialtime.Client({ token: 't', logger: { debug() {} } }), /info is undefined/)
+})
+
 test('every class member is declared', () => {
   for (const name of ['Client', 'DialTimeGroups', 'Emulator', 'GroupCursor', 'ScopedFault']) {
     // The class, plus what index.js adds, declared by interface merging in the header.
