@@ -363,7 +363,9 @@ fn connection_refused() {
         "{text}"
     );
     assert!(
-        !text.contains("0b1e6a52-3c64-4b8f-9a27-4c4a3c9f0042") && !text.contains("page=") && !text.contains('?'),
+        !text.contains("0b1e6a52-3c64-4b8f-9a27-4c4a3c9f0042")
+            && !text.contains("page=")
+            && !text.contains('?'),
         "{text}"
     );
 }

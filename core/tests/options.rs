@@ -509,3 +509,30 @@ fn a_proxy_of_an_unsupported_scheme_is_refused_when_built() {
             .unwrap_or_else(|e| panic!("{proxy}: {e}"));
     }
 }
+
+/// A host's huge number shows as such in a configuration error (`1e300`), not as its 301
+/// digits.
+#[test]
+fn huge_numbers_of_options_are_shown_in_e_notation() {
+    use dialtime::__private::{retries_from_number, timeout_from_millis};
+    let err = timeout_from_millis("timeoutMs", 1e300)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("timeoutMs is too large: 1e300 milliseconds"),
+        "{err}"
+    );
+    let err = timeout_from_millis("timeoutMs", -1e300)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("got -1e300"), "{err}");
+    let err = retries_from_number("maxRetries", 1e300)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("got 1e300"), "{err}");
+    // Ordinary numbers as they are.
+    let err = timeout_from_millis("timeoutMs", -5.5)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("got -5.5"), "{err}");
+}

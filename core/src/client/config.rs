@@ -50,13 +50,14 @@ pub fn timeout_from_whole_millis(field: &str, millis: i64) -> Result<Duration> {
 }
 
 fn timeout_from(field: &str, value: f64, to_secs: f64, unit: &str) -> Result<Duration> {
+    let shown = crate::validate::host::shown(value);
     if !(value.is_finite() && value > 0.0) {
         return Err(Error::config(format!(
-            "{field} must be a positive number of {unit}, got {value}"
+            "{field} must be a positive number of {unit}, got {shown}"
         )));
     }
     Duration::try_from_secs_f64(value * to_secs)
-        .map_err(|_| Error::config(format!("{field} is too large: {value} {unit}")))
+        .map_err(|_| Error::config(format!("{field} is too large: {shown} {unit}")))
 }
 
 /// A checked base URL.
@@ -105,7 +106,8 @@ pub fn retries_from_number(field: &str, n: f64) -> Result<u32> {
         Ok(n as u32)
     } else {
         Err(Error::config(format!(
-            "{field} must be an integer from 0 to {MAX_RETRIES_LIMIT}, got {n}"
+            "{field} must be an integer from 0 to {MAX_RETRIES_LIMIT}, got {}",
+            crate::validate::host::shown(n)
         )))
     }
 }
