@@ -179,6 +179,28 @@ fn text(
     String::from_utf16(&units).map_err(|_| Ok(not_unicode(path)))
 }
 
+/// What `obj.toJSON('')` returns where `toJSON` is a function (its own or inherited), as
+/// JSON.stringify calls it; `None` where there is none. A throw is the error (pending).
+fn own_to_json<'v>(obj: &Object<'v>) -> Result<Option<Unknown<'v>>> {
+    let method: Unknown<'_> = obj.get_named_property("toJSON")?;
+    if method.get_type()? != ValueType::Function {
+        return Ok(None);
+    }
+    let env = obj.value().env;
+    let mut key = std::ptr::null_mut();
+    let mut out = std::ptr::null_mut();
+    // SAFETY: a valid env on its own thread; the function, the receiver and the key are
+    // values of it.
+    check_status!(unsafe {
+        napi::sys::napi_create_string_utf8(env, c"".as_ptr(), 0, &mut key)
+    })?;
+    check_status!(unsafe {
+        napi::sys::napi_call_function(env, obj.raw(), method.raw(), 1, &key, &mut out)
+    })?;
+    // SAFETY: a value napi just returned in this env.
+    Ok(Some(unsafe { Unknown::from_raw_unchecked(env, out) }))
+}
+
 fn to_json(
     v: Unknown<'_>,
     path: &mut String,
@@ -244,6 +266,10 @@ fn to_json(
                 Value::Array(out)
             } else if obj.is_date().map_err(|e| broken(path, e))? {
                 return Err(not_json(path, "a Date"));
+            } else if let Some(made) = own_to_json(&obj).map_err(|e| broken(path, e))? {
+                // What its `toJSON` returns, as JSON.stringify reads it (a toJSON that threw
+                // made stringify refuse the whole payload: named here with what it threw).
+                to_json(made, path, depth + 1, budget)?
             } else {
                 let keys = obj
                     .get_all_property_names(

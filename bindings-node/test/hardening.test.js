@@ -116,10 +116,24 @@ test('values that are not JSON get a clear error at their path', async () => {
   // The payload is what JSON.stringify makes of it, as with fetch or axios: toJSON is honoured.
   assert.doesNotThrow(() => dialtime.validate({ ...DOCUMENTED, name: { toJSON: () => 'from toJSON' } }))
   assert.throws(() => dialtime.validate({ ...DOCUMENTED, name: { toJSON: () => 7 } }), isValidation('name'))
+  // A toJSON that throws is named with what it threw (it was "name.toJSON: a function").
   assert.throws(
     () => dialtime.validate({ ...DOCUMENTED, name: { toJSON() { throw new Error('boom') } } }),
-    isValidation('name.toJSON'),
+    (e) => {
+      assert.deepEqual(e.problems, [{ path: 'name', message: 'could not be read: reading it threw "boom"' }])
+      return true
+    },
   )
+  // What a toJSON returns is read as stringify reads it where the payload is walked (a
+  // BigInt elsewhere makes stringify refuse it): its own problems at their paths.
+  assert.throws(
+    () => dialtime.validate({ ...DOCUMENTED, name: { toJSON: () => ({ deep: 1n }) } }),
+    (e) => {
+      assert.deepEqual(e.problems.map((p) => p.path), ['name.deep'])
+      return true
+    },
+  )
+  assert.throws(() => dialtime.validate({ ...DOCUMENTED, name: { toJSON() { return this } } }), isValidation('name'))
   // Large and odd inputs: a clear, capped answer.
   assert.throws(() => dialtime.validate({ ...DOCUMENTED, name: 'x'.repeat(10 << 20) }), isValidation('name'))
   // A lone surrogate is the name's problem now (it was sent as U+FFFD, and only `content` was).
@@ -180,10 +194,21 @@ test('one object repeated through a payload stops the conversion at 100,000 valu
   }
   assert.throws(() => dialtime.validate(wide), past('content[3].times['))
   assert.throws(() => dialtime.validate({ ...DOCUMENTED, content: [chain] }), past('content[0].a.'))
-  // A toJSON that throws makes stringify refuse the payload: the addon's own walk of it stops
-  // at the same count.
-  const refused = { ...wide, toJSON() { throw new Error('no') } }
+  // Where stringify refuses the payload (here a toJSON throwing at its first call only), the
+  // addon's own walk of it stops at the same count.
+  let calls = 0
+  const refused = {
+    ...DOCUMENTED,
+    content: {
+      toJSON() {
+        calls += 1
+        if (calls === 1) throw new Error('not yet')
+        return wide.content
+      },
+    },
+  }
   assert.throws(() => dialtime.validate(refused), past('content[3].times['))
+  assert.equal(calls, 2)
   assert.throws(() => new dialtime.Schedule(wide), past('content[3].times['))
   const client = new dialtime.Client({ token: 't', baseUrl: 'http://127.0.0.1:9' })
   await assert.rejects(client.dialTimeGroups.create('4d99d91c-f5d9-49da-88da-758977cc58a9', wide), past('content[3].times['))
