@@ -191,9 +191,7 @@ fn own_to_json<'v>(obj: &Object<'v>) -> Result<Option<Unknown<'v>>> {
     let mut out = std::ptr::null_mut();
     // SAFETY: a valid env on its own thread; the function, the receiver and the key are
     // values of it.
-    check_status!(unsafe {
-        napi::sys::napi_create_string_utf8(env, c"".as_ptr(), 0, &mut key)
-    })?;
+    check_status!(unsafe { napi::sys::napi_create_string_utf8(env, c"".as_ptr(), 0, &mut key) })?;
     check_status!(unsafe {
         napi::sys::napi_call_function(env, obj.raw(), method.raw(), 1, &key, &mut out)
     })?;

@@ -78,8 +78,8 @@ impl PyDialTimeGroups {
         is_default: &Bound<'_, PyAny>,
         skip_holiday: &Bound<'_, PyAny>,
         sub_user_id: Option<&Bound<'_, PyAny>>,
-        timeout: Option<f64>,
-        deadline: Option<f64>,
+        #[pyo3(from_py_with = crate::int::opt_seconds)] timeout: Option<f64>,
+        #[pyo3(from_py_with = crate::int::opt_seconds)] deadline: Option<f64>,
         #[pyo3(from_py_with = crate::int::opt_int)] max_retries: Option<i64>,
     ) -> PyResult<PyDialTimeGroup> {
         self.run(
@@ -99,8 +99,8 @@ impl PyDialTimeGroups {
         user_id: &str,
         #[pyo3(from_py_with = crate::int::int)] page: i64,
         sub_user_id: Option<String>,
-        timeout: Option<f64>,
-        deadline: Option<f64>,
+        #[pyo3(from_py_with = crate::int::opt_seconds)] timeout: Option<f64>,
+        #[pyo3(from_py_with = crate::int::opt_seconds)] deadline: Option<f64>,
         #[pyo3(from_py_with = crate::int::opt_int)] max_retries: Option<i64>,
     ) -> PyResult<PyPage> {
         self.run(
@@ -119,8 +119,8 @@ impl PyDialTimeGroups {
         py: Python<'_>,
         user_id: &str,
         sub_user_id: Option<&str>,
-        timeout: Option<f64>,
-        deadline: Option<f64>,
+        #[pyo3(from_py_with = crate::int::opt_seconds)] timeout: Option<f64>,
+        #[pyo3(from_py_with = crate::int::opt_seconds)] deadline: Option<f64>,
         #[pyo3(from_py_with = crate::int::opt_int)] max_retries: Option<i64>,
     ) -> PyResult<PyGroupCursor> {
         guard(py, || {
@@ -146,8 +146,8 @@ impl PyDialTimeGroups {
         is_default: Option<&Bound<'_, PyAny>>,
         skip_holiday: Option<&Bound<'_, PyAny>>,
         sub_user_id: Option<&Bound<'_, PyAny>>,
-        timeout: Option<f64>,
-        deadline: Option<f64>,
+        #[pyo3(from_py_with = crate::int::opt_seconds)] timeout: Option<f64>,
+        #[pyo3(from_py_with = crate::int::opt_seconds)] deadline: Option<f64>,
         #[pyo3(from_py_with = crate::int::opt_int)] max_retries: Option<i64>,
     ) -> PyResult<PyDialTimeGroup> {
         self.run(
@@ -167,8 +167,8 @@ impl PyDialTimeGroups {
         user_id: &str,
         #[pyo3(from_py_with = crate::int::int)] group_id: i64,
         sub_user_id: Option<&str>,
-        timeout: Option<f64>,
-        deadline: Option<f64>,
+        #[pyo3(from_py_with = crate::int::opt_seconds)] timeout: Option<f64>,
+        #[pyo3(from_py_with = crate::int::opt_seconds)] deadline: Option<f64>,
         #[pyo3(from_py_with = crate::int::opt_int)] max_retries: Option<i64>,
     ) -> PyResult<()> {
         self.run(
@@ -191,8 +191,8 @@ impl PyDialTimeGroups {
         is_default: &Bound<'_, PyAny>,
         skip_holiday: &Bound<'_, PyAny>,
         sub_user_id: Option<&Bound<'_, PyAny>>,
-        timeout: Option<f64>,
-        deadline: Option<f64>,
+        #[pyo3(from_py_with = crate::int::opt_seconds)] timeout: Option<f64>,
+        #[pyo3(from_py_with = crate::int::opt_seconds)] deadline: Option<f64>,
         #[pyo3(from_py_with = crate::int::opt_int)] max_retries: Option<i64>,
     ) -> PyResult<Ensured> {
         self.run(
@@ -263,8 +263,8 @@ impl PyAsyncDialTimeGroups {
         is_default: &Bound<'_, PyAny>,
         skip_holiday: &Bound<'_, PyAny>,
         sub_user_id: Option<&Bound<'_, PyAny>>,
-        timeout: Option<f64>,
-        deadline: Option<f64>,
+        #[pyo3(from_py_with = crate::int::opt_seconds)] timeout: Option<f64>,
+        #[pyo3(from_py_with = crate::int::opt_seconds)] deadline: Option<f64>,
         #[pyo3(from_py_with = crate::int::opt_int)] max_retries: Option<i64>,
     ) -> PyResult<Bound<'py, PyAny>> {
         self.spawn(
@@ -284,8 +284,8 @@ impl PyAsyncDialTimeGroups {
         user_id: String,
         #[pyo3(from_py_with = crate::int::int)] page: i64,
         sub_user_id: Option<String>,
-        timeout: Option<f64>,
-        deadline: Option<f64>,
+        #[pyo3(from_py_with = crate::int::opt_seconds)] timeout: Option<f64>,
+        #[pyo3(from_py_with = crate::int::opt_seconds)] deadline: Option<f64>,
         #[pyo3(from_py_with = crate::int::opt_int)] max_retries: Option<i64>,
     ) -> PyResult<Bound<'py, PyAny>> {
         self.spawn(
@@ -304,8 +304,8 @@ impl PyAsyncDialTimeGroups {
         py: Python<'_>,
         user_id: &str,
         sub_user_id: Option<&str>,
-        timeout: Option<f64>,
-        deadline: Option<f64>,
+        #[pyo3(from_py_with = crate::int::opt_seconds)] timeout: Option<f64>,
+        #[pyo3(from_py_with = crate::int::opt_seconds)] deadline: Option<f64>,
         #[pyo3(from_py_with = crate::int::opt_int)] max_retries: Option<i64>,
     ) -> PyResult<PyAsyncGroupCursor> {
         guard(py, || {
@@ -334,8 +334,8 @@ impl PyAsyncDialTimeGroups {
         is_default: Option<&Bound<'_, PyAny>>,
         skip_holiday: Option<&Bound<'_, PyAny>>,
         sub_user_id: Option<&Bound<'_, PyAny>>,
-        timeout: Option<f64>,
-        deadline: Option<f64>,
+        #[pyo3(from_py_with = crate::int::opt_seconds)] timeout: Option<f64>,
+        #[pyo3(from_py_with = crate::int::opt_seconds)] deadline: Option<f64>,
         #[pyo3(from_py_with = crate::int::opt_int)] max_retries: Option<i64>,
     ) -> PyResult<Bound<'py, PyAny>> {
         self.spawn(
@@ -359,8 +359,8 @@ impl PyAsyncDialTimeGroups {
         user_id: String,
         #[pyo3(from_py_with = crate::int::int)] group_id: i64,
         sub_user_id: Option<String>,
-        timeout: Option<f64>,
-        deadline: Option<f64>,
+        #[pyo3(from_py_with = crate::int::opt_seconds)] timeout: Option<f64>,
+        #[pyo3(from_py_with = crate::int::opt_seconds)] deadline: Option<f64>,
         #[pyo3(from_py_with = crate::int::opt_int)] max_retries: Option<i64>,
     ) -> PyResult<Bound<'py, PyAny>> {
         self.spawn(
@@ -389,8 +389,8 @@ impl PyAsyncDialTimeGroups {
         is_default: &Bound<'_, PyAny>,
         skip_holiday: &Bound<'_, PyAny>,
         sub_user_id: Option<&Bound<'_, PyAny>>,
-        timeout: Option<f64>,
-        deadline: Option<f64>,
+        #[pyo3(from_py_with = crate::int::opt_seconds)] timeout: Option<f64>,
+        #[pyo3(from_py_with = crate::int::opt_seconds)] deadline: Option<f64>,
         #[pyo3(from_py_with = crate::int::opt_int)] max_retries: Option<i64>,
     ) -> PyResult<Bound<'py, PyAny>> {
         self.spawn(

@@ -709,6 +709,47 @@ def test_an_async_client_is_not_copied_as_a_client_is_not() -> None:
     asyncio.run(run())
 
 
+def test_a_bool_where_a_number_belongs_is_a_type_error_naming_the_argument(emulator: Emulator) -> None:
+    """`bool` is an `int` to Python: `delete(user, True)` deleted group 1, `page=True` read page
+    1, `timeout=True` meant one second. Refused, as a payload's `"week": True` is."""
+    client = dialtime.Client(emulator.token, base_url=emulator.base_url, max_retries=0)
+    groups = client.dial_time_groups
+    for call, name in (
+        (lambda: groups.delete(emulator.user_id, True), "group_id"),
+        (lambda: groups.update(emulator.user_id, True, name="x"), "group_id"),
+        (lambda: groups.list(emulator.user_id, page=True), "page"),
+        (lambda: groups.list(emulator.user_id, max_retries=True), "max_retries"),
+        (lambda: groups.list(emulator.user_id, timeout=True), "timeout"),
+        (lambda: groups.list(emulator.user_id, deadline=False), "deadline"),
+        (lambda: dialtime.Client("t", timeout=True), "timeout"),
+        (lambda: dialtime.Client("t", connect_timeout=True), "connect_timeout"),
+        (lambda: dialtime.Client("t", max_retries=False), "max_retries"),
+        (lambda: dialtime.AsyncClient("t", deadline=True), "deadline"),
+        (lambda: dialtime.Schedule([], True, makeup_as=True), "makeup_as"),
+        (lambda: dialtime.DaySchedule(True, []), "week"),
+    ):
+        with pytest.raises(TypeError, match="expected (an int|a number of seconds), got bool") as raised:
+            call()  # type: ignore[no-untyped-call]
+        # pyo3 names the argument in the exception's notes (shown with the traceback).
+        assert any(name in note for note in getattr(raised.value, "__notes__", [])), (name, raised.value)
+    assert emulator.request_count == 0
+    # An IntEnum is an int like any other.
+    assert dialtime.DaySchedule(dialtime.Weekday.MONDAY, []).week == 1
+
+
+def test_a_float_option_beyond_floats_is_a_config_error_naming_it(emulator: Emulator) -> None:
+    """pyo3 raised OverflowError ("int too large to convert to float"), the option named only
+    in __notes__."""
+    for options, name in (({"timeout": 2**2000}, "timeout"), ({"deadline": -(2**2000)}, "deadline"),
+                          ({"connect_timeout": 2**2000}, "connect_timeout")):
+        with pytest.raises(dialtime.ConfigError, match=name):
+            dialtime.Client(emulator.token, base_url=emulator.base_url, **options)  # type: ignore[arg-type]
+    client = dialtime.Client(emulator.token, base_url=emulator.base_url)
+    with pytest.raises(dialtime.ConfigError, match="timeout"):
+        client.dial_time_groups.list(emulator.user_id, timeout=2**2000)
+    assert emulator.request_count == 0
+
+
 def test_ints_beyond_64_bits_are_the_librarys_errors_naming_the_field(emulator: Emulator) -> None:
     """pyo3 raised OverflowError (no ValueError, the argument named only in __notes__)."""
     client = dialtime.Client(emulator.token, base_url=emulator.base_url)
