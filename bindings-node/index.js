@@ -314,6 +314,8 @@ function plain(value, depth) {
     // An array's own toJSON (or a subclass's) is stringify's to call: the replacer sees what
     // it returns.
     if (value.length > maxItems || Object.getPrototypeOf(value) !== Array.prototype || value.toJSON !== undefined) return false
+    // Every item counts, numbers and strings too (`Array(1000).fill(Array(10000).fill(1))`).
+    if ((seen += value.length) > maxValues) return false
     for (let i = 0; i < value.length; i++) {
       const item = value[i]
       if (typeof item === 'object' && item !== null && !plain(item, depth + 1)) return false
@@ -324,6 +326,7 @@ function plain(value, depth) {
   if (Object.getPrototypeOf(value) !== Object.prototype || typeof value.toJSON === 'function') return false
   for (const key in value) {
     const item = value[key]
+    if ((seen += 1) > maxValues) return false
     if (typeof item === 'object' && item !== null && !plain(item, depth + 1)) return false
     if (typeof item === 'number' && !Number.isFinite(item)) return false
   }

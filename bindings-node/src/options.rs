@@ -228,7 +228,12 @@ pub(crate) fn not_plain(env: &Env, value: &Unknown<'_>) -> Result<Option<&'stati
         return Ok(Some("binary data"));
     }
     let global = env.get_global()?;
-    for (name, shown) in [("Map", "a Map"), ("Set", "a Set")] {
+    for (name, shown) in [
+        ("Map", "a Map"),
+        ("Set", "a Set"),
+        ("WeakMap", "a WeakMap"),
+        ("WeakSet", "a WeakSet"),
+    ] {
         let class: Unknown<'_> = global.get_named_property(name)?;
         if class.get_type()? == ValueType::Function && obj.instanceof(class)? {
             return Ok(Some(shown));

@@ -41,6 +41,7 @@ pub(crate) fn payload_json(env: &Env, payload: Unknown<'_>) -> dialtime::Result<
             &mut String::from("$"),
             0,
             &mut ValueBudget::default(),
+            Some(""),
         ) {
             Ok(value) => return Ok(value),
             Err(p) => p,
@@ -179,9 +180,9 @@ fn text(
     String::from_utf16(&units).map_err(|_| Ok(not_unicode(path)))
 }
 
-/// What `obj.toJSON('')` returns where `toJSON` is a function (its own or inherited), as
+/// What `obj.toJSON(key)` returns where `toJSON` is a function (its own or inherited), as
 /// JSON.stringify calls it; `None` where there is none. A throw is the error (pending).
-fn own_to_json<'v>(obj: &Object<'v>) -> Result<Option<Unknown<'v>>> {
+fn own_to_json<'v>(obj: &Object<'v>, key_name: &str) -> Result<Option<Unknown<'v>>> {
     let method: Unknown<'_> = obj.get_named_property("toJSON")?;
     if method.get_type()? != ValueType::Function {
         return Ok(None);
@@ -189,9 +190,16 @@ fn own_to_json<'v>(obj: &Object<'v>) -> Result<Option<Unknown<'v>>> {
     let env = obj.value().env;
     let mut key = std::ptr::null_mut();
     let mut out = std::ptr::null_mut();
-    // SAFETY: a valid env on its own thread; the function, the receiver and the key are
-    // values of it.
-    check_status!(unsafe { napi::sys::napi_create_string_utf8(env, c"".as_ptr(), 0, &mut key) })?;
+    // SAFETY: a valid env on its own thread; `key_name` is UTF-8 of that length; the function,
+    // the receiver and the key are values of it.
+    check_status!(unsafe {
+        napi::sys::napi_create_string_utf8(
+            env,
+            key_name.as_ptr().cast(),
+            key_name.len() as isize,
+            &mut key,
+        )
+    })?;
     check_status!(unsafe {
         napi::sys::napi_call_function(env, obj.raw(), method.raw(), 1, &key, &mut out)
     })?;
@@ -199,11 +207,15 @@ fn own_to_json<'v>(obj: &Object<'v>) -> Result<Option<Unknown<'v>>> {
     Ok(Some(unsafe { Unknown::from_raw_unchecked(env, out) }))
 }
 
+/// A value as JSON.stringify reads it: `key` is the name it was read under (`""` for the
+/// payload itself), whose `toJSON` is called with it; `None` for what a `toJSON` returned,
+/// which stringify does not call `toJSON` on again.
 fn to_json(
     v: Unknown<'_>,
     path: &mut String,
     depth: usize,
     budget: &mut ValueBudget,
+    key: Option<&str>,
 ) -> std::result::Result<Value, Problem> {
     let raw_env = v.env();
     let broken = |path: &str, e: napi::Error| {
@@ -245,7 +257,18 @@ fn to_json(
         }
         ValueType::Object => {
             let obj: Object<'_> = unsafe { v.cast() }.map_err(|e| broken(path, e))?;
-            if obj.is_array().map_err(|e| broken(path, e))? {
+            let made = match key {
+                // A Date's own toJSON is its text: reported as what it is.
+                Some(key) if !obj.is_date().map_err(|e| broken(path, e))? => {
+                    own_to_json(&obj, key).map_err(|e| broken(path, e))?
+                }
+                _ => None,
+            };
+            if let Some(made) = made {
+                // What its `toJSON` returns, as JSON.stringify reads it (a toJSON that threw
+                // made stringify refuse the whole payload: named here with what it threw).
+                to_json(made, path, depth + 1, budget, None)?
+            } else if obj.is_array().map_err(|e| broken(path, e))? {
                 let len = obj
                     .get_array_length_unchecked()
                     .map_err(|e| broken(path, e))?;
@@ -258,16 +281,12 @@ fn to_json(
                 for i in 0..len {
                     out.push(with_index(path, i as usize, |path| {
                         let item: Unknown<'_> = obj.get_element(i).map_err(|e| broken(path, e))?;
-                        to_json(item, path, depth + 1, budget)
+                        to_json(item, path, depth + 1, budget, Some(&i.to_string()))
                     })?);
                 }
                 Value::Array(out)
             } else if obj.is_date().map_err(|e| broken(path, e))? {
                 return Err(not_json(path, "a Date"));
-            } else if let Some(made) = own_to_json(&obj).map_err(|e| broken(path, e))? {
-                // What its `toJSON` returns, as JSON.stringify reads it (a toJSON that threw
-                // made stringify refuse the whole payload: named here with what it threw).
-                to_json(made, path, depth + 1, budget)?
             } else {
                 let keys = obj
                     .get_all_property_names(
@@ -294,7 +313,7 @@ fn to_json(
                         if value.get_type().map_err(|e| broken(path, e))? == ValueType::Undefined {
                             return Ok(None);
                         }
-                        to_json(value, path, depth + 1, budget).map(Some)
+                        to_json(value, path, depth + 1, budget, Some(&name)).map(Some)
                     });
                     if let Some(value) = converted? {
                         map.insert(name, value);

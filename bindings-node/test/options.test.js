@@ -325,6 +325,7 @@ test('defaultHeaders or the options given as a Map, an array or a Date are a Typ
     [['a'], 'an array'],
     [new Date(0), 'a Date'],
     [new Set(['x-tenant']), 'a Set'],
+    [new WeakMap(), 'a WeakMap'],
   ]) {
     assert.throws(() => new Client({ ...base, defaultHeaders: headers }), (e) => {
       assert.ok(e instanceof TypeError, String(e))

@@ -63,7 +63,7 @@ impl PyEmulator {
         tls: bool,
     ) -> PyResult<Self> {
         let groups = match groups {
-            Some(groups) => crate::payload::json(groups).or_raise(py)?,
+            Some(groups) => crate::payload::json_each(groups).or_raise(py)?,
             None => serde_json::Value::Array(Vec::new()),
         };
         let options = serde_json::json!({

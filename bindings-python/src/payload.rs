@@ -90,6 +90,33 @@ fn object(fields: &[(&str, &Bound<'_, PyAny>)]) -> dialtime::Result<Map<String, 
     }
 }
 
+/// A list of payloads (the emulator's seed groups), each with a budget of its own: four
+/// full weeks of one-minute windows are 120,000 values, each group a real size.
+pub(crate) fn json_each(list: &Bound<'_, PyAny>) -> dialtime::Result<Value> {
+    let mut path = "$".to_owned();
+    // A list or tuple of groups; anything else (wire JSON as text, …) as one payload.
+    if !(list.is_instance_of::<PyList>() || list.is_instance_of::<PyTuple>()) {
+        return json(list);
+    }
+    let unreadable = |path: &str| not_json(path, &type_name(list));
+    let mut items = presized(list.len().ok());
+    let each = list.try_iter().map_err(|_| unreadable("$"));
+    let each = each.map_err(|p| Error::Validation(vec![p]))?;
+    for (i, item) in each.enumerate() {
+        let converted = if i == MAX_ITEMS {
+            Err(too_many_items("$"))
+        } else {
+            item.map_err(|_| unreadable("$")).and_then(|item| {
+                with_index(&mut path, i, |path| {
+                    convert(&item, path, 1, &mut ValueBudget::default())
+                })
+            })
+        };
+        items.push(converted.map_err(|p| Error::Validation(vec![p]))?);
+    }
+    Ok(Value::Array(items))
+}
+
 /// A whole payload (a dict as in the platform's docs).
 pub(crate) fn json(payload: &Bound<'_, PyAny>) -> dialtime::Result<Value> {
     convert(payload, &mut "$".to_owned(), 0, &mut ValueBudget::default())

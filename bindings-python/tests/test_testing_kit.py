@@ -80,6 +80,18 @@ def test_sub_users_and_seed_groups() -> None:
         assert len(emu.requests) == 1, "request_log_limit keeps the most recent"
 
 
+def test_seed_groups_of_a_real_size_each_start() -> None:
+    """Each seed group is converted with its own 100,000-value budget: four full weeks of
+    one-minute windows (~30,000 values each) were refused as one payload."""
+    at = lambda n: f"{n // 60:02}:{n % 60:02}"  # noqa: E731
+    minutes = [{"begin_time": at(m), "end_time": "24:00" if m == 1439 else at(m + 1)} for m in range(1440)]
+    week = [{"week": w, "times": minutes} for w in range(7)]
+    groups = [{**DOCUMENTED, "name": f"g{i}", "content": week, "is_default": i == 0} for i in range(4)]
+    with Emulator(groups=groups) as emu:
+        client = dialtime.Client(emu.token, base_url=emu.base_url)
+        assert client.dial_time_groups.list(emu.user_id).total == 4
+
+
 def test_options_that_start_refuses() -> None:
     with pytest.raises(dialtime.ValidationError) as bad_seed:
         Emulator(groups=[DOCUMENTED, {**DOCUMENTED, "name": ""}])

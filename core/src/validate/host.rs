@@ -118,7 +118,6 @@ pub fn not_unicode(path: &str) -> Problem {
     )
 }
 
-/// `value` for a message: `1e300` as that, not its 301 digits.
 /// A host's number as a message shows it: `1e300`, not its 301 digits.
 pub(crate) fn shown(value: f64) -> String {
     if value.is_finite() && value.abs() >= 1e16 {
