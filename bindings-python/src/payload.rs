@@ -93,28 +93,14 @@ fn object(fields: &[(&str, &Bound<'_, PyAny>)]) -> dialtime::Result<Map<String, 
 /// A list of payloads (the emulator's seed groups), each with a budget of its own: four
 /// full weeks of one-minute windows are 120,000 values, each group a real size.
 pub(crate) fn json_each(list: &Bound<'_, PyAny>) -> dialtime::Result<Value> {
-    let mut path = "$".to_owned();
     // A list or tuple of groups; anything else (wire JSON as text, …) as one payload.
     if !(list.is_instance_of::<PyList>() || list.is_instance_of::<PyTuple>()) {
         return json(list);
     }
-    let unreadable = |path: &str| not_json(path, &type_name(list));
-    let mut items = presized(list.len().ok());
-    let each = list.try_iter().map_err(|_| unreadable("$"));
-    let each = each.map_err(|p| Error::Validation(vec![p]))?;
-    for (i, item) in each.enumerate() {
-        let converted = if i == MAX_ITEMS {
-            Err(too_many_items("$"))
-        } else {
-            item.map_err(|_| unreadable("$")).and_then(|item| {
-                with_index(&mut path, i, |path| {
-                    convert(&item, path, 1, &mut ValueBudget::default())
-                })
-            })
-        };
-        items.push(converted.map_err(|p| Error::Validation(vec![p]))?);
-    }
-    Ok(Value::Array(items))
+    each_item(list, &mut "$".to_owned(), |item, path| {
+        convert(item, path, 1, &mut ValueBudget::default())
+    })
+    .map_err(|p| Error::Validation(vec![p]))
 }
 
 /// A whole payload (a dict as in the platform's docs).
@@ -212,6 +198,18 @@ fn array(
     depth: usize,
     budget: &mut ValueBudget,
 ) -> Result<Value, Problem> {
+    each_item(obj, path, |item, path| {
+        convert(item, path, depth + 1, budget)
+    })
+}
+
+/// A JSON array of what `convert` makes of each item of a sequence (at most [`MAX_ITEMS`]),
+/// each under its index's path.
+fn each_item(
+    obj: &Bound<'_, PyAny>,
+    path: &mut String,
+    mut convert: impl FnMut(&Bound<'_, PyAny>, &mut String) -> Result<Value, Problem>,
+) -> Result<Value, Problem> {
     let mut items = presized(obj.len().ok());
     let unreadable = |path: &str| not_json(path, &type_name(obj));
     for (i, item) in obj.try_iter().map_err(|_| unreadable(path))?.enumerate() {
@@ -219,9 +217,7 @@ fn array(
             return Err(too_many_items(path));
         }
         let item = item.map_err(|_| unreadable(path))?;
-        items.push(with_index(path, i, |path| {
-            convert(&item, path, depth + 1, budget)
-        })?);
+        items.push(with_index(path, i, |path| convert(&item, path))?);
     }
     Ok(Value::Array(items))
 }

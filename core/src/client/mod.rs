@@ -692,12 +692,10 @@ fn http_client(
     }
     if let Some(proxy) = &b.proxy {
         let shown = config::shown_url(proxy);
-        let proxy = reqwest::Proxy::all(proxy.as_str())
-            .map_err(|e| Error::config(format!("proxy {shown:?} is not usable: {e}")))?;
         // reqwest takes any scheme and then skips a proxy it cannot speak (`ftp://`: calls
         // went direct) or fails every call through it (`socks5://`, not built in). Its own
         // reading: a URL with a host keeps its scheme, anything else is `http://` + it.
-        let scheme = reqwest::Url::parse(b.proxy.as_deref().unwrap_or_default().trim())
+        let scheme = reqwest::Url::parse(proxy.trim())
             .ok()
             .filter(reqwest::Url::has_host)
             .map(|u| u.scheme().to_owned());
@@ -707,6 +705,8 @@ fn http_client(
                  (http:// or https://)"
             )));
         }
+        let proxy = reqwest::Proxy::all(proxy.as_str())
+            .map_err(|e| Error::config(format!("proxy {shown:?} is not usable: {e}")))?;
         http = http.proxy(proxy);
     }
     if b.trust_only_root_certificates {
