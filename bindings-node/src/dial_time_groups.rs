@@ -108,6 +108,7 @@ impl DialTimeGroups {
         options: Option<Unknown<'_>>,
     ) -> Result<PromiseRaw<'env, DialTimeGroup>> {
         let user_id = options::string_arg(env, user_id, "userId")?;
+        let group = options::object_arg(env, group, "group")?;
         let (client, signal) = request_options(env, &self.client, options)?;
         let group =
             payload_json(env, group).and_then(|p| dialtime::validate::new_group_from_json(&p));
@@ -232,6 +233,7 @@ impl DialTimeGroups {
     ) -> Result<PromiseRaw<'env, DialTimeGroup>> {
         let user_id = options::string_arg(env, user_id, "userId")?;
         let group_id_arg = options::number_arg(env, group_id_arg, "groupId")?;
+        let changes = options::object_arg(env, changes, "changes")?;
         let (client, signal) = request_options(env, &self.client, options)?;
         let id = group_id(group_id_arg);
         let changes =
@@ -307,6 +309,7 @@ impl DialTimeGroups {
         options: Option<Unknown<'_>>,
     ) -> Result<PromiseRaw<'env, EnsureResult>> {
         let user_id = options::string_arg(env, user_id, "userId")?;
+        let group = options::object_arg(env, group, "group")?;
         let (client, signal) = request_options(env, &self.client, options)?;
         let group =
             payload_json(env, group).and_then(|p| dialtime::validate::new_group_from_json(&p));

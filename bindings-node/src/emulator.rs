@@ -249,6 +249,7 @@ impl Emulator {
     /// Queues a fault for the next API request(s); returns its id (for `removeFault`).
     #[napi(catch_unwind, ts_args_type = "fault: FaultOptions")]
     pub fn push_fault(&self, env: Env, fault: Unknown<'_>) -> Result<u32> {
+        let fault = crate::options::object_arg(&env, fault, "fault")?;
         let fault = crate::validate::payload_json(&env, fault)
             .and_then(Fault::from_json)
             .or_throw(&env)?;

@@ -309,6 +309,19 @@ pub(crate) fn number_arg(env: &Env, value: Unknown<'_>, name: &str) -> Result<f6
     }
 }
 
+/// A payload argument (`group`, `changes`): an object, or a `TypeError` naming it (a missing
+/// one was reported as `$: must be a JSON object, got null`). What the object holds is the
+/// core's to check: a `ValidationError` with paths.
+pub(crate) fn object_arg<'a>(env: &Env, value: Unknown<'a>, name: &str) -> Result<Unknown<'a>> {
+    match value.get_type()? {
+        ValueType::Object => Ok(value),
+        other => Err(type_error(
+            env,
+            &format!("{name} must be an object, got {}", type_name(other)),
+        )),
+    }
+}
+
 /// `client` recording its successful answers into `recorder`, when one is given.
 pub(crate) fn recording(
     client: dialtime::Result<dialtime::Client>,

@@ -173,6 +173,7 @@ impl Schedule {
         ts_args_type = "group: { content: DaySchedule[]; skip_holiday: boolean }, options?: ScheduleOptions & { calendar?: Calendar } | undefined | null"
     )]
     pub fn new(env: Env, group: Unknown<'_>, options: Option<Unknown<'_>>) -> Result<Self> {
+        let group = options::object_arg(&env, group, "group")?;
         let calendar = match options.as_ref() {
             Some(o) if o.get_type()? == ValueType::Object => {
                 let obj: Object<'_> = unsafe { o.cast() }?;

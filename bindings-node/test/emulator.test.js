@@ -17,6 +17,7 @@ test('serves the API on loopback until stopped', async () => {
   assert.equal((await client.dialTimeGroups.create(emu.userId, DOCUMENTED)).id, 1)
   emu.pushFault({ status: 500 })
   emu.clearFaults()
+  assert.throws(() => emu.pushFault(), (e) => e instanceof TypeError && /fault must be an object, got undefined/.test(e.message))
   assert.equal((await client.dialTimeGroups.create(emu.userId, DOCUMENTED)).id, 2)
   assert.equal(emu.requestCount, 4)
   await emu.stop()

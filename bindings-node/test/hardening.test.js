@@ -368,7 +368,7 @@ test('a group the JavaScript side cannot make rejects its call; nothing crashes'
   }
 })
 
-test('arguments of the wrong type are TypeErrors naming the argument or the option', () => {
+test('arguments of the wrong type are TypeErrors naming the argument or the option', async () => {
   const client = new Client({ token: 't', baseUrl: 'http://127.0.0.1:9' })
   const groups = client.dialTimeGroups
   const user = '4d99d91c-f5d9-49da-88da-758977cc58a9'
@@ -383,6 +383,14 @@ test('arguments of the wrong type are TypeErrors naming the argument or the opti
   assert.throws(() => groups.update(user, '5', { name: 'x' }), named('groupId must be a number, got a string'))
   assert.throws(() => groups.delete(user), named('groupId must be a number, got undefined'))
   assert.throws(() => groups.ensure({}, DOCUMENTED), named('userId must be a string, got an object'))
+  // A payload that is not an object is a TypeError naming it (a missing one was reported as
+  // the ValidationError `$: must be a JSON object, got null`); what an object holds is validated.
+  assert.throws(() => groups.create(user), named('group must be an object, got undefined'))
+  assert.throws(() => groups.ensure(user, null), named('group must be an object, got null'))
+  assert.throws(() => groups.update(user, 5), named('changes must be an object, got undefined'))
+  assert.throws(() => groups.update(user, 5, 'x'), named('changes must be an object, got a string'))
+  assert.throws(() => new dialtime.Schedule(), named('group must be an object, got undefined'))
+  await assert.rejects(groups.create(user, []), (e) => e instanceof dialtime.ValidationError && /\$: must be a JSON object/.test(e.message))
   assert.throws(() => groups.list(user, { page: '1' }), named('`page` in the list options must be a number, got a string'))
   assert.throws(() => new Client({ token: 't', timeoutMs: null }), named('`timeoutMs` in the Client options must be a number, got null'))
   assert.throws(() => new Client({ token: 5 }), named('`token` in the Client options must be a string, got a number'))
