@@ -7,11 +7,11 @@ use std::time::Duration;
 
 use dialtime::__private::{retries_from, timeout_from_secs};
 use pyo3::prelude::*;
-use pyo3::types::{PyMapping, PyString, PyTuple};
+use pyo3::types::{PyByteArray, PyBytes, PyMapping, PySequence, PyString, PyTuple};
 
 use crate::dial_time_groups::{PyAsyncDialTimeGroups, PyDialTimeGroups};
 use crate::error::{self, OrRaise};
-use crate::payload::{ByteItems, Items};
+use crate::payload::{presized, type_name};
 use crate::recorder::PyResponseRecorder;
 
 /// The client options of `Client(...)` and `AsyncClient(...)`, as Python passes them;
@@ -45,19 +45,10 @@ impl<'py> FromPyObject<'_, 'py> for Headers {
                 "default_headers must be a mapping of str to str, {what}"
             ))
         };
-        let mapping = obj.cast::<PyMapping>().map_err(|_| {
-            let name = obj
-                .get_type()
-                .name()
-                .map_or_else(|_| "?".to_owned(), |n| n.to_string());
-            wrong(format!("got {name}"))
-        })?;
+        let mapping = obj
+            .cast::<PyMapping>()
+            .map_err(|_| wrong(format!("got {}", type_name(&obj))))?;
         let mut out = Vec::new();
-        let type_name = |v: &Bound<'_, PyAny>| {
-            v.get_type()
-                .name()
-                .map_or_else(|_| "?".to_owned(), |n| n.to_string())
-        };
         for item in mapping.items()?.iter() {
             let (name, value): (Bound<'_, PyAny>, Bound<'_, PyAny>) = item.extract()?;
             // A header's value may be a secret (an API key): never shown, only its type.
@@ -76,18 +67,55 @@ impl<'py> FromPyObject<'_, 'py> for Headers {
     }
 }
 
-/// `root_certificates`: one PEM (`str` or `bytes`, one or more certificates) or a list.
-#[derive(FromPyObject)]
-pub(crate) enum Certificates {
-    Text(String),
-    Bytes(ByteItems),
-    List(Items<Certificate>),
+/// `root_certificates`: one PEM (`str`, `bytes` or `bytearray`, holding one or more
+/// certificates) or a sequence of them. Anything else is a `TypeError` naming the option: a
+/// sequence of ints was read as bytes (`[1]`, a `ConfigError` "holds no certificate") and the
+/// rest got pyo3's account of three failed conversions.
+pub(crate) struct Certificates(Vec<Vec<u8>>);
+
+/// A PEM's bytes, or `None` when `obj` is not a `str`, `bytes` or `bytearray`.
+fn pem(obj: &Bound<'_, PyAny>) -> PyResult<Option<Vec<u8>>> {
+    if obj.is_instance_of::<PyString>() {
+        return Ok(Some(obj.extract::<String>()?.into_bytes()));
+    }
+    if let Ok(bytes) = obj.cast::<PyBytes>() {
+        return Ok(Some(bytes.as_bytes().to_vec()));
+    }
+    if let Ok(bytes) = obj.cast::<PyByteArray>() {
+        return Ok(Some(bytes.to_vec()));
+    }
+    Ok(None)
 }
 
-#[derive(FromPyObject)]
-pub(crate) enum Certificate {
-    Text(String),
-    Bytes(ByteItems),
+impl<'py> FromPyObject<'_, 'py> for Certificates {
+    type Error = PyErr;
+
+    fn extract(obj: Borrowed<'_, 'py, PyAny>) -> PyResult<Self> {
+        let wrong = |got: String| {
+            pyo3::exceptions::PyTypeError::new_err(format!(
+                "root_certificates must be a PEM (str or bytes) or a sequence of them, got {got}"
+            ))
+        };
+        if let Some(one) = pem(&obj)? {
+            return Ok(Certificates(vec![one]));
+        }
+        // A sequence, as the stubs say (not any iterable: a generator never ends).
+        if obj.cast::<PySequence>().is_err() {
+            return Err(wrong(type_name(&obj)));
+        }
+        let mut pems = presized(obj.len().ok());
+        for (i, item) in obj.try_iter()?.enumerate() {
+            let item = item?;
+            match pem(&item)? {
+                Some(one) => pems.push(one),
+                None => {
+                    let (outer, inner) = (type_name(&obj), type_name(&item));
+                    return Err(wrong(format!("a {outer} holding {inner} at [{i}]")));
+                }
+            }
+        }
+        Ok(Certificates(pems))
+    }
 }
 
 impl Options {
@@ -112,19 +140,7 @@ impl Options {
         if let Some(v) = self.max_retries {
             b = b.max_retries(retries_from("max_retries", v)?);
         }
-        let pems = match self.root_certificates {
-            None => Vec::new(),
-            Some(Certificates::Text(t)) => vec![t.into_bytes()],
-            Some(Certificates::Bytes(b)) => vec![b.0],
-            Some(Certificates::List(list)) => list
-                .0
-                .into_iter()
-                .map(|c| match c {
-                    Certificate::Text(t) => t.into_bytes(),
-                    Certificate::Bytes(b) => b.0,
-                })
-                .collect(),
-        };
+        let pems = self.root_certificates.map_or_else(Vec::new, |c| c.0);
         for pem in pems {
             b = b.root_certificate_pem(pem);
         }

@@ -254,11 +254,61 @@ impl PyDialTimeGroup {
 }
 
 /// One page of a list: `data` plus the platform's pagination (`None` where it sent none).
-#[pyclass(name = "Page", module = "dialtime", frozen, skip_from_py_object)]
+/// Compared by value and picklable, as the groups are (it did neither: a page could not be
+/// cached, deep-copied or sent to another process).
+#[pyclass(name = "Page", module = "dialtime", frozen, eq, skip_from_py_object)]
+#[derive(PartialEq)]
 pub struct PyPage(pub dialtime::Page<DialTimeGroup>);
+
+/// What pickle keeps of a page: its groups and its pagination, in `Page`'s field order.
+type PageState = (
+    Vec<PyDialTimeGroup>,
+    u32,
+    Option<u32>,
+    Option<u32>,
+    Option<u64>,
+    bool,
+);
 
 #[pymethods]
 impl PyPage {
+    /// What `__reduce__` names: a page rebuilt from its state (not a constructor: pages come
+    /// from `list`).
+    #[classmethod]
+    fn _restore(
+        _cls: &Bound<'_, PyType>,
+        data: Items<PyRef<'_, PyDialTimeGroup>>,
+        current_page: u32,
+        last_page: Option<u32>,
+        per_page: Option<u32>,
+        total: Option<u64>,
+        has_more: bool,
+    ) -> Self {
+        Self(dialtime::Page {
+            data: data.0.iter().map(|g| g.0.clone()).collect(),
+            current_page,
+            last_page,
+            per_page,
+            total,
+            has_more,
+        })
+    }
+
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, PageState)> {
+        let page = &slf.get().0;
+        Ok((
+            slf.get_type().getattr("_restore")?,
+            (
+                slf.get().data(),
+                page.current_page,
+                page.last_page,
+                page.per_page,
+                page.total,
+                page.has_more,
+            ),
+        ))
+    }
+
     #[getter]
     fn data(&self) -> Vec<PyDialTimeGroup> {
         self.0.data.iter().cloned().map(PyDialTimeGroup).collect()

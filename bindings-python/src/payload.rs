@@ -274,7 +274,8 @@ pub(crate) fn time_text(obj: &Bound<'_, PyAny>, path: &str) -> Result<String, Pr
     })
 }
 
-fn type_name(obj: &Bound<'_, PyAny>) -> String {
+/// The name of `obj`'s type, for messages (never its value: it may be a secret).
+pub(crate) fn type_name(obj: &Bound<'_, PyAny>) -> String {
     obj.get_type()
         .name()
         .map_or_else(|_| "object".to_owned(), |n| n.to_string())
@@ -309,23 +310,5 @@ impl<'py, T: FromPyObjectOwned<'py>> FromPyObject<'_, 'py> for Items<T> {
             items.push(item?.extract::<T>().map_err(Into::into)?);
         }
         Ok(Items(items))
-    }
-}
-
-/// A bytes argument: `bytes` or `bytearray` copied as they are, any other sequence of ints
-/// read as [`Items`] (what pyo3's `Vec<u8>` accepts).
-pub(crate) struct ByteItems(pub Vec<u8>);
-
-impl<'py> FromPyObject<'_, 'py> for ByteItems {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'_, 'py, PyAny>) -> PyResult<Self> {
-        if let Ok(bytes) = obj.cast::<PyBytes>() {
-            return Ok(ByteItems(bytes.as_bytes().to_vec()));
-        }
-        if let Ok(bytes) = obj.cast::<PyByteArray>() {
-            return Ok(ByteItems(bytes.to_vec()));
-        }
-        Items::<u8>::extract(obj).map(|items| ByteItems(items.0))
     }
 }

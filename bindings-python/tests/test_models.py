@@ -85,6 +85,26 @@ def test_saved_group(api: Api):
     assert "DaySchedule(week=3" in text
 
 
+def test_pages_compare_by_value_and_pickle(api: Api):
+    # A page could be neither deep-copied nor pickled (a cache, a multiprocessing result).
+    api.create()
+    api.create(is_default=False, name="second")
+    with dialtime.Client(api.emu.token, base_url=api.emu.base_url) as client:
+        page = client.dial_time_groups.list(api.emu.user_id)
+        again = client.dial_time_groups.list(api.emu.user_id)
+    assert len(page) == 2 and page == again
+    for back in (pickle.loads(pickle.dumps(page)), copy.deepcopy(page)):
+        assert back == page and back is not page
+        assert back.data == page.data
+        assert (back.current_page, back.last_page, back.per_page, back.total, back.has_more) == (
+            page.current_page, page.last_page, page.per_page, page.total, page.has_more)
+        assert repr(back) == repr(page)
+    assert page != pickle.loads(pickle.dumps(page)).__reduce__()[0](
+        page.data[:1], page.current_page, page.last_page, page.per_page, page.total, page.has_more)
+    with pytest.raises(TypeError):
+        hash(page)
+
+
 def test_groups_compare_by_value(api: Api):
     a = api.create()
     b = api.create()

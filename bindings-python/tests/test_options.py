@@ -162,6 +162,27 @@ def test_an_https_emulator_needs_its_ca() -> None:
         only.dial_time_groups.list(emu.user_id)
 
 
+@pytest.mark.parametrize(
+    ("given", "got"),
+    [
+        (1, "got int"),
+        ([1], "got a list holding int at [0]"),
+        ((b"x", None), "got a tuple holding NoneType at [1]"),
+        ({"pem": "x"}, "got dict"),
+    ],
+)
+def test_root_certificates_of_another_type_are_a_type_error_naming_the_option(
+    given: object, got: str
+) -> None:
+    # `[1]` was read as the byte 0x01 (a ConfigError "holds no certificate"), the rest got
+    # pyo3's account of three failed conversions.
+    with pytest.raises(TypeError) as caught:
+        dialtime.Client("t", base_url="http://127.0.0.1:9", root_certificates=given)  # type: ignore[arg-type]
+    assert str(caught.value) == (
+        f"root_certificates must be a PEM (str or bytes) or a sequence of them, {got}"
+    )
+
+
 def test_every_attempt_is_logged_through_logging_without_the_token(
     emulator: Emulator, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -168,6 +168,9 @@ class Page:
     @property
     def has_more(self) -> bool: ...
     def __len__(self) -> int: ...
+    def __eq__(self, other: object) -> bool: ...
+    # Frozen but unhashable (its data is a list), as DialTimeGroup.
+    __hash__: ClassVar[None]  # type: ignore[assignment]
 
 @final
 class GroupCursor(Iterator[DialTimeGroup]):
