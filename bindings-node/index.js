@@ -303,10 +303,13 @@ function makeGroup(id, name, userId, flat, isDefault, skipHoliday, remark, creat
 // their paths, and the addon reports them. (A getter of a plain object runs twice: for the
 // scan and for stringify.) One object repeated many times (`Array(200).fill(day)` of a day of
 // 10,000 windows: a few KB here, two million values stringified) stops both at `maxValues`
-// values, the replacer naming where.
+// values, one string repeated (`Array(9000).fill(text)` of 50 KB: 450 MB stringified) at
+// `maxText` units of strings and keys, the replacer naming where.
 let maxItems = 0
 let maxValues = 0
+let maxText = 0
 let seen = 0
+let chars = 0
 
 function plain(value, depth) {
   if (depth > 64 || (seen += 1) > maxValues) return false
@@ -320,15 +323,17 @@ function plain(value, depth) {
       const item = value[i]
       if (typeof item === 'object' && item !== null && !plain(item, depth + 1)) return false
       if (typeof item === 'number' && !Number.isFinite(item)) return false
+      if (typeof item === 'string' && (chars += item.length) > maxText) return false
     }
     return true
   }
   if (Object.getPrototypeOf(value) !== Object.prototype || typeof value.toJSON === 'function') return false
   for (const key in value) {
     const item = value[key]
-    if ((seen += 1) > maxValues) return false
+    if ((seen += 1) > maxValues || (chars += key.length) > maxText) return false
     if (typeof item === 'object' && item !== null && !plain(item, depth + 1)) return false
     if (typeof item === 'number' && !Number.isFinite(item)) return false
+    if (typeof item === 'string' && (chars += item.length) > maxText) return false
   }
   return true
 }
@@ -336,26 +341,34 @@ function plain(value, depth) {
 /** Thrown by the replacer below, caught by stringifyPayload. */
 class TooManyItems extends Error {}
 class TooManyValues extends Error {}
+class TooMuchText extends Error {}
 
 /**
  * Called by the native module only: `JSON.stringify(payload)`, or `{ tooManyItemsAt: path }`
  * for an array over the limit, or `{ tooManyValuesAt: path }` where the payload reached
- * `maxValues` values, or `{ nonFinite: [[path, 'NaN'], …] }` (the addon reports
+ * `maxValues` values, or `{ tooMuchTextAt: path }` where its strings and keys went past
+ * `maxText` units, or `{ nonFinite: [[path, 'NaN'], …] }` (the addon reports
  * them), or a throw (see above).
  */
 function stringifyPayload(payload) {
   if (typeof payload === 'number' && !Number.isFinite(payload)) return { nonFinite: [['$', String(payload)]] }
   seen = 0
+  chars = 0
   if (typeof payload !== 'object' || payload === null || plain(payload, 0)) return JSON.stringify(payload)
   // The path of every object stringify descends into (what a toJSON returned, not what had
   // it), in the addon's spelling: `content[0].times`.
   const paths = new Map()
   const nonFinite = []
   let count = 0
+  let text = 0
   const bounded = function (key, value) {
-    const at = paths.has(this) ? join(paths.get(this), this, key) : '$'
+    const holder = paths.has(this) ? paths.get(this) : null
+    const at = holder === null ? '$' : join(holder, this, key)
     if (Array.isArray(value) && value.length > maxItems) throw new TooManyItems(at)
     if ((count += 1) > maxValues) throw new TooManyValues(at)
+    // A key is named by its object's path, as the addon's walk names it.
+    if ((text += key.length) > maxText) throw new TooMuchText(holder ?? '$')
+    if (typeof value === 'string' && (text += value.length) > maxText) throw new TooMuchText(at)
     // Noted with its path (what a toJSON returned included); the addon reports them all.
     if (typeof value === 'number' && !Number.isFinite(value)) nonFinite.push([at, String(value)])
     if (typeof value === 'object' && value !== null) paths.set(value, at)
@@ -367,6 +380,7 @@ function stringifyPayload(payload) {
   } catch (e) {
     if (e instanceof TooManyItems) return { tooManyItemsAt: e.message }
     if (e instanceof TooManyValues) return { tooManyValuesAt: e.message }
+    if (e instanceof TooMuchText) return { tooMuchTextAt: e.message }
     throw e
   }
 }
@@ -412,7 +426,7 @@ const abortListeners = {
 // ---- The module ------------------------------------------------------------------------------
 const native = load()
 
-;[maxItems, maxValues] = native.register(fromNative, makeGroup, stringifyPayload, abortListeners)
+;[maxItems, maxValues, maxText] = native.register(fromNative, makeGroup, stringifyPayload, abortListeners)
 
 // `for await (const group of client.dialTimeGroups.listAll(userId))`: the cursor's pages are
 // fetched by the addon, one `nextGroup()` at a time.

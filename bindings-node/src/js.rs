@@ -62,8 +62,8 @@ pub(crate) fn keep(env: &Env, holder: sys::napi_value, values: &[sys::napi_value
 
 /// Called once by `index.js` with its `fromNative`, `makeGroup`, `stringifyPayload` and
 /// `abortListeners`;
-/// returns the most items an array of a payload may have (`MAX_ITEMS`) and the most values a
-/// payload may hold in all (`MAX_VALUES`).
+/// returns the most items an array of a payload may have (`MAX_ITEMS`), the most values a
+/// payload may hold in all (`MAX_VALUES`) and the most text (`MAX_TEXT`).
 #[napi(skip_typescript, catch_unwind)]
 pub fn register(
     env: Env,
@@ -71,7 +71,7 @@ pub fn register(
     group: Function<(), Unknown<'static>>,
     stringify: Function<(), Unknown<'static>>,
     aborts: Object<'_>,
-) -> Result<[u32; 2]> {
+) -> Result<[u32; 3]> {
     let mut kept = std::ptr::null_mut();
     let description = env.create_string("dialtime.kept")?;
     // SAFETY: a valid env on its own thread and a string of it.
@@ -91,6 +91,7 @@ pub fn register(
     Ok([
         limit(dialtime::__private::MAX_ITEMS),
         limit(dialtime::__private::MAX_VALUES),
+        limit(dialtime::__private::MAX_TEXT),
     ])
 }
 

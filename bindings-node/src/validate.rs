@@ -2,7 +2,7 @@
 
 use dialtime::__private::{
     not_finite, not_json, not_unicode, threw, too_deep, too_many_items, too_many_values,
-    with_index, with_key, ValueBudget, MAX_ITEMS, MAX_NESTING,
+    too_much_text, with_index, with_key, ValueBudget, MAX_ITEMS, MAX_NESTING,
 };
 use dialtime::Problem;
 use napi::bindgen_prelude::*;
@@ -35,6 +35,7 @@ pub(crate) fn payload_json(env: &Env, payload: Unknown<'_>) -> dialtime::Result<
         Stringified::Json(value) => return Ok(value),
         Stringified::TooManyItemsAt(path) => too_many_items(&path),
         Stringified::TooManyValuesAt(path) => too_many_values(&path),
+        Stringified::TooMuchTextAt(path) => too_much_text(&path),
         Stringified::NonFinite(problems) => return Err(dialtime::Error::Validation(problems)),
         Stringified::Refused => match to_json(
             payload,
@@ -86,6 +87,9 @@ enum Stringified {
     TooManyItemsAt(String),
     /// The `MAX_VALUES`th value at this path (an object repeated many times), stringify stopped.
     TooManyValuesAt(String),
+    /// The string or key at this path took the payload past `MAX_TEXT` (one string repeated
+    /// many times), stringify stopped.
+    TooMuchTextAt(String),
     /// NaN or ±Infinity at these paths (the replacer noted them, toJSON's results included).
     NonFinite(Vec<Problem>),
     /// Nothing usable (it threw, the text is too long or nests too deep): walked instead.
@@ -142,6 +146,9 @@ fn stringify(env: &Env, payload: Unknown<'_>) -> Option<Stringified> {
             }
             if let Ok(path) = stopped.get_named_property::<String>("tooManyValuesAt") {
                 return Some(Stringified::TooManyValuesAt(path));
+            }
+            if let Ok(path) = stopped.get_named_property::<String>("tooMuchTextAt") {
+                return Some(Stringified::TooMuchTextAt(path));
             }
             let path: String = stopped.get_named_property("tooManyItemsAt").ok()?;
             return Some(Stringified::TooManyItemsAt(path));
@@ -243,7 +250,9 @@ fn to_json(
             Value::Bool(unsafe { v.cast::<bool>() }.map_err(|e| broken(path, e))?)
         }
         ValueType::String => {
-            Value::String(text(v, path).map_err(|e| e.unwrap_or_else(|e| broken(path, e)))?)
+            let s = text(v, path).map_err(|e| e.unwrap_or_else(|e| broken(path, e)))?;
+            budget.take_text(path, s.len())?;
+            Value::String(s)
         }
         ValueType::Number => {
             let n: f64 = unsafe { v.cast() }.map_err(|e| broken(path, e))?;
@@ -306,6 +315,7 @@ fn to_json(
                     }
                     let name =
                         text(key, path).map_err(|e| e.unwrap_or_else(|e| broken(path, e)))?;
+                    budget.take_text(path, name.len())?;
                     // Read under the key's path: a getter that throws is named by it.
                     let converted = with_key(path, &name, |path| {
                         let value: Unknown<'_> =

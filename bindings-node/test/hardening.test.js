@@ -241,6 +241,50 @@ test('one object repeated through a payload stops the conversion at 100,000 valu
   }
 })
 
+test('one string repeated through a payload stops the conversion at 4 MiB of text, naming where', async () => {
+  // `Array(9000).fill(text)` of a 50 KB string costs JavaScript 50 KB and was 450 MB to
+  // stringify and parse (3.3 s with this thread blocked, 1 GB): within 100,000 values.
+  const text = 'x'.repeat(50_000)
+  const past = (prefix) => (e) => {
+    assert.ok(e instanceof dialtime.ValidationError, String(e))
+    assert.equal(e.problems.length, 1, JSON.stringify(e.problems).slice(0, 300))
+    assert.equal(e.problems[0].message, 'takes the payload past 4 MiB of text (is one string repeated in it?)')
+    assert.ok(e.problems[0].path.startsWith(prefix) && e.problems[0].path.length < 20, e.problems[0].path.slice(0, 50))
+    return true
+  }
+  const strings = { ...DOCUMENTED, remark: new Array(9000).fill(text) }
+  // Keys count too (a key is named by its object's path).
+  const keys = { ...DOCUMENTED, content: new Array(9000).fill({ [text]: 1 }) }
+  assert.throws(() => dialtime.validate(strings), past('remark[83]'))
+  assert.throws(() => dialtime.validate(keys), past('content[83]'))
+  // The scan lets a payload within the limits stringify as it is; one a toJSON makes goes
+  // through the replacer, and one stringify refuses through the addon's walk: all stop alike.
+  const made = { ...DOCUMENTED, remark: { toJSON: () => strings.remark } }
+  assert.throws(() => dialtime.validate(made), past('remark[83]'))
+  let calls = 0
+  const refused = {
+    ...DOCUMENTED,
+    content: {
+      toJSON() {
+        calls += 1
+        if (calls === 1) throw new Error('not yet')
+        return keys.content
+      },
+    },
+  }
+  assert.throws(() => dialtime.validate(refused), past('content[83]'))
+  assert.equal(calls, 2)
+  assert.throws(() => new dialtime.Schedule(keys), past('content[83]'))
+  const client = new dialtime.Client({ token: 't', baseUrl: 'http://127.0.0.1:9' })
+  await assert.rejects(client.dialTimeGroups.create('4d99d91c-f5d9-49da-88da-758977cc58a9', strings), past('remark[83]'))
+  // One long string is judged by the rules: a 1 MB name is too long, not too much text.
+  assert.throws(() => dialtime.validate({ ...DOCUMENTED, name: 'n'.repeat(1 << 20) }), (e) => {
+    assert.deepEqual(e.problems.map((p) => p.path), ['name'])
+    assert.doesNotMatch(e.problems[0].message, /MiB of text/)
+    return true
+  })
+})
+
 test('an array far longer than its items is refused before JSON.stringify expands it', () => {
   // Under 2 ** 32 the length is stringify's to expand: `a[1e8 - 1] = x` made "null,null,…",
   // 2.2 GB and 24 s with the JS thread blocked, before the length was checked. Anywhere in the

@@ -112,7 +112,8 @@ pub(crate) fn json(payload: &Bound<'_, PyAny>) -> dialtime::Result<Value> {
 /// JSON data, or dialtime's own model objects, as a JSON value, `depth` levels down: a cyclic
 /// or runaway structure stops at [`MAX_NESTING`] with a problem (as `json.dumps` raises
 /// `ValueError`), never exhausting the stack, and one that repeats an object many times at
-/// `budget`'s [`MAX_VALUES`](dialtime::__private::MAX_VALUES) values.
+/// `budget`'s [`MAX_VALUES`](dialtime::__private::MAX_VALUES) values or
+/// [`MAX_TEXT`](dialtime::__private::MAX_TEXT) bytes of text (one string repeated).
 fn convert(
     obj: &Bound<'_, PyAny>,
     path: &mut String,
@@ -126,9 +127,9 @@ fn convert(
     if obj.is_none() {
         Ok(Value::Null)
     } else if let Ok(s) = obj.cast::<PyString>() {
-        Ok(Value::String(
-            s.to_cow().map_err(|_| not_unicode(path))?.into_owned(),
-        ))
+        let s = s.to_cow().map_err(|_| not_unicode(path))?;
+        budget.take_text(path, s.len())?;
+        Ok(Value::String(s.into_owned()))
     } else if let Ok(b) = obj.cast::<PyBool>() {
         Ok(Value::Bool(b.is_true()))
     } else if obj.is_instance_of::<PyInt>() {
@@ -163,6 +164,7 @@ fn convert(
                 .ok()
                 .and_then(|k| k.to_cow().ok().map(|k| k.into_owned()))
                 .ok_or_else(|| Problem::new(path.as_str(), "must have string keys"))?;
+            budget.take_text(path, key.len())?;
             let value = with_key(path, &key, |path| convert(&v, path, depth + 1, budget));
             map.insert(key, value?);
         }

@@ -160,6 +160,26 @@ def test_one_object_repeated_through_a_payload_stops_at_100000_values():
         assert not any("past 100000 values" in p[1] for p in e.problems), e.problems[:3]
 
 
+def test_one_string_repeated_through_a_payload_stops_at_4_mib_of_text():
+    """`[text] * 9000` of a 50 KB str is 72 KB of list and was 450 MB to convert (keys count
+    too, named by their dict's path); within 100,000 values."""
+    text = "x" * 50_000
+    message = "takes the payload past 4 MiB of text (is one string repeated in it?)"
+    strings = {**DOCUMENTED, "remark": [text] * 9000}
+    keys = {**DOCUMENTED, "content": [{text: 1}] * 9000}
+    for payload, path in ((strings, "remark[83]"), (keys, "content[83]")):
+        with pytest.raises(dialtime.ValidationError) as caught:
+            dialtime.validate(payload)
+        assert [tuple(p) for p in caught.value.problems] == [(path, message)]
+    with pytest.raises(dialtime.ValidationError, match="MiB of text"):
+        dialtime.Schedule(keys["content"], True)
+    # One long string is judged by the rules: a 1 MB name is too long, not too much text.
+    with pytest.raises(dialtime.ValidationError) as caught:
+        dialtime.validate({**DOCUMENTED, "name": "n" * (1 << 20)})
+    assert [p[0] for p in caught.value.problems] == ["name"]
+    assert "MiB of text" not in caught.value.problems[0][1]
+
+
 def test_a_long_echoed_token_never_shows(emulator):
     token = ("Ab/9" * 400)[:1500]
     escaped = token.replace("/", "\\/")

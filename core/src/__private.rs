@@ -13,8 +13,8 @@ pub use crate::client::response::{
 };
 pub use crate::validate::host::{
     not_finite, not_json, not_unicode, page_number, threw, too_deep, too_many_items,
-    too_many_values, weekday_number, whole_number, with_index, with_key, ValueBudget, MAX_ITEMS,
-    MAX_NESTING, MAX_VALUES,
+    too_many_values, too_much_text, weekday_number, whole_number, with_index, with_key,
+    ValueBudget, MAX_ITEMS, MAX_NESTING, MAX_TEXT, MAX_VALUES,
 };
 pub use crate::validate::json::{read_new_group, read_update, UnknownFields};
 pub use crate::validate::rules::quoted;

@@ -265,3 +265,24 @@ fn a_value_budget_allows_max_values_and_names_the_next() {
     assert!(budget.take_many("content[0]", MAX_VALUES + 1).is_err());
     assert!(budget.take_many("content[0]", MAX_VALUES).is_ok());
 }
+
+/// And at most `MAX_TEXT` bytes of strings and keys: one string repeated many times stops at
+/// the string that goes past it, named by its path; the other budget is not spent by it.
+#[test]
+fn a_value_budget_allows_max_text_and_names_the_string_past_it() {
+    use dialtime::__private::{ValueBudget, MAX_TEXT};
+    let mut budget = ValueBudget::default();
+    for _ in 0..MAX_TEXT / 1024 {
+        budget.take_text("remark", 1024).unwrap();
+    }
+    let problem = budget.take_text("content[3].week", 1).unwrap_err();
+    assert_eq!(problem.path, "content[3].week");
+    assert_eq!(
+        problem.message,
+        "takes the payload past 4 MiB of text (is one string repeated in it?)"
+    );
+    budget.take("content[4]").unwrap();
+    let mut budget = ValueBudget::default();
+    assert!(budget.take_text("name", MAX_TEXT + 1).is_err());
+    assert!(budget.take_text("name", MAX_TEXT).is_ok());
+}

@@ -55,16 +55,41 @@ pub fn too_many_values(path: &str) -> Problem {
     )
 }
 
-/// The values a binding's conversion of one payload may still visit: [`ValueBudget::take`]
-/// once per value, the first problem at [`MAX_VALUES`] values.
+/// How much text (the bytes of its strings and keys) a payload given as a host language's
+/// objects may hold in all before a binding stops converting it. A real payload holds well
+/// under 1 MiB (seven days of 1,440 windows: ~400 KB of keys and times). The limit is there
+/// because one string may appear many times: `Array(9000).fill('x'.repeat(50000))` costs
+/// JavaScript 50 KB and was 450 MB to stringify and convert (3.3 s with Node's thread
+/// blocked, 1 GB), within [`MAX_VALUES`]. Node counts UTF-16 units, never more than the bytes.
+pub const MAX_TEXT: usize = 4 << 20;
+
+/// The problem a binding reports at `path`, where a payload's conversion went past
+/// [`MAX_TEXT`] bytes of text.
+pub fn too_much_text(path: &str) -> Problem {
+    Problem::new(
+        path,
+        format!(
+            "takes the payload past {} MiB of text (is one string repeated in it?)",
+            MAX_TEXT >> 20
+        ),
+    )
+}
+
+/// What a binding's conversion of one payload may still visit: [`ValueBudget::take`] once
+/// per value, the first problem at [`MAX_VALUES`] values; [`ValueBudget::take_text`] per
+/// string and key, the first problem past [`MAX_TEXT`] bytes.
 #[derive(Debug)]
 pub struct ValueBudget {
     left: usize,
+    text_left: usize,
 }
 
 impl Default for ValueBudget {
     fn default() -> Self {
-        ValueBudget { left: MAX_VALUES }
+        ValueBudget {
+            left: MAX_VALUES,
+            text_left: MAX_TEXT,
+        }
     }
 }
 
@@ -82,6 +107,18 @@ impl ValueBudget {
                 Ok(())
             }
             None => Err(too_many_values(path)),
+        }
+    }
+
+    /// Counts a string or key of `len` bytes at `path`; the problem when the payload's text
+    /// goes past [`MAX_TEXT`].
+    pub fn take_text(&mut self, path: &str, len: usize) -> Result<(), Problem> {
+        match self.text_left.checked_sub(len) {
+            Some(left) => {
+                self.text_left = left;
+                Ok(())
+            }
+            None => Err(too_much_text(path)),
         }
     }
 }
