@@ -75,7 +75,8 @@ fn py_logger(py: Python<'_>) -> Option<&Bound<'_, PyAny>> {
 pub(crate) fn refresh(py: Python<'_>) {
     let wanted = match py_logger(py) {
         None => 0,
-        Some(l) => {
+        // `isEnabledFor` is Python code (see `runtime::section`).
+        Some(l) => crate::runtime::section(py, || {
             let on = |level: u8| {
                 l.call_method1("isEnabledFor", (level,))
                     .and_then(|v| v.is_truthy())
@@ -90,7 +91,7 @@ pub(crate) fn refresh(py: Python<'_>) {
             } else {
                 1
             }
-        }
+        }),
     };
     WANTED.store(wanted, Ordering::Relaxed);
 }
@@ -104,6 +105,11 @@ pub(crate) fn flush(py: Python<'_>) {
     if records.is_empty() {
         return;
     }
+    crate::runtime::section(py, || write(py, records));
+}
+
+/// Hands `records` to the `dialtime` logger's handlers: Python code (see `runtime::section`).
+fn write(py: Python<'_>, records: Vec<(Level, String)>) {
     let Some(logger) = py_logger(py) else { return };
     for (level, text) in records {
         let method = match level {

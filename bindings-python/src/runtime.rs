@@ -152,7 +152,7 @@ impl Bridge {
                 .unwrap_or_else(|e| e.into_inner())
                 .read(&mut drain);
         }
-        self.inbox.resolve_all(py);
+        section(py, || self.inbox.resolve_all(py));
     }
 
     /// The futures of completions waiting in the inbox, for Python's garbage collector: a call
@@ -369,6 +369,13 @@ impl Reactor {
         let Some(owner) = self.0.upgrade() else {
             return Ok(());
         };
+        section(py, || Self::react(py, &owner));
+        Ok(())
+    }
+}
+
+impl Reactor {
+    fn react(py: Python<'_>, owner: &Arc<Owner>) {
         let driven = owner.drive(py, || owner.claim.ready()).unwrap_or(false);
         if !driven {
             use std::sync::atomic::Ordering::Relaxed;
@@ -384,12 +391,20 @@ impl Reactor {
                 let _ = event_loop.call_method1(intern!(py, "remove_reader"), (owner.claim.fd(),));
             }
         }
-        Ok(())
     }
 }
 
 /// An asyncio future resolving to `fut`'s output; must be called inside a running loop.
 pub(crate) fn future<'py, F, T>(py: Python<'py>, fut: F) -> PyResult<Bound<'py, PyAny>>
+where
+    F: Future<Output = Result<T, Failure>> + Send + 'static,
+    T: for<'a> IntoPyObject<'a> + Send + 'static,
+{
+    // `create_future`, `add_reader`, the calls a drive resolves: Python code.
+    section(py, || future_in_section(py, fut))
+}
+
+fn future_in_section<'py, F, T>(py: Python<'py>, fut: F) -> PyResult<Bound<'py, PyAny>>
 where
     F: Future<Output = Result<T, Failure>> + Send + 'static,
     T: for<'a> IntoPyObject<'a> + Send + 'static,
@@ -455,10 +470,12 @@ struct Resolve(Mutex<Option<Completion>>);
 impl Resolve {
     fn __call__(&self, py: Python<'_>) {
         let completion = self.0.lock().unwrap_or_else(|e| e.into_inner()).take();
-        if let Some(c) = completion {
-            c.resolve(py);
-        }
-        crate::log::flush(py);
+        section(py, || {
+            if let Some(c) = completion {
+                c.resolve(py);
+            }
+            crate::log::flush(py);
+        });
     }
 }
 
@@ -524,7 +541,11 @@ impl Drop for Leave {
     fn drop(&mut self) {
         let mut d = self.0.door();
         d.inside = d.inside.saturating_sub(1);
-        self.0.left.notify_all();
+        // Only the `atexit` hook waits, after closing the door: a wake-up is a system call,
+        // and a section is entered and left several times per call.
+        if d.closed {
+            self.0.left.notify_all();
+        }
     }
 }
 
@@ -567,6 +588,51 @@ pub(crate) fn attach<R>(f: impl for<'py> FnOnce(Python<'py>) -> R) -> Option<R> 
     Python::try_attach(f)
 }
 
+thread_local! {
+    /// How many [`section`]s this thread is in (a section may run Python code that calls
+    /// dialtime again).
+    static DEPTH: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// Runs `f`, which runs Python code from this native frame (a `logging` handler, a future's
+/// `set_result` and the `call_soon` behind it, an event loop's methods), counted inside the
+/// door. Python code may hand the GIL to another thread at any bytecode, and before 3.14 a
+/// daemon thread taking it back once finalization has started is ended there with
+/// `pthread_exit`, whose unwinding through these frames crashed the process (SIGSEGV in 15
+/// runs of 15 with `logging` on and asyncio loops in daemon threads). So the `atexit` hook
+/// waits for a thread in a section to leave it, as for one on its way back from a call; once
+/// the door is closed, a thread about to enter one parks instead (see [`enter_or_park`]).
+/// While a section releases the GIL ([`detach`]) the thread does not count: exit does not
+/// wait for its call.
+pub(crate) fn section<R>(py: Python<'_>, f: impl FnOnce() -> R) -> R {
+    if DEPTH.get() > 0 {
+        return f();
+    }
+    let gate = {
+        let gate = gate();
+        let mut d = gate.door();
+        if !d.closed || d.finalizer == Some(std::thread::current().id()) {
+            d.inside += 1;
+            gate
+        } else {
+            drop(d);
+            #[allow(clippy::disallowed_methods)]
+            py.detach(enter_or_park)
+        }
+    };
+    /// Leaves the section and the door (on every path, a panic included).
+    struct Exit(&'static Gate);
+    impl Drop for Exit {
+        fn drop(&mut self) {
+            DEPTH.set(DEPTH.get().saturating_sub(1));
+            drop(Leave(self.0));
+        }
+    }
+    DEPTH.set(DEPTH.get() + 1);
+    let _exit = Exit(gate);
+    f()
+}
+
 /// Runs `f` with the GIL released. Every place the binding releases the GIL goes through
 /// here (clippy refuses `Python::detach` anywhere else), because taking it back is where a
 /// thread meets interpreter exit: before 3.14, CPython ends a thread that takes the GIL once
@@ -581,12 +647,20 @@ where
     F: Send + FnOnce() -> T,
     T: Send,
 {
+    // In a section the thread counts inside: not while the GIL is released (the `atexit`
+    // hook does not wait for a call), again once it holds it (the section goes on).
+    let in_section = DEPTH.get() > 0;
+    if in_section {
+        drop(Leave(gate()));
+    }
     #[allow(clippy::disallowed_methods)]
     let (outcome, gate) = py.detach(|| {
         let outcome = std::panic::catch_unwind(AssertUnwindSafe(f));
         (outcome, enter_or_park())
     });
-    drop(Leave(gate));
+    if !in_section {
+        drop(Leave(gate));
+    }
     outcome.unwrap_or_else(|panic| std::panic::resume_unwind(panic))
 }
 
