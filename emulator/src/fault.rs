@@ -159,6 +159,31 @@ impl Fault {
                 format!("must be an HTTP status from 200 to 599, got {status}"),
             );
         }
+        if let Some(status @ (204 | 304)) = fault.status {
+            let bodied = [
+                ("body", fault.body.is_some()),
+                ("code", fault.code.is_some()),
+                ("message", fault.message.is_some()),
+                ("pad_to_bytes", fault.pad_to_bytes.is_some()),
+                ("truncate", fault.truncate),
+            ];
+            if let Some((field, _)) = bodied.iter().find(|(_, given)| *given) {
+                // hyper sends neither body: a truncated 204 announced a Content-Length and
+                // kept the connection open, the others were silently empty.
+                return refuse(
+                    format!("fault.{field}"),
+                    format!("cannot apply: a {status} answer has no body"),
+                );
+            }
+        }
+        // A typo (`"GTE"`) matched no request and stayed queued.
+        const METHODS: [&str; 7] = ["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"];
+        if let Some(method) = fault.method.as_deref().filter(|m| !METHODS.contains(m)) {
+            return refuse(
+                "fault.method".into(),
+                format!("must be one of {}, got {method:?}", METHODS.join(", ")),
+            );
+        }
         for (name, value) in &fault.headers {
             if hyper::header::HeaderName::try_from(name.as_str()).is_err()
                 || hyper::header::HeaderValue::try_from(value.as_str()).is_err()

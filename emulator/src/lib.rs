@@ -88,6 +88,7 @@ pub struct EmulatorBuilder {
     groups: Vec<NewDialTimeGroup>,
     request_log_limit: usize,
     tls: bool,
+    head_read_timeout: Duration,
 }
 
 impl Default for EmulatorBuilder {
@@ -100,6 +101,7 @@ impl Default for EmulatorBuilder {
             groups: Vec::new(),
             request_log_limit: requests::DEFAULT_REQUEST_LOG_LIMIT,
             tls: false,
+            head_read_timeout: HEAD_READ_TIMEOUT,
         }
     }
 }
@@ -243,6 +245,14 @@ impl EmulatorBuilder {
         self
     }
 
+    /// How long a connection may wait before sending a request's head (or finishing its TLS
+    /// handshake) before it is closed; 75 s otherwise. For the emulator's own tests.
+    #[doc(hidden)]
+    pub fn head_read_timeout_for_tests(mut self, timeout: Duration) -> Self {
+        self.head_read_timeout = timeout;
+        self
+    }
+
     /// Binds 127.0.0.1 and serves on a thread of its own (with its own small runtime), so it
     /// works the same from synchronous code, async code, and other languages' tests.
     ///
@@ -276,12 +286,13 @@ impl EmulatorBuilder {
             .build()?;
         let (stop, stopped) = oneshot::channel();
         let served = Arc::clone(&shared);
+        let head_read_timeout = self.head_read_timeout;
         let thread = std::thread::Builder::new()
             .name("dialtime-emulator".into())
             .spawn(move || {
                 // A client hanging up mid-answer must not kill a C host with SIGPIPE.
                 dialtime::__private::runtime::block_sigpipe_on_this_thread();
-                runtime.block_on(serve(listener, served, tls, stopped))
+                runtime.block_on(serve(listener, served, tls, head_read_timeout, stopped))
             })?;
         let scheme = if ca_pem.is_some() { "https" } else { "http" };
         Ok(Emulator {
@@ -517,6 +528,7 @@ async fn serve(
     listener: TcpListener,
     shared: Arc<Shared>,
     tls: Option<tokio_rustls::TlsAcceptor>,
+    head_read_timeout: Duration,
     mut stopped: oneshot::Receiver<()>,
 ) {
     let Ok(listener) = tokio::net::TcpListener::from_std(listener) else {
@@ -540,14 +552,17 @@ async fn serve(
             match tls {
                 Some(tls) => {
                     // A client refusing the certificate ends the handshake: nothing to serve.
-                    if let Ok(stream) = tls.accept(stream).await {
-                        let _ = http1_builder()
+                    // One that never finishes it is closed as one sending no request head
+                    // (it held a file descriptor of the test process for good).
+                    let handshake = tokio::time::timeout(head_read_timeout, tls.accept(stream));
+                    if let Ok(Ok(stream)) = handshake.await {
+                        let _ = http1_builder(head_read_timeout)
                             .serve_connection(TokioIo::new(stream), service)
                             .await;
                     }
                 }
                 None => {
-                    let _ = http1_builder()
+                    let _ = http1_builder(head_read_timeout)
                         .serve_connection(TokioIo::new(stream), service)
                         .await;
                 }
@@ -564,10 +579,10 @@ async fn serve(
 const HEAD_READ_TIMEOUT: Duration = Duration::from_secs(75);
 const BODY_READ_TIMEOUT: Duration = Duration::from_secs(30);
 
-fn http1_builder() -> http1::Builder {
+fn http1_builder(head_read_timeout: Duration) -> http1::Builder {
     let mut b = http1::Builder::new();
     b.timer(hyper_util::rt::TokioTimer::new())
-        .header_read_timeout(HEAD_READ_TIMEOUT);
+        .header_read_timeout(head_read_timeout);
     b
 }
 

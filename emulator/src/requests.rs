@@ -59,10 +59,16 @@ pub(crate) struct Arrived {
 /// object's entry more. Reading the log parses every body.
 const PARSED_VALUE_BYTES: usize = 48;
 
+/// What a request's record costs beyond its body, headers and URL: its other fields, and
+/// their names in the log's JSON.
+const RECORD_BYTES: usize = 256;
+
 impl Arrived {
-    /// What the log counts it as: its body as read (parsed: a value per `,` `:` `[` `{`, an
-    /// overestimate where they are inside strings), headers and URL. (Bodies were counted as
-    /// their bytes: 64 MB of `[0,0,…]` became a gigabyte of values when the log was read.)
+    /// What the log counts it as: its body as read — parsed (a value per `,` `:` `[` `{`, an
+    /// overestimate where they are inside strings) or shown as text in the log's JSON (a
+    /// control byte as `\u0001`, a byte of invalid UTF-8 as U+FFFD), the larger —, headers
+    /// and URL. (Bodies were counted as their bytes: 64 MB of `[0,0,…]` became a gigabyte of
+    /// values when the log was read, 80 MiB of control bytes a 396 MB answer.)
     fn size(&self) -> usize {
         let headers: usize = self
             .headers
@@ -70,13 +76,21 @@ impl Arrived {
             .map(|(name, value)| name.as_str().len() + value.len() + 64)
             .sum();
         let body = self.body.as_ref().map_or(0, |body| {
-            let values = body
-                .iter()
-                .filter(|&&b| matches!(b, b',' | b':' | b'[' | b'{'))
-                .count();
-            body.len() + values * PARSED_VALUE_BYTES
+            let (mut values, mut shown) = (0, 0);
+            for &b in body.iter() {
+                if matches!(b, b',' | b':' | b'[' | b'{') {
+                    values += 1;
+                }
+                shown += match b {
+                    0..=0x1f => 6,
+                    b'"' | b'\\' => 2,
+                    0x80.. => 3,
+                    _ => 1,
+                };
+            }
+            (body.len() + values * PARSED_VALUE_BYTES).max(shown)
         });
-        body + headers + self.uri.to_string().len()
+        body + headers + self.uri.to_string().len() + RECORD_BYTES
     }
 
     pub(crate) fn new(
@@ -298,6 +312,25 @@ mod tests {
             "this body is longer than the whole budget of this log, much longer",
         ));
         assert_eq!(log.all().len(), 1);
+    }
+
+    #[test]
+    fn a_body_counts_at_least_what_the_log_shows_of_it() {
+        // Text that is not JSON is shown escaped: a control byte as `\u0001` (six bytes), a
+        // byte of invalid UTF-8 as U+FFFD (three); counted as its bytes, 80 MiB of the first
+        // were a 396 MB answer.
+        let json = br#"{"a":"\"\\","b":[1,2]}"#.repeat(100);
+        for body in [vec![1u8; 10_000], vec![0xffu8; 10_000], json] {
+            let (head, ()) = hyper::Request::builder()
+                .method("POST")
+                .uri("/x")
+                .body(())
+                .unwrap()
+                .into_parts();
+            let a = Arrived::new(&head, true, Some(&Bytes::from(body)), "emu-1".to_owned());
+            let shown = serde_json::to_string(&a.recorded()).unwrap().len();
+            assert!(a.size() >= shown, "counted {}, shown {shown}", a.size());
+        }
     }
 
     #[test]

@@ -328,7 +328,8 @@ impl Shared {
                 "status": "success",
                 "message": "获取成功",
                 "meta": {
-                    "has_pages": total > PAGE_SIZE,
+                    // Laravel's `hasPages()`: on any page but the first, or more than one.
+                    "has_pages": page != 1 || total > PAGE_SIZE,
                     "total": total,
                     "last_page": total.div_ceil(PAGE_SIZE).max(1),
                     "current_page": page,

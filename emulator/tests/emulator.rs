@@ -163,7 +163,7 @@ fn faults_queued_over_http_are_bounded() {
     let emu = Emulator::start().unwrap();
     let http = Http::new();
     let control = format!("{}/_emulator/faults", emu.base_url());
-    let fault = r#"{"status":503,"method":"NOPE"}"#;
+    let fault = r#"{"status":503,"method":"PATCH"}"#;
     let mut refused = 0;
     for _ in 0..300 {
         match http.send("POST", &control, None, fault).0 {
@@ -467,7 +467,13 @@ fn requests_are_read_as_the_platform_reads_them() {
     };
     let (status, v) = page_of("page=1&page=2");
     assert_eq!((status, &v["meta"]["current_page"]), (200, &json!(2)));
+    // Laravel's `hasPages()`: a page past the only one still "has pages".
+    assert_eq!(
+        (&v["meta"]["has_pages"], &v["meta"]["last_page"]),
+        (&json!(true), &json!(1))
+    );
     assert_eq!(emu.last_request().unwrap().query["page"], "2");
+    assert_eq!(page_of("page=1").1["meta"]["has_pages"], json!(false));
     assert_eq!(page_of("page=%32").1["meta"]["current_page"], 2);
     assert_eq!(page_of("page=+1").0, 422);
     let (status, v) = page_of("page=1&sub_user_id=abc");
@@ -531,9 +537,57 @@ fn every_fault_field_does_what_it_says_or_is_refused() {
         json!({"headers": {"bad name": "x"}}),
         json!({"headers": {"x-ok": "a\r\nb"}}),
         json!({"content_type": "a\r\nb"}),
+        // No body to truncate, pad or fill on a 204 or 304.
+        json!({"status": 204, "truncate": true}),
+        json!({"status": 304, "body": "{}"}),
+        json!({"status": 204, "message": "x"}),
+        // A method no request has matched no request and stayed queued.
+        json!({"method": "GTE"}),
+        json!({"method": ""}),
     ] {
         let (status, _, body) = queue(bad.clone());
         assert_eq!(status, 400, "{bad}: {body}");
     }
     assert_eq!(emu.pending_faults(), 0);
+    // A bare 204 is an empty answer.
+    assert_eq!(queue(json!({"status": 204, "method": "GET"})).0, 200);
+    let (status, _, body) = http.send("GET", &format!("{url}?page=1"), Some(emu.token()), "");
+    assert_eq!((status, body.as_str()), (204, ""));
+}
+
+/// A connection that sends no request head, half of one, or never finishes its TLS handshake
+/// is closed after the head-read timeout (75 s; shortened here): each held a file descriptor
+/// of the test process, the handshake for good.
+#[test]
+fn connections_that_send_nothing_are_closed() {
+    use std::io::{Read, Write};
+    use std::time::Duration;
+    for tls in [false, true] {
+        let emu = Emulator::builder()
+            .tls(tls)
+            .head_read_timeout_for_tests(Duration::from_millis(300))
+            .start()
+            .unwrap();
+        let addr = emu.base_url().split("//").nth(1).unwrap().to_owned();
+        // Nothing; half a head (or half a ClientHello).
+        let half: &[u8] = if tls {
+            b"\x16\x03\x01\x02\x00\x01"
+        } else {
+            b"GET / HTTP/1.1\r\nHo"
+        };
+        for sent in [&b""[..], half] {
+            let mut s = std::net::TcpStream::connect(&addr).unwrap();
+            s.write_all(sent).unwrap();
+            s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+            let started = std::time::Instant::now();
+            let mut rest = Vec::new();
+            // Closed by the server: the read ends (EOF or a reset), long before 20 s.
+            let _ = s.read_to_end(&mut rest);
+            let waited = started.elapsed();
+            assert!(
+                waited >= Duration::from_millis(250) && waited < Duration::from_secs(10),
+                "tls {tls}, sent {sent:?}: closed after {waited:?}"
+            );
+        }
+    }
 }
