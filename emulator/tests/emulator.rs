@@ -133,11 +133,23 @@ fn the_server_checks_the_token_routes_and_payload() {
         serde_json::from_str::<Value>(&body).unwrap()["status"],
         "error"
     );
+    // Routing comes first, as in Laravel (its middleware checks the token after): an unknown
+    // route or another method is 404 or 405 without a token too.
+    let nope = format!("{}/agent-api/nope", emu.base_url());
+    assert_eq!(http.send("GET", &nope, None, "").0, 404);
+    assert_eq!(http.send("PATCH", &url, None, "{}").0, 405);
 
-    assert_eq!(
-        http.send("POST", &url, Some(emu.token()), "{not json").0,
-        400
-    );
+    // Laravel reads a body that does not decode to an object as no fields: 422 naming the
+    // required ones (it was a 400, and `[1,2]` a 422 keyed `$`).
+    for body in ["{not json", "", "[1,2]", "null", "\"x\""] {
+        let (status, _, answer) = http.send("POST", &url, Some(emu.token()), body);
+        assert_eq!(status, 422, "{body:?}: {answer}");
+        let v: Value = serde_json::from_str(&answer).unwrap();
+        assert!(
+            v["errors"]["name"].is_array() && v["errors"].get("$").is_none(),
+            "{v}"
+        );
+    }
 
     // A tolerant server: unknown keys are ignored, rules are not.
     let mut extra: Value = serde_json::from_str(SEED).unwrap();
