@@ -332,8 +332,11 @@ export interface ClientOptions {
   proxy?: string
   /** Ignore `HTTPS_PROXY` / `HTTP_PROXY` / `NO_PROXY`. Default false. */
   ignoreEnvProxy?: boolean
-  /** Headers sent with every request (e.g. a tenant header). */
-  defaultHeaders?: Record<string, string>
+  /**
+   * Headers sent with every request (e.g. a tenant header): an object, or [name, value]
+   * pairs (a `Map`, a `Headers`, an array of pairs; index.js reads them as an object).
+   */
+  defaultHeaders?: Record<string, string> | Iterable<readonly [string, string]>
   /** Appended to the user agent: `dialtime/<v> (node) <suffix>`. */
   userAgentSuffix?: string
 }

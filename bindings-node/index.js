@@ -366,8 +366,9 @@ function stringifyPayload(payload) {
     const at = holder === null ? '$' : join(holder, this, key)
     if (Array.isArray(value) && value.length > maxItems) throw new TooManyItems(at)
     if ((count += 1) > maxValues) throw new TooManyValues(at)
-    // A key is named by its object's path, as the addon's walk names it.
-    if ((text += key.length) > maxText) throw new TooMuchText(holder ?? '$')
+    // A key is named by its object's path, as the addon's walk names it (an array's indexes
+    // are not text of the payload).
+    if (!Array.isArray(this) && (text += key.length) > maxText) throw new TooMuchText(holder ?? '$')
     if (typeof value === 'string' && (text += value.length) > maxText) throw new TooMuchText(at)
     // Noted with its path (what a toJSON returned included); the addon reports them all.
     if (typeof value === 'number' && !Number.isFinite(value)) nonFinite.push([at, String(value)])
@@ -482,6 +483,52 @@ const madeByDialtime = {
     throw new TypeError(`${C.name} has no public constructor: use ${MADE_BY[C.name]}`)
   },
 }
+// `new Client(options)`: `defaultHeaders` as fetch takes them, an object or anything iterable
+// of [name, value] pairs (a Map of any realm, a Headers, an array of pairs), read as the object
+// of those pairs: napi-rs reads an object's own properties, so a Headers or a Map from
+// another realm (Jest's, `vm`'s) sent no header.
+const newClient = {
+  apply: needsNew.apply,
+  construct(C, args, newTarget) {
+    try {
+      const options = args[0]
+      const headers = options !== null && typeof options === 'object' ? options.defaultHeaders : undefined
+      if (headers !== null && typeof headers === 'object' && typeof headers[Symbol.iterator] === 'function') {
+        const copy = Object.assign(Object.create(Object.getPrototypeOf(options)), options)
+        copy.defaultHeaders = headerPairs(headers)
+        args = [copy, ...Array.prototype.slice.call(args, 1)]
+      }
+      return Reflect.construct(C, args, newTarget)
+    } catch (e) {
+      // An error made here (by the addon under this trap, or by headerPairs) starts its stack
+      // at the caller, as without the trap; one thrown by the caller's own code (a getter of
+      // the options) keeps its stack.
+      if (e instanceof Error && String(e.stack).split('\n', 2)[1]?.includes(__filename)) {
+        Error.captureStackTrace(e, newClient.construct)
+      }
+      throw e
+    }
+  },
+}
+
+function headerPairs(headers) {
+  const out = {}
+  let count = 0
+  for (const pair of headers) {
+    if ((count += 1) > maxItems) {
+      throw new TypeError(`defaultHeaders holds more than ${maxItems} headers`)
+    }
+    if (!Array.isArray(pair) || pair.length !== 2 || typeof pair[0] !== 'string') {
+      throw new TypeError(
+        'defaultHeaders must be an object of header names to values, or hold [name, value] pairs ' +
+          `(a Map, a Headers), got an item that is ${pair === null ? 'null' : typeof pair === 'object' ? 'not a pair' : `a ${typeof pair}`}`,
+      )
+    }
+    out[pair[0]] = pair[1]
+  }
+  return out
+}
+
 const EXPORTED = Symbol.for('dialtime.exported')
 
 // Weekday as index.d.ts declares it, a TypeScript numeric enum: `Weekday.Monday` is 1 and
@@ -500,7 +547,8 @@ const weekdays = (function weekdays() {
 const Weekday = weekdays()
 const exported = (function exported(C) {
   if (!Object.prototype.hasOwnProperty.call(C, EXPORTED)) {
-    const proxy = new Proxy(C, Object.prototype.hasOwnProperty.call(MADE_BY, C.name) ? madeByDialtime : needsNew)
+    const handler = C === native.Client ? newClient : Object.prototype.hasOwnProperty.call(MADE_BY, C.name) ? madeByDialtime : needsNew
+    const proxy = new Proxy(C, handler)
     Object.defineProperty(C, EXPORTED, { value: proxy })
     // `client.constructor === dialtime.Client`, as for any class.
     Object.defineProperty(C.prototype, 'constructor', { value: proxy, writable: true, configurable: true })

@@ -367,7 +367,9 @@ pub struct ClientOptions {
     pub proxy: Option<String>,
     /// Ignore `HTTPS_PROXY` / `HTTP_PROXY` / `NO_PROXY`. Default false.
     pub ignore_env_proxy: Option<bool>,
-    /// Headers sent with every request (e.g. a tenant header).
+    /// Headers sent with every request (e.g. a tenant header): an object, or [name, value]
+    /// pairs (a `Map`, a `Headers`, an array of pairs; index.js reads them as an object).
+    #[napi(ts_type = "Record<string, string> | Iterable<readonly [string, string]>")]
     pub default_headers: Option<HashMap<String, String>>,
     /// Appended to the user agent: `dialtime/<v> (node) <suffix>`.
     pub user_agent_suffix: Option<String>,

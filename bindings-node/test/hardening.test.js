@@ -248,7 +248,7 @@ test('one string repeated through a payload stops the conversion at 4 MiB of tex
   const past = (prefix) => (e) => {
     assert.ok(e instanceof dialtime.ValidationError, String(e))
     assert.equal(e.problems.length, 1, JSON.stringify(e.problems).slice(0, 300))
-    assert.equal(e.problems[0].message, 'takes the payload past 4 MiB of text (is one string repeated in it?)')
+    assert.equal(e.problems[0].message, 'takes the payload past 4 MiB of text')
     assert.ok(e.problems[0].path.startsWith(prefix) && e.problems[0].path.length < 20, e.problems[0].path.slice(0, 50))
     return true
   }

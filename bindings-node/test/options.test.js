@@ -316,15 +316,43 @@ test('a recorder keeps a successful call’s status, request id, headers and att
   }
 })
 
-test('defaultHeaders or the options given as a Map, an array or a Date are a TypeError, not dropped', () => {
+test('defaultHeaders as pairs (a Map, a Headers, an array of pairs) are sent; a Date, a Set or a WeakMap are a TypeError', async () => {
   // napi-rs read any object as its own properties: a Map of headers sent none, an array sent a
-  // header named `0`, a Map as the whole options meant every default.
+  // header named `0`, a Headers or a Map of another realm (Jest's, vm's) none.
   const base = { token: 't', baseUrl: 'http://127.0.0.1:9' }
+  const OtherMap = require('node:vm').runInNewContext('Map')
+  for (const headers of [
+    new Map([['x-tenant', 'acme-7']]),
+    new OtherMap([['x-tenant', 'acme-7']]),
+    new Headers({ 'X-Tenant': 'acme-7' }),
+    [['x-tenant', 'acme-7']],
+  ]) {
+    await withEmulator(async (emu, client) => {
+      await client.dialTimeGroups.list(emu.userId)
+      assert.equal((await lastRequest(emu)).headers['x-tenant'], 'acme-7', String(headers.constructor.name))
+    }, { defaultHeaders: headers })
+  }
+  // Each item must be a pair; a value of the wrong type is named as for an object.
+  for (const [headers, got] of [
+    [['a'], 'got an item that is a string'],
+    [new Set(['x-tenant']), 'got an item that is a string'],
+    [[null], 'got an item that is null'],
+    [[{}], 'got an item that is not a pair'],
+    [[['x-tenant']], 'got an item that is not a pair'],
+    [[[1, 'a']], 'got an item that is not a pair'],
+  ]) {
+    assert.throws(() => new Client({ ...base, defaultHeaders: headers }), (e) => {
+      assert.ok(e instanceof TypeError, String(e))
+      assert.match(e.message, /^defaultHeaders must be an object of header names to values, or hold \[name, value\] pairs/)
+      assert.ok(e.message.endsWith(got), e.message)
+      return true
+    })
+  }
+  assert.throws(() => new Client({ ...base, defaultHeaders: new Map([['x-t', 5]]) }), /`defaultHeaders` in the Client options holds a value of the wrong type/)
+  const endless = { *[Symbol.iterator]() { for (;;) yield ['x-a', 'b'] } }
+  assert.throws(() => new Client({ ...base, defaultHeaders: endless }), /defaultHeaders holds more than 10000 headers/)
   for (const [headers, kind] of [
-    [new Map([['x-tenant', 'a']]), 'a Map'],
-    [['a'], 'an array'],
     [new Date(0), 'a Date'],
-    [new Set(['x-tenant']), 'a Set'],
     [new WeakMap(), 'a WeakMap'],
   ]) {
     assert.throws(() => new Client({ ...base, defaultHeaders: headers }), (e) => {
@@ -335,9 +363,20 @@ test('defaultHeaders or the options given as a Map, an array or a Date are a Typ
   }
   assert.throws(() => new Client(new Map(Object.entries(base))), /the Client options must be a plain object, got a Map/)
   assert.throws(() => new Client([base]), /the Client options must be a plain object, got an array/)
-  // A plain object, one without a prototype and a class instance are read as they are.
+  // A plain object, one without a prototype and a class instance are read as they are (its
+  // getters too, when its headers are pairs).
   const bare = Object.assign(Object.create(null), { 'x-tenant': 'a' })
-  class Options { constructor () { Object.assign(this, base) } }
+  class Options {
+    constructor (headers) { Object.assign(this, { token: 't' }); this.defaultHeaders = headers }
+    get baseUrl () { return base.baseUrl }
+  }
   assert.equal(new Client({ ...base, defaultHeaders: bare }).baseUrl, base.baseUrl)
-  assert.equal(new Client(new Options()).baseUrl, base.baseUrl)
+  assert.equal(new Client(new Options(bare)).baseUrl, base.baseUrl)
+  assert.equal(new Client(new Options(new Map([['x-a', 'b']]))).baseUrl, base.baseUrl)
+  // Its errors start their stack at the caller, as the addon's own do.
+  function caller () { return new Client({ ...base, defaultHeaders: [null] }) }
+  assert.throws(caller, (e) => /^ {4}at caller \(/.test(e.stack.split('\n')[1]) || assert.fail(e.stack))
+  // A subclass is still constructed as itself.
+  class Mine extends Client {}
+  assert.ok(new Mine({ ...base, defaultHeaders: new Map() }) instanceof Mine)
 })

@@ -277,10 +277,7 @@ fn a_value_budget_allows_max_text_and_names_the_string_past_it() {
     }
     let problem = budget.take_text("content[3].week", 1).unwrap_err();
     assert_eq!(problem.path, "content[3].week");
-    assert_eq!(
-        problem.message,
-        "takes the payload past 4 MiB of text (is one string repeated in it?)"
-    );
+    assert_eq!(problem.message, "takes the payload past 4 MiB of text");
     budget.take("content[4]").unwrap();
     let mut budget = ValueBudget::default();
     assert!(budget.take_text("name", MAX_TEXT + 1).is_err());

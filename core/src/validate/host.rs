@@ -68,10 +68,7 @@ pub const MAX_TEXT: usize = 4 << 20;
 pub fn too_much_text(path: &str) -> Problem {
     Problem::new(
         path,
-        format!(
-            "takes the payload past {} MiB of text (is one string repeated in it?)",
-            MAX_TEXT >> 20
-        ),
+        format!("takes the payload past {} MiB of text", MAX_TEXT >> 20),
     )
 }
 
