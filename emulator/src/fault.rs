@@ -176,9 +176,13 @@ impl Fault {
                 );
             }
         }
-        // A typo (`"GTE"`) matched no request and stayed queued.
+        // A typo (`"GTE"`) matched no request and stayed queued. Any case, as it is matched.
         const METHODS: [&str; 7] = ["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"];
-        if let Some(method) = fault.method.as_deref().filter(|m| !METHODS.contains(m)) {
+        if let Some(method) = fault
+            .method
+            .as_deref()
+            .filter(|m| !METHODS.iter().any(|k| k.eq_ignore_ascii_case(m)))
+        {
             return refuse(
                 "fault.method".into(),
                 format!("must be one of {}, got {method:?}", METHODS.join(", ")),

@@ -654,9 +654,12 @@ async fn respond(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Response
             json,
             &body,
         ),
-        // Too large: said only to whom the token lets in (as the platform checks it first).
-        None if !authorized => envelopes::Answer::error(401, envelopes::status_message(401)),
-        None => envelopes::too_large(),
+        // Too large: said only of a route, to whom the token lets in (routing first, then
+        // the token, as for any request).
+        None => match shared.route(&method, &path, auth.map(|v| v.as_bytes())) {
+            Ok(_) => envelopes::too_large(),
+            Err(refused) => refused,
+        },
     };
     answer.headers.push(("x-request-id".to_owned(), request_id));
     if let Some(f) = fault.as_ref().filter(|f| f.shapes()) {

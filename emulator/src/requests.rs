@@ -55,6 +55,20 @@ pub(crate) struct Arrived {
     request_id: String,
 }
 
+/// The most bytes `bytes` take as a JSON string of the log: a control byte as `\u0001`, a
+/// byte of invalid UTF-8 as U+FFFD, a quote or backslash escaped.
+fn shown(bytes: &[u8]) -> usize {
+    bytes
+        .iter()
+        .map(|&b| match b {
+            0..=0x1f => 6,
+            b'"' | b'\\' => 2,
+            0x80.. => 3,
+            _ => 1,
+        })
+        .sum()
+}
+
 /// What a JSON value costs once parsed, beyond its text: `serde_json::Value` is 32 bytes, an
 /// object's entry more. Reading the log parses every body.
 const PARSED_VALUE_BYTES: usize = 48;
@@ -70,27 +84,20 @@ impl Arrived {
     /// and URL. (Bodies were counted as their bytes: 64 MB of `[0,0,…]` became a gigabyte of
     /// values when the log was read, 80 MiB of control bytes a 396 MB answer.)
     fn size(&self) -> usize {
+        // Header values and the URL (its query percent-decoded) are shown as text too.
         let headers: usize = self
             .headers
             .iter()
-            .map(|(name, value)| name.as_str().len() + value.len() + 64)
+            .map(|(name, value)| name.as_str().len() + shown(value.as_bytes()) + 64)
             .sum();
         let body = self.body.as_ref().map_or(0, |body| {
-            let (mut values, mut shown) = (0, 0);
-            for &b in body.iter() {
-                if matches!(b, b',' | b':' | b'[' | b'{') {
-                    values += 1;
-                }
-                shown += match b {
-                    0..=0x1f => 6,
-                    b'"' | b'\\' => 2,
-                    0x80.. => 3,
-                    _ => 1,
-                };
-            }
-            (body.len() + values * PARSED_VALUE_BYTES).max(shown)
+            let values = body
+                .iter()
+                .filter(|&&b| matches!(b, b',' | b':' | b'[' | b'{'))
+                .count();
+            (body.len() + values * PARSED_VALUE_BYTES).max(shown(body))
         });
-        body + headers + self.uri.to_string().len() + RECORD_BYTES
+        body + headers + 2 * shown(self.uri.to_string().as_bytes()) + RECORD_BYTES
     }
 
     pub(crate) fn new(

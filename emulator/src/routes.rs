@@ -44,7 +44,7 @@ struct State {
 }
 
 /// The API routes (after the user segment is read).
-enum Route<'p> {
+pub(crate) enum Route<'p> {
     Create,
     List,
     Update(&'p str),
@@ -220,41 +220,10 @@ impl Shared {
         body: &[u8],
     ) -> Answer {
         let body = if json { body } else { b"{}" };
-        let segments: Vec<&str> = path.trim_end_matches('/').split('/').collect();
-        // HEAD is served as GET (hyper sends no body), as Laravel does for GET routes.
-        let routed = if method == "HEAD" { "GET" } else { method };
-        let (route, user) = match (routed, segments.as_slice()) {
-            ("POST", ["", "agent-api", "user", user, "dial-time-group"]) => (Route::Create, *user),
-            ("GET", ["", "agent-api", "user", user, "dial-time-group"]) => (Route::List, *user),
-            ("PUT", ["", "agent-api", "user", user, "dial-time-group", id]) => {
-                (Route::Update(id), *user)
-            }
-            ("DELETE", ["", "agent-api", "user", user, "dial-time-group", id]) => {
-                (Route::Delete(id), *user)
-            }
-            // A route of the API with another method: 405 and what it allows, as Laravel.
-            (_, ["", "agent-api", "user", _, "dial-time-group"]) => {
-                return method_not_allowed("GET, HEAD, POST")
-            }
-            (_, ["", "agent-api", "user", _, "dial-time-group", _]) => {
-                return method_not_allowed("PUT, DELETE")
-            }
-            _ => return Answer::error(404, status_message(404)),
+        let (route, user) = match self.route(method, path, auth) {
+            Ok(routed) => routed,
+            Err(refused) => return refused,
         };
-        // User ids are UUIDs, compared without regard to case; the store keys on the
-        // emulator's own spelling, so every route sees the same groups.
-        if !dialtime::validate::is_uuid(user) {
-            return Answer::error(404, status_message(404));
-        }
-        // The token is checked once the route is known, as Laravel's middleware runs after
-        // routing: an unknown route or another method is 404 or 405 with or without one.
-        if !self.is_authorized(auth) {
-            return Answer::error(401, status_message(401));
-        }
-        if !user.eq_ignore_ascii_case(&self.user_id) {
-            return Answer::error(403, "无权操作该用户");
-        }
-        let user = self.user_id.as_str();
         match route {
             Route::Create => self.create(user, body),
             Route::List => self.list(user, query),
@@ -270,6 +239,52 @@ impl Shared {
                 }
             }
         }
+    }
+
+    /// The route of a request and its user (the emulator's spelling), or the answer that
+    /// refuses it: 404 or 405 (routing comes first, as in Laravel), then 401 (its middleware
+    /// checks the token), then 403 for another user.
+    pub(crate) fn route<'p>(
+        &self,
+        method: &str,
+        path: &'p str,
+        auth: Option<&[u8]>,
+    ) -> Result<(Route<'p>, &str), Answer> {
+        let segments: Vec<&str> = path.trim_end_matches('/').split('/').collect();
+        // HEAD is served as GET (hyper sends no body), as Laravel does for GET routes.
+        let routed = if method == "HEAD" { "GET" } else { method };
+        let (route, user) = match (routed, segments.as_slice()) {
+            ("POST", ["", "agent-api", "user", user, "dial-time-group"]) => (Route::Create, *user),
+            ("GET", ["", "agent-api", "user", user, "dial-time-group"]) => (Route::List, *user),
+            ("PUT", ["", "agent-api", "user", user, "dial-time-group", id]) => {
+                (Route::Update(id), *user)
+            }
+            ("DELETE", ["", "agent-api", "user", user, "dial-time-group", id]) => {
+                (Route::Delete(id), *user)
+            }
+            // A route of the API with another method: 405 and what it allows, as Laravel.
+            (_, ["", "agent-api", "user", _, "dial-time-group"]) => {
+                return Err(method_not_allowed("GET, HEAD, POST"))
+            }
+            (_, ["", "agent-api", "user", _, "dial-time-group", _]) => {
+                return Err(method_not_allowed("PUT, DELETE"))
+            }
+            _ => return Err(Answer::error(404, status_message(404))),
+        };
+        // User ids are UUIDs, compared without regard to case; the store keys on the
+        // emulator's own spelling, so every route sees the same groups.
+        if !dialtime::validate::is_uuid(user) {
+            return Err(Answer::error(404, status_message(404)));
+        }
+        // The token is checked once the route is known, as Laravel's middleware runs after
+        // routing: an unknown route or another method is 404 or 405 with or without one.
+        if !self.is_authorized(auth) {
+            return Err(Answer::error(401, status_message(401)));
+        }
+        if !user.eq_ignore_ascii_case(&self.user_id) {
+            return Err(Answer::error(403, "无权操作该用户"));
+        }
+        Ok((route, self.user_id.as_str()))
     }
 
     fn create(&self, user: &str, body: &[u8]) -> Answer {

@@ -514,9 +514,12 @@ fn requests_are_read_as_the_platform_reads_them() {
         404
     );
 
-    // Too large and without a token: 401 first, as the platform checks the token first.
+    // Too large: routing first (404 off the API), then the token (401), as any request.
     let huge = "x".repeat(2 << 20);
     assert_eq!(http.send_as("POST", &url, None, json, &huge).0, 401);
+    let nope = format!("{}/agent-api/nope", emu.base_url());
+    assert_eq!(http.send_as("POST", &nope, token, json, &huge).0, 404);
+    assert_eq!(http.send_as("POST", &url, token, json, &huge).0, 413);
 }
 
 /// Faults that were queued and then ignored: `code`/`message` alone (an error envelope in
@@ -561,8 +564,8 @@ fn every_fault_field_does_what_it_says_or_is_refused() {
         assert_eq!(status, 400, "{bad}: {body}");
     }
     assert_eq!(emu.pending_faults(), 0);
-    // A bare 204 is an empty answer.
-    assert_eq!(queue(json!({"status": 204, "method": "GET"})).0, 200);
+    // A bare 204 is an empty answer (a method in any case, as it is matched).
+    assert_eq!(queue(json!({"status": 204, "method": "get"})).0, 200);
     let (status, _, body) = http.send("GET", &format!("{url}?page=1"), Some(emu.token()), "");
     assert_eq!((status, body.as_str()), (204, ""));
 }
