@@ -59,7 +59,7 @@ impl PyDialTimeGroups {
             let client = BlockingClient::from(options.apply(self.shared.client(py)?).or_raise(py)?);
             crate::log::refresh(py);
             let outcome = crate::runtime::detach_interruptible(py, || call(&client, args));
-            crate::log::flush(py);
+            crate::log::flush(py)?;
             outcome?.or_raise(py)
         })
     }
@@ -452,8 +452,8 @@ impl PyGroupCursor {
                 let next = walk.next();
                 (walk, next)
             });
-            crate::log::flush(py);
-            match fetched {
+            let flushed = crate::log::flush(py);
+            let next = match fetched {
                 Ok((walk, next)) => {
                     *self.lock() = Walk::Idle(walk);
                     next.transpose()
@@ -464,7 +464,10 @@ impl PyGroupCursor {
                     *self.lock() = Walk::Interrupted;
                     Err(raised)
                 }
-            }
+            };
+            // Ctrl-C in a logging handler is raised, the walk's state kept.
+            flushed?;
+            next
         })
     }
 }

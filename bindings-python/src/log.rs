@@ -75,8 +75,8 @@ fn py_logger(py: Python<'_>) -> Option<&Bound<'_, PyAny>> {
 pub(crate) fn refresh(py: Python<'_>) {
     let wanted = match py_logger(py) {
         None => 0,
-        // `isEnabledFor` is Python code (see `runtime::section`).
-        Some(l) => crate::runtime::section(py, || {
+        // `isEnabledFor` is Python code (see `runtime::section`); at exit the levels stay.
+        Some(l) => match crate::runtime::section_unless_exiting(py, || {
             let on = |level: u8| {
                 l.call_method1("isEnabledFor", (level,))
                     .and_then(|v| v.is_truthy())
@@ -91,33 +91,52 @@ pub(crate) fn refresh(py: Python<'_>) {
             } else {
                 1
             }
-        }),
+        }) {
+            Some(wanted) => wanted,
+            None => return,
+        },
     };
     WANTED.store(wanted, Ordering::Relaxed);
 }
 
-/// Writes the queued records (with the GIL). A failing handler is logging's business.
-pub(crate) fn flush(py: Python<'_>) {
+/// Writes the queued records (with the GIL). A failing handler is logging's business, but
+/// `KeyboardInterrupt` or `SystemExit` (any `BaseException` that is not an `Exception`) raised
+/// in one is the caller's: Ctrl-C while a handler wrote was dropped, the program went on. The
+/// records after it are dropped.
+pub(crate) fn flush(py: Python<'_>) -> PyResult<()> {
     if WANTED.load(Ordering::Relaxed) == 0 && queue_empty() {
-        return;
+        return Ok(());
     }
     let records = std::mem::take(&mut *queue().lock().unwrap_or_else(|e| e.into_inner()));
     if records.is_empty() {
-        return;
+        return Ok(());
     }
-    crate::runtime::section(py, || write(py, records));
+    // Once the interpreter exits, they are dropped.
+    crate::runtime::section_unless_exiting(py, || write(py, records)).unwrap_or(Ok(()))
 }
 
 /// Hands `records` to the `dialtime` logger's handlers: Python code (see `runtime::section`).
-fn write(py: Python<'_>, records: Vec<(Level, String)>) {
-    let Some(logger) = py_logger(py) else { return };
+fn write(py: Python<'_>, records: Vec<(Level, String)>) -> PyResult<()> {
+    let Some(logger) = py_logger(py) else {
+        return Ok(());
+    };
     for (level, text) in records {
+        // A handler may take long (or call dialtime itself): the rest is dropped at exit, so
+        // the `atexit` hook does not wait for the whole batch.
+        if crate::runtime::exiting() {
+            break;
+        }
         let method = match level {
             Level::Debug => "debug",
             Level::Info => "info",
         };
-        let _ = logger.call_method1(method, ("%s", text));
+        if let Err(e) = logger.call_method1(method, ("%s", text)) {
+            if !e.is_instance_of::<pyo3::exceptions::PyException>(py) {
+                return Err(e);
+            }
+        }
     }
+    Ok(())
 }
 
 fn queue_empty() -> bool {

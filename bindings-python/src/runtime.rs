@@ -141,7 +141,7 @@ struct Bridge {
 
 #[pymethods]
 impl Bridge {
-    fn __call__(&self, py: Python<'_>) {
+    fn __call__(&self, py: Python<'_>) -> PyResult<()> {
         #[cfg(unix)]
         {
             // One byte per batch: a single read empties the socket.
@@ -152,7 +152,7 @@ impl Bridge {
                 .unwrap_or_else(|e| e.into_inner())
                 .read(&mut drain);
         }
-        section(py, || self.inbox.resolve_all(py));
+        section(py, || self.inbox.resolve_all(py))
     }
 
     /// The futures of completions waiting in the inbox, for Python's garbage collector: a call
@@ -178,13 +178,13 @@ impl Bridge {
 
 impl Inbox {
     /// Resolves every queued completion (on the loop's thread), then writes queued log
-    /// records.
-    fn resolve_all(&self, py: Python<'_>) {
+    /// records; what a handler raised that is not an `Exception` (Ctrl-C) is the loop's.
+    fn resolve_all(&self, py: Python<'_>) -> PyResult<()> {
         let batch = std::mem::take(&mut *self.queue.lock().unwrap_or_else(|e| e.into_inner()));
         for completion in batch {
             completion.resolve(py);
         }
-        crate::log::flush(py);
+        crate::log::flush(py)
     }
 }
 
@@ -265,8 +265,13 @@ impl Owner {
     }
 
     /// Runs `drive` on the loop's thread with the GIL released, then resolves the calls it
-    /// finished. `None` when it panicked.
-    fn drive<R: Send>(&self, py: Python<'_>, drive: impl FnOnce() -> R + Send) -> Option<R> {
+    /// finished: what `drive` returned (`None` when it panicked), and what a logging handler
+    /// raised that is not an `Exception` (Ctrl-C), for the caller to raise.
+    fn drive<R: Send>(
+        &self,
+        py: Python<'_>,
+        drive: impl FnOnce() -> R + Send,
+    ) -> (Option<R>, PyResult<()>) {
         let inbox: &Inbox = &self.inbox;
         let outcome = detach(py, || {
             let previous = DRIVING_FOR.replace(inbox);
@@ -274,8 +279,8 @@ impl Owner {
             DRIVING_FOR.set(previous);
             outcome
         });
-        self.inbox.resolve_all(py);
-        outcome.ok()
+        let flushed = self.inbox.resolve_all(py);
+        (outcome.ok(), flushed)
     }
 
     /// Watches the reactor from `event_loop` (again); false when the loop refuses.
@@ -369,14 +374,14 @@ impl Reactor {
         let Some(owner) = self.0.upgrade() else {
             return Ok(());
         };
-        section(py, || Self::react(py, &owner));
-        Ok(())
+        section(py, || Self::react(py, &owner))
     }
 }
 
 impl Reactor {
-    fn react(py: Python<'_>, owner: &Arc<Owner>) {
-        let driven = owner.drive(py, || owner.claim.ready()).unwrap_or(false);
+    fn react(py: Python<'_>, owner: &Arc<Owner>) -> PyResult<()> {
+        let (driven, flushed) = owner.drive(py, || owner.claim.ready());
+        let driven = driven.unwrap_or(false);
         if !driven {
             use std::sync::atomic::Ordering::Relaxed;
             owner.watching.store(false, Relaxed);
@@ -391,6 +396,7 @@ impl Reactor {
                 let _ = event_loop.call_method1(intern!(py, "remove_reader"), (owner.claim.fd(),));
             }
         }
+        flushed
     }
 }
 
@@ -431,8 +437,10 @@ where
             };
             match owner {
                 Some(owner) => match owner.drive(py, || owner.claim.spawn(work)) {
-                    Some(spawned) => spawned,
-                    None => return Err(error::panicked(py)),
+                    // Ctrl-C in a logging handler: raised here, the call left to finish.
+                    (_, Err(interrupted)) => return Err(interrupted),
+                    (Some(spawned), Ok(())) => spawned,
+                    (None, Ok(())) => return Err(error::panicked(py)),
                 },
                 None => spawn(work),
             }
@@ -468,14 +476,14 @@ struct Resolve(Mutex<Option<Completion>>);
 
 #[pymethods]
 impl Resolve {
-    fn __call__(&self, py: Python<'_>) {
+    fn __call__(&self, py: Python<'_>) -> PyResult<()> {
         let completion = self.0.lock().unwrap_or_else(|e| e.into_inner()).take();
         section(py, || {
             if let Some(c) = completion {
                 c.resolve(py);
             }
-            crate::log::flush(py);
-        });
+            crate::log::flush(py)
+        })
     }
 }
 
@@ -539,6 +547,11 @@ struct Leave(&'static Gate);
 
 impl Drop for Leave {
     fn drop(&mut self) {
+        // The door of the parent of a fork: its lock may have been held by a thread the
+        // child does not have, and nobody waits at it here.
+        if self.0.generation != dialtime::__private::runtime::fork_generation() {
+            return;
+        }
         let mut d = self.0.door();
         d.inside = d.inside.saturating_sub(1);
         // Only the `atexit` hook waits, after closing the door: a wake-up is a system call,
@@ -592,6 +605,9 @@ thread_local! {
     /// How many [`section`]s this thread is in (a section may run Python code that calls
     /// dialtime again).
     static DEPTH: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+    /// The door this thread counts itself inside while in a section (left as it is in a
+    /// child forked meanwhile: see `Leave`).
+    static ENTERED: std::cell::Cell<Option<&'static Gate>> = const { std::cell::Cell::new(None) };
 }
 
 /// Runs `f`, which runs Python code from this native frame (a `logging` handler, a future's
@@ -602,35 +618,78 @@ thread_local! {
 /// runs of 15 with `logging` on and asyncio loops in daemon threads). So the `atexit` hook
 /// waits for a thread in a section to leave it, as for one on its way back from a call; once
 /// the door is closed, a thread about to enter one parks instead (see [`enter_or_park`]).
-/// While a section releases the GIL ([`detach`]) the thread does not count: exit does not
-/// wait for its call.
+/// While a section releases the GIL ([`detach`]: a logging handler's own call, a drive of the
+/// runtime) the thread still counts: exit waits for it, at most as long as for the rest.
 pub(crate) fn section<R>(py: Python<'_>, f: impl FnOnce() -> R) -> R {
+    match enter_section(py, true) {
+        Some(entered) => entered.run(f),
+        None => f(),
+    }
+}
+
+/// [`section`] for Python code that may be left out once the interpreter exits (writing log
+/// records, reading the logger's levels): after the `atexit` hook it is not run (`None`),
+/// where `section` would first wait up to a second for finalization (a daemon thread calling
+/// in a loop, a logging handler calling dialtime, held the exit for seconds).
+pub(crate) fn section_unless_exiting<R>(py: Python<'_>, f: impl FnOnce() -> R) -> Option<R> {
+    match enter_section(py, false) {
+        Some(entered) => Some(entered.run(f)),
+        None if DEPTH.get() > 0 => Some(f()),
+        None => None,
+    }
+}
+
+/// Whether the `atexit` hook has closed the door (for a thread other than the one exiting):
+/// a section that can stop early (writing a batch of log records) stops.
+pub(crate) fn exiting() -> bool {
+    let d = gate().door();
+    d.closed && d.finalizer != Some(std::thread::current().id())
+}
+
+/// A section entered (counted inside the door), to [`Entered::run`] in.
+struct Entered;
+
+/// Counts this thread inside the door for a section, unless it is in one already (`None`);
+/// once the door is closed, `wait`s as a call's way back does ([`enter_or_park`]), or gives
+/// up (`None`).
+fn enter_section(py: Python<'_>, wait: bool) -> Option<Entered> {
     if DEPTH.get() > 0 {
-        return f();
+        return None;
     }
-    let gate = {
-        let gate = gate();
-        let mut d = gate.door();
-        if !d.closed || d.finalizer == Some(std::thread::current().id()) {
-            d.inside += 1;
-            gate
-        } else {
-            drop(d);
-            #[allow(clippy::disallowed_methods)]
-            py.detach(enter_or_park)
-        }
+    let gate = gate();
+    let mut d = gate.door();
+    let gate = if !d.closed || d.finalizer == Some(std::thread::current().id()) {
+        d.inside += 1;
+        gate
+    } else if wait {
+        drop(d);
+        #[allow(clippy::disallowed_methods)]
+        py.detach(enter_or_park)
+    } else {
+        return None;
     };
-    /// Leaves the section and the door (on every path, a panic included).
-    struct Exit(&'static Gate);
-    impl Drop for Exit {
-        fn drop(&mut self) {
-            DEPTH.set(DEPTH.get().saturating_sub(1));
-            drop(Leave(self.0));
+    DEPTH.set(1);
+    ENTERED.set(Some(gate));
+    Some(Entered)
+}
+
+impl Entered {
+    fn run<R>(self, f: impl FnOnce() -> R) -> R {
+        let _exit = Exit;
+        f()
+    }
+}
+
+/// Leaves the section and the door (on every path, a panic included).
+struct Exit;
+
+impl Drop for Exit {
+    fn drop(&mut self) {
+        DEPTH.set(DEPTH.get().saturating_sub(1));
+        if let Some(gate) = ENTERED.take() {
+            drop(Leave(gate));
         }
     }
-    DEPTH.set(DEPTH.get() + 1);
-    let _exit = Exit(gate);
-    f()
 }
 
 /// Runs `f` with the GIL released. Every place the binding releases the GIL goes through
@@ -647,20 +706,21 @@ where
     F: Send + FnOnce() -> T,
     T: Send,
 {
-    // In a section the thread counts inside: not while the GIL is released (the `atexit`
-    // hook does not wait for a call), again once it holds it (the section goes on).
-    let in_section = DEPTH.get() > 0;
-    if in_section {
-        drop(Leave(gate()));
+    // In a section (a logging handler's own call, a drive of the runtime) the thread stays
+    // counted inside while the GIL is released: the `atexit` hook waits for it as for the rest
+    // of the section, which goes on when it comes back. (Left uncounted, the call came back
+    // after the hook was done, and the section met finalization.)
+    if DEPTH.get() > 0 {
+        #[allow(clippy::disallowed_methods)]
+        let outcome = py.detach(|| std::panic::catch_unwind(AssertUnwindSafe(f)));
+        return outcome.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
     }
     #[allow(clippy::disallowed_methods)]
     let (outcome, gate) = py.detach(|| {
         let outcome = std::panic::catch_unwind(AssertUnwindSafe(f));
         (outcome, enter_or_park())
     });
-    if !in_section {
-        drop(Leave(gate));
-    }
+    drop(Leave(gate));
     outcome.unwrap_or_else(|panic| std::panic::resume_unwind(panic))
 }
 
@@ -735,9 +795,12 @@ fn enter_or_park() -> &'static Gate {
                     std::thread::sleep(Duration::from_millis(2));
                 }
                 Some(false) => break,
-                Some(true) | None => loop {
+                Some(true) => loop {
                     std::thread::park();
                 },
+                // Not found (not CPython on a Unix): come back. A thread ending there
+                // (Windows' `_endthreadex`) does not unwind through these frames.
+                None => break,
             }
         }
         d = gate.door();

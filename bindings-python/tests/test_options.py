@@ -267,6 +267,56 @@ def test_list_all_pages_are_logged_when_fetched(emulator: Emulator, caplog: pyte
     assert len(lines) == 1 and " -> 200 (attempt 1, " in lines[0], lines
 
 
+INTERRUPTING_HANDLER_SCRIPT = """
+import asyncio, logging, os, sys, dialtime
+
+class Interrupting(logging.Handler):
+    # Ctrl-C while a record is written.
+    def emit(self, record):
+        raise KeyboardInterrupt
+
+logger = logging.getLogger("dialtime")
+logger.addHandler(Interrupting())
+logger.setLevel(logging.DEBUG)
+url, token, user = os.environ["EMU_URL"], os.environ["EMU_TOKEN"], os.environ["EMU_USER"]
+client = dialtime.Client(token, base_url=url)
+for name, call in [
+    ("sync", lambda: client.dial_time_groups.list(user)),
+    ("cursor", lambda: next(iter(client.dial_time_groups.list_all(user)), None)),
+]:
+    try:
+        call()
+        print(name, "returned")
+    except KeyboardInterrupt:
+        print(name, "interrupted")
+
+async def one():
+    async with dialtime.AsyncClient(token, base_url=url) as c:
+        await c.dial_time_groups.list(user)
+
+for _ in range(2):
+    try:
+        asyncio.run(one())
+        print("async returned")
+    except KeyboardInterrupt:
+        print("async interrupted")
+"""
+
+
+def test_ctrl_c_in_a_logging_handler_is_raised_not_dropped(emulator: Emulator) -> None:
+    # Any error a handler raised was dropped with the rest: Ctrl-C while a record was written
+    # was lost and the program went on. `KeyboardInterrupt` and `SystemExit` are raised now
+    # (by the call, the cursor, or the event loop); an `Exception` is still logging's business.
+    env = {**os.environ, "EMU_URL": emulator.base_url, "EMU_TOKEN": emulator.token,
+           "EMU_USER": emulator.user_id}
+    done = subprocess.run([sys.executable, "-c", INTERRUPTING_HANDLER_SCRIPT], env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split("\n")[:4] == [
+        "sync interrupted", "cursor interrupted", "async interrupted", "async interrupted"
+    ], done.stdout + done.stderr[-2000:]
+
+
 def test_dialtime_log_env_writes_to_stderr_without_code(emulator: Emulator) -> None:
     script = (
         "import dialtime, sys\n"
