@@ -61,8 +61,11 @@ test('a worker thread reads DIALTIME_* from its own process.env, not the process
         workerData: { pkg: require.resolve('..'), userId: emu.userId },
         env: { ...process.env, DIALTIME_TOKEN: emu.token, DIALTIME_BASE_URL: emu.baseUrl },
       })
+      // Listened for first: a worker that ends before its message is read emits 'message'
+      // and 'exit' in one go (Node drains its port at exit), and a later `once` missed the exit.
+      const exited = once(worker, 'exit')
       const [got] = await once(worker, 'message')
-      await once(worker, 'exit')
+      await exited
       assert.deepEqual(got, {
         baseUrl: emu.baseUrl,
         listed: true,
