@@ -47,7 +47,7 @@ use bytes::Bytes;
 use dialtime::__private::{read_new_group, UnknownFields};
 use dialtime::validate::is_uuid;
 use dialtime::{NewDialTimeGroup, Problem};
-use http_body_util::{BodyExt, Full, Limited};
+use http_body_util::{BodyExt, Full};
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
@@ -669,12 +669,30 @@ async fn respond(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Response
 }
 
 /// The body, or `None` when it is over the limit (or broken).
-async fn read_body(body: Incoming) -> Option<Bytes> {
-    Limited::new(body, routes::MAX_REQUEST_BYTES)
-        .collect()
-        .await
-        .ok()
-        .map(|b| b.to_bytes())
+/// How much of a body past [`routes::MAX_REQUEST_BYTES`] is read and dropped before the
+/// answer (413, or 404/401 first): a client that sends its whole body before reading the
+/// answer, as most do, got a broken pipe instead of it. Past this, the connection is closed.
+const DRAIN_BYTES: usize = 64 << 20;
+
+/// The body, or `None` when it is over [`routes::MAX_REQUEST_BYTES`] (read to its end, up to
+/// [`DRAIN_BYTES`] more, and dropped) or broken.
+async fn read_body(mut body: Incoming) -> Option<Bytes> {
+    let mut kept = Vec::new();
+    let mut seen = 0usize;
+    while let Some(frame) = body.frame().await {
+        let Ok(data) = frame.ok()?.into_data() else {
+            continue; // trailers
+        };
+        seen = seen.saturating_add(data.len());
+        if seen <= routes::MAX_REQUEST_BYTES {
+            kept.extend_from_slice(&data);
+        } else if seen > routes::MAX_REQUEST_BYTES + DRAIN_BYTES {
+            return None;
+        } else {
+            kept = Vec::new();
+        }
+    }
+    (seen <= routes::MAX_REQUEST_BYTES).then(|| Bytes::from(kept))
 }
 
 fn control_answer(shared: &Shared, method: &str, path: &str, body: Option<Bytes>) -> Answer {
