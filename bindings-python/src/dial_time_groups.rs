@@ -57,10 +57,13 @@ impl PyDialTimeGroups {
         guard(py, || {
             let args = args().or_raise(py)?;
             let client = BlockingClient::from(options.apply(self.shared.client(py)?).or_raise(py)?);
-            crate::log::refresh(py);
+            crate::log::refresh(py)?;
             let outcome = crate::runtime::detach_interruptible(py, || call(&client, args));
-            crate::log::flush(py)?;
-            outcome?.or_raise(py)
+            let flushed = crate::log::flush(py);
+            // What interrupted the call first, then what interrupted a logging handler.
+            let value = outcome?.or_raise(py);
+            flushed?;
+            value
         })
     }
 }
@@ -241,7 +244,6 @@ impl PyAsyncDialTimeGroups {
         guard(py, || {
             let args = args();
             let client = self.shared.client(py);
-            crate::log::refresh(py);
             crate::runtime::future(py, async move {
                 let (client, args) = (options.apply(client?)?, args?);
                 Ok::<_, Failure>(convert(call(client, args).await?))
@@ -447,27 +449,29 @@ impl PyGroupCursor {
             };
             // Logged as every call is: the levels read before a page's fetch, its records
             // written after (they waited for the next call, or were never written).
-            crate::log::refresh(py);
+            if let Err(raised) = crate::log::refresh(py) {
+                *self.lock() = Walk::Idle(walk);
+                return Err(raised);
+            }
             let fetched = crate::runtime::detach_interruptible(py, || {
                 let next = walk.next();
                 (walk, next)
             });
             let flushed = crate::log::flush(py);
-            let next = match fetched {
-                Ok((walk, next)) => {
+            match (fetched, flushed) {
+                (Ok((walk, next)), Ok(())) => {
                     *self.lock() = Walk::Idle(walk);
                     next.transpose()
                         .map(|g| g.map(PyDialTimeGroup))
                         .or_raise(py)
                 }
-                Err(raised) => {
+                // Ctrl-C while the page was fetched, or in a logging handler after it (the
+                // group it fetched would be skipped without a word): the walk is over.
+                (Err(raised), _) | (Ok(_), Err(raised)) => {
                     *self.lock() = Walk::Interrupted;
                     Err(raised)
                 }
-            };
-            // Ctrl-C in a logging handler is raised, the walk's state kept.
-            flushed?;
-            next
+            }
         })
     }
 }
@@ -493,7 +497,6 @@ impl PyAsyncGroupCursor {
         guard(py, || {
             self.1.check_open(py)?;
             let walk = self.0.clone();
-            crate::log::refresh(py);
             crate::runtime::future(py, async move {
                 match walk.lock().await.next().await {
                     Some(group) => Ok(PyDialTimeGroup(group?)),

@@ -71,32 +71,33 @@ fn py_logger(py: Python<'_>) -> Option<&Bound<'_, PyAny>> {
     Some(LOGGER.get_or_init(py, || logger.unbind()).bind(py))
 }
 
-/// Reads which levels the `dialtime` logger wants now (before a call).
-pub(crate) fn refresh(py: Python<'_>) {
-    let wanted = match py_logger(py) {
-        None => 0,
-        // `isEnabledFor` is Python code (see `runtime::section`); at exit the levels stay.
-        Some(l) => match crate::runtime::section_unless_exiting(py, || {
-            let on = |level: u8| {
-                l.call_method1("isEnabledFor", (level,))
-                    .and_then(|v| v.is_truthy())
-                    .unwrap_or(false)
-            };
-            // Info first: off at the default WARNING level, and then debug is off too, so
-            // the common case costs one call into `logging`.
-            if !on(20) {
-                0
-            } else if on(10) {
-                2
-            } else {
-                1
-            }
-        }) {
-            Some(wanted) => wanted,
-            None => return,
-        },
-    };
-    WANTED.store(wanted, Ordering::Relaxed);
+/// Reads which levels the `dialtime` logger wants now (before a call). `getLogger` and
+/// `isEnabledFor` are Python code (see `runtime::section`); at exit the levels stay. What they
+/// raise that is not an `Exception` (Ctrl-C) is the caller's.
+pub(crate) fn refresh(py: Python<'_>) -> PyResult<()> {
+    let wanted = crate::runtime::section_unless_exiting(py, || -> PyResult<Option<u8>> {
+        let Some(l) = py_logger(py) else {
+            return Ok(Some(0));
+        };
+        let on = |level: u8| match l.call_method1("isEnabledFor", (level,)) {
+            Ok(v) => Ok(v.is_truthy().unwrap_or(false)),
+            Err(e) if !e.is_instance_of::<pyo3::exceptions::PyException>(py) => Err(e),
+            Err(_) => Ok(false),
+        };
+        // Info first: off at the default WARNING level, and then debug is off too, so the
+        // common case costs one call into `logging`.
+        Ok(Some(if !on(20)? {
+            0
+        } else if on(10)? {
+            2
+        } else {
+            1
+        }))
+    });
+    if let Some(Some(wanted)) = wanted.transpose()? {
+        WANTED.store(wanted, Ordering::Relaxed);
+    }
+    Ok(())
 }
 
 /// Writes the queued records (with the GIL). A failing handler is logging's business, but

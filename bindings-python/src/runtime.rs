@@ -78,14 +78,20 @@ impl Completion {
     /// Resolves the future (on the loop's thread). One that was cancelled meanwhile refuses
     /// (`InvalidStateError`), which is dropped: nobody is waiting for it any more. Asking
     /// `done()` first would cost every call a method call for that rare case.
-    fn resolve(self, py: Python<'_>) {
+    /// What `set_result` raised that is not an `Exception` (Ctrl-C in the loop's `call_soon`,
+    /// the future already done) is the caller's to raise: dropped, it was lost and the task
+    /// awaiting the future never woke.
+    fn resolve(self, py: Python<'_>) -> PyResult<()> {
         let (ok, value) = (self.outcome)(py);
         let method = if ok {
             intern!(py, "set_result")
         } else {
             intern!(py, "set_exception")
         };
-        let _ = self.future.bind(py).call_method1(method, (value,));
+        match self.future.bind(py).call_method1(method, (value,)) {
+            Err(e) if !e.is_instance_of::<pyo3::exceptions::PyException>(py) => Err(e),
+            _ => Ok(()),
+        }
     }
 }
 
@@ -181,10 +187,16 @@ impl Inbox {
     /// records; what a handler raised that is not an `Exception` (Ctrl-C) is the loop's.
     fn resolve_all(&self, py: Python<'_>) -> PyResult<()> {
         let batch = std::mem::take(&mut *self.queue.lock().unwrap_or_else(|e| e.into_inner()));
+        // Every completion resolved, whatever one raised; the first raised is.
+        let mut raised = Ok(());
         for completion in batch {
-            completion.resolve(py);
+            let resolved = completion.resolve(py);
+            if raised.is_ok() {
+                raised = resolved;
+            }
         }
-        crate::log::flush(py)
+        let flushed = crate::log::flush(py);
+        raised.and(flushed)
     }
 }
 
@@ -406,8 +418,12 @@ where
     F: Future<Output = Result<T, Failure>> + Send + 'static,
     T: for<'a> IntoPyObject<'a> + Send + 'static,
 {
-    // `create_future`, `add_reader`, the calls a drive resolves: Python code.
-    section(py, || future_in_section(py, fut))
+    // `create_future`, `add_reader`, the calls a drive resolves, the logger's levels read
+    // before the call: Python code.
+    section(py, || {
+        crate::log::refresh(py)?;
+        future_in_section(py, fut)
+    })
 }
 
 fn future_in_section<'py, F, T>(py: Python<'py>, fut: F) -> PyResult<Bound<'py, PyAny>>
@@ -437,8 +453,14 @@ where
             };
             match owner {
                 Some(owner) => match owner.drive(py, || owner.claim.spawn(work)) {
-                    // Ctrl-C in a logging handler: raised here, the call left to finish.
-                    (_, Err(interrupted)) => return Err(interrupted),
+                    // Ctrl-C in a logging handler (or a completion) while the call started:
+                    // raised here, the call aborted (its future is never returned).
+                    (spawned, Err(interrupted)) => {
+                        if let Some(Ok(task)) = spawned {
+                            task.abort();
+                        }
+                        return Err(interrupted);
+                    }
                     (Some(spawned), Ok(())) => spawned,
                     (None, Ok(())) => return Err(error::panicked(py)),
                 },
@@ -479,10 +501,9 @@ impl Resolve {
     fn __call__(&self, py: Python<'_>) -> PyResult<()> {
         let completion = self.0.lock().unwrap_or_else(|e| e.into_inner()).take();
         section(py, || {
-            if let Some(c) = completion {
-                c.resolve(py);
-            }
-            crate::log::flush(py)
+            let resolved = completion.map_or(Ok(()), |c| c.resolve(py));
+            let flushed = crate::log::flush(py);
+            resolved.and(flushed)
         })
     }
 }
@@ -766,12 +787,13 @@ fn on_main_thread(py: Python<'_>) -> bool {
     if let Some(known) = MAIN.get() {
         return known;
     }
-    let known = (|| -> PyResult<bool> {
+    // `threading.main_thread()` is Python code (see `section`).
+    let known = section(py, || -> PyResult<bool> {
         let threading = py.import("threading")?;
         let main = threading.call_method0("main_thread")?.getattr("ident")?;
         let current = threading.call_method0("get_ident")?;
         main.eq(current)
-    })()
+    })
     .unwrap_or(false);
     MAIN.set(Some(known));
     known

@@ -280,15 +280,21 @@ logger.addHandler(Interrupting())
 logger.setLevel(logging.DEBUG)
 url, token, user = os.environ["EMU_URL"], os.environ["EMU_TOKEN"], os.environ["EMU_USER"]
 client = dialtime.Client(token, base_url=url)
+cursor = iter(client.dial_time_groups.list_all(user))
 for name, call in [
     ("sync", lambda: client.dial_time_groups.list(user)),
-    ("cursor", lambda: next(iter(client.dial_time_groups.list_all(user)), None)),
+    ("cursor", lambda: next(cursor, None)),
 ]:
     try:
         call()
         print(name, "returned")
     except KeyboardInterrupt:
         print(name, "interrupted")
+# The walk is over, not skipping the group it had fetched.
+try:
+    next(cursor, None)
+except dialtime.ConfigError as e:
+    print("cursor over" if "interrupted" in str(e) else e)
 
 async def one():
     async with dialtime.AsyncClient(token, base_url=url) as c:
@@ -312,9 +318,39 @@ def test_ctrl_c_in_a_logging_handler_is_raised_not_dropped(emulator: Emulator) -
     done = subprocess.run([sys.executable, "-c", INTERRUPTING_HANDLER_SCRIPT], env=env,
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr[-2000:]
-    assert done.stdout.split("\n")[:4] == [
-        "sync interrupted", "cursor interrupted", "async interrupted", "async interrupted"
+    assert done.stdout.split("\n")[:5] == [
+        "sync interrupted", "cursor interrupted", "cursor over", "async interrupted",
+        "async interrupted",
     ], done.stdout + done.stderr[-2000:]
+    # The same from the logger's `isEnabledFor`, read before a call: raised, the next call
+    # goes on.
+    done = subprocess.run([sys.executable, "-c", INTERRUPTING_LEVEL_SCRIPT], env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert (done.returncode, done.stdout.split()) == (0, ["interrupted", "again"]), (
+        done.stdout + done.stderr[-2000:])
+
+
+INTERRUPTING_LEVEL_SCRIPT = """
+import logging, os, dialtime
+
+class Raising(logging.Logger):
+    armed = True
+
+    def isEnabledFor(self, level):
+        if Raising.armed:
+            Raising.armed = False
+            raise KeyboardInterrupt
+        return super().isEnabledFor(level)
+
+logging.setLoggerClass(Raising)
+client = dialtime.Client(os.environ["EMU_TOKEN"], base_url=os.environ["EMU_URL"])
+for _ in range(2):
+    try:
+        client.dial_time_groups.list(os.environ["EMU_USER"])
+        print("again")
+    except KeyboardInterrupt:
+        print("interrupted")
+"""
 
 
 def test_dialtime_log_env_writes_to_stderr_without_code(emulator: Emulator) -> None:
