@@ -188,6 +188,23 @@ test('an array claiming more items than it holds is refused, not visited hole by
   assert.throws(() => new dialtime.Schedule({ ...DOCUMENTED, content: [{ week: 1, times }] }), isValidation('content[0].times'))
 })
 
+/** A payload whose `content` has a toJSON throwing at its first call only (stringify refuses
+ * it, the addon's walk calls it again), then returning `content`. */
+function refusedOnce(content) {
+  let calls = 0
+  const payload = {
+    ...DOCUMENTED,
+    content: {
+      toJSON() {
+        calls += 1
+        if (calls === 1) throw new Error('not yet')
+        return content
+      },
+    },
+  }
+  return { payload, calls: () => calls }
+}
+
 test('one object repeated through a payload stops the conversion at 100,000 values, naming where', async () => {
   // `Array(200).fill(day)` of a day of 10,000 windows costs JavaScript a few KB and was two
   // million values to stringify and walk (10 s with this thread blocked, 1.2 GB); `{a: x, b: x}`
@@ -211,19 +228,9 @@ test('one object repeated through a payload stops the conversion at 100,000 valu
   assert.throws(() => dialtime.validate({ ...DOCUMENTED, content: new Array(1000).fill(new Array(10_000).fill(1)) }), past('content['))
   // Where stringify refuses the payload (here a toJSON throwing at its first call only), the
   // addon's own walk of it stops at the same count.
-  let calls = 0
-  const refused = {
-    ...DOCUMENTED,
-    content: {
-      toJSON() {
-        calls += 1
-        if (calls === 1) throw new Error('not yet')
-        return wide.content
-      },
-    },
-  }
-  assert.throws(() => dialtime.validate(refused), past('content[3].times['))
-  assert.equal(calls, 2)
+  const refused = refusedOnce(wide.content)
+  assert.throws(() => dialtime.validate(refused.payload), past('content[3].times['))
+  assert.equal(refused.calls(), 2)
   assert.throws(() => new dialtime.Schedule(wide), past('content[3].times['))
   const client = new dialtime.Client({ token: 't', baseUrl: 'http://127.0.0.1:9' })
   await assert.rejects(client.dialTimeGroups.create('4d99d91c-f5d9-49da-88da-758977cc58a9', wide), past('content[3].times['))
@@ -261,19 +268,9 @@ test('one string repeated through a payload stops the conversion at 4 MiB of tex
   // through the replacer, and one stringify refuses through the addon's walk: all stop alike.
   const made = { ...DOCUMENTED, remark: { toJSON: () => strings.remark } }
   assert.throws(() => dialtime.validate(made), past('remark[83]'))
-  let calls = 0
-  const refused = {
-    ...DOCUMENTED,
-    content: {
-      toJSON() {
-        calls += 1
-        if (calls === 1) throw new Error('not yet')
-        return keys.content
-      },
-    },
-  }
-  assert.throws(() => dialtime.validate(refused), past('content[83]'))
-  assert.equal(calls, 2)
+  const refused = refusedOnce(keys.content)
+  assert.throws(() => dialtime.validate(refused.payload), past('content[83]'))
+  assert.equal(refused.calls(), 2)
   assert.throws(() => new dialtime.Schedule(keys), past('content[83]'))
   const client = new dialtime.Client({ token: 't', baseUrl: 'http://127.0.0.1:9' })
   await assert.rejects(client.dialTimeGroups.create('4d99d91c-f5d9-49da-88da-758977cc58a9', strings), past('remark[83]'))
