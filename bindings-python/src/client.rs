@@ -103,7 +103,7 @@ impl<'py> FromPyObject<'_, 'py> for Certificates {
         if obj.cast::<PySequence>().is_err() {
             return Err(wrong(type_name(&obj)));
         }
-        let mut pems = presized(obj.len().ok());
+        let mut pems = presized(&obj)?;
         for (i, item) in obj.try_iter()?.enumerate() {
             let item = item?;
             match pem(&item)? {

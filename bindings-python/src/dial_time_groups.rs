@@ -43,11 +43,11 @@ impl PyDialTimeGroups {
 
     /// Converts the arguments (`args`, with the GIL), then runs `call` on the blocking client
     /// with the GIL released.
-    fn run<A, T>(
+    fn run<A, T, E: Into<Failure>>(
         &self,
         py: Python<'_>,
         options: CallOptions,
-        args: impl FnOnce() -> dialtime::Result<A>,
+        args: impl FnOnce() -> Result<A, E>,
         call: impl FnOnce(&BlockingClient, A) -> dialtime::Result<T> + Send,
     ) -> PyResult<T>
     where
@@ -55,7 +55,7 @@ impl PyDialTimeGroups {
         T: Send,
     {
         guard(py, || {
-            let args = args().or_raise(py)?;
+            let args = args().map_err(Into::into).or_raise(py)?;
             let client = BlockingClient::from(options.apply(self.shared.client(py)?).or_raise(py)?);
             crate::log::refresh(py)?;
             let outcome = crate::runtime::detach_interruptible(py, || call(&client, args));
@@ -177,7 +177,7 @@ impl PyDialTimeGroups {
         self.run(
             py,
             CallOptions::new(timeout, deadline, max_retries),
-            || Ok(()),
+            || Ok::<_, Failure>(()),
             |c, ()| c.dial_time_groups().delete(user_id, group_id, sub_user_id),
         )
     }
@@ -226,12 +226,13 @@ impl PyAsyncDialTimeGroups {
 
     /// Converts the arguments (`args`, with the GIL), then an asyncio future of `call` on the
     /// core's runtime, its result converted by `convert`. Argument and client errors are
-    /// raised when the future is awaited, like the call's own.
-    fn spawn<'py, A, T, R, F>(
+    /// raised when the future is awaited, like the call's own; an interrupt raised by the
+    /// arguments' own code (Ctrl-C in a generator) is raised at once.
+    fn spawn<'py, A, T, R, F, E: Into<Failure>>(
         &self,
         py: Python<'py>,
         options: CallOptions,
-        args: impl FnOnce() -> dialtime::Result<A>,
+        args: impl FnOnce() -> Result<A, E>,
         call: impl FnOnce(dialtime::Client, A) -> F + Send + 'static,
         convert: fn(T) -> R,
     ) -> PyResult<Bound<'py, PyAny>>
@@ -242,7 +243,10 @@ impl PyAsyncDialTimeGroups {
         R: for<'a> IntoPyObject<'a> + Send + 'static,
     {
         guard(py, || {
-            let args = args();
+            let args = match args().map_err(Into::into) {
+                Err(Failure::Py(interrupt)) => return Err(interrupt),
+                args => args,
+            };
             let client = self.shared.client(py);
             crate::runtime::future(py, async move {
                 let (client, args) = (options.apply(client?)?, args?);
@@ -368,7 +372,7 @@ impl PyAsyncDialTimeGroups {
         self.spawn(
             py,
             CallOptions::new(timeout, deadline, max_retries),
-            || Ok(()),
+            || Ok::<_, Failure>(()),
             move |c, ()| async move {
                 c.dial_time_groups()
                     .delete(&user_id, group_id, sub_user_id.as_deref())

@@ -45,6 +45,12 @@ impl<T> OrRaise<T> for dialtime::Result<T> {
     }
 }
 
+impl<T> OrRaise<T> for Result<T, Failure> {
+    fn or_raise(self, py: Python<'_>) -> PyResult<T> {
+        self.map_err(|e| e.into_py(py))
+    }
+}
+
 /// How a task on the runtime failed, kept as Rust data until it reaches the event loop's
 /// thread: no runtime thread builds a Python exception.
 pub(crate) enum Failure {

@@ -7,7 +7,7 @@ use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDateTime, PyString, PyType, PyTzInfo};
 
 use crate::error::OrRaise;
-use crate::payload::Items;
+use crate::payload::{Items, Stop};
 
 /// What `__reduce__` returns: the class and its constructor arguments.
 type Reduced<'py, Args> = PyResult<(Bound<'py, PyType>, Args)>;
@@ -33,8 +33,13 @@ impl PyTimeRange {
         begin_time: &Bound<'_, PyAny>,
         end_time: &Bound<'_, PyAny>,
     ) -> PyResult<Self> {
-        let begin = crate::payload::time_text(begin_time, "begin_time");
-        let end = crate::payload::time_text(end_time, "end_time");
+        let read = |obj, path| match crate::payload::time_text(obj, path) {
+            Ok(text) => Ok(Ok(text)),
+            Err(Stop::Problem(p)) => Ok(Err(p)),
+            Err(Stop::Raised(e)) => Err(e),
+        };
+        let begin = read(begin_time, "begin_time")?;
+        let end = read(end_time, "end_time")?;
         // The core parses what converted (a placeholder stands in for what did not), so every
         // problem of both fields is reported, in order.
         let parsed = TimeRange::parse(

@@ -8,7 +8,7 @@ use dialtime::__private::{
 };
 use dialtime::{DialTimeGroupUpdate, Error, NewDialTimeGroup, Problem};
 use pyo3::conversion::FromPyObjectOwned;
-use pyo3::exceptions::PyTypeError;
+use pyo3::exceptions::{PyException, PyTypeError};
 use pyo3::prelude::*;
 use pyo3::types::{
     PyBool, PyByteArray, PyBytes, PyDict, PyFloat, PyInt, PyList, PyMapping, PySequence, PyString,
@@ -16,7 +16,33 @@ use pyo3::types::{
 };
 use serde_json::{Map, Number, Value};
 
+use crate::error::Failure;
 use crate::model::{PyDaySchedule, PyTimeRange};
+
+/// Why a value was not read: a problem to report with the others, or an interrupt raised by
+/// the payload's own Python code (`__iter__`, `__len__`, a property), which ends the reading
+/// and is raised as it is.
+pub(crate) enum Stop {
+    Problem(Problem),
+    Raised(PyErr),
+}
+
+impl From<Problem> for Stop {
+    fn from(p: Problem) -> Self {
+        Stop::Problem(p)
+    }
+}
+
+/// What the payload's own code raised, as a [`Stop`]: `KeyboardInterrupt`, `SystemExit` and
+/// other `BaseException`s that are not an `Exception` go on as they are (Ctrl-C while a
+/// generator yields content is Ctrl-C, not a `ValidationError`), any other is `problem`.
+fn raised(py: Python<'_>, err: PyErr, problem: impl FnOnce() -> Problem) -> Stop {
+    if err.is_instance_of::<PyException>(py) {
+        Stop::Problem(problem())
+    } else {
+        Stop::Raised(err)
+    }
+}
 
 /// The arguments of `create`, read by the core's JSON reader (all problems at once, with
 /// paths such as `content[1].times[0].end_time`).
@@ -26,7 +52,7 @@ pub(crate) fn new_group(
     is_default: &Bound<'_, PyAny>,
     skip_holiday: &Bound<'_, PyAny>,
     sub_user_id: Option<&Bound<'_, PyAny>>,
-) -> dialtime::Result<NewDialTimeGroup> {
+) -> Result<NewDialTimeGroup, Failure> {
     let mut fields = vec![
         ("name", name),
         ("content", content),
@@ -37,7 +63,9 @@ pub(crate) fn new_group(
         fields.push(("sub_user_id", sub));
     }
     let map = object(&fields)?;
-    dialtime::validate::new_group_from_json(&Value::Object(map))
+    Ok(dialtime::validate::new_group_from_json(&Value::Object(
+        map,
+    ))?)
 }
 
 /// The arguments of `update`: only the fields that are set are sent.
@@ -47,7 +75,7 @@ pub(crate) fn update(
     is_default: Option<&Bound<'_, PyAny>>,
     skip_holiday: Option<&Bound<'_, PyAny>>,
     sub_user_id: Option<&Bound<'_, PyAny>>,
-) -> dialtime::Result<DialTimeGroupUpdate> {
+) -> Result<DialTimeGroupUpdate, Failure> {
     let optional = [
         ("content", content),
         ("is_default", is_default),
@@ -61,16 +89,16 @@ pub(crate) fn update(
             .filter_map(|(k, v)| v.filter(|v| !v.is_none()).map(|v| (k, v))),
     );
     let map = object(&fields)?;
-    dialtime::validate::update_from_json(&Value::Object(map))
+    Ok(dialtime::validate::update_from_json(&Value::Object(map))?)
 }
 
 /// Named arguments as one JSON object (for a schedule's `content` and `skip_holiday`).
-pub(crate) fn fields_json(fields: &[(&str, &Bound<'_, PyAny>)]) -> dialtime::Result<Value> {
+pub(crate) fn fields_json(fields: &[(&str, &Bound<'_, PyAny>)]) -> Result<Value, Failure> {
     object(fields).map(Value::Object)
 }
 
 /// Named arguments as one JSON object, every conversion problem reported.
-fn object(fields: &[(&str, &Bound<'_, PyAny>)]) -> dialtime::Result<Map<String, Value>> {
+fn object(fields: &[(&str, &Bound<'_, PyAny>)]) -> Result<Map<String, Value>, Failure> {
     let mut map = Map::with_capacity(fields.len());
     let mut problems = Vec::new();
     // One budget for the whole call: `content` and the rest are one payload.
@@ -80,19 +108,20 @@ fn object(fields: &[(&str, &Bound<'_, PyAny>)]) -> dialtime::Result<Map<String, 
             Ok(v) => {
                 map.insert((*key).to_owned(), v);
             }
-            Err(p) => problems.push(p),
+            Err(Stop::Problem(p)) => problems.push(p),
+            Err(Stop::Raised(e)) => return Err(Failure::Py(e)),
         }
     }
     if problems.is_empty() {
         Ok(map)
     } else {
-        Err(Error::Validation(problems))
+        Err(Error::Validation(problems).into())
     }
 }
 
 /// A list of payloads (the emulator's seed groups), each with a budget of its own: four
 /// full weeks of one-minute windows are 120,000 values, each group a real size.
-pub(crate) fn json_each(list: &Bound<'_, PyAny>) -> dialtime::Result<Value> {
+pub(crate) fn json_each(list: &Bound<'_, PyAny>) -> Result<Value, Failure> {
     // A list or tuple of groups; anything else (wire JSON as text, …) as one payload.
     if !(list.is_instance_of::<PyList>() || list.is_instance_of::<PyTuple>()) {
         return json(list);
@@ -100,13 +129,21 @@ pub(crate) fn json_each(list: &Bound<'_, PyAny>) -> dialtime::Result<Value> {
     each_item(list, &mut "$".to_owned(), |item, path| {
         convert(item, path, 1, &mut ValueBudget::default())
     })
-    .map_err(|p| Error::Validation(vec![p]))
+    .map_err(Failure::from)
 }
 
 /// A whole payload (a dict as in the platform's docs).
-pub(crate) fn json(payload: &Bound<'_, PyAny>) -> dialtime::Result<Value> {
-    convert(payload, &mut "$".to_owned(), 0, &mut ValueBudget::default())
-        .map_err(|p| Error::Validation(vec![p]))
+pub(crate) fn json(payload: &Bound<'_, PyAny>) -> Result<Value, Failure> {
+    convert(payload, &mut "$".to_owned(), 0, &mut ValueBudget::default()).map_err(Failure::from)
+}
+
+impl From<Stop> for Failure {
+    fn from(stop: Stop) -> Self {
+        match stop {
+            Stop::Problem(p) => Failure::Core(Error::Validation(vec![p])),
+            Stop::Raised(e) => Failure::Py(e),
+        }
+    }
 }
 
 /// JSON data, or dialtime's own model objects, as a JSON value, `depth` levels down: a cyclic
@@ -119,9 +156,9 @@ fn convert(
     path: &mut String,
     depth: usize,
     budget: &mut ValueBudget,
-) -> Result<Value, Problem> {
+) -> Result<Value, Stop> {
     if depth > MAX_NESTING {
-        return Err(too_deep(path));
+        return Err(too_deep(path).into());
     }
     budget.take(path)?;
     if obj.is_none() {
@@ -144,12 +181,12 @@ fn convert(
                 .map_err(|_| not_json(path, "an integer too large"))?;
             Number::from_f64(f)
                 .map(Value::Number)
-                .ok_or_else(|| not_finite(path, f))
+                .ok_or_else(|| not_finite(path, f).into())
         }
     } else if let Ok(f) = obj.cast::<PyFloat>() {
         Number::from_f64(f.value())
             .map(Value::Number)
-            .ok_or_else(|| not_finite(path, f.value()))
+            .ok_or_else(|| not_finite(path, f.value()).into())
     } else if let Ok(d) = obj.cast::<PyDict>() {
         let mut map = Map::with_capacity(d.len());
         // Over a snapshot of the items: converting a value can run Python (a list subclass's
@@ -176,9 +213,9 @@ fn convert(
     } else if let Ok(day) = obj.cast::<PyDaySchedule>() {
         // Its week and times: an object and two texts per window.
         budget.take_many(path, 2 + 3 * day.get().0.times.len())?;
-        serde_json::to_value(&day.get().0).map_err(|_| not_json(path, "DaySchedule"))
+        serde_json::to_value(&day.get().0).map_err(|_| not_json(path, "DaySchedule").into())
     } else if let Ok(range) = obj.cast::<PyTimeRange>() {
-        serde_json::to_value(range.get().0).map_err(|_| not_json(path, "TimeRange"))
+        serde_json::to_value(range.get().0).map_err(|_| not_json(path, "TimeRange").into())
     } else if any_sequence(obj) {
         array(obj, path, depth, budget)
     } else if let Ok(mapping) = obj.cast::<PyMapping>() {
@@ -186,10 +223,10 @@ fn convert(
         // stubs' `Mapping` promises: read as the dict of its items.
         let dict = PyDict::new(obj.py());
         dict.update(mapping)
-            .map_err(|_| not_json(path, &type_name(obj)))?;
+            .map_err(|e| raised(obj.py(), e, || not_json(path, &type_name(obj))))?;
         convert(dict.as_any(), path, depth, budget)
     } else {
-        Err(not_json(path, &type_name(obj)))
+        Err(not_json(path, &type_name(obj)).into())
     }
 }
 
@@ -199,7 +236,7 @@ fn array(
     path: &mut String,
     depth: usize,
     budget: &mut ValueBudget,
-) -> Result<Value, Problem> {
+) -> Result<Value, Stop> {
     each_item(obj, path, |item, path| {
         convert(item, path, depth + 1, budget)
     })
@@ -210,15 +247,15 @@ fn array(
 fn each_item(
     obj: &Bound<'_, PyAny>,
     path: &mut String,
-    mut convert: impl FnMut(&Bound<'_, PyAny>, &mut String) -> Result<Value, Problem>,
-) -> Result<Value, Problem> {
-    let mut items = presized(obj.len().ok());
-    let unreadable = |path: &str| not_json(path, &type_name(obj));
-    for (i, item) in obj.try_iter().map_err(|_| unreadable(path))?.enumerate() {
+    mut convert: impl FnMut(&Bound<'_, PyAny>, &mut String) -> Result<Value, Stop>,
+) -> Result<Value, Stop> {
+    let mut items = presized(obj).map_err(Stop::Raised)?;
+    let unreadable = |e: PyErr, path: &str| raised(obj.py(), e, || not_json(path, &type_name(obj)));
+    for (i, item) in obj.try_iter().map_err(|e| unreadable(e, path))?.enumerate() {
         if i == MAX_ITEMS {
-            return Err(too_many_items(path));
+            return Err(too_many_items(path).into());
         }
-        let item = item.map_err(|_| unreadable(path))?;
+        let item = item.map_err(|e| unreadable(e, path))?;
         items.push(with_index(path, i, |path| convert(&item, path))?);
     }
     Ok(Value::Array(items))
@@ -235,12 +272,12 @@ fn any_sequence(obj: &Bound<'_, PyAny>) -> bool {
 /// A time of day as the text the core reads: a `str` as it is, a `datetime.time` as
 /// `HH:MM:SS[.ffffff]` (the core accepts whole minutes only, and says so). An aware time is
 /// refused: a window's times are wall-clock times of the schedule's zone.
-pub(crate) fn time_text(obj: &Bound<'_, PyAny>, path: &str) -> Result<String, Problem> {
+pub(crate) fn time_text(obj: &Bound<'_, PyAny>, path: &str) -> Result<String, Stop> {
     if let Ok(s) = obj.cast::<PyString>() {
         return s
             .to_cow()
             .map(|s| s.into_owned())
-            .map_err(|_| not_unicode(path));
+            .map_err(|_| not_unicode(path).into());
     }
     if !obj.is_instance_of::<PyTime>() {
         return Err(Problem::new(
@@ -249,19 +286,33 @@ pub(crate) fn time_text(obj: &Bound<'_, PyAny>, path: &str) -> Result<String, Pr
                 "must be a time \"HH:MM\" or a datetime.time, got {}",
                 type_name(obj)
             ),
-        ));
+        )
+        .into());
     }
     // The limited API has no accessors for `time`: read its attributes.
-    let field = |name: &str| -> Result<u32, Problem> {
+    let field = |name: &str| -> Result<u32, Stop> {
         obj.getattr(name)
             .and_then(|v| v.extract::<u32>())
-            .map_err(|_| not_json(path, "an unreadable datetime.time"))
+            .map_err(|e| {
+                raised(obj.py(), e, || {
+                    not_json(path, "an unreadable datetime.time")
+                })
+            })
     };
-    if !obj.getattr("tzinfo").is_ok_and(|tz| tz.is_none()) {
+    let naive = obj
+        .getattr("tzinfo")
+        .map_err(|e| {
+            raised(obj.py(), e, || {
+                not_json(path, "an unreadable datetime.time")
+            })
+        })?
+        .is_none();
+    if !naive {
         return Err(Problem::new(
             path,
             "must be a naive datetime.time (a wall-clock time of the schedule's zone), got an aware one",
-        ));
+        )
+        .into());
     }
     let (h, m, sec, us) = (
         field("hour")?,
@@ -288,9 +339,15 @@ pub(crate) fn type_name(obj: &Bound<'_, PyAny>) -> String {
 /// reserving that many aborts the process (allocation failure).
 const PRESIZE_MAX: usize = 1024;
 
-/// An empty vector with room for `len` items, at most [`PRESIZE_MAX`].
-pub(crate) fn presized<T>(len: Option<usize>) -> Vec<T> {
-    Vec::with_capacity(len.unwrap_or(0).min(PRESIZE_MAX))
+/// An empty vector with room for the items `obj`'s `__len__` reports, at most
+/// [`PRESIZE_MAX`] (none when it fails; an interrupt raised there goes on).
+pub(crate) fn presized<T>(obj: &Bound<'_, PyAny>) -> PyResult<Vec<T>> {
+    let len = match obj.len() {
+        Ok(n) => n,
+        Err(e) if e.is_instance_of::<PyException>(obj.py()) => 0,
+        Err(e) => return Err(e),
+    };
+    Ok(Vec::with_capacity(len.min(PRESIZE_MAX)))
 }
 
 /// A sequence argument's items: what pyo3 extracts as `Vec<T>`, without reserving what the
@@ -307,7 +364,7 @@ impl<'py, T: FromPyObjectOwned<'py>> FromPyObject<'_, 'py> for Items<T> {
         }
         // A sequence, as pyo3's `Vec<T>` requires (not any iterable: a generator never ends).
         obj.cast::<PySequence>()?;
-        let mut items = presized(obj.len().ok());
+        let mut items = presized(&obj)?;
         for item in obj.try_iter()? {
             items.push(item?.extract::<T>().map_err(Into::into)?);
         }

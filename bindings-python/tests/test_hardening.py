@@ -487,6 +487,66 @@ def test_a_sequence_lying_about_its_length_is_read_by_its_items():
         assert emu.sub_users == []
 
 
+class InterruptedList(list):  # type: ignore[type-arg]
+    """Ctrl-C pressed while the payload's own code runs (a generator, a lazy sequence)."""
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        raise KeyboardInterrupt
+
+
+class InterruptedLength(list):  # type: ignore[type-arg]
+    def __len__(self) -> int:
+        raise KeyboardInterrupt
+
+
+class FailingList(list):  # type: ignore[type-arg]
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        raise RuntimeError("the payload's own bug")
+
+
+class ExitingTime(dt.time):
+    @property
+    def hour(self) -> int:  # type: ignore[override]
+        raise SystemExit(3)
+
+
+def test_ctrl_c_while_a_payload_is_read_is_raised_not_a_validation_error():
+    """KeyboardInterrupt raised by a payload's __iter__ or __len__ (or SystemExit by a time's
+    property) became a ValidationError: the program went on as if the data were wrong."""
+    group = {"name": "x", "is_default": True, "skip_holiday": False}
+    for content in (InterruptedList(), InterruptedLength([1]), [{"week": 1, "times": InterruptedList()}]):
+        with pytest.raises(KeyboardInterrupt):
+            dialtime.validate({**group, "content": content})
+        with pytest.raises(KeyboardInterrupt):
+            dialtime.Schedule(content, False)
+        with dialtime.Client("t", base_url="http://127.0.0.1:9") as client:
+            with pytest.raises(KeyboardInterrupt):
+                client.dial_time_groups.create("u", content=content, **group)  # type: ignore[arg-type]
+            with pytest.raises(KeyboardInterrupt):
+                client.dial_time_groups.update("u", 1, name="x", content=content)  # type: ignore[arg-type]
+
+        async def start_async_call() -> None:
+            client = dialtime.AsyncClient("t", base_url="http://127.0.0.1:9")
+            try:
+                with pytest.raises(KeyboardInterrupt):
+                    await client.dial_time_groups.create("u", content=content, **group)  # type: ignore[arg-type]
+            finally:
+                await client.close()
+
+        asyncio.run(start_async_call())
+    with pytest.raises(SystemExit):
+        dialtime.TimeRange(ExitingTime(9, 0), "10:00")
+    with pytest.raises(SystemExit):
+        dialtime.validate({**group, "content": [{"week": 1, "times": [
+            {"begin_time": ExitingTime(9, 0), "end_time": "10:00"}]}]})
+    with pytest.raises(KeyboardInterrupt):
+        dialtime.DaySchedule(1, InterruptedLength())
+    # An ordinary exception of the payload's code stays a ValidationError naming the field.
+    with pytest.raises(dialtime.ValidationError) as caught:
+        dialtime.validate({**group, "content": FailingList()})
+    assert caught.value.problems[0][0] == "content"
+
+
 def test_a_dict_growing_while_it_is_read_is_not_a_panic():
     payload: dict[str, object] = {"name": "x", "is_default": True, "skip_holiday": False}
 
