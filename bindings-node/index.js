@@ -439,6 +439,45 @@ native.GroupCursor.prototype[Symbol.asyncIterator] = async function* groups() {
   }
 }
 
+// Async methods: a call's rejection is made when its outcome reaches the JS thread, under no
+// JavaScript frame of the caller (its stack was the error's message alone). Awaited here, a
+// rejection made by dialtime gets the caller's async frames (`at async main (app.js:12:3)`),
+// as an error thrown by the caller's own async function has; one with frames (an AbortSignal's
+// reason) is left as it is. What throws at once (a TypeError for an argument) still does.
+// Kept on the prototypes, so that index.js loaded again does not wrap them twice.
+const CALLER_FRAMES = Symbol.for('dialtime.callerFrames')
+const withCallerFrames = (function withCallerFrames(proto, ...names) {
+  if (Object.prototype.hasOwnProperty.call(proto, CALLER_FRAMES)) return
+  Object.defineProperty(proto, CALLER_FRAMES, { value: true })
+  for (const name of names) {
+    const call = proto[name]
+    const method = {
+      [name](...args) {
+        let promise
+        try {
+          promise = call.apply(this, args)
+        } catch (e) {
+          throw fromCaller(e, method)
+        }
+        return settled(promise)
+      },
+    }[name]
+    Object.defineProperty(proto, name, { value: method, writable: true, configurable: true })
+  }
+})
+
+async function settled(promise) {
+  try {
+    return await promise
+  } catch (e) {
+    if (e instanceof DialtimeError && !String(e.stack).includes('\n    at ')) Error.captureStackTrace(e, settled)
+    throw e
+  }
+}
+withCallerFrames(native.DialTimeGroups.prototype, 'create', 'list', 'update', 'delete', 'ensure')
+withCallerFrames(native.GroupCursor.prototype, 'nextGroup')
+withCallerFrames(native.Emulator.prototype, 'stop')
+
 // Scoped faults: `emu.withFault(fault, fn)` removes what `fn` did not use up, however it ends;
 // `using outage = emu.fault(...)` does the same where `Symbol.dispose` exists.
 native.Emulator.prototype.withFault = async function withFault(fault, fn) {
@@ -503,12 +542,21 @@ const newClient = {
       // An error made here (by the addon under this trap, or by headerPairs) starts its stack
       // at the caller, as without the trap; one thrown by the caller's own code (a getter of
       // the options) keeps its stack.
-      if (e instanceof Error && String(e.stack).split('\n', 2)[1]?.includes(__filename)) {
-        Error.captureStackTrace(e, newClient.construct)
-      }
-      throw e
+      throw fromCaller(e, newClient.construct)
     }
   },
+}
+
+/**
+ * `e`, thrown under `fn`: when made by dialtime (its stack starts in this file), its stack now
+ * starts at `fn`'s caller, as without `fn` in between; one thrown by the caller's own code (a
+ * getter of the options) keeps its stack.
+ */
+function fromCaller(e, fn) {
+  if (e instanceof Error && String(e.stack).split('\n', 2)[1]?.includes(__filename)) {
+    Error.captureStackTrace(e, fn)
+  }
+  return e
 }
 
 function headerPairs(headers) {

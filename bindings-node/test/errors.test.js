@@ -164,3 +164,39 @@ test('an error thrown at the call shows the caller, not the binding, first', () 
     return true
   })
 })
+
+test("a rejection shows the caller's async frames; an argument error still throws at once from the caller", async () => {
+  await withEmulator(async (emu, client) => {
+    // The rejection was made on the JS thread under no frame: its stack was the message alone.
+    async function awaitingCaller() {
+      await client.dialTimeGroups.delete(emu.userId, 999)
+    }
+    await expectReject(awaitingCaller(), dialtime.NotFoundError, (e) => {
+      assert.match(e.stack.split('\n')[1], /^ {4}at async awaitingCaller \(.*errors\.test\.js:\d+:\d+\)$/, e.stack)
+      assert.ok(!e.stack.includes('index.js'), e.stack)
+    })
+    async function iteratingCaller() {
+      for await (const group of client.dialTimeGroups.listAll(emu.userId)) assert.fail(String(group))
+    }
+    emu.pushFault({ status: 401 })
+    await expectReject(iteratingCaller(), dialtime.AuthenticationError, (e) => {
+      assert.match(e.stack, /\n {4}at async iteratingCaller \(.*errors\.test\.js:\d+:\d+\)/, e.stack)
+    })
+    // A reason the caller made keeps its own stack.
+    const reason = new Error('mine')
+    const before = reason.stack
+    await assert.rejects(client.dialTimeGroups.list(emu.userId, { signal: AbortSignal.abort(reason) }), (e) => e === reason)
+    assert.equal(reason.stack, before)
+    // Thrown at once, not a rejection, and from the caller.
+    function syncCaller() {
+      return client.dialTimeGroups.delete(1, 999)
+    }
+    assert.throws(syncCaller, (e) => {
+      assert.ok(e instanceof TypeError, String(e))
+      assert.match(e.stack.split('\n')[1], /^ {4}at syncCaller \(.*errors\.test\.js:\d+:\d+\)$/, e.stack)
+      return true
+    })
+    // The methods keep their names.
+    assert.equal(client.dialTimeGroups.create.name, 'create')
+  })
+})
