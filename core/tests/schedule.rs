@@ -558,6 +558,17 @@ fn dates_are_exactly_yyyy_mm_dd_and_instants_carry_an_offset_within_a_day() {
         parse_instant("2026-10-01T02:00:00Z").unwrap().to_string(),
         "2026-10-01T02:00:00Z"
     );
+    // Z says nothing of the local offset: any zone may follow it.
+    assert_eq!(
+        parse_instant("2026-10-01T02:00:00Z[America/New_York]")
+            .unwrap()
+            .to_string(),
+        "2026-10-01T02:00:00Z"
+    );
+    // An annotation contradicting the offset, or naming no zone, was silently ignored.
+    let conflict = parse_instant("2026-10-01T10:00:00+08:00[America/New_York]").unwrap_err();
+    assert!(conflict.contains("America/New_York"), "{conflict}");
+    assert!(parse_instant("2026-10-01T10:00:00+08:00[Asia/Nowhere]").is_err());
     assert!(parse_instant("2026-10-01T10:00:00-23:59").is_ok());
     let far = parse_instant("2026-10-01T10:00:00+25:00").unwrap_err();
     assert!(far.contains("±23:59"), "{far}");

@@ -34,10 +34,17 @@ fn refused(text: &str, why: impl std::fmt::Display) -> String {
 /// An instant written in RFC 3339 / ISO 8601 with an offset (`"2026-10-01T10:00:00+08:00"`,
 /// `"2026-10-01T02:00:00Z"`), optionally followed by a time zone annotation
 /// (`"[Asia/Shanghai]"`). A civil time without an offset is refused (never guessed), as is an
-/// offset of 24 hours or more, which RFC 3339 does not allow (jiff alone reads ±25:59:59).
+/// offset of 24 hours or more, which RFC 3339 does not allow (jiff alone reads ±25:59:59), and
+/// an annotation naming a zone that is unknown or has another offset at that instant
+/// (`"…T10:00:00+08:00[America/New_York]"` is a mistake, not an instant: Temporal refuses it
+/// too).
 pub fn parse_instant(text: &str) -> Result<Timestamp, String> {
     let t = text.parse::<Timestamp>().map_err(|e| refused(text, e))?;
     let pieces = Pieces::parse(text).map_err(|e| refused(text, e))?;
+    if pieces.time_zone_annotation().is_some() {
+        text.parse::<jiff::ZonedDateTime>()
+            .map_err(|e| refused(text, e))?;
+    }
     if let Some(PiecesOffset::Numeric(n)) = pieces.offset() {
         if n.offset().seconds().abs() >= 24 * 3600 {
             return Err(refused(
