@@ -462,7 +462,7 @@ const withCallerFrames = (function withCallerFrames(proto, ...names) {
         return settled(promise)
       },
     }[name]
-    Object.defineProperty(proto, name, { value: method, writable: true, configurable: true })
+    proto[name] = method
   }
 })
 
