@@ -254,6 +254,34 @@ fn a_base_url_with_credentials_or_a_query_is_refused_without_echoing_them() {
         );
         assert!(!err.to_string().contains("s3cret"), "{url}: {err}");
     }
+    // Percent-encoded in part (a Sanctum token's `|` as `%7C`), the URL was accepted and the
+    // token showed in every message, log line and the client's base_url; a URL refused for
+    // another reason (its scheme, its port, no scheme) was shown whole, token included.
+    let sanctum = "5|Xk8fJq2s3cretLw9";
+    for url in [
+        "https://gw.example.com/5%7CXk8fJq2s3cretLw9".to_owned(),
+        "https://gw.example.com/5%7cXk8fJq2s3cret%4Cw9/x".to_owned(),
+        format!("ftp://gw.example.com/{sanctum}"),
+        format!("https://gw.example.com:99999/{sanctum}"),
+        format!("gw.example.com/{sanctum}"),
+        "https://GW.example.com:99999/5%7CXk8fJq2s3cretLw9".to_owned(),
+    ] {
+        let err = Client::builder()
+            .base_url(&url)
+            .token(sanctum)
+            .build()
+            .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Config, "{url}");
+        assert!(!err.to_string().contains("s3cret"), "{url}: {err}");
+        assert!(err.to_string().contains("base URL"), "{url}: {err}");
+    }
+    // A URL without the token is still shown where it is wrong.
+    let err = Client::builder()
+        .base_url("ftp://gw.example.com/v1")
+        .token(sanctum)
+        .build()
+        .unwrap_err();
+    assert!(err.to_string().contains("ftp://gw.example.com/v1"), "{err}");
 }
 
 #[test]

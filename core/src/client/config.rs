@@ -87,6 +87,16 @@ pub(crate) fn shown_url(raw: &str) -> String {
     }
 }
 
+/// Whether `text` holds `secret`, written as it is or percent-encoded in any part (`5%7Cab…`
+/// for `5|ab…`). Never for a secret under 8 bytes, too short to tell from a URL's own text.
+fn holds_secret(text: &str, secret: &str) -> bool {
+    secret.len() >= 8
+        && (text.contains(secret)
+            || percent_encoding::percent_decode_str(text)
+                .decode_utf8_lossy()
+                .contains(secret))
+}
+
 /// A retry count given by a binding as a plain integer, checked: 0 or more, at most
 /// [`MAX_RETRIES_LIMIT`]. `field` names the argument in the error.
 pub fn retries_from(field: &str, n: i64) -> Result<u32> {
@@ -386,14 +396,22 @@ impl ClientBuilder {
     /// The base URL without a trailing slash, checked: http(s), a host, no query, fragment or
     /// credentials. Messages show the URL without its credentials and query, which may hold
     /// secrets.
-    pub(crate) fn resolved_base_url(&self) -> Result<BaseUrl> {
+    /// The base URL, checked. `token` is never shown: a URL holding it, in any spelling
+    /// (`%7C` for `|`, …), is refused, and one refused for another reason is not shown.
+    pub(crate) fn resolved_base_url(&self, token: &str) -> Result<BaseUrl> {
         let raw = match &self.base_url {
             Some(u) => u.clone(),
             None => self
                 .env_var(ENV_BASE_URL)
                 .unwrap_or_else(|| DEFAULT_BASE_URL.to_owned()),
         };
-        let bad = |why: &str| Error::config(format!("base URL {:?} {why}", shown_url(&raw)));
+        let holds_token = holds_secret(&raw, token);
+        let bad = |why: &str| match holds_token {
+            true => Error::config(format!(
+                "the base URL (not shown: it holds the token) {why}"
+            )),
+            false => Error::config(format!("base URL {:?} {why}", shown_url(&raw))),
+        };
         let url =
             reqwest::Url::parse(raw.trim()).map_err(|e| bad(&format!("is not a URL: {e}")))?;
         if !matches!(url.scheme(), "http" | "https") {
@@ -422,6 +440,14 @@ impl ClientBuilder {
                 d == "localhost" || d.ends_with(".localhost")
             }
         };
+        // Messages, logs and the client's own `base_url` show the URL: a token in it (a path
+        // segment of a gateway) would show in each.
+        if holds_token || holds_secret(url.as_str(), token) {
+            return Err(bad(
+                "must not contain the token: pass it only as the token (the URL shows in \
+                 messages and logs)",
+            ));
+        }
         Ok(BaseUrl {
             url: url.as_str().trim_end_matches('/').to_owned(),
             loopback,
