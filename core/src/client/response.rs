@@ -37,21 +37,67 @@ pub struct Success<T> {
     pub meta: Option<Box<RawValue>>,
 }
 
-#[derive(Deserialize)]
+/// The envelope, as far as it can be read.
 struct Envelope<'a> {
-    #[serde(default, deserialize_with = "lenient::opt_int")]
     code: Option<i64>,
-    // `Cow`: a status with escapes (PHP writes non-ASCII as `\uXXXX`) cannot be borrowed.
-    #[serde(default, borrow)]
-    status: Option<std::borrow::Cow<'a, str>>,
-    #[serde(default, deserialize_with = "lenient::opt_string")]
+    status: Option<String>,
     message: Option<String>,
+    data: Option<&'a RawValue>,
+    meta: Option<&'a RawValue>,
+    errors: Option<FieldErrors>,
+}
+
+/// The envelope's fields as they came, each read on its own by [`Envelope::read`].
+#[derive(Deserialize)]
+struct Fields<'a> {
+    #[serde(default, borrow)]
+    code: Option<&'a RawValue>,
+    #[serde(default, borrow)]
+    status: Option<&'a RawValue>,
+    #[serde(default, borrow)]
+    message: Option<&'a RawValue>,
     #[serde(default, borrow)]
     data: Option<&'a RawValue>,
     #[serde(default, borrow)]
     meta: Option<&'a RawValue>,
-    #[serde(default)]
-    errors: Option<FieldErrors>,
+    #[serde(default, borrow)]
+    errors: Option<&'a RawValue>,
+}
+
+impl<'a> Envelope<'a> {
+    /// A JSON object read field by field: a field of an unexpected type (a `message` that is
+    /// not text, a numeric `status`, a `code` of letters, `errors` nested past serde's depth
+    /// limit) is left out, and the rest kept: the whole envelope failed on one of them, and
+    /// an error answer lost its message and field errors (api.md leaves error answers
+    /// undocumented). A `message` given as a list of texts is read as them joined.
+    fn read(body: &'a [u8]) -> serde_json::Result<Self> {
+        #[derive(Deserialize)]
+        struct Code(#[serde(deserialize_with = "lenient::opt_int")] Option<i64>);
+        #[derive(Deserialize)]
+        struct Text(#[serde(deserialize_with = "lenient::opt_string")] Option<String>);
+        fn field<T: DeserializeOwned>(raw: Option<&RawValue>) -> Option<T> {
+            raw.and_then(|r| serde_json::from_str(r.get()).ok())
+        }
+        // Only an object (serde reads a struct from a list too, field by position).
+        if !body.trim_ascii_start().starts_with(b"{") {
+            return Err(serde::de::Error::custom("not a JSON object"));
+        }
+        let f = serde_json::from_slice::<Fields<'a>>(body)?;
+        let message = field::<Text>(f.message).and_then(|Text(m)| m).or_else(|| {
+            field::<Vec<Text>>(f.message).map(|list| {
+                let texts: Vec<String> = list.into_iter().filter_map(|Text(m)| m).collect();
+                texts.join("; ")
+            })
+        });
+        Ok(Envelope {
+            code: field::<Code>(f.code).and_then(|Code(c)| c),
+            status: field::<Option<String>>(f.status).flatten(),
+            message,
+            data: f.data,
+            meta: f.meta,
+            errors: field::<FieldErrors>(f.errors),
+        })
+    }
 }
 
 /// A success envelope read in one pass (see [`decode`]).
@@ -135,7 +181,7 @@ pub fn decode<T: DeserializeOwned>(
             }
         }
     }
-    let env = serde_json::from_slice::<Envelope<'_>>(body);
+    let env = Envelope::read(body);
     if !(200..300).contains(&raw.status) {
         return Err(api_error(raw, env.ok(), raw.status, secret));
     }
