@@ -82,6 +82,56 @@ fn a_redirect_to_another_origin_is_the_callers_error_not_a_request_elsewhere() {
 }
 
 #[test]
+fn a_redirect_that_would_turn_a_call_into_a_get_is_the_callers_error() {
+    // reqwest follows 301/302/303 as a GET without the body: a create was re-sent as a GET
+    // and the GET's answer (a group here) taken as the create's.
+    let group = r#"{"code":200,"status":"success","data":{"id":7,"name":"x","user_id":"u","content":[],"is_default":false,"skip_holiday":false,"created_at":"2026-01-01 00:00:00","updated_at":"2026-01-01 00:00:00"}}"#;
+    let ok = format!(
+        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{group}",
+        group.len()
+    );
+    for status in ["301 Moved Permanently", "302 Found", "303 See Other"] {
+        let (url, seen) = canned(vec![
+            format!("HTTP/1.1 {status}\r\nlocation: /agent-api/v2\r\ncontent-length: 0\r\n\r\n"),
+            ok.clone(),
+        ]);
+        let new = dialtime::NewDialTimeGroup::builder("x")
+            .window(dialtime::Weekday::Monday, "09:00", "10:00")
+            .build()
+            .unwrap();
+        let err = client(&url)
+            .dial_time_groups()
+            .create(USER, &new)
+            .unwrap_err();
+        let code: u16 = status[..3].parse().unwrap();
+        assert_eq!(err.http_status(), Some(code), "{err}");
+        let seen = seen.lock().unwrap();
+        assert_eq!(seen.len(), 1, "{status}: {seen:?}");
+        assert!(seen[0].starts_with("POST "), "{seen:?}");
+    }
+    // A 308 keeps the method and the body: followed.
+    let (url, seen) = canned(vec![
+        "HTTP/1.1 308 Permanent Redirect\r\nlocation: /agent-api/v2\r\ncontent-length: 0\r\n\r\n"
+            .to_owned(),
+        ok,
+    ]);
+    let new = dialtime::NewDialTimeGroup::builder("x")
+        .window(dialtime::Weekday::Monday, "09:00", "10:00")
+        .build()
+        .unwrap();
+    assert_eq!(
+        client(&url)
+            .dial_time_groups()
+            .create(USER, &new)
+            .unwrap()
+            .id,
+        7
+    );
+    let seen = seen.lock().unwrap();
+    assert!(seen[1].starts_with("POST /agent-api/v2"), "{seen:?}");
+}
+
+#[test]
 fn a_redirect_loop_ends_with_an_error() {
     let (url, seen) = canned(vec![redirect_to(&format!(
         "/agent-api/user/{USER}/dial-time-group?page=1"

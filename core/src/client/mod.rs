@@ -774,17 +774,21 @@ fn anchor_problem(e: rustls::Error) -> String {
     }
 }
 
-/// Redirects are followed (at most 10) only within the base URL's origin: the API never
-/// moves a call elsewhere, and a redirect to another host, port or scheme is the answer the
-/// caller gets (an error naming the status), not a request carrying the call somewhere
-/// unexpected.
+/// Redirects are followed (at most 10) only within the base URL's origin, and only those that
+/// keep the method and body (307, 308): the API never moves a call elsewhere, and any other
+/// redirect is the answer the caller gets (an error naming the status), not a request
+/// carrying the call somewhere unexpected. A 301, 302 or 303 is followed by HTTP clients as
+/// a GET without the body: a create or delete answered so was re-sent as a GET, and that
+/// GET's answer taken for the call's (the policy cannot see the method to allow it for
+/// reads).
 fn same_origin_redirects() -> reqwest::redirect::Policy {
     reqwest::redirect::Policy::custom(|attempt| {
         let same_origin = attempt
             .previous()
             .first()
             .is_some_and(|first| first.origin() == attempt.url().origin());
-        if !same_origin {
+        let keeps_method = matches!(attempt.status().as_u16(), 307 | 308);
+        if !same_origin || !keeps_method {
             attempt.stop()
         } else if attempt.previous().len() > 10 {
             attempt.error("more than 10 redirects")
