@@ -442,15 +442,19 @@ native.GroupCursor.prototype[Symbol.asyncIterator] = async function* groups() {
 // Async methods: a call's rejection is made when its outcome reaches the JS thread, under no
 // JavaScript frame of the caller (its stack was the error's message alone). Awaited here, a
 // rejection made by dialtime gets the caller's async frames (`at async main (app.js:12:3)`),
-// as an error thrown by the caller's own async function has; one with frames (an AbortSignal's
-// reason) is left as it is. What throws at once (a TypeError for an argument) still does.
-// Kept on the prototypes, so that index.js loaded again does not wrap them twice.
-const CALLER_FRAMES = Symbol.for('dialtime.callerFrames')
+// as an error thrown by the caller's own async function has; one the caller made (an
+// AbortSignal's reason) is left as it is. What throws at once (a TypeError for an argument)
+// still does. The native methods are kept on the prototypes: index.js loaded again wraps
+// them anew, with the error classes that load registers.
+const NATIVE_METHODS = Symbol.for('dialtime.nativeMethods')
 const withCallerFrames = (function withCallerFrames(proto, ...names) {
-  if (Object.prototype.hasOwnProperty.call(proto, CALLER_FRAMES)) return
-  Object.defineProperty(proto, CALLER_FRAMES, { value: true })
+  if (!Object.prototype.hasOwnProperty.call(proto, NATIVE_METHODS)) {
+    const methods = {}
+    for (const name of names) methods[name] = proto[name]
+    Object.defineProperty(proto, NATIVE_METHODS, { value: methods })
+  }
   for (const name of names) {
-    const call = proto[name]
+    const call = proto[NATIVE_METHODS][name]
     const method = {
       [name](...args) {
         let promise
@@ -470,9 +474,15 @@ async function settled(promise) {
   try {
     return await promise
   } catch (e) {
-    if (e instanceof DialtimeError && !String(e.stack).includes('\n    at ')) Error.captureStackTrace(e, settled)
+    if (e instanceof DialtimeError && !hasCallerFrame(e)) Error.captureStackTrace(e, settled)
     throw e
   }
+}
+
+/** Whether `e`'s stack starts at a frame outside this file. */
+function hasCallerFrame(e) {
+  const first = String(e.stack).split('\n    at ', 2)[1]
+  return first !== undefined && !first.includes(__filename)
 }
 withCallerFrames(native.DialTimeGroups.prototype, 'create', 'list', 'update', 'delete', 'ensure')
 withCallerFrames(native.GroupCursor.prototype, 'nextGroup')

@@ -120,6 +120,16 @@ test('a cleared require cache loads index.js again over the same native module',
     const client = new second.Client({ token: emulator.token, baseUrl: emulator.baseUrl, maxRetries: 0 })
     assert.ok(Array.isArray((await client.dialTimeGroups.list(emulator.userId)).data))
     await assert.rejects(client.dialTimeGroups.list('not-a-uuid'), second.ValidationError)
+    // The async methods are wrapped anew with this load's classes: a rejection still gets
+    // the caller's frames (the first load's wrappers knew only the first load's classes).
+    async function reloadedCaller() {
+      await client.dialTimeGroups.delete(emulator.userId, 999)
+    }
+    await assert.rejects(reloadedCaller(), (e) => {
+      assert.ok(e instanceof second.NotFoundError, String(e))
+      assert.match(e.stack.split('\n')[1], /^ {4}at async reloadedCaller \(/, e.stack)
+      return true
+    })
   } finally {
     await emulator.stop()
   }

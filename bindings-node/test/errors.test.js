@@ -182,6 +182,15 @@ test("a rejection shows the caller's async frames; an argument error still throw
     await expectReject(iteratingCaller(), dialtime.AuthenticationError, (e) => {
       assert.match(e.stack, /\n {4}at async iteratingCaller \(.*errors\.test\.js:\d+:\d+\)/, e.stack)
     })
+    // A rejection made at the call (an invalid payload) starts at the caller too, not in
+    // index.js.
+    async function validatingCaller() {
+      await client.dialTimeGroups.create(emu.userId, { name: '' })
+    }
+    await expectReject(validatingCaller(), dialtime.ValidationError, (e) => {
+      assert.match(e.stack.split('\n')[1], /^ {4}at (async )?validatingCaller \(.*errors\.test\.js:\d+:\d+\)$/, e.stack)
+      assert.ok(!e.stack.includes('index.js'), e.stack)
+    })
     // A reason the caller made keeps its own stack.
     const reason = new Error('mine')
     const before = reason.stack
