@@ -181,7 +181,7 @@ fn a_token_echoed_in_a_redirect_or_a_page_meta_never_shows() {
         format!("{path}?page=1&access_token={encoded}"),
     ] {
         emu.push_fault(
-            Fault::status(302)
+            Fault::status(307)
                 .with_header("location", location)
                 .times(20),
         );
@@ -265,6 +265,9 @@ fn a_base_url_with_credentials_or_a_query_is_refused_without_echoing_them() {
         format!("https://gw.example.com:99999/{sanctum}"),
         format!("gw.example.com/{sanctum}"),
         "https://GW.example.com:99999/5%7CXk8fJq2s3cretLw9".to_owned(),
+        // Tabs and line breaks are dropped by the parser (and were not by the check).
+        "https://gw.example.com/5|Xk8fJq2s\t3cretLw9".to_owned(),
+        "ftp://gw.example.com/5|Xk8fJq2s\n3cretLw9".to_owned(),
     ] {
         let err = Client::builder()
             .base_url(&url)
@@ -272,8 +275,12 @@ fn a_base_url_with_credentials_or_a_query_is_refused_without_echoing_them() {
             .build()
             .unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Config, "{url}");
-        assert!(!err.to_string().contains("s3cret"), "{url}: {err}");
-        assert!(err.to_string().contains("base URL"), "{url}: {err}");
+        let shown = err.to_string();
+        assert!(
+            !shown.contains("s3cret") && !shown.contains("3cretLw9"),
+            "{url}: {err}"
+        );
+        assert!(shown.contains("base URL"), "{url}: {err}");
     }
     // A URL without the token is still shown where it is wrong.
     let err = Client::builder()

@@ -87,14 +87,21 @@ pub(crate) fn shown_url(raw: &str) -> String {
     }
 }
 
-/// Whether `text` holds `secret`, written as it is or percent-encoded in any part (`5%7Cab…`
-/// for `5|ab…`). Never for a secret under 8 bytes, too short to tell from a URL's own text.
+/// Whether `text` holds `secret`, written as it is, percent-encoded in any part (`5%7Cab…`
+/// for `5|ab…`) or split by tabs and line breaks (which URL parsers drop). Never for a secret
+/// under 8 bytes, too short to tell from a URL's own text.
 fn holds_secret(text: &str, secret: &str) -> bool {
-    secret.len() >= 8
-        && (text.contains(secret)
-            || percent_encoding::percent_decode_str(text)
-                .decode_utf8_lossy()
-                .contains(secret))
+    if secret.len() < 8 {
+        return false;
+    }
+    let text: String = text
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .collect();
+    text.contains(secret)
+        || percent_encoding::percent_decode_str(&text)
+            .decode_utf8_lossy()
+            .contains(secret)
 }
 
 /// A retry count given by a binding as a plain integer, checked: 0 or more, at most
@@ -405,28 +412,31 @@ impl ClientBuilder {
                 .env_var(ENV_BASE_URL)
                 .unwrap_or_else(|| DEFAULT_BASE_URL.to_owned()),
         };
-        let holds_token = holds_secret(&raw, token);
-        let bad = |why: &str| match holds_token {
+        let mut holds_token = holds_secret(&raw, token);
+        let bad = |holds_token: bool, why: &str| match holds_token {
             true => Error::config(format!(
                 "the base URL (not shown: it holds the token) {why}"
             )),
             false => Error::config(format!("base URL {:?} {why}", shown_url(&raw))),
         };
-        let url =
-            reqwest::Url::parse(raw.trim()).map_err(|e| bad(&format!("is not a URL: {e}")))?;
+        let url = reqwest::Url::parse(raw.trim())
+            .map_err(|e| bad(holds_token, &format!("is not a URL: {e}")))?;
+        // The parser drops tabs and line breaks anywhere: a token split by one is whole now.
+        holds_token |= holds_secret(url.as_str(), token);
         if !matches!(url.scheme(), "http" | "https") {
-            return Err(bad("must start with http:// or https://"));
+            return Err(bad(holds_token, "must start with http:// or https://"));
         }
         if url.host_str().is_none_or(str::is_empty) {
-            return Err(bad("has no host"));
+            return Err(bad(holds_token, "has no host"));
         }
         if !url.username().is_empty() || url.password().is_some() {
             return Err(bad(
+                holds_token,
                 "must not contain credentials; pass the token separately",
             ));
         }
         if url.query().is_some() || url.fragment().is_some() {
-            return Err(bad("must not have a query or fragment"));
+            return Err(bad(holds_token, "must not have a query or fragment"));
         }
         let host = url.host_str().unwrap_or_default();
         let loopback = match host
@@ -442,8 +452,9 @@ impl ClientBuilder {
         };
         // Messages, logs and the client's own `base_url` show the URL: a token in it (a path
         // segment of a gateway) would show in each.
-        if holds_token || holds_secret(url.as_str(), token) {
+        if holds_token {
             return Err(bad(
+                true,
                 "must not contain the token: pass it only as the token (the URL shows in \
                  messages and logs)",
             ));

@@ -41,6 +41,9 @@ pub struct Success<T> {
 struct Envelope<'a> {
     code: Option<i64>,
     status: Option<String>,
+    /// A `code` or `status` given but unreadable (`"status": false`): a 2xx so answered is
+    /// not taken for a success.
+    odd_outcome: bool,
     message: Option<String>,
     data: Option<&'a RawValue>,
     meta: Option<&'a RawValue>,
@@ -89,9 +92,13 @@ impl<'a> Envelope<'a> {
                 texts.join("; ")
             })
         });
+        let code = field::<Code>(f.code).map(|Code(c)| c);
+        let status = field::<Option<String>>(f.status);
+        let given = |raw: Option<&RawValue>| raw.is_some_and(|r| r.get() != "null");
         Ok(Envelope {
-            code: field::<Code>(f.code).and_then(|Code(c)| c),
-            status: field::<Option<String>>(f.status).flatten(),
+            odd_outcome: (code.is_none() && given(f.code)) || (status.is_none() && given(f.status)),
+            code: code.flatten(),
+            status: status.flatten(),
             message,
             data: f.data,
             meta: f.meta,
@@ -169,7 +176,8 @@ pub fn decode<T: DeserializeOwned>(
     // The common case in one pass: a 2xx success envelope whose `data` is a `T`. Anything
     // else (an error envelope, a wrong shape, no `data`) takes the careful path below, which
     // says exactly what is wrong.
-    if (200..300).contains(&raw.status) {
+    // An object only: serde reads a struct from a list too, field by position.
+    if (200..300).contains(&raw.status) && body.trim_ascii_start().starts_with(b"{") {
         if let Ok(fast) = serde_json::from_slice::<Fast<'_, T>>(body) {
             let ok_code = fast.code.is_none_or(|c| c == 200);
             let ok_status = fast.status.as_deref().is_none_or(|s| s == "success");
@@ -187,6 +195,14 @@ pub fn decode<T: DeserializeOwned>(
     }
     let env =
         env.map_err(|e| decode_error(raw, "a JSON envelope {code, status, data}", &e, secret))?;
+    if env.odd_outcome {
+        return Err(decode_error(
+            raw,
+            "a JSON envelope {code, status, data}",
+            &"`code` is not an integer or `status` not a text",
+            secret,
+        ));
+    }
     let ok_code = env.code.is_none_or(|c| c == 200);
     let ok_status = env.status.as_deref().is_none_or(|s| s == "success");
     if env.code.is_none() && env.status.is_none() {
