@@ -178,7 +178,7 @@ fn convert(
             // Out of every integer range: kept as a float so the rule reports it.
             let f: f64 = obj
                 .extract()
-                .map_err(|_| not_json(path, "an integer too large"))?;
+                .map_err(|e| raised(obj.py(), e, || not_json(path, "an integer too large")))?;
             Number::from_f64(f)
                 .map(Value::Number)
                 .ok_or_else(|| not_finite(path, f).into())

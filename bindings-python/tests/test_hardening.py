@@ -504,6 +504,11 @@ class FailingList(list):  # type: ignore[type-arg]
         raise RuntimeError("the payload's own bug")
 
 
+class InterruptedBigInt(int):
+    def __float__(self) -> float:
+        raise KeyboardInterrupt
+
+
 class ExitingTime(dt.time):
     @property
     def hour(self) -> int:  # type: ignore[override]
@@ -541,6 +546,8 @@ def test_ctrl_c_while_a_payload_is_read_is_raised_not_a_validation_error():
             {"begin_time": ExitingTime(9, 0), "end_time": "10:00"}]}]})
     with pytest.raises(KeyboardInterrupt):
         dialtime.DaySchedule(1, InterruptedLength())
+    with pytest.raises(KeyboardInterrupt):
+        dialtime.validate({**group, "content": [], "sub_user_id": InterruptedBigInt(2**70)})
     # An ordinary exception of the payload's code stays a ValidationError naming the field.
     with pytest.raises(dialtime.ValidationError) as caught:
         dialtime.validate({**group, "content": FailingList()})
