@@ -76,6 +76,7 @@ test-token-scan:
 test-fuzz:
 	fuzz/run.sh $(FUZZ_SECONDS) response payload
 	fuzz/run.sh $(FUZZ_SECONDS) retry_after c_json
+	fuzz/run.sh $(FUZZ_SECONDS) schedule
 
 lint:
 	$(CARGO) fmt --all -- --check

@@ -35,3 +35,17 @@ for name in ("new_group.json", "update_payloads.json"):
 for value in ["0", "1", "120", "1.5", "1e20", "-1", "NaN", "inf", " 7 ",
               "Wed, 21 Oct 2015 07:28:00 GMT", "Fri, 01 Jan 2100 00:00:00 GMT", "soon"]:
     write("retry_after", value.encode())
+ZONES = ["Asia/Shanghai", "America/New_York", "Australia/Lord_Howe", "Pacific/Chatham",
+         "Europe/London", "Pacific/Apia", "UTC", "Nowhere/Zone"]
+for case in load("schedule.json")["cases"]:
+    if "days_content" in case:
+        days = case["days_content"]
+    else:
+        days = [{"week": w, "times": [{"begin_time": b, "end_time": e} for b, e in case["times"]]}
+                for w in case["content"]]
+    content = {"content": days, "skip_holiday": case["skip_holiday"]}
+    zone = ZONES.index(case["zone"]) if case["zone"] in ZONES else 0
+    for probe in case.get("open", [])[:3]:
+        write("schedule", bytes([zone, 0b1100]) + probe["at"].encode() + b"\xff"
+              + json.dumps(content, ensure_ascii=False).encode() + b"\xff"
+              + '[{"name":"元旦","date":"2027-01-01","isOffDay":true}]'.encode())

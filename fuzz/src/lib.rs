@@ -70,6 +70,71 @@ pub fn payload(data: &[u8]) {
     }
 }
 
+/// `[zone choice, flags, instant text, 0xFF, content JSON, 0xFF, holiday-cn JSON]`: the
+/// schedule reader and every query on what reads, the text readers of instants and dates,
+/// and the holiday-cn loader. Properties: the queries agree with each other (an instant is
+/// open exactly when the next window holds it), windows are sorted and clipped to the range.
+pub fn schedule(data: &[u8]) {
+    use dialtime::schedule::{parse_date, parse_instant, Calendar, Schedule};
+    const ZONES: [&str; 8] = [
+        "Asia/Shanghai",
+        "America/New_York",
+        "Australia/Lord_Howe",
+        "Pacific/Chatham",
+        "Europe/London",
+        "Pacific/Apia",
+        "UTC",
+        "Nowhere/Zone",
+    ];
+    let (zone, flags, rest) = match data {
+        [z, f, rest @ ..] => (ZONES[usize::from(*z) % ZONES.len()], *f, rest),
+        _ => return,
+    };
+    let mut parts = rest.splitn(3, |b| *b == 0xFF);
+    let instant = String::from_utf8_lossy(parts.next().unwrap_or_default());
+    let content = String::from_utf8_lossy(parts.next().unwrap_or_default());
+    let holidays = String::from_utf8_lossy(parts.next().unwrap_or_default());
+    let _ = parse_date(&instant);
+    let at = parse_instant(&instant).unwrap_or_else(|_| "2026-09-30T23:30:00Z".parse().unwrap());
+    let mut calendar = Calendar::china();
+    if !holidays.is_empty() {
+        let _ = calendar.load_holiday_cn(&holidays);
+    }
+    let Ok(json) = serde_json::from_str::<serde_json::Value>(&content) else {
+        return;
+    };
+    let Ok(builder) = Schedule::builder_from_json(&json) else {
+        return;
+    };
+    let Ok(schedule) = builder
+        .zone(zone)
+        .calendar(calendar)
+        .assume_no_holidays(flags & 1 == 1)
+        .build()
+    else {
+        return;
+    };
+    let _ = schedule.summary(if flags & 2 == 2 { "zh" } else { "en" });
+    let _ = schedule.day(schedule.zoned(at).date());
+    let open = schedule.is_open_at(at);
+    let next = schedule.next_window(at);
+    if let (Ok(open), Ok(next)) = (&open, &next) {
+        let held = next.as_ref().is_some_and(|w| w.start <= at && at < w.end);
+        assert_eq!(*open, held, "is_open_at and next_window disagree at {at}: {next:?}");
+    }
+    let to = at
+        .checked_add(jiff::SignedDuration::from_hours(24 * i64::from(flags >> 2)))
+        .unwrap_or(at);
+    if let Ok(windows) = schedule.windows(at, to) {
+        for pair in windows.windows(2) {
+            assert!(pair[0].end < pair[1].start, "windows overlap or touch: {pair:?}");
+        }
+        for w in &windows {
+            assert!(at <= w.start && w.start < w.end && w.end <= to, "{w:?} outside [{at}, {to})");
+        }
+    }
+}
+
 /// The Retry-After parser on any text.
 pub fn retry_after(data: &[u8]) {
     if let Some(d) = parse_retry_after(&String::from_utf8_lossy(data)) {
