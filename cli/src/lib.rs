@@ -228,12 +228,28 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
         gone: false,
     };
     let err = &mut err;
+    let token = known_token(&cli.connection);
     match execute(cli, &mut out, err) {
         Ok(code) => code,
         Err(message) => {
+            // A file given in the wrong place (the token file as --sub-users, a token as an
+            // account's user_id) was quoted back whole in the message naming its line.
+            let message = match token.filter(|t| t.len() >= 8) {
+                Some(token) => dialtime::__private::redact(message, &token),
+                None => message,
+            };
             let _ = writeln!(err, "dialtime: {message}");
             FAILED
         }
+    }
+}
+
+/// The token as the client will read it (the token file, else DIALTIME_TOKEN), if any, for
+/// keeping it out of messages.
+fn known_token(c: &Connection) -> Option<String> {
+    match &c.token_file {
+        Some(path) => file::read_text(path).ok().map(|t| t.trim().to_owned()),
+        None => std::env::var("DIALTIME_TOKEN").ok(),
     }
 }
 

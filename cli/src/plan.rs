@@ -213,14 +213,11 @@ pub async fn saved_groups(
     client: &Client,
     account: &Account,
 ) -> dialtime::Result<Vec<DialTimeGroup>> {
-    let mut all = client
+    client
         .dial_time_groups()
-        .cursor(&account.user_id, account.sub_user_id.as_deref());
-    let mut out = Vec::new();
-    while let Some(g) = all.next().await {
-        out.push(g?);
-    }
-    Ok(out)
+        .cursor(&account.user_id, account.sub_user_id.as_deref())
+        .collect_settled()
+        .await
 }
 
 /// [`saved_groups`] slowed down by the run's limiter: a 429 (after the client's own retries)
@@ -404,12 +401,15 @@ async fn apply_account(client: &Client, limiter: &Limiter, plan: &mut AccountPla
             }
         };
         if let Err(e) = done {
-            // Sent and not answered (a timeout, a connection lost, an answer cut short): the
-            // platform may have made it ("Nothing applied" said otherwise).
+            // Sent and not answered (a timeout, a connection lost, an answer cut short), or a
+            // gateway's 502 or 504, which may follow the work done upstream (the client's own
+            // rule for retrying a removal): the platform may have made it ("Nothing applied"
+            // said otherwise).
             let unknown = if matches!(
                 e.kind(),
                 dialtime::ErrorKind::Timeout | dialtime::ErrorKind::Connection
-            ) {
+            ) || matches!(e.http_status(), Some(502 | 504))
+            {
                 "; the platform may have made this change anyway: run again to converge"
             } else {
                 ""

@@ -683,6 +683,31 @@ fn sub_accounts_without_their_user_and_repeated_accounts_are_not_planned_twice()
     assert_eq!(o.status.code(), Some(1), "{out}{err}");
     assert!(err.contains("pass --user too"), "{err}");
     assert_eq!(emu.request_count(), 0);
+    // The token file given as --sub-users (a slip of the argument): its line was quoted
+    // back, the token with it.
+    let token = tempfile_path::write("token-as-subs", emu.token());
+    let o = run(
+        &emu,
+        &[
+            "apply",
+            "-f",
+            path,
+            "--user",
+            emu.user_id(),
+            "--sub-users",
+            token.0.to_str().unwrap(),
+        ],
+    );
+    let (out, err) = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{out}{err}");
+    assert!(
+        err.contains("not a UUID") && err.contains("[redacted]"),
+        "{err}"
+    );
+    assert!(
+        !err.contains(emu.token()) && !out.contains(emu.token()),
+        "{err}"
+    );
     // A --sub-users file listing nobody (comments only) applied to --user itself, and
     // --prune deleted its groups.
     let none = file("subs.txt", "# nobody today\n\n");
@@ -902,7 +927,10 @@ fn two_saved_groups_with_a_listed_name_fail_that_account() {
         {"id": 11, "name": "周末上午", "user_id": emu.user_id(), "content": [], "is_default": false, "created_at": "2022-01-01 00:00:00", "updated_at": "2022-01-01 00:00:00"},
         {"id": 12, "name": "周末上午", "user_id": emu.user_id(), "content": [], "is_default": false, "created_at": "2022-01-01 00:00:00", "updated_at": "2022-01-01 00:00:00"}
     ]);
-    let body = serde_json::json!({"code": 200, "status": "success", "data": twice}).to_string();
+    // One page (its meta says so): a list of more than one page is read until two walks agree.
+    let meta = serde_json::json!({"current_page": 1, "last_page": 1, "total": 2});
+    let body = serde_json::json!({"code": 200, "status": "success", "meta": meta, "data": twice})
+        .to_string();
     emu.push_fault(Fault::body(body));
     let o = run(
         &emu,
@@ -991,6 +1019,30 @@ fn a_partial_apply_says_how_far_it_got() {
         out.contains("Nothing confirmed applied: 1 account(s), 1 failed"),
         "{out}"
     );
+    // So may one a gateway answered 502 or 504 (the work may have been done upstream); it
+    // was reported as "Nothing applied".
+    for status in [502, 504] {
+        let emu = Emulator::start().unwrap();
+        emu.push_fault(Fault {
+            method: Some("POST".into()),
+            ..Fault::status(status)
+        });
+        let args = [
+            "apply",
+            "-f",
+            f.0.to_str().unwrap(),
+            "--user",
+            emu.user_id(),
+        ];
+        let o = run(&emu, &args);
+        let (out, err) = text(&o);
+        assert_eq!(o.status.code(), Some(1), "{out}{err}");
+        assert!(
+            err.contains("may have made this change anyway"),
+            "{status}: {err}"
+        );
+        assert!(out.contains("Nothing confirmed applied"), "{status}: {out}");
+    }
 }
 
 #[test]

@@ -8,8 +8,8 @@ pub use crate::client::config::{
     timeout_from_whole_millis,
 };
 pub use crate::client::response::{
-    decode, excerpt, parse_retry_after, unsafe_to_print, RawResponse, Success, BODY_EXCERPT_BYTES,
-    RETRY_AFTER_MAX,
+    decode, excerpt, parse_retry_after, redact, unsafe_to_print, RawResponse, Success,
+    BODY_EXCERPT_BYTES, RETRY_AFTER_MAX,
 };
 pub use crate::validate::host::{
     not_finite, not_json, not_unicode, page_number, threw, too_deep, too_many_items,

@@ -50,7 +50,7 @@ impl<'c> DialTimeGroups<'c> {
         let mut check = Checker::default();
         check.uuid("user_id", user_id);
         check.new_group(group);
-        check.finish()?;
+        self.client.checked(check)?;
         let body = encode(group)?;
         let url = self
             .client
@@ -86,7 +86,7 @@ impl<'c> DialTimeGroups<'c> {
         check.uuid("user_id", user_id);
         check.group_id(group_id);
         check.update(changes);
-        check.finish()?;
+        self.client.checked(check)?;
         let body = encode(changes)?;
         let url = self
             .client
@@ -129,7 +129,7 @@ impl<'c> DialTimeGroups<'c> {
         if let Some(id) = sub_user_id {
             check.uuid("sub_user_id", id);
         }
-        check.finish()?;
+        self.client.checked(check)?;
         // Both ids are checked UUIDs: safe in a path and a query without escaping.
         let url = match sub_user_id {
             Some(sub) => self.client.url(format_args!(
@@ -172,7 +172,7 @@ impl<'c> DialTimeGroups<'c> {
         if let Some(id) = &params.sub_user_id {
             check.uuid("sub_user_id", id);
         }
-        check.finish()?;
+        self.client.checked(check)?;
         let page = params.page;
         // Checked UUIDs and a number: safe in a URL without escaping.
         let url = match &params.sub_user_id {
@@ -253,7 +253,7 @@ impl<'c> DialTimeGroups<'c> {
         let mut check = Checker::default();
         check.uuid("user_id", user_id);
         check.new_group(group);
-        check.finish()?;
+        self.client.checked(check)?;
         let (client, user_id, group) = (self.client.clone(), user_id.to_owned(), group.clone());
         Ok(async move {
             // The deadline bounds the whole walk-then-write, not each call of it.
@@ -269,17 +269,16 @@ impl<'c> DialTimeGroups<'c> {
                 ))
                 .await?;
             let groups = client.dial_time_groups();
-            let mut found = Vec::new();
-            let mut all = groups.cursor(&user_id, group.sub_user_id.as_deref());
-            while let Some(saved) = all.next().await {
-                let saved = saved?;
-                if group.has_name_of(&saved) {
-                    found.push(saved);
-                }
-            }
+            let mut found: Vec<DialTimeGroup> = groups
+                .cursor(&user_id, group.sub_user_id.as_deref())
+                .collect_settled()
+                .await?
+                .into_iter()
+                .filter(|saved| group.has_name_of(saved))
+                .collect();
             let mut check = Checker::default();
             check.unique_name(&group.name, &found.iter().map(|g| g.id).collect::<Vec<_>>());
-            check.finish()?;
+            client.checked(check)?;
             let Some(saved) = found.pop() else {
                 return Ok((groups.create(&user_id, &group).await?, Outcome::Created));
             };
@@ -326,7 +325,47 @@ fn footprint(g: &DialTimeGroup) -> usize {
     256 + g.name.len() + g.user_id.len() + g.remark.as_ref().map_or(0, String::len) + times
 }
 
+/// The most walks [`GroupCursor::collect_settled`] makes of a list that keeps changing.
+pub const SETTLE_WALKS: u32 = 3;
+
 impl GroupCursor {
+    /// Every group, as one list to act on (what `ensure` and the command line's plan read):
+    /// a list spanning more than one page is walked again until two walks in a row list the
+    /// same groups, at most [`SETTLE_WALKS`] walks (a `Decode` error after that). One walk
+    /// cannot tell every change made during it: a group deleted on a page already read and
+    /// another added after it keep the platform's count, shift the pages between them, and
+    /// the group moved onto the page already read was never listed (`ensure` then created
+    /// it a second time). Starts from the first page, whatever this cursor yielded before.
+    pub async fn collect_settled(mut self) -> Result<Vec<DialTimeGroup>> {
+        let mut previous: Option<Vec<i64>> = None;
+        for _ in 0..SETTLE_WALKS {
+            self.pager = Pager::new();
+            self.bytes = 0;
+            let mut groups = Vec::new();
+            while let Some(group) = self.next().await {
+                groups.push(group?);
+            }
+            if self.pager.pages() <= 1 {
+                return Ok(groups);
+            }
+            let mut ids: Vec<i64> = groups.iter().map(|g| g.id).collect();
+            ids.sort_unstable();
+            if previous.as_ref() == Some(&ids) {
+                return Ok(groups);
+            }
+            previous = Some(ids);
+        }
+        Err(decode_error(
+            format!(
+                "the list changed during each of {SETTLE_WALKS} walks (groups added or \
+                 deleted meanwhile); stopped rather than act on a list that may miss one: \
+                 try again"
+            ),
+            "",
+            "",
+        ))
+    }
+
     /// The next group, fetching a page when needed; `None` at the end. After an error the
     /// walk ends.
     pub async fn next(&mut self) -> Option<Result<DialTimeGroup>> {

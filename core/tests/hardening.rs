@@ -291,6 +291,41 @@ fn a_base_url_with_credentials_or_a_query_is_refused_without_echoing_them() {
     assert!(err.to_string().contains("ftp://gw.example.com/v1"), "{err}");
 }
 
+/// An argument that is the token (two arguments swapped: `list(token)`) was quoted whole in
+/// the `Validation` error ("user_id: must be a UUID, got \"sk-…\"").
+#[test]
+fn the_token_given_as_an_argument_is_not_quoted_back() {
+    let token = "sk-live-s3cret-token-0123";
+    let client = BlockingClient::builder()
+        .base_url("http://127.0.0.1:9")
+        .token(token)
+        .build_blocking()
+        .unwrap();
+    let groups = client.dial_time_groups();
+    let params = dialtime::ListParams {
+        page: 1,
+        sub_user_id: Some(token.to_owned()),
+    };
+    let group = NewDialTimeGroup::builder("x")
+        .window(Weekday::Monday, "09:00", "10:00")
+        .build()
+        .unwrap();
+    for err in [
+        groups.list(token, &Default::default()).unwrap_err(),
+        groups
+            .list("3f2504e0-4f89-41d3-9a0c-0305e82c3301", &params)
+            .unwrap_err(),
+        groups.delete(token, 1, None).unwrap_err(),
+        groups.create(token, &group).unwrap_err(),
+        groups.ensure(token, &group).unwrap_err(),
+    ] {
+        assert_eq!(err.kind(), ErrorKind::Validation, "{err}");
+        let shown = format!("{err} {err:?}");
+        assert!(!shown.contains("s3cret"), "{shown}");
+        assert!(shown.contains("must be a UUID"), "{shown}");
+    }
+}
+
 #[test]
 fn a_million_ranges_give_a_capped_problem_list() {
     let mut b = NewDialTimeGroup::builder("big");

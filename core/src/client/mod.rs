@@ -341,6 +341,30 @@ impl Client {
         self.settings.max_retries
     }
 
+    /// `check`'s problems, if any, as the `Validation` error, the token removed: a problem
+    /// quotes what was given, and an argument that is the token (`list(token)`, two arguments
+    /// swapped) showed it whole. (Not for a token under 8 bytes, too short to tell from the
+    /// messages' own text, as for the base URL.)
+    pub(crate) fn checked(&self, check: crate::validate::rules::Checker) -> Result<()> {
+        if self.secret().len() < 8 {
+            return check.finish();
+        }
+        check.finish().map_err(|e| match e {
+            Error::Validation(problems) => Error::Validation(
+                problems
+                    .into_iter()
+                    .map(|p| {
+                        crate::Problem::new(
+                            response::redact(p.path, self.secret()),
+                            response::redact(p.message, self.secret()),
+                        )
+                    })
+                    .collect(),
+            ),
+            other => other,
+        })
+    }
+
     /// The token, for redacting what the server sent back (never for showing).
     pub(crate) fn secret(&self) -> &str {
         self.inner.token.expose()

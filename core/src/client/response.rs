@@ -405,7 +405,7 @@ pub fn excerpt(body: &[u8], secret: &str) -> String {
 /// PHP's `json_encode` writes it; `"` and `\\` escaped; non-ASCII as `\uXXXX`, either case);
 /// percent-encoded (in a URL, a `Location`; either case of hex digits). The encoded forms are
 /// only looked for where the text has a `\` or a `%`.
-pub(crate) fn redact(text: String, secret: &str) -> String {
+pub fn redact(text: String, secret: &str) -> String {
     if secret.is_empty() {
         return text;
     }

@@ -116,6 +116,8 @@ pub(crate) struct Pager<T> {
     /// The count on the first page that had one, and whether a later page counted otherwise.
     first_total: Option<u64>,
     recounted: bool,
+    /// Pages taken so far.
+    pages: u32,
 }
 
 /// Why a walk's list cannot be trusted (see [`Pager::incomplete`]).
@@ -136,7 +138,13 @@ impl<T> Pager<T> {
             total: None,
             first_total: None,
             recounted: false,
+            pages: 0,
         }
+    }
+
+    /// How many pages the walk has taken.
+    pub(crate) fn pages(&self) -> u32 {
+        self.pages
     }
 
     /// The next item already fetched.
@@ -157,6 +165,7 @@ impl<T> Pager<T> {
     /// repeating one).
     pub(crate) fn accept(&mut self, page: Page<T>, id: impl Fn(&T) -> i64) {
         let asked = page.current_page;
+        self.pages = self.pages.saturating_add(1);
         let before = self.buffer.len();
         for item in page.data {
             if self.seen.insert(id(&item)) {
