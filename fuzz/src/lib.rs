@@ -120,17 +120,26 @@ pub fn schedule(data: &[u8]) {
     let next = schedule.next_window(at);
     if let (Ok(open), Ok(next)) = (&open, &next) {
         let held = next.as_ref().is_some_and(|w| w.start <= at && at < w.end);
-        assert_eq!(*open, held, "is_open_at and next_window disagree at {at}: {next:?}");
+        assert_eq!(
+            *open, held,
+            "is_open_at and next_window disagree at {at}: {next:?}"
+        );
     }
     let to = at
         .checked_add(jiff::SignedDuration::from_hours(24 * i64::from(flags >> 2)))
         .unwrap_or(at);
     if let Ok(windows) = schedule.windows(at, to) {
         for pair in windows.windows(2) {
-            assert!(pair[0].end < pair[1].start, "windows overlap or touch: {pair:?}");
+            assert!(
+                pair[0].end < pair[1].start,
+                "windows overlap or touch: {pair:?}"
+            );
         }
         for w in &windows {
-            assert!(at <= w.start && w.start < w.end && w.end <= to, "{w:?} outside [{at}, {to})");
+            assert!(
+                at <= w.start && w.start < w.end && w.end <= to,
+                "{w:?} outside [{at}, {to})"
+            );
         }
     }
 }
