@@ -426,6 +426,19 @@ fn execute(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<i32, St
                         .into(),
                 );
             }
+            // Checked here, where a mistake is one message (through `run`, which keeps the
+            // token out): an account that is not a UUID was printed as given in its failure
+            // line and the JSON plan (the token passed as --user).
+            for (flag, id) in a
+                .user
+                .iter()
+                .map(|u| ("--user", u))
+                .chain(a.sub_users.iter().map(|s| ("--sub-user", s)))
+            {
+                if !dialtime::validate::is_uuid(id) {
+                    return Err(format!("{flag}: not a UUID: {id:?}"));
+                }
+            }
             let accounts = match &a.user {
                 Some(user) if a.sub_users.is_empty() => vec![file::Account {
                     user_id: user.clone(),

@@ -708,6 +708,26 @@ fn sub_accounts_without_their_user_and_repeated_accounts_are_not_planned_twice()
         !err.contains(emu.token()) && !out.contains(emu.token()),
         "{err}"
     );
+    // The token as --user or --sub-user (arguments swapped): printed in the account's
+    // failure line and the JSON plan.
+    for args in [
+        vec!["--user", emu.token()],
+        vec!["--user", emu.user_id(), "--sub-user", emu.token()],
+    ] {
+        for output in ["text", "json"] {
+            let mut all = vec!["apply", "-f", path, "--output", output];
+            all.extend(&args);
+            let o = run(&emu, &all);
+            let (out, err) = text(&o);
+            assert_eq!(o.status.code(), Some(1), "{out}{err}");
+            assert!(err.contains("not a UUID"), "{err}");
+            assert!(
+                !err.contains(emu.token()) && !out.contains(emu.token()),
+                "{out}{err}"
+            );
+        }
+    }
+    assert_eq!(emu.request_count(), 0);
     // A --sub-users file listing nobody (comments only) applied to --user itself, and
     // --prune deleted its groups.
     let none = file("subs.txt", "# nobody today\n\n");

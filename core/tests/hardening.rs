@@ -324,6 +324,20 @@ fn the_token_given_as_an_argument_is_not_quoted_back() {
         assert!(!shown.contains("s3cret"), "{shown}");
         assert!(shown.contains("must be a UUID"), "{shown}");
     }
+    // A token longer than a problem quotes (40 characters): its head showed.
+    let long = "sk-live-s3cret-0123456789abcdef0123456789abcdef0123456789";
+    let client = BlockingClient::builder()
+        .base_url("http://127.0.0.1:9")
+        .token(long)
+        .build_blocking()
+        .unwrap();
+    let err = client
+        .dial_time_groups()
+        .list(long, &Default::default())
+        .unwrap_err();
+    let shown = format!("{err} {err:?}");
+    assert!(!shown.contains("s3cret"), "{shown}");
+    assert!(shown.contains("[redacted]"), "{shown}");
 }
 
 #[test]

@@ -403,8 +403,9 @@ pub fn excerpt(body: &[u8], secret: &str) -> String {
 
 /// Removes every form of `secret` a server may echo: as sent; JSON-escaped (`/` as `\/`, as
 /// PHP's `json_encode` writes it; `"` and `\\` escaped; non-ASCII as `\uXXXX`, either case);
-/// percent-encoded (in a URL, a `Location`; either case of hex digits). The encoded forms are
-/// only looked for where the text has a `\` or a `%`.
+/// percent-encoded (in a URL, a `Location`; either case of hex digits); cut short (its first
+/// 16 bytes and as much of the rest as follows). The encoded forms are only looked for where
+/// the text has a `\` or a `%`.
 pub fn redact(text: String, secret: &str) -> String {
     if secret.is_empty() {
         return text;
@@ -431,7 +432,48 @@ pub fn redact(text: String, secret: &str) -> String {
             text = replace_ci(text, &encoded, true);
         }
     }
-    text
+    cut_short(text, secret)
+}
+
+/// The bytes of a secret that, followed by as much of the rest of it as the text holds, are
+/// taken for the secret cut short.
+const SECRET_HEAD: usize = 16;
+
+/// `text` with the secret cut short removed: a message quoting at most so many characters of
+/// a value ("must be a UUID, got \"sk-live-…\"") showed the head of a long token. Every match
+/// of its first [`SECRET_HEAD`] bytes, with as much of the rest as follows, becomes
+/// `[redacted]`.
+fn cut_short(text: String, secret: &str) -> String {
+    let mut head_len = SECRET_HEAD;
+    while !secret.is_char_boundary(head_len.min(secret.len())) {
+        head_len += 1;
+    }
+    if secret.len() <= head_len {
+        return text;
+    }
+    let head = &secret[..head_len];
+    if !text.contains(head) {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text.as_str();
+    while let Some(at) = rest.find(head) {
+        out.push_str(&rest[..at]);
+        let tail = &rest[at..];
+        let same = tail
+            .bytes()
+            .zip(secret.bytes())
+            .take_while(|(a, b)| a == b)
+            .count();
+        let mut end = same;
+        while !tail.is_char_boundary(end) {
+            end -= 1;
+        }
+        out.push_str("[redacted]");
+        rest = &tail[end.max(head_len)..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// `text` with every `form` replaced by `[redacted]`, ASCII letters compared without case
