@@ -401,15 +401,9 @@ async fn apply_account(client: &Client, limiter: &Limiter, plan: &mut AccountPla
             }
         };
         if let Err(e) = done {
-            // Sent and not answered (a timeout, a connection lost, an answer cut short), or a
-            // gateway's 502 or 504, which may follow the work done upstream (the client's own
-            // rule for retrying a removal): the platform may have made it ("Nothing applied"
-            // said otherwise).
-            let unknown = if matches!(
-                e.kind(),
-                dialtime::ErrorKind::Timeout | dialtime::ErrorKind::Connection
-            ) || matches!(e.http_status(), Some(502 | 504))
-            {
+            // Not answered (a timeout, a connection lost, an answer cut short) or a gateway's
+            // 502/504: the platform may have made it ("Nothing applied" said otherwise).
+            let unknown = if e.may_have_been_applied() {
                 "; the platform may have made this change anyway: run again to converge"
             } else {
                 ""

@@ -340,6 +340,15 @@ impl Error {
         }
     }
 
+    /// Whether a write that failed so may still have been done by the server: no answer came
+    /// (a timeout, a connection lost or cut short, unless it never reached the server) or a
+    /// gateway answered 502 or 504, which may follow the work done upstream. A 503 and every
+    /// refusal did nothing.
+    pub fn may_have_been_applied(&self) -> bool {
+        matches!(self.kind(), ErrorKind::Timeout | ErrorKind::Connection)
+            || matches!(self.http_status(), Some(502 | 504))
+    }
+
     /// The envelope's `code`, when the platform's answer had one.
     pub fn envelope_code(&self) -> Option<i64> {
         self.api_error().and_then(|e| e.envelope_code)

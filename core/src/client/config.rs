@@ -402,9 +402,8 @@ impl ClientBuilder {
 
     /// The base URL without a trailing slash, checked: http(s), a host, no query, fragment or
     /// credentials. Messages show the URL without its credentials and query, which may hold
-    /// secrets.
-    /// The base URL, checked. `token` is never shown: a URL holding it, in any spelling
-    /// (`%7C` for `|`, …), is refused, and one refused for another reason is not shown.
+    /// secrets. `token` is never shown: a URL holding it, in any spelling (`%7C` for `|`, …),
+    /// is refused, and one refused for another reason is not shown.
     pub(crate) fn resolved_base_url(&self, token: &str) -> Result<BaseUrl> {
         let raw = match &self.base_url {
             Some(u) => u.clone(),

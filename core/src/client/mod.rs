@@ -522,14 +522,8 @@ impl Client {
             } else {
                 self.retry_delay(&err, unsent, retry_after, attempt - 1, idempotent)
             };
-            // A gateway's 502 or 504 may follow the work done upstream; a 503 (a server in
-            // maintenance mode) did nothing.
-            maybe_done |= (!unsent
-                && matches!(
-                    err.kind(),
-                    crate::ErrorKind::Connection | crate::ErrorKind::Timeout
-                ))
-                || matches!(err.http_status(), Some(502 | 504));
+            // An attempt that was sent may have been done (a 502 or 504 always was sent).
+            maybe_done |= !unsent && err.may_have_been_applied();
             // A retry that could not finish before the deadline is not started.
             let mut deadline_passed = deadline_cut;
             if let (Some(wait), Some(at)) = (delay, deadline_at) {

@@ -81,8 +81,7 @@ impl<'a> Envelope<'a> {
         fn field<T: DeserializeOwned>(raw: Option<&RawValue>) -> Option<T> {
             raw.and_then(|r| serde_json::from_str(r.get()).ok())
         }
-        // Only an object (serde reads a struct from a list too, field by position).
-        if !body.trim_ascii_start().starts_with(b"{") {
+        if !is_object(body) {
             return Err(serde::de::Error::custom("not a JSON object"));
         }
         let f = serde_json::from_slice::<Fields<'a>>(body)?;
@@ -105,6 +104,12 @@ impl<'a> Envelope<'a> {
             errors: field::<FieldErrors>(f.errors),
         })
     }
+}
+
+/// Whether `body` is a JSON object, as an envelope must be: serde reads a struct from a list
+/// too, field by position (`[200, "success", {…}]` was a success).
+fn is_object(body: &[u8]) -> bool {
+    body.trim_ascii_start().starts_with(b"{")
 }
 
 /// A success envelope read in one pass (see [`decode`]).
@@ -176,8 +181,7 @@ pub fn decode<T: DeserializeOwned>(
     // The common case in one pass: a 2xx success envelope whose `data` is a `T`. Anything
     // else (an error envelope, a wrong shape, no `data`) takes the careful path below, which
     // says exactly what is wrong.
-    // An object only: serde reads a struct from a list too, field by position.
-    if (200..300).contains(&raw.status) && body.trim_ascii_start().starts_with(b"{") {
+    if (200..300).contains(&raw.status) && is_object(body) {
         if let Ok(fast) = serde_json::from_slice::<Fast<'_, T>>(body) {
             let ok_code = fast.code.is_none_or(|c| c == 200);
             let ok_status = fast.status.as_deref().is_none_or(|s| s == "success");
