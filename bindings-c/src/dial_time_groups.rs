@@ -54,7 +54,8 @@ pub unsafe extern "C" fn dialtime_dial_time_groups_create_json(
         out_arg("out_json", out_json)?;
         let client = unsafe { per_call(client, options) }?;
         let user_id = unsafe { str_arg("user_id", user_id) }?;
-        let group = dialtime::validate::new_group_from_json_str(unsafe { str_arg("json", json) }?)?;
+        let group = dialtime::validate::new_group_from_json_str(unsafe { str_arg("json", json) }?)
+            .map_err(|e| client.as_async().token().scrub(e))?;
         let saved = client.dial_time_groups().create(user_id, &group)?;
         let text = serde_json::to_string(&saved).map_err(|e| invalid(e.to_string()))?;
         write_string(out_json, text);
@@ -206,7 +207,8 @@ pub unsafe extern "C" fn dialtime_dial_time_groups_update_json(
         out_arg("out_json", out_json)?;
         let client = unsafe { per_call(client, options) }?;
         let user_id = unsafe { str_arg("user_id", user_id) }?;
-        let changes = dialtime::validate::update_from_json_str(unsafe { str_arg("json", json) }?)?;
+        let changes = dialtime::validate::update_from_json_str(unsafe { str_arg("json", json) }?)
+            .map_err(|e| client.as_async().token().scrub(e))?;
         let saved = client
             .dial_time_groups()
             .update(user_id, group_id, &changes)?;

@@ -30,6 +30,19 @@ impl DialTimeGroups {
         Self { client, logger }
     }
 
+    /// A payload read by the core's rules (`read`), its problems without the token: a field
+    /// given the token by mistake (`sub_user_id`) is quoted in the problem.
+    fn payload<T>(
+        &self,
+        env: &Env,
+        value: Unknown<'_>,
+        read: fn(&serde_json::Value) -> dialtime::Result<T>,
+    ) -> dialtime::Result<T> {
+        payload_json(env, value)
+            .and_then(|p| read(&p))
+            .map_err(|e| self.client.token().scrub(e))
+    }
+
     /// As a JavaScript object that keeps the logger (see `js::keep`).
     pub(crate) fn into_kept_instance(self, env: &Env) -> Result<ClassInstance<'_, Self>> {
         let logger = self.logger.clone();
@@ -110,8 +123,7 @@ impl DialTimeGroups {
         let user_id = options::string_arg(env, user_id, "userId")?;
         let group = options::object_arg(env, group, "group")?;
         let (client, signal) = request_options(env, &self.client, options)?;
-        let group =
-            payload_json(env, group).and_then(|p| dialtime::validate::new_group_from_json(&p));
+        let group = self.payload(env, group, dialtime::validate::new_group_from_json);
         promise_with_signal(
             env,
             signal,
@@ -236,8 +248,7 @@ impl DialTimeGroups {
         let changes = options::object_arg(env, changes, "changes")?;
         let (client, signal) = request_options(env, &self.client, options)?;
         let id = group_id(group_id_arg);
-        let changes =
-            payload_json(env, changes).and_then(|p| dialtime::validate::update_from_json(&p));
+        let changes = self.payload(env, changes, dialtime::validate::update_from_json);
         promise_with_signal(
             env,
             signal,
@@ -311,8 +322,7 @@ impl DialTimeGroups {
         let user_id = options::string_arg(env, user_id, "userId")?;
         let group = options::object_arg(env, group, "group")?;
         let (client, signal) = request_options(env, &self.client, options)?;
-        let group =
-            payload_json(env, group).and_then(|p| dialtime::validate::new_group_from_json(&p));
+        let group = self.payload(env, group, dialtime::validate::new_group_from_json);
         promise_with_signal(
             env,
             signal,

@@ -20,6 +20,27 @@ function expectReject(promise, Class, check = () => {}) {
   })
 }
 
+test('a payload field given the token is not quoted back', async () => {
+  // The payload is read before the call: its problems quoted the field, the token whole.
+  const client = new Client({ token: SECRET, baseUrl: 'http://127.0.0.1:9' })
+  const user = '3f2504e0-4f89-41d3-9a0c-0305e82c3301'
+  const groups = client.dialTimeGroups
+  const calls = [
+    () => groups.create(user, { ...DOCUMENTED, sub_user_id: SECRET }),
+    () => groups.create(user, { ...DOCUMENTED, content: [{ week: 1, times: [{ begin_time: SECRET, end_time: '18:00' }] }] }),
+    () => groups.update(user, 1, { name: 'x', sub_user_id: SECRET }),
+    () => groups.ensure(user, { ...DOCUMENTED, sub_user_id: SECRET }),
+  ]
+  for (const call of calls) {
+    await expectReject(call(), dialtime.ValidationError, (e) => {
+      for (const text of [e.message, e.stack, util.inspect(e), JSON.stringify(e.problems)]) {
+        assert.ok(!text.includes(SECRET.slice(0, 16)), text)
+      }
+      assert.match(e.message, /\[redacted\]/)
+    })
+  }
+})
+
 test('the hierarchy and one kind per class', () => {
   for (const C of [dialtime.AuthenticationError, dialtime.NotFoundError, dialtime.RateLimitError, dialtime.ServerError]) {
     assert.ok(C.prototype instanceof dialtime.APIError)

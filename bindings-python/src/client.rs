@@ -10,7 +10,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyByteArray, PyBytes, PyMapping, PySequence, PyString, PyTuple};
 
 use crate::dial_time_groups::{PyAsyncDialTimeGroups, PyDialTimeGroups};
-use crate::error::{self, OrRaise};
+use crate::error::{self, Failure, OrRaise};
 use crate::payload::{presized, type_name};
 use crate::recorder::PyResponseRecorder;
 
@@ -208,6 +208,8 @@ impl CallOptions {
 /// What both clients share with their resource objects: the core client until `close()`.
 pub(crate) struct Shared {
     client: RwLock<Option<dialtime::Client>>,
+    /// Kept after `close()`: a payload's problems are scrubbed of it before the client is used.
+    token: dialtime::Token,
     base_url: String,
     timeout: Duration,
     connect_timeout: Duration,
@@ -222,6 +224,7 @@ impl Shared {
 
     fn of(client: dialtime::Client) -> Self {
         Shared {
+            token: client.token().clone(),
             base_url: client.base_url().to_owned(),
             timeout: client.timeout(),
             connect_timeout: client.connect_timeout(),
@@ -244,6 +247,15 @@ impl Shared {
             Some(r) => client.recording(&r.0),
             None => client,
         }))
+    }
+
+    /// `failure` without the token: a payload read before the call quotes a field given the
+    /// token by mistake (`sub_user_id=token`) in its problem.
+    pub(crate) fn scrub(&self, failure: Failure) -> Failure {
+        match failure {
+            Failure::Core(e) => Failure::Core(self.token.scrub(e)),
+            raised => raised,
+        }
     }
 
     /// The core client (a cheap handle on the shared pool), or `ConfigError` once closed.

@@ -55,7 +55,9 @@ impl PyDialTimeGroups {
         T: Send,
     {
         guard(py, || {
-            let args = args().map_err(Into::into).or_raise(py)?;
+            let args = args()
+                .map_err(|f| self.shared.scrub(f.into()))
+                .or_raise(py)?;
             let client = BlockingClient::from(options.apply(self.shared.client(py)?).or_raise(py)?);
             crate::log::refresh(py)?;
             let outcome = crate::runtime::detach_interruptible(py, || call(&client, args));
@@ -243,7 +245,7 @@ impl PyAsyncDialTimeGroups {
         R: for<'a> IntoPyObject<'a> + Send + 'static,
     {
         guard(py, || {
-            let args = match args().map_err(Into::into) {
+            let args = match args().map_err(|f| self.shared.scrub(f.into())) {
                 Err(Failure::Py(interrupt)) => return Err(interrupt),
                 args => args,
             };

@@ -153,6 +153,51 @@ def test_bad_configuration_is_a_config_error(cls, options, words):
     assert SECRET not in str(info.value)
 
 
+USER = "3f2504e0-4f89-41d3-9a0c-0305e82c3301"
+CONTENT = [{"week": 1, "times": [{"begin_time": "09:00", "end_time": "18:00"}]}]
+
+
+def _token_in_payload_calls(groups):
+    """create / update / ensure with the token given as a payload field by mistake."""
+    return [
+        lambda: groups.create(USER, name="x", content=CONTENT, is_default=False, skip_holiday=False, sub_user_id=SECRET),
+        lambda: groups.create(
+            USER,
+            name="x",
+            content=[{"week": 1, "times": [{"begin_time": SECRET, "end_time": "18:00"}]}],
+            is_default=False,
+            skip_holiday=False,
+        ),
+        lambda: groups.update(USER, 1, name="x", sub_user_id=SECRET),
+        lambda: groups.ensure(USER, name="x", content=CONTENT, is_default=False, skip_holiday=False, sub_user_id=SECRET),
+    ]
+
+
+@pytest.mark.parametrize("closed", [False, True])
+def test_a_payload_field_given_the_token_is_not_quoted_back(closed):
+    # The payload is read before the call: its problems quoted the field, the token whole.
+    client = dialtime.Client(SECRET, base_url="http://127.0.0.1:9")
+    if closed:
+        client.close()
+    for call in _token_in_payload_calls(client.dial_time_groups):
+        with pytest.raises(dialtime.ValidationError) as info:
+            call()
+        assert SECRET not in f"{info.value} {info.value!r} {info.value.problems}"
+        assert SECRET[:16] not in str(info.value)
+        assert "[redacted]" in str(info.value)
+
+    async def run():
+        aclient = dialtime.AsyncClient(SECRET, base_url="http://127.0.0.1:9")
+        async with aclient:
+            for call in _token_in_payload_calls(aclient.dial_time_groups):
+                with pytest.raises(dialtime.ValidationError) as info:
+                    await call()
+                assert SECRET not in f"{info.value} {info.value!r} {info.value.problems}"
+                assert "[redacted]" in str(info.value)
+
+    asyncio.run(run())
+
+
 @pytest.mark.parametrize("cls", [dialtime.Client, dialtime.AsyncClient])
 def test_missing_token_is_a_config_error(cls, monkeypatch):
     monkeypatch.delenv("DIALTIME_TOKEN", raising=False)

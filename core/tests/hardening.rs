@@ -340,6 +340,46 @@ fn the_token_given_as_an_argument_is_not_quoted_back() {
     assert!(shown.contains("[redacted]"), "{shown}");
 }
 
+/// A binding reads a payload (JSON) before the call: its problems quote a field given the
+/// token by mistake (`create(…, sub_user_id=token)`), so the bindings scrub them with the
+/// client's token.
+#[test]
+fn a_payload_field_given_the_token_is_scrubbed_with_the_clients_token() {
+    let token = "sk-live-s3cret-token-0123";
+    let client = BlockingClient::builder()
+        .base_url("http://127.0.0.1:9")
+        .token(token)
+        .build_blocking()
+        .unwrap();
+    let payload = serde_json::json!({
+        "name": token,
+        "content": [{"week": 1, "times": [{"begin_time": "09:00", "end_time": token}]}],
+        "is_default": false,
+        "skip_holiday": false,
+        "sub_user_id": token,
+    });
+    let raw = dialtime::validate::new_group_from_json(&payload).unwrap_err();
+    assert!(
+        format!("{raw:?}").contains("s3cret"),
+        "the problems quote it: {raw:?}"
+    );
+    let err = client.as_async().token().scrub(raw);
+    assert_eq!(err.kind(), ErrorKind::Validation);
+    let shown = format!("{err} {err:?}");
+    assert!(!shown.contains("s3cret"), "{shown}");
+    assert!(
+        shown.contains("sub_user_id") && shown.contains("end_time"),
+        "{shown}"
+    );
+    let update = serde_json::json!({"name": "x", "sub_user_id": token});
+    let raw = dialtime::validate::update_from_json(&update).unwrap_err();
+    let shown = format!("{:?}", client.as_async().token().scrub(raw));
+    assert!(
+        !shown.contains("s3cret") && shown.contains("sub_user_id"),
+        "{shown}"
+    );
+}
+
 #[test]
 fn a_million_ranges_give_a_capped_problem_list() {
     let mut b = NewDialTimeGroup::builder("big");

@@ -526,6 +526,26 @@ static void test_statuses(void) {
   CHECK(dialtime_error_http_status(err) == 401);
   CHECK(strstr(dialtime_error_message(err), secret) == NULL);
   dialtime_error_free(err);
+
+  /* A payload field given the token by mistake: the problem quoted it whole. */
+  const char *token_in_payload[] = {
+      "{\"name\":\"x\",\"content\":[],\"is_default\":false,\"skip_holiday\":false,"
+      "\"sub_user_id\":\"sk-live-0123456789abcdef\"}",
+      "{\"name\":\"x\",\"sub_user_id\":\"sk-live-0123456789abcdef\"}",
+  };
+  for (int i = 0; i < 2; i++) {
+    err = NULL;
+    dialtime_status got = i == 0
+        ? dialtime_dial_time_groups_create_json(bad, user, token_in_payload[i], NULL, &out, &err)
+        : dialtime_dial_time_groups_update_json(bad, user, 1, token_in_payload[i], NULL, &out, &err);
+    CHECK_STATUS(got, DIALTIME_STATUS_VALIDATION);
+    CHECK(strstr(dialtime_error_message(err), "sk-live-01234567") == NULL);
+    CHECK(strstr(dialtime_error_message(err), "[redacted]") != NULL);
+    for (size_t p = 0; p < dialtime_error_problem_count(err); p++) {
+      CHECK(strstr(dialtime_error_problem_message(err, p), "sk-live-01234567") == NULL);
+    }
+    dialtime_error_free(err);
+  }
   dialtime_client_free(bad);
 
   dialtime_client *client = client_for(emu, dialtime_emulator_token(emu), 0);

@@ -161,6 +161,29 @@ impl Token {
     pub fn expose(&self) -> &str {
         &self.0
     }
+
+    /// `error` without this token: a `Validation` error's problems quote what was given, so
+    /// an argument or payload field that is the token by mistake (`sub_user_id`, two
+    /// arguments swapped) would show it. Every form [`redact`](crate::__private::redact)
+    /// knows is removed. (Not for a token under 8 bytes, too short to tell from the
+    /// messages' own text, as for the base URL.) Other errors are returned as they are: what
+    /// the server sent is redacted where it is read.
+    pub fn scrub(&self, error: Error) -> Error {
+        match error {
+            Error::Validation(problems) if self.0.len() >= 8 => Error::Validation(
+                problems
+                    .into_iter()
+                    .map(|p| {
+                        crate::Problem::new(
+                            super::response::redact(p.path, &self.0),
+                            super::response::redact(p.message, &self.0),
+                        )
+                    })
+                    .collect(),
+            ),
+            other => other,
+        }
+    }
 }
 
 impl fmt::Debug for Token {

@@ -343,26 +343,17 @@ impl Client {
 
     /// `check`'s problems, if any, as the `Validation` error, the token removed: a problem
     /// quotes what was given, and an argument that is the token (`list(token)`, two arguments
-    /// swapped) showed it whole. (Not for a token under 8 bytes, too short to tell from the
-    /// messages' own text, as for the base URL.)
+    /// swapped) showed it whole ([`Token::scrub`]).
     pub(crate) fn checked(&self, check: crate::validate::rules::Checker) -> Result<()> {
-        if self.secret().len() < 8 {
-            return check.finish();
-        }
-        check.finish().map_err(|e| match e {
-            Error::Validation(problems) => Error::Validation(
-                problems
-                    .into_iter()
-                    .map(|p| {
-                        crate::Problem::new(
-                            response::redact(p.path, self.secret()),
-                            response::redact(p.message, self.secret()),
-                        )
-                    })
-                    .collect(),
-            ),
-            other => other,
-        })
+        check.finish().map_err(|e| self.inner.token.scrub(e))
+    }
+
+    /// The client's token (its `Debug` shows `[redacted]`), for [`Token::scrub`] where a
+    /// payload is read before the call: a binding's JSON read by
+    /// [`crate::validate::new_group_from_json`], whose problems quote a field given the token.
+    #[doc(hidden)]
+    pub fn token(&self) -> &Token {
+        &self.inner.token
     }
 
     /// The token, for redacting what the server sent back (never for showing).
