@@ -62,6 +62,12 @@ export declare class DialtimeError extends Error {
   readonly elapsedMs: number | null
   /** Whether the deadline ended the call. */
   readonly deadlinePassed: boolean
+  /**
+   * A failed write may still have been made: an attempt got no answer (a timeout, a connection
+   * lost after sending), a gateway's 502/504 or a 2xx that could not be read. Before sending it
+   * again (`create` is never retried), list to see whether it was.
+   */
+  readonly mayHaveBeenApplied: boolean
   /** The request id of the platform's last answer, or null. */
   readonly requestId: string | null
   /** The error answer's headers (lower-case names). */
@@ -87,6 +93,7 @@ export interface DialtimeErrorDetails {
   attempts?: number | null
   elapsedMs?: number | null
   deadlinePassed?: boolean
+  mayHaveBeenApplied?: boolean
   requestId?: string | null
   headers?: Record<string, string>
   year?: number | null

@@ -11,7 +11,8 @@
 // is typed here (test/names.test.js checks every core kind has its class). Attribute names
 // are README's "Names across languages": kind, httpStatus, envelopeCode, message, apiMessage,
 // problems, bodyExcerpt, retryAfterMs; and what the call did: method, path, attempts,
-// elapsedMs, deadlinePassed, requestId, headers. Messages never contain the token.
+// elapsedMs, deadlinePassed, mayHaveBeenApplied, requestId, headers. Messages never contain
+// the token.
 
 class DialtimeError extends Error {
   constructor(message, details = {}) {
@@ -41,6 +42,8 @@ class DialtimeError extends Error {
     this.elapsedMs = d.elapsedMs ?? null
     /** Whether the deadline ended the call. */
     this.deadlinePassed = d.deadlinePassed ?? false
+    /** Whether a failed write may still have been made (no answer, a 502/504, an unread 2xx). */
+    this.mayHaveBeenApplied = d.mayHaveBeenApplied ?? false
     /** The request id of the platform's last answer, or null. */
     this.requestId = d.requestId ?? null
     /** The error answer's headers (lower-case names). */

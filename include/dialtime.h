@@ -527,6 +527,12 @@ int64_t dialtime_error_elapsed_ms(const struct dialtime_error *err);
 // Whether the deadline ended the call (an attempt cut short, or a retry not started).
 bool dialtime_error_deadline_passed(const struct dialtime_error *err);
 
+// Whether a failed write may still have been made: an attempt got no answer (a timeout, a
+// connection lost after sending), a gateway's 502/504 or a 2xx that could not be read.
+// Before sending it again (a create is never retried), list to see whether it was. False
+// for NULL.
+bool dialtime_error_may_have_been_applied(const struct dialtime_error *err);
+
 // For DIALTIME_STATUS_CALENDAR_NOT_COVERED: the year the holiday calendar does not cover;
 // 0 otherwise.
 int32_t dialtime_error_year(const struct dialtime_error *err);

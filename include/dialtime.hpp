@@ -156,6 +156,7 @@ struct ErrorDetails {
   std::uint32_t attempts = 0;                   // how many attempts the call made
   std::optional<std::chrono::milliseconds> elapsed;  // from the call's start to the error
   bool deadline_passed = false;                 // the deadline ended the call
+  bool may_have_been_applied = false;           // a failed write may still have been made
 };
 
 // Base of every exception; one subclass per dialtime_status.
@@ -175,6 +176,9 @@ class Error : public std::runtime_error {
   std::uint32_t attempts() const noexcept { return d_.attempts; }
   std::optional<std::chrono::milliseconds> elapsed() const noexcept { return d_.elapsed; }
   bool deadline_passed() const noexcept { return d_.deadline_passed; }
+  // A failed write may still have been made (an attempt got no answer, a 502/504, an unread
+  // 2xx): list before sending it again (a create is never retried).
+  bool may_have_been_applied() const noexcept { return d_.may_have_been_applied; }
 
  private:
   ErrorDetails d_;
@@ -267,6 +271,7 @@ inline std::optional<std::string> opt_str(const char *s) {
     d.elapsed = std::chrono::milliseconds(ms);
   }
   d.deadline_passed = dialtime_error_deadline_passed(err.get());
+  d.may_have_been_applied = dialtime_error_may_have_been_applied(err.get());
   for (std::size_t i = 0, n = dialtime_error_problem_count(err.get()); i < n; i++) {
     d.problems.push_back({str(dialtime_error_problem_path(err.get(), i)),
                           str(dialtime_error_problem_message(err.get(), i))});

@@ -59,6 +59,7 @@ pub struct dialtime_error {
     /// What the call did: method, path, request id, attempts, elapsed ms, deadline passed.
     call: Option<CallDetails>,
     year: i32,
+    may_have_been_applied: bool,
 }
 
 impl dialtime_error {
@@ -90,6 +91,7 @@ impl dialtime_error {
             problems: Vec::new(),
             call: None,
             year: 0,
+            may_have_been_applied: false,
         }
     }
 
@@ -123,6 +125,7 @@ impl dialtime_error {
                 dialtime::Error::CalendarNotCovered { year } => i32::from(*year),
                 _ => 0,
             },
+            may_have_been_applied: e.may_have_been_applied(),
         }
     }
 }
@@ -277,6 +280,15 @@ pub extern "C" fn dialtime_error_elapsed_ms(err: *const dialtime_error) -> i64 {
 #[no_mangle]
 pub extern "C" fn dialtime_error_deadline_passed(err: *const dialtime_error) -> bool {
     call(err).is_some_and(|c| c.5)
+}
+
+/// Whether a failed write may still have been made: an attempt got no answer (a timeout, a
+/// connection lost after sending), a gateway's 502/504 or a 2xx that could not be read.
+/// Before sending it again (a create is never retried), list to see whether it was. False
+/// for NULL.
+#[no_mangle]
+pub extern "C" fn dialtime_error_may_have_been_applied(err: *const dialtime_error) -> bool {
+    unsafe { err.as_ref() }.is_some_and(|e| e.may_have_been_applied)
 }
 
 /// For DIALTIME_STATUS_CALENDAR_NOT_COVERED: the year the holiday calendar does not cover;

@@ -66,6 +66,7 @@ fn details(err: &Error) -> Value {
         "attempts": call.map(|c| c.attempts),
         "elapsedMs": call.map(|c| c.elapsed.as_secs_f64() * 1000.0),
         "deadlinePassed": call.is_some_and(|c| c.deadline_passed),
+        "mayHaveBeenApplied": err.may_have_been_applied(),
         "requestId": err.request_id(),
         "headers": headers,
         "year": match err {

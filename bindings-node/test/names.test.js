@@ -33,9 +33,27 @@ test('an API error carries every concept', async () => {
       assert.deepEqual(e.problems, [])
       assert.match(e.bodyExcerpt, /"code":42901/)
       assert.equal(e.retryAfterMs, 2000)
+      assert.equal(e.mayHaveBeenApplied, false)
       return true
     })
   })
+})
+
+test('a failed write says whether it may have been made', async () => {
+  // A create is never retried: a gateway's 502/504 may follow the work done upstream.
+  await withEmulator(async (emu, client) => {
+    for (const [status, maybe] of [[504, true], [502, true], [503, false]]) {
+      emu.pushFault({ status })
+      await assert.rejects(client.dialTimeGroups.create(emu.userId, DOCUMENTED), (e) => {
+        assert.ok(e instanceof dialtime.ServerError)
+        assert.equal(e.httpStatus, status)
+        assert.equal(e.mayHaveBeenApplied, maybe)
+        return true
+      })
+    }
+  })
+  assert.equal(new dialtime.ServerError('x').mayHaveBeenApplied, false)
+  assert.equal(new dialtime.ServerError('x', { mayHaveBeenApplied: true }).mayHaveBeenApplied, true)
 })
 
 test('a validation error: problems, and nulls for what it has not', () => {

@@ -111,6 +111,7 @@ fn build(py: Python<'_>, err: &Error) -> PyResult<PyErr> {
         kwargs.set_item("deadline_passed", call.deadline_passed)?;
         kwargs.set_item("request_id", call.request_id.as_deref())?;
     }
+    kwargs.set_item("may_have_been_applied", err.may_have_been_applied())?;
     if let Error::CalendarNotCovered { year } = err {
         kwargs.set_item("year", *year)?;
     }
@@ -124,7 +125,7 @@ fn build(py: Python<'_>, err: &Error) -> PyResult<PyErr> {
 
 /// The attributes `DialtimeError.__init__` sets, and their defaults (`problems` and `headers`
 /// are made fresh for each instance). `test_errors.py` checks both lists stay the same.
-const ATTRIBUTES: [&str; 12] = [
+const ATTRIBUTES: [&str; 13] = [
     "http_status",
     "envelope_code",
     "api_message",
@@ -137,6 +138,7 @@ const ATTRIBUTES: [&str; 12] = [
     "request_id",
     "year",
     "deadline_passed",
+    "may_have_been_applied",
 ];
 
 /// An instance of the class standing for `kind` (`"internal"` for the binding's own), with
@@ -171,7 +173,7 @@ fn instance(
     for name in ATTRIBUTES {
         let v = match given(name)? {
             Some(v) => v,
-            None if name == "deadline_passed" => {
+            None if name == "deadline_passed" || name == "may_have_been_applied" => {
                 pyo3::types::PyBool::new(py, false).to_owned().into_any()
             }
             None => py.None().into_bound(py),

@@ -37,6 +37,18 @@ def test_an_api_error_carries_every_concept(api: Api):
     assert e.problems == []
     assert '"code":42901' in (e.body_excerpt or "")
     assert e.retry_after == 2.0
+    assert e.may_have_been_applied is False
+
+
+@pytest.mark.parametrize(("status", "maybe"), [(504, True), (502, True), (503, False)])
+def test_a_failed_write_says_whether_it_may_have_been_made(api: Api, status, maybe):
+    # A create is never retried: a gateway's 502/504 may follow the work done upstream.
+    api.emu.push_fault(status=status)
+    with pytest.raises(dialtime.ServerError) as caught:
+        api.create()
+    assert caught.value.http_status == status
+    assert caught.value.may_have_been_applied is maybe
+    assert dialtime.ServerError("x").may_have_been_applied is False
 
 
 def test_a_validation_error_carries_problems_as_named_tuples(api: Api):

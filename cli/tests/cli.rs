@@ -1063,6 +1063,41 @@ fn a_partial_apply_says_how_far_it_got() {
         );
         assert!(out.contains("Nothing confirmed applied"), "{status}: {out}");
     }
+    // An update answered 504, retried, then answered 503 for good: the first attempt may
+    // have made it (the report judged the last answer alone: "Nothing applied").
+    let emu = Emulator::start().unwrap();
+    let args = [
+        "apply",
+        "-f",
+        f.0.to_str().unwrap(),
+        "--user",
+        emu.user_id(),
+    ];
+    assert_eq!(run(&emu, &args).status.code(), Some(0));
+    let changed = file("groups.yaml", &GROUPS.replace("10:00", "10:30"));
+    emu.push_fault(Fault {
+        method: Some("PUT".into()),
+        ..Fault::status(504)
+    });
+    emu.push_fault(Fault {
+        method: Some("PUT".into()),
+        ..Fault::status(503).times(5)
+    });
+    let args = [
+        "--max-retries",
+        "1",
+        "apply",
+        "-f",
+        changed.0.to_str().unwrap(),
+        "--user",
+        emu.user_id(),
+    ];
+    let o = run(&emu, &args);
+    let (out, err) = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{out}{err}");
+    assert!(err.contains("503"), "the last answer is reported: {err}");
+    assert!(err.contains("may have made this change anyway"), "{err}");
+    assert!(out.contains("Nothing confirmed applied"), "{out}");
 }
 
 #[test]

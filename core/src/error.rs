@@ -124,6 +124,12 @@ pub struct CallInfo {
     /// The last answer's request id (`x-request-id`, `x-trace-id`, `x-b3-traceid`, …), when
     /// the platform sent one: quote it to the platform's support.
     pub request_id: Option<String>,
+    /// An attempt that reached the server may have done the call's change: it got no answer
+    /// (a timeout, a connection lost), a gateway's 502 or 504, or a 2xx that could not be
+    /// read ([`Error::may_have_been_applied`]). Any attempt counts, not only
+    /// the last: an update answered 504 and then, retried, 503 may have been made by the
+    /// first. False when every attempt was refused or never sent.
+    pub may_have_been_applied: bool,
 }
 
 impl fmt::Display for CallInfo {
@@ -340,13 +346,27 @@ impl Error {
         }
     }
 
-    /// Whether a write that failed so may still have been done by the server: no answer came
-    /// (a timeout, a connection lost or cut short, unless it never reached the server) or a
-    /// gateway answered 502 or 504, which may follow the work done upstream. A 503 and every
-    /// refusal did nothing.
+    /// Whether a write that failed so may still have been done by the server: an attempt got
+    /// no answer (a timeout, a connection lost or cut short, unless it never reached the
+    /// server), a gateway's 502 or 504 (which may follow the work done upstream), or a 2xx
+    /// that could not be read (the server says it did it). A 503, a 4xx and an error
+    /// envelope did nothing. A call's error judges all its attempts
+    /// ([`CallInfo::may_have_been_applied`]); an error without them, by itself.
     pub fn may_have_been_applied(&self) -> bool {
-        matches!(self.kind(), ErrorKind::Timeout | ErrorKind::Connection)
-            || matches!(self.http_status(), Some(502 | 504))
+        match self.call() {
+            Some(call) => call.may_have_been_applied,
+            None => {
+                matches!(self.kind(), ErrorKind::Timeout | ErrorKind::Connection)
+                    || matches!(self.http_status(), Some(502 | 504))
+                    || matches!(
+                        self,
+                        Error::Decode {
+                            http_status: 200..=299,
+                            ..
+                        }
+                    )
+            }
+        }
     }
 
     /// The envelope's `code`, when the platform's answer had one.

@@ -270,6 +270,7 @@ fn server_errors_and_dropped_connections_never_retry_a_create() {
     for (how, err) in errors_of(&emu, Fault::status(503).times(3), |b| b.max_retries(2)) {
         assert_eq!(err.kind(), ErrorKind::Server, "{how}");
         assert_eq!(err.http_status(), Some(503), "{how}");
+        assert!(!err.may_have_been_applied(), "a 503 did nothing: {how}");
     }
     emu.clear_faults();
     let before = emu.request_count();
@@ -281,6 +282,7 @@ fn server_errors_and_dropped_connections_never_retry_a_create() {
         b.max_retries(2)
     }) {
         assert_eq!(err.kind(), ErrorKind::Connection, "{how}: {err}");
+        assert!(err.may_have_been_applied(), "sent, no answer: {how}");
     }
     emu.clear_faults();
     assert_eq!(emu.request_count() - before, 2);
@@ -315,6 +317,7 @@ fn slow_server_times_out() {
     });
     for (how, err) in errs {
         assert_eq!(err.kind(), ErrorKind::Timeout, "{how}: {err}");
+        assert!(err.may_have_been_applied(), "sent, no answer: {how}");
     }
     assert!(
         started.elapsed() < Duration::from_secs(5),
@@ -336,6 +339,7 @@ fn connection_refused() {
         .create(user, &seed_group())
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Connection, "{err}");
+    assert!(!err.may_have_been_applied(), "never sent: {err}");
     let rt = tokio::runtime::Runtime::new().unwrap();
     let client = b.build().unwrap();
     let err = rt

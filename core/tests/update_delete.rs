@@ -224,6 +224,43 @@ fn a_delete_whose_answer_was_lost_is_done_when_the_retry_finds_nothing() {
     );
 }
 
+/// Whether a failed write may have been made judges every attempt: an update answered 504,
+/// then 503 when retried, may have been made by the first (judged by the last answer alone,
+/// it was "nothing done").
+#[test]
+fn a_write_may_have_been_applied_by_any_of_its_attempts() {
+    let emu = Emulator::start().unwrap();
+    let c = dialtime::BlockingClient::builder()
+        .base_url(emu.base_url())
+        .token(emu.token())
+        .max_retries(1)
+        .build_blocking()
+        .unwrap();
+    let groups = c.dial_time_groups();
+    let saved = groups.create(emu.user_id(), &group("g", false)).unwrap();
+    let changes = DialTimeGroupUpdate::new("g2");
+    let update = || {
+        groups
+            .update(emu.user_id(), saved.id, &changes)
+            .unwrap_err()
+    };
+    let _gateway = emu.fault(dialtime_emulator::Fault::status(504).with_retry_after("0"));
+    let _down = emu.fault(dialtime_emulator::Fault::status(503).with_retry_after("0"));
+    let err = update();
+    assert_eq!(err.http_status(), Some(503), "{err}");
+    assert_eq!(err.call().unwrap().attempts, 2);
+    assert!(err.may_have_been_applied(), "the 504 may have: {err}");
+    // Two 503s: nothing was done.
+    let _down = emu.fault(
+        dialtime_emulator::Fault::status(503)
+            .with_retry_after("0")
+            .times(2),
+    );
+    let err = update();
+    assert_eq!(err.call().unwrap().attempts, 2);
+    assert!(!err.may_have_been_applied(), "{err}");
+}
+
 #[test]
 fn a_delete_answered_without_the_envelope_is_done() {
     let emu = Emulator::start().unwrap();

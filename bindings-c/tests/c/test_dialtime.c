@@ -498,8 +498,10 @@ static void test_panic_boundary(void) {
 
 /* ---- every status from the emulator -------------------------------------------------------- */
 
+/* `maybe`: whether the failed create may have been made (README "Whether a failed write may
+ * have been made"). */
 static void expect_create(dialtime_client *client, const char *user, dialtime_status want,
-                          uint16_t http_status) {
+                          uint16_t http_status, bool maybe) {
   char *out = NULL;
   dialtime_error *err = NULL;
   dialtime_status got = dialtime_dial_time_groups_create_json(client, user, DOCUMENTED, NULL, &out, &err);
@@ -509,6 +511,7 @@ static void expect_create(dialtime_client *client, const char *user, dialtime_st
   CHECK(dialtime_error_kind(err) == want);
   CHECK(dialtime_error_http_status(err) == http_status);
   CHECK(dialtime_error_message(err) != NULL && strlen(dialtime_error_message(err)) > 0);
+  CHECK(dialtime_error_may_have_been_applied(err) == maybe);
   dialtime_error_free(err);
 }
 
@@ -549,7 +552,7 @@ static void test_statuses(void) {
   dialtime_client_free(bad);
 
   dialtime_client *client = client_for(emu, dialtime_emulator_token(emu), 0);
-  expect_create(client, "0c4c3a67-2d4f-4a0c-9b1e-6f1f1d2b9c11", DIALTIME_STATUS_AUTHENTICATION, 403);
+  expect_create(client, "0c4c3a67-2d4f-4a0c-9b1e-6f1f1d2b9c11", DIALTIME_STATUS_AUTHENTICATION, 403, false);
 
   CHECK_STATUS(dialtime_emulator_push_fault_json(emu,
       "{\"status\":422,\"body\":\"{\\\"message\\\":\\\"invalid\\\",\\\"errors\\\":{\\\"name\\\":[\\\"required\\\"]}}\"}", NULL, NULL),
@@ -560,7 +563,7 @@ static void test_statuses(void) {
   dialtime_error_free(err);
 
   CHECK_STATUS(dialtime_emulator_push_fault_json(emu, "{\"status\":200,\"code\":404,\"message\":\"x\"}", NULL, NULL), DIALTIME_STATUS_OK);
-  expect_create(client, user, DIALTIME_STATUS_NOT_FOUND, 200);
+  expect_create(client, user, DIALTIME_STATUS_NOT_FOUND, 200, false);
 
   CHECK_STATUS(dialtime_emulator_push_fault_json(emu, "{\"status\":429,\"retry_after\":\"7\"}", NULL, NULL), DIALTIME_STATUS_OK);
   err = NULL;
@@ -575,14 +578,17 @@ static void test_statuses(void) {
   dialtime_error_free(err);
 
   CHECK_STATUS(dialtime_emulator_push_fault_json(emu, "{\"status\":503}", NULL, NULL), DIALTIME_STATUS_OK);
-  expect_create(client, user, DIALTIME_STATUS_SERVER, 503);
+  expect_create(client, user, DIALTIME_STATUS_SERVER, 503, false);
+  CHECK_STATUS(dialtime_emulator_push_fault_json(emu, "{\"status\":504}", NULL, NULL), DIALTIME_STATUS_OK);
+  expect_create(client, user, DIALTIME_STATUS_SERVER, 504, true);
+  CHECK(!dialtime_error_may_have_been_applied(NULL));
 
   CHECK_STATUS(dialtime_emulator_push_fault_json(emu, "{\"status\":200,\"body\":\"<html>\"}", NULL, NULL), DIALTIME_STATUS_OK);
-  expect_create(client, user, DIALTIME_STATUS_DECODE, 200);
+  expect_create(client, user, DIALTIME_STATUS_DECODE, 200, true);
 
   dialtime_client *slow = client_for(emu, dialtime_emulator_token(emu), 200);
   CHECK_STATUS(dialtime_emulator_push_fault_json(emu, "{\"delay_ms\":3000}", NULL, NULL), DIALTIME_STATUS_OK);
-  expect_create(slow, user, DIALTIME_STATUS_TIMEOUT, 0);
+  expect_create(slow, user, DIALTIME_STATUS_TIMEOUT, 0, true);
   dialtime_client_free(slow);
 
   dialtime_client_free(client);
@@ -592,7 +598,7 @@ static void test_statuses(void) {
   snprintf(url, sizeof url, "%s/not-here", dialtime_emulator_base_url(emu));
   dialtime_client *c404 = NULL;
   CHECK_STATUS(build_client(url, dialtime_emulator_token(emu), 0, 0, &c404, NULL), DIALTIME_STATUS_OK);
-  expect_create(c404, user, DIALTIME_STATUS_NOT_FOUND, 404);
+  expect_create(c404, user, DIALTIME_STATUS_NOT_FOUND, 404, false);
   dialtime_client_free(c404);
 
   /* Connection refused: the port of an emulator that has stopped. */
@@ -600,7 +606,7 @@ static void test_statuses(void) {
   dialtime_emulator_free(emu);
   dialtime_client *refused = NULL;
   CHECK_STATUS(build_client(url, "t", 0, 0, &refused, NULL), DIALTIME_STATUS_OK);
-  expect_create(refused, "5832d184-dd53-42a0-8ace-0bf8d660f4cc", DIALTIME_STATUS_CONNECTION, 0);
+  expect_create(refused, "5832d184-dd53-42a0-8ace-0bf8d660f4cc", DIALTIME_STATUS_CONNECTION, 0, false);
   dialtime_client_free(refused);
 
   /* Configuration. */

@@ -6,7 +6,8 @@ native module picks the class by that name (``bindings-python/src/error.rs``), a
 ``str(exc)`` is the core's message, never with the token. The attribute names are those of
 README "Names across languages": ``kind``, ``http_status``, ``envelope_code``, ``api_message``,
 ``problems``, ``body_excerpt``, ``retry_after``; and what the call did: ``method``, ``path``,
-``attempts``, ``elapsed``, ``deadline_passed``, ``request_id``, ``headers``.
+``attempts``, ``elapsed``, ``deadline_passed``, ``request_id``, ``headers``,
+``may_have_been_applied``.
 """
 
 from __future__ import annotations
@@ -94,6 +95,7 @@ class DialtimeError(Exception):
         attempts: Optional[int] = None,
         elapsed: Optional[float] = None,
         deadline_passed: bool = False,
+        may_have_been_applied: bool = False,
         request_id: Optional[str] = None,
         headers: Optional[Dict[str, str]] = None,
         year: Optional[int] = None,
@@ -121,6 +123,11 @@ class DialtimeError(Exception):
         self.elapsed = elapsed
         #: The deadline ended the call (an attempt cut short, or a retry not started).
         self.deadline_passed = deadline_passed
+        #: A failed write may still have been made: an attempt got no answer (a timeout, a
+        #: connection lost after sending), a gateway's 502/504 or a 2xx that could not be
+        #: read. Before sending it again (``create`` is never retried), list to see whether
+        #: it was.
+        self.may_have_been_applied = may_have_been_applied
         #: The request id of the platform's last answer, when it sent one.
         self.request_id = request_id
         #: The error answer's headers (lower-case names), when there was one.

@@ -300,6 +300,7 @@ impl Client {
                         deadline: self.settings.deadline,
                         deadline_passed: true,
                         request_id: None,
+                        may_have_been_applied: false,
                     })
                 })?,
             None => lock.lock_owned().await,
@@ -547,6 +548,7 @@ impl Client {
                     deadline: settings.deadline,
                     deadline_passed,
                     request_id,
+                    may_have_been_applied: maybe_done,
                 }));
             };
             tokio::time::sleep(delay).await;
