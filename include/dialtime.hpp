@@ -447,7 +447,20 @@ using SharedClient = std::shared_ptr<const dialtime_client>;
 // A group or update goes to the library as JSON, as the platform's docs write it: every day
 // as given (the C add_time functions group ranges by weekday, which would hide an empty day
 // or a weekday listed twice), checked there with every problem's path.
-inline NewGroupHandle build(const NewDialTimeGroup &group) {
+// Reads a payload with `read` (the C library's JSON reader, which has no client) for a call of
+// `client`: a refusal's problems quote what was given, so they are scrubbed of the client's
+// token (a field given it by mistake) before they are thrown.
+template <class Read>
+inline void read_for(const dialtime_client *client, Read &&read) {
+  dialtime_error *err = nullptr;
+  const dialtime_status status = read(&err);
+  if (status != DIALTIME_STATUS_OK) {
+    dialtime_client_scrub_error(client, err);
+    raise(status, err);
+  }
+}
+
+inline NewGroupHandle build(const NewDialTimeGroup &group, const dialtime_client *client) {
   std::string json = "{\"name\":";
   json_string(json, group.name, "name");
   json += ",\"content\":";
@@ -460,11 +473,11 @@ inline NewGroupHandle build(const NewDialTimeGroup &group) {
   }
   json += '}';
   dialtime_new_group *raw = nullptr;
-  call([&](dialtime_error **e) { return dialtime_new_group_from_json(c(json, "the group"), &raw, e); });
+  read_for(client, [&](dialtime_error **e) { return dialtime_new_group_from_json(c(json, "the group"), &raw, e); });
   return NewGroupHandle(raw);
 }
 
-inline UpdateHandle build(const DialTimeGroupUpdate &update) {
+inline UpdateHandle build(const DialTimeGroupUpdate &update, const dialtime_client *client) {
   std::string json = "{\"name\":";
   json_string(json, update.name, "name");
   if (update.content) {
@@ -479,7 +492,7 @@ inline UpdateHandle build(const DialTimeGroupUpdate &update) {
   }
   json += '}';
   dialtime_group_update *raw = nullptr;
-  call([&](dialtime_error **e) { return dialtime_group_update_from_json(c(json, "the update"), &raw, e); });
+  read_for(client, [&](dialtime_error **e) { return dialtime_group_update_from_json(c(json, "the update"), &raw, e); });
   return UpdateHandle(raw);
 }
 
@@ -619,7 +632,7 @@ class DialTimeGroups {
   DialTimeGroup create(const std::string &user_id, const NewDialTimeGroup &group,
                        const RequestOptions &options = {}) const {
     const dialtime_request_options o = detail::c_options(options);
-    const detail::NewGroupHandle g = detail::build(group);
+    const detail::NewGroupHandle g = detail::build(group, client_.get());
     dialtime_group *saved = nullptr;
     detail::call([&](dialtime_error **e) {
       return dialtime_dial_time_groups_create(client_.get(), detail::c(user_id, "user_id"), g.get(), &o, &saved, e);
@@ -663,7 +676,7 @@ class DialTimeGroups {
   DialTimeGroup update(const std::string &user_id, std::int64_t group_id, const DialTimeGroupUpdate &changes,
                        const RequestOptions &options = {}) const {
     const dialtime_request_options o = detail::c_options(options);
-    const detail::UpdateHandle u = detail::build(changes);
+    const detail::UpdateHandle u = detail::build(changes, client_.get());
     dialtime_group *saved = nullptr;
     detail::call([&](dialtime_error **e) {
       return dialtime_dial_time_groups_update(client_.get(), detail::c(user_id, "user_id"), group_id, u.get(), &o, &saved, e);
@@ -698,7 +711,7 @@ class DialTimeGroups {
   std::pair<DialTimeGroup, Outcome> ensure(const std::string &user_id, const NewDialTimeGroup &group,
                                            const RequestOptions &options = {}) const {
     const dialtime_request_options o = detail::c_options(options);
-    const detail::NewGroupHandle g = detail::build(group);
+    const detail::NewGroupHandle g = detail::build(group, client_.get());
     dialtime_group *saved = nullptr;
     dialtime_outcome outcome = DIALTIME_OUTCOME_UNCHANGED;
     detail::call([&](dialtime_error **e) {

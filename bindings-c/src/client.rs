@@ -387,6 +387,25 @@ pub unsafe extern "C" fn dialtime_client_free(client: *mut dialtime_client) {
     unsafe { free_box(client) }
 }
 
+/// Removes `client`'s token from `err`, a DIALTIME_STATUS_VALIDATION error made before a call
+/// with no client at hand (dialtime_new_group_from_json, dialtime_group_update_from_json):
+/// its problems quote what was given, so a field given the token by mistake (sub_user_id)
+/// showed it. The C++ wrapper does this for the payloads of create, update and ensure; the
+/// client's own functions do it themselves. Other errors, and NULL for either argument, are
+/// left as they are.
+#[no_mangle]
+pub unsafe extern "C" fn dialtime_client_scrub_error(
+    client: *const dialtime_client,
+    err: *mut dialtime_error,
+) {
+    if let (Some(client), Some(err)) = (unsafe { client.as_ref() }, unsafe { err.as_mut() }) {
+        // Nothing here panics (text redaction); the boundary still holds if it ever did.
+        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            err.scrub(client.inner.as_async().token());
+        }));
+    }
+}
+
 /// For the panic-boundary tests only (not in the header): panics behind the boundary, which
 /// must return DIALTIME_STATUS_PANIC with an error, never unwind into C.
 #[doc(hidden)]

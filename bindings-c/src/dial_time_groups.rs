@@ -30,7 +30,9 @@ pub unsafe extern "C" fn dialtime_dial_time_groups_create(
         out_arg("out", out)?;
         let client = unsafe { per_call(client, options) }?;
         let user_id = unsafe { str_arg("user_id", user_id) }?;
-        let group = unsafe { handle("group", group) }?.build()?;
+        let group = unsafe { handle("group", group) }?
+            .build()
+            .map_err(|e| client.as_async().token().scrub(e))?;
         let saved = client.dial_time_groups().create(user_id, &group)?;
         write_out(out, dialtime_group::from(saved));
         Ok(())
@@ -181,7 +183,8 @@ pub unsafe extern "C" fn dialtime_dial_time_groups_update(
         let changes = unsafe { handle("update", update) }?
             .builder
             .clone()
-            .build()?;
+            .build()
+            .map_err(|e| client.as_async().token().scrub(e))?;
         let saved = client
             .dial_time_groups()
             .update(user_id, group_id, &changes)?;
@@ -262,7 +265,9 @@ pub unsafe extern "C" fn dialtime_dial_time_groups_ensure(
         }
         let client = unsafe { per_call(client, options) }?;
         let user_id = unsafe { str_arg("user_id", user_id) }?;
-        let group = unsafe { handle("group", group) }?.build()?;
+        let group = unsafe { handle("group", group) }?
+            .build()
+            .map_err(|e| client.as_async().token().scrub(e))?;
         let (saved, what) = client.dial_time_groups().ensure(user_id, &group)?;
         write_out(out, dialtime_group::from(saved));
         let what = match what {

@@ -72,6 +72,22 @@ impl dialtime_error {
         }
     }
 
+    /// Without `token`, for a validation error made where the client was not at hand
+    /// (`Token::scrub`, the client's own rule, on the problems it was made from).
+    pub(crate) fn scrub(&mut self, token: &dialtime::Token) {
+        if self.kind != dialtime_status::Validation {
+            return;
+        }
+        let problems = self
+            .problems
+            .iter()
+            .map(|(path, message)| {
+                dialtime::Problem::new(path.to_string_lossy(), message.to_string_lossy())
+            })
+            .collect();
+        *self = Self::from_core(&token.scrub(dialtime::Error::Validation(problems)));
+    }
+
     pub(crate) fn panicked() -> Self {
         Self::plain(
             dialtime_status::Panic,

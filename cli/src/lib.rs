@@ -378,7 +378,14 @@ fn execute(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<i32, St
                 Ok(OK)
             }
             Err(problems) => {
+                // A problem quotes what the file holds: the token as a user_id showed whole
+                // (what `run` does for the other commands' one error).
+                let token = known_token(&cli.connection).filter(|t| t.len() >= 8);
                 for p in problems {
+                    let p = match &token {
+                        Some(token) => dialtime::__private::redact(p, token),
+                        None => p,
+                    };
                     w(err, &format!("{p}\n"))?;
                 }
                 Ok(FAILED)

@@ -381,16 +381,29 @@ async fn apply_account(client: &Client, limiter: &Limiter, plan: &mut AccountPla
     for action in writes {
         let mut tries = 0;
         let started = Instant::now();
+        // Whether a try made before the last one may have made the change: each try after a
+        // 429 is a call of its own, and the last one's error speaks for itself only.
+        let mut maybe = false;
         let done = loop {
             limiter.wait().await;
             let done = write(&groups, &user, sub.as_deref(), action).await;
             match &done {
+                // A removal an earlier try may have made is not found now: it was made.
+                Err(e)
+                    if maybe
+                        && e.kind() == dialtime::ErrorKind::NotFound
+                        && matches!(action, Action::Delete { .. }) =>
+                {
+                    limiter.succeeded();
+                    break Ok(());
+                }
                 Err(e)
                     if e.kind() == dialtime::ErrorKind::RateLimited
                         && tries < MAX_THROTTLED_TRIES
                         && within_budget(client, started, e.retry_after())
                         && limiter.throttled(e.retry_after()) =>
                 {
+                    maybe |= e.may_have_been_applied();
                     tries += 1;
                 }
                 Ok(()) => {
@@ -401,9 +414,10 @@ async fn apply_account(client: &Client, limiter: &Limiter, plan: &mut AccountPla
             }
         };
         if let Err(e) = done {
-            // Not answered (a timeout, a connection lost, an answer cut short) or a gateway's
-            // 502/504: the platform may have made it ("Nothing applied" said otherwise).
-            let unknown = if e.may_have_been_applied() {
+            // An attempt got no answer (a timeout, a connection lost, an answer cut short), a
+            // gateway's 502/504 or a 2xx that could not be read, in this try or an earlier
+            // one: the platform may have made it ("Nothing applied" said otherwise).
+            let unknown = if maybe || e.may_have_been_applied() {
                 "; the platform may have made this change anyway: run again to converge"
             } else {
                 ""

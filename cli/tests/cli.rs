@@ -727,6 +727,23 @@ fn sub_accounts_without_their_user_and_repeated_accounts_are_not_planned_twice()
             );
         }
     }
+    // The token as an account's user_id in the file: `validate` quoted it in its problem.
+    let with_token = file(
+        "accounts.yaml",
+        &format!(
+            "accounts:\n  - user_id: {}\ngroups:\n{}",
+            emu.token(),
+            &GROUPS["\ngroups:\n".len()..]
+        ),
+    );
+    let o = run(&emu, &["validate", "-f", with_token.0.to_str().unwrap()]);
+    let (out, err) = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{out}{err}");
+    assert!(err.contains("[redacted]"), "{err}");
+    assert!(
+        !err.contains(emu.token()) && !out.contains(emu.token()),
+        "{out}{err}"
+    );
     assert_eq!(emu.request_count(), 0);
     // A --sub-users file listing nobody (comments only) applied to --user itself, and
     // --prune deleted its groups.
@@ -1098,6 +1115,67 @@ fn a_partial_apply_says_how_far_it_got() {
     assert!(err.contains("503"), "the last answer is reported: {err}");
     assert!(err.contains("may have made this change anyway"), "{err}");
     assert!(out.contains("Nothing confirmed applied"), "{out}");
+}
+
+/// Each try the command line makes after a 429 is a call of its own: whether an earlier try
+/// may have made the change is kept (the report judged the last try alone), and a removal an
+/// earlier try may have made is done when the next try finds nothing.
+#[test]
+fn a_write_tried_again_after_a_429_remembers_an_earlier_try() {
+    let f = file("groups.yaml", GROUPS);
+    let emu = Emulator::start().unwrap();
+    let apply = |path: &std::path::Path, extra: &[&str]| {
+        let mut args = vec![
+            "--max-retries",
+            "1",
+            "apply",
+            "-f",
+            path.to_str().unwrap(),
+            "--user",
+            emu.user_id(),
+        ];
+        args.extend_from_slice(extra);
+        run(&emu, &args)
+    };
+    assert_eq!(apply(&f.0, &[]).status.code(), Some(0));
+    // Try 1: 504, then 429 (the client's one retry); try 2: 503 twice.
+    let changed = file("groups.yaml", &GROUPS.replace("10:00", "10:30"));
+    emu.push_fault(Fault {
+        method: Some("PUT".into()),
+        ..Fault::status(504)
+    });
+    emu.push_fault(Fault {
+        method: Some("PUT".into()),
+        ..Fault::status(429).with_retry_after("0")
+    });
+    emu.push_fault(Fault {
+        method: Some("PUT".into()),
+        ..Fault::status(503).times(2)
+    });
+    let o = apply(&changed.0, &[]);
+    let (out, err) = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{out}{err}");
+    assert!(err.contains("503"), "{err}");
+    assert!(err.contains("may have made this change anyway"), "{err}");
+    emu.clear_faults();
+
+    // A removal whose answer broke off (made), then 429: the next try finds nothing: done.
+    let one = file(
+        "one.yaml",
+        &GROUPS[..GROUPS.find("  - name: 周末上午").unwrap()],
+    );
+    emu.push_fault(Fault {
+        method: Some("DELETE".into()),
+        ..Fault::default().truncated()
+    });
+    emu.push_fault(Fault {
+        method: Some("DELETE".into()),
+        ..Fault::status(429).with_retry_after("0")
+    });
+    let o = apply(&one.0, &["--prune"]);
+    let (out, err) = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{out}{err}");
+    assert!(out.contains("delete \"周末上午\""), "{out}");
 }
 
 #[test]

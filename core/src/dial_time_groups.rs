@@ -104,7 +104,7 @@ impl<'c> DialTimeGroups<'c> {
     /// sub-account `sub_user_id` when given (sent in the query). An unknown id is `NotFound`.
     ///
     /// Retried like a read. A retry answered 404 after an attempt that may have reached the
-    /// server without an answer (a timeout, a broken connection, a gateway's 502–504) is
+    /// server without an answer (a timeout, a broken connection, a gateway's 502 or 504) is
     /// success: that attempt deleted it. Any 2xx without the `{code, status}` envelope (an
     /// empty `204`, `{"message": "…"}`) is success too: the platform does not document the
     /// answer.

@@ -346,27 +346,28 @@ impl Error {
         }
     }
 
-    /// Whether a write that failed so may still have been done by the server: an attempt got
-    /// no answer (a timeout, a connection lost or cut short, unless it never reached the
-    /// server), a gateway's 502 or 504 (which may follow the work done upstream), or a 2xx
-    /// that could not be read (the server says it did it). A 503, a 4xx and an error
-    /// envelope did nothing. A call's error judges all its attempts
-    /// ([`CallInfo::may_have_been_applied`]); an error without them, by itself.
+    /// Whether a write that failed so may still have been done by the server: an attempt of
+    /// the call got no answer (a timeout, a connection lost or cut short, unless it never
+    /// reached the server), a gateway's 502 or 504 (which may follow the work done upstream),
+    /// or a 2xx that could not be read ([`CallInfo::may_have_been_applied`]). False for a 503,
+    /// a 4xx, an error envelope, a read, and an error that is not of a call (validation, a
+    /// list that kept changing under `ensure`).
     pub fn may_have_been_applied(&self) -> bool {
-        match self.call() {
-            Some(call) => call.may_have_been_applied,
-            None => {
-                matches!(self.kind(), ErrorKind::Timeout | ErrorKind::Connection)
-                    || matches!(self.http_status(), Some(502 | 504))
-                    || matches!(
-                        self,
-                        Error::Decode {
-                            http_status: 200..=299,
-                            ..
-                        }
-                    )
-            }
-        }
+        self.call().is_some_and(|call| call.may_have_been_applied)
+    }
+
+    /// [`may_have_been_applied`](Self::may_have_been_applied) for one attempt's error, before
+    /// the call's details are added: what the retry loop gathers over the attempts.
+    pub(crate) fn attempt_may_have_been_applied(&self) -> bool {
+        matches!(self.kind(), ErrorKind::Timeout | ErrorKind::Connection)
+            || matches!(self.http_status(), Some(502 | 504))
+            || matches!(
+                self,
+                Error::Decode {
+                    http_status: 200..=299,
+                    ..
+                }
+            )
     }
 
     /// The envelope's `code`, when the platform's answer had one.

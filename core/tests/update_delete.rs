@@ -259,6 +259,34 @@ fn a_write_may_have_been_applied_by_any_of_its_attempts() {
     let err = update();
     assert_eq!(err.call().unwrap().attempts, 2);
     assert!(!err.may_have_been_applied(), "{err}");
+    drop(_down);
+    // A create answered 2xx with a body that cannot be read: the server says it made it.
+    let _unread = emu.fault(dialtime_emulator::Fault::body("<html>"));
+    let err = groups
+        .create(emu.user_id(), &group("h", false))
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Decode, "{err}");
+    assert!(err.may_have_been_applied(), "{err}");
+    drop(_unread);
+    // A read changes nothing, whatever its attempts got; nor does a list under `ensure`.
+    let _gateway = emu.fault(
+        dialtime_emulator::Fault::status(504)
+            .with_retry_after("0")
+            .times(2),
+    );
+    let err = groups.list(emu.user_id(), &Default::default()).unwrap_err();
+    assert_eq!(err.http_status(), Some(504), "{err}");
+    assert!(!err.may_have_been_applied(), "{err}");
+    let _gateway = emu.fault(
+        dialtime_emulator::Fault::status(504)
+            .with_retry_after("0")
+            .times(2),
+    );
+    let err = groups
+        .ensure(emu.user_id(), &group("g3", false))
+        .unwrap_err();
+    assert_eq!(err.call().unwrap().method, "GET", "{err}");
+    assert!(!err.may_have_been_applied(), "{err}");
 }
 
 #[test]

@@ -549,6 +549,45 @@ static void test_statuses(void) {
     }
     dialtime_error_free(err);
   }
+  /* The typed functions: the group's builder is checked at the call, with the client. */
+  dialtime_new_group *typed = NULL;
+  CHECK_STATUS(dialtime_new_group_new("x", &typed, NULL), DIALTIME_STATUS_OK);
+  CHECK_STATUS(dialtime_new_group_add_time(typed, 1, "09:00", "18:00", NULL), DIALTIME_STATUS_OK);
+  CHECK_STATUS(dialtime_new_group_set_sub_user_id(typed, secret, NULL), DIALTIME_STATUS_OK);
+  dialtime_group_update *typed_update = NULL;
+  CHECK_STATUS(dialtime_group_update_new("x", &typed_update, NULL), DIALTIME_STATUS_OK);
+  CHECK_STATUS(dialtime_group_update_set_sub_user_id(typed_update, secret, NULL), DIALTIME_STATUS_OK);
+  for (int i = 0; i < 3; i++) {
+    err = NULL;
+    dialtime_group *saved = NULL;
+    dialtime_outcome outcome = DIALTIME_OUTCOME_UNCHANGED;
+    dialtime_status got =
+        i == 0 ? dialtime_dial_time_groups_create(bad, user, typed, NULL, &saved, &err)
+        : i == 1 ? dialtime_dial_time_groups_ensure(bad, user, typed, NULL, &saved, &outcome, &err)
+                 : dialtime_dial_time_groups_update(bad, user, 1, typed_update, NULL, &saved, &err);
+    CHECK_STATUS(got, DIALTIME_STATUS_VALIDATION);
+    CHECK(saved == NULL);
+    CHECK(strstr(dialtime_error_message(err), "sk-live-01234567") == NULL);
+    CHECK(strstr(dialtime_error_message(err), "[redacted]") != NULL);
+    dialtime_error_free(err);
+  }
+  dialtime_new_group_free(typed);
+  dialtime_group_update_free(typed_update);
+  /* Read with no client at hand, then scrubbed with the client's token. */
+  err = NULL;
+  dialtime_new_group *from_json = NULL;
+  CHECK_STATUS(dialtime_new_group_from_json(token_in_payload[0], &from_json, &err), DIALTIME_STATUS_VALIDATION);
+  CHECK(strstr(dialtime_error_message(err), "sk-live-01234567") != NULL);
+  size_t problems = dialtime_error_problem_count(err);
+  dialtime_client_scrub_error(bad, err);
+  CHECK(dialtime_error_kind(err) == DIALTIME_STATUS_VALIDATION && dialtime_error_problem_count(err) == problems);
+  CHECK(strstr(dialtime_error_message(err), "sk-live-01234567") == NULL);
+  for (size_t p = 0; p < problems; p++) {
+    CHECK(strstr(dialtime_error_problem_message(err, p), "sk-live-01234567") == NULL);
+  }
+  dialtime_client_scrub_error(NULL, err);
+  dialtime_client_scrub_error(bad, NULL);
+  dialtime_error_free(err);
   dialtime_client_free(bad);
 
   dialtime_client *client = client_for(emu, dialtime_emulator_token(emu), 0);

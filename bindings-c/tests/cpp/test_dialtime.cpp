@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <functional>
 #include <set>
 #include <string>
 #include <thread>
@@ -271,6 +272,23 @@ static void test_exceptions() {
       CHECK(e->http_status() == 401 && e->kind() == DIALTIME_STATUS_AUTHENTICATION);
       CHECK(e->envelope_code() == 401 && e->api_message().has_value() && e->body_excerpt().has_value());
       CHECK(std::string(e->what()).find(secret) == std::string::npos);
+    }
+    // A payload field given the token by mistake: read before the call, its problem quoted it.
+    auto with_token = DOCUMENTED;
+    with_token.sub_user_id = secret;
+    dialtime::DialTimeGroupUpdate update{"x"};
+    update.sub_user_id = secret;
+    const auto groups = bad.dial_time_groups();
+    for (const auto &[what, call] : std::vector<std::pair<const char *, std::function<void()>>>{
+             {"create", [&] { groups.create(user, with_token); }},
+             {"ensure", [&] { groups.ensure(user, with_token); }},
+             {"update", [&] { groups.update(user, 1, update); }}}) {
+      auto v = expect_throw<dialtime::ValidationError>(call, what);
+      if (v) {
+        CHECK(std::string(v->what()).find("sk-live-01234567") == std::string::npos);
+        CHECK(std::string(v->what()).find("[redacted]") != std::string::npos);
+        for (const auto &p : v->problems()) CHECK(p.message.find("sk-live-01234567") == std::string::npos);
+      }
     }
   }
   dialtime::Client client(options_for(emu));

@@ -167,7 +167,9 @@ impl Token {
     /// arguments swapped) would show it. Every form [`redact`](crate::__private::redact)
     /// knows is removed. (Not for a token under 8 bytes, too short to tell from the
     /// messages' own text, as for the base URL.) Other errors are returned as they are: what
-    /// the server sent is redacted where it is read.
+    /// the server sent is redacted where it is read. For the bindings, which read a payload
+    /// before the call ([`crate::Client`]'s own checks do this themselves).
+    #[doc(hidden)]
     pub fn scrub(&self, error: Error) -> Error {
         match error {
             Error::Validation(problems) if self.0.len() >= 8 => Error::Validation(

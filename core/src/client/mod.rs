@@ -438,7 +438,7 @@ impl Client {
         };
         let mut attempt = 0;
         // An earlier attempt may have reached the server and got no answer (a timeout, a
-        // broken connection, a gateway's 502–504): the server may have done the call.
+        // broken connection, a gateway's 502 or 504): the server may have done the call.
         let mut maybe_done = false;
         loop {
             attempt += 1;
@@ -515,7 +515,7 @@ impl Client {
                 self.retry_delay(&err, unsent, retry_after, attempt - 1, idempotent)
             };
             // An attempt that was sent may have been done (a 502 or 504 always was sent).
-            maybe_done |= !unsent && err.may_have_been_applied();
+            maybe_done |= !unsent && err.attempt_may_have_been_applied();
             // A retry that could not finish before the deadline is not started.
             let mut deadline_passed = deadline_cut;
             if let (Some(wait), Some(at)) = (delay, deadline_at) {
@@ -548,7 +548,8 @@ impl Client {
                     deadline: settings.deadline,
                     deadline_passed,
                     request_id,
-                    may_have_been_applied: maybe_done,
+                    // A read changes nothing, whatever its attempts got.
+                    may_have_been_applied: maybe_done && method != Method::GET,
                 }));
             };
             tokio::time::sleep(delay).await;
