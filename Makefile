@@ -140,6 +140,8 @@ install-c:
 	sed 's/@VERSION@/$(VERSION)/' bindings-c/packaging/dialtimeConfigVersion.cmake.in \
 	  > $(PREFIX)/lib/cmake/dialtime/dialtimeConfigVersion.cmake
 	sed 's/@VERSION@/$(VERSION)/' bindings-c/packaging/dialtime.pc.in > $(PREFIX)/lib/pkgconfig/dialtime.pc
+	install -d $(PREFIX)/share/doc/dialtime
+	install -m 644 LICENSE $(PREFIX)/share/doc/dialtime/
 
 $(CMAKE_VENV)/bin/cmake:
 	$(PYTHON) -m venv $(CMAKE_VENV)
@@ -161,6 +163,7 @@ test-c-packages: $(CMAKE) dist-c
 	  "$$out/cmake-build/save-group"; "$$out/cmake-build/save-group-static"; \
 	  export PKG_CONFIG_PATH="$$prefix/lib/pkgconfig"; \
 	  test "$$(pkg-config --modversion dialtime)" = "$(VERSION)"; \
+	  grep -q "MIT License" "$$prefix/share/doc/dialtime/LICENSE"; \
 	  $(CC) -std=c11 $(C_WARNINGS) "$$out/pkg-config-consumer/main.c" $$(pkg-config --cflags --libs dialtime) \
 	    -Wl,-rpath,$$(pkg-config --variable=libdir dialtime) -o "$$out/save-group-c"; \
 	  "$$out/save-group-c"; \
@@ -200,6 +203,7 @@ dist-python: $(DIST_TOOLS)
 dist-npm: node
 	rm -rf $(DIST)/npm && mkdir -p $(DIST)/npm
 	cp bindings-node/dialtime.node bindings-node/npm/$(NPM_PLATFORM)/dialtime.$(NPM_PLATFORM).node
+	node bindings-node/scripts/stage.cjs --license
 	node bindings-node/scripts/stage.cjs build/npm-main
 	cd build/npm-main && npm pack --silent --pack-destination ../../$(DIST)/npm > /dev/null
 	cd bindings-node/npm/$(NPM_PLATFORM) && npm pack --silent --pack-destination ../../../$(DIST)/npm > /dev/null
@@ -249,6 +253,8 @@ test-node: node
 	  npm install --offline --no-audit --no-fund --loglevel=error \
 	    ../../../$(DIST)/npm/dialtime-$(NPM_PLATFORM)-$(VERSION).tgz ../../../$(DIST)/npm/dialtime-$(VERSION).tgz && \
 	  node -e 'process.exit(require("dialtime").VERSION === "$(VERSION)" ? 0 : 1)' && \
+	  node -e 'process.exit(require("dialtime/package.json").version === "$(VERSION)" ? 0 : 1)' && \
+	  grep -q "MIT License" node_modules/dialtime/LICENSE node_modules/dialtime-$(NPM_PLATFORM)/LICENSE && \
 	  cp ../../../bindings-node/scripts/consumer.cjs . && node consumer.cjs && \
 	  cp ../../../bindings-node/examples/testing/standard-groups.test.mjs . && \
 	  node --test standard-groups.test.mjs

@@ -21,6 +21,17 @@
 #include <stddef.h>
 #include <stdint.h>
 
+// The version of the header, for code that must build against more than one:
+// `#if DIALTIME_VERSION_MAJOR > 0 || DIALTIME_VERSION_MINOR >= 2`. dialtime_version() is the
+// library's at run time.
+#define DIALTIME_VERSION_MAJOR 0
+
+// See DIALTIME_VERSION_MAJOR.
+#define DIALTIME_VERSION_MINOR 1
+
+// See DIALTIME_VERSION_MAJOR.
+#define DIALTIME_VERSION_PATCH 0
+
 // The result of every fallible function. The numbering is stable: 1–10 and 13 are the core's
 // error kinds, with the core's numbers; 11 and 12 are the C ABI's own.
 typedef enum dialtime_status {

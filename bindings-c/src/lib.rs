@@ -42,6 +42,33 @@ pub use validate::*;
 
 use std::ffi::{c_char, CString};
 
+/// The version of the header, for code that must build against more than one:
+/// `#if DIALTIME_VERSION_MAJOR > 0 || DIALTIME_VERSION_MINOR >= 2`. dialtime_version() is the
+/// library's at run time.
+pub const DIALTIME_VERSION_MAJOR: u32 = 0;
+/// See DIALTIME_VERSION_MAJOR.
+pub const DIALTIME_VERSION_MINOR: u32 = 1;
+/// See DIALTIME_VERSION_MAJOR.
+pub const DIALTIME_VERSION_PATCH: u32 = 0;
+
+// The header's numbers are literals (cbindgen copies only those): the build fails when they
+// are not the crate's version.
+const _: () = {
+    const fn number(text: &str) -> u32 {
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        let mut n = 0;
+        while i < bytes.len() {
+            n = n * 10 + (bytes[i] - b'0') as u32;
+            i += 1;
+        }
+        n
+    }
+    assert!(number(env!("CARGO_PKG_VERSION_MAJOR")) == DIALTIME_VERSION_MAJOR);
+    assert!(number(env!("CARGO_PKG_VERSION_MINOR")) == DIALTIME_VERSION_MINOR);
+    assert!(number(env!("CARGO_PKG_VERSION_PATCH")) == DIALTIME_VERSION_PATCH);
+};
+
 /// The library version, e.g. "0.1.0". A static string: never free it.
 #[no_mangle]
 pub extern "C" fn dialtime_version() -> *const c_char {

@@ -37,6 +37,9 @@ def main() -> None:
             fail(f"the wheel lacks {needed}")
     if not any(n.startswith("dialtime/_native") and n.endswith(".so") for n in names):
         fail("the wheel lacks the native module")
+    # The MIT license asks for its text in every copy (bindings-python/LICENSE links the root's).
+    if f"{info}/licenses/LICENSE" not in names or b"MIT License" not in wheel.read(f"{info}/licenses/LICENSE"):
+        fail("the wheel lacks the license text (dist-info/licenses/LICENSE)")
     entry_points = wheel.read(f"{info}/entry_points.txt").decode()
     for needed in ("[console_scripts]", "dialtime=dialtime._cli:main", "[pytest11]", "dialtime=dialtime.pytest_plugin"):
         if needed not in entry_points:
@@ -48,7 +51,7 @@ def main() -> None:
         fail(f"auditwheel does not confirm manylinux_2_17:\n{shown}")
     with tarfile.open(sdists[0]) as sdist:
         members = {m.name.split("/", 1)[1] for m in sdist.getmembers() if "/" in m.name}
-    for needed in ("pyproject.toml", "Cargo.toml", "Cargo.lock", "core/src/lib.rs", "emulator/src/lib.rs", "cli/src/lib.rs"):
+    for needed in ("pyproject.toml", "Cargo.toml", "Cargo.lock", "LICENSE", "core/src/lib.rs", "emulator/src/lib.rs", "cli/src/lib.rs"):
         if not any(m == needed or m.endswith("/" + needed) for m in members):
             fail(f"the sdist lacks {needed}")
     print(f"check_dist: {wheels[0].name} (tags {', '.join(sorted(tags))}; auditwheel agrees), {sdists[0].name}")

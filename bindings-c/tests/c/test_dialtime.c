@@ -1839,6 +1839,10 @@ int main(int argc, char **argv) {
     return 2;
   }
   CHECK(strlen(dialtime_version()) >= 5);
+  char header_version[32];
+  snprintf(header_version, sizeof header_version, "%d.%d.%d", DIALTIME_VERSION_MAJOR, DIALTIME_VERSION_MINOR,
+           DIALTIME_VERSION_PATCH);
+  CHECK(strcmp(header_version, dialtime_version()) == 0);
   test_vectors(argv[1]);
   test_schedule_vectors(argv[1]);
   /* The matrix waits on timeouts and backoffs: run under the sanitizers, skipped under
