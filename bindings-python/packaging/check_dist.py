@@ -37,9 +37,12 @@ def main() -> None:
             fail(f"the wheel lacks {needed}")
     if not any(n.startswith("dialtime/_native") and n.endswith(".so") for n in names):
         fail("the wheel lacks the native module")
-    # The MIT license asks for its text in every copy (bindings-python/LICENSE links the root's).
-    if f"{info}/licenses/LICENSE" not in names or b"MIT License" not in wheel.read(f"{info}/licenses/LICENSE"):
-        fail("the wheel lacks the license text (dist-info/licenses/LICENSE)")
+    # The MIT license asks for its text in every copy. maturin takes it from the project's
+    # folder: bindings-python/LICENSE, a copy of the repository's (a symlink would be a text
+    # file on a Windows checkout), which must stay the same.
+    root_license = (pathlib.Path(__file__).resolve().parents[2] / "LICENSE").read_bytes()
+    if f"{info}/licenses/LICENSE" not in names or wheel.read(f"{info}/licenses/LICENSE") != root_license:
+        fail("the wheel's dist-info/licenses/LICENSE is missing or not the repository's LICENSE")
     entry_points = wheel.read(f"{info}/entry_points.txt").decode()
     for needed in ("[console_scripts]", "dialtime=dialtime._cli:main", "[pytest11]", "dialtime=dialtime.pytest_plugin"):
         if needed not in entry_points:
