@@ -254,7 +254,8 @@ test-node: node
 	    ../../../$(DIST)/npm/dialtime-$(NPM_PLATFORM)-$(VERSION).tgz ../../../$(DIST)/npm/dialtime-$(VERSION).tgz && \
 	  node -e 'process.exit(require("dialtime").VERSION === "$(VERSION)" ? 0 : 1)' && \
 	  node -e 'process.exit(require("dialtime/package.json").version === "$(VERSION)" ? 0 : 1)' && \
-	  grep -q "MIT License" node_modules/dialtime/LICENSE node_modules/dialtime-$(NPM_PLATFORM)/LICENSE && \
+	  grep -q "MIT License" node_modules/dialtime/LICENSE && \
+	  grep -q "MIT License" node_modules/dialtime-$(NPM_PLATFORM)/LICENSE && \
 	  cp ../../../bindings-node/scripts/consumer.cjs . && node consumer.cjs && \
 	  cp ../../../bindings-node/examples/testing/standard-groups.test.mjs . && \
 	  node --test standard-groups.test.mjs

@@ -302,12 +302,14 @@ enum dialtime_status dialtime_client_new(struct dialtime_client **out, struct di
 // Frees a client (and its connection pool). Accepts NULL. No call on it may be running.
 void dialtime_client_free(struct dialtime_client *client);
 
-// Removes `client`'s token from `err`, a DIALTIME_STATUS_VALIDATION error made before a call
-// with no client at hand (dialtime_new_group_from_json, dialtime_group_update_from_json):
-// its problems quote what was given, so a field given the token by mistake (sub_user_id)
-// showed it. The C++ wrapper does this for the payloads of create, update and ensure; the
-// client's own functions do it themselves. Other errors, and NULL for either argument, are
-// left as they are.
+// Removes `client`'s token from `err`, a DIALTIME_STATUS_VALIDATION error made with no client
+// at hand (dialtime_new_group_from_json, dialtime_group_update_from_json,
+// dialtime_new_group_validate, dialtime_validate_json): its problems quote what was given, so
+// a field given the token by mistake (sub_user_id) showed it. The C++ wrapper does this for
+// the payloads of create, update and ensure; the client's own functions do it themselves.
+// Other errors, and NULL for either argument, are left as they are. `err` stays the caller's
+// (free it with dialtime_error_free); strings borrowed from it before stay valid until then.
+// Not while another thread reads `err`.
 void dialtime_client_scrub_error(const struct dialtime_client *client, struct dialtime_error *err);
 
 // Saves `group` for `user_id` (a UUID). Validated first: DIALTIME_STATUS_VALIDATION means

@@ -444,9 +444,6 @@ inline DialTimeGroup from_handle(const dialtime_group *g) {
 // A client handle shared by the Client and everything made from it.
 using SharedClient = std::shared_ptr<const dialtime_client>;
 
-// A group or update goes to the library as JSON, as the platform's docs write it: every day
-// as given (the C add_time functions group ranges by weekday, which would hide an empty day
-// or a weekday listed twice), checked there with every problem's path.
 // Reads a payload with `read` (the C library's JSON reader, which has no client) for a call of
 // `client`: a refusal's problems quote what was given, so they are scrubbed of the client's
 // token (a field given it by mistake) before they are thrown.
@@ -460,6 +457,9 @@ inline void read_for(const dialtime_client *client, Read &&read) {
   }
 }
 
+// A group or update goes to the library as JSON, as the platform's docs write it: every day
+// as given (the C add_time functions group ranges by weekday, which would hide an empty day
+// or a weekday listed twice), checked there with every problem's path.
 inline NewGroupHandle build(const NewDialTimeGroup &group, const dialtime_client *client) {
   std::string json = "{\"name\":";
   json_string(json, group.name, "name");

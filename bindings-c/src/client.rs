@@ -387,12 +387,14 @@ pub unsafe extern "C" fn dialtime_client_free(client: *mut dialtime_client) {
     unsafe { free_box(client) }
 }
 
-/// Removes `client`'s token from `err`, a DIALTIME_STATUS_VALIDATION error made before a call
-/// with no client at hand (dialtime_new_group_from_json, dialtime_group_update_from_json):
-/// its problems quote what was given, so a field given the token by mistake (sub_user_id)
-/// showed it. The C++ wrapper does this for the payloads of create, update and ensure; the
-/// client's own functions do it themselves. Other errors, and NULL for either argument, are
-/// left as they are.
+/// Removes `client`'s token from `err`, a DIALTIME_STATUS_VALIDATION error made with no client
+/// at hand (dialtime_new_group_from_json, dialtime_group_update_from_json,
+/// dialtime_new_group_validate, dialtime_validate_json): its problems quote what was given, so
+/// a field given the token by mistake (sub_user_id) showed it. The C++ wrapper does this for
+/// the payloads of create, update and ensure; the client's own functions do it themselves.
+/// Other errors, and NULL for either argument, are left as they are. `err` stays the caller's
+/// (free it with dialtime_error_free); strings borrowed from it before stay valid until then.
+/// Not while another thread reads `err`.
 #[no_mangle]
 pub unsafe extern "C" fn dialtime_client_scrub_error(
     client: *const dialtime_client,

@@ -60,6 +60,9 @@ pub struct dialtime_error {
     call: Option<CallDetails>,
     year: i32,
     may_have_been_applied: bool,
+    /// The strings a scrub replaced: a caller may still hold them (accessor strings stay
+    /// valid until the error is freed).
+    retired: Vec<CString>,
 }
 
 impl dialtime_error {
@@ -73,19 +76,31 @@ impl dialtime_error {
     }
 
     /// Without `token`, for a validation error made where the client was not at hand
-    /// (`Token::scrub`, the client's own rule, on the problems it was made from).
+    /// (`Token::scrub`, the client's own rule, on the problems it was made from). The
+    /// strings it replaces stay allocated until the error is freed: a caller may hold them.
     pub(crate) fn scrub(&mut self, token: &dialtime::Token) {
         if self.kind != dialtime_status::Validation {
             return;
         }
-        let problems = self
+        let problems: Vec<dialtime::Problem> = self
             .problems
             .iter()
             .map(|(path, message)| {
                 dialtime::Problem::new(path.to_string_lossy(), message.to_string_lossy())
             })
             .collect();
-        *self = Self::from_core(&token.scrub(dialtime::Error::Validation(problems)));
+        let scrubbed = token.scrub(dialtime::Error::Validation(problems.clone()));
+        if scrubbed.problems() == problems.as_slice() {
+            return;
+        }
+        let mut fresh = Self::from_core(&scrubbed);
+        let old = std::mem::replace(self, Self::plain(self.kind, String::new()));
+        fresh.retired = old.retired;
+        fresh.retired.push(old.message);
+        for (path, message) in old.problems {
+            fresh.retired.extend([path, message]);
+        }
+        *self = fresh;
     }
 
     pub(crate) fn panicked() -> Self {
@@ -108,6 +123,7 @@ impl dialtime_error {
             call: None,
             year: 0,
             may_have_been_applied: false,
+            retired: Vec::new(),
         }
     }
 
@@ -142,6 +158,7 @@ impl dialtime_error {
                 _ => 0,
             },
             may_have_been_applied: e.may_have_been_applied(),
+            retired: Vec::new(),
         }
     }
 }

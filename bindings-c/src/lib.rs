@@ -55,12 +55,11 @@ pub const DIALTIME_VERSION_PATCH: u32 = 0;
 // are not the crate's version.
 const _: () = {
     const fn number(text: &str) -> u32 {
-        let bytes = text.as_bytes();
-        let mut i = 0;
+        let mut digits = text.as_bytes();
         let mut n = 0;
-        while i < bytes.len() {
-            n = n * 10 + (bytes[i] - b'0') as u32;
-            i += 1;
+        while let [d, rest @ ..] = digits {
+            n = n * 10 + (*d - b'0') as u32;
+            digits = rest;
         }
         n
     }
