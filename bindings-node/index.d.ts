@@ -337,7 +337,7 @@ export interface ClientOptions {
   trustOnlyRootCertificates?: boolean
   /** Send every request through this proxy (`http://host:port`), loopback included. */
   proxy?: string
-  /** Ignore `HTTPS_PROXY` / `HTTP_PROXY` / `NO_PROXY`. Default false. */
+  /** Ignore `HTTPS_PROXY` / `HTTP_PROXY` / `ALL_PROXY` / `NO_PROXY`. Default false. */
   ignoreEnvProxy?: boolean
   /**
    * Headers sent with every request (e.g. a tenant header): an object, or [name, value]

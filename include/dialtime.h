@@ -262,12 +262,13 @@ enum dialtime_status dialtime_client_builder_set_trust_only_root_certificates(st
                                                                               struct dialtime_error **err);
 
 // Sends every request through this proxy ("http://host:port"; copied), loopback included.
-// Default: HTTPS_PROXY / HTTP_PROXY / NO_PROXY from the environment (loopback bypassed).
+// Default: HTTPS_PROXY / HTTP_PROXY / ALL_PROXY / NO_PROXY from the environment (loopback
+// bypassed).
 enum dialtime_status dialtime_client_builder_set_proxy(struct dialtime_client_builder *builder,
                                                        const char *proxy,
                                                        struct dialtime_error **err);
 
-// Ignores HTTPS_PROXY / HTTP_PROXY / NO_PROXY. Default false.
+// Ignores HTTPS_PROXY / HTTP_PROXY / ALL_PROXY / NO_PROXY. Default false.
 enum dialtime_status dialtime_client_builder_set_ignore_env_proxy(struct dialtime_client_builder *builder,
                                                                   bool ignore,
                                                                   struct dialtime_error **err);

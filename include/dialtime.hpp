@@ -116,7 +116,7 @@ struct ClientOptions {
   // Extra root certificates (PEM), and whether to trust only them.
   std::vector<std::string> root_certificates_pem;
   bool trust_only_root_certificates = false;
-  // A proxy for every request (loopback included); unset: HTTPS_PROXY/HTTP_PROXY/NO_PROXY.
+  // A proxy for every request (loopback included); unset: HTTPS_PROXY/HTTP_PROXY/ALL_PROXY/NO_PROXY.
   std::optional<std::string> proxy;
   bool ignore_env_proxy = false;
   // Headers sent with every request, e.g. {{"X-Tenant", "acme"}}.

@@ -196,7 +196,8 @@ pub unsafe extern "C" fn dialtime_client_builder_set_trust_only_root_certificate
 }
 
 /// Sends every request through this proxy ("http://host:port"; copied), loopback included.
-/// Default: HTTPS_PROXY / HTTP_PROXY / NO_PROXY from the environment (loopback bypassed).
+/// Default: HTTPS_PROXY / HTTP_PROXY / ALL_PROXY / NO_PROXY from the environment (loopback
+/// bypassed).
 #[no_mangle]
 pub unsafe extern "C" fn dialtime_client_builder_set_proxy(
     builder: *mut dialtime_client_builder,
@@ -211,7 +212,7 @@ pub unsafe extern "C" fn dialtime_client_builder_set_proxy(
     })
 }
 
-/// Ignores HTTPS_PROXY / HTTP_PROXY / NO_PROXY. Default false.
+/// Ignores HTTPS_PROXY / HTTP_PROXY / ALL_PROXY / NO_PROXY. Default false.
 #[no_mangle]
 pub unsafe extern "C" fn dialtime_client_builder_set_ignore_env_proxy(
     builder: *mut dialtime_client_builder,

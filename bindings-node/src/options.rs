@@ -365,7 +365,7 @@ pub struct ClientOptions {
     pub trust_only_root_certificates: Option<bool>,
     /// Send every request through this proxy (`http://host:port`), loopback included.
     pub proxy: Option<String>,
-    /// Ignore `HTTPS_PROXY` / `HTTP_PROXY` / `NO_PROXY`. Default false.
+    /// Ignore `HTTPS_PROXY` / `HTTP_PROXY` / `ALL_PROXY` / `NO_PROXY`. Default false.
     pub ignore_env_proxy: Option<bool>,
     /// Headers sent with every request (e.g. a tenant header): an object, or [name, value]
     /// pairs (a `Map`, a `Headers`, an array of pairs; index.js reads them as an object).
