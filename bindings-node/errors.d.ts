@@ -65,7 +65,8 @@ export declare class DialtimeError extends Error {
   /**
    * A failed write may still have been made: an attempt got no answer (a timeout, a connection
    * lost after sending), a gateway's 502/504 or a 2xx that could not be read. Before sending it
-   * again (`create` is never retried), list to see whether it was.
+   * again (`create` is not retried once it may have reached the server), list to see whether
+   * it was. False for reads and for errors not of a call.
    */
   readonly mayHaveBeenApplied: boolean
   /** The request id of the platform's last answer, or null. */

@@ -551,8 +551,8 @@ bool dialtime_error_deadline_passed(const struct dialtime_error *err);
 
 // Whether a failed write may still have been made: an attempt got no answer (a timeout, a
 // connection lost after sending), a gateway's 502/504 or a 2xx that could not be read.
-// Before sending it again (a create is never retried), list to see whether it was. False
-// for NULL.
+// Before sending it again (a create is not retried once it may have reached the server),
+// list to see whether it was. False for reads, for errors not of a call and for NULL.
 bool dialtime_error_may_have_been_applied(const struct dialtime_error *err);
 
 // For DIALTIME_STATUS_CALENDAR_NOT_COVERED: the year the holiday calendar does not cover;

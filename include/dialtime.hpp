@@ -177,7 +177,7 @@ class Error : public std::runtime_error {
   std::optional<std::chrono::milliseconds> elapsed() const noexcept { return d_.elapsed; }
   bool deadline_passed() const noexcept { return d_.deadline_passed; }
   // A failed write may still have been made (an attempt got no answer, a 502/504, an unread
-  // 2xx): list before sending it again (a create is never retried).
+  // 2xx): list before sending it again (a create is not retried once it may have arrived).
   bool may_have_been_applied() const noexcept { return d_.may_have_been_applied; }
 
  private:

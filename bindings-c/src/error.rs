@@ -317,8 +317,8 @@ pub extern "C" fn dialtime_error_deadline_passed(err: *const dialtime_error) -> 
 
 /// Whether a failed write may still have been made: an attempt got no answer (a timeout, a
 /// connection lost after sending), a gateway's 502/504 or a 2xx that could not be read.
-/// Before sending it again (a create is never retried), list to see whether it was. False
-/// for NULL.
+/// Before sending it again (a create is not retried once it may have reached the server),
+/// list to see whether it was. False for reads, for errors not of a call and for NULL.
 #[no_mangle]
 pub extern "C" fn dialtime_error_may_have_been_applied(err: *const dialtime_error) -> bool {
     unsafe { err.as_ref() }.is_some_and(|e| e.may_have_been_applied)

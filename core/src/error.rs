@@ -126,9 +126,9 @@ pub struct CallInfo {
     pub request_id: Option<String>,
     /// An attempt that reached the server may have done the call's change: it got no answer
     /// (a timeout, a connection lost), a gateway's 502 or 504, or a 2xx that could not be
-    /// read ([`Error::may_have_been_applied`]). Any attempt counts, not only
-    /// the last: an update answered 504 and then, retried, 503 may have been made by the
-    /// first. False when every attempt was refused or never sent.
+    /// read ([`Error::may_have_been_applied`]). Any attempt counts, not only the last: an
+    /// update answered 504 and then, retried, 503 may have been made by the first. False when
+    /// every attempt was refused or never sent, and always for a read.
     pub may_have_been_applied: bool,
 }
 
@@ -346,12 +346,13 @@ impl Error {
         }
     }
 
-    /// Whether a write that failed so may still have been done by the server: an attempt of
+    /// Whether a write that failed so may still have been done by the server: any attempt of
     /// the call got no answer (a timeout, a connection lost or cut short, unless it never
     /// reached the server), a gateway's 502 or 504 (which may follow the work done upstream),
-    /// or a 2xx that could not be read ([`CallInfo::may_have_been_applied`]). False for a 503,
-    /// a 4xx, an error envelope, a read, and an error that is not of a call (validation, a
-    /// list that kept changing under `ensure`).
+    /// or a 2xx that could not be read ([`CallInfo::may_have_been_applied`]). False when every
+    /// attempt was refused (a 503, a 4xx, an error envelope) or never sent, for a read, and
+    /// for an error that is not of a call (validation, a list that kept changing under
+    /// `ensure`).
     pub fn may_have_been_applied(&self) -> bool {
         self.call().is_some_and(|call| call.may_have_been_applied)
     }

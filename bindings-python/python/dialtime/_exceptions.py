@@ -125,8 +125,8 @@ class DialtimeError(Exception):
         self.deadline_passed = deadline_passed
         #: A failed write may still have been made: an attempt got no answer (a timeout, a
         #: connection lost after sending), a gateway's 502/504 or a 2xx that could not be
-        #: read. Before sending it again (``create`` is never retried), list to see whether
-        #: it was.
+        #: read. Before sending it again (``create`` is not retried once it may have reached
+        #: the server), list to see whether it was. False for reads and errors not of a call.
         self.may_have_been_applied = may_have_been_applied
         #: The request id of the platform's last answer, when it sent one.
         self.request_id = request_id
