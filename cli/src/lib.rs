@@ -234,8 +234,8 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
         Err(message) => {
             // A file given in the wrong place (the token file as --sub-users, a token as an
             // account's user_id) was quoted back whole in the message naming its line.
-            let message = match token.filter(|t| t.len() >= 8) {
-                Some(token) => dialtime::__private::redact(message, &token),
+            let message = match token {
+                Some(token) => dialtime::__private::redact_token(message, &token),
                 None => message,
             };
             let _ = writeln!(err, "dialtime: {message}");
@@ -380,10 +380,10 @@ fn execute(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<i32, St
             Err(problems) => {
                 // A problem quotes what the file holds: the token as a user_id showed whole
                 // (what `run` does for the other commands' one error).
-                let token = known_token(&cli.connection).filter(|t| t.len() >= 8);
+                let token = known_token(&cli.connection);
                 for p in problems {
                     let p = match &token {
-                        Some(token) => dialtime::__private::redact(p, token),
+                        Some(token) => dialtime::__private::redact_token(p, token),
                         None => p,
                     };
                     w(err, &format!("{p}\n"))?;

@@ -4,12 +4,12 @@
 use crate::client::config::ClientBuilder;
 
 pub use crate::client::config::{
-    retries_from, retries_from_number, timeout_from_millis, timeout_from_secs,
+    redact_token, retries_from, retries_from_number, timeout_from_millis, timeout_from_secs,
     timeout_from_whole_millis,
 };
 pub use crate::client::response::{
-    decode, excerpt, parse_retry_after, redact, unsafe_to_print, RawResponse, Success,
-    BODY_EXCERPT_BYTES, RETRY_AFTER_MAX,
+    decode, excerpt, parse_retry_after, unsafe_to_print, RawResponse, Success, BODY_EXCERPT_BYTES,
+    RETRY_AFTER_MAX,
 };
 pub use crate::validate::host::{
     not_finite, not_json, not_unicode, page_number, threw, too_deep, too_many_items,

@@ -87,11 +87,26 @@ pub(crate) fn shown_url(raw: &str) -> String {
     }
 }
 
+/// The shortest token looked for in dialtime's own text (a URL, a message quoting a value): a
+/// shorter one cannot be told from that text's own words.
+const SHORTEST_SOUGHT: usize = 8;
+
+/// `text`, one of dialtime's own messages quoting what it was given, without `token` in any
+/// form a server may echo it in (as sent, JSON-escaped, percent-encoded, cut short); as it is
+/// for a token under 8 bytes, which cannot be told from the text's own words. (What a server
+/// sent is redacted whatever the token's length.)
+pub fn redact_token(text: String, token: &str) -> String {
+    if token.len() < SHORTEST_SOUGHT {
+        return text;
+    }
+    super::response::redact(text, token)
+}
+
 /// Whether `text` holds `secret`, written as it is, percent-encoded in any part (`5%7Cab…`
 /// for `5|ab…`) or split by tabs and line breaks (which URL parsers drop). Never for a secret
-/// under 8 bytes, too short to tell from a URL's own text.
+/// shorter than [`SHORTEST_SOUGHT`].
 fn holds_secret(text: &str, secret: &str) -> bool {
-    if secret.len() < 8 {
+    if secret.len() < SHORTEST_SOUGHT {
         return false;
     }
     let text: String = text
@@ -164,21 +179,19 @@ impl Token {
 
     /// `error` without this token: a `Validation` error's problems quote what was given, so
     /// an argument or payload field that is the token by mistake (`sub_user_id`, two
-    /// arguments swapped) would show it. Every form [`redact`](crate::__private::redact)
-    /// knows is removed. (Not for a token under 8 bytes, too short to tell from the
-    /// messages' own text, as for the base URL.) Other errors are returned as they are: what
-    /// the server sent is redacted where it is read. For the bindings, which read a payload
-    /// before the call ([`crate::Client`]'s own checks do this themselves).
+    /// arguments swapped) would show it ([`redact_token`]). Other errors are returned as they
+    /// are: what the server sent is redacted where it is read. For the bindings, which read a
+    /// payload before the call ([`crate::Client`]'s own checks do this themselves).
     #[doc(hidden)]
     pub fn scrub(&self, error: Error) -> Error {
         match error {
-            Error::Validation(problems) if self.0.len() >= 8 => Error::Validation(
+            Error::Validation(problems) => Error::Validation(
                 problems
                     .into_iter()
                     .map(|p| {
                         crate::Problem::new(
-                            super::response::redact(p.path, &self.0),
-                            super::response::redact(p.message, &self.0),
+                            redact_token(p.path, &self.0),
+                            redact_token(p.message, &self.0),
                         )
                     })
                     .collect(),

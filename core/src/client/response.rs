@@ -410,7 +410,7 @@ pub fn excerpt(body: &[u8], secret: &str) -> String {
 /// percent-encoded (in a URL, a `Location`; either case of hex digits); cut short (its first
 /// 16 bytes and as much of the rest as follows). The encoded forms are only looked for where
 /// the text has a `\` or a `%`.
-pub fn redact(text: String, secret: &str) -> String {
+pub(crate) fn redact(text: String, secret: &str) -> String {
     if secret.is_empty() {
         return text;
     }
