@@ -71,6 +71,10 @@ fn invalid_payloads_report_every_problem_with_its_path() {
         for p in err.problems() {
             assert!(p.message.len() > 8, "{name}: message too thin: {p}");
         }
+        // The JSON-text entry point (its quick reading of well-formed payloads) says the same.
+        let text = case["payload"].to_string();
+        let from_text = validate::new_group_from_json_str(&text).expect_err(name);
+        assert_eq!(from_text.problems(), err.problems(), "{name}");
     }
 }
 
@@ -186,11 +190,18 @@ fn update_payloads_are_read_as_the_vectors_say() {
             case["wire"],
             "{name}"
         );
+        let text = case["payload"].to_string();
+        let from_text = dialtime::validate::update_from_json_str(&text)
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(from_text, update, "{name}");
     }
     for case in v["invalid"].as_array().unwrap() {
         let name = case["name"].as_str().unwrap();
         let err = dialtime::validate::update_from_json(&case["payload"]).unwrap_err();
         assert_eq!(paths_of(&err), strings(&case["problems"]), "{name}");
+        let text = case["payload"].to_string();
+        let from_text = dialtime::validate::update_from_json_str(&text).unwrap_err();
+        assert_eq!(from_text.problems(), err.problems(), "{name}");
     }
 }
 

@@ -61,6 +61,19 @@ pub fn payload(data: &[u8]) {
             assert!(e.problems().len() <= dialtime::error::MAX_PROBLEMS + 1);
         }
     }
+    // The text entry points (which read a well-formed payload without a `Value` tree) agree
+    // with the reading of the same JSON as a `Value`: same payload, or same problems.
+    if let Ok(value) = serde_json::from_str::<serde_json::Value>(text) {
+        let problems = |e: dialtime::Error| e.problems().to_vec();
+        assert_eq!(
+            dialtime::validate::new_group_from_json_str(text).map_err(problems),
+            dialtime::validate::new_group_from_json(&value).map_err(problems)
+        );
+        assert_eq!(
+            dialtime::validate::update_from_json_str(text).map_err(problems),
+            dialtime::validate::update_from_json(&value).map_err(problems)
+        );
+    }
     // Accepted groups write canonical JSON that reads back to the same group.
     if let Ok(group) = dialtime::validate::new_group_from_json_str(text) {
         let wire = serde_json::to_string(&group).expect("a group always encodes");
