@@ -355,26 +355,36 @@ inline bool is_utf8(const std::string &s) {
 }
 
 // `s` as a JSON string (quotes, backslashes and control characters escaped). Bytes that are
-// not UTF-8 cannot be written as JSON: refused naming `what`, the field, as the C functions
-// name theirs. (The rules on the values, a NUL in a name among them, are the library's.)
-inline void json_string(std::string &out, const std::string &s, const std::string &what) {
-  if (!is_utf8(s)) invalid_argument(what + " is not valid UTF-8");
+// not UTF-8 cannot be written as JSON: refused naming the field (`name()` writes it, only
+// then), as the C functions name theirs. (The rules on the values, a NUL in a name among
+// them, are the library's.)
+template <class Name>
+inline void json_string_named(std::string &out, const std::string &s, Name &&name) {
+  if (!is_utf8(s)) invalid_argument(name() + " is not valid UTF-8");
   static const char hex[] = "0123456789abcdef";
   out += '"';
-  for (const char ch : s) {
-    const auto b = static_cast<unsigned char>(ch);
-    if (ch == '"' || ch == '\\') {
-      out += '\\';
-      out += ch;
-    } else if (b < 0x20) {
+  // Runs of characters that need no escape are appended whole.
+  std::size_t run = 0;
+  for (std::size_t k = 0; k < s.size(); k++) {
+    const auto b = static_cast<unsigned char>(s[k]);
+    if (b >= 0x20 && b != '"' && b != '\\') continue;
+    out.append(s, run, k - run);
+    if (b < 0x20) {
       out += "\\u00";
       out += hex[b >> 4];
       out += hex[b & 15];
     } else {
-      out += ch;
+      out += '\\';
+      out += static_cast<char>(b);
     }
+    run = k + 1;
   }
+  out.append(s, run, std::string::npos);
   out += '"';
+}
+
+inline void json_string(std::string &out, const std::string &s, const char *what) {
+  json_string_named(out, s, [what] { return std::string(what); });
 }
 
 // `content` as the platform's JSON, day by day as given: the library checks every day (an
@@ -383,14 +393,20 @@ inline void json_content(std::string &out, const std::vector<DaySchedule> &conte
   out += '[';
   for (std::size_t i = 0; i < content.size(); i++) {
     if (i) out += ',';
-    out += "{\"week\":" + std::to_string(content[i].week) + ",\"times\":[";
+    out += "{\"week\":";
+    out += std::to_string(content[i].week);
+    out += ",\"times\":[";
     for (std::size_t j = 0; j < content[i].times.size(); j++) {
       if (j) out += ',';
-      const std::string at = "content[" + std::to_string(i) + "].times[" + std::to_string(j) + "].";
+      const auto path = [i, j](const char *field) {
+        return [i, j, field] {
+          return "content[" + std::to_string(i) + "].times[" + std::to_string(j) + "]." + field;
+        };
+      };
       out += "{\"begin_time\":";
-      json_string(out, content[i].times[j].begin_time, at + "begin_time");
+      json_string_named(out, content[i].times[j].begin_time, path("begin_time"));
       out += ",\"end_time\":";
-      json_string(out, content[i].times[j].end_time, at + "end_time");
+      json_string_named(out, content[i].times[j].end_time, path("end_time"));
       out += '}';
     }
     out += "]}";

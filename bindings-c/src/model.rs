@@ -278,7 +278,15 @@ pub struct dialtime_group {
     remark: Option<CString>,
     created_at_text: CString,
     updated_at_text: CString,
-    days: Vec<(u8, Vec<(CString, CString)>)>,
+    days: Vec<(u8, Vec<(TimeText, TimeText)>)>,
+}
+
+/// A range's begin or end as the C string "HH:MM", held inline (no allocation per time).
+type TimeText = [u8; 6];
+
+fn time_text(t: dialtime::TimeOfDay) -> TimeText {
+    let [h1, h2, colon, m1, m2] = t.ascii();
+    [h1, h2, colon, m1, m2, 0]
 }
 
 impl From<DialTimeGroup> for dialtime_group {
@@ -290,12 +298,7 @@ impl From<DialTimeGroup> for dialtime_group {
                 let times = d
                     .times
                     .iter()
-                    .map(|t| {
-                        (
-                            c_string(t.begin_time.to_string()),
-                            c_string(t.end_time.to_string()),
-                        )
-                    })
+                    .map(|t| (time_text(t.begin_time), time_text(t.end_time)))
                     .collect();
                 (d.week.number(), times)
             })
@@ -405,7 +408,7 @@ pub extern "C" fn dialtime_group_day_range_begin(
     j: usize,
 ) -> *const c_char {
     with(g, ptr::null(), |g| {
-        range(g, i, j).map_or(ptr::null(), |r| r.0.as_ptr())
+        range(g, i, j).map_or(ptr::null(), |r| r.0.as_ptr().cast())
     })
 }
 
@@ -417,11 +420,11 @@ pub extern "C" fn dialtime_group_day_range_end(
     j: usize,
 ) -> *const c_char {
     with(g, ptr::null(), |g| {
-        range(g, i, j).map_or(ptr::null(), |r| r.1.as_ptr())
+        range(g, i, j).map_or(ptr::null(), |r| r.1.as_ptr().cast())
     })
 }
 
-fn range(g: &dialtime_group, i: usize, j: usize) -> Option<&(CString, CString)> {
+fn range(g: &dialtime_group, i: usize, j: usize) -> Option<&(TimeText, TimeText)> {
     g.days.get(i).and_then(|d| d.1.get(j))
 }
 

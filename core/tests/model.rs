@@ -85,6 +85,73 @@ fn builder_groups_windows_by_day_in_first_mention_order() {
 }
 
 #[test]
+fn a_builder_from_a_checked_group_adds_to_it_and_checks_the_whole() {
+    use dialtime::{DialTimeGroupUpdate, DialTimeGroupUpdateBuilder, NewDialTimeGroupBuilder};
+    let group = NewDialTimeGroup::builder("g")
+        .window(Weekday::Monday, "8:00", "12:00")
+        .window(Weekday::Friday, "13:00", "24:00")
+        .skip_holiday(true)
+        .build()
+        .unwrap();
+    // As it was: the same group.
+    assert_eq!(
+        NewDialTimeGroupBuilder::from(group.clone())
+            .build()
+            .unwrap(),
+        group
+    );
+    // Added to: a range on one of its days goes after that day's ranges, a new day last.
+    let more = NewDialTimeGroupBuilder::from(group.clone())
+        .window(Weekday::Monday, "14:00", "15:00")
+        .window(Weekday::Sunday, "09:00", "10:00")
+        .build()
+        .unwrap();
+    let times = |g: &NewDialTimeGroup| {
+        g.content
+            .iter()
+            .map(|d| {
+                let ranges = d
+                    .times
+                    .iter()
+                    .map(|t| format!("{}–{}", t.begin_time, t.end_time));
+                (d.week.number(), ranges.collect())
+            })
+            .collect::<Vec<(u8, Vec<String>)>>()
+    };
+    let s = |v: &[&str]| v.iter().map(|t| (*t).to_owned()).collect::<Vec<_>>();
+    assert_eq!(
+        times(&more),
+        [
+            (1, s(&["08:00–12:00", "14:00–15:00"])),
+            (5, s(&["13:00–24:00"])),
+            (0, s(&["09:00–10:00"]))
+        ]
+    );
+    // A range overlapping one of the group's: the overlap is reported with its paths in the
+    // whole group (the later-starting range, the group's own).
+    let err = NewDialTimeGroupBuilder::from(group)
+        .window(Weekday::Friday, "12:00", "14:00")
+        .build()
+        .unwrap_err();
+    let paths: Vec<_> = err.problems().iter().map(|p| p.path.as_str()).collect();
+    assert_eq!(paths, ["content[1].times[0]"]);
+    assert!(err.problems()[0]
+        .message
+        .contains("content[1].times[1] 12:00–14:00"));
+    // An update's builder the same.
+    let update = DialTimeGroupUpdate::builder("u")
+        .window(Weekday::Tuesday, "10:00", "11:00")
+        .build()
+        .unwrap();
+    assert_eq!(
+        DialTimeGroupUpdateBuilder::from(update.clone())
+            .build()
+            .unwrap(),
+        update
+    );
+}
+
+#[test]
 fn builder_reports_every_problem_with_the_path_it_would_have() {
     let err = NewDialTimeGroup::builder("")
         .window(Weekday::Monday, "08:00", "12:00")
@@ -219,6 +286,21 @@ fn windows_on_many_day_numbers_are_grouped_once_each() {
         rest.message.starts_with("and 199900 more problems"),
         "{}",
         rest.message
+    );
+    // Weekdays and other numbers mixed: each day once, in the order first mentioned.
+    let err = NewDialTimeGroup::builder("mixed")
+        .window_number(3, "09:00", "10:00")
+        .window_number(-1, "09:00", "10:00")
+        .window_number(7, "09:00", "10:00")
+        .window_number(3, "09:30", "11:00")
+        .window_number(-1, "10:00", "11:00")
+        .window_number(0, "09:00", "10:00")
+        .build()
+        .unwrap_err();
+    let paths: Vec<_> = err.problems().iter().map(|p| p.path.as_str()).collect();
+    assert_eq!(
+        paths,
+        ["content[0].times[1]", "content[1].week", "content[2].week"]
     );
 }
 

@@ -591,6 +591,12 @@ static void test_values_iterators_and_the_logger() {
   const int seen = lines.load();
   CHECK(groups.list(emu.user_id()).data.size() == 3);
   CHECK(lines.load() == seen);
+
+  // A name's quotes, backslashes and control characters are escaped (the characters between
+  // them appended as runs), and it comes back as given.
+  for (const std::string &odd : {std::string("q\"b\\s\x01\x1f" "工\""), std::string("\\"), std::string("x\ny\"")}) {
+    CHECK(groups.create(emu.user_id(), {odd, {{2, {{"09:00", "18:00"}}}}, false, false, std::nullopt}).name == odd);
+  }
 }
 
 int main() {

@@ -132,11 +132,19 @@ impl NewDialTimeGroup {
 /// one conversion from "a window on a weekday" to `content` that every builder (Rust, and the
 /// C and C++ typed paths) goes through, so all of them report every problem with its path.
 #[derive(Debug, Clone, Default)]
-struct Windows(Vec<(i64, String, String)>);
+struct Windows(Vec<(i64, Time, Time)>);
+
+/// A window's time as a caller gave it, or already parsed (a checked group's, which a
+/// builder made from it keeps as it is instead of writing and reading it again).
+#[derive(Debug, Clone)]
+enum Time {
+    Given(String),
+    Parsed(TimeOfDay),
+}
 
 impl Windows {
     fn push(&mut self, week: i64, begin: String, end: String) {
-        self.0.push((week, begin, end));
+        self.0.push((week, Time::Given(begin), Time::Given(end)));
     }
 
     fn is_empty(&self) -> bool {
@@ -146,17 +154,26 @@ impl Windows {
     /// Days in the order first mentioned, ranges in the order added; every problem reported
     /// with the path it has in the resulting `content`.
     fn check(&self, check: &mut Checker) -> Vec<DaySchedule> {
-        let mut days: Vec<(i64, Vec<(&str, &str)>)> = Vec::new();
+        let mut days: Vec<(i64, Vec<(&Time, &Time)>)> = Vec::new();
         // Each day's place in `days` by its number: a caller's 200,000 windows on as many
-        // (invalid) day numbers took minutes with a search of `days` per window.
-        let mut at: std::collections::HashMap<i64, usize> = std::collections::HashMap::new();
+        // (invalid) day numbers took minutes with a search of `days` per window. A weekday's
+        // number (0–6) is looked up in an array, without hashing.
+        let mut weekdays: [Option<usize>; 7] = [None; 7];
+        let mut others: std::collections::HashMap<i64, usize> = std::collections::HashMap::new();
         for (week, begin, end) in &self.0 {
-            let i = *at.entry(*week).or_insert_with(|| {
+            let next = days.len();
+            let i = match usize::try_from(*week)
+                .ok()
+                .and_then(|n| weekdays.get_mut(n))
+            {
+                Some(slot) => *slot.get_or_insert(next),
+                None => *others.entry(*week).or_insert(next),
+            };
+            if i == next {
                 days.push((*week, Vec::new()));
-                days.len() - 1
-            });
+            }
             if let Some((_, ranges)) = days.get_mut(i) {
-                ranges.push((begin.as_str(), end.as_str()));
+                ranges.push((begin, end));
             }
         }
         check.content_len(days.len());
@@ -165,8 +182,11 @@ impl Windows {
             let week = check.week_number(i, *number);
             let mut times = Vec::with_capacity(ranges.len());
             for (j, (begin, end)) in ranges.iter().enumerate() {
-                let b = check.parse_time(i, j, "begin_time", begin);
-                let e = check.parse_time(i, j, "end_time", end);
+                let mut time = |field, t: &Time| match t {
+                    Time::Given(raw) => check.parse_time(i, j, field, raw),
+                    Time::Parsed(t) => Some(*t),
+                };
+                let (b, e) = (time("begin_time", begin), time("end_time", end));
                 check.range(i, j, b, e);
                 if let (Some(b), Some(e)) = (b, e) {
                     times.push(TimeRange::new(b, e));
@@ -288,11 +308,11 @@ impl From<&[DaySchedule]> for Windows {
         let mut windows = Windows::default();
         for day in content {
             for t in &day.times {
-                windows.push(
+                windows.0.push((
                     i64::from(day.week.number()),
-                    t.begin_time.to_string(),
-                    t.end_time.to_string(),
-                );
+                    Time::Parsed(t.begin_time),
+                    Time::Parsed(t.end_time),
+                ));
             }
         }
         windows

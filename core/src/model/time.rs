@@ -105,9 +105,10 @@ fn digits(d: &[u8]) -> Result<u8, TimeParseError> {
 }
 
 impl TimeOfDay {
-    /// `HH:MM` in bytes, without the formatting machinery: a body's serialization and the
-    /// bindings' objects make one per range of every group they read or write.
-    fn text(self) -> [u8; 5] {
+    /// `HH:MM` as ASCII bytes (what `Display` writes), without the formatting machinery: a
+    /// body's serialization and the bindings' objects make one per range of every group they
+    /// read or write.
+    pub const fn ascii(self) -> [u8; 5] {
         let mut buf = [b'0'; 5];
         buf[0] += self.hour() / 10;
         buf[1] += self.hour() % 10;
@@ -121,7 +122,7 @@ impl TimeOfDay {
 impl fmt::Display for TimeOfDay {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // All bytes are ASCII digits or ':'.
-        f.pad(std::str::from_utf8(&self.text()).unwrap_or("00:00"))
+        f.pad(std::str::from_utf8(&self.ascii()).unwrap_or("00:00"))
     }
 }
 
@@ -159,7 +160,7 @@ impl TryFrom<&str> for TimeOfDay {
 impl Serialize for TimeOfDay {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         // All bytes are ASCII digits or ':'.
-        s.serialize_str(std::str::from_utf8(&self.text()).unwrap_or("00:00"))
+        s.serialize_str(std::str::from_utf8(&self.ascii()).unwrap_or("00:00"))
     }
 }
 
