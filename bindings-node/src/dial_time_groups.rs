@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use dialtime::__private::{page_number, whole_number};
+use dialtime::__private::{page_number, quick_new_group, quick_update, whole_number};
 use dialtime::ListParams;
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
@@ -14,7 +14,7 @@ use crate::log::LoggerRef;
 use crate::model::{DialTimeGroup, EnsureResult, ListOptions, Page, ScopeOptions};
 use crate::options::{self, per_call, RequestOptions, REQUEST_OPTIONS};
 use crate::refs::RawRef;
-use crate::validate::payload_json;
+use crate::validate::read_payload;
 
 /// `client.dialTimeGroups`.
 #[napi]
@@ -36,11 +36,10 @@ impl DialTimeGroups {
         &self,
         env: &Env,
         value: Unknown<'_>,
+        quick: fn(&str) -> Option<T>,
         read: fn(&serde_json::Value) -> dialtime::Result<T>,
     ) -> dialtime::Result<T> {
-        payload_json(env, value)
-            .and_then(|p| read(&p))
-            .map_err(|e| self.client.token().scrub(e))
+        read_payload(env, value, quick, |p| read(&p)).map_err(|e| self.client.token().scrub(e))
     }
 
     /// As a JavaScript object that keeps the logger (see `js::keep`).
@@ -123,7 +122,12 @@ impl DialTimeGroups {
         let user_id = options::string_arg(env, user_id, "userId")?;
         let group = options::object_arg(env, group, "group")?;
         let (client, signal) = request_options(env, &self.client, options)?;
-        let group = self.payload(env, group, dialtime::validate::new_group_from_json);
+        let group = self.payload(
+            env,
+            group,
+            quick_new_group,
+            dialtime::validate::new_group_from_json,
+        );
         promise_with_signal(
             env,
             signal,
@@ -248,7 +252,12 @@ impl DialTimeGroups {
         let changes = options::object_arg(env, changes, "changes")?;
         let (client, signal) = request_options(env, &self.client, options)?;
         let id = group_id(group_id_arg);
-        let changes = self.payload(env, changes, dialtime::validate::update_from_json);
+        let changes = self.payload(
+            env,
+            changes,
+            quick_update,
+            dialtime::validate::update_from_json,
+        );
         promise_with_signal(
             env,
             signal,
@@ -322,7 +331,12 @@ impl DialTimeGroups {
         let user_id = options::string_arg(env, user_id, "userId")?;
         let group = options::object_arg(env, group, "group")?;
         let (client, signal) = request_options(env, &self.client, options)?;
-        let group = self.payload(env, group, dialtime::validate::new_group_from_json);
+        let group = self.payload(
+            env,
+            group,
+            quick_new_group,
+            dialtime::validate::new_group_from_json,
+        );
         promise_with_signal(
             env,
             signal,

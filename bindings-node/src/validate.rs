@@ -15,10 +15,11 @@ use crate::error::OrThrow;
 /// Checks a payload against every rule; throws `ValidationError` listing every problem.
 #[napi(catch_unwind, ts_args_type = "payload: NewDialTimeGroup")]
 pub fn validate(env: Env, payload: Unknown<'_>) -> Result<()> {
-    payload_json(&env, payload)
-        .and_then(|v| dialtime::validate::new_group_from_json(&v))
-        .map(drop)
-        .or_throw(&env)
+    read_payload(&env, payload, dialtime::__private::quick_new_group, |v| {
+        dialtime::validate::new_group_from_json(&v)
+    })
+    .map(drop)
+    .or_throw(&env)
 }
 
 /// The longest `JSON.stringify` text read as it is (UTF-16 units): real payloads are a few KB.
@@ -31,24 +32,49 @@ const MAX_STRINGIFIED: usize = 8 << 20;
 /// `JSON.stringify` and one parse; what it refuses (a cyclic or runaway structure, a BigInt)
 /// is walked by [`to_json`], which names the path of the problem — never a crash.
 pub(crate) fn payload_json(env: &Env, payload: Unknown<'_>) -> dialtime::Result<Value> {
+    read_payload(env, payload, |_| None, Ok)
+}
+
+/// A payload as `read` reads [`payload_json`]'s value, or as `quick` reads `JSON.stringify`'s
+/// text when it can (the core reads a well-formed create or update from the text, without a
+/// `Value` tree: `None` leaves the payload to `read`).
+pub(crate) fn read_payload<T>(
+    env: &Env,
+    payload: Unknown<'_>,
+    quick: fn(&str) -> Option<T>,
+    read: impl FnOnce(Value) -> dialtime::Result<T>,
+) -> dialtime::Result<T> {
     let problem = match stringified(env, payload) {
-        Stringified::Json(value) => return Ok(value),
-        Stringified::TooManyItemsAt(path) => too_many_items(&path),
-        Stringified::TooManyValuesAt(path) => too_many_values(&path),
-        Stringified::TooMuchTextAt(path) => too_much_text(&path),
+        Stringified::Text(text) => {
+            if let Some(done) = quick(&text) {
+                return Ok(done);
+            }
+            // Nesting too deep for the parser: walked, which names the path.
+            match serde_json::from_str(&text) {
+                Ok(value) => return read(value),
+                Err(_) => walked(payload),
+            }
+        }
+        Stringified::TooManyItemsAt(path) => Err(too_many_items(&path)),
+        Stringified::TooManyValuesAt(path) => Err(too_many_values(&path)),
+        Stringified::TooMuchTextAt(path) => Err(too_much_text(&path)),
         Stringified::NonFinite(problems) => return Err(dialtime::Error::Validation(problems)),
-        Stringified::Refused => match to_json(
-            payload,
-            &mut String::from("$"),
-            0,
-            &mut ValueBudget::default(),
-            Some(""),
-        ) {
-            Ok(value) => return Ok(value),
-            Err(p) => p,
-        },
+        Stringified::Refused => walked(payload),
     };
-    Err(dialtime::Error::Validation(vec![problem]))
+    match problem {
+        Ok(value) => read(value),
+        Err(p) => Err(dialtime::Error::Validation(vec![p])),
+    }
+}
+
+fn walked(payload: Unknown<'_>) -> std::result::Result<Value, Problem> {
+    to_json(
+        payload,
+        &mut String::from("$"),
+        0,
+        &mut ValueBudget::default(),
+        Some(""),
+    )
 }
 
 /// Clears the pending exception and returns its message (an `Error`'s `message`, a thrown
@@ -82,7 +108,8 @@ fn take_thrown(env: napi::sys::napi_env) -> String {
 
 /// What `stringifyPayload` made of a payload.
 enum Stringified {
-    Json(Value),
+    /// `JSON.stringify`'s text (not too long to read).
+    Text(String),
     /// An array over `MAX_ITEMS` at this path, stringify stopped before expanding it.
     TooManyItemsAt(String),
     /// The `MAX_VALUES`th value at this path (an object repeated many times), stringify stopped.
@@ -172,8 +199,7 @@ fn stringify(env: &Env, payload: Unknown<'_>) -> Option<Stringified> {
         return None;
     }
     // SAFETY: the value's type was just checked.
-    let text: String = unsafe { out.cast() }.ok()?;
-    serde_json::from_str(&text).ok().map(Stringified::Json)
+    unsafe { out.cast() }.ok().map(Stringified::Text)
 }
 
 /// A JavaScript string as Rust text, or the problem at `path` when it holds a lone surrogate

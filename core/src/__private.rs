@@ -11,6 +11,11 @@ pub use crate::client::response::{
     decode, excerpt, parse_retry_after, unsafe_to_print, RawResponse, Success, BODY_EXCERPT_BYTES,
     RETRY_AFTER_MAX,
 };
+/// A create / update payload's JSON text read without a `Value` tree when it is well-formed
+/// and keeps every rule; `None` for any other, which the caller reads in full (for every
+/// problem). What `new_group_from_json_str` tries first, for a binding whose fallback is not
+/// parsing the text (Node walks a value too deep for it).
+pub use crate::validate::fast::{new_group as quick_new_group, update as quick_update};
 pub use crate::validate::host::{
     not_finite, not_json, not_unicode, page_number, threw, too_deep, too_many_items,
     too_many_values, too_much_text, weekday_number, whole_number, with_index, with_key,

@@ -77,7 +77,7 @@ fn content(days: Vec<Day<'_>>) -> Option<Vec<DaySchedule>> {
 }
 
 /// The create payload `text`, when it is well-formed and keeps every rule; else `None`.
-pub(crate) fn new_group(text: &str) -> Option<NewDialTimeGroup> {
+pub fn new_group(text: &str) -> Option<NewDialTimeGroup> {
     let g: Group<'_> = serde_json::from_str(text).ok()?;
     let group = NewDialTimeGroup {
         name: g.name,
@@ -91,7 +91,7 @@ pub(crate) fn new_group(text: &str) -> Option<NewDialTimeGroup> {
 }
 
 /// The update payload `text`, when it is well-formed and keeps every rule; else `None`.
-pub(crate) fn update(text: &str) -> Option<DialTimeGroupUpdate> {
+pub fn update(text: &str) -> Option<DialTimeGroupUpdate> {
     let u: Update<'_> = serde_json::from_str(text).ok()?;
     let update = DialTimeGroupUpdate {
         name: u.name,

@@ -19,7 +19,7 @@
 //! | `group_id` | a positive integer |
 //! | any other key | not a field of the payload (a typo caught before it reaches production) |
 
-mod fast;
+pub(crate) mod fast;
 pub(crate) mod host;
 pub(crate) mod json;
 pub(crate) mod rules;
