@@ -44,7 +44,7 @@ pub(crate) fn read_payload<T>(
     quick: fn(&str) -> Option<T>,
     read: impl FnOnce(Value) -> dialtime::Result<T>,
 ) -> dialtime::Result<T> {
-    let problem = match stringified(env, payload) {
+    let value = match stringified(env, payload) {
         Stringified::Text(text) => {
             if let Some(done) = quick(&text) {
                 return Ok(done);
@@ -61,7 +61,7 @@ pub(crate) fn read_payload<T>(
         Stringified::NonFinite(problems) => return Err(dialtime::Error::Validation(problems)),
         Stringified::Refused => walked(payload),
     };
-    match problem {
+    match value {
         Ok(value) => read(value),
         Err(p) => Err(dialtime::Error::Validation(vec![p])),
     }
@@ -119,12 +119,13 @@ enum Stringified {
     TooMuchTextAt(String),
     /// NaN or ±Infinity at these paths (the replacer noted them, toJSON's results included).
     NonFinite(Vec<Problem>),
-    /// Nothing usable (it threw, the text is too long or nests too deep): walked instead.
+    /// Nothing usable (it threw, or the text is too long): walked instead (as is a text that
+    /// nests too deep for the parser, by [`read_payload`]).
     Refused,
 }
 
-/// `JSON.parse(JSON.stringify(payload))`, in Rust: `None` when stringify throws (its
-/// exception is cleared), gives no text, or the text nests past serde's limit. It is index.js's
+/// `JSON.stringify(payload)`, in Rust: `Refused` when stringify throws (its exception is
+/// cleared) or gives no text, or a text too long to read. It is index.js's
 /// `stringifyPayload`, which throws at once for an array longer than `MAX_ITEMS` instead of
 /// expanding it (`a[1e8] = x` stringified to gigabytes of "null," with the JS thread blocked).
 fn stringified(env: &Env, payload: Unknown<'_>) -> Stringified {

@@ -53,3 +53,35 @@ test('values that are not JSON are reported at the payload root', () => {
     assert.throws(() => validate(bad), ValidationError)
   }
 })
+
+test('payloads are read from their JSON text as from their values', async () => {
+  const [documented] = valid
+  // An update given as an array of its fields is refused, as an object's shape is required
+  // (the quick reading of the text took serde's array form of a struct).
+  await withEmulator(async (emu, client) => {
+    const saved = await client.dialTimeGroups.create(emu.userId, documented.payload)
+    const before = emu.requestCount
+    await assert.rejects(client.dialTimeGroups.update(emu.userId, saved.id, ['renamed']), (e) => {
+      assert.ok(e instanceof ValidationError)
+      assert.deepEqual(e.problems.map((p) => p.path), ['$'])
+      return true
+    })
+    assert.equal(emu.requestCount, before)
+    // What a toJSON returns is what is read, and saved.
+    const wrapped = { toJSON: () => ({ ...documented.payload, name: 'from toJSON' }) }
+    assert.equal(validate(wrapped), undefined)
+    assert.equal((await client.dialTimeGroups.create(emu.userId, wrapped)).name, 'from toJSON')
+  })
+  // A payload nested deeper than the JSON parser goes is walked, and its problem named there.
+  let deep = 1
+  for (let i = 0; i < 200; i++) deep = [deep]
+  assert.throws(
+    () => validate({ ...documented.payload, extra: deep }),
+    (e) => {
+      assert.ok(e instanceof ValidationError)
+      assert.equal(e.problems.length, 1)
+      assert.match(e.problems[0].path, /^extra\[0\]/)
+      return true
+    },
+  )
+})

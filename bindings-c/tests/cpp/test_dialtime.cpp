@@ -594,8 +594,16 @@ static void test_values_iterators_and_the_logger() {
 
   // A name's quotes, backslashes and control characters are escaped (the characters between
   // them appended as runs), and it comes back as given.
-  for (const std::string &odd : {std::string("q\"b\\s\x01\x1f" "工\""), std::string("\\"), std::string("x\ny\"")}) {
+  for (const std::string &odd : {std::string("q\"b\\s\x01\x1f" "工\""), std::string("\\"), std::string("x\ny\""),
+                                 std::string("a\"bc")}) {
     CHECK(groups.create(emu.user_id(), {odd, {{2, {{"09:00", "18:00"}}}}, false, false, std::nullopt}).name == odd);
+  }
+  // Times come back as "HH:MM", the end of the day as "24:00".
+  const auto late = groups.create(emu.user_id(), {"late", {{4, {{"0:30", "1:00"}, {"20:00", "24:00"}}}}, false, false, std::nullopt});
+  CHECK(late.content.size() == 1 && late.content[0].times.size() == 2);
+  if (late.content.size() == 1 && late.content[0].times.size() == 2) {
+    CHECK(late.content[0].times[0].begin_time == "00:30" && late.content[0].times[0].end_time == "01:00");
+    CHECK(late.content[0].times[1].begin_time == "20:00" && late.content[0].times[1].end_time == "24:00");
   }
 }
 

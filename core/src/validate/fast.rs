@@ -1,5 +1,6 @@
 //! Caller JSON text read straight into the typed payload, for the common case of a payload
 //! that is well-formed: no `Value` tree is built, the times are parsed from the text in place.
+//! Only JSON objects are read as the payload, its days and its ranges.
 //! Anything this strict reading refuses (a type, an unknown or repeated key, a malformed time
 //! or weekday) or the rules refuse returns `None`, and the full reading (`json.rs`) reports
 //! every problem with its path. So a payload is accepted here only when the full reading
@@ -11,8 +12,12 @@
 //! C++ client's CPU per create, which hands every group to the library as JSON text.
 
 use std::borrow::Cow;
+use std::fmt;
+use std::marker::PhantomData;
 
-use serde::Deserialize;
+use serde::de::value::MapAccessDeserializer;
+use serde::de::{MapAccess, Visitor};
+use serde::{Deserialize, Deserializer};
 
 use crate::model::{DaySchedule, DialTimeGroupUpdate, NewDialTimeGroup};
 use crate::model::{TimeOfDay, TimeRange, Weekday};
@@ -22,10 +27,9 @@ use crate::model::{TimeOfDay, TimeRange, Weekday};
 struct Group<'a> {
     name: String,
     #[serde(borrow)]
-    content: Vec<Day<'a>>,
+    content: Vec<Object<Day<'a>>>,
     is_default: bool,
     skip_holiday: bool,
-    #[serde(default)]
     sub_user_id: Option<String>,
 }
 
@@ -33,13 +37,10 @@ struct Group<'a> {
 #[serde(deny_unknown_fields)]
 struct Update<'a> {
     name: String,
-    #[serde(default, borrow)]
-    content: Option<Vec<Day<'a>>>,
-    #[serde(default)]
+    #[serde(borrow)]
+    content: Option<Vec<Object<Day<'a>>>>,
     is_default: Option<bool>,
-    #[serde(default)]
     skip_holiday: Option<bool>,
-    #[serde(default)]
     sub_user_id: Option<String>,
 }
 
@@ -48,7 +49,7 @@ struct Update<'a> {
 struct Day<'a> {
     week: i64,
     #[serde(borrow)]
-    times: Vec<Range<'a>>,
+    times: Vec<Object<Range<'a>>>,
 }
 
 #[derive(Deserialize)]
@@ -60,13 +61,34 @@ struct Range<'a> {
     end_time: Cow<'a, str>,
 }
 
-fn content(days: Vec<Day<'_>>) -> Option<Vec<DaySchedule>> {
+/// `T` read from a JSON object only: serde's derived structs also take an array of their
+/// fields in order (`["a", [[1, [["08:00", "09:00"]]]], false, false]`), which the full
+/// reading refuses as "must be a JSON object".
+struct Object<T>(T);
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Object<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields<T>(PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for Fields<T> {
+            type Value = Object<T>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Object<T>, A::Error> {
+                T::deserialize(MapAccessDeserializer::new(map)).map(Object)
+            }
+        }
+        d.deserialize_map(Fields(PhantomData))
+    }
+}
+
+fn content(days: Vec<Object<Day<'_>>>) -> Option<Vec<DaySchedule>> {
     days.into_iter()
-        .map(|day| {
+        .map(|Object(day)| {
             let times = day
                 .times
                 .iter()
-                .map(|r| {
+                .map(|Object(r)| {
                     let begin = TimeOfDay::parse(&r.begin_time).ok()?;
                     Some(TimeRange::new(begin, TimeOfDay::parse(&r.end_time).ok()?))
                 })
@@ -78,7 +100,7 @@ fn content(days: Vec<Day<'_>>) -> Option<Vec<DaySchedule>> {
 
 /// The create payload `text`, when it is well-formed and keeps every rule; else `None`.
 pub fn new_group(text: &str) -> Option<NewDialTimeGroup> {
-    let g: Group<'_> = serde_json::from_str(text).ok()?;
+    let Object(g) = serde_json::from_str::<Object<Group<'_>>>(text).ok()?;
     let group = NewDialTimeGroup {
         name: g.name,
         content: content(g.content)?,
@@ -92,7 +114,7 @@ pub fn new_group(text: &str) -> Option<NewDialTimeGroup> {
 
 /// The update payload `text`, when it is well-formed and keeps every rule; else `None`.
 pub fn update(text: &str) -> Option<DialTimeGroupUpdate> {
-    let u: Update<'_> = serde_json::from_str(text).ok()?;
+    let Object(u) = serde_json::from_str::<Object<Update<'_>>>(text).ok()?;
     let update = DialTimeGroupUpdate {
         name: u.name,
         content: match u.content {
@@ -120,6 +142,17 @@ mod tests {
         r#"{"name":"a","content":[{"week":0,"times":[{"begin_time":"00:00","end_time":"00:01"}]}],"is_default":true,"skip_holiday":false,"sub_user_id":null}"#,
         r#"{"name":"a","content":[{"week":6,"times":[{"begin_time":"09:00","end_time":"10:00"}]}],"is_default":true,"skip_holiday":false,"sub_user_id":"5832d184-dd53-42a0-8ace-0bf8d660f4cc"}"#,
         r#"{"name":"\u0061\n","content":[{"week":1,"times":[{"begin_time":"0\u0038:00","end_time":"09:00"}]}],"is_default":false,"skip_holiday":false}"#,
+        r#"{"na\u006de":"a","content":[{"week":1,"times":[{"begin_time":"08:00","end_time":"09:00"}]}],"is_default":false,"skip_holiday":false}"#,
+        // Arrays where objects belong (serde's structs take them), at each level.
+        r#"["a",[[1,[["08:00","09:00"]]]],false,false]"#,
+        r#"{"name":"a","content":[[1,[{"begin_time":"08:00","end_time":"09:00"}]]],"is_default":false,"skip_holiday":false}"#,
+        r#"{"name":"a","content":[{"week":1,"times":[["08:00","09:00"]]}],"is_default":false,"skip_holiday":false}"#,
+        r#"["a"]"#,
+        r#"{"name":"a","content":[{"week":9223372036854775808,"times":[{"begin_time":"08:00","end_time":"09:00"}]}],"is_default":false,"skip_holiday":false}"#,
+        r#"{"name":"a","content":[{"week":1e400,"times":[{"begin_time":"08:00","end_time":"09:00"}]}],"is_default":false,"skip_holiday":false}"#,
+        r#"{"name":"a","content":[{"week":1,"times":null}],"is_default":false,"skip_holiday":false}"#,
+        r#"{"name":"a","sub_user_id":5}"#,
+        "null",
         // The full reading's rules: padded time, weekday as text or float, a repeated key,
         // an unknown key, null for a required flag, a range overlapping, an empty day.
         r#"{"name":"a","content":[{"week":1,"times":[{"begin_time":" 08:00","end_time":"09:00"}]}],"is_default":false,"skip_holiday":false}"#,
@@ -154,8 +187,8 @@ mod tests {
                 assert_eq!(Some(&group), full.as_ref().ok(), "{text}");
             }
         }
-        // The four well-formed ones, and only they, take the quick reading.
-        assert_eq!(quick, 4);
+        // The five well-formed ones, and only they, take the quick reading.
+        assert_eq!(quick, 5);
     }
 
     #[test]
@@ -176,8 +209,8 @@ mod tests {
                 assert_eq!(Some(&update), full.as_ref().ok(), "{text}");
             }
         }
-        // The three well-formed updates, the four well-formed groups, and three groups that
+        // The three well-formed updates, the five well-formed groups, and three groups that
         // are well-formed updates (`null` flags or content are "not given" there).
-        assert_eq!(quick, 10);
+        assert_eq!(quick, 11);
     }
 }
