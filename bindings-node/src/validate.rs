@@ -49,7 +49,8 @@ pub(crate) fn read_payload<T>(
             if let Some(done) = quick(&text) {
                 return Ok(done);
             }
-            // Nesting too deep for the parser: walked, which names the path.
+            // A text the parser refuses (nesting too deep for it, a lone surrogate written as
+            // `\ud800`): walked, which names the path and the problem.
             match serde_json::from_str(&text) {
                 Ok(value) => return read(value),
                 Err(_) => walked(payload),

@@ -148,6 +148,9 @@ mod tests {
         r#"{"name":"a","content":[[1,[{"begin_time":"08:00","end_time":"09:00"}]]],"is_default":false,"skip_holiday":false}"#,
         r#"{"name":"a","content":[{"week":1,"times":[["08:00","09:00"]]}],"is_default":false,"skip_holiday":false}"#,
         r#"["a"]"#,
+        // All five fields (a derived struct's array form needs each): refused by the wrapper.
+        r#"["a",[{"week":1,"times":[{"begin_time":"08:00","end_time":"09:00"}]}],false,false,null]"#,
+        r#"["a",null,null,null,null]"#,
         r#"{"name":"a","content":[{"week":9223372036854775808,"times":[{"begin_time":"08:00","end_time":"09:00"}]}],"is_default":false,"skip_holiday":false}"#,
         r#"{"name":"a","content":[{"week":1e400,"times":[{"begin_time":"08:00","end_time":"09:00"}]}],"is_default":false,"skip_holiday":false}"#,
         r#"{"name":"a","content":[{"week":1,"times":null}],"is_default":false,"skip_holiday":false}"#,
