@@ -980,6 +980,11 @@ class Emulator {
   std::string token() const { return detail::str(dialtime_emulator_token(handle_.get())); }
   std::string user_id() const { return detail::str(dialtime_emulator_user_id(handle_.get())); }
   std::uint64_t request_count() const { return dialtime_emulator_request_count(handle_.get()); }
+  // The test CA's certificate (PEM) of an emulator serving HTTPS ({"tls":true}), else nullopt.
+  std::optional<std::string> ca_pem() const {
+    const char *pem = dialtime_emulator_ca_pem(handle_.get());
+    return pem == nullptr ? std::nullopt : std::optional<std::string>(pem);
+  }
 
   // Queues a fault for the next request(s): {"status":429,"retry_after":"1"}, {"delay_ms":500}…
   // Returns its id, for remove_fault.
@@ -998,6 +1003,8 @@ class Emulator {
   std::uint64_t pending_faults() const noexcept {
     return dialtime_emulator_pending_faults(handle_.get());
   }
+  // Drops every queued fault.
+  void clear_faults() noexcept { dialtime_emulator_clear_faults(handle_.get()); }
 
   // A fault for as long as the returned guard lives: `auto outage = emu.fault(R"({"status":503})");`
   // The guard may outlive the Emulator: it then has nothing to remove.
@@ -1035,12 +1042,21 @@ class Emulator {
     return detail::take(out);
   }
   void clear_requests() noexcept { dialtime_emulator_clear_requests(handle_.get()); }
+  // The last API request received, as one item of requests_json(); "null" before any.
+  std::string last_request_json() const {
+    char *out = nullptr;
+    detail::call([&](dialtime_error **e) {
+      return dialtime_emulator_last_request_json(handle_.get(), &out, e);
+    });
+    return detail::take(out);
+  }
 
-  // Options for a Client talking to this emulator.
+  // Options for a Client talking to this emulator (trusting its test CA when it serves HTTPS).
   ClientOptions client_options() const {
     ClientOptions options;
     options.base_url = base_url();
     options.token = token();
+    if (auto pem = ca_pem()) options.root_certificates_pem.push_back(std::move(*pem));
     return options;
   }
 

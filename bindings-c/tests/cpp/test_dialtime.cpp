@@ -503,8 +503,36 @@ static void test_testing_kit() {
   const std::string log = emu.requests_json();
   CHECK(log.find(R"("method":"GET")") != std::string::npos);
   CHECK(log.find(emu.token()) == std::string::npos);
+  const std::string last = emu.last_request_json();
+  CHECK(last.find(R"("method":"GET")") != std::string::npos && last.find(emu.token()) == std::string::npos);
   emu.clear_requests();
   CHECK(emu.requests_json() == "[]");
+  (void)emu.push_fault_json(R"({"status":500})");
+  (void)emu.push_fault_json(R"({"status":502,"times":2})");
+  CHECK(emu.pending_faults() == 3);
+  emu.clear_faults();
+  CHECK(emu.pending_faults() == 0);
+  CHECK(!emu.ca_pem().has_value());
+  {
+    dialtime::Emulator fresh;
+    CHECK(fresh.last_request_json() == "null");
+  }
+  {
+    // Over HTTPS: client_options() trusts the emulator's test CA.
+    dialtime::Emulator tls(R"({"tls":true})");
+    const auto pem = tls.ca_pem();
+    CHECK(pem && pem->find("BEGIN CERTIFICATE") != std::string::npos);
+    CHECK(tls.base_url().rfind("https://", 0) == 0);
+    dialtime::Client over_tls(options_for(tls));
+    CHECK(over_tls.dial_time_groups().list(tls.user_id()).data.empty());
+    // Another emulator's CA does not do.
+    const dialtime::Emulator other_tls(R"({"tls":true})");
+    dialtime::ClientOptions untrusted = options_for(tls);
+    untrusted.root_certificates_pem = {other_tls.ca_pem().value_or("")};
+    untrusted.trust_only_root_certificates = true;
+    expect_throw<dialtime::ConnectionError>(
+        [&] { dialtime::Client(untrusted).dial_time_groups().list(tls.user_id()); }, "another CA");
+  }
   expect_throw<dialtime::ValidationError>([] { dialtime::Emulator bad(R"({"port":"x"})"); }, "bad options");
 
   // A successful call's answer, on request.
