@@ -288,6 +288,36 @@ fn run_job(env: &Env, job: Job) {
     }
 }
 
+/// What a promise is rejected with when its own reason could not be made: the internal
+/// error, else what making it threw (the stack exhausted), else `undefined`; never a null
+/// reason, which napi refuses (the promise would stay pending for good), and nothing left
+/// pending.
+fn last_resort(env: &Env) -> sys::napi_value {
+    let raw = env.raw();
+    let made = error::panicked(env);
+    let mut pending = false;
+    let mut reason = ptr::null_mut();
+    // SAFETY: a valid env on its thread.
+    unsafe {
+        sys::napi_is_exception_pending(raw, &mut pending);
+        if pending {
+            sys::napi_get_and_clear_last_exception(raw, &mut reason);
+        } else {
+            reason = ToNapiValue::to_napi_value(raw, made).unwrap_or(ptr::null_mut());
+            sys::napi_is_exception_pending(raw, &mut pending);
+            if pending {
+                let mut thrown = ptr::null_mut();
+                sys::napi_get_and_clear_last_exception(raw, &mut thrown);
+                reason = thrown;
+            }
+        }
+        if reason.is_null() {
+            sys::napi_get_undefined(raw, &mut reason);
+        }
+    }
+    reason
+}
+
 /// A handle on this environment's JS thread, for jobs from any thread (log records).
 #[derive(Clone)]
 pub(crate) struct JsThread(Arc<Shared>);
@@ -339,7 +369,7 @@ fn settle_one(env: &Env, done: Done) {
                     thrown
                 };
                 let reason = if reason.is_null() {
-                    ToNapiValue::to_napi_value(raw, error::panicked(env)).unwrap_or(ptr::null_mut())
+                    last_resort(env)
                 } else {
                     reason
                 };

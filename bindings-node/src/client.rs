@@ -41,6 +41,12 @@ impl Client {
         ts_args_type = "options?: ClientOptions & { logger?: Logger } | undefined | null"
     )]
     pub fn new(env: Env, this: This<'_>, options: Option<Unknown<'_>>) -> Result<Self> {
+        // A panic is a bug reported as one (a `DialtimeError` of kind 'internal'), as from
+        // every method; napi-rs's own boundary threw a plain Error.
+        crate::call::guard(&env, || Self::construct(env, this, options))
+    }
+
+    fn construct(env: Env, this: This<'_>, options: Option<Unknown<'_>>) -> Result<Self> {
         // `Client(options)` without `new` ran with the global object as `this` (and kept the
         // logger on it for good); `Client.call(obj, options)` runs with `obj`.
         let global = env.get_global()?;

@@ -37,12 +37,51 @@ pub(crate) fn panicked(env: &Env) -> napi::Error {
 
 /// An instance of the class of `index.js` standing for `kind`, as a napi error to throw or
 /// reject with.
+///
+/// Called and captured without napi-rs's conversion of a JavaScript value to an error
+/// (`Error::from(Unknown)`, which `Function::call` uses for what the function threw): that
+/// conversion runs `toString` and reads `cause`, and near the JS stack limit each throws again,
+/// a new exception it converted the same way, until the native stack overflowed (a segfault:
+/// `validate` called from a deep recursion's `catch`). Where the factory throws (the stack
+/// exhausted), its exception stays pending: the caller throws or rejects with it, a
+/// `RangeError` as plain JavaScript would get.
 fn make(env: &Env, kind: &'static str, message: String, details: Value) -> napi::Error {
     let build = || -> Result<napi::Error> {
-        let error = crate::js::registered(env)?
-            .error(env)?
-            .call((kind, message, details).into())?;
-        Ok(napi::Error::from(error))
+        let raw = env.raw();
+        let factory = crate::js::registered(env)?.error_factory(env);
+        // SAFETY (every napi call below): a valid env on its own thread, values made in it.
+        let args = unsafe {
+            [
+                <&str>::to_napi_value(raw, kind)?,
+                String::to_napi_value(raw, message)?,
+                Value::to_napi_value(raw, details)?,
+            ]
+        };
+        let mut undefined = std::ptr::null_mut();
+        check_status!(unsafe { napi::sys::napi_get_undefined(raw, &mut undefined) })?;
+        let mut made = std::ptr::null_mut();
+        let status = unsafe {
+            napi::sys::napi_call_function(
+                raw,
+                undefined,
+                factory,
+                args.len(),
+                args.as_ptr(),
+                &mut made,
+            )
+        };
+        match status {
+            napi::sys::Status::napi_ok => Ok(napi::Error::from_unknown_without_coercion(unsafe {
+                Unknown::from_raw_unchecked(raw, made)
+            })),
+            napi::sys::Status::napi_pending_exception => {
+                Ok(napi::Error::from_status(Status::PendingException))
+            }
+            other => Err(napi::Error::new(
+                Status::from(other),
+                "dialtime: cannot make the error object",
+            )),
+        }
     };
     build().unwrap_or_else(|e| e)
 }

@@ -96,13 +96,10 @@ pub fn register(
 }
 
 impl Registered {
-    /// The factory of the error classes (on the JS thread).
-    pub(crate) fn error<'env>(
-        &self,
-        env: &'env Env,
-    ) -> Result<Function<'env, error::Args, Unknown<'env>>> {
-        // SAFETY: a value of this env, checked to be a function by the conversion.
-        unsafe { Function::from_napi_value(env.raw(), self.error.value(env)) }
+    /// The factory of the error classes, `(kind, message, details) => Error` (on the JS
+    /// thread; called raw by `error.rs`).
+    pub(crate) fn error_factory(&self, env: &Env) -> sys::napi_value {
+        self.error.value(env)
     }
 }
 

@@ -627,3 +627,48 @@ test('Weekday maps both ways, as the TypeScript enum it is declared as', () => {
   // The reverse entries are not enumerable: Object.values is still the seven numbers.
   assert.deepEqual(Object.values(dialtime.Weekday), [0, 1, 2, 3, 4, 5, 6])
 })
+
+test('an error made at the JS stack limit is the RangeError plain JavaScript gets, never a segfault', () => {
+  // napi-rs's conversion of what the error factory threw ran toString and read `cause`, each
+  // throwing again at the limit, until the native stack overflowed (exit 139, in workers too).
+  const { spawnSync } = require('node:child_process')
+  const script = `
+    const d = require(process.argv[1])
+    function deep() { try { return deep() } catch { try { d.validate({}); return 'no error' } catch (e) { return e } } }
+    const e = deep()
+    // A toJSON that validates its own payload recurses through the addon the same way.
+    const p = { toJSON() { try { d.validate(p) } catch {} return { name: 'a' } } }
+    let second
+    try { d.validate(p) } catch (x) { second = x }
+    // The module still works afterwards.
+    let after
+    try { d.validate({}) } catch (x) { after = x }
+    console.log(JSON.stringify({
+      first: e && e.constructor && e.constructor.name,
+      second: second && second.constructor.name,
+      after: after instanceof d.ValidationError,
+    }))
+  `
+  const root = require('node:path').join(__dirname, '..')
+  for (const args of [['-e', script, root], ['--stack-size=400', '-e', script, root]]) {
+    const child = spawnSync(process.execPath, args, { encoding: 'utf8', timeout: 60_000 })
+    assert.equal(child.status, 0, `${args[0]}: signal ${child.signal}, stderr: ${child.stderr.slice(-500)}`)
+    const seen = JSON.parse(child.stdout.trim().split('\n').pop())
+    assert.ok(['RangeError', 'ValidationError'].includes(seen.first), JSON.stringify(seen))
+    assert.ok(['RangeError', 'ValidationError'].includes(seen.second), JSON.stringify(seen))
+    assert.equal(seen.after, true)
+  }
+})
+
+test('too many default headers are a ConfigError naming the limit, not a panic', () => {
+  const base = { token: 'tok_abcdefgh12345', baseUrl: 'http://127.0.0.1:1' }
+  const headers = (n) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`x-h${i}`, 'v']))
+  assert.ok(new Client({ ...base, defaultHeaders: headers(64) }) instanceof Client)
+  for (const n of [65, 24_573]) {
+    assert.throws(() => new Client({ ...base, defaultHeaders: headers(n) }), (e) => {
+      assert.ok(e instanceof dialtime.ConfigError, `${e.constructor.name}: ${e.message}`)
+      assert.match(e.message, new RegExp(`default_headers holds ${n} headers, at most 64`))
+      return true
+    })
+  }
+})

@@ -286,6 +286,57 @@ fn default_headers_and_the_user_agent_suffix_are_sent() {
 }
 
 #[test]
+fn default_headers_are_bounded_and_the_last_of_each_name_is_sent() {
+    use dialtime::client::config::MAX_DEFAULT_HEADERS;
+    let emu = Emulator::start().unwrap();
+    // One name given many times (any case) is one header, the last value; the order of the
+    // others is kept.
+    let mut b = builder(&emu).default_header("X-First", "1");
+    for i in 0..30_000 {
+        b = b.default_header(
+            if i % 2 == 0 { "X-Tenant" } else { "x-TENANT" },
+            format!("t{i}"),
+        );
+    }
+    let client = b.default_header("X-Last", "2").build_blocking().unwrap();
+    list(&client, &emu).unwrap();
+    let seen = last_request(&emu);
+    assert_eq!(seen["headers"]["x-tenant"], "t29999");
+    assert_eq!(seen["headers"]["x-first"], "1");
+    assert_eq!(seen["headers"]["x-last"], "2");
+    let shown = format!(
+        "{:?}",
+        builder(&emu)
+            .default_header("A", "1")
+            .default_header("B", "2")
+            .default_header("a", "3")
+    );
+    assert!(shown.contains(r#"default_headers: ["B", "a"]"#), "{shown}");
+
+    // Distinct names: up to the limit, then a Config error naming it (past 24,000 the header
+    // map panicked).
+    let many = |n: usize| {
+        (0..n).fold(builder(&emu), |b, i| {
+            b.default_header(format!("x-h{i}"), "v")
+        })
+    };
+    let client = many(MAX_DEFAULT_HEADERS).build_blocking().unwrap();
+    list(&client, &emu).unwrap();
+    assert_eq!(last_request(&emu)["headers"]["x-h63"], "v");
+    for n in [MAX_DEFAULT_HEADERS + 1, 24_573, 100_000] {
+        let err = many(n).build_blocking().unwrap_err();
+        assert_eq!(err.kind(), dialtime::ErrorKind::Config, "{err}");
+        let text = err.to_string();
+        assert!(
+            text.contains("default_headers")
+                && text.contains(&format!("{n} headers"))
+                && text.contains("at most 64"),
+            "{text}"
+        );
+    }
+}
+
+#[test]
 fn default_headers_and_suffixes_are_checked() {
     let emu = Emulator::start().unwrap();
     for (b, needle) in [
