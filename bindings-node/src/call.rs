@@ -552,8 +552,7 @@ where
             let raw_signal = signal.raw();
             let aborted = property(env, raw_signal, "aborted");
             if aborted.is_null() {
-                clear_exception(env);
-                return Err(crate::options::type_error(
+                return Err(crate::options::type_error_from_thrown(
                     env,
                     "signal must be an AbortSignal (reading its aborted property threw)",
                 ));
@@ -600,9 +599,8 @@ where
             // Node warn of a leak past 10 calls sharing a signal).
             let aborts = crate::js::registered(env)?.aborts.value(env);
             if !call_method(env, aborts, "add", &[raw_signal, listener.raw()]) {
-                // A throwing `addEventListener` must not stay pending.
-                clear_exception(env);
-                return Err(crate::options::type_error(
+                // What `addEventListener` threw is the TypeError's `cause`, not left pending.
+                return Err(crate::options::type_error_from_thrown(
                     env,
                     "signal must be an AbortSignal (its addEventListener is missing or threw)",
                 ));

@@ -342,6 +342,43 @@ pub(crate) fn type_error(env: &Env, message: &str) -> napi::Error {
     }
 }
 
+/// [`type_error`] with `cause`: the exception pending now (taken), what a user's code threw
+/// (a getter of a signal; at the JS stack limit, the `RangeError` itself).
+pub(crate) fn type_error_from_thrown(env: &Env, message: &str) -> napi::Error {
+    let raw = env.raw();
+    let mut thrown = std::ptr::null_mut();
+    let mut text = std::ptr::null_mut();
+    let mut error = std::ptr::null_mut();
+    // SAFETY (every napi call): a valid env on its own thread, values made in it.
+    unsafe {
+        napi::sys::napi_get_and_clear_last_exception(raw, &mut thrown);
+        let made = napi::sys::napi_create_string_utf8(
+            raw,
+            message.as_ptr().cast(),
+            message.len() as isize,
+            &mut text,
+        ) == napi::sys::Status::napi_ok
+            && napi::sys::napi_create_type_error(raw, std::ptr::null_mut(), text, &mut error)
+                == napi::sys::Status::napi_ok;
+        if !made {
+            // Out of stack or memory: what was thrown is the answer.
+            if !thrown.is_null() {
+                napi::sys::napi_throw(raw, thrown);
+                return napi::Error::from_status(Status::PendingException);
+            }
+            return type_error(env, message);
+        }
+        if !thrown.is_null() {
+            napi::sys::napi_set_named_property(raw, error, c"cause".as_ptr(), thrown);
+            // Setting it may itself have thrown (the stack limit): the TypeError stands.
+            let mut again = std::ptr::null_mut();
+            napi::sys::napi_get_and_clear_last_exception(raw, &mut again);
+        }
+        napi::sys::napi_throw(raw, error);
+    }
+    napi::Error::from_status(Status::PendingException)
+}
+
 /// `new Client(options)`; every option defaults from the environment or the core.
 #[napi(object)]
 #[derive(Default)]

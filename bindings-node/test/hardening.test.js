@@ -664,6 +664,13 @@ test('too many default headers are a ConfigError naming the limit, not a panic',
   const base = { token: 'tok_abcdefgh12345', baseUrl: 'http://127.0.0.1:1' }
   const headers = (n) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`x-h${i}`, 'v']))
   assert.ok(new Client({ ...base, defaultHeaders: headers(64) }) instanceof Client)
+  // Counted before the names and values are copied: a hundred names of one 10 MB string
+  // were copied to 1 GB before the error (a thousand: 10 GB, an abort where memory is capped).
+  const big = 'a'.repeat(10 << 20)
+  const before = process.memoryUsage().rss
+  assert.throws(() => new Client({ ...base, defaultHeaders: Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`x-h${i}`, big])) }),
+    (e) => e instanceof dialtime.ConfigError && /100 headers, at most 64/.test(e.message))
+  assert.ok(process.memoryUsage().rss - before < 300e6, `rss grew by ${process.memoryUsage().rss - before}`)
   for (const n of [65, 24_573]) {
     assert.throws(() => new Client({ ...base, defaultHeaders: headers(n) }), (e) => {
       assert.ok(e instanceof dialtime.ConfigError, `${e.constructor.name}: ${e.message}`)

@@ -197,9 +197,12 @@ test('an AbortSignal cancels the call and rejects with its reason', async () => 
     // cannot be read rejects with an abort error (no promise is left unsettled).
     const list = (signal) => client.dialTimeGroups.list(emu.userId, { signal })
     const noop = () => {}
+    // What was thrown is the TypeError's cause (at the JS stack limit, the RangeError).
     assert.throws(() => list({ get aborted () { throw new Error('getter') }, addEventListener: noop, removeEventListener: noop }),
-      (e) => e instanceof TypeError && /aborted property threw/.test(e.message))
+      (e) => e instanceof TypeError && /aborted property threw/.test(e.message) && e.cause?.message === 'getter')
     assert.throws(() => list({ aborted: false, addEventListener () { throw new Error('no') }, removeEventListener: noop }),
+      (e) => e instanceof TypeError && /addEventListener is missing or threw/.test(e.message) && e.cause?.message === 'no')
+    assert.throws(() => list({ aborted: false, removeEventListener: noop }),
       (e) => e instanceof TypeError && /addEventListener is missing or threw/.test(e.message))
     await assert.rejects(list({ aborted: true, get reason () { throw new Error('reason') } }),
       (e) => e instanceof Error && /This operation was aborted/.test(e.message))

@@ -147,9 +147,21 @@ pub fn retries_from_number(field: &str, n: f64) -> Result<u32> {
 /// The most retries a client may be configured with (each one waits at least a backoff).
 pub const MAX_RETRIES_LIMIT: u32 = 100;
 
-/// The most default headers a client may send (distinct names): servers refuse requests with
-/// many more headers (hyper's default: 100 in all), and past 24,000 the header map panicked.
+/// The most default headers a client may be given (each one given counts, a name given twice
+/// too): servers refuse requests with many more headers (hyper's default: 100 in all), and past
+/// 24,000 the header map panicked.
 pub const MAX_DEFAULT_HEADERS: usize = 64;
+
+/// The rule on how many default headers a client may be given ([`MAX_DEFAULT_HEADERS`]),
+/// for a binding to apply before it copies them (checked again by `build`).
+pub fn check_default_header_count(given: usize) -> Result<()> {
+    if given > MAX_DEFAULT_HEADERS {
+        return Err(Error::config(format!(
+            "default_headers holds {given} headers, at most {MAX_DEFAULT_HEADERS} are allowed"
+        )));
+    }
+    Ok(())
+}
 
 /// The API token. Opaque: never parsed, never printed (`Debug` shows `[redacted]`).
 #[derive(Clone, PartialEq, Eq)]
@@ -389,7 +401,7 @@ impl ClientBuilder {
     /// Sends this header with every request (e.g. a tenant header an on-premises install
     /// needs). Checked by `build`: a valid header name and value, and not one dialtime sets
     /// itself (`Authorization`, `Content-Type`, `Accept`, `User-Agent`, `Host`,
-    /// `Content-Length`), and at most [`MAX_DEFAULT_HEADERS`] names. A header given twice
+    /// `Content-Length`), and at most [`MAX_DEFAULT_HEADERS`] given. A header given twice
     /// keeps the last value.
     pub fn default_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         // Kept in order given; `build` keeps the last of each name (a scan here for an

@@ -660,14 +660,8 @@ fn http_client(
     let mut auth = HeaderValue::try_from(format!("Bearer {}", token.expose()))
         .map_err(|_| Error::config("the token is not a valid header value"))?;
     auth.set_sensitive(true);
+    config::check_default_header_count(b.default_headers.len())?;
     let given = b.distinct_default_headers();
-    if given.len() > config::MAX_DEFAULT_HEADERS {
-        return Err(Error::config(format!(
-            "default_headers holds {} headers, at most {} are allowed",
-            given.len(),
-            config::MAX_DEFAULT_HEADERS
-        )));
-    }
     let mut headers = HeaderMap::with_capacity(3 + given.len());
     headers.insert(AUTHORIZATION, auth);
     headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
