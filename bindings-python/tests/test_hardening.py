@@ -844,6 +844,16 @@ def test_default_headers_take_any_mapping_in_both_clients(emulator: Emulator) ->
     assert emulator.last_request is not None and emulator.last_request.headers["x-trace"] == "1"
 
 
+def test_too_many_default_headers_are_a_config_error_naming_the_limit(emulator: Emulator) -> None:
+    # 24,573 of them panicked in the core's header map; adding them took n² steps.
+    many = lambda n: {f"x-h{i}": "v" for i in range(n)}  # noqa: E731
+    for make in (dialtime.Client, dialtime.AsyncClient):
+        make(emulator.token, base_url=emulator.base_url, default_headers=many(64))
+        for n in (65, 24_573):
+            with pytest.raises(dialtime.ConfigError, match=f"default_headers holds {n} headers, at most 64"):
+                make(emulator.token, base_url=emulator.base_url, default_headers=many(n))
+
+
 def test_an_async_client_is_not_copied_as_a_client_is_not() -> None:
     import copy
     import pickle
