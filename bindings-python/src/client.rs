@@ -48,8 +48,13 @@ impl<'py> FromPyObject<'_, 'py> for Headers {
         let mapping = obj
             .cast::<PyMapping>()
             .map_err(|_| wrong(format!("got {}", type_name(&obj))))?;
+        let items = mapping.items()?;
+        // Counted before a name or value is copied (a hundred names of one 10 MB string were
+        // copied to 1 GB before the core refused them).
+        dialtime::client::config::check_default_header_count(items.len())
+            .map_err(|e| crate::error::to_py(obj.py(), &e))?;
         let mut out = Vec::new();
-        for item in mapping.items()?.iter() {
+        for item in items.iter() {
             let (name, value): (Bound<'_, PyAny>, Bound<'_, PyAny>) = item.extract()?;
             // A header's value may be a secret (an API key): never shown, only its type.
             let name: String = name

@@ -393,13 +393,29 @@ fn to_python<'py, T: serde::Serialize>(py: Python<'py>, value: &T) -> PyResult<B
 }
 
 static CHINA: PyOnceLock<Py<PyTzInfo>> = PyOnceLock::new();
-static WEEKDAY: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+static WEEKDAYS: PyOnceLock<[Py<PyAny>; 7]> = PyOnceLock::new();
 
-/// `dialtime.Weekday(n)`.
+/// `dialtime.Weekday(n)`: its seven members made once and handed out, so that reading a
+/// `week` runs no Python code (calling the enum class ran its bytecode on every read, under
+/// this Rust frame, where a daemon thread ended by the interpreter's exit crashed the process).
 pub(crate) fn weekday(py: Python<'_>, n: u8) -> PyResult<Bound<'_, PyAny>> {
-    WEEKDAY
-        .import(py, "dialtime._weekday", "Weekday")?
-        .call1((n,))
+    let members = WEEKDAYS.get_or_try_init(py, || -> PyResult<[Py<PyAny>; 7]> {
+        let class = py.import("dialtime._weekday")?.getattr("Weekday")?;
+        let member = |i: u8| class.call1((i,)).map(Bound::unbind);
+        Ok([
+            member(0)?,
+            member(1)?,
+            member(2)?,
+            member(3)?,
+            member(4)?,
+            member(5)?,
+            member(6)?,
+        ])
+    })?;
+    members
+        .get(usize::from(n))
+        .map(|m| m.bind(py).clone())
+        .ok_or_else(|| pyo3::exceptions::PyValueError::new_err(format!("{n} is not a weekday")))
 }
 
 /// The platform's time as an aware `datetime` in Asia/Shanghai (`zoneinfo`, or a fixed

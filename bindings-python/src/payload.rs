@@ -97,8 +97,18 @@ pub(crate) fn fields_json(fields: &[(&str, &Bound<'_, PyAny>)]) -> Result<Value,
     object(fields).map(Value::Object)
 }
 
-/// Named arguments as one JSON object, every conversion problem reported.
+/// Named arguments as one JSON object, every conversion problem reported. Like every reading
+/// of a payload, inside a `runtime::section`: it runs the payload's own Python code
+/// (`__iter__`, a `Mapping`'s methods) under this native frame, where a daemon thread ended by
+/// the interpreter's exit crashed the process.
 fn object(fields: &[(&str, &Bound<'_, PyAny>)]) -> Result<Map<String, Value>, Failure> {
+    match fields.first() {
+        Some((_, first)) => crate::runtime::section(first.py(), || object_now(fields)),
+        None => Ok(Map::new()),
+    }
+}
+
+fn object_now(fields: &[(&str, &Bound<'_, PyAny>)]) -> Result<Map<String, Value>, Failure> {
     let mut map = Map::with_capacity(fields.len());
     let mut problems = Vec::new();
     // One budget for the whole call: `content` and the rest are one payload.
@@ -126,15 +136,20 @@ pub(crate) fn json_each(list: &Bound<'_, PyAny>) -> Result<Value, Failure> {
     if !(list.is_instance_of::<PyList>() || list.is_instance_of::<PyTuple>()) {
         return json(list);
     }
-    each_item(list, &mut "$".to_owned(), |item, path| {
-        convert(item, path, 1, &mut ValueBudget::default())
+    crate::runtime::section(list.py(), || {
+        each_item(list, &mut "$".to_owned(), |item, path| {
+            convert(item, path, 1, &mut ValueBudget::default())
+        })
     })
     .map_err(Failure::from)
 }
 
-/// A whole payload (a dict as in the platform's docs).
+/// A whole payload (a dict as in the platform's docs), in a section (see [`object`]).
 pub(crate) fn json(payload: &Bound<'_, PyAny>) -> Result<Value, Failure> {
-    convert(payload, &mut "$".to_owned(), 0, &mut ValueBudget::default()).map_err(Failure::from)
+    crate::runtime::section(payload.py(), || {
+        convert(payload, &mut "$".to_owned(), 0, &mut ValueBudget::default())
+    })
+    .map_err(Failure::from)
 }
 
 impl From<Stop> for Failure {

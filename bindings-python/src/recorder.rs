@@ -91,10 +91,13 @@ impl PyResponseInfo {
         path: String,
         http_status: u16,
         request_id: Option<String>,
-        headers: Vec<(String, String)>,
+        // Read as `payload::Items`, as every sequence from Python: pyo3's `Vec` reserved what
+        // `__len__` claimed (a list subclass claiming 2**40 items aborted the process).
+        headers: crate::payload::Items<(String, String)>,
         attempts: u32,
         elapsed_ns: u64,
     ) -> PyResult<Self> {
+        let headers = headers.0;
         dialtime::__private::response_info(
             method,
             path,

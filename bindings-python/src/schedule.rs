@@ -33,8 +33,14 @@ fn field<T: TryFrom<i64>>(obj: &Bound<'_, PyAny>, attr: &str, name: &str) -> PyR
         .map_err(|_| PyValueError::new_err(format!("{name}.{attr} is out of range")))
 }
 
-/// An aware `datetime` as an instant (exact to the microsecond).
+/// An aware `datetime` as an instant (exact to the microsecond). In a `runtime::section`:
+/// `utcoffset()` of a Python `tzinfo` runs its bytecode under this native frame, where a daemon
+/// thread ended by the interpreter's exit crashed the process.
 fn instant(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<Timestamp> {
+    crate::runtime::section(obj.py(), || instant_now(obj, name))
+}
+
+fn instant_now(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<Timestamp> {
     let py = obj.py();
     if !obj.is_instance(&datetime_module(py)?.getattr("datetime")?)? {
         return Err(PyTypeError::new_err(format!(
@@ -198,9 +204,9 @@ impl PyCalendar {
 
     /// What pickle calls: an empty calendar with `docs` loaded in order.
     #[staticmethod]
-    fn _from_holiday_cn(py: Python<'_>, docs: Vec<String>) -> PyResult<Self> {
+    fn _from_holiday_cn(py: Python<'_>, docs: crate::payload::Items<String>) -> PyResult<Self> {
         let mut calendar = Calendar::empty();
-        for doc in &docs {
+        for doc in &docs.0 {
             calendar.load_holiday_cn(doc).or_raise(py)?;
         }
         Ok(PyCalendar(calendar))

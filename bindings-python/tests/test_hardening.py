@@ -757,6 +757,82 @@ def test_daemon_threads_raising_dialtime_errors_at_exit_do_not_abort():
         assert done.returncode == 0, done.stderr[-2000:]
 
 
+@pytest.mark.parametrize("work", ["week", "instant", "payload"])
+def test_daemon_threads_running_python_code_under_dialtime_at_exit_do_not_crash(work):
+    # Python code run under a native frame (the Weekday enum called for every `week` read, a
+    # Python tzinfo's utcoffset(), a payload's own __iter__): a daemon thread running it as
+    # the interpreter exited crashed the process (SIGSEGV, 8 to 11 runs in 30 each).
+    script = textwrap.dedent(
+        """
+        import collections, datetime, sys, threading, time, dialtime
+
+        day = dialtime.DaySchedule(week=3, times=[dialtime.TimeRange("08:00", "09:00")])
+        schedule = dialtime.Schedule([day], False)
+
+        class Plus8(datetime.tzinfo):
+            def utcoffset(self, dt):
+                return datetime.timedelta(hours=8)
+
+        when = datetime.datetime(2026, 12, 2, 8, 30, tzinfo=Plus8())
+        payload = {"name": "x", "content": collections.UserList([{"week": 1, "times": []}]),
+                   "is_default": False, "skip_holiday": False}
+
+        def week():
+            assert day.week == dialtime.Weekday.WEDNESDAY
+
+        def instant():
+            assert schedule.is_open_at(when)
+
+        def payload_():
+            try:
+                dialtime.validate(payload)
+            except dialtime.ValidationError:
+                pass
+
+        work = {"week": week, "instant": instant, "payload": payload_}[sys.argv[1]]
+
+        def spin():
+            while True:
+                work()
+
+        for _ in range(4):
+            threading.Thread(target=spin, daemon=True).start()
+        time.sleep(0.05)
+        """
+    )
+    for _ in range(20):
+        done = subprocess.run([sys.executable, "-c", script, work], capture_output=True,
+                              text=True, timeout=60)
+        assert done.returncode == 0, (done.returncode, done.stderr[-2000:])
+
+
+def test_pickle_hooks_read_sequences_without_trusting_their_length():
+    # pyo3's Vec reserved what __len__ claimed: 2**40 items aborted the process.
+    script = textwrap.dedent(
+        """
+        import dialtime
+
+        class Liar(list):
+            def __len__(self):
+                return 2**40
+
+        for call in (
+            lambda: dialtime.ResponseInfo._restore("GET", "/x", 200, None, Liar([("a", "b")]), 1, 5),
+            lambda: dialtime.Calendar._from_holiday_cn(Liar()),
+        ):
+            try:
+                call()
+            except Exception as e:
+                print(type(e).__name__)
+            else:
+                print("ok")
+        """
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, (done.returncode, done.stderr[-2000:])
+    assert len(done.stdout.split()) == 2, done.stdout
+
+
 def test_an_atexit_hook_joining_a_calling_thread_ends():
     # Registered before dialtime's import, the hook runs after dialtime's own: the worker's
     # call returned into a closed door and parked for good, and the join never ended.
@@ -846,12 +922,22 @@ def test_default_headers_take_any_mapping_in_both_clients(emulator: Emulator) ->
 
 def test_too_many_default_headers_are_a_config_error_naming_the_limit(emulator: Emulator) -> None:
     # 24,573 of them panicked in the core's header map; adding them took n² steps.
-    many = lambda n: {f"x-h{i}": "v" for i in range(n)}  # noqa: E731
+    many = lambda n, value="v": {f"x-h{i}": value for i in range(n)}  # noqa: E731
     for make in (dialtime.Client, dialtime.AsyncClient):
         make(emulator.token, base_url=emulator.base_url, default_headers=many(64))
         for n in (65, 24_573):
             with pytest.raises(dialtime.ConfigError, match=f"default_headers holds {n} headers, at most 64"):
                 make(emulator.token, base_url=emulator.base_url, default_headers=many(n))
+    # Counted before a value is copied: a hundred names of one 10 MB string were copied to
+    # 1 GB first.
+    import resource
+
+    big = "v" * (10 << 20)
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    with pytest.raises(dialtime.ConfigError, match="100 headers, at most 64"):
+        dialtime.Client(emulator.token, base_url=emulator.base_url, default_headers=many(100, big))
+    grown_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
+    assert grown_kib < 300_000, grown_kib
 
 
 def test_an_async_client_is_not_copied_as_a_client_is_not() -> None:
