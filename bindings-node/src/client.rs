@@ -105,14 +105,12 @@ impl Client {
                 }
                 if headers.get_type()? == ValueType::Object {
                     // Counted before napi-rs copies every name and value (a thousand names
-                    // of one 10 MB string were 10 GB, and an abort where memory is capped).
+                    // of one 10 MB string were 10 GB, and an abort where memory is capped),
+                    // as its conversion lists them: enumerable string keys, inherited ones
+                    // too (an object made with Object.create(headers) counted none).
                     // SAFETY: the value's type was just checked.
                     let headers: Object<'_> = unsafe { headers.cast() }?;
-                    let names = headers.get_all_property_names(
-                        KeyCollectionMode::OwnOnly,
-                        KeyFilter::Enumerable,
-                        KeyConversion::NumbersToStrings,
-                    )?;
+                    let names = headers.get_property_names()?;
                     let given = names.get_array_length_unchecked()?;
                     dialtime::client::config::check_default_header_count(given as usize)
                         .or_throw(&env)?;

@@ -351,7 +351,11 @@ pub(crate) fn type_error_from_thrown(env: &Env, message: &str) -> napi::Error {
     let mut error = std::ptr::null_mut();
     // SAFETY (every napi call): a valid env on its own thread, values made in it.
     unsafe {
-        napi::sys::napi_get_and_clear_last_exception(raw, &mut thrown);
+        let mut pending = false;
+        napi::sys::napi_is_exception_pending(raw, &mut pending);
+        if pending {
+            napi::sys::napi_get_and_clear_last_exception(raw, &mut thrown);
+        }
         let made = napi::sys::napi_create_string_utf8(
             raw,
             message.as_ptr().cast(),
@@ -369,7 +373,19 @@ pub(crate) fn type_error_from_thrown(env: &Env, message: &str) -> napi::Error {
             return type_error(env, message);
         }
         if !thrown.is_null() {
-            napi::sys::napi_set_named_property(raw, error, c"cause".as_ptr(), thrown);
+            // Not enumerable, as the `cause` of `new TypeError(message, { cause })`.
+            let cause = napi::sys::napi_property_descriptor {
+                utf8name: c"cause".as_ptr(),
+                name: std::ptr::null_mut(),
+                method: None,
+                getter: None,
+                setter: None,
+                value: thrown,
+                attributes: napi::sys::PropertyAttributes::writable
+                    | napi::sys::PropertyAttributes::configurable,
+                data: std::ptr::null_mut(),
+            };
+            napi::sys::napi_define_properties(raw, error, 1, &cause);
             // Setting it may itself have thrown (the stack limit): the TypeError stands.
             let mut again = std::ptr::null_mut();
             napi::sys::napi_get_and_clear_last_exception(raw, &mut again);

@@ -671,6 +671,12 @@ test('too many default headers are a ConfigError naming the limit, not a panic',
   assert.throws(() => new Client({ ...base, defaultHeaders: Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`x-h${i}`, big])) }),
     (e) => e instanceof dialtime.ConfigError && /100 headers, at most 64/.test(e.message))
   assert.ok(process.memoryUsage().rss - before < 300e6, `rss grew by ${process.memoryUsage().rss - before}`)
+  // Counted as they are copied: inherited names too, symbols not.
+  const inherited = Object.create(Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`x-h${i}`, big])))
+  assert.throws(() => new Client({ ...base, defaultHeaders: inherited }),
+    (e) => e instanceof dialtime.ConfigError && /100 headers, at most 64/.test(e.message))
+  assert.ok(process.memoryUsage().rss - before < 300e6, `rss grew by ${process.memoryUsage().rss - before}`)
+  assert.ok(new Client({ ...base, defaultHeaders: { ...headers(64), [Symbol('s')]: 'v' } }) instanceof Client)
   for (const n of [65, 24_573]) {
     assert.throws(() => new Client({ ...base, defaultHeaders: headers(n) }), (e) => {
       assert.ok(e instanceof dialtime.ConfigError, `${e.constructor.name}: ${e.message}`)

@@ -203,7 +203,11 @@ test('an AbortSignal cancels the call and rejects with its reason', async () => 
     assert.throws(() => list({ aborted: false, addEventListener () { throw new Error('no') }, removeEventListener: noop }),
       (e) => e instanceof TypeError && /addEventListener is missing or threw/.test(e.message) && e.cause?.message === 'no')
     assert.throws(() => list({ aborted: false, removeEventListener: noop }),
-      (e) => e instanceof TypeError && /addEventListener is missing or threw/.test(e.message))
+      (e) => e instanceof TypeError && /addEventListener is missing or threw/.test(e.message) &&
+        e.cause instanceof TypeError && /addEventListener/.test(e.cause.message))
+    // The cause is not enumerable, as the cause of `new TypeError(m, { cause })`.
+    assert.throws(() => list({ get aborted () { throw new Error('getter') }, addEventListener: noop, removeEventListener: noop }),
+      (e) => e.cause?.message === 'getter' && !Object.keys(e).includes('cause'))
     await assert.rejects(list({ aborted: true, get reason () { throw new Error('reason') } }),
       (e) => e instanceof Error && /This operation was aborted/.test(e.message))
     // listAll: the signal cancels the walk's page fetches.
