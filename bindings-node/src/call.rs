@@ -276,6 +276,15 @@ fn run_job(env: &Env, job: Job) {
     // SAFETY: a valid env on its thread; the scope is closed below.
     unsafe { sys::napi_open_handle_scope(raw, &mut scope) };
     let _ = catch_unwind(AssertUnwindSafe(|| job(env)));
+    let _ = take_pending(env);
+    // SAFETY: a valid env on its thread; the scope opened above.
+    unsafe { sys::napi_close_handle_scope(raw, scope) };
+}
+
+/// Takes the exception pending in `env`, if any (on the JS thread). Checked first: with none
+/// pending, napi hands back `undefined`, not nothing.
+pub(crate) fn take_pending(env: &Env) -> Option<sys::napi_value> {
+    let raw = env.raw();
     let mut pending = false;
     let mut thrown = ptr::null_mut();
     // SAFETY: a valid env on its thread.
@@ -284,8 +293,8 @@ fn run_job(env: &Env, job: Job) {
         if pending {
             sys::napi_get_and_clear_last_exception(raw, &mut thrown);
         }
-        sys::napi_close_handle_scope(raw, scope);
     }
+    (pending && !thrown.is_null()).then_some(thrown)
 }
 
 /// What a promise is rejected with when its own reason could not be made: the internal
@@ -295,27 +304,17 @@ fn run_job(env: &Env, job: Job) {
 fn last_resort(env: &Env) -> sys::napi_value {
     let raw = env.raw();
     let made = error::panicked(env);
-    let mut pending = false;
-    let mut reason = ptr::null_mut();
-    // SAFETY: a valid env on its thread.
-    unsafe {
-        sys::napi_is_exception_pending(raw, &mut pending);
-        if pending {
-            sys::napi_get_and_clear_last_exception(raw, &mut reason);
-        } else {
-            reason = ToNapiValue::to_napi_value(raw, made).unwrap_or(ptr::null_mut());
-            sys::napi_is_exception_pending(raw, &mut pending);
-            if pending {
-                let mut thrown = ptr::null_mut();
-                sys::napi_get_and_clear_last_exception(raw, &mut thrown);
-                reason = thrown;
-            }
-        }
-        if reason.is_null() {
-            sys::napi_get_undefined(raw, &mut reason);
-        }
-    }
-    reason
+    let reason = take_pending(env).or_else(|| {
+        // SAFETY: a valid env on its thread.
+        let made = unsafe { ToNapiValue::to_napi_value(raw, made) }.ok();
+        take_pending(env).or(made.filter(|v| !v.is_null()))
+    });
+    reason.unwrap_or_else(|| {
+        let mut undefined = ptr::null_mut();
+        // SAFETY: a valid env on its thread.
+        unsafe { sys::napi_get_undefined(raw, &mut undefined) };
+        undefined
+    })
 }
 
 /// A handle on this environment's JS thread, for jobs from any thread (log records).
@@ -343,16 +342,8 @@ fn settle_one(env: &Env, done: Done) {
     let Done { deferred, settle } = done;
     let outcome = catch_unwind(AssertUnwindSafe(|| settle(env)))
         .unwrap_or_else(|_| Err(error::panicked(env)));
-    let mut thrown = ptr::null_mut();
-    let mut pending = false;
-    // SAFETY: a valid env; takes the exception the conversion left pending, if any (with
-    // none pending, napi would hand back `undefined`).
-    unsafe {
-        sys::napi_is_exception_pending(raw, &mut pending);
-        if pending {
-            sys::napi_get_and_clear_last_exception(raw, &mut thrown);
-        }
-    }
+    // The exception the conversion left pending, if any.
+    let thrown = take_pending(env).unwrap_or(ptr::null_mut());
     // SAFETY: `deferred` came from napi_create_promise in this env and is settled once.
     unsafe {
         match outcome {

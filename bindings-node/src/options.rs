@@ -346,16 +346,11 @@ pub(crate) fn type_error(env: &Env, message: &str) -> napi::Error {
 /// (a getter of a signal; at the JS stack limit, the `RangeError` itself).
 pub(crate) fn type_error_from_thrown(env: &Env, message: &str) -> napi::Error {
     let raw = env.raw();
-    let mut thrown = std::ptr::null_mut();
+    let thrown = crate::call::take_pending(env).unwrap_or(std::ptr::null_mut());
     let mut text = std::ptr::null_mut();
     let mut error = std::ptr::null_mut();
     // SAFETY (every napi call): a valid env on its own thread, values made in it.
     unsafe {
-        let mut pending = false;
-        napi::sys::napi_is_exception_pending(raw, &mut pending);
-        if pending {
-            napi::sys::napi_get_and_clear_last_exception(raw, &mut thrown);
-        }
         let made = napi::sys::napi_create_string_utf8(
             raw,
             message.as_ptr().cast(),
@@ -387,8 +382,7 @@ pub(crate) fn type_error_from_thrown(env: &Env, message: &str) -> napi::Error {
             };
             napi::sys::napi_define_properties(raw, error, 1, &cause);
             // Setting it may itself have thrown (the stack limit): the TypeError stands.
-            let mut again = std::ptr::null_mut();
-            napi::sys::napi_get_and_clear_last_exception(raw, &mut again);
+            let _ = crate::call::take_pending(env);
         }
         napi::sys::napi_throw(raw, error);
     }
