@@ -236,6 +236,9 @@ test-python: python
 ## generated index.d.ts must equal the committed one
 node:
 	cd bindings-node && npm install --no-audit --no-fund --loglevel=error
+	# The package under its own name, for its tests and examples (`require('dialtime')`): Node
+	# resolves a package's own name only through an "exports" map, which dialtime has none of.
+	ln -sfn .. bindings-node/node_modules/dialtime
 	mkdir -p build && cp bindings-node/index.d.ts build/index.d.ts.committed
 	cd bindings-node && npx napi build --release --dts index.d.ts --no-const-enum
 	cd bindings-node && node scripts/dts.cjs index.d.ts

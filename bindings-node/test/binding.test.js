@@ -37,6 +37,38 @@ test('the staged package lists every platform package as an optional dependency'
   }
 })
 
+test("require('dialtime') does not make Node load its ESM resolver", () => {
+  // The first package with an "exports" map in a process makes Node 20 load and compile the
+  // ESM resolver (~1.8 ms of require(), README "Speed"); dialtime has none. A package with one
+  // beside it shows the check sees the resolver where it is loaded.
+  const { spawnSync } = require('node:child_process')
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dialtime-resolve-'))
+  try {
+    const modules = path.join(dir, 'node_modules')
+    fs.mkdirSync(path.join(modules, 'mapped'), { recursive: true })
+    fs.writeFileSync(path.join(modules, 'mapped', 'package.json'), '{"name":"mapped","exports":"./index.js"}')
+    fs.writeFileSync(path.join(modules, 'mapped', 'index.js'), '')
+    fs.symlinkSync(root, path.join(modules, 'dialtime'))
+    const app = path.join(dir, 'app.js')
+    fs.writeFileSync(
+      app,
+      "const resolver = () => process.moduleLoadList.includes('NativeModule internal/modules/esm/resolve')\n" +
+        'const before = resolver()\n' +
+        "require(process.argv[2])\n" +
+        'console.log(JSON.stringify([before, resolver()]))\n',
+    )
+    const run = (name) => {
+      const child = spawnSync(process.execPath, [app, name], { encoding: 'utf8' })
+      assert.equal(child.status, 0, child.stderr)
+      return JSON.parse(child.stdout)
+    }
+    assert.deepEqual(run('dialtime'), [false, false])
+    assert.deepEqual(run('mapped'), [false, true])
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true })
+  }
+})
+
 test('the loader names the package of each platform', () => {
   const names = new Set(platforms.map((p) => p.name))
   const cases = [

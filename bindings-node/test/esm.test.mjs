@@ -38,3 +38,15 @@ test('dialtime/testing: the ESM entry is the CommonJS one', async () => {
   })
   assert.equal(count, 1)
 })
+
+test('import sees every name require() gives, from dialtime and dialtime/testing', async () => {
+  // With no "exports" map, import() reads a CommonJS module's names statically
+  // (cjs-module-lexer): a property of module.exports in a form it skips would be missing here.
+  for (const name of ['dialtime', 'dialtime/testing']) {
+    const cjs = require(name)
+    const esm = await import(name)
+    assert.ok(Object.keys(cjs).length > 0, name)
+    for (const key of Object.keys(cjs)) assert.equal(esm[key], cjs[key], `${name}: ${key}`)
+    assert.equal(esm.default, cjs, name)
+  }
+})

@@ -1,4 +1,5 @@
-// Type-checked by `make test` (tsc -p examples): dialtime/testing's declarations in use.
+// Type-checked by `make test` (tsc -p examples) as an ES module (.mts, where TypeScript finds
+// `dialtime/testing`'s types through package.json's typesVersions): its declarations in use.
 import { withEmulator, clientFor, type EmulatorContext } from 'dialtime/testing'
 import type { RecordedRequest, ScopedFault } from 'dialtime'
 
