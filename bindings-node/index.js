@@ -430,7 +430,7 @@ const abortListeners = {
 // ---- The module ------------------------------------------------------------------------------
 const native = load()
 
-;[maxItems, maxValues, maxText] = native.register(fromNative, makeGroup, stringifyPayload, abortListeners)
+;[maxItems, maxValues, maxText] = native.register(fromNative, makeGroup, stringifyPayload, abortListeners, headerPairs)
 
 // `for await (const group of client.dialTimeGroups.listAll(userId))`: the cursor's pages are
 // fetched by the addon, one `nextGroup()` at a time.
@@ -535,21 +535,15 @@ const madeByDialtime = {
     throw new TypeError(`${C.name} has no public constructor: use ${MADE_BY[C.name]}`)
   },
 }
-// `new Client(options)`: `defaultHeaders` as fetch takes them, an object or anything iterable
-// of [name, value] pairs (a Map of any realm, a Headers, an array of pairs), read as the object
-// of those pairs: napi-rs reads an object's own properties, so a Headers or a Map from
-// another realm (Jest's, `vm`'s) sent no header.
+// `new Client(options)`: the addon reads the options once (src/options.rs) and takes
+// `defaultHeaders` as fetch does, an object or anything iterable of [name, value] pairs (a Map
+// of any realm, a Headers, an array of pairs), through `headerPairs`; napi-rs alone read an
+// object's own properties, so a Headers or a Map from another realm sent no header. Errors
+// made on the way start their stack at the caller of `new`.
 const newClient = {
   apply: needsNew.apply,
   construct(C, args, newTarget) {
     try {
-      const options = args[0]
-      const headers = options !== null && typeof options === 'object' ? options.defaultHeaders : undefined
-      if (headers !== null && typeof headers === 'object' && typeof headers[Symbol.iterator] === 'function') {
-        const copy = Object.assign(Object.create(Object.getPrototypeOf(options)), options)
-        copy.defaultHeaders = headerPairs(headers)
-        args = [copy, ...Array.prototype.slice.call(args, 1)]
-      }
       return Reflect.construct(C, args, newTarget)
     } catch (e) {
       // An error made here (by the addon under this trap, or by headerPairs) starts its stack
@@ -572,7 +566,15 @@ function fromCaller(e, fn) {
   return e
 }
 
+const ITERATOR = Symbol.iterator
+
+/**
+ * Called by the addon only (src/options.rs), with `defaultHeaders` read once from the Client
+ * options when it is an object: its `[name, value]` pairs, when it is iterable (a Map, a
+ * Headers, an array of pairs), as an object of names to values; else the object itself.
+ */
 function headerPairs(headers) {
+  if (typeof headers[ITERATOR] !== 'function') return headers
   const out = {}
   let count = 0
   for (const pair of headers) {

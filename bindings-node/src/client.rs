@@ -75,14 +75,8 @@ impl Client {
                 "Class constructor Client cannot be invoked without 'new'",
             ));
         }
-        let vars = options::process_env(&env)?;
-        let log_setting = vars.as_ref().map(|vars| {
-            vars.iter()
-                .find(|(name, _)| name == dialtime::client::log::ENV_LOG)
-                .map(|(_, value)| value.as_str())
-        });
-        let (logger, given) = crate::log::logger_option(&env, options.as_ref(), log_setting)?;
-        // A Map given as the options, or as `defaultHeaders`, read as an object of none.
+        // A Map given as the options (or an array, …) is refused, not read as an object of
+        // none; every other object is read once, its getters each run once.
         if let Some(o) = options.as_ref() {
             if let Some(kind) = options::not_plain(&env, o)? {
                 return Err(options::type_error(
@@ -90,6 +84,17 @@ impl Client {
                     &format!("the Client options must be a plain object, got {kind}"),
                 ));
             }
+        }
+        let options = options::read_once(&env, options, &CLIENT_OPTIONS, "the Client options")?;
+        let vars = options::process_env(&env)?;
+        let log_setting = vars.as_ref().map(|vars| {
+            vars.iter()
+                .find(|(name, _)| name == dialtime::client::log::ENV_LOG)
+                .map(|(_, value)| value.as_str())
+        });
+        let (logger, given) = crate::log::logger_option(&env, options.as_ref(), log_setting)?;
+        // A Map given as `defaultHeaders` is refused, not read as an object of none.
+        if let Some(o) = options.as_ref() {
             if o.get_type()? == ValueType::Object {
                 // SAFETY: the value's type was just checked.
                 let o: Object<'_> = unsafe { o.cast() }?;

@@ -26,6 +26,11 @@ pub(crate) struct Registered {
     /// `{ add(signal, fn), remove(signal, fn) }`: one `abort` listener per signal, however
     /// many calls share it (see `abortListeners` in index.js).
     pub(crate) aborts: crate::refs::RawRef,
+    /// `(headers) => object`: `defaultHeaders` given as `[name, value]` pairs (a `Map`, a
+    /// `Headers`, an array of pairs) as an object of names to values, a `TypeError` for
+    /// anything else iterable and past `MAX_ITEMS` pairs; any other object as it is (see
+    /// `headerPairs` in index.js).
+    pairs: crate::refs::RawRef,
     /// The symbol of the property where an object keeps what it uses (see [`keep`]).
     kept: crate::refs::RawRef,
 }
@@ -60,8 +65,8 @@ pub(crate) fn keep(env: &Env, holder: sys::napi_value, values: &[sys::napi_value
     )
 }
 
-/// Called once by `index.js` with its `fromNative`, `makeGroup`, `stringifyPayload` and
-/// `abortListeners`;
+/// Called once by `index.js` with its `fromNative`, `makeGroup`, `stringifyPayload`,
+/// `abortListeners` and `headerPairs`;
 /// returns the most items an array of a payload may have (`MAX_ITEMS`), the most values a
 /// payload may hold in all (`MAX_VALUES`) and the most text (`MAX_TEXT`).
 #[napi(skip_typescript, catch_unwind)]
@@ -71,6 +76,7 @@ pub fn register(
     group: Function<(), Unknown<'static>>,
     stringify: Function<(), Unknown<'static>>,
     aborts: Object<'_>,
+    pairs: Function<(), Unknown<'static>>,
 ) -> Result<[u32; 3]> {
     let mut kept = std::ptr::null_mut();
     let description = env.create_string("dialtime.kept")?;
@@ -84,6 +90,7 @@ pub fn register(
         group: crate::refs::RawRef::new(&env, group.raw())?,
         stringify: crate::refs::RawRef::new(&env, stringify.raw())?,
         aborts: crate::refs::RawRef::new(&env, aborts.raw())?,
+        pairs: crate::refs::RawRef::new(&env, pairs.raw())?,
         kept: crate::refs::RawRef::new(&env, kept)?,
     };
     env.set_instance_data(registered, (), |_| {})?;
@@ -101,6 +108,23 @@ impl Registered {
     pub(crate) fn error_factory(&self, env: &Env) -> sys::napi_value {
         self.error.value(env)
     }
+}
+
+/// `headers`, an object, as an object of names to values: its pairs when it is iterable (a
+/// `Map`, a `Headers`, an array of pairs), by index.js's `headerPairs`; what that throws stays
+/// pending (`PendingException`).
+pub(crate) fn header_pairs<'v>(env: &'v Env, headers: Unknown<'_>) -> Result<Unknown<'v>> {
+    let pairs = registered(env)?.pairs.value(env);
+    let mut this = std::ptr::null_mut();
+    let mut out = std::ptr::null_mut();
+    // SAFETY: a valid env on its own thread; the function and `headers` are values of it.
+    let status = unsafe {
+        sys::napi_get_undefined(env.raw(), &mut this);
+        sys::napi_call_function(env.raw(), this, pairs, 1, &headers.raw(), &mut out)
+    };
+    check_status!(status)?;
+    // SAFETY: a value napi just returned in this env.
+    Ok(unsafe { Unknown::from_raw_unchecked(env.raw(), out) })
 }
 
 /// This environment's registration.

@@ -50,27 +50,7 @@ pub(crate) fn read_with_signal<'v, T: FromNapiValue>(
         }
     }
     let obj: Object<'_> = unsafe { value.cast() }?;
-    let keys = obj.get_all_property_names(
-        KeyCollectionMode::OwnOnly,
-        KeyFilter::Enumerable,
-        KeyConversion::NumbersToStrings,
-    )?;
-    for i in 0..keys.get_array_length_unchecked()? {
-        let key: Unknown<'_> = keys.get_element(i)?;
-        if key.get_type()? != ValueType::String {
-            continue;
-        }
-        let name: String = unsafe { key.cast() }?;
-        if !allowed.contains(&name.as_str()) {
-            return Err(type_error(
-                env,
-                &format!(
-                    "unknown option `{name}` in {what} (known: {})",
-                    allowed.join(", ")
-                ),
-            ));
-        }
-    }
+    check_keys(env, &obj, allowed, what)?;
     let signal = match obj.get_named_property::<Unknown<'_>>("signal")? {
         s if matches!(s.get_type()?, ValueType::Undefined | ValueType::Null) => None,
         s if s.get_type()? == ValueType::Object => Some(unsafe { s.cast::<Object<'v>>() }?),
@@ -109,6 +89,67 @@ pub(crate) fn read_with_signal<'v, T: FromNapiValue>(
     let options = unsafe { T::from_napi_value(value.env(), value.raw()) }
         .map_err(|e| option_type_error(env, &obj, &e, what))?;
     Ok((Some(options), signal, recorder))
+}
+
+/// A `TypeError` naming the first own enumerable key of `obj` not in `allowed` (listing its
+/// keys runs no getter).
+fn check_keys(env: &Env, obj: &Object<'_>, allowed: &[&str], what: &str) -> Result<()> {
+    let keys = obj.get_all_property_names(
+        KeyCollectionMode::OwnOnly,
+        KeyFilter::Enumerable,
+        KeyConversion::NumbersToStrings,
+    )?;
+    for i in 0..keys.get_array_length_unchecked()? {
+        let key: Unknown<'_> = keys.get_element(i)?;
+        if key.get_type()? != ValueType::String {
+            continue;
+        }
+        let name: String = unsafe { key.cast() }?;
+        if !allowed.contains(&name.as_str()) {
+            return Err(type_error(
+                env,
+                &format!(
+                    "unknown option `{name}` in {what} (known: {})",
+                    allowed.join(", ")
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The options object `value` read once: its keys checked as [`read`] checks them, then a new
+/// plain object holding each of `allowed` that `value` has (own or inherited, as napi-rs's
+/// conversion reads them: a class's getter counts), each getter run once. The checks and the
+/// conversion that follow read this copy, so they see the same values: a `defaultHeaders`
+/// getter answering a small object to the header count and a huge one to the conversion had
+/// the huge one copied. Anything but an object is returned as it is (`read` names its type).
+pub(crate) fn read_once<'v>(
+    env: &'v Env,
+    value: Option<Unknown<'v>>,
+    allowed: &[&str],
+    what: &str,
+) -> Result<Option<Unknown<'v>>> {
+    let Some(value) = value else {
+        return Ok(None);
+    };
+    if value.get_type()? != ValueType::Object {
+        return Ok(Some(value));
+    }
+    // SAFETY: the value's type was just checked.
+    let obj: Object<'_> = unsafe { value.cast() }?;
+    check_keys(env, &obj, allowed, what)?;
+    let mut copy = Object::new(env)?;
+    for &name in allowed {
+        let mut v: Unknown<'_> = obj.get_named_property(name)?;
+        if name == "defaultHeaders" && v.get_type()? == ValueType::Object {
+            v = crate::js::header_pairs(env, v)?;
+        }
+        if v.get_type()? != ValueType::Undefined {
+            copy.set_named_property(name, v)?;
+        }
+    }
+    Ok(Some(copy.to_unknown()))
 }
 
 /// A `TypeError` naming the option napi-rs could not convert and the type it takes, from

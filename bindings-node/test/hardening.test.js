@@ -397,9 +397,9 @@ test('a group the JavaScript side cannot make rejects its call; nothing crashes'
       const aborts = { add() {}, remove() {} }
       addon.register(fromNative, () => {
         throw new Error('no group today')
-      }, JSON.stringify, aborts)
+      }, JSON.stringify, aborts, Object)
       await assert.rejects(client.dialTimeGroups.create(emu.userId, DOCUMENTED), /no group today/)
-      addon.register(fromNative, (id, name) => ({ id, name }), JSON.stringify, aborts)
+      addon.register(fromNative, (id, name) => ({ id, name }), JSON.stringify, aborts, Object)
       const made = await client.dialTimeGroups.create(emu.userId, { ...DOCUMENTED, name: 'again', is_default: false })
       assert.deepEqual(Object.keys(made), ['id', 'name'])
       assert.equal(made.name, 'again')
@@ -657,6 +657,62 @@ test('an error made at the JS stack limit is the RangeError plain JavaScript get
     assert.ok(['RangeError', 'ValidationError'].includes(seen.first), JSON.stringify(seen))
     assert.ok(['RangeError', 'ValidationError'].includes(seen.second), JSON.stringify(seen))
     assert.equal(seen.after, true)
+  }
+})
+
+test('the Client options are read once: what is checked is what is used', async () => {
+  const base = { token: 'tok_abcdefgh12345', baseUrl: 'http://127.0.0.1:1' }
+  // A getter answering a small object first and a hundred 10 MB headers after: the count saw
+  // the first, the conversion copied the second (1 GB).
+  const big = 'a'.repeat(10 << 20)
+  const reads = { defaultHeaders: 0, rootCertificatesPem: 0, timeoutMs: 0, logger: 0 }
+  const options = {
+    ...base,
+    get defaultHeaders() {
+      reads.defaultHeaders += 1
+      return reads.defaultHeaders === 1
+        ? { 'x-tenant': 'acme' }
+        : Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`x-h${i}`, big]))
+    },
+    get rootCertificatesPem() {
+      reads.rootCertificatesPem += 1
+      return undefined
+    },
+    get timeoutMs() {
+      reads.timeoutMs += 1
+      return reads.timeoutMs === 1 ? 5000 : 'soon'
+    },
+    get logger() {
+      reads.logger += 1
+      return undefined
+    },
+  }
+  const before = process.memoryUsage().rss
+  const client = new Client(options)
+  assert.equal(client.timeoutMs, 5000)
+  assert.deepEqual(reads, { defaultHeaders: 1, rootCertificatesPem: 1, timeoutMs: 1, logger: 1 })
+  assert.ok(process.memoryUsage().rss - before < 300e6, `rss grew by ${process.memoryUsage().rss - before}`)
+  // Pairs (a Map) from a getter: read once, converted once.
+  let maps = 0
+  const fromMap = new Client({ ...base, get defaultHeaders() { maps += 1; return new Map([['x-a', String(maps)]]) } })
+  assert.ok(fromMap instanceof Client)
+  assert.equal(maps, 1)
+  // Inherited getters (a class's) are read once too, and unknown own keys still refused.
+  class Options {
+    get token() { reads.token = (reads.token ?? 0) + 1; return base.token }
+  }
+  assert.equal(new Client(Object.assign(new Options(), { baseUrl: base.baseUrl })).baseUrl, base.baseUrl)
+  assert.equal(reads.token, 1)
+  assert.throws(() => new Client({ ...base, timeout: 5 }), /unknown option `timeout` in the Client options/)
+  // The header that was read is the one sent.
+  const emu = await dialtime.Emulator.start()
+  try {
+    let n = 0
+    const c = new Client({ token: emu.token, baseUrl: emu.baseUrl, get defaultHeaders() { n += 1; return { 'x-tenant': `t${n}` } } })
+    await c.dialTimeGroups.list(emu.userId)
+    assert.equal(emu.requests().at(-1).headers['x-tenant'], 't1')
+  } finally {
+    await emu.stop()
   }
 })
 
