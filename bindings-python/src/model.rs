@@ -215,12 +215,12 @@ impl PyDialTimeGroup {
     /// Timezone-aware, in Asia/Shanghai.
     #[getter]
     fn created_at<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDateTime>> {
-        china_datetime(py, &self.0.created_at)
+        china_datetime(py, &self.0.created_at, "created_at")
     }
 
     #[getter]
     fn updated_at<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDateTime>> {
-        china_datetime(py, &self.0.updated_at)
+        china_datetime(py, &self.0.updated_at, "updated_at")
     }
 
     /// The platform's JSON shape (timestamps as `YYYY-MM-DD HH:MM:SS`, China time).
@@ -419,9 +419,22 @@ pub(crate) fn weekday(py: Python<'_>, n: u8) -> PyResult<Bound<'_, PyAny>> {
 }
 
 /// The platform's time as an aware `datetime` in Asia/Shanghai (`zoneinfo`, or a fixed
-/// +08:00 zone where the tz database is missing: China has had no DST since 1991).
-fn china_datetime<'py>(py: Python<'py>, t: &ZonedDateTime) -> PyResult<Bound<'py, PyDateTime>> {
+/// +08:00 zone where the tz database is missing: China has had no DST since 1991). A time
+/// before year 1, which the platform may send and `datetime` cannot hold, is a `ValueError`
+/// naming `field` (datetime's own named only the year).
+fn china_datetime<'py>(
+    py: Python<'py>,
+    t: &ZonedDateTime,
+    field: &str,
+) -> PyResult<Bound<'py, PyDateTime>> {
     let dt = t.with_time_zone(dialtime::platform_zone()).datetime();
+    if dt.year() < 1 {
+        return Err(pyo3::exceptions::PyValueError::new_err(format!(
+            "{field} is {}, before year 1, which a datetime cannot hold (to_dict() has it as \
+             text)",
+            dialtime::model::iso_timestamp(t)
+        )));
+    }
     let tz = CHINA.get_or_try_init(py, || {
         PyTzInfo::timezone(py, "Asia/Shanghai")
             .or_else(|_| PyTzInfo::fixed_offset(py, std::time::Duration::from_secs(8 * 3600)))

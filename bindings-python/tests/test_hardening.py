@@ -868,6 +868,46 @@ def test_an_atexit_hook_joining_a_calling_thread_ends():
     assert (done.returncode, done.stdout.strip()) == (0, "joined"), done.stderr[-2000:]
 
 
+def test_a_thread_an_atexit_hook_joins_waits_for_finalization_once():
+    # Past dialtime's own hook, a thread's way into Python waits (up to a second) for
+    # finalization to start; one joined by an earlier hook waited that second at every call.
+    script = textwrap.dedent(
+        """
+        import atexit, threading, time
+        go = threading.Event()
+        worker = None
+        took = []
+
+        def join_worker():
+            go.set()
+            worker.join()
+            print(len(took), round(max(took), 1), round(sum(took), 1))
+
+        atexit.register(join_worker)
+        import dialtime
+
+        payload = {"name": "a", "content": [{"week": 1, "times": [{"begin_time": "09:00", "end_time": "18:00"}]}],
+                   "is_default": False, "skip_holiday": False}
+
+        def work():
+            go.wait()
+            for _ in range(6):
+                t = time.monotonic()
+                dialtime.validate(payload)
+                took.append(time.monotonic() - t)
+
+        worker = threading.Thread(target=work, daemon=True)
+        worker.start()
+        """
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr[-2000:]
+    count, longest, total = done.stdout.split()
+    assert count == "6"
+    # The first waits its second, the other five do not (before: six seconds in all).
+    assert float(total) < float(longest) + 2.5, done.stdout
+
+
 def test_any_mapping_or_sequence_is_a_payload_as_the_stubs_say(emulator: Emulator) -> None:
     """The stubs take `Sequence`/`Mapping`; only list, tuple and dict were read (a deque or a
     MappingProxyType was 'must be JSON data')."""

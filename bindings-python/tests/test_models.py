@@ -125,3 +125,24 @@ def test_typed_content_is_saved(api: Api):
     g = api.create(content=content)
     assert g.content[0] == content[0]
     assert g.content[1].to_dict() == content[1]
+
+
+def test_a_time_before_year_1_is_a_value_error_naming_the_field() -> None:
+    """The platform may send year 0, which a datetime cannot hold: the error named only the
+    year ("year 0 is out of range"); the text form keeps it."""
+    wire = {
+        "id": 1,
+        "name": "old",
+        "user_id": "u",
+        "content": [{"week": 1, "times": [{"begin_time": "09:00", "end_time": "18:00"}]}],
+        "is_default": False,
+        "skip_holiday": False,
+        "remark": None,
+        "created_at": "0000-06-01 12:00:00",
+        "updated_at": "2026-01-01 00:00:00",
+    }
+    g = dialtime.DialTimeGroup.from_dict(wire)
+    assert g.to_dict()["created_at"] == "0000-06-01 12:00:00"
+    with pytest.raises(ValueError, match=r"^created_at is 0000-06-01T12:00:00\+08:05:43, before year 1, "):
+        g.created_at
+    assert g.updated_at.year == 2026
