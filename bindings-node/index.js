@@ -575,7 +575,8 @@ const ITERATOR = Symbol.iterator
  */
 function headerPairs(headers) {
   if (typeof headers[ITERATOR] !== 'function') return headers
-  const out = {}
+  // No prototype: a pair named __proto__ is a header, not the object's prototype.
+  const out = Object.create(null)
   let count = 0
   for (const pair of headers) {
     if ((count += 1) > maxItems) {

@@ -93,7 +93,9 @@ impl Client {
                 .map(|(_, value)| value.as_str())
         });
         let (logger, given) = crate::log::logger_option(&env, options.as_ref(), log_setting)?;
-        // A Map given as `defaultHeaders` is refused, not read as an object of none.
+        // `defaultHeaders` that are neither names to values nor pairs (a Date, a WeakMap) are
+        // refused, not read as an object of none (pairs were made an object, and a plain
+        // object's headers counted and copied once, by `read_once`).
         if let Some(o) = options.as_ref() {
             if o.get_type()? == ValueType::Object {
                 // SAFETY: the value's type was just checked.
@@ -107,18 +109,6 @@ impl Client {
                              got {kind}"
                         ),
                     ));
-                }
-                if headers.get_type()? == ValueType::Object {
-                    // Counted before napi-rs copies every name and value (a thousand names
-                    // of one 10 MB string were 10 GB, and an abort where memory is capped),
-                    // as its conversion lists them: enumerable string keys, inherited ones
-                    // too (an object made with Object.create(headers) counted none).
-                    // SAFETY: the value's type was just checked.
-                    let headers: Object<'_> = unsafe { headers.cast() }?;
-                    let names = headers.get_property_names()?;
-                    let given = names.get_array_length_unchecked()?;
-                    dialtime::client::config::check_default_header_count(given as usize)
-                        .or_throw(&env)?;
                 }
             }
         }

@@ -10,6 +10,8 @@ use napi::bindgen_prelude::*;
 use napi::{KeyCollectionMode, KeyConversion, KeyFilter};
 use napi_derive::napi;
 
+use crate::error::OrThrow;
+
 /// Reads an options object: `undefined`/`null` is none; anything but a plain object, or an
 /// object with a key not in `allowed`, is a `TypeError`.
 pub(crate) fn read<T: FromNapiValue>(
@@ -119,11 +121,11 @@ fn check_keys(env: &Env, obj: &Object<'_>, allowed: &[&str], what: &str) -> Resu
 }
 
 /// The options object `value` read once: its keys checked as [`read`] checks them, then a new
-/// plain object holding each of `allowed` that `value` has (own or inherited, as napi-rs's
-/// conversion reads them: a class's getter counts), each getter run once. The checks and the
-/// conversion that follow read this copy, so they see the same values: a `defaultHeaders`
-/// getter answering a small object to the header count and a huge one to the conversion had
-/// the huge one copied. Anything but an object is returned as it is (`read` names its type).
+/// object holding each of `allowed` that `value` has (own or inherited, as napi-rs's
+/// conversion reads them: a class's getter counts), each getter run once, and
+/// `defaultHeaders` read once too ([`headers_once`]). The checks and the conversion that
+/// follow read this copy, so they see the same values: a `defaultHeaders` getter answering a
+/// small object to the header count and a huge one to the conversion had the huge one copied. Anything but an object is returned as it is (`read` names its type).
 pub(crate) fn read_once<'v>(
     env: &'v Env,
     value: Option<Unknown<'v>>,
@@ -139,17 +141,64 @@ pub(crate) fn read_once<'v>(
     // SAFETY: the value's type was just checked.
     let obj: Object<'_> = unsafe { value.cast() }?;
     check_keys(env, &obj, allowed, what)?;
-    let mut copy = Object::new(env)?;
+    let copy = Object::new(env)?;
     for &name in allowed {
         let mut v: Unknown<'_> = obj.get_named_property(name)?;
         if name == "defaultHeaders" && v.get_type()? == ValueType::Object {
-            v = crate::js::header_pairs(env, v)?;
+            v = headers_once(env, crate::js::header_pairs(env, v)?)?;
         }
         if v.get_type()? != ValueType::Undefined {
-            copy.set_named_property(name, v)?;
+            define(env, &copy, env.create_string(name)?.raw(), v.raw())?;
         }
     }
     Ok(Some(copy.to_unknown()))
+}
+
+/// `headers`, an object of names to values, copied once as napi-rs's conversion lists them
+/// (enumerable string keys, inherited ones too: `napi_get_property_names`), after counting
+/// them against the core's limit, each value read once: a Proxy listing one key to the count
+/// and a thousand to the conversion had them all copied. What is not such an object (a
+/// `Date`, a `WeakMap`: [`not_plain`]) is returned as it is, for the caller to refuse.
+fn headers_once<'v>(env: &'v Env, headers: Unknown<'v>) -> Result<Unknown<'v>> {
+    if headers.get_type()? != ValueType::Object || not_plain(env, &headers)?.is_some() {
+        return Ok(headers);
+    }
+    // SAFETY: the value's type was just checked.
+    let obj: Object<'_> = unsafe { headers.cast() }?;
+    let names = obj.get_property_names()?;
+    let count = names.get_array_length_unchecked()?;
+    dialtime::client::config::check_default_header_count(count as usize).or_throw(env)?;
+    let copy = Object::new(env)?;
+    for i in 0..count {
+        let name: Unknown<'_> = names.get_element(i)?;
+        let value: Unknown<'_> = obj.get_property(name)?;
+        define(env, &copy, name.raw(), value.raw())?;
+    }
+    Ok(copy.to_unknown())
+}
+
+/// Defines `key` on `obj` as an own data property (writable, enumerable, configurable), as an
+/// object literal does: assigning it ran a setter an application put on `Object.prototype`
+/// (and `__proto__` set the prototype).
+fn define(
+    env: &Env,
+    obj: &Object<'_>,
+    key: napi::sys::napi_value,
+    value: napi::sys::napi_value,
+) -> Result<()> {
+    use napi::sys::PropertyAttributes as A;
+    let property = napi::sys::napi_property_descriptor {
+        utf8name: std::ptr::null(),
+        name: key,
+        method: None,
+        getter: None,
+        setter: None,
+        value,
+        attributes: A::writable | A::enumerable | A::configurable,
+        data: std::ptr::null_mut(),
+    };
+    // SAFETY: a valid env on its own thread; the object, key and value are values of it.
+    check_status!(unsafe { napi::sys::napi_define_properties(env.raw(), obj.raw(), 1, &property) })
 }
 
 /// A `TypeError` naming the option napi-rs could not convert and the type it takes, from

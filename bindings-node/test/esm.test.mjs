@@ -1,13 +1,20 @@
-// The ESM entry gives the same objects as the CommonJS one.
+// The ESM entry gives the same objects as the CommonJS one. The files by their paths here (a
+// checkout has no node_modules/dialtime but what `make node` links); by the package's name
+// from an application's node_modules in the last test.
 import test from 'node:test'
 import assert from 'node:assert/strict'
+import { spawnSync } from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
 import { createRequire } from 'node:module'
-import dialtime, { Client, Emulator, ValidationError, validate, VERSION } from 'dialtime'
+import { fileURLToPath } from 'node:url'
+import dialtime, { Client, Emulator, ValidationError, validate, VERSION } from '../index.js'
 
 const require = createRequire(import.meta.url)
 
 test('import and require see one module', async () => {
-  const cjs = require('dialtime')
+  const cjs = require('../index.js')
   assert.equal(Client, cjs.Client)
   assert.equal(ValidationError, cjs.ValidationError)
   assert.equal(dialtime, cjs)
@@ -29,8 +36,8 @@ test('import and require see one module', async () => {
 })
 
 test('dialtime/testing: the ESM entry is the CommonJS one', async () => {
-  const testing = await import('dialtime/testing')
-  assert.equal(testing.withEmulator, require('dialtime/testing').withEmulator)
+  const testing = await import('../testing')
+  assert.equal(testing.withEmulator, require('../testing').withEmulator)
   assert.equal(testing.Emulator, Emulator)
   const count = await testing.withEmulator(async ({ emulator, client }) => {
     await client.dialTimeGroups.list(emulator.userId)
@@ -39,14 +46,37 @@ test('dialtime/testing: the ESM entry is the CommonJS one', async () => {
   assert.equal(count, 1)
 })
 
-test('import sees every name require() gives, from dialtime and dialtime/testing', async () => {
+test('import sees every name require() gives, from dialtime and dialtime/testing by name', () => {
   // With no "exports" map, import() reads a CommonJS module's names statically
-  // (cjs-module-lexer): a property of module.exports in a form it skips would be missing here.
-  for (const name of ['dialtime', 'dialtime/testing']) {
-    const cjs = require(name)
-    const esm = await import(name)
-    assert.ok(Object.keys(cjs).length > 0, name)
-    for (const key of Object.keys(cjs)) assert.equal(esm[key], cjs[key], `${name}: ${key}`)
-    assert.equal(esm.default, cjs, name)
+  // (cjs-module-lexer): a property of module.exports in a form it skips would be missing.
+  // Run in an application's folder, where node_modules/dialtime is this package.
+  const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..')
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dialtime-esm-'))
+  try {
+    fs.mkdirSync(path.join(dir, 'node_modules'))
+    fs.symlinkSync(root, path.join(dir, 'node_modules', 'dialtime'))
+    const app = path.join(dir, 'app.mjs')
+    fs.writeFileSync(
+      app,
+      [
+        "import { createRequire } from 'node:module'",
+        'const require = createRequire(import.meta.url)',
+        'const seen = {}',
+        "for (const name of ['dialtime', 'dialtime/testing']) {",
+        '  const cjs = require(name)',
+        '  const esm = await import(name)',
+        '  const missing = Object.keys(cjs).filter((key) => esm[key] !== cjs[key])',
+        '  seen[name] = { names: Object.keys(cjs).length, missing, sameDefault: esm.default === cjs }',
+        '}',
+        'console.log(JSON.stringify(seen))',
+      ].join('\n'),
+    )
+    const child = spawnSync(process.execPath, [app], { encoding: 'utf8' })
+    assert.equal(child.status, 0, child.stderr)
+    const seen = JSON.parse(child.stdout)
+    assert.deepEqual(seen['dialtime'], { names: Object.keys(dialtime).length, missing: [], sameDefault: true })
+    assert.deepEqual(seen['dialtime/testing'], { names: 3, missing: [], sameDefault: true })
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true })
   }
 })

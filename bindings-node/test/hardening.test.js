@@ -697,6 +697,22 @@ test('the Client options are read once: what is checked is what is used', async 
   const fromMap = new Client({ ...base, get defaultHeaders() { maps += 1; return new Map([['x-a', String(maps)]]) } })
   assert.ok(fromMap instanceof Client)
   assert.equal(maps, 1)
+  // A Proxy listing one name to the count and five hundred 1 MB headers after: listed once.
+  const mb = 'b'.repeat(1 << 20)
+  const many = Object.fromEntries(Array.from({ length: 500 }, (_, i) => [`x-h${i}`, mb]))
+  let listings = 0
+  const lying = new Proxy(many, { ownKeys: (t) => (++listings === 1 ? ['x-h0'] : Reflect.ownKeys(t)) })
+  const rss = process.memoryUsage().rss
+  assert.ok(new Client({ ...base, defaultHeaders: lying }) instanceof Client)
+  assert.equal(listings, 1)
+  assert.ok(process.memoryUsage().rss - rss < 200e6, `rss grew by ${process.memoryUsage().rss - rss}`)
+  // An accessor an application put on Object.prototype does not swallow an option.
+  Object.defineProperty(Object.prototype, 'token', { set() {}, get() { return undefined }, configurable: true })
+  try {
+    assert.equal(new Client({ ...base }).baseUrl, base.baseUrl)
+  } finally {
+    delete Object.prototype.token
+  }
   // Inherited getters (a class's) are read once too, and unknown own keys still refused.
   class Options {
     get token() { reads.token = (reads.token ?? 0) + 1; return base.token }

@@ -4,7 +4,7 @@
 const test = require('node:test')
 const assert = require('node:assert/strict')
 const { Client, Emulator, ScopedFault, ServerError, AuthenticationError, ValidationError } = require('..')
-const { withEmulator, clientFor } = require('dialtime/testing')
+const { withEmulator, clientFor } = require('../testing')
 const { DOCUMENTED } = require('./helpers')
 
 const SUB = '0b3c3a51-5b8f-4c43-9a71-1f7c1d2f0a11'

@@ -629,9 +629,9 @@ thread_local! {
     /// The door this thread counts itself inside while in a section (left as it is in a
     /// child forked meanwhile: see `Leave`).
     static ENTERED: std::cell::Cell<Option<&'static Gate>> = const { std::cell::Cell::new(None) };
-    /// Whether this thread, past the `atexit` hook, already waited its second for
-    /// finalization to start (see [`enter_or_park`]).
-    static WAITED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    /// The door (of this fork generation) past whose `atexit` hook this thread already waited
+    /// its second for finalization to start (see [`enter_or_park`]).
+    static WAITED: std::cell::Cell<Option<&'static Gate>> = const { std::cell::Cell::new(None) };
 }
 
 /// Runs `f`, which runs Python code from this native frame (a `logging` handler, a future's
@@ -807,19 +807,17 @@ fn on_main_thread(py: Python<'_>) -> bool {
 /// this is not the finalizing thread, never returns. Between the hook and finalization (the
 /// hooks registered before dialtime's import still run) a thread waits for finalization to
 /// start, normally within milliseconds; one still waiting after a second is presumably waited
-/// for by such a hook (a join) and comes back, and from then on comes back at once as long as
-/// finalization has not started (a thread such a hook joins paid a second per call, or per
-/// `validate`, until it was done).
+/// for by such a hook (a join) and comes back. From then on it waits 50 ms, not a second, each
+/// time (a thread such a hook joins paid a second per call, or per `validate`, until it was
+/// done): still a wait, because the thread may instead be held up by a hook that is merely
+/// slow, and one that finalization overtakes is parked here rather than found inside Python.
 fn enter_or_park() -> &'static Gate {
     let gate = gate();
     let mut d = gate.door();
     if d.closed && d.finalizer != Some(std::thread::current().id()) {
         drop(d);
-        let wait = if WAITED.get() {
-            Duration::ZERO
-        } else {
-            Duration::from_secs(1)
-        };
+        let waited = WAITED.get().is_some_and(|g| std::ptr::eq(g, gate));
+        let wait = Duration::from_millis(if waited { 50 } else { 1000 });
         let deadline = Instant::now() + wait;
         loop {
             match finalizing() {
@@ -827,7 +825,7 @@ fn enter_or_park() -> &'static Gate {
                     std::thread::sleep(Duration::from_millis(2));
                 }
                 Some(false) => {
-                    WAITED.set(true);
+                    WAITED.set(Some(gate));
                     break;
                 }
                 Some(true) => loop {

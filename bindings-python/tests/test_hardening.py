@@ -904,7 +904,7 @@ def test_a_thread_an_atexit_hook_joins_waits_for_finalization_once():
     assert done.returncode == 0, done.stderr[-2000:]
     count, longest, total = done.stdout.split()
     assert count == "6"
-    # The first waits its second, the other five do not (before: six seconds in all).
+    # The first waits its second, the other five 50 ms each (before: six seconds in all).
     assert float(total) < float(longest) + 2.5, done.stdout
 
 
