@@ -99,20 +99,6 @@ ConfigError.kind = 'config'
 class CalendarNotCoveredError extends DialtimeError {}
 CalendarNotCoveredError.kind = 'calendar_not_covered'
 
-const classes = {
-  DialtimeError,
-  ValidationError,
-  APIError,
-  AuthenticationError,
-  NotFoundError,
-  RateLimitError,
-  ServerError,
-  APIConnectionError,
-  APITimeoutError,
-  DecodeError,
-  ConfigError,
-  CalendarNotCoveredError,
-}
 // `kind` as an instance property too (e.kind), read-only, from the class.
 Object.defineProperty(DialtimeError.prototype, 'kind', {
   get() {
@@ -120,8 +106,8 @@ Object.defineProperty(DialtimeError.prototype, 'kind', {
   },
   enumerable: true,
 })
+// The error classes by kind, filled from the exports at the end of this file.
 const byKind = new Map()
-for (const C of Object.values(classes)) byKind.set(C.kind, C)
 
 /** Called by the native module only: the instance of the class standing for `kind`. */
 function fromNative(kind, message, details) {
@@ -658,6 +644,9 @@ module.exports = {
   DecodeError,
   ConfigError,
   CalendarNotCoveredError,
+}
+for (const C of Object.values(module.exports)) {
+  if (C === DialtimeError || C.prototype instanceof DialtimeError) byKind.set(C.kind, C)
 }
 // For the loader's tests only (test/binding.test.js); not part of the API.
 Object.defineProperty(module.exports, Symbol.for('dialtime.loader'), {
