@@ -85,7 +85,7 @@ impl Client {
                 ));
             }
         }
-        let options = options::read_once(&env, options, &CLIENT_OPTIONS, "the Client options")?;
+        let options::ReadOnce { options, headers } = options::read_client_options(&env, options)?;
         let vars = options::process_env(&env)?;
         let log_setting = vars.as_ref().map(|vars| {
             vars.iter()
@@ -93,28 +93,10 @@ impl Client {
                 .map(|(_, value)| value.as_str())
         });
         let (logger, given) = crate::log::logger_option(&env, options.as_ref(), log_setting)?;
-        // `defaultHeaders` that are neither names to values nor pairs (a Date, a WeakMap) are
-        // refused, not read as an object of none (pairs were made an object, and a plain
-        // object's headers counted and copied once, by `read_once`).
-        if let Some(o) = options.as_ref() {
-            if o.get_type()? == ValueType::Object {
-                // SAFETY: the value's type was just checked.
-                let o: Object<'_> = unsafe { o.cast() }?;
-                let headers: Unknown<'_> = o.get_named_property("defaultHeaders")?;
-                if let Some(kind) = options::not_plain(&env, &headers)? {
-                    return Err(options::type_error(
-                        &env,
-                        &format!(
-                            "defaultHeaders must be an object of header names to values, \
-                             got {kind}"
-                        ),
-                    ));
-                }
-            }
-        }
-        let options: ClientOptions =
+        let mut options: ClientOptions =
             options::read(&env, options, &CLIENT_OPTIONS, "the Client options")?
                 .unwrap_or_default();
+        options.default_headers = headers.map(|h| h.into_iter().collect());
         let inner = options
             .builder()
             .map(|b| match vars {

@@ -120,61 +120,122 @@ fn check_keys(env: &Env, obj: &Object<'_>, allowed: &[&str], what: &str) -> Resu
     Ok(())
 }
 
-/// The options object `value` read once: its keys checked as [`read`] checks them, then a new
-/// object holding each of `allowed` that `value` has (own or inherited, as napi-rs's
-/// conversion reads them: a class's getter counts), each getter run once, and
-/// `defaultHeaders` read once too ([`headers_once`]). The checks and the conversion that
-/// follow read this copy, so they see the same values: a `defaultHeaders` getter answering a
-/// small object to the header count and a huge one to the conversion had the huge one copied. Anything but an object is returned as it is (`read` names its type).
-pub(crate) fn read_once<'v>(
+/// The Client options as [`read_client_options`] read them.
+pub(crate) struct ReadOnce<'v> {
+    /// The options to convert: a copy holding every known option as an own property, or the
+    /// value given when it is not an object (the conversion names its type).
+    pub(crate) options: Option<Unknown<'v>>,
+    /// `defaultHeaders`, read, counted and checked here (the copy holds none).
+    pub(crate) headers: Option<Vec<(String, String)>>,
+}
+
+/// The Client options `value` read once: its keys checked as [`read`] checks them, then a new
+/// object defining every known option (own or inherited in `value`, as napi-rs's conversion
+/// reads them: a class's getter counts; `undefined` where absent, so that nothing the copy
+/// inherits is read), each getter run once, and `defaultHeaders` read here
+/// ([`headers_once`]). The checks and the conversion that follow read this copy, so they see
+/// the same values: a `defaultHeaders` getter answering a small object to the header count and
+/// a huge one to the conversion had the huge one copied.
+pub(crate) fn read_client_options<'v>(
     env: &'v Env,
     value: Option<Unknown<'v>>,
-    allowed: &[&str],
-    what: &str,
-) -> Result<Option<Unknown<'v>>> {
+) -> Result<ReadOnce<'v>> {
+    let what = "the Client options";
+    let given = |options| ReadOnce {
+        options,
+        headers: None,
+    };
     let Some(value) = value else {
-        return Ok(None);
+        return Ok(given(None));
     };
     if value.get_type()? != ValueType::Object {
-        return Ok(Some(value));
+        return Ok(given(Some(value)));
     }
     // SAFETY: the value's type was just checked.
     let obj: Object<'_> = unsafe { value.cast() }?;
-    check_keys(env, &obj, allowed, what)?;
+    check_keys(env, &obj, &CLIENT_OPTIONS, what)?;
     let copy = Object::new(env)?;
-    for &name in allowed {
-        let mut v: Unknown<'_> = obj.get_named_property(name)?;
-        if name == "defaultHeaders" && v.get_type()? == ValueType::Object {
-            v = headers_once(env, crate::js::header_pairs(env, v)?)?;
-        }
-        if v.get_type()? != ValueType::Undefined {
-            define(env, &copy, env.create_string(name)?.raw(), v.raw())?;
-        }
+    let mut undefined = std::ptr::null_mut();
+    // SAFETY: a valid env on its own thread.
+    check_status!(unsafe { napi::sys::napi_get_undefined(env.raw(), &mut undefined) })?;
+    let mut headers = None;
+    for name in CLIENT_OPTIONS {
+        let v: Unknown<'_> = obj.get_named_property(name)?;
+        let kept = if name == "defaultHeaders" {
+            headers = headers_once(env, v)?;
+            undefined
+        } else {
+            v.raw()
+        };
+        define(env, &copy, env.create_string(name)?.raw(), kept)?;
     }
-    Ok(Some(copy.to_unknown()))
+    Ok(ReadOnce {
+        options: Some(copy.to_unknown()),
+        headers,
+    })
 }
 
-/// `headers`, an object of names to values, copied once as napi-rs's conversion lists them
-/// (enumerable string keys, inherited ones too: `napi_get_property_names`), after counting
-/// them against the core's limit, each value read once: a Proxy listing one key to the count
-/// and a thousand to the conversion had them all copied. What is not such an object (a
-/// `Date`, a `WeakMap`: [`not_plain`]) is returned as it is, for the caller to refuse.
-fn headers_once<'v>(env: &'v Env, headers: Unknown<'v>) -> Result<Unknown<'v>> {
-    if headers.get_type()? != ValueType::Object || not_plain(env, &headers)?.is_some() {
-        return Ok(headers);
+/// `defaultHeaders` as given (`undefined`: none): an object of names to values, or pairs (a
+/// `Map`, a `Headers`, an array of pairs) made one by `index.js`'s `headerPairs`. Its own
+/// enumerable string keys are the names, as `fetch` reads a record of headers (napi-rs's
+/// conversion also took inherited ones: `Object.prototype.x = 1` sent a header `x`), listed
+/// once, counted against the core's limit before any value is read, and each value read once:
+/// a Proxy listing one name to the count and a thousand to the conversion had them all
+/// copied. A `TypeError` for anything else (a function's properties were taken as headers,
+/// uncounted).
+fn headers_once(env: &Env, headers: Unknown<'_>) -> Result<Option<Vec<(String, String)>>> {
+    let refused = |kind: &str| {
+        Err(type_error(
+            env,
+            &format!("defaultHeaders must be an object of header names to values, got {kind}"),
+        ))
+    };
+    let headers = match headers.get_type()? {
+        ValueType::Undefined => return Ok(None),
+        ValueType::Object => crate::js::header_pairs(env, headers)?,
+        other => return refused(type_name(other)),
+    };
+    if headers.get_type()? != ValueType::Object {
+        return refused(type_name(headers.get_type()?));
+    }
+    if let Some(kind) = not_plain(env, &headers)? {
+        return refused(kind);
     }
     // SAFETY: the value's type was just checked.
     let obj: Object<'_> = unsafe { headers.cast() }?;
-    let names = obj.get_property_names()?;
-    let count = names.get_array_length_unchecked()?;
-    dialtime::client::config::check_default_header_count(count as usize).or_throw(env)?;
-    let copy = Object::new(env)?;
-    for i in 0..count {
+    let names = obj.get_all_property_names(
+        KeyCollectionMode::OwnOnly,
+        KeyFilter::Enumerable,
+        KeyConversion::NumbersToStrings,
+    )?;
+    let listed = names.get_array_length_unchecked()?;
+    // Symbols are not names (skipped, as fetch skips them); counted before any value is read.
+    let name_at = |i| -> Result<Option<Unknown<'_>>> {
         let name: Unknown<'_> = names.get_element(i)?;
-        let value: Unknown<'_> = obj.get_property(name)?;
-        define(env, &copy, name.raw(), value.raw())?;
+        Ok((name.get_type()? == ValueType::String).then_some(name))
+    };
+    let mut count = 0;
+    for i in 0..listed {
+        count += usize::from(name_at(i)?.is_some());
     }
-    Ok(copy.to_unknown())
+    dialtime::client::config::check_default_header_count(count).or_throw(env)?;
+    let mut out = Vec::with_capacity(count);
+    for i in 0..listed {
+        let Some(name) = name_at(i)? else { continue };
+        let value: Unknown<'_> = obj.get_property(name)?;
+        if value.get_type()? != ValueType::String {
+            return Err(type_error(
+                env,
+                "`defaultHeaders` in the Client options holds a value of the wrong type: each \
+                 must be a string",
+            ));
+        }
+        // SAFETY: both types were just checked.
+        out.push((unsafe { name.cast::<String>() }?, unsafe {
+            value.cast::<String>()
+        }?));
+    }
+    Ok(Some(out))
 }
 
 /// Defines `key` on `obj` as an own data property (writable, enumerable, configurable), as an
