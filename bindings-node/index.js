@@ -568,13 +568,15 @@ function headerPairs(headers) {
     if ((count += 1) > maxItems) {
       throw new TypeError(`defaultHeaders holds more than ${maxItems} headers`)
     }
-    if (!Array.isArray(pair) || pair.length !== 2 || typeof pair[0] !== 'string') {
+    // Each part read once (a getter could answer otherwise the second time).
+    const name = Array.isArray(pair) && pair.length === 2 ? pair[0] : undefined
+    if (typeof name !== 'string') {
       throw new TypeError(
         'defaultHeaders must be an object of header names to values, or hold [name, value] pairs ' +
           `(a Map, a Headers), got an item that is ${pair === null ? 'null' : typeof pair === 'object' ? 'not a pair' : `a ${typeof pair}`}`,
       )
     }
-    out[pair[0]] = pair[1]
+    out[name] = pair[1]
   }
   return out
 }

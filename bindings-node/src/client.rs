@@ -93,12 +93,11 @@ impl Client {
                 .map(|(_, value)| value.as_str())
         });
         let (logger, given) = crate::log::logger_option(&env, options.as_ref(), log_setting)?;
-        let mut options: ClientOptions =
+        let options: ClientOptions =
             options::read(&env, options, &CLIENT_OPTIONS, "the Client options")?
                 .unwrap_or_default();
-        options.default_headers = headers.map(|h| h.into_iter().collect());
         let inner = options
-            .builder()
+            .builder(headers)
             .map(|b| match vars {
                 Some(vars) => dialtime::__private::with_environment(b, vars),
                 None => b,

@@ -223,17 +223,20 @@ fn headers_once(env: &Env, headers: Unknown<'_>) -> Result<Option<Vec<(String, S
     for i in 0..listed {
         let Some(name) = name_at(i)? else { continue };
         let value: Unknown<'_> = obj.get_property(name)?;
+        // SAFETY: the name's type was checked by `name_at`.
+        let name = unsafe { name.cast::<String>() }?;
         if value.get_type()? != ValueType::String {
             return Err(type_error(
                 env,
-                "`defaultHeaders` in the Client options holds a value of the wrong type: each \
-                 must be a string",
+                &format!(
+                    "`defaultHeaders` in the Client options holds a value of the wrong type: \
+                     `{name}` is {}, each must be a string",
+                    type_name(value.get_type()?)
+                ),
             ));
         }
-        // SAFETY: both types were just checked.
-        out.push((unsafe { name.cast::<String>() }?, unsafe {
-            value.cast::<String>()
-        }?));
+        // SAFETY: the value's type was just checked.
+        out.push((name, unsafe { value.cast::<String>() }?));
     }
     Ok(Some(out))
 }
@@ -595,7 +598,12 @@ fn retries(n: f64) -> dialtime::Result<u32> {
 }
 
 impl ClientOptions {
-    pub(crate) fn builder(self) -> dialtime::Result<dialtime::ClientBuilder> {
+    /// The core's builder for these options and `defaultHeaders` as [`read_client_options`]
+    /// read them (the field itself is for the declarations: the copy converted holds none).
+    pub(crate) fn builder(
+        self,
+        headers: Option<Vec<(String, String)>>,
+    ) -> dialtime::Result<dialtime::ClientBuilder> {
         let mut b = dialtime::__private::with_binding(dialtime::Client::builder(), "node");
         if let Some(v) = self.token {
             b = b.token(v);
@@ -633,13 +641,8 @@ impl ClientOptions {
         if let Some(v) = self.ignore_env_proxy {
             b = b.ignore_env_proxy(v);
         }
-        let mut headers: Vec<_> = self
-            .default_headers
-            .unwrap_or_default()
-            .into_iter()
-            .collect();
-        headers.sort();
-        for (name, value) in headers {
+        // In the order given: of two names differing in case, the core keeps the last.
+        for (name, value) in headers.into_iter().flatten() {
             b = b.default_header(name, value);
         }
         if let Some(v) = self.user_agent_suffix {

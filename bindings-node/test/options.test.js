@@ -126,6 +126,25 @@ test('default headers and the user agent suffix are sent', async () => {
   }, { defaultHeaders: { 'X-Tenant': 'acme-7' }, userAgentSuffix: 'etl/1.0' })
 })
 
+test('of default headers differing in case the last given is sent, as the core keeps it', async () => {
+  for (const [headers, sent] of [
+    [{ 'x-tenant': 'first', 'X-Tenant': 'last' }, 'last'],
+    [{ 'X-Tenant': 'first', 'x-tenant': 'last' }, 'last'],
+    [new Map([['x-tenant', 'first'], ['X-Tenant', 'last']]), 'last'],
+    [[['X-TENANT', 'first'], ['x-tenant', 'last']], 'last'],
+  ]) {
+    await withEmulator(async (emu, client) => {
+      await client.dialTimeGroups.list(emu.userId)
+      assert.equal((await lastRequest(emu)).headers['x-tenant'], sent, JSON.stringify([...Object.entries(headers)]))
+    }, { defaultHeaders: headers })
+  }
+  // A value of the wrong type is named with its header.
+  assert.throws(() => new Client({ token: 't', defaultHeaders: { 'x-a': 'b', 'x-n': 5 } }), {
+    name: 'TypeError',
+    message: '`defaultHeaders` in the Client options holds a value of the wrong type: `x-n` is a number, each must be a string',
+  })
+})
+
 test('an HTTPS emulator is reached with its CA and refused without', async () => {
   const emu = await Emulator.start({ tls: true })
   try {
