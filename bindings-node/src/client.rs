@@ -85,7 +85,11 @@ impl Client {
                 ));
             }
         }
-        let options::ReadOnce { options, headers } = options::read_client_options(&env, options)?;
+        let options::ReadOnce {
+            options,
+            headers,
+            roots,
+        } = options::read_client_options(&env, options)?;
         let vars = options::process_env(&env)?;
         let log_setting = vars.as_ref().map(|vars| {
             vars.iter()
@@ -97,7 +101,7 @@ impl Client {
             options::read(&env, options, &CLIENT_OPTIONS, "the Client options")?
                 .unwrap_or_default();
         let inner = options
-            .builder(headers)
+            .builder(headers, roots)
             .map(|b| match vars {
                 Some(vars) => dialtime::__private::with_environment(b, vars),
                 None => b,

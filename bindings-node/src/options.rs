@@ -127,6 +127,8 @@ pub(crate) struct ReadOnce<'v> {
     pub(crate) options: Option<Unknown<'v>>,
     /// `defaultHeaders`, read, counted and checked here (the copy holds none).
     pub(crate) headers: Option<Vec<(String, String)>>,
+    /// `rootCertificatesPem`, read, counted and measured here (the copy holds none).
+    pub(crate) roots: Option<Vec<String>>,
 }
 
 /// The Client options `value` read once: its keys checked as [`read`] checks them, then a new
@@ -144,6 +146,7 @@ pub(crate) fn read_client_options<'v>(
     let given = |options| ReadOnce {
         options,
         headers: None,
+        roots: None,
     };
     let Some(value) = value else {
         return Ok(given(None));
@@ -159,10 +162,14 @@ pub(crate) fn read_client_options<'v>(
     // SAFETY: a valid env on its own thread.
     check_status!(unsafe { napi::sys::napi_get_undefined(env.raw(), &mut undefined) })?;
     let mut headers = None;
+    let mut roots = None;
     for name in CLIENT_OPTIONS {
         let v: Unknown<'_> = obj.get_named_property(name)?;
         let kept = if name == "defaultHeaders" {
             headers = headers_once(env, v)?;
+            undefined
+        } else if name == "rootCertificatesPem" {
+            roots = roots_once(env, v)?;
             undefined
         } else {
             v.raw()
@@ -172,7 +179,74 @@ pub(crate) fn read_client_options<'v>(
     Ok(ReadOnce {
         options: Some(copy.to_unknown()),
         headers,
+        roots,
     })
+}
+
+/// `rootCertificatesPem` as given (`undefined`: none): a PEM text or an array of them, each
+/// item read once and its size measured before it is copied, against the core's limits (a
+/// thousand references to one 10 MB string were 10 GB copied before any check).
+fn roots_once(env: &Env, roots: Unknown<'_>) -> Result<Option<Vec<String>>> {
+    use dialtime::client::config::check_root_certificates;
+    let wrong = |got: &str| {
+        Err(type_error(
+            env,
+            &format!(
+                "`rootCertificatesPem` in the Client options must be a string or an array of \
+                 strings, got {got}"
+            ),
+        ))
+    };
+    match roots.get_type()? {
+        ValueType::Undefined => return Ok(None),
+        ValueType::String => {
+            check_root_certificates(1, utf8_len(env, &roots)?).or_throw(env)?;
+            // SAFETY: the value's type was just checked.
+            return Ok(Some(vec![unsafe { roots.cast::<String>() }?]));
+        }
+        ValueType::Object if roots.is_array()? => {}
+        other => return wrong(type_name(other)),
+    }
+    // SAFETY: the value's type was just checked.
+    let list: Object<'_> = unsafe { roots.cast() }?;
+    let length: Unknown<'_> = list.get_named_property("length")?;
+    let length = match length.get_type()? {
+        // SAFETY: the value's type was just checked; a length is a whole number.
+        ValueType::Number => {
+            unsafe { length.cast::<f64>() }?.clamp(0.0, f64::from(u32::MAX)) as u32
+        }
+        _ => 0,
+    };
+    let mut out = Vec::new();
+    let mut bytes = 0usize;
+    for i in 0..length {
+        check_root_certificates(out.len() + 1, bytes).or_throw(env)?;
+        let item: Unknown<'_> = list.get_element(i)?;
+        if item.get_type()? != ValueType::String {
+            return wrong("an array holding something else");
+        }
+        bytes = bytes.saturating_add(utf8_len(env, &item)?);
+        check_root_certificates(out.len() + 1, bytes).or_throw(env)?;
+        // SAFETY: the value's type was just checked.
+        out.push(unsafe { item.cast::<String>() }?);
+    }
+    Ok(Some(out))
+}
+
+/// The length in UTF-8 bytes of `text`, a string, without copying it.
+fn utf8_len(env: &Env, text: &Unknown<'_>) -> Result<usize> {
+    let mut len = 0;
+    // SAFETY: a valid env on its own thread and a string of it; no buffer: only the length.
+    check_status!(unsafe {
+        napi::sys::napi_get_value_string_utf8(
+            env.raw(),
+            text.raw(),
+            std::ptr::null_mut(),
+            0,
+            &mut len,
+        )
+    })?;
+    Ok(len)
 }
 
 /// `defaultHeaders` as given (`undefined`: none): an object of names to values, or pairs (a
@@ -598,11 +672,13 @@ fn retries(n: f64) -> dialtime::Result<u32> {
 }
 
 impl ClientOptions {
-    /// The core's builder for these options and `defaultHeaders` as [`read_client_options`]
-    /// read them (the field itself is for the declarations: the copy converted holds none).
+    /// The core's builder for these options, and `defaultHeaders` and `rootCertificatesPem` as
+    /// [`read_client_options`] read them (the fields themselves are for the declarations: the
+    /// copy converted holds neither).
     pub(crate) fn builder(
         self,
         headers: Option<Vec<(String, String)>>,
+        roots: Option<Vec<String>>,
     ) -> dialtime::Result<dialtime::ClientBuilder> {
         let mut b = dialtime::__private::with_binding(dialtime::Client::builder(), "node");
         if let Some(v) = self.token {
@@ -623,14 +699,8 @@ impl ClientOptions {
         if let Some(n) = self.max_retries {
             b = b.max_retries(retries(n)?);
         }
-        match self.root_certificates_pem {
-            None => {}
-            Some(Either::A(pem)) => b = b.root_certificate_pem(pem),
-            Some(Either::B(list)) => {
-                for pem in list {
-                    b = b.root_certificate_pem(pem);
-                }
-            }
+        for pem in roots.into_iter().flatten() {
+            b = b.root_certificate_pem(pem);
         }
         if let Some(v) = self.trust_only_root_certificates {
             b = b.trust_only_root_certificates(v);

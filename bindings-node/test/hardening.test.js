@@ -758,6 +758,28 @@ test('the Client options are read once: what is checked is what is used', async 
   }
 })
 
+test('root certificates are measured before they are copied, each item read once', () => {
+  // A thousand references to one 10 MB string were 10 GB copied before any check; the core's
+  // limits (256 texts, 8 MiB in all) now apply as each is read.
+  const base = { token: 'tok_abcdefgh12345', baseUrl: 'http://127.0.0.1:1' }
+  const big = 'c'.repeat(10 << 20)
+  const before = process.memoryUsage().rss
+  for (const given of [Array(1000).fill(big), big, Array(100).fill('c'.repeat(1 << 20))]) {
+    assert.throws(() => new Client({ ...base, rootCertificatesPem: given }),
+      (e) => e instanceof dialtime.ConfigError && /more than 8388608 bytes of PEM/.test(e.message) || assert.fail(e))
+  }
+  assert.throws(() => new Client({ ...base, rootCertificatesPem: Array(300).fill('x') }),
+    (e) => e instanceof dialtime.ConfigError && /257 PEM texts, at most 256/.test(e.message) || assert.fail(e))
+  assert.ok(process.memoryUsage().rss - before < 300e6, `rss grew by ${process.memoryUsage().rss - before}`)
+  let reads = 0
+  const lying = []
+  Object.defineProperty(lying, 0, { get: () => (++reads === 1 ? 'x' : big), enumerable: true })
+  assert.throws(() => new Client({ ...base, rootCertificatesPem: lying }), dialtime.ConfigError)
+  assert.equal(reads, 1)
+  assert.throws(() => new Client({ ...base, rootCertificatesPem: null }),
+    { name: 'TypeError', message: '`rootCertificatesPem` in the Client options must be a string or an array of strings, got null' })
+})
+
 test('too many default headers are a ConfigError naming the limit, not a panic', () => {
   const base = { token: 'tok_abcdefgh12345', baseUrl: 'http://127.0.0.1:1' }
   const headers = (n) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`x-h${i}`, 'v']))

@@ -183,6 +183,27 @@ def test_root_certificates_of_another_type_are_a_type_error_naming_the_option(
     )
 
 
+def test_root_certificates_are_measured_before_they_are_copied() -> None:
+    """A thousand references to one 10 MB str were 10 GB copied before any check; the core's
+    limits (256 texts, 8 MiB in all) now apply as each is read, by the string's own length
+    (not a subclass's __len__)."""
+    import resource
+
+    class Short(str):
+        def __len__(self) -> int:
+            return 1
+
+    big = "c" * (10 << 20)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    for given in ([big] * 1000, big, Short(big), [b"c" * (1 << 20)] * 100):
+        with pytest.raises(dialtime.ConfigError, match="more than 8388608 bytes of PEM"):
+            dialtime.Client("t", base_url="http://127.0.0.1:9", root_certificates=given)
+    with pytest.raises(dialtime.ConfigError, match="257 PEM texts, at most 256"):
+        dialtime.Client("t", base_url="http://127.0.0.1:9", root_certificates=["x"] * 300)
+    grown_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - peak
+    assert grown_kb < 300_000, grown_kb
+
+
 def test_every_attempt_is_logged_through_logging_without_the_token(
     emulator: Emulator, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -595,3 +595,39 @@ fn huge_numbers_of_options_are_shown_in_e_notation() {
         .to_string();
     assert!(err.contains("got -5.5"), "{err}");
 }
+
+#[test]
+fn root_certificates_are_bounded_in_count_and_bytes() {
+    use dialtime::client::config::{
+        check_root_certificates, MAX_ROOT_CERTIFICATES, MAX_ROOT_CERTIFICATE_BYTES,
+    };
+    let emu = Emulator::builder().tls(true).start().unwrap();
+    let ca = emu.ca_pem().unwrap().to_owned();
+    // The limit itself is allowed and works (the same CA given many times).
+    let client = (0..MAX_ROOT_CERTIFICATES)
+        .fold(builder(&emu), |b, _| b.root_certificate_pem(ca.clone()))
+        .build_blocking()
+        .unwrap();
+    list(&client, &emu).unwrap();
+    // One text more, or more bytes than allowed in all, is a Config error naming the rule.
+    let err = (0..=MAX_ROOT_CERTIFICATES)
+        .fold(builder(&emu), |b, _| b.root_certificate_pem(ca.clone()))
+        .build_blocking()
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Config);
+    assert!(
+        err.to_string().contains("257 PEM texts, at most 256"),
+        "{err}"
+    );
+    let big = format!("{ca}{}", " ".repeat(MAX_ROOT_CERTIFICATE_BYTES));
+    let err = builder(&emu)
+        .root_certificate_pem(big)
+        .build_blocking()
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("more than 8388608 bytes of PEM"),
+        "{err}"
+    );
+    assert!(check_root_certificates(MAX_ROOT_CERTIFICATES, MAX_ROOT_CERTIFICATE_BYTES).is_ok());
+    assert!(check_root_certificates(1, MAX_ROOT_CERTIFICATE_BYTES + 1).is_err());
+}

@@ -163,6 +163,34 @@ pub fn check_default_header_count(given: usize) -> Result<()> {
     Ok(())
 }
 
+/// The most root-certificate texts a client may be given (each a PEM of one or more
+/// certificates, a bundle counting once).
+pub const MAX_ROOT_CERTIFICATES: usize = 256;
+
+/// The most bytes the root-certificate texts may hold in all: 8 MiB (Mozilla's bundle of
+/// about 150 CAs is 0.2 MB). A binding copying a thousand references to one 10 MB string
+/// had 10 GB copied before any certificate was read.
+pub const MAX_ROOT_CERTIFICATE_BYTES: usize = 8 << 20;
+
+/// The rule on the root certificates given ([`MAX_ROOT_CERTIFICATES`] texts,
+/// [`MAX_ROOT_CERTIFICATE_BYTES`] in all), for a binding to apply as it reads them, before it
+/// copies them (checked again by `build`): `count` texts holding `bytes` so far.
+pub fn check_root_certificates(count: usize, bytes: usize) -> Result<()> {
+    if count > MAX_ROOT_CERTIFICATES {
+        return Err(Error::config(format!(
+            "root_certificates holds {count} PEM texts, at most {MAX_ROOT_CERTIFICATES} are \
+             allowed (one text may hold many certificates)"
+        )));
+    }
+    if bytes > MAX_ROOT_CERTIFICATE_BYTES {
+        return Err(Error::config(format!(
+            "root_certificates holds more than {MAX_ROOT_CERTIFICATE_BYTES} bytes of PEM \
+             (8 MiB), at most that is allowed"
+        )));
+    }
+    Ok(())
+}
+
 /// The API token. Opaque: never parsed, never printed (`Debug` shows `[redacted]`).
 #[derive(Clone, PartialEq, Eq)]
 pub struct Token(Box<str>);
@@ -368,7 +396,8 @@ impl ClientBuilder {
     }
 
     /// Trusts an extra root certificate (PEM, one or more), for on-premises installations
-    /// with a private CA.
+    /// with a private CA. At most [`MAX_ROOT_CERTIFICATES`] texts of
+    /// [`MAX_ROOT_CERTIFICATE_BYTES`] in all (a `Config` error at `build`).
     pub fn root_certificate_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
         self.root_certificates.push(pem.into());
         self

@@ -661,6 +661,10 @@ fn http_client(
         .map_err(|_| Error::config("the token is not a valid header value"))?;
     auth.set_sensitive(true);
     config::check_default_header_count(b.default_headers.len())?;
+    config::check_root_certificates(
+        b.root_certificates.len(),
+        b.root_certificates.iter().map(Vec::len).sum(),
+    )?;
     let given = b.distinct_default_headers();
     let mut headers = HeaderMap::with_capacity(3 + given.len());
     headers.insert(AUTHORIZATION, auth);
