@@ -332,7 +332,7 @@ export interface ClientOptions {
   deadlineMs?: number
   /** Retries of failures that are safe to retry. Default 2. */
   maxRetries?: number
-  /** Extra root certificates (PEM), e.g. an on-premises CA. */
+  /** Extra root certificates (PEM), e.g. an on-premises CA: at most 256 texts, 8 MiB in all. */
   rootCertificatesPem?: string | Array<string>
   /** Trust only `rootCertificatesPem`, not the built-in roots. Default false. */
   trustOnlyRootCertificates?: boolean

@@ -250,7 +250,8 @@ enum dialtime_status dialtime_client_builder_set_deadline_ms(struct dialtime_cli
                                                              struct dialtime_error **err);
 
 // Trusts extra root certificates (PEM text, one or more; copied), e.g. an on-premises CA.
-// May be called more than once. Checked by build.
+// May be called more than once: at most 256 texts of 8 MiB in all. Checked by build (a
+// DIALTIME_STATUS_CONFIG error naming the limit).
 enum dialtime_status dialtime_client_builder_add_root_certificate_pem(struct dialtime_client_builder *builder,
                                                                       const char *pem,
                                                                       struct dialtime_error **err);

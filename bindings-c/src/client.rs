@@ -165,7 +165,8 @@ pub unsafe extern "C" fn dialtime_client_builder_set_deadline_ms(
 }
 
 /// Trusts extra root certificates (PEM text, one or more; copied), e.g. an on-premises CA.
-/// May be called more than once. Checked by build.
+/// May be called more than once: at most 256 texts of 8 MiB in all. Checked by build (a
+/// DIALTIME_STATUS_CONFIG error naming the limit).
 #[no_mangle]
 pub unsafe extern "C" fn dialtime_client_builder_add_root_certificate_pem(
     builder: *mut dialtime_client_builder,

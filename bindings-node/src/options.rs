@@ -634,7 +634,7 @@ pub struct ClientOptions {
     pub deadline_ms: Option<f64>,
     /// Retries of failures that are safe to retry. Default 2.
     pub max_retries: Option<f64>,
-    /// Extra root certificates (PEM), e.g. an on-premises CA.
+    /// Extra root certificates (PEM), e.g. an on-premises CA: at most 256 texts, 8 MiB in all.
     pub root_certificates_pem: Option<Either<String, Vec<String>>>,
     /// Trust only `rootCertificatesPem`, not the built-in roots. Default false.
     pub trust_only_root_certificates: Option<bool>,
