@@ -171,6 +171,9 @@ impl Emulator {
     /// options say otherwise). A seed group that breaks a rule is a `ValidationError`.
     #[napi(
         catch_unwind,
+        // Writable, so that index.js can put its rejections under the caller's frames (a
+        // static method is defined read-only otherwise).
+        writable,
         ts_args_type = "options?: EmulatorOptions",
         ts_return_type = "Promise<Emulator>"
     )]

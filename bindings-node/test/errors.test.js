@@ -212,6 +212,14 @@ test("a rejection shows the caller's async frames; an argument error still throw
       assert.match(e.stack.split('\n')[1], /^ {4}at (async )?validatingCaller \(.*errors\.test\.js:\d+:\d+\)$/, e.stack)
       assert.ok(!e.stack.includes('index.js'), e.stack)
     })
+    // Emulator.start, a static method, too (a seed group breaking a rule).
+    async function startingCaller() {
+      await dialtime.Emulator.start({ groups: [{ name: '' }] })
+    }
+    await expectReject(startingCaller(), dialtime.ValidationError, (e) => {
+      assert.match(e.stack.split('\n')[1], /^ {4}at async startingCaller \(.*errors\.test\.js:\d+:\d+\)$/, e.stack)
+    })
+    assert.equal(dialtime.Emulator.start.name, 'start')
     // A reason the caller made keeps its own stack.
     const reason = new Error('mine')
     const before = reason.stack
