@@ -245,8 +245,9 @@ pub unsafe extern "C" fn dialtime_dial_time_groups_delete(
 
 /// Makes the group named like `group` be exactly `group` in its (user, sub-user) scope:
 /// created, updated, or left unchanged (`*outcome`). Running it twice never creates a second
-/// group; ensures of one group running at once through one client (threads) take turns (other
-/// clients and processes are not coordinated with). The deadline bounds the whole operation.
+/// group; ensures of one group running at once in one process (threads, several clients of
+/// one base URL) take turns (other processes are not coordinated with). The deadline bounds
+/// the whole operation.
 /// On success `*out` is the group as it now is, owned by the caller.
 #[no_mangle]
 pub unsafe extern "C" fn dialtime_dial_time_groups_ensure(

@@ -239,7 +239,8 @@ pub extern "C" fn dialtime_error_body_excerpt(err: *const dialtime_error) -> *co
         .map_or(ptr::null(), |m| m.as_ptr())
 }
 
-/// For DIALTIME_STATUS_RATE_LIMITED: the server's Retry-After in milliseconds; -1 when absent.
+/// For DIALTIME_STATUS_RATE_LIMITED and DIALTIME_STATUS_SERVER: the server's Retry-After in
+/// milliseconds; -1 when absent.
 #[no_mangle]
 pub extern "C" fn dialtime_error_retry_after_ms(err: *const dialtime_error) -> i64 {
     unsafe { err.as_ref() }.map_or(-1, |e| e.retry_after_ms)

@@ -84,7 +84,7 @@ def test_a_deadline_shorter_than_the_backoff_ends_the_call(emulator: Emulator) -
     e = caught.value
     assert (e.attempts, e.deadline_passed, e.method) == (1, True, "GET")
     assert e.path == f"/agent-api/user/{emulator.user_id}/dial-time-group"
-    assert "the deadline of 300 ms passed" in str(e)
+    assert "the deadline of 300 ms left no time to wait for another attempt" in str(e)
 
 
 def test_async_per_call_deadline_and_with_options(emulator: Emulator) -> None:

@@ -233,7 +233,7 @@ impl<'c> DialTimeGroups<'c> {
     /// `group`. Creates it when absent, updates it when it differs (flags, or the schedule —
     /// the order of days and ranges does not count), and sends nothing when it already
     /// matches. Running it twice never creates a second group; `ensure`s of one group running
-    /// at once through this client (or its copies) take turns. Other clients and processes
+    /// at once in this process (any client of the same base URL) take turns. Other processes
     /// are not coordinated with: the platform has no conditional write. Two groups already
     /// sharing the name is a `Validation` error naming both ids. The deadline bounds the whole
     /// operation (the walk of the list, the write and any wait for its turn).
@@ -258,8 +258,8 @@ impl<'c> DialTimeGroups<'c> {
         Ok(async move {
             // The deadline bounds the whole walk-then-write, not each call of it.
             let client = client.deadline_from_now();
-            // Two `ensure`s of one group at once (threads, tasks) both found it absent and
-            // both created it: within this client and its copies, they take turns.
+            // Two `ensure`s of one group at once (threads, tasks, two clients) both found it
+            // absent and both created it: within this process, they take turns.
             // UUIDs name the same account in either case, as the platform reads them.
             let _turn = client
                 .ensure_lock((

@@ -98,6 +98,9 @@ pub struct ApiError {
     /// The response's headers, names in lower case, in the order received (values that are
     /// not UTF-8 are shown lossily).
     pub headers: Vec<(String, String)>,
+    /// A 5xx's `Retry-After` (a 503 during maintenance), when given (capped at a year); a
+    /// 429's is [`Error::RateLimited`]'s own.
+    pub retry_after: Option<Duration>,
     /// What the call did; `None` for an answer decoded without a call (tests, fuzzing).
     pub call: Option<Box<CallInfo>>,
 }
@@ -121,6 +124,9 @@ pub struct CallInfo {
     /// The deadline ended the call: an attempt was cut short by it, or a retry was not
     /// started because its wait would have ended after it.
     pub deadline_passed: bool,
+    /// The second case: the deadline had not passed, but left no time for the wait before
+    /// the next attempt (the message says so rather than that it passed).
+    pub(crate) no_time_to_retry: bool,
     /// The last answer's request id (`x-request-id`, `x-trace-id`, `x-b3-traceid`, …), when
     /// the platform sent one: quote it to the platform's support.
     pub request_id: Option<String>,
@@ -144,7 +150,14 @@ impl fmt::Display for CallInfo {
             ShowDuration(self.elapsed)
         )?;
         if let (true, Some(d)) = (self.deadline_passed, self.deadline) {
-            write!(f, "; the deadline of {} passed", ShowDuration(d))?;
+            match self.no_time_to_retry {
+                true => write!(
+                    f,
+                    "; the deadline of {} left no time to wait for another attempt",
+                    ShowDuration(d)
+                )?,
+                false => write!(f, "; the deadline of {} passed", ShowDuration(d))?,
+            }
         }
         if let Some(id) = &self.request_id {
             write!(f, "; request id {id}")?;
@@ -393,6 +406,7 @@ impl Error {
     pub fn retry_after(&self) -> Option<Duration> {
         match self {
             Error::RateLimited { retry_after, .. } => *retry_after,
+            Error::Server(e) => e.retry_after,
             _ => None,
         }
     }

@@ -189,10 +189,30 @@ fn ensures_of_one_group_at_once_create_it_once() {
     });
     let created = outcomes.iter().filter(|o| **o == Outcome::Created).count();
     assert_eq!(created, 1, "{outcomes:?}");
+    // Separate clients of one process (a client per request, Node's workers) take turns too:
+    // each of four found the group absent and created it.
+    let third = NewDialTimeGroup::builder("各自")
+        .window(Weekday::Monday, "09:00", "10:00")
+        .build()
+        .unwrap();
+    let outcomes: Vec<Outcome> = std::thread::scope(|s| {
+        let running: Vec<_> = (0..4)
+            .map(|_| {
+                let (third, emu) = (&third, &emu);
+                s.spawn(move || client(emu).dial_time_groups().ensure(emu.user_id(), third))
+            })
+            .collect();
+        running
+            .into_iter()
+            .map(|t| t.join().unwrap().unwrap().1)
+            .collect()
+    });
+    let created = outcomes.iter().filter(|o| **o == Outcome::Created).count();
+    assert_eq!(created, 1, "{outcomes:?}");
     emu.clear_faults();
     assert_eq!(
         c.dial_time_groups().list_all(emu.user_id(), None).count(),
-        2
+        3
     );
 }
 

@@ -291,6 +291,55 @@ fn a_base_url_with_credentials_or_a_query_is_refused_without_echoing_them() {
     assert!(err.to_string().contains("ftp://gw.example.com/v1"), "{err}");
 }
 
+/// An option that holds the token by mistake (a header name `Bearer sk-…`, the token as the
+/// proxy or in the user agent suffix) was quoted whole in the `Config` error; a proxy that
+/// is the token was taken as a host name (the token in a DNS lookup).
+#[test]
+fn options_holding_the_token_are_not_quoted_back() {
+    let token = "sk-live-4f9a1c7e2b8d";
+    let builders = [
+        Client::builder().default_header(format!("Bearer {token}"), "x"),
+        Client::builder().default_header(format!("{token}\n"), "x"),
+        Client::builder().proxy(format!("Bearer {token}")),
+        Client::builder().proxy(token),
+        Client::builder().proxy(format!("http://proxy.example.com/{token}")),
+        Client::builder().proxy(format!("socks5://{token}.example.com")),
+        Client::builder().user_agent_suffix(format!("key={token}\n")),
+    ];
+    for (i, b) in builders.into_iter().enumerate() {
+        let err = b
+            .base_url("http://127.0.0.1:9")
+            .token(token)
+            .build()
+            .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Config, "{i}: {err}");
+        let shown = format!("{err} {err:?}");
+        assert!(!shown.contains("4f9a1c7e2b8d"), "{i}: {shown}");
+    }
+    let err = Client::builder()
+        .base_url("http://127.0.0.1:9")
+        .token(token)
+        .proxy(token)
+        .build()
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("the proxy (not shown: it holds the token)"),
+        "{err}"
+    );
+    // A proxy without the token is still shown where it is wrong.
+    let err = Client::builder()
+        .base_url("http://127.0.0.1:9")
+        .token(token)
+        .proxy("socks5://proxy.example.com")
+        .build()
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("socks5://proxy.example.com"),
+        "{err}"
+    );
+}
+
 /// An argument that is the token (two arguments swapped: `list(token)`) was quoted whole in
 /// the `Validation` error ("user_id: must be a UUID, got \"sk-…\"").
 #[test]

@@ -58,9 +58,40 @@ fn a_deadline_shorter_than_the_backoff_ends_the_call_without_the_retry() {
     assert!(call.deadline_passed);
     assert_eq!(call.deadline, Some(Duration::from_millis(300)));
     assert_eq!(emu.request_count(), 1);
+    // It had not passed (the call took milliseconds): it left no time for the wait.
     let text = err.to_string();
-    assert!(text.contains("the deadline of 300 ms passed"), "{text}");
+    assert!(
+        text.contains("the deadline of 300 ms left no time to wait for another attempt"),
+        "{text}"
+    );
     assert!(text.contains("1 attempt in"), "{text}");
+}
+
+/// A 503 that asks to wait (`Retry-After`, maintenance) longer than the deadline allows: the
+/// wait is the error's `retry_after` (it was `None`: only a 429 had one), and the message
+/// does not say the deadline passed 1 ms into it.
+#[test]
+fn a_503s_retry_after_is_on_the_error() {
+    let emu = Emulator::start().unwrap();
+    let client = builder(&emu)
+        .max_retries(5)
+        .deadline(Duration::from_millis(100))
+        .build_blocking()
+        .unwrap();
+    emu.push_fault(Fault::status(503).with_retry_after("1").times(10));
+    let err = list(&client, &emu).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Server);
+    assert_eq!(err.retry_after(), Some(Duration::from_secs(1)));
+    assert_eq!(emu.request_count(), 1);
+    let text = err.to_string();
+    assert!(!text.contains("passed"), "{text}");
+    assert!(text.contains("left no time"), "{text}");
+    // Other statuses keep none: a Retry-After on a 404 says nothing about trying again.
+    emu.clear_faults();
+    emu.push_fault(Fault::status(404).with_retry_after("1"));
+    let err = list(&client, &emu).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::NotFound);
+    assert_eq!(err.retry_after(), None);
 }
 
 #[test]

@@ -105,7 +105,7 @@ pub fn redact_token(text: String, token: &str) -> String {
 /// Whether `text` holds `secret`, written as it is, percent-encoded in any part (`5%7Cab…`
 /// for `5|ab…`) or split by tabs and line breaks (which URL parsers drop). Never for a secret
 /// shorter than [`SHORTEST_SOUGHT`].
-fn holds_secret(text: &str, secret: &str) -> bool {
+pub(crate) fn holds_secret(text: &str, secret: &str) -> bool {
     if secret.len() < SHORTEST_SOUGHT {
         return false;
     }
@@ -221,10 +221,11 @@ impl Token {
         &self.0
     }
 
-    /// `error` without this token: a `Validation` error's problems quote what was given, so
-    /// an argument or payload field that is the token by mistake (`sub_user_id`, two
-    /// arguments swapped) would show it ([`redact_token`]). Other errors are returned as they
-    /// are: what the server sent is redacted where it is read. For the bindings, which read a
+    /// `error` without this token: a `Validation` error's problems and a `Config` error's
+    /// message quote what was given, so an argument, payload field or option that is the
+    /// token by mistake (`sub_user_id`, two arguments swapped, a header name) would show it
+    /// ([`redact_token`]). Other errors are returned as they are: what the server sent is
+    /// redacted where it is read. For the bindings, which read a
     /// payload before the call ([`crate::Client`]'s own checks do this themselves).
     #[doc(hidden)]
     pub fn scrub(&self, error: Error) -> Error {
@@ -240,6 +241,11 @@ impl Token {
                     })
                     .collect(),
             ),
+            // Messages about the options quote what was given (a header name, a proxy, a
+            // user agent suffix): one that is the token by mistake must not show it.
+            Error::Config { message } => Error::Config {
+                message: redact_token(message, &self.0),
+            },
             other => other,
         }
     }

@@ -71,9 +71,6 @@ struct Inner {
     /// child's first call; per generation (an earlier one's is never dropped, nor its lock
     /// waited for: a thread of the parent may have held it at the fork).
     forked: fork::PerFork<Option<reqwest::Client>>,
-    /// One lock per (user, sub-user, name) an `ensure` is running for, shared by every copy of
-    /// this client; per fork generation (a child must not wait for a parent's `ensure`).
-    ensuring: fork::PerFork<HashMap<EnsureKey, Arc<tokio::sync::Mutex<()>>>>,
     /// What `http` was made from, to make the child's.
     builder: ClientBuilder,
     loopback: bool,
@@ -101,24 +98,24 @@ impl Drop for Inner {
 /// What `ensure` serialises on: (user, sub-user, the name as compared: trimmed).
 pub(crate) type EnsureKey = (String, Option<String>, String);
 
+/// One lock per (base URL, [`EnsureKey`]) an `ensure` is running for, shared by every client
+/// of the process (two clients, a client per request, Node's workers: each found the group
+/// absent and created it); per fork generation (a child must not wait for a parent's
+/// `ensure`).
+type EnsureLocks = HashMap<(String, EnsureKey), Arc<tokio::sync::Mutex<()>>>;
+static ENSURING: fork::PerFork<EnsureLocks> = fork::PerFork::new();
+
 /// Held while an `ensure` runs (see [`Client::ensure_lock`]); its lock is forgotten when no
 /// other `ensure` waits for it.
 pub(crate) struct EnsureGuard {
     held: Option<tokio::sync::OwnedMutexGuard<()>>,
-    client: Client,
-    key: EnsureKey,
+    key: (String, EnsureKey),
 }
 
 impl Drop for EnsureGuard {
     fn drop(&mut self) {
         drop(self.held.take());
-        let mut locks = self
-            .client
-            .inner
-            .ensuring
-            .get()
-            .lock()
-            .unwrap_or_else(|e| e.into_inner());
+        let mut locks = ENSURING.get().lock().unwrap_or_else(|e| e.into_inner());
         if locks
             .get(&self.key)
             .is_some_and(|l| Arc::strong_count(l) == 1)
@@ -175,7 +172,6 @@ impl Client {
                 http: ManuallyDrop::new(http),
                 generation: fork::generation(),
                 forked: fork::PerFork::new(),
-                ensuring: fork::PerFork::new(),
                 api_root: reqwest::Url::parse(&format!("{}/agent-api/", base.url))
                     .map_err(|e| Error::config(format!("the base URL is not usable: {e}")))?,
                 base_url: base.url,
@@ -264,18 +260,15 @@ impl Client {
         copy
     }
 
-    /// Waits until no other `ensure` of this client (or a copy) runs for `key`, then holds
+    /// Waits until no other `ensure` in this process runs for `key` on this base URL, then holds
     /// that until the returned guard is dropped; a `Timeout` error when the deadline of
     /// [`deadline_from_now`](Self::deadline_from_now) passes first.
     pub(crate) async fn ensure_lock(&self, key: EnsureKey) -> Result<EnsureGuard> {
         let started = Instant::now();
+        let user = key.0.clone();
+        let key = (self.inner.base_url.clone(), key);
         let lock = {
-            let mut locks = self
-                .inner
-                .ensuring
-                .get()
-                .lock()
-                .unwrap_or_else(|e| e.into_inner());
+            let mut locks = ENSURING.get().lock().unwrap_or_else(|e| e.into_inner());
             // Keys whose `ensure` was cancelled while waiting stay behind: swept now and then.
             if locks.len() >= 1024 {
                 locks.retain(|_, l| Arc::strong_count(l) > 1);
@@ -288,7 +281,7 @@ impl Client {
                 .map_err(|_| {
                     // Reported as the call it did not get to make (the list's first page),
                     // the deadline having ended it, as every binding shows a deadline.
-                    let list = self.url(format_args!("user/{}/dial-time-group", key.0));
+                    let list = self.url(format_args!("user/{user}/dial-time-group"));
                     Error::timeout(
                         "the deadline passed while another ensure of the same group was running",
                     )
@@ -299,6 +292,7 @@ impl Client {
                         elapsed: started.elapsed(),
                         deadline: self.settings.deadline,
                         deadline_passed: true,
+                        no_time_to_retry: false,
                         request_id: None,
                         may_have_been_applied: false,
                     })
@@ -307,7 +301,6 @@ impl Client {
         };
         Ok(EnsureGuard {
             held: Some(held),
-            client: self.clone(),
             key,
         })
     }
@@ -518,10 +511,12 @@ impl Client {
             maybe_done |= !unsent && err.attempt_may_have_been_applied();
             // A retry that could not finish before the deadline is not started.
             let mut deadline_passed = deadline_cut;
+            let mut no_time_to_retry = false;
             if let (Some(wait), Some(at)) = (delay, deadline_at) {
                 if Instant::now().checked_add(wait).is_none_or(|t| t >= at) {
                     delay = None;
                     deadline_passed = true;
+                    no_time_to_retry = !deadline_cut;
                 }
             }
             self.log(|| Attempt {
@@ -547,6 +542,7 @@ impl Client {
                     elapsed: started.elapsed(),
                     deadline: settings.deadline,
                     deadline_passed,
+                    no_time_to_retry,
                     request_id,
                     // A read changes nothing, whatever its attempts got.
                     may_have_been_applied: maybe_done && method != Method::GET,
@@ -650,8 +646,17 @@ impl Client {
 }
 
 /// The reqwest client (pool, headers, timeouts, roots, proxy, redirects) a [`Client`] sends
-/// through.
+/// through. Its errors quote the options given, without the token.
 fn http_client(
+    b: &ClientBuilder,
+    token: &Token,
+    base_url: &str,
+    loopback: bool,
+) -> Result<reqwest::Client> {
+    build_http_client(b, token, base_url, loopback).map_err(|e| token.scrub(e))
+}
+
+fn build_http_client(
     b: &ClientBuilder,
     token: &Token,
     base_url: &str,
@@ -700,6 +705,13 @@ fn http_client(
         http = http.no_proxy();
     }
     if let Some(proxy) = &b.proxy {
+        if config::holds_secret(proxy, token.expose()) {
+            // reqwest reads a bare word as a host name: the token would go out in a DNS lookup.
+            return Err(Error::config(
+                "the proxy (not shown: it holds the token) must not contain the token: pass it \
+                 only as the token",
+            ));
+        }
         let shown = config::shown_url(proxy);
         // reqwest takes any scheme and then skips a proxy it cannot speak (`ftp://`: calls
         // went direct) or fails every call through it (`socks5://`, not built in). Its own

@@ -312,6 +312,9 @@ fn api_error(
             .collect(),
         body_excerpt: excerpt(&raw.body, secret),
         headers: header_list(&raw.headers, secret),
+        retry_after: raw
+            .retry_after
+            .filter(|_| (500..=599).contains(&kind_status)),
         call: None,
     });
     match kind_status {
