@@ -284,16 +284,20 @@ function makeGroup(id, name, userId, flat, isDefault, skipHoliday, remark, creat
 // ---- Payloads --------------------------------------------------------------------------------
 // The addon reads a payload as JSON.stringify makes it (src/validate.rs). An array far longer
 // than the items it holds (`a[1e8] = x`) costs JavaScript nothing, but stringifies to
-// "null,null,…": gigabytes and seconds with this thread blocked. A scan of the payload (about
-// 0.3 µs) lets plain objects and arrays within the limit stringify as they are; anything else
-// (a class instance, a toJSON, an array subclass or one over the limit, deep nesting) goes
-// through a replacer that stops at such an array and names its path. NaN and ±Infinity, which
+// "null,null,…": gigabytes and seconds with this thread blocked. A scan copies plain objects
+// and arrays within the limit, and the copy is stringified: each value is read once, so a
+// getter or a Proxy cannot show the scan one thing and stringify another (a sparse array of
+// 2e7 given to stringify only blocked this thread 4 s). Anything else (a class instance, a
+// toJSON, an array subclass or one over the limit, deep nesting) goes through a replacer
+// that stops at such an array and names its path. NaN and ±Infinity, which
 // stringify writes as null (reported as "is required"), are collected by the replacer with
-// their paths, and the addon reports them. (A getter of a plain object runs twice: for the
-// scan and for stringify.) One object repeated many times (`Array(200).fill(day)` of a day of
+// their paths, and the addon reports them. One object repeated many times (`Array(200).fill(day)` of a day of
 // 10,000 windows: a few KB here, two million values stringified) stops both at `maxValues`
 // values, one string repeated (`Array(9000).fill(text)` of 50 KB: 450 MB stringified) at
 // `maxText` units of strings and keys, the replacer naming where.
+// Those of load time: an application's replacement is not what reads the payload.
+const { getPrototypeOf, keys: keysOf } = Object
+const { stringify } = JSON
 let maxItems = 0
 let maxValues = 0
 let maxText = 0
@@ -301,31 +305,44 @@ let seen = 0
 let chars = 0
 
 function plain(value, depth) {
-  if (depth > 64 || (seen += 1) > maxValues) return false
+  if (depth > 64 || (seen += 1) > maxValues) return undefined
   if (Array.isArray(value)) {
     // An array's own toJSON (or a subclass's) is stringify's to call: the replacer sees what
     // it returns.
-    if (value.length > maxItems || Object.getPrototypeOf(value) !== Array.prototype || value.toJSON !== undefined) return false
+    if (getPrototypeOf(value) !== Array.prototype || value.toJSON !== undefined) return undefined
+    const length = value.length
     // Every item counts, numbers and strings too (`Array(1000).fill(Array(10000).fill(1))`).
-    if ((seen += value.length) > maxValues) return false
-    for (let i = 0; i < value.length; i++) {
-      const item = value[i]
-      if (typeof item === 'object' && item !== null && !plain(item, depth + 1)) return false
-      if (typeof item === 'number' && !Number.isFinite(item)) return false
-      if (typeof item === 'string' && (chars += item.length) > maxText) return false
+    if (length > maxItems || (seen += length) > maxValues) return undefined
+    const copy = []
+    for (let i = 0; i < length; i++) {
+      const item = copied(value[i], depth)
+      if (item === NOT_PLAIN) return undefined
+      copy[i] = item
     }
-    return true
+    return copy
   }
-  if (Object.getPrototypeOf(value) !== Object.prototype || typeof value.toJSON === 'function') return false
-  for (const key in value) {
-    const item = value[key]
-    if ((seen += 1) > maxValues || (chars += key.length) > maxText) return false
-    if (typeof item === 'object' && item !== null && !plain(item, depth + 1)) return false
-    if (typeof item === 'number' && !Number.isFinite(item)) return false
-    if (typeof item === 'string' && (chars += item.length) > maxText) return false
+  if (getPrototypeOf(value) !== Object.prototype || typeof value.toJSON === 'function') return undefined
+  const copy = {}
+  // Own names only, as stringify reads them (`for in` also met what an application put on
+  // Object.prototype); `__proto__` as a name would set the copy's prototype.
+  for (const key of keysOf(value)) {
+    if ((seen += 1) > maxValues || (chars += key.length) > maxText || key === '__proto__') return undefined
+    const item = copied(value[key], depth)
+    if (item === NOT_PLAIN) return undefined
+    copy[key] = item
   }
-  return true
+  return copy
 }
+
+/** What `plain` keeps of one value it read (an object's copy), or NOT_PLAIN. */
+function copied(item, depth) {
+  if (typeof item === 'object' && item !== null) return plain(item, depth + 1) ?? NOT_PLAIN
+  if (typeof item === 'number' && !Number.isFinite(item)) return NOT_PLAIN
+  if (typeof item === 'string' && (chars += item.length) > maxText) return NOT_PLAIN
+  return item
+}
+
+const NOT_PLAIN = Symbol('not plain')
 
 /** Thrown by the replacer below, caught by stringifyPayload. */
 class TooManyItems extends Error {}
@@ -343,7 +360,9 @@ function stringifyPayload(payload) {
   if (typeof payload === 'number' && !Number.isFinite(payload)) return { nonFinite: [['$', String(payload)]] }
   seen = 0
   chars = 0
-  if (typeof payload !== 'object' || payload === null || plain(payload, 0)) return JSON.stringify(payload)
+  if (typeof payload !== 'object' || payload === null) return stringify(payload)
+  const copy = plain(payload, 0)
+  if (copy !== undefined) return stringify(copy)
   // The path of every object stringify descends into (what a toJSON returned, not what had
   // it), in the addon's spelling: `content[0].times`.
   const paths = new Map()
@@ -365,7 +384,7 @@ function stringifyPayload(payload) {
     return value
   }
   try {
-    const text = JSON.stringify(payload, bounded)
+    const text = stringify(payload, bounded)
     return nonFinite.length ? { nonFinite } : text
   } catch (e) {
     if (e instanceof TooManyItems) return { tooManyItemsAt: e.message }

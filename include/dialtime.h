@@ -407,8 +407,9 @@ enum dialtime_status dialtime_dial_time_groups_delete(const struct dialtime_clie
 
 // Makes the group named like `group` be exactly `group` in its (user, sub-user) scope:
 // created, updated, or left unchanged (`*outcome`). Running it twice never creates a second
-// group; ensures of one group running at once through one client (threads) take turns (other
-// clients and processes are not coordinated with). The deadline bounds the whole operation.
+// group; ensures of one group running at once in one process (threads, several clients of
+// one base URL) take turns (other processes are not coordinated with). The deadline bounds
+// the whole operation.
 // On success `*out` is the group as it now is, owned by the caller.
 enum dialtime_status dialtime_dial_time_groups_ensure(const struct dialtime_client *client,
                                                       const char *user_id,
@@ -516,7 +517,8 @@ const char *dialtime_error_api_message(const struct dialtime_error *err);
 // from `err`.
 const char *dialtime_error_body_excerpt(const struct dialtime_error *err);
 
-// For DIALTIME_STATUS_RATE_LIMITED: the server's Retry-After in milliseconds; -1 when absent.
+// For DIALTIME_STATUS_RATE_LIMITED and DIALTIME_STATUS_SERVER: the server's Retry-After in
+// milliseconds; -1 when absent.
 int64_t dialtime_error_retry_after_ms(const struct dialtime_error *err);
 
 // How many problems (validation problems, or the server's field errors) there are.

@@ -282,6 +282,41 @@ test('one string repeated through a payload stops the conversion at 4 MiB of tex
   })
 })
 
+test('a getter or Proxy is read once: what the scan saw is what is stringified', () => {
+  // The scan read a getter and stringify read it again: a small array to the scan, a sparse
+  // one of 2e7 to stringify blocked this thread 4 s (1e8: a minute), past both limits.
+  const huge = []
+  huge[2e7] = 1
+  let reads = 0
+  const payload = { ...DOCUMENTED, get content() { return ++reads === 1 ? DOCUMENTED.content : huge } }
+  assert.doesNotThrow(() => dialtime.validate(payload))
+  assert.equal(reads, 1)
+  let gets = 0
+  const proxy = new Proxy({ ...DOCUMENTED }, {
+    get(target, key) { return key === 'content' && ++gets > 1 ? huge : target[key] },
+  })
+  assert.doesNotThrow(() => dialtime.validate(proxy))
+  assert.equal(gets, 1)
+  // Own names only, as stringify reads them: one an application put on Object.prototype is
+  // not part of the payload (an unknown field would be refused).
+  Object.prototype.extra = 1
+  try {
+    assert.doesNotThrow(() => dialtime.validate({ ...DOCUMENTED }))
+  } finally {
+    delete Object.prototype.extra
+  }
+  // `__proto__` as an own name is a field like any other (here unknown, so refused).
+  assert.throws(() => dialtime.validate(JSON.parse(JSON.stringify(DOCUMENTED).replace('{', '{"__proto__":1,'))), isValidation('__proto__'))
+  // JSON.stringify replaced after load is not what reads the payload.
+  const stringify = JSON.stringify
+  JSON.stringify = () => '{"replaced":true}'
+  try {
+    assert.doesNotThrow(() => dialtime.validate({ ...DOCUMENTED }))
+  } finally {
+    JSON.stringify = stringify
+  }
+})
+
 test('an array far longer than its items is refused before JSON.stringify expands it', () => {
   // Under 2 ** 32 the length is stringify's to expand: `a[1e8 - 1] = x` made "null,null,…",
   // 2.2 GB and 24 s with the JS thread blocked, before the length was checked. Anywhere in the
