@@ -81,7 +81,7 @@ test('a deadline shorter than the backoff ends the call with the attempts counte
     assert.equal(err.deadlinePassed, true)
     assert.equal(err.method, 'GET')
     assert.equal(err.path, `/agent-api/user/${emu.userId}/dial-time-group`)
-    assert.match(err.message, /the deadline of 300 ms passed/)
+    assert.match(err.message, /the deadline of 300 ms left no time to wait for another attempt/)
   }, { maxRetries: 5 })
 })
 

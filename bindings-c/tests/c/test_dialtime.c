@@ -1456,7 +1456,7 @@ static void test_options(void) {
   snprintf(path, sizeof path, "/agent-api/user/%s/dial-time-group", dialtime_emulator_user_id(emu));
   CHECK(strcmp(dialtime_error_path(err), path) == 0);
   CHECK(strcmp(dialtime_error_request_id(err), "emu-1") == 0);
-  CHECK(strstr(dialtime_error_message(err), "the deadline of 300 ms passed") != NULL);
+  CHECK(strstr(dialtime_error_message(err), "the deadline of 300 ms left no time to wait for another attempt") != NULL);
   dialtime_error_free(err);
   dialtime_set_logger(NULL, NULL);
 
