@@ -625,6 +625,23 @@ fn huge_numbers_of_options_are_shown_in_e_notation() {
         .unwrap_err()
         .to_string();
     assert!(err.contains("got -5.5"), "{err}");
+    // Positive but under a nanosecond: named as given (it was the client's "timeout must be
+    // greater than zero", the Rust name, for Node's `timeoutMs: 1e-7`).
+    for (given, shown) in [(1e-7, "1e-7"), (1e-300, "1e-300")] {
+        let err = timeout_from_millis("timeoutMs", given)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains(&format!(
+                "timeoutMs must be at least a nanosecond, got {shown} milliseconds"
+            )),
+            "{err}"
+        );
+    }
+    assert_eq!(
+        timeout_from_millis("timeoutMs", 1e-6).unwrap(),
+        Duration::from_nanos(1)
+    );
 }
 
 #[test]

@@ -56,8 +56,17 @@ fn timeout_from(field: &str, value: f64, to_secs: f64, unit: &str) -> Result<Dur
             "{field} must be a positive number of {unit}, got {shown}"
         )));
     }
-    Duration::try_from_secs_f64(value * to_secs)
-        .map_err(|_| Error::config(format!("{field} is too large: {shown} {unit}")))
+    match Duration::try_from_secs_f64(value * to_secs) {
+        // Under a nanosecond rounds to zero, which the client refuses by its own name
+        // ("timeout must be greater than zero"): named here as given.
+        Ok(d) if d.is_zero() => Err(Error::config(format!(
+            "{field} must be at least a nanosecond, got {shown} {unit}"
+        ))),
+        Ok(d) => Ok(d),
+        Err(_) => Err(Error::config(format!(
+            "{field} is too large: {shown} {unit}"
+        ))),
+    }
 }
 
 /// A checked base URL.

@@ -154,7 +154,7 @@ pub fn not_unicode(path: &str) -> Problem {
 
 /// A host's number as a message shows it: `1e300`, not its 301 digits.
 pub(crate) fn shown(value: f64) -> String {
-    if value.is_finite() && value.abs() >= 1e16 {
+    if value.is_finite() && (value.abs() >= 1e16 || (value != 0.0 && value.abs() < 1e-6)) {
         format!("{value:e}")
     } else {
         value.to_string()
