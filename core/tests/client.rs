@@ -409,6 +409,10 @@ fn bad_configuration_is_a_config_error() {
         (ClientBuilder::new().token(""), "empty token"),
         (ClientBuilder::new().token("abc def"), "space in token"),
         (ClientBuilder::new().token("abc\n"), "newline in token"),
+        // A JavaScript token with a lone surrogate arrives as U+FFFD: it was sent as its bytes
+        // (a 401 later instead of this error).
+        (ClientBuilder::new().token("abc\u{fffd}"), "U+FFFD in token"),
+        (ClientBuilder::new().token("abcé"), "non-ASCII token"),
         (
             ClientBuilder::new().token("t").base_url("ftp://host"),
             "scheme",

@@ -222,6 +222,15 @@ impl Token {
                 pos + 1
             )));
         }
+        // Tokens are ASCII (an HTTP header's value should be); a U+FFFD here is text that was
+        // not valid Unicode (a JavaScript string with a lone surrogate), sent as its bytes.
+        if let Some(pos) = token.chars().position(|c| !c.is_ascii()) {
+            return Err(Error::config(format!(
+                "the token contains a character outside ASCII (at character {}); tokens are \
+                 ASCII (U+FFFD: the text given was not valid Unicode)",
+                pos + 1
+            )));
+        }
         Ok(Token(token.into_boxed_str()))
     }
 
