@@ -479,7 +479,9 @@ impl PyClient {
         self.groups.clone_ref(py)
     }
 
-    /// Releases the connection pool; later calls raise `ConfigError`.
+    /// Closes this client: later calls through it raise `ConfigError`. Copies made with
+    /// `with_options` are clients of their own (close them too); the connection pool they
+    /// share is released when the last is closed or collected.
     fn close(&self, py: Python<'_>) {
         crate::runtime::detach(py, || self.shared.close());
     }
@@ -574,7 +576,9 @@ impl PyAsyncClient {
         self.groups.clone_ref(py)
     }
 
-    /// Releases the connection pool (awaitable); later calls raise `ConfigError`.
+    /// Closes this client (awaitable): later calls through it raise `ConfigError`. Copies
+    /// made with `with_options` are clients of their own (close them too); the connection
+    /// pool they share is released when the last is closed or collected.
     fn close<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         let shared = self.shared.clone();
         crate::runtime::future(py, async move {

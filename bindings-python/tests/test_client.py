@@ -54,6 +54,19 @@ def test_sync_context_manager_closes(emulator):
         client.dial_time_groups.create(emulator.user_id, **DOCUMENTED)
 
 
+def test_close_closes_the_client_it_is_called_on_and_not_its_copies(emulator):
+    # As documented: a copy made with with_options is a client of its own.
+    client = dialtime.Client(emulator.token, base_url=emulator.base_url)
+    quick = client.with_options(timeout=2)
+    client.close()
+    with pytest.raises(dialtime.ConfigError):
+        client.dial_time_groups.list(emulator.user_id)
+    assert quick.dial_time_groups.list(emulator.user_id).total == 0
+    quick.close()
+    with pytest.raises(dialtime.ConfigError):
+        quick.dial_time_groups.list(emulator.user_id)
+
+
 def test_async_context_manager_and_close(emulator):
     async def run():
         async with dialtime.AsyncClient(emulator.token, base_url=emulator.base_url) as client:

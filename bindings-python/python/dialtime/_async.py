@@ -264,7 +264,11 @@ class AsyncClient:
         return self._native.max_retries
 
     async def close(self) -> None:
-        """Releases the connection pool; later calls raise ``ConfigError``."""
+        """Closes this client: later calls through it raise ``ConfigError``.
+
+        Copies made with ``with_options`` are clients of their own (close them too); the
+        connection pool they share is released when the last is closed or collected.
+        """
         await self._native.close()
 
     async def __aenter__(self) -> AsyncClient:
