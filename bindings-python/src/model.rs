@@ -171,9 +171,8 @@ impl PyDialTimeGroup {
     fn from_dict(_cls: &Bound<'_, PyType>, data: &Bound<'_, PyAny>) -> PyResult<Self> {
         let py = data.py();
         let value = crate::payload::json(data).or_raise(py)?;
-        serde_json::from_value(value)
+        dialtime::DialTimeGroup::from_json_value(value)
             .map(Self)
-            .map_err(|e| Error::Validation(vec![Problem::new("$", e.to_string())]))
             .or_raise(py)
     }
 

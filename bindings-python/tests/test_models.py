@@ -117,6 +117,32 @@ def test_from_dict_reports_the_shape_problem():
         dialtime.DialTimeGroup.from_dict({"id": 1})
 
 
+def test_from_dict_names_the_field_of_a_problem():
+    # Every problem was at `$`, and a date that does not exist read as a wrong form.
+    wire = {
+        "id": 1,
+        "name": "n",
+        "user_id": "4d99d91c-f5d9-49da-88da-758977cc58a9",
+        "content": [{"week": 1, "times": [{"begin_time": "09:00", "end_time": "18:00"}]}],
+        "is_default": True,
+        "skip_holiday": False,
+        "created_at": "2022-01-14 15:22:22",
+        "updated_at": "2022-01-18 16:27:26",
+    }
+    for field, bad, path in [
+        ("created_at", "2026-02-30 10:00:00", "created_at"),
+        ("updated_at", "0000-00-00 00:00:00", "updated_at"),
+        ("id", 2**70, "id"),
+        ("content", [{"week": 1, "times": [{"begin_time": [], "end_time": "18:00"}]}], "content[0].times[0].begin_time"),
+    ]:
+        with pytest.raises(dialtime.ValidationError) as caught:
+            dialtime.DialTimeGroup.from_dict({**wire, field: bad})
+        assert [p.path for p in caught.value.problems] == [path], caught.value
+    with pytest.raises(dialtime.ValidationError) as caught:
+        dialtime.DialTimeGroup.from_dict({**wire, "created_at": "2026-02-30 10:00:00"})
+    assert "of a date and time that exist" in str(caught.value)
+
+
 def test_typed_content_is_saved(api: Api):
     content = [
         dialtime.DaySchedule(week=6, times=[dialtime.TimeRange("10:00", "11:00")]),

@@ -196,7 +196,7 @@ pub fn datetime<'de, D: Deserializer<'de>>(d: D) -> Result<ZonedDateTime, D::Err
     impl Visitor<'_> for V {
         type Value = ZonedDateTime;
         fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("a timestamp \"YYYY-MM-DD HH:MM:SS\"")
+            f.write_str("a timestamp \"YYYY-MM-DD HH:MM:SS\" of a date and time that exist")
         }
         fn visit_str<E: de::Error>(self, s: &str) -> Result<ZonedDateTime, E> {
             parse_datetime(s).ok_or_else(|| E::invalid_value(de::Unexpected::Str(s), &self))

@@ -596,6 +596,17 @@ pub struct DialTimeGroup {
 }
 
 impl DialTimeGroup {
+    /// A saved group from its JSON form (what the platform answers, what `to_dict()` and
+    /// `serde` write), read as tolerantly as an answer. A problem is a `Validation` error at
+    /// the field's path (`created_at`, `content[0].times[1].begin_time`; `$` for the whole).
+    pub fn from_json_value(value: serde_json::Value) -> Result<DialTimeGroup, Error> {
+        serde_path_to_error::deserialize(value).map_err(|e| {
+            let path = e.path().to_string();
+            let path = if path == "." { "$".to_owned() } else { path };
+            Error::Validation(vec![crate::Problem::new(path, e.into_inner().to_string())])
+        })
+    }
+
     /// A [`Schedule`](crate::schedule::Schedule) builder for this group's windows and
     /// `skip_holiday` (zone `Asia/Shanghai` and the China calendar unless set).
     pub fn schedule(&self) -> crate::schedule::ScheduleBuilder {
