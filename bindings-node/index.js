@@ -310,9 +310,12 @@ function plain(value, depth) {
     // An array's own toJSON (or a subclass's) is stringify's to call: the replacer sees what
     // it returns.
     if (getPrototypeOf(value) !== Array.prototype || value.toJSON !== undefined) return undefined
+    // Read once; a Proxy's may be anything (a string made `seen` a string and every limit
+    // false).
     const length = value.length
+    if (typeof length !== 'number' || !(length >= 0 && length <= maxItems) || length % 1 !== 0) return undefined
     // Every item counts, numbers and strings too (`Array(1000).fill(Array(10000).fill(1))`).
-    if (length > maxItems || (seen += length) > maxValues) return undefined
+    if ((seen += length) > maxValues) return undefined
     const copy = []
     for (let i = 0; i < length; i++) {
       const item = copied(value[i], depth)
@@ -322,23 +325,33 @@ function plain(value, depth) {
     return copy
   }
   if (getPrototypeOf(value) !== Object.prototype || typeof value.toJSON === 'function') return undefined
-  const copy = {}
-  // Own names only, as stringify reads them (`for in` also met what an application put on
-  // Object.prototype); `__proto__` as a name would set the copy's prototype.
-  for (const key of keysOf(value)) {
-    if ((seen += 1) > maxValues || (chars += key.length) > maxText || key === '__proto__') return undefined
-    const item = copied(value[key], depth)
-    if (item === NOT_PLAIN) return undefined
-    copy[key] = item
+  // Spread reads each own enumerable property once and defines it on the copy (no setter an
+  // application put on Object.prototype runs); the copy's own names are what stringify reads.
+  const copy = { ...value }
+  for (const key of keysOf(copy)) {
+    // A `toJSON` getter answering undefined to the check above and a function now.
+    if ((seen += 1) > maxValues || (chars += key.length) > maxText || key === 'toJSON') return undefined
+    const item = copy[key]
+    if (typeof item === 'object' && item !== null) {
+      const inner = plain(item, depth + 1)
+      if (inner === undefined) return undefined
+      copy[key] = inner
+    } else if (copied(item, depth) === NOT_PLAIN) {
+      return undefined
+    }
   }
   return copy
 }
 
-/** What `plain` keeps of one value it read (an object's copy), or NOT_PLAIN. */
+/**
+ * What `plain` keeps of one value it read (an object's copy), or NOT_PLAIN. A function or a
+ * BigInt may have a toJSON (its own, a polyfill's on BigInt.prototype): the replacer's to see.
+ */
 function copied(item, depth) {
   if (typeof item === 'object' && item !== null) return plain(item, depth + 1) ?? NOT_PLAIN
   if (typeof item === 'number' && !Number.isFinite(item)) return NOT_PLAIN
   if (typeof item === 'string' && (chars += item.length) > maxText) return NOT_PLAIN
+  if (typeof item === 'function' || typeof item === 'bigint') return NOT_PLAIN
   return item
 }
 

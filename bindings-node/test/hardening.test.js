@@ -297,6 +297,40 @@ test('a getter or Proxy is read once: what the scan saw is what is stringified',
   })
   assert.doesNotThrow(() => dialtime.validate(proxy))
   assert.equal(gets, 1)
+  // A Proxy array's length is whatever its trap answers: a string made the scan's count a
+  // string (every limit false: 32 s for 50 days of 2,000 ranges), a fraction copied one item
+  // stringify does not write. The replacer reads such a payload as stringify does.
+  const day = { week: 1, times: Array(2000).fill({ begin_time: '09:00', end_time: '10:00' }) }
+  for (const length of ['x', -1e12, 2.5]) {
+    const odd = new Proxy(['a', 'b', 'c'], { get: (t, k) => (k === 'length' ? length : t[k]) })
+    const started = Date.now()
+    assert.throws(() => dialtime.validate({ ...DOCUMENTED, remark: odd, content: Array(50).fill(day) }),
+      (e) => e instanceof dialtime.ValidationError && /values/.test(e.message), String(length))
+    assert.ok(Date.now() - started < 2000, `${length}: ${Date.now() - started} ms`)
+  }
+  // An own toJSON getter answering undefined to the check and a function to the copy; a
+  // function or a BigInt with a toJSON (stringify calls it): each went to stringify unbounded.
+  let asked = 0
+  const sneaky = { ...DOCUMENTED, get toJSON() { return ++asked === 1 ? undefined : () => ({ ...DOCUMENTED, content: huge }) } }
+  const withFunction = { ...DOCUMENTED, remark: Object.assign(() => {}, { toJSON: () => huge }) }
+  BigInt.prototype.toJSON = function () { return huge }
+  try {
+    for (const p of [sneaky, withFunction, { ...DOCUMENTED, remark: 1n }]) {
+      const started = Date.now()
+      assert.throws(() => dialtime.validate(p), isValidation())
+      assert.ok(Date.now() - started < 2000, `${Date.now() - started} ms`)
+    }
+  } finally {
+    delete BigInt.prototype.toJSON
+  }
+  // A setter an application put on Object.prototype does not run for the copy: the field is
+  // kept, as stringify keeps it.
+  Object.defineProperty(Object.prototype, 'name', { set(v) { this._n = v }, get() { return this._n }, configurable: true })
+  try {
+    assert.doesNotThrow(() => dialtime.validate({ ...DOCUMENTED }))
+  } finally {
+    delete Object.prototype.name
+  }
   // Own names only, as stringify reads them: one an application put on Object.prototype is
   // not part of the payload (an unknown field would be refused).
   Object.prototype.extra = 1

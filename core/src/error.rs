@@ -402,7 +402,7 @@ impl Error {
         }
     }
 
-    /// The server's `Retry-After`, for a 429 that sent one.
+    /// The server's `Retry-After`, for a 429 or a 5xx that sent one.
     pub fn retry_after(&self) -> Option<Duration> {
         match self {
             Error::RateLimited { retry_after, .. } => *retry_after,

@@ -111,7 +111,7 @@ class DialtimeError(Exception):
         self.api_message = api_message
         #: The start of the raw answer (never with the token), when there was one.
         self.body_excerpt = body_excerpt
-        #: Seconds the server asked to wait (``Retry-After``), for a 429 that said.
+        #: Seconds the server asked to wait (``Retry-After``), for a 429 or a 5xx that said.
         self.retry_after = retry_after
         #: The HTTP method of the call (``"GET"``, …), for errors of a call.
         self.method = method
