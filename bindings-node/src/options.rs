@@ -67,25 +67,29 @@ pub(crate) fn read_with_signal<'v, T: FromNapiValue>(
         r if matches!(r.get_type()?, ValueType::Undefined | ValueType::Null) => None,
         r => {
             // An instance of the class, checked (`instanceof`) before it is unwrapped.
+            // `instanceof` holds for a Proxy of one, which then does not unwrap: the same
+            // TypeError (it was napi-rs's "Unwrap value [dialtime_node::…] failed").
             let checked = unsafe {
                 <&crate::recorder::ResponseRecorder as ValidateNapiValue>::validate(
                     value.env(),
                     r.raw(),
                 )
             };
-            if checked.is_err() {
-                return Err(type_error(
-                    env,
-                    &format!("the `recorder` in {what} must be a ResponseRecorder"),
-                ));
-            }
-            let r = unsafe {
+            let unwrapped = checked.and_then(|_| unsafe {
                 ClassInstance::<crate::recorder::ResponseRecorder>::from_napi_value(
                     value.env(),
                     r.raw(),
                 )
-            }?;
-            Some(r.inner.clone())
+            });
+            match unwrapped {
+                Ok(r) => Some(r.inner.clone()),
+                Err(_) => {
+                    return Err(type_error(
+                        env,
+                        &format!("the `recorder` in {what} must be a ResponseRecorder"),
+                    ))
+                }
+            }
         }
     };
     let options = unsafe { T::from_napi_value(value.env(), value.raw()) }

@@ -337,6 +337,11 @@ test('a recorder keeps a successful call’s status, request id, headers and att
     await client.dialTimeGroups.delete(emu.userId, 1, { recorder })
     assert.equal(recorder.last.method, 'DELETE')
     assert.throws(() => client.dialTimeGroups.list(emu.userId, { recorder: {} }), TypeError)
+    // A Proxy of one passes `instanceof` and does not unwrap: the same TypeError (it was a
+    // plain Error naming napi-rs's Rust type).
+    const wrongRecorder = (e) => e instanceof TypeError && e.message === 'the `recorder` in the list options must be a ResponseRecorder'
+    assert.throws(() => client.dialTimeGroups.list(emu.userId, { recorder: {} }), wrongRecorder)
+    assert.throws(() => client.dialTimeGroups.list(emu.userId, { recorder: new Proxy(new ResponseRecorder(), {}) }), wrongRecorder)
   } finally {
     await emu.stop()
   }
