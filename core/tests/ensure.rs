@@ -136,6 +136,26 @@ fn a_listed_group_without_a_usable_id_is_a_decode_error() {
     }
 }
 
+/// How many of `n` `ensure`s run at once on threads (`ensure(i)` is the i-th) created the group.
+fn created_at_once(
+    n: usize,
+    ensure: impl Fn(usize) -> dialtime::Result<(dialtime::DialTimeGroup, Outcome)> + Sync,
+) -> usize {
+    let outcomes: Vec<Outcome> = std::thread::scope(|s| {
+        let running: Vec<_> = (0..n)
+            .map(|i| {
+                let ensure = &ensure;
+                s.spawn(move || ensure(i))
+            })
+            .collect();
+        running
+            .into_iter()
+            .map(|t| t.join().unwrap().unwrap().1)
+            .collect()
+    });
+    outcomes.iter().filter(|o| **o == Outcome::Created).count()
+}
+
 /// `ensure`s of one group at once (8 threads, every answer 200 ms late) create it once:
 /// each found it absent and created it (8 groups of one name), and every later `ensure`
 /// then failed on the duplicate name.
@@ -144,17 +164,8 @@ fn ensures_of_one_group_at_once_create_it_once() {
     let emu = Emulator::start().unwrap();
     let c = client(&emu);
     emu.push_fault(dialtime_emulator::Fault::delay(200).times(1_000));
-    let outcomes: Vec<Outcome> = std::thread::scope(|s| {
-        let running: Vec<_> = (0..8)
-            .map(|_| s.spawn(|| c.dial_time_groups().ensure(emu.user_id(), &wanted())))
-            .collect();
-        running
-            .into_iter()
-            .map(|t| t.join().unwrap().unwrap().1)
-            .collect()
-    });
-    let created = outcomes.iter().filter(|o| **o == Outcome::Created).count();
-    assert_eq!(created, 1, "{outcomes:?}");
+    let created = created_at_once(8, |_| c.dial_time_groups().ensure(emu.user_id(), &wanted()));
+    assert_eq!(created, 1);
     assert_eq!(
         c.dial_time_groups().list_all(emu.user_id(), None).count(),
         1
@@ -168,47 +179,28 @@ fn ensures_of_one_group_at_once_create_it_once() {
         .window(Weekday::Friday, "09:00", "10:00")
         .build()
         .unwrap();
-    let outcomes: Vec<Outcome> = std::thread::scope(|s| {
-        let running: Vec<_> = (0..6)
-            .map(|i| {
-                let (client, other, emu) = (if i % 2 == 0 { &c } else { &copy }, &other, &emu);
-                s.spawn(move || {
-                    let user = if i < 3 {
-                        emu.user_id().to_owned()
-                    } else {
-                        emu.user_id().to_uppercase()
-                    };
-                    client.dial_time_groups().ensure(&user, other)
-                })
-            })
-            .collect();
-        running
-            .into_iter()
-            .map(|t| t.join().unwrap().unwrap().1)
-            .collect()
+    let created = created_at_once(6, |i| {
+        let client = if i % 2 == 0 { &c } else { &copy };
+        let user = if i < 3 {
+            emu.user_id().to_owned()
+        } else {
+            emu.user_id().to_uppercase()
+        };
+        client.dial_time_groups().ensure(&user, &other)
     });
-    let created = outcomes.iter().filter(|o| **o == Outcome::Created).count();
-    assert_eq!(created, 1, "{outcomes:?}");
+    assert_eq!(created, 1);
     // Separate clients of one process (a client per request, Node's workers) take turns too:
     // each of four found the group absent and created it.
     let third = NewDialTimeGroup::builder("各自")
         .window(Weekday::Monday, "09:00", "10:00")
         .build()
         .unwrap();
-    let outcomes: Vec<Outcome> = std::thread::scope(|s| {
-        let running: Vec<_> = (0..4)
-            .map(|_| {
-                let (third, emu) = (&third, &emu);
-                s.spawn(move || client(emu).dial_time_groups().ensure(emu.user_id(), third))
-            })
-            .collect();
-        running
-            .into_iter()
-            .map(|t| t.join().unwrap().unwrap().1)
-            .collect()
+    let created = created_at_once(4, |_| {
+        client(&emu)
+            .dial_time_groups()
+            .ensure(emu.user_id(), &third)
     });
-    let created = outcomes.iter().filter(|o| **o == Outcome::Created).count();
-    assert_eq!(created, 1, "{outcomes:?}");
+    assert_eq!(created, 1);
     emu.clear_faults();
     assert_eq!(
         c.dial_time_groups().list_all(emu.user_id(), None).count(),
