@@ -416,7 +416,7 @@ impl PyClient {
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
-        token: Option<String>,
+        #[pyo3(from_py_with = crate::text::token)] token: Option<String>,
         base_url: Option<String>,
         #[pyo3(from_py_with = crate::int::opt_seconds)] timeout: Option<f64>,
         #[pyo3(from_py_with = crate::int::opt_seconds)] connect_timeout: Option<f64>,
@@ -513,7 +513,7 @@ impl PyAsyncClient {
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
-        token: Option<String>,
+        #[pyo3(from_py_with = crate::text::token)] token: Option<String>,
         base_url: Option<String>,
         #[pyo3(from_py_with = crate::int::opt_seconds)] timeout: Option<f64>,
         #[pyo3(from_py_with = crate::int::opt_seconds)] connect_timeout: Option<f64>,

@@ -77,7 +77,7 @@ impl PyDialTimeGroups {
     fn create(
         &self,
         py: Python<'_>,
-        user_id: &str,
+        #[pyo3(from_py_with = crate::text::user_id)] user_id: String,
         name: &Bound<'_, PyAny>,
         content: &Bound<'_, PyAny>,
         is_default: &Bound<'_, PyAny>,
@@ -91,7 +91,7 @@ impl PyDialTimeGroups {
             py,
             CallOptions::new(timeout, deadline, max_retries),
             || payload::new_group(name, content, is_default, skip_holiday, sub_user_id),
-            |c, group| c.dial_time_groups().create(user_id, &group),
+            |c, group| c.dial_time_groups().create(&user_id, &group),
         )
         .map(PyDialTimeGroup)
     }
@@ -101,9 +101,9 @@ impl PyDialTimeGroups {
     fn list(
         &self,
         py: Python<'_>,
-        user_id: &str,
+        #[pyo3(from_py_with = crate::text::user_id)] user_id: String,
         #[pyo3(from_py_with = crate::int::int)] page: i64,
-        sub_user_id: Option<String>,
+        #[pyo3(from_py_with = crate::text::sub_user_id)] sub_user_id: Option<String>,
         #[pyo3(from_py_with = crate::int::opt_seconds)] timeout: Option<f64>,
         #[pyo3(from_py_with = crate::int::opt_seconds)] deadline: Option<f64>,
         #[pyo3(from_py_with = crate::int::opt_int)] max_retries: Option<i64>,
@@ -112,7 +112,7 @@ impl PyDialTimeGroups {
             py,
             CallOptions::new(timeout, deadline, max_retries),
             || list_params(page, sub_user_id),
-            |c, params| c.dial_time_groups().list(user_id, &params),
+            |c, params| c.dial_time_groups().list(&user_id, &params),
         )
         .map(PyPage)
     }
@@ -122,8 +122,8 @@ impl PyDialTimeGroups {
     fn list_all(
         &self,
         py: Python<'_>,
-        user_id: &str,
-        sub_user_id: Option<&str>,
+        #[pyo3(from_py_with = crate::text::user_id)] user_id: String,
+        #[pyo3(from_py_with = crate::text::sub_user_id)] sub_user_id: Option<String>,
         #[pyo3(from_py_with = crate::int::opt_seconds)] timeout: Option<f64>,
         #[pyo3(from_py_with = crate::int::opt_seconds)] deadline: Option<f64>,
         #[pyo3(from_py_with = crate::int::opt_int)] max_retries: Option<i64>,
@@ -131,7 +131,9 @@ impl PyDialTimeGroups {
         guard(py, || {
             let options = CallOptions::new(timeout, deadline, max_retries);
             let client = BlockingClient::from(options.apply(self.shared.client(py)?).or_raise(py)?);
-            let walk = client.dial_time_groups().list_all(user_id, sub_user_id);
+            let walk = client
+                .dial_time_groups()
+                .list_all(&user_id, sub_user_id.as_deref());
             Ok(PyGroupCursor(
                 Mutex::new(Walk::Idle(Box::new(walk))),
                 self.shared.clone(),
@@ -144,7 +146,7 @@ impl PyDialTimeGroups {
     fn update(
         &self,
         py: Python<'_>,
-        user_id: &str,
+        #[pyo3(from_py_with = crate::text::user_id)] user_id: String,
         #[pyo3(from_py_with = crate::int::int)] group_id: i64,
         name: &Bound<'_, PyAny>,
         content: Option<&Bound<'_, PyAny>>,
@@ -159,7 +161,7 @@ impl PyDialTimeGroups {
             py,
             CallOptions::new(timeout, deadline, max_retries),
             || payload::update(name, content, is_default, skip_holiday, sub_user_id),
-            |c, changes| c.dial_time_groups().update(user_id, group_id, &changes),
+            |c, changes| c.dial_time_groups().update(&user_id, group_id, &changes),
         )
         .map(PyDialTimeGroup)
     }
@@ -169,9 +171,9 @@ impl PyDialTimeGroups {
     fn delete(
         &self,
         py: Python<'_>,
-        user_id: &str,
+        #[pyo3(from_py_with = crate::text::user_id)] user_id: String,
         #[pyo3(from_py_with = crate::int::int)] group_id: i64,
-        sub_user_id: Option<&str>,
+        #[pyo3(from_py_with = crate::text::sub_user_id)] sub_user_id: Option<String>,
         #[pyo3(from_py_with = crate::int::opt_seconds)] timeout: Option<f64>,
         #[pyo3(from_py_with = crate::int::opt_seconds)] deadline: Option<f64>,
         #[pyo3(from_py_with = crate::int::opt_int)] max_retries: Option<i64>,
@@ -180,7 +182,10 @@ impl PyDialTimeGroups {
             py,
             CallOptions::new(timeout, deadline, max_retries),
             || Ok::<_, Failure>(()),
-            |c, ()| c.dial_time_groups().delete(user_id, group_id, sub_user_id),
+            |c, ()| {
+                c.dial_time_groups()
+                    .delete(&user_id, group_id, sub_user_id.as_deref())
+            },
         )
     }
 
@@ -190,7 +195,7 @@ impl PyDialTimeGroups {
     fn ensure(
         &self,
         py: Python<'_>,
-        user_id: &str,
+        #[pyo3(from_py_with = crate::text::user_id)] user_id: String,
         name: &Bound<'_, PyAny>,
         content: &Bound<'_, PyAny>,
         is_default: &Bound<'_, PyAny>,
@@ -204,7 +209,7 @@ impl PyDialTimeGroups {
             py,
             CallOptions::new(timeout, deadline, max_retries),
             || payload::new_group(name, content, is_default, skip_holiday, sub_user_id),
-            |c, group| c.dial_time_groups().ensure(user_id, &group),
+            |c, group| c.dial_time_groups().ensure(&user_id, &group),
         )
         .map(ensured)
     }
@@ -265,7 +270,7 @@ impl PyAsyncDialTimeGroups {
     fn create<'py>(
         &self,
         py: Python<'py>,
-        user_id: String,
+        #[pyo3(from_py_with = crate::text::user_id)] user_id: String,
         name: &Bound<'_, PyAny>,
         content: &Bound<'_, PyAny>,
         is_default: &Bound<'_, PyAny>,
@@ -289,9 +294,9 @@ impl PyAsyncDialTimeGroups {
     fn list<'py>(
         &self,
         py: Python<'py>,
-        user_id: String,
+        #[pyo3(from_py_with = crate::text::user_id)] user_id: String,
         #[pyo3(from_py_with = crate::int::int)] page: i64,
-        sub_user_id: Option<String>,
+        #[pyo3(from_py_with = crate::text::sub_user_id)] sub_user_id: Option<String>,
         #[pyo3(from_py_with = crate::int::opt_seconds)] timeout: Option<f64>,
         #[pyo3(from_py_with = crate::int::opt_seconds)] deadline: Option<f64>,
         #[pyo3(from_py_with = crate::int::opt_int)] max_retries: Option<i64>,
@@ -310,8 +315,8 @@ impl PyAsyncDialTimeGroups {
     fn list_all(
         &self,
         py: Python<'_>,
-        user_id: &str,
-        sub_user_id: Option<&str>,
+        #[pyo3(from_py_with = crate::text::user_id)] user_id: String,
+        #[pyo3(from_py_with = crate::text::sub_user_id)] sub_user_id: Option<String>,
         #[pyo3(from_py_with = crate::int::opt_seconds)] timeout: Option<f64>,
         #[pyo3(from_py_with = crate::int::opt_seconds)] deadline: Option<f64>,
         #[pyo3(from_py_with = crate::int::opt_int)] max_retries: Option<i64>,
@@ -322,7 +327,7 @@ impl PyAsyncDialTimeGroups {
                 .apply(self.shared.client(py)?)
                 .or_raise(py)?
                 .dial_time_groups()
-                .cursor(user_id, sub_user_id);
+                .cursor(&user_id, sub_user_id.as_deref());
             Ok(PyAsyncGroupCursor(
                 Arc::new(tokio::sync::Mutex::new(walk)),
                 self.shared.clone(),
@@ -335,7 +340,7 @@ impl PyAsyncDialTimeGroups {
     fn update<'py>(
         &self,
         py: Python<'py>,
-        user_id: String,
+        #[pyo3(from_py_with = crate::text::user_id)] user_id: String,
         #[pyo3(from_py_with = crate::int::int)] group_id: i64,
         name: &Bound<'_, PyAny>,
         content: Option<&Bound<'_, PyAny>>,
@@ -364,9 +369,9 @@ impl PyAsyncDialTimeGroups {
     fn delete<'py>(
         &self,
         py: Python<'py>,
-        user_id: String,
+        #[pyo3(from_py_with = crate::text::user_id)] user_id: String,
         #[pyo3(from_py_with = crate::int::int)] group_id: i64,
-        sub_user_id: Option<String>,
+        #[pyo3(from_py_with = crate::text::sub_user_id)] sub_user_id: Option<String>,
         #[pyo3(from_py_with = crate::int::opt_seconds)] timeout: Option<f64>,
         #[pyo3(from_py_with = crate::int::opt_seconds)] deadline: Option<f64>,
         #[pyo3(from_py_with = crate::int::opt_int)] max_retries: Option<i64>,
@@ -391,7 +396,7 @@ impl PyAsyncDialTimeGroups {
     fn ensure<'py>(
         &self,
         py: Python<'py>,
-        user_id: String,
+        #[pyo3(from_py_with = crate::text::user_id)] user_id: String,
         name: &Bound<'_, PyAny>,
         content: &Bound<'_, PyAny>,
         is_default: &Bound<'_, PyAny>,

@@ -31,6 +31,7 @@ mod payload;
 mod recorder;
 mod runtime;
 mod schedule;
+mod text;
 mod validate;
 
 #[pymodule]

@@ -151,7 +151,7 @@ impl PyDialTimeGroup {
     fn schedule(
         &self,
         py: Python<'_>,
-        zone: Option<String>,
+        #[pyo3(from_py_with = crate::text::zone)] zone: Option<String>,
         calendar: Option<PyRef<'_, crate::schedule::PyCalendar>>,
         #[pyo3(from_py_with = crate::int::opt_int)] makeup_as: Option<i64>,
         assume_no_holidays: bool,

@@ -500,7 +500,7 @@ impl PySchedule {
         py: Python<'_>,
         content: &Bound<'_, PyAny>,
         skip_holiday: &Bound<'_, PyAny>,
-        zone: Option<String>,
+        #[pyo3(from_py_with = crate::text::zone)] zone: Option<String>,
         calendar: Option<PyRef<'_, PyCalendar>>,
         #[pyo3(from_py_with = crate::int::opt_int)] makeup_as: Option<i64>,
         assume_no_holidays: bool,

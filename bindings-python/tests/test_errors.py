@@ -205,6 +205,30 @@ def test_missing_token_is_a_config_error(cls, monkeypatch):
         cls()
 
 
+def test_a_lone_surrogate_in_an_argument_is_refused_naming_it():
+    # pyo3 raised a bare UnicodeEncodeError naming no argument.
+    client = dialtime.Client("t" * 20, base_url="http://127.0.0.1:9")
+    user = "3f2504e0-4f89-41d3-9a0c-0305e82c3301"
+    groups = client.dial_time_groups
+    for field, call in [
+        ("user_id", lambda: groups.list("\ud800")),
+        ("user_id", lambda: groups.delete("\ud800", 1)),
+        ("user_id", lambda: list(groups.list_all("\ud800"))),
+        ("sub_user_id", lambda: groups.list(user, sub_user_id="\ud800")),
+        ("zone", lambda: dialtime.Schedule([], False, zone="\ud800")),
+    ]:
+        with pytest.raises(dialtime.ValidationError) as caught:
+            call()
+        assert [p.path for p in caught.value.problems] == [field]
+    with pytest.raises(dialtime.ConfigError, match="the token contains a character outside ASCII"):
+        dialtime.Client("abcdefgh\ud800", base_url="http://127.0.0.1:9")
+    # Not a str at all: a TypeError naming the argument, as pyo3's own.
+    with pytest.raises(TypeError, match="argument 'user_id': expected str, got int"):
+        groups.list(5)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="argument 'sub_user_id': expected str, got bytes"):
+        groups.list(user, sub_user_id=b"x")  # type: ignore[arg-type]
+
+
 def test_closed_client_is_a_config_error(emulator):
     client = dialtime.Client(emulator.token, base_url=emulator.base_url)
     client.close()
