@@ -4,14 +4,22 @@
 //! `sub_user_id`), a time zone (`zone`), the token (ASCII only). Not for text sent as it is
 //! (the base URL, a payload's strings: those are refused by their own checks).
 
-use pyo3::exceptions::PyTypeError;
+use pyo3::exceptions::{PyTypeError, PyUnicodeEncodeError};
 use pyo3::prelude::*;
 use pyo3::types::PyString;
 
-/// `obj` as text, or a `TypeError` naming the argument (as pyo3's own does).
+/// `obj` as text, or a `TypeError` naming the argument (as pyo3's own does). Only a string
+/// UTF-8 cannot hold is read lossily: any other failure (a `MemoryError`) is raised as it is
+/// (pyo3's lossy reading panics when its own encoding fails).
 fn text(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<String> {
     match obj.cast::<PyString>() {
-        Ok(s) => Ok(s.to_string_lossy().into_owned()),
+        Ok(s) => match s.to_cow() {
+            Ok(t) => Ok(t.into_owned()),
+            Err(e) if e.is_instance_of::<PyUnicodeEncodeError>(obj.py()) => {
+                Ok(s.to_string_lossy().into_owned())
+            }
+            Err(e) => Err(e),
+        },
         Err(_) => Err(PyTypeError::new_err(format!(
             "argument '{name}': expected str, got {}",
             obj.get_type().name()?
