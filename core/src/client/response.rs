@@ -449,8 +449,47 @@ const SECRET_HEAD: usize = 16;
 /// `text` with the secret cut short removed: a message quoting at most so many characters of
 /// a value ("must be a UUID, got \"sk-live-…\"") showed the head of a long token. Every match
 /// of its first [`SECRET_HEAD`] bytes, with as much of the rest as follows, becomes
-/// `[redacted]`.
+/// `[redacted]`; so does a shorter head of it (from [`SHORTEST_CUT_HEAD`] bytes) where the
+/// text cuts a value short, right before a `…` (a value quoted from its 35th character on
+/// showed the token's first 5).
 fn cut_short(text: String, secret: &str) -> String {
+    cut_before_ellipsis(head_removed(text, secret), secret)
+}
+
+/// The fewest bytes of a secret that, right before a `…`, are taken for the secret cut short:
+/// fewer cannot be told from the text's own words.
+const SHORTEST_CUT_HEAD: usize = 4;
+
+/// `text` with every head of `secret` that ends right before a `…` replaced by `[redacted]`.
+fn cut_before_ellipsis(text: String, secret: &str) -> String {
+    if secret.len() <= SHORTEST_CUT_HEAD || !text.contains('…') {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text.as_str();
+    while let Some(at) = rest.find('…') {
+        let before = &rest[..at];
+        let head = (SHORTEST_CUT_HEAD..secret.len())
+            .rev()
+            .filter(|&n| secret.is_char_boundary(n))
+            .find(|&n| before.ends_with(&secret[..n]));
+        match head {
+            Some(n) => {
+                out.push_str(&before[..before.len() - n]);
+                out.push_str("[redacted]");
+            }
+            None => out.push_str(before),
+        }
+        out.push('…');
+        rest = &rest[at + '…'.len_utf8()..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// `text` with every match of the secret's first [`SECRET_HEAD`] bytes, and as much of the
+/// rest as follows, replaced by `[redacted]`.
+fn head_removed(text: String, secret: &str) -> String {
     let mut head_len = SECRET_HEAD;
     while !secret.is_char_boundary(head_len.min(secret.len())) {
         head_len += 1;
@@ -749,6 +788,21 @@ mod tests {
         assert_eq!(
             redact(quoted, token),
             "invalid value: string \"[redacted]\", expected"
+        );
+        // Cut short where a message cuts a value ("…"), from its first 4 bytes on.
+        let long = "sk-live-0123456789abcdef";
+        for shown in 4..long.len() {
+            let text = format!("got \"{}{}…\"", "x".repeat(40 - shown), &long[..shown]);
+            assert_eq!(
+                redact(text, long),
+                format!("got \"{}[redacted]…\"", "x".repeat(40 - shown)),
+                "{shown}"
+            );
+        }
+        assert_eq!(redact("got \"xsk-…\"".to_owned(), long), "got \"xsk-…\"");
+        assert_eq!(
+            redact("sk-live… and sk-live".to_owned(), long),
+            "[redacted]… and sk-live"
         );
         // Text without the token, or with only a piece of it, is left alone.
         let other = "12%7CAb and \\u00e9 and 12|Ab/c".to_owned();
