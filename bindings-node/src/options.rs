@@ -192,6 +192,7 @@ pub(crate) fn read_client_options<'v>(
 /// thousand references to one 10 MB string were 10 GB copied before any check).
 fn roots_once(env: &Env, roots: Unknown<'_>) -> Result<Option<Vec<String>>> {
     use dialtime::client::config::check_root_certificates;
+    const ROOTS: &str = "rootCertificatesPem";
     let wrong = |got: &str| {
         Err(type_error(
             env,
@@ -204,7 +205,7 @@ fn roots_once(env: &Env, roots: Unknown<'_>) -> Result<Option<Vec<String>>> {
     match roots.get_type()? {
         ValueType::Undefined => return Ok(None),
         ValueType::String => {
-            check_root_certificates(1, utf8_len(env, &roots)?).or_throw(env)?;
+            check_root_certificates(ROOTS, 1, utf8_len(env, &roots)?).or_throw(env)?;
             // SAFETY: the value's type was just checked.
             return Ok(Some(vec![unsafe { roots.cast::<String>() }?]));
         }
@@ -224,13 +225,13 @@ fn roots_once(env: &Env, roots: Unknown<'_>) -> Result<Option<Vec<String>>> {
     let mut out = Vec::new();
     let mut bytes = 0usize;
     for i in 0..length {
-        check_root_certificates(out.len() + 1, bytes).or_throw(env)?;
+        check_root_certificates(ROOTS, out.len() + 1, bytes).or_throw(env)?;
         let item: Unknown<'_> = list.get_element(i)?;
         if item.get_type()? != ValueType::String {
             return wrong("an array holding something else");
         }
         bytes = bytes.saturating_add(utf8_len(env, &item)?);
-        check_root_certificates(out.len() + 1, bytes).or_throw(env)?;
+        check_root_certificates(ROOTS, out.len() + 1, bytes).or_throw(env)?;
         // SAFETY: the value's type was just checked.
         out.push(unsafe { item.cast::<String>() }?);
     }
@@ -296,7 +297,7 @@ fn headers_once(env: &Env, headers: Unknown<'_>) -> Result<Option<Vec<(String, S
     for i in 0..listed {
         count += usize::from(name_at(i)?.is_some());
     }
-    dialtime::client::config::check_default_header_count(count).or_throw(env)?;
+    dialtime::client::config::check_default_header_count("defaultHeaders", count).or_throw(env)?;
     let mut out = Vec::with_capacity(count);
     for i in 0..listed {
         let Some(name) = name_at(i)? else { continue };
@@ -358,7 +359,7 @@ fn option_type_error(env: &Env, obj: &Object<'_>, e: &napi::Error, what: &str) -
     let key = reason
         .rsplit_once(" on ")
         .and_then(|(_, at)| at.rsplit_once('.'))
-        .map(|(_, field)| camel_case(field.trim()));
+        .map(|(_, field)| dialtime::__private::camel_case(field.trim()));
     let wanted = reason
         .split_once("rust type `")
         .and_then(|(_, rest)| rest.split_once('`'))
@@ -405,23 +406,6 @@ fn option_type_error(env: &Env, obj: &Object<'_>, e: &napi::Error, what: &str) -
         _ => format!("{what}: an option has the wrong type ({reason})"),
     };
     type_error(env, &message)
-}
-
-/// `base_url` → `baseUrl`: the name napi-rs gives a Rust field in JavaScript.
-fn camel_case(field: &str) -> String {
-    let mut out = String::with_capacity(field.len());
-    let mut upper = false;
-    for c in field.chars() {
-        if c == '_' {
-            upper = true;
-        } else if upper {
-            out.extend(c.to_uppercase());
-            upper = false;
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
 
 /// What a Rust type napi-rs converts to is in JavaScript.
@@ -684,7 +668,9 @@ impl ClientOptions {
         headers: Option<Vec<(String, String)>>,
         roots: Option<Vec<String>>,
     ) -> dialtime::Result<dialtime::ClientBuilder> {
-        let mut b = dialtime::__private::with_binding(dialtime::Client::builder(), "node");
+        let mut b = dialtime::__private::with_camel_case_options(
+            dialtime::__private::with_binding(dialtime::Client::builder(), "node"),
+        );
         if let Some(v) = self.token {
             b = b.token(v);
         }

@@ -156,6 +156,9 @@ test('bad configuration: ConfigError, thrown by the constructor', () => {
     [{ token: SECRET, timeoutMs: -1 }, /timeoutMs/],
     [{ token: SECRET, connectTimeoutMs: 0 }, /connectTimeoutMs/],
     [{ token: SECRET, timeoutMs: NaN }, /timeoutMs/],
+    // Every option by its JavaScript name, the core's checks at build time too.
+    [{ token: SECRET, userAgentSuffix: 'über' }, /userAgentSuffix must be printable ASCII/],
+    [{ token: SECRET, trustOnlyRootCertificates: true }, /trustOnlyRootCertificates needs at least one root certificate/],
   ]
   for (const [options, words] of cases) {
     assert.throws(

@@ -835,10 +835,10 @@ test('root certificates are measured before they are copied, each item read once
   const before = process.memoryUsage().rss
   for (const given of [Array(1000).fill(big), big, Array(100).fill('c'.repeat(1 << 20))]) {
     assert.throws(() => new Client({ ...base, rootCertificatesPem: given }),
-      (e) => e instanceof dialtime.ConfigError && /more than 8388608 bytes of PEM/.test(e.message) || assert.fail(e))
+      (e) => e instanceof dialtime.ConfigError && /rootCertificatesPem holds more than 8388608 bytes of PEM/.test(e.message) || assert.fail(e))
   }
   assert.throws(() => new Client({ ...base, rootCertificatesPem: Array(300).fill('x') }),
-    (e) => e instanceof dialtime.ConfigError && /257 PEM texts, at most 256/.test(e.message) || assert.fail(e))
+    (e) => e instanceof dialtime.ConfigError && /rootCertificatesPem holds 257 PEM texts, at most 256/.test(e.message) || assert.fail(e))
   assert.ok(process.memoryUsage().rss - before < 300e6, `rss grew by ${process.memoryUsage().rss - before}`)
   let reads = 0
   const lying = []
@@ -858,7 +858,7 @@ test('too many default headers are a ConfigError naming the limit, not a panic',
   const big = 'a'.repeat(10 << 20)
   const before = process.memoryUsage().rss
   assert.throws(() => new Client({ ...base, defaultHeaders: Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`x-h${i}`, big])) }),
-    (e) => e instanceof dialtime.ConfigError && /100 headers, at most 64/.test(e.message))
+    (e) => e instanceof dialtime.ConfigError && /defaultHeaders holds 100 headers, at most 64/.test(e.message))
   assert.ok(process.memoryUsage().rss - before < 300e6, `rss grew by ${process.memoryUsage().rss - before}`)
   // Own names only, as fetch reads a record of headers: inherited ones are not headers (and
   // are not copied), symbols neither.
@@ -874,7 +874,7 @@ test('too many default headers are a ConfigError naming the limit, not a panic',
   for (const n of [65, 24_573]) {
     assert.throws(() => new Client({ ...base, defaultHeaders: headers(n) }), (e) => {
       assert.ok(e instanceof dialtime.ConfigError, `${e.constructor.name}: ${e.message}`)
-      assert.match(e.message, new RegExp(`default_headers holds ${n} headers, at most 64`))
+      assert.match(e.message, new RegExp(`defaultHeaders holds ${n} headers, at most 64`))
       return true
     })
   }

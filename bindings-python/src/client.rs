@@ -51,7 +51,7 @@ impl<'py> FromPyObject<'_, 'py> for Headers {
         let items = mapping.items()?;
         // Counted before a name or value is copied (a hundred names of one 10 MB string were
         // copied to 1 GB before the core refused them).
-        dialtime::client::config::check_default_header_count(items.len())
+        dialtime::client::config::check_default_header_count("default_headers", items.len())
             .map_err(|e| crate::error::to_py(obj.py(), &e))?;
         let mut out = Vec::new();
         for item in items.iter() {
@@ -125,7 +125,7 @@ impl<'py> FromPyObject<'_, 'py> for Certificates {
         // Measured against the core's limits before each is copied (a thousand references
         // to one 10 MB str were 10 GB copied before any check).
         let check = |count, bytes| {
-            dialtime::client::config::check_root_certificates(count, bytes)
+            dialtime::client::config::check_root_certificates("root_certificates", count, bytes)
                 .map_err(|e| crate::error::to_py(obj.py(), &e))
         };
         if let Some(size) = pem_size(&obj)? {

@@ -51,6 +51,15 @@ pub fn with_binding(builder: ClientBuilder, name: &str) -> ClientBuilder {
     builder.binding(name)
 }
 
+/// Names the options in messages as a binding whose options are camelCase spells them
+/// (`userAgentSuffix must be printable ASCII`).
+pub fn with_camel_case_options(mut builder: ClientBuilder) -> ClientBuilder {
+    builder.camel_case_options = true;
+    builder
+}
+
+pub use crate::client::config::camel_case;
+
 /// The stderr logger `DIALTIME_LOG` (`debug`, `info`) asks for, when it is set.
 pub fn env_logger() -> Option<std::sync::Arc<dyn crate::client::log::Logger>> {
     stderr_logger(crate::client::log::Level::from_env()?)

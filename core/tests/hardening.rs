@@ -327,6 +327,21 @@ fn options_holding_the_token_are_not_quoted_back() {
             .contains("the proxy (not shown: it holds the token)"),
         "{err}"
     );
+    // A header name holding the token split by a line break (which the quote escapes) is
+    // not shown either: neither half of it appears.
+    let err = Client::builder()
+        .base_url("http://127.0.0.1:9")
+        .token(token)
+        .default_header(format!("{}\r\n{}", &token[..12], &token[12..]), "x")
+        .build()
+        .unwrap_err();
+    let shown = format!("{err} {err:?}");
+    assert!(
+        shown.contains("default header name (not shown: it holds the token)")
+            && !shown.contains(&token[..12])
+            && !shown.contains(&token[12..]),
+        "{shown}"
+    );
     // A proxy without the token is still shown where it is wrong.
     let err = Client::builder()
         .base_url("http://127.0.0.1:9")

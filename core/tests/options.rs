@@ -352,8 +352,17 @@ fn default_headers_are_bounded_and_the_last_of_each_name_is_sent() {
     let repeated =
         (0..=MAX_DEFAULT_HEADERS).fold(builder(&emu), |b, _| b.default_header("X-A", "v"));
     let err = repeated.build_blocking().unwrap_err();
-    assert!(err.to_string().contains("65 headers, at most 64"), "{err}");
-    assert!(dialtime::client::config::check_default_header_count(MAX_DEFAULT_HEADERS).is_ok());
+    assert!(
+        err.to_string()
+            .contains("default_headers holds 65 headers, at most 64"),
+        "{err}"
+    );
+    assert!(dialtime::client::config::check_default_header_count("h", MAX_DEFAULT_HEADERS).is_ok());
+    let err = dialtime::client::config::check_default_header_count("headers", 65).unwrap_err();
+    assert!(
+        err.to_string().contains("headers holds 65 headers"),
+        "{err}"
+    );
     let many = |n: usize| {
         (0..n).fold(builder(&emu), |b, i| {
             b.default_header(format!("x-h{i}"), "v")
@@ -664,7 +673,8 @@ fn root_certificates_are_bounded_in_count_and_bytes() {
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Config);
     assert!(
-        err.to_string().contains("257 PEM texts, at most 256"),
+        err.to_string()
+            .contains("root_certificates holds 257 PEM texts, at most 256"),
         "{err}"
     );
     let big = format!("{ca}{}", " ".repeat(MAX_ROOT_CERTIFICATE_BYTES));
@@ -676,6 +686,9 @@ fn root_certificates_are_bounded_in_count_and_bytes() {
         err.to_string().contains("more than 8388608 bytes of PEM"),
         "{err}"
     );
-    assert!(check_root_certificates(MAX_ROOT_CERTIFICATES, MAX_ROOT_CERTIFICATE_BYTES).is_ok());
-    assert!(check_root_certificates(1, MAX_ROOT_CERTIFICATE_BYTES + 1).is_err());
+    assert!(
+        check_root_certificates("r", MAX_ROOT_CERTIFICATES, MAX_ROOT_CERTIFICATE_BYTES).is_ok()
+    );
+    let err = check_root_certificates("roots", 1, MAX_ROOT_CERTIFICATE_BYTES + 1).unwrap_err();
+    assert!(err.to_string().contains(": roots holds more than"), "{err}");
 }

@@ -128,6 +128,24 @@ pub(crate) fn holds_secret(text: &str, secret: &str) -> bool {
             .contains(secret)
 }
 
+/// `user_agent_suffix` → `userAgentSuffix`: an option's name in a binding whose options are
+/// camelCase (napi-rs's names for Rust fields).
+pub fn camel_case(snake: &str) -> String {
+    let mut out = String::with_capacity(snake.len());
+    let mut upper = false;
+    for c in snake.chars() {
+        if c == '_' {
+            upper = true;
+        } else if upper {
+            out.extend(c.to_uppercase());
+            upper = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// A retry count given by a binding as a plain integer, checked: 0 or more, at most
 /// [`MAX_RETRIES_LIMIT`]. `field` names the argument in the error.
 pub fn retries_from(field: &str, n: i64) -> Result<u32> {
@@ -162,11 +180,12 @@ pub const MAX_RETRIES_LIMIT: u32 = 100;
 pub const MAX_DEFAULT_HEADERS: usize = 64;
 
 /// The rule on how many default headers a client may be given ([`MAX_DEFAULT_HEADERS`]),
-/// for a binding to apply before it copies them (checked again by `build`).
-pub fn check_default_header_count(given: usize) -> Result<()> {
+/// for a binding to apply before it copies them (checked again by `build`). `field` names
+/// the option in the error.
+pub fn check_default_header_count(field: &str, given: usize) -> Result<()> {
     if given > MAX_DEFAULT_HEADERS {
         return Err(Error::config(format!(
-            "default_headers holds {given} headers, at most {MAX_DEFAULT_HEADERS} are allowed"
+            "{field} holds {given} headers, at most {MAX_DEFAULT_HEADERS} are allowed"
         )));
     }
     Ok(())
@@ -183,17 +202,18 @@ pub const MAX_ROOT_CERTIFICATE_BYTES: usize = 8 << 20;
 
 /// The rule on the root certificates given ([`MAX_ROOT_CERTIFICATES`] texts,
 /// [`MAX_ROOT_CERTIFICATE_BYTES`] in all), for a binding to apply as it reads them, before it
-/// copies them (checked again by `build`): `count` texts holding `bytes` so far.
-pub fn check_root_certificates(count: usize, bytes: usize) -> Result<()> {
+/// copies them (checked again by `build`): `count` texts holding `bytes` so far. `field`
+/// names the option in the error.
+pub fn check_root_certificates(field: &str, count: usize, bytes: usize) -> Result<()> {
     if count > MAX_ROOT_CERTIFICATES {
         return Err(Error::config(format!(
-            "root_certificates holds {count} PEM texts, at most {MAX_ROOT_CERTIFICATES} are \
+            "{field} holds {count} PEM texts, at most {MAX_ROOT_CERTIFICATES} are \
              allowed (one text may hold many certificates)"
         )));
     }
     if bytes > MAX_ROOT_CERTIFICATE_BYTES {
         return Err(Error::config(format!(
-            "root_certificates holds more than {MAX_ROOT_CERTIFICATE_BYTES} bytes of PEM \
+            "{field} holds more than {MAX_ROOT_CERTIFICATE_BYTES} bytes of PEM \
              (8 MiB), at most that is allowed"
         )));
     }
@@ -300,6 +320,9 @@ pub struct ClientBuilder {
     /// Where unset `token` and `base_url` are read: the process's environment (`None`) or a
     /// host's own view of it (see `__private::with_environment`).
     pub(crate) environment: Option<std::sync::Arc<[(String, String)]>>,
+    /// Whether messages name the options in camelCase (`userAgentSuffix`), as the binding
+    /// spells them (see `__private::with_camel_case_options`).
+    pub(crate) camel_case_options: bool,
 }
 
 impl Default for ClientBuilder {
@@ -320,6 +343,7 @@ impl Default for ClientBuilder {
             user_agent_suffix: None,
             logger: None,
             environment: None,
+            camel_case_options: false,
         }
     }
 }
@@ -586,6 +610,16 @@ impl ClientBuilder {
     }
 
     /// `dialtime/<version> (<binding>)`, then the suffix when one is set.
+    /// An option's name as the caller spells it: `user_agent_suffix`, or `userAgentSuffix`
+    /// for a binding whose options are camelCase.
+    pub(crate) fn option_name(&self, snake: &str) -> String {
+        if self.camel_case_options {
+            camel_case(snake)
+        } else {
+            snake.to_owned()
+        }
+    }
+
     pub(crate) fn user_agent(&self) -> String {
         let version = env!("CARGO_PKG_VERSION");
         let binding = self.binding.as_deref().unwrap_or("rust");

@@ -665,8 +665,9 @@ fn build_http_client(
     let mut auth = HeaderValue::try_from(format!("Bearer {}", token.expose()))
         .map_err(|_| Error::config("the token is not a valid header value"))?;
     auth.set_sensitive(true);
-    config::check_default_header_count(b.default_headers.len())?;
+    config::check_default_header_count(&b.option_name("default_headers"), b.default_headers.len())?;
     config::check_root_certificates(
+        &b.option_name("root_certificates"),
         b.root_certificates.len(),
         b.root_certificates.iter().map(Vec::len).sum(),
     )?;
@@ -676,14 +677,15 @@ fn build_http_client(
     headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
     headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
     for (name, value) in given {
-        let (name, value) = default_header(name, value)?;
+        let (name, value) = default_header(name, value, token)?;
         headers.insert(name, value);
     }
     let user_agent = b.user_agent();
     if let Some(suffix) = &b.user_agent_suffix {
         if suffix.is_empty() || !suffix.bytes().all(|c| (0x20..0x7f).contains(&c)) {
             return Err(Error::config(format!(
-                "user_agent_suffix must be printable ASCII, got {suffix:?}"
+                "{} must be printable ASCII, got {suffix:?}",
+                b.option_name("user_agent_suffix")
             )));
         }
     }
@@ -732,9 +734,10 @@ fn build_http_client(
     }
     if b.trust_only_root_certificates {
         if b.root_certificates.is_empty() {
-            return Err(Error::config(
-                "trust_only_root_certificates needs at least one root certificate",
-            ));
+            return Err(Error::config(format!(
+                "{} needs at least one root certificate",
+                b.option_name("trust_only_root_certificates")
+            )));
         }
         http = http.tls_certs_only(Vec::new());
     }
@@ -829,7 +832,14 @@ fn same_origin_redirects() -> reqwest::redirect::Policy {
 }
 
 /// A default header, checked: a valid name and value, not one dialtime sets itself.
-fn default_header(name: &str, value: &str) -> Result<(HeaderName, HeaderValue)> {
+fn default_header(name: &str, value: &str, token: &Token) -> Result<(HeaderName, HeaderValue)> {
+    // Quoted in the messages, unless it holds the token in a form the redaction of messages
+    // does not look for (split by a line break, which a quote escapes).
+    let name_shown = if config::holds_secret(name, token.expose()) {
+        "(not shown: it holds the token)".to_owned()
+    } else {
+        format!("{name:?}")
+    };
     const OWN: [&str; 6] = [
         "authorization",
         "content-type",
@@ -840,12 +850,12 @@ fn default_header(name: &str, value: &str) -> Result<(HeaderName, HeaderValue)> 
     ];
     let header = HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
         Error::config(format!(
-            "default header name {name:?} is not a valid header name"
+            "default header name {name_shown} is not a valid header name"
         ))
     })?;
     if OWN.contains(&header.as_str()) {
         return Err(Error::config(format!(
-            "default header {name:?} is set by dialtime itself (pass the token with `token`)"
+            "default header {name_shown} is set by dialtime itself (pass the token with `token`)"
         )));
     }
     // How the message is framed and carried is HTTP's own business: a `Transfer-Encoding` sent
@@ -862,13 +872,13 @@ fn default_header(name: &str, value: &str) -> Result<(HeaderName, HeaderValue)> 
     ];
     if FRAMING.contains(&header.as_str()) {
         return Err(Error::config(format!(
-            "default header {name:?} is a connection or framing header, which dialtime's HTTP \
+            "default header {name_shown} is a connection or framing header, which dialtime's HTTP \
              layer sets"
         )));
     }
     let mut value = HeaderValue::from_str(value).map_err(|_| {
         Error::config(format!(
-            "default header {name:?} has a value that is not a valid header value"
+            "default header {name_shown} has a value that is not a valid header value"
         ))
     })?;
     value.set_sensitive(true);
