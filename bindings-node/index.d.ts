@@ -358,7 +358,8 @@ export interface DaySchedule {
 /**
  * A saved group, as the platform returns it. `created_at`/`updated_at` are `Date`s (the
  * instants the platform means: China time); `created_at_text`/`updated_at_text` are the same
- * as ISO 8601 with the +08:00 offset.
+ * as ISO 8601 with the +08:00 offset. Each is null where the platform has no time for the
+ * group (none sent, `null`, or MySQL's zero date).
  */
 export interface DialTimeGroup {
   id: number
@@ -368,12 +369,12 @@ export interface DialTimeGroup {
   is_default: boolean
   skip_holiday: boolean
   remark: string | null
-  created_at: Date
-  updated_at: Date
-  /** `created_at` as ISO 8601 with its offset, `2026-12-01T14:54:23+08:00`. */
-  created_at_text: string
-  /** `updated_at` as ISO 8601 with its offset. */
-  updated_at_text: string
+  created_at: Date | null
+  updated_at: Date | null
+  /** `created_at` as ISO 8601 with its offset, `2026-12-01T14:54:23+08:00`, or null. */
+  created_at_text: string | null
+  /** `updated_at` as ISO 8601 with its offset, or null. */
+  updated_at_text: string | null
 }
 
 /** Changes to a saved group: `name` always, every other field only when set. */

@@ -274,8 +274,8 @@ function makeGroup(id, name, userId, flat, isDefault, skipHoliday, remark, creat
     is_default: isDefault,
     skip_holiday: skipHoliday,
     remark,
-    created_at: new NativeDate(created),
-    updated_at: new NativeDate(updated),
+    created_at: created === null ? null : new NativeDate(created),
+    updated_at: updated === null ? null : new NativeDate(updated),
     created_at_text: createdText,
     updated_at_text: updatedText,
   }

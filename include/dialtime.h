@@ -666,17 +666,20 @@ bool dialtime_group_skip_holiday(const struct dialtime_group *g);
 const char *dialtime_group_remark(const struct dialtime_group *g);
 
 // When the group was saved, as Unix seconds (the instant the platform means: its timestamps
-// are China time); 0 for NULL.
+// are China time); 0 where the platform has no time for it (none sent, null, or MySQL's zero
+// date: dialtime_group_created_at_text is NULL then), and for NULL.
 int64_t dialtime_group_created_at(const struct dialtime_group *g);
 
 // `created_at` as ISO 8601 with its offset, "2026-12-01T14:54:23+08:00". Borrowed; NULL
-// for NULL.
+// where the platform has no time for the group, and for NULL.
 const char *dialtime_group_created_at_text(const struct dialtime_group *g);
 
-// When the group last changed, as Unix seconds; 0 for NULL.
+// When the group last changed, as Unix seconds; 0 where the platform has no time for it
+// (dialtime_group_updated_at_text is NULL then), and for NULL.
 int64_t dialtime_group_updated_at(const struct dialtime_group *g);
 
-// `updated_at` as ISO 8601 with its offset. Borrowed; NULL for NULL.
+// `updated_at` as ISO 8601 with its offset. Borrowed; NULL where the platform has no time
+// for the group, and for NULL.
 const char *dialtime_group_updated_at_text(const struct dialtime_group *g);
 
 // How many weekdays the group lists.

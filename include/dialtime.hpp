@@ -87,8 +87,10 @@ struct DialTimeGroup {
   std::vector<DaySchedule> content;
   bool is_default = false, skip_holiday = false;
   std::optional<std::string> remark;
-  sys_seconds created_at, updated_at;               // the instants (the platform's are China time)
-  std::string created_at_text, updated_at_text;         // ISO 8601 with +08:00
+  // The instants (the platform's are China time), and the same as ISO 8601 with +08:00; empty
+  // where the platform has no time for the group (none sent, null, or MySQL's zero date).
+  std::optional<sys_seconds> created_at, updated_at;
+  std::optional<std::string> created_at_text, updated_at_text;
 };
 
 // One page of a list; the pagination the platform did not send is empty.
@@ -441,11 +443,20 @@ inline DialTimeGroup from_handle(const dialtime_group *g) {
                     dialtime_group_is_default(g),
                     dialtime_group_skip_holiday(g),
                     std::nullopt,
-                    sys_seconds(std::chrono::seconds(dialtime_group_created_at(g))),
-                    sys_seconds(std::chrono::seconds(dialtime_group_updated_at(g))),
-                    str(dialtime_group_created_at_text(g)),
-                    str(dialtime_group_updated_at_text(g))};
+                    std::nullopt,
+                    std::nullopt,
+                    std::nullopt,
+                    std::nullopt};
   if (const char *remark = dialtime_group_remark(g)) out.remark = remark;
+  // The text is there exactly where the instant is.
+  if (const char *text = dialtime_group_created_at_text(g)) {
+    out.created_at = sys_seconds(std::chrono::seconds(dialtime_group_created_at(g)));
+    out.created_at_text = text;
+  }
+  if (const char *text = dialtime_group_updated_at_text(g)) {
+    out.updated_at = sys_seconds(std::chrono::seconds(dialtime_group_updated_at(g)));
+    out.updated_at_text = text;
+  }
   for (std::size_t i = 0, days = dialtime_group_day_count(g); i < days; i++) {
     DaySchedule day{dialtime_group_day_week(g, i), {}};
     for (std::size_t j = 0, n = dialtime_group_day_range_count(g, i); j < n; j++) {

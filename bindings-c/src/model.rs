@@ -276,8 +276,8 @@ pub struct dialtime_group {
     user_id: CString,
     name: CString,
     remark: Option<CString>,
-    created_at_text: CString,
-    updated_at_text: CString,
+    created_at_text: Option<CString>,
+    updated_at_text: Option<CString>,
     days: Vec<(u8, Vec<(TimeText, TimeText)>)>,
 }
 
@@ -307,8 +307,14 @@ impl From<DialTimeGroup> for dialtime_group {
             user_id: c_string(group.user_id.as_str()),
             name: c_string(group.name.as_str()),
             remark: group.remark.as_deref().map(c_string),
-            created_at_text: c_string(dialtime::model::iso_timestamp(&group.created_at)),
-            updated_at_text: c_string(dialtime::model::iso_timestamp(&group.updated_at)),
+            created_at_text: group
+                .created_at
+                .as_ref()
+                .map(|t| c_string(dialtime::model::iso_timestamp(t))),
+            updated_at_text: group
+                .updated_at
+                .as_ref()
+                .map(|t| c_string(dialtime::model::iso_timestamp(t))),
             days,
             group,
         }
@@ -351,35 +357,48 @@ pub extern "C" fn dialtime_group_skip_holiday(g: *const dialtime_group) -> bool 
 /// The remark. Borrowed; NULL when the platform sent none (or for NULL).
 #[no_mangle]
 pub extern "C" fn dialtime_group_remark(g: *const dialtime_group) -> *const c_char {
-    with(g, ptr::null(), |g| {
-        g.remark.as_ref().map_or(ptr::null(), |r| r.as_ptr())
-    })
+    with(g, ptr::null(), |g| c_str_or_null(g.remark.as_ref()))
 }
 
 /// When the group was saved, as Unix seconds (the instant the platform means: its timestamps
-/// are China time); 0 for NULL.
+/// are China time); 0 where the platform has no time for it (none sent, null, or MySQL's zero
+/// date: dialtime_group_created_at_text is NULL then), and for NULL.
 #[no_mangle]
 pub extern "C" fn dialtime_group_created_at(g: *const dialtime_group) -> i64 {
-    with(g, 0, |g| g.group.created_at.timestamp().as_second())
+    with(g, 0, |g| unix_seconds(g.group.created_at.as_ref()))
 }
 
 /// `created_at` as ISO 8601 with its offset, "2026-12-01T14:54:23+08:00". Borrowed; NULL
-/// for NULL.
+/// where the platform has no time for the group, and for NULL.
 #[no_mangle]
 pub extern "C" fn dialtime_group_created_at_text(g: *const dialtime_group) -> *const c_char {
-    with(g, ptr::null(), |g| g.created_at_text.as_ptr())
+    with(g, ptr::null(), |g| {
+        c_str_or_null(g.created_at_text.as_ref())
+    })
 }
 
-/// When the group last changed, as Unix seconds; 0 for NULL.
+/// When the group last changed, as Unix seconds; 0 where the platform has no time for it
+/// (dialtime_group_updated_at_text is NULL then), and for NULL.
 #[no_mangle]
 pub extern "C" fn dialtime_group_updated_at(g: *const dialtime_group) -> i64 {
-    with(g, 0, |g| g.group.updated_at.timestamp().as_second())
+    with(g, 0, |g| unix_seconds(g.group.updated_at.as_ref()))
 }
 
-/// `updated_at` as ISO 8601 with its offset. Borrowed; NULL for NULL.
+/// `updated_at` as ISO 8601 with its offset. Borrowed; NULL where the platform has no time
+/// for the group, and for NULL.
 #[no_mangle]
 pub extern "C" fn dialtime_group_updated_at_text(g: *const dialtime_group) -> *const c_char {
-    with(g, ptr::null(), |g| g.updated_at_text.as_ptr())
+    with(g, ptr::null(), |g| {
+        c_str_or_null(g.updated_at_text.as_ref())
+    })
+}
+
+fn unix_seconds(t: Option<&jiff::ZonedDateTime>) -> i64 {
+    t.map_or(0, |t| t.timestamp().as_second())
+}
+
+fn c_str_or_null(s: Option<&CString>) -> *const c_char {
+    s.map_or(ptr::null(), |s| s.as_ptr())
 }
 
 /// How many weekdays the group lists.

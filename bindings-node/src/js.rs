@@ -171,10 +171,10 @@ pub(crate) fn group(env: sys::napi_env, g: crate::model::DialTimeGroup) -> Resul
             bool::to_napi_value(env, g.is_default)?,
             bool::to_napi_value(env, g.skip_holiday)?,
             Either::<String, Null>::to_napi_value(env, g.remark)?,
-            f64::to_napi_value(env, g.created_at.millis())?,
-            f64::to_napi_value(env, g.updated_at.millis())?,
-            String::to_napi_value(env, g.created_at_text)?,
-            String::to_napi_value(env, g.updated_at_text)?,
+            Either::<f64, Null>::to_napi_value(env, millis(&g.created_at))?,
+            Either::<f64, Null>::to_napi_value(env, millis(&g.updated_at))?,
+            Either::<String, Null>::to_napi_value(env, g.created_at_text)?,
+            Either::<String, Null>::to_napi_value(env, g.updated_at_text)?,
         ]
     };
     let mut undefined = std::ptr::null_mut();
@@ -187,4 +187,12 @@ pub(crate) fn group(env: sys::napi_env, g: crate::model::DialTimeGroup) -> Resul
         "cannot make the group object"
     )?;
     Ok(out)
+}
+
+/// A timestamp's milliseconds since the epoch, or null.
+fn millis(t: &Either<crate::model::Date, Null>) -> Either<f64, Null> {
+    match t {
+        Either::A(d) => Either::A(d.millis()),
+        Either::B(_) => Either::B(Null),
+    }
 }

@@ -113,11 +113,13 @@ pub struct Page {
     pub has_more: bool,
 }
 
+/// `null` for `None`, as the declarations type a value the platform may not have.
+fn or_null<T>(v: Option<T>) -> Either<T, Null> {
+    v.map_or(Either::B(Null), Either::A)
+}
+
 impl From<dialtime::Page<dialtime::DialTimeGroup>> for Page {
     fn from(p: dialtime::Page<dialtime::DialTimeGroup>) -> Self {
-        fn or_null<T>(v: Option<T>) -> Either<T, Null> {
-            v.map_or(Either::B(Null), Either::A)
-        }
         Page {
             current_page: p.current_page,
             last_page: or_null(p.last_page),
@@ -139,7 +141,8 @@ pub struct EnsureResult {
 
 /// A saved group, as the platform returns it. `created_at`/`updated_at` are `Date`s (the
 /// instants the platform means: China time); `created_at_text`/`updated_at_text` are the same
-/// as ISO 8601 with the +08:00 offset.
+/// as ISO 8601 with the +08:00 offset. Each is null where the platform has no time for the
+/// group (none sent, `null`, or MySQL's zero date).
 // Made into a JavaScript object by `index.js`'s `makeGroup` (`js.rs`); napi-rs only types it.
 #[napi(object, object_from_js = false, object_to_js = false)]
 pub struct DialTimeGroup {
@@ -154,16 +157,16 @@ pub struct DialTimeGroup {
     pub skip_holiday: bool,
     #[napi(ts_type = "string | null")]
     pub remark: Either<String, Null>,
-    #[napi(js_name = "created_at")]
-    pub created_at: Date,
-    #[napi(js_name = "updated_at")]
-    pub updated_at: Date,
-    /// `created_at` as ISO 8601 with its offset, `2026-12-01T14:54:23+08:00`.
-    #[napi(js_name = "created_at_text")]
-    pub created_at_text: String,
-    /// `updated_at` as ISO 8601 with its offset.
-    #[napi(js_name = "updated_at_text")]
-    pub updated_at_text: String,
+    #[napi(js_name = "created_at", ts_type = "Date | null")]
+    pub created_at: Either<Date, Null>,
+    #[napi(js_name = "updated_at", ts_type = "Date | null")]
+    pub updated_at: Either<Date, Null>,
+    /// `created_at` as ISO 8601 with its offset, `2026-12-01T14:54:23+08:00`, or null.
+    #[napi(js_name = "created_at_text", ts_type = "string | null")]
+    pub created_at_text: Either<String, Null>,
+    /// `updated_at` as ISO 8601 with its offset, or null.
+    #[napi(js_name = "updated_at_text", ts_type = "string | null")]
+    pub updated_at_text: Either<String, Null>,
 }
 
 /// A `Date`: milliseconds since the epoch, made into a JavaScript `Date` when converted.
@@ -195,16 +198,16 @@ impl From<dialtime::DialTimeGroup> for DialTimeGroup {
     fn from(g: dialtime::DialTimeGroup) -> Self {
         DialTimeGroup {
             id: g.id,
-            created_at: Date::from(&g.created_at),
-            updated_at: Date::from(&g.updated_at),
-            created_at_text: dialtime::model::iso_timestamp(&g.created_at),
-            updated_at_text: dialtime::model::iso_timestamp(&g.updated_at),
+            created_at: or_null(g.created_at.as_ref().map(Date::from)),
+            updated_at: or_null(g.updated_at.as_ref().map(Date::from)),
+            created_at_text: or_null(g.created_at.as_ref().map(dialtime::model::iso_timestamp)),
+            updated_at_text: or_null(g.updated_at.as_ref().map(dialtime::model::iso_timestamp)),
             name: g.name,
             user_id: g.user_id,
             content: g.content.into_iter().map(DaySchedule::from).collect(),
             is_default: g.is_default,
             skip_holiday: g.skip_holiday,
-            remark: g.remark.map_or(Either::B(Null), Either::A),
+            remark: or_null(g.remark),
         }
     }
 }

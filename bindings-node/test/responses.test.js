@@ -26,12 +26,16 @@ test('groups are read tolerantly and written canonically', async () => {
     for (const c of responses.filter((r) => r.group)) {
       serve(emu, c)
       const group = await client.dialTimeGroups.create(emu.userId, DOCUMENTED)
-      // The wire form back from the Node shape: timestamps from their ISO text (China time).
+      // The wire form back from the Node shape: timestamps from their ISO text (China time),
+      // null where the platform has none (the Date null too).
       const { created_at_text: created, updated_at_text: updated, ...rest } = group
-      const wire = { ...rest, created_at: created.replace('T', ' ').slice(0, 19), updated_at: updated.replace('T', ' ').slice(0, 19) }
+      const civil = (text) => (text === null ? null : text.replace('T', ' ').slice(0, 19))
+      const wire = { ...rest, created_at: civil(created), updated_at: civil(updated) }
       assert.deepEqual(wire, c.group, c.name)
       assert.deepEqual(Object.keys(wire), Object.keys(c.group), `${c.name}: key order`)
-      assert.equal(group.created_at.getTime(), new Date(created).getTime(), c.name)
+      for (const [date, text] of [[group.created_at, created], [group.updated_at, updated]]) {
+        assert.equal(date === null ? null : date.getTime(), text === null ? null : new Date(text).getTime(), c.name)
+      }
     }
   })
 })

@@ -49,7 +49,7 @@ async def save_async(emu: Emulator) -> dialtime.DialTimeGroup:
 def main() -> None:
     with Emulator() as emu:
         group = save(emu)
-        print(f"saved {group.name!r} with id {group.id} at {group.created_at.isoformat()}")
+        print(f"saved {group.name!r} with id {group.id} at {group.created_at}")
         other = asyncio.run(save_async(emu))
         print(f"saved {other.name!r} with id {other.id}, {len(other.content)} days")
         try:

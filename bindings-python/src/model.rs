@@ -211,15 +211,25 @@ impl PyDialTimeGroup {
         self.0.remark.as_deref()
     }
 
-    /// Timezone-aware, in Asia/Shanghai.
+    /// Timezone-aware, in Asia/Shanghai; `None` where the platform has no time for the group
+    /// (none sent, `null`, or MySQL's zero date).
     #[getter]
-    fn created_at<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDateTime>> {
-        china_datetime(py, &self.0.created_at, "created_at")
+    fn created_at<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyDateTime>>> {
+        self.0
+            .created_at
+            .as_ref()
+            .map(|t| china_datetime(py, t, "created_at"))
+            .transpose()
     }
 
+    /// As `created_at`.
     #[getter]
-    fn updated_at<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDateTime>> {
-        china_datetime(py, &self.0.updated_at, "updated_at")
+    fn updated_at<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyDateTime>>> {
+        self.0
+            .updated_at
+            .as_ref()
+            .map(|t| china_datetime(py, t, "updated_at"))
+            .transpose()
     }
 
     /// The platform's JSON shape (timestamps as `YYYY-MM-DD HH:MM:SS`, China time).
@@ -232,7 +242,7 @@ impl PyDialTimeGroup {
         let content: Vec<String> = g.content.iter().map(day_repr).collect();
         Ok(format!(
             "DialTimeGroup(id={}, name={}, user_id={}, content=[{}], is_default={}, \
-             skip_holiday={}, remark={}, created_at='{}', updated_at='{}')",
+             skip_holiday={}, remark={}, created_at={}, updated_at={})",
             g.id,
             py_repr(py, &g.name)?,
             py_repr(py, &g.user_id)?,
@@ -243,8 +253,8 @@ impl PyDialTimeGroup {
                 Some(r) => py_repr(py, r)?,
                 None => "None".to_owned(),
             },
-            dialtime::model::iso_timestamp(&g.created_at),
-            dialtime::model::iso_timestamp(&g.updated_at),
+            timestamp_repr(g.created_at.as_ref()),
+            timestamp_repr(g.updated_at.as_ref()),
         ))
     }
 
@@ -421,6 +431,14 @@ pub(crate) fn weekday(py: Python<'_>, n: u8) -> PyResult<Bound<'_, PyAny>> {
 /// +08:00 zone where the tz database is missing: China has had no DST since 1991). A time
 /// before year 1, which the platform may send and `datetime` cannot hold, is a `ValueError`
 /// naming `field` (datetime's own named only the year).
+/// A timestamp in a repr: `'2026-12-01T14:54:23+08:00'`, or `None`.
+fn timestamp_repr(t: Option<&ZonedDateTime>) -> String {
+    t.map_or_else(
+        || "None".to_owned(),
+        |t| format!("'{}'", dialtime::model::iso_timestamp(t)),
+    )
+}
+
 fn china_datetime<'py>(
     py: Python<'py>,
     t: &ZonedDateTime,

@@ -131,7 +131,7 @@ def test_from_dict_names_the_field_of_a_problem():
     }
     for field, bad, path in [
         ("created_at", "2026-02-30 10:00:00", "created_at"),
-        ("updated_at", "0000-00-00 00:00:00", "updated_at"),
+        ("updated_at", "0000-13-01 00:00:00", "updated_at"),
         ("id", 2**70, "id"),
         ("content", [{"week": 1, "times": [{"begin_time": [], "end_time": "18:00"}]}], "content[0].times[0].begin_time"),
     ]:
@@ -172,3 +172,25 @@ def test_a_time_before_year_1_is_a_value_error_naming_the_field() -> None:
     with pytest.raises(ValueError, match=r"^created_at is 0000-06-01T12:00:00\+08:05:43, before year 1, "):
         g.created_at
     assert g.updated_at.year == 2026
+
+
+def test_a_group_without_timestamps_reads_them_as_none() -> None:
+    """A record written without timestamps (a seeded default group: null, absent, empty or
+    MySQL's zero date) failed the whole answer, a page of a list with it too."""
+    wire = {
+        "id": 1,
+        "name": "系统默认",
+        "user_id": "u",
+        "content": [],
+        "is_default": True,
+        "skip_holiday": False,
+        "remark": None,
+    }
+    for created, updated in [(None, None), ("0000-00-00 00:00:00", ""), ("", "2026-01-01 00:00:00")]:
+        g = dialtime.DialTimeGroup.from_dict({**wire, "created_at": created, "updated_at": updated})
+        assert g.created_at is None
+        assert "created_at=None" in repr(g)
+        assert g.to_dict()["created_at"] is None
+        assert dialtime.DialTimeGroup.from_dict(g.to_dict()) == g
+    assert g.updated_at is not None and g.updated_at.year == 2026
+    assert dialtime.DialTimeGroup.from_dict(wire).updated_at is None

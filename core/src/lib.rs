@@ -30,7 +30,7 @@
 //!     .dial_time_groups()
 //!     .create("5832d184-dd53-42a0-8ace-0bf8d660f4cc", &group)?;
 //! assert_eq!(saved.name, "周一周三拨打");
-//! println!("{} saved with id {} at {}", saved.name, saved.id, saved.created_at);
+//! println!("{} saved with id {} at {:?}", saved.name, saved.id, saved.created_at);
 //! # Ok::<(), dialtime::Error>(())
 //! ```
 

@@ -220,8 +220,8 @@ fn ensure_comparisons_are_semantic() {
             is_default: saved.is_default,
             skip_holiday: saved.skip_holiday,
             remark: None,
-            created_at: "2022-01-01T00:00:00+08:00[Asia/Shanghai]".parse().unwrap(),
-            updated_at: "2022-01-01T00:00:00+08:00[Asia/Shanghai]".parse().unwrap(),
+            created_at: Some("2022-01-01T00:00:00+08:00[Asia/Shanghai]".parse().unwrap()),
+            updated_at: Some("2022-01-01T00:00:00+08:00[Asia/Shanghai]".parse().unwrap()),
         };
         assert_eq!(
             wanted.matches(&as_saved),

@@ -95,8 +95,8 @@ pub(crate) struct CreatedRecord<'a> {
     is_default: bool,
     skip_holiday: bool,
     user_id: &'a str,
-    updated_at: String,
-    created_at: String,
+    updated_at: Option<String>,
+    created_at: Option<String>,
     id: i64,
 }
 
@@ -108,8 +108,8 @@ impl<'a> From<&'a DialTimeGroup> for CreatedRecord<'a> {
             is_default: g.is_default,
             skip_holiday: g.skip_holiday,
             user_id: &g.user_id,
-            updated_at: wire_timestamp(&g.updated_at),
-            created_at: wire_timestamp(&g.created_at),
+            updated_at: g.updated_at.as_ref().map(wire_timestamp),
+            created_at: g.created_at.as_ref().map(wire_timestamp),
             id: g.id,
         }
     }

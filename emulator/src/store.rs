@@ -64,8 +64,8 @@ impl Store {
             is_default: group.is_default,
             skip_holiday: group.skip_holiday,
             remark: None,
-            created_at: now.clone(),
-            updated_at: now,
+            created_at: Some(now.clone()),
+            updated_at: Some(now),
         };
         self.groups.push(Stored {
             group: saved.clone(),
@@ -98,7 +98,7 @@ impl Store {
         if let Some(yes) = changes.skip_holiday {
             g.skip_holiday = yes;
         }
-        g.updated_at = now;
+        g.updated_at = Some(now);
         Some(g)
     }
 

@@ -14,7 +14,7 @@ int main() {
                         true,
                         true,
                         std::nullopt});
-    std::cout << "saved \"" << saved.name << "\" with id " << saved.id << " at " << saved.created_at_text << "\n";
+    std::cout << "saved \"" << saved.name << "\" with id " << saved.id << " at " << saved.created_at_text.value_or("(no time sent)") << "\n";
     client.dial_time_groups().create(emu.user_id(), {"", {}, false, false, std::nullopt});
   } catch (const dialtime::ValidationError &e) {
     for (const auto &p : e.problems()) std::cout << "refused before sending: " << p.path << ": " << p.message << "\n";

@@ -45,8 +45,10 @@ int main(void) {
   if (st == DIALTIME_STATUS_OK) st = dialtime_dial_time_groups_create(client, dialtime_emulator_user_id(emu), group, NULL, &saved, &err);
   if (st != DIALTIME_STATUS_OK) return fail(st, err);
 
+  /* NULL where the platform sent no time for the group. */
+  const char *at = dialtime_group_created_at_text(saved);
   printf("saved \"%s\" with id %lld at %s\n", dialtime_group_name(saved),
-         (long long)dialtime_group_id(saved), dialtime_group_created_at_text(saved));
+         (long long)dialtime_group_id(saved), at ? at : "(no time sent)");
   for (size_t i = 0; i < dialtime_group_day_count(saved); i++) {
     for (size_t j = 0; j < dialtime_group_day_range_count(saved, i); j++) {
       printf("  weekday %u: %s-%s\n", dialtime_group_day_week(saved, i),

@@ -487,6 +487,34 @@ static void test_typed_create(void) {
 /* A test-only export, not in the header. */
 dialtime_status dialtime__panic_for_tests(dialtime_error **err);
 
+/* A record written without timestamps (null, MySQL's zero date): 0 and a NULL text, where the
+   whole answer failed to decode. */
+static void test_group_without_timestamps(void) {
+  dialtime_emulator *emu = NULL;
+  CHECK_STATUS(dialtime_emulator_start(&emu, NULL), DIALTIME_STATUS_OK);
+  dialtime_client *client = client_for(emu, dialtime_emulator_token(emu), 0);
+  dialtime_new_group *g = NULL;
+  CHECK_STATUS(dialtime_new_group_new("d", &g, NULL), DIALTIME_STATUS_OK);
+  CHECK_STATUS(dialtime_new_group_add_time(g, 1, "08:00", "20:00", NULL), DIALTIME_STATUS_OK);
+  CHECK_STATUS(dialtime_emulator_push_fault_json(emu,
+                   "{\"status\":200,\"body\":\"{\\\"code\\\":200,\\\"status\\\":\\\"success\\\",\\\"data\\\":"
+                   "{\\\"id\\\":9,\\\"name\\\":\\\"d\\\",\\\"user_id\\\":\\\"u\\\",\\\"content\\\":[],"
+                   "\\\"is_default\\\":true,\\\"created_at\\\":null,"
+                   "\\\"updated_at\\\":\\\"0000-00-00 00:00:00\\\"}}\"}",
+                   NULL, NULL),
+               DIALTIME_STATUS_OK);
+  dialtime_group *bare = NULL;
+  CHECK_STATUS(dialtime_dial_time_groups_create(client, dialtime_emulator_user_id(emu), g, NULL, &bare, NULL),
+               DIALTIME_STATUS_OK);
+  CHECK(dialtime_group_id(bare) == 9);
+  CHECK(dialtime_group_created_at(bare) == 0 && dialtime_group_created_at_text(bare) == NULL);
+  CHECK(dialtime_group_updated_at(bare) == 0 && dialtime_group_updated_at_text(bare) == NULL);
+  dialtime_group_free(bare);
+  dialtime_new_group_free(g);
+  dialtime_client_free(client);
+  dialtime_emulator_free(emu);
+}
+
 static void test_panic_boundary(void) {
   dialtime_error *err = NULL;
   CHECK_STATUS(dialtime__panic_for_tests(&err), DIALTIME_STATUS_PANIC);
@@ -1861,6 +1889,7 @@ int main(int argc, char **argv) {
   if (!getenv("DIALTIME_TEST_SMALL")) test_emulator_freed_in_a_forked_child();
   if (!getenv("DIALTIME_TEST_SMALL")) test_a_logger_calling_exit_with_a_call_at_exit();
   test_typed_create();
+  test_group_without_timestamps();
   test_panic_boundary();
   test_statuses();
   test_bad_arguments();

@@ -53,6 +53,16 @@ static dialtime::ClientOptions options_for(const dialtime::Emulator &emu) {
   return o;
 }
 
+// A record written without timestamps (null, MySQL's zero date): empty optionals, where the
+// whole answer failed to decode.
+static void test_group_without_timestamps() {
+  dialtime::Emulator emu;
+  dialtime::Client client(options_for(emu));
+  emu.push_fault_json(R"({"status":200,"body":"{\"code\":200,\"status\":\"success\",\"data\":{\"id\":9,\"name\":\"d\",\"user_id\":\"u\",\"content\":[],\"is_default\":true,\"created_at\":null,\"updated_at\":\"0000-00-00 00:00:00\"}}"})");
+  const dialtime::DialTimeGroup bare = client.dial_time_groups().create(emu.user_id(), DOCUMENTED);
+  CHECK(bare.id == 9 && !bare.created_at && !bare.created_at_text && !bare.updated_at && !bare.updated_at_text);
+}
+
 static void test_create_and_values() {
   dialtime::Emulator emu;
   dialtime::Client client(options_for(emu));
@@ -62,9 +72,10 @@ static void test_create_and_values() {
   CHECK(g.user_id == emu.user_id());
   CHECK(g.is_default && g.skip_holiday);
   CHECK(!g.remark.has_value());
-  CHECK(g.created_at_text.size() == 25 && g.created_at_text.find("+08:00") == 19);
+  CHECK(g.created_at_text && g.created_at_text->size() == 25 && g.created_at_text->find("+08:00") == 19);
   const auto now = std::chrono::system_clock::now();
-  CHECK(std::chrono::abs(now - g.created_at) < std::chrono::seconds(60));
+  CHECK(g.created_at && std::chrono::abs(now - *g.created_at) < std::chrono::seconds(60));
+  CHECK(g.updated_at == g.created_at && g.updated_at_text == g.created_at_text);
   CHECK(g.content.size() == 2 && g.content[1].week == 3);
   CHECK(g.content[0].times.size() == 2 && g.content[0].times[1].begin_time == "20:30");
 
@@ -639,6 +650,7 @@ int main() {
   CHECK(dialtime::version().size() >= 5);
   test_schedule();
   test_create_and_values();
+  test_group_without_timestamps();
   test_exceptions();
   test_lifetimes();
   test_partial_update();

@@ -190,19 +190,49 @@ pub fn parse_datetime(s: &str) -> Option<ZonedDateTime> {
         .ok()
 }
 
-/// Reads a timestamp (see [`parse_datetime`]).
-pub fn datetime<'de, D: Deserializer<'de>>(d: D) -> Result<ZonedDateTime, D::Error> {
+/// Reads a timestamp that may be missing (see [`parse_datetime`]): `null`, `""` and MySQL's
+/// zero date (`0000-00-00 00:00:00`, with or without the time) are none. Any other text that
+/// is not a timestamp is an error.
+pub fn opt_datetime<'de, D: Deserializer<'de>>(d: D) -> Result<Option<ZonedDateTime>, D::Error> {
     struct V;
-    impl Visitor<'_> for V {
-        type Value = ZonedDateTime;
+    impl<'de> Visitor<'de> for V {
+        type Value = Option<ZonedDateTime>;
         fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("a timestamp \"YYYY-MM-DD HH:MM:SS\" of a date and time that exist")
+            f.write_str(
+                "a timestamp \"YYYY-MM-DD HH:MM:SS\" of a date and time that exist, or null",
+            )
         }
-        fn visit_str<E: de::Error>(self, s: &str) -> Result<ZonedDateTime, E> {
-            parse_datetime(s).ok_or_else(|| E::invalid_value(de::Unexpected::Str(s), &self))
+        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_some<D2: Deserializer<'de>>(self, d: D2) -> Result<Self::Value, D2::Error> {
+            d.deserialize_str(self)
+        }
+        fn visit_str<E: de::Error>(self, s: &str) -> Result<Self::Value, E> {
+            let t = s.trim();
+            if t.is_empty() || t == "0000-00-00" || t == "0000-00-00 00:00:00" {
+                return Ok(None);
+            }
+            parse_datetime(s)
+                .map(Some)
+                .ok_or_else(|| E::invalid_value(de::Unexpected::Str(s), &self))
         }
     }
-    d.deserialize_str(V)
+    d.deserialize_option(V)
+}
+
+/// Writes an optional timestamp: [`write_datetime`]'s form, or `null`.
+pub fn write_opt_datetime<S: Serializer>(
+    t: &Option<ZonedDateTime>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    match t {
+        Some(t) => write_datetime(t, s),
+        None => s.serialize_none(),
+    }
 }
 
 /// Writes `"YYYY-MM-DD HH:MM:SS"` in China local time, the platform's form.

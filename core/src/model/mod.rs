@@ -581,18 +581,22 @@ pub struct DialTimeGroup {
     #[serde(default, deserialize_with = "lenient::opt_string")]
     pub remark: Option<String>,
     /// When it was saved, in China time (Asia/Shanghai), as the platform means it; written
-    /// back in the wire form `"YYYY-MM-DD HH:MM:SS"`.
+    /// back in the wire form `"YYYY-MM-DD HH:MM:SS"`. `None` where the platform has no time
+    /// for it: the field absent, `null`, empty or MySQL's zero date `0000-00-00 00:00:00`
+    /// (a record written without timestamps, such as a seeded default group).
     #[serde(
-        deserialize_with = "lenient::datetime",
-        serialize_with = "lenient::write_datetime"
+        default,
+        deserialize_with = "lenient::opt_datetime",
+        serialize_with = "lenient::write_opt_datetime"
     )]
-    pub created_at: ZonedDateTime,
+    pub created_at: Option<ZonedDateTime>,
     /// When it last changed, as `created_at`.
     #[serde(
-        deserialize_with = "lenient::datetime",
-        serialize_with = "lenient::write_datetime"
+        default,
+        deserialize_with = "lenient::opt_datetime",
+        serialize_with = "lenient::write_opt_datetime"
     )]
-    pub updated_at: ZonedDateTime,
+    pub updated_at: Option<ZonedDateTime>,
 }
 
 impl DialTimeGroup {
