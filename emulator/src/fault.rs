@@ -122,6 +122,16 @@ pub const FRAMING_HEADERS: [&str; 7] = [
     "trailer",
 ];
 
+/// A problem's path inside `root` (serde_path_to_error's `.` is the root itself):
+/// `fault.status`, `fault.headers.x-a`.
+pub(crate) fn within(root: &str, path: &str) -> String {
+    if path == "." || path.is_empty() {
+        root.to_owned()
+    } else {
+        format!("{root}.{path}")
+    }
+}
+
 /// Whether `name` is one of the [`FRAMING_HEADERS`].
 pub(crate) fn is_framing(name: &str) -> bool {
     FRAMING_HEADERS.iter().any(|f| f.eq_ignore_ascii_case(name))
@@ -131,8 +141,12 @@ impl Fault {
     /// A fault from its JSON form (the body of `POST /_emulator/faults`); an unknown field or
     /// a wrong type is a `Validation` error naming it.
     pub fn from_json(value: serde_json::Value) -> Result<Fault, dialtime::Error> {
-        let fault: Fault = serde_json::from_value(value).map_err(|e| {
-            dialtime::Error::Validation(vec![dialtime::Problem::new("fault", e.to_string())])
+        let fault: Fault = serde_path_to_error::deserialize(value).map_err(|e| {
+            let path = within("fault", &e.path().to_string());
+            dialtime::Error::Validation(vec![dialtime::Problem::new(
+                path,
+                e.into_inner().to_string(),
+            )])
         })?;
         if fault.pad_to_bytes.is_some_and(|n| n > MAX_PAD_BYTES) {
             return Err(dialtime::Error::Validation(vec![dialtime::Problem::new(

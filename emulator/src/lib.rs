@@ -217,8 +217,15 @@ impl EmulatorBuilder {
                 }
             }
         }
-        let o: Options = serde_json::from_value(options.clone())
-            .map_err(|e| invalid("emulator options", e.to_string()))?;
+        let o: Options = serde_path_to_error::deserialize(options.clone()).map_err(|e| {
+            let path = e.path().to_string();
+            let path = if path == "." {
+                "emulator options".to_owned()
+            } else {
+                path
+            };
+            invalid(&path, e.into_inner().to_string())
+        })?;
         let mut builder = EmulatorBuilder::default().port(o.port).tls(o.tls);
         builder.token = o.token;
         builder.user_id = o.user_id;

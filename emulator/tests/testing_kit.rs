@@ -338,3 +338,22 @@ fn options_in_json_form_and_what_start_refuses() {
         .unwrap_err();
     assert!(e.to_string().contains("token"), "{e}");
 }
+
+/// A fault or options object with a field of the wrong type named only `fault` (or `emulator
+/// options`) in its problem, with serde's message; the problem's path is now the field's.
+#[test]
+fn a_wrong_fault_or_option_names_its_field() {
+    for (spec, path) in [
+        (json!({"status": "x"}), "fault.status"),
+        (json!({"headers": {"x-a": 1}}), "fault.headers.x-a"),
+        (json!({"times": -1}), "fault.times"),
+        (json!({"nope": 1}), "fault.nope"),
+    ] {
+        let e = Fault::from_json(spec.clone()).unwrap_err();
+        let paths: Vec<_> = e.problems().iter().map(|p| p.path.as_str()).collect();
+        assert_eq!(paths, [path], "{spec}: {e}");
+    }
+    let e = dialtime_emulator::EmulatorBuilder::from_json(&json!({"tls": "yes"})).unwrap_err();
+    let paths: Vec<_> = e.problems().iter().map(|p| p.path.as_str()).collect();
+    assert_eq!(paths, ["tls"], "{e}");
+}
