@@ -146,6 +146,21 @@ pub fn camel_case(snake: &str) -> String {
     out
 }
 
+/// Whether `text` holds any [`SHORTEST_SOUGHT`] bytes in a row of `secret`: the secret
+/// split anywhere (by a NUL, a space, a quote) keeps a piece that long on one side, which a
+/// message quoting `text` would show. Linear in `text`'s length (a set of the secret's
+/// pieces); never for a secret shorter than [`SHORTEST_SOUGHT`].
+pub(crate) fn holds_a_piece_of(text: &str, secret: &str) -> bool {
+    if secret.len() < SHORTEST_SOUGHT || text.len() < SHORTEST_SOUGHT {
+        return false;
+    }
+    let pieces: std::collections::HashSet<&[u8]> =
+        secret.as_bytes().windows(SHORTEST_SOUGHT).collect();
+    text.as_bytes()
+        .windows(SHORTEST_SOUGHT)
+        .any(|w| pieces.contains(w))
+}
+
 /// A retry count given by a binding as a plain integer, checked: 0 or more, at most
 /// [`MAX_RETRIES_LIMIT`]. `field` names the argument in the error.
 pub fn retries_from(field: &str, n: i64) -> Result<u32> {
@@ -609,9 +624,10 @@ impl ClientBuilder {
         })
     }
 
-    /// `dialtime/<version> (<binding>)`, then the suffix when one is set.
     /// An option's name as the caller spells it: `user_agent_suffix`, or `userAgentSuffix`
-    /// for a binding whose options are camelCase.
+    /// for a binding whose options are camelCase. (Node's `rootCertificatesPem` is not
+    /// `root_certificates` camel-cased: Node applies that limit itself, by that name, before
+    /// it builds.)
     pub(crate) fn option_name(&self, snake: &str) -> String {
         if self.camel_case_options {
             camel_case(snake)
@@ -620,6 +636,7 @@ impl ClientBuilder {
         }
     }
 
+    /// `dialtime/<version> (<binding>)`, then the suffix when one is set.
     pub(crate) fn user_agent(&self) -> String {
         let version = env!("CARGO_PKG_VERSION");
         let binding = self.binding.as_deref().unwrap_or("rust");

@@ -833,9 +833,10 @@ fn same_origin_redirects() -> reqwest::redirect::Policy {
 
 /// A default header, checked: a valid name and value, not one dialtime sets itself.
 fn default_header(name: &str, value: &str, token: &Token) -> Result<(HeaderName, HeaderValue)> {
-    // Quoted in the messages, unless it holds the token in a form the redaction of messages
-    // does not look for (split by a line break, which a quote escapes).
-    let name_shown = if config::holds_secret(name, token.expose()) {
+    // Quoted in the messages, unless it holds a piece of the token: split by a character the
+    // quote escapes or one not allowed in a name (a NUL, a space, a line break), the token is
+    // in no form the redaction of messages looks for.
+    let name_shown = if config::holds_a_piece_of(name, token.expose()) {
         "(not shown: it holds the token)".to_owned()
     } else {
         format!("{name:?}")

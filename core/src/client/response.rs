@@ -457,26 +457,36 @@ fn cut_short(text: String, secret: &str) -> String {
 }
 
 /// The fewest bytes of a secret that, right before a `…`, are taken for the secret cut short:
-/// fewer cannot be told from the text's own words.
+/// fewer cannot be told from the text's own words. (Text ending in the token's first four
+/// characters right before a `…`, such as `12|a…` for a token `12|ab…`, is redacted too.)
 const SHORTEST_CUT_HEAD: usize = 4;
 
-/// `text` with every head of `secret` that ends right before a `…` replaced by `[redacted]`.
+/// `text` with every head of `secret` that ends right before a `…` (or a `"…`: a value quoted
+/// and then cut, as `rules::quoted` writes it) replaced by `[redacted]`. Heads of
+/// [`SECRET_HEAD`] bytes and more are [`head_removed`]'s, so each `…` costs at most a few
+/// comparisons of a few bytes, whatever the secret's length.
 fn cut_before_ellipsis(text: String, secret: &str) -> String {
     if secret.len() <= SHORTEST_CUT_HEAD || !text.contains('…') {
         return text;
     }
+    let longest = SECRET_HEAD.min(secret.len() - 1);
     let mut out = String::with_capacity(text.len());
     let mut rest = text.as_str();
     while let Some(at) = rest.find('…') {
         let before = &rest[..at];
-        let head = (SHORTEST_CUT_HEAD..secret.len())
+        let (value, quote) = match before.strip_suffix('"') {
+            Some(value) => (value, "\""),
+            None => (before, ""),
+        };
+        let head = (SHORTEST_CUT_HEAD..=longest)
             .rev()
             .filter(|&n| secret.is_char_boundary(n))
-            .find(|&n| before.ends_with(&secret[..n]));
+            .find(|&n| value.ends_with(&secret[..n]));
         match head {
             Some(n) => {
-                out.push_str(&before[..before.len() - n]);
+                out.push_str(&value[..value.len() - n]);
                 out.push_str("[redacted]");
+                out.push_str(quote);
             }
             None => out.push_str(before),
         }
@@ -800,6 +810,11 @@ mod tests {
             );
         }
         assert_eq!(redact("got \"xsk-…\"".to_owned(), long), "got \"xsk-…\"");
+        // As `rules::quoted` cuts a value: the quote closed, then the `…`.
+        assert_eq!(
+            redact(format!("got \"{}{}\"…", "x".repeat(30), &long[..10]), long),
+            format!("got \"{}[redacted]\"…", "x".repeat(30))
+        );
         assert_eq!(
             redact("sk-live… and sk-live".to_owned(), long),
             "[redacted]… and sk-live"
