@@ -153,9 +153,9 @@ def test_typed_content_is_saved(api: Api):
     assert g.content[1].to_dict() == content[1]
 
 
-def test_a_time_before_year_1_is_a_value_error_naming_the_field() -> None:
-    """The platform may send year 0, which a datetime cannot hold: the error named only the
-    year ("year 0 is out of range"); the text form keeps it."""
+def test_a_time_before_year_1_is_no_time() -> None:
+    """The platform may send year 0 or -1 (MySQL's zero date as PHP writes it), which a
+    datetime cannot hold: the getter raised; no record was saved then, so it is none."""
     wire = {
         "id": 1,
         "name": "old",
@@ -168,10 +168,11 @@ def test_a_time_before_year_1_is_a_value_error_naming_the_field() -> None:
         "updated_at": "2026-01-01 00:00:00",
     }
     g = dialtime.DialTimeGroup.from_dict(wire)
-    assert g.to_dict()["created_at"] == "0000-06-01 12:00:00"
-    with pytest.raises(ValueError, match=r"^created_at is 0000-06-01T12:00:00\+08:05:43, before year 1, "):
-        g.created_at
-    assert g.updated_at.year == 2026
+    assert g.created_at is None and g.to_dict()["created_at"] is None
+    assert g.updated_at is not None and g.updated_at.year == 2026
+    # Year 1 itself is a time (a datetime holds it).
+    g = dialtime.DialTimeGroup.from_dict({**wire, "created_at": "0001-01-01 00:00:00"})
+    assert g.created_at is not None and g.created_at.year == 1
 
 
 def test_a_group_without_timestamps_reads_them_as_none() -> None:

@@ -190,9 +190,11 @@ pub fn parse_datetime(s: &str) -> Option<ZonedDateTime> {
         .ok()
 }
 
-/// Reads a timestamp that may be missing (see [`parse_datetime`]): `null`, `""` and MySQL's
-/// zero date (`0000-00-00 00:00:00`, with or without the time) are none. Any other text that
-/// is not a timestamp is an error.
+/// Reads a timestamp that may be missing (see [`parse_datetime`]): `null`, `""`, MySQL's zero
+/// date in any form (`0000-00-00`, with a time, fractions or a zone after it) and any time
+/// before year 1 (PHP writes the zero date as `-0001-11-30 00:00:00`, Carbon's JSON as
+/// `-000001-11-30T00:00:00.000000Z`) are none: no record was saved then. Any other text
+/// that is not a timestamp is an error.
 pub fn opt_datetime<'de, D: Deserializer<'de>>(d: D) -> Result<Option<ZonedDateTime>, D::Error> {
     struct V;
     impl<'de> Visitor<'de> for V {
@@ -213,12 +215,21 @@ pub fn opt_datetime<'de, D: Deserializer<'de>>(d: D) -> Result<Option<ZonedDateT
         }
         fn visit_str<E: de::Error>(self, s: &str) -> Result<Self::Value, E> {
             let t = s.trim();
-            if t.is_empty() || t == "0000-00-00" || t == "0000-00-00 00:00:00" {
+            // A negative year (`-0001-11-30`, which jiff reads only with six digits) is
+            // before year 1 whatever follows.
+            let negative_year = t.strip_prefix('-').is_some_and(|rest| {
+                rest.split('-').next().is_some_and(|y| {
+                    (4..=6).contains(&y.len()) && y.bytes().all(|b| b.is_ascii_digit())
+                })
+            });
+            if t.is_empty() || t.starts_with("0000-00-00") || negative_year {
                 return Ok(None);
             }
-            parse_datetime(s)
-                .map(Some)
-                .ok_or_else(|| E::invalid_value(de::Unexpected::Str(s), &self))
+            match parse_datetime(s) {
+                Some(at) if at.year() < 1 => Ok(None),
+                Some(at) => Ok(Some(at)),
+                None => Err(E::invalid_value(de::Unexpected::Str(s), &self)),
+            }
         }
     }
     d.deserialize_option(V)
