@@ -215,21 +215,13 @@ impl PyDialTimeGroup {
     /// (none sent, `null`, or MySQL's zero date).
     #[getter]
     fn created_at<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyDateTime>>> {
-        self.0
-            .created_at
-            .as_ref()
-            .map(|t| china_datetime(py, t, "created_at"))
-            .transpose()
+        china_datetime_or_none(py, self.0.created_at.as_ref(), "created_at")
     }
 
     /// As `created_at`.
     #[getter]
     fn updated_at<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyDateTime>>> {
-        self.0
-            .updated_at
-            .as_ref()
-            .map(|t| china_datetime(py, t, "updated_at"))
-            .transpose()
+        china_datetime_or_none(py, self.0.updated_at.as_ref(), "updated_at")
     }
 
     /// The platform's JSON shape (timestamps as `YYYY-MM-DD HH:MM:SS`, China time).
@@ -427,10 +419,15 @@ pub(crate) fn weekday(py: Python<'_>, n: u8) -> PyResult<Bound<'_, PyAny>> {
         .ok_or_else(|| pyo3::exceptions::PyValueError::new_err(format!("{n} is not a weekday")))
 }
 
-/// The platform's time as an aware `datetime` in Asia/Shanghai (`zoneinfo`, or a fixed
-/// +08:00 zone where the tz database is missing: China has had no DST since 1991). A time
-/// before year 1, which the platform may send and `datetime` cannot hold, is a `ValueError`
-/// naming `field` (datetime's own named only the year).
+/// [`china_datetime`], or `None` where the platform has no time.
+fn china_datetime_or_none<'py>(
+    py: Python<'py>,
+    t: Option<&ZonedDateTime>,
+    field: &str,
+) -> PyResult<Option<Bound<'py, PyDateTime>>> {
+    t.map(|t| china_datetime(py, t, field)).transpose()
+}
+
 /// A timestamp in a repr: `'2026-12-01T14:54:23+08:00'`, or `None`.
 fn timestamp_repr(t: Option<&ZonedDateTime>) -> String {
     t.map_or_else(
@@ -439,6 +436,10 @@ fn timestamp_repr(t: Option<&ZonedDateTime>) -> String {
     )
 }
 
+/// The platform's time as an aware `datetime` in Asia/Shanghai (`zoneinfo`, or a fixed
+/// +08:00 zone where the tz database is missing: China has had no DST since 1991). A time
+/// before year 1, which `datetime` cannot hold, is a `ValueError` naming `field` (datetime's
+/// own named only the year); a group's timestamps never are (the core reads them as none).
 fn china_datetime<'py>(
     py: Python<'py>,
     t: &ZonedDateTime,

@@ -835,11 +835,13 @@ fn same_origin_redirects() -> reqwest::redirect::Policy {
 fn default_header(name: &str, value: &str, token: &Token) -> Result<(HeaderName, HeaderValue)> {
     // Quoted in the messages, unless it holds a piece of the token: split by a character the
     // quote escapes or one not allowed in a name (a NUL, a space, a line break), the token is
-    // in no form the redaction of messages looks for.
-    let name_shown = if config::holds_a_piece_of(name, token.expose()) {
-        "(not shown: it holds the token)".to_owned()
-    } else {
-        format!("{name:?}")
+    // in no form the redaction of messages looks for. Worked out only for a message.
+    let shown = || {
+        if config::holds_a_piece_of(name, token.expose()) {
+            "(not shown: it holds the token)".to_owned()
+        } else {
+            format!("{name:?}")
+        }
     };
     const OWN: [&str; 6] = [
         "authorization",
@@ -851,12 +853,14 @@ fn default_header(name: &str, value: &str, token: &Token) -> Result<(HeaderName,
     ];
     let header = HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
         Error::config(format!(
-            "default header name {name_shown} is not a valid header name"
+            "default header name {} is not a valid header name",
+            shown()
         ))
     })?;
     if OWN.contains(&header.as_str()) {
         return Err(Error::config(format!(
-            "default header {name_shown} is set by dialtime itself (pass the token with `token`)"
+            "default header {} is set by dialtime itself (pass the token with `token`)",
+            shown()
         )));
     }
     // How the message is framed and carried is HTTP's own business: a `Transfer-Encoding` sent
@@ -873,13 +877,15 @@ fn default_header(name: &str, value: &str, token: &Token) -> Result<(HeaderName,
     ];
     if FRAMING.contains(&header.as_str()) {
         return Err(Error::config(format!(
-            "default header {name_shown} is a connection or framing header, which dialtime's HTTP \
-             layer sets"
+            "default header {} is a connection or framing header, which dialtime's HTTP \
+             layer sets",
+            shown()
         )));
     }
     let mut value = HeaderValue::from_str(value).map_err(|_| {
         Error::config(format!(
-            "default header {name_shown} has a value that is not a valid header value"
+            "default header {} has a value that is not a valid header value",
+            shown()
         ))
     })?;
     value.set_sensitive(true);
